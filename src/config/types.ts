@@ -1,0 +1,260 @@
+// The prometheus.yml model. Field names are the YAML names, unchanged, so a reader of the YAML
+// finds each one; durations are milliseconds (number); sizes are bytes. Loading (config.ts)
+// fills every default exactly as Prometheus 2.48 does, so consumers never apply defaults.
+import type { Labels } from '../model/labels/index.js';
+import type { AnchoredRegexp } from '../model/labels/index.js';
+
+export type Duration = number; // ms
+
+export interface Config {
+  global: GlobalConfig;
+  alerting: AlertingConfig;
+  rule_files: string[];
+  scrape_config_files: string[];
+  scrape_configs: ScrapeConfig[];
+  remote_write: RemoteWriteConfig[];
+  remote_read: RemoteReadConfig[];
+  storage: StorageConfig;
+  tracing?: Record<string, unknown>;
+  /** The file it was loaded from (absolute), for relative paths and error messages. */
+  sourceFile: string;
+  /** The YAML text as loaded, for /api/v1/status/config (Prometheus re-marshals; see config.ts). */
+  original: string;
+}
+
+export interface GlobalConfig {
+  scrape_interval: Duration; // 1m
+  scrape_timeout: Duration; // 10s
+  evaluation_interval: Duration; // 1m
+  external_labels: Labels;
+  query_log_file: string;
+  body_size_limit: number;
+  sample_limit: number;
+  target_limit: number;
+  label_limit: number;
+  label_name_length_limit: number;
+  label_value_length_limit: number;
+  keep_dropped_targets: number;
+}
+
+// ---- HTTP client settings shared by scraping, SD, alerting and remote write -------------------
+
+export interface BasicAuth {
+  username: string;
+  username_file?: string;
+  password?: string;
+  password_file?: string;
+}
+
+export interface Authorization {
+  type: string; // default 'Bearer'
+  credentials?: string;
+  credentials_file?: string;
+}
+
+export interface OAuth2 {
+  client_id: string;
+  client_secret?: string;
+  client_secret_file?: string;
+  scopes?: string[];
+  token_url: string;
+  endpoint_params?: Record<string, string>;
+  tls_config?: TLSConfig;
+  proxy_url?: string;
+}
+
+export interface TLSConfig {
+  ca?: string;
+  ca_file?: string;
+  cert?: string;
+  cert_file?: string;
+  key?: string;
+  key_file?: string;
+  server_name?: string;
+  insecure_skip_verify: boolean;
+  min_version?: string; // TLS10…TLS13
+  max_version?: string;
+}
+
+export interface HTTPClientConfig {
+  basic_auth?: BasicAuth;
+  authorization?: Authorization;
+  oauth2?: OAuth2;
+  bearer_token?: string; // deprecated forms, still accepted by 2.48
+  bearer_token_file?: string;
+  tls_config: TLSConfig;
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment?: boolean;
+  proxy_connect_header?: Record<string, string[]>;
+  follow_redirects: boolean; // default true
+  enable_http2: boolean; // default true
+}
+
+// ---- Relabeling ----------------------------------------------------------------------------------
+
+export type RelabelAction =
+  | 'replace'
+  | 'keep'
+  | 'drop'
+  | 'keepequal'
+  | 'dropequal'
+  | 'hashmod'
+  | 'labelmap'
+  | 'labeldrop'
+  | 'labelkeep'
+  | 'lowercase'
+  | 'uppercase';
+
+export interface RelabelConfig {
+  source_labels: string[];
+  separator: string; // ';'
+  regex: AnchoredRegexp; // default '(.*)'
+  modulus: number;
+  target_label: string;
+  replacement: string; // '$1'
+  action: RelabelAction; // 'replace'
+}
+
+// ---- Service discovery ---------------------------------------------------------------------------
+
+/** One group of targets sharing labels (Prometheus's targetgroup.Group). */
+export interface TargetGroup {
+  /** Each target is a label set; at least __address__. */
+  targets: Record<string, string>[];
+  labels: Record<string, string>;
+  /** Unique within its provider: an update with the same source replaces the group. */
+  source: string;
+}
+
+export interface StaticConfig {
+  targets: string[];
+  labels: Record<string, string>;
+}
+
+export interface FileSDConfig {
+  files: string[];
+  refresh_interval: Duration; // 5m
+}
+
+export interface ConsulSDConfig extends HTTPClientConfig {
+  server: string; // localhost:8500
+  path_prefix?: string;
+  token?: string;
+  datacenter?: string;
+  namespace?: string;
+  partition?: string;
+  tag_separator: string; // ','
+  scheme: string; // http
+  username?: string;
+  password?: string;
+  services: string[];
+  tags: string[];
+  node_meta: Record<string, string>;
+  allow_stale: boolean; // true
+  refresh_interval: Duration; // 30s
+}
+
+export interface HTTPSDConfig extends HTTPClientConfig {
+  url: string;
+  refresh_interval: Duration; // 60s
+}
+
+export interface DNSSDConfig {
+  names: string[];
+  refresh_interval: Duration; // 30s
+  type: 'SRV' | 'A' | 'AAAA' | 'MX' | 'NS';
+  port: number;
+}
+
+/** Every discovery mechanism a scrape config or an alertmanager config may hold. */
+export interface ServiceDiscoveryConfigs {
+  static_configs: StaticConfig[];
+  file_sd_configs: FileSDConfig[];
+  consul_sd_configs: ConsulSDConfig[];
+  http_sd_configs: HTTPSDConfig[];
+  dns_sd_configs: DNSSDConfig[];
+  /** SD kinds that parse but that this project does not run (kubernetes_sd_configs, …): name → raw. */
+  unsupported_sd_configs: Record<string, unknown[]>;
+}
+
+// ---- Scraping ------------------------------------------------------------------------------------
+
+export interface ScrapeConfig extends HTTPClientConfig, ServiceDiscoveryConfigs {
+  job_name: string;
+  honor_labels: boolean;
+  honor_timestamps: boolean;
+  track_timestamps_staleness: boolean;
+  params: Record<string, string[]>;
+  scrape_interval: Duration;
+  scrape_timeout: Duration;
+  scrape_classic_histograms: boolean;
+  metrics_path: string; // /metrics
+  scheme: string; // http
+  body_size_limit: number; // bytes, 0 = none
+  sample_limit: number;
+  target_limit: number;
+  label_limit: number;
+  label_name_length_limit: number;
+  label_value_length_limit: number;
+  native_histogram_bucket_limit: number;
+  keep_dropped_targets: number;
+  enable_compression: boolean;
+  relabel_configs: RelabelConfig[];
+  metric_relabel_configs: RelabelConfig[];
+}
+
+// ---- Alerting ------------------------------------------------------------------------------------
+
+export interface AlertingConfig {
+  alert_relabel_configs: RelabelConfig[];
+  alertmanagers: AlertmanagerConfig[];
+}
+
+export interface AlertmanagerConfig extends HTTPClientConfig, ServiceDiscoveryConfigs {
+  scheme: string; // http
+  path_prefix: string; // /
+  timeout: Duration; // 10s
+  api_version: 'v1' | 'v2'; // v2
+  relabel_configs: RelabelConfig[];
+}
+
+// ---- Remote write / read -------------------------------------------------------------------------
+
+export interface QueueConfig {
+  capacity: number; // 10000
+  max_shards: number; // 50
+  min_shards: number; // 1
+  max_samples_per_send: number; // 2000
+  batch_send_deadline: Duration; // 5s
+  min_backoff: Duration; // 30ms
+  max_backoff: Duration; // 5s
+  retry_on_http_429: boolean;
+}
+
+export interface RemoteWriteConfig extends HTTPClientConfig {
+  url: string;
+  remote_timeout: Duration; // 30s
+  headers: Record<string, string>;
+  write_relabel_configs: RelabelConfig[];
+  name: string;
+  send_exemplars: boolean;
+  send_native_histograms: boolean;
+  queue_config: QueueConfig;
+  metadata_config: { send: boolean; send_interval: Duration; max_samples_per_send: number };
+}
+
+export interface RemoteReadConfig extends HTTPClientConfig {
+  url: string;
+  remote_timeout: Duration; // 1m
+  headers: Record<string, string>;
+  read_recent: boolean;
+  name: string;
+  required_matchers: Record<string, string>;
+  filter_external_labels: boolean;
+}
+
+export interface StorageConfig {
+  tsdb: { out_of_order_time_window: Duration };
+  exemplars: { max_exemplars: number };
+}

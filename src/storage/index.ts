@@ -1,0 +1,2 @@
+export * from './interface.js';
+export * from './errors.js';

@@ -1,0 +1,90 @@
+// The two doors to storage: Appender (write) and Querier (read). Everything that stores or reads
+// samples goes through these; nothing outside src/tsdb knows about chunks, WAL or blocks.
+// Timestamps are milliseconds since the epoch; values are float64 (a sample may later carry a
+// native histogram, so iterators report the kind of value at each position).
+import type { Labels, Matcher } from '../model/labels/index.js';
+
+/** A series reference handed out by an Appender; 0 means "unknown, look it up by labels". */
+export type SeriesRef = number;
+
+/** The kind of value an iterator is positioned on (Prometheus's chunkenc.ValueType). */
+export const enum ValueType {
+  None = 0,
+  Float = 1,
+  Histogram = 2,
+  FloatHistogram = 3,
+}
+
+export interface Appender {
+  /**
+   * Adds a sample. Returns the series ref to pass next time for the same series (cheaper).
+   * Throws a StorageError (out of order, duplicate, out of bounds…) for a sample that cannot go in;
+   * the rest of the batch is unaffected.
+   */
+  append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef;
+  /** Makes the whole batch durable (WAL) and visible to queries. */
+  commit(): Promise<void>;
+  /** Drops the whole batch. */
+  rollback(): Promise<void>;
+}
+
+export interface Appendable {
+  appender(): Appender;
+}
+
+/** Iterates one series' samples in time order. Positioning calls return what is under the cursor. */
+export interface SeriesIterator {
+  /** Advance to the next sample. */
+  next(): ValueType;
+  /** Advance to the first sample with timestamp >= t (never moves backwards). */
+  seek(t: number): ValueType;
+  /** Timestamp of the current sample. */
+  atT(): number;
+  /** Float value of the current sample. */
+  atF(): number;
+  err(): Error | null;
+}
+
+export interface Series {
+  readonly labels: Labels;
+  iterator(): SeriesIterator;
+}
+
+/** Iterates series, sorted by labels when asked. */
+export interface SeriesSet {
+  next(): boolean;
+  at(): Series;
+  err(): Error | null;
+  warnings(): string[];
+}
+
+/** What the query engine knows about why it selects (Prometheus's storage.SelectHints). */
+export interface SelectHints {
+  start: number;
+  end: number;
+  step?: number;
+  func?: string;
+  range?: number;
+  grouping?: string[];
+  by?: boolean;
+}
+
+export interface Querier {
+  /** Series matching all matchers, with samples in [mint, maxt] of the querier. */
+  select(sortSeries: boolean, hints: SelectHints | undefined, ...matchers: Matcher[]): SeriesSet;
+  /** Values of a label among series matching the matchers (all series when none), sorted. */
+  labelValues(name: string, ...matchers: Matcher[]): string[];
+  /** Label names among series matching the matchers (all series when none), sorted. */
+  labelNames(...matchers: Matcher[]): string[];
+  close(): void;
+}
+
+export interface Queryable {
+  querier(mint: number, maxt: number): Querier;
+}
+
+export interface Storage extends Queryable, Appendable {
+  /** Oldest timestamp stored (ms), for remote read and the API. */
+  startTime(): number;
+  close(): Promise<void>;
+}

@@ -1,0 +1,66 @@
+// This project's server, started as a user starts it (flags as Prometheus's), for end-to-end tests.
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { freePort, startProcess, tempDir, waitReady, type RunningProcess } from './peers.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+export const SERVER_ENTRY = join(ROOT, 'src/cmd/prometheus.ts');
+export const PROMTOOL_ENTRY = join(ROOT, 'src/cmd/promtool.ts');
+
+export interface OurServer {
+  url: string;
+  port: number;
+  dir: string;
+  proc: RunningProcess;
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+}
+
+/** Starts prometheus-ts with a config (YAML text) in a temp dir; resolves once /-/ready is 200. */
+export async function startOurServer(configYaml: string, extraArgs: string[] = [], opts: { dir?: string; waitReady?: boolean } = {}): Promise<OurServer> {
+  const tmp = opts.dir ? { dir: opts.dir, cleanup: () => {} } : tempDir('ours-');
+  const dir = tmp.dir;
+  writeFileSync(join(dir, 'prometheus.yml'), configYaml);
+  const port = await freePort();
+  const proc = startProcess(process.execPath, [
+    '--import',
+    'tsx',
+    SERVER_ENTRY,
+    `--config.file=${join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    ...extraArgs,
+  ], { cwd: ROOT });
+  const url = `http://127.0.0.1:${port}`;
+  if (opts.waitReady !== false) await waitReady(`${url}/-/ready`, 30_000, proc);
+  return {
+    url,
+    port,
+    dir,
+    proc,
+    stop: async (signal?: NodeJS.Signals) => {
+      const code = await proc.stop(signal);
+      tmp.cleanup();
+      return code;
+    },
+  };
+}
+
+/** Runs promtool-ts with args; resolves with exit code and output. */
+export async function runPromtoolTs(args: string[], opts: { cwd?: string; input?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return runCommand(process.execPath, ['--import', 'tsx', PROMTOOL_ENTRY, ...args], { cwd: opts.cwd ?? ROOT, input: opts.input });
+}
+
+/** Runs any command to completion. */
+export async function runCommand(cmd: string, args: string[], opts: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const { spawn } = await import('node:child_process');
+  return new Promise((resolvePromise) => {
+    const p = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    p.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    p.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+    if (opts.input !== undefined) p.stdin.end(opts.input);
+    else p.stdin.end();
+  });
+}
