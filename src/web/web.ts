@@ -1,0 +1,292 @@
+// The HTTP front door: one listener serving the lifecycle endpoints (/-/*), self-metrics, the
+// HTTP API, federation and the UI, all under the route prefix. Handlers of other packages are
+// mounted, never imported here by their internals.
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, normalize, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { Logger } from '../util/log.js';
+import { client, type Registry } from '../util/metrics.js';
+
+export type Handler = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>;
+
+export interface WebOptions {
+  listenAddress: string; // host:port
+  /** Route prefix without trailing slash ('' for root). */
+  routePrefix: string;
+  externalURL: URL;
+  enableLifecycle: boolean;
+  /** Directory of the built UI (index.html + assets/); may not exist in dev. */
+  uiDir: string;
+  pageTitle: string;
+  logger: Logger;
+  registry: Registry;
+  /** Creates the listening server (TLS/basic auth from --web.config.file); plain HTTP by default. */
+  createServer?: (handler: (req: IncomingMessage, res: ServerResponse) => void) => Server;
+  /** Returns the handler name for the HTTP metrics (e.g. /api/v1/query). */
+  apiHandlerName?: (path: string) => string;
+}
+
+export interface WebHooks {
+  reload: () => Promise<void>;
+  quit: () => void;
+  isReady: () => boolean;
+  api?: Handler;
+  federate?: Handler;
+  write?: Handler;
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.map': 'application/json',
+};
+
+/** Routes of the single-page UI; each serves index.html. */
+const UI_ROUTES = ['/graph', '/alerts', '/targets', '/service-discovery', '/rules', '/config', '/flags', '/status', '/tsdb-status', '/agent', '/starting'];
+
+export class WebHandler {
+  private server: Server | null = null;
+  private hooks: WebHooks | null = null;
+  private readonly requests: client.Counter<'handler' | 'code'>;
+  private readonly duration: client.Histogram<'handler'>;
+  private readonly responseSize: client.Histogram<'handler'>;
+  private indexCache: string | null = null;
+
+  constructor(private readonly opts: WebOptions) {
+    this.requests = new client.Counter({
+      name: 'prometheus_http_requests_total',
+      help: 'Counter of HTTP requests.',
+      labelNames: ['handler', 'code'],
+      registers: [opts.registry],
+    });
+    this.duration = new client.Histogram({
+      name: 'prometheus_http_request_duration_seconds',
+      help: 'Histogram of latencies for HTTP requests.',
+      labelNames: ['handler'],
+      buckets: [0.1, 0.2, 0.4, 1, 3, 8, 20, 60, 120],
+      registers: [opts.registry],
+    });
+    this.responseSize = new client.Histogram({
+      name: 'prometheus_http_response_size_bytes',
+      help: 'Histogram of response size for HTTP requests.',
+      labelNames: ['handler'],
+      buckets: [100, 1000, 10000, 100000, 1e6, 1e7, 1e8, 1e9],
+      registers: [opts.registry],
+    });
+  }
+
+  setHooks(hooks: WebHooks): void {
+    this.hooks = hooks;
+  }
+
+  /** Starts listening; resolves with the bound address. */
+  async listen(): Promise<{ host: string; port: number }> {
+    const { host, port } = splitHostPort(this.opts.listenAddress);
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
+      this.serve(req, res).catch((err: unknown) => {
+        this.opts.logger.error('HTTP handler failed', { err: err instanceof Error ? err.message : String(err), path: req.url });
+        if (!res.headersSent) {
+          res.statusCode = 500;
+          res.end('Internal Server Error\n');
+        } else res.destroy();
+      });
+    };
+    const server = this.opts.createServer ? this.opts.createServer(handler) : createHttpServer(handler);
+    server.keepAliveTimeout = 60_000;
+    this.server = server;
+    await new Promise<void>((resolvePromise, reject) => {
+      server.once('error', reject);
+      server.listen(port, host === '' ? undefined : host, () => {
+        server.off('error', reject);
+        resolvePromise();
+      });
+    });
+    const addr = server.address();
+    return typeof addr === 'object' && addr !== null ? { host: addr.address, port: addr.port } : { host, port };
+  }
+
+  async close(): Promise<void> {
+    const s = this.server;
+    if (s === null) return;
+    this.server = null;
+    await new Promise<void>((r) => {
+      s.close(() => r());
+      s.closeAllConnections?.();
+    });
+  }
+
+  private handlerName(path: string): string {
+    if (path.startsWith('/api/v1/')) return this.opts.apiHandlerName ? this.opts.apiHandlerName(path.slice('/api/v1'.length)) : '/api/v1/*path';
+    if (path.startsWith('/-/') || path === '/metrics' || path === '/federate') return path;
+    if (path.startsWith('/assets/')) return '/assets/*filepath';
+    if (UI_ROUTES.some((r) => path === r || path.startsWith(r + '/'))) return path.split('/').slice(0, 2).join('/');
+    return path === '/' ? '/' : 'other';
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = process.hrtime.bigint();
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const prefix = this.opts.routePrefix;
+    let path = url.pathname;
+    if (prefix !== '') {
+      if (path === prefix || path === prefix + '/') {
+        redirect(res, `${prefix}/graph`);
+        return;
+      }
+      if (!path.startsWith(prefix + '/')) {
+        if (path === '/') {
+          redirect(res, `${prefix}/graph`);
+          return;
+        }
+        notFound(res);
+        return;
+      }
+      path = path.slice(prefix.length);
+    }
+    const handler = this.handlerName(path);
+    let size = 0;
+    const origWrite = res.write.bind(res);
+    const origEnd = res.end.bind(res);
+    res.write = ((chunk: unknown, ...rest: unknown[]) => {
+      if (chunk) size += typeof chunk === 'string' ? Buffer.byteLength(chunk) : (chunk as Buffer).length;
+      return (origWrite as (...a: unknown[]) => boolean)(chunk, ...rest);
+    }) as typeof res.write;
+    res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+      if (chunk && typeof chunk !== 'function') size += typeof chunk === 'string' ? Buffer.byteLength(chunk) : (chunk as Buffer).length;
+      return (origEnd as (...a: unknown[]) => ServerResponse)(chunk, ...rest);
+    }) as typeof res.end;
+    res.on('finish', () => {
+      const secs = Number(process.hrtime.bigint() - started) / 1e9;
+      this.requests.inc({ handler, code: String(res.statusCode) });
+      this.duration.observe({ handler }, secs);
+      this.responseSize.observe({ handler }, size);
+    });
+    await this.route(req, res, path);
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const hooks = this.hooks;
+    const method = req.method ?? 'GET';
+    switch (path) {
+      case '/-/healthy':
+        if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(res);
+        return text(res, 200, 'Prometheus Server is Healthy.\n');
+      case '/-/ready':
+        if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(res);
+        return hooks?.isReady() ? text(res, 200, 'Prometheus Server is Ready.\n') : text(res, 503, 'Service Unavailable');
+      case '/-/reload':
+        if (method !== 'POST' && method !== 'PUT') return methodNotAllowed(res);
+        if (!this.opts.enableLifecycle) return text(res, 403, 'Lifecycle API is not enabled.');
+        try {
+          await hooks!.reload();
+          res.statusCode = 200;
+          res.end();
+        } catch (e) {
+          text(res, 500, `failed to reload config: ${(e as Error).message}\n`);
+        }
+        return;
+      case '/-/quit':
+        if (method !== 'POST' && method !== 'PUT') return methodNotAllowed(res);
+        if (!this.opts.enableLifecycle) return text(res, 403, 'Lifecycle API is not enabled.');
+        text(res, 200, 'Requesting termination... Goodbye!');
+        setImmediate(() => hooks!.quit());
+        return;
+      case '/metrics': {
+        const body = await this.opts.registry.metrics();
+        res.setHeader('Content-Type', this.opts.registry.contentType);
+        return send(req, res, 200, body);
+      }
+      case '/federate':
+        if (hooks?.federate) return hooks.federate(req, res, path);
+        return notFound(res);
+      case '/':
+        return redirect(res, `${this.opts.routePrefix}/graph`);
+      case '/favicon.ico':
+        return this.serveAsset(req, res, '/favicon.ico');
+    }
+    if (path.startsWith('/api/v1/')) {
+      if (path === '/api/v1/write' && hooks?.write) return hooks.write(req, res, path.slice('/api/v1'.length));
+      if (hooks?.api) return hooks.api(req, res, path.slice('/api/v1'.length));
+      return notFound(res);
+    }
+    if (path.startsWith('/assets/')) return this.serveAsset(req, res, path);
+    if (UI_ROUTES.some((r) => path === r || path.startsWith(r + '/'))) return this.serveIndex(req, res);
+    if (path === '/classic' || path.startsWith('/classic/')) return redirect(res, `${this.opts.routePrefix}/graph`);
+    notFound(res);
+  }
+
+  private serveIndex(req: IncomingMessage, res: ServerResponse): void {
+    if (this.indexCache === null) {
+      const file = join(this.opts.uiDir, 'index.html');
+      if (!existsSync(file)) {
+        text(res, 503, 'The web UI is not built: run `npm run build:ui`.\n');
+        return;
+      }
+      this.indexCache = readFileSync(file, 'utf8')
+        .replaceAll('PATH_PREFIX_PLACEHOLDER', this.opts.routePrefix)
+        .replaceAll('TITLE_PLACEHOLDER', escapeHtml(this.opts.pageTitle));
+    }
+    res.setHeader('Content-Type', MIME['.html']!);
+    res.setHeader('Cache-Control', 'no-cache');
+    send(req, res, 200, this.indexCache);
+  }
+
+  private serveAsset(req: IncomingMessage, res: ServerResponse, path: string): void {
+    const root = resolve(this.opts.uiDir);
+    const file = normalize(join(root, decodeURIComponent(path)));
+    if (!file.startsWith(root + '/') || !existsSync(file) || !statSync(file).isFile()) return notFound(res);
+    res.setHeader('Content-Type', MIME[extname(file)] ?? 'application/octet-stream');
+    if (path.startsWith('/assets/')) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+    send(req, res, 200, readFileSync(file));
+  }
+}
+
+function send(req: IncomingMessage, res: ServerResponse, status: number, body: string | Buffer): void {
+  res.statusCode = status;
+  const accepts = String(req.headers['accept-encoding'] ?? '');
+  const buf = typeof body === 'string' ? Buffer.from(body) : body;
+  if (buf.length > 1024 && /\bgzip\b/.test(accepts)) {
+    res.setHeader('Content-Encoding', 'gzip');
+    res.setHeader('Vary', 'Accept-Encoding');
+    res.end(gzipSync(buf));
+  } else res.end(buf);
+}
+
+function text(res: ServerResponse, status: number, body: string): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.end(body);
+}
+
+function notFound(res: ServerResponse): void {
+  text(res, 404, '404 page not found\n');
+}
+
+function methodNotAllowed(res: ServerResponse): void {
+  text(res, 405, 'Method Not Allowed\n');
+}
+
+function redirect(res: ServerResponse, to: string): void {
+  res.statusCode = 302;
+  res.setHeader('Location', to);
+  res.end();
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** "host:port", "[::1]:9090", ":9090" → parts (Go's net.SplitHostPort). */
+export function splitHostPort(addr: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]*)\]|([^:]*)):(\d+)$/.exec(addr);
+  if (m === null) throw new Error(`address ${addr}: missing port in address`);
+  return { host: m[1] ?? m[2] ?? '', port: Number(m[3]) };
+}
