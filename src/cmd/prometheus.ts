@@ -1,0 +1,322 @@
+// prometheus-ts: the server. Parses Prometheus's flags, opens the TSDB, wires the data flow
+// (discovery → scrape → storage → query → rules → notify) and the HTTP front door, and applies
+// configuration on start, SIGHUP and /-/reload — all or nothing, so a bad reload keeps the old.
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseFlags, usage, FlagError } from './flags.js';
+import { serverOptions, type ServerOptions } from './options.js';
+import { BUILD_INFO, versionText } from './version.js';
+import { newLogger, type Logger } from '../util/log.js';
+import { client, defaultRegistry, registerProcessMetrics } from '../util/metrics.js';
+import { Labels } from '../model/labels/index.js';
+import type { Config } from '../config/types.js';
+import { loadConfigFile } from '../config/index.js';
+import { DiscoveryManager } from '../discovery/index.js';
+import { ScrapeManager } from '../scrape/index.js';
+import { openDB, type DB } from '../tsdb/index.js';
+import { Engine } from '../promql/index.js';
+import { RuleManager } from '../rules/index.js';
+import { NotifierManager } from '../notifier/index.js';
+import { APIv1, handlerName } from '../web/api/v1/index.js';
+import { federateHandler } from '../web/federate.js';
+import { loadWebConfig, createServerFor } from '../web/webconfig/index.js';
+import { WebHandler } from '../web/web.js';
+import { expandRuleFiles } from './rule_files.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+class Server {
+  private config: Config | null = null;
+  private ready = false;
+  private stopping = false;
+  private readonly reloadSuccess: client.Gauge;
+  private readonly reloadTimestamp: client.Gauge;
+  private readonly readyGauge: client.Gauge;
+  private reloadChain: Promise<void> = Promise.resolve();
+
+  private db!: DB;
+  private engine!: Engine;
+  private scrape!: ScrapeManager;
+  private discoveryScrape!: DiscoveryManager;
+  private discoveryNotify!: DiscoveryManager;
+  private notifier!: NotifierManager;
+  private rules!: RuleManager;
+  private web!: WebHandler;
+
+  constructor(
+    private readonly opts: ServerOptions,
+    private readonly flagValues: Record<string, string>,
+    private readonly logger: Logger,
+    private readonly onQuit: () => void,
+  ) {
+    const registers = [defaultRegistry];
+    this.reloadSuccess = new client.Gauge({ name: 'prometheus_config_last_reload_successful', help: 'Whether the last configuration reload attempt was successful.', registers });
+    this.reloadTimestamp = new client.Gauge({ name: 'prometheus_config_last_reload_success_timestamp_seconds', help: 'Timestamp of the last successful configuration reload.', registers });
+    this.readyGauge = new client.Gauge({ name: 'prometheus_ready', help: 'Whether Prometheus startup was fully completed and the server is ready for normal operation.', registers });
+    new client.Gauge({
+      name: 'prometheus_build_info',
+      help: 'A metric with a constant \'1\' value labeled by version, revision, branch, goversion from which prometheus was built, and the goos and goarch for the build.',
+      labelNames: ['branch', 'goarch', 'goos', 'goversion', 'revision', 'tags', 'version'],
+      registers,
+    }).set({ branch: BUILD_INFO.branch, goarch: process.arch, goos: process.platform, goversion: BUILD_INFO.goVersion, revision: BUILD_INFO.revision, tags: 'netgo,builtinassets', version: BUILD_INFO.version }, 1);
+  }
+
+  async start(): Promise<void> {
+    const { opts, logger } = this;
+    logger.info('Starting Prometheus Server', { mode: 'server', version: versionText().split('\n')[0] });
+    // The config is read before anything else so that a broken one fails fast, as Prometheus does.
+    let cfg: Config;
+    try {
+      cfg = loadConfigFile(opts.configFile);
+      await expandRuleFiles(cfg);
+    } catch (e) {
+      logger.error(`Error loading config (--config.file=${opts.configFile})`, { file: resolve(opts.configFile), err: e as Error });
+      throw new ExitError(2);
+    }
+
+    mkdirSync(opts.tsdb.path, { recursive: true });
+    const registry = defaultRegistry;
+    try {
+      this.db = await openDB(opts.tsdb.path, {
+        retentionDuration: opts.tsdb.retentionDuration,
+        maxBytes: opts.tsdb.maxBytes,
+        minBlockDuration: opts.tsdb.minBlockDuration,
+        maxBlockDuration: opts.tsdb.maxBlockDuration,
+        noLockfile: opts.tsdb.noLockfile,
+        ...(opts.tsdb.walSegmentSize > 0 ? { walSegmentSize: opts.tsdb.walSegmentSize } : {}),
+      }, { logger: logger.with({ component: 'tsdb' }), registry });
+    } catch (e) {
+      logger.error('Opening storage failed', { err: e as Error });
+      throw new ExitError(1);
+    }
+    logger.info('TSDB started');
+
+    this.engine = new Engine({ timeout: opts.query.timeout, maxSamples: opts.query.maxSamples, lookbackDelta: opts.query.lookbackDelta, maxConcurrency: opts.query.maxConcurrency, logger: logger.with({ component: 'query engine' }), registry });
+    this.scrape = new ScrapeManager({ appendable: this.db, logger: logger.with({ component: 'scrape manager' }), registry });
+    this.discoveryScrape = new DiscoveryManager({ name: 'scrape', logger: logger.with({ component: 'discovery manager scrape' }), registry, updateThrottleMs: opts.discoveryReloadInterval });
+    this.discoveryNotify = new DiscoveryManager({ name: 'notify', logger: logger.with({ component: 'discovery manager notify' }), registry, updateThrottleMs: opts.discoveryReloadInterval });
+    this.notifier = new NotifierManager({ queueCapacity: opts.notificationQueueCapacity, logger: logger.with({ component: 'notifier' }), registry, externalURL: opts.externalURL.toString() });
+    this.rules = new RuleManager({
+      queryable: this.db,
+      appendable: this.db,
+      engine: this.engine,
+      notify: (alerts) => this.notifier.send(alerts),
+      externalLabels: cfg.global.external_labels,
+      externalURL: opts.externalURL.toString(),
+      logger: logger.with({ component: 'rule manager' }),
+      registry,
+      outageTolerance: opts.rules.outageTolerance,
+      forGracePeriod: opts.rules.forGracePeriod,
+      resendDelay: opts.rules.resendDelay,
+    });
+    this.discoveryScrape.onUpdate((tsets) => this.scrape.sync(tsets));
+    this.discoveryNotify.onUpdate((tsets) => this.notifier.sync(tsets));
+
+    const api = new APIv1({
+      queryable: this.db,
+      engine: this.engine,
+      db: this.db,
+      targets: this.scrape,
+      rules: this.rules,
+      alertmanagers: this.notifier,
+      config: () => this.config!,
+      flags: () => this.flagValues,
+      runtimeInfo: () => this.runtimeInfo(),
+      buildInfo: { version: BUILD_INFO.version, revision: BUILD_INFO.revision, branch: BUILD_INFO.branch, buildUser: BUILD_INFO.buildUser, buildDate: BUILD_INFO.buildDate, goVersion: BUILD_INFO.goVersion },
+      enableAdmin: opts.enableAdminAPI,
+      enableRemoteWriteReceiver: opts.enableRemoteWriteReceiver,
+      corsOrigin: opts.corsOrigin,
+      lookbackDelta: opts.query.lookbackDelta,
+      dataDir: opts.tsdb.path,
+      externalURL: opts.externalURL,
+      isReady: () => this.ready,
+      logger: logger.with({ component: 'api' }),
+      registry,
+    });
+    const federate = federateHandler({ queryable: this.db, config: () => this.config!, lookbackDelta: opts.query.lookbackDelta, logger });
+
+    const webConfig = opts.webConfigFile ? loadWebConfig(opts.webConfigFile) : null;
+    this.web = new WebHandler({
+      listenAddress: opts.listenAddress,
+      routePrefix: opts.routePrefix,
+      externalURL: opts.externalURL,
+      enableLifecycle: opts.enableLifecycle,
+      uiDir: join(ROOT, 'dist/ui'),
+      pageTitle: opts.pageTitle,
+      logger: logger.with({ component: 'web' }),
+      registry,
+      apiHandlerName: handlerName,
+      ...(webConfig ? { createServer: (h) => createServerFor(webConfig, h) } : {}),
+    });
+    this.web.setHooks({
+      reload: () => this.reload(),
+      quit: () => this.onQuit(),
+      isReady: () => this.ready,
+      api: (req, res, path) => api.handle(req, res, path),
+      federate: (req, res) => federate(req, res),
+    });
+    const addr = await this.web.listen();
+    logger.info('Start listening for connections', { address: `${addr.host}:${addr.port}` });
+
+    await this.applyConfig(cfg);
+    this.ready = true;
+    this.readyGauge.set(1);
+    logger.info('Server is ready to receive web requests.');
+  }
+
+  private runtimeInfo(): Record<string, unknown> {
+    const mem = process.memoryUsage();
+    return {
+      startTime: new Date(Date.now() - process.uptime() * 1000).toISOString(),
+      CWD: process.cwd(),
+      reloadConfigSuccess: this.reloadSuccess ? true : false,
+      lastConfigTime: new Date().toISOString(),
+      corruptionCount: 0,
+      goroutineCount: 0,
+      GOMAXPROCS: 1,
+      GOMEMLIMIT: mem.heapTotal,
+      GOGC: '',
+      GODEBUG: '',
+      storageRetention: describeRetention(this.opts),
+    };
+  }
+
+  /** Loads the config file and applies it everywhere; a failure anywhere leaves the old config running. */
+  reload(): Promise<void> {
+    const next = this.reloadChain.then(async () => {
+      this.logger.info('Loading configuration file', { filename: this.opts.configFile });
+      const started = Date.now();
+      try {
+        const cfg = loadConfigFile(this.opts.configFile);
+        await expandRuleFiles(cfg);
+        await this.applyConfig(cfg);
+        this.logger.info('Completed loading of configuration file', { filename: this.opts.configFile, totalDuration: `${Date.now() - started}ms` });
+      } catch (e) {
+        this.reloadSuccess.set(0);
+        this.logger.error('Error reloading config', { err: e as Error });
+        throw e;
+      }
+    });
+    this.reloadChain = next.catch(() => {});
+    return next;
+  }
+
+  private async applyConfig(cfg: Config): Promise<void> {
+    // Rules are checked first: they are the only part that can still fail after the config parsed.
+    const ruleFiles = await expandRuleFiles(cfg);
+    await this.rules.update(cfg.global.evaluation_interval, ruleFiles, cfg.global.external_labels, this.opts.externalURL.toString());
+    this.config = cfg;
+    this.scrape.applyConfig(cfg);
+    this.notifier.applyConfig(cfg);
+    const scrapeSD = new Map(cfg.scrape_configs.map((sc) => [sc.job_name, sc] as const));
+    this.discoveryScrape.applyConfig(scrapeSD);
+    this.discoveryNotify.applyConfig(this.notifier.sdConfigs(cfg));
+    this.reloadSuccess.set(1);
+    this.reloadTimestamp.set(Math.floor(Date.now() / 1000));
+  }
+
+  async shutdown(reason: string): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.logger.warn('Received shutdown request, exiting gracefully...', { reason });
+    this.ready = false;
+    this.readyGauge.set(0);
+    const step = async (what: string, fn: () => Promise<void>) => {
+      try {
+        await fn();
+        this.logger.info(`${what} stopped`);
+      } catch (e) {
+        this.logger.error(`Stopping ${what} failed`, { err: e as Error });
+      }
+    };
+    await step('Discovery manager (scrape)', () => this.discoveryScrape?.stop() ?? Promise.resolve());
+    await step('Discovery manager (notify)', () => this.discoveryNotify?.stop() ?? Promise.resolve());
+    await step('Scrape manager', () => this.scrape?.stop() ?? Promise.resolve());
+    await step('Rule manager', () => this.rules?.stop() ?? Promise.resolve());
+    await step('Notifier manager', () => this.notifier?.stop() ?? Promise.resolve());
+    await step('Web handler', () => this.web?.close() ?? Promise.resolve());
+    await step('TSDB', () => this.db?.close() ?? Promise.resolve());
+    this.logger.info('See you next time!');
+  }
+}
+
+function describeRetention(o: ServerOptions): string {
+  const parts: string[] = [];
+  if (o.tsdb.retentionDuration) parts.push(formatRetention(o.tsdb.retentionDuration));
+  if (o.tsdb.maxBytes) parts.push(`${o.tsdb.maxBytes}B`);
+  return parts.join(' or ');
+}
+
+function formatRetention(ms: number): string {
+  const d = 24 * 3600 * 1000;
+  return ms % d === 0 ? `${ms / d}d` : `${ms / 1000}s`;
+}
+
+class ExitError extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  let flags;
+  try {
+    flags = parseFlags(argv);
+  } catch (e) {
+    if (e instanceof FlagError) {
+      process.stderr.write(`prometheus: error: ${e.message}, try --help\n`);
+      return 1;
+    }
+    throw e;
+  }
+  if (flags.help) {
+    process.stdout.write(usage('prometheus', 'The Prometheus monitoring server') + '\n');
+    return 0;
+  }
+  if (flags.version) {
+    process.stdout.write(versionText() + '\n');
+    return 0;
+  }
+  let opts: ServerOptions;
+  try {
+    opts = serverOptions(flags);
+  } catch (e) {
+    process.stderr.write(`prometheus: error: ${(e as Error).message}, try --help\n`);
+    return 1;
+  }
+  const logger = newLogger({ level: opts.log.level, format: opts.log.format });
+  registerProcessMetrics();
+  let exiting = false;
+  const server: Server = new Server(opts, flags.raw, logger, () => void exit('quit', 0));
+  const exit = async (reason: string, code: number) => {
+    if (exiting) return;
+    exiting = true;
+    await server.shutdown(reason);
+    process.exit(code);
+  };
+  process.on('SIGTERM', () => void exit('SIGTERM', 0));
+  process.on('SIGINT', () => void exit('SIGINT', 0));
+  process.on('SIGHUP', () => {
+    server.reload().catch(() => {});
+  });
+  try {
+    await server.start();
+  } catch (e) {
+    await server.shutdown('startup failure');
+    if (e instanceof ExitError) return e.code;
+    logger.error('Startup failed', { err: e as Error });
+    return 1;
+  }
+  return -1; // keep running
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err: unknown) => {
+    process.stderr.write(`prometheus: error: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);
