@@ -1,0 +1,185 @@
+// The prompb messages of remote write 1.0 and remote read (types.proto, remote.proto): encode and
+// decode between their wire form and this project's Labels / samples.
+import { Labels, Matcher, MatchType } from '../../model/labels/index.js';
+import { ProtoReader, ProtoWriter } from './protobuf.js';
+
+export interface PbSample {
+  value: number;
+  timestamp: number;
+}
+
+export interface PbTimeSeries {
+  labels: Labels;
+  samples: PbSample[];
+}
+
+export interface PbMetadata {
+  type: number; // MetricMetadata.MetricType enum
+  metricFamilyName: string;
+  help: string;
+  unit: string;
+}
+
+export interface PbQuery {
+  startTimestampMs: number;
+  endTimestampMs: number;
+  matchers: Matcher[];
+}
+
+function writeSeries(w: ProtoWriter, ts: PbTimeSeries): void {
+  ts.labels.forEach((name, value) =>
+    w.message(1, (l) => {
+      l.string(1, name);
+      l.string(2, value);
+    }),
+  );
+  for (const s of ts.samples) {
+    w.message(2, (sw) => {
+      sw.double(1, s.value);
+      sw.int64(2, s.timestamp);
+    });
+  }
+}
+
+export function encodeWriteRequest(series: PbTimeSeries[], metadata: PbMetadata[] = []): Uint8Array {
+  const w = new ProtoWriter();
+  for (const ts of series) w.message(1, (m) => writeSeries(m, ts));
+  for (const md of metadata) {
+    w.message(3, (m) => {
+      m.int64(1, md.type);
+      m.string(2, md.metricFamilyName);
+      m.string(4, md.help);
+      m.string(5, md.unit);
+    });
+  }
+  return w.finish();
+}
+
+function readSeries(r: ProtoReader): PbTimeSeries {
+  const pairs: [string, string][] = [];
+  const samples: PbSample[] = [];
+  while (!r.done()) {
+    const { field, wireType } = r.tag();
+    if (field === 1 && wireType === 2) {
+      const lr = r.sub();
+      let name = '';
+      let value = '';
+      while (!lr.done()) {
+        const t = lr.tag();
+        if (t.field === 1 && t.wireType === 2) name = lr.string();
+        else if (t.field === 2 && t.wireType === 2) value = lr.string();
+        else lr.skip(t.wireType);
+      }
+      pairs.push([name, value]);
+    } else if (field === 2 && wireType === 2) {
+      const sr = r.sub();
+      let value = 0;
+      let timestamp = 0;
+      while (!sr.done()) {
+        const t = sr.tag();
+        if (t.field === 1 && t.wireType === 1) value = sr.double();
+        else if (t.field === 2 && t.wireType === 0) timestamp = sr.varint();
+        else sr.skip(t.wireType);
+      }
+      samples.push({ value, timestamp });
+    } else r.skip(wireType);
+  }
+  return { labels: Labels.fromPairs(pairs), samples };
+}
+
+export function decodeWriteRequest(buf: Uint8Array): { timeseries: PbTimeSeries[] } {
+  const r = new ProtoReader(buf);
+  const timeseries: PbTimeSeries[] = [];
+  while (!r.done()) {
+    const { field, wireType } = r.tag();
+    if (field === 1 && wireType === 2) timeseries.push(readSeries(r.sub()));
+    else r.skip(wireType);
+  }
+  return { timeseries };
+}
+
+const MATCH_TYPES = [MatchType.Equal, MatchType.NotEqual, MatchType.Regexp, MatchType.NotRegexp];
+
+export function encodeReadRequest(queries: PbQuery[]): Uint8Array {
+  const w = new ProtoWriter();
+  for (const q of queries) {
+    w.message(1, (qw) => {
+      qw.int64(1, q.startTimestampMs);
+      qw.int64(2, q.endTimestampMs);
+      for (const m of q.matchers) {
+        qw.message(3, (mw) => {
+          mw.int64(1, MATCH_TYPES.indexOf(m.type));
+          mw.string(2, m.name);
+          mw.string(3, m.value);
+        });
+      }
+    });
+  }
+  return w.finish();
+}
+
+export function decodeReadRequest(buf: Uint8Array): { queries: PbQuery[]; acceptedResponseTypes: number[] } {
+  const r = new ProtoReader(buf);
+  const queries: PbQuery[] = [];
+  const acceptedResponseTypes: number[] = [];
+  while (!r.done()) {
+    const { field, wireType } = r.tag();
+    if (field === 1 && wireType === 2) {
+      const qr = r.sub();
+      const q: PbQuery = { startTimestampMs: 0, endTimestampMs: 0, matchers: [] };
+      while (!qr.done()) {
+        const t = qr.tag();
+        if (t.field === 1 && t.wireType === 0) q.startTimestampMs = qr.varint();
+        else if (t.field === 2 && t.wireType === 0) q.endTimestampMs = qr.varint();
+        else if (t.field === 3 && t.wireType === 2) {
+          const mr = qr.sub();
+          let type = 0;
+          let name = '';
+          let value = '';
+          while (!mr.done()) {
+            const mt = mr.tag();
+            if (mt.field === 1 && mt.wireType === 0) type = mr.varint();
+            else if (mt.field === 2 && mt.wireType === 2) name = mr.string();
+            else if (mt.field === 3 && mt.wireType === 2) value = mr.string();
+            else mr.skip(mt.wireType);
+          }
+          const mtype = MATCH_TYPES[type];
+          if (mtype === undefined) throw new Error(`invalid matcher type ${type}`);
+          q.matchers.push(new Matcher(mtype, name, value));
+        } else qr.skip(t.wireType);
+      }
+      queries.push(q);
+    } else if (field === 2 && wireType === 0) acceptedResponseTypes.push(r.varint());
+    else if (field === 2 && wireType === 2) {
+      const pr = r.sub();
+      while (!pr.done()) acceptedResponseTypes.push(pr.varint());
+    } else r.skip(wireType);
+  }
+  return { queries, acceptedResponseTypes };
+}
+
+/** ReadResponse{results: [QueryResult{timeseries}]} (the SAMPLES response type). */
+export function encodeReadResponse(results: PbTimeSeries[][]): Uint8Array {
+  const w = new ProtoWriter();
+  for (const series of results) w.message(1, (qr) => series.forEach((ts) => qr.message(1, (m) => writeSeries(m, ts))));
+  return w.finish();
+}
+
+export function decodeReadResponse(buf: Uint8Array): PbTimeSeries[][] {
+  const r = new ProtoReader(buf);
+  const out: PbTimeSeries[][] = [];
+  while (!r.done()) {
+    const { field, wireType } = r.tag();
+    if (field === 1 && wireType === 2) {
+      const qr = r.sub();
+      const series: PbTimeSeries[] = [];
+      while (!qr.done()) {
+        const t = qr.tag();
+        if (t.field === 1 && t.wireType === 2) series.push(readSeries(qr.sub()));
+        else qr.skip(t.wireType);
+      }
+      out.push(series);
+    } else r.skip(wireType);
+  }
+  return out;
+}

@@ -1,0 +1,58 @@
+// Remote storage: one QueueManager per remote_write config, reconciled on reload (an unchanged
+// queue keeps running and its backlog).
+import type { Config } from '../../config/types.js';
+import { Labels } from '../../model/labels/index.js';
+import type { Logger } from '../../util/log.js';
+import { nopLogger } from '../../util/log.js';
+import { defaultRegistry, type Registry } from '../../util/metrics.js';
+import type { FanoutAppendable } from '../fanout.js';
+import { newQueueMetrics, QueueManager, queueName, type QueueMetrics, type RelabelFn } from './queue_manager.js';
+
+export interface RemoteStorageOptions {
+  fanout: FanoutAppendable;
+  relabel: RelabelFn;
+  logger?: Logger;
+  registry?: Registry;
+  flushDeadlineMs?: number;
+}
+
+function configKey(q: QueueManager | Config['remote_write'][number], external: Labels): string {
+  const cfg = q instanceof QueueManager ? q.cfg : q;
+  return JSON.stringify({ cfg: { ...cfg, write_relabel_configs: cfg.write_relabel_configs.map((r) => ({ ...r, regex: r.regex.source })) }, ext: external.key() });
+}
+
+export class RemoteStorage {
+  private queues = new Map<string, { key: string; q: QueueManager }>();
+  private readonly metrics: QueueMetrics;
+  private readonly logger: Logger;
+
+  constructor(private readonly opts: RemoteStorageOptions) {
+    this.metrics = newQueueMetrics(opts.registry ?? defaultRegistry);
+    this.logger = opts.logger ?? nopLogger;
+  }
+
+  async applyConfig(cfg: Config): Promise<void> {
+    const ext = cfg.global.external_labels ?? Labels.EMPTY;
+    const next = new Map<string, { key: string; q: QueueManager }>();
+    const names = new Set<string>();
+    for (const rw of cfg.remote_write) {
+      const name = queueName(rw);
+      if (names.has(name)) throw new Error(`duplicate remote write configs are not allowed, found duplicate for URL: ${rw.url}`);
+      names.add(name);
+      const key = configKey(rw, ext);
+      const old = this.queues.get(name);
+      if (old && old.key === key) next.set(name, old);
+      else next.set(name, { key, q: new QueueManager(rw, ext, this.opts.relabel, this.metrics, this.logger.with({ component: 'remote', remote_name: name, url: rw.url })) });
+    }
+    const stale = [...this.queues.entries()].filter(([n, v]) => next.get(n) !== v);
+    this.queues = next;
+    this.opts.fanout.setSinks([...next.values()].map((v) => v.q));
+    await Promise.all(stale.map(([, v]) => v.q.stop(this.opts.flushDeadlineMs ?? 60_000)));
+  }
+
+  async close(): Promise<void> {
+    this.opts.fanout.setSinks([]);
+    await Promise.all([...this.queues.values()].map((v) => v.q.stop(this.opts.flushDeadlineMs ?? 60_000)));
+    this.queues.clear();
+  }
+}

@@ -1,0 +1,100 @@
+// An HTTP client honouring the HTTP client settings of prometheus.yml (common/config's
+// HTTPClientConfig): basic auth, authorization / bearer token (inline or from a file), TLS (CA,
+// client cert, server name, insecure_skip_verify, min version), redirects, timeout.
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { readFileSync } from 'node:fs';
+import type { SecureVersion } from 'node:tls';
+import type { HTTPClientConfig } from '../config/types.js';
+
+export interface HttpResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface HttpRequestOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: Uint8Array | string;
+  timeoutMs?: number;
+  client?: Partial<HTTPClientConfig>;
+  signal?: AbortSignal;
+  /** Largest body to read; a larger one fails the request. 0 = no limit. */
+  maxBodyBytes?: number;
+}
+
+const TLS_VERSIONS: Record<string, SecureVersion> = { TLS10: 'TLSv1', TLS11: 'TLSv1.1', TLS12: 'TLSv1.2', TLS13: 'TLSv1.3' };
+
+const readSecret = (inline: string | undefined, file: string | undefined): string | undefined =>
+  file ? readFileSync(file, 'utf8').trim() : inline;
+
+/** The Authorization header a client config asks for, if any. */
+export function authorizationHeader(c: Partial<HTTPClientConfig> | undefined): string | undefined {
+  if (!c) return undefined;
+  if (c.basic_auth) {
+    const user = c.basic_auth.username_file ? readFileSync(c.basic_auth.username_file, 'utf8').trim() : c.basic_auth.username;
+    const pass = readSecret(c.basic_auth.password, c.basic_auth.password_file) ?? '';
+    return 'Basic ' + Buffer.from(`${user}:${pass}`).toString('base64');
+  }
+  if (c.authorization) {
+    const cred = readSecret(c.authorization.credentials, c.authorization.credentials_file);
+    if (cred) return `${c.authorization.type || 'Bearer'} ${cred}`;
+  }
+  const bearer = readSecret(c.bearer_token, c.bearer_token_file);
+  if (bearer) return `Bearer ${bearer}`;
+  return undefined;
+}
+
+function tlsOptions(c: Partial<HTTPClientConfig> | undefined): RequestOptions {
+  const t = c?.tls_config;
+  if (!t) return {};
+  const o: RequestOptions = {};
+  const ca = t.ca_file ? readFileSync(t.ca_file) : t.ca;
+  if (ca) o.ca = ca;
+  const cert = t.cert_file ? readFileSync(t.cert_file) : t.cert;
+  if (cert) o.cert = cert;
+  const key = t.key_file ? readFileSync(t.key_file) : t.key;
+  if (key) o.key = key;
+  if (t.server_name) o.servername = t.server_name;
+  if (t.insecure_skip_verify) o.rejectUnauthorized = false;
+  if (t.min_version && TLS_VERSIONS[t.min_version]) o.minVersion = TLS_VERSIONS[t.min_version];
+  if (t.max_version && TLS_VERSIONS[t.max_version]) o.maxVersion = TLS_VERSIONS[t.max_version];
+  return o;
+}
+
+/** One request; follows redirects (up to 10) when the client config allows it. */
+export async function doRequest(url: string, opts: HttpRequestOptions = {}, redirects = 0): Promise<HttpResponse> {
+  const u = new URL(url);
+  const headers: Record<string, string> = { ...opts.headers };
+  const auth = authorizationHeader(opts.client);
+  if (auth && headers['Authorization'] === undefined) headers['Authorization'] = auth;
+  const isHttps = u.protocol === 'https:';
+  const reqOpts: RequestOptions = { method: opts.method ?? 'GET', headers, ...(isHttps ? tlsOptions(opts.client) : {}) };
+  if (opts.signal) reqOpts.signal = opts.signal;
+  const res = await new Promise<HttpResponse>((resolve, reject) => {
+    const req = (isHttps ? httpsRequest : httpRequest)(u, reqOpts, (r) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      r.on('data', (c: Buffer) => {
+        size += c.length;
+        if (opts.maxBodyBytes && size > opts.maxBodyBytes) {
+          req.destroy(new Error(`body size limit exceeded (${opts.maxBodyBytes} bytes)`));
+          return;
+        }
+        chunks.push(c);
+      });
+      r.on('end', () => resolve({ status: r.statusCode ?? 0, headers: r.headers, body: Buffer.concat(chunks) }));
+      r.on('error', reject);
+    });
+    req.on('error', reject);
+    if (opts.timeoutMs) req.setTimeout(opts.timeoutMs, () => req.destroy(new Error(`context deadline exceeded (timeout ${opts.timeoutMs}ms)`)));
+    if (opts.body !== undefined) req.end(opts.body);
+    else req.end();
+  });
+  const followRedirects = opts.client?.follow_redirects ?? true;
+  if (followRedirects && res.status >= 300 && res.status < 400 && res.headers.location && redirects < 10) {
+    return doRequest(new URL(res.headers.location, u).toString(), opts, redirects + 1);
+  }
+  return res;
+}
