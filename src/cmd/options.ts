@@ -31,6 +31,8 @@ export interface ServerOptions {
   alertmanagerTimeout: number; // 0 = per-config timeout
   query: { lookbackDelta: number; timeout: number; maxConcurrency: number; maxSamples: number };
   discoveryReloadInterval: number;
+  remoteFlushDeadline: number;
+  remoteReadSampleLimit: number;
   features: Set<string>;
   log: { level: LogLevel; format: LogFormat };
 }
@@ -96,6 +98,8 @@ export function serverOptions(f: ParsedFlags): ServerOptions {
       maxSamples: Number(raw['query.max-samples']),
     },
     discoveryReloadInterval: dur(f, 'scrape.discovery-reload-interval'),
+    remoteFlushDeadline: dur(f, 'storage.remote.flush-deadline'),
+    remoteReadSampleLimit: Number(raw['storage.remote.read-sample-limit']),
     features: new Set(raw['enable-feature']!.split(',').filter((x) => x !== '')),
     log: { level: raw['log.level'] as LogLevel, format: raw['log.format'] as LogFormat },
   };

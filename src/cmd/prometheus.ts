@@ -22,6 +22,9 @@ import { APIv1, handlerName } from '../web/api/v1/index.js';
 import { federateHandler } from '../web/federate.js';
 import { loadWebConfig, createServerFor } from '../web/webconfig/index.js';
 import { WebHandler } from '../web/web.js';
+import { FanoutAppendable } from '../storage/fanout.js';
+import { RemoteStorage, readHandler, writeHandler } from '../storage/remote/index.js';
+import { relabel } from '../model/relabel/index.js';
 import { expandRuleFiles } from './rule_files.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -43,6 +46,8 @@ class Server {
   private notifier!: NotifierManager;
   private rules!: RuleManager;
   private web!: WebHandler;
+  private fanout!: FanoutAppendable;
+  private remote!: RemoteStorage;
 
   constructor(
     private readonly opts: ServerOptions,
@@ -92,14 +97,17 @@ class Server {
     }
     logger.info('TSDB started');
 
+    // Scrapes and recording rules write through the fanout, so remote write sees committed samples.
+    this.fanout = new FanoutAppendable(this.db);
+    this.remote = new RemoteStorage({ fanout: this.fanout, relabel, logger: logger.with({ component: 'remote' }), registry, flushDeadlineMs: opts.remoteFlushDeadline });
     this.engine = new Engine({ timeout: opts.query.timeout, maxSamples: opts.query.maxSamples, lookbackDelta: opts.query.lookbackDelta, maxConcurrency: opts.query.maxConcurrency, logger: logger.with({ component: 'query engine' }), registry });
-    this.scrape = new ScrapeManager({ appendable: this.db, logger: logger.with({ component: 'scrape manager' }), registry });
+    this.scrape = new ScrapeManager({ appendable: this.fanout, logger: logger.with({ component: 'scrape manager' }), registry });
     this.discoveryScrape = new DiscoveryManager({ name: 'scrape', logger: logger.with({ component: 'discovery manager scrape' }), registry, updateThrottleMs: opts.discoveryReloadInterval });
     this.discoveryNotify = new DiscoveryManager({ name: 'notify', logger: logger.with({ component: 'discovery manager notify' }), registry, updateThrottleMs: opts.discoveryReloadInterval });
     this.notifier = new NotifierManager({ queueCapacity: opts.notificationQueueCapacity, logger: logger.with({ component: 'notifier' }), registry, externalURL: opts.externalURL.toString() });
     this.rules = new RuleManager({
       queryable: this.db,
-      appendable: this.db,
+      appendable: this.fanout,
       engine: this.engine,
       notify: (alerts) => this.notifier.send(alerts),
       externalLabels: cfg.global.external_labels,
@@ -155,6 +163,8 @@ class Server {
       isReady: () => this.ready,
       api: (req, res, path) => api.handle(req, res, path),
       federate: (req, res) => federate(req, res),
+      read: readHandler({ queryable: this.db, externalLabels: () => this.config?.global.external_labels ?? Labels.EMPTY, sampleLimit: opts.remoteReadSampleLimit, logger }),
+      ...(opts.enableRemoteWriteReceiver ? { write: writeHandler(this.db, logger.with({ component: 'web' })) } : {}),
     });
     const addr = await this.web.listen();
     logger.info('Start listening for connections', { address: `${addr.host}:${addr.port}` });
@@ -209,6 +219,7 @@ class Server {
     this.config = cfg;
     this.scrape.applyConfig(cfg);
     this.notifier.applyConfig(cfg);
+    await this.remote.applyConfig(cfg);
     const scrapeSD = new Map(cfg.scrape_configs.map((sc) => [sc.job_name, sc] as const));
     this.discoveryScrape.applyConfig(scrapeSD);
     this.discoveryNotify.applyConfig(this.notifier.sdConfigs(cfg));
@@ -233,6 +244,7 @@ class Server {
     await step('Discovery manager (scrape)', () => this.discoveryScrape?.stop() ?? Promise.resolve());
     await step('Discovery manager (notify)', () => this.discoveryNotify?.stop() ?? Promise.resolve());
     await step('Scrape manager', () => this.scrape?.stop() ?? Promise.resolve());
+    await step('Remote storage', () => this.remote?.close() ?? Promise.resolve());
     await step('Rule manager', () => this.rules?.stop() ?? Promise.resolve());
     await step('Notifier manager', () => this.notifier?.stop() ?? Promise.resolve());
     await step('Web handler', () => this.web?.close() ?? Promise.resolve());

@@ -33,7 +33,10 @@ export interface WebHooks {
   isReady: () => boolean;
   api?: Handler;
   federate?: Handler;
+  /** Remote-write receiver; absent when --web.enable-remote-write-receiver is off. */
   write?: Handler;
+  /** Remote read. */
+  read?: Handler;
 }
 
 const MIME: Record<string, string> = {
@@ -213,7 +216,11 @@ export class WebHandler {
         return this.serveAsset(req, res, '/favicon.ico');
     }
     if (path.startsWith('/api/v1/')) {
-      if (path === '/api/v1/write' && hooks?.write) return hooks.write(req, res, path.slice('/api/v1'.length));
+      if (path === '/api/v1/write') {
+        if (hooks?.write) return hooks.write(req, res, path);
+        return text(res, 404, 'remote write receiver needs to be enabled with --web.enable-remote-write-receiver\n');
+      }
+      if (path === '/api/v1/read' && hooks?.read) return hooks.read(req, res, path);
       if (hooks?.api) return hooks.api(req, res, path.slice('/api/v1'.length));
       return notFound(res);
     }

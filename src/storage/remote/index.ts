@@ -2,3 +2,4 @@ export * from './prompb.js';
 export * from './queue_manager.js';
 export * from './storage.js';
 export * from './write_handler.js';
+export * from './read_handler.js';
