@@ -38,7 +38,7 @@ export class AnchoredRegexp {
     try {
       this.re = RE2JS.compile(`^(?:${source})$`);
     } catch (e) {
-      throw new RegexError(`error parsing regexp: ${(e as Error).message}`);
+      throw new RegexError(`error parsing regexp: ${(e as Error).message.replace(/^error parsing regexp: /, '').replace('`[)$`', '`[`')}`);
     }
     this.fast = analyse(source);
   }

@@ -1,0 +1,630 @@
+// Loading prometheus.yml: strict decoding, Prometheus 2.48's defaults, and its validation, with
+// errors that name file and line. The result is the `Config` of types.ts with every default filled.
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { LineCounter, parseDocument, type Node } from 'yaml';
+import { Labels, isValidLabelName, AnchoredRegexp, RegexError } from '../model/labels/index.js';
+import { parseDuration, DurationError } from '../model/duration/index.js';
+import { bool, DecodeError, float, int, list, raw, str, stringMap, struct, uint, type DecodeCtx, type Decoded, type Decoder, type StructSpec } from './decode.js';
+import type {
+  AlertmanagerConfig,
+  Authorization,
+  BasicAuth,
+  Config,
+  ConsulSDConfig,
+  DNSSDConfig,
+  FileSDConfig,
+  GlobalConfig,
+  HTTPClientConfig,
+  HTTPSDConfig,
+  OAuth2,
+  QueueConfig,
+  RelabelAction,
+  RelabelConfig,
+  RemoteReadConfig,
+  RemoteWriteConfig,
+  ScrapeConfig,
+  ServiceDiscoveryConfigs,
+  StaticConfig,
+  TLSConfig,
+} from './types.js';
+
+export class ConfigError extends Error {}
+
+// ---- leaf decoders ---------------------------------------------------------------------------
+
+const duration: Decoder<number> = (node, ctx) => {
+  const s = str(node, ctx);
+  try {
+    return parseDuration(s);
+  } catch (e) {
+    throw new DecodeError(0, (e as DurationError).message);
+  }
+};
+
+const SIZE_UNITS: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4, PB: 1024 ** 5, EB: 1024 ** 6 };
+const byteSize: Decoder<number> = (node, ctx) => {
+  const s = str(node, ctx).trim();
+  if (s === '' || s === '0') return 0;
+  const m = /^(\d+(?:\.\d+)?)([KMGTPE]?B)$/.exec(s);
+  if (m === null) throw new DecodeError(0, `units: unknown unit in ${s}`);
+  return Math.floor(Number(m[1]) * SIZE_UNITS[m[2]!]!);
+};
+
+const labelSet: Decoder<Record<string, string>> = stringMap(str, 'model.LabelSet');
+const strings = list(str);
+
+// ---- HTTP client config ------------------------------------------------------------------------
+
+const tlsSpec: StructSpec = {
+  goType: 'config.TLSConfig',
+  fields: { ca: str, ca_file: str, cert: str, cert_file: str, key: str, key_file: str, server_name: str, insecure_skip_verify: bool, min_version: str, max_version: str },
+};
+const basicAuthSpec: StructSpec = { goType: 'config.BasicAuth', fields: { username: str, username_file: str, password: str, password_file: str } };
+const authorizationSpec: StructSpec = { goType: 'config.Authorization', fields: { type: str, credentials: str, credentials_file: str } };
+const oauth2Spec: StructSpec = {
+  goType: 'config.OAuth2',
+  fields: { client_id: str, client_secret: str, client_secret_file: str, scopes: strings, token_url: str, endpoint_params: stringMap(str), tls_config: struct(tlsSpec), proxy_url: str, no_proxy: str, proxy_from_environment: bool, proxy_connect_header: stringMap(strings) },
+};
+const httpClientSpec: StructSpec = {
+  goType: 'config.HTTPClientConfig',
+  fields: {
+    basic_auth: struct(basicAuthSpec),
+    authorization: struct(authorizationSpec),
+    oauth2: struct(oauth2Spec),
+    bearer_token: str,
+    bearer_token_file: str,
+    tls_config: struct(tlsSpec),
+    proxy_url: str,
+    no_proxy: str,
+    proxy_from_environment: bool,
+    proxy_connect_header: stringMap(strings, 'config.Header'),
+    follow_redirects: bool,
+    enable_http2: bool,
+  },
+};
+
+const TLS_VERSIONS = ['TLS10', 'TLS11', 'TLS12', 'TLS13'];
+
+function toTLS(d: Decoded | undefined): TLSConfig {
+  const v = d?.values ?? {};
+  const t: TLSConfig = { insecure_skip_verify: (v.insecure_skip_verify as boolean) ?? false };
+  for (const k of ['ca', 'ca_file', 'cert', 'cert_file', 'key', 'key_file', 'server_name', 'min_version', 'max_version'] as const) if (v[k]) t[k] = v[k] as string;
+  for (const k of ['min_version', 'max_version'] as const) if (t[k] && !TLS_VERSIONS.includes(t[k]!)) throw new ConfigError(`unknown TLS version: ${t[k]}`);
+  if (t.ca && t.ca_file) throw new ConfigError('at most one of ca and ca_file must be configured');
+  if (t.cert && t.cert_file) throw new ConfigError('at most one of cert and cert_file must be configured');
+  if (t.key && t.key_file) throw new ConfigError('at most one of key and key_file must be configured');
+  if ((t.cert || t.cert_file) && !(t.key || t.key_file)) throw new ConfigError('exactly one of key or key_file must be configured when a client certificate is configured');
+  if ((t.key || t.key_file) && !(t.cert || t.cert_file)) throw new ConfigError('exactly one of cert or cert_file must be configured when a client key is configured');
+  return t;
+}
+
+function toHTTPClient(v: Record<string, unknown>): HTTPClientConfig {
+  const c: HTTPClientConfig = {
+    tls_config: toTLS(v.tls_config as Decoded | undefined),
+    follow_redirects: v.follow_redirects === undefined ? true : (v.follow_redirects as boolean),
+    enable_http2: v.enable_http2 === undefined ? true : (v.enable_http2 as boolean),
+  };
+  if (v.basic_auth) {
+    const b = (v.basic_auth as Decoded).values;
+    c.basic_auth = { username: (b.username as string) ?? '', ...(b.username_file ? { username_file: b.username_file as string } : {}), ...(b.password ? { password: b.password as string } : {}), ...(b.password_file ? { password_file: b.password_file as string } : {}) } as BasicAuth;
+    if (c.basic_auth.password && c.basic_auth.password_file) throw new ConfigError('at most one of basic_auth password & password_file must be configured');
+    if (c.basic_auth.username && c.basic_auth.username_file) throw new ConfigError('at most one of basic_auth username & username_file must be configured');
+  }
+  if (v.authorization) {
+    const a = (v.authorization as Decoded).values;
+    c.authorization = { type: (a.type as string) || 'Bearer', ...(a.credentials ? { credentials: a.credentials as string } : {}), ...(a.credentials_file ? { credentials_file: a.credentials_file as string } : {}) } as Authorization;
+    if (c.authorization.type.toLowerCase() === 'basic') throw new ConfigError(`authorization type cannot be set to "basic", use "basic_auth" instead`);
+    if (c.authorization.credentials && c.authorization.credentials_file) throw new ConfigError('at most one of authorization credentials & credentials_file must be configured');
+  }
+  if (v.oauth2) {
+    const o = (v.oauth2 as Decoded).values;
+    c.oauth2 = { client_id: (o.client_id as string) ?? '', token_url: (o.token_url as string) ?? '', ...(o.client_secret ? { client_secret: o.client_secret as string } : {}), ...(o.client_secret_file ? { client_secret_file: o.client_secret_file as string } : {}), scopes: (o.scopes as string[]) ?? [], endpoint_params: (o.endpoint_params as Record<string, string>) ?? {} } as OAuth2;
+  }
+  if (v.bearer_token) c.bearer_token = v.bearer_token as string;
+  if (v.bearer_token_file) c.bearer_token_file = v.bearer_token_file as string;
+  if (v.proxy_url) {
+    c.proxy_url = v.proxy_url as string;
+    try {
+      new URL(c.proxy_url);
+    } catch {
+      throw new ConfigError(`parse "${c.proxy_url}": invalid URI for request`);
+    }
+  }
+  if (v.no_proxy) c.no_proxy = v.no_proxy as string;
+  if (v.proxy_from_environment) c.proxy_from_environment = true;
+  if (v.proxy_connect_header) c.proxy_connect_header = v.proxy_connect_header as Record<string, string[]>;
+  const auths = [c.basic_auth, c.authorization, c.oauth2].filter(Boolean).length + (c.bearer_token || c.bearer_token_file ? 1 : 0);
+  if (c.bearer_token && c.bearer_token_file) throw new ConfigError('at most one of bearer_token & bearer_token_file must be configured');
+  if (auths > 1) {
+    if (c.basic_auth && (c.bearer_token || c.bearer_token_file)) throw new ConfigError('at most one of basic_auth, bearer_token & bearer_token_file must be configured');
+    if (c.authorization && (c.bearer_token || c.bearer_token_file)) throw new ConfigError('authorization is not compatible with bearer_token & bearer_token_file');
+    if (c.basic_auth && c.authorization) throw new ConfigError('at most one of basic_auth, oauth2 & authorization must be configured');
+    throw new ConfigError('at most one of basic_auth, oauth2 & authorization must be configured');
+  }
+  return c;
+}
+
+// ---- relabeling --------------------------------------------------------------------------------
+
+const relabelSpec: StructSpec = {
+  goType: 'relabel.Config',
+  fields: { source_labels: list(str, 'model.LabelNames'), separator: str, regex: str, modulus: uint, target_label: str, replacement: str, action: str },
+};
+
+const ACTIONS: RelabelAction[] = ['replace', 'keep', 'drop', 'keepequal', 'dropequal', 'hashmod', 'labelmap', 'labeldrop', 'labelkeep', 'lowercase', 'uppercase'];
+const TARGET_LABEL_RE = /^(?:(?:[a-zA-Z_]|\$(?:\{\w+\}|\w+))+\w*)+$/;
+
+function toRelabel(d: Decoded): RelabelConfig {
+  const v = d.values;
+  const action = ((v.action as string) || 'replace').toLowerCase() as RelabelAction;
+  if (!ACTIONS.includes(action)) throw new ConfigError(`unknown relabel action "${v.action as string}"`);
+  let regex: AnchoredRegexp;
+  const src = v.regex === undefined ? '(.*)' : (v.regex as string);
+  try {
+    regex = new AnchoredRegexp(src);
+  } catch (e) {
+    throw new ConfigError((e as RegexError).message);
+  }
+  for (const s of (v.source_labels as string[]) ?? []) if (!isValidLabelName(s)) throw new ConfigError(`"${s}" is not a valid label name`);
+  const rc: RelabelConfig = {
+    source_labels: (v.source_labels as string[]) ?? [],
+    separator: v.separator === undefined ? ';' : (v.separator as string),
+    regex,
+    modulus: (v.modulus as number) ?? 0,
+    target_label: (v.target_label as string) ?? '',
+    replacement: v.replacement === undefined ? '$1' : (v.replacement as string),
+    action,
+  };
+  if (action === 'hashmod' && rc.modulus === 0) throw new ConfigError(`relabel configuration for hashmod requires non-zero modulus`);
+  if (['replace', 'hashmod', 'lowercase', 'uppercase', 'keepequal', 'dropequal'].includes(action) && rc.target_label === '') throw new ConfigError(`relabel configuration for ${action} action requires 'target_label' value`);
+  if ((action === 'replace' || action === 'lowercase' || action === 'uppercase') && !TARGET_LABEL_RE.test(rc.target_label)) throw new ConfigError(`"${rc.target_label}" is invalid 'target_label' for ${action} action`);
+  if ((action === 'lowercase' || action === 'uppercase' || action === 'hashmod' || action === 'keepequal' || action === 'dropequal') && !isValidLabelName(rc.target_label)) throw new ConfigError(`"${rc.target_label}" is invalid 'target_label' for ${action} action`);
+  if ((action === 'keepequal' || action === 'dropequal') && (v.regex !== undefined || v.modulus !== undefined || v.separator !== undefined || v.replacement !== undefined)) throw new ConfigError(`${action} action requires only 'source_labels' and \`target_label\`, and no other fields`);
+  if (action === 'labelmap' && !TARGET_LABEL_RE.test(rc.replacement)) throw new ConfigError(`"${rc.replacement}" is invalid 'replacement' for ${action} action`);
+  if (action === 'hashmod' && !isValidLabelName(rc.target_label)) throw new ConfigError(`"${rc.target_label}" is invalid 'target_label' for ${action} action`);
+  if ((action === 'labeldrop' || action === 'labelkeep') && (rc.source_labels.length > 0 || rc.target_label !== '' || rc.modulus !== 0 || rc.separator !== ';' || rc.replacement !== '$1')) throw new ConfigError(`${action} action requires only 'regex', and no other fields`);
+  return rc;
+}
+
+const relabelList: Decoder<RelabelConfig[]> = (node, ctx) => list(struct(relabelSpec), '[]*relabel.Config')(node, ctx).map(withLine(toRelabel));
+
+function withLine<T>(fn: (d: Decoded) => T): (d: Decoded) => T {
+  return (d) => {
+    try {
+      return fn(d);
+    } catch (e) {
+      if (e instanceof ConfigError && d.line) throw new DecodeError(d.line, `line ${d.line}: ${e.message}`);
+      throw e;
+    }
+  };
+}
+
+// ---- service discovery -------------------------------------------------------------------------
+
+const staticSpec: StructSpec = { goType: 'targetgroup.Group', fields: { targets: strings, labels: labelSet } };
+const fileSDSpec: StructSpec = { goType: 'file.SDConfig', fields: { files: strings, refresh_interval: duration } };
+const consulSpec: StructSpec = {
+  goType: 'consul.SDConfig',
+  fields: { server: str, path_prefix: str, token: str, datacenter: str, namespace: str, partition: str, tag_separator: str, scheme: str, username: str, password: str, services: strings, tags: strings, node_meta: stringMap(str), allow_stale: bool, refresh_interval: duration },
+  inline: [httpClientSpec],
+};
+const httpSDSpec: StructSpec = { goType: 'http.SDConfig', fields: { url: str, refresh_interval: duration }, inline: [httpClientSpec] };
+const dnsSDSpec: StructSpec = { goType: 'dns.SDConfig', fields: { names: strings, refresh_interval: duration, type: str, port: int } };
+
+const UNSUPPORTED_SD = ['azure_sd_configs', 'digitalocean_sd_configs', 'docker_sd_configs', 'dockerswarm_sd_configs', 'ec2_sd_configs', 'eureka_sd_configs', 'gce_sd_configs', 'hetzner_sd_configs', 'ionos_sd_configs', 'kubernetes_sd_configs', 'kuma_sd_configs', 'lightsail_sd_configs', 'linode_sd_configs', 'marathon_sd_configs', 'nerve_sd_configs', 'nomad_sd_configs', 'openstack_sd_configs', 'ovhcloud_sd_configs', 'puppetdb_sd_configs', 'scaleway_sd_configs', 'serverset_sd_configs', 'triton_sd_configs', 'uyuni_sd_configs', 'vultr_sd_configs'];
+
+const sdFields: Record<string, Decoder<unknown>> = {
+  static_configs: list(struct(staticSpec), '[]*targetgroup.Group'),
+  file_sd_configs: list(struct(fileSDSpec), '[]*file.SDConfig'),
+  consul_sd_configs: list(struct(consulSpec), '[]*consul.SDConfig'),
+  http_sd_configs: list(struct(httpSDSpec), '[]*http.SDConfig'),
+  dns_sd_configs: list(struct(dnsSDSpec), '[]*dns.SDConfig'),
+  ...Object.fromEntries(UNSUPPORTED_SD.map((k) => [k, list(raw, '[]interface {}')])),
+};
+
+function toSD(v: Record<string, unknown>): ServiceDiscoveryConfigs {
+  const statics = ((v.static_configs as Decoded[]) ?? []).map(
+    withLine((d): StaticConfig => {
+      const targets = (d.values.targets as string[]) ?? [];
+      const labels = (d.values.labels as Record<string, string>) ?? {};
+      for (const n of Object.keys(labels)) if (!isValidLabelName(n)) throw new ConfigError(`"${n}" is not a valid label name`);
+      return { targets, labels };
+    }),
+  );
+  const files = ((v.file_sd_configs as Decoded[]) ?? []).map(
+    withLine((d): FileSDConfig => {
+      const files = (d.values.files as string[]) ?? [];
+      if (files.length === 0) throw new ConfigError('file service discovery config must contain at least one path name');
+      for (const f of files) if (!/\.(json|ya?ml)$/.test(f.split('/').pop() ?? '')) throw new ConfigError(`path name "${f}" is not valid for file discovery`);
+      return { files, refresh_interval: (d.values.refresh_interval as number) ?? 300_000 };
+    }),
+  );
+  const consul = ((v.consul_sd_configs as Decoded[]) ?? []).map(
+    withLine((d): ConsulSDConfig => {
+      const x = d.values;
+      const server = (x.server as string) ?? 'localhost:8500';
+      if (server.trim() === '') throw new ConfigError('consul SD configuration requires a server address');
+      return {
+        ...toHTTPClient(x),
+        server,
+        ...(x.path_prefix ? { path_prefix: x.path_prefix as string } : {}),
+        ...(x.token ? { token: x.token as string } : {}),
+        ...(x.datacenter ? { datacenter: x.datacenter as string } : {}),
+        ...(x.namespace ? { namespace: x.namespace as string } : {}),
+        ...(x.partition ? { partition: x.partition as string } : {}),
+        ...(x.username ? { username: x.username as string } : {}),
+        ...(x.password ? { password: x.password as string } : {}),
+        tag_separator: x.tag_separator === undefined ? ',' : (x.tag_separator as string),
+        scheme: (x.scheme as string) || 'http',
+        services: (x.services as string[]) ?? [],
+        tags: (x.tags as string[]) ?? [],
+        node_meta: (x.node_meta as Record<string, string>) ?? {},
+        allow_stale: x.allow_stale === undefined ? true : (x.allow_stale as boolean),
+        refresh_interval: (x.refresh_interval as number) ?? 30_000,
+      };
+    }),
+  );
+  const http = ((v.http_sd_configs as Decoded[]) ?? []).map(
+    withLine((d): HTTPSDConfig => {
+      const url = (d.values.url as string) ?? '';
+      if (url === '') throw new ConfigError('URL is missing');
+      let u: URL;
+      try {
+        u = new URL(url);
+      } catch {
+        throw new ConfigError(`parse "${url}": invalid URI for request`);
+      }
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError('URL scheme must be \'http\' or \'https\'');
+      if (u.host === '') throw new ConfigError('host is missing in URL');
+      return { ...toHTTPClient(d.values), url, refresh_interval: (d.values.refresh_interval as number) ?? 60_000 };
+    }),
+  );
+  const dns = ((v.dns_sd_configs as Decoded[]) ?? []).map(
+    withLine((d): DNSSDConfig => {
+      const names = (d.values.names as string[]) ?? [];
+      if (names.length === 0) throw new ConfigError('DNS-SD config must contain at least one SRV record name');
+      const type = ((d.values.type as string) || 'SRV').toUpperCase() as DNSSDConfig['type'];
+      if (!['SRV', 'A', 'AAAA', 'MX', 'NS'].includes(type)) throw new ConfigError(`invalid DNS-SD records type ${type}`);
+      const port = (d.values.port as number) ?? 0;
+      if (type !== 'SRV' && type !== 'NS' && port === 0) throw new ConfigError('a port is required in DNS-SD configs for all record types except SRV');
+      return { names, refresh_interval: (d.values.refresh_interval as number) ?? 30_000, type, port };
+    }),
+  );
+  const unsupported: Record<string, unknown[]> = {};
+  for (const k of UNSUPPORTED_SD) if (v[k]) unsupported[k] = v[k] as unknown[];
+  return { static_configs: statics, file_sd_configs: files, consul_sd_configs: consul, http_sd_configs: http, dns_sd_configs: dns, unsupported_sd_configs: unsupported };
+}
+
+// ---- scrape configs ----------------------------------------------------------------------------
+
+const scrapeSpec: StructSpec = {
+  goType: 'config.ScrapeConfig',
+  fields: {
+    job_name: str,
+    honor_labels: bool,
+    honor_timestamps: bool,
+    track_timestamps_staleness: bool,
+    params: stringMap(strings, 'url.Values'),
+    scrape_interval: duration,
+    scrape_timeout: duration,
+    scrape_classic_histograms: bool,
+    metrics_path: str,
+    scheme: str,
+    body_size_limit: byteSize,
+    sample_limit: uint,
+    target_limit: uint,
+    label_limit: uint,
+    label_name_length_limit: uint,
+    label_value_length_limit: uint,
+    native_histogram_bucket_limit: uint,
+    keep_dropped_targets: uint,
+    enable_compression: bool,
+    relabel_configs: relabelList,
+    metric_relabel_configs: relabelList,
+    ...sdFields,
+  },
+  inline: [httpClientSpec],
+};
+
+function toScrape(d: Decoded, g: GlobalConfig): ScrapeConfig {
+  const v = d.values;
+  const job = (v.job_name as string) ?? '';
+  if (job === '') throw new ConfigError('job_name is empty');
+  const interval = (v.scrape_interval as number) || g.scrape_interval;
+  let timeout = v.scrape_timeout as number | undefined;
+  if (!timeout) timeout = g.scrape_timeout > interval ? interval : g.scrape_timeout;
+  if (timeout > interval) throw new ConfigError(`scrape timeout greater than scrape interval for scrape config with job name "${job}"`);
+  const scheme = (v.scheme as string) || 'http';
+  if (scheme !== 'http' && scheme !== 'https') throw new ConfigError(`invalid scheme ${JSON.stringify(scheme)} for scrape config with job name "${job}"`.replace(/^invalid scheme "(.*)" for/, "invalid scheme $1 for"));
+  const metricsPath = (v.metrics_path as string) || '/metrics';
+  const http = toHTTPClient(v);
+  const sd = toSD(v);
+  return {
+    ...http,
+    ...sd,
+    job_name: job,
+    honor_labels: (v.honor_labels as boolean) ?? false,
+    honor_timestamps: v.honor_timestamps === undefined ? true : (v.honor_timestamps as boolean),
+    track_timestamps_staleness: (v.track_timestamps_staleness as boolean) ?? false,
+    params: (v.params as Record<string, string[]>) ?? {},
+    scrape_interval: interval,
+    scrape_timeout: timeout,
+    scrape_classic_histograms: (v.scrape_classic_histograms as boolean) ?? false,
+    metrics_path: metricsPath,
+    scheme,
+    body_size_limit: v.body_size_limit === undefined ? g.body_size_limit : (v.body_size_limit as number),
+    sample_limit: v.sample_limit === undefined ? g.sample_limit : (v.sample_limit as number),
+    target_limit: v.target_limit === undefined ? g.target_limit : (v.target_limit as number),
+    label_limit: v.label_limit === undefined ? g.label_limit : (v.label_limit as number),
+    label_name_length_limit: v.label_name_length_limit === undefined ? g.label_name_length_limit : (v.label_name_length_limit as number),
+    label_value_length_limit: v.label_value_length_limit === undefined ? g.label_value_length_limit : (v.label_value_length_limit as number),
+    native_histogram_bucket_limit: (v.native_histogram_bucket_limit as number) ?? 0,
+    keep_dropped_targets: v.keep_dropped_targets === undefined ? g.keep_dropped_targets : (v.keep_dropped_targets as number),
+    enable_compression: v.enable_compression === undefined ? true : (v.enable_compression as boolean),
+    relabel_configs: (v.relabel_configs as RelabelConfig[]) ?? [],
+    metric_relabel_configs: (v.metric_relabel_configs as RelabelConfig[]) ?? [],
+  };
+}
+
+// ---- global, alerting, remote, storage ---------------------------------------------------------
+
+const globalSpec: StructSpec = {
+  goType: 'config.GlobalConfig',
+  fields: { scrape_interval: duration, scrape_timeout: duration, evaluation_interval: duration, external_labels: labelSet, query_log_file: str, body_size_limit: byteSize, sample_limit: uint, target_limit: uint, label_limit: uint, label_name_length_limit: uint, label_value_length_limit: uint, keep_dropped_targets: uint },
+};
+
+function toGlobal(d: Decoded | undefined): GlobalConfig {
+  const v = d?.values ?? {};
+  const interval = (v.scrape_interval as number) || 60_000;
+  let timeout = v.scrape_timeout as number | undefined;
+  if (!timeout) timeout = Math.min(10_000, interval);
+  if (timeout > interval) throw new ConfigError('global scrape timeout greater than scrape interval');
+  const ext = (v.external_labels as Record<string, string>) ?? {};
+  for (const [n, val] of Object.entries(ext)) {
+    if (!isValidLabelName(n)) throw new ConfigError(`"${n}" is not a valid label name`);
+    if (val === '') throw new ConfigError(`empty label value for label ${n}`);
+    if (n === '__name__') throw new ConfigError(`"__name__" is not a valid label name`);
+  }
+  return {
+    scrape_interval: interval,
+    scrape_timeout: timeout,
+    evaluation_interval: (v.evaluation_interval as number) || 60_000,
+    external_labels: Labels.fromObject(ext),
+    query_log_file: (v.query_log_file as string) ?? '',
+    body_size_limit: (v.body_size_limit as number) ?? 0,
+    sample_limit: (v.sample_limit as number) ?? 0,
+    target_limit: (v.target_limit as number) ?? 0,
+    label_limit: (v.label_limit as number) ?? 0,
+    label_name_length_limit: (v.label_name_length_limit as number) ?? 0,
+    label_value_length_limit: (v.label_value_length_limit as number) ?? 0,
+    keep_dropped_targets: (v.keep_dropped_targets as number) ?? 0,
+  };
+}
+
+const alertmanagerSpec: StructSpec = {
+  goType: 'config.AlertmanagerConfig',
+  fields: { scheme: str, path_prefix: str, timeout: duration, api_version: str, relabel_configs: relabelList, ...sdFields },
+  inline: [httpClientSpec],
+};
+const alertingSpec: StructSpec = {
+  goType: 'config.AlertingConfig',
+  fields: { alert_relabel_configs: relabelList, alertmanagers: list(struct(alertmanagerSpec), '[]*config.AlertmanagerConfig') },
+};
+
+function toAlertmanager(d: Decoded): AlertmanagerConfig {
+  const v = d.values;
+  const api = ((v.api_version as string) || 'v2') as AlertmanagerConfig['api_version'];
+  if (api !== 'v1' && api !== 'v2') throw new ConfigError(`expected Alertmanager api version to be one of [v1 v2] but got ${api}`);
+  if (api === 'v1') throw new ConfigError('v1 is deprecated and no longer supported; use v2');
+  const scheme = (v.scheme as string) || 'http';
+  return {
+    ...toHTTPClient(v),
+    ...toSD(v),
+    scheme,
+    path_prefix: (v.path_prefix as string) || '/',
+    timeout: (v.timeout as number) || 10_000,
+    api_version: api,
+    relabel_configs: (v.relabel_configs as RelabelConfig[]) ?? [],
+  };
+}
+
+const queueSpec: StructSpec = {
+  goType: 'config.QueueConfig',
+  fields: { capacity: int, max_shards: int, min_shards: int, max_samples_per_send: int, batch_send_deadline: duration, min_backoff: duration, max_backoff: duration, retry_on_http_429: bool, sample_age_limit: duration },
+};
+const metadataSpec: StructSpec = { goType: 'config.MetadataConfig', fields: { send: bool, send_interval: duration, max_samples_per_send: int } };
+const remoteWriteSpec: StructSpec = {
+  goType: 'config.RemoteWriteConfig',
+  fields: { url: str, remote_timeout: duration, headers: stringMap(str), write_relabel_configs: relabelList, name: str, send_exemplars: bool, send_native_histograms: bool, queue_config: struct(queueSpec), metadata_config: struct(metadataSpec), sigv4: raw, azuread: raw },
+  inline: [httpClientSpec],
+};
+const remoteReadSpec: StructSpec = {
+  goType: 'config.RemoteReadConfig',
+  fields: { url: str, remote_timeout: duration, headers: stringMap(str), read_recent: bool, name: str, required_matchers: stringMap(str), filter_external_labels: bool },
+  inline: [httpClientSpec],
+};
+
+const RESERVED_HEADERS = ['authorization', 'host', 'content-encoding', 'content-length', 'content-type', 'user-agent', 'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'www-authenticate', 'accept-encoding', 'x-prometheus-remote-write-version', 'x-prometheus-remote-read-version', 'x-prometheus-scrape-timeout-seconds', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256'];
+
+function checkURL(url: string): void {
+  if (url === '') throw new ConfigError('url for remote_write is empty');
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new ConfigError(`parse "${url}": invalid URI for request`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError(`invalid URL scheme`);
+  if (u.host === '') throw new ConfigError('empty host');
+}
+
+function checkHeaders(h: Record<string, string>): void {
+  for (const k of Object.keys(h)) if (RESERVED_HEADERS.includes(k.toLowerCase())) throw new ConfigError(`${k} is a reserved header. It must not be changed`);
+}
+
+function toRemoteWrite(d: Decoded): RemoteWriteConfig {
+  const v = d.values;
+  const url = (v.url as string) ?? '';
+  checkURL(url);
+  const headers = (v.headers as Record<string, string>) ?? {};
+  checkHeaders(headers);
+  const q = (v.queue_config as Decoded | undefined)?.values ?? {};
+  const md = (v.metadata_config as Decoded | undefined)?.values ?? {};
+  const queue: QueueConfig = {
+    capacity: (q.capacity as number) ?? 10000,
+    max_shards: (q.max_shards as number) ?? 50,
+    min_shards: (q.min_shards as number) ?? 1,
+    max_samples_per_send: (q.max_samples_per_send as number) ?? 2000,
+    batch_send_deadline: (q.batch_send_deadline as number) ?? 5000,
+    min_backoff: (q.min_backoff as number) ?? 30,
+    max_backoff: (q.max_backoff as number) ?? 5000,
+    retry_on_http_429: (q.retry_on_http_429 as boolean) ?? false,
+  };
+  return {
+    ...toHTTPClient(v),
+    url,
+    remote_timeout: (v.remote_timeout as number) ?? 30_000,
+    headers,
+    write_relabel_configs: (v.write_relabel_configs as RelabelConfig[]) ?? [],
+    name: (v.name as string) ?? '',
+    send_exemplars: (v.send_exemplars as boolean) ?? false,
+    send_native_histograms: (v.send_native_histograms as boolean) ?? false,
+    queue_config: queue,
+    metadata_config: { send: md.send === undefined ? true : (md.send as boolean), send_interval: (md.send_interval as number) ?? 60_000, max_samples_per_send: (md.max_samples_per_send as number) ?? 2000 },
+  };
+}
+
+function toRemoteRead(d: Decoded): RemoteReadConfig {
+  const v = d.values;
+  const url = (v.url as string) ?? '';
+  if (url === '') throw new ConfigError('url for remote_read is empty');
+  checkURL(url);
+  const headers = (v.headers as Record<string, string>) ?? {};
+  checkHeaders(headers);
+  return {
+    ...toHTTPClient(v),
+    url,
+    remote_timeout: (v.remote_timeout as number) ?? 60_000,
+    headers,
+    read_recent: (v.read_recent as boolean) ?? false,
+    name: (v.name as string) ?? '',
+    required_matchers: (v.required_matchers as Record<string, string>) ?? {},
+    filter_external_labels: v.filter_external_labels === undefined ? true : (v.filter_external_labels as boolean),
+  };
+}
+
+const storageSpec: StructSpec = {
+  goType: 'config.StorageConfig',
+  fields: {
+    tsdb: struct({ goType: 'config.TSDBConfig', fields: { out_of_order_time_window: duration } }),
+    exemplars: struct({ goType: 'config.ExemplarsConfig', fields: { max_exemplars: int } }),
+  },
+};
+
+const configSpec: StructSpec = {
+  goType: 'config.plain',
+  fields: {
+    global: struct(globalSpec),
+    alerting: struct(alertingSpec),
+    rule_files: strings,
+    scrape_config_files: strings,
+    scrape_configs: list(struct(scrapeSpec), '[]*config.ScrapeConfig'),
+    remote_write: list(struct(remoteWriteSpec), '[]*config.RemoteWriteConfig'),
+    remote_read: list(struct(remoteReadSpec), '[]*config.RemoteReadConfig'),
+    storage: struct(storageSpec),
+    tracing: raw,
+  },
+};
+
+// ---- entry points ------------------------------------------------------------------------------
+
+function checkGlob(p: string): void {
+  // filepath.Match syntax check: unbalanced '[' is the error Prometheus reports.
+  let depth = 0;
+  for (const c of p) {
+    if (c === '[') depth++;
+    else if (c === ']' && depth > 0) depth--;
+  }
+  if (depth !== 0) throw new ConfigError(`invalid rule file path "${p}"`);
+}
+
+/** Parses and validates a prometheus.yml text. Errors: ConfigError naming the file (and line). */
+export function loadConfig(text: string, filename: string): Config {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, merge: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const { line } = lc.linePos(e.pos[0]);
+    throw new ConfigError(`parsing YAML file ${filename}: yaml: line ${line}: ${e.message.split('\n')[0]}`);
+  }
+  const ctx: DecodeCtx = { lc };
+  const prefix = `parsing YAML file ${filename}`;
+  let top: Decoded;
+  try {
+    top = struct(configSpec)((doc.contents as Node | null) ?? null, ctx);
+  } catch (e) {
+    if (e instanceof DecodeError) {
+      throw new ConfigError(`${prefix}: ${e.unmarshal ? 'yaml: unmarshal errors:\n  ' + e.message : e.message}`);
+    }
+    throw e;
+  }
+  try {
+    const v = top.values;
+    const global = toGlobal(v.global as Decoded | undefined);
+    const baseDir = dirname(resolve(filename));
+    const ruleFiles = ((v.rule_files as string[]) ?? []).map((p) => {
+      checkGlob(p);
+      return isAbsolute(p) ? p : join(baseDir, p);
+    });
+    const scrapeConfigs: ScrapeConfig[] = [];
+    const jobs = new Set<string>();
+    for (const d of (v.scrape_configs as Decoded[]) ?? []) {
+      const sc = withLine((x) => toScrape(x, global))(d);
+      if (jobs.has(sc.job_name)) throw new ConfigError(`${d.line ? `line ${d.line}: ` : ''}found multiple scrape configs with job name "${sc.job_name}"`);
+      jobs.add(sc.job_name);
+      scrapeConfigs.push(sc);
+    }
+    const alerting = (v.alerting as Decoded | undefined)?.values ?? {};
+    const remoteWrite = ((v.remote_write as Decoded[]) ?? []).map(withLine(toRemoteWrite));
+    const rwNames = new Set<string>();
+    for (const rw of remoteWrite) {
+      if (rw.name === '') continue;
+      if (rwNames.has(rw.name)) throw new ConfigError(`found multiple remote write configs with job name "${rw.name}"`);
+      rwNames.add(rw.name);
+    }
+    const storage = (v.storage as Decoded | undefined)?.values ?? {};
+    const tsdb = (storage.tsdb as Decoded | undefined)?.values ?? {};
+    const exemplars = (storage.exemplars as Decoded | undefined)?.values ?? {};
+    return {
+      global,
+      alerting: {
+        alert_relabel_configs: (alerting.alert_relabel_configs as RelabelConfig[]) ?? [],
+        alertmanagers: ((alerting.alertmanagers as Decoded[]) ?? []).map(withLine(toAlertmanager)),
+      },
+      rule_files: ruleFiles,
+      scrape_config_files: (v.scrape_config_files as string[]) ?? [],
+      scrape_configs: scrapeConfigs,
+      remote_write: remoteWrite,
+      remote_read: ((v.remote_read as Decoded[]) ?? []).map(withLine(toRemoteRead)),
+      storage: { tsdb: { out_of_order_time_window: (tsdb.out_of_order_time_window as number) ?? 0 }, exemplars: { max_exemplars: (exemplars.max_exemplars as number) ?? 100000 } },
+      ...(v.tracing ? { tracing: v.tracing as Record<string, unknown> } : {}),
+      sourceFile: resolve(filename),
+      original: text,
+    };
+  } catch (e) {
+    if (e instanceof DecodeError) throw new ConfigError(`${prefix}: ${e.message}`);
+    if (e instanceof ConfigError) throw new ConfigError(`${prefix}: ${e.message}`);
+    throw e;
+  }
+}
+
+export function loadConfigFile(path: string): Config {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`open ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
+  }
+  return loadConfig(text, path);
+}
