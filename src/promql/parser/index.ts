@@ -4,5 +4,6 @@ export { parseExpr, parseMetricSelector, documentedType } from './parse.js';
 export { ParseErr, ParseErrors } from './errors.js';
 export { FUNCTIONS, getFunction } from './functions.js';
 export { exprToString } from './printer.js';
+export { prettify } from './pretty.js';
 export { exprType, posRange, children, walk, inspect } from './walk.js';
 export { unquoteString } from './unquote.js';

@@ -4,7 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { peer, startRealPrometheus } from '../../util/peers.js';
-import { parseExpr } from '../../../src/promql/parser/index.js';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseExpr, prettify } from '../../../src/promql/parser/index.js';
 import { CORPUS } from './corpus.js';
 
 /**
@@ -42,4 +44,52 @@ test('parser verdicts and error messages match the real Prometheus', async (t) =
   }
   assert.deepEqual(mismatches, []);
   assert.ok(invalid >= 40, `corpus should hold many invalid queries, has ${invalid}`);
+});
+
+/** Valid expressions of the corpus and of the conformance scripts, for the printer. */
+function printerCases(): string[] {
+  const scripts: string[] = [];
+  const dir = '/work/shared/promql-conformance';
+  if (existsSync(dir)) {
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.test'))) {
+      for (const l of readFileSync(join(dir, f), 'utf8').split('\n')) {
+        const m = /^eval(_ordered)?\s+instant\s+at\s+\S+\s+(.*)$/.exec(l);
+        if (m) scripts.push(m[2]!);
+      }
+    }
+  }
+  const out: string[] = [];
+  for (const q of [...CORPUS, ...scripts]) {
+    try {
+      parseExpr(q);
+    } catch {
+      continue;
+    }
+    out.push(q);
+  }
+  return [...new Set(out)];
+}
+
+test('prettify matches the real /api/v1/format_query', async (t) => {
+  if (peer('prometheus', t) === null) return;
+  const real = await startRealPrometheus('global:\n  scrape_interval: 1m\n');
+  t.after(() => real.stop());
+  const cases = printerCases();
+  assert.ok(cases.length > 300);
+  const mismatches: string[] = [];
+  let multiLine = 0;
+  for (const q of cases) {
+    let ours: string;
+    try {
+      ours = prettify(parseExpr(q));
+    } catch {
+      continue; // eval_fail expressions that do not parse
+    }
+    const res = await fetch(`${real.url}/api/v1/format_query?query=${encodeURIComponent(q)}`);
+    const body = (await res.json()) as { status: string; data?: string; error?: string };
+    if (body.data !== ours) mismatches.push(`${JSON.stringify(q)}: real ${JSON.stringify(body.data ?? body.error)}, ours ${JSON.stringify(ours)}`);
+    if (ours.includes('\n')) multiLine++;
+  }
+  assert.deepEqual(mismatches, []);
+  assert.ok(multiLine > 0, 'some cases should exercise line splitting');
 });
