@@ -1,0 +1,161 @@
+// Block chunk segment files (chunks/000001, …): an 8-byte header (magic 0x85BD40DD, version 1,
+// 3 bytes padding), then per chunk: uvarint data length, encoding byte, data, CRC32C of encoding
+// byte + data. A chunk ref is (segment index << 32) | byte offset, as in Prometheus.
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeSync, fsyncSync } from 'node:fs';
+import { join } from 'node:path';
+import { crc32c } from '../encoding/index.js';
+
+export const MAGIC_CHUNKS = 0x85bd40dd;
+export const CHUNKS_HEADER = 8;
+export const DEFAULT_CHUNK_SEGMENT_SIZE = 512 * 1024 * 1024;
+const TWO32 = 4294967296;
+
+export function segmentFileName(i: number): string {
+  return String(i + 1).padStart(6, '0');
+}
+
+export class ChunkWriter {
+  private fd = -1;
+  private seq = -1;
+  private off = 0;
+  private buf = new Uint8Array(1 << 20);
+  private blen = 0;
+  constructor(private readonly dir: string, private readonly segSize = DEFAULT_CHUNK_SEGMENT_SIZE) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  private flush(): void {
+    let done = 0;
+    while (done < this.blen) done += writeSync(this.fd, this.buf, done, this.blen - done);
+    this.blen = 0;
+  }
+
+  private put(b: Uint8Array): void {
+    if (this.blen + b.length > this.buf.length) {
+      this.flush();
+      if (b.length > this.buf.length) this.buf = new Uint8Array(b.length * 2);
+    }
+    this.buf.set(b, this.blen);
+    this.blen += b.length;
+  }
+
+  private cut(): void {
+    if (this.fd >= 0) {
+      this.flush();
+      fsyncSync(this.fd);
+      closeSync(this.fd);
+    }
+    this.seq++;
+    this.fd = openSync(join(this.dir, segmentFileName(this.seq)), 'w');
+    const h = new Uint8Array(CHUNKS_HEADER);
+    new DataView(h.buffer).setUint32(0, MAGIC_CHUNKS);
+    h[4] = 1;
+    this.put(h);
+    this.off = CHUNKS_HEADER;
+  }
+
+  /** Writes one chunk; returns its ref. */
+  write(encoding: number, data: Uint8Array): number {
+    const lenBytes: number[] = [];
+    let x = data.length;
+    while (x >= 0x80) {
+      lenBytes.push((x & 0x7f) | 0x80);
+      x >>>= 7;
+    }
+    lenBytes.push(x);
+    const size = lenBytes.length + 1 + data.length + 4;
+    if (this.fd < 0 || this.off + size > this.segSize) this.cut();
+    const ref = this.seq * TWO32 + this.off;
+    const rec = new Uint8Array(size);
+    rec.set(lenBytes, 0);
+    const eo = lenBytes.length;
+    rec[eo] = encoding;
+    rec.set(data, eo + 1);
+    const c = crc32c(rec, eo, eo + 1 + data.length);
+    new DataView(rec.buffer).setUint32(eo + 1 + data.length, c);
+    this.put(rec);
+    this.off += size;
+    return ref;
+  }
+
+  close(): void {
+    if (this.fd >= 0) {
+      this.flush();
+      fsyncSync(this.fd);
+      closeSync(this.fd);
+      this.fd = -1;
+    }
+  }
+}
+
+export class ChunkFileError extends Error {}
+
+/** Reads chunks by ref with positioned reads (no whole-file loads). */
+export class ChunkReader {
+  private readonly fds: number[] = [];
+  private readonly sizes: number[] = [];
+  private readonly scratch = new Uint8Array(512);
+
+  constructor(private readonly dir: string, files: string[]) {
+    for (const f of files) {
+      const fd = openSync(join(dir, f), 'r');
+      this.fds.push(fd);
+      const size = fstatSync(fd).size;
+      this.sizes.push(size);
+      const h = new Uint8Array(CHUNKS_HEADER);
+      if (size < CHUNKS_HEADER || readSync(fd, h, 0, CHUNKS_HEADER, 0) !== CHUNKS_HEADER) throw new ChunkFileError(`${join(dir, f)}: invalid size ${size}`);
+      const magic = new DataView(h.buffer).getUint32(0);
+      if (magic !== MAGIC_CHUNKS) throw new ChunkFileError(`${join(dir, f)}: invalid magic number ${magic.toString(16)}`);
+      if (h[4] !== 1) throw new ChunkFileError(`${join(dir, f)}: invalid chunk format version ${h[4]}`);
+    }
+  }
+
+  size(): number {
+    return this.sizes.reduce((a, b) => a + b, 0);
+  }
+
+  /** Checks that a ref points inside a segment (used to detect truncated chunk files at open). */
+  checkRef(ref: number): boolean {
+    const seg = Math.floor(ref / TWO32);
+    const off = ref % TWO32;
+    return seg < this.fds.length && off + 2 <= this.sizes[seg]!;
+  }
+
+  /** The data bytes of a chunk (encoding must be XOR); verifies its checksum. */
+  chunk(ref: number): Uint8Array {
+    const seg = Math.floor(ref / TWO32);
+    const off = ref % TWO32;
+    const fd = this.fds[seg];
+    if (fd === undefined) throw new ChunkFileError(`segment index ${seg} out of range`);
+    const size = this.sizes[seg]!;
+    const want = Math.min(this.scratch.length, size - off);
+    if (want <= 0) throw new ChunkFileError(`${join(this.dir, segmentFileName(seg))}: chunk ref ${off} beyond file size ${size}`);
+    let b = this.scratch;
+    readSync(fd, b, 0, want, off);
+    let len = 0;
+    let mul = 1;
+    let i = 0;
+    for (;; i++) {
+      if (i >= want) throw new ChunkFileError(`${join(this.dir, segmentFileName(seg))}: truncated chunk at ${off}`);
+      const c = b[i]!;
+      len += (c & 0x7f) * mul;
+      if (c < 0x80) break;
+      mul *= 128;
+    }
+    i++;
+    const total = i + 1 + len + 4;
+    if (off + total > size) throw new ChunkFileError(`${join(this.dir, segmentFileName(seg))}: segment doesn't include enough bytes to read the chunk at ${off}`);
+    if (total > want) {
+      b = new Uint8Array(total);
+      readSync(fd, b, 0, total, off);
+    }
+    const crc = ((b[i + 1 + len]! << 24) | (b[i + 2 + len]! << 16) | (b[i + 3 + len]! << 8) | b[i + 4 + len]!) >>> 0;
+    if (crc32c(b, i, i + 1 + len) !== crc) throw new ChunkFileError(`${join(this.dir, segmentFileName(seg))}: checksum mismatch for chunk at ${off}`);
+    return b.slice(i + 1, i + 1 + len);
+  }
+
+  close(): void {
+    for (const fd of this.fds) closeSync(fd);
+    this.fds.length = 0;
+  }
+}

@@ -1,0 +1,471 @@
+// The database: head (+WAL) and persisted blocks in one data directory, with a lock file,
+// background compaction (in a worker) and retention by time and size, deletions via tombstones,
+// snapshots by hard links. Implements the project's Storage interface.
+import {
+  closeSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { compareLabels, type Matcher } from '../model/labels/index.js';
+import type { Appender, Querier, Storage } from '../storage/index.js';
+import { nopLogger, type Logger } from '../util/log.js';
+import { newRegistry, type Registry } from '../util/metrics.js';
+import { Block, dirSize, writeBlock, type BlockMeta, type SeriesChunks } from './block.js';
+import { exponentialRanges, finalizeChunks, plan } from './compact.js';
+import { Compactor } from './compactor.js';
+import { Head } from './head.js';
+import { TSDBMetrics } from './metrics.js';
+import { postingsForMatchers } from './postings.js';
+import { MergeQuerier, type ChunkQuerier } from './series.js';
+import { addInterval, type TombstoneMap } from './tombstones/index.js';
+import { isULID } from './ulid.js';
+import { DEFAULT_SEGMENT_SIZE, WAL } from './wal/index.js';
+
+export interface DBOptions {
+  /** ms, 0 = none */
+  retentionDuration: number;
+  /** bytes, 0 = none */
+  maxBytes: number;
+  /** ms */
+  minBlockDuration: number;
+  /** ms */
+  maxBlockDuration: number;
+  noLockfile: boolean;
+  walSegmentSize?: number;
+}
+
+export interface DBDeps {
+  logger?: Logger;
+  registry?: Registry;
+  /** Run compactions inline instead of in a worker thread (tests, promtool). */
+  inlineCompaction?: boolean;
+  /** Disable the background compaction/retention timer (tests drive compact() themselves). */
+  noBackground?: boolean;
+}
+
+const HOUR = 3600_000;
+export const DEFAULT_OPTIONS: DBOptions = {
+  retentionDuration: 15 * 24 * HOUR,
+  maxBytes: 0,
+  minBlockDuration: 2 * HOUR,
+  maxBlockDuration: 36 * HOUR,
+  noLockfile: false,
+};
+
+export class LockError extends Error {}
+
+function acquireLock(dir: string): string {
+  const p = join(dir, 'lock');
+  if (existsSync(p)) {
+    const pid = Number(readFileSync(p, 'utf8').trim());
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
+      let alive = true;
+      try {
+        process.kill(pid, 0);
+      } catch (e) {
+        alive = (e as NodeJS.ErrnoException).code === 'EPERM';
+      }
+      if (alive) throw new LockError(`lock DB directory: resource temporarily unavailable (${p} held by process ${pid})`);
+    }
+  }
+  const fd = openSync(p, 'w');
+  writeSync(fd, String(process.pid));
+  closeSync(fd);
+  return p;
+}
+
+export class DB implements Storage {
+  readonly dir: string;
+  readonly opts: DBOptions;
+  readonly head: Head;
+  private readonly wal: WAL;
+  private blocks: Block[] = [];
+  private readonly logger: Logger;
+  readonly metrics: TSDBMetrics;
+  private readonly compactor: Compactor;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private lockPath: string | null = null;
+  private closed = false;
+  private replay = { min: 0, max: 0, current: 0 };
+  private blocksBytesCache = 0;
+
+  /** Use openDB(). */
+  constructor(dir: string, opts: DBOptions, deps: DBDeps) {
+    this.dir = dir;
+    this.opts = opts;
+    this.logger = deps.logger ?? nopLogger;
+    const reg = deps.registry ?? newRegistry();
+    this.wal = new WAL(join(dir, 'wal'), opts.walSegmentSize ?? DEFAULT_SEGMENT_SIZE);
+    this.metrics = new TSDBMetrics(reg, {
+      headSeries: () => this.head.numSeries(),
+      headChunks: () => this.head.numChunks(),
+      headMinTime: () => this.headMinTime(),
+      headMaxTime: () => this.headMaxTime(),
+      blocksLoaded: () => this.blocks.length,
+      blocksBytes: () => this.blocksBytesCache,
+      walBytes: () => this.wal.sizeBytes(),
+      lowestTimestamp: () => this.startTime(),
+      retentionLimitBytes: () => this.opts.maxBytes,
+    });
+    const m = this.metrics;
+    this.head = new Head(opts.minBlockDuration, this.wal, {
+      samplesAppended: (n) => m.samplesAppended.inc({ type: 'float' }, n),
+      outOfOrder: (n) => m.outOfOrder.inc({ type: 'float' }, n),
+      outOfBounds: (n) => m.outOfBounds.inc({ type: 'float' }, n),
+      seriesCreated: (n) => m.seriesCreated.inc(n),
+      seriesRemoved: (n) => m.seriesRemoved.inc(n),
+      chunksCreated: (n) => m.chunksCreated.inc(n),
+      chunksRemoved: (n) => m.chunksRemoved.inc(n),
+      walWriteFailed: () => m.walWritesFailed.inc(),
+    });
+    this.compactor = new Compactor(!deps.inlineCompaction);
+  }
+
+  /** Opening work: lock, leftovers, blocks, WAL replay. */
+  async init(deps: DBDeps): Promise<void> {
+    mkdirSync(this.dir, { recursive: true });
+    if (!this.opts.noLockfile) this.lockPath = acquireLock(this.dir);
+    for (const f of readdirSync(this.dir)) {
+      if (f.endsWith('.tmp-for-creation') || f.endsWith('.tmp-for-deletion')) rmSync(join(this.dir, f), { recursive: true, force: true });
+    }
+    this.reloadBlocks();
+    const start = performance.now();
+    this.head.minValidTime = this.blocks.length > 0 ? Math.max(...this.blocks.map((b) => b.maxTime)) : Number.MIN_SAFE_INTEGER;
+    const corruptions = this.wal.replay(
+      (r) => this.head.replayRecord(r),
+      (seg, min, max) => (this.replay = { min, max, current: seg }),
+    );
+    this.head.endReplay();
+    for (const c of corruptions) {
+      this.metrics.walCorruptions.inc();
+      this.logger.warn('Encountered WAL read error, attempting repair', { segment: c.segment, offset: c.offset, err: c.reason });
+    }
+    const secs = (performance.now() - start) / 1000;
+    this.metrics.replayDuration.set(secs);
+    this.logger.info('WAL replay completed', { duration: `${secs.toFixed(3)}s`, series: this.head.numSeries() });
+    if (!deps.noBackground) {
+      this.timer = setInterval(() => void this.compact().catch((e: Error) => this.logger.error('compaction failed', { err: e.message })), 5_000);
+      this.timer.unref();
+    }
+  }
+
+  private reloadBlocks(): void {
+    this.metrics.reloads.inc();
+    const loaded = new Map(this.blocks.map((b) => [b.ulid, b]));
+    const next: Block[] = [];
+    let failed = false;
+    for (const f of readdirSync(this.dir).sort()) {
+      if (!isULID(f)) continue;
+      const dir = join(this.dir, f);
+      if (!statSync(dir).isDirectory()) continue;
+      const ex = loaded.get(f);
+      if (ex) {
+        next.push(ex);
+        continue;
+      }
+      try {
+        next.push(new Block(dir));
+      } catch (e) {
+        failed = true;
+        this.logger.error('Failed to load block, leaving it out of queries', { block: f, dir, err: (e as Error).message });
+      }
+    }
+    if (failed) this.metrics.reloadsFailed.inc();
+    // A block that is the parent of another loaded block is a leftover of an interrupted compaction.
+    const parents = new Set(next.flatMap((b) => (b.meta.compaction.parents ?? []).map((p) => p.ulid)));
+    const keep: Block[] = [];
+    for (const b of next) {
+      if (parents.has(b.ulid)) this.deleteBlock(b, 'compacted');
+      else keep.push(b);
+    }
+    keep.sort((a, b) => a.minTime - b.minTime);
+    this.blocks = keep;
+    this.blocksBytesCache = keep.reduce((n, b) => n + b.size(), 0);
+  }
+
+  private deleteBlock(b: Block, reason: string): void {
+    const tmp = b.dir + '.tmp-for-deletion';
+    try {
+      renameSync(b.dir, tmp);
+    } catch {
+      return;
+    }
+    this.logger.info('Deleting obsolete block', { block: b.ulid, reason });
+    // Open readers keep their file descriptors, so the files can go at once.
+    void b.close();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+
+  appender(): Appender {
+    return this.head.appender();
+  }
+
+  querier(mint: number, maxt: number): Querier {
+    const sources: ChunkQuerier[] = [];
+    const releases: (() => void)[] = [];
+    for (const b of this.blocks) {
+      if (!b.overlaps(mint, maxt)) continue;
+      releases.push(b.acquire());
+      sources.push(b.chunkQuerier(mint, maxt));
+    }
+    if (this.head.maxTime >= mint && this.head.numSeries() > 0) sources.push(this.head.chunkQuerier(mint, maxt));
+    return new MergeQuerier(sources, mint, maxt, () => {
+      for (const r of releases) r();
+    });
+  }
+
+  startTime(): number {
+    if (this.blocks.length > 0) return this.blocks[0]!.minTime;
+    return this.headMinTime();
+  }
+
+  private headMinTime(): number {
+    return this.head.numSeries() === 0 || this.head.minTime === Number.MAX_SAFE_INTEGER ? 0 : Math.max(this.head.minTime, this.head.minValidTime);
+  }
+  private headMaxTime(): number {
+    return this.head.maxTime === Number.MIN_SAFE_INTEGER ? 0 : this.head.maxTime;
+  }
+
+  /** Compacts what is due (head ranges, then block groups), then applies retention. */
+  compact(): Promise<void> {
+    if (this.running) return this.running;
+    this.running = this.doCompact().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async doCompact(): Promise<void> {
+    const range = this.opts.minBlockDuration;
+    // Head: while it spans more than 1.5 block ranges, cut its oldest range into a block.
+    while (!this.closed && this.head.numSeries() > 0 && this.head.maxTime - Math.max(this.head.minTime, this.head.minValidTime) > (range * 3) / 2) {
+      const mint = Math.floor(Math.max(this.head.minTime, this.head.minValidTime) / range) * range;
+      const maxt = mint + range;
+      await this.compactHead(mint, maxt);
+    }
+    // Blocks: leveled, ×3 ranges up to the max block duration.
+    const ranges = exponentialRanges(range, Math.max(range, this.opts.maxBlockDuration));
+    for (let i = 0; i < 100 && !this.closed; i++) {
+      const dirs = plan(this.blocks.map((b) => ({ dir: b.dir, minTime: b.minTime, maxTime: b.maxTime })), ranges);
+      if (dirs.length === 0) break;
+      this.metrics.compactionsTriggered.inc();
+      try {
+        const meta = await this.compactor.compact(this.dir, dirs);
+        this.metrics.compactions.inc();
+        this.logger.info('compact blocks', { count: dirs.length, mint: meta.minTime, maxt: meta.maxTime, ulid: meta.ulid });
+      } catch (e) {
+        this.metrics.compactionsFailed.inc();
+        throw e;
+      }
+      this.reloadBlocks();
+    }
+    this.applyRetention();
+  }
+
+  /** Writes head data in [mint, maxt) to a block, then truncates the head and the WAL. */
+  async compactHead(mint: number, maxt: number): Promise<BlockMeta | null> {
+    this.metrics.compactionsTriggered.inc();
+    const series = this.headSeriesChunks(mint, maxt);
+    let meta: BlockMeta | null = null;
+    if (series.length > 0) {
+      try {
+        meta = await this.compactor.write(this.dir, series, mint, maxt);
+      } catch (e) {
+        this.metrics.compactionsFailed.inc();
+        throw e;
+      }
+      this.metrics.compactions.inc();
+      this.logger.info('write block', { mint, maxt, ulid: meta.ulid });
+    }
+    this.reloadBlocks();
+    this.truncateHead(maxt);
+    return meta;
+  }
+
+  private headSeriesChunks(mint: number, maxt: number): SeriesChunks[] {
+    const out: SeriesChunks[] = [];
+    for (const s of this.head.series.values()) {
+      const cs = s.allChunks().filter((c) => c.maxt >= mint && c.mint < maxt);
+      if (cs.length === 0) continue;
+      const chunks = finalizeChunks([{ chunks: cs, ivs: this.head.tombstones.get(s.ref) ?? [] }], mint, maxt);
+      if (chunks.length > 0) out.push({ labels: s.labels, chunks });
+    }
+    return out.sort((a, b) => compareLabels(a.labels, b.labels));
+  }
+
+  private truncateHead(mint: number): void {
+    this.metrics.headTruncations.inc();
+    this.head.truncate(mint);
+    // Checkpoint: the head's remaining state replaces every finished segment.
+    this.metrics.walTruncations.inc();
+    this.metrics.checkpoints.inc();
+    const upTo = this.wal.cut();
+    this.wal.checkpoint(upTo, this.head.checkpointRecords());
+  }
+
+  private applyRetention(): void {
+    if (this.blocks.length === 0) return;
+    const doomed = new Set<Block>();
+    const byNewest = [...this.blocks].sort((a, b) => b.maxTime - a.maxTime);
+    if (this.opts.retentionDuration > 0) {
+      const newest = byNewest[0]!.maxTime;
+      for (const b of byNewest) if (newest - b.maxTime >= this.opts.retentionDuration) doomed.add(b);
+      if (doomed.size > 0) this.metrics.timeRetentions.inc();
+    }
+    if (this.opts.maxBytes > 0) {
+      let total = this.wal.sizeBytes();
+      let hit = false;
+      for (const b of byNewest) {
+        if (doomed.has(b)) continue;
+        total += b.size();
+        if (total > this.opts.maxBytes) {
+          doomed.add(b);
+          hit = true;
+        }
+      }
+      if (hit) this.metrics.sizeRetentions.inc();
+    }
+    if (doomed.size === 0) return;
+    for (const b of doomed) this.deleteBlock(b, 'retention');
+    this.blocks = this.blocks.filter((b) => !doomed.has(b));
+    this.blocksBytesCache = this.blocks.reduce((n, b) => n + b.size(), 0);
+  }
+
+  /** Marks samples of matching series in [mint, maxt] deleted (tombstones in blocks and head). */
+  async delete(mint: number, maxt: number, matchers: Matcher[]): Promise<void> {
+    await this.running;
+    for (const b of this.blocks) {
+      if (!b.overlaps(mint, maxt)) continue;
+      const refs = postingsForMatchers(b.index, matchers);
+      if (refs.length === 0) continue;
+      const ts: TombstoneMap = new Map([...b.tombstones].map(([k, v]) => [k, v.map((x) => ({ ...x }))]));
+      let changed = false;
+      for (let i = 0; i < refs.length; i++) {
+        const metas: { mint: number; maxt: number; ref: number }[] = [];
+        b.index.series(refs[i]!, metas);
+        if (!metas.some((c) => c.mint <= maxt && c.maxt >= mint)) continue;
+        addInterval(ts, refs[i]!, { mint: Math.max(mint, b.minTime), maxt: Math.min(maxt, b.maxTime) });
+        changed = true;
+      }
+      if (changed) b.setTombstones(ts);
+    }
+    this.head.delete(mint, maxt, matchers);
+  }
+
+  /** Rewrites blocks that carry tombstones without the deleted data. */
+  async cleanTombstones(): Promise<void> {
+    await this.running;
+    for (const b of [...this.blocks]) {
+      if (b.tombstones.size === 0) continue;
+      const meta = await this.compactor.compact(this.dir, [b.dir]);
+      this.logger.info('cleaned tombstones', { block: b.ulid, new: meta.ulid });
+      // The rewrite names the old block as its parent; reload deletes it.
+      this.reloadBlocks();
+    }
+  }
+
+  /** Hard-links every block (and writes the head as a block unless withHead is false) into dir. */
+  async snapshot(dir: string, withHead: boolean): Promise<void> {
+    await this.running;
+    mkdirSync(dir, { recursive: true });
+    for (const b of this.blocks) {
+      const link = (src: string, dst: string): void => {
+        mkdirSync(dst, { recursive: true });
+        for (const f of readdirSync(src, { withFileTypes: true })) {
+          if (f.isDirectory()) link(join(src, f.name), join(dst, f.name));
+          else linkSync(join(src, f.name), join(dst, f.name));
+        }
+      };
+      link(b.dir, join(dir, b.ulid));
+    }
+    if (withHead && this.head.numSeries() > 0 && this.head.maxTime !== Number.MIN_SAFE_INTEGER) {
+      const mint = Math.max(this.head.minTime, this.head.minValidTime);
+      const maxt = this.head.maxTime + 1;
+      const series = this.headSeriesChunks(mint, maxt);
+      if (series.length > 0) writeBlock(dir, series, mint, maxt, null);
+    }
+  }
+
+  headStats(): { numSeries: number; chunkCount: number; minTime: number; maxTime: number; numLabelPairs: number } {
+    let pairs = 0;
+    for (const vm of this.head.postingsMap().values()) pairs += vm.size;
+    return { numSeries: this.head.numSeries(), chunkCount: this.head.numChunks(), minTime: this.headMinTime(), maxTime: this.headMaxTime(), numLabelPairs: pairs };
+  }
+
+  /** Head cardinality, as /api/v1/status/tsdb reports it (top `limit` of each list). */
+  cardinalityStats(limit: number): {
+    seriesCountByMetricName: { name: string; value: number }[];
+    labelValueCountByLabelName: { name: string; value: number }[];
+    memoryInBytesByLabelName: { name: string; value: number }[];
+    seriesCountByLabelValuePair: { name: string; value: number }[];
+  } {
+    const top = (xs: { name: string; value: number }[]): { name: string; value: number }[] =>
+      xs.sort((a, b) => b.value - a.value || (a.name < b.name ? -1 : 1)).slice(0, limit);
+    const idx = this.head.postingsMap();
+    const byMetric: { name: string; value: number }[] = [];
+    for (const [v, refs] of idx.get('__name__') ?? []) byMetric.push({ name: v, value: refs.length });
+    const valueCount: { name: string; value: number }[] = [];
+    const memory: { name: string; value: number }[] = [];
+    const pairs: { name: string; value: number }[] = [];
+    for (const [n, vm] of idx) {
+      valueCount.push({ name: n, value: vm.size });
+      let bytes = 0;
+      for (const [v, refs] of vm) {
+        bytes += Buffer.byteLength(v) * refs.length;
+        pairs.push({ name: `${n}=${v}`, value: refs.length });
+      }
+      memory.push({ name: n, value: bytes });
+    }
+    return {
+      seriesCountByMetricName: top(byMetric),
+      labelValueCountByLabelName: top(valueCount),
+      memoryInBytesByLabelName: top(memory),
+      seriesCountByLabelValuePair: top(pairs),
+    };
+  }
+
+  walReplayStatus(): { min: number; max: number; current: number } {
+    return { ...this.replay };
+  }
+
+  blockMetas(): BlockMeta[] {
+    return this.blocks.map((b) => b.meta);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    try {
+      await this.running;
+    } catch {
+      /* already logged */
+    }
+    await this.compactor.close();
+    this.wal.close();
+    await Promise.all(this.blocks.map((b) => b.close()));
+    if (this.lockPath) rmSync(this.lockPath, { force: true });
+  }
+}
+
+export async function openDB(dir: string, opts: Partial<DBOptions>, deps: DBDeps = {}): Promise<DB> {
+  const o: DBOptions = { ...DEFAULT_OPTIONS };
+  for (const [k, v] of Object.entries(opts)) if (v !== undefined) (o as unknown as Record<string, unknown>)[k] = v;
+  if (o.minBlockDuration <= 0) o.minBlockDuration = DEFAULT_OPTIONS.minBlockDuration;
+  if (o.maxBlockDuration < o.minBlockDuration) o.maxBlockDuration = o.minBlockDuration;
+  const db = new DB(dir, o, deps);
+  await db.init(deps);
+  return db;
+}
+
+export function blockDirSize(dir: string): number {
+  return dirSize(dir);
+}

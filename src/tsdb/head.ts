@@ -1,0 +1,639 @@
+// The head block: the most recent data, in memory. Series are keyed by their label set and get a
+// stable numeric ref; an inverted index (name → value → sorted refs) serves matcher lookups;
+// samples go into XOR chunks of up to 120 samples, cut also at block-range boundaries so that
+// compaction takes whole chunks. Appends are buffered per batch in typed arrays and become
+// durable (one WAL write) and visible at commit.
+import { Labels, compareLabels, type Matcher } from '../model/labels/index.js';
+import {
+  StorageError,
+  errDuplicateSampleForTimestamp,
+  errOutOfBounds,
+  errOutOfOrderSample,
+  type Appender,
+  type SeriesRef,
+} from '../storage/index.js';
+import { SAMPLES_PER_CHUNK, XORAppender, XORIterator } from './chunkenc/index.js';
+import { DecBuf, EncBuf } from './encoding/index.js';
+import { postingsForMatchers, type PostingsList, type PostingsSource } from './postings.js';
+import { cmpStr, type ChunkData, type ChunkQuerier, type ChunkSeries, type Interval } from './series.js';
+import { HEADER, REC_SAMPLES, REC_SERIES, REC_TOMBSTONES, frameInPlace, frameRecord, type WAL, type WALRecord } from './wal/index.js';
+
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+const NO_T = Number.MIN_SAFE_INTEGER;
+
+export class MemSeries {
+  readonly ref: number;
+  readonly labels: Labels;
+  chunks: ChunkData[] = [];
+  app: XORAppender | null = null;
+  appMint = 0;
+  lastT = NO_T;
+  lastHi = 0;
+  lastLo = 0;
+  /** Highest timestamp accepted by an uncommitted batch, and its value bits. */
+  pendT = NO_T;
+  pendHi = 0;
+  pendLo = 0;
+  nextCut = 0;
+  logged = false;
+  batch = 0;
+
+  constructor(ref: number, labels: Labels) {
+    this.ref = ref;
+    this.labels = labels;
+  }
+
+  /** Appends a committed sample; returns true when a new chunk was cut. */
+  appendSample(t: number, v: number, chunkRange: number): boolean {
+    let cut = false;
+    const app0 = this.app;
+    if (app0 === null || app0.num >= SAMPLES_PER_CHUNK || t >= this.nextCut) {
+      if (app0 !== null) this.chunks.push({ mint: this.appMint, maxt: this.lastT, data: app0.bytes() });
+      this.app = new XORAppender(app0 === null ? 32 : 192);
+      this.appMint = t;
+      this.nextCut = (Math.floor(t / chunkRange) + 1) * chunkRange;
+      cut = true;
+    }
+    this.app!.append(t, v);
+    this.lastT = t;
+    F64[0] = v;
+    this.lastLo = U32[0]!;
+    this.lastHi = U32[1]!;
+    return cut;
+  }
+
+  /** Closed chunks plus a snapshot of the open one. */
+  allChunks(): ChunkData[] {
+    if (this.app === null) return this.chunks;
+    return [...this.chunks, { mint: this.appMint, maxt: this.lastT, data: this.app.view(), num: this.app.num }];
+  }
+
+  numChunks(): number {
+    return this.chunks.length + (this.app === null ? 0 : 1);
+  }
+
+  minTime(): number {
+    if (this.chunks.length > 0) return this.chunks[0]!.mint;
+    return this.app === null ? NO_T : this.appMint;
+  }
+}
+
+export interface HeadCounters {
+  samplesAppended(n: number): void;
+  outOfOrder(n: number): void;
+  outOfBounds(n: number): void;
+  seriesCreated(n: number): void;
+  seriesRemoved(n: number): void;
+  chunksCreated(n: number): void;
+  chunksRemoved(n: number): void;
+  walWriteFailed(): void;
+}
+
+const nopCounters: HeadCounters = {
+  samplesAppended() {},
+  outOfOrder() {},
+  outOfBounds() {},
+  seriesCreated() {},
+  seriesRemoved() {},
+  chunksCreated() {},
+  chunksRemoved() {},
+  walWriteFailed() {},
+};
+
+interface BatchBuffers {
+  refs: Uint32Array;
+  ts: Float64Array;
+  vs: Float64Array;
+}
+
+export class Head implements PostingsSource {
+  readonly series = new Map<number, MemSeries>();
+  private readonly byKey = new Map<string, MemSeries>();
+  private postingsIdx = new Map<string, Map<string, number[]>>();
+  private allRefs: number[] = [];
+  private nextRef = 1;
+  private batchSeq = 0;
+  readonly tombstones = new Map<number, Interval[]>();
+  minTime = Number.MAX_SAFE_INTEGER;
+  maxTime = NO_T;
+  /** Nothing below this is accepted (the max time of the last compacted block). */
+  minValidTime = NO_T;
+  readonly chunkRange: number;
+  wal: WAL | null;
+  counters: HeadCounters;
+  private readonly pool: BatchBuffers[] = [];
+  private scratch = new Uint8Array(1 << 16);
+  private readonly enc = new EncBuf(4096);
+
+  constructor(chunkRange: number, wal: WAL | null, counters: HeadCounters = nopCounters) {
+    this.chunkRange = chunkRange;
+    this.wal = wal;
+    this.counters = counters;
+  }
+
+  numSeries(): number {
+    return this.series.size;
+  }
+
+  appender(): Appender {
+    return new HeadAppender(this);
+  }
+
+  /** Oldest time an append may carry: the compacted boundary, or half a chunk range behind the newest sample. */
+  appendableMinValidTime(): number {
+    if (this.maxTime === NO_T) return this.minValidTime;
+    return Math.max(this.minValidTime, this.maxTime - this.chunkRange / 2);
+  }
+
+  getByLabels(l: Labels): MemSeries | undefined {
+    return this.byKey.get(l.key());
+  }
+
+  getOrCreate(l: Labels, ref = 0): { s: MemSeries; created: boolean } {
+    const k = l.key();
+    const ex = this.byKey.get(k);
+    if (ex) return { s: ex, created: false };
+    const r = ref > 0 ? ref : this.nextRef;
+    if (r >= this.nextRef) this.nextRef = r + 1;
+    const s = new MemSeries(r, l);
+    this.series.set(r, s);
+    this.byKey.set(k, s);
+    const f = l.flat;
+    for (let i = 0; i < f.length; i += 2) {
+      let vm = this.postingsIdx.get(f[i]!);
+      if (!vm) this.postingsIdx.set(f[i]!, (vm = new Map()));
+      const list = vm.get(f[i + 1]!);
+      if (list) insertSorted(list, r);
+      else vm.set(f[i + 1]!, [r]);
+    }
+    insertSorted(this.allRefs, r);
+    this.counters.seriesCreated(1);
+    return { s, created: true };
+  }
+
+  // PostingsSource
+  postings(name: string, value: string): PostingsList {
+    return this.postingsIdx.get(name)?.get(value) ?? [];
+  }
+  labelValuesFor(name: string): readonly string[] {
+    const vm = this.postingsIdx.get(name);
+    return vm ? [...vm.keys()].sort(cmpStr) : [];
+  }
+  allPostings(): PostingsList {
+    return this.allRefs;
+  }
+  labelNamesAll(): string[] {
+    return [...this.postingsIdx.keys()].sort(cmpStr);
+  }
+  postingsMap(): Map<string, Map<string, number[]>> {
+    return this.postingsIdx;
+  }
+
+  acquireBuffers(): BatchBuffers {
+    return this.pool.pop() ?? { refs: new Uint32Array(1024), ts: new Float64Array(1024), vs: new Float64Array(1024) };
+  }
+  releaseBuffers(b: BatchBuffers): void {
+    if (this.pool.length < 16) this.pool.push(b);
+  }
+  nextBatch(): number {
+    return ++this.batchSeq;
+  }
+
+  /** Makes a batch durable in the WAL then applies it. Throws StorageError('disk') if the WAL write fails. */
+  commitBatch(b: BatchBuffers, n: number, newSeries: MemSeries[]): void {
+    const enc = this.enc;
+    enc.reset();
+    if (newSeries.length > 0) encodeSeries(enc, newSeries);
+    const seriesLen = enc.len;
+    const total = (seriesLen > 0 ? HEADER + seriesLen : 0) + (n > 0 ? HEADER + n * 20 : 0);
+    if (total > 0 && this.wal !== null) {
+      if (this.scratch.length < total) this.scratch = new Uint8Array(Math.max(total, this.scratch.length * 2));
+      const buf = this.scratch;
+      let off = 0;
+      if (seriesLen > 0) off = frameRecord(buf, off, REC_SERIES, enc.bytes());
+      if (n > 0) {
+        const start = off + HEADER;
+        const dv = new DataView(buf.buffer, buf.byteOffset + start, n * 20);
+        for (let i = 0; i < n; i++) {
+          dv.setUint32(i * 20, b.refs[i]!, true);
+          dv.setFloat64(i * 20 + 4, b.ts[i]!, true);
+          F64[0] = b.vs[i]!;
+          dv.setUint32(i * 20 + 12, U32[0]!, true);
+          dv.setUint32(i * 20 + 16, U32[1]!, true);
+        }
+        off = frameInPlace(buf, off, REC_SAMPLES, n * 20);
+      }
+      try {
+        this.wal.write(buf.subarray(0, off));
+      } catch (e) {
+        this.counters.walWriteFailed();
+        for (let i = 0; i < n; i++) {
+          const s = this.series.get(b.refs[i]!);
+          if (s) s.pendT = NO_T;
+        }
+        throw new StorageError('disk', `write to WAL: ${(e as Error).message}`);
+      }
+    }
+    for (const s of newSeries) s.logged = true;
+    this.applySamples(b.refs, b.ts, b.vs, n, true);
+  }
+
+  private applySamples(refs: ArrayLike<number>, ts: ArrayLike<number>, vs: ArrayLike<number>, n: number, live: boolean): void {
+    let appended = 0;
+    let ooo = 0;
+    let chunks = 0;
+    let mint = this.minTime;
+    let maxt = this.maxTime;
+    for (let i = 0; i < n; i++) {
+      const s = this.series.get(refs[i]!);
+      if (s === undefined) continue;
+      if (live) s.pendT = NO_T;
+      const t = ts[i]!;
+      if (t <= s.lastT || t < this.minValidTime) {
+        if (live && t < s.lastT) ooo++;
+        continue;
+      }
+      if (s.appendSample(t, vs[i]!, this.chunkRange)) chunks++;
+      appended++;
+      if (t < mint) mint = t;
+      if (t > maxt) maxt = t;
+    }
+    this.minTime = mint;
+    this.maxTime = maxt;
+    if (appended > 0) this.counters.samplesAppended(appended);
+    if (ooo > 0) this.counters.outOfOrder(ooo);
+    if (chunks > 0) this.counters.chunksCreated(chunks);
+  }
+
+  /** Applies one WAL record during replay. */
+  replayRecord(r: WALRecord): void {
+    const d = new DecBuf(r.data);
+    if (r.type === REC_SERIES) {
+      while (d.remaining() > 0) {
+        const ref = d.uvarint();
+        const nl = d.uvarint();
+        const flat: string[] = new Array(nl * 2);
+        for (let i = 0; i < nl * 2; i++) flat[i] = d.uvarintStr();
+        const { s } = this.getOrCreate(Labels.fromSortedFlat(flat), ref);
+        s.logged = true;
+        if (s.ref !== ref) this.replayAlias.set(ref, s.ref);
+      }
+    } else if (r.type === REC_SAMPLES) {
+      const n = Math.floor(r.data.length / 20);
+      const dv = new DataView(r.data.buffer, r.data.byteOffset, r.data.length);
+      const refs = new Uint32Array(n);
+      const ts = new Float64Array(n);
+      const vs = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const ref = dv.getUint32(i * 20, true);
+        refs[i] = this.replayAlias.get(ref) ?? ref;
+        ts[i] = dv.getFloat64(i * 20 + 4, true);
+        U32[0] = dv.getUint32(i * 20 + 12, true);
+        U32[1] = dv.getUint32(i * 20 + 16, true);
+        vs[i] = F64[0]!;
+      }
+      this.applySamples(refs, ts, vs, n, false);
+    } else if (r.type === REC_TOMBSTONES) {
+      while (d.remaining() > 0) {
+        const ref = d.uvarint();
+        const mint = d.varint();
+        const maxt = d.varint();
+        this.addTombstone(this.replayAlias.get(ref) ?? ref, { mint, maxt });
+      }
+    }
+  }
+  private readonly replayAlias = new Map<number, number>();
+
+  endReplay(): void {
+    this.replayAlias.clear();
+  }
+
+  addTombstone(ref: number, iv: Interval): void {
+    const l = this.tombstones.get(ref);
+    if (l) l.push(iv);
+    else this.tombstones.set(ref, [iv]);
+  }
+
+  /** Records deletions for series matching the matchers in [mint, maxt] (WAL first). */
+  delete(mint: number, maxt: number, matchers: readonly Matcher[]): void {
+    const refs = postingsForMatchers(this, matchers);
+    const enc = new EncBuf();
+    const hit: number[] = [];
+    for (let i = 0; i < refs.length; i++) {
+      const s = this.series.get(refs[i]!)!;
+      if (s.lastT === NO_T || s.minTime() > maxt || s.lastT < mint) continue;
+      enc.putUvarint(s.ref);
+      enc.putVarint(mint);
+      enc.putVarint(maxt);
+      hit.push(s.ref);
+    }
+    if (hit.length === 0) return;
+    if (this.wal) {
+      const buf = new Uint8Array(HEADER + enc.len);
+      frameRecord(buf, 0, REC_TOMBSTONES, enc.bytes());
+      this.wal.write(buf);
+    }
+    for (const r of hit) this.addTombstone(r, { mint, maxt });
+  }
+
+  /**
+   * Drops data below mint (it is in a block now): whole chunks, then series left empty.
+   * Returns the number of series removed.
+   */
+  truncate(mint: number): number {
+    if (mint <= this.minValidTime) return 0;
+    this.minValidTime = mint;
+    let removedChunks = 0;
+    const gone: MemSeries[] = [];
+    let newMin = Number.MAX_SAFE_INTEGER;
+    for (const s of this.series.values()) {
+      let k = 0;
+      while (k < s.chunks.length && s.chunks[k]!.maxt < mint) k++;
+      if (k > 0) {
+        s.chunks = s.chunks.slice(k);
+        removedChunks += k;
+      }
+      if (s.app !== null && s.lastT < mint) {
+        s.app = null;
+        removedChunks++;
+      }
+      if (s.chunks.length === 0 && s.app === null && s.pendT === NO_T) gone.push(s);
+      else newMin = Math.min(newMin, Math.max(s.minTime(), mint));
+    }
+    for (const s of gone) {
+      this.series.delete(s.ref);
+      this.byKey.delete(s.labels.key());
+      this.tombstones.delete(s.ref);
+    }
+    if (gone.length > 0) this.rebuildPostings();
+    for (const [ref, ivs] of this.tombstones) {
+      const keep = ivs.filter((iv) => iv.maxt >= mint);
+      if (keep.length === 0) this.tombstones.delete(ref);
+      else this.tombstones.set(ref, keep);
+    }
+    this.minTime = this.series.size > 0 ? newMin : Number.MAX_SAFE_INTEGER;
+    if (this.series.size === 0) this.maxTime = Math.max(this.maxTime, NO_T);
+    this.counters.chunksRemoved(removedChunks);
+    this.counters.seriesRemoved(gone.length);
+    return gone.length;
+  }
+
+  private rebuildPostings(): void {
+    const idx = new Map<string, Map<string, number[]>>();
+    const refs = [...this.series.keys()].sort((a, b) => a - b);
+    for (const r of refs) {
+      const f = this.series.get(r)!.labels.flat;
+      for (let i = 0; i < f.length; i += 2) {
+        let vm = idx.get(f[i]!);
+        if (!vm) idx.set(f[i]!, (vm = new Map()));
+        const list = vm.get(f[i + 1]!);
+        if (list) list.push(r);
+        else vm.set(f[i + 1]!, [r]);
+      }
+    }
+    this.postingsIdx = idx;
+    this.allRefs = refs;
+  }
+
+  /** The head's live state as WAL records (series, samples, tombstones), for a checkpoint. */
+  checkpointRecords(): Uint8Array {
+    const out = new EncBuf(1 << 20);
+    const all = [...this.series.values()];
+    const frame = (type: number, payload: Uint8Array): void => {
+      const b = new Uint8Array(HEADER + payload.length);
+      frameRecord(b, 0, type, payload);
+      out.putBytes(b);
+    };
+    for (let i = 0; i < all.length; i += 5000) {
+      const e = new EncBuf(1 << 16);
+      encodeSeries(e, all.slice(i, i + 5000));
+      frame(REC_SERIES, e.bytes());
+    }
+    const it = new XORIterator();
+    const smp = new EncBuf(1 << 20);
+    const flush = (): void => {
+      if (smp.len > 0) frame(REC_SAMPLES, smp.bytes().slice());
+      smp.reset();
+    };
+    for (const s of all) {
+      for (const c of s.allChunks()) {
+        it.reset(c.data, c.num);
+        while (it.next() !== 0) {
+          const t = it.atT();
+          if (t < this.minValidTime) continue;
+          smp.putU32LE(s.ref);
+          smp.putF64LE(t);
+          smp.putU32LE(it.atLo());
+          smp.putU32LE(it.atHi());
+        }
+        if (smp.len > 1 << 20) flush();
+      }
+    }
+    flush();
+    if (this.tombstones.size > 0) {
+      const e = new EncBuf();
+      for (const [ref, ivs] of this.tombstones) {
+        for (const iv of ivs) {
+          e.putUvarint(ref);
+          e.putVarint(iv.mint);
+          e.putVarint(iv.maxt);
+        }
+      }
+      frame(REC_TOMBSTONES, e.bytes());
+    }
+    return out.bytes();
+  }
+
+  /** A ChunkQuerier over [mint, maxt]. */
+  chunkQuerier(mint: number, maxt: number): ChunkQuerier {
+    return new HeadChunkQuerier(this, Math.max(mint, this.minValidTime), maxt);
+  }
+
+  numChunks(): number {
+    let n = 0;
+    for (const s of this.series.values()) n += s.numChunks();
+    return n;
+  }
+}
+
+function insertSorted(list: number[], r: number): void {
+  if (list.length === 0 || list[list.length - 1]! < r) {
+    list.push(r);
+    return;
+  }
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if (list[m]! < r) lo = m + 1;
+    else hi = m;
+  }
+  if (list[lo] !== r) list.splice(lo, 0, r);
+}
+
+function encodeSeries(enc: EncBuf, list: MemSeries[]): void {
+  for (const s of list) {
+    enc.putUvarint(s.ref);
+    const f = s.labels.flat;
+    enc.putUvarint(f.length / 2);
+    for (let i = 0; i < f.length; i++) enc.putUvarintStr(f[i]!);
+  }
+}
+
+class HeadChunkQuerier implements ChunkQuerier {
+  constructor(
+    private readonly head: Head,
+    private readonly mint: number,
+    private readonly maxt: number,
+  ) {}
+
+  private matching(matchers: readonly Matcher[]): MemSeries[] {
+    const refs = postingsForMatchers(this.head, matchers);
+    const out: MemSeries[] = [];
+    for (let i = 0; i < refs.length; i++) {
+      const s = this.head.series.get(refs[i]!);
+      if (s === undefined || s.lastT === NO_T) continue;
+      if (s.lastT < this.mint || s.minTime() > this.maxt) continue;
+      out.push(s);
+    }
+    return out;
+  }
+
+  selectChunks(matchers: readonly Matcher[]): ChunkSeries[] {
+    const list = this.matching(matchers);
+    list.sort((a, b) => compareLabels(a.labels, b.labels));
+    const tomb = this.head.tombstones;
+    const mint = this.mint;
+    const maxt = this.maxt;
+    return list.map((s) => {
+      const chunks = s.allChunks().filter((c) => c.maxt >= mint && c.mint <= maxt);
+      return { labels: s.labels, chunks: () => chunks, intervals: tomb.get(s.ref) ?? [] };
+    });
+  }
+
+  labelValues(name: string, matchers: readonly Matcher[]): string[] {
+    if (matchers.length === 0) return [...this.head.labelValuesFor(name)];
+    const set = new Set<string>();
+    for (const s of this.matching(matchers)) {
+      const v = s.labels.get(name);
+      if (v !== '') set.add(v);
+    }
+    return [...set].sort(cmpStr);
+  }
+
+  labelNames(matchers: readonly Matcher[]): string[] {
+    if (matchers.length === 0) return this.head.labelNamesAll();
+    const set = new Set<string>();
+    for (const s of this.matching(matchers)) for (const n of s.labels.names()) set.add(n);
+    return [...set].sort(cmpStr);
+  }
+}
+
+class HeadAppender implements Appender {
+  private b: BatchBuffers | null = null;
+  private n = 0;
+  private newSeries: MemSeries[] = [];
+  private readonly batch: number;
+
+  constructor(private readonly head: Head) {
+    this.batch = head.nextBatch();
+  }
+
+  append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
+    const head = this.head;
+    let s = ref > 0 ? head.series.get(ref) : undefined;
+    if (s === undefined) {
+      if (labels.isEmpty()) throw new StorageError('invalid_sample', 'invalid sample: empty labelset');
+      s = head.getOrCreate(labels).s;
+    }
+    if (t < head.appendableMinValidTime()) {
+      head.counters.outOfBounds(1);
+      throw errOutOfBounds();
+    }
+    F64[0] = v;
+    const lo = U32[0]!;
+    const hi = U32[1]!;
+    if (s.pendT !== NO_T) {
+      if (t < s.pendT) {
+        head.counters.outOfOrder(1);
+        throw errOutOfOrderSample();
+      }
+      if (t === s.pendT) {
+        if (hi === s.pendHi && lo === s.pendLo) return s.ref;
+        throw errDuplicateSampleForTimestamp();
+      }
+    } else if (t <= s.lastT) {
+      if (t < s.lastT) {
+        head.counters.outOfOrder(1);
+        throw errOutOfOrderSample();
+      }
+      if (hi === s.lastHi && lo === s.lastLo) return s.ref;
+      throw errDuplicateSampleForTimestamp();
+    }
+    if (!s.logged && s.batch !== this.batch) {
+      s.batch = this.batch;
+      this.newSeries.push(s);
+    }
+    s.pendT = t;
+    s.pendHi = hi;
+    s.pendLo = lo;
+    let b = this.b;
+    if (b === null) b = this.b = head.acquireBuffers();
+    if (this.n === b.refs.length) {
+      const c = b.refs.length * 2;
+      const refs = new Uint32Array(c);
+      refs.set(b.refs);
+      const ts = new Float64Array(c);
+      ts.set(b.ts);
+      const vs = new Float64Array(c);
+      vs.set(b.vs);
+      b = this.b = { refs, ts, vs };
+    }
+    b.refs[this.n] = s.ref;
+    b.ts[this.n] = t;
+    b.vs[this.n] = v;
+    this.n++;
+    return s.ref;
+  }
+
+  commit(): Promise<void> {
+    try {
+      this.commitSync();
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** Synchronous commit (what commit() does; exposed for callers that batch without awaiting). */
+  commitSync(): void {
+    const b = this.b;
+    const n = this.n;
+    this.n = 0;
+    this.b = null;
+    const ns = this.newSeries;
+    this.newSeries = [];
+    if (b === null && ns.length === 0) return;
+    try {
+      this.head.commitBatch(b ?? this.head.acquireBuffers(), n, ns);
+    } finally {
+      if (b) this.head.releaseBuffers(b);
+    }
+  }
+
+  rollback(): Promise<void> {
+    const b = this.b;
+    if (b !== null) {
+      for (let i = 0; i < this.n; i++) {
+        const s = this.head.series.get(b.refs[i]!);
+        if (s) s.pendT = NO_T;
+      }
+      this.head.releaseBuffers(b);
+    }
+    this.b = null;
+    this.n = 0;
+    this.newSeries = [];
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,2 @@
+export * from './writer.js';
+export * from './reader.js';

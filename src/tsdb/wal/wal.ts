@@ -1,0 +1,260 @@
+// Write-ahead log: numbered segment files (00000000, 00000001, …) in wal/, each a run of records
+// framed as [type u8][length u32 LE][crc32c u32 LE][payload]. A commit is one writeSync of one
+// buffer, so a commit that returned survives kill -9 (the bytes are in the page cache). On open a
+// torn or corrupt tail is cut at the last good record and later segments are removed.
+// Checkpoints (checkpoint.NNNNNNNN/) hold the head's state at a truncation so older segments can go.
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+  fsyncSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { crc32c } from '../encoding/index.js';
+
+export const REC_SERIES = 1;
+export const REC_SAMPLES = 2;
+export const REC_TOMBSTONES = 3;
+export const HEADER = 9;
+export const DEFAULT_SEGMENT_SIZE = 128 * 1024 * 1024;
+
+export interface WALRecord {
+  type: number;
+  data: Uint8Array;
+}
+
+export interface Corruption {
+  segment: string;
+  offset: number;
+  reason: string;
+}
+
+function segName(n: number): string {
+  return String(n).padStart(8, '0');
+}
+
+export function listSegments(dir: string): number[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => /^\d{8}$/.test(f))
+    .map(Number)
+    .sort((a, b) => a - b);
+}
+
+export function lastCheckpoint(dir: string): { name: string; index: number } | null {
+  if (!existsSync(dir)) return null;
+  const cps = readdirSync(dir)
+    .filter((f) => /^checkpoint\.\d{8}$/.test(f))
+    .sort();
+  const name = cps[cps.length - 1];
+  return name ? { name, index: Number(name.slice(11)) } : null;
+}
+
+/** Frames a record into buf at off; returns the new offset. buf must have room. */
+export function frameRecord(buf: Uint8Array, off: number, type: number, payload: Uint8Array): number {
+  buf[off] = type;
+  const n = payload.length;
+  buf[off + 1] = n;
+  buf[off + 2] = n >>> 8;
+  buf[off + 3] = n >>> 16;
+  buf[off + 4] = n >>> 24;
+  const c = crc32c(payload);
+  buf[off + 5] = c;
+  buf[off + 6] = c >>> 8;
+  buf[off + 7] = c >>> 16;
+  buf[off + 8] = c >>> 24;
+  buf.set(payload, off + HEADER);
+  return off + HEADER + n;
+}
+
+/** Frames a record whose payload is already at buf[off+HEADER, off+HEADER+n); returns the new offset. */
+export function frameInPlace(buf: Uint8Array, off: number, type: number, n: number): number {
+  buf[off] = type;
+  buf[off + 1] = n;
+  buf[off + 2] = n >>> 8;
+  buf[off + 3] = n >>> 16;
+  buf[off + 4] = n >>> 24;
+  const c = crc32c(buf, off + HEADER, off + HEADER + n);
+  buf[off + 5] = c;
+  buf[off + 6] = c >>> 8;
+  buf[off + 7] = c >>> 16;
+  buf[off + 8] = c >>> 24;
+  return off + HEADER + n;
+}
+
+/**
+ * Reads the records of one segment file. Stops at the first torn or corrupt record and reports
+ * where, so the caller can truncate there.
+ */
+export function readSegment(path: string, onRecord: (r: WALRecord) => void): { goodBytes: number; corruption: string | null } {
+  const b = readFileSync(path);
+  let off = 0;
+  while (off < b.length) {
+    if (off + HEADER > b.length) return { goodBytes: off, corruption: 'torn record header' };
+    const type = b[off]!;
+    const n = b.readUInt32LE(off + 1);
+    const c = b.readUInt32LE(off + 5);
+    if (type < REC_SERIES || type > REC_TOMBSTONES) return { goodBytes: off, corruption: `unknown record type ${type}` };
+    if (off + HEADER + n > b.length) return { goodBytes: off, corruption: 'torn record' };
+    const data = b.subarray(off + HEADER, off + HEADER + n);
+    if (crc32c(data) !== c) return { goodBytes: off, corruption: 'checksum mismatch' };
+    onRecord({ type, data });
+    off += HEADER + n;
+  }
+  return { goodBytes: off, corruption: null };
+}
+
+export class WAL {
+  readonly dir: string;
+  private fd = -1;
+  private seg = 0;
+  private segBytes = 0;
+  private readonly segSize: number;
+  /** Set when a write failed and the segment could not be cut back: the next write opens a new segment. */
+  private broken = false;
+
+  constructor(dir: string, segmentSize = DEFAULT_SEGMENT_SIZE) {
+    this.dir = dir;
+    this.segSize = segmentSize;
+    mkdirSync(dir, { recursive: true });
+  }
+
+  /**
+   * Replays checkpoint then segments, repairing a corrupt tail. Returns corruptions found.
+   * Must be called once before writes.
+   */
+  replay(onRecord: (r: WALRecord) => void, onProgress?: (seg: number, min: number, max: number) => void): Corruption[] {
+    const corruptions: Corruption[] = [];
+    const cp = lastCheckpoint(this.dir);
+    let from = 0;
+    if (cp) {
+      const cpDir = join(this.dir, cp.name);
+      for (const s of listSegments(cpDir)) {
+        const r = readSegment(join(cpDir, segName(s)), onRecord);
+        if (r.corruption) corruptions.push({ segment: join(cp.name, segName(s)), offset: r.goodBytes, reason: r.corruption });
+      }
+      from = cp.index + 1;
+    }
+    const segs = listSegments(this.dir).filter((s) => s >= from);
+    for (let i = 0; i < segs.length; i++) {
+      const s = segs[i]!;
+      onProgress?.(s, segs[0]!, segs[segs.length - 1]!);
+      const p = join(this.dir, segName(s));
+      const r = readSegment(p, onRecord);
+      if (r.corruption) {
+        corruptions.push({ segment: segName(s), offset: r.goodBytes, reason: r.corruption });
+        // Repair: keep what was good, drop the rest of this segment and every later one.
+        const fd = openSync(p, 'r+');
+        ftruncateSync(fd, r.goodBytes);
+        fsyncSync(fd);
+        closeSync(fd);
+        for (const later of segs.slice(i + 1)) rmSync(join(this.dir, segName(later)), { force: true });
+        break;
+      }
+    }
+    const all = listSegments(this.dir);
+    const last = all.length > 0 ? all[all.length - 1]! : Math.max(from, 0);
+    this.openSegment(last, true);
+    return corruptions;
+  }
+
+  private openSegment(n: number, append: boolean): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    const p = join(this.dir, segName(n));
+    this.fd = openSync(p, append ? 'a' : 'w');
+    this.seg = n;
+    this.segBytes = fstatSync(this.fd).size;
+    this.broken = false;
+  }
+
+  /** Writes framed records in one write. Throws on I/O errors (after cutting the file back). */
+  write(buf: Uint8Array): void {
+    if (this.fd < 0) this.openSegment(0, true);
+    if (this.broken || (this.segBytes > 0 && this.segBytes + buf.length > this.segSize)) this.openSegment(this.seg + 1, false);
+    let done = 0;
+    try {
+      while (done < buf.length) done += writeSync(this.fd, buf, done, buf.length - done);
+    } catch (e) {
+      if (done > 0) {
+        try {
+          ftruncateSync(this.fd, this.segBytes);
+        } catch {
+          this.broken = true;
+        }
+      }
+      throw e;
+    }
+    this.segBytes += buf.length;
+  }
+
+  currentSegment(): number {
+    return this.seg;
+  }
+
+  /** Starts a new segment; returns the number of the last complete one. */
+  cut(): number {
+    const prev = this.seg;
+    this.openSegment(this.seg + 1, false);
+    return prev;
+  }
+
+  /**
+   * Writes a checkpoint of everything up to segment `upTo` (records given by the caller, the
+   * head's live state), then removes those segments and older checkpoints.
+   */
+  checkpoint(upTo: number, records: Uint8Array): void {
+    const name = `checkpoint.${segName(upTo)}`;
+    const tmp = join(this.dir, name + '.tmp');
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp);
+    const fd = openSync(join(tmp, segName(0)), 'w');
+    let done = 0;
+    while (done < records.length) done += writeSync(fd, records, done, records.length - done);
+    fsyncSync(fd);
+    closeSync(fd);
+    rmSync(join(this.dir, name), { recursive: true, force: true });
+    renameSync(tmp, join(this.dir, name));
+    for (const s of listSegments(this.dir)) if (s <= upTo) rmSync(join(this.dir, segName(s)), { force: true });
+    for (const f of readdirSync(this.dir)) {
+      if (f.startsWith('checkpoint.') && f !== name) rmSync(join(this.dir, f), { recursive: true, force: true });
+    }
+  }
+
+  sync(): void {
+    if (this.fd >= 0) fsyncSync(this.fd);
+  }
+
+  sizeBytes(): number {
+    let n = 0;
+    const walk = (d: string): void => {
+      for (const f of readdirSync(d, { withFileTypes: true })) {
+        const p = join(d, f.name);
+        if (f.isDirectory()) walk(p);
+        else n += statSync(p).size;
+      }
+    };
+    if (existsSync(this.dir)) walk(this.dir);
+    return n;
+  }
+
+  close(): void {
+    if (this.fd >= 0) {
+      try {
+        fsyncSync(this.fd);
+      } catch {
+        /* closing anyway */
+      }
+      closeSync(this.fd);
+      this.fd = -1;
+    }
+  }
+}
