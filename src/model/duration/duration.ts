@@ -34,7 +34,7 @@ export function parseDuration(s: string): number {
   return total;
 }
 
-/** Formats like model.Duration.String(): largest units first, "0s" for zero. */
+/** Formats like model.Duration.String(): largest units first, "0s" for zero; y and w only when exact. */
 export function formatDuration(ms: number): string {
   if (ms === 0) return '0s';
   let out = '';
@@ -44,6 +44,8 @@ export function formatDuration(ms: number): string {
     rest = -rest;
   }
   for (const [u, size] of UNITS) {
+    // Like model.Duration.String(): years and weeks only when they divide exactly ("90d", not "12w6d").
+    if ((u === 'y' || u === 'w') && rest % size !== 0) continue;
     const n = Math.floor(rest / size);
     if (n > 0) {
       out += `${n}${u}`;
