@@ -355,10 +355,20 @@ class Parser {
     if (lower === 'inf' || lower === '+inf') return Infinity;
     if (lower === '-inf') return -Infinity;
     if (lower === 'nan') return NaN;
-    if (/^0[xX][0-9a-fA-F]+$/.test(s)) return Number(BigInt(s));
-    if (/^0[0-7]+$/.test(s)) return Number(BigInt('0o' + s.slice(1)));
-    if (/^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return Number(s);
-    this.addError({ start: t.pos, end: t.pos + s.length }, `error parsing number: strconv.ParseFloat: parsing ${JSON.stringify(s)}: invalid syntax`);
+    const where = { start: t.pos, end: t.pos + s.length };
+    const isInt64 = (b: bigint): boolean => b <= 0x7fffffffffffffffn;
+    if (/^0[xX][0-9a-fA-F]+$/.test(s)) {
+      const b = BigInt(s);
+      if (isInt64(b)) return Number(b);
+    } else if (/^0[0-7]+$/.test(s) && isInt64(BigInt('0o' + s.slice(1)))) {
+      return Number(BigInt('0o' + s.slice(1)));
+    } else if (/^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) {
+      const v = Number(s);
+      if (Number.isFinite(v)) return v;
+      this.addError(where, `error parsing number: strconv.ParseFloat: parsing ${JSON.stringify(s)}: value out of range`);
+      return v;
+    }
+    this.addError(where, `error parsing number: strconv.ParseFloat: parsing ${JSON.stringify(s)}: invalid syntax`);
     return 0;
   }
 
@@ -386,12 +396,13 @@ class Parser {
 
   private parseCall(): Call {
     const name = this.advance();
+    const args = this.parseCallBody();
+    // Checked once the call is complete, so errors inside it come first as in Prometheus.
     let func: FunctionDef | undefined = getFunction(name.val);
     if (func === undefined) {
       this.addError({ start: name.pos, end: name.pos + name.val.length }, `unknown function with name ${JSON.stringify(name.val)}`);
       func = { name: name.val, argTypes: [], variadic: 0, returnType: 'none' };
     }
-    const args = this.parseCallBody();
     return { kind: 'Call', func, args, posRange: { start: name.pos, end: this.lastClosing } };
   }
 
@@ -404,24 +415,35 @@ class Parser {
       this.advance();
       return args;
     }
+    args.push(this.parseExpr(0));
     for (;;) {
-      args.push(this.parseExpr(0));
       const t = this.peek();
-      if (t.typ === Tok.COMMA) {
-        this.advance();
-        if (this.peek().typ === Tok.RIGHT_PAREN) {
-          this.addError({ start: t.pos, end: t.pos + 1 }, 'trailing commas not allowed in function call args');
-          this.advance();
-          return args;
-        }
-        continue;
-      }
       if (t.typ === Tok.RIGHT_PAREN) {
         this.advance();
         return args;
       }
-      this.unexpected();
+      if (t.typ !== Tok.COMMA) this.unexpected();
+      this.advance();
+      if (this.startsExpr(this.peek().typ)) {
+        args.push(this.parseExpr(0));
+      } else {
+        // Prometheus reduces "args ," on its own, records the error and carries on.
+        this.addError({ start: t.pos, end: t.pos + 1 }, 'trailing commas not allowed in function call args');
+      }
     }
+  }
+
+  private startsExpr(t: Tok): boolean {
+    switch (t) {
+      case Tok.NUMBER:
+      case Tok.STRING:
+      case Tok.LEFT_PAREN:
+      case Tok.LEFT_BRACE:
+      case Tok.ADD:
+      case Tok.SUB:
+        return true;
+    }
+    return METRIC_KEYWORDS.has(t) || isAggregator(t);
   }
 
   private parseAggregate(): AggregateExpr {
@@ -435,6 +457,7 @@ class Parser {
       this.advance();
       without = first === Tok.WITHOUT;
       grouping = this.parseGroupingLabels();
+      if (this.peek().typ !== Tok.LEFT_PAREN) this.unexpected('aggregation');
       args = this.parseCallBody();
     } else {
       args = this.parseCallBody();
@@ -630,15 +653,16 @@ class Parser {
     if (t.typ === Tok.NUMBER) {
       this.advance();
       ts = this.number(t);
-    } else if ((t.typ === Tok.ADD || t.typ === Tok.SUB) && this.peek(1).typ === Tok.NUMBER) {
+    } else if (t.typ === Tok.ADD || t.typ === Tok.SUB) {
       this.advance();
-      const n = this.advance();
-      ts = this.number(n);
+      if (this.peek().typ !== Tok.NUMBER) this.unexpected('@', 'timestamp');
+      ts = this.number(this.advance());
       if (t.typ === Tok.SUB) ts = -ts;
-    } else if ((t.typ === Tok.START || t.typ === Tok.END) && this.peek(1).typ === Tok.LEFT_PAREN) {
+    } else if (t.typ === Tok.START || t.typ === Tok.END) {
       this.advance();
+      if (this.peek().typ !== Tok.LEFT_PAREN) this.unexpected('@', 'timestamp');
       this.advance();
-      if (this.peek().typ !== Tok.RIGHT_PAREN) this.unexpected();
+      if (this.peek().typ !== Tok.RIGHT_PAREN) this.unexpected('@', 'timestamp');
       this.advance();
       preproc = t.typ === Tok.START ? 'start' : 'end';
     } else {
