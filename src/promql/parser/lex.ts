@@ -178,8 +178,10 @@ export function describeToken(t: Token): string {
   if (t.typ === Tok.ERROR) return t.val;
   const punct = PUNCT_TEXT[t.typ];
   if (punct !== undefined) return goQuoteString(punct);
+  // Prometheus has no text for '@', so its message names the token's internal number (2.48's).
+  if (t.typ === Tok.AT) return `"<Item 57398>" <op:@>`;
   if (isKeyword(t.typ)) return `<${t.val.toLowerCase()}>`;
-  if (isOperator(t.typ)) return `<op:${t.typ === Tok.AT || !isWord(t.typ) ? t.val : t.val.toLowerCase()}>`;
+  if (isOperator(t.typ)) return `<op:${isWord(t.typ) ? t.val.toLowerCase() : t.val}>`;
   if (isAggregator(t.typ)) return `<aggr:${t.val.toLowerCase()}>`;
   if (t.typ === Tok.START || t.typ === Tok.END) return goQuoteString(t.val.toLowerCase());
   const quoted = t.val.length > 10 && t.typ !== Tok.IDENTIFIER && t.typ !== Tok.METRIC_IDENTIFIER ? goQuoteString(t.val, 10) + '...' : goQuoteString(t.val);

@@ -210,4 +210,6 @@ export const CORPUS: string[] = [
   'foo{a=~"[["}', 'foo{a!~"*"}', 'foo{a=~"\\\\d+"}', 'foo{a=`b`}', "foo{a='b'}", 'foo{a=b}', 'foo{a=1}', 'foo{"a"="b"}', 'foo{a="b"=c}', 'foo{a=="b"}',
   'foo{a=!"b"}', 'foo{a~"b"}', 'foo{a!"b"}', 'foo{1="b"}', 'foo{on="b"}', 'foo{by="b", offset="c"}', 'foo{a.b="c"}', 'foo{a-b="c"}', 'foo{__name__!="x"}',
   'foo{__name__=~"x"}', '{__name__=""}', '{__name__="a", __name__="b"}', 'é', 'foo{a="é"} + é', 'foo + "é\\xff"',
+  '@ 5',
+  'foo @ 1 @',
 ];
