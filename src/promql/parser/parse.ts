@@ -26,7 +26,8 @@ import { Lexer, Tok, describeToken, isAggregator, isLabel, type Token } from './
 import { unquoteString, UnquoteError } from './unquote.js';
 import { exprType, posRange } from './walk.js';
 
-class Abort extends Error {}
+/** Unwinds the parser after a syntax error; not an Error, so no stack trace is captured. */
+class Abort {}
 
 const BIN_PREC: Partial<Record<Tok, number>> = {
   [Tok.LOR]: 1,
