@@ -279,10 +279,15 @@ export function goQuote(s: string): string {
     else if (c === 11) out += '\\v';
     else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
     else if (c === 0xfffd && ch !== '\ufffd') out += '\\ufffd';
+    else if (c >= 0x80 && !GO_PRINTABLE.test(ch)) out += c < 0x10000 ? '\\u' + c.toString(16).padStart(4, '0') : '\\U' + c.toString(16).padStart(8, '0');
     else out += ch;
   }
   return out + '"';
 }
+
+// Go's unicode.IsPrint beyond ASCII: letters, marks, numbers, punctuation and symbols; other
+// spaces (U+00A0, U+2028, …) and format or private-use characters are escaped by strconv.Quote.
+const GO_PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
 
 export function fnv1a32(s: string): number {
   let h = 0x811c9dc5;
