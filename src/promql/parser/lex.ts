@@ -161,10 +161,12 @@ function escapeRune(ch: string, quote: string): string {
       return '\\v';
   }
   if (c < 0x20 || c === 0x7f) return '\\x' + c.toString(16).padStart(2, '0');
-  if (c === 0xfffd && ch !== '\ufffd') return '\\ufffd';
-  if ((c >= 0x80 && c < 0xa0) || c === 0xad) return '\\u' + c.toString(16).padStart(4, '0');
+  if (c >= 0x80 && !GO_PRINTABLE.test(ch)) return c < 0x10000 ? '\\u' + c.toString(16).padStart(4, '0') : '\\U' + c.toString(16).padStart(8, '0');
   return ch;
 }
+
+// Go's unicode.IsPrint beyond ASCII.
+const GO_PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
 
 /** Go's %#U: U+0041 'A'. */
 function goRuneU(ch: string): string {

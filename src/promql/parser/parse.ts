@@ -22,7 +22,7 @@ import type {
 } from './ast.js';
 import { ParseErr, ParseErrors } from './errors.js';
 import { getFunction } from './functions.js';
-import { Lexer, Tok, describeToken, isAggregator, isLabel, type Token } from './lex.js';
+import { Lexer, Tok, describeToken, goQuoteString, isAggregator, isLabel, type Token } from './lex.js';
 import { unquoteString, UnquoteError } from './unquote.js';
 import { exprType, posRange } from './walk.js';
 
@@ -366,10 +366,10 @@ class Parser {
     } else if (/^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) {
       const v = Number(s);
       if (Number.isFinite(v)) return v;
-      this.addError(where, `error parsing number: strconv.ParseFloat: parsing ${JSON.stringify(s)}: value out of range`);
+      this.addError(where, `error parsing number: strconv.ParseFloat: parsing ${goQuoteString(s)}: value out of range`);
       return v;
     }
-    this.addError(where, `error parsing number: strconv.ParseFloat: parsing ${JSON.stringify(s)}: invalid syntax`);
+    this.addError(where, `error parsing number: strconv.ParseFloat: parsing ${goQuoteString(s)}: invalid syntax`);
     return 0;
   }
 
@@ -378,7 +378,7 @@ class Parser {
       return unquoteString(t.val);
     } catch (e) {
       if (!(e instanceof UnquoteError)) throw e;
-      this.addError({ start: t.pos, end: t.pos + t.val.length }, `error unquoting string ${JSON.stringify(t.val)}: ${e.message}`);
+      this.addError({ start: t.pos, end: t.pos + t.val.length }, `error unquoting string ${goQuoteString(t.val)}: ${e.message}`);
       return '';
     }
   }
@@ -391,6 +391,11 @@ class Parser {
       this.addError({ start: t.pos, end: t.pos + t.val.length }, (e as Error).message);
       return 0;
     }
+    // Prometheus keeps durations as int64 nanoseconds.
+    if (d > 9223372036854) {
+      this.addError({ start: t.pos, end: t.pos + t.val.length }, 'duration out of range');
+      return 0;
+    }
     if (d === 0) this.addError({ start: t.pos, end: t.pos + t.val.length }, 'duration must be greater than 0');
     return d;
   }
@@ -401,7 +406,7 @@ class Parser {
     // Checked once the call is complete, so errors inside it come first as in Prometheus.
     let func: FunctionDef | undefined = getFunction(name.val);
     if (func === undefined) {
-      this.addError({ start: name.pos, end: name.pos + name.val.length }, `unknown function with name ${JSON.stringify(name.val)}`);
+      this.addError({ start: name.pos, end: name.pos + name.val.length }, `unknown function with name ${goQuoteString(name.val)}`);
       func = { name: name.val, argTypes: [], variadic: 0, returnType: 'none' };
     }
     return { kind: 'Call', func, args, posRange: { start: name.pos, end: this.lastClosing } };
@@ -689,7 +694,7 @@ class Parser {
       this.addError(posRange(e), '@ <timestamp> may not be set multiple times');
       return;
     }
-    if (ts !== null) target.timestamp = Math.round(ts * 1000);
+    if (ts !== null) target.timestamp = roundHalfAway(ts * 1000);
     else target.startOrEnd = preproc;
     this.setEnd(e);
   }
@@ -718,7 +723,7 @@ class Parser {
       case 'UnaryExpr': {
         const t = this.check(node.expr);
         if (t !== 'scalar' && t !== 'vector') {
-          this.addError(posRange(node), `unary expression only allowed on expressions of type scalar or instant vector, got ${JSON.stringify(documentedType(t))}`);
+          this.addError(posRange(node), `unary expression only allowed on expressions of type scalar or instant vector, got ${goQuoteString(documentedType(t))}`);
         }
         break;
       }
@@ -768,7 +773,7 @@ class Parser {
       if (isSetOperator(n.op) && vm.card === 'one-to-one') vm.card = 'many-to-many';
       if (vm.on) {
         for (const l1 of vm.matchingLabels) {
-          if (vm.include.includes(l1)) this.addError(this.opRange(n), `label ${JSON.stringify(l1)} must not occur in ON and GROUP clause at once`);
+          if (vm.include.includes(l1)) this.addError(this.opRange(n), `label ${goQuoteString(l1)} must not occur in ON and GROUP clause at once`);
         }
       }
     }
@@ -778,11 +783,11 @@ class Parser {
       if (vm.matchingLabels.length > 0) this.addError(posRange(n), 'vector matching only allowed between instant vectors');
       n.vectorMatching = null;
     } else if (isSetOperator(n.op) && vm !== null) {
-      if (vm.card === 'one-to-many' || vm.card === 'many-to-one') this.addError(posRange(n), `no grouping allowed for ${JSON.stringify(n.op)} operation`);
+      if (vm.card === 'one-to-many' || vm.card === 'many-to-one') this.addError(posRange(n), `no grouping allowed for ${goQuoteString(n.op)} operation`);
       if (vm.card !== 'many-to-many') this.addError(posRange(n), 'set operations must always be many-to-many');
     }
     if ((lt === 'scalar' || rt === 'scalar') && isSetOperator(n.op)) {
-      this.addError(posRange(n), `set operator ${JSON.stringify(n.op)} not allowed in binary scalar expression`);
+      this.addError(posRange(n), `set operator ${goQuoteString(n.op)} not allowed in binary scalar expression`);
     }
   }
 
@@ -790,13 +795,13 @@ class Parser {
     const f = n.func;
     const nargs = f.argTypes.length;
     if (f.variadic === 0) {
-      if (nargs !== n.args.length) this.addError(n.posRange, `expected ${nargs} argument(s) in call to ${JSON.stringify(f.name)}, got ${n.args.length}`);
+      if (nargs !== n.args.length) this.addError(n.posRange, `expected ${nargs} argument(s) in call to ${goQuoteString(f.name)}, got ${n.args.length}`);
     } else {
       const na = nargs - 1;
       if (na > n.args.length) {
-        this.addError(n.posRange, `expected at least ${na} argument(s) in call to ${JSON.stringify(f.name)}, got ${n.args.length}`);
+        this.addError(n.posRange, `expected at least ${na} argument(s) in call to ${goQuoteString(f.name)}, got ${n.args.length}`);
       } else if (f.variadic > 0 && na + f.variadic < n.args.length) {
-        this.addError(n.posRange, `expected at most ${na + f.variadic} argument(s) in call to ${JSON.stringify(f.name)}, got ${n.args.length}`);
+        this.addError(n.posRange, `expected at most ${na + f.variadic} argument(s) in call to ${goQuoteString(f.name)}, got ${n.args.length}`);
       }
     }
     for (let i = 0; i < n.args.length; i++) {
@@ -805,7 +810,7 @@ class Parser {
         if (f.variadic === 0) break;
         idx = nargs - 1;
       }
-      this.expectType(n.args[i]!, f.argTypes[idx]!, `call to function ${JSON.stringify(f.name)}`);
+      this.expectType(n.args[i]!, f.argTypes[idx]!, `call to function ${goQuoteString(f.name)}`);
     }
   }
 
@@ -815,7 +820,7 @@ class Parser {
       for (let i = 0; i < ms.length - 1; i++) {
         const m = ms[i]!;
         if (m.name === METRIC_NAME) {
-          this.addError(n.posRange, `metric name must not be set twice: ${JSON.stringify(n.name)} or ${JSON.stringify(m.value)}`);
+          this.addError(n.posRange, `metric name must not be set twice: ${goQuoteString(n.name)} or ${goQuoteString(m.value)}`);
         }
       }
       return;
@@ -841,6 +846,12 @@ function formatGoF(v: number): string {
   if (v === Infinity) return '+Inf';
   if (v === -Infinity) return '-Inf';
   return v.toFixed(6);
+}
+
+/** Go's math.Round: halves away from zero. */
+function roundHalfAway(v: number): number {
+  const r = Math.sign(v) * Math.round(Math.abs(v));
+  return r === 0 ? 0 : r;
 }
 
 function placeholder(pr: PositionRange): NumberLiteral {
