@@ -153,6 +153,8 @@ class Parser {
   readonly errors: ParseErr[] = [];
   /** End of the last ) ] } number or duration read, Prometheus's lastClosing. */
   private lastClosing = 0;
+  /** How many aggregations' argument lists enclose the current token. */
+  private aggDepth = 0;
 
   constructor(input: string) {
     this.input = input;
@@ -204,6 +206,9 @@ class Parser {
   /** A syntax error at the current token: "unexpected <item>[ in <context>][, expected <what>]". */
   private unexpected(context = '', expected = ''): never {
     const t = this.peek();
+    // Prometheus's error recovery unwinds to the nearest rule with an error alternative; for
+    // syntax errors anywhere inside an aggregation's arguments that is the aggregation's.
+    if (context === '' && this.aggDepth > 0) context = 'aggregation';
     let msg = `unexpected ${describeToken(t)}`;
     if (context !== '') msg += ` in ${context}`;
     if (expected !== '') msg += `, expected ${expected}`;
@@ -459,14 +464,17 @@ class Parser {
     let without = false;
     let args: Expr[];
     const first = this.peek().typ;
+    this.aggDepth++;
     if (first === Tok.BY || first === Tok.WITHOUT) {
       this.advance();
       without = first === Tok.WITHOUT;
       grouping = this.parseGroupingLabels();
       if (this.peek().typ !== Tok.LEFT_PAREN) this.unexpected('aggregation');
       args = this.parseCallBody();
+      this.aggDepth--;
     } else {
       args = this.parseCallBody();
+      this.aggDepth--;
       const m = this.peek().typ;
       if (m === Tok.BY || m === Tok.WITHOUT) {
         this.advance();
