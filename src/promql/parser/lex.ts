@@ -171,7 +171,9 @@ const GO_PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
 /** Go's %#U: U+0041 'A'. */
 function goRuneU(ch: string): string {
   const c = ch.codePointAt(0)!;
-  return `U+${c.toString(16).toUpperCase().padStart(4, '0')} '${ch}'`;
+  const u = `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+  const printable = (c >= 0x20 && c < 0x7f) || (c >= 0x80 && GO_PRINTABLE.test(ch));
+  return printable ? `${u} '${ch}'` : u;
 }
 
 /** How an item is named in "unexpected …" errors, as Prometheus's Item.desc() words it. */

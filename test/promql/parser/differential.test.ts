@@ -1,7 +1,7 @@
 // Differential test against the real Prometheus (2.42 on this machine): every query of the
 // corpus must get the same verdict as the real server, and an invalid one the same message
 // (the server reports parse errors as `invalid parameter "query": <parser message>`).
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { peer, startRealPrometheus } from '../../util/peers.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -134,11 +134,15 @@ const VOCAB = [
   'sum by (a) (', 'avg(x) by (b)',
 ];
 
-test('random token sequences get the same verdict and message as the real Prometheus', async (t) => {
+/** Lexer-level soup: single characters and short words, including escapes and non-ASCII. */
+const CHARS = [...'{}[]()"\'`=!~,:@+-*/^<>%.# \n\t'].concat(['a', 'b', 'x', '1', '0', '5', 'm', 's', 'e', 'h', 'd', 'y', 'w', 'é', '\\', '\\n',
+  '\\x4', 'by', 'on', 'sum', 'inf', 'offset', 'foo', '5m', '0x', 'bool', 'le', 'rate']);
+
+async function randomDifferential(t: TestContext, gen: (rnd: () => number) => string, seed0: number): Promise<void> {
   if (peer('prometheus', t) === null) return;
   const real = await startRealPrometheus('global:\n  scrape_interval: 1m\n');
   t.after(() => real.stop());
-  let seed = 20231208;
+  let seed = seed0;
   const rnd = (): number => {
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
     return seed / 0x7fffffff;
@@ -147,10 +151,7 @@ test('random token sequences get the same verdict and message as the real Promet
   let valid = 0;
   const N = 1500;
   for (let i = 0; i < N; i++) {
-    const parts: string[] = [];
-    const n = 1 + Math.floor(rnd() * 7);
-    for (let j = 0; j < n; j++) parts.push(VOCAB[Math.floor(rnd() * VOCAB.length)]!);
-    const q = parts.join(rnd() < 0.7 ? ' ' : '');
+    const q = gen(rnd);
     const res = await fetch(`${real.url}/api/v1/query?query=${encodeURIComponent(q)}&time=1000`);
     const body = (await res.json()) as { status: string; error?: string };
     const prefix = 'invalid parameter "query": ';
@@ -168,4 +169,28 @@ test('random token sequences get the same verdict and message as the real Promet
   }
   assert.deepEqual(mismatches, []);
   assert.ok(valid > 50 && valid < N - 500, `a mix of valid (${valid}) and invalid queries`);
-});
+}
+
+test('random token sequences get the same verdict and message as the real Prometheus', (t) =>
+  randomDifferential(
+    t,
+    (rnd) => {
+      const parts: string[] = [];
+      const n = 1 + Math.floor(rnd() * 7);
+      for (let j = 0; j < n; j++) parts.push(VOCAB[Math.floor(rnd() * VOCAB.length)]!);
+      return parts.join(rnd() < 0.7 ? ' ' : '');
+    },
+    20231208,
+  ));
+
+test('random character sequences get the same verdict and message as the real Prometheus', (t) =>
+  randomDifferential(
+    t,
+    (rnd) => {
+      let q = '';
+      const n = 1 + Math.floor(rnd() * 12);
+      for (let j = 0; j < n; j++) q += CHARS[Math.floor(rnd() * CHARS.length)]!;
+      return q;
+    },
+    77,
+  ));
