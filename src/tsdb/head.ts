@@ -21,6 +21,26 @@ import { HEADER, REC_SAMPLES, REC_SERIES, REC_TOMBSTONES, frameInPlace, frameRec
 const F64 = new Float64Array(1);
 const U32 = new Uint32Array(F64.buffer);
 const NO_T = Number.MIN_SAFE_INTEGER;
+/** Prometheus cuts a float chunk once it passes 1024 - 19 bytes. */
+const MAX_BYTES_PER_XOR_CHUNK = 1024 - 19;
+
+function rangeForTimestamp(t: number, width: number): number {
+  return Math.trunc(t / width) * width + width;
+}
+
+/** The end time that spreads the rest of the range evenly over chunks like the current one. */
+function computeChunkEndTime(start: number, cur: number, max: number): number {
+  const n = (max - start) / ((cur - start + 1) * 4);
+  if (n <= 1) return max;
+  return Math.trunc(start + (max - start) / Math.floor(n));
+}
+
+/** Encodes sorted samples into chunks cut exactly as the head cuts them. */
+export function encodeChunksLikeHead(ts: ArrayLike<number>, vs: ArrayLike<number>, n: number, chunkRange: number): ChunkData[] {
+  const s = new MemSeries(0, Labels.EMPTY);
+  for (let i = 0; i < n; i++) s.appendSample(ts[i]!, vs[i]!, chunkRange);
+  return s.allChunks().map((c) => ({ mint: c.mint, maxt: c.maxt, data: c.num === undefined ? c.data : c.data.slice() }));
+}
 
 export class MemSeries {
   readonly ref: number;
@@ -44,23 +64,43 @@ export class MemSeries {
     this.labels = labels;
   }
 
-  /** Appends a committed sample; returns true when a new chunk was cut. */
+  /**
+   * Appends a committed sample; returns true when a new chunk was cut. Chunks are cut as
+   * Prometheus's head cuts them: at the chunk-range boundary, at an end time predicted once a
+   * quarter full (so samples spread evenly over the range), at 2×120 samples or ~1 KiB.
+   */
   appendSample(t: number, v: number, chunkRange: number): boolean {
     let cut = false;
-    const app0 = this.app;
-    if (app0 === null || app0.num >= SAMPLES_PER_CHUNK || t >= this.nextCut) {
-      if (app0 !== null) this.chunks.push({ mint: this.appMint, maxt: this.lastT, data: app0.bytes() });
-      this.app = new XORAppender(app0 === null ? 32 : 192);
-      this.appMint = t;
-      this.nextCut = (Math.floor(t / chunkRange) + 1) * chunkRange;
+    let app = this.app;
+    if (app === null || app.sizeBytes() > MAX_BYTES_PER_XOR_CHUNK) {
+      app = this.cut(t, chunkRange, app === null ? 32 : 192);
       cut = true;
     }
-    this.app!.append(t, v);
+    const n = app.num;
+    if (n === 0) {
+      this.appMint = t;
+      this.nextCut = rangeForTimestamp(t, chunkRange);
+    }
+    if (n === SAMPLES_PER_CHUNK / 4) this.nextCut = computeChunkEndTime(this.appMint, this.lastT, this.nextCut);
+    if (!cut && (t >= this.nextCut || n >= SAMPLES_PER_CHUNK * 2)) {
+      app = this.cut(t, chunkRange, 192);
+      cut = true;
+    }
+    app.append(t, v);
     this.lastT = t;
     F64[0] = v;
     this.lastLo = U32[0]!;
     this.lastHi = U32[1]!;
     return cut;
+  }
+
+  private cut(t: number, chunkRange: number, cap: number): XORAppender {
+    if (this.app !== null && this.app.num > 0) this.chunks.push({ mint: this.appMint, maxt: this.lastT, data: this.app.bytes() });
+    const app = new XORAppender(cap);
+    this.app = app;
+    this.appMint = t;
+    this.nextCut = rangeForTimestamp(t, chunkRange);
+    return app;
   }
 
   /** Closed chunks plus a snapshot of the open one. */

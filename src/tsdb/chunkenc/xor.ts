@@ -34,6 +34,11 @@ export class XORAppender {
   vLo = 0;
   leading = 0xff;
   trailing = 0;
+  /**
+   * Go's bstream appends a fresh byte after every whole byte it writes, so a stream whose last
+   * write was a whole byte is one byte longer; tracked to produce identical chunk bytes.
+   */
+  private lastWasByte = false;
 
   constructor(cap = 32) {
     this.buf = new Uint8Array(cap);
@@ -86,6 +91,7 @@ export class XORAppender {
       this.writeUvarint(t >= 0 ? t * 2 : -t * 2 - 1);
       this.writeBits(hi, 32);
       this.writeBits(lo, 32);
+      this.lastWasByte = true;
     } else if (n === 1) {
       const d = t - this.t;
       this.writeUvarint(d);
@@ -94,6 +100,7 @@ export class XORAppender {
     } else {
       const d = t - this.t;
       const dod = d - this.tDelta;
+      this.lastWasByte = false;
       if (dod === 0) this.writeBit(0);
       else if (dod >= -8191 && dod <= 8192) {
         this.writeBits(0b10, 2);
@@ -109,6 +116,7 @@ export class XORAppender {
         const dh = Math.floor(dod / TWO32);
         this.writeBits(dh >>> 0, 32);
         this.writeBits((dod - dh * TWO32) >>> 0, 32);
+        this.lastWasByte = true;
       }
       this.tDelta = d;
       this.writeXOR(hi, lo);
@@ -126,6 +134,7 @@ export class XORAppender {
     const dl = (lo ^ this.vLo) >>> 0;
     if (dh === 0 && dl === 0) {
       this.writeBit(0);
+      this.lastWasByte = false;
       return;
     }
     this.writeBit(1);
@@ -164,18 +173,19 @@ export class XORAppender {
       this.writeBits(rh, sig - 32);
       this.writeBits(rl, 32);
     } else this.writeBits(rl, sig);
+    this.lastWasByte = sig % 8 === 0;
   }
 
   /** The chunk's encoded bytes so far (a copy trimmed to size). */
   bytes(): Uint8Array {
-    return this.buf.slice(0, (this.pos + 7) >>> 3);
+    return this.buf.slice(0, this.sizeBytes());
   }
   /** A view of the encoded bytes (valid for the current sample count). */
   view(): Uint8Array {
-    return this.buf.subarray(0, (this.pos + 7) >>> 3);
+    return this.buf.subarray(0, this.sizeBytes());
   }
   sizeBytes(): number {
-    return (this.pos + 7) >>> 3;
+    return this.lastWasByte ? (this.pos >>> 3) + 1 : (this.pos + 7) >>> 3;
   }
 }
 

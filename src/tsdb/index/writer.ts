@@ -33,7 +33,8 @@ function section(out: EncBuf, fn: (b: EncBuf) => void): void {
 
 /** Writes the index for series already sorted by labels. */
 export function writeIndex(path: string, series: readonly IndexSeries[]): void {
-  const symSet = new Set<string>();
+  // Prometheus's symbol tables always hold the empty string (the all-postings key's name/value).
+  const symSet = new Set<string>(['']);
   for (const s of series) for (const x of s.labels.flat) symSet.add(x);
   const symbols = [...symSet].sort(cmpStr);
   const symIdx = new Map<string, number>();
@@ -50,7 +51,7 @@ export function writeIndex(path: string, series: readonly IndexSeries[]): void {
   });
 
   // Series.
-  out.padTo(16);
+  // The TOC points at where a section begins, before its first entry's alignment padding.
   toc.series = out.len;
   const ids: number[] = [];
   const postings = new Map<string, Map<string, number[]>>();
@@ -96,7 +97,6 @@ export function writeIndex(path: string, series: readonly IndexSeries[]): void {
   const names = [...postings.keys()].sort(cmpStr);
 
   // Label indices (no longer read by Prometheus, still written by it).
-  out.padTo(4);
   toc.labelIndices = out.len;
   const labelIndexOffsets: number[] = [];
   for (const n of names) {
@@ -111,7 +111,6 @@ export function writeIndex(path: string, series: readonly IndexSeries[]): void {
   }
 
   // Postings: the all-series list under the empty label pair first, then by name and value.
-  out.padTo(4);
   toc.postings = out.len;
   const pEntries: { name: string; value: string; off: number }[] = [];
   const writePostings = (name: string, value: string, refs: readonly number[]): void => {
