@@ -234,4 +234,7 @@ export const CORPUS: string[] = [
   'foo[1y2w]',
   'foo[2w]',
   'foo[90d]',
+  'histogram_stddev(foo)',
+  'histogram_stdvar(foo)',
+  'histogram_stddev(foo[5m])',
 ];
