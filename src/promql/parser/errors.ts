@@ -53,6 +53,14 @@ export class ParseErrors extends Error {
     Object.defineProperty(this, 'message', { get: () => this.toString(), enumerable: false, configurable: true });
   }
 
+  get length(): number {
+    return this.errors.length;
+  }
+
+  [Symbol.iterator](): Iterator<ParseErr> {
+    return this.errors[Symbol.iterator]();
+  }
+
   override toString(): string {
     return this.errors.length > 0 ? this.errors[0]!.toString() : 'error contains no error message';
   }

@@ -52,7 +52,7 @@ export function posRange(e: Expr): PositionRange {
 export function children(e: Expr): Expr[] {
   switch (e.kind) {
     case 'AggregateExpr':
-      return e.param !== null ? [e.param, e.expr] : [e.expr];
+      return e.param !== null ? [e.expr, e.param] : [e.expr];
     case 'BinaryExpr':
       return [e.lhs, e.rhs];
     case 'Call':

@@ -257,6 +257,11 @@ test('errors: classes, positions and Prometheus wording', () => {
   for (const [q, want] of cases) assert.equal(errOf(q).message, want, q);
   const e = errOf('foo +');
   assert.equal(e.errors.length, 1);
+  assert.equal(e.length, 1);
+  assert.deepEqual([...e].map((x) => x.err), ['unexpected end of input']);
+  // Semantic errors found while parsing are all kept; the message is the first.
+  const many = errOf('nope(x) + nada(y)');
+  assert.deepEqual(many.errors.map((x) => x.err), ['unknown function with name "nope"', 'unknown function with name "nada"']);
   const first = e.errors[0]!;
   assert.ok(first instanceof ParseErr);
   assert.deepEqual(first.positionRange, { start: 5, end: 5 });
@@ -291,6 +296,10 @@ test('walk visits every node with its ancestors and can prune', () => {
     if (n.kind === 'AggregateExpr') return false;
   });
   assert.deepEqual(pruned, ['BinaryExpr', 'AggregateExpr', 'VectorSelector']);
+  // Aggregations list their expression before their parameter, as Prometheus's Children does.
+  const order: string[] = [];
+  inspect(parseExpr('topk(3, foo)'), (n) => order.push(n.kind));
+  assert.deepEqual(order, ['AggregateExpr', 'VectorSelector', 'NumberLiteral']);
   let selectors = 0;
   inspect(e, (n) => {
     if (n.kind === 'VectorSelector') selectors++;
