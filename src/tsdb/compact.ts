@@ -133,7 +133,8 @@ export function plan(blocks: PlanBlock[], ranges: number[]): string[] {
   if (sorted.length < 2) return [];
   // Leave the newest block alone: it was just cut from the head.
   const cand = sorted.slice(0, -1);
-  const newestMax = sorted[sorted.length - 1]!.maxTime;
+  // A group is due when it fills its range, or lies wholly before the newest candidate.
+  const highTime = cand[cand.length - 1]!.minTime;
   for (const r of ranges.slice(1)) {
     const groups = new Map<number, PlanBlock[]>();
     for (const b of cand) {
@@ -146,7 +147,8 @@ export function plan(blocks: PlanBlock[], ranges: number[]): string[] {
     for (const [start, g] of [...groups].sort((a, b) => a[0] - b[0])) {
       if (g.length < 2) continue;
       const full = g[g.length - 1]!.maxTime - g[0]!.minTime === r;
-      if (full || start + r <= newestMax) return g.map((b) => b.dir);
+      if (full || g[g.length - 1]!.maxTime <= highTime) return g.map((b) => b.dir);
+      void start;
     }
   }
   return [];
