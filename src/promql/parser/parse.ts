@@ -24,7 +24,7 @@ import { ParseErr, ParseErrors } from './errors.js';
 import { getFunction } from './functions.js';
 import { Lexer, Tok, describeToken, goQuoteString, isAggregator, isLabel, type Token } from './lex.js';
 import { unquoteString, UnquoteError } from './unquote.js';
-import { exprType, posRange } from './walk.js';
+import { posRange } from './walk.js';
 
 /** Unwinds the parser after a syntax error; not an Error, so no stack trace is captured. */
 class Abort {}
@@ -709,8 +709,8 @@ class Parser {
 
   // ---- type checking (Prometheus's checkAST) ----
 
+  /** Prometheus's checkAST: type-checks the tree, returning the node's type. */
   check(node: Expr): ValueTypeName {
-    const typ = exprType(node);
     switch (node.kind) {
       case 'AggregateExpr':
         this.expectType(node.expr, 'vector', 'aggregation expression');
@@ -718,42 +718,56 @@ class Parser {
           this.expectType(node.param!, 'scalar', 'aggregation parameter');
         }
         if (node.op === 'count_values') this.expectType(node.param!, 'string', 'aggregation parameter');
-        break;
+        return 'vector';
       case 'BinaryExpr':
-        this.checkBinary(node);
-        break;
+        return this.checkBinaryChain(node);
       case 'Call':
         this.checkCall(node);
-        break;
+        return node.func.returnType;
       case 'ParenExpr':
-        this.check(node.expr);
-        break;
+      case 'StepInvariantExpr':
+        return this.check(node.expr);
       case 'UnaryExpr': {
         const t = this.check(node.expr);
         if (t !== 'scalar' && t !== 'vector') {
           this.addError(posRange(node), `unary expression only allowed on expressions of type scalar or instant vector, got ${goQuoteString(documentedType(t))}`);
         }
-        break;
+        return t;
       }
       case 'SubqueryExpr': {
         const t = this.check(node.expr);
         if (t !== 'vector') this.addError(posRange(node), `subquery is only allowed on instant vector, got ${t} instead`);
-        break;
+        return 'matrix';
       }
       case 'MatrixSelector':
         this.check(node.vectorSelector);
-        break;
+        return 'matrix';
       case 'VectorSelector':
         this.checkSelector(node);
-        break;
-      case 'StepInvariantExpr':
-        this.check(node.expr);
-        break;
+        return 'vector';
       case 'NumberLiteral':
+        return 'scalar';
       case 'StringLiteral':
-        break;
+        return 'string';
     }
-    return typ;
+  }
+
+  /**
+   * Checks a chain of binary expressions along its left spine without recursing into it, so
+   * generated queries with thousands of terms do not exhaust the stack. The order of checks
+   * (left operand, right operand, then the node) is the recursive one's.
+   */
+  private checkBinaryChain(top: BinaryExpr): ValueTypeName {
+    const spine: BinaryExpr[] = [top];
+    for (let n = top.lhs; n.kind === 'BinaryExpr'; n = n.lhs) spine.push(n);
+    let lt = this.check(spine[spine.length - 1]!.lhs);
+    for (let i = spine.length - 1; i >= 0; i--) {
+      const n = spine[i]!;
+      const rt = this.check(n.rhs);
+      this.checkBinary(n, lt, rt);
+      lt = lt === 'scalar' && rt === 'scalar' ? 'scalar' : 'vector';
+    }
+    return lt;
   }
 
   private expectType(node: Expr, want: ValueTypeName, context: string): void {
@@ -769,11 +783,9 @@ class Parser {
     return { start, end };
   }
 
-  private checkBinary(n: BinaryExpr): void {
-    const lt = this.check(n.lhs);
-    const rt = this.check(n.rhs);
+  private checkBinary(n: BinaryExpr, lt: ValueTypeName, rt: ValueTypeName): void {
     if (n.returnBool && !isComparison(n.op)) this.addError(this.opRange(n), 'bool modifier can only be used on comparison operators');
-    if (isComparison(n.op) && !n.returnBool && exprType(n.rhs) === 'scalar' && exprType(n.lhs) === 'scalar') {
+    if (isComparison(n.op) && !n.returnBool && rt === 'scalar' && lt === 'scalar') {
       this.addError(this.opRange(n), 'comparisons between scalars must use BOOL modifier');
     }
     const vm = n.vectorMatching;

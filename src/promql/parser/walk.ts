@@ -9,7 +9,8 @@ export function exprType(e: Expr): ValueTypeName {
     case 'VectorSelector':
       return 'vector';
     case 'BinaryExpr':
-      return exprType(e.lhs) === 'scalar' && exprType(e.rhs) === 'scalar' ? 'scalar' : 'vector';
+      // Right side first: in long left-leaning chains it is the shallow one.
+      return exprType(e.rhs) === 'scalar' && exprType(e.lhs) === 'scalar' ? 'scalar' : 'vector';
     case 'Call':
       return e.func.returnType;
     case 'MatrixSelector':

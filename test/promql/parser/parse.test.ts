@@ -203,6 +203,14 @@ test('number and string literals', () => {
   assert.equal(exprToString(parseExpr('123456')), '123456');
 });
 
+test('long generated chains parse without exhausting the stack', () => {
+  const vec = Array.from({ length: 5000 }, (_, k) => `m${k}`).join(' or ');
+  assert.equal(exprType(parseExpr(vec)), 'vector');
+  const sc = parseExpr(Array.from({ length: 3000 }, () => '1').join(' + '));
+  assert.equal(exprType(sc), 'scalar');
+  assert.equal(errOf(`${Array.from({ length: 3000 }, () => '1').join(' + ')} > 1`).message, `1:${3000 * 4 - 1}: parse error: comparisons between scalars must use BOOL modifier`);
+});
+
 test('comments and whitespace are skipped', () => {
   assert.equal(exprToString(parseExpr('# head\nfoo # tail\n  + # mid\n bar')), 'foo + bar');
   assert.equal(exprToString(parseExpr('{a="b" # c\n}')), '{a="b"}');
