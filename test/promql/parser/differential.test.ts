@@ -199,3 +199,41 @@ test('random character sequences get the same verdict and message as the real Pr
     },
     77,
   ));
+
+/** Pieces that glue into valid expressions often, for the printer's random test. */
+const PRINT_VOCAB = [
+  'a', 'b{x="1"}', '+', 'on(l)', 'ignoring(l)', '(', ')', 'group_left', 'group_left(m)', 'bool', '==', 'and', 'or', '1', '2.5', 'sum', 'sum by (l)',
+  'without (l)', '-', '^', '*', '/', 'offset 5m', 'offset -1h', '@ 100', '@ start()', '[5m]', '[1h:5m]', '[30m:]', 'rate', 'topk(2,',
+  'count_values("c",', 'quantile(0.5,', ',', 'time()', 'abs', 'round', '"s"', '0x1f', '1e9', 'Inf', 'NaN', '> bool', 'unless', 'atan2',
+  'foo{__name__=~"x.*",a!~"b"}', 'label_replace(a,"d","$1","s","(.*)")', 'histogram_quantile(0.9,', 'clamp(', 'vector(1)', 'scalar(a)',
+];
+
+test('random valid expressions print as the real /api/v1/format_query prints them', async (t) => {
+  if (peer('prometheus', t) === null) return;
+  const real = await startRealPrometheus('global:\n  scrape_interval: 1m\n');
+  t.after(() => real.stop());
+  let seed = 5;
+  const rnd = (): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  const mismatches: string[] = [];
+  let count = 0;
+  while (count < 600) {
+    const parts: string[] = [];
+    const n = 1 + Math.floor(rnd() * 12);
+    for (let j = 0; j < n; j++) parts.push(PRINT_VOCAB[Math.floor(rnd() * PRINT_VOCAB.length)]!);
+    const q = parts.join(' ');
+    let ours: string;
+    try {
+      ours = prettify(parseExpr(q));
+    } catch {
+      continue;
+    }
+    count++;
+    const res = await fetch(`${real.url}/api/v1/format_query?query=${encodeURIComponent(q)}`);
+    const body = (await res.json()) as { status: string; data?: string; error?: string };
+    if (body.data !== ours) mismatches.push(`${JSON.stringify(q)}: real ${JSON.stringify(body.data ?? body.error)}, ours ${JSON.stringify(ours)}`);
+  }
+  assert.deepEqual(mismatches, []);
+});
