@@ -149,6 +149,8 @@ interface BatchBuffers {
 
 export class Head implements PostingsSource {
   readonly series = new Map<number, MemSeries>();
+  /** The same series indexed by ref (refs are dense): the hot paths' lookup, no hashing. */
+  private readonly byRef: (MemSeries | undefined)[] = [];
   private readonly byKey = new Map<string, MemSeries>();
   private postingsIdx = new Map<string, Map<string, number[]>>();
   private allRefs: number[] = [];
@@ -186,6 +188,10 @@ export class Head implements PostingsSource {
     return Math.max(this.minValidTime, this.maxTime - this.chunkRange / 2);
   }
 
+  getByRef(ref: number): MemSeries | undefined {
+    return this.byRef[ref];
+  }
+
   getByLabels(l: Labels): MemSeries | undefined {
     return this.byKey.get(l.key());
   }
@@ -198,6 +204,7 @@ export class Head implements PostingsSource {
     if (r >= this.nextRef) this.nextRef = r + 1;
     const s = new MemSeries(r, l);
     this.series.set(r, s);
+    this.byRef[r] = s;
     this.byKey.set(k, s);
     const f = l.flat;
     for (let i = 0; i < f.length; i += 2) {
@@ -285,16 +292,19 @@ export class Head implements PostingsSource {
     let chunks = 0;
     let mint = this.minTime;
     let maxt = this.maxTime;
+    const byRef = this.byRef;
+    const minValid = this.minValidTime;
+    const chunkRange = this.chunkRange;
     for (let i = 0; i < n; i++) {
-      const s = this.series.get(refs[i]!);
+      const s = byRef[refs[i]!];
       if (s === undefined) continue;
       if (live) s.pendT = NO_T;
       const t = ts[i]!;
-      if (t <= s.lastT || t < this.minValidTime) {
+      if (t <= s.lastT || t < minValid) {
         if (live && t < s.lastT) ooo++;
         continue;
       }
-      if (s.appendSample(t, vs[i]!, this.chunkRange)) chunks++;
+      if (s.appendSample(t, vs[i]!, chunkRange)) chunks++;
       appended++;
       if (t < mint) mint = t;
       if (t > maxt) maxt = t;
@@ -403,6 +413,7 @@ export class Head implements PostingsSource {
     }
     for (const s of gone) {
       this.series.delete(s.ref);
+      this.byRef[s.ref] = undefined;
       this.byKey.delete(s.labels.key());
       this.tombstones.delete(s.ref);
     }
@@ -576,18 +587,22 @@ class HeadAppender implements Appender {
   private newSeries: MemSeries[] = [];
   private readonly batch: number;
 
+  /** Fixed for the batch, as Prometheus fixes it when the appender is created. */
+  private readonly minValid: number;
+
   constructor(private readonly head: Head) {
     this.batch = head.nextBatch();
+    this.minValid = head.appendableMinValidTime();
   }
 
   append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
     const head = this.head;
-    let s = ref > 0 ? head.series.get(ref) : undefined;
+    let s = ref > 0 ? head.getByRef(ref) : undefined;
     if (s === undefined) {
       if (labels.isEmpty()) throw new StorageError('invalid_sample', 'invalid sample: empty labelset');
       s = head.getOrCreate(labels).s;
     }
-    if (t < head.appendableMinValidTime()) {
+    if (t < this.minValid) {
       head.counters.outOfBounds(1);
       throw errOutOfBounds();
     }
