@@ -7,17 +7,19 @@ import { writeBlock } from './block.js';
 import { compactBlockDirs } from './compact.js';
 import type { ChunkData } from './series.js';
 import { newULID } from './ulid.js';
+import { writeCheckpoint } from './wal/index.js';
 
 export type CompactJob =
   | { kind: 'blocks'; id: number; parent: string; dirs: string[]; ulid: string }
-  | { kind: 'write'; id: number; parent: string; series: { flat: string[]; chunks: ChunkData[] }[]; mint: number; maxt: number; ulid: string };
+  | { kind: 'write'; id: number; parent: string; series: { flat: string[]; chunks: ChunkData[] }[]; mint: number; maxt: number; ulid: string }
+  | { kind: 'checkpoint'; id: number; walDir: string; upTo: number; mint: number; live: Uint32Array };
 
-export type CompactResult = { id: number; meta: BlockMeta; error?: undefined } | { id: number; error: string; meta?: undefined };
+export type CompactResult = { id: number; meta: BlockMeta | null; error?: undefined } | { id: number; error: string; meta?: undefined };
 
 export class Compactor {
   private worker: Worker | null = null;
   private seq = 0;
-  private readonly waiting = new Map<number, { resolve: (m: BlockMeta) => void; reject: (e: Error) => void; inline: () => BlockMeta }>();
+  private readonly waiting = new Map<number, { resolve: (m: BlockMeta | null) => void; reject: (e: Error) => void; inline: () => BlockMeta | null }>();
   private failed = false;
 
   constructor(private readonly useWorker = true) {}
@@ -63,7 +65,7 @@ export class Compactor {
     }
   }
 
-  private run(job: CompactJob, inline: () => BlockMeta): Promise<BlockMeta> {
+  private run(job: CompactJob, inline: () => BlockMeta | null): Promise<BlockMeta | null> {
     const w = this.ensureWorker();
     if (w === null) {
       try {
@@ -78,15 +80,22 @@ export class Compactor {
     });
   }
 
-  write(parent: string, series: SeriesChunks[], mint: number, maxt: number): Promise<BlockMeta> {
+  async write(parent: string, series: SeriesChunks[], mint: number, maxt: number): Promise<BlockMeta> {
     const ulid = newULID();
     const job: CompactJob = { kind: 'write', id: ++this.seq, parent, mint, maxt, ulid, series: series.map((s) => ({ flat: [...s.labels.flat], chunks: s.chunks })) };
-    return this.run(job, () => writeBlock(parent, series, mint, maxt, null, ulid));
+    return (await this.run(job, () => writeBlock(parent, series, mint, maxt, null, ulid)))!;
   }
 
-  compact(parent: string, dirs: string[]): Promise<BlockMeta> {
+  async compact(parent: string, dirs: string[]): Promise<BlockMeta> {
     const ulid = newULID();
-    return this.run({ kind: 'blocks', id: ++this.seq, parent, dirs, ulid }, () => compactBlockDirs(parent, dirs, ulid));
+    return (await this.run({ kind: 'blocks', id: ++this.seq, parent, dirs, ulid }, () => compactBlockDirs(parent, dirs, ulid)))!;
+  }
+
+  async checkpoint(walDir: string, upTo: number, mint: number, live: Uint32Array): Promise<void> {
+    await this.run({ kind: 'checkpoint', id: ++this.seq, walDir, upTo, mint, live }, () => {
+      writeCheckpoint(walDir, upTo, mint, live);
+      return null;
+    });
   }
 
   async close(): Promise<void> {

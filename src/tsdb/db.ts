@@ -286,7 +286,7 @@ export class DB implements Storage {
       this.logger.info('write block', { mint, maxt, ulid: meta.ulid });
     }
     this.reloadBlocks();
-    this.truncateHead(maxt);
+    await this.truncateHead(maxt);
     return meta;
   }
 
@@ -301,14 +301,15 @@ export class DB implements Storage {
     return out.sort((a, b) => compareLabels(a.labels, b.labels));
   }
 
-  private truncateHead(mint: number): void {
+  private async truncateHead(mint: number): Promise<void> {
     this.metrics.headTruncations.inc();
     this.head.truncate(mint);
-    // Checkpoint: the head's remaining state replaces every finished segment.
+    // Checkpoint every finished segment, keeping what the head still holds (in the worker).
     this.metrics.walTruncations.inc();
     this.metrics.checkpoints.inc();
     const upTo = this.wal.cut();
-    this.wal.checkpoint(upTo, this.head.checkpointRecords());
+    const live = Uint32Array.from(this.head.series.keys());
+    await this.compactor.checkpoint(this.wal.dir, upTo, mint, live);
   }
 
   private applyRetention(): void {

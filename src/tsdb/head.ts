@@ -447,55 +447,6 @@ export class Head implements PostingsSource {
     this.allRefs = refs;
   }
 
-  /** The head's live state as WAL records (series, samples, tombstones), for a checkpoint. */
-  checkpointRecords(): Uint8Array {
-    const out = new EncBuf(1 << 20);
-    const all = [...this.series.values()];
-    const frame = (type: number, payload: Uint8Array): void => {
-      const b = new Uint8Array(HEADER + payload.length);
-      frameRecord(b, 0, type, payload);
-      out.putBytes(b);
-    };
-    for (let i = 0; i < all.length; i += 5000) {
-      const e = new EncBuf(1 << 16);
-      encodeSeries(e, all.slice(i, i + 5000));
-      frame(REC_SERIES, e.bytes());
-    }
-    const it = new XORIterator();
-    const smp = new EncBuf(1 << 20);
-    const flush = (): void => {
-      if (smp.len > 0) frame(REC_SAMPLES, smp.bytes().slice());
-      smp.reset();
-    };
-    for (const s of all) {
-      for (const c of s.allChunks()) {
-        it.reset(c.data, c.num);
-        while (it.next() !== 0) {
-          const t = it.atT();
-          if (t < this.minValidTime) continue;
-          smp.putU32LE(s.ref);
-          smp.putF64LE(t);
-          smp.putU32LE(it.atLo());
-          smp.putU32LE(it.atHi());
-        }
-        if (smp.len > 1 << 20) flush();
-      }
-    }
-    flush();
-    if (this.tombstones.size > 0) {
-      const e = new EncBuf();
-      for (const [ref, ivs] of this.tombstones) {
-        for (const iv of ivs) {
-          e.putUvarint(ref);
-          e.putVarint(iv.mint);
-          e.putVarint(iv.maxt);
-        }
-      }
-      frame(REC_TOMBSTONES, e.bytes());
-    }
-    return out.bytes();
-  }
-
   /** A ChunkQuerier over [mint, maxt]. */
   chunkQuerier(mint: number, maxt: number): ChunkQuerier {
     return new HeadChunkQuerier(this, Math.max(mint, this.minValidTime), maxt);

@@ -1,1 +1,2 @@
 export * from './wal.js';
+export * from './checkpoint.js';

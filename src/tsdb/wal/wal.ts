@@ -134,6 +134,8 @@ export class WAL {
    */
   replay(onRecord: (r: WALRecord) => void, onProgress?: (seg: number, min: number, max: number) => void): Corruption[] {
     const corruptions: Corruption[] = [];
+    // A checkpoint interrupted by a crash is incomplete: its source segments are still there.
+    for (const f of readdirSync(this.dir)) if (/^checkpoint\.\d{8}\.tmp$/.test(f)) rmSync(join(this.dir, f), { recursive: true, force: true });
     const cp = lastCheckpoint(this.dir);
     let from = 0;
     if (cp) {
@@ -205,28 +207,6 @@ export class WAL {
     const prev = this.seg;
     this.openSegment(this.seg + 1, false);
     return prev;
-  }
-
-  /**
-   * Writes a checkpoint of everything up to segment `upTo` (records given by the caller, the
-   * head's live state), then removes those segments and older checkpoints.
-   */
-  checkpoint(upTo: number, records: Uint8Array): void {
-    const name = `checkpoint.${segName(upTo)}`;
-    const tmp = join(this.dir, name + '.tmp');
-    rmSync(tmp, { recursive: true, force: true });
-    mkdirSync(tmp);
-    const fd = openSync(join(tmp, segName(0)), 'w');
-    let done = 0;
-    while (done < records.length) done += writeSync(fd, records, done, records.length - done);
-    fsyncSync(fd);
-    closeSync(fd);
-    rmSync(join(this.dir, name), { recursive: true, force: true });
-    renameSync(tmp, join(this.dir, name));
-    for (const s of listSegments(this.dir)) if (s <= upTo) rmSync(join(this.dir, segName(s)), { force: true });
-    for (const f of readdirSync(this.dir)) {
-      if (f.startsWith('checkpoint.') && f !== name) rmSync(join(this.dir, f), { recursive: true, force: true });
-    }
   }
 
   sync(): void {
