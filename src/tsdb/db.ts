@@ -21,6 +21,7 @@ import { nopLogger, type Logger } from '../util/log.js';
 import { newRegistry, type Registry } from '../util/metrics.js';
 import { Block, dirSize, writeBlock, type BlockMeta, type SeriesChunks } from './block.js';
 import { exponentialRanges, finalizeChunks, plan } from './compact.js';
+import { ChunkDiskMapper } from './chunks/index.js';
 import { Compactor } from './compactor.js';
 import { Head } from './head.js';
 import { TSDBMetrics } from './metrics.js';
@@ -130,6 +131,8 @@ export class DB implements Storage {
     });
     this.compactor = new Compactor(!deps.inlineCompaction);
   }
+  /** Created in init(), after the lock: it clears chunks_head/, which WAL replay refills. */
+  private mapper: ChunkDiskMapper | null = null;
 
   /** Opening work: lock, leftovers, blocks, WAL replay. */
   async init(deps: DBDeps): Promise<void> {
@@ -138,6 +141,8 @@ export class DB implements Storage {
     for (const f of readdirSync(this.dir)) {
       if (f.endsWith('.tmp-for-creation') || f.endsWith('.tmp-for-deletion')) rmSync(join(this.dir, f), { recursive: true, force: true });
     }
+    this.mapper = new ChunkDiskMapper(join(this.dir, 'chunks_head'));
+    this.head.mapper = this.mapper;
     this.reloadBlocks();
     const start = performance.now();
     this.head.minValidTime = this.blocks.length > 0 ? Math.max(...this.blocks.map((b) => b.maxTime)) : Number.MIN_SAFE_INTEGER;
@@ -293,7 +298,7 @@ export class DB implements Storage {
   private headSeriesChunks(mint: number, maxt: number): SeriesChunks[] {
     const out: SeriesChunks[] = [];
     for (const s of this.head.series.values()) {
-      const cs = s.allChunks().filter((c) => c.maxt >= mint && c.mint < maxt);
+      const cs = s.chunksIn(this.head.mapper, mint, maxt - 1)();
       if (cs.length === 0) continue;
       const chunks = finalizeChunks([{ chunks: cs, ivs: this.head.tombstones.get(s.ref) ?? [] }], mint, maxt);
       if (chunks.length > 0) out.push({ labels: s.labels, chunks });
@@ -322,7 +327,7 @@ export class DB implements Storage {
       if (doomed.size > 0) this.metrics.timeRetentions.inc();
     }
     if (this.opts.maxBytes > 0) {
-      let total = this.wal.sizeBytes();
+      let total = this.wal.sizeBytes() + (this.mapper?.size() ?? 0);
       let hit = false;
       for (const b of byNewest) {
         if (doomed.has(b)) continue;
@@ -452,6 +457,7 @@ export class DB implements Storage {
     }
     await this.compactor.close();
     this.wal.close();
+    this.mapper?.close();
     await Promise.all(this.blocks.map((b) => b.close()));
     if (this.lockPath) rmSync(this.lockPath, { force: true });
   }

@@ -12,7 +12,8 @@ import {
   type Appender,
   type SeriesRef,
 } from '../storage/index.js';
-import { SAMPLES_PER_CHUNK, XORAppender, XORIterator } from './chunkenc/index.js';
+import { ENC_XOR, SAMPLES_PER_CHUNK, XORAppender } from './chunkenc/index.js';
+import type { ChunkDiskMapper } from './chunks/index.js';
 import { DecBuf, EncBuf } from './encoding/index.js';
 import { postingsForMatchers, type PostingsList, type PostingsSource } from './postings.js';
 import { cmpStr, type ChunkData, type ChunkQuerier, type ChunkSeries, type Interval } from './series.js';
@@ -38,14 +39,22 @@ function computeChunkEndTime(start: number, cur: number, max: number): number {
 /** Encodes sorted samples into chunks cut exactly as the head cuts them. */
 export function encodeChunksLikeHead(ts: ArrayLike<number>, vs: ArrayLike<number>, n: number, chunkRange: number): ChunkData[] {
   const s = new MemSeries(0, Labels.EMPTY);
-  for (let i = 0; i < n; i++) s.appendSample(ts[i]!, vs[i]!, chunkRange);
-  return s.allChunks().map((c) => ({ mint: c.mint, maxt: c.maxt, data: c.num === undefined ? c.data : c.data.slice() }));
+  for (let i = 0; i < n; i++) s.appendSample(ts[i]!, vs[i]!, chunkRange, null);
+  return s.allChunks(null).map((c) => ({ mint: c.mint, maxt: c.maxt, data: c.num === undefined ? c.data : c.data.slice() }));
+}
+
+export interface HeadChunkMeta {
+  mint: number;
+  maxt: number;
+  ref: number;
+  data: Uint8Array | null;
 }
 
 export class MemSeries {
   readonly ref: number;
   readonly labels: Labels;
-  chunks: ChunkData[] = [];
+  /** Full chunks: on disk (ref into chunks_head) or, without a disk mapper, in memory. */
+  chunks: HeadChunkMeta[] = [];
   app: XORAppender | null = null;
   appMint = 0;
   lastT = NO_T;
@@ -69,11 +78,11 @@ export class MemSeries {
    * Prometheus's head cuts them: at the chunk-range boundary, at an end time predicted once a
    * quarter full (so samples spread evenly over the range), at 2×120 samples or ~1 KiB.
    */
-  appendSample(t: number, v: number, chunkRange: number): boolean {
+  appendSample(t: number, v: number, chunkRange: number, mapper: ChunkDiskMapper | null): boolean {
     let cut = false;
     let app = this.app;
     if (app === null || app.sizeBytes() > MAX_BYTES_PER_XOR_CHUNK) {
-      app = this.cut(t, chunkRange, app === null ? 32 : 192);
+      app = this.cut(t, chunkRange, app === null ? 32 : 192, mapper);
       cut = true;
     }
     const n = app.num;
@@ -83,7 +92,7 @@ export class MemSeries {
     }
     if (n === SAMPLES_PER_CHUNK / 4) this.nextCut = computeChunkEndTime(this.appMint, this.lastT, this.nextCut);
     if (!cut && (t >= this.nextCut || n >= SAMPLES_PER_CHUNK * 2)) {
-      app = this.cut(t, chunkRange, 192);
+      app = this.cut(t, chunkRange, 192, mapper);
       cut = true;
     }
     app.append(t, v);
@@ -94,8 +103,12 @@ export class MemSeries {
     return cut;
   }
 
-  private cut(t: number, chunkRange: number, cap: number): XORAppender {
-    if (this.app !== null && this.app.num > 0) this.chunks.push({ mint: this.appMint, maxt: this.lastT, data: this.app.bytes() });
+  private cut(t: number, chunkRange: number, cap: number, mapper: ChunkDiskMapper | null): XORAppender {
+    const old = this.app;
+    if (old !== null && old.num > 0) {
+      if (mapper === null) this.chunks.push({ mint: this.appMint, maxt: this.lastT, ref: 0, data: old.bytes() });
+      else this.chunks.push({ mint: this.appMint, maxt: this.lastT, ref: mapper.write(this.ref, this.appMint, this.lastT, ENC_XOR, old.view()), data: null });
+    }
     const app = new XORAppender(cap);
     this.app = app;
     this.appMint = t;
@@ -103,10 +116,29 @@ export class MemSeries {
     return app;
   }
 
-  /** Closed chunks plus a snapshot of the open one. */
-  allChunks(): ChunkData[] {
-    if (this.app === null) return this.chunks;
-    return [...this.chunks, { mint: this.appMint, maxt: this.lastT, data: this.app.view(), num: this.app.num }];
+  /** Closed chunks (read back from disk) plus a snapshot of the open one. */
+  allChunks(mapper: ChunkDiskMapper | null): ChunkData[] {
+    return this.chunksIn(mapper, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)();
+  }
+
+  /**
+   * Chunks overlapping [mint, maxt]: the open chunk is captured now, full chunks are read when
+   * the returned function is called (queries read lazily).
+   */
+  chunksIn(mapper: ChunkDiskMapper | null, mint: number, maxt: number): () => ChunkData[] {
+    const sel = this.chunks.filter((c) => c.maxt >= mint && c.mint <= maxt);
+    const open: ChunkData | null =
+      this.app !== null && this.app.num > 0 && this.lastT >= mint && this.appMint <= maxt
+        ? { mint: this.appMint, maxt: this.lastT, data: this.app.view(), num: this.app.num }
+        : null;
+    let loaded: ChunkData[] | null = null;
+    return () => {
+      if (loaded === null) {
+        loaded = sel.map((c) => ({ mint: c.mint, maxt: c.maxt, data: c.data ?? mapper!.read(c.ref) }));
+        if (open) loaded.push(open);
+      }
+      return loaded;
+    };
   }
 
   numChunks(): number {
@@ -163,6 +195,8 @@ export class Head implements PostingsSource {
   minValidTime = NO_T;
   readonly chunkRange: number;
   wal: WAL | null;
+  /** Where full chunks go (null: kept in memory, for read-only heads). */
+  mapper: ChunkDiskMapper | null = null;
   counters: HeadCounters;
   private readonly pool: BatchBuffers[] = [];
   private scratch = new Uint8Array(1 << 16);
@@ -284,6 +318,7 @@ export class Head implements PostingsSource {
     }
     for (const s of newSeries) s.logged = true;
     this.applySamples(b.refs, b.ts, b.vs, n, true);
+    this.flushChunks();
   }
 
   private applySamples(refs: ArrayLike<number>, ts: ArrayLike<number>, vs: ArrayLike<number>, n: number, live: boolean): void {
@@ -295,6 +330,7 @@ export class Head implements PostingsSource {
     const byRef = this.byRef;
     const minValid = this.minValidTime;
     const chunkRange = this.chunkRange;
+    const mapper = this.mapper;
     for (let i = 0; i < n; i++) {
       const s = byRef[refs[i]!];
       if (s === undefined) continue;
@@ -304,7 +340,7 @@ export class Head implements PostingsSource {
         if (live && t < s.lastT) ooo++;
         continue;
       }
-      if (s.appendSample(t, vs[i]!, chunkRange)) chunks++;
+      if (s.appendSample(t, vs[i]!, chunkRange, mapper)) chunks++;
       appended++;
       if (t < mint) mint = t;
       if (t > maxt) maxt = t;
@@ -357,6 +393,16 @@ export class Head implements PostingsSource {
 
   endReplay(): void {
     this.replayAlias.clear();
+    this.flushChunks();
+  }
+
+  /** Writes queued full chunks; a failure leaves them queued (still readable) for the next try. */
+  private flushChunks(): void {
+    try {
+      this.mapper?.flush();
+    } catch {
+      this.counters.walWriteFailed();
+    }
   }
 
   addTombstone(ref: number, iv: Interval): void {
@@ -425,6 +471,7 @@ export class Head implements PostingsSource {
     }
     this.minTime = this.series.size > 0 ? newMin : Number.MAX_SAFE_INTEGER;
     if (this.series.size === 0) this.maxTime = Math.max(this.maxTime, NO_T);
+    this.mapper?.truncate(mint);
     this.counters.chunksRemoved(removedChunks);
     this.counters.seriesRemoved(gone.length);
     return gone.length;
@@ -508,10 +555,8 @@ class HeadChunkQuerier implements ChunkQuerier {
     const tomb = this.head.tombstones;
     const mint = this.mint;
     const maxt = this.maxt;
-    return list.map((s) => {
-      const chunks = s.allChunks().filter((c) => c.maxt >= mint && c.mint <= maxt);
-      return { labels: s.labels, chunks: () => chunks, intervals: tomb.get(s.ref) ?? [] };
-    });
+    const mapper = this.head.mapper;
+    return list.map((s) => ({ labels: s.labels, chunks: s.chunksIn(mapper, mint, maxt), intervals: tomb.get(s.ref) ?? [] }));
   }
 
   labelValues(name: string, matchers: readonly Matcher[]): string[] {

@@ -146,6 +146,9 @@ test('compaction: head to block, querying across block and head, WAL checkpoint,
   const dir = tmp(t);
   const db = await openDB(dir, { minBlockDuration: 2 * H, maxBlockDuration: 6 * H }, { noBackground: true, inlineCompaction: true });
   await fill(db, 5, 0, 7 * H, 60_000);
+  // Full head chunks live in chunks_head/, not in the JS heap.
+  assert.ok(statSync(join(dir, 'chunks_head', '000001')).size > 8 + 5 * 3 * 100);
+  const inHead = read(db.querier(0, 8 * H), Matcher.equal('__name__', 'm'));
   await db.compact();
   const metas = db.blockMetas();
   assert.ok(metas.length >= 2, `blocks: ${metas.length}`);
@@ -157,6 +160,7 @@ test('compaction: head to block, querying across block and head, WAL checkpoint,
   const all = read(db.querier(0, 8 * H), Matcher.equal('__name__', 'm'));
   assert.equal(all['{__name__="m", i="3", job="odd"}']!.length, 7 * 60 + 1);
   assert.deepEqual(all['{__name__="m", i="3", job="odd"}']![200], [200 * 60_000, 200 * 60 + 3]);
+  assert.deepEqual(all, inHead);
   await db.close();
   const db2 = await openDB(dir, { minBlockDuration: 2 * H, maxBlockDuration: 6 * H }, { noBackground: true, inlineCompaction: true });
   t.after(() => db2.close());

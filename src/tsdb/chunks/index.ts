@@ -1,1 +1,2 @@
 export * from './chunks.js';
+export * from './head_chunks.js';

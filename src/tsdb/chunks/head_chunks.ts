@@ -1,0 +1,180 @@
+// Head chunks on disk (chunks_head/000001, …): full head chunks leave the JS heap and are read back
+// on demand, in Prometheus's head-chunk file format — an 8-byte header (magic 0x0130BC91,
+// version 1, padding), then per chunk: series ref <8b>, mint <8b>, maxt <8b>, encoding <1b>,
+// uvarint length, data, CRC32C of all of it. Writes are buffered and flushed at each commit.
+// The WAL stays the source of truth: at open the directory is cleared and replay refills it.
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { crc32c } from '../encoding/index.js';
+
+export const MAGIC_HEAD_CHUNKS = 0x0130bc91;
+const FILE_HEADER = 8;
+const MAX_FILE = 128 * 1024 * 1024;
+const TWO32 = 4294967296;
+
+interface HeadFile {
+  seq: number;
+  fd: number;
+  size: number;
+  maxt: number;
+}
+
+export class HeadChunkError extends Error {}
+
+export class ChunkDiskMapper {
+  private files = new Map<number, HeadFile>();
+  private cur: HeadFile | null = null;
+  private buf = new Uint8Array(1 << 20);
+  private blen = 0;
+  /** File offset where the unflushed buffer starts. */
+  private bstart = 0;
+  private retired: number[] = [];
+  private readonly scratch = new Uint8Array(512);
+
+  constructor(readonly dir: string) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+  }
+
+  private name(seq: number): string {
+    return join(this.dir, String(seq).padStart(6, '0'));
+  }
+
+  private cut(): void {
+    this.flush();
+    const seq = this.cur === null ? 1 : this.cur.seq + 1;
+    const fd = openSync(this.name(seq), 'w+');
+    const h = new Uint8Array(FILE_HEADER);
+    new DataView(h.buffer).setUint32(0, MAGIC_HEAD_CHUNKS);
+    h[4] = 1;
+    writeSync(fd, h);
+    const f: HeadFile = { seq, fd, size: FILE_HEADER, maxt: Number.MIN_SAFE_INTEGER };
+    this.files.set(seq, f);
+    this.cur = f;
+    this.bstart = FILE_HEADER;
+  }
+
+  private grow(n: number): void {
+    if (this.blen + n <= this.buf.length) return;
+    let c = this.buf.length * 2;
+    while (c < this.blen + n) c *= 2;
+    const nb = new Uint8Array(c);
+    nb.set(this.buf.subarray(0, this.blen));
+    this.buf = nb;
+  }
+
+  /** Queues a chunk for writing; returns its ref (file seq << 32 | offset). */
+  write(seriesRef: number, mint: number, maxt: number, encoding: number, data: Uint8Array): number {
+    const size = 25 + 5 + data.length + 4;
+    if (this.cur === null || this.cur.size + size > MAX_FILE) this.cut();
+    const f = this.cur!;
+    this.grow(size);
+    const b = this.buf;
+    const o = this.blen;
+    const dv = new DataView(b.buffer, b.byteOffset);
+    dv.setUint32(o, Math.floor(seriesRef / TWO32));
+    dv.setUint32(o + 4, seriesRef >>> 0);
+    dv.setInt32(o + 8, Math.floor(mint / TWO32));
+    dv.setUint32(o + 12, mint >>> 0);
+    dv.setInt32(o + 16, Math.floor(maxt / TWO32));
+    dv.setUint32(o + 20, maxt >>> 0);
+    b[o + 24] = encoding;
+    let p = o + 25;
+    let x = data.length;
+    while (x >= 0x80) {
+      b[p++] = (x & 0x7f) | 0x80;
+      x >>>= 7;
+    }
+    b[p++] = x;
+    b.set(data, p);
+    p += data.length;
+    dv.setUint32(p, crc32c(b, o, p));
+    p += 4;
+    const ref = f.seq * TWO32 + f.size;
+    f.size += p - o;
+    if (maxt > f.maxt) f.maxt = maxt;
+    this.blen = p;
+    if (this.blen > 4 << 20) this.flush();
+    return ref;
+  }
+
+  /** Writes the queued chunks (throws on I/O errors; the WAL still has the samples). */
+  flush(): void {
+    if (this.blen === 0 || this.cur === null) return;
+    let done = 0;
+    while (done < this.blen) done += writeSync(this.cur.fd, this.buf, done, this.blen - done, this.bstart + done);
+    this.bstart += this.blen;
+    this.blen = 0;
+  }
+
+  /** The data bytes of a chunk. */
+  read(ref: number): Uint8Array {
+    const seq = Math.floor(ref / TWO32);
+    const off = ref % TWO32;
+    const f = this.files.get(seq);
+    if (!f) throw new HeadChunkError(`head chunk file ${this.name(seq)} not found for ref ${ref}`);
+    let b: Uint8Array;
+    let base: number;
+    if (f === this.cur && off >= this.bstart) {
+      b = this.buf;
+      base = off - this.bstart;
+    } else {
+      const want = Math.min(this.scratch.length, f.size - off);
+      readSync(f.fd, this.scratch, 0, want, off);
+      b = this.scratch;
+      base = 0;
+    }
+    let p = base + 25;
+    let len = 0;
+    let mul = 1;
+    for (;;) {
+      const c = b[p++]!;
+      len += (c & 0x7f) * mul;
+      if (c < 0x80) break;
+      mul *= 128;
+    }
+    const end = p + len + 4;
+    if (b === this.scratch && end > this.scratch.length) {
+      const big = new Uint8Array(end);
+      readSync(f.fd, big, 0, end, off);
+      b = big;
+    }
+    const crc = ((b[p + len]! << 24) | (b[p + len + 1]! << 16) | (b[p + len + 2]! << 8) | b[p + len + 3]!) >>> 0;
+    if (crc32c(b, base, p + len) !== crc) throw new HeadChunkError(`${this.name(seq)}: checksum mismatch for chunk at ${off}`);
+    return b.slice(p, p + len);
+  }
+
+  /** Deletes files whose chunks all end before mint (never the one being written). */
+  truncate(mint: number): void {
+    for (const seq of this.retired) {
+      const f = this.files.get(seq);
+      if (f) {
+        closeSync(f.fd);
+        this.files.delete(seq);
+      }
+    }
+    this.retired = [];
+    for (const f of this.files.values()) {
+      if (f === this.cur || f.maxt >= mint) continue;
+      // Open queriers may still read it: unlink now, close the descriptor at the next truncation.
+      rmSync(this.name(f.seq), { force: true });
+      this.retired.push(f.seq);
+    }
+  }
+
+  size(): number {
+    let n = 0;
+    if (existsSync(this.dir)) for (const f of readdirSync(this.dir)) n += statSync(join(this.dir, f)).size;
+    return n + this.blen;
+  }
+
+  close(): void {
+    try {
+      this.flush();
+    } finally {
+      for (const f of this.files.values()) closeSync(f.fd);
+      this.files.clear();
+      this.cur = null;
+    }
+  }
+}
