@@ -29,7 +29,7 @@ import { postingsForMatchers } from './postings.js';
 import { MergeQuerier, type ChunkQuerier } from './series.js';
 import { addInterval, type TombstoneMap } from './tombstones/index.js';
 import { isULID } from './ulid.js';
-import { DEFAULT_SEGMENT_SIZE, WAL } from './wal/index.js';
+import { DEFAULT_SEGMENT_SIZE, WAL, foreignWALSegment } from './wal/index.js';
 
 export interface DBOptions {
   /** ms, 0 = none */
@@ -140,6 +140,15 @@ export class DB implements Storage {
     if (!this.opts.noLockfile) this.lockPath = acquireLock(this.dir);
     for (const f of readdirSync(this.dir)) {
       if (f.endsWith('.tmp-for-creation') || f.endsWith('.tmp-for-deletion')) rmSync(join(this.dir, f), { recursive: true, force: true });
+    }
+    const foreign = foreignWALSegment(join(this.dir, 'wal'));
+    if (foreign !== null) {
+      // Never repair (destroy) a WAL this server cannot read, nor the head chunks that go with it.
+      const aside = join(this.dir, `prometheus-head-${Date.now()}`);
+      mkdirSync(aside);
+      renameSync(join(this.dir, 'wal'), join(aside, 'wal'));
+      if (existsSync(join(this.dir, 'chunks_head'))) renameSync(join(this.dir, 'chunks_head'), join(aside, 'chunks_head'));
+      this.logger.warn('WAL is in a format this server does not read (written by Prometheus?); moved aside, its samples are not loaded', { segment: foreign, moved_to: aside });
     }
     this.mapper = new ChunkDiskMapper(join(this.dir, 'chunks_head'));
     this.head.mapper = this.mapper;

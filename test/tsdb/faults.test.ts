@@ -111,3 +111,28 @@ test('a failing disk makes commits fail (counted) without losing what was commit
   assert.deepEqual(got, [1000, 2000, 3000]);
   assert.equal(readdirSync(join(dir, 'wal')).length >= 1, true);
 });
+
+test('a WAL in a foreign format (Prometheus data dir) is moved aside untouched, never repaired away', async (t) => {
+  const { dir, cleanup } = tempDir('tsdb-fault-');
+  t.after(cleanup);
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(join(dir, 'wal'));
+  mkdirSync(join(dir, 'chunks_head'));
+  // A Prometheus WAL page starts with a record fragment header (type, length, CRC).
+  const seg = Buffer.alloc(32 * 1024);
+  seg.set([1, 0, 20, 0xde, 0xad, 0xbe, 0xef, 1, 2, 3]);
+  writeFileSync(join(dir, 'wal', '00000000'), seg);
+  writeFileSync(join(dir, 'chunks_head', '000001'), Buffer.from([0x01, 0x30, 0xbc, 0x91, 1, 0, 0, 0]));
+  const lines: string[] = [];
+  const db = await openDB(dir, {}, { noBackground: true, logger: newLogger({ write: (l: string) => void lines.push(l) }) });
+  t.after(() => db.close());
+  const aside = readdirSync(dir).find((f) => f.startsWith('prometheus-head-'));
+  assert.ok(aside, readdirSync(dir).join(','));
+  assert.ok(readFileSync(join(dir, aside, 'wal', '00000000')).equals(seg));
+  assert.ok(existsSync(join(dir, aside, 'chunks_head', '000001')));
+  assert.match(lines.join(''), /format this server does not read/);
+  const app = db.appender();
+  app.append(0, Labels.fromStrings('__name__', 'after'), 1000, 1);
+  await app.commit();
+  assert.equal(db.headStats().numSeries, 1);
+});

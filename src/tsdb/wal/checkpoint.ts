@@ -5,7 +5,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DecBuf, EncBuf } from '../encoding/index.js';
-import { HEADER, REC_SAMPLES, REC_SERIES, REC_TOMBSTONES, frameRecord, lastCheckpoint, listSegments, readSegment, type WALRecord } from './wal.js';
+import { HEADER, SEGMENT_MAGIC, REC_SAMPLES, REC_SERIES, REC_TOMBSTONES, frameRecord, lastCheckpoint, listSegments, readSegment, type WALRecord } from './wal.js';
 
 function segName(n: number): string {
   return String(n).padStart(8, '0');
@@ -20,6 +20,7 @@ export function writeCheckpoint(walDir: string, upTo: number, mint: number, live
   rmSync(tmpDir, { recursive: true, force: true });
   mkdirSync(tmpDir);
   const fd = openSync(join(tmpDir, segName(0)), 'w');
+  writeSync(fd, SEGMENT_MAGIC);
   const flush = (): void => {
     let done = 0;
     const b = out.bytes();

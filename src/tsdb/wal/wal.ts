@@ -12,6 +12,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readSync,
   renameSync,
   rmSync,
   statSync,
@@ -21,6 +22,8 @@ import {
 import { join } from 'node:path';
 import { crc32c } from '../encoding/index.js';
 
+/** Every segment starts with this, so a WAL in another format (Prometheus's own) is recognised. */
+export const SEGMENT_MAGIC = new Uint8Array([0x50, 0x54, 0x53, 0x57, 0x41, 0x4c, 0x00, 0x01]); // "PTSWAL\0\1"
 export const REC_SERIES = 1;
 export const REC_SAMPLES = 2;
 export const REC_TOMBSTONES = 3;
@@ -97,7 +100,10 @@ export function frameInPlace(buf: Uint8Array, off: number, type: number, n: numb
  */
 export function readSegment(path: string, onRecord: (r: WALRecord) => void): { goodBytes: number; corruption: string | null } {
   const b = readFileSync(path);
-  let off = 0;
+  if (b.length === 0) return { goodBytes: 0, corruption: null };
+  if (b.length < SEGMENT_MAGIC.length) return { goodBytes: 0, corruption: 'torn segment header' };
+  for (let i = 0; i < SEGMENT_MAGIC.length; i++) if (b[i] !== SEGMENT_MAGIC[i]) throw new ForeignWALError(path);
+  let off = SEGMENT_MAGIC.length;
   while (off < b.length) {
     if (off + HEADER > b.length) return { goodBytes: off, corruption: 'torn record header' };
     const type = b[off]!;
@@ -111,6 +117,30 @@ export function readSegment(path: string, onRecord: (r: WALRecord) => void): { g
     off += HEADER + n;
   }
   return { goodBytes: off, corruption: null };
+}
+
+/** A segment that is not in this project's WAL format (e.g. a Prometheus data directory's WAL). */
+export class ForeignWALError extends Error {
+  constructor(readonly path: string) {
+    super(`${path}: not a prometheus-ts WAL segment`);
+  }
+}
+
+/** The first non-empty segment (checkpoints included) lacking this project's magic, or null. */
+export function foreignWALSegment(dir: string): string | null {
+  if (!existsSync(dir)) return null;
+  const files: string[] = [];
+  for (const s of listSegments(dir)) files.push(join(dir, segName(s)));
+  const cp = lastCheckpoint(dir);
+  if (cp) for (const s of listSegments(join(dir, cp.name))) files.push(join(dir, cp.name, segName(s)));
+  for (const f of files) {
+    const fd = openSync(f, 'r');
+    const h = new Uint8Array(SEGMENT_MAGIC.length);
+    const n = readSync(fd, h, 0, h.length, 0);
+    closeSync(fd);
+    if (n === SEGMENT_MAGIC.length && !h.every((x, i) => x === SEGMENT_MAGIC[i])) return f;
+  }
+  return null;
 }
 
 export class WAL {
@@ -134,6 +164,7 @@ export class WAL {
    */
   replay(onRecord: (r: WALRecord) => void, onProgress?: (seg: number, min: number, max: number) => void): Corruption[] {
     const corruptions: Corruption[] = [];
+    mkdirSync(this.dir, { recursive: true });
     // A checkpoint interrupted by a crash is incomplete: its source segments are still there.
     for (const f of readdirSync(this.dir)) if (/^checkpoint\.\d{8}\.tmp$/.test(f)) rmSync(join(this.dir, f), { recursive: true, force: true });
     const cp = lastCheckpoint(this.dir);
@@ -176,12 +207,16 @@ export class WAL {
     this.seg = n;
     this.segBytes = fstatSync(this.fd).size;
     this.broken = false;
+    if (this.segBytes === 0) {
+      writeSync(this.fd, SEGMENT_MAGIC);
+      this.segBytes = SEGMENT_MAGIC.length;
+    }
   }
 
   /** Writes framed records in one write. Throws on I/O errors (after cutting the file back). */
   write(buf: Uint8Array): void {
     if (this.fd < 0) this.openSegment(0, true);
-    if (this.broken || (this.segBytes > 0 && this.segBytes + buf.length > this.segSize)) this.openSegment(this.seg + 1, false);
+    if (this.broken || (this.segBytes > SEGMENT_MAGIC.length && this.segBytes + buf.length > this.segSize)) this.openSegment(this.seg + 1, false);
     let done = 0;
     try {
       while (done < buf.length) done += writeSync(this.fd, buf, done, buf.length - done);
