@@ -12,7 +12,7 @@ import {
   type Appender,
   type SeriesRef,
 } from '../storage/index.js';
-import { ENC_XOR, SAMPLES_PER_CHUNK, XORAppender } from './chunkenc/index.js';
+import { ENC_XOR, SAMPLES_PER_CHUNK, XORAppender, XORIterator } from './chunkenc/index.js';
 import type { ChunkDiskMapper } from './chunks/index.js';
 import { DecBuf, EncBuf } from './encoding/index.js';
 import { postingsForMatchers, type PostingsList, type PostingsSource } from './postings.js';
@@ -492,6 +492,70 @@ export class Head implements PostingsSource {
     }
     this.postingsIdx = idx;
     this.allRefs = refs;
+  }
+
+  /** Imports one sample of another WAL format (refs as that WAL named them, see importSeries). */
+  importSample(ref: number, t: number, v: number): void {
+    const s = this.byRef[this.replayAlias.get(ref) ?? ref];
+    if (s === undefined || t <= s.lastT || t < this.minValidTime) return;
+    if (s.appendSample(t, v, this.chunkRange, this.mapper)) this.counters.chunksCreated(1);
+    this.counters.samplesAppended(1);
+    if (t < this.minTime) this.minTime = t;
+    if (t > this.maxTime) this.maxTime = t;
+  }
+
+  importTombstone(ref: number, iv: Interval): void {
+    this.addTombstone(this.replayAlias.get(ref) ?? ref, iv);
+  }
+
+  importSeries(ref: number, labels: Labels): void {
+    const { s } = this.getOrCreate(labels, this.byRef[ref] === undefined ? ref : 0);
+    if (s.ref !== ref) this.replayAlias.set(ref, s.ref);
+  }
+
+  /** Writes the whole head (series, samples, tombstones) to the WAL, e.g. after importing. */
+  logState(): void {
+    const wal = this.wal;
+    if (wal === null) return;
+    const all = [...this.series.values()];
+    const put = (type: number, payload: Uint8Array): void => {
+      const b = new Uint8Array(HEADER + payload.length);
+      frameRecord(b, 0, type, payload);
+      wal.write(b);
+    };
+    for (let i = 0; i < all.length; i += 5000) {
+      const e = new EncBuf(1 << 16);
+      encodeSeries(e, all.slice(i, i + 5000));
+      put(REC_SERIES, e.bytes());
+    }
+    for (const s of all) s.logged = true;
+    const it = new XORIterator();
+    const smp = new EncBuf(1 << 20);
+    for (const s of all) {
+      for (const c of s.allChunks(this.mapper)) {
+        it.reset(c.data, c.num);
+        while (it.next() !== 0) {
+          smp.putU32LE(s.ref);
+          smp.putF64LE(it.atT());
+          smp.putU32LE(it.atLo());
+          smp.putU32LE(it.atHi());
+        }
+      }
+      if (smp.len > 1 << 20) {
+        put(REC_SAMPLES, smp.bytes());
+        smp.reset();
+      }
+    }
+    if (smp.len > 0) put(REC_SAMPLES, smp.bytes());
+    const e = new EncBuf();
+    for (const [ref, ivs] of this.tombstones) {
+      for (const iv of ivs) {
+        e.putUvarint(ref);
+        e.putVarint(iv.mint);
+        e.putVarint(iv.maxt);
+      }
+    }
+    if (e.len > 0) put(REC_TOMBSTONES, e.bytes());
   }
 
   /** A ChunkQuerier over [mint, maxt]. */

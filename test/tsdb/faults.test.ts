@@ -112,7 +112,7 @@ test('a failing disk makes commits fail (counted) without losing what was commit
   assert.equal(readdirSync(join(dir, 'wal')).length >= 1, true);
 });
 
-test('a WAL in a foreign format (Prometheus data dir) is moved aside untouched, never repaired away', async (t) => {
+test('a WAL in a foreign format that cannot be read is moved aside untouched, never repaired away', async (t) => {
   const { dir, cleanup } = tempDir('tsdb-fault-');
   t.after(cleanup);
   const { mkdirSync } = await import('node:fs');
@@ -130,7 +130,7 @@ test('a WAL in a foreign format (Prometheus data dir) is moved aside untouched, 
   assert.ok(aside, readdirSync(dir).join(','));
   assert.ok(readFileSync(join(dir, aside, 'wal', '00000000')).equals(seg));
   assert.ok(existsSync(join(dir, aside, 'chunks_head', '000001')));
-  assert.match(lines.join(''), /format this server does not read/);
+  assert.match(lines.join(''), /WAL is in Prometheus's format: moved aside and imported/);
   const app = db.appender();
   app.append(0, Labels.fromStrings('__name__', 'after'), 1000, 1);
   await app.commit();
