@@ -154,6 +154,8 @@ export class ChunkDiskMapper {
       }
     }
     this.retired = [];
+    // Start a new file so the current one can go at a later truncation.
+    if (this.cur !== null && this.cur.size > FILE_HEADER) this.cut();
     for (const f of this.files.values()) {
       if (f === this.cur || f.maxt >= mint) continue;
       // Open queriers may still read it: unlink now, close the descriptor at the next truncation.
