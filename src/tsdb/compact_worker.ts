@@ -4,12 +4,13 @@ import { Labels } from '../model/labels/index.js';
 import { writeBlock } from './block.js';
 import { compactBlockDirs } from './compact.js';
 import { writeCheckpoint } from './wal/index.js';
-import type { CompactJob, CompactResult } from './compactor.js';
+import { writeHeadBlock, type CompactJob, type CompactResult } from './compactor.js';
 
 parentPort!.on('message', (job: CompactJob) => {
   let res: CompactResult;
   try {
     if (job.kind === 'blocks') res = { id: job.id, meta: compactBlockDirs(job.parent, job.dirs, job.ulid) };
+    else if (job.kind === 'head') res = { id: job.id, meta: writeHeadBlock(job.parent, job.chunksHead, job.series, job.mint, job.maxt, job.ulid) };
     else if (job.kind === 'checkpoint') {
       writeCheckpoint(job.walDir, job.upTo, job.mint, job.live);
       res = { id: job.id, meta: null };

@@ -4,15 +4,44 @@ import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import type { BlockMeta, SeriesChunks } from './block.js';
 import { writeBlock } from './block.js';
-import { compactBlockDirs } from './compact.js';
-import type { ChunkData } from './series.js';
+import { compactBlockDirs, finalizeChunks } from './compact.js';
+import { HeadChunkReader } from './chunks/index.js';
+import { Labels } from '../model/labels/index.js';
+import type { ChunkData, Interval } from './series.js';
 import { newULID } from './ulid.js';
 import { writeCheckpoint } from './wal/index.js';
 
 export type CompactJob =
   | { kind: 'blocks'; id: number; parent: string; dirs: string[]; ulid: string }
   | { kind: 'write'; id: number; parent: string; series: { flat: string[]; chunks: ChunkData[] }[]; mint: number; maxt: number; ulid: string }
+  | { kind: 'head'; id: number; parent: string; chunksHead: string; series: HeadSeriesJob[]; mint: number; maxt: number; ulid: string }
   | { kind: 'checkpoint'; id: number; walDir: string; upTo: number; mint: number; live: Uint32Array };
+
+/** A head series as the worker needs it: labels, full chunks by ref, the open chunk's bytes, deletions. */
+export interface HeadSeriesJob {
+  flat: string[];
+  refs: { mint: number; maxt: number; ref: number; data: Uint8Array | null }[];
+  open: ChunkData | null;
+  ivs: Interval[];
+}
+
+/** Reads the chunks of head series and writes them as a block (in the worker, or inline). */
+export function writeHeadBlock(parent: string, chunksHead: string, series: HeadSeriesJob[], mint: number, maxt: number, ulid: string): BlockMeta {
+  const reader = new HeadChunkReader(chunksHead);
+  try {
+    function* gen(): Generator<SeriesChunks> {
+      for (const s of series) {
+        const cs: ChunkData[] = s.refs.map((c) => ({ mint: c.mint, maxt: c.maxt, data: c.data ?? reader.read(c.ref) }));
+        if (s.open) cs.push(s.open);
+        const chunks = finalizeChunks([{ chunks: cs, ivs: s.ivs }], mint, maxt);
+        if (chunks.length > 0) yield { labels: Labels.fromSortedFlat(s.flat), chunks };
+      }
+    }
+    return writeBlock(parent, gen(), mint, maxt, null, ulid);
+  } finally {
+    reader.close();
+  }
+}
 
 export type CompactResult = { id: number; meta: BlockMeta | null; error?: undefined } | { id: number; error: string; meta?: undefined };
 
@@ -84,6 +113,12 @@ export class Compactor {
     const ulid = newULID();
     const job: CompactJob = { kind: 'write', id: ++this.seq, parent, mint, maxt, ulid, series: series.map((s) => ({ flat: [...s.labels.flat], chunks: s.chunks })) };
     return (await this.run(job, () => writeBlock(parent, series, mint, maxt, null, ulid)))!;
+  }
+
+  /** Head series (sorted by labels) in [mint, maxt) to a block; chunk reads happen in the worker. */
+  async writeHead(parent: string, chunksHead: string, series: HeadSeriesJob[], mint: number, maxt: number): Promise<BlockMeta> {
+    const ulid = newULID();
+    return (await this.run({ kind: 'head', id: ++this.seq, parent, chunksHead, series, mint, maxt, ulid }, () => writeHeadBlock(parent, chunksHead, series, mint, maxt, ulid)))!;
   }
 
   async compact(parent: string, dirs: string[]): Promise<BlockMeta> {

@@ -15,14 +15,14 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { compareLabels, type Matcher } from '../model/labels/index.js';
+import { compareLabels, type Labels, type Matcher } from '../model/labels/index.js';
 import type { Appender, Querier, Storage } from '../storage/index.js';
 import { nopLogger, type Logger } from '../util/log.js';
 import { newRegistry, type Registry } from '../util/metrics.js';
 import { Block, dirSize, writeBlock, type BlockMeta, type SeriesChunks } from './block.js';
 import { exponentialRanges, finalizeChunks, plan } from './compact.js';
 import { ChunkDiskMapper } from './chunks/index.js';
-import { Compactor } from './compactor.js';
+import { Compactor, type HeadSeriesJob } from './compactor.js';
 import { Head } from './head.js';
 import { TSDBMetrics } from './metrics.js';
 import { postingsForMatchers } from './postings.js';
@@ -305,11 +305,11 @@ export class DB implements Storage {
   /** Writes head data in [mint, maxt) to a block, then truncates the head and the WAL. */
   async compactHead(mint: number, maxt: number): Promise<BlockMeta | null> {
     this.metrics.compactionsTriggered.inc();
-    const series = this.headSeriesChunks(mint, maxt);
+    const series = this.headSeriesJobs(mint, maxt);
     let meta: BlockMeta | null = null;
     if (series.length > 0) {
       try {
-        meta = await this.compactor.write(this.dir, series, mint, maxt);
+        meta = await this.compactor.writeHead(this.dir, join(this.dir, 'chunks_head'), series, mint, maxt);
       } catch (e) {
         this.metrics.compactionsFailed.inc();
         throw e;
@@ -320,6 +320,19 @@ export class DB implements Storage {
     this.reloadBlocks();
     await this.truncateHead(maxt);
     return meta;
+  }
+
+  /** What the worker needs to write head data in [mint, maxt) as a block, in label order. */
+  private headSeriesJobs(mint: number, maxt: number): HeadSeriesJob[] {
+    const out: { labels: Labels; job: HeadSeriesJob }[] = [];
+    for (const s of this.head.series.values()) {
+      const refs = s.chunks.filter((c) => c.maxt >= mint && c.mint < maxt).map((c) => ({ mint: c.mint, maxt: c.maxt, ref: c.ref, data: c.data }));
+      const open = s.app !== null && s.app.num > 0 && s.lastT >= mint && s.appMint < maxt ? { mint: s.appMint, maxt: s.lastT, data: s.app.bytes(), num: s.app.num } : null;
+      if (refs.length === 0 && open === null) continue;
+      out.push({ labels: s.labels, job: { flat: [...s.labels.flat], refs, open, ivs: this.head.tombstones.get(s.ref) ?? [] } });
+    }
+    out.sort((a, b) => compareLabels(a.labels, b.labels));
+    return out.map((x) => x.job);
   }
 
   private headSeriesChunks(mint: number, maxt: number): SeriesChunks[] {

@@ -21,6 +21,48 @@ interface HeadFile {
 
 export class HeadChunkError extends Error {}
 
+/** Reads head chunks by ref from a chunks_head directory (another thread's view; no writing). */
+export class HeadChunkReader {
+  private readonly fds = new Map<number, number>();
+  private readonly scratch = new Uint8Array(512);
+  constructor(readonly dir: string) {}
+
+  read(ref: number): Uint8Array {
+    const seq = Math.floor(ref / TWO32);
+    const off = ref % TWO32;
+    let fd = this.fds.get(seq);
+    if (fd === undefined) {
+      fd = openSync(join(this.dir, String(seq).padStart(6, '0')), 'r');
+      this.fds.set(seq, fd);
+    }
+    let b = this.scratch;
+    const n = readSync(fd, b, 0, b.length, off);
+    let p = 25;
+    let len = 0;
+    let mul = 1;
+    for (;;) {
+      if (p >= n) throw new HeadChunkError(`${this.dir}: truncated head chunk at ${seq}:${off}`);
+      const c = b[p++]!;
+      len += (c & 0x7f) * mul;
+      if (c < 0x80) break;
+      mul *= 128;
+    }
+    const end = p + len + 4;
+    if (end > n) {
+      b = new Uint8Array(end);
+      if (readSync(fd, b, 0, end, off) < end) throw new HeadChunkError(`${this.dir}: truncated head chunk at ${seq}:${off}`);
+    }
+    const crc = ((b[p + len]! << 24) | (b[p + len + 1]! << 16) | (b[p + len + 2]! << 8) | b[p + len + 3]!) >>> 0;
+    if (crc32c(b, 0, p + len) !== crc) throw new HeadChunkError(`${this.dir}: checksum mismatch for head chunk at ${seq}:${off}`);
+    return b.slice(p, p + len);
+  }
+
+  close(): void {
+    for (const fd of this.fds.values()) closeSync(fd);
+    this.fds.clear();
+  }
+}
+
 export class ChunkDiskMapper {
   private files = new Map<number, HeadFile>();
   private cur: HeadFile | null = null;
