@@ -29,7 +29,7 @@ import { postingsForMatchers } from './postings.js';
 import { MergeQuerier, type ChunkQuerier } from './series.js';
 import { addInterval, type TombstoneMap } from './tombstones/index.js';
 import { isULID } from './ulid.js';
-import { DEFAULT_SEGMENT_SIZE, WAL, foreignWALSegment, readPrometheusWAL } from './wal/index.js';
+import { DEFAULT_SEGMENT_SIZE, WAL } from './wal/index.js';
 
 export interface DBOptions {
   /** ms, 0 = none */
@@ -141,18 +141,6 @@ export class DB implements Storage {
     for (const f of readdirSync(this.dir)) {
       if (f.endsWith('.tmp-for-creation') || f.endsWith('.tmp-for-deletion')) rmSync(join(this.dir, f), { recursive: true, force: true });
     }
-    const foreign = foreignWALSegment(join(this.dir, 'wal'));
-    let migrateFrom: string | null = null;
-    if (foreign !== null) {
-      // A WAL this server does not write (Prometheus's own): keep it, with its head chunks, beside
-      // the data; its samples are imported below and logged again in this server's WAL.
-      const aside = join(this.dir, `prometheus-head-${Date.now()}`);
-      mkdirSync(aside);
-      renameSync(join(this.dir, 'wal'), join(aside, 'wal'));
-      if (existsSync(join(this.dir, 'chunks_head'))) renameSync(join(this.dir, 'chunks_head'), join(aside, 'chunks_head'));
-      this.logger.warn('WAL is in Prometheus\'s format: moved aside and imported', { segment: foreign, moved_to: aside });
-      migrateFrom = join(aside, 'wal');
-    }
     this.mapper = new ChunkDiskMapper(join(this.dir, 'chunks_head'));
     this.head.mapper = this.mapper;
     this.reloadBlocks();
@@ -162,21 +150,6 @@ export class DB implements Storage {
       (r) => this.head.replayRecord(r),
       (seg, min, max) => (this.replay = { min, max, current: seg }),
     );
-    if (migrateFrom !== null) {
-      try {
-        const head = this.head;
-        const r = readPrometheusWAL(migrateFrom, {
-          series: (ref, l) => head.importSeries(ref, l),
-          sample: (ref, t, v) => head.importSample(ref, t, v),
-          tombstone: (ref, mint, maxt) => head.importTombstone(ref, { mint, maxt }),
-        });
-        this.logger.info('Imported Prometheus WAL', { segments: r.segments, records: r.records, series: head.numSeries() });
-      } catch (e) {
-        this.metrics.walCorruptions.inc();
-        this.logger.warn('Importing the Prometheus WAL stopped early; the rest stays in the moved-aside copy', { err: (e as Error).message });
-      }
-      this.head.logState();
-    }
     this.head.endReplay();
     for (const c of corruptions) {
       this.metrics.walCorruptions.inc();

@@ -12,12 +12,12 @@ import {
   type Appender,
   type SeriesRef,
 } from '../storage/index.js';
-import { ENC_XOR, SAMPLES_PER_CHUNK, XORAppender, XORIterator } from './chunkenc/index.js';
+import { ENC_XOR, SAMPLES_PER_CHUNK, XORAppender } from './chunkenc/index.js';
 import type { ChunkDiskMapper } from './chunks/index.js';
-import { DecBuf, EncBuf } from './encoding/index.js';
+import { EncBuf } from './encoding/index.js';
 import { postingsForMatchers, type PostingsList, type PostingsSource } from './postings.js';
 import { cmpStr, type ChunkData, type ChunkQuerier, type ChunkSeries, type Interval } from './series.js';
-import { HEADER, REC_SAMPLES, REC_SERIES, REC_TOMBSTONES, frameInPlace, frameRecord, type WAL, type WALRecord } from './wal/index.js';
+import { decodeRecord, encodeSamplesRecord, encodeSeriesRecord, encodeTombstonesRecord, type RecordHandlers, type WAL, type WALRecord } from './wal/index.js';
 
 const F64 = new Float64Array(1);
 const U32 = new Uint32Array(F64.buffer);
@@ -199,8 +199,8 @@ export class Head implements PostingsSource {
   mapper: ChunkDiskMapper | null = null;
   counters: HeadCounters;
   private readonly pool: BatchBuffers[] = [];
-  private scratch = new Uint8Array(1 << 16);
-  private readonly enc = new EncBuf(4096);
+  private readonly encSeries = new EncBuf(4096);
+  private readonly encSamples = new EncBuf(1 << 16);
 
   constructor(chunkRange: number, wal: WAL | null, counters: HeadCounters = nopCounters) {
     this.chunkRange = chunkRange;
@@ -283,34 +283,24 @@ export class Head implements PostingsSource {
 
   /** Makes a batch durable in the WAL then applies it. Throws StorageError('disk') if the WAL write fails. */
   commitBatch(b: BatchBuffers, n: number, newSeries: MemSeries[]): void {
-    const enc = this.enc;
-    enc.reset();
-    if (newSeries.length > 0) encodeSeries(enc, newSeries);
-    const seriesLen = enc.len;
-    const total = (seriesLen > 0 ? HEADER + seriesLen : 0) + (n > 0 ? HEADER + n * 20 : 0);
-    if (total > 0 && this.wal !== null) {
-      if (this.scratch.length < total) this.scratch = new Uint8Array(Math.max(total, this.scratch.length * 2));
-      const buf = this.scratch;
-      let off = 0;
-      if (seriesLen > 0) off = frameRecord(buf, off, REC_SERIES, enc.bytes());
+    if (this.wal !== null && (newSeries.length > 0 || n > 0)) {
+      const recs: Uint8Array[] = [];
+      if (newSeries.length > 0) {
+        this.encSeries.reset();
+        encodeSeriesRecord(this.encSeries, newSeries);
+        recs.push(this.encSeries.bytes());
+      }
       if (n > 0) {
-        const start = off + HEADER;
-        const dv = new DataView(buf.buffer, buf.byteOffset + start, n * 20);
-        for (let i = 0; i < n; i++) {
-          dv.setUint32(i * 20, b.refs[i]!, true);
-          dv.setFloat64(i * 20 + 4, b.ts[i]!, true);
-          F64[0] = b.vs[i]!;
-          dv.setUint32(i * 20 + 12, U32[0]!, true);
-          dv.setUint32(i * 20 + 16, U32[1]!, true);
-        }
-        off = frameInPlace(buf, off, REC_SAMPLES, n * 20);
+        this.encSamples.reset();
+        encodeSamplesRecord(this.encSamples, b.refs, b.ts, b.vs, n);
+        recs.push(this.encSamples.bytes());
       }
       try {
-        this.wal.write(buf.subarray(0, off));
+        this.wal.log(recs);
       } catch (e) {
         this.counters.walWriteFailed();
         for (let i = 0; i < n; i++) {
-          const s = this.series.get(b.refs[i]!);
+          const s = this.byRef[b.refs[i]!];
           if (s) s.pendT = NO_T;
         }
         throw new StorageError('disk', `write to WAL: ${(e as Error).message}`);
@@ -352,43 +342,15 @@ export class Head implements PostingsSource {
     if (chunks > 0) this.counters.chunksCreated(chunks);
   }
 
-  /** Applies one WAL record during replay. */
+  /** Applies one WAL record (Prometheus's encoding) during replay. */
   replayRecord(r: WALRecord): void {
-    const d = new DecBuf(r.data);
-    if (r.type === REC_SERIES) {
-      while (d.remaining() > 0) {
-        const ref = d.uvarint();
-        const nl = d.uvarint();
-        const flat: string[] = new Array(nl * 2);
-        for (let i = 0; i < nl * 2; i++) flat[i] = d.uvarintStr();
-        const { s } = this.getOrCreate(Labels.fromSortedFlat(flat), ref);
-        s.logged = true;
-        if (s.ref !== ref) this.replayAlias.set(ref, s.ref);
-      }
-    } else if (r.type === REC_SAMPLES) {
-      const n = Math.floor(r.data.length / 20);
-      const dv = new DataView(r.data.buffer, r.data.byteOffset, r.data.length);
-      const refs = new Uint32Array(n);
-      const ts = new Float64Array(n);
-      const vs = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        const ref = dv.getUint32(i * 20, true);
-        refs[i] = this.replayAlias.get(ref) ?? ref;
-        ts[i] = dv.getFloat64(i * 20 + 4, true);
-        U32[0] = dv.getUint32(i * 20 + 12, true);
-        U32[1] = dv.getUint32(i * 20 + 16, true);
-        vs[i] = F64[0]!;
-      }
-      this.applySamples(refs, ts, vs, n, false);
-    } else if (r.type === REC_TOMBSTONES) {
-      while (d.remaining() > 0) {
-        const ref = d.uvarint();
-        const mint = d.varint();
-        const maxt = d.varint();
-        this.addTombstone(this.replayAlias.get(ref) ?? ref, { mint, maxt });
-      }
-    }
+    decodeRecord(r, this.replayHandlers);
   }
+  private readonly replayHandlers: RecordHandlers = {
+    series: (ref, labels) => this.importSeries(ref, labels),
+    sample: (ref, t, v) => this.importSample(ref, t, v),
+    tombstone: (ref, mint, maxt) => this.importTombstone(ref, { mint, maxt }),
+  };
   private readonly replayAlias = new Map<number, number>();
 
   endReplay(): void {
@@ -414,21 +376,17 @@ export class Head implements PostingsSource {
   /** Records deletions for series matching the matchers in [mint, maxt] (WAL first). */
   delete(mint: number, maxt: number, matchers: readonly Matcher[]): void {
     const refs = postingsForMatchers(this, matchers);
-    const enc = new EncBuf();
     const hit: number[] = [];
     for (let i = 0; i < refs.length; i++) {
       const s = this.series.get(refs[i]!)!;
       if (s.lastT === NO_T || s.minTime() > maxt || s.lastT < mint) continue;
-      enc.putUvarint(s.ref);
-      enc.putVarint(mint);
-      enc.putVarint(maxt);
       hit.push(s.ref);
     }
     if (hit.length === 0) return;
     if (this.wal) {
-      const buf = new Uint8Array(HEADER + enc.len);
-      frameRecord(buf, 0, REC_TOMBSTONES, enc.bytes());
-      this.wal.write(buf);
+      const enc = new EncBuf();
+      encodeTombstonesRecord(enc, hit.map((ref) => ({ ref, mint, maxt })));
+      this.wal.log([enc.bytes()]);
     }
     for (const r of hit) this.addTombstone(r, { mint, maxt });
   }
@@ -496,10 +454,9 @@ export class Head implements PostingsSource {
 
   /** Imports one sample of another WAL format (refs as that WAL named them, see importSeries). */
   importSample(ref: number, t: number, v: number): void {
-    const s = this.byRef[this.replayAlias.get(ref) ?? ref];
+    const s = this.byRef[this.replayAlias.size > 0 ? (this.replayAlias.get(ref) ?? ref) : ref];
     if (s === undefined || t <= s.lastT || t < this.minValidTime) return;
     if (s.appendSample(t, v, this.chunkRange, this.mapper)) this.counters.chunksCreated(1);
-    this.counters.samplesAppended(1);
     if (t < this.minTime) this.minTime = t;
     if (t > this.maxTime) this.maxTime = t;
   }
@@ -510,52 +467,8 @@ export class Head implements PostingsSource {
 
   importSeries(ref: number, labels: Labels): void {
     const { s } = this.getOrCreate(labels, this.byRef[ref] === undefined ? ref : 0);
+    s.logged = true;
     if (s.ref !== ref) this.replayAlias.set(ref, s.ref);
-  }
-
-  /** Writes the whole head (series, samples, tombstones) to the WAL, e.g. after importing. */
-  logState(): void {
-    const wal = this.wal;
-    if (wal === null) return;
-    const all = [...this.series.values()];
-    const put = (type: number, payload: Uint8Array): void => {
-      const b = new Uint8Array(HEADER + payload.length);
-      frameRecord(b, 0, type, payload);
-      wal.write(b);
-    };
-    for (let i = 0; i < all.length; i += 5000) {
-      const e = new EncBuf(1 << 16);
-      encodeSeries(e, all.slice(i, i + 5000));
-      put(REC_SERIES, e.bytes());
-    }
-    for (const s of all) s.logged = true;
-    const it = new XORIterator();
-    const smp = new EncBuf(1 << 20);
-    for (const s of all) {
-      for (const c of s.allChunks(this.mapper)) {
-        it.reset(c.data, c.num);
-        while (it.next() !== 0) {
-          smp.putU32LE(s.ref);
-          smp.putF64LE(it.atT());
-          smp.putU32LE(it.atLo());
-          smp.putU32LE(it.atHi());
-        }
-      }
-      if (smp.len > 1 << 20) {
-        put(REC_SAMPLES, smp.bytes());
-        smp.reset();
-      }
-    }
-    if (smp.len > 0) put(REC_SAMPLES, smp.bytes());
-    const e = new EncBuf();
-    for (const [ref, ivs] of this.tombstones) {
-      for (const iv of ivs) {
-        e.putUvarint(ref);
-        e.putVarint(iv.mint);
-        e.putVarint(iv.maxt);
-      }
-    }
-    if (e.len > 0) put(REC_TOMBSTONES, e.bytes());
   }
 
   /** A ChunkQuerier over [mint, maxt]. */
@@ -585,14 +498,6 @@ function insertSorted(list: number[], r: number): void {
   if (list[lo] !== r) list.splice(lo, 0, r);
 }
 
-function encodeSeries(enc: EncBuf, list: MemSeries[]): void {
-  for (const s of list) {
-    enc.putUvarint(s.ref);
-    const f = s.labels.flat;
-    enc.putUvarint(f.length / 2);
-    for (let i = 0; i < f.length; i++) enc.putUvarintStr(f[i]!);
-  }
-}
 
 class HeadChunkQuerier implements ChunkQuerier {
   constructor(

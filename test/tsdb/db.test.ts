@@ -124,7 +124,7 @@ test('WAL: a torn or garbled tail is repaired, counted, and the rest replayed', 
     const seg = join(dir, 'wal', '00000000');
     const size = statSync(seg).size;
     if (damage === 'truncate') truncateSync(seg, size - 7);
-    else appendFileSync(seg, Buffer.from([2, 50, 0, 0, 0, 1, 2, 3, 4, 9, 9, 9]));
+    else appendFileSync(seg, Buffer.from([1, 0, 20, 1, 2, 3, 4, 9, 9, 9]));
     const reg = newRegistry();
     const db2 = await openDB(dir, {}, { noBackground: true, registry: reg });
     t.after(() => db2.close());

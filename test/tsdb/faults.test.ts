@@ -112,27 +112,19 @@ test('a failing disk makes commits fail (counted) without losing what was commit
   assert.equal(readdirSync(join(dir, 'wal')).length >= 1, true);
 });
 
-test('a WAL in a foreign format that cannot be read is moved aside untouched, never repaired away', async (t) => {
+test('a WAL this server cannot read (zstd records) stops the open with a clear error and is left untouched', async (t) => {
   const { dir, cleanup } = tempDir('tsdb-fault-');
   t.after(cleanup);
   const { mkdirSync } = await import('node:fs');
+  const { crc32c } = await import('../../src/tsdb/encoding/index.js');
   mkdirSync(join(dir, 'wal'));
-  mkdirSync(join(dir, 'chunks_head'));
-  // A Prometheus WAL page starts with a record fragment header (type, length, CRC).
-  const seg = Buffer.alloc(32 * 1024);
-  seg.set([1, 0, 20, 0xde, 0xad, 0xbe, 0xef, 1, 2, 3]);
+  const payload = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 1, 2, 3, 4]);
+  const seg = Buffer.alloc(7 + payload.length);
+  seg[0] = 1 | (1 << 4); // full record, zstd flag
+  seg.writeUInt16BE(payload.length, 1);
+  seg.writeUInt32BE(crc32c(payload), 3);
+  payload.copy(seg, 7);
   writeFileSync(join(dir, 'wal', '00000000'), seg);
-  writeFileSync(join(dir, 'chunks_head', '000001'), Buffer.from([0x01, 0x30, 0xbc, 0x91, 1, 0, 0, 0]));
-  const lines: string[] = [];
-  const db = await openDB(dir, {}, { noBackground: true, logger: newLogger({ write: (l: string) => void lines.push(l) }) });
-  t.after(() => db.close());
-  const aside = readdirSync(dir).find((f) => f.startsWith('prometheus-head-'));
-  assert.ok(aside, readdirSync(dir).join(','));
-  assert.ok(readFileSync(join(dir, aside, 'wal', '00000000')).equals(seg));
-  assert.ok(existsSync(join(dir, aside, 'chunks_head', '000001')));
-  assert.match(lines.join(''), /WAL is in Prometheus's format: moved aside and imported/);
-  const app = db.appender();
-  app.append(0, Labels.fromStrings('__name__', 'after'), 1000, 1);
-  await app.commit();
-  assert.equal(db.headStats().numSeries, 1);
+  await assert.rejects(openDB(dir, {}, { noBackground: true }), /zstd-compressed WAL records are not supported/);
+  assert.ok(readFileSync(join(dir, 'wal', '00000000')).equals(seg));
 });

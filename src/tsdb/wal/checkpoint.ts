@@ -1,11 +1,14 @@
 // Checkpoints: when the head is truncated, the segments up to a point are condensed into
 // wal/checkpoint.NNNNNNNN/ holding only what the head still needs — series records of live series,
-// samples at or after the truncation time, tombstones still in range — and then deleted.
+// samples at or after the truncation time, tombstones still in range — and then deleted. The
+// checkpoint is itself a WAL segment in Prometheus's format, as Prometheus writes its own.
 // Pure file work, so it runs in the compaction worker, off the event loop.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { DecBuf, EncBuf } from '../encoding/index.js';
-import { HEADER, SEGMENT_MAGIC, REC_SAMPLES, REC_SERIES, REC_TOMBSTONES, frameRecord, lastCheckpoint, listSegments, readSegment, type WALRecord } from './wal.js';
+import type { Labels } from '../../model/labels/index.js';
+import { EncBuf } from '../encoding/index.js';
+import { decodeRecord, encodeSamplesRecord, encodeSeriesRecord, encodeTombstonesRecord, type RecordHandlers } from './records.js';
+import { frameRecords, lastCheckpoint, listSegments, readSegment, type WALRecord } from './wal.js';
 
 function segName(n: number): string {
   return String(n).padStart(8, '0');
@@ -20,59 +23,67 @@ export function writeCheckpoint(walDir: string, upTo: number, mint: number, live
   rmSync(tmpDir, { recursive: true, force: true });
   mkdirSync(tmpDir);
   const fd = openSync(join(tmpDir, segName(0)), 'w');
-  writeSync(fd, SEGMENT_MAGIC);
+  let written = 0;
   const flush = (): void => {
-    let done = 0;
     const b = out.bytes();
+    let done = 0;
     while (done < b.length) done += writeSync(fd, b, done, b.length - done);
+    written += b.length;
     out.reset();
   };
-  const frame = (type: number, payload: Uint8Array): void => {
-    const b = new Uint8Array(HEADER + payload.length);
-    frameRecord(b, 0, type, payload);
-    out.putBytes(b);
+  const rec = new EncBuf(1 << 16);
+  const emit = (): void => {
+    frameRecords(out, written, [rec.bytes()]);
+    rec.reset();
     if (out.len > 8 << 20) flush();
   };
   let nSeries = 0;
   let nSamples = 0;
+  // Per record: keep what the head still needs, re-encoded in the same record kinds.
+  let series: { ref: number; labels: Labels }[] = [];
+  const refs: number[] = [];
+  const ts: number[] = [];
+  // Float64Array, not number[]: V8 canonicalizes NaNs in double arrays (staleness markers).
+  let vs = new Float64Array(1 << 16);
+  let stones: { ref: number; mint: number; maxt: number }[] = [];
+  const handlers: RecordHandlers = {
+    series: (ref, labels) => {
+      if (keep.has(ref)) series.push({ ref, labels });
+    },
+    sample: (ref, t, v) => {
+      if (t < mint || !keep.has(ref)) return;
+      if (refs.length >= vs.length) {
+        const g = new Float64Array(vs.length * 2);
+        g.set(vs);
+        vs = g;
+      }
+      vs[refs.length] = v;
+      refs.push(ref);
+      ts.push(t);
+    },
+    tombstone: (ref, a, b) => {
+      if (b >= mint && keep.has(ref)) stones.push({ ref, mint: a, maxt: b });
+    },
+  };
   const onRecord = (r: WALRecord): void => {
-    if (r.type === REC_SERIES) {
-      const d = new DecBuf(r.data);
-      const e = new EncBuf(r.data.length);
-      while (d.remaining() > 0) {
-        const start = d.off;
-        const ref = d.uvarint();
-        const nl = d.uvarint();
-        for (let i = 0; i < nl * 2; i++) d.bytes(d.uvarint());
-        if (keep.has(ref)) {
-          e.putBytes(r.data.subarray(start, d.off));
-          nSeries++;
-        }
-      }
-      if (e.len > 0) frame(REC_SERIES, e.bytes());
-    } else if (r.type === REC_SAMPLES) {
-      const n = Math.floor(r.data.length / 20);
-      const dv = new DataView(r.data.buffer, r.data.byteOffset, r.data.length);
-      const e = new EncBuf(r.data.length);
-      for (let i = 0; i < n; i++) {
-        if (dv.getFloat64(i * 20 + 4, true) < mint || !keep.has(dv.getUint32(i * 20, true))) continue;
-        e.putBytes(r.data.subarray(i * 20, i * 20 + 20));
-        nSamples++;
-      }
-      if (e.len > 0) frame(REC_SAMPLES, e.bytes());
-    } else if (r.type === REC_TOMBSTONES) {
-      const d = new DecBuf(r.data);
-      const e = new EncBuf(r.data.length);
-      while (d.remaining() > 0) {
-        const ref = d.uvarint();
-        const a = d.varint();
-        const b = d.varint();
-        if (b < mint || !keep.has(ref)) continue;
-        e.putUvarint(ref);
-        e.putVarint(a);
-        e.putVarint(b);
-      }
-      if (e.len > 0) frame(REC_TOMBSTONES, e.bytes());
+    decodeRecord(r, handlers);
+    if (series.length > 0) {
+      encodeSeriesRecord(rec, series);
+      nSeries += series.length;
+      series = [];
+      emit();
+    }
+    if (refs.length > 0) {
+      encodeSamplesRecord(rec, refs, ts, vs, refs.length);
+      nSamples += refs.length;
+      refs.length = 0;
+      ts.length = 0;
+      emit();
+    }
+    if (stones.length > 0) {
+      encodeTombstonesRecord(rec, stones);
+      stones = [];
+      emit();
     }
   };
   const prev = lastCheckpoint(walDir);

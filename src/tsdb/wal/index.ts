@@ -1,3 +1,3 @@
 export * from './wal.js';
+export * from './records.js';
 export * from './checkpoint.js';
-export * from './prometheus_wal.js';

@@ -1,8 +1,9 @@
-// Write-ahead log: numbered segment files (00000000, 00000001, …) in wal/, each a run of records
-// framed as [type u8][length u32 LE][crc32c u32 LE][payload]. A commit is one writeSync of one
-// buffer, so a commit that returned survives kill -9 (the bytes are in the page cache). On open a
-// torn or corrupt tail is cut at the last good record and later segments are removed.
-// Checkpoints (checkpoint.NNNNNNNN/) hold the head's state at a truncation so older segments can go.
+// Write-ahead log in Prometheus's format (tsdb/wlog): numbered segment files (00000000, …) in wal/,
+// made of 32 KiB pages holding record fragments, each with a 7-byte header: type (full, first,
+// middle, last; snappy flag when compressed), big-endian length, CRC32C. A commit is one
+// writeSync of one buffer, so a commit that returned survives kill -9 (the bytes are in the page
+// cache). On open a torn or corrupt tail is cut at the last good record and later segments are
+// removed. Checkpoints (checkpoint.NNNNNNNN/) condense finished segments at head truncation.
 import {
   closeSync,
   existsSync,
@@ -20,20 +21,25 @@ import {
   fsyncSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { crc32c } from '../encoding/index.js';
+import { uncompress } from 'snappyjs';
+import { EncBuf, crc32c } from '../encoding/index.js';
 
-/** Every segment starts with this, so a WAL in another format (Prometheus's own) is recognised. */
-export const SEGMENT_MAGIC = new Uint8Array([0x50, 0x54, 0x53, 0x57, 0x41, 0x4c, 0x00, 0x01]); // "PTSWAL\0\1"
-export const REC_SERIES = 1;
-export const REC_SAMPLES = 2;
-export const REC_TOMBSTONES = 3;
-export const HEADER = 9;
+export { REC_SERIES, REC_SAMPLES, REC_TOMBSTONES } from './records.js';
+export const PAGE_SIZE = 32 * 1024;
+export const FRAG_HEADER = 7;
 export const DEFAULT_SEGMENT_SIZE = 128 * 1024 * 1024;
+const FRAG_FULL = 1;
+const FRAG_FIRST = 2;
+const FRAG_MIDDLE = 3;
+const FRAG_LAST = 4;
+const SNAPPY = 1 << 3;
+const ZSTD = 1 << 4;
 
-export interface WALRecord {
-  type: number;
-  data: Uint8Array;
-}
+/** A whole record: its first byte is the record type. */
+export type WALRecord = Uint8Array;
+
+/** A segment this server cannot read at all (e.g. zstd-compressed records). */
+export class UnsupportedWALError extends Error {}
 
 export interface Corruption {
   segment: string;
@@ -62,85 +68,83 @@ export function lastCheckpoint(dir: string): { name: string; index: number } | n
   return name ? { name, index: Number(name.slice(11)) } : null;
 }
 
-/** Frames a record into buf at off; returns the new offset. buf must have room. */
-export function frameRecord(buf: Uint8Array, off: number, type: number, payload: Uint8Array): number {
-  buf[off] = type;
-  const n = payload.length;
-  buf[off + 1] = n;
-  buf[off + 2] = n >>> 8;
-  buf[off + 3] = n >>> 16;
-  buf[off + 4] = n >>> 24;
-  const c = crc32c(payload);
-  buf[off + 5] = c;
-  buf[off + 6] = c >>> 8;
-  buf[off + 7] = c >>> 16;
-  buf[off + 8] = c >>> 24;
-  buf.set(payload, off + HEADER);
-  return off + HEADER + n;
-}
-
-/** Frames a record whose payload is already at buf[off+HEADER, off+HEADER+n); returns the new offset. */
-export function frameInPlace(buf: Uint8Array, off: number, type: number, n: number): number {
-  buf[off] = type;
-  buf[off + 1] = n;
-  buf[off + 2] = n >>> 8;
-  buf[off + 3] = n >>> 16;
-  buf[off + 4] = n >>> 24;
-  const c = crc32c(buf, off + HEADER, off + HEADER + n);
-  buf[off + 5] = c;
-  buf[off + 6] = c >>> 8;
-  buf[off + 7] = c >>> 16;
-  buf[off + 8] = c >>> 24;
-  return off + HEADER + n;
+/**
+ * Appends records to out as page-aligned fragments, given the segment offset at which out's
+ * first byte will land.
+ */
+export function frameRecords(out: EncBuf, segOffset: number, recs: readonly Uint8Array[]): void {
+  for (const rec of recs) {
+    let done = 0;
+    let first = true;
+    for (;;) {
+      let left = PAGE_SIZE - ((segOffset + out.len) % PAGE_SIZE);
+      if (left <= FRAG_HEADER) {
+        // Too little room for a fragment: zero-pad to the page end.
+        for (let i = 0; i < left; i++) out.putByte(0);
+        left = PAGE_SIZE;
+      }
+      const n = Math.min(rec.length - done, left - FRAG_HEADER);
+      const last = done + n === rec.length;
+      const typ = first ? (last ? FRAG_FULL : FRAG_FIRST) : last ? FRAG_LAST : FRAG_MIDDLE;
+      out.putByte(typ);
+      out.putByte(n >>> 8);
+      out.putByte(n & 0xff);
+      out.putBE32(crc32c(rec, done, done + n));
+      out.putBytes(rec.subarray(done, done + n));
+      done += n;
+      first = false;
+      if (last) break;
+    }
+  }
 }
 
 /**
  * Reads the records of one segment file. Stops at the first torn or corrupt record and reports
- * where, so the caller can truncate there.
+ * the offset just after the last good record, so the caller can truncate there.
  */
 export function readSegment(path: string, onRecord: (r: WALRecord) => void): { goodBytes: number; corruption: string | null } {
   const b = readFileSync(path);
-  if (b.length === 0) return { goodBytes: 0, corruption: null };
-  if (b.length < SEGMENT_MAGIC.length) return { goodBytes: 0, corruption: 'torn segment header' };
-  for (let i = 0; i < SEGMENT_MAGIC.length; i++) if (b[i] !== SEGMENT_MAGIC[i]) throw new ForeignWALError(path);
-  let off = SEGMENT_MAGIC.length;
+  let parts: Uint8Array[] = [];
+  let flags = 0;
+  let good = 0;
+  let off = 0;
   while (off < b.length) {
-    if (off + HEADER > b.length) return { goodBytes: off, corruption: 'torn record header' };
-    const type = b[off]!;
-    const n = b.readUInt32LE(off + 1);
-    const c = b.readUInt32LE(off + 5);
-    if (type < REC_SERIES || type > REC_TOMBSTONES) return { goodBytes: off, corruption: `unknown record type ${type}` };
-    if (off + HEADER + n > b.length) return { goodBytes: off, corruption: 'torn record' };
-    const data = b.subarray(off + HEADER, off + HEADER + n);
-    if (crc32c(data) !== c) return { goodBytes: off, corruption: 'checksum mismatch' };
-    onRecord({ type, data });
-    off += HEADER + n;
+    const pageEnd = Math.min(b.length, (Math.floor(off / PAGE_SIZE) + 1) * PAGE_SIZE);
+    if (pageEnd - off <= FRAG_HEADER || b[off] === 0) {
+      // Page padding: must be zeros up to the page boundary.
+      for (let i = off; i < pageEnd; i++) if (b[i] !== 0) return { goodBytes: good, corruption: `unexpected non-zero byte in padded page at ${i}` };
+      off = pageEnd;
+      continue;
+    }
+    const typByte = b[off]!;
+    const typ = typByte & (SNAPPY - 1);
+    if (typ < FRAG_FULL || typ > FRAG_LAST) return { goodBytes: good, corruption: `invalid record type ${typByte} at ${off}` };
+    const n = (b[off + 1]! << 8) | b[off + 2]!;
+    const crc = b.readUInt32BE(off + 3);
+    const start = off + FRAG_HEADER;
+    if (start + n > pageEnd) return { goodBytes: good, corruption: start + n > b.length ? 'torn record' : `record fragment at ${off} crosses its page` };
+    if (crc32c(b, start, start + n) !== crc) return { goodBytes: good, corruption: `checksum mismatch at ${off}` };
+    const frag = b.subarray(start, start + n);
+    if (typ === FRAG_FULL || typ === FRAG_FIRST) {
+      if (parts.length > 0) return { goodBytes: good, corruption: `record at ${off} starts inside another record` };
+      parts = [frag];
+      flags = typByte;
+    } else {
+      if (parts.length === 0) return { goodBytes: good, corruption: `record continuation at ${off} without a start` };
+      parts.push(frag);
+    }
+    off = start + n;
+    if (typ === FRAG_FULL || typ === FRAG_LAST) {
+      let rec: Uint8Array = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+      parts = [];
+      if (flags & ZSTD) throw new UnsupportedWALError(`${path}: zstd-compressed WAL records are not supported; restart Prometheus with --storage.tsdb.wal-compression-type=snappy or without WAL compression first`);
+      if (flags & SNAPPY) rec = uncompress(rec);
+      onRecord(rec);
+      good = off;
+    }
   }
-  return { goodBytes: off, corruption: null };
-}
-
-/** A segment that is not in this project's WAL format (e.g. a Prometheus data directory's WAL). */
-export class ForeignWALError extends Error {
-  constructor(readonly path: string) {
-    super(`${path}: not a prometheus-ts WAL segment`);
-  }
-}
-
-/** The first non-empty segment (checkpoints included) lacking this project's magic, or null. */
-export function foreignWALSegment(dir: string): string | null {
-  if (!existsSync(dir)) return null;
-  const files: string[] = [];
-  for (const s of listSegments(dir)) files.push(join(dir, segName(s)));
-  const cp = lastCheckpoint(dir);
-  if (cp) for (const s of listSegments(join(dir, cp.name))) files.push(join(dir, cp.name, segName(s)));
-  for (const f of files) {
-    const fd = openSync(f, 'r');
-    const h = new Uint8Array(SEGMENT_MAGIC.length);
-    const n = readSync(fd, h, 0, h.length, 0);
-    closeSync(fd);
-    if (n === SEGMENT_MAGIC.length && !h.every((x, i) => x === SEGMENT_MAGIC[i])) return f;
-  }
-  return null;
+  if (parts.length > 0) return { goodBytes: good, corruption: 'torn record' };
+  return { goodBytes: good, corruption: null };
 }
 
 export class WAL {
@@ -207,16 +211,20 @@ export class WAL {
     this.seg = n;
     this.segBytes = fstatSync(this.fd).size;
     this.broken = false;
-    if (this.segBytes === 0) {
-      writeSync(this.fd, SEGMENT_MAGIC);
-      this.segBytes = SEGMENT_MAGIC.length;
-    }
   }
 
-  /** Writes framed records in one write. Throws on I/O errors (after cutting the file back). */
-  write(buf: Uint8Array): void {
+  private readonly out = new EncBuf(1 << 16);
+
+  /** Writes whole records (type byte first) in one write. Throws on I/O errors (after cutting the file back). */
+  log(recs: readonly Uint8Array[]): void {
     if (this.fd < 0) this.openSegment(0, true);
-    if (this.broken || (this.segBytes > SEGMENT_MAGIC.length && this.segBytes + buf.length > this.segSize)) this.openSegment(this.seg + 1, false);
+    let size = 0;
+    for (const r of recs) size += r.length + FRAG_HEADER * (1 + Math.ceil(r.length / (PAGE_SIZE - FRAG_HEADER)));
+    if (this.broken || (this.segBytes > 0 && this.segBytes + size > this.segSize)) this.openSegment(this.seg + 1, false);
+    const out = this.out;
+    out.reset();
+    frameRecords(out, this.segBytes, recs);
+    const buf = out.bytes();
     let done = 0;
     try {
       while (done < buf.length) done += writeSync(this.fd, buf, done, buf.length - done);
