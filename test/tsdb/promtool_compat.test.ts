@@ -9,6 +9,7 @@ import { Labels, Matcher, MatchType } from '../../src/model/labels/index.js';
 import { formatFloatG, STALE_NAN } from '../../src/model/value/index.js';
 import { openDB } from '../../src/tsdb/index.js';
 import { peer, tempDir } from '../util/peers.js';
+import { runPromtoolTs } from '../util/server.js';
 
 const H = 3600_000;
 
@@ -74,6 +75,15 @@ test('real promtool lists, dumps and analyzes a block written by this TSDB', asy
   const got = dump.out.split('\n').filter((l) => l !== '');
   assert.equal(got.length, expected.length);
   assert.deepEqual(got, expected);
+
+  // Without a time range the dump includes the head, read from our WAL (Prometheus's format):
+  // the real promtool and promtool-ts print the same lines.
+  const full = run(promtool, ['tsdb', 'dump', dir]);
+  assert.equal(full.code, 0, full.err);
+  assert.ok(full.out.split('\n').length > got.length, 'head samples dumped too');
+  const ours = await runPromtoolTs(['tsdb', 'dump', dir]);
+  assert.equal(ours.code, 0, ours.stderr);
+  assert.equal(ours.stdout, full.out);
 
   const an = run(promtool, ['tsdb', 'analyze', dir, metas[0]!.ulid]);
   assert.equal(an.code, 0, an.err);

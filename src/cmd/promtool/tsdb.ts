@@ -476,7 +476,10 @@ export async function run(args: string[]): Promise<number> {
     return 1;
   }
   try {
-    return await fn(args.slice(1));
+    const code = await fn(args.slice(1));
+    // The dispatcher exits right after: let piped stdout drain first (large dumps).
+    await new Promise<void>((r) => process.stdout.write('', () => r()));
+    return code;
   } catch (e) {
     if (e instanceof UsageError) {
       console.error(`promtool-ts: error: ${e.message}, try --help`);
