@@ -117,6 +117,10 @@ export class DB implements Storage {
       walBytes: () => this.wal.sizeBytes(),
       lowestTimestamp: () => this.startTime(),
       retentionLimitBytes: () => this.opts.maxBytes,
+      headChunksBytes: () => this.mapper?.size() ?? 0,
+      walSegmentCurrent: () => this.wal.currentSegment(),
+      symbolTableBytes: () => this.blocks.reduce((n, b) => n + b.index.symbolBytes(), 0),
+      activeAppenders: () => this.head.activeAppenders,
     });
     const m = this.metrics;
     this.head = new Head(opts.minBlockDuration, this.wal, {
@@ -250,11 +254,14 @@ export class DB implements Storage {
 
   private async doCompact(): Promise<void> {
     const range = this.opts.minBlockDuration;
+    const started = performance.now();
+    let did = false;
     // Head: while it spans more than 1.5 block ranges, cut its oldest range into a block.
     while (!this.closed && this.head.numSeries() > 0 && this.head.maxTime - Math.max(this.head.minTime, this.head.minValidTime) > (range * 3) / 2) {
       const mint = Math.floor(Math.max(this.head.minTime, this.head.minValidTime) / range) * range;
       const maxt = mint + range;
       await this.compactHead(mint, maxt);
+      did = true;
     }
     // Blocks: leveled, ×3 ranges up to the max block duration.
     const ranges = exponentialRanges(range, Math.max(range, this.opts.maxBlockDuration));
@@ -271,7 +278,9 @@ export class DB implements Storage {
         throw e;
       }
       this.reloadBlocks();
+      did = true;
     }
+    if (did) this.metrics.compactionDuration.observe((performance.now() - started) / 1000);
     this.applyRetention();
   }
 
@@ -321,13 +330,24 @@ export class DB implements Storage {
 
   private async truncateHead(mint: number): Promise<void> {
     this.metrics.headTruncations.inc();
-    this.head.truncate(mint);
+    try {
+      this.head.truncate(mint);
+    } catch (e) {
+      this.metrics.headTruncationsFailed.inc();
+      throw e;
+    }
     // Checkpoint every finished segment, keeping what the head still holds (in the worker).
     this.metrics.walTruncations.inc();
     this.metrics.checkpoints.inc();
     const upTo = this.wal.cut();
     const live = Uint32Array.from(this.head.series.keys());
-    await this.compactor.checkpoint(this.wal.dir, upTo, mint, live);
+    try {
+      await this.compactor.checkpoint(this.wal.dir, upTo, mint, live);
+      this.metrics.checkpointDeletions.inc();
+    } catch (e) {
+      this.metrics.checkpointsFailed.inc();
+      throw e;
+    }
   }
 
   private applyRetention(): void {

@@ -188,6 +188,8 @@ export class Head implements PostingsSource {
   private allRefs: number[] = [];
   private nextRef = 1;
   private batchSeq = 0;
+  /** Appenders holding uncommitted samples. */
+  activeAppenders = 0;
   readonly tombstones = new Map<number, Interval[]>();
   minTime = Number.MAX_SAFE_INTEGER;
   maxTime = NO_T;
@@ -599,7 +601,10 @@ class HeadAppender implements Appender {
     s.pendHi = hi;
     s.pendLo = lo;
     let b = this.b;
-    if (b === null) b = this.b = head.acquireBuffers();
+    if (b === null) {
+      b = this.b = head.acquireBuffers();
+      head.activeAppenders++;
+    }
     if (this.n === b.refs.length) {
       const c = b.refs.length * 2;
       const refs = new Uint32Array(c);
@@ -632,6 +637,7 @@ class HeadAppender implements Appender {
     const n = this.n;
     this.n = 0;
     this.b = null;
+    if (b !== null) this.head.activeAppenders--;
     const ns = this.newSeries;
     this.newSeries = [];
     if (b === null && ns.length === 0) return;
@@ -650,6 +656,7 @@ class HeadAppender implements Appender {
         if (s) s.pendT = NO_T;
       }
       this.head.releaseBuffers(b);
+      this.head.activeAppenders--;
     }
     this.b = null;
     this.n = 0;

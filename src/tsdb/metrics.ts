@@ -11,6 +11,10 @@ export interface DBStateView {
   walBytes(): number;
   lowestTimestamp(): number;
   retentionLimitBytes(): number;
+  headChunksBytes(): number;
+  walSegmentCurrent(): number;
+  symbolTableBytes(): number;
+  activeAppenders(): number;
 }
 
 export class TSDBMetrics {
@@ -34,6 +38,10 @@ export class TSDBMetrics {
   readonly timeRetentions: client.Counter;
   readonly sizeRetentions: client.Counter;
   readonly replayDuration: client.Gauge;
+  readonly compactionDuration: client.Histogram;
+  readonly headTruncationsFailed: client.Counter;
+  readonly checkpointsFailed: client.Counter;
+  readonly checkpointDeletions: client.Counter;
 
   constructor(reg: Registry, view: DBStateView) {
     const registers = [reg];
@@ -68,6 +76,19 @@ export class TSDBMetrics {
     this.timeRetentions = counter('prometheus_tsdb_time_retentions_total', 'The number of times that blocks were deleted because the maximum time limit was exceeded.');
     this.sizeRetentions = counter('prometheus_tsdb_size_retentions_total', 'The number of times that blocks were deleted because the maximum number of bytes was exceeded.');
     this.replayDuration = new client.Gauge({ name: 'prometheus_tsdb_data_replay_duration_seconds', help: 'Time taken to replay the data on disk.', registers });
+    this.compactionDuration = new client.Histogram({
+      name: 'prometheus_tsdb_compaction_duration_seconds',
+      help: 'Duration of compaction runs',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192],
+      registers,
+    });
+    this.headTruncationsFailed = counter('prometheus_tsdb_head_truncations_failed_total', 'Total number of head truncations that failed.');
+    this.checkpointsFailed = counter('prometheus_tsdb_checkpoint_creations_failed_total', 'Total number of checkpoint creations that failed.');
+    this.checkpointDeletions = counter('prometheus_tsdb_checkpoint_deletions_total', 'Total number of checkpoint deletions attempted.');
+    gauge('prometheus_tsdb_head_chunks_storage_size_bytes', 'Size of the chunks_head directory.', () => view.headChunksBytes());
+    gauge('prometheus_tsdb_wal_segment_current', 'Write log segment index that TSDB is currently writing to.', () => view.walSegmentCurrent());
+    gauge('prometheus_tsdb_symbol_table_size_bytes', 'Size of symbol table in memory for loaded blocks', () => view.symbolTableBytes());
+    gauge('prometheus_tsdb_head_active_appenders', 'Number of currently active appender transactions', () => view.activeAppenders());
     gauge('prometheus_tsdb_head_series', 'Total number of series in the head block.', () => view.headSeries());
     gauge('prometheus_tsdb_head_chunks', 'Total number of chunks in the head block.', () => view.headChunks());
     gauge('prometheus_tsdb_head_min_time', 'Minimum time bound of the head block. The unit is decided by the library consumer.', () => view.headMinTime());

@@ -44,6 +44,9 @@ test('head and cardinality stats, metrics', async (t) => {
   ] as const) assert.match(text, new RegExp(`^${name.replace(/[{}]/g, '\\$&')} ${v}$`, 'm'), name);
   assert.match(text, /^prometheus_tsdb_wal_storage_size_bytes \d+$/m);
   assert.match(text, /^prometheus_tsdb_storage_blocks_bytes 0$/m);
+  assert.match(text, /^prometheus_tsdb_head_active_appenders 0$/m);
+  assert.match(text, /^prometheus_tsdb_wal_segment_current 0$/m);
+  assert.match(text, /^prometheus_tsdb_compaction_duration_seconds_count 0$/m);
 });
 
 test('retention by size removes the oldest blocks first and counts it', async (t) => {

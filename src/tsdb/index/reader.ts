@@ -124,6 +124,13 @@ export class IndexReader implements PostingsSource {
     return this.symbols.length;
   }
 
+  /** Approximate in-memory size of the symbol table (UTF-16 code units × 2). */
+  symbolBytes(): number {
+    let n = 0;
+    for (const s of this.symbols) n += s.length * 2;
+    return n;
+  }
+
   /** Labels and chunk metas of a series by its ID (offset/16). */
   series(id: number, chunks: ChunkMeta[] | null): Labels {
     const b = this.b;
