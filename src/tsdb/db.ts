@@ -168,7 +168,8 @@ export class DB implements Storage {
     }
   }
 
-  private reloadBlocks(): void {
+  /** Re-reads the block set; blocks named in `fresh` were just written here and skip verification. */
+  private reloadBlocks(fresh: readonly string[] = []): void {
     this.metrics.reloads.inc();
     const loaded = new Map(this.blocks.map((b) => [b.ulid, b]));
     const next: Block[] = [];
@@ -183,7 +184,7 @@ export class DB implements Storage {
         continue;
       }
       try {
-        next.push(new Block(dir));
+        next.push(new Block(dir, fresh.includes(f)));
       } catch (e) {
         failed = true;
         this.logger.error('Failed to load block, leaving it out of queries', { block: f, dir, err: (e as Error).message });
@@ -273,11 +274,11 @@ export class DB implements Storage {
         const meta = await this.compactor.compact(this.dir, dirs);
         this.metrics.compactions.inc();
         this.logger.info('compact blocks', { count: dirs.length, mint: meta.minTime, maxt: meta.maxTime, ulid: meta.ulid });
+        this.reloadBlocks([meta.ulid]);
       } catch (e) {
         this.metrics.compactionsFailed.inc();
         throw e;
       }
-      this.reloadBlocks();
       did = true;
     }
     if (did) this.metrics.compactionDuration.observe((performance.now() - started) / 1000);
@@ -299,7 +300,7 @@ export class DB implements Storage {
       this.metrics.compactions.inc();
       this.logger.info('write block', { mint, maxt, ulid: meta.ulid });
     }
-    this.reloadBlocks();
+    this.reloadBlocks(meta ? [meta.ulid] : []);
     await this.truncateHead(maxt);
     return meta;
   }
@@ -407,7 +408,7 @@ export class DB implements Storage {
       const meta = await this.compactor.compact(this.dir, [b.dir]);
       this.logger.info('cleaned tombstones', { block: b.ulid, new: meta.ulid });
       // The rewrite names the old block as its parent; reload deletes it.
-      this.reloadBlocks();
+      this.reloadBlocks([meta.ulid]);
     }
   }
 
