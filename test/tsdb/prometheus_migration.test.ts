@@ -3,11 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Labels, Matcher } from '../../src/model/labels/index.js';
 import { openDB } from '../../src/tsdb/index.js';
-import { peer, startRealPrometheus } from '../util/peers.js';
+import { freePort, peer, startProcess, startRealPrometheus, tempDir, waitReady } from '../util/peers.js';
 
 test('a real Prometheus data dir opens with its head; our appends are read by the real promtool', async (t) => {
   if (!peer('prometheus', t)) return;
@@ -58,4 +58,36 @@ test('a real Prometheus data dir opens with its head; our appends are read by th
     await prom.proc.stop();
     rmSync(prom.dir, { recursive: true, force: true });
   }
+});
+
+test('the real Prometheus opens a data dir written by this TSDB (blocks, WAL, head chunks) and serves its data', async (t) => {
+  const bin = peer('prometheus', t);
+  if (!bin) return;
+  const { dir, cleanup } = tempDir('tsdb-rev-');
+  t.after(cleanup);
+  const data = join(dir, 'data');
+  const db = await openDB(data, {}, { noBackground: true, inlineCompaction: true });
+  const now = Date.now();
+  const app = db.appender();
+  for (let s = 0; s < 20; s++) {
+    let ref = 0;
+    for (let i = 0; i < 1000; i++) ref = app.append(ref, Labels.fromStrings('__name__', 'rev_test', 's', String(s)), now - (1000 - i) * 15_000, i + s);
+  }
+  await app.commit();
+  await db.compact();
+  assert.ok(db.blockMetas().length >= 1, 'some data in blocks, the rest in the head');
+  await db.close();
+  writeFileSync(join(dir, 'p.yml'), 'global: {}\n');
+  const port = await freePort();
+  const proc = startProcess(bin, [`--config.file=${join(dir, 'p.yml')}`, `--storage.tsdb.path=${data}`, `--web.listen-address=127.0.0.1:${port}`]);
+  t.after(() => proc.stop());
+  await waitReady(`http://127.0.0.1:${port}/-/ready`, 30_000, proc);
+  const q = encodeURIComponent('count_over_time(rev_test[5h])');
+  const r = (await (await fetch(`http://127.0.0.1:${port}/api/v1/query?query=${q}&time=${now / 1000}`)).json()) as { data: { result: { metric: { s: string }; value: [number, string] }[] } };
+  assert.equal(r.data.result.length, 20);
+  // 5h at 15 s ending now-15s: 1200 would fit, 1000 were written.
+  for (const x of r.data.result) assert.equal(x.value[1], '1000', `series s=${x.metric.s}`);
+  const last = (await (await fetch(`http://127.0.0.1:${port}/api/v1/query?query=rev_test{s="7"}&time=${now / 1000}`)).json()) as { data: { result: { value: [number, string] }[] } };
+  assert.equal(last.data.result[0]!.value[1], String(999 + 7));
+  assert.doesNotMatch(proc.output(), /level=(error|warn).*(corrupt|repair|checksum)/i);
 });
