@@ -64,9 +64,31 @@ export const DEFAULT_OPTIONS: DBOptions = {
 
 export class LockError extends Error {}
 
+/** The pid of another process holding a POSIX/flock lock on the file (Prometheus flocks `lock`), from /proc/locks. */
+function flockHolder(path: string): number | null {
+  let text: string;
+  try {
+    text = readFileSync('/proc/locks', 'utf8');
+  } catch {
+    return null;
+  }
+  const ino = statSync(path).ino;
+  for (const line of text.split('\n')) {
+    // "1: FLOCK  ADVISORY  WRITE 1234 fd:01:5678 0 EOF"
+    const f = line.trim().split(/\s+/);
+    if (f.length < 6) continue;
+    const pid = Number(f[4]);
+    const inode = Number(f[5]!.split(':')[2]);
+    if (inode === ino && pid !== process.pid) return pid;
+  }
+  return null;
+}
+
 function acquireLock(dir: string): string {
   const p = join(dir, 'lock');
   if (existsSync(p)) {
+    const holder = flockHolder(p);
+    if (holder !== null) throw new LockError(`lock DB directory: resource temporarily unavailable (${p} is locked by process ${holder})`);
     const pid = Number(readFileSync(p, 'utf8').trim());
     if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
       let alive = true;

@@ -91,3 +91,10 @@ test('the real Prometheus opens a data dir written by this TSDB (blocks, WAL, he
   assert.equal(last.data.result[0]!.value[1], String(999 + 7));
   assert.doesNotMatch(proc.output(), /level=(error|warn).*(corrupt|repair|checksum)/i);
 });
+
+test('a data dir in use by a running real Prometheus is refused (its flock on `lock` is seen)', async (t) => {
+  if (!peer('prometheus', t)) return;
+  const prom = await startRealPrometheus('global: {}\n', ['--storage.tsdb.use-lockfile']);
+  t.after(() => prom.stop());
+  await assert.rejects(openDB(join(prom.dir, 'data'), {}, { noBackground: true }), /lock DB directory: resource temporarily unavailable .*locked by process \d+/);
+});
