@@ -42,6 +42,8 @@ export interface DBOptions {
   maxBlockDuration: number;
   noLockfile: boolean;
   walSegmentSize?: number;
+  /** Snappy-compress WAL records (Prometheus 2.48's default: --storage.tsdb.wal-compression). */
+  walCompression?: boolean;
 }
 
 export interface DBDeps {
@@ -128,7 +130,7 @@ export class DB implements Storage {
     this.opts = opts;
     this.logger = deps.logger ?? nopLogger;
     const reg = deps.registry ?? newRegistry();
-    this.wal = new WAL(join(dir, 'wal'), opts.walSegmentSize ?? DEFAULT_SEGMENT_SIZE);
+    this.wal = new WAL(join(dir, 'wal'), opts.walSegmentSize ?? DEFAULT_SEGMENT_SIZE, opts.walCompression ?? true);
     this.metrics = new TSDBMetrics(reg, {
       headSeries: () => this.head.numSeries(),
       headChunks: () => this.head.numChunks(),

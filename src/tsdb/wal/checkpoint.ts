@@ -33,7 +33,7 @@ export function writeCheckpoint(walDir: string, upTo: number, mint: number, live
   };
   const rec = new EncBuf(1 << 16);
   const emit = (): void => {
-    frameRecords(out, written, [rec.bytes()]);
+    frameRecords(out, written, [rec.bytes()], true);
     rec.reset();
     if (out.len > 8 << 20) flush();
   };

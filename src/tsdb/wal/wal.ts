@@ -21,7 +21,7 @@ import {
   fsyncSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { uncompress } from 'snappyjs';
+import { compress as snappyCompress, uncompress } from 'snappyjs';
 import { EncBuf, crc32c } from '../encoding/index.js';
 
 export { REC_SERIES, REC_SAMPLES, REC_TOMBSTONES } from './records.js';
@@ -72,8 +72,17 @@ export function lastCheckpoint(dir: string): { name: string; index: number } | n
  * Appends records to out as page-aligned fragments, given the segment offset at which out's
  * first byte will land.
  */
-export function frameRecords(out: EncBuf, segOffset: number, recs: readonly Uint8Array[]): void {
-  for (const rec of recs) {
+export function frameRecords(out: EncBuf, segOffset: number, recs: readonly Uint8Array[], compress = false): void {
+  for (let rec of recs) {
+    let flag = 0;
+    if (compress) {
+      // Snappy like Prometheus's default; kept only when it actually saves space.
+      const c = snappyCompress(rec);
+      if (c.length < rec.length) {
+        rec = c;
+        flag = SNAPPY;
+      }
+    }
     let done = 0;
     let first = true;
     for (;;) {
@@ -86,7 +95,7 @@ export function frameRecords(out: EncBuf, segOffset: number, recs: readonly Uint
       const n = Math.min(rec.length - done, left - FRAG_HEADER);
       const last = done + n === rec.length;
       const typ = first ? (last ? FRAG_FULL : FRAG_FIRST) : last ? FRAG_LAST : FRAG_MIDDLE;
-      out.putByte(typ);
+      out.putByte(typ | flag);
       out.putByte(n >>> 8);
       out.putByte(n & 0xff);
       out.putBE32(crc32c(rec, done, done + n));
@@ -156,9 +165,12 @@ export class WAL {
   /** Set when a write failed and the segment could not be cut back: the next write opens a new segment. */
   private broken = false;
 
-  constructor(dir: string, segmentSize = DEFAULT_SEGMENT_SIZE) {
+  private readonly compress: boolean;
+
+  constructor(dir: string, segmentSize = DEFAULT_SEGMENT_SIZE, compress = true) {
     this.dir = dir;
     this.segSize = segmentSize;
+    this.compress = compress;
     mkdirSync(dir, { recursive: true });
   }
 
@@ -223,7 +235,7 @@ export class WAL {
     if (this.broken || (this.segBytes > 0 && this.segBytes + size > this.segSize)) this.openSegment(this.seg + 1, false);
     const out = this.out;
     out.reset();
-    frameRecords(out, this.segBytes, recs);
+    frameRecords(out, this.segBytes, recs, this.compress);
     const buf = out.bytes();
     let done = 0;
     try {
