@@ -144,11 +144,10 @@ export function plan(blocks: PlanBlock[], ranges: number[]): string[] {
       if (g) g.push(b);
       else groups.set(start, [b]);
     }
-    for (const [start, g] of [...groups].sort((a, b) => a[0] - b[0])) {
+    for (const [, g] of [...groups].sort((a, b) => a[0] - b[0])) {
       if (g.length < 2) continue;
       const full = g[g.length - 1]!.maxTime - g[0]!.minTime === r;
       if (full || g[g.length - 1]!.maxTime <= highTime) return g.map((b) => b.dir);
-      void start;
     }
   }
   return [];

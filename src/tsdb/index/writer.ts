@@ -3,7 +3,7 @@
 // table, TOC — every section with its CRC32C. The whole file is built in memory then written once.
 import { writeFileSync } from 'node:fs';
 import type { Labels } from '../../model/labels/index.js';
-import { EncBuf, crc32c, utf8 } from '../encoding/index.js';
+import { EncBuf, crc32c } from '../encoding/index.js';
 import { cmpStr } from '../series.js';
 
 export const MAGIC_INDEX = 0xbaaad700;
@@ -157,5 +157,4 @@ export function writeIndex(path: string, series: readonly IndexSeries[]): void {
   out.putBE64(toc.postingsOffsets);
   out.putBE32(crc32c(out.b, tocStart, out.len));
   writeFileSync(path, out.bytes());
-  void utf8;
 }

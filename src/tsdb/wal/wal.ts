@@ -13,8 +13,6 @@ import {
   openSync,
   readdirSync,
   readFileSync,
-  readSync,
-  renameSync,
   rmSync,
   statSync,
   writeSync,
