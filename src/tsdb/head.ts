@@ -183,7 +183,10 @@ export class Head implements PostingsSource {
   readonly series = new Map<number, MemSeries>();
   /** The same series indexed by ref (refs are dense): the hot paths' lookup, no hashing. */
   private readonly byRef: (MemSeries | undefined)[] = [];
-  private readonly byKey = new Map<string, MemSeries>();
+  /** Series by a hash of their label set (collisions chained), so no per-series key string is kept. */
+  private readonly byHash = new Map<number, MemSeries | MemSeries[]>();
+  /** Interned label strings: a name or value shared by many series is stored once. */
+  private symbols = new Map<string, string>();
   private postingsIdx = new Map<string, Map<string, number[]>>();
   private allRefs: number[] = [];
   private nextRef = 1;
@@ -224,25 +227,55 @@ export class Head implements PostingsSource {
     return Math.max(this.minValidTime, this.maxTime - this.chunkRange / 2);
   }
 
+  private intern(x: string): string {
+    const e = this.symbols.get(x);
+    if (e !== undefined) return e;
+    this.symbols.set(x, x);
+    return x;
+  }
+
+  private lookup(flat: readonly string[], h: number): MemSeries | undefined {
+    const e = this.byHash.get(h);
+    if (e === undefined) return undefined;
+    if (!Array.isArray(e)) return flatEquals(e.labels.flat, flat) ? e : undefined;
+    for (const s of e) if (flatEquals(s.labels.flat, flat)) return s;
+    return undefined;
+  }
+
+  private unhash(s: MemSeries): void {
+    const h = hashFlat(s.labels.flat);
+    const e = this.byHash.get(h);
+    if (e === s) this.byHash.delete(h);
+    else if (Array.isArray(e)) {
+      const rest = e.filter((x) => x !== s);
+      if (rest.length === 0) this.byHash.delete(h);
+      else this.byHash.set(h, rest.length === 1 ? rest[0]! : rest);
+    }
+  }
+
   getByRef(ref: number): MemSeries | undefined {
     return this.byRef[ref];
   }
 
   getByLabels(l: Labels): MemSeries | undefined {
-    return this.byKey.get(l.key());
+    return this.lookup(l.flat, hashFlat(l.flat));
   }
 
   getOrCreate(l: Labels, ref = 0): { s: MemSeries; created: boolean } {
-    const k = l.key();
-    const ex = this.byKey.get(k);
+    const h = hashFlat(l.flat);
+    const ex = this.lookup(l.flat, h);
     if (ex) return { s: ex, created: false };
     const r = ref > 0 ? ref : this.nextRef;
     if (r >= this.nextRef) this.nextRef = r + 1;
-    const s = new MemSeries(r, l);
+    const flat = l.flat.map((x) => this.intern(x));
+    const s = new MemSeries(r, Labels.fromSortedFlat(flat));
     this.series.set(r, s);
     this.byRef[r] = s;
-    this.byKey.set(k, s);
-    const f = l.flat;
+    const prev = this.byHash.get(h);
+    if (prev === undefined) this.byHash.set(h, s);
+    else if (Array.isArray(prev)) prev.push(s);
+    else this.byHash.set(h, [prev, s]);
+    const f = flat;
     for (let i = 0; i < f.length; i += 2) {
       let vm = this.postingsIdx.get(f[i]!);
       if (!vm) this.postingsIdx.set(f[i]!, (vm = new Map()));
@@ -420,7 +453,7 @@ export class Head implements PostingsSource {
     for (const s of gone) {
       this.series.delete(s.ref);
       this.byRef[s.ref] = undefined;
-      this.byKey.delete(s.labels.key());
+      this.unhash(s);
       this.tombstones.delete(s.ref);
     }
     if (gone.length > 0) this.rebuildPostings();
@@ -439,6 +472,10 @@ export class Head implements PostingsSource {
 
   private rebuildPostings(): void {
     const idx = new Map<string, Map<string, number[]>>();
+    // Strings only removed series used are dropped from the intern table too.
+    const syms = new Map<string, string>();
+    for (const s of this.series.values()) for (const x of s.labels.flat) syms.set(x, x);
+    this.symbols = syms;
     const refs = [...this.series.keys()].sort((a, b) => a - b);
     for (const r of refs) {
       const f = this.series.get(r)!.labels.flat;
@@ -483,6 +520,23 @@ export class Head implements PostingsSource {
     for (const s of this.series.values()) n += s.numChunks();
     return n;
   }
+}
+
+/** FNV-1a over the label strings and separators, without building a key string. */
+function hashFlat(flat: readonly string[]): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < flat.length; i++) {
+    const x = flat[i]!;
+    for (let j = 0; j < x.length; j++) h = Math.imul(h ^ x.charCodeAt(j), 0x01000193);
+    h = Math.imul(h ^ 0xff, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function flatEquals(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function insertSorted(list: number[], r: number): void {
