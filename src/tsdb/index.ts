@@ -6,3 +6,5 @@ export { XORAppender, XORIterator, SAMPLES_PER_CHUNK } from './chunkenc/index.js
 export { encodeChunks, compactBlockDirs } from './compact.js';
 export { newULID, isULID } from './ulid.js';
 export type { ChunkData, Interval } from './series.js';
+export { MergeQuerier, type ChunkQuerier } from './series.js';
+export { readTsdbWAL } from './readonly.js';

@@ -5,9 +5,7 @@ import { join } from 'node:path';
 import { Labels, compareLabels, type Matcher } from '../../model/labels/index.js';
 import { formatFloatG } from '../../model/value/index.js';
 import { parseMetricSelector } from '../../promql/parser/index.js';
-import { Block, encodeChunksLikeHead, isULID, writeBlock, type BlockMeta, type SeriesChunks } from '../../tsdb/index.js';
-import { readTsdbWAL } from '../../tsdb/readonly.js';
-import { MergeQuerier, type ChunkQuerier } from '../../tsdb/series.js';
+import { Block, MergeQuerier, encodeChunksLikeHead, isULID, readTsdbWAL, writeBlock, type BlockMeta, type ChunkQuerier, type SeriesChunks } from '../../tsdb/index.js';
 
 const DEFAULT_DB = 'data/';
 const HOUR = 3600_000;
