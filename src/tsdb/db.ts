@@ -527,7 +527,13 @@ export async function openDB(dir: string, opts: Partial<DBOptions>, deps: DBDeps
   if (o.minBlockDuration <= 0) o.minBlockDuration = DEFAULT_OPTIONS.minBlockDuration;
   if (o.maxBlockDuration < o.minBlockDuration) o.maxBlockDuration = o.minBlockDuration;
   const db = new DB(dir, o, deps);
-  await db.init(deps);
+  try {
+    await db.init(deps);
+  } catch (e) {
+    // Release what was taken (files, our lock) so the caller can retry or exit cleanly.
+    await db.close().catch(() => {});
+    throw e;
+  }
   return db;
 }
 
