@@ -86,6 +86,9 @@ test('promtool-ts tsdb: errors as promtool words them', async () => {
     const r = await runPromtoolTs(['tsdb', 'create-blocks-from', 'openmetrics', om, join(dir, 'out')]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /expected timestamp for series got none/);
+    const r3 = await runPromtoolTs(['tsdb', 'list', join(dir, 'missing')]);
+    assert.equal(r3.code, 1);
+    assert.equal(r3.stderr.trim(), `opening the db dir: stat ${join(dir, 'missing')}: no such file or directory`);
     const r2 = await runPromtoolTs(['tsdb', 'frobnicate']);
     assert.equal(r2.code, 1);
     assert.match(r2.stderr, /expected command but got "frobnicate"/);

@@ -101,7 +101,7 @@ function blockRow(b: Block, human: boolean): string[] {
 const HEADER = ['BLOCK ULID', 'MIN TIME', 'MAX TIME', 'DURATION', 'NUM SAMPLES', 'NUM CHUNKS', 'NUM SERIES', 'SIZE'];
 
 function openBlocks(dir: string): Block[] {
-  if (!existsSync(dir)) throw new Error(`open ${dir.replace(/\/$/, '')}: no such file or directory`);
+  if (!existsSync(dir)) throw new Error(`opening the db dir: stat ${dir}: no such file or directory`);
   const blocks: Block[] = [];
   for (const f of readdirSync(dir).sort()) {
     if (!isULID(f) || !statSync(join(dir, f)).isDirectory()) continue;
