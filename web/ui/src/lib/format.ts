@@ -1,0 +1,35 @@
+// Text forms the result tables use, matching Prometheus's UI.
+export type LabelSet = Record<string, string>;
+
+/** `name{a="b", c="d"}` with Go-style quoting of values. */
+export function formatSeriesName(metric: LabelSet): string {
+  const name = metric.__name__ ?? '';
+  const rest = Object.keys(metric)
+    .filter((k) => k !== '__name__')
+    .sort()
+    .map((k) => `${k}=${JSON.stringify(metric[k])}`);
+  if (rest.length === 0) return name === '' ? '{}' : name;
+  return `${name}{${rest.join(', ')}}`;
+}
+
+/** Counts of alert states in a rule list. */
+export function countStates(states: string[]): { inactive: number; pending: number; firing: number } {
+  const c = { inactive: 0, pending: 0, firing: 0 };
+  for (const s of states) if (s === 'inactive' || s === 'pending' || s === 'firing') c[s]++;
+  return c;
+}
+
+/** True when every whitespace-separated word of the search text is found in the haystack. */
+export function matchesSearch(haystack: string, search: string): boolean {
+  const h = haystack.toLowerCase();
+  return search.toLowerCase().split(/\s+/).filter(Boolean).every((w) => h.includes(w));
+}
+
+/** Human bytes for the TSDB page. */
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  let v = n;
+  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  return `${i === 0 ? v : v.toFixed(2)} ${units[i]}`;
+}

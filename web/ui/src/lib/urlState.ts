@@ -1,0 +1,72 @@
+// Panel state in Prometheus's URL form: g0.expr=…&g0.tab=0&g0.range_input=1h…
+export interface PanelState {
+  expr: string;
+  /** 0 = graph, 1 = table (Prometheus's numbering). */
+  tab: 0 | 1;
+  rangeInput: string;
+  /** End time in ms, or null for "now". */
+  endTime: number | null;
+  /** Evaluation time of the table view in ms, or null for "now". */
+  momentTime: number | null;
+  /** Resolution in seconds, or null for automatic. */
+  stepInput: number | null;
+  stacked: boolean;
+  showExemplars: boolean;
+}
+
+import { formatTime, parseDuration, parseTime } from './time.js';
+
+export function defaultPanel(): PanelState {
+  return { expr: '', tab: 1, rangeInput: '1h', endTime: null, momentTime: null, stepInput: null, stacked: false, showExemplars: false };
+}
+
+/** Decodes a location.search string into panels; no panel params gives one default panel. */
+export function decodePanels(search: string): PanelState[] {
+  const params = new URLSearchParams(search.startsWith('?') ? search.slice(1) : search);
+  const byIndex = new Map<number, PanelState>();
+  for (const [key, value] of params) {
+    const m = /^g(\d+)\.(.+)$/.exec(key);
+    if (!m) continue;
+    const idx = parseInt(m[1], 10);
+    let p = byIndex.get(idx);
+    if (!p) {
+      p = defaultPanel();
+      p.tab = 0;
+      byIndex.set(idx, p);
+    }
+    switch (m[2]) {
+      case 'expr': p.expr = value; break;
+      case 'tab': p.tab = value === '1' ? 1 : 0; break;
+      case 'range_input': if (parseDuration(value) !== null) p.rangeInput = value; break;
+      case 'end_input': p.endTime = parseTime(value); break;
+      case 'moment_input': p.momentTime = parseTime(value); break;
+      case 'step_input': {
+        const n = parseFloat(value);
+        p.stepInput = isFinite(n) && n > 0 ? n : null;
+        break;
+      }
+      case 'stacked': p.stacked = value === '1'; break;
+      case 'show_exemplars': p.showExemplars = value === '1'; break;
+    }
+  }
+  if (byIndex.size === 0) return [defaultPanel()];
+  return [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+}
+
+/** Encodes panels as Prometheus does, so the link opens the same view in Prometheus. */
+export function encodePanels(panels: PanelState[]): string {
+  const parts: string[] = [];
+  const enc = encodeURIComponent;
+  panels.forEach((p, i) => {
+    const g = `g${i}`;
+    parts.push(`${g}.expr=${enc(p.expr)}`);
+    parts.push(`${g}.tab=${p.tab}`);
+    parts.push(`${g}.stacked=${p.stacked ? 1 : 0}`);
+    parts.push(`${g}.show_exemplars=${p.showExemplars ? 1 : 0}`);
+    parts.push(`${g}.range_input=${enc(p.rangeInput)}`);
+    if (p.endTime !== null) parts.push(`${g}.end_input=${enc(formatTime(p.endTime))}`);
+    if (p.momentTime !== null) parts.push(`${g}.moment_input=${enc(formatTime(p.momentTime))}`);
+    if (p.stepInput !== null) parts.push(`${g}.step_input=${p.stepInput}`);
+  });
+  return parts.join('&');
+}

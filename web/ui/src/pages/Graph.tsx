@@ -1,0 +1,171 @@
+import { useCallback, useEffect, useState } from 'react';
+import { apiCall } from '../api.js';
+import { useAPI } from '../hooks.js';
+import { decodePanels, encodePanels, defaultPanel, type PanelState } from '../lib/urlState.js';
+import { defaultStep, formatDuration, formatTime, parseDuration, parseTime } from '../lib/time.js';
+import { formatSeriesName, type LabelSet } from '../lib/format.js';
+import { PromQLEditor } from './Editor.js';
+import { UPlotChart, type RangeSeries } from './UPlotChart.js';
+
+type InstantData =
+  | { resultType: 'vector'; result: Array<{ metric: LabelSet; value: [number, string] }> }
+  | { resultType: 'matrix'; result: Array<{ metric: LabelSet; values: Array<[number, string]> }> }
+  | { resultType: 'scalar' | 'string'; result: [number, string] };
+
+interface Outcome { error?: string; warnings: string[]; took: number; instant?: InstantData; range?: { series: RangeSeries[]; start: number; end: number; step: number } }
+
+const RANGES = ['1m', '5m', '15m', '30m', '1h', '2h', '6h', '12h', '1d', '2d', '1w', '2w', '4w', '8w', '1y'];
+
+function Panel({ state, onChange, onRemove }: { state: PanelState; onChange: (p: PanelState) => void; onRemove: () => void }) {
+  const [expr, setExpr] = useState(state.expr);
+  const [out, setOut] = useState<Outcome | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [runs, setRuns] = useState(0);
+
+  useEffect(() => setExpr(state.expr), [state.expr]);
+
+  const execute = useCallback(() => {
+    onChange({ ...state, expr });
+    setRuns((r) => r + 1);
+  }, [state, expr, onChange]);
+
+  useEffect(() => {
+    if (state.expr === '') { setOut(null); return; }
+    let live = true;
+    const t0 = performance.now();
+    setLoading(true);
+    const run = async (): Promise<Outcome> => {
+      if (state.tab === 1) {
+        const time = (state.momentTime ?? Date.now()) / 1000;
+        const r = await apiCall<InstantData>('query', { query: state.expr, time: String(time) }, true);
+        return { warnings: r.warnings, took: 0, instant: r.data };
+      }
+      const range = parseDuration(state.rangeInput) ?? 3600000;
+      const end = (state.endTime ?? Date.now()) / 1000;
+      const start = end - range / 1000;
+      const step = state.stepInput ?? defaultStep(range);
+      const r = await apiCall<{ resultType: string; result: RangeSeries[] }>('query_range', { query: state.expr, start: String(start), end: String(end), step: String(step) }, true);
+      return { warnings: r.warnings, took: 0, range: { series: r.data.result, start, end, step } };
+    };
+    run().then(
+      (o) => live && setOut({ ...o, took: performance.now() - t0 }),
+      (e: Error) => live && setOut({ error: e.message, warnings: [], took: performance.now() - t0 }),
+    ).finally(() => live && setLoading(false));
+    return () => { live = false; };
+  }, [state.expr, state.tab, state.rangeInput, state.endTime, state.momentTime, state.stepInput, runs]);
+
+  const resultCount = out?.instant ? (out.instant.resultType === 'vector' || out.instant.resultType === 'matrix' ? out.instant.result.length : 1) : out?.range?.series.length;
+  const shiftRange = (dir: number) => {
+    const r = parseDuration(state.rangeInput) ?? 3600000;
+    const i = RANGES.findIndex((x) => (parseDuration(x) ?? 0) > r - 1);
+    const next = RANGES[Math.min(RANGES.length - 1, Math.max(0, (i < 0 ? RANGES.length - 1 : i) + dir))];
+    onChange({ ...state, rangeInput: next });
+  };
+
+  return (
+    <div className="panel" data-testid="panel">
+      <div className="row">
+        <PromQLEditor value={expr} onChange={setExpr} onExecute={execute} />
+        <button onClick={execute} data-testid="execute">Execute</button>
+        <button onClick={onRemove} title="Remove panel">✕</button>
+      </div>
+      <div className="row tabs">
+        <button className={state.tab === 1 ? 'active' : ''} onClick={() => onChange({ ...state, tab: 1 })}>Table</button>
+        <button className={state.tab === 0 ? 'active' : ''} onClick={() => onChange({ ...state, tab: 0 })}>Graph</button>
+        {out && !out.error && <span className="stats" data-testid="stats">Load time: {Math.round(out.took)}ms &nbsp; Result series: {resultCount}</span>}
+        {loading && <span className="loading">Loading…</span>}
+      </div>
+      {state.tab === 1 ? (
+        <div className="row">
+          Evaluation time:
+          <input type="text" placeholder="now (UTC: YYYY-MM-DD HH:MM:SS)" defaultValue={state.momentTime === null ? '' : formatTime(state.momentTime)}
+            key={String(state.momentTime)} onBlur={(e) => onChange({ ...state, momentTime: parseTime(e.target.value) })} />
+        </div>
+      ) : (
+        <div className="row">
+          <button onClick={() => shiftRange(-1)}>−</button>
+          <input type="text" size={6} defaultValue={state.rangeInput} key={state.rangeInput}
+            onBlur={(e) => { if (parseDuration(e.target.value) !== null) onChange({ ...state, rangeInput: e.target.value }); }} />
+          <button onClick={() => shiftRange(1)}>+</button>
+          End:
+          <input type="text" placeholder="now" defaultValue={state.endTime === null ? '' : formatTime(state.endTime)} key={'e' + String(state.endTime)}
+            onBlur={(e) => onChange({ ...state, endTime: parseTime(e.target.value) })} />
+          Res. (s):
+          <input type="text" size={6} placeholder="auto" defaultValue={state.stepInput ?? ''} key={'s' + String(state.stepInput)}
+            onBlur={(e) => { const n = parseFloat(e.target.value); onChange({ ...state, stepInput: isFinite(n) && n > 0 ? n : null }); }} />
+          <label><input type="checkbox" checked={state.stacked} onChange={(e) => onChange({ ...state, stacked: e.target.checked })} /> stacked</label>
+        </div>
+      )}
+      {out?.error && <div className="error" data-testid="query-error">Error executing query: {out.error}</div>}
+      {out?.warnings.map((w, i) => <div key={i} className="warning">Warning: {w}</div>)}
+      {state.tab === 1 && out?.instant && <ResultTable data={out.instant} />}
+      {state.tab === 0 && out?.range && (out.range.series.length === 0
+        ? <div className="warning">Empty query result</div>
+        : <UPlotChart {...out.range} stacked={state.stacked} />)}
+      {state.tab === 0 && out?.range && <div className="stats">Range {state.rangeInput} ({formatDuration(parseDuration(state.rangeInput) ?? 0)}), step {out.range.step}s</div>}
+    </div>
+  );
+}
+
+function ResultTable({ data }: { data: InstantData }) {
+  if (data.resultType === 'scalar') return <table data-testid="result-table"><tbody><tr><td>scalar</td><td>{data.result[1]}</td></tr></tbody></table>;
+  if (data.resultType === 'string') return <table data-testid="result-table"><tbody><tr><td>string</td><td>{data.result[1]}</td></tr></tbody></table>;
+  if (data.result.length === 0) return <div className="warning">Empty query result</div>;
+  return (
+    <table data-testid="result-table">
+      <tbody>
+        {data.resultType === 'vector'
+          ? data.result.map((s, i) => <tr key={i}><td>{formatSeriesName(s.metric)}</td><td>{s.value[1]}</td></tr>)
+          : (data.result as Array<{ metric: LabelSet; values: Array<[number, string]> }>).map((s, i) => (
+            <tr key={i}><td>{formatSeriesName(s.metric)}</td><td>{s.values.map(([t, v], j) => <div key={j}>{v} @{t}</div>)}</td></tr>
+          ))}
+      </tbody>
+    </table>
+  );
+}
+
+function MetricExplorer({ onPick }: { onPick: (m: string) => void }) {
+  const names = useAPI<string[]>('label/__name__/values');
+  const [filter, setFilter] = useState('');
+  if (names.loading) return <div className="loading">Loading metric names…</div>;
+  if (names.error) return <div className="error">{names.error}</div>;
+  const list = (names.data ?? []).filter((n) => n.includes(filter));
+  return (
+    <div className="panel">
+      <input placeholder="Filter metric names" value={filter} onChange={(e) => setFilter(e.target.value)} />
+      <div style={{ maxHeight: 240, overflow: 'auto' }}>
+        {list.map((n) => <div key={n}><a href="#" onClick={(e) => { e.preventDefault(); onPick(n); }}>{n}</a></div>)}
+      </div>
+    </div>
+  );
+}
+
+export default function GraphPage() {
+  const [panels, setPanels] = useState<PanelState[]>(() => decodePanels(window.location.search));
+  const [explorer, setExplorer] = useState(false);
+
+  useEffect(() => {
+    const url = `${window.location.pathname}?${encodePanels(panels)}`;
+    window.history.replaceState(null, '', url);
+  }, [panels]);
+  useEffect(() => {
+    const h = () => setPanels(decodePanels(window.location.search));
+    window.addEventListener('popstate', h);
+    return () => window.removeEventListener('popstate', h);
+  }, []);
+
+  return (
+    <div>
+      <div className="row">
+        <button onClick={() => setExplorer(!explorer)}>Metrics explorer</button>
+      </div>
+      {explorer && <MetricExplorer onPick={(m) => { setPanels((ps) => ps.map((p, i) => (i === ps.length - 1 ? { ...p, expr: m } : p))); setExplorer(false); }} />}
+      {panels.map((p, i) => (
+        <Panel key={i} state={p}
+          onChange={(np) => setPanels((ps) => ps.map((x, j) => (j === i ? np : x)))}
+          onRemove={() => setPanels((ps) => (ps.length === 1 ? [defaultPanel()] : ps.filter((_, j) => j !== i)))} />
+      ))}
+      <button onClick={() => setPanels((ps) => [...ps, defaultPanel()])}>Add Panel</button>
+    </div>
+  );
+}
