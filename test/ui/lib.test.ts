@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodePanels, encodePanels, defaultPanel } from '../../web/ui/src/lib/urlState.js';
+import { parseDuration, formatDuration, parseTime, formatTime, formatAgo, defaultStep, formatSeconds } from '../../web/ui/src/lib/time.js';
+import { formatSeriesName, countStates, matchesSearch, formatBytes } from '../../web/ui/src/lib/format.js';
+import { highlightYAML } from '../../web/ui/src/lib/yaml.js';
+
+test('decodes a link copied from Prometheus', () => {
+  const q = '?g0.expr=rate(node_cpu_seconds_total%7Bmode%3D%22idle%22%7D%5B5m%5D)&g0.tab=0&g0.stacked=1&g0.show_exemplars=0&g0.range_input=6h&g0.end_input=2023-11-20%2010%3A00%3A00&g0.moment_input=2023-11-20%2009%3A00%3A00&g0.step_input=30&g1.expr=up&g1.tab=1';
+  const ps = decodePanels(q);
+  assert.equal(ps.length, 2);
+  assert.equal(ps[0].expr, 'rate(node_cpu_seconds_total{mode="idle"}[5m])');
+  assert.equal(ps[0].tab, 0);
+  assert.equal(ps[0].stacked, true);
+  assert.equal(ps[0].rangeInput, '6h');
+  assert.equal(ps[0].endTime, Date.UTC(2023, 10, 20, 10));
+  assert.equal(ps[0].momentTime, Date.UTC(2023, 10, 20, 9));
+  assert.equal(ps[0].stepInput, 30);
+  assert.equal(ps[1].expr, 'up');
+  assert.equal(ps[1].tab, 1);
+});
+
+test('encode then decode round-trips every field', () => {
+  const p = { ...defaultPanel(), expr: 'sum by (job) (up{a="b&c"})', tab: 0 as const, rangeInput: '2h', endTime: Date.UTC(2024, 0, 2, 3, 4, 5), momentTime: null, stepInput: 15, stacked: true, showExemplars: true };
+  const enc = encodePanels([p, defaultPanel()]);
+  assert.match(enc, /^g0\.expr=sum%20by%20\(job\)/);
+  assert.match(enc, /g0\.end_input=2024-01-02%2003%3A04%3A05/);
+  assert.deepEqual(decodePanels(enc), [p, { ...defaultPanel(), tab: 1 }]);
+});
+
+test('no panel params gives one empty table panel; bad values fall back', () => {
+  assert.deepEqual(decodePanels(''), [defaultPanel()]);
+  const [p] = decodePanels('g0.expr=x&g0.range_input=bogus&g0.step_input=-1&g0.end_input=nope');
+  assert.equal(p.rangeInput, '1h');
+  assert.equal(p.stepInput, null);
+  assert.equal(p.endTime, null);
+});
+
+test('durations parse and format like Prometheus', () => {
+  assert.equal(parseDuration('1h30m'), 5400000);
+  assert.equal(parseDuration('2w'), 14 * 86400000);
+  assert.equal(parseDuration('500ms'), 500);
+  assert.equal(parseDuration('1x'), null);
+  assert.equal(parseDuration(''), null);
+  assert.equal(formatDuration(5400000), '1h30m');
+  assert.equal(formatDuration(8 * 86400000), '1w1d');
+  assert.equal(formatDuration(0), '0s');
+});
+
+test('times parse and format in UTC', () => {
+  assert.equal(formatTime(Date.UTC(2023, 0, 5, 6, 7, 8)), '2023-01-05 06:07:08');
+  assert.equal(parseTime('2023-01-05 06:07:08'), Date.UTC(2023, 0, 5, 6, 7, 8));
+  assert.equal(parseTime('2023-01-05T06:07:08+02:00'), Date.UTC(2023, 0, 5, 4, 7, 8));
+  assert.equal(parseTime('yesterday'), null);
+  assert.equal(formatAgo(1000, 4500), '3.5s ago');
+  assert.equal(formatAgo(0, 125000), '2m5s ago');
+  assert.equal(defaultStep(3600000), 14);
+  assert.equal(defaultStep(60000), 1);
+  assert.equal(formatSeconds(0.0123), '12.300ms');
+});
+
+test('series names and table helpers', () => {
+  assert.equal(formatSeriesName({ __name__: 'up', job: 'x', instance: 'a"b' }), 'up{instance="a\\"b", job="x"}');
+  assert.equal(formatSeriesName({}), '{}');
+  assert.equal(formatSeriesName({ job: 'x' }), '{job="x"}');
+  assert.deepEqual(countStates(['firing', 'inactive', 'firing', 'pending']), { inactive: 1, pending: 1, firing: 2 });
+  assert.equal(matchesSearch('node_exporter job="node"', 'NODE job'), true);
+  assert.equal(matchesSearch('node', 'prom'), false);
+  assert.equal(formatBytes(2048), '2.00 KiB');
+  assert.equal(formatBytes(10), '10 B');
+});
+
+test('YAML highlighting keeps the text intact', () => {
+  const src = 'global:\n  scrape_interval: 15s # c\n# comment\n- job_name: "<img src=x>"';
+  const toks = highlightYAML(src);
+  assert.equal(toks.map((t) => t.text).join(''), src + '\n');
+  assert.ok(toks.some((t) => t.cls === 'y-key' && t.text === 'scrape_interval'));
+  assert.ok(toks.some((t) => t.cls === 'y-com' && t.text === '# comment'));
+});
