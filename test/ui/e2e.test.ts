@@ -1,0 +1,183 @@
+// Headless Chromium drives the built UI served by a tiny proxy in front of the real Prometheus:
+// the UI speaks only /api/v1, and it lives under a route prefix.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, readdirSync } from 'node:fs';
+import { join, extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { peer, PEERS, freePort, tempDir, startRealPrometheus } from '../util/peers.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const DIST = join(ROOT, 'dist/ui');
+const OUT = join(ROOT, 'test-output/ui');
+const PREFIX = '/prom';
+const EVIL = '<img src=x onerror=alert(1)>';
+
+function newestMtime(dir: string): number {
+  let m = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    m = Math.max(m, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return m;
+}
+
+async function buildIfStale(): Promise<void> {
+  const idx = join(DIST, 'index.html');
+  if (existsSync(idx) && statSync(idx).mtimeMs > newestMtime(join(ROOT, 'web/ui/src'))) return;
+  const { build } = await import('vite');
+  await build({ configFile: join(ROOT, 'web/ui/vite.config.ts'), logLevel: 'warn' });
+}
+
+const MIME: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.svg': 'image/svg+xml' };
+
+function startProxy(port: number, upstream: string): http.Server {
+  const html = readFileSync(join(DIST, 'index.html'), 'utf8').replace('PATH_PREFIX_PLACEHOLDER', PREFIX);
+  const srv = http.createServer((req, res) => {
+    const url = req.url ?? '/';
+    if (url.startsWith(`${PREFIX}/api/v1/`)) {
+      const headers = { ...req.headers };
+      delete headers.host;
+      const up = http.request(upstream + url.slice(PREFIX.length), { method: req.method, headers }, (ur) => {
+        res.writeHead(ur.statusCode ?? 502, ur.headers);
+        ur.pipe(res);
+      });
+      req.pipe(up);
+      return;
+    }
+    if (url.startsWith(`${PREFIX}/assets/`)) {
+      const f = join(DIST, 'assets', url.slice(`${PREFIX}/assets/`.length).split('?')[0].replace(/\.\./g, ''));
+      if (existsSync(f)) { res.writeHead(200, { 'Content-Type': MIME[extname(f)] ?? 'application/octet-stream' }); res.end(readFileSync(f)); return; }
+    }
+    if (url.startsWith(PREFIX)) { res.writeHead(200, { 'Content-Type': 'text/html' }); res.end(html); return; }
+    res.writeHead(404); res.end('not under prefix');
+  });
+  srv.listen(port, '127.0.0.1');
+  return srv;
+}
+
+let prom: Awaited<ReturnType<typeof startRealPrometheus>> | null = null;
+let proxy: http.Server | null = null;
+let exporter: http.Server | null = null;
+let base = '';
+let cleanupTmp: (() => void) | null = null;
+
+before(async () => {
+  if (!existsSync(PEERS.chromium) || !existsSync(PEERS.prometheus)) return;
+  await buildIfStale();
+  mkdirSync(OUT, { recursive: true });
+  const tmp = tempDir('ui-e2e-');
+  cleanupTmp = tmp.cleanup;
+  writeFileSync(join(tmp.dir, 'rules.yml'), 'groups:\n- name: ui\n  rules:\n  - alert: AlwaysFiring\n    expr: vector(1) > 0\n    labels: {severity: page}\n    annotations: {summary: "always <b>on</b>"}\n');
+  const expPort = await freePort();
+  exporter = http.createServer((_req, res) => {
+    res.end(`# TYPE evil_metric gauge\nevil_metric{label=${JSON.stringify(EVIL)}} 42\n`);
+  }).listen(expPort, '127.0.0.1');
+  const deadPort = await freePort();
+  prom = await startRealPrometheus(`global: {scrape_interval: 1s, evaluation_interval: 1s}
+rule_files: [${JSON.stringify(join(tmp.dir, 'rules.yml'))}]
+scrape_configs:
+- job_name: prometheus
+  static_configs: [{targets: ['PLACEHOLDER']}]
+- job_name: evil
+  static_configs: [{targets: ['127.0.0.1:${expPort}']}]
+- job_name: dead
+  static_configs: [{targets: ['127.0.0.1:${deadPort}']}]
+`.replace('PLACEHOLDER', '127.0.0.1:9'));
+  const pport = await freePort();
+  proxy = startProxy(pport, prom.url);
+  base = `http://127.0.0.1:${pport}${PREFIX}`;
+  // Let a few scrapes and rule evaluations happen.
+  for (let i = 0; i < 100; i++) {
+    const r = await (await fetch(`${prom.url}/api/v1/query?query=evil_metric`)).json() as { data: { result: unknown[] } };
+    const a = await (await fetch(`${prom.url}/api/v1/alerts`)).json() as { data: { alerts: unknown[] } };
+    if (r.data.result.length > 0 && a.data.alerts.length > 0) break;
+    await new Promise((res) => setTimeout(res, 200));
+  }
+});
+
+after(async () => {
+  proxy?.close();
+  exporter?.close();
+  await prom?.stop();
+  cleanupTmp?.();
+});
+
+test('UI pages in headless Chromium against the real Prometheus', { timeout: 90_000 }, async (t) => {
+  const chromium = peer('chromium', t);
+  if (!chromium || !peer('prometheus', t)) return;
+  const { chromium: pw } = await import('playwright-core');
+  const browser = await pw.launch({ executablePath: chromium, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  t.after(() => browser.close());
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.setDefaultTimeout(10_000);
+  const logs: string[] = [];
+  page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
+  t.after(() => { if (logs.length) console.log(logs.join('\n')); });
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+  const badRequests: string[] = [];
+  page.on('request', (r) => { if (!r.url().startsWith(base)) badRequests.push(r.url()); });
+
+  await t.test('query table via a Prometheus link', async () => {
+    await page.goto(`${base}/graph?g0.expr=${encodeURIComponent('up')}&g0.tab=1`);
+    await page.locator('[data-testid=result-table] tr').first().waitFor();
+    assert.equal(await page.locator('.cm-content').innerText(), 'up');
+    assert.equal(await page.locator('[data-testid=result-table] tr').count(), 3);
+    assert.match(await page.locator('[data-testid=stats]').innerText(), /Result series: 3/);
+    await page.screenshot({ path: join(OUT, 'graph-table.png') });
+  });
+
+  await t.test('evil label value shown as text, never executed', async () => {
+    await page.goto(`${base}/graph?g0.expr=evil_metric&g0.tab=1`);
+    await page.locator('[data-testid=result-table] tr').first().waitFor();
+    const txt = await page.locator('[data-testid=result-table]').innerText();
+    assert.ok(txt.includes(EVIL), txt);
+    assert.equal(await page.locator('[data-testid=result-table] img').count(), 0);
+  });
+
+  await t.test('typing a query and Enter executes; graph tab draws', async () => {
+    await page.goto(`${base}/graph`);
+    await page.locator('.cm-content').click();
+    await page.keyboard.type('rate(prometheus_http_requests_total[1m])');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/g0\.expr=rate/);
+    await page.getByRole('button', { name: 'Graph' }).click();
+    await page.locator('[data-testid=graph] canvas').waitFor();
+    const box = await page.locator('[data-testid=graph] canvas').boundingBox();
+    assert.ok(box && box.width > 100 && box.height > 100);
+    assert.match(page.url(), /g0\.tab=0/);
+    await page.screenshot({ path: join(OUT, 'graph.png') });
+  });
+
+  await t.test('targets page shows the down target with its error', async () => {
+    await page.goto(`${base}/targets`);
+    await page.locator('[data-testid=target][data-health=down]').first().waitFor();
+    assert.match(await page.locator('[data-testid=target-error]').first().innerText(), /connection refused/);
+    await page.screenshot({ path: join(OUT, 'targets.png'), fullPage: true });
+  });
+
+  await t.test('alerts page shows the firing alert', async () => {
+    await page.goto(`${base}/alerts`);
+    const rule = page.locator('[data-testid=alert-rule][data-state=firing]');
+    await rule.waitFor();
+    await rule.locator('b').first().click();
+    assert.match(await rule.innerText(), /always <b>on<\/b>/);
+    await page.screenshot({ path: join(OUT, 'alerts.png'), fullPage: true });
+  });
+
+  for (const [path, text] of [['/service-discovery', 'Service Discovery'], ['/rules', 'AlwaysFiring'], ['/config', 'scrape_configs'], ['/flags', 'storage.tsdb.path'], ['/status', 'Build Information'], ['/tsdb-status', 'Head Stats']]) {
+    await t.test(`page ${path}`, async () => {
+      await page.goto(`${base}${path}`);
+      await page.getByText(text).first().waitFor();
+      assert.equal(await page.locator('[data-testid=api-error]').count(), 0);
+      await page.screenshot({ path: join(OUT, `${path.slice(1)}.png`), fullPage: true });
+    });
+  }
+
+  assert.deepEqual(dialogs, []);
+  assert.deepEqual(badRequests, [], 'every request stays under the route prefix');
+});
