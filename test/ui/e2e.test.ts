@@ -141,13 +141,14 @@ test('UI pages in headless Chromium against the real Prometheus', { timeout: 90_
   await t.test('typing a query and Enter executes; graph tab draws', async () => {
     await page.goto(`${base}/graph`);
     await page.locator('.cm-content').click();
-    await page.keyboard.type('rate(prometheus_http_requests_total[1m])');
+    await page.keyboard.type('count_over_time(up[10s])');
     await page.keyboard.press('Escape');
     await page.keyboard.press('Enter');
-    await page.waitForURL(/g0\.expr=rate/);
-    await page.getByRole('button', { name: 'Graph' }).click();
-    await page.locator('[data-testid=graph] canvas').waitFor();
-    const box = await page.locator('[data-testid=graph] canvas').boundingBox();
+    await page.waitForURL(/g0\.expr=count_over_time/);
+    await page.locator('[data-testid=result-table]').waitFor();
+    await page.getByRole('button', { name: 'Graph', exact: true }).click();
+    await page.locator('[data-testid=graph] canvas').first().waitFor();
+    const box = await page.locator('[data-testid=graph] canvas').first().boundingBox();
     assert.ok(box && box.width > 100 && box.height > 100);
     assert.match(page.url(), /g0\.tab=0/);
     await page.screenshot({ path: join(OUT, 'graph.png') });
