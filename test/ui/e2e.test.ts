@@ -147,6 +147,8 @@ test('UI pages in headless Chromium against the real Prometheus', { timeout: 90_
     await page.waitForURL(/g0\.expr=count_over_time/);
     await page.locator('[data-testid=result-table]').waitFor();
     await page.getByRole('button', { name: 'Graph', exact: true }).click();
+    await page.locator('input[value="1h"]').fill('1m');
+    await page.locator('input[value="1h"]').blur();
     await page.locator('[data-testid=graph] canvas').first().waitFor();
     const box = await page.locator('[data-testid=graph] canvas').first().boundingBox();
     assert.ok(box && box.width > 100 && box.height > 100);

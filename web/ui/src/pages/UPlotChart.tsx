@@ -43,7 +43,7 @@ export function UPlotChart({ series, start, end, step, stacked }: { series: Rang
         fill: stacked ? COLORS[i % COLORS.length] + '55' : undefined,
         show: !hidden.has(i),
         spanGaps: false,
-        points: { show: false },
+        width: 2,
       }))],
       hooks: {
         setCursor: [(u) => {
