@@ -128,6 +128,11 @@ test('UI pages in headless Chromium against the real Prometheus', { timeout: 90_
     assert.equal(await page.locator('[data-testid=result-table] tr').count(), 3);
     assert.match(await page.locator('[data-testid=stats]').innerText(), /Result series: 3/);
     await page.screenshot({ path: join(OUT, 'graph-table.png') });
+    const nav = await page.evaluate(() => JSON.stringify(performance.getEntriesByType('navigation').map((e) => {
+      const n = e as PerformanceNavigationTiming;
+      return { domContentLoaded: Math.round(n.domContentLoadedEventEnd), load: Math.round(n.loadEventEnd), transfer: n.transferSize };
+    })));
+    console.log(`navigation timing (ms since navigation start): ${nav}`);
   });
 
   await t.test('evil label value shown as text, never executed', async () => {
