@@ -1,0 +1,120 @@
+// What one query's evaluation shares across its evaluators (subqueries make nested ones): the
+// storage, the limits (samples, deadline, cancellation), statistics and warnings. Evaluation
+// yields to the event loop from its loops so a heavy query never stalls scraping for long.
+import { setImmediate as yieldMacrotask } from 'node:timers/promises';
+import type { Matcher } from '../model/labels/index.js';
+import type { Labels } from '../model/labels/index.js';
+import type { Queryable, SelectHints } from '../storage/index.js';
+import { ValueType } from '../storage/index.js';
+import { PromQLError, tooManySamples } from './errors.js';
+import { isStaleNaN as isStale } from '../model/value/index.js';
+
+/** One stored series' samples within the asked range, in time order. */
+export interface LoadedSeries {
+  metric: Labels;
+  ts: Float64Array;
+  fs: Float64Array;
+}
+
+const YIELD_EVERY_MS = 10;
+
+export class QueryContext {
+  currentSamples = 0;
+  peakSamples = 0;
+  totalQueryableSamples = 0;
+  readonly warnings = new Set<string>();
+  private lastYield = performance.now();
+  private ops = 0;
+  private scratchT = new Float64Array(1024);
+  private scratchF = new Float64Array(1024);
+
+  constructor(
+    readonly queryable: Queryable,
+    readonly maxSamples: number,
+    readonly deadline: number,
+    readonly signal: AbortSignal | undefined,
+    /** The query's own start and end, which `start()` and `end()` refer to. */
+    readonly queryStart: number,
+    readonly queryEnd: number,
+    readonly defaultSubqueryStep: number,
+  ) {}
+
+  /** Accounts for n more samples held in memory; throws past --query.max-samples. */
+  add(n: number): void {
+    this.currentSamples += n;
+    if (this.currentSamples > this.peakSamples) this.peakSamples = this.currentSamples;
+    if (this.currentSamples > this.maxSamples) throw tooManySamples('query execution');
+  }
+
+  release(n: number): void {
+    this.currentSamples -= n;
+  }
+
+  /** Cheap per-iteration check; when true the caller awaits yieldNow(). */
+  shouldYield(): boolean {
+    return (++this.ops & 127) === 0 && performance.now() - this.lastYield > YIELD_EVERY_MS;
+  }
+
+  async yieldNow(): Promise<void> {
+    await yieldMacrotask();
+    this.lastYield = performance.now();
+    this.checkLimits();
+  }
+
+  checkLimits(): void {
+    if (this.signal?.aborted) throw new PromQLError('canceled', 'query was canceled in expression evaluation');
+    if (performance.now() > this.deadline) throw new PromQLError('timeout', 'query timed out in expression evaluation');
+  }
+
+  /** Loads every series matching the matchers with its samples in [mint, maxt]. */
+  async select(mint: number, maxt: number, matchers: Matcher[], hints: SelectHints, dropStale: boolean): Promise<LoadedSeries[]> {
+    this.checkLimits();
+    const q = this.queryable.querier(mint, maxt);
+    const out: LoadedSeries[] = [];
+    try {
+      const ss = q.select(true, hints, ...matchers);
+      while (ss.next()) {
+        const s = ss.at();
+        const it = s.iterator();
+        let n = 0;
+        let vt = it.seek(mint);
+        while (vt !== ValueType.None) {
+          const t = it.atT();
+          if (t > maxt) break;
+          if (vt === ValueType.Float) {
+            const f = it.atF();
+            if (!(dropStale && isStale(f))) {
+              if (n === this.scratchT.length) this.grow();
+              this.scratchT[n] = t;
+              this.scratchF[n] = f;
+              n++;
+            }
+          }
+          vt = it.next();
+        }
+        const err = it.err();
+        if (err) throw new PromQLError('execution', err.message);
+        this.totalQueryableSamples += n;
+        out.push({ metric: s.labels, ts: this.scratchT.slice(0, n), fs: this.scratchF.slice(0, n) });
+        if (this.shouldYield()) await this.yieldNow();
+      }
+      const err = ss.err();
+      if (err) throw new PromQLError('execution', err.message);
+      for (const w of ss.warnings()) this.warnings.add(w);
+    } finally {
+      q.close();
+    }
+    return out;
+  }
+
+  private grow(): void {
+    const t = new Float64Array(this.scratchT.length * 2);
+    t.set(this.scratchT);
+    this.scratchT = t;
+    const f = new Float64Array(this.scratchF.length * 2);
+    f.set(this.scratchF);
+    this.scratchF = f;
+  }
+}
+
+export { isStaleNaN as isStale } from '../model/value/index.js';

@@ -1,0 +1,1077 @@
+// Evaluation of a PromQL expression over a range of steps (an instant query is one step). Every
+// node yields its value at all steps at once: a scalar as one float per step, an instant vector
+// as series whose points sit at step timestamps. Labels-only work (signatures, grouping, output
+// label sets) is done once per series, not once per sample.
+import { Labels, LabelsBuilder, MatchType, AnchoredRegexp, isValidLabelName, compareLabels, METRIC_NAME } from '../model/labels/index.js';
+import { expand } from '../model/relabel/index.js';
+import type {
+  AggregateExpr,
+  BinaryExpr,
+  Call,
+  Expr,
+  MatrixSelector,
+  SubqueryExpr,
+  VectorSelector,
+  ValueTypeName,
+} from './parser/index.js';
+import { exprType } from './parser/index.js';
+import { QueryContext, isStale } from './context.js';
+import { PromQLError, executionError, ERR_SAME_LABELSET } from './errors.js';
+import { ELEMENT_FUNCTIONS, RANGE_FUNCTIONS, DATE_FUNCTIONS, quantile, compareNaNFirst, type Window } from './functions.js';
+import { formatGoFloatF, parseGoFloat } from './gofloat.js';
+
+/** One series of an evaluated instant vector (points at step times) or range vector (raw points). */
+export interface EvalSeries {
+  metric: Labels;
+  ts: number[];
+  fs: number[];
+}
+
+export type EvalResult =
+  | { type: 'scalar'; vals: Float64Array }
+  | { type: 'string'; v: string }
+  | { type: 'vector'; series: EvalSeries[] }
+  | { type: 'matrix'; series: EvalSeries[] };
+
+/** A range-vector argument: series with raw points and how windows are cut from them. */
+interface MatrixArg {
+  series: { metric: Labels; ts: ArrayLike<number>; fs: ArrayLike<number> }[];
+  range: number;
+  offset: number;
+  fixed: number | null;
+  points: number;
+}
+
+const ARITHMETIC = new Set(['+', '-', '*', '/', '%', '^', 'atan2']);
+const COMPARISON = new Set(['==', '!=', '>', '<', '>=', '<=']);
+
+/** Set by elemBinop: whether a comparison kept the sample. */
+let keep = true;
+
+function elemBinop(op: string, l: number, r: number): number {
+  keep = true;
+  switch (op) {
+    case '+':
+      return l + r;
+    case '-':
+      return l - r;
+    case '*':
+      return l * r;
+    case '/':
+      return l / r;
+    case '%':
+      return l % r;
+    case '^':
+      return goPow(l, r);
+    case 'atan2':
+      return Math.atan2(l, r);
+    case '==':
+      keep = l === r;
+      return l;
+    case '!=':
+      keep = l !== r;
+      return l;
+    case '>':
+      keep = l > r;
+      return l;
+    case '<':
+      keep = l < r;
+      return l;
+    case '>=':
+      keep = l >= r;
+      return l;
+    case '<=':
+      keep = l <= r;
+      return l;
+  }
+  throw new PromQLError('internal', `operator "${op}" not allowed for operations between vectors`);
+}
+
+/** Go's math.Pow where it differs from JavaScript's **. */
+function goPow(x: number, y: number): number {
+  if (y === 0 || x === 1) return 1;
+  if (x === -1 && (y === Infinity || y === -Infinity)) return 1;
+  return x ** y;
+}
+
+function dropName(ls: Labels): Labels {
+  return ls.has(METRIC_NAME) ? ls.withoutMetricName() : ls;
+}
+
+/** Appends points per output label set, refusing two samples with the same labels at one step. */
+class SeriesAcc {
+  private readonly map = new Map<string, EvalSeries>();
+  add(metric: Labels, key: string, t: number, f: number): void {
+    let s = this.map.get(key);
+    if (s === undefined) {
+      s = { metric, ts: [], fs: [] };
+      this.map.set(key, s);
+    } else if (s.ts[s.ts.length - 1] === t) {
+      throw executionError(ERR_SAME_LABELSET);
+    }
+    s.ts.push(t);
+    s.fs.push(f);
+  }
+  result(): EvalSeries[] {
+    return [...this.map.values()];
+  }
+}
+
+/** Merges series that share a label set (an error if they have a point at the same step). */
+function dedupe(list: EvalSeries[], strict = false): EvalSeries[] {
+  if (list.length < 2) return list;
+  const byKey = new Map<string, number>();
+  const out: EvalSeries[] = [];
+  for (const s of list) {
+    const k = s.metric.key();
+    const i = byKey.get(k);
+    if (i === undefined) {
+      byKey.set(k, out.length);
+      out.push(s);
+      continue;
+    }
+    if (strict) throw executionError(ERR_SAME_LABELSET);
+    const a = out[i]!;
+    const ts: number[] = [];
+    const fs: number[] = [];
+    let x = 0;
+    let y = 0;
+    while (x < a.ts.length || y < s.ts.length) {
+      if (y >= s.ts.length || (x < a.ts.length && a.ts[x]! < s.ts[y]!)) {
+        ts.push(a.ts[x]!);
+        fs.push(a.fs[x++]!);
+      } else if (x >= a.ts.length || s.ts[y]! < a.ts[x]!) {
+        ts.push(s.ts[y]!);
+        fs.push(s.fs[y++]!);
+      } else {
+        throw executionError(ERR_SAME_LABELSET);
+      }
+    }
+    out[i] = { metric: a.metric, ts, fs };
+  }
+  return out;
+}
+
+function unwrapParens(e: Expr): Expr {
+  while (e.kind === 'ParenExpr' || e.kind === 'StepInvariantExpr') e = e.expr;
+  return e;
+}
+
+const typeCache = new WeakMap<Expr, ValueTypeName>();
+function typeOf(e: Expr): ValueTypeName {
+  let t = typeCache.get(e);
+  if (t === undefined) {
+    t = exprType(e);
+    typeCache.set(e, t);
+  }
+  return t;
+}
+
+/** The labels absent() and absent_over_time() give: the selector's equality matchers. */
+function absentLabels(arg: Expr): Labels {
+  const e = unwrapParens(arg);
+  let vs: VectorSelector | null = null;
+  if (e.kind === 'VectorSelector') vs = e;
+  else if (e.kind === 'MatrixSelector' && e.vectorSelector.kind === 'VectorSelector') vs = e.vectorSelector;
+  if (vs === null) return Labels.EMPTY;
+  const b = new LabelsBuilder();
+  const has = new Set<string>();
+  for (const m of vs.labelMatchers) {
+    if (m.name === METRIC_NAME) continue;
+    if (m.type === MatchType.Equal && !has.has(m.name)) {
+      b.set(m.name, m.value);
+      has.add(m.name);
+    } else {
+      b.del(m.name);
+    }
+  }
+  return b.labels();
+}
+
+interface Bucket {
+  upper: number;
+  count: number;
+}
+
+/** The quantile of a classic histogram's cumulative buckets (Prometheus's bucketQuantile). */
+function bucketQuantile(q: number, buckets: Bucket[]): number {
+  if (Number.isNaN(q)) return NaN;
+  if (q < 0) return -Infinity;
+  if (q > 1) return Infinity;
+  buckets.sort((a, b) => a.upper - b.upper);
+  if (buckets.length === 0 || buckets[buckets.length - 1]!.upper !== Infinity) return NaN;
+  // Buckets with the same bound (e.g. from two series that differ only by name) are merged.
+  const merged: Bucket[] = [];
+  for (const b of buckets) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && last.upper === b.upper) last.count += b.count;
+    else merged.push({ upper: b.upper, count: b.count });
+  }
+  // Counts must not decrease with the bound; scraping races can make them, so they are evened.
+  let max = -Infinity;
+  for (const b of merged) {
+    if (b.count > max) max = b.count;
+    else if (b.count < max) b.count = max;
+  }
+  if (merged.length < 2) return NaN;
+  const observations = merged[merged.length - 1]!.count;
+  if (observations === 0) return NaN;
+  let rank = q * observations;
+  let b = 0;
+  while (b < merged.length - 1 && !(merged[b]!.count >= rank)) b++;
+  if (b === merged.length - 1) return merged[merged.length - 2]!.upper;
+  if (b === 0 && merged[0]!.upper <= 0) return merged[0]!.upper;
+  let bucketStart = 0;
+  const bucketEnd = merged[b]!.upper;
+  let count = merged[b]!.count;
+  if (b > 0) {
+    bucketStart = merged[b - 1]!.upper;
+    count -= merged[b - 1]!.count;
+    rank -= merged[b - 1]!.count;
+  }
+  return bucketStart + (bucketEnd - bucketStart) * (rank / count);
+}
+
+function goG(f: number): string {
+  if (Number.isNaN(f)) return 'NaN';
+  if (f === Infinity) return '+Inf';
+  if (f === -Infinity) return '-Inf';
+  return String(f);
+}
+
+export class Evaluator {
+  readonly steps: number;
+
+  constructor(
+    readonly ctx: QueryContext,
+    readonly start: number,
+    readonly end: number,
+    readonly interval: number,
+    readonly lookback: number,
+  ) {
+    this.steps = Math.floor((end - start) / interval) + 1;
+  }
+
+  private stepTime(i: number): number {
+    return this.start + i * this.interval;
+  }
+
+  private stepIndex(t: number): number {
+    return Math.round((t - this.start) / this.interval);
+  }
+
+  async eval(e: Expr): Promise<EvalResult> {
+    this.ctx.checkLimits();
+    switch (e.kind) {
+      case 'NumberLiteral':
+        return { type: 'scalar', vals: new Float64Array(this.steps).fill(e.val) };
+      case 'StringLiteral':
+        return { type: 'string', v: e.val };
+      case 'ParenExpr':
+      case 'StepInvariantExpr':
+        return this.eval(e.expr);
+      case 'UnaryExpr': {
+        const r = await this.eval(e.expr);
+        if (e.op === '+') return r;
+        if (r.type === 'scalar') return { type: 'scalar', vals: r.vals.map((v) => -v) };
+        if (r.type !== 'vector') throw new PromQLError('internal', `unexpected ${r.type} in unary expression`);
+        const out = r.series.map((s) => ({ metric: dropName(s.metric), ts: s.ts, fs: s.fs.map((f) => -f) }));
+        return { type: 'vector', series: dedupe(out) };
+      }
+      case 'VectorSelector':
+        return { type: 'vector', series: await this.vectorSelector(e, false) };
+      case 'MatrixSelector': {
+        const m = await this.matrixArg(e, '');
+        const series = m.series.filter((s) => s.ts.length > 0).map((s) => ({ metric: s.metric, ts: Array.from(s.ts), fs: Array.from(s.fs) }));
+        return { type: 'matrix', series };
+      }
+      case 'SubqueryExpr':
+        return { type: 'matrix', series: await this.subquery(e) };
+      case 'Call':
+        return this.call(e);
+      case 'BinaryExpr':
+        return this.binary(e);
+      case 'AggregateExpr':
+        return this.aggregate(e);
+    }
+  }
+
+  private async evalVector(e: Expr): Promise<EvalSeries[]> {
+    const r = await this.eval(e);
+    if (r.type === 'vector') return r.series;
+    if (r.type === 'scalar') return [{ metric: Labels.EMPTY, ts: this.allStepTimes(), fs: Array.from(r.vals) }];
+    throw new PromQLError('internal', `expected instant vector, got ${r.type}`);
+  }
+
+  private async evalScalar(e: Expr): Promise<Float64Array> {
+    const r = await this.eval(e);
+    if (r.type !== 'scalar') throw new PromQLError('internal', `expected scalar, got ${r.type}`);
+    return r.vals;
+  }
+
+  private async evalString(e: Expr): Promise<string> {
+    const r = await this.eval(e);
+    if (r.type !== 'string') throw new PromQLError('internal', `expected string, got ${r.type}`);
+    return r.v;
+  }
+
+  private allStepTimes(): number[] {
+    const ts = new Array<number>(this.steps);
+    for (let i = 0; i < this.steps; i++) ts[i] = this.stepTime(i);
+    return ts;
+  }
+
+  // ---- selectors -------------------------------------------------------------------------
+
+  /** The latest sample within the lookback window of each step; with sampleTime, its timestamp in seconds. */
+  private async vectorSelector(vs: VectorSelector, sampleTime: boolean): Promise<EvalSeries[]> {
+    const fixed = vs.timestamp;
+    const off = vs.offset;
+    const first = (fixed ?? this.start) - off;
+    const last = (fixed ?? this.end) - off;
+    const loaded = await this.ctx.select(first - this.lookback, last, vs.labelMatchers, { start: first - this.lookback, end: last, step: this.interval }, false);
+    const out: EvalSeries[] = [];
+    let points = 0;
+    for (const s of loaded) {
+      const n = s.ts.length;
+      if (n === 0) continue;
+      const ts: number[] = [];
+      const fs: number[] = [];
+      let j = -1;
+      for (let i = 0; i < this.steps; i++) {
+        const stepT = this.stepTime(i);
+        const ref = (fixed ?? stepT) - off;
+        while (j + 1 < n && s.ts[j + 1]! <= ref) j++;
+        if (j < 0 || s.ts[j]! < ref - this.lookback) continue;
+        const f = s.fs[j]!;
+        if (isStale(f)) continue;
+        ts.push(stepT);
+        fs.push(sampleTime ? s.ts[j]! / 1000 : f);
+      }
+      if (ts.length > 0) {
+        points += ts.length;
+        out.push({ metric: s.metric, ts, fs });
+      }
+      if (this.ctx.shouldYield()) await this.ctx.yieldNow();
+    }
+    this.ctx.add(points);
+    return out;
+  }
+
+  /** A range-vector argument's series, loaded once for all steps. */
+  private async matrixArg(arg: Expr, func: string): Promise<MatrixArg> {
+    const e = unwrapParens(arg);
+    if (e.kind === 'SubqueryExpr') {
+      const series = await this.subquery(e);
+      let points = 0;
+      for (const s of series) points += s.ts.length;
+      return { series, range: e.range, offset: e.offset, fixed: e.timestamp, points };
+    }
+    if (e.kind !== 'MatrixSelector' || e.vectorSelector.kind !== 'VectorSelector') {
+      throw new PromQLError('internal', `expected range vector, got ${e.kind}`);
+    }
+    const vs = e.vectorSelector;
+    const fixed = vs.timestamp;
+    const first = (fixed ?? this.start) - vs.offset;
+    const last = (fixed ?? this.end) - vs.offset;
+    const mint = first - e.range;
+    const loaded = await this.ctx.select(mint, last, vs.labelMatchers, { start: mint, end: last, step: this.interval, range: e.range, ...(func ? { func } : {}) }, true);
+    let points = 0;
+    for (const s of loaded) points += s.ts.length;
+    this.ctx.add(points);
+    return { series: loaded, range: e.range, offset: vs.offset, fixed, points };
+  }
+
+  /** A subquery's inner expression evaluated at its own steps, aligned to multiples of its step. */
+  private async subquery(sq: SubqueryExpr): Promise<EvalSeries[]> {
+    const step = sq.step > 0 ? sq.step : this.ctx.defaultSubqueryStep;
+    const refStart = (sq.timestamp ?? this.start) - sq.offset;
+    const refEnd = (sq.timestamp ?? this.end) - sq.offset;
+    let newStart = step * Math.trunc((refStart - sq.range) / step);
+    if (newStart < refStart - sq.range) newStart += step;
+    if (newStart > refEnd) return [];
+    const ev = new Evaluator(this.ctx, newStart, refEnd, step, this.lookback);
+    return ev.evalVector(sq.expr);
+  }
+
+  // ---- functions -------------------------------------------------------------------------
+
+  private async call(e: Call): Promise<EvalResult> {
+    const name = e.func.name;
+    switch (name) {
+      case 'time':
+        return { type: 'scalar', vals: Float64Array.from({ length: this.steps }, (_, i) => this.stepTime(i) / 1000) };
+      case 'pi':
+        return { type: 'scalar', vals: new Float64Array(this.steps).fill(Math.PI) };
+      case 'vector': {
+        const vals = await this.evalScalar(e.args[0]!);
+        return { type: 'vector', series: [{ metric: Labels.EMPTY, ts: this.allStepTimes(), fs: Array.from(vals) }] };
+      }
+      case 'scalar':
+        return { type: 'scalar', vals: await this.scalarOf(e.args[0]!) };
+      case 'absent':
+        return { type: 'vector', series: await this.absent(e.args[0]!) };
+      case 'timestamp': {
+        const arg = unwrapParens(e.args[0]!);
+        if (arg.kind === 'VectorSelector') {
+          const series = await this.vectorSelector(arg, true);
+          return { type: 'vector', series: dedupe(series.map((s) => ({ ...s, metric: dropName(s.metric) }))) };
+        }
+        const v = await this.evalVector(arg);
+        return { type: 'vector', series: dedupe(v.map((s) => ({ metric: dropName(s.metric), ts: s.ts, fs: s.ts.map((t) => t / 1000) }))) };
+      }
+      case 'sort':
+      case 'sort_desc': {
+        const v = await this.evalVector(e.args[0]!);
+        if (this.steps === 1) {
+          const dir = name === 'sort' ? 1 : -1;
+          // NaN goes last either way, as Prometheus's heap orders put it.
+          v.sort((a, b) => {
+            const x = a.fs[0]!;
+            const y = b.fs[0]!;
+            if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : 1;
+            if (Number.isNaN(y)) return -1;
+            return dir * (x - y);
+          });
+        }
+        return { type: 'vector', series: v };
+      }
+      case 'label_replace':
+        return { type: 'vector', series: await this.labelReplace(e) };
+      case 'label_join':
+        return { type: 'vector', series: await this.labelJoin(e) };
+      case 'histogram_quantile':
+        return { type: 'vector', series: await this.histogramQuantile(e) };
+      case 'histogram_count':
+      case 'histogram_sum':
+      case 'histogram_stddev':
+      case 'histogram_stdvar':
+      case 'histogram_fraction': {
+        // These read native histogram samples only; float samples give no output.
+        for (const a of e.args) await this.eval(a);
+        return { type: 'vector', series: [] };
+      }
+    }
+    const rangeFn = RANGE_FUNCTIONS[name];
+    if (rangeFn !== undefined) return { type: 'vector', series: await this.rangeFunction(e, name) };
+    const elemFn = ELEMENT_FUNCTIONS[name];
+    if (elemFn !== undefined) {
+      let series: EvalSeries[];
+      if (e.args.length === 0 && DATE_FUNCTIONS.has(name)) {
+        series = [{ metric: Labels.EMPTY, ts: this.allStepTimes(), fs: this.allStepTimes().map((t) => t / 1000) }];
+      } else {
+        series = await this.evalVector(e.args[0]!);
+      }
+      const scalars: Float64Array[] = [];
+      for (const a of e.args.slice(1)) scalars.push(await this.evalScalar(a));
+      const args = new Array<number>(scalars.length);
+      const out: EvalSeries[] = [];
+      const isClamp = name === 'clamp';
+      for (const s of series) {
+        const ts: number[] = [];
+        const fs: number[] = [];
+        for (let k = 0; k < s.ts.length; k++) {
+          const i = this.stepIndex(s.ts[k]!);
+          for (let a = 0; a < scalars.length; a++) args[a] = scalars[a]![i]!;
+          if (isClamp && args[1]! < args[0]!) continue;
+          ts.push(s.ts[k]!);
+          fs.push(elemFn(s.fs[k]!, args, s.ts[k]!));
+        }
+        if (ts.length > 0) out.push({ metric: dropName(s.metric), ts, fs });
+      }
+      return { type: 'vector', series: dedupe(out) };
+    }
+    throw new PromQLError('bad_data', `function "${name}" is not supported`);
+  }
+
+  private async scalarOf(arg: Expr): Promise<Float64Array> {
+    const v = await this.evalVector(arg);
+    const vals = new Float64Array(this.steps).fill(NaN);
+    const counts = new Uint32Array(this.steps);
+    for (const s of v) {
+      for (let k = 0; k < s.ts.length; k++) {
+        const i = this.stepIndex(s.ts[k]!);
+        counts[i]!++;
+        vals[i] = s.fs[k]!;
+      }
+    }
+    for (let i = 0; i < this.steps; i++) if (counts[i] !== 1) vals[i] = NaN;
+    return vals;
+  }
+
+  private async absent(arg: Expr): Promise<EvalSeries[]> {
+    const v = await this.evalVector(arg);
+    const present = new Uint8Array(this.steps);
+    for (const s of v) for (const t of s.ts) present[this.stepIndex(t)] = 1;
+    const ts: number[] = [];
+    const fs: number[] = [];
+    for (let i = 0; i < this.steps; i++) {
+      if (present[i] === 0) {
+        ts.push(this.stepTime(i));
+        fs.push(1);
+      }
+    }
+    return ts.length > 0 ? [{ metric: absentLabels(arg), ts, fs }] : [];
+  }
+
+  private async rangeFunction(e: Call, name: string): Promise<EvalSeries[]> {
+    const fn = RANGE_FUNCTIONS[name]!;
+    let matrixIdx = -1;
+    const scalars: Float64Array[] = [];
+    for (let a = 0; a < e.args.length; a++) {
+      if (typeOf(e.args[a]!) === 'matrix') matrixIdx = a;
+      else scalars.push(await this.evalScalar(e.args[a]!));
+    }
+    if (name === 'quantile_over_time') this.warnQuantiles(scalars[0]!);
+    const m = await this.matrixArg(e.args[matrixIdx]!, name);
+    const keepName = name === 'last_over_time';
+    const args = new Array<number>(scalars.length);
+    const out: EvalSeries[] = [];
+    const w: Window = { ts: [], fs: [], lo: 0, hi: 0, rangeStart: 0, rangeEnd: 0, stepT: 0 };
+    for (const s of m.series) {
+      const n = s.ts.length;
+      if (n === 0) continue;
+      w.ts = s.ts;
+      w.fs = s.fs;
+      let lo = 0;
+      let hi = 0;
+      const ts: number[] = [];
+      const fs: number[] = [];
+      for (let i = 0; i < this.steps; i++) {
+        const stepT = this.stepTime(i);
+        const ref = (m.fixed ?? stepT) - m.offset;
+        const rs = ref - m.range;
+        while (hi < n && s.ts[hi]! <= ref) hi++;
+        while (lo < hi && s.ts[lo]! < rs) lo++;
+        if (hi <= lo) continue;
+        w.lo = lo;
+        w.hi = hi;
+        w.rangeStart = rs;
+        w.rangeEnd = ref;
+        w.stepT = stepT;
+        for (let a = 0; a < scalars.length; a++) args[a] = scalars[a]![i]!;
+        const v = fn(w, args);
+        if (v === undefined) continue;
+        ts.push(stepT);
+        fs.push(v);
+      }
+      if (ts.length > 0) out.push({ metric: keepName ? s.metric : dropName(s.metric), ts, fs });
+      if (this.ctx.shouldYield()) await this.ctx.yieldNow();
+    }
+    this.ctx.release(m.points);
+    if (name === 'absent_over_time') {
+      const present = new Uint8Array(this.steps);
+      for (const s of out) for (const t of s.ts) present[this.stepIndex(t)] = 1;
+      const ts: number[] = [];
+      const fs: number[] = [];
+      for (let i = 0; i < this.steps; i++) {
+        if (present[i] === 0) {
+          ts.push(this.stepTime(i));
+          fs.push(1);
+        }
+      }
+      return ts.length > 0 ? [{ metric: absentLabels(e.args[0]!), ts, fs }] : [];
+    }
+    let points = 0;
+    for (const s of out) points += s.ts.length;
+    this.ctx.add(points);
+    return dedupe(out, true);
+  }
+
+  private warnQuantiles(q: Float64Array): void {
+    for (const v of q) {
+      if (v < 0 || v > 1 || Number.isNaN(v)) {
+        this.ctx.warnings.add(`PromQL warning: quantile value should be between 0 and 1, got ${goG(v)}`);
+        return;
+      }
+    }
+  }
+
+  private async labelReplace(e: Call): Promise<EvalSeries[]> {
+    const v = await this.evalVector(e.args[0]!);
+    const dst = await this.evalString(e.args[1]!);
+    const repl = await this.evalString(e.args[2]!);
+    const src = await this.evalString(e.args[3]!);
+    const regexStr = await this.evalString(e.args[4]!);
+    let re: AnchoredRegexp;
+    try {
+      re = new AnchoredRegexp(regexStr);
+    } catch {
+      throw executionError(`invalid regular expression in label_replace(): ${regexStr}`);
+    }
+    if (!isValidLabelName(dst)) throw executionError(`invalid destination label name in label_replace(): ${dst}`);
+    const out = v.map((s) => {
+      const m = re.exec(s.metric.get(src));
+      if (m === null) return s;
+      const res = expand(repl, m);
+      const b = s.metric.builder();
+      if (res === '') b.del(dst);
+      else b.set(dst, res);
+      return { metric: b.labels(), ts: s.ts, fs: s.fs };
+    });
+    return dedupe(out);
+  }
+
+  private async labelJoin(e: Call): Promise<EvalSeries[]> {
+    const v = await this.evalVector(e.args[0]!);
+    const dst = await this.evalString(e.args[1]!);
+    const sep = await this.evalString(e.args[2]!);
+    const srcs: string[] = [];
+    for (const a of e.args.slice(3)) {
+      const src = await this.evalString(a);
+      if (!isValidLabelName(src)) throw executionError(`invalid source label name in label_join(): ${src}`);
+      srcs.push(src);
+    }
+    if (!isValidLabelName(dst)) throw executionError(`invalid destination label name in label_join(): ${dst}`);
+    const out = v.map((s) => {
+      const joined = srcs.map((n) => s.metric.get(n)).join(sep);
+      const b = s.metric.builder();
+      if (joined === '') b.del(dst);
+      else b.set(dst, joined);
+      return { metric: b.labels(), ts: s.ts, fs: s.fs };
+    });
+    return dedupe(out);
+  }
+
+  private async histogramQuantile(e: Call): Promise<EvalSeries[]> {
+    const q = await this.evalScalar(e.args[0]!);
+    this.warnQuantiles(q);
+    const v = await this.evalVector(e.args[1]!);
+    const groupOf = new Int32Array(v.length).fill(-1);
+    const uppers = new Float64Array(v.length);
+    const groupKeys = new Map<string, number>();
+    const groupMetric: Labels[] = [];
+    for (let s = 0; s < v.length; s++) {
+      const metric = v[s]!.metric;
+      const le = metric.get('le');
+      const upper = parseGoFloat(le);
+      if (upper === null || (le === '' && !metric.has('le'))) {
+        this.ctx.warnings.add(`PromQL warning: bucket label "le" is missing or has a malformed value of "${le}" for metric name "${metric.metricName()}"`);
+        continue;
+      }
+      uppers[s] = upper;
+      const g = metric.drop(['le', METRIC_NAME]);
+      const k = g.key();
+      let gi = groupKeys.get(k);
+      if (gi === undefined) {
+        gi = groupMetric.length;
+        groupKeys.set(k, gi);
+        groupMetric.push(g);
+      }
+      groupOf[s] = gi;
+    }
+    const acc = new SeriesAcc();
+    const buckets: Bucket[][] = groupMetric.map(() => []);
+    const ptr = new Int32Array(v.length);
+    const touched: number[] = [];
+    for (let i = 0; i < this.steps; i++) {
+      const t = this.stepTime(i);
+      touched.length = 0;
+      for (let s = 0; s < v.length; s++) {
+        const ser = v[s]!;
+        const p = ptr[s]!;
+        if (p >= ser.ts.length || ser.ts[p] !== t) continue;
+        ptr[s] = p + 1;
+        const gi = groupOf[s]!;
+        if (gi < 0) continue;
+        const b = buckets[gi]!;
+        if (b.length === 0) touched.push(gi);
+        b.push({ upper: uppers[s]!, count: ser.fs[p]! });
+      }
+      for (const gi of touched) {
+        acc.add(groupMetric[gi]!, String(gi), t, bucketQuantile(q[i]!, buckets[gi]!));
+        buckets[gi]!.length = 0;
+      }
+    }
+    return acc.result();
+  }
+
+  // ---- binary operators ------------------------------------------------------------------
+
+  private async binary(e: BinaryExpr): Promise<EvalResult> {
+    const lt = typeOf(e.lhs);
+    const rt = typeOf(e.rhs);
+    if (lt === 'scalar' && rt === 'scalar') {
+      const l = await this.evalScalar(e.lhs);
+      const r = await this.evalScalar(e.rhs);
+      const vals = new Float64Array(this.steps);
+      for (let i = 0; i < this.steps; i++) {
+        const v = elemBinop(e.op, l[i]!, r[i]!);
+        vals[i] = COMPARISON.has(e.op) ? (keep ? 1 : 0) : v;
+      }
+      return { type: 'scalar', vals };
+    }
+    if (lt === 'scalar') {
+      const l = await this.evalScalar(e.lhs);
+      const r = await this.evalVector(e.rhs);
+      return { type: 'vector', series: this.vectorScalar(r, l, e.op, true, e.returnBool) };
+    }
+    if (rt === 'scalar') {
+      const l = await this.evalVector(e.lhs);
+      const r = await this.evalScalar(e.rhs);
+      return { type: 'vector', series: this.vectorScalar(l, r, e.op, false, e.returnBool) };
+    }
+    const l = await this.evalVector(e.lhs);
+    const r = await this.evalVector(e.rhs);
+    const vm = e.vectorMatching ?? { card: 'one-to-one', matchingLabels: [], on: false, include: [] };
+    switch (e.op) {
+      case 'and':
+      case 'unless':
+        return { type: 'vector', series: this.andUnless(l, r, vm.on, vm.matchingLabels, e.op === 'and') };
+      case 'or':
+        return { type: 'vector', series: this.or(l, r, vm.on, vm.matchingLabels) };
+    }
+    return { type: 'vector', series: await this.vectorVector(l, r, e.op, vm, e.returnBool) };
+  }
+
+  private vectorScalar(v: EvalSeries[], s: Float64Array, op: string, swap: boolean, returnBool: boolean): EvalSeries[] {
+    const isComparison = COMPARISON.has(op);
+    const out: EvalSeries[] = [];
+    for (const ser of v) {
+      const metric = ARITHMETIC.has(op) || returnBool ? dropName(ser.metric) : ser.metric;
+      const ts: number[] = [];
+      const fs: number[] = [];
+      for (let k = 0; k < ser.ts.length; k++) {
+        const sv = s[this.stepIndex(ser.ts[k]!)]!;
+        const vv = ser.fs[k]!;
+        let value = swap ? elemBinop(op, sv, vv) : elemBinop(op, vv, sv);
+        if (isComparison && swap) value = vv;
+        if (returnBool) {
+          value = keep ? 1 : 0;
+        } else if (!keep) {
+          continue;
+        }
+        ts.push(ser.ts[k]!);
+        fs.push(value);
+      }
+      if (ts.length > 0) out.push({ metric, ts, fs });
+    }
+    return dedupe(out);
+  }
+
+  private signatures(v: EvalSeries[], on: boolean, names: string[]): string[] {
+    const dropNames = on ? [] : [...names, METRIC_NAME];
+    return v.map((s) => (on ? s.metric.keep(names) : s.metric.drop(dropNames)).key());
+  }
+
+  /** Walks the steps, calling fn with the indices of the series that have a point at each. */
+  private forEachStep(v: EvalSeries[], fn: (i: number, t: number, present: number[], at: Int32Array) => void): void {
+    const ptr = new Int32Array(v.length);
+    const at = new Int32Array(v.length);
+    const present: number[] = [];
+    for (let i = 0; i < this.steps; i++) {
+      const t = this.stepTime(i);
+      present.length = 0;
+      for (let s = 0; s < v.length; s++) {
+        const p = ptr[s]!;
+        const ser = v[s]!;
+        if (p < ser.ts.length && ser.ts[p] === t) {
+          present.push(s);
+          at[s] = p;
+          ptr[s] = p + 1;
+        }
+      }
+      fn(i, t, present, at);
+    }
+  }
+
+  private andUnless(l: EvalSeries[], r: EvalSeries[], on: boolean, names: string[], isAnd: boolean): EvalSeries[] {
+    if (l.length === 0) return [];
+    const ls = this.signatures(l, on, names);
+    const rs = this.signatures(r, on, names);
+    const rightAt: Set<string>[] = Array.from({ length: this.steps }, () => new Set<string>());
+    for (let s = 0; s < r.length; s++) for (const t of r[s]!.ts) rightAt[this.stepIndex(t)]!.add(rs[s]!);
+    const out: EvalSeries[] = [];
+    for (let s = 0; s < l.length; s++) {
+      const ser = l[s]!;
+      const ts: number[] = [];
+      const fs: number[] = [];
+      for (let k = 0; k < ser.ts.length; k++) {
+        if (rightAt[this.stepIndex(ser.ts[k]!)]!.has(ls[s]!) === isAnd) {
+          ts.push(ser.ts[k]!);
+          fs.push(ser.fs[k]!);
+        }
+      }
+      if (ts.length > 0) out.push({ metric: ser.metric, ts, fs });
+    }
+    return out;
+  }
+
+  private or(l: EvalSeries[], r: EvalSeries[], on: boolean, names: string[]): EvalSeries[] {
+    const ls = this.signatures(l, on, names);
+    const rs = this.signatures(r, on, names);
+    const leftAt: Set<string>[] = Array.from({ length: this.steps }, () => new Set<string>());
+    for (let s = 0; s < l.length; s++) for (const t of l[s]!.ts) leftAt[this.stepIndex(t)]!.add(ls[s]!);
+    const out: EvalSeries[] = [...l];
+    for (let s = 0; s < r.length; s++) {
+      const ser = r[s]!;
+      const ts: number[] = [];
+      const fs: number[] = [];
+      for (let k = 0; k < ser.ts.length; k++) {
+        if (!leftAt[this.stepIndex(ser.ts[k]!)]!.has(rs[s]!)) {
+          ts.push(ser.ts[k]!);
+          fs.push(ser.fs[k]!);
+        }
+      }
+      if (ts.length > 0) out.push({ metric: ser.metric, ts, fs });
+    }
+    return dedupe(out);
+  }
+
+  private async vectorVector(l: EvalSeries[], r: EvalSeries[], op: string, vm: NonNullable<BinaryExpr['vectorMatching']>, returnBool: boolean): Promise<EvalSeries[]> {
+    if (l.length === 0 || r.length === 0) return [];
+    const oneToMany = vm.card === 'one-to-many';
+    // The "many" side is walked; the "one" side is looked up by signature.
+    const many = oneToMany ? r : l;
+    const one = oneToMany ? l : r;
+    const manySigs = this.signatures(many, vm.on, vm.matchingLabels);
+    const oneSigs = this.signatures(one, vm.on, vm.matchingLabels);
+    const dropMetricName = ARITHMETIC.has(op) || returnBool;
+    const outLabels = new Map<number, { metric: Labels; key: string }>();
+    const resultMetric = (mi: number, oi: number): { metric: Labels; key: string } => {
+      const ck = mi * one.length + oi;
+      let o = outLabels.get(ck);
+      if (o !== undefined) return o;
+      const b = many[mi]!.metric.builder();
+      if (dropMetricName) b.del(METRIC_NAME);
+      if (vm.card === 'one-to-one') {
+        if (vm.on) b.keep(...vm.matchingLabels);
+        else b.del(...vm.matchingLabels);
+      }
+      const oneMetric = one[oi]!.metric;
+      for (const ln of vm.include) {
+        const v = oneMetric.get(ln);
+        if (v !== '') b.set(ln, v);
+        else b.del(ln);
+      }
+      const metric = b.labels();
+      o = { metric, key: metric.key() };
+      outLabels.set(ck, o);
+      return o;
+    };
+    const matchLabels = (m: Labels): string => (vm.on ? m.keep(vm.matchingLabels) : m.drop([...vm.matchingLabels, METRIC_NAME])).toString();
+    const acc = new SeriesAcc();
+    const oneAt = new Map<string, number>();
+    const matched = new Map<string, Set<string> | null>();
+    const oneIdx = new Map<number, number>();
+    // Points of the "one" side per step, by series.
+    const onePtr = new Int32Array(one.length);
+    this.forEachStep(many, (i, t, present, at) => {
+      oneAt.clear();
+      matched.clear();
+      oneIdx.clear();
+      for (let oi = 0; oi < one.length; oi++) {
+        const ser = one[oi]!;
+        const p = onePtr[oi]!;
+        if (p >= ser.ts.length || ser.ts[p] !== t) continue;
+        onePtr[oi] = p + 1;
+        const sig = oneSigs[oi]!;
+        const dup = oneAt.get(sig);
+        if (dup !== undefined) {
+          const side = oneToMany ? 'left' : 'right';
+          throw executionError(
+            `found duplicate series for the match group ${matchLabels(ser.metric)} on the ${side} hand-side of the operation: [${ser.metric.toString()}, ${one[dup]!.metric.toString()}];many-to-many matching not allowed: matching labels must be unique on one side`,
+          );
+        }
+        oneAt.set(sig, oi);
+        oneIdx.set(oi, p);
+      }
+      for (const mi of present) {
+        const sig = manySigs[mi]!;
+        const oi = oneAt.get(sig);
+        if (oi === undefined) continue;
+        let fl = many[mi]!.fs[at[mi]!]!;
+        let fr = one[oi]!.fs[oneIdx.get(oi)!]!;
+        if (oneToMany) [fl, fr] = [fr, fl];
+        let value = elemBinop(op, fl, fr);
+        if (returnBool) value = keep ? 1 : 0;
+        else if (!keep) continue;
+        const out = resultMetric(mi, oi);
+        const inserted = matched.get(sig);
+        if (vm.card === 'one-to-one') {
+          if (inserted !== undefined) throw executionError('multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');
+          matched.set(sig, null);
+        } else {
+          let set = inserted;
+          if (set === undefined || set === null) {
+            set = new Set<string>();
+            matched.set(sig, set);
+          } else if (set.has(out.key)) {
+            throw executionError('multiple matches for labels: grouping labels must ensure unique matches');
+          }
+          set.add(out.key);
+        }
+        acc.add(out.metric, out.key, t, value);
+      }
+    });
+    return acc.result();
+  }
+
+  // ---- aggregations ----------------------------------------------------------------------
+
+  private async aggregate(e: AggregateExpr): Promise<EvalResult> {
+    const op = e.op;
+    let param: Float64Array | null = null;
+    let label = '';
+    if (op === 'topk' || op === 'bottomk' || op === 'quantile') param = await this.evalScalar(e.param!);
+    if (op === 'count_values') {
+      label = await this.evalString(e.param!);
+      if (!isValidLabelName(label)) throw executionError(`invalid label name "${label}"`);
+    }
+    if (op === 'quantile') this.warnQuantiles(param!);
+    const v = await this.evalVector(e.expr);
+    const grouping = e.grouping;
+    const without = e.without;
+    const dropNames = without ? [...grouping, METRIC_NAME] : [];
+    const groupOf = new Int32Array(v.length);
+    const groupKeys = new Map<string, number>();
+    const groupMetric: Labels[] = [];
+    for (let s = 0; s < v.length; s++) {
+      const m = v[s]!.metric;
+      const g = without ? m.drop(dropNames) : m.keep(grouping);
+      const k = g.key();
+      let gi = groupKeys.get(k);
+      if (gi === undefined) {
+        gi = groupMetric.length;
+        groupKeys.set(k, gi);
+        groupMetric.push(g);
+      }
+      groupOf[s] = gi;
+    }
+    const G = groupMetric.length;
+    const acc = new SeriesAcc();
+    if (op === 'topk' || op === 'bottomk' || op === 'quantile' || op === 'count_values') {
+      const members: number[][] = Array.from({ length: G }, () => []);
+      const seriesKeys = op === 'topk' || op === 'bottomk' ? v.map((s) => s.metric.key()) : [];
+      const touched: number[] = [];
+      const cv = new Map<string, { metric: Labels; count: number }>();
+      this.forEachStep(v, (i, t, present, at) => {
+        touched.length = 0;
+        for (const s of present) {
+          const gi = groupOf[s]!;
+          if (members[gi]!.length === 0) touched.push(gi);
+          members[gi]!.push(s);
+        }
+        const val = (s: number): number => v[s]!.fs[at[s]!]!;
+        for (const gi of touched) {
+          const ms = members[gi]!;
+          if (op === 'quantile') {
+            acc.add(groupMetric[gi]!, String(gi), t, quantile(param![i]!, ms.map(val)));
+          } else if (op === 'count_values') {
+            cv.clear();
+            for (const s of ms) {
+              const value = formatGoFloatF(val(s));
+              const metric = groupMetric[gi]!.builder().set(label, value).labels();
+              const k = metric.key();
+              const c = cv.get(k);
+              if (c === undefined) cv.set(k, { metric, count: 1 });
+              else c.count++;
+            }
+            for (const [k, c] of cv) acc.add(c.metric, k, t, c.count);
+          } else {
+            const kf = param![i]!;
+            if (!(kf >= 1)) {
+              ms.length = 0;
+              continue;
+            }
+            if (kf > Number.MAX_SAFE_INTEGER * 1024) throw executionError(`Scalar value ${goG(kf)} overflows int64`);
+            const k = Math.trunc(kf);
+            const sign = op === 'topk' ? -1 : 1;
+            const sorted = ms.slice().sort((a, b) => {
+              const x = val(a);
+              const y = val(b);
+              if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : 1;
+              if (Number.isNaN(y)) return -1;
+              return sign * (x - y);
+            });
+            for (let j = 0; j < Math.min(k, sorted.length); j++) {
+              const s = sorted[j]!;
+              acc.add(v[s]!.metric, seriesKeys[s]!, t, val(s));
+            }
+          }
+          ms.length = 0;
+        }
+      });
+      return { type: 'vector', series: acc.result() };
+    }
+    const value = new Float64Array(G);
+    const mean = new Float64Array(G);
+    const count = new Float64Array(G);
+    const seen = new Int32Array(G);
+    const touched: number[] = [];
+    this.forEachStep(v, (i, t, present, at) => {
+      touched.length = 0;
+      const stamp = i + 1;
+      for (const s of present) {
+        const gi = groupOf[s]!;
+        const f = v[s]!.fs[at[s]!]!;
+        if (seen[gi] !== stamp) {
+          seen[gi] = stamp;
+          touched.push(gi);
+          count[gi] = 1;
+          value[gi] = op === 'stddev' || op === 'stdvar' ? 0 : f;
+          mean[gi] = f;
+          continue;
+        }
+        const c = ++count[gi]!;
+        switch (op) {
+          case 'sum':
+            value[gi]! += f;
+            break;
+          case 'avg': {
+            const m = mean[gi]!;
+            if (m === Infinity || m === -Infinity) {
+              if ((f === Infinity || f === -Infinity) && m > 0 === f > 0) break;
+              if (Number.isFinite(f)) break;
+            }
+            mean[gi] = m + (f / c - m / c);
+            break;
+          }
+          case 'max':
+            if (value[gi]! < f || Number.isNaN(value[gi]!)) value[gi] = f;
+            break;
+          case 'min':
+            if (value[gi]! > f || Number.isNaN(value[gi]!)) value[gi] = f;
+            break;
+          case 'stddev':
+          case 'stdvar': {
+            const delta = f - mean[gi]!;
+            mean[gi]! += delta / c;
+            value[gi]! += delta * (f - mean[gi]!);
+            break;
+          }
+        }
+      }
+      for (const gi of touched) {
+        let out: number;
+        switch (op) {
+          case 'avg':
+            out = mean[gi]!;
+            break;
+          case 'count':
+            out = count[gi]!;
+            break;
+          case 'group':
+            out = 1;
+            break;
+          case 'stdvar':
+            out = value[gi]! / count[gi]!;
+            break;
+          case 'stddev':
+            out = Math.sqrt(value[gi]! / count[gi]!);
+            break;
+          default:
+            out = value[gi]!;
+        }
+        acc.add(groupMetric[gi]!, String(gi), t, out);
+      }
+    });
+    return { type: 'vector', series: acc.result() };
+  }
+}
+
+export function sortSeries(series: EvalSeries[]): EvalSeries[] {
+  return series.sort((a, b) => compareLabels(a.metric, b.metric));
+}
+
+export { compareNaNFirst };

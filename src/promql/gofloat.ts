@@ -1,0 +1,54 @@
+// Go's float text conversions where PromQL exposes them: `le` bucket bounds are read with
+// strconv.ParseFloat, and count_values writes values with FormatFloat(f, 'f', -1, 64).
+
+const DECIMAL = /^[+-]?(?:\d+(?:_\d+)*\.?(?:\d+(?:_\d+)*)?|\.\d+(?:_\d+)*)(?:[eE][+-]?\d+)?$/;
+const HEX = /^([+-]?)0[xX]([0-9a-fA-F]*)\.?([0-9a-fA-F]*)[pP]([+-]?\d+)$/;
+
+/** strconv.ParseFloat(s, 64); NaN plus ok=false when s is not a Go float. */
+export function parseGoFloat(s: string): number | null {
+  const lower = s.toLowerCase();
+  switch (lower) {
+    case 'inf':
+    case '+inf':
+    case 'infinity':
+    case '+infinity':
+      return Infinity;
+    case '-inf':
+    case '-infinity':
+      return -Infinity;
+    case 'nan':
+      return NaN;
+  }
+  if (DECIMAL.test(s)) {
+    if (s.includes('_')) return null; // underscores are only allowed with a base prefix
+    return Number(s);
+  }
+  const m = HEX.exec(s);
+  if (m && (m[2]! + m[3]!).length > 0) {
+    const mant = parseInt(m[2]! + m[3]!, 16);
+    const v = mant * Math.pow(2, Number(m[4]) - 4 * m[3]!.length);
+    return m[1] === '-' ? -v : v;
+  }
+  return null;
+}
+
+/** strconv.FormatFloat(f, 'f', -1, 64): the shortest exact decimal, never an exponent. */
+export function formatGoFloatF(f: number): string {
+  if (Number.isNaN(f)) return 'NaN';
+  if (f === Infinity) return '+Inf';
+  if (f === -Infinity) return '-Inf';
+  const s = String(f);
+  const e = s.indexOf('e');
+  if (e < 0) return Object.is(f, -0) ? '-0' : s;
+  const neg = s[0] === '-';
+  const mant = s.slice(neg ? 1 : 0, e);
+  const exp = Number(s.slice(e + 1));
+  const dot = mant.indexOf('.');
+  const digits = dot < 0 ? mant : mant.slice(0, dot) + mant.slice(dot + 1);
+  const intLen = (dot < 0 ? mant.length : dot) + exp;
+  let out: string;
+  if (intLen <= 0) out = '0.' + '0'.repeat(-intLen) + digits;
+  else if (intLen >= digits.length) out = digits + '0'.repeat(intLen - digits.length);
+  else out = digits.slice(0, intLen) + '.' + digits.slice(intLen);
+  return (neg ? '-' : '') + out;
+}
