@@ -200,7 +200,7 @@ function bucketQuantile(q: number, buckets: Bucket[]): number {
   if (q > 1) return Infinity;
   buckets.sort((a, b) => a.upper - b.upper);
   if (buckets.length === 0 || buckets[buckets.length - 1]!.upper !== Infinity) return NaN;
-  // Buckets with the same bound (e.g. from two series that differ only by name) are merged.
+  // Buckets with the same bound (le="1" and le="1.0") are merged.
   const merged: Bucket[] = [];
   for (const b of buckets) {
     const last = merged[merged.length - 1];
@@ -641,6 +641,7 @@ export class Evaluator {
     const uppers = new Float64Array(v.length);
     const groupKeys = new Map<string, number>();
     const groupMetric: Labels[] = [];
+    const groupOutKey: string[] = [];
     for (let s = 0; s < v.length; s++) {
       const metric = v[s]!.metric;
       const le = metric.get('le');
@@ -650,13 +651,15 @@ export class Evaluator {
         continue;
       }
       uppers[s] = upper;
-      const g = metric.drop(['le', METRIC_NAME]);
-      const k = g.key();
+      // Histograms are told apart by name too; two with the same other labels then collide in the output.
+      const k = metric.drop(['le']).key();
       let gi = groupKeys.get(k);
       if (gi === undefined) {
         gi = groupMetric.length;
         groupKeys.set(k, gi);
+        const g = metric.drop(['le', METRIC_NAME]);
         groupMetric.push(g);
+        groupOutKey.push(g.key());
       }
       groupOf[s] = gi;
     }
@@ -679,7 +682,7 @@ export class Evaluator {
         b.push({ upper: uppers[s]!, count: ser.fs[p]! });
       }
       for (const gi of touched) {
-        acc.add(groupMetric[gi]!, String(gi), t, bucketQuantile(q[i]!, buckets[gi]!));
+        acc.add(groupMetric[gi]!, groupOutKey[gi]!, t, bucketQuantile(q[i]!, buckets[gi]!));
         buckets[gi]!.length = 0;
       }
     }
@@ -945,10 +948,11 @@ export class Evaluator {
       const seriesKeys = op === 'topk' || op === 'bottomk' ? v.map((s) => s.metric.key()) : [];
       const touched: number[] = [];
       const cv = new Map<string, { metric: Labels; count: number }>();
+      const byWithValue = [...grouping, label];
       this.forEachStep(v, (i, t, present, at) => {
         touched.length = 0;
         for (const s of present) {
-          const gi = groupOf[s]!;
+          const gi = op === 'count_values' ? 0 : groupOf[s]!;
           if (members[gi]!.length === 0) touched.push(gi);
           members[gi]!.push(s);
         }
@@ -960,8 +964,9 @@ export class Evaluator {
           } else if (op === 'count_values') {
             cv.clear();
             for (const s of ms) {
-              const value = formatGoFloatF(val(s));
-              const metric = groupMetric[gi]!.builder().set(label, value).labels();
+              // The value label is set before grouping, so it can merge groups (as in Prometheus).
+              const withValue = v[s]!.metric.builder().set(label, formatGoFloatF(val(s))).labels();
+              const metric = without ? withValue.drop(dropNames) : withValue.keep(byWithValue);
               const k = metric.key();
               const c = cv.get(k);
               if (c === undefined) cv.set(k, { metric, count: 1 });
