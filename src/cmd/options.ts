@@ -25,6 +25,7 @@ export interface ServerOptions {
     maxBlockDuration: number;
     noLockfile: boolean;
     walSegmentSize: number; // 0 = default
+    walCompression: boolean;
   };
   rules: { outageTolerance: number; forGracePeriod: number; resendDelay: number };
   notificationQueueCapacity: number;
@@ -83,6 +84,7 @@ export function serverOptions(f: ParsedFlags): ServerOptions {
       maxBlockDuration: maxBlock,
       noLockfile,
       walSegmentSize: raw['storage.tsdb.wal-segment-size'] ? parseBytes(raw['storage.tsdb.wal-segment-size']) : 0,
+      walCompression: raw['storage.tsdb.wal-compression'] !== 'false',
     },
     rules: {
       outageTolerance: dur(f, 'rules.alert.for-outage-tolerance'),

@@ -89,6 +89,7 @@ class Server {
         minBlockDuration: opts.tsdb.minBlockDuration,
         maxBlockDuration: opts.tsdb.maxBlockDuration,
         noLockfile: opts.tsdb.noLockfile,
+        walCompression: opts.tsdb.walCompression,
         ...(opts.tsdb.walSegmentSize > 0 ? { walSegmentSize: opts.tsdb.walSegmentSize } : {}),
       }, { logger: logger.with({ component: 'tsdb' }), registry });
     } catch (e) {
@@ -217,6 +218,7 @@ class Server {
     const ruleFiles = await expandRuleFiles(cfg);
     await this.rules.update(cfg.global.evaluation_interval, ruleFiles, cfg.global.external_labels, this.opts.externalURL.toString());
     this.config = cfg;
+    this.engine.setDefaultEvaluationInterval(cfg.global.evaluation_interval);
     this.scrape.applyConfig(cfg);
     this.notifier.applyConfig(cfg);
     await this.remote.applyConfig(cfg);
