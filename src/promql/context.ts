@@ -5,6 +5,7 @@ import { setImmediate as yieldMacrotask } from 'node:timers/promises';
 import type { Matcher } from '../model/labels/index.js';
 import type { Labels } from '../model/labels/index.js';
 import type { Queryable, SelectHints } from '../storage/index.js';
+import { startPosInput, type PositionRange } from './parser/index.js';
 import { ValueType } from '../storage/index.js';
 import { PromQLError, tooManySamples } from './errors.js';
 import { isStaleNaN as isStale } from '../model/value/index.js';
@@ -22,6 +23,7 @@ export class QueryContext {
   currentSamples = 0;
   peakSamples = 0;
   totalQueryableSamples = 0;
+  /** Annotations (Prometheus's warnings and infos), each once, in the order they arose. */
   readonly warnings = new Set<string>();
   private lastYield = performance.now();
   private ops = 0;
@@ -37,7 +39,13 @@ export class QueryContext {
     readonly queryStart: number,
     readonly queryEnd: number,
     readonly defaultSubqueryStep: number,
+    readonly query: string,
   ) {}
+
+  /** Records an annotation with the position of the expression it is about, as Prometheus words it. */
+  annotate(message: string, pos: PositionRange): void {
+    this.warnings.add(`${message} (${startPosInput(this.query, pos.start)})`);
+  }
 
   /** Accounts for n more samples held in memory; throws past --query.max-samples. */
   add(n: number): void {

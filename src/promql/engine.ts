@@ -173,6 +173,7 @@ export class Engine {
         query.start,
         query.end,
         this.defaultEvaluationInterval,
+        query.queryString,
       );
       resolveStartEnd(query.statement, query.start, query.end);
       const lookback = query.opts.lookbackDelta && query.opts.lookbackDelta > 0 ? query.opts.lookbackDelta : this.opts.lookbackDelta;
@@ -191,7 +192,7 @@ export class Engine {
       m?.duration.observe({ slice: 'inner_eval' }, query.timings.innerEvalTime);
       m?.duration.observe({ slice: 'result_sort' }, query.timings.resultSortTime);
       m?.samples.inc(ctx.totalQueryableSamples);
-      return { value, warnings: [...ctx.warnings] };
+      return { value, warnings: annotationStrings([...ctx.warnings]) };
     } catch (e) {
       if (e instanceof PromQLError) throw e;
       this.logger.error('runtime panic in parser', { expr: query.queryString, err: e as Error });
@@ -202,6 +203,13 @@ export class Engine {
       m?.queries.dec();
     }
   }
+}
+
+/** At most ten annotations go out with a result, as Prometheus's API sends them. */
+function annotationStrings(all: string[]): string[] {
+  const MAX = 10;
+  if (all.length <= MAX) return all;
+  return [...all.slice(0, MAX), `${all.length - MAX} more annotations omitted`];
 }
 
 function parse(qs: string): Expr {

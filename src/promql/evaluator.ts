@@ -14,7 +14,7 @@ import type {
   VectorSelector,
   ValueTypeName,
 } from './parser/index.js';
-import { exprType } from './parser/index.js';
+import { exprType, posRange } from './parser/index.js';
 import { QueryContext, isStale } from './context.js';
 import { PromQLError, executionError, ERR_SAME_LABELSET } from './errors.js';
 import { ELEMENT_FUNCTIONS, RANGE_FUNCTIONS, DATE_FUNCTIONS, quantile, compareNaNFirst, type Window } from './functions.js';
@@ -188,6 +188,9 @@ function absentLabels(arg: Expr): Labels {
   return b.labels();
 }
 
+/** Set by bucketQuantile when it had to even out decreasing bucket counts. */
+let monotonicityForced = false;
+
 interface Bucket {
   upper: number;
   count: number;
@@ -208,10 +211,14 @@ function bucketQuantile(q: number, buckets: Bucket[]): number {
     else merged.push({ upper: b.upper, count: b.count });
   }
   // Counts must not decrease with the bound; scraping races can make them, so they are evened.
-  let max = -Infinity;
-  for (const b of merged) {
+  let max = merged[0]!.count;
+  for (let i = 1; i < merged.length; i++) {
+    const b = merged[i]!;
     if (b.count > max) max = b.count;
-    else if (b.count < max) b.count = max;
+    else if (b.count < max) {
+      b.count = max;
+      monotonicityForced = true;
+    }
   }
   if (merged.length < 2) return NaN;
   const observations = merged[merged.length - 1]!.count;
@@ -522,7 +529,7 @@ export class Evaluator {
       if (typeOf(e.args[a]!) === 'matrix') matrixIdx = a;
       else scalars.push(await this.evalScalar(e.args[a]!));
     }
-    if (name === 'quantile_over_time') this.warnQuantiles(scalars[0]!);
+    
     const m = await this.matrixArg(e.args[matrixIdx]!, name);
     const keepName = name === 'last_over_time';
     const args = new Array<number>(scalars.length);
@@ -550,6 +557,7 @@ export class Evaluator {
         w.rangeEnd = ref;
         w.stepT = stepT;
         for (let a = 0; a < scalars.length; a++) args[a] = scalars[a]![i]!;
+        if (name === 'quantile_over_time') this.warnQuantile(args[0]!, e.args[0]!);
         const v = fn(w, args);
         if (v === undefined) continue;
         ts.push(stepT);
@@ -578,13 +586,8 @@ export class Evaluator {
     return dedupe(out, true);
   }
 
-  private warnQuantiles(q: Float64Array): void {
-    for (const v of q) {
-      if (v < 0 || v > 1 || Number.isNaN(v)) {
-        this.ctx.warnings.add(`PromQL warning: quantile value should be between 0 and 1, got ${goG(v)}`);
-        return;
-      }
-    }
+  private warnQuantile(q: number, param: Expr): void {
+    if (q < 0 || q > 1 || Number.isNaN(q)) this.ctx.annotate(`PromQL warning: quantile value should be between 0 and 1, got ${goG(q)}`, posRange(param));
   }
 
   private async labelReplace(e: Call): Promise<EvalSeries[]> {
@@ -635,7 +638,7 @@ export class Evaluator {
 
   private async histogramQuantile(e: Call): Promise<EvalSeries[]> {
     const q = await this.evalScalar(e.args[0]!);
-    this.warnQuantiles(q);
+    for (const qi of q) this.warnQuantile(qi, e.args[0]!);
     const v = await this.evalVector(e.args[1]!);
     const groupOf = new Int32Array(v.length).fill(-1);
     const uppers = new Float64Array(v.length);
@@ -647,7 +650,7 @@ export class Evaluator {
       const le = metric.get('le');
       const upper = parseGoFloat(le);
       if (upper === null || (le === '' && !metric.has('le'))) {
-        this.ctx.warnings.add(`PromQL warning: bucket label "le" is missing or has a malformed value of "${le}" for metric name "${metric.metricName()}"`);
+        this.ctx.annotate(`PromQL warning: bucket label "le" is missing or has a malformed value of "${le}" for metric name "${metric.metricName()}"`, posRange(e.args[1]!));
         continue;
       }
       uppers[s] = upper;
@@ -682,7 +685,12 @@ export class Evaluator {
         b.push({ upper: uppers[s]!, count: ser.fs[p]! });
       }
       for (const gi of touched) {
+        monotonicityForced = false;
         acc.add(groupMetric[gi]!, groupOutKey[gi]!, t, bucketQuantile(q[i]!, buckets[gi]!));
+        if (monotonicityForced) {
+          // Prometheus names the metric after dropping its name, so the name is always empty here.
+          this.ctx.annotate('PromQL info: input to histogram_quantile needed to be fixed for monotonicity (and may give inaccurate results) for metric name ""', posRange(e.args[1]!));
+        }
         buckets[gi]!.length = 0;
       }
     }
@@ -921,7 +929,7 @@ export class Evaluator {
       label = await this.evalString(e.param!);
       if (!isValidLabelName(label)) throw executionError(`invalid label name "${label}"`);
     }
-    if (op === 'quantile') this.warnQuantiles(param!);
+
     const v = await this.evalVector(e.expr);
     const grouping = e.grouping;
     const without = e.without;
@@ -960,6 +968,7 @@ export class Evaluator {
         for (const gi of touched) {
           const ms = members[gi]!;
           if (op === 'quantile') {
+            this.warnQuantile(param![i]!, e.param!);
             acc.add(groupMetric[gi]!, String(gi), t, quantile(param![i]!, ms.map(val)));
           } else if (op === 'count_values') {
             cv.clear();

@@ -1,7 +1,7 @@
 // The PromQL parser's face: parse, print, type and walk expressions.
 export * from './ast.js';
 export { parseExpr, parseMetricSelector, documentedType } from './parse.js';
-export { ParseErr, ParseErrors } from './errors.js';
+export { ParseErr, ParseErrors, startPosInput } from './errors.js';
 export { FUNCTIONS, getFunction } from './functions.js';
 export { exprToString } from './printer.js';
 export { prettify } from './pretty.js';
