@@ -149,8 +149,31 @@ export class ChunkDiskMapper {
     this.blen = 0;
   }
 
-  /** The data bytes of a chunk. */
+  /**
+   * Recently read chunks, so dashboards re-reading the last hours don't pay a syscall and a
+   * checksum per chunk each refresh (Prometheus gets this from mmap and the page cache).
+   * Chunks on disk never change once written, so a cached copy cannot go stale.
+   */
+  private readonly cache = new Map<number, Uint8Array>();
+  private cacheBytes = 0;
+  private static readonly CACHE_MAX_BYTES = 32 * 1024 * 1024;
+
+  /** The data bytes of a chunk (callers must not modify them). */
   read(ref: number): Uint8Array {
+    const hit = this.cache.get(ref);
+    if (hit !== undefined) return hit;
+    const data = this.readFromFile(ref);
+    this.cache.set(ref, data);
+    this.cacheBytes += data.length;
+    while (this.cacheBytes > ChunkDiskMapper.CACHE_MAX_BYTES) {
+      const oldest = this.cache.keys().next().value as number;
+      this.cacheBytes -= this.cache.get(oldest)!.length;
+      this.cache.delete(oldest);
+    }
+    return data;
+  }
+
+  private readFromFile(ref: number): Uint8Array {
     const seq = Math.floor(ref / TWO32);
     const off = ref % TWO32;
     const f = this.files.get(seq);
