@@ -246,6 +246,63 @@ function goG(f: number): string {
   return String(f);
 }
 
+/**
+ * topk/bottomk exactly as Prometheus selects: a binary heap of k (Go's container/heap moves),
+ * where an element equal to the heap's top does not replace it, then the heap sorted for output
+ * (Go sorts small slices by insertion, so ties keep their heap order).
+ */
+function selectK(members: readonly number[], val: (s: number) => number, k: number, top: boolean): number[] {
+  // less(a, b): a is "smaller" for the heap; NaN is always smallest, so it goes first.
+  const less = (a: number, b: number): boolean => {
+    const x = val(a);
+    if (Number.isNaN(x)) return true;
+    return top ? x < val(b) : x > val(b);
+  };
+  const h: number[] = [];
+  const up = (j: number): void => {
+    while (j > 0) {
+      const i = (j - 1) >> 1;
+      if (!less(h[j]!, h[i]!)) break;
+      [h[i], h[j]] = [h[j]!, h[i]!];
+      j = i;
+    }
+  };
+  const down = (i0: number): boolean => {
+    let i = i0;
+    const n = h.length;
+    for (;;) {
+      const j1 = 2 * i + 1;
+      if (j1 >= n) break;
+      let j = j1;
+      const j2 = j1 + 1;
+      if (j2 < n && less(h[j2]!, h[j1]!)) j = j2;
+      if (!less(h[j]!, h[i]!)) break;
+      [h[i], h[j]] = [h[j]!, h[i]!];
+      i = j;
+    }
+    return i > i0;
+  };
+  for (const s of members) {
+    if (h.length < k) {
+      h.push(s);
+      up(h.length - 1);
+      continue;
+    }
+    const x = val(s);
+    const topV = val(h[0]!);
+    const replace = top ? topV < x || (Number.isNaN(topV) && !Number.isNaN(x)) : topV > x || (Number.isNaN(topV) && !Number.isNaN(x));
+    if (replace) {
+      h[0] = s;
+      if (k > 1 && !down(0)) up(0);
+    }
+  }
+  // sort.Sort(sort.Reverse(heap)): largest-first for topk, smallest-first for bottomk.
+  for (let i = 1; i < h.length; i++) {
+    for (let j = i; j > 0 && less(h[j - 1]!, h[j]!); j--) [h[j], h[j - 1]] = [h[j - 1]!, h[j]!];
+  }
+  return h;
+}
+
 export class Evaluator {
   readonly steps: number;
 
@@ -990,18 +1047,8 @@ export class Evaluator {
             }
             if (kf > Number.MAX_SAFE_INTEGER * 1024) throw executionError(`Scalar value ${goG(kf)} overflows int64`);
             const k = Math.trunc(kf);
-            const sign = op === 'topk' ? -1 : 1;
-            const sorted = ms.slice().sort((a, b) => {
-              const x = val(a);
-              const y = val(b);
-              if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : 1;
-              if (Number.isNaN(y)) return -1;
-              return sign * (x - y);
-            });
-            for (let j = 0; j < Math.min(k, sorted.length); j++) {
-              const s = sorted[j]!;
-              acc.add(v[s]!.metric, seriesKeys[s]!, t, val(s));
-            }
+            const heap = selectK(ms, val, k, op === 'topk');
+            for (const s of heap) acc.add(v[s]!.metric, seriesKeys[s]!, t, val(s));
           }
           ms.length = 0;
         }
