@@ -18,7 +18,7 @@ import { exprType, posRange } from './parser/index.js';
 import { QueryContext, isStale } from './context.js';
 import { PromQLError, executionError, ERR_SAME_LABELSET } from './errors.js';
 import { ELEMENT_FUNCTIONS, RANGE_FUNCTIONS, DATE_FUNCTIONS, quantile, compareNaNFirst, type Window } from './functions.js';
-import { formatGoFloatF, parseGoFloat } from './gofloat.js';
+import { formatGoFloatF, parseGoFloat } from '../model/value/index.js';
 
 /** One series of an evaluated instant vector (points at step times) or range vector (raw points). */
 export interface EvalSeries {

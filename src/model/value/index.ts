@@ -1,1 +1,2 @@
 export * from './value.js';
+export * from './gofloat.js';

@@ -1,0 +1,63 @@
+// What every discovery mechanism is to the manager: something that, once started, reports the
+// full current list of its target groups whenever it changes, until stopped.
+import type { TargetGroup } from '../config/types.js';
+import type { Logger } from '../util/log.js';
+import type { DiscoveryMetrics } from './metrics.js';
+
+export interface ProviderContext {
+  logger: Logger;
+  metrics: DiscoveryMetrics;
+  /** The manager's name ('scrape' or 'notify'), for metric labels. */
+  name: string;
+}
+
+export interface Provider {
+  start(emit: (groups: TargetGroup[]) => void): void;
+  stop(): void;
+}
+
+/** Sleeps ms, or less when the signal aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** A provider that polls: refresh() now, then every interval, emitting what it found. */
+export abstract class RefreshProvider implements Provider {
+  private readonly ac = new AbortController();
+  constructor(
+    protected readonly ctx: ProviderContext,
+    private readonly intervalMs: number,
+  ) {}
+
+  protected abstract refresh(signal: AbortSignal): Promise<TargetGroup[]>;
+  /** Called when refresh throws; the last good groups stay. */
+  protected abstract failed(err: Error): void;
+
+  start(emit: (groups: TargetGroup[]) => void): void {
+    const signal = this.ac.signal;
+    void (async () => {
+      while (!signal.aborted) {
+        try {
+          const groups = await this.refresh(signal);
+          if (!signal.aborted) emit(groups);
+        } catch (e) {
+          if (!signal.aborted) this.failed(e as Error);
+        }
+        await sleep(this.intervalMs, signal);
+      }
+    })();
+  }
+
+  stop(): void {
+    this.ac.abort();
+  }
+}

@@ -1,0 +1,488 @@
+// Parsers of the exposition formats a scrape receives: Prometheus text 0.0.4 and OpenMetrics
+// 1.0 (chosen by Content-Type, as Prometheus chooses). They walk the body line by line without
+// building labels: a series line yields its raw series text (the scrape cache's key), value and
+// timestamp; labels are parsed only when the caller asks (a series not seen before). Numbers are
+// read in place from the string.
+import { Labels, LabelsBuilder } from '../labels/index.js';
+import type { MetricType } from '../../scrape/target_info.js';
+import { parseGoFloat } from '../value/index.js';
+
+export type Entry = 'series' | 'type' | 'help' | 'unit' | 'comment';
+
+export class TextParseError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
+    super(message);
+    this.name = 'TextParseError';
+  }
+}
+
+export interface Exemplar {
+  labels: Labels;
+  value: number;
+  /** ms, or null when the exemplar has none. */
+  ts: number | null;
+}
+
+const PROM_TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
+const OM_TYPES = new Set(['counter', 'gauge', 'histogram', 'gaugehistogram', 'summary', 'info', 'stateset', 'unknown']);
+
+function isNameStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58;
+}
+function isNameChar(c: number): boolean {
+  return isNameStart(c) || (c >= 48 && c <= 57);
+}
+function isLabelStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+function isLabelChar(c: number): boolean {
+  return isLabelStart(c) || (c >= 48 && c <= 57);
+}
+
+/** Go's %q of a string, for error texts. */
+function q(s: string): string {
+  return JSON.stringify(s);
+}
+
+export class TextParser {
+  private pos = 0;
+  private lineNo = 0;
+  private lineStart = 0;
+  private lineEnd = 0;
+  private sawEOF = false;
+  // Current entry.
+  private seriesStart = 0;
+  private seriesEnd = 0;
+  private nameEnd = 0;
+  private val = 0;
+  private ts: number | null = null;
+  private metaName = '';
+  private metaText = '';
+  private metaType: MetricType = 'unknown';
+  private exemplarStart = -1;
+
+  constructor(
+    private readonly b: string,
+    readonly openMetrics: boolean,
+  ) {}
+
+  /** Advances to the next entry; null at the end of the body. Throws TextParseError. */
+  next(): Entry | null {
+    const b = this.b;
+    for (;;) {
+      if (this.pos >= b.length) {
+        if (this.openMetrics && !this.sawEOF) throw this.err('data does not end with # EOF');
+        return null;
+      }
+      if (this.sawEOF) throw this.err('unexpected data after # EOF');
+      this.lineNo++;
+      this.lineStart = this.pos;
+      let nl = b.indexOf('\n', this.pos);
+      if (nl < 0) {
+        if (this.openMetrics) throw this.err('data does not end with # EOF');
+        nl = b.length;
+      }
+      this.lineEnd = nl;
+      this.pos = nl + 1;
+      let i = this.lineStart;
+      let end = nl;
+      if (!this.openMetrics) {
+        // Text format: leading blanks and empty lines are allowed; a CR before LF is not special.
+        while (i < end && (b.charCodeAt(i) === 32 || b.charCodeAt(i) === 9)) i++;
+        if (i === end) continue;
+      } else if (i === end) {
+        throw this.err('expected a valid start token, got "\\n" ("INVALID") while parsing: "\\n"');
+      }
+      const c = b.charCodeAt(i);
+      if (c === 35 /* # */) {
+        const e = this.comment(i + 1, end);
+        if (e !== null) return e;
+        continue;
+      }
+      if (!isNameStart(c)) {
+        if (this.openMetrics) throw this.err(`expected a valid start token, got ${q(b.slice(i, i + 1))} ("INVALID") while parsing: ${q(b.slice(i, i + 1))}`);
+        throw this.err(`${q(b.slice(i, end))} is not a valid start token`);
+      }
+      this.seriesLine(i, end);
+      return 'series';
+    }
+  }
+
+  private err(msg: string): TextParseError {
+    return new TextParseError(msg, this.lineNo);
+  }
+
+  /** Handles `# HELP`, `# TYPE`, `# UNIT`, `# EOF` and plain comments (returns null to skip). */
+  private comment(i: number, end: number): Entry | null {
+    const b = this.b;
+    const om = this.openMetrics;
+    if (!om) while (i < end && (b.charCodeAt(i) === 32 || b.charCodeAt(i) === 9)) i++;
+    else if (b.charCodeAt(i) !== 32) {
+      if (i === end) return 'comment';
+      return 'comment';
+    } else i++;
+    let w = i;
+    while (w < end && b.charCodeAt(w) !== 32 && b.charCodeAt(w) !== 9) w++;
+    const word = b.slice(i, w);
+    if (om && word === 'EOF' && w === end) {
+      this.sawEOF = true;
+      return null;
+    }
+    if (word !== 'HELP' && word !== 'TYPE' && (word !== 'UNIT' || !om)) return om ? this.omComment() : 'comment';
+    let p = w;
+    if (om) {
+      if (b.charCodeAt(p) !== 32) throw this.err(`expected metric name after ${word}, got ${q(b.slice(p, p + 1))}`);
+      p++;
+    } else {
+      while (p < end && (b.charCodeAt(p) === 32 || b.charCodeAt(p) === 9)) p++;
+    }
+    const ns = p;
+    if (p >= end || !isNameStart(b.charCodeAt(p))) throw this.err(`expected metric name after ${word}, got ${q(b.slice(p, end))} ("INVALID") while parsing: ${q(b.slice(this.lineStart, end))}`);
+    while (p < end && isNameChar(b.charCodeAt(p))) p++;
+    this.metaName = b.slice(ns, p);
+    let text = '';
+    if (p < end) {
+      const sep = b.charCodeAt(p);
+      if (sep !== 32 && sep !== 9) throw this.err(`expected text in ${word}`);
+      p++;
+      if (!om) while (p < end && (b.charCodeAt(p) === 32 || b.charCodeAt(p) === 9)) p++;
+      text = b.slice(p, end);
+    } else if (word !== 'HELP') {
+      throw this.err(`expected text in ${word}`);
+    }
+    switch (word) {
+      case 'HELP':
+        this.metaText = unescapeHelp(text, om);
+        return 'help';
+      case 'TYPE': {
+        const t = om ? text : text.trimEnd();
+        if (!(om ? OM_TYPES : PROM_TYPES).has(t)) throw this.err(`invalid metric type ${q(t)}`);
+        this.metaType = (t === 'untyped' ? 'unknown' : t) as MetricType;
+        return 'type';
+      }
+      default:
+        this.metaText = text;
+        if (text !== '' && !this.metaName.endsWith('_' + text) && !this.metaName.endsWith(text)) {
+          throw this.err(`unit ${q(text)} not a suffix of metric ${q(this.metaName)}`);
+        }
+        return 'unit';
+    }
+  }
+
+  private omComment(): Entry {
+    return 'comment';
+  }
+
+  /** `name{labels} value [timestamp] [# {exemplar labels} value [timestamp]]` */
+  private seriesLine(i: number, end: number): void {
+    const b = this.b;
+    const om = this.openMetrics;
+    this.seriesStart = i;
+    while (i < end && isNameChar(b.charCodeAt(i))) i++;
+    this.nameEnd = i;
+    if (!om) while (i < end && (b.charCodeAt(i) === 32 || b.charCodeAt(i) === 9)) i++;
+    if (i < end && b.charCodeAt(i) === 123 /* { */) {
+      i = this.skipLabels(i + 1, end);
+    } else {
+      i = this.nameEnd;
+    }
+    this.seriesEnd = i;
+    // value
+    if (i >= end || (b.charCodeAt(i) !== 32 && b.charCodeAt(i) !== 9)) {
+      throw this.err(`expected value after metric, got ${q(b.slice(i, end) || '\n')} ("INVALID") while parsing: ${q(b.slice(this.seriesStart, end))}`);
+    }
+    if (om && b.charCodeAt(i) !== 32) throw this.err(`expected value after metric, got ${q(b.slice(i, i + 1))}`);
+    i++;
+    if (!om) while (i < end && (b.charCodeAt(i) === 32 || b.charCodeAt(i) === 9)) i++;
+    let ve = i;
+    while (ve < end && b.charCodeAt(ve) !== 32 && b.charCodeAt(ve) !== 9) ve++;
+    this.val = this.float(i, ve);
+    i = ve;
+    this.ts = null;
+    this.exemplarStart = -1;
+    if (!om) while (i < end && (b.charCodeAt(i) === 32 || b.charCodeAt(i) === 9)) i++;
+    else if (i < end) i++; // the single space
+    if (i >= end) return;
+    if (om && b.charCodeAt(i) === 35) {
+      this.exemplarStart = i;
+      return;
+    }
+    let te = i;
+    while (te < end && b.charCodeAt(te) !== 32 && b.charCodeAt(te) !== 9) te++;
+    if (om) {
+      const t = this.float(i, te);
+      if (!Number.isFinite(t)) throw this.err(`invalid timestamp ${t}`);
+      this.ts = Math.trunc(t * 1000);
+    } else {
+      this.ts = this.int(i, te);
+    }
+    i = te;
+    if (!om) {
+      while (i < end && (b.charCodeAt(i) === 32 || b.charCodeAt(i) === 9)) i++;
+      if (i < end) throw this.err(`expected next entry after timestamp, got ${q(b.slice(i, end))} ("INVALID") while parsing: ${q(b.slice(this.seriesStart, end))}`);
+    } else if (i < end) {
+      if (b.charCodeAt(i) === 32 && b.charCodeAt(i + 1) === 35) this.exemplarStart = i + 1;
+      else throw this.err(`expected next entry after timestamp, got ${q(b.slice(i, end))} ("INVALID") while parsing: ${q(b.slice(this.seriesStart, end))}`);
+    }
+  }
+
+  /** Skips `a="b",c="d"}`; returns the index after the closing brace. Validates as it goes. */
+  private skipLabels(i: number, end: number): number {
+    const b = this.b;
+    const ws = () => {
+      if (!this.openMetrics) while (i < end && (b.charCodeAt(i) === 32 || b.charCodeAt(i) === 9)) i++;
+    };
+    ws();
+    if (b.charCodeAt(i) === 125) return i + 1;
+    for (;;) {
+      ws();
+      if (i >= end || !isLabelStart(b.charCodeAt(i))) {
+        if (!this.openMetrics && b.charCodeAt(i) === 125) return i + 1; // trailing comma
+        throw this.err(`expected label name, got ${q(b.slice(i, i + 1) || '\n')} ("INVALID") while parsing: ${q(b.slice(this.seriesStart, Math.min(i + 1, end)))}`);
+      }
+      while (i < end && isLabelChar(b.charCodeAt(i))) i++;
+      ws();
+      if (b.charCodeAt(i) !== 61 /* = */) throw this.err(`expected equal, got ${q(b.slice(i, i + 1) || '\n')} ("INVALID") while parsing: ${q(b.slice(this.seriesStart, Math.min(i + 1, end)))}`);
+      i++;
+      ws();
+      if (b.charCodeAt(i) !== 34 /* " */) throw this.err(`expected label value, got ${q(b.slice(i, i + 1) || '\n')} ("INVALID") while parsing: ${q(b.slice(this.seriesStart, Math.min(i + 1, end)))}`);
+      i++;
+      for (;;) {
+        if (i >= end) throw this.err(`expected label value, got "\\n" ("INVALID") while parsing: ${q(b.slice(this.seriesStart, end))}`);
+        const c = b.charCodeAt(i);
+        if (c === 92 /* \ */) i += 2;
+        else if (c === 34) break;
+        else i++;
+      }
+      i++;
+      ws();
+      const c = b.charCodeAt(i);
+      if (c === 44 /* , */) {
+        i++;
+        ws();
+        if (b.charCodeAt(i) === 125) {
+          if (this.openMetrics) throw this.err(`expected label name, got "}" ("BCLOSE") while parsing: ${q(b.slice(this.seriesStart, i + 1))}`);
+          return i + 1;
+        }
+        continue;
+      }
+      if (c === 125) return i + 1;
+      throw this.err(`expected comma, got ${q(b.slice(i, i + 1) || '\n')} ("INVALID") while parsing: ${q(b.slice(this.seriesStart, Math.min(i + 1, end)))}`);
+    }
+  }
+
+  private float(s: number, e: number): number {
+    const b = this.b;
+    // Fast path: plain decimal integers, the common case.
+    let v = 0;
+    let i = s;
+    let neg = false;
+    if (b.charCodeAt(i) === 45) {
+      neg = true;
+      i++;
+    }
+    if (i < e && e - i <= 15) {
+      for (; i < e; i++) {
+        const c = b.charCodeAt(i) - 48;
+        if (c < 0 || c > 9) break;
+        v = v * 10 + c;
+      }
+      if (i === e) return neg ? -v : v;
+    }
+    const text = b.slice(s, e);
+    if (/[pP_]/.test(text)) throw this.err(`unsupported character in float while parsing: ${q(b.slice(this.seriesStart, e))}`);
+    const f = parseGoFloat(text);
+    if (f === null) {
+      if (text === '') throw this.err(`expected value after metric, got "\\n" ("INVALID") while parsing: ${q(b.slice(this.seriesStart, e))}`);
+      throw this.err(`strconv.ParseFloat: parsing ${q(text)}: invalid syntax while parsing: ${q(b.slice(this.seriesStart, e))}`);
+    }
+    return f;
+  }
+
+  private int(s: number, e: number): number {
+    const b = this.b;
+    let v = 0;
+    let i = s;
+    let neg = false;
+    if (b.charCodeAt(i) === 45) {
+      neg = true;
+      i++;
+    } else if (b.charCodeAt(i) === 43) i++;
+    if (i === e) throw this.err(`strconv.ParseInt: parsing ${q(b.slice(s, e))}: invalid syntax while parsing: ${q(b.slice(this.seriesStart, e))}`);
+    for (; i < e; i++) {
+      const c = b.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) throw this.err(`strconv.ParseInt: parsing ${q(b.slice(s, e))}: invalid syntax while parsing: ${q(b.slice(this.seriesStart, e))}`);
+      v = v * 10 + c;
+    }
+    return neg ? -v : v;
+  }
+
+  /** The raw text of the current series (name and labels as written): the scrape cache key. */
+  series(): string {
+    return this.b.slice(this.seriesStart, this.seriesEnd);
+  }
+
+  value(): number {
+    return this.val;
+  }
+
+  /** ms, or null when the line has none. */
+  timestamp(): number | null {
+    return this.ts;
+  }
+
+  metricName(): string {
+    return this.b.slice(this.seriesStart, this.nameEnd);
+  }
+
+  /** The current series' labels, `__name__` included. */
+  labels(): Labels {
+    const lb = new LabelsBuilder();
+    lb.set('__name__', this.metricName());
+    parseLabelPairs(this.b, this.nameEnd, this.seriesEnd, lb);
+    return lb.labels();
+  }
+
+  /** The exemplar on the current line (OpenMetrics), or null. */
+  exemplar(): Exemplar | null {
+    if (this.exemplarStart < 0) return null;
+    const b = this.b;
+    let i = this.exemplarStart + 1;
+    if (b.charCodeAt(i) !== 32 || b.charCodeAt(i + 1) !== 123) throw this.err('expected label name or left brace in exemplar');
+    i += 2;
+    const ls = i;
+    let depth = 1;
+    let inStr = false;
+    for (; i < this.lineEnd && depth > 0; i++) {
+      const c = b.charCodeAt(i);
+      if (inStr) {
+        if (c === 92) i++;
+        else if (c === 34) inStr = false;
+      } else if (c === 34) inStr = true;
+      else if (c === 125) depth--;
+    }
+    const lb = new LabelsBuilder();
+    parseLabelPairs(b, ls - 1, i, lb);
+    const rest = b.slice(i, this.lineEnd).trim().split(' ');
+    const value = parseGoFloat(rest[0] ?? '');
+    if (value === null) throw this.err('expected value after exemplar labels');
+    let ts: number | null = null;
+    if (rest[1] !== undefined) {
+      const t = parseGoFloat(rest[1]);
+      if (t === null || !Number.isFinite(t)) throw this.err(`invalid exemplar timestamp ${rest[1]}`);
+      ts = Math.trunc(t * 1000);
+    }
+    return { labels: lb.labels(), value, ts };
+  }
+
+  help(): [name: string, text: string] {
+    return [this.metaName, this.metaText];
+  }
+
+  type(): [name: string, type: MetricType] {
+    return [this.metaName, this.metaType];
+  }
+
+  unit(): [name: string, unit: string] {
+    return [this.metaName, this.metaText];
+  }
+
+  /** 1-based number of the current line. */
+  line(): number {
+    return this.lineNo;
+  }
+}
+
+/** Parses `{a="b",c="d"}` found between [start, end) (the braces included) into lb. */
+function parseLabelPairs(b: string, start: number, end: number, lb: LabelsBuilder): void {
+  let i = b.indexOf('{', start);
+  if (i < 0 || i >= end) return;
+  i++;
+  while (i < end) {
+    const c = b.charCodeAt(i);
+    if (c === 125) return;
+    if (!isLabelStart(c)) {
+      i++;
+      continue;
+    }
+    const ns = i;
+    while (isLabelChar(b.charCodeAt(i))) i++;
+    const name = b.slice(ns, i);
+    i = b.indexOf('"', i) + 1;
+    const vs = i;
+    let escaped = false;
+    while (i < end) {
+      const ch = b.charCodeAt(i);
+      if (ch === 92) {
+        escaped = true;
+        i += 2;
+        continue;
+      }
+      if (ch === 34) break;
+      i++;
+    }
+    const raw = b.slice(vs, i);
+    lb.set(name, escaped ? unescapeLabelValue(raw) : raw);
+    i++;
+  }
+}
+
+/** Label value escapes: \\, \" and \n; any other backslash stays as written. */
+function unescapeLabelValue(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === '\\' && i + 1 < s.length) {
+      const n = s[i + 1]!;
+      if (n === '\\' || n === '"') {
+        out += n;
+        i++;
+        continue;
+      }
+      if (n === 'n') {
+        out += '\n';
+        i++;
+        continue;
+      }
+    }
+    out += c;
+  }
+  return out;
+}
+
+function unescapeHelp(s: string, om: boolean): string {
+  if (!s.includes('\\')) return s;
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === '\\' && i + 1 < s.length) {
+      const n = s[i + 1]!;
+      if (n === '\\') {
+        out += '\\';
+        i++;
+        continue;
+      }
+      if (n === 'n') {
+        out += '\n';
+        i++;
+        continue;
+      }
+      if (om && n === '"') {
+        out += '"';
+        i++;
+        continue;
+      }
+    }
+    out += c;
+  }
+  return out;
+}
+
+/** Picks the parser for a response's Content-Type, as Prometheus does (text 0.0.4 by default). */
+export function newParser(body: string, contentType: string | undefined): TextParser {
+  const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  return new TextParser(body, mediaType === 'application/openmetrics-text');
+}

@@ -1,0 +1,5 @@
+// The scrape side's face: the manager the server runs, and what the API reads of targets.
+export { ScrapeManager, type ScrapeManagerOptions } from './manager.js';
+export { Target, populateLabels, targetURL, TargetError } from './target.js';
+export { ACCEPT_HEADER } from './loop.js';
+export type { TargetInfo, TargetRetriever, MetricMetadata, TargetHealth, MetricType } from './target_info.js';

@@ -1,0 +1,57 @@
+// The scrape side's own metrics, named as Prometheus names them.
+import { client, type Registry } from '../util/metrics.js';
+
+export class ScrapeMetrics {
+  readonly intervalLength: client.Summary;
+  readonly reloads: client.Counter;
+  readonly reloadsFailed: client.Counter;
+  readonly syncs: client.Counter<'scrape_job'>;
+  readonly syncLength: client.Summary<'scrape_job'>;
+  readonly targetsGauge: client.Gauge<'scrape_job'>;
+  readonly poolsTotal: client.Counter;
+  readonly poolsFailed: client.Counter;
+  readonly exceededSampleLimit: client.Counter;
+  readonly exceededBodySize: client.Counter;
+  readonly exceededTargetLimit: client.Counter;
+  readonly exceededLabelLimits: client.Counter;
+  readonly outOfOrder: client.Counter;
+  readonly duplicate: client.Counter;
+  readonly outOfBounds: client.Counter;
+  readonly cacheFlushForced: client.Counter;
+
+  constructor(registry?: Registry) {
+    const registers = registry ? [registry] : [];
+    this.intervalLength = new client.Summary({
+      name: 'prometheus_target_interval_length_seconds',
+      help: 'Actual intervals between scrapes.',
+      labelNames: ['interval'],
+      percentiles: [0.01, 0.05, 0.5, 0.9, 0.99],
+      maxAgeSeconds: 600,
+      ageBuckets: 5,
+      registers,
+    });
+    this.reloads = new client.Counter({ name: 'prometheus_target_scrape_pool_reloads_total', help: 'Total number of scrape pool reloads.', registers });
+    this.reloadsFailed = new client.Counter({ name: 'prometheus_target_scrape_pool_reloads_failed_total', help: 'Total number of failed scrape pool reloads.', registers });
+    this.syncs = new client.Counter({ name: 'prometheus_target_scrape_pool_sync_total', help: 'Total number of syncs that were executed on a scrape pool.', labelNames: ['scrape_job'], registers });
+    this.syncLength = new client.Summary({
+      name: 'prometheus_target_sync_length_seconds',
+      help: 'Actual interval to sync the scrape pool.',
+      labelNames: ['scrape_job'],
+      percentiles: [0.01, 0.05, 0.5, 0.9, 0.99],
+      maxAgeSeconds: 600,
+      ageBuckets: 5,
+      registers,
+    });
+    this.targetsGauge = new client.Gauge({ name: 'prometheus_target_scrape_pool_targets', help: 'Current number of targets in this scrape pool.', labelNames: ['scrape_job'], registers });
+    this.poolsTotal = new client.Counter({ name: 'prometheus_target_scrape_pools_total', help: 'Total number of scrape pool creation attempts.', registers });
+    this.poolsFailed = new client.Counter({ name: 'prometheus_target_scrape_pools_failed_total', help: 'Total number of scrape pool creations that failed.', registers });
+    this.exceededSampleLimit = new client.Counter({ name: 'prometheus_target_scrapes_exceeded_sample_limit_total', help: 'Total number of scrapes that hit the sample limit and were rejected.', registers });
+    this.exceededBodySize = new client.Counter({ name: 'prometheus_target_scrapes_exceeded_body_size_limit_total', help: 'Total number of scrapes that hit the body size limit', registers });
+    this.exceededTargetLimit = new client.Counter({ name: 'prometheus_target_scrape_pool_exceeded_target_limit_total', help: 'Total number of times scrape pools hit the target limit, during sync or config reload.', registers });
+    this.exceededLabelLimits = new client.Counter({ name: 'prometheus_target_scrape_pool_exceeded_label_limits_total', help: 'Total number of times scrape pools hit the label limits, during sync or config reload.', registers });
+    this.outOfOrder = new client.Counter({ name: 'prometheus_target_scrapes_sample_out_of_order_total', help: 'Total number of samples rejected due to not being out of the expected order.', registers });
+    this.duplicate = new client.Counter({ name: 'prometheus_target_scrapes_sample_duplicate_timestamp_total', help: 'Total number of samples rejected due to duplicate timestamps but different values.', registers });
+    this.outOfBounds = new client.Counter({ name: 'prometheus_target_scrapes_sample_out_of_bounds_total', help: 'Total number of samples rejected due to timestamp falling outside of the time bounds.', registers });
+    this.cacheFlushForced = new client.Counter({ name: 'prometheus_target_scrapes_cache_flush_forced_total', help: 'How many times a scrape cache was flushed due to getting big while scrapes are failing.', registers });
+  }
+}
