@@ -1,2 +1,3 @@
 export * from './types.js';
 export * from './config.js';
+export { marshalConfig } from './marshal.js';
