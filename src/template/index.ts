@@ -1,0 +1,2 @@
+// Templates' face: expansion of alert labels/annotations, and a parse-only check for rule files.
+export { expandTemplate, checkTemplate, TemplateError, printValue, goG4, type TemplateData, type QueryFunc, type ExpandOptions, type TemplateSample } from './template.js';
