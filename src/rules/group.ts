@@ -1,0 +1,279 @@
+// A rule group: its rules evaluated in order at timestamps aligned to its interval (offset by a
+// hash of the group so groups spread out), each rule's output committed before the next rule
+// runs, series that stop being produced ended with staleness markers.
+import { Labels, LabelsBuilder, Matcher, fnv1a32 } from '../model/labels/index.js';
+import { STALE_NAN } from '../model/value/index.js';
+import type { Appendable, Queryable } from '../storage/index.js';
+import type { Engine } from '../promql/index.js';
+import type { Alert } from '../notifier/index.js';
+import type { Logger } from '../util/log.js';
+import type { RuleGroupDef } from '../model/rulefmt/index.js';
+import type { RuleGroupInfo } from './rule_info.js';
+import { AlertingRule, RecordingRule, type Rule, type RuleContext } from './rule.js';
+import type { RuleMetrics } from './metrics.js';
+
+export interface GroupOptions {
+  file: string;
+  def: RuleGroupDef;
+  /** ms: the group's interval, or the global evaluation_interval. */
+  interval: number;
+  queryable: Queryable;
+  appendable: Appendable;
+  engine: Engine;
+  notify: (alerts: Alert[]) => void;
+  externalLabels: Labels;
+  externalURL: string;
+  logger: Logger;
+  metrics: RuleMetrics;
+  outageTolerance: number;
+  forGracePeriod: number;
+  resendDelay: number;
+}
+
+export class RuleGroup {
+  readonly name: string;
+  readonly file: string;
+  readonly interval: number;
+  readonly limit: number;
+  readonly rules: Rule[];
+  evaluationTime = 0;
+  lastEvaluation: Date | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+  private shouldRestore = false;
+  /** Series each rule wrote in its last evaluation, to end the ones it no longer writes. */
+  private readonly lastSeries = new Map<Rule, Map<string, Labels>>();
+
+  constructor(readonly opts: GroupOptions) {
+    this.name = opts.def.name;
+    this.file = opts.file;
+    this.interval = opts.interval;
+    this.limit = opts.def.limit;
+    this.rules = opts.def.rules.map((r) =>
+      r.alert !== undefined ? new AlertingRule(r.alert, r.expr, r.for, r.keep_firing_for, Labels.fromObject(r.labels), Labels.fromObject(r.annotations)) : new RecordingRule(r.record!, r.expr, Labels.fromObject(r.labels)),
+    );
+    opts.metrics.interval.set({ rule_group: this.key() }, this.interval / 1000);
+    opts.metrics.rules.set({ rule_group: this.key() }, this.rules.length);
+  }
+
+  key(): string {
+    return `${this.file};${this.name}`;
+  }
+
+  /** The first evaluation of a group that existed before a restart restores alerts' `for` state. */
+  markForRestore(): void {
+    this.shouldRestore = true;
+  }
+
+  /** Prometheus's EvalTimestamp: the last interval boundary (shifted by the group's offset) before t. */
+  evalTimestamp(t: number): number {
+    const offset = fnv1a32(this.key()) % this.interval;
+    const adj = t - offset;
+    return adj - (((adj % this.interval) + this.interval) % this.interval) + offset;
+  }
+
+  start(): void {
+    const first = this.evalTimestamp(Date.now()) + this.interval;
+    const tick = (planned: number) => {
+      if (this.stopped) return;
+      const now = Date.now();
+      let missed = Math.floor((now - planned) / this.interval);
+      if (missed > 0) this.opts.metrics.missed.inc({ rule_group: this.key() }, missed);
+      else missed = 0;
+      const evalAt = planned + missed * this.interval;
+      this.opts.metrics.iterations.inc({ rule_group: this.key() }, missed + 1);
+      this.running = this.evalAt(evalAt)
+        .catch((e: unknown) => this.opts.logger.error('Rule group evaluation failed', { group: this.name, err: e as Error }))
+        .finally(() => {
+          this.running = null;
+        });
+      const next = evalAt + this.interval;
+      this.timer = setTimeout(() => tick(next), Math.max(0, next - Date.now()));
+    };
+    this.timer = setTimeout(() => tick(first), Math.max(0, first - Date.now()));
+  }
+
+  /** Takes over the state of the same group from before a reload (active alerts carry on). */
+  copyState(from: RuleGroup): void {
+    this.evaluationTime = from.evaluationTime;
+    this.lastEvaluation = from.lastEvaluation;
+    const byKey = new Map<string, Rule[]>();
+    for (const r of from.rules) {
+      const k = `${r.kind}\u0000${r.name}\u0000${r.labels.key()}`;
+      const list = byKey.get(k) ?? [];
+      list.push(r);
+      byKey.set(k, list);
+    }
+    for (const r of this.rules) {
+      const old = byKey.get(`${r.kind}\u0000${r.name}\u0000${r.labels.key()}`)?.shift();
+      if (!old) continue;
+      r.copyStateFrom(old);
+      const series = from.lastSeries.get(old);
+      if (series) this.lastSeries.set(r, series);
+    }
+  }
+
+  /** Evaluates every rule at time ts (ms). Exposed so rule unit tests can drive time. */
+  async evalAt(ts: number): Promise<void> {
+    const started = performance.now();
+    const ctx: RuleContext = {
+      engine: this.opts.engine,
+      queryable: this.opts.queryable,
+      externalLabels: this.opts.externalLabels,
+      externalURL: this.opts.externalURL,
+      limit: this.limit,
+      logger: this.opts.logger,
+    };
+    let samples = 0;
+    for (const rule of this.rules) {
+      if (this.stopped) return;
+      const ruleStart = performance.now();
+      this.opts.metrics.evaluations.inc({ rule_group: this.key() });
+      let out: { labels: Labels; value: number }[] = [];
+      try {
+        out = await rule.eval(ts, ctx);
+        rule.health = 'ok';
+        rule.lastError = '';
+      } catch (e) {
+        rule.health = 'err';
+        rule.lastError = (e as Error).message;
+        this.opts.metrics.failures.inc({ rule_group: this.key() });
+        this.opts.logger.warn('Evaluating rule failed', { rule: rule.name, group: this.name, err: e as Error });
+      }
+      if (rule instanceof AlertingRule && this.shouldRestore && rule.holdDuration > 0) {
+        await this.restoreForState(rule, ts);
+        out = rule.stateSamples(ts);
+      }
+      samples += out.length;
+      await this.write(rule, ts, out);
+      if (rule instanceof AlertingRule) {
+        const alerts = rule.alertsToSend(ts, this.opts.resendDelay, this.interval, this.opts.externalURL);
+        if (alerts.length > 0) this.opts.notify(alerts);
+      }
+      rule.evaluationTime = (performance.now() - ruleStart) / 1000;
+      rule.lastEvaluation = new Date(ts);
+      this.opts.metrics.ruleDuration.observe((performance.now() - ruleStart) / 1000);
+    }
+    this.shouldRestore = false;
+    this.evaluationTime = (performance.now() - started) / 1000;
+    this.lastEvaluation = new Date(ts);
+    const m = this.opts.metrics;
+    m.groupDuration.observe(this.evaluationTime);
+    m.lastDuration.set({ rule_group: this.key() }, this.evaluationTime);
+    m.lastEvaluation.set({ rule_group: this.key() }, ts / 1000);
+    m.lastSamples.set({ rule_group: this.key() }, samples);
+  }
+
+  /** Appends a rule's output and ends its series that disappeared, in one commit. */
+  private async write(rule: Rule, ts: number, out: { labels: Labels; value: number }[]): Promise<void> {
+    const app = this.opts.appendable.appender();
+    const cur = new Map<string, Labels>();
+    for (const s of out) {
+      const k = s.labels.key();
+      cur.set(k, s.labels);
+      try {
+        app.append(0, s.labels, ts, s.value);
+      } catch (e) {
+        this.opts.logger.warn('Rule sample appending failed', { rule: rule.name, err: e as Error });
+      }
+    }
+    const prev = this.lastSeries.get(rule);
+    if (prev) {
+      for (const [k, ls] of prev) {
+        if (cur.has(k)) continue;
+        try {
+          app.append(0, ls, ts, STALE_NAN);
+        } catch {
+          // Out of order: a newer sample already ended it.
+        }
+      }
+    }
+    this.lastSeries.set(rule, cur);
+    try {
+      await app.commit();
+    } catch (e) {
+      this.opts.logger.warn('Rule sample commit failed', { rule: rule.name, err: e as Error });
+    }
+  }
+
+  /** ALERTS_FOR_STATE after a restart: pending alerts keep the time they have already waited. */
+  private async restoreForState(rule: AlertingRule, ts: number): Promise<void> {
+    const hold = rule.holdDuration;
+    if (hold < this.opts.forGracePeriod) return;
+    const mint = ts - this.opts.outageTolerance;
+    const q = this.opts.queryable.querier(mint, ts);
+    try {
+      for (const a of rule.activeAlerts()) {
+        const lb = new LabelsBuilder(a.labels);
+        lb.set('__name__', 'ALERTS_FOR_STATE');
+        const want = lb.labels();
+        const matchers: Matcher[] = [];
+        for (let i = 0; i < want.length; i++) matchers.push(Matcher.equal(want.nameAt(i), want.valueAt(i)));
+        const ss = q.select(false, { start: mint, end: ts }, ...matchers);
+        let lastT: number | null = null;
+        let lastV = 0;
+        while (ss.next()) {
+          const s = ss.at();
+          if (!s.labels.equals(want)) continue;
+          const it = s.iterator();
+          while (it.next()) {
+            const v = it.atF();
+            if (Number.isNaN(v)) continue;
+            lastT = it.atT();
+            lastV = v;
+          }
+        }
+        if (lastT === null) continue;
+        const downAt = Math.floor(lastT / 1000) * 1000;
+        let restored = Math.trunc(lastV) * 1000;
+        const remaining = hold - (downAt - restored);
+        if (remaining <= 0) {
+          // Already past its `for`: fires on this evaluation.
+        } else if (remaining < this.opts.forGracePeriod) {
+          restored = ts + this.opts.forGracePeriod - hold;
+        } else {
+          restored += ts - downAt;
+        }
+        a.activeAt = new Date(restored);
+      }
+    } finally {
+      q.close();
+    }
+    rule.restored = true;
+  }
+
+  /** Stops the schedule; with stale markers for everything the group wrote unless it continues after a reload. */
+  async stop(writeStale: boolean): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.running) await this.running;
+    if (!writeStale) return;
+    const app = this.opts.appendable.appender();
+    const t = Date.now();
+    for (const series of this.lastSeries.values()) {
+      for (const ls of series.values()) {
+        try {
+          app.append(0, ls, t, STALE_NAN);
+        } catch {
+          // ignore
+        }
+      }
+    }
+    await app.commit().catch(() => {});
+    const m = this.opts.metrics;
+    for (const g of [m.interval, m.rules, m.lastDuration, m.lastEvaluation, m.lastSamples]) g.remove({ rule_group: this.key() });
+  }
+
+  info(): RuleGroupInfo {
+    return {
+      name: this.name,
+      file: this.file,
+      interval: this.interval / 1000,
+      limit: this.limit,
+      rules: this.rules.map((r) => r.info()),
+      evaluationTime: this.evaluationTime,
+      lastEvaluation: this.lastEvaluation,
+    };
+  }
+}

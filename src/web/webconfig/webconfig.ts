@@ -1,0 +1,171 @@
+// --web.config.file: TLS and basic auth for the HTTP server, in the exporter-toolkit format
+// Prometheus uses (tls_server_config, http_server_config, basic_auth_users with bcrypt hashes).
+// Unknown fields are refused; relative file paths are relative to the web config file.
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { SecureVersion } from 'node:tls';
+import { parse } from 'yaml';
+import bcrypt from 'bcryptjs';
+
+export interface TLSServerConfig {
+  cert_file?: string;
+  key_file?: string;
+  cert?: string;
+  key?: string;
+  client_auth_type?: string;
+  client_ca_file?: string;
+  min_version?: string;
+  max_version?: string;
+  cipher_suites?: string[];
+  prefer_server_cipher_suites?: boolean;
+  curve_preferences?: string[];
+  client_allowed_sans?: string[];
+}
+
+export interface WebConfig {
+  tls_server_config?: TLSServerConfig;
+  http_server_config?: { http2?: boolean; headers?: Record<string, string> };
+  basic_auth_users?: Record<string, string>;
+  /** Where relative paths are resolved. */
+  dir: string;
+}
+
+export class WebConfigError extends Error {}
+
+const TOP = new Set(['tls_server_config', 'http_server_config', 'basic_auth_users']);
+const TLS_FIELDS = new Set(['cert_file', 'key_file', 'cert', 'key', 'client_auth_type', 'client_ca_file', 'client_ca', 'min_version', 'max_version', 'cipher_suites', 'prefer_server_cipher_suites', 'curve_preferences', 'client_allowed_sans']);
+const HTTP_FIELDS = new Set(['http2', 'headers']);
+const TLS_VERSIONS: Record<string, SecureVersion> = { TLS10: 'TLSv1', TLS11: 'TLSv1.1', TLS12: 'TLSv1.2', TLS13: 'TLSv1.3' };
+const CLIENT_AUTH = new Set(['NoClientCert', 'RequestClientCert', 'RequireAnyClientCert', 'VerifyClientCertIfGiven', 'RequireAndVerifyClientCert']);
+
+function checkFields(o: unknown, allowed: Set<string>, type: string): void {
+  if (o === null || o === undefined) return;
+  if (typeof o !== 'object' || Array.isArray(o)) throw new WebConfigError(`yaml: unmarshal errors:\n  cannot unmarshal into ${type}`);
+  for (const k of Object.keys(o)) if (!allowed.has(k)) throw new WebConfigError(`yaml: unmarshal errors:\n  field ${k} not found in type ${type}`);
+}
+
+export function parseWebConfig(text: string, path: string): WebConfig {
+  let raw: unknown;
+  try {
+    raw = parse(text);
+  } catch (e) {
+    throw new WebConfigError(`yaml: ${(e as Error).message.split('\n')[0]}`);
+  }
+  raw ??= {};
+  checkFields(raw, TOP, 'web.Config');
+  const r = raw as Record<string, unknown>;
+  checkFields(r['tls_server_config'], TLS_FIELDS, 'web.TLSConfig');
+  checkFields(r['http_server_config'], HTTP_FIELDS, 'web.HTTPConfig');
+  const cfg: WebConfig = { dir: dirname(path) };
+  if (r['tls_server_config']) {
+    const t = r['tls_server_config'] as TLSServerConfig;
+    if (!t.cert_file && !t.cert) throw new WebConfigError('missing cert_file');
+    if (!t.key_file && !t.key) throw new WebConfigError('missing key_file');
+    if (t.client_auth_type && !CLIENT_AUTH.has(t.client_auth_type)) throw new WebConfigError(`invalid ClientAuth: ${t.client_auth_type}`);
+    if (t.min_version && !TLS_VERSIONS[t.min_version]) throw new WebConfigError(`unknown TLS version: ${t.min_version}`);
+    if (t.max_version && !TLS_VERSIONS[t.max_version]) throw new WebConfigError(`unknown TLS version: ${t.max_version}`);
+    if (t.client_ca_file && (!t.client_auth_type || t.client_auth_type === 'NoClientCert')) {
+      throw new WebConfigError("Client CA's have been configured without a Client Auth Policy");
+    }
+    cfg.tls_server_config = t;
+  }
+  if (r['http_server_config']) cfg.http_server_config = r['http_server_config'] as WebConfig['http_server_config'] & object;
+  if (r['basic_auth_users']) {
+    const users = r['basic_auth_users'] as Record<string, unknown>;
+    const out: Record<string, string> = {};
+    for (const [u, h] of Object.entries(users)) out[u] = String(h);
+    cfg.basic_auth_users = out;
+  }
+  return cfg;
+}
+
+export function loadWebConfig(path: string): WebConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new WebConfigError(`open ${path}: no such file or directory`);
+  }
+  const cfg = parseWebConfig(text, path);
+  // Certificates must be readable now: a broken TLS setup fails at startup, not at the first request.
+  if (cfg.tls_server_config) tlsOptions(cfg);
+  return cfg;
+}
+
+function resolvePath(cfg: WebConfig, p: string): string {
+  return isAbsolute(p) ? p : join(cfg.dir, p);
+}
+
+function tlsOptions(cfg: WebConfig): Record<string, unknown> {
+  const t = cfg.tls_server_config!;
+  const read = (p: string) => {
+    try {
+      return readFileSync(resolvePath(cfg, p));
+    } catch {
+      throw new WebConfigError(`open ${p}: no such file or directory`);
+    }
+  };
+  const o: Record<string, unknown> = {
+    cert: t.cert ?? read(t.cert_file!),
+    key: t.key ?? read(t.key_file!),
+    minVersion: TLS_VERSIONS[t.min_version ?? 'TLS12'],
+  };
+  if (t.max_version) o['maxVersion'] = TLS_VERSIONS[t.max_version];
+  if (t.client_ca_file) o['ca'] = read(t.client_ca_file);
+  switch (t.client_auth_type) {
+    case 'RequestClientCert':
+    case 'VerifyClientCertIfGiven':
+      o['requestCert'] = true;
+      o['rejectUnauthorized'] = false;
+      break;
+    case 'RequireAnyClientCert':
+    case 'RequireAndVerifyClientCert':
+      o['requestCert'] = true;
+      o['rejectUnauthorized'] = true;
+      break;
+  }
+  return o;
+}
+
+/** Whether the request carries the credentials of a configured user (bcrypt, results cached). */
+export function checkBasicAuth(req: IncomingMessage, users: Record<string, string>, cache: Map<string, boolean>): boolean {
+  const h = req.headers.authorization ?? '';
+  const m = /^Basic\s+(.+)$/i.exec(h);
+  if (!m) return false;
+  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const i = decoded.indexOf(':');
+  if (i < 0) return false;
+  const user = decoded.slice(0, i);
+  const pass = decoded.slice(i + 1);
+  const hash = users[user];
+  if (hash === undefined) {
+    // Spend the same time as for a known user, so user names can't be probed by timing.
+    bcrypt.compareSync(pass, '$2y$10$QOauhQNbBCuQDKes6eFzPeMqBSjb7Mr5DUmpZ/VcEd00UAV/LDeSi');
+    return false;
+  }
+  const key = `${user}\u0000${pass}\u0000${hash}`;
+  let ok = cache.get(key);
+  if (ok === undefined) {
+    ok = bcrypt.compareSync(pass, hash);
+    cache.set(key, ok);
+  }
+  return ok;
+}
+
+export function createServerFor(cfg: WebConfig, handler: (req: IncomingMessage, res: ServerResponse) => void): Server {
+  const cache = new Map<string, boolean>();
+  const users = cfg.basic_auth_users;
+  const headers = cfg.http_server_config?.headers ?? {};
+  const wrapped = (req: IncomingMessage, res: ServerResponse) => {
+    for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+    if (users && Object.keys(users).length > 0 && !checkBasicAuth(req, users, cache)) {
+      res.writeHead(401, { 'WWW-Authenticate': 'Basic', 'Content-Type': 'text/plain; charset=utf-8' }).end('Unauthorized\n');
+      return;
+    }
+    handler(req, res);
+  };
+  if (cfg.tls_server_config) return createHttpsServer(tlsOptions(cfg), wrapped) as unknown as Server;
+  return createHttpServer(wrapped);
+}
