@@ -35,7 +35,7 @@ scrape_configs:
     static_configs:
       - targets: ['127.0.0.1:${port}']
 `;
-  const s = await startOurServer(config, [`--web.listen-address=127.0.0.1:${port}`], { dir });
+  const s = await startOurServer(config, [], { dir, port });
   t.after(() => s.stop());
   // Wait for the first scrape so that `up` has a value and the target is healthy.
   for (let i = 0; i < 100; i++) {

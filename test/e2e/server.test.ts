@@ -44,7 +44,7 @@ async function until<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 15
 /** Starts our server with a config that scrapes itself (the port is chosen before start). */
 async function startSelfScraping(extraArgs: string[] = [], interval = '1s'): Promise<OurServer> {
   const port = await freePort();
-  return startOurServer(selfScrape(port, interval), [`--web.listen-address=127.0.0.1:${port}`, ...extraArgs]);
+  return startOurServer(selfScrape(port, interval), extraArgs, { port });
 }
 
 test('ready within 10 s; scrapes itself; /metrics and status endpoints answer', async (t) => {
@@ -119,14 +119,14 @@ test('SIGTERM shuts down cleanly (exit 0) and the data survives a restart', asyn
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
   const port = await freePort();
-  let s = await startOurServer(selfScrape(port), [`--web.listen-address=127.0.0.1:${port}`], { dir });
+  let s = await startOurServer(selfScrape(port), [], { dir, port });
   const first = await until(async () => {
     const r = await json<{ data: { result: unknown[] } }>(`${s.url}/api/v1/query?query=count_over_time(up[1h])`);
     return r.data.result.length > 0 ? r.data.result : undefined;
   });
   assert.ok(first);
   assert.equal(await s.stop('SIGTERM'), 0);
-  s = await startOurServer(selfScrape(port), [`--web.listen-address=127.0.0.1:${port}`], { dir });
+  s = await startOurServer(selfScrape(port), [], { dir, port });
   t.after(() => s.stop());
   const r = await json<{ data: { result: { value: [number, string] }[] } }>(`${s.url}/api/v1/query?query=count_over_time(up[1h])`);
   assert.ok(Number(r.data.result[0]!.value[1]) >= 1, 'samples from before the restart are there');

@@ -16,11 +16,11 @@ export interface OurServer {
 }
 
 /** Starts prometheus-ts with a config (YAML text) in a temp dir; resolves once /-/ready is 200. */
-export async function startOurServer(configYaml: string, extraArgs: string[] = [], opts: { dir?: string; waitReady?: boolean } = {}): Promise<OurServer> {
+export async function startOurServer(configYaml: string, extraArgs: string[] = [], opts: { dir?: string; waitReady?: boolean; port?: number } = {}): Promise<OurServer> {
   const tmp = opts.dir ? { dir: opts.dir, cleanup: () => {} } : tempDir('ours-');
   const dir = tmp.dir;
   writeFileSync(join(dir, 'prometheus.yml'), configYaml);
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const proc = startProcess(process.execPath, [
     '--import',
     'tsx',
