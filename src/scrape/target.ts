@@ -102,8 +102,11 @@ export class Target implements TargetInfo {
     readonly discoveredLabels: Labels,
     readonly params: Record<string, string[]>,
   ) {
-    this.scrapeInterval = parseDuration(fullLabels.get(SCRAPE_INTERVAL));
-    this.scrapeTimeout = parseDuration(fullLabels.get(SCRAPE_TIMEOUT));
+    // A dropped target has no labels left: it is shown, never scraped.
+    const iv = fullLabels.get(SCRAPE_INTERVAL);
+    const to = fullLabels.get(SCRAPE_TIMEOUT);
+    this.scrapeInterval = iv ? parseDuration(iv) : 0;
+    this.scrapeTimeout = to ? parseDuration(to) : 0;
     this.scrapeUrl = targetURL(fullLabels, params);
     const internal: string[] = [];
     fullLabels.forEach((n) => {

@@ -1,0 +1,268 @@
+// The scrape side end to end: real exporters (Debian's node_exporter, an in-process prom-client
+// exporter and a hand-written one) scraped by the ScrapeManager into the TSDB, and the same
+// targets in the real Prometheus giving the same target labels and series.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { gzipSync } from 'node:zlib';
+import { openDB, type DB } from '../../src/tsdb/index.ts';
+import { ScrapeManager } from '../../src/scrape/index.ts';
+import { DiscoveryManager } from '../../src/discovery/index.ts';
+import { loadConfig, type Config } from '../../src/config/index.ts';
+import { Matcher, MatchType, Labels } from '../../src/model/labels/index.ts';
+import { isStaleNaN } from '../../src/model/value/index.ts';
+import { client } from '../../src/util/metrics.ts';
+import { freePort, peer, startProcess, tempDir, waitReady, startRealPrometheus } from '../util/peers.ts';
+
+interface Stored {
+  labels: Labels;
+  ts: number[];
+  vs: number[];
+  /** Staleness per sample: a JS array would canonicalize the StaleNaN bit pattern away. */
+  stale: boolean[];
+}
+
+function read(db: DB, ...matchers: Matcher[]): Stored[] {
+  const q = db.querier(0, Date.now() + 60_000);
+  const out: Stored[] = [];
+  const ss = q.select(true, undefined, ...matchers);
+  while (ss.next()) {
+    const s = ss.at();
+    const it = s.iterator();
+    const ts: number[] = [];
+    const vs: number[] = [];
+    const stale: boolean[] = [];
+    while (it.next()) {
+      ts.push(it.atT());
+      vs.push(it.atF());
+      stale.push(isStaleNaN(it.atF()));
+    }
+    out.push({ labels: s.labels, ts, vs, stale });
+  }
+  q.close();
+  return out;
+}
+
+async function until(cond: () => boolean, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function harness(yaml: string) {
+  const { dir, cleanup } = tempDir('scrape-');
+  const db = await openDB(dir, {}, {});
+  const cfg: Config = loadConfig(yaml, 'test.yml');
+  const sm = new ScrapeManager({ appendable: db });
+  const dm = new DiscoveryManager({ name: 'scrape', updateThrottleMs: 50 });
+  dm.onUpdate((t) => sm.sync(t));
+  sm.applyConfig(cfg);
+  dm.applyConfig(new Map(cfg.scrape_configs.map((s) => [s.job_name, s])));
+  return {
+    db,
+    sm,
+    dm,
+    async stop() {
+      await dm.stop();
+      await sm.stop();
+      await db.close();
+      cleanup();
+    },
+  };
+}
+
+function serve(handler: (path: string) => { status?: number; body: string; type?: string; gzip?: boolean }): Promise<{ port: number; server: Server }> {
+  return new Promise((resolve) => {
+    const server = createServer((req, res) => {
+      const r = handler(req.url ?? '/');
+      const headers: Record<string, string> = { 'Content-Type': r.type ?? 'text/plain; version=0.0.4' };
+      let body: Buffer = Buffer.from(r.body);
+      if (r.gzip && /gzip/.test(String(req.headers['accept-encoding']))) {
+        body = gzipSync(body);
+        headers['Content-Encoding'] = 'gzip';
+      }
+      res.writeHead(r.status ?? 200, headers).end(body);
+    });
+    server.listen(0, '127.0.0.1', () => resolve({ port: (server.address() as { port: number }).port, server }));
+  });
+}
+
+const eq = (n: string, v: string) => new Matcher(MatchType.Equal, n, v);
+
+test('node_exporter: every exposed series is stored with target labels; up and the report series', async (t) => {
+  const bin = peer('node_exporter', t);
+  if (!bin) return;
+  const port = await freePort();
+  const ne = startProcess(bin, [`--web.listen-address=127.0.0.1:${port}`]);
+  t.after(() => ne.stop());
+  await waitReady(`http://127.0.0.1:${port}/metrics`, 15_000, ne);
+  const h = await harness(`global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: node\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`);
+  t.after(() => h.stop());
+  await until(() => read(h.db, eq('__name__', 'up'), eq('job', 'node')).some((s) => s.vs.length >= 2));
+  const up = read(h.db, eq('__name__', 'up'))[0]!;
+  assert.equal(up.labels.toString(), `{__name__="up", instance="127.0.0.1:${port}", job="node"}`);
+  assert.equal(up.vs.at(-1), 1);
+  // Every metric family node_exporter exposes is stored under its name with job/instance added.
+  const exposed = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const names = new Set(exposed.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(/[{ ]/)[0]!));
+  const stored = new Set(read(h.db, eq('job', 'node')).map((s) => s.labels.get('__name__')));
+  for (const n of names) assert.ok(stored.has(n), `missing ${n}`);
+  for (const r of ['scrape_duration_seconds', 'scrape_samples_scraped', 'scrape_samples_post_metric_relabeling', 'scrape_series_added']) assert.ok(stored.has(r), r);
+  const scraped = read(h.db, eq('__name__', 'scrape_samples_scraped'))[0]!;
+  assert.ok(scraped.vs.at(-1)! > 100);
+  // Metadata from # HELP / # TYPE is kept per target.
+  const target = h.sm.targetsActive().get('node')![0]!;
+  const md = target.metadata().find((m) => m.metric === 'node_cpu_seconds_total' || m.metric === 'node_cpu_seconds');
+  assert.ok(md && md.type === 'counter' && md.help.length > 0);
+  assert.equal(target.health, 'up');
+});
+
+test('an exporter that goes away: up 0 with the error, and its series end with a stale marker', async (t) => {
+  let alive = true;
+  let body = 'a_metric{x="1"} 1\nb_metric 2\n';
+  const { port, server } = await serve(() => (alive ? { body } : { status: 503, body: 'down' }));
+  t.after(() => server.close());
+  const h = await harness(`global:\n  scrape_interval: 200ms\n  scrape_timeout: 100ms\nscrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`);
+  t.after(() => h.stop());
+  await until(() => (read(h.db, eq('__name__', 'b_metric'))[0]?.vs.length ?? 0) >= 2);
+  // A series that disappears from the body gets a stale marker at the next scrape.
+  body = 'a_metric{x="1"} 1\n';
+  await until(() => read(h.db, eq('__name__', 'b_metric'))[0]!.stale.includes(true));
+  alive = false;
+  await until(() => read(h.db, eq('__name__', 'up'))[0]!.vs.at(-1) === 0);
+  await until(() => read(h.db, eq('__name__', 'a_metric'))[0]!.stale.includes(true));
+  const tgt = h.sm.targetsActive().get('app')![0]!;
+  assert.equal(tgt.health, 'down');
+  assert.equal(tgt.lastError, 'server returned HTTP status 503 Service Unavailable');
+});
+
+test('a body that does not parse fails the whole scrape and stores nothing of it', async (t) => {
+  const { port, server } = await serve(() => ({ body: 'good_metric 1\nbad{ metric 2\n' }));
+  t.after(() => server.close());
+  const h = await harness(`global:\n  scrape_interval: 200ms\n  scrape_timeout: 100ms\nscrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`);
+  t.after(() => h.stop());
+  await until(() => read(h.db, eq('__name__', 'up')).length > 0);
+  assert.equal(read(h.db, eq('__name__', 'up'))[0]!.vs.at(-1), 0);
+  assert.equal(read(h.db, eq('__name__', 'good_metric')).length, 0);
+  const tgt = h.sm.targetsActive().get('app')![0]!;
+  assert.match(tgt.lastError, /^expected equal, got "2" \("INVALID"\) while parsing: "bad\{ metric 2"$/);
+});
+
+test('honor_labels, exported_ renaming, metric_relabel_configs, sample_limit, gzip, OpenMetrics', async (t) => {
+  const { port, server } = await serve((path) => {
+    if (path.startsWith('/om')) return { body: '# TYPE m counter\nm_total{job="exported"} 3\n# EOF\n', type: 'application/openmetrics-text; version=1.0.0' };
+    return { body: 'x{job="inner",instance="i"} 1\ndrop_me 5\nkeep_me 6\n', gzip: true };
+  });
+  t.after(() => server.close());
+  const h = await harness(`global:
+  scrape_interval: 200ms
+  scrape_timeout: 100ms
+scrape_configs:
+  - job_name: plain
+    static_configs: [{targets: ['127.0.0.1:${port}']}]
+    metric_relabel_configs:
+      - source_labels: [__name__]
+        regex: drop_me
+        action: drop
+  - job_name: honor
+    honor_labels: true
+    metrics_path: /honor
+    static_configs: [{targets: ['127.0.0.1:${port}']}]
+  - job_name: limited
+    sample_limit: 2
+    metrics_path: /limited
+    static_configs: [{targets: ['127.0.0.1:${port}']}]
+  - job_name: om
+    metrics_path: /om
+    static_configs: [{targets: ['127.0.0.1:${port}']}]
+`);
+  t.after(() => h.stop());
+  await until(() => read(h.db, eq('__name__', 'up')).length === 4 && read(h.db, eq('__name__', 'm_total')).length === 1);
+  await until(() => read(h.db, eq('__name__', 'x')).length === 2);
+  const xs = read(h.db, eq('__name__', 'x')).map((s) => s.labels.toString()).sort();
+  assert.deepEqual(xs, [
+    `{__name__="x", exported_instance="i", exported_job="inner", instance="127.0.0.1:${port}", job="plain"}`,
+    '{__name__="x", instance="i", job="inner"}',
+  ]);
+  assert.equal(read(h.db, eq('__name__', 'drop_me'), eq('job', 'plain')).length, 0);
+  assert.equal(read(h.db, eq('__name__', 'keep_me'), eq('job', 'plain')).length, 1);
+  const limited = h.sm.targetsActive().get('limited')![0]!;
+  await until(() => limited.lastScrape !== null);
+  assert.equal(limited.lastError, 'sample limit exceeded');
+  const om = read(h.db, eq('__name__', 'm_total'))[0]!;
+  assert.equal(om.labels.toString(), `{__name__="m_total", exported_job="exported", instance="127.0.0.1:${port}", job="om"}`);
+});
+
+test('relabeling drops targets (kept for the API) and the real Prometheus agrees on target labels and series', async (t) => {
+  const bin = peer('prometheus', t);
+  if (!bin) return;
+  const { port, server } = await serve(() => ({ body: 'demo_metric{a="1"} 1\ndemo_metric{a="2"} 2\nother 3\n' }));
+  t.after(() => server.close());
+  const yaml = `global:
+  scrape_interval: 1s
+  scrape_timeout: 500ms
+scrape_configs:
+  - job_name: demo
+    static_configs:
+      - targets: ['127.0.0.1:${port}', 'localhost:${port}']
+        labels: {team: a}
+    relabel_configs:
+      - source_labels: [__address__]
+        regex: 'localhost:.*'
+        action: drop
+      - source_labels: [team]
+        target_label: owner
+        replacement: 'team-$1'
+      - regex: team
+        action: labeldrop
+    metric_relabel_configs:
+      - source_labels: [__name__]
+        regex: other
+        action: drop
+`;
+  const real = await startRealPrometheus(yaml);
+  t.after(() => real.stop());
+  const h = await harness(yaml);
+  t.after(() => h.stop());
+  await until(() => read(h.db, eq('__name__', 'demo_metric')).length === 2);
+  const realTargets = async () => ((await (await fetch(`${real.url}/api/v1/targets`)).json()) as { data: { activeTargets: { labels: Record<string, string>; health: string }[]; droppedTargets: { discoveredLabels: Record<string, string> }[] } }).data;
+  await until(() => true);
+  let rt = await realTargets();
+  for (let i = 0; i < 50 && rt.activeTargets[0]?.health !== 'up'; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    rt = await realTargets();
+  }
+  const ours = h.sm.targetsActive().get('demo')!;
+  assert.deepEqual(ours.map((x) => x.labels.toObject()), rt.activeTargets.map((x) => x.labels));
+  assert.deepEqual(
+    h.sm.targetsDropped().get('demo')!.map((x) => x.discoveredLabels.toObject()),
+    rt.droppedTargets.map((x) => x.discoveredLabels),
+  );
+  const realSeries = ((await (await fetch(`${real.url}/api/v1/series?match[]={job="demo"}`)).json()) as { data: Record<string, string>[] }).data;
+  await until(() => read(h.db, eq('job', 'demo')).length >= realSeries.length);
+  const ourSeries = read(h.db, eq('job', 'demo')).map((s) => s.labels.toObject());
+  const key = (o: Record<string, string>) => JSON.stringify(Object.entries(o).sort());
+  assert.deepEqual(new Set(ourSeries.map(key)), new Set(realSeries.map(key)));
+});
+
+test('prom-client exporter: counters, gauges, histograms arrive as exposed', async (t) => {
+  const reg = new client.Registry();
+  const c = new client.Counter({ name: 'jobs_total', help: 'Jobs.', labelNames: ['kind'], registers: [reg] });
+  const hist = new client.Histogram({ name: 'lat_seconds', help: 'Latency.', buckets: [0.1, 1], registers: [reg] });
+  c.inc({ kind: 'a' }, 3);
+  hist.observe(0.5);
+  const server = createServer(async (_req, res) => {
+    res.writeHead(200, { 'Content-Type': reg.contentType }).end(await reg.metrics());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  t.after(() => server.close());
+  const port = (server.address() as { port: number }).port;
+  const h = await harness(`global:\n  scrape_interval: 200ms\n  scrape_timeout: 100ms\nscrape_configs:\n  - job_name: pc\n    static_configs: [{targets: ['127.0.0.1:${port}']}]\n`);
+  after(() => h.stop());
+  await until(() => read(h.db, eq('__name__', 'lat_seconds_bucket')).length === 3);
+  assert.equal(read(h.db, eq('__name__', 'jobs_total'), eq('kind', 'a'))[0]!.vs.at(-1), 3);
+  const buckets = read(h.db, eq('__name__', 'lat_seconds_bucket')).map((s) => [s.labels.get('le'), s.vs.at(-1)]);
+  assert.deepEqual(buckets.sort(), [['+Inf', 1], ['0.1', 0], ['1', 1]]);
+});
