@@ -153,7 +153,9 @@ export function parseRules(text: string, filename: string): { groups: RuleGroupD
             else rule.annotations = strMap(p.value, k);
           }
           const ruleName = rule.alert ?? rule.record ?? '';
-          const nodeFor = (k: string) => nodes[k] ?? r;
+          // Prometheus places every error but the expression's at the rule's name.
+          const nameNode = nodes['record'] ?? nodes['alert'] ?? r;
+          const nodeFor = (k: string) => (k === 'expr' ? (nodes['expr'] ?? r) : nameNode);
           const fail = (n: Node | null, msg: string) =>
             errors.push(new RuleFileError(`${filename}: ${posOf(n)}: group "${group.name}", rule ${idx + 1}, "${ruleName}": ${msg}`, filename, lineOf(n)));
           if (rule.record !== undefined && rule.alert !== undefined) fail(nodeFor('record'), "only one of 'record' and 'alert' must be set");
