@@ -268,10 +268,6 @@ export class ScrapeLoop {
           ce = { ref: 0, labels: ls, lastIter: 0 };
           if (ls !== null) added++;
           this.cache.set(key, ce);
-        } else if (ce.lastIter === iter) {
-          // The same series twice in one body: Prometheus rejects the second as a duplicate.
-          duplicate++;
-          continue;
         }
         if (ce.labels === null) {
           ce.lastIter = iter;
@@ -292,8 +288,9 @@ export class ScrapeLoop {
           ce.lastIter = iter;
           continue;
         }
+        // A series may come several times in one body (with timestamps): it is tracked once.
+        if (ce.lastIter !== iter && (ts === null || !honorTs || cfg.track_timestamps_staleness)) seen.push(ce);
         ce.lastIter = iter;
-        if (ts === null || !honorTs || cfg.track_timestamps_staleness) seen.push(ce);
       }
     } catch (e) {
       if (e instanceof TextParseError) throw new Error(e.message);

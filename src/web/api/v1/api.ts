@@ -417,8 +417,8 @@ export class APIv1 {
     try {
       return parseMatcherSets(form.all('match[]'));
     } catch (e) {
-      if (e instanceof APIError) throw e;
       if (asParam) throw invalidParam(new Error(parseErrorMessage(e)), 'match[]');
+      if (e instanceof APIError) throw e;
       throw new APIError('bad_data', parseErrorMessage(e));
     }
   }
