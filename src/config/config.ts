@@ -336,7 +336,7 @@ function toScrape(d: Decoded, g: GlobalConfig): ScrapeConfig {
   if (!timeout) timeout = g.scrape_timeout > interval ? interval : g.scrape_timeout;
   if (timeout > interval) throw new ConfigError(`scrape timeout greater than scrape interval for scrape config with job name "${job}"`);
   const scheme = (v.scheme as string) || 'http';
-  if (scheme !== 'http' && scheme !== 'https') throw new ConfigError(`invalid scheme ${JSON.stringify(scheme)} for scrape config with job name "${job}"`.replace(/^invalid scheme "(.*)" for/, "invalid scheme $1 for"));
+  // Prometheus accepts any scheme here; a target with one it can't scrape fails when its labels are populated.
   const metricsPath = (v.metrics_path as string) || '/metrics';
   const http = toHTTPClient(v);
   const sd = toSD(v);
