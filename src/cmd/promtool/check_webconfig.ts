@@ -7,7 +7,7 @@ export async function run(args: string[]): Promise<number> {
   for (const f of files) {
     try {
       loadWebConfig(f);
-      process.stdout.write(`${f} SUCCESS\n`);
+      process.stderr.write(`${f} SUCCESS\n`);
     } catch (e) {
       process.stderr.write(`${f} FAILED: ${(e as Error).message}\n`);
       failed = true;
