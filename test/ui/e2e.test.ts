@@ -1,5 +1,6 @@
-// Headless Chromium drives the built UI served by a tiny proxy in front of the real Prometheus:
-// the UI speaks only /api/v1, and it lives under a route prefix.
+// Headless Chromium drives the UI twice: served by a tiny proxy in front of the real Prometheus
+// (proving the UI speaks only /api/v1), and served by this server itself under
+// --web.route-prefix; the same pages must work against both.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -7,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, readdirSy
 import { join, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { peer, PEERS, freePort, tempDir, startRealPrometheus } from '../util/peers.js';
+import { startOurServer, type OurServer } from '../util/server.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DIST = join(ROOT, 'dist/ui');
@@ -61,6 +63,8 @@ let prom: Awaited<ReturnType<typeof startRealPrometheus>> | null = null;
 let proxy: http.Server | null = null;
 let exporter: http.Server | null = null;
 let base = '';
+let ours: OurServer | null = null;
+let oursBase = '';
 let cleanupTmp: (() => void) | null = null;
 
 before(async () => {
@@ -75,7 +79,7 @@ before(async () => {
     res.end(`# TYPE evil_metric gauge\nevil_metric{label=${JSON.stringify(EVIL)}} 42\n`);
   }).listen(expPort, '127.0.0.1');
   const deadPort = await freePort();
-  prom = await startRealPrometheus(`global: {scrape_interval: 1s, evaluation_interval: 1s}
+  const cfg = `global: {scrape_interval: 1s, evaluation_interval: 1s}
 rule_files: [${JSON.stringify(join(tmp.dir, 'rules.yml'))}]
 scrape_configs:
 - job_name: prometheus
@@ -84,16 +88,30 @@ scrape_configs:
   static_configs: [{targets: ['127.0.0.1:${expPort}']}]
 - job_name: dead
   static_configs: [{targets: ['127.0.0.1:${deadPort}']}]
-`.replace('PLACEHOLDER', '127.0.0.1:9'));
+`.replace('PLACEHOLDER', '127.0.0.1:9');
+  prom = await startRealPrometheus(cfg);
+  const oport = await freePort();
+  ours = await startOurServer(cfg, [`--web.route-prefix=${PREFIX}`, `--web.external-url=http://127.0.0.1:${oport}${PREFIX}`], { port: oport, waitReady: false });
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${ours.url}${PREFIX}/-/ready`)).status === 200) break;
+    } catch {
+      // starting
+    }
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  oursBase = `${ours.url}${PREFIX}`;
   const pport = await freePort();
   proxy = startProxy(pport, prom.url);
   base = `http://127.0.0.1:${pport}${PREFIX}`;
   // Let a few scrapes and rule evaluations happen.
-  for (let i = 0; i < 100; i++) {
-    const r = await (await fetch(`${prom.url}/api/v1/query?query=evil_metric`)).json() as { data: { result: unknown[] } };
-    const a = await (await fetch(`${prom.url}/api/v1/alerts`)).json() as { data: { alerts: unknown[] } };
-    if (r.data.result.length > 0 && a.data.alerts.length > 0) break;
-    await new Promise((res) => setTimeout(res, 200));
+  for (const api of [prom.url, `${oursBase}`]) {
+    for (let i = 0; i < 100; i++) {
+      const r = await (await fetch(`${api}/api/v1/query?query=evil_metric`)).json() as { data: { result: unknown[] } };
+      const a = await (await fetch(`${api}/api/v1/alerts`)).json() as { data: { alerts: unknown[] } };
+      if (r.data.result.length > 0 && a.data.alerts.length > 0) break;
+      await new Promise((res) => setTimeout(res, 200));
+    }
   }
 });
 
@@ -101,10 +119,12 @@ after(async () => {
   proxy?.close();
   exporter?.close();
   await prom?.stop();
+  await ours?.stop();
   cleanupTmp?.();
 });
 
-test('UI pages in headless Chromium against the real Prometheus', { timeout: 90_000 }, async (t) => {
+async function pages(t: import('node:test').TestContext, base: string, OUT: string): Promise<void> {
+  mkdirSync(OUT, { recursive: true });
   const chromium = peer('chromium', t);
   if (!chromium || !peer('prometheus', t)) return;
   const { chromium: pw } = await import('playwright-core');
@@ -155,7 +175,12 @@ test('UI pages in headless Chromium against the real Prometheus', { timeout: 90_
     await page.locator('input[value="1h"]').fill('1m');
     await page.locator('input[value="1h"]').blur();
     await page.locator('[data-testid=graph] canvas').first().waitFor();
-    const box = await page.locator('[data-testid=graph] canvas').first().boundingBox();
+    // The canvas gets its size once the plot has laid out.
+    let box = await page.locator('[data-testid=graph] canvas').first().boundingBox();
+    for (let i = 0; i < 50 && !(box && box.width > 100 && box.height > 100); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      box = await page.locator('[data-testid=graph] canvas').first().boundingBox();
+    }
     assert.ok(box && box.width > 100 && box.height > 100);
     assert.match(page.url(), /g0\.tab=0/);
     await page.screenshot({ path: join(OUT, 'graph.png') });
@@ -188,4 +213,8 @@ test('UI pages in headless Chromium against the real Prometheus', { timeout: 90_
 
   assert.deepEqual(dialogs, []);
   assert.deepEqual(badRequests, [], 'every request stays under the route prefix');
-});
+}
+
+test('UI pages in headless Chromium against the real Prometheus', { timeout: 90_000 }, (t) => pages(t, base, OUT));
+
+test('UI pages in headless Chromium served by this server', { timeout: 90_000 }, (t) => pages(t, oursBase, join(OUT, 'ours')));
