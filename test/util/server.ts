@@ -6,6 +6,8 @@ import { freePort, startProcess, tempDir, waitReady, type RunningProcess } from 
 const ROOT = resolve(import.meta.dirname, '../..');
 export const SERVER_ENTRY = join(ROOT, 'src/cmd/prometheus.ts');
 export const PROMTOOL_ENTRY = join(ROOT, 'src/cmd/promtool.ts');
+/** tsx's loader by absolute URL, so commands run from any working directory. */
+const TSX = import.meta.resolve('tsx');
 
 export interface OurServer {
   url: string;
@@ -23,7 +25,7 @@ export async function startOurServer(configYaml: string, extraArgs: string[] = [
   const port = opts.port ?? (await freePort());
   const proc = startProcess(process.execPath, [
     '--import',
-    'tsx',
+    TSX,
     SERVER_ENTRY,
     `--config.file=${join(dir, 'prometheus.yml')}`,
     `--storage.tsdb.path=${join(dir, 'data')}`,
@@ -47,7 +49,7 @@ export async function startOurServer(configYaml: string, extraArgs: string[] = [
 
 /** Runs promtool-ts with args; resolves with exit code and output. */
 export async function runPromtoolTs(args: string[], opts: { cwd?: string; input?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return runCommand(process.execPath, ['--import', 'tsx', PROMTOOL_ENTRY, ...args], { cwd: opts.cwd ?? ROOT, input: opts.input });
+  return runCommand(process.execPath, ['--import', TSX, PROMTOOL_ENTRY, ...args], { cwd: opts.cwd ?? ROOT, input: opts.input });
 }
 
 /** Runs any command to completion. */
