@@ -1,0 +1,135 @@
+// PromQL and HTTP API benchmarks, side by side with the real Prometheus on the same data:
+// 10k counter series + a 12-bucket histogram family over the last hour at 15 s, written once as
+// OpenMetrics and imported into one data directory by the real `promtool tsdb create-blocks-from
+// openmetrics`, then copied so both servers read identical blocks. Each query runs through each
+// server's /api/v1 (same client, same method); figures are medians of several runs. API load:
+// concurrent loopback clients for a fixed time, requests/s and p99 latency.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startOurServer } from '../test/util/server.ts';
+import { freePort, PEERS, startProcess, waitReady } from '../test/util/peers.ts';
+
+const SERIES = 10_000;
+const STEP = 15;
+const HOURS = 1;
+
+async function writeData(file: string, end: number): Promise<void> {
+  const out = createWriteStream(file);
+  const write = (s: string) => (out.write(s) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())));
+  const start = end - HOURS * 3600;
+  await write('# TYPE bench_requests counter\n');
+  for (let s = 0; s < SERIES; s++) {
+    const labels = `job="job${s % 10}",instance="host${s}",le="${[0.1, 0.5, 1, 5][s % 4]}"`;
+    let v = 0;
+    let buf = '';
+    for (let t = start; t <= end; t += STEP) {
+      v += (s % 7) + 1;
+      buf += `bench_requests_total{${labels}} ${v} ${t}\n`;
+    }
+    await write(buf);
+  }
+  await write('# TYPE bench_latency_seconds histogram\n');
+  const les = ['0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '10', '+Inf'];
+  for (let inst = 0; inst < 50; inst++) {
+    let buf = '';
+    for (let t = start; t <= end; t += STEP) {
+      const n = (t - start) / STEP;
+      les.forEach((le, i) => (buf += `bench_latency_seconds_bucket{instance="i${inst}",le="${le}"} ${n * (i + 1) * 3} ${t}\n`));
+      buf += `bench_latency_seconds_count{instance="i${inst}"} ${n * les.length * 3} ${t}\n`;
+    }
+    await write(buf);
+  }
+  await write('# EOF\n');
+  await new Promise<void>((r) => out.end(() => r()));
+}
+
+function rssPeakMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = /VmHWM:\s+(\d+) kB/.exec(status);
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function timeQuery(base: string, path: string, runs: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const r = await fetch(base + path);
+    const body = (await r.json()) as { status: string; error?: string };
+    if (body.status !== 'success') throw new Error(`${path}: ${body.error}`);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+async function load(base: string, path: string, concurrency: number, ms: number): Promise<{ rps: number; p99: number }> {
+  const lat: number[] = [];
+  const end = performance.now() + ms;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        const r = await fetch(base + path);
+        await r.arrayBuffer();
+        lat.push(performance.now() - t0);
+      }
+    }),
+  );
+  lat.sort((a, b) => a - b);
+  return { rps: lat.length / (ms / 1000), p99: lat[Math.floor(lat.length * 0.99)]! };
+}
+
+export async function run(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'bench-promql-'));
+  try {
+    const end = Math.floor(Date.now() / 1000 / 60) * 60 - 60;
+    const om = join(work, 'data.om');
+    let t0 = performance.now();
+    await writeData(om, end);
+    console.log(`data: ${SERIES} counter series + 50 histograms × 13 series, ${HOURS}h at ${STEP}s (written in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    t0 = performance.now();
+    execFileSync(PEERS.promtool, ['tsdb', 'create-blocks-from', 'openmetrics', om, join(work, 'real')], { stdio: 'ignore' });
+    console.log(`imported with the real promtool in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    rmSync(om);
+    cpSync(join(work, 'real'), join(work, 'ours', 'data'), { recursive: true });
+    const cfg = 'global:\n  scrape_interval: 1h\n';
+    writeFileSync(join(work, 'prometheus.yml'), cfg);
+    const rport = await freePort();
+    const real = startProcess(PEERS.prometheus, [`--config.file=${join(work, 'prometheus.yml')}`, `--storage.tsdb.path=${join(work, 'real')}`, `--web.listen-address=127.0.0.1:${rport}`, '--storage.tsdb.retention.time=100y']);
+    await waitReady(`http://127.0.0.1:${rport}/-/ready`, 60_000, real);
+    const ours = await startOurServer(cfg, ['--storage.tsdb.retention.time=100y'], { dir: join(work, 'ours') });
+    const bases = { prometheus: `http://127.0.0.1:${rport}`, 'prometheus-ts': ours.url };
+    const e = end;
+    const s = end - 3600;
+    const queries: [string, string][] = [
+      ['rate(x[5m]) over 10k series, instant', `/api/v1/query?query=${encodeURIComponent('rate(bench_requests_total[5m])')}&time=${e}`],
+      ['sum by (job) (rate(…[5m])), 1h at 15s', `/api/v1/query_range?query=${encodeURIComponent('sum by (job) (rate(bench_requests_total[5m]))')}&start=${s}&end=${e}&step=15`],
+      ['histogram_quantile(0.99, sum by (le) (rate(…[5m]))), 1h at 15s', `/api/v1/query_range?query=${encodeURIComponent('histogram_quantile(0.99, sum by (le) (rate(bench_latency_seconds_bucket[5m])))')}&start=${s}&end=${e}&step=15`],
+      ['topk(10, rate(…[5m])), instant', `/api/v1/query?query=${encodeURIComponent('topk(10, rate(bench_requests_total[5m]))')}&time=${e}`],
+      ['max_over_time(rate(…[5m])[30m:1m]) (subquery), instant', `/api/v1/query?query=${encodeURIComponent('max_over_time(sum by (job) (rate(bench_requests_total[5m]))[30m:1m])')}&time=${e}`],
+      ['1k series range query, 1h at 15s', `/api/v1/query_range?query=${encodeURIComponent('bench_requests_total{job="job1"}')}&start=${s}&end=${e}&step=15`],
+    ];
+    console.log('\nquery latency (median of 5 runs, ms) — prometheus | prometheus-ts | ratio');
+    for (const [name, path] of queries) {
+      const a = await timeQuery(bases.prometheus, path, 5);
+      const b = await timeQuery(bases['prometheus-ts'], path, 5);
+      console.log(`  ${name}: ${a.toFixed(1)} | ${b.toFixed(1)} | ${(b / a).toFixed(2)}x`);
+    }
+    console.log(`peak RSS after the queries (MiB): prometheus ${rssPeakMiB(real.proc.pid!).toFixed(0)} | prometheus-ts ${rssPeakMiB(ours.proc.proc.pid!).toFixed(0)}`);
+    console.log('\nAPI under load (50 concurrent loopback clients, 5 s each) — req/s, p99 ms');
+    const small = `/api/v1/query?query=${encodeURIComponent('count(bench_latency_seconds_count)')}&time=${e}`;
+    const series = `/api/v1/series?match[]=${encodeURIComponent('bench_latency_seconds_count')}&start=${s}&end=${e}`;
+    for (const [name, path] of [['small instant query', small], ['series (50 series)', series]] as const) {
+      for (const [srv, base] of Object.entries(bases)) {
+        const r = await load(base, path, 50, 5000);
+        console.log(`  ${name} — ${srv}: ${r.rps.toFixed(0)} req/s, p99 ${r.p99.toFixed(1)} ms`);
+      }
+    }
+    await real.stop();
+    await ours.stop();
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
