@@ -3,7 +3,7 @@
 // naming the line, the group and the rule.
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node, type YAMLMap, type Pair, type Scalar } from 'yaml';
-import { isValidLabelName, isValidMetricName } from '../labels/index.js';
+import { goQuote, isValidLabelName, isValidMetricName } from '../labels/index.js';
 import { parseDuration } from '../duration/index.js';
 import { parseExpr } from '../../promql/parser/index.js';
 import { checkTemplate } from '../../template/index.js';
@@ -52,150 +52,230 @@ export function parseRuleFile(path: string): { groups: RuleGroupDef[]; errors: R
   return parseRules(text, path);
 }
 
+/** yaml.v3's short tag of a node, as its type errors name it. */
+function tagOf(n: Node): string {
+  if (isMap(n)) return '!!map';
+  if (isSeq(n)) return '!!seq';
+  if (isScalar(n)) {
+    const v = n.value;
+    if (v === null) return '!!null';
+    if (typeof v === 'boolean') return '!!bool';
+    if (typeof v === 'number') return Number.isInteger(v) && !/[.eE]/.test(String(n.source ?? v)) ? '!!int' : '!!float';
+  }
+  return '!!str';
+}
+
+/** Thrown by a duration field: like a Go custom unmarshaler's error, it ends decoding on its own. */
+class DurationError extends Error {}
+
+// yaml.v3 and the JS yaml library word syntax errors differently; the common ones are mapped.
+function goYAMLSyntax(code: string, message: string): string {
+  if (code === 'TAB_AS_INDENT') return 'found character that cannot start any token';
+  if (code === 'DUPLICATE_KEY') return message.split('\n')[0]!;
+  return message.split('\n')[0]!;
+}
+
 export function parseRules(text: string, filename: string): { groups: RuleGroupDef[]; errors: RuleFileError[] } {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: false });
-  const errors: RuleFileError[] = [];
   const lineOf = (n: Node | null | undefined): number => (n?.range ? lc.linePos(n.range[0]).line : 0);
   const posOf = (n: Node | null | undefined): string => {
     if (!n?.range) return '0:0';
     const p = lc.linePos(n.range[0]);
     return `${p.line}:${p.col}`;
   };
+  const fileErr = (msg: string, line?: number) => new RuleFileError(`${filename}: ${msg}`, filename, line);
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    return { groups: [], errors: [new RuleFileError(`${filename}: yaml: line ${e.linePos?.[0]?.line ?? 0}: ${e.message.split('\n')[0]}`, filename)] };
+    const line = e.linePos?.[0]?.line ?? 0;
+    // Prometheus decodes the file twice (typed, then as nodes), so a syntax error is reported twice.
+    const msg = `yaml: line ${line}: ${goYAMLSyntax(e.code, e.message)}`;
+    return { groups: [], errors: [fileErr(msg, line), fileErr(msg, line)] };
   }
   const root = doc.contents as Node | null;
-  if (root === null) return { groups: [], errors: [] };
-  const unmarshal: string[] = [];
-  const groups: RuleGroupDef[] = [];
-  if (!isMap(root)) {
-    return { groups: [], errors: [new RuleFileError(`${filename}: yaml: unmarshal errors:\n  line ${lineOf(root)}: cannot unmarshal ${isSeq(root) ? '!!seq' : '!!str'} into rulefmt.RuleGroups`, filename)] };
-  }
-  let groupsNode: Node | null = null;
-  for (const p of (root as YAMLMap).items as Pair<Node, Node>[]) {
-    const k = String((p.key as Scalar).value);
-    if (k === 'groups') groupsNode = p.value;
-    else unmarshal.push(`line ${lineOf(p.key)}: field ${k} not found in type rulefmt.RuleGroups`);
-  }
+  if (root === null || (isScalar(root) && root.value === null)) return { groups: [], errors: [] };
+
+  const terrors: string[] = [];
+  const terror = (n: Node, into: string) => {
+    let shown = '';
+    const tag = tagOf(n);
+    if (tag !== '!!seq' && tag !== '!!map') {
+      const v = isScalar(n) ? String(n.source ?? n.value ?? '') : '';
+      shown = v.length > 10 ? ' `' + v.slice(0, 7) + '...`' : ' `' + v + '`';
+    }
+    terrors.push(`line ${lineOf(n)}: cannot unmarshal ${tag}${shown} into ${into}`);
+  };
+  const isNull = (n: Node | null | undefined): boolean => !n || (isScalar(n) && n.value === null);
   const scalarStr = (n: Node | null): string => (n && isScalar(n) && n.value !== null ? String(n.value) : '');
-  const strMap = (n: Node | null, what: string): Record<string, string> => {
+  const strField = (n: Node | null): string => {
+    if (isNull(n)) return '';
+    if (!isScalar(n)) {
+      terror(n!, 'string');
+      return '';
+    }
+    return scalarStr(n);
+  };
+  const duration = (n: Node | null): number => {
+    if (isNull(n)) return 0;
+    const s = isScalar(n) ? scalarStr(n) : '';
+    try {
+      return parseDuration(s);
+    } catch (e) {
+      throw new DurationError((e as Error).message);
+    }
+  };
+  const strMap = (n: Node | null): Record<string, string> => {
     const out: Record<string, string> = {};
-    if (!n || (isScalar(n) && n.value === null)) return out;
+    if (isNull(n)) return out;
     if (!isMap(n)) {
-      unmarshal.push(`line ${lineOf(n)}: cannot unmarshal !!${isSeq(n) ? 'seq' : 'str'} into map[string]string`);
+      terror(n!, 'map[string]string');
       return out;
     }
-    for (const p of n.items as Pair<Node, Node>[]) out[String((p.key as Scalar).value)] = scalarStr(p.value);
-    void what;
+    for (const p of n.items as Pair<Node, Node>[]) out[String((p.key as Scalar).value)] = strField(p.value);
     return out;
   };
-  const groupNames = new Set<string>();
-  if (groupsNode && isSeq(groupsNode)) {
-    for (const g of groupsNode.items as Node[]) {
-      if (!isMap(g)) {
-        unmarshal.push(`line ${lineOf(g)}: cannot unmarshal !!str into rulefmt.RuleGroup`);
-        continue;
-      }
-      const group: RuleGroupDef = { name: '', interval: 0, limit: 0, rules: [], line: lineOf(g) };
-      let rulesNode: Node | null = null;
-      let nameNode: Node | null = null;
-      for (const p of g.items as Pair<Node, Node>[]) {
+
+  interface RawRule { def: RuleDef; nodes: Record<string, Node | null>; node: Node }
+  interface RawGroup { def: RuleGroupDef; node: Node; rules: RawRule[] }
+  const raw: RawGroup[] = [];
+  try {
+    if (!isMap(root)) terror(root, 'rulefmt.RuleGroups');
+    else {
+      for (const p of root.items as Pair<Node, Node>[]) {
         const k = String((p.key as Scalar).value);
-        if (!GROUP_FIELDS.has(k)) {
-          unmarshal.push(`line ${lineOf(p.key)}: field ${k} not found in type rulefmt.RuleGroup`);
+        if (k !== 'groups') {
+          terrors.push(`line ${lineOf(p.key)}: field ${k} not found in type rulefmt.RuleGroups`);
           continue;
         }
-        if (k === 'name') {
-          group.name = scalarStr(p.value);
-          nameNode = p.value;
-        } else if (k === 'interval') {
-          try {
-            group.interval = parseDuration(scalarStr(p.value));
-          } catch (e) {
-            unmarshal.push(`line ${lineOf(p.value)}: ${(e as Error).message}`);
+        if (isNull(p.value)) continue;
+        if (!isSeq(p.value)) {
+          terror(p.value as Node, '[]rulefmt.RuleGroup');
+          continue;
+        }
+        for (const g of p.value.items as Node[]) {
+          if (isNull(g)) continue;
+          if (!isMap(g)) {
+            terror(g, 'rulefmt.RuleGroup');
+            continue;
           }
-        } else if (k === 'limit') {
-          const v = p.value && isScalar(p.value) ? p.value.value : null;
-          if (typeof v !== 'number' || !Number.isInteger(v)) unmarshal.push(`line ${lineOf(p.value)}: cannot unmarshal !!str \`${scalarStr(p.value)}\` into int`);
-          else group.limit = v;
-        } else rulesNode = p.value;
-      }
-      if (group.name === '') errors.push(new RuleFileError(`${filename}: ${posOf(g)}: Groupname must not be empty`, filename, lineOf(g)));
-      else if (groupNames.has(group.name)) errors.push(new RuleFileError(`${filename}: ${posOf(nameNode)}: groupname: "${group.name}" is repeated in the same file`, filename, lineOf(nameNode)));
-      groupNames.add(group.name);
-      if (rulesNode && isSeq(rulesNode)) {
-        (rulesNode.items as Node[]).forEach((r, idx) => {
-          if (!isMap(r)) {
-            unmarshal.push(`line ${lineOf(r)}: cannot unmarshal !!str into rulefmt.RuleNode`);
-            return;
-          }
-          const rule: RuleDef = { expr: '', for: 0, keep_firing_for: 0, labels: {}, annotations: {}, line: lineOf(r) };
-          const nodes: Record<string, Node | null> = {};
-          for (const p of r.items as Pair<Node, Node>[]) {
-            const k = String((p.key as Scalar).value);
-            if (!RULE_FIELDS.has(k)) {
-              unmarshal.push(`line ${lineOf(p.key)}: field ${k} not found in type rulefmt.RuleNode`);
+          const group: RawGroup = { def: { name: '', interval: 0, limit: 0, rules: [], line: lineOf(g) }, node: g, rules: [] };
+          raw.push(group);
+          for (const gp of g.items as Pair<Node, Node>[]) {
+            const k = String((gp.key as Scalar).value);
+            if (!GROUP_FIELDS.has(k)) {
+              terrors.push(`line ${lineOf(gp.key)}: field ${k} not found in type rulefmt.RuleGroup`);
               continue;
             }
-            nodes[k] = p.value;
-            if (k === 'record') rule.record = scalarStr(p.value);
-            else if (k === 'alert') rule.alert = scalarStr(p.value);
-            else if (k === 'expr') rule.expr = scalarStr(p.value);
-            else if (k === 'for' || k === 'keep_firing_for') {
-              try {
-                rule[k] = parseDuration(scalarStr(p.value));
-              } catch (e) {
-                unmarshal.push(`line ${lineOf(p.value)}: ${(e as Error).message}`);
+            if (k === 'name') group.def.name = strField(gp.value);
+            else if (k === 'interval') group.def.interval = duration(gp.value);
+            else if (k === 'limit') {
+              if (isNull(gp.value)) continue;
+              const v = isScalar(gp.value) ? gp.value.value : null;
+              if (typeof v !== 'number' || !Number.isInteger(v)) terror(gp.value as Node, 'int');
+              else group.def.limit = v;
+            } else {
+              if (isNull(gp.value)) continue;
+              if (!isSeq(gp.value)) {
+                terror(gp.value as Node, '[]rulefmt.RuleNode');
+                continue;
               }
-            } else if (k === 'labels') rule.labels = strMap(p.value, k);
-            else rule.annotations = strMap(p.value, k);
-          }
-          const ruleName = rule.alert ?? rule.record ?? '';
-          // Prometheus places every error but the expression's at the rule's name.
-          const nameNode = nodes['record'] ?? nodes['alert'] ?? r;
-          const nodeFor = (k: string) => (k === 'expr' ? (nodes['expr'] ?? r) : nameNode);
-          const fail = (n: Node | null, msg: string) =>
-            errors.push(new RuleFileError(`${filename}: ${posOf(n)}: group "${group.name}", rule ${idx + 1}, "${ruleName}": ${msg}`, filename, lineOf(n)));
-          if (rule.record !== undefined && rule.alert !== undefined) fail(nodeFor('record'), "only one of 'record' and 'alert' must be set");
-          if (rule.record === undefined && rule.alert === undefined) fail(r, "one of 'record' or 'alert' must be set");
-          if (rule.expr === '') fail(nodeFor('expr'), "field 'expr' must be set in rule");
-          else {
-            try {
-              parseExpr(rule.expr);
-            } catch (e) {
-              fail(nodeFor('expr'), `could not parse expression: ${(e as Error).message}`);
+              for (const r of gp.value.items as Node[]) {
+                if (!isMap(r)) {
+                  if (!isNull(r)) terror(r, 'rulefmt.RuleNode');
+                  else group.rules.push({ def: { expr: '', for: 0, keep_firing_for: 0, labels: {}, annotations: {}, line: 0 }, nodes: {}, node: r });
+                  continue;
+                }
+                const rule: RuleDef = { expr: '', for: 0, keep_firing_for: 0, labels: {}, annotations: {}, line: lineOf(r) };
+                const nodes: Record<string, Node | null> = {};
+                for (const rp of r.items as Pair<Node, Node>[]) {
+                  const rk = String((rp.key as Scalar).value);
+                  if (!RULE_FIELDS.has(rk)) {
+                    terrors.push(`line ${lineOf(rp.key)}: field ${rk} not found in type rulefmt.RuleNode`);
+                    continue;
+                  }
+                  nodes[rk] = rp.value;
+                  // record, alert and expr are kept as nodes by Prometheus: any scalar's text is taken.
+                  if (rk === 'record') rule.record = scalarStr(rp.value);
+                  else if (rk === 'alert') rule.alert = scalarStr(rp.value);
+                  else if (rk === 'expr') rule.expr = scalarStr(rp.value);
+                  else if (rk === 'for' || rk === 'keep_firing_for') rule[rk] = duration(rp.value);
+                  else if (rk === 'labels') rule.labels = strMap(rp.value);
+                  else rule.annotations = strMap(rp.value);
+                }
+                if (rule.record === '') delete rule.record;
+                if (rule.alert === '') delete rule.alert;
+                group.rules.push({ def: rule, nodes, node: r });
+              }
             }
           }
-          if (rule.record !== undefined) {
-            if ('annotations' in nodes) fail(nodeFor('annotations'), "invalid field 'annotations' in recording rule");
-            if ('for' in nodes) fail(nodeFor('for'), "invalid field 'for' in recording rule");
-            if ('keep_firing_for' in nodes) fail(nodeFor('keep_firing_for'), "invalid field 'keep_firing_for' in recording rule");
-            if (!isValidMetricName(rule.record)) fail(nodeFor('record'), `invalid recording rule name: ${rule.record}`);
-          }
-          for (const k of Object.keys(rule.labels)) {
-            if (!isValidLabelName(k) || k === '__name__') fail(nodeFor('labels'), `invalid label name: ${k}`);
-          }
-          for (const k of Object.keys(rule.annotations)) {
-            if (!isValidLabelName(k)) fail(nodeFor('annotations'), `invalid annotation name: ${k}`);
-          }
-          if (rule.alert !== undefined) {
-            for (const [k, v] of [...Object.entries(rule.labels), ...Object.entries(rule.annotations)]) {
-              const err = checkTemplate(`__alert_${rule.alert}`, v);
-              if (err) fail(nodeFor(k in rule.labels ? 'labels' : 'annotations'), `msg=${err.message}`);
-            }
-          }
-          group.rules.push(rule);
-        });
+        }
       }
-      groups.push(group);
     }
-  } else if (groupsNode && !(isScalar(groupsNode) && groupsNode.value === null)) {
-    unmarshal.push(`line ${lineOf(groupsNode)}: cannot unmarshal !!str into []rulefmt.RuleGroup`);
+  } catch (e) {
+    if (e instanceof DurationError) return { groups: [], errors: [fileErr(e.message)] };
+    throw e;
   }
-  if (unmarshal.length > 0) {
-    return { groups: [], errors: [new RuleFileError(`${filename}: yaml: unmarshal errors:\n  ${unmarshal.join('\n  ')}`, filename)] };
+  const errors: RuleFileError[] = [];
+  if (terrors.length > 0) errors.push(fileErr(`yaml: unmarshal errors:\n  ${terrors.join('\n  ')}`));
+  // The second, untyped decode fails only on the outer shapes.
+  if (!isMap(root)) errors.push(fileErr(`yaml: unmarshal errors:\n  line ${lineOf(root)}: cannot unmarshal ${tagOf(root)}${isScalar(root) ? ' `' + String(root.source ?? root.value) + '`' : ''} into rulefmt.ruleGroups`));
+  else {
+    const gn = (root.items as Pair<Node, Node>[]).find((p) => String((p.key as Scalar).value) === 'groups')?.value;
+    if (gn && !isNull(gn) && !isSeq(gn)) {
+      const v = isScalar(gn) ? String(gn.source ?? gn.value) : '';
+      errors.push(fileErr(`yaml: unmarshal errors:\n  line ${lineOf(gn)}: cannot unmarshal ${tagOf(gn)}${isScalar(gn) ? ' `' + (v.length > 10 ? v.slice(0, 7) + '...' : v) + '`' : ''} into []yaml.Node`));
+    }
   }
-  return { groups, errors };
+  if (errors.length > 0) return { groups: [], errors };
+
+  const seen = new Set<string>();
+  for (const g of raw) {
+    const name = g.def.name;
+    if (name === '') errors.push(fileErr(`${posOf(g.node)}: Groupname must not be empty`, lineOf(g.node)));
+    if (seen.has(name)) errors.push(fileErr(`${posOf(g.node)}: groupname: "${name}" is repeated in the same file`, lineOf(g.node)));
+    seen.add(name);
+    g.rules.forEach(({ def: rule, nodes }, idx) => {
+      const ruleName = rule.alert ?? rule.record ?? '';
+      const recPos = posOf(nodes['record']);
+      const alertPos = posOf(nodes['alert']);
+      const fail = (pos: string | null, msg: string, n?: Node | null) =>
+        errors.push(fileErr(`${pos === null ? '' : pos + ': '}group "${name}", rule ${idx + 1}, "${ruleName}": ${msg}`, n ? lineOf(n) : undefined));
+      if (rule.record !== undefined && rule.alert !== undefined) fail(`${recPos}: ${alertPos}`, "only one of 'record' and 'alert' must be set", nodes['record']);
+      if (rule.record === undefined && rule.alert === undefined) fail(`${recPos}: ${alertPos}`, "one of 'record' or 'alert' must be set", nodes['record'] ?? nodes['alert']);
+      if (rule.expr === '') fail(posOf(nodes['expr']), "field 'expr' must be set in rule", nodes['expr']);
+      else {
+        try {
+          parseExpr(rule.expr);
+        } catch (e) {
+          fail(posOf(nodes['expr']), `could not parse expression: ${(e as Error).message}`, nodes['expr']);
+        }
+      }
+      if (rule.record !== undefined) {
+        if (Object.keys(rule.annotations).length > 0) fail(recPos, "invalid field 'annotations' in recording rule", nodes['record']);
+        if (rule.for !== 0) fail(recPos, "invalid field 'for' in recording rule", nodes['record']);
+        if (rule.keep_firing_for !== 0) fail(recPos, "invalid field 'keep_firing_for' in recording rule", nodes['record']);
+        if (!isValidMetricName(rule.record)) fail(recPos, `invalid recording rule name: ${rule.record}`, nodes['record']);
+      }
+      // Label, annotation and template errors carry no position in Prometheus.
+      for (const k of Object.keys(rule.labels)) {
+        if (!isValidLabelName(k) || k === '__name__') fail(null, `invalid label name: ${k}`);
+      }
+      for (const k of Object.keys(rule.annotations)) {
+        if (!isValidLabelName(k)) fail(null, `invalid annotation name: ${k}`);
+      }
+      if (rule.alert !== undefined) {
+        const tname = `__alert_${rule.alert}`;
+        const prefix = `error parsing template ${tname}: `;
+        for (const [kind, m] of [['label', rule.labels], ['annotation', rule.annotations]] as const) {
+          for (const [k, v] of Object.entries(m)) {
+            const err = checkTemplate(tname, v);
+            if (err) fail(null, `${kind} ${goQuote(k)}: ${err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message}`);
+          }
+        }
+      }
+      g.def.rules.push(rule);
+    });
+  }
+  return { groups: raw.map((g) => g.def), errors };
 }
+
