@@ -152,6 +152,14 @@ function dedupe(list: EvalSeries[], strict = false): EvalSeries[] {
   return out;
 }
 
+/** The series with one label set (an empty value removes the label), as label_replace/label_join do. */
+function withLabel(s: EvalSeries, name: string, value: string): EvalSeries {
+  const b = s.metric.builder();
+  if (value === '') b.del(name);
+  else b.set(name, value);
+  return { metric: b.labels(), ts: s.ts, fs: s.fs };
+}
+
 function unwrapParens(e: Expr): Expr {
   while (e.kind === 'ParenExpr' || e.kind === 'StepInvariantExpr') e = e.expr;
   return e;
@@ -662,12 +670,7 @@ export class Evaluator {
     if (!isValidLabelName(dst)) throw executionError(`invalid destination label name in label_replace(): ${dst}`);
     const out = v.map((s) => {
       const m = re.exec(s.metric.get(src));
-      if (m === null) return s;
-      const res = expand(repl, m);
-      const b = s.metric.builder();
-      if (res === '') b.del(dst);
-      else b.set(dst, res);
-      return { metric: b.labels(), ts: s.ts, fs: s.fs };
+      return m === null ? s : withLabel(s, dst, expand(repl, m));
     });
     return dedupe(out);
   }
@@ -683,14 +686,7 @@ export class Evaluator {
       srcs.push(src);
     }
     if (!isValidLabelName(dst)) throw executionError(`invalid destination label name in label_join(): ${dst}`);
-    const out = v.map((s) => {
-      const joined = srcs.map((n) => s.metric.get(n)).join(sep);
-      const b = s.metric.builder();
-      if (joined === '') b.del(dst);
-      else b.set(dst, joined);
-      return { metric: b.labels(), ts: s.ts, fs: s.fs };
-    });
-    return dedupe(out);
+    return dedupe(v.map((s) => withLabel(s, dst, srcs.map((n) => s.metric.get(n)).join(sep))));
   }
 
   private async histogramQuantile(e: Call): Promise<EvalSeries[]> {

@@ -365,18 +365,7 @@ export class APIv1 {
   }
 
   private async queryExemplars(form: Form): Promise<Result> {
-    let start: number;
-    let end: number;
-    try {
-      start = parseTimeParam(form, 'start', MIN_TIME);
-    } catch (e) {
-      throw invalidParam(e, 'start');
-    }
-    try {
-      end = parseTimeParam(form, 'end', MAX_TIME);
-    } catch (e) {
-      throw invalidParam(e, 'end');
-    }
+    const [start, end] = this.range(form);
     if (end < start) throw new APIError('bad_data', 'end timestamp must not be before start timestamp');
     try {
       parseExpr(form.get('query'));
