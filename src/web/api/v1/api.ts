@@ -239,6 +239,11 @@ export class APIv1 {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const form = await Form.read(req, url);
       const result = await route.handler(form, req, params);
+      if (result.data === undefined) {
+        // Prometheus answers a successful call without data with 204 and no body.
+        res.writeHead(204).end();
+        return;
+      }
       const body: Record<string, unknown> = { status: 'success' };
       if (result.data !== undefined) body['data'] = result.data;
       if (result.warnings && result.warnings.length > 0) body['warnings'] = result.warnings;
