@@ -3,6 +3,8 @@
 // functions, plus whatever functions the caller adds. Execution is async so functions such as
 // `query` can run PromQL. Errors are worded like Go's ("template: name:1:13: …").
 
+import { callTimeMethod } from './gotime.js';
+
 export type Value = unknown;
 export type TemplateFunc = (...args: Value[]) => Value | Promise<Value>;
 
@@ -37,12 +39,18 @@ type Arg =
 
 interface Command {
   args: Arg[];
+  /** "line:col" of the command, as Go's ErrorContext gives it. */
+  loc?: string;
+  /** The command's source, as Go prints the node in "at <…>". */
+  text?: string;
 }
 
 interface Action {
   text: string;
   line: number;
   col: number;
+  /** Offset of text in the template source. */
+  start: number;
 }
 
 type Piece = { text: string } | { action: Action };
@@ -101,7 +109,7 @@ function lex(name: string, src: string): Piece[] {
       continue;
     }
     void end;
-    out.push({ action: { text: body, line: actionLine, col } });
+    out.push({ action: { text: body, line: actionLine, col, start } });
   }
   return out;
 }
@@ -114,17 +122,29 @@ function countLines(s: string): number {
 
 // ---- parsing of an action's words ------------------------------------------------------------
 
-type Tok = { t: 'str' | 'raw' | 'num' | 'word' | 'var' | 'field' | 'op'; v: string };
+type Tok = { t: 'str' | 'raw' | 'num' | 'word' | 'var' | 'field' | 'op'; v: string; pos?: number; end?: number };
 
-function tokenize(s: string, where: string): Tok[] {
+function tokenize(s: string, where: string, base = 0): Tok[] {
   const out: Tok[] = [];
   let i = 0;
+  let mark = 0;
+  // Each token records where it starts and ends in the action, for Go's line:col in run-time errors.
+  const stamp = () => {
+    const t = out[out.length - 1];
+    if (t && t.pos === undefined) {
+      t.pos = base + mark;
+      t.end = base + i;
+    }
+  };
   while (i < s.length) {
+    stamp();
+    mark = i;
     const c = s[i]!;
-    if (/\s/.test(c)) {
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') {
       i++;
       continue;
     }
+    if (/\s/.test(c)) throw new TemplateError(`template: ${where}: unrecognized character in action: U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
     if (c === '"') {
       let j = i + 1;
       while (j < s.length && s[j] !== '"') j += s[j] === '\\' ? 2 : 1;
@@ -161,15 +181,16 @@ function tokenize(s: string, where: string): Tok[] {
       i++;
       continue;
     }
-    const m = /^[^\s()|,=]+/.exec(s.slice(i));
+    const m = /^[^ \t\r\n()|,=]+/.exec(s.slice(i));
     if (!m) throw new TemplateError(`template: ${where}: unexpected "${c}"`);
     const w = m[0];
     i += w.length;
     if (w.startsWith('$')) out.push({ t: 'var', v: w });
-    else if (w.startsWith('.')) out.push({ t: 'field', v: w });
+    else if (w.startsWith('.') && !/^\.\d/.test(w)) out.push({ t: 'field', v: w });
     else if (/^[-+]?(\d|\.\d)/.test(w) || /^0[xX]/.test(w)) out.push({ t: 'num', v: w });
     else out.push({ t: 'word', v: w });
   }
+  stamp();
   return out;
 }
 
@@ -178,6 +199,7 @@ class PipeParser {
   constructor(
     private readonly toks: Tok[],
     private readonly where: string,
+    private readonly src?: { text: string; offset: number },
   ) {}
 
   private err(msg: string): TemplateError {
@@ -216,6 +238,7 @@ class PipeParser {
   }
 
   private command(): Command {
+    const start = this.i;
     const args: Arg[] = [];
     for (;;) {
       const t = this.toks[this.i];
@@ -223,7 +246,17 @@ class PipeParser {
       args.push(this.operand());
     }
     if (args.length === 0) throw this.err('missing value for command');
-    return { args };
+    const cmd: Command = { args };
+    const first = this.toks[start];
+    const last = this.toks[this.i - 1];
+    if (this.src && first?.pos !== undefined && last?.end !== undefined) {
+      const abs = this.src.offset + first.pos;
+      const before = this.src.text.slice(0, abs);
+      const nl = before.lastIndexOf('\n');
+      cmd.loc = `${countLines(before) + 1}:${abs - nl - 1}`;
+      cmd.text = this.src.text.slice(abs, this.src.offset + last.end).replace(/\s+/g, ' ');
+    }
+    return cmd;
   }
 
   private operand(): Arg {
@@ -289,7 +322,10 @@ function parseTemplate(name: string, src: string, defs: Map<string, Node[]>): No
         continue;
       }
       const a = p.action;
-      const words = a.text.trim();
+      // Go's action space is ASCII only (a no-break space is an unrecognized character).
+      const words = a.text.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+      const wordsAt = a.start + (a.text.length - a.text.replace(/^[ \t\r\n]+/, '').length);
+      const srcRef = { text: src, offset: 0 };
       const kw = /^(\w+)/.exec(words)?.[1] ?? '';
       const rest = words.slice(kw.length);
       if (terminators.includes(kw) && (kw === 'end' || kw === 'else')) return { nodes, end: kw, endAction: a };
@@ -297,7 +333,7 @@ function parseTemplate(name: string, src: string, defs: Map<string, Node[]>): No
         case 'if':
         case 'with':
         case 'range':
-          nodes.push(parseBranch(kw, rest, a));
+          nodes.push(parseBranch(kw, rest, a, wordsAt + kw.length));
           break;
         case 'define':
         case 'block': {
@@ -329,7 +365,7 @@ function parseTemplate(name: string, src: string, defs: Map<string, Node[]>): No
           nodes.push({ kind: kw, line: a.line });
           break;
         default: {
-          const pp = new PipeParser(tokenize(words, where(a)), where(a));
+          const pp = new PipeParser(tokenize(words, where(a), wordsAt), where(a), srcRef);
           const pipe = pp.pipeline(true);
           pp.done();
           nodes.push({ kind: 'action', pipe, line: a.line });
@@ -339,8 +375,8 @@ function parseTemplate(name: string, src: string, defs: Map<string, Node[]>): No
     return { nodes, end: '', endAction: null };
   }
   /** if/with/range up to its {{end}}; "else if" nests an if that shares that end. */
-  function parseBranch(kw: string, rest: string, a: Action): Node {
-    const pp = new PipeParser(tokenize(rest, where(a)), where(a));
+  function parseBranch(kw: string, rest: string, a: Action, base?: number): Node {
+    const pp = base === undefined ? new PipeParser(tokenize(rest, where(a)), where(a)) : new PipeParser(tokenize(rest, where(a), base), where(a), { text: src, offset: 0 });
     const pipe = pp.pipeline(true);
     pp.done();
     const body = parseList(['end', 'else']);
@@ -422,7 +458,7 @@ export class GoTemplate {
     return out.join('');
   }
 
-  private err(line: number, msg: string): TemplateError {
+  private err(line: number | string, msg: string): TemplateError {
     return new TemplateError(`template: ${this.name}:${line}: executing "${this.name}" at <${msg.split('\u0000')[0]}>: ${msg.split('\u0000')[1] ?? ''}`);
   }
 
@@ -537,7 +573,19 @@ export class GoTemplate {
         return await f(...args);
       } catch (e) {
         if (e instanceof TemplateError) throw e;
-        throw this.err(line, `${name}\u0000error calling ${name}: ${(e as Error).message}`);
+        throw this.err(c.loc ?? line, `${c.text ?? name}\u0000error calling ${name}: ${(e as Error).message}`);
+      }
+    }
+    // A method with arguments on a value that has methods: (toTime x).Format "2006".
+    if ((c.args.length > 1 || piped) && (head.kind === 'field' || head.kind === 'var' || head.kind === 'pipe') && head.path.length > 0) {
+      const recvArg = { ...head, path: head.path.slice(0, -1) } as Arg;
+      const recv = head.kind === 'field' && recvArg.kind === 'field' && recvArg.path.length === 0 ? dot : await this.arg(recvArg, dot, vars, line);
+      if (recv instanceof Date) {
+        const margs: Value[] = [];
+        for (const a of c.args.slice(1)) margs.push(await this.arg(a, dot, vars, line));
+        if (piped) margs.push(piped.value);
+        const r = callTimeMethod(recv, head.path[head.path.length - 1]!, margs);
+        if (r !== undefined) return r;
       }
     }
     if (c.args.length > 1 && head.kind !== 'field' && head.kind !== 'var') {
@@ -607,6 +655,12 @@ export class GoTemplate {
   private fields(v: Value, path: string[], line: number, text: string): Value {
     for (const p of path) {
       if (v === null || v === undefined) throw this.err(line, `${text}\u0000nil pointer evaluating interface {}.${p}`);
+      if (v instanceof Date) {
+        const r = callTimeMethod(v, p, []);
+        if (r === undefined) throw this.err(line, `${text}\u0000can't evaluate field ${p} in type time.Time`);
+        v = r;
+        continue;
+      }
       if (v instanceof Map) {
         // missingkey=zero, as Prometheus sets it: a missing label is the empty string.
         v = v.has(p) ? v.get(p) : '';
@@ -671,7 +725,7 @@ export function sprintf(format: string, args: Value[], formatValue: (v: Value) =
     let s: string;
     switch (verb) {
       case 'd':
-        s = typeof a === 'number' ? String(Math.trunc(a)) : `%!d(${typeof a}=${formatValue(a)})`;
+        s = typeof a === 'number' ? String(Math.trunc(a)) : typeof a === 'bigint' ? String(a) : `%!d(${typeof a}=${formatValue(a)})`;
         break;
       case 'f':
       case 'F':

@@ -47,6 +47,7 @@ export function goG4(v: number, prec = 4): string {
 
 function toFloat(i: Value): number {
   if (typeof i === 'number') return i;
+  if (typeof i === 'bigint') return Number(i);
   if (typeof i === 'string') {
     const f = Number(i.trim());
     if (i.trim() === '' || Number.isNaN(f)) {
