@@ -253,7 +253,7 @@ function corpus(): Case[] {
     // Metadata, rules, alerts, admin, unknown endpoints.
     { path: '/api/v1/metadata' },
     { path: '/api/v1/metadata?metric=demo_temp_celsius' },
-    { path: '/api/v1/metadata?limit=1' },
+    { path: '/api/v1/metadata?limit=5' }, // which metrics a smaller limit keeps is Go-map order in Prometheus
     { path: '/api/v1/metadata?limit=x' },
     { path: '/api/v1/targets/metadata?metric=demo_temp_celsius' },
     { path: '/api/v1/targets/metadata?match_target={job="demo"}&metric=demo_latency_seconds' },
