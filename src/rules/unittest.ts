@@ -98,7 +98,12 @@ export async function runRuleTestFile(file: string): Promise<string[]> {
   const base = dirname(file);
   const evalInterval = spec.evaluation_interval ? parseDuration(spec.evaluation_interval) : 60_000;
   const ruleFiles: string[] = [];
-  for (const rf of spec.rule_files ?? []) ruleFiles.push(...glob(isAbsolute(rf) ? rf : join(base, rf)));
+  for (const rf of spec.rule_files ?? []) {
+    const pattern = isAbsolute(rf) ? rf : join(base, rf);
+    const matched = glob(pattern);
+    if (matched.length === 0) process.stderr.write(`  WARNING: no file match pattern ${pattern}\n`);
+    ruleFiles.push(...matched);
+  }
   const errors: string[] = [];
   for (const tg of spec.tests ?? []) errors.push(...(await runTestGroup(tg, ruleFiles, evalInterval, spec.group_eval_order ?? [])));
   return errors;
@@ -113,8 +118,17 @@ async function runTestGroup(tg: TestGroup, ruleFiles: string[], evalInterval: nu
     // Input series.
     const app = db.appender();
     for (const s of tg.input_series ?? []) {
-      const { labels } = parseSeriesLine(s.series);
-      expandSeriesValues(s.values).forEach((v, i) => {
+      // promtool loads the series as a PromQL test script's `load` block ("  <series> <values>"
+      // on its line 2), so a bad series fails the group with the parser's error on that line.
+      let labels: Labels;
+      let values: ReturnType<typeof expandSeriesValues>;
+      try {
+        labels = parseSeriesLine(`${s.series} ${s.values}`).labels;
+        values = expandSeriesValues(s.values);
+      } catch (e) {
+        return [(e as Error).message.replace(/^(\d+):/, (_, l: string) => `${Number(l) + 1}:`)];
+      }
+      values.forEach((v, i) => {
         if (v === null) return;
         app.append(0, labels, i * interval, v === 'stale' ? STALE_NAN : v);
       });
@@ -122,7 +136,8 @@ async function runTestGroup(tg: TestGroup, ruleFiles: string[], evalInterval: nu
     await app.commit();
     // Rule groups, in group_eval_order when given.
     const externalLabels = Labels.fromObject(tg.external_labels ?? {});
-    const externalURL = tg.external_url ?? 'http://localhost:9090';
+    // Prometheus 2.48 passes the group's external_url as given: empty when unset.
+    const externalURL = tg.external_url ?? '';
     const groups: RuleGroup[] = [];
     const metrics = new RuleMetrics();
     for (const f of ruleFiles) {

@@ -28,6 +28,7 @@ test('rule unit-test corpus: same verdict and output as the real promtool', asyn
     const real = await runCommand(promtool, ['test', 'rules', f], { cwd: dir });
     assert.equal(ours.code, real.code, f);
     assert.equal(ours.stdout, real.stdout, f);
-    assert.equal(ours.stderr, real.stderr, f);
+    // 2.48 places a bad input series on line 2 of its load block (EnrichParseError); 2.42 says line 1.
+    assert.equal(ours.stderr, real.stderr.replace(/^1:(\d+): parse error/m, '2:$1: parse error'), f);
   }
 });
