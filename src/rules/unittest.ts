@@ -18,6 +18,7 @@ import { nopLogger } from '../util/log.js';
 import { RuleGroup } from './group.js';
 import { AlertingRule } from './rule.js';
 import { RuleMetrics } from './metrics.js';
+import { checkUnitTestFile } from './unittest/index.js';
 
 interface AlertTest {
   eval_time: string;
@@ -90,11 +91,18 @@ function sortByLabels<T extends { labels: Record<string, string> }>(list: T[]): 
 /** Runs one unit-test file; returns the failures (empty when it passes). */
 export async function runRuleTestFile(file: string): Promise<string[]> {
   let spec: UnitTestFile;
+  let text: string;
   try {
-    spec = (parseYAML(readFileSync(file, 'utf8')) ?? {}) as UnitTestFile;
+    text = readFileSync(file, 'utf8');
   } catch (e) {
-    return [`    ${(e as Error).message}`];
+    return [`open ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`];
   }
+  const decodeErr = checkUnitTestFile(text);
+  if (decodeErr !== null) return [decodeErr];
+  spec = (parseYAML(text) ?? {}) as UnitTestFile;
+  const order = spec.group_eval_order ?? [];
+  const dupGroup = order.find((g, i) => order.indexOf(g) !== i);
+  if (dupGroup !== undefined) return [`group name repeated in evaluation order: ${dupGroup}`];
   const base = dirname(file);
   const evalInterval = spec.evaluation_interval ? parseDuration(spec.evaluation_interval) : 60_000;
   const ruleFiles: string[] = [];
@@ -142,7 +150,7 @@ async function runTestGroup(tg: TestGroup, ruleFiles: string[], evalInterval: nu
     const metrics = new RuleMetrics();
     for (const f of ruleFiles) {
       const { groups: defs, errors } = parseRuleFile(f);
-      if (errors.length > 0) return errors.map((e) => `    ${e.message}`);
+      if (errors.length > 0) return errors.map((e) => e.message);
       for (const def of defs) {
         groups.push(
           new RuleGroup({

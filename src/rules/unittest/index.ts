@@ -1,0 +1,2 @@
+// Rule unit-test files' face: decoding checks shared by promtool-ts test rules.
+export { checkUnitTestFile } from './strict.js';
