@@ -338,3 +338,73 @@ test('buildinfo, flags, runtimeinfo, config, targets and tsdb status have Promet
   for (const k of ['config.file', 'storage.tsdb.retention.time', 'web.listen-address', 'query.lookback-delta', 'query.max-samples']) assert.ok(k in flagsA.data && k in flagsB.data, k);
   assert.equal(flagsA.data['query.lookback-delta'], flagsB.data['query.lookback-delta']);
 });
+
+test('the real promtool query prints the same for this server as for the real Prometheus, and so does promtool-ts query', { skip: !available && 'the real Prometheus is not installed' }, async () => {
+  const { runCommand, runPromtoolTs } = await import('../../util/server.ts');
+  const S = T - 20;
+  const cmds = [
+    ['query', 'instant', `--time=${T}`, '{u}', 'demo_temp_celsius'],
+    ['query', 'instant', `--time=${T}`, '{u}', 'sum by (svc) (rate(demo_requests_total[30s]))'],
+    ['query', 'instant', `--time=${T}`, '-o', 'json', '{u}', 'demo_temp_celsius{room="r1"}'],
+    ['query', 'range', `--start=${S}`, `--end=${T}`, '--step=5s', '{u}', 'demo_temp_celsius{room="r2"}'],
+    ['query', 'series', '--match=demo_temp_celsius', '{u}'],
+    ['query', 'labels', '{u}', 'room'],
+    ['query', 'instant', '{u}', 'sum('],
+  ];
+  for (const c of cmds) {
+    const a = await runCommand(PEERS.promtool, c.map((x) => x.replace('{u}', ours!.url)));
+    const b = await runCommand(PEERS.promtool, c.map((x) => x.replace('{u}', real!.url)));
+    assert.equal(a.code, b.code, c.join(' '));
+    assert.equal(a.stdout.replaceAll(/instance="127\.0\.0\.1:\d+"/g, ''), b.stdout.replaceAll(/instance="127\.0\.0\.1:\d+"/g, ''), c.join(' '));
+    assert.equal(a.stderr, b.stderr, c.join(' '));
+    // promtool-ts query prints what promtool prints, against either server.
+    const ts = await runPromtoolTs(c.map((x) => x.replace('{u}', real!.url)));
+    assert.equal(ts.code, b.code, `promtool-ts ${c.join(' ')}`);
+    assert.equal(ts.stdout, b.stdout, `promtool-ts ${c.join(' ')}`);
+    assert.equal(ts.stderr, b.stderr, `promtool-ts ${c.join(' ')}`);
+  }
+});
+
+test('the npm client prometheus-query runs instant, range, series and labels calls', { skip: !available && 'the real Prometheus is not installed' }, async () => {
+  const { PrometheusDriver } = await import('prometheus-query');
+  const prom = new PrometheusDriver({ endpoint: ours!.url, baseURL: '/api/v1' });
+  const inst = await prom.instantQuery('demo_temp_celsius', new Date(T * 1000));
+  assert.equal(inst.resultType, 'vector');
+  assert.equal(inst.result.length, 4);
+  const range = await prom.rangeQuery('sum(demo_temp_celsius)', new Date((T - 20) * 1000), new Date(T * 1000), 5);
+  assert.equal(range.resultType, 'matrix');
+  assert.equal(range.result[0].values.length, 5);
+  const series = await prom.series('demo_temp_celsius', new Date((T - 20) * 1000), new Date(T * 1000));
+  assert.equal(series.length, 4);
+  const names = await prom.labelNames();
+  assert.ok(names.includes('room'));
+  const values = await prom.labelValues('room');
+  assert.deepEqual(values, ['r0', 'r1', 'r2', 'r3']);
+});
+
+test("Grafana's Prometheus data source calls all succeed as on the real Prometheus", { skip: !available && 'the real Prometheus is not installed' }, async () => {
+  const S = T - 20;
+  const form = (o: Record<string, string>) => new URLSearchParams(o).toString();
+  // What Grafana 10's data source sends: health check, the metrics browser, variables, panels.
+  const calls: [string, string, string?][] = [
+    ['GET', '/api/v1/status/buildinfo'],
+    ['GET', `/api/v1/query?query=1%2B1&time=${T}`],
+    ['GET', `/api/v1/labels?start=${S}&end=${T}`],
+    ['GET', `/api/v1/labels?match[]=demo_temp_celsius&start=${S}&end=${T}`],
+    ['GET', `/api/v1/label/__name__/values?start=${S}&end=${T}`],
+    ['GET', `/api/v1/label/room/values?match[]=demo_temp_celsius&start=${S}&end=${T}`],
+    ['GET', `/api/v1/series?match[]=demo_temp_celsius&start=${S}&end=${T}`],
+    ['GET', '/api/v1/metadata'],
+    ['GET', '/api/v1/metadata?metric=demo_temp_celsius'],
+    ['POST', '/api/v1/query', form({ query: 'sum(rate(demo_requests_total[30s]))', time: String(T) })],
+    ['POST', '/api/v1/query_range', form({ query: 'sum by (svc) (rate(demo_requests_total[30s]))', start: String(S), end: String(T), step: '5' })],
+    ['POST', '/api/v1/query_exemplars', form({ query: 'demo_requests_total', start: String(S), end: String(T) })],
+    ['GET', '/api/v1/rules'],
+    ['GET', '/api/v1/alerts'],
+  ];
+  for (const [method, path, body] of calls) {
+    const [a, b] = await Promise.all([ask(ours!.url, path, method, body), ask(real!.url, path, method, body)]);
+    assert.equal(a.status, 200, `${method} ${path}: ${JSON.stringify(a.body).slice(0, 200)}`);
+    assert.equal(a.status, b.status, path);
+  }
+});
