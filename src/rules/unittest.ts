@@ -5,7 +5,7 @@ import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { parse as parseYAML } from 'yaml';
-import { Labels, compareLabels } from '../model/labels/index.js';
+import { Labels, compareLabels, goQuote } from '../model/labels/index.js';
 import { parseDuration, formatDuration } from '../model/duration/index.js';
 import { STALE_NAN } from '../model/value/index.js';
 import { openDB } from '../tsdb/index.js';
@@ -86,6 +86,15 @@ function samplesString(list: { labels: Labels; value: number }[]): string {
 
 function sortByLabels<T extends { labels: Record<string, string> }>(list: T[]): T[] {
   return list.sort((a, b) => compareLabels(Labels.fromObject(a.labels), Labels.fromObject(b.labels)));
+}
+
+/** model.Duration's String(): "600s" in a test file prints as "10m". */
+function goDur(text: string): string {
+  try {
+    return formatDuration(parseDuration(text));
+  } catch {
+    return text;
+  }
 }
 
 /** Runs one unit-test file; returns the failures (empty when it passes). */
@@ -179,6 +188,9 @@ async function runTestGroup(tg: TestGroup, ruleFiles: string[], evalInterval: nu
     const alertTimes = new Map<number, AlertTest[]>();
     let maxT = 0;
     for (const at of alertTests) {
+      if (!at.alertname) {
+        return [`an item under alert_rule_test misses required attribute alertname at eval_time ${goDur(at.eval_time)}${tg.name ? ` (in TestGroup ${tg.name})` : ''}`];
+      }
       const t = parseDuration(at.eval_time);
       if (t % evalInterval !== 0) {
         errs.push(`    eval_time ${at.eval_time} is not a multiple of evaluation interval ${formatDuration(evalInterval)}`);
@@ -206,7 +218,7 @@ async function runTestGroup(tg: TestGroup, ruleFiles: string[], evalInterval: nu
         sortByLabels(exp);
         const same = got.length === exp.length && got.every((g, i) => labelsString(g.labels) === labelsString(exp[i]!.labels) && labelsString(g.annotations) === labelsString(exp[i]!.annotations));
         if (!same) {
-          errs.push(`    alertname: ${at.alertname}, time: ${at.eval_time}, \n        exp:${indentLines(alertsString(exp), '            ')}, \n        got:${indentLines(alertsString(got), '            ')}`);
+          errs.push(`${tg.name ? `    name: ${tg.name},\n` : ''}    alertname: ${at.alertname}, time: ${goDur(at.eval_time)}, \n        exp:${indentLines(alertsString(exp), '            ')}, \n        got:${indentLines(alertsString(got), '            ')}`);
         }
       }
     }
@@ -220,25 +232,27 @@ async function runTestGroup(tg: TestGroup, ruleFiles: string[], evalInterval: nu
         else if (v.type === 'scalar') got = [{ labels: Labels.EMPTY, value: v.v }];
         else throw new Error(`rule result is not a vector or scalar: "${v.type}"`);
       } catch (e) {
-        errs.push(`    expr: ${JSON.stringify(et.expr)}, time: ${et.eval_time}, err: ${(e as Error).message}`);
+        errs.push(`    expr: ${JSON.stringify(et.expr)}, time: ${goDur(et.eval_time)}, err: ${(e as Error).message}`);
         continue;
       }
       let exp: { labels: Labels; value: number }[];
+      let badLabels = '';
       try {
         exp = (et.exp_samples ?? []).map((s) => {
+          badLabels = s.labels;
           const ms = s.labels === '' ? [] : parseMetricSelector(s.labels);
           const o: Record<string, string> = {};
           for (const m of ms) o[m.name] = m.value;
           return { labels: Labels.fromObject(o), value: typeof s.value === 'number' ? s.value : Number(s.value) };
         });
       } catch (e) {
-        errs.push(`    expr: ${JSON.stringify(et.expr)}, time: ${et.eval_time}, err: ${(e as Error).message}`);
+        errs.push(`    expr: ${JSON.stringify(et.expr)}, time: ${goDur(et.eval_time)}, err: labels ${goQuote(badLabels)}: ${(e as Error).message}`);
         continue;
       }
       got.sort((a, b) => compareLabels(a.labels, b.labels));
       exp.sort((a, b) => compareLabels(a.labels, b.labels));
       const same = got.length === exp.length && got.every((g, i) => g.labels.equals(exp[i]!.labels) && almostEqual(exp[i]!.value, g.value));
-      if (!same) errs.push(`    expr: ${JSON.stringify(et.expr)}, time: ${et.eval_time},\n        exp: ${samplesString(exp)}\n        got: ${samplesString(got)}`);
+      if (!same) errs.push(`    expr: ${JSON.stringify(et.expr)}, time: ${goDur(et.eval_time)},\n        exp: ${samplesString(exp)}\n        got: ${samplesString(got)}`);
     }
     for (const g of groups) await g.stop(false);
     return errs;
