@@ -414,8 +414,14 @@ export function truth(v: Value): boolean {
   return true;
 }
 
+// Alert templates are expanded at every evaluation of every active alert, from the same few
+// texts: parsed trees are kept (they are not changed by execution), bounded so that ever-changing
+// texts cannot grow it without limit.
+const PARSE_CACHE_MAX = 2048;
+const parseCache = new Map<string, { root: Node[]; defs: Map<string, Node[]> }>();
+
 export class GoTemplate {
-  private readonly defs = new Map<string, Node[]>();
+  private readonly defs: Map<string, Node[]>;
   private readonly root: Node[];
 
   constructor(
@@ -424,7 +430,16 @@ export class GoTemplate {
     private readonly funcs: Record<string, TemplateFunc>,
     private readonly formatValue: (v: Value) => string,
   ) {
-    this.root = parseTemplate(name, text, this.defs);
+    const key = name + '\u0000' + text;
+    let parsed = parseCache.get(key);
+    if (parsed === undefined) {
+      const defs = new Map<string, Node[]>();
+      parsed = { root: parseTemplate(name, text, defs), defs };
+      if (parseCache.size >= PARSE_CACHE_MAX) parseCache.clear();
+      parseCache.set(key, parsed);
+    }
+    this.root = parsed.root;
+    this.defs = parsed.defs;
     this.checkFunctions(this.root);
     for (const d of this.defs.values()) this.checkFunctions(d);
   }
