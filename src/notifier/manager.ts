@@ -169,7 +169,11 @@ export class NotifierManager implements AlertmanagerRetriever {
       );
       const targets: { url: string; cfg: AlertmanagerConfig }[] = [];
       for (const s of this.sets.values()) for (const url of s.active) targets.push({ url, cfg: s.cfg });
-      if (targets.length === 0) continue;
+      if (targets.length === 0) {
+        // Nowhere to send them: lost, and counted so as Prometheus counts them.
+        this.m.dropped.inc(batch.length);
+        continue;
+      }
       const results = await Promise.all(targets.map((t) => this.post(t.url, t.cfg, body, batch.length)));
       if (!results.some((ok) => ok)) {
         this.m.dropped.inc(batch.length);

@@ -2,7 +2,7 @@
 // hash of the group so groups spread out), each rule's output committed before the next rule
 // runs, series that stop being produced ended with staleness markers.
 import { Labels, LabelsBuilder, Matcher, fnv1a32 } from '../model/labels/index.js';
-import { STALE_NAN } from '../model/value/index.js';
+import { STALE_NAN, isStaleNaN } from '../model/value/index.js';
 import type { Appendable, Queryable } from '../storage/index.js';
 import type { Engine } from '../promql/index.js';
 import type { Alert } from '../notifier/index.js';
@@ -131,15 +131,24 @@ export class RuleGroup {
       const ruleStart = performance.now();
       this.opts.metrics.evaluations.inc({ rule_group: this.key() });
       let out: { labels: Labels; value: number }[] = [];
+      let failed = false;
       try {
         out = await rule.eval(ts, ctx);
         rule.health = 'ok';
         rule.lastError = '';
       } catch (e) {
+        failed = true;
         rule.health = 'err';
         rule.lastError = (e as Error).message;
         this.opts.metrics.failures.inc({ rule_group: this.key() });
         this.opts.logger.warn('Evaluating rule failed', { rule: rule.name, group: this.name, err: e as Error });
+      }
+      if (failed) {
+        // As Prometheus: a failed evaluation writes nothing, not even stale markers, so a
+        // transient query error does not end the rule's series.
+        rule.evaluationTime = (performance.now() - ruleStart) / 1000;
+        rule.lastEvaluation = new Date(ts);
+        continue;
       }
       if (rule instanceof AlertingRule && this.shouldRestore && rule.holdDuration > 0) {
         await this.restoreForState(rule, ts);
@@ -200,7 +209,10 @@ export class RuleGroup {
   /** ALERTS_FOR_STATE after a restart: pending alerts keep the time they have already waited. */
   private async restoreForState(rule: AlertingRule, ts: number): Promise<void> {
     const hold = rule.holdDuration;
-    if (hold < this.opts.forGracePeriod) return;
+    if (hold < this.opts.forGracePeriod) {
+      rule.restored = true;
+      return;
+    }
     const mint = ts - this.opts.outageTolerance;
     const q = this.opts.queryable.querier(mint, ts);
     try {
@@ -218,13 +230,12 @@ export class RuleGroup {
           if (!s.labels.equals(want)) continue;
           const it = s.iterator();
           while (it.next()) {
-            const v = it.atF();
-            if (Number.isNaN(v)) continue;
             lastT = it.atT();
-            lastV = v;
+            lastV = it.atF();
           }
         }
-        if (lastT === null) continue;
+        // A stale last sample means the alert had ended before the restart: nothing to restore.
+        if (lastT === null || isStaleNaN(lastV)) continue;
         const downAt = Math.floor(lastT / 1000) * 1000;
         let restored = Math.trunc(lastV) * 1000;
         const remaining = hold - (downAt - restored);
