@@ -407,7 +407,7 @@ class ContinueSignal {}
 
 /** Go's notion of truth for if/with/and/or. */
 export function truth(v: Value): boolean {
-  if (v === null || v === undefined || v === false || v === 0 || v === '') return false;
+  if (v === null || v === undefined || v === false || v === 0 || v === 0n || v === '') return false;
   if (Array.isArray(v)) return v.length > 0;
   if (v instanceof Map) return v.size > 0;
   if (typeof v === 'object') return Object.keys(v as object).length > 0 || !(Object.getPrototypeOf(v) === Object.prototype);
@@ -633,7 +633,8 @@ export class GoTemplate {
       case 'string':
         return a.value;
       case 'number':
-        return a.value;
+        // An integer constant is a Go int (bigint here); anything with . e E p P is a float64.
+        return Number.isInteger(a.value) && !/[.eEpP]/.test(a.text.replace(/^[-+]?0[xX][0-9a-fA-F_]*$/, '')) && Number.isSafeInteger(a.value) ? BigInt(a.value) : a.value;
       case 'bool':
         return a.value;
       case 'nil':
@@ -700,8 +701,19 @@ export class GoTemplate {
 
 const BUILTINS = new Set(['and', 'or', 'not', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'len', 'index', 'print', 'printf', 'println', 'html', 'js', 'urlquery', 'slice', 'call']);
 
+/** The Go type fmt names in %!verb(type=value). */
+function goTypeName(v: Value): string {
+  if (typeof v === 'bigint') return 'int';
+  if (typeof v === 'number') return 'float64';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'string') return 'string';
+  return typeof v;
+}
+
 function basicKind(v: Value): string {
-  if (typeof v === 'number') return 'number';
+  // Go keeps ints (integer literals, len) and floats ($value, query values) apart in comparisons.
+  if (typeof v === 'bigint') return 'int';
+  if (typeof v === 'number') return 'float';
   if (typeof v === 'string') return 'string';
   if (typeof v === 'boolean') return 'bool';
   return 'other';
@@ -709,15 +721,15 @@ function basicKind(v: Value): string {
 
 function cmp(a: Value, b: Value, op: string): boolean {
   if (op === 'eq' || op === 'ne') {
-    const eq = a === b || (basicKind(a) === 'number' && basicKind(b) === 'number' && Number(a) === Number(b));
+    const eq = a === b;
     if (!eq && basicKind(a) !== basicKind(b) && basicKind(a) !== 'other' && basicKind(b) !== 'other' && a !== null && b !== null) {
       throw new Error('incompatible types for comparison');
     }
     return op === 'eq' ? eq : !eq;
   }
   if (basicKind(a) !== basicKind(b) || basicKind(a) === 'other' || basicKind(a) === 'bool') throw new Error('incompatible types for comparison');
-  const x = a as number | string;
-  const y = b as number | string;
+  const x = a as number | bigint | string;
+  const y = b as number | bigint | string;
   switch (op) {
     case 'lt':
       return x < y;
@@ -740,11 +752,11 @@ export function sprintf(format: string, args: Value[], formatValue: (v: Value) =
     let s: string;
     switch (verb) {
       case 'd':
-        s = typeof a === 'number' ? String(Math.trunc(a)) : typeof a === 'bigint' ? String(a) : `%!d(${typeof a}=${formatValue(a)})`;
+        s = typeof a === 'number' ? String(Math.trunc(a)) : typeof a === 'bigint' ? String(a) : `%!d(${goTypeName(a)}=${formatValue(a)})`;
         break;
       case 'f':
       case 'F':
-        s = typeof a === 'number' ? (Number.isFinite(a) ? a.toFixed(prec !== undefined ? Number(prec) : 6) : formatValue(a)) : `%!f(${typeof a}=${formatValue(a)})`;
+        s = typeof a === 'number' ? (Number.isFinite(a) ? a.toFixed(prec !== undefined ? Number(prec) : 6) : formatValue(a)) : `%!f(${goTypeName(a)}=${formatValue(a)})`;
         break;
       case 'e':
         s = typeof a === 'number' ? a.toExponential(prec !== undefined ? Number(prec) : 6).replace(/e([+-])(\d)$/, 'e$10$2') : formatValue(a);
@@ -762,7 +774,7 @@ export function sprintf(format: string, args: Value[], formatValue: (v: Value) =
         break;
       case 'x':
       case 'X':
-        s = typeof a === 'number' ? Math.trunc(a).toString(16) : Buffer.from(String(a)).toString('hex');
+        s = typeof a === 'number' ? Math.trunc(a).toString(16) : typeof a === 'bigint' ? a.toString(16) : Buffer.from(String(a)).toString('hex');
         if (verb === 'X') s = s.toUpperCase();
         break;
       case 't':
@@ -771,16 +783,16 @@ export function sprintf(format: string, args: Value[], formatValue: (v: Value) =
       default:
         s = `%!${verb}(${formatValue(a)})`;
     }
-    if (flags.includes('+') && typeof a === 'number' && a >= 0 && 'dfeg'.includes(verb)) s = '+' + s;
+    if (flags.includes('+') && (typeof a === 'number' || typeof a === 'bigint') && a >= 0 && 'dfeg'.includes(verb)) s = '+' + s;
     if (width !== undefined && s.length < Number(width)) {
       const pad = Number(width) - s.length;
       if (flags.includes('-')) s = s + ' '.repeat(pad);
-      else if (flags.includes('0') && typeof a === 'number') s = (s.startsWith('-') ? '-' + '0'.repeat(pad) + s.slice(1) : '0'.repeat(pad) + s);
+      else if (flags.includes('0') && (typeof a === 'number' || typeof a === 'bigint')) s = (s.startsWith('-') ? '-' + '0'.repeat(pad) + s.slice(1) : '0'.repeat(pad) + s);
       else s = ' '.repeat(pad) + s;
     }
     void m;
     return s;
-  }) + (ai < args.length ? `%!(EXTRA ${args.slice(ai).map((a) => `${typeof a}=${formatValue(a)}`).join(', ')})` : '');
+  }) + (ai < args.length ? `%!(EXTRA ${args.slice(ai).map((a) => `${goTypeName(a)}=${formatValue(a)}`).join(', ')})` : '');
 }
 
 function htmlEscape(s: string): string {
@@ -826,10 +838,10 @@ const BUILTIN_FUNCS: Record<string, TemplateFunc> = {
   gt: (a, b) => cmp(a, b, 'gt'),
   ge: (a, b) => cmp(a, b, 'ge'),
   len: (a) => {
-    if (typeof a === 'string') return Buffer.byteLength(a);
-    if (Array.isArray(a)) return a.length;
-    if (a instanceof Map) return a.size;
-    if (a !== null && typeof a === 'object') return Object.keys(a).length;
+    if (typeof a === 'string') return BigInt(Buffer.byteLength(a));
+    if (Array.isArray(a)) return BigInt(a.length);
+    if (a instanceof Map) return BigInt(a.size);
+    if (a !== null && typeof a === 'object') return BigInt(Object.keys(a).length);
     throw new Error(`len of type ${typeof a}`);
   },
   index: (a, ...keys) => {

@@ -115,6 +115,18 @@ test('time values: toTime and Go layouts', async () => {
   assert.equal(await expand('{{ printf "%d" (toTime 1435065584.5).UnixMilli }} {{ humanize (toTime 1435065584).Unix }}'), '1435065584500 1.435G');
 });
 
+test('Go keeps integer constants and floats apart, as text/template does', async () => {
+  // $value is a float64: comparing it with an integer constant fails in Prometheus; 1.0 works.
+  await assert.rejects(
+    expandTemplate('__alert_A', '{{ if gt $value 1 }}big{{ end }}', { ...data, value: 2 }, { timestamp: 0 }),
+    (e: Error) => e.message === 'error executing template __alert_A: template: __alert_A:1:118: executing "__alert_A" at <gt $value 1>: error calling gt: incompatible types for comparison',
+  );
+  assert.equal(await expandTemplate('__alert_A', '{{ if gt $value 1.0 }}big{{ end }}', { ...data, value: 2 }, { timestamp: 0 }), 'big');
+  await assert.rejects(expand('{{ eq 1 1.0 }}'), /error calling eq: incompatible types for comparison/);
+  assert.equal(await expand('{{ if gt (len "abc") 2 }}long{{ end }} {{ len "abc" | printf "%d" }} {{ printf "%.1f" 3 }} {{ printf "%05d" 42 }}'), 'long 3 %!f(int=3) 00042');
+  assert.equal(await expand('{{ 1e3 }} {{ 1000 }} {{ 0x1F }} {{ -5 }}'), '1000 1000 31 -5');
+});
+
 test("Prometheus's template failure cases, worded as Go words them", async () => {
   const wrong: string[] = [];
   for (const c of failures) {
