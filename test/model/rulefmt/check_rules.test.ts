@@ -73,3 +73,12 @@ test('check rules: several files, lint settings and exit codes', async (t) => {
     assert.equal(ours.stderr, real.stderr, args.join(' '));
   }
 });
+
+test('check rules from standard input (2.48; the 2.42 promtool here requires files)', async () => {
+  const good = await runPromtoolTs(['check', 'rules'], { input: 'groups:\n  - name: g\n    rules:\n      - record: a\n        expr: up\n' });
+  assert.deepEqual(good, { code: 0, stdout: 'Checking standard input\n  SUCCESS: 1 rules found\n\n', stderr: '' });
+  const bad = await runPromtoolTs(['check', 'rules'], { input: 'groups:\n  - name: g\n    rules:\n      - record: a\n        expr: up +\n' });
+  assert.equal(bad.code, 1);
+  assert.equal(bad.stdout, 'Checking standard input\n');
+  assert.match(bad.stderr, /^  FAILED:\n5:15: group "g", rule 1, "a": could not parse expression: 1:5: parse error: unexpected end of input\n$/);
+});
