@@ -17,7 +17,7 @@ type Node =
   | { kind: 'action'; pipe: Pipeline; line: number }
   | { kind: 'if' | 'with'; pipe: Pipeline; then: Node[]; else: Node[] | null; line: number }
   | { kind: 'range'; pipe: Pipeline; then: Node[]; else: Node[] | null; line: number }
-  | { kind: 'template'; name: string; pipe: Pipeline | null; line: number }
+  | { kind: 'template'; name: string; pipe: Pipeline | null; line: number; loc?: string }
   | { kind: 'break' | 'continue'; line: number };
 
 interface Pipeline {
@@ -350,11 +350,14 @@ function parseTemplate(name: string, src: string, defs: Map<string, Node[]>): No
           break;
         }
         case 'template': {
-          const toks = tokenize(rest, where(a));
+          const toks = tokenize(rest, where(a), wordsAt + kw.length);
           const nameTok = toks[0];
           if (!nameTok || (nameTok.t !== 'str' && nameTok.t !== 'raw')) throw new TemplateError(`template: ${where(a)}: unexpected name in template clause`);
           const pp = new PipeParser(toks.slice(1), where(a));
-          nodes.push({ kind: 'template', name: nameTok.v, pipe: toks.length > 1 ? pp.pipeline(false) : null, line: a.line });
+          // Go places a template call at its name.
+          const before = src.slice(0, nameTok.pos ?? 0);
+          const loc = nameTok.pos === undefined ? undefined : `${countLines(before) + 1}:${before.length - before.lastIndexOf('\n') - 1}`;
+          nodes.push({ kind: 'template', name: nameTok.v, pipe: toks.length > 1 ? pp.pipeline(false) : null, line: a.line, ...(loc ? { loc } : {}) });
           break;
         }
         case 'end':
@@ -527,7 +530,7 @@ export class GoTemplate {
         }
         case 'template': {
           const body = this.defs.get(n.name);
-          if (!body) throw new TemplateError(`template: ${this.name}:${n.line}: executing "${this.name}" at <{{template "${n.name}"}}>: template "${n.name}" not defined`);
+          if (!body) throw new TemplateError(`template: ${this.name}:${n.loc ?? n.line}: executing "${this.name}" at <{{template "${n.name}"}}>: template "${n.name}" not defined`);
           const v = n.pipe ? await this.pipe(n.pipe, dot, vars, n.line) : null;
           await this.walk(body, v, [['$', v]], out);
           break;

@@ -87,6 +87,7 @@ const cases: { text: string; output: string; query?: QueryFunc }[] = [
 const failures: { text: string; error: string; query?: QueryFunc }[] = [
   { text: '{{\u00a0}}', error: 'error parsing template test: template: test:1: unrecognized character in action: U+00A0' },
   { text: '{{', error: 'error parsing template test: template: test:1: unclosed action' },
+  { text: '{{ template "nope" }}', error: 'error executing template test: template: test:1:12: executing "test" at <{{template "nope"}}>: template "nope" not defined' },
   { text: '{{ query "missing" | first }}', error: 'error executing template test: template: test:1:21: executing "test" at <first>: error calling first: first() called on vector with no elements', query: vec() },
   { text: '{{ humanize "one" }}', error: 'error executing template test: template: test:1:3: executing "test" at <humanize "one">: error calling humanize: strconv.ParseFloat: parsing "one": invalid syntax' },
   { text: '{{ humanize1024 "one" }}', error: 'error executing template test: template: test:1:3: executing "test" at <humanize1024 "one">: error calling humanize1024: strconv.ParseFloat: parsing "one": invalid syntax' },
