@@ -51,7 +51,14 @@ export class RuleGroup {
     this.interval = opts.interval;
     this.limit = opts.def.limit;
     this.rules = opts.def.rules.map((r) =>
-      r.alert !== undefined ? new AlertingRule(r.alert, r.expr, r.for, r.keep_firing_for, Labels.fromObject(r.labels), Labels.fromObject(r.annotations)) : new RecordingRule(r.record!, r.expr, Labels.fromObject(r.labels)),
+      {
+        // Labels.fromObject drops empty values, but a rule label set to "" removes that label
+        // from the result, so those names are carried separately.
+        const unset = Object.keys(r.labels).filter((n) => r.labels[n] === '');
+        return r.alert !== undefined
+          ? new AlertingRule(r.alert, r.expr, r.for, r.keep_firing_for, Labels.fromObject(r.labels), Labels.fromObject(r.annotations), unset)
+          : new RecordingRule(r.record!, r.expr, Labels.fromObject(r.labels), unset);
+      },
     );
     opts.metrics.interval.set({ rule_group: this.key() }, this.interval / 1000);
     opts.metrics.rules.set({ rule_group: this.key() }, this.rules.length);
@@ -235,7 +242,7 @@ export class RuleGroup {
           }
         }
         // A stale last sample means the alert had ended before the restart: nothing to restore.
-        if (lastT === null || isStaleNaN(lastV)) continue;
+        if (lastT === null || isStaleNaN(lastV) || Number.isNaN(lastV)) continue;
         const downAt = Math.floor(lastT / 1000) * 1000;
         let restored = Math.trunc(lastV) * 1000;
         const remaining = hold - (downAt - restored);

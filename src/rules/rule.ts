@@ -47,6 +47,8 @@ export abstract class Rule {
     readonly name: string,
     readonly expr: string,
     readonly labels: Labels,
+    /** Rule labels given as "": removed from the output. */
+    readonly unsetLabels: readonly string[] = [],
   ) {
     this.query = exprToString(parseExpr(expr));
   }
@@ -77,6 +79,7 @@ export class RecordingRule extends Rule {
         if (v === '') lb.del(n);
         else lb.set(n, v);
       });
+      for (const n of this.unsetLabels) lb.del(n);
       const ls = lb.labels();
       const k = ls.key();
       if (seen.has(k)) throw new Error('vector contains metrics with the same labelset after applying rule labels');
@@ -121,8 +124,9 @@ export class AlertingRule extends Rule {
     readonly keepFiringFor: number,
     labels: Labels,
     readonly annotations: Labels,
+    unsetLabels: readonly string[] = [],
   ) {
-    super(name, expr, labels);
+    super(name, expr, labels, unsetLabels);
   }
 
   override copyStateFrom(old: Rule): void {
@@ -169,6 +173,7 @@ export class AlertingRule extends Rule {
         if (v === '') lb.del(this.labels.nameAt(i));
         else lb.set(this.labels.nameAt(i), v);
       }
+      for (const n of this.unsetLabels) lb.del(n);
       lb.set('alertname', this.name);
       const ab = new LabelsBuilder();
       for (let i = 0; i < this.annotations.length; i++) ab.set(this.annotations.nameAt(i), await expand(this.annotations.valueAt(i)));
