@@ -45,6 +45,13 @@ export function goG4(v: number, prec = 4): string {
   return trim(v.toFixed(Math.max(0, prec - 1 - exp)));
 }
 
+/** Go's url.QueryEscape: only letters, digits and -_.~ stay; space becomes +. */
+function queryEscape(s: string): string {
+  return encodeURIComponent(s)
+    .replace(/%20/g, '+')
+    .replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+}
+
 function toFloat(i: Value): number {
   if (typeof i === 'number') return i;
   if (typeof i === 'bigint') return Number(i);
@@ -210,8 +217,8 @@ function templateFuncs(opts: ExpandOptions): Record<string, TemplateFunc> {
     },
     externalURL: () => ext,
     parseDuration: (s) => parsePromDuration(String(s)) / 1000,
-    tableLink: (expr) => `/graph?g0.expr=${encodeURIComponent(String(expr)).replace(/%20/g, '+')}&g0.tab=1`,
-    graphLink: (expr) => `/graph?g0.expr=${encodeURIComponent(String(expr)).replace(/%20/g, '+')}&g0.tab=0`,
+    tableLink: (expr) => `/graph?g0.expr=${queryEscape(String(expr))}&g0.tab=1`,
+    graphLink: (expr) => `/graph?g0.expr=${queryEscape(String(expr))}&g0.tab=0`,
     sortByLabel: (label, v) => {
       if (!Array.isArray(v)) return v;
       return [...(v as TemplateSample[])].sort((a, b) => {
