@@ -769,6 +769,11 @@ export function sprintf(format: string, args: Value[], formatValue: (v: Value) =
         break;
       case 's':
       case 'v':
+        // %s of a number or bool is a bad verb in Go; strings, Stringers and collections print.
+        if (verb === 's' && (typeof a === 'number' || typeof a === 'bigint' || typeof a === 'boolean')) {
+          s = `%!s(${goTypeName(a)}=${formatValue(a)})`;
+          break;
+        }
         s = formatValue(a);
         if (prec !== undefined && verb === 's') s = s.slice(0, Number(prec));
         break;

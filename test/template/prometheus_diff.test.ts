@@ -25,6 +25,12 @@ const ANNOTATIONS: Record<string, string> = {
   printf: '{{ printf "%d|%5s|%-4s|%q|%x|%v|%g|%e" 42 "ab" "c" "q" 255 1.5 0.000012 1234.5 }}',
   vars: '{{ $x := "a" }}{{ $x = "b" }}{{ $x }} {{ define "t" }}<{{ . }}>{{ end }}{{ template "t" $labels.job }}',
   time: '{{ (toTime 1435065584.128).Format "2006-01-02T15:04:05Z07:00" }} {{ parseDuration "1h2m" }}',
+  sorting: '{{ range sortByLabel "j" (query "label_replace(vector(1), \\"j\\", \\"b\\", \\"\\", \\"\\") or label_replace(vector(2), \\"j\\", \\"a\\", \\"\\", \\"\\")") }}{{ label "j" . }}={{ value . }},{{ end }}',
+  special: '{{ humanize -1234.5 }} {{ humanize 1e-12 }} {{ humanizeDuration -90.0 }} {{ humanize1024 -2048.0 }} {{ 1e21 }} {{ 0.1 }} {{ 100000000.0 }}',
+  failing: '{{ humanize "abc" }}',
+  failingCompare: '{{ if gt $value 1 }}x{{ end }}',
+  printfOdd: '{{ printf "%s|%d|%.1f" 1 "a" 3 }} {{ printf "%d" }} {{ printf "%d" 1 2 }}',
+  safe: '{{ "<b>" | safeHtml }} {{ strvalue (query "vector(1)" | first) }}',
   args: '{{ define "two" }}{{ .arg0 }}+{{ .arg1 }}{{ end }}{{ template "two" (args 1 "b") }}',
 };
 
