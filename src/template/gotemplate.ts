@@ -855,12 +855,13 @@ const BUILTIN_FUNCS: Record<string, TemplateFunc> = {
   index: (a, ...keys) => {
     let v = a;
     for (const k of keys) {
-      if (v instanceof Map) v = v.get(k);
+      // A missing key gives the map's zero value; template maps here are all map[string]string.
+      if (v instanceof Map) v = v.has(k) ? v.get(k) : '';
       else if (Array.isArray(v)) {
         const i = Number(k);
         if (i < 0 || i >= v.length) throw new Error(`index out of range: ${i}`);
         v = v[i];
-      } else if (v !== null && typeof v === 'object') v = (v as Record<string, Value>)[String(k)];
+      } else if (v !== null && typeof v === 'object') v = String(k) in (v as object) ? (v as Record<string, Value>)[String(k)] : '';
       else throw new Error(`can't index item of type ${typeof v}`);
     }
     return v;

@@ -45,6 +45,15 @@ export function goG4(v: number, prec = 4): string {
   return trim(v.toFixed(Math.max(0, prec - 1 - exp)));
 }
 
+/** regexp.Compile as Go words its failure (re2js already prefixes "error parsing regexp: "). */
+function templateRegexp(pattern: string): ReturnType<typeof compileRE2> {
+  try {
+    return compileRE2(pattern);
+  } catch (e) {
+    throw new Error((e as Error).message.replace(/^(error parsing regexp: )+/, 'error parsing regexp: '));
+  }
+}
+
 /** Go's url.QueryEscape: only letters, digits and -_.~ stay; space becomes +. */
 function queryEscape(s: string): string {
   return encodeURIComponent(s)
@@ -114,11 +123,11 @@ function templateFuncs(opts: ExpandOptions): Record<string, TemplateFunc> {
     strvalue: (s) => ((s as TemplateSample).Labels ?? {})['__value__'] ?? '',
     args: (...a) => Object.fromEntries(a.map((x, i) => [`arg${i}`, x])),
     reReplaceAll: (pattern, repl, text) => {
-      const re = compileRE2(String(pattern));
+      const re = templateRegexp(String(pattern));
       // Go's ReplaceAllString expands $1/${name}; RE2JS's replaceAll takes the same $-syntax.
       return re.matcher(String(text)).replaceAll(String(repl).replace(/\$\{(\w+)\}/g, (_m, n: string) => (/^\d+$/.test(n) ? `$${n}` : `\${${n}}`)));
     },
-    match: (pattern, text) => compileRE2(String(pattern)).matcher(String(text)).find(),
+    match: (pattern, text) => templateRegexp(String(pattern)).matcher(String(text)).find(),
     title: (s) => String(s).replace(/(^|[^\p{L}\p{N}_'])(\p{L})/gu, (_m, pre: string, c: string) => pre + c.toUpperCase()),
     toUpper: (s) => String(s).toUpperCase(),
     toLower: (s) => String(s).toLowerCase(),

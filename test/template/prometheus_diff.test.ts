@@ -31,6 +31,15 @@ const ANNOTATIONS: Record<string, string> = {
   failingCompare: '{{ if gt $value 1 }}x{{ end }}',
   printfOdd: '{{ printf "%s|%d|%.1f" 1 "a" 3 }} {{ printf "%d" }} {{ printf "%d" 1 2 }}',
   safe: '{{ "<b>" | safeHtml }} {{ strvalue (query "vector(1)" | first) }}',
+  printfMore: '{{ printf "%+d|%08.3f|%-8.2f|%x|%X|%5.1f%%|%t" 5 3.14159 2.5 "hi" 255 99.44 false }}',
+  maps: '{{ $labels }} | {{ $externalLabels }} | {{ index $labels "nope" }}|{{ len $labels }}',
+  rangeElse: '{{ range query "vector(1) == 2" }}x{{ else }}empty{{ end }} {{ range $i, $s := query "vector(3)" }}{{ $i }}:{{ $s.Value }}{{ end }}',
+  breakContinue: '{{ range $k, $v := $labels }}{{ if eq $k "instance" }}{{ continue }}{{ end }}{{ if eq $k "severity" }}{{ break }}{{ end }}{{ $k }} {{ end }}',
+  escapes: '{{ js "<a href=\'x\'>é" }} | {{ html "\\"q\\" & \'s\'" }} | {{ urlquery "a/b?c=d&e=f g" }}',
+  newlines: "line1\n  {{- \" trimmed\" }}\n{{ $labels.job -}}\n  end",
+  timeValues: '{{ humanizeTimestamp $value }} {{ toTime 1435065584.128 }} {{ (toTime 0).Unix }}',
+  regexErr: '{{ match "(" "x" }}',
+  reAnchors: '{{ reReplaceAll "^h" "H" $labels.instance }} {{ reReplaceAll "o" "0" "foo" }} {{ title "mIxED case-words" }}',
   args: '{{ define "two" }}{{ .arg0 }}+{{ .arg1 }}{{ end }}{{ template "two" (args 1 "b") }}',
 };
 
