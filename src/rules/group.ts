@@ -44,6 +44,8 @@ export class RuleGroup {
   private shouldRestore = false;
   /** Series each rule wrote in its last evaluation, to end the ones it no longer writes. */
   private readonly lastSeries = new Map<Rule, Map<string, Labels>>();
+  /** Series of rules removed by a reload, to be ended at the next evaluation. */
+  private staleSeries: Labels[] = [];
 
   constructor(readonly opts: GroupOptions) {
     this.name = opts.def.name;
@@ -119,6 +121,10 @@ export class RuleGroup {
       const series = from.lastSeries.get(old);
       if (series) this.lastSeries.set(r, series);
     }
+    // Rules gone from the new version: their series end at this group's first evaluation.
+    for (const list of byKey.values()) {
+      for (const old of list) for (const ls of from.lastSeries.get(old)?.values() ?? []) this.staleSeries.push(ls);
+    }
   }
 
   /** Evaluates every rule at time ts (ms). Exposed so rule unit tests can drive time. */
@@ -172,6 +178,18 @@ export class RuleGroup {
       this.opts.metrics.ruleDuration.observe((performance.now() - ruleStart) / 1000);
     }
     this.shouldRestore = false;
+    if (this.staleSeries.length > 0) {
+      const app = this.opts.appendable.appender();
+      for (const ls of this.staleSeries) {
+        try {
+          app.append(0, ls, ts, STALE_NAN);
+        } catch {
+          // A newer sample already ended or continued it.
+        }
+      }
+      this.staleSeries = [];
+      await app.commit().catch((e: unknown) => this.opts.logger.warn('Stale marker commit failed', { err: e as Error }));
+    }
     this.evaluationTime = (performance.now() - started) / 1000;
     this.lastEvaluation = new Date(ts);
     const m = this.opts.metrics;

@@ -156,7 +156,8 @@ export class AlertingRule extends Rule {
     const seen = new Map<string, AlertInstance>();
     for (const s of vec) {
       const sampleLabels = s.metric.withoutMetricName();
-      const data = { labels: sampleLabels.toObject(), externalLabels: extLabels, externalURL: ctx.externalURL, value: s.f };
+      // As Prometheus, $labels is the sample's metric as returned, __name__ included if kept.
+      const data = { labels: s.metric.toObject(), externalLabels: extLabels, externalURL: ctx.externalURL, value: s.f };
       const tmplName = `__alert_${this.name}`;
       const query = async (q: string, t: number) => (await instantVector(ctx, q, t)).map((x) => ({ metric: x.metric.toObject(), value: x.f }));
       const expand = async (text: string): Promise<string> => {

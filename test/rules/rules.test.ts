@@ -275,3 +275,20 @@ test('restore: less than the grace period remaining waits the grace period; a st
   assert.equal(byJob.get('a'), ts + 10 * M - 30 * M);
   assert.equal(byJob.get('b'), ts);
 });
+
+test('reload: a rule removed from a changed group has its series ended at the next evaluation; $labels keeps __name__', async (t) => {
+  const e = await env(t);
+  await put(e.db, { __name__: 'up', job: 'a' }, [[0, 0], [M, 0]]);
+  const mgr = new RuleManager({ queryable: e.db, appendable: e.db, engine: e.engine, notify: () => {}, externalLabels: Labels.EMPTY, externalURL: '', logger: nopLogger, registry: newRegistry() });
+  t.after(() => mgr.stop());
+  const file = join(e.dir, 'r.yml');
+  writeFileSync(file, 'groups:\n- name: g\n  interval: 1h\n  rules:\n  - record: gone\n    expr: up\n  - alert: Down\n    expr: up == 0\n    annotations: { m: "{{ $labels.__name__ }}/{{ $labels.job }}" }\n');
+  await mgr.update(M, [file], Labels.EMPTY, '');
+  await mgr.groupList()[0]!.evalAt(0);
+  assert.equal((mgr.groupList()[0]!.rules[1] as AlertingRule).info().alerts[0]!.annotations.get('m'), 'up/a');
+  writeFileSync(file, 'groups:\n- name: g\n  interval: 1h\n  rules:\n  - alert: Down\n    expr: up == 0\n');
+  await mgr.update(M, [file], Labels.EMPTY, '');
+  assert.deepEqual(Object.keys(await instant(e, 'gone', 30_000)), ['{__name__="gone", job="a"}']);
+  await mgr.groupList()[0]!.evalAt(M);
+  assert.deepEqual(await instant(e, 'gone', M + 1000), {});
+});
