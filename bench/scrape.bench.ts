@@ -96,8 +96,76 @@ export async function run(): Promise<void> {
     const b = await measure(ours.proc.proc.pid!, 'prometheus-ts');
     await ours.stop();
     console.log(`  ratio prometheus-ts / prometheus: ${(b / a).toFixed(2)}x`);
+    await scrapeLag(work, eport);
   } finally {
     exporter.close();
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * Scrape lag: targets are scraped on a fixed grid (phase + k × interval), so the lateness of the
+ * k-th request at the exporter, against the first one's phase, is the scheduling delay. Measured
+ * idle and while a client keeps a heavy range query running, for both servers.
+ */
+async function scrapeLag(work: string, loadPort: number): Promise<void> {
+  const arrivals = new Map<string, number[]>();
+  const lagExporter = createServer((req, res) => {
+    const k = req.url ?? '';
+    arrivals.set(k, [...(arrivals.get(k) ?? []), performance.now()]);
+    res.end('lag_metric 1\n');
+  });
+  await new Promise<void>((r) => lagExporter.listen(0, '127.0.0.1', () => r()));
+  const lport = (lagExporter.address() as { port: number }).port;
+  const jobs = Array.from({ length: 10 }, (_, i) => `  - job_name: lag${i}\n    metrics_path: /t${i}\n    static_configs: [{targets: ['127.0.0.1:${lport}']}]\n`).join('');
+  const cfg = `global:\n  scrape_interval: 1s\n  scrape_timeout: 900ms\nscrape_configs:\n${jobs}  - job_name: load\n    static_configs: [{targets: ['127.0.0.1:${loadPort}']}]\n`;
+  const p99 = (): number => {
+    const lags: number[] = [];
+    for (const times of arrivals.values()) {
+      if (times.length < 3) continue;
+      // The grid's phase: the earliest offset seen (the least-delayed scrape).
+      const base = Math.min(...times.map((t, k) => t - times[0]! - k * 1000)) + times[0]!;
+      times.forEach((t, k) => lags.push(t - (base + k * 1000)));
+    }
+    lags.sort((x, y) => x - y);
+    return lags[Math.floor(lags.length * 0.99)] ?? NaN;
+  };
+  const phase = async (ms: number, heavy: string | null): Promise<number> => {
+    arrivals.clear();
+    let running = true;
+    const loop = heavy
+      ? (async () => {
+          while (running) await (await fetch(heavy)).arrayBuffer().catch(() => undefined);
+        })()
+      : Promise.resolve();
+    await new Promise((r) => setTimeout(r, ms));
+    running = false;
+    await loop;
+    return p99();
+  };
+  console.log('scrape lag p99 (planned vs actual start, 10 targets at 1 s, 15 s per phase):');
+  writeFileSync(join(work, 'lag.yml'), cfg);
+  const heavyPath = (base: string) => `${base}/api/v1/query_range?query=${encodeURIComponent('sum by (series) (rate(load_metric[30s]))')}&start=${Date.now() / 1000 - 60}&end=${Date.now() / 1000 + 60}&step=1`;
+  // One server at a time, so the exporter sees only its scrapes.
+  for (const name of ['prometheus', 'prometheus-ts'] as const) {
+    let base: string;
+    let stop: () => Promise<unknown>;
+    if (name === 'prometheus') {
+      const rport = await freePort();
+      const real = startProcess(PEERS.prometheus, [`--config.file=${join(work, 'lag.yml')}`, `--storage.tsdb.path=${join(work, 'real-lag')}`, `--web.listen-address=127.0.0.1:${rport}`]);
+      await waitReady(`http://127.0.0.1:${rport}/-/ready`, 30_000, real);
+      base = `http://127.0.0.1:${rport}`;
+      stop = () => real.stop();
+    } else {
+      const ours = await startOurServer(cfg);
+      base = ours.url;
+      stop = () => ours.stop();
+    }
+    await new Promise((r) => setTimeout(r, 8000));
+    const idle = await phase(15_000, null);
+    const busy = await phase(15_000, heavyPath(base));
+    console.log(`  ${name}: idle ${idle.toFixed(1)} ms, during a heavy query loop ${busy.toFixed(1)} ms`);
+    await stop();
+  }
+  lagExporter.close();
 }
