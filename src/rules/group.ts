@@ -84,23 +84,23 @@ export class RuleGroup {
 
   start(): void {
     const first = this.evalTimestamp(Date.now()) + this.interval;
-    const tick = (planned: number) => {
+    // One evaluation at a time: the next is planned only when this one is done, so a slow
+    // evaluation skips (and counts) the iterations it overran, as Prometheus's group loop does.
+    const tick = async (planned: number): Promise<void> => {
       if (this.stopped) return;
-      const now = Date.now();
-      let missed = Math.floor((now - planned) / this.interval);
+      let missed = Math.floor((Date.now() - planned) / this.interval);
       if (missed > 0) this.opts.metrics.missed.inc({ rule_group: this.key() }, missed);
       else missed = 0;
       const evalAt = planned + missed * this.interval;
       this.opts.metrics.iterations.inc({ rule_group: this.key() }, missed + 1);
-      this.running = this.evalAt(evalAt)
-        .catch((e: unknown) => this.opts.logger.error('Rule group evaluation failed', { group: this.name, err: e as Error }))
-        .finally(() => {
-          this.running = null;
-        });
+      this.running = this.evalAt(evalAt).catch((e: unknown) => this.opts.logger.error('Rule group evaluation failed', { group: this.name, err: e as Error }));
+      await this.running;
+      this.running = null;
+      if (this.stopped) return;
       const next = evalAt + this.interval;
-      this.timer = setTimeout(() => tick(next), Math.max(0, next - Date.now()));
+      this.timer = setTimeout(() => void tick(next), Math.max(0, next - Date.now()));
     };
-    this.timer = setTimeout(() => tick(first), Math.max(0, first - Date.now()));
+    this.timer = setTimeout(() => void tick(first), Math.max(0, first - Date.now()));
   }
 
   /** Takes over the state of the same group from before a reload (active alerts carry on). */

@@ -292,3 +292,20 @@ test('reload: a rule removed from a changed group has its series ended at the ne
   await mgr.groupList()[0]!.evalAt(M);
   assert.deepEqual(await instant(e, 'gone', M + 1000), {});
 });
+
+test('RuleManager runs a group on its own aligned schedule and its output lands in storage', async (t) => {
+  const e = await env(t);
+  const registry = newRegistry();
+  const mgr = new RuleManager({ queryable: e.db, appendable: e.db, engine: e.engine, notify: () => {}, externalLabels: Labels.EMPTY, externalURL: '', logger: nopLogger, registry });
+  t.after(() => mgr.stop());
+  const file = join(e.dir, 'r.yml');
+  writeFileSync(file, 'groups:\n- name: fast\n  interval: 200ms\n  rules:\n  - record: one\n    expr: vector(1)\n');
+  await mgr.update(M, [file], Labels.EMPTY, '');
+  const g = mgr.groupList()[0]!;
+  const end = Date.now() + 10_000;
+  while ((g.lastEvaluation === null || g.lastEvaluation.getTime() === 0) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  const ts = g.lastEvaluation!.getTime();
+  assert.equal(g.evalTimestamp(ts), ts, 'evaluation timestamps sit on the group\'s interval boundaries');
+  assert.deepEqual(await instant(e, 'one', ts), { '{__name__="one"}': 1 });
+  assert.match(await registry.metrics(), /prometheus_rule_group_iterations_total\{rule_group=".*r\.yml;fast"\} [1-9]/);
+});
