@@ -3,6 +3,11 @@ import { promises as dns } from 'node:dns';
 import type { DNSSDConfig, TargetGroup } from '../../config/types.js';
 import { RefreshProvider, type ProviderContext } from '../provider.js';
 
+/** Record targets as DNS writes them (and Prometheus shows them): fully qualified, with the dot. */
+function fqdn(name: string): string {
+  return name.endsWith('.') ? name : name + '.';
+}
+
 function joinHostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
@@ -25,7 +30,7 @@ export class DNSProvider extends RefreshProvider {
           case 'SRV':
             for (const r of await dns.resolveSrv(name)) {
               const host = r.name.replace(/\.$/, '');
-              targets.push({ __address__: joinHostPort(host, r.port), __meta_dns_name: name, __meta_dns_srv_record_target: r.name, __meta_dns_srv_record_port: String(r.port) });
+              targets.push({ __address__: joinHostPort(host, r.port), __meta_dns_name: name, __meta_dns_srv_record_target: fqdn(r.name), __meta_dns_srv_record_port: String(r.port) });
             }
             break;
           case 'A':
@@ -36,12 +41,12 @@ export class DNSProvider extends RefreshProvider {
             break;
           case 'MX':
             for (const r of await dns.resolveMx(name)) {
-              targets.push({ __address__: joinHostPort(r.exchange.replace(/\.$/, ''), this.cfg.port), __meta_dns_name: name, __meta_dns_mx_record_target: r.exchange });
+              targets.push({ __address__: joinHostPort(r.exchange.replace(/\.$/, ''), this.cfg.port), __meta_dns_name: name, __meta_dns_mx_record_target: fqdn(r.exchange) });
             }
             break;
           case 'NS':
             for (const ns of await dns.resolveNs(name)) {
-              targets.push({ __address__: joinHostPort(ns.replace(/\.$/, ''), this.cfg.port), __meta_dns_name: name, __meta_dns_ns_record_target: ns });
+              targets.push({ __address__: joinHostPort(ns.replace(/\.$/, ''), this.cfg.port), __meta_dns_name: name, __meta_dns_ns_record_target: fqdn(ns) });
             }
             break;
         }
