@@ -1,0 +1,96 @@
+// The same rule file in the real Prometheus and in ours, both sending to one recording
+// Alertmanager stand-in: recorded series, ALERTS/ALERTS_FOR_STATE label sets, rule states and
+// health in /api/v1/rules, and the alerts each posts (labels, annotations with $value and
+// $externalLabels, generatorURL path) must agree. Values that depend on the clock are left out.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { peer, startRealPrometheus, tempDir } from '../util/peers.ts';
+import { startOurServer } from '../util/server.ts';
+
+const RULES = `groups:
+- name: diff
+  interval: 1s
+  rules:
+  - record: job:one
+    expr: vector(1)
+    labels: { team: a }
+  - record: lbl
+    expr: label_replace(job:one * 2, "x", "y", "", "")
+  - alert: AlwaysFiring
+    expr: lbl > 0
+    labels: { severity: page, instance: "{{ $labels.team }}-inst" }
+    annotations:
+      summary: "v={{ $value }} ext={{ $externalLabels.site }} x={{ $labels.x }}"
+      humanized: "{{ 1234567 | humanize }}"
+  - alert: StillPending
+    expr: vector(3)
+    for: 1h
+  - alert: NeverFires
+    expr: vector(0) > 1
+`;
+
+interface Posted {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  generatorURL: string;
+}
+
+test('a rule file evaluates the same in the real Prometheus and ours', async (t) => {
+  if (!peer('prometheus', t)) return;
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  writeFileSync(join(dir, 'rules.yml'), RULES);
+  const posted = new Map<string, Posted[]>();
+  const srv = createServer((req, res) => {
+    let b = '';
+    req.on('data', (c) => (b += c));
+    req.on('end', () => {
+      const who = (req.url ?? '').split('/')[1]!;
+      posted.set(who, [...(posted.get(who) ?? []), ...(JSON.parse(b) as Posted[])]);
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  t.after(() => {
+    srv.closeAllConnections();
+    srv.close();
+  });
+  const amAddr = `127.0.0.1:${(srv.address() as { port: number }).port}`;
+  const yaml = (who: string) => `global:
+  evaluation_interval: 1s
+  external_labels: { site: casa }
+rule_files: ['${join(dir, 'rules.yml')}']
+alerting:
+  alertmanagers:
+  - path_prefix: /${who}/
+    static_configs:
+    - targets: ['${amAddr}']
+`;
+  // A short resend delay: the real one may fire before it has discovered its Alertmanager, and
+  // would otherwise wait a minute to resend.
+  const real = await startRealPrometheus(yaml('real'), ['--web.external-url=http://prom.example:9090/', '--rules.alert.resend-delay=1s']);
+  t.after(() => real.stop());
+  const ours = await startOurServer(yaml('ours'), ['--web.external-url=http://prom.example:9090/', '--rules.alert.resend-delay=1s']);
+  t.after(() => ours.stop());
+
+  const get = async (url: string, path: string): Promise<unknown> => ((await (await fetch(url + path)).json()) as { data: unknown }).data;
+  const end = Date.now() + 30_000;
+  while ((!posted.get('real')?.length || !posted.get('ours')?.length) && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
+
+  assert.ok(posted.get('real')?.length, 'the real Prometheus sent its alert');
+  assert.ok(posted.get('ours')?.length, 'ours sent its alert');
+  const strip = (p: Posted) => ({ labels: p.labels, annotations: p.annotations, generatorURL: p.generatorURL });
+  assert.deepEqual(strip(posted.get('ours')![0]!), strip(posted.get('real')![0]!));
+
+  for (const q of ['job:one', 'lbl', 'ALERTS', 'ALERTS_FOR_STATE', 'count by (alertstate) (ALERTS)']) {
+    const labelsOf = async (url: string) => ((await get(url, `/api/v1/query?query=${encodeURIComponent(q)}`)) as { result: { metric: Record<string, string>; value: [number, string] }[] }).result.map((r) => JSON.stringify(r.metric) + (q.startsWith('ALERTS_FOR') ? '' : r.value[1])).sort();
+    assert.deepEqual(await labelsOf(ours.url), await labelsOf(real.url), q);
+  }
+  type Rules = { groups: { name: string; interval: number; rules: { name: string; type: string; query: string; state?: string; health: string; labels?: Record<string, string>; annotations?: Record<string, string>; alerts?: { labels: Record<string, string>; annotations: Record<string, string>; state: string }[] }[] }[] };
+  const view = (d: Rules) =>
+    d.groups.map((g) => ({ name: g.name, interval: g.interval, rules: g.rules.map((r) => ({ name: r.name, type: r.type, query: r.query, state: r.state, health: r.health, labels: r.labels, annotations: r.annotations, alerts: r.alerts?.map((a) => ({ labels: a.labels, annotations: a.annotations, state: a.state })) })) }));
+  assert.deepEqual(view((await get(ours.url, '/api/v1/rules')) as Rules), view((await get(real.url, '/api/v1/rules')) as Rules));
+});
