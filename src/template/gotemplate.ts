@@ -89,12 +89,24 @@ function lex(name: string, src: string): Piece[] {
       if (inStr) {
         if (c === '\\' && inStr !== '`') j++;
         else if (c === inStr) inStr = null;
+        else if (c === '\n' && inStr !== '`') throw new TemplateError(`template: ${name}:${actionLine}: ${inStr === '"' ? 'unterminated quoted string' : 'unterminated character constant'}`);
         continue;
       }
-      if (c === '"' || c === '`' || c === "'") inStr = c;
+      if (c === '"' || c === '`' || c === "'") {
+        // A quote glued to a word (q") is where Go's lexer stops with a bad character.
+        if (j > start && /[\w.$]/.test(src[j - 1]!)) {
+          throw new TemplateError(`template: ${name}:${actionLine}: bad character U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} '${c}'`);
+        }
+        inStr = c;
+      }
       else if (c === '}' && src[j + 1] === '}') break;
     }
-    if (j >= src.length) throw new TemplateError(`template: ${name}:${actionLine}: unclosed action`);
+    if (j >= src.length) {
+      if (inStr === '"') throw new TemplateError(`template: ${name}:${actionLine}: unterminated quoted string`);
+      if (inStr === '`') throw new TemplateError(`template: ${name}:${actionLine}: unterminated raw quoted string`);
+      if (inStr === "'") throw new TemplateError(`template: ${name}:${actionLine}: unterminated character constant`);
+      throw new TemplateError(`template: ${name}:${actionLine}: unclosed action`);
+    }
     let end = j;
     let body = src.slice(start, end);
     if (/\s-$/.test(body)) {
@@ -183,7 +195,17 @@ function tokenize(s: string, where: string, base = 0): Tok[] {
     }
     const m = /^[^ \t\r\n()|,=]+/.exec(s.slice(i));
     if (!m) throw new TemplateError(`template: ${where}: unexpected "${c}"`);
-    const w = m[0];
+    let w = m[0];
+    // A word ends at a delimiter; a quote glued to it is a bad character, as Go's lexer says.
+    const q = /["`']/.exec(w.slice(1));
+    if (q) {
+      const ch = q[0];
+      throw new TemplateError(`template: ${where}: bad character U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} '${ch}'`);
+    }
+    const numField = /^([-+]?\d+\.\d*)(\.[^.]*)/.exec(w);
+    if (numField) throw new TemplateError(`template: ${where}: unexpected "${numField[2]}" in operand`);
+    if (/^[-+]?0[xXbBoO]_*$/.test(w)) throw new TemplateError(`template: ${where}: illegal number syntax: "${w}"`);
+    w = m[0];
     i += w.length;
     if (w.startsWith('$')) out.push({ t: 'var', v: w });
     else if (w.startsWith('.') && !/^\.\d/.test(w)) out.push({ t: 'field', v: w });
@@ -230,6 +252,9 @@ class PipeParser {
       const t = this.toks[this.i];
       if (t?.t === 'op' && t.v === '|') {
         this.i++;
+        // Go's parser takes a trailing "|" before the end of the action as the end of the pipeline.
+        const n = this.toks[this.i];
+        if (n === undefined || (n.t === 'op' && n.v === ')')) break;
         continue;
       }
       break;
@@ -245,7 +270,10 @@ class PipeParser {
       if (t === undefined || (t.t === 'op' && (t.v === '|' || t.v === ')'))) break;
       args.push(this.operand());
     }
-    if (args.length === 0) throw this.err('missing value for command');
+    if (args.length === 0) {
+      const t = this.toks[this.i];
+      throw this.err(t?.t === 'op' && t.v === '|' ? 'unexpected "|" in command' : 'missing value for command');
+    }
     const cmd: Command = { args };
     const first = this.toks[start];
     const last = this.toks[this.i - 1];
@@ -313,6 +341,22 @@ function parseTemplate(name: string, src: string, defs: Map<string, Node[]>): No
   const pieces = lex(name, src);
   let pos = 0;
   const where = (a: Action) => `${name}:${a.line}`;
+  // Go resolves variables while parsing: a variable lives from its declaration to the {{end}} of
+  // the enclosing control structure, and each {{define}} starts with only $.
+  let vars: string[] = ['$'];
+  let rangeDepth = 0;
+  const checkArgs = (args: Arg[], a: Action): void => {
+    for (const x of args) {
+      if (x.kind === 'var' && !vars.includes(x.name)) throw new TemplateError(`template: ${where(a)}: undefined variable "${x.name}"`);
+      if (x.kind === 'pipe') checkPipe(x.pipe, a);
+      if (x.kind === 'field' && x.recv) checkArgs([x.recv], a);
+    }
+  };
+  const checkPipe = (p: Pipeline, a: Action): void => {
+    // An assignment's target is only looked up when it runs.
+    if (!p.assign) vars.push(...p.decl);
+    for (const c of p.cmds) checkArgs(c.args, a);
+  };
   function parseList(terminators: string[]): { nodes: Node[]; end: string; endAction: Action | null } {
     const nodes: Node[] = [];
     while (pos < pieces.length) {
@@ -340,7 +384,10 @@ function parseTemplate(name: string, src: string, defs: Map<string, Node[]>): No
           const toks = tokenize(rest, where(a));
           const nameTok = toks[0];
           if (!nameTok || (nameTok.t !== 'str' && nameTok.t !== 'raw')) throw new TemplateError(`template: ${where(a)}: unexpected name in ${kw} clause`);
+          const outer = vars;
+          vars = ['$'];
           const body = parseList(['end']);
+          vars = outer;
           if (body.end !== 'end') throw new TemplateError(`template: ${where(a)}: unexpected EOF`);
           defs.set(nameTok.v, body.nodes);
           if (kw === 'block') {
@@ -352,12 +399,14 @@ function parseTemplate(name: string, src: string, defs: Map<string, Node[]>): No
         case 'template': {
           const toks = tokenize(rest, where(a), wordsAt + kw.length);
           const nameTok = toks[0];
-          if (!nameTok || (nameTok.t !== 'str' && nameTok.t !== 'raw')) throw new TemplateError(`template: ${where(a)}: unexpected name in template clause`);
+          if (!nameTok || (nameTok.t !== 'str' && nameTok.t !== 'raw')) throw new TemplateError(`template: ${where(a)}: unexpected "${nameTok ? nameTok.v : '}}'}" in template clause`);
           const pp = new PipeParser(toks.slice(1), where(a));
           // Go places a template call at its name.
           const before = src.slice(0, nameTok.pos ?? 0);
           const loc = nameTok.pos === undefined ? undefined : `${countLines(before) + 1}:${before.length - before.lastIndexOf('\n') - 1}`;
-          nodes.push({ kind: 'template', name: nameTok.v, pipe: toks.length > 1 ? pp.pipeline(false) : null, line: a.line, ...(loc ? { loc } : {}) });
+          const tpipe = toks.length > 1 ? pp.pipeline(false) : null;
+          if (tpipe) checkPipe(tpipe, a);
+          nodes.push({ kind: 'template', name: nameTok.v, pipe: tpipe, line: a.line, ...(loc ? { loc } : {}) });
           break;
         }
         case 'end':
@@ -365,12 +414,14 @@ function parseTemplate(name: string, src: string, defs: Map<string, Node[]>): No
           throw new TemplateError(`template: ${where(a)}: unexpected {{${kw}}}`);
         case 'break':
         case 'continue':
+          if (rangeDepth === 0) throw new TemplateError(`template: ${where(a)}: {{${kw}}} outside {{range}}`);
           nodes.push({ kind: kw, line: a.line });
           break;
         default: {
           const pp = new PipeParser(tokenize(words, where(a), wordsAt), where(a), srcRef);
           const pipe = pp.pipeline(true);
           pp.done();
+          checkPipe(pipe, a);
           nodes.push({ kind: 'action', pipe, line: a.line });
         }
       }
@@ -379,9 +430,14 @@ function parseTemplate(name: string, src: string, defs: Map<string, Node[]>): No
   }
   /** if/with/range up to its {{end}}; "else if" nests an if that shares that end. */
   function parseBranch(kw: string, rest: string, a: Action, base?: number): Node {
-    const pp = base === undefined ? new PipeParser(tokenize(rest, where(a)), where(a)) : new PipeParser(tokenize(rest, where(a), base), where(a), { text: src, offset: 0 });
+    const toks = base === undefined ? tokenize(rest, where(a)) : tokenize(rest, where(a), base);
+    if (toks.length === 0) throw new TemplateError(`template: ${where(a)}: missing value for ${kw}`);
+    const pp = base === undefined ? new PipeParser(toks, where(a)) : new PipeParser(toks, where(a), { text: src, offset: 0 });
     const pipe = pp.pipeline(true);
     pp.done();
+    const scope = vars.length;
+    checkPipe(pipe, a);
+    if (kw === 'range') rangeDepth++;
     const body = parseList(['end', 'else']);
     let elseNodes: Node[] | null = null;
     if (body.end === 'else') {
@@ -397,6 +453,8 @@ function parseTemplate(name: string, src: string, defs: Map<string, Node[]>): No
     } else if (body.end !== 'end') {
       throw new TemplateError(`template: ${where(a)}: unexpected EOF`);
     }
+    if (kw === 'range') rangeDepth--;
+    vars.length = scope;
     return { kind: kw, pipe, then: body.nodes, else: elseNodes, line: a.line } as Node;
   }
   const res = parseList([]);
