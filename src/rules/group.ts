@@ -54,12 +54,17 @@ export class RuleGroup {
     this.limit = opts.def.limit;
     this.rules = opts.def.rules.map((r) =>
       {
-        // Labels.fromObject drops empty values, but a rule label set to "" removes that label
-        // from the result, so those names are carried separately.
+        // A rule label set to "" removes that label from the result, and the rules API still
+        // lists it as "" (Labels.fromObject would drop it), so the set is built as written.
         const unset = Object.keys(r.labels).filter((n) => r.labels[n] === '');
+        const ruleLabels = Labels.fromSortedFlat(
+          Object.keys(r.labels)
+            .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+            .flatMap((n) => [n, r.labels[n]!]),
+        );
         return r.alert !== undefined
-          ? new AlertingRule(r.alert, r.expr, r.for, r.keep_firing_for, Labels.fromObject(r.labels), Labels.fromObject(r.annotations), unset)
-          : new RecordingRule(r.record!, r.expr, Labels.fromObject(r.labels), unset);
+          ? new AlertingRule(r.alert, r.expr, r.for, r.keep_firing_for, ruleLabels, Labels.fromObject(r.annotations), unset)
+          : new RecordingRule(r.record!, r.expr, ruleLabels, unset);
       },
     );
     opts.metrics.interval.set({ rule_group: this.key() }, this.interval / 1000);

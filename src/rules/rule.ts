@@ -31,8 +31,15 @@ async function instantVector(ctx: RuleContext, expr: string, ts: number): Promis
   throw new Error('rule result is not a vector or scalar');
 }
 
+/** Go's url.QueryEscape: only letters, digits and -_.~ stay; a space becomes '+'. */
+function queryEscape(s: string): string {
+  return encodeURIComponent(s)
+    .replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())
+    .replace(/%20/g, '+');
+}
+
 function tableLink(expr: string): string {
-  return `/graph?g0.expr=${encodeURIComponent(expr).replace(/%20/g, '+')}&g0.tab=1`;
+  return `/graph?g0.expr=${queryEscape(expr)}&g0.tab=1`;
 }
 
 export abstract class Rule {
@@ -256,7 +263,8 @@ export class AlertingRule extends Rule {
         annotations: a.annotations,
         startsAt: a.firedAt ?? a.activeAt!,
         endsAt: a.resolvedAt ?? a.validUntil,
-        generatorURL: externalURL.replace(/\/$/, '') + tableLink(this.expr),
+        // As Prometheus: the link carries the formatted expression, not the text as written.
+        generatorURL: externalURL.replace(/\/$/, '') + tableLink(this.query),
       });
     }
     return out;

@@ -30,6 +30,24 @@ const RULES = `groups:
     for: 1h
   - alert: NeverFires
     expr: vector(0) > 1
+- name: errors
+  interval: 1s
+  limit: 1
+  rules:
+  - record: too_many
+    expr: label_replace(vector(1), "a", "1", "", "") or label_replace(vector(1), "a", "2", "", "")
+  - record: dup
+    expr: label_replace(vector(1), "a", "1", "", "") or label_replace(vector(1), "a", "2", "", "")
+    labels: { a: same }
+  - record: unset
+    expr: label_replace(vector(5), "gone", "v", "", "")
+    labels: { gone: "" }
+  - alert: BadTemplate
+    expr: vector(1)
+    labels: { gone: "" }
+    annotations:
+      x: '{{ humanize "one" }}'
+      y: '{{ $labels.nope }}|{{ .Value }}'
 `;
 
 interface Posted {
@@ -78,19 +96,25 @@ alerting:
 
   const get = async (url: string, path: string): Promise<unknown> => ((await (await fetch(url + path)).json()) as { data: unknown }).data;
   const end = Date.now() + 30_000;
-  while ((!posted.get('real')?.length || !posted.get('ours')?.length) && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
+  const names = (who: string) => new Set((posted.get(who) ?? []).map((p) => p.labels['alertname']));
+  while ((names('real').size < 2 || names('ours').size < 2) && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
 
   assert.ok(posted.get('real')?.length, 'the real Prometheus sent its alert');
   assert.ok(posted.get('ours')?.length, 'ours sent its alert');
   const strip = (p: Posted) => ({ labels: p.labels, annotations: p.annotations, generatorURL: p.generatorURL });
-  assert.deepEqual(strip(posted.get('ours')![0]!), strip(posted.get('real')![0]!));
+  const firstOf = (who: string) => {
+    const m = new Map<string, ReturnType<typeof strip>>();
+    for (const p of posted.get(who)!) if (!m.has(p.labels['alertname']!)) m.set(p.labels['alertname']!, strip(p));
+    return [...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  };
+  assert.deepEqual(firstOf('ours'), firstOf('real'));
 
-  for (const q of ['job:one', 'lbl', 'ALERTS', 'ALERTS_FOR_STATE', 'count by (alertstate) (ALERTS)']) {
+  for (const q of ['job:one', 'lbl', 'too_many', 'dup', 'unset', 'ALERTS', 'ALERTS_FOR_STATE', 'count by (alertstate) (ALERTS)']) {
     const labelsOf = async (url: string) => ((await get(url, `/api/v1/query?query=${encodeURIComponent(q)}`)) as { result: { metric: Record<string, string>; value: [number, string] }[] }).result.map((r) => JSON.stringify(r.metric) + (q.startsWith('ALERTS_FOR') ? '' : r.value[1])).sort();
     assert.deepEqual(await labelsOf(ours.url), await labelsOf(real.url), q);
   }
-  type Rules = { groups: { name: string; interval: number; rules: { name: string; type: string; query: string; state?: string; health: string; labels?: Record<string, string>; annotations?: Record<string, string>; alerts?: { labels: Record<string, string>; annotations: Record<string, string>; state: string }[] }[] }[] };
+  type Rules = { groups: { name: string; interval: number; rules: { name: string; type: string; query: string; state?: string; health: string; lastError?: string; labels?: Record<string, string>; annotations?: Record<string, string>; alerts?: { labels: Record<string, string>; annotations: Record<string, string>; state: string }[] }[] }[] };
   const view = (d: Rules) =>
-    d.groups.map((g) => ({ name: g.name, interval: g.interval, rules: g.rules.map((r) => ({ name: r.name, type: r.type, query: r.query, state: r.state, health: r.health, labels: r.labels, annotations: r.annotations, alerts: r.alerts?.map((a) => ({ labels: a.labels, annotations: a.annotations, state: a.state })) })) }));
+    d.groups.map((g) => ({ name: g.name, interval: g.interval, rules: g.rules.map((r) => ({ name: r.name, type: r.type, query: r.query, state: r.state, health: r.health, lastError: r.lastError, labels: r.labels, annotations: r.annotations, alerts: r.alerts?.map((a) => ({ labels: a.labels, annotations: a.annotations, state: a.state })) })) }));
   assert.deepEqual(view((await get(ours.url, '/api/v1/rules')) as Rules), view((await get(real.url, '/api/v1/rules')) as Rules));
 });
