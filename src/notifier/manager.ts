@@ -15,6 +15,8 @@ const MAX_BATCH = 64;
 
 interface AlertmanagerSet {
   cfg: AlertmanagerConfig;
+  /** The last discovered groups, kept so a config change re-derives the URLs without waiting for discovery. */
+  groups: TargetGroup[];
   active: string[];
   dropped: string[];
 }
@@ -69,8 +71,9 @@ export class NotifierManager implements AlertmanagerRetriever {
     const next = new Map<string, AlertmanagerSet>();
     cfg.alerting.alertmanagers.forEach((am, i) => {
       const key = `config-${i}`;
-      const old = this.sets.get(key);
-      next.set(key, { cfg: am, active: old?.active ?? [], dropped: old?.dropped ?? [] });
+      const set: AlertmanagerSet = { cfg: am, groups: this.sets.get(key)?.groups ?? [], active: [], dropped: [] };
+      this.resolve(set);
+      next.set(key, set);
     });
     this.sets = next;
     this.updateDiscovered();
@@ -86,32 +89,38 @@ export class NotifierManager implements AlertmanagerRetriever {
     for (const [key, groups] of tsets) {
       const set = this.sets.get(key);
       if (!set) continue;
-      const active = new Set<string>();
-      const dropped: string[] = [];
-      for (const g of groups) {
-        for (const t of g.targets) {
-          const lb = new LabelsBuilder(Labels.fromObject(t));
-          lb.set('__scheme__', set.cfg.scheme || 'http');
-          lb.set('__alerts_path__', alertsPath(set.cfg));
-          for (const [k, v] of Object.entries(g.labels)) if (!(k in t)) lb.set(k, v);
-          const pre = lb.labels();
-          const ls = relabel(pre, set.cfg.relabel_configs ?? []);
-          const url = (l: Labels) => `${l.get('__scheme__')}://${l.get('__address__')}${l.get('__alerts_path__')}`;
-          if (ls === null) {
-            dropped.push(url(pre));
-            continue;
-          }
-          if (ls.get('__address__').includes('/')) {
-            this.logger.error('Invalid Alertmanager address', { address: ls.get('__address__') });
-            continue;
-          }
-          active.add(url(ls));
-        }
-      }
-      set.active = [...active];
-      set.dropped = dropped;
+      set.groups = groups;
+      this.resolve(set);
     }
     this.updateDiscovered();
+  }
+
+  /** The set's Alertmanager URLs from its discovered groups, through its relabel_configs. */
+  private resolve(set: AlertmanagerSet): void {
+    const active = new Set<string>();
+    const dropped: string[] = [];
+    const url = (l: Labels) => `${l.get('__scheme__')}://${l.get('__address__')}${l.get('__alerts_path__')}`;
+    for (const g of set.groups) {
+      for (const t of g.targets) {
+        const lb = new LabelsBuilder(Labels.fromObject(t));
+        lb.set('__scheme__', set.cfg.scheme || 'http');
+        lb.set('__alerts_path__', alertsPath(set.cfg));
+        for (const [k, v] of Object.entries(g.labels)) if (!(k in t)) lb.set(k, v);
+        const pre = lb.labels();
+        const ls = relabel(pre, set.cfg.relabel_configs ?? []);
+        if (ls === null) {
+          dropped.push(url(pre));
+          continue;
+        }
+        if (ls.get('__address__').includes('/')) {
+          this.logger.error('Invalid Alertmanager address', { address: ls.get('__address__') });
+          continue;
+        }
+        active.add(url(ls));
+      }
+    }
+    set.active = [...active];
+    set.dropped = dropped;
   }
 
   private updateDiscovered(): void {

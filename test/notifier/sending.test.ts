@@ -202,3 +202,18 @@ test('the real Alertmanager lists what we send and drops it once resolved', asyn
   n.send([{ ...firing, endsAt: new Date() }]);
   await until(async () => ((await (await fetch(`http://127.0.0.1:${port}/api/v2/alerts`)).json()) as AmAlert[]).length === 0);
 });
+
+test('a config change (path_prefix) re-derives the Alertmanager URLs without a new discovery update', async (t) => {
+  const am = await fakeAM(t);
+  const n = new NotifierManager({ registry: newRegistry() });
+  t.after(() => n.stop());
+  const cfg = (prefix: string) => loadConfig(`alerting:\n  alertmanagers:\n  - path_prefix: ${prefix}\n    static_configs:\n    - targets: ['${am.addr}']\n`, 'p.yml');
+  n.applyConfig(cfg('/one'));
+  sync(n, [am.addr]);
+  assert.deepEqual(n.activeAlertmanagers(), [`http://${am.addr}/one/api/v2/alerts`]);
+  n.applyConfig(cfg('/two/'));
+  assert.deepEqual(n.activeAlertmanagers(), [`http://${am.addr}/two/api/v2/alerts`]);
+  n.send([alert(1)]);
+  await until(() => am.got.length === 1);
+  assert.equal(am.got[0]!.url, '/two/api/v2/alerts');
+});
