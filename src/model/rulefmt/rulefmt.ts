@@ -2,7 +2,7 @@
 // does: unknown fields refused, names and expressions validated, templates parsed, each error
 // naming the line, the group and the rule.
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node, type YAMLMap, type Pair, type Scalar } from 'yaml';
+import { LineCounter, parseAllDocuments, parseDocument, isMap, isSeq, isScalar, type Node, type YAMLMap, type Pair, type Scalar } from 'yaml';
 import { goQuote, isValidLabelName, isValidMetricName } from '../labels/index.js';
 import { parseDuration } from '../duration/index.js';
 import { parseExpr } from '../../promql/parser/index.js';
@@ -77,7 +77,9 @@ function goYAMLSyntax(code: string, message: string): string {
 
 export function parseRules(text: string, filename: string): { groups: RuleGroupDef[]; errors: RuleFileError[] } {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: false });
+  // Like Go's decoder, only the first YAML document of the file is read.
+  const docs = parseAllDocuments(text, { lineCounter: lc, uniqueKeys: false });
+  const doc = (Array.isArray(docs) ? docs[0] : docs) ?? parseDocument('', { lineCounter: lc });
   const lineOf = (n: Node | null | undefined): number => (n?.range ? lc.linePos(n.range[0]).line : 0);
   const posOf = (n: Node | null | undefined): string => {
     if (!n?.range) return '0:0';
@@ -105,6 +107,19 @@ export function parseRules(text: string, filename: string): { groups: RuleGroupD
     }
     terrors.push(`line ${lineOf(n)}: cannot unmarshal ${tag}${shown} into ${into}`);
   };
+  // yaml.v3 refuses a mapping with a repeated key before decoding any of it.
+  const dupKeys = (m: YAMLMap): boolean => {
+    const before = terrors.length;
+    const items = m.items as Pair<Node, Node>[];
+    for (let i = 0; i < items.length; i++) {
+      for (let j = i + 1; j < items.length; j++) {
+        const ki = items[i]!.key as Scalar;
+        const kj = items[j]!.key as Scalar;
+        if (String(ki.value) === String(kj.value)) terrors.push(`line ${lineOf(kj)}: mapping key ${JSON.stringify(String(kj.value))} already defined at line ${lineOf(ki)}`);
+      }
+    }
+    return terrors.length > before;
+  };
   const isNull = (n: Node | null | undefined): boolean => !n || (isScalar(n) && n.value === null);
   const scalarStr = (n: Node | null): string => (n && isScalar(n) && n.value !== null ? String(n.value) : '');
   const strField = (n: Node | null): string => {
@@ -131,6 +146,7 @@ export function parseRules(text: string, filename: string): { groups: RuleGroupD
       terror(n!, 'map[string]string');
       return out;
     }
+    if (dupKeys(n)) return out;
     for (const p of n.items as Pair<Node, Node>[]) out[String((p.key as Scalar).value)] = strField(p.value);
     return out;
   };
@@ -140,7 +156,7 @@ export function parseRules(text: string, filename: string): { groups: RuleGroupD
   const raw: RawGroup[] = [];
   try {
     if (!isMap(root)) terror(root, 'rulefmt.RuleGroups');
-    else {
+    else if (!dupKeys(root)) {
       for (const p of root.items as Pair<Node, Node>[]) {
         const k = String((p.key as Scalar).value);
         if (k !== 'groups') {
@@ -160,6 +176,7 @@ export function parseRules(text: string, filename: string): { groups: RuleGroupD
           }
           const group: RawGroup = { def: { name: '', interval: 0, limit: 0, rules: [], line: lineOf(g) }, node: g, rules: [] };
           raw.push(group);
+          if (dupKeys(g)) continue;
           for (const gp of g.items as Pair<Node, Node>[]) {
             const k = String((gp.key as Scalar).value);
             if (!GROUP_FIELDS.has(k)) {
@@ -187,6 +204,7 @@ export function parseRules(text: string, filename: string): { groups: RuleGroupD
                 }
                 const rule: RuleDef = { expr: '', for: 0, keep_firing_for: 0, labels: {}, annotations: {}, line: lineOf(r) };
                 const nodes: Record<string, Node | null> = {};
+                if (dupKeys(r)) continue;
                 for (const rp of r.items as Pair<Node, Node>[]) {
                   const rk = String((rp.key as Scalar).value);
                   if (!RULE_FIELDS.has(rk)) {
@@ -220,6 +238,8 @@ export function parseRules(text: string, filename: string): { groups: RuleGroupD
   // The second, untyped decode fails only on the outer shapes.
   if (!isMap(root)) errors.push(fileErr(`yaml: unmarshal errors:\n  line ${lineOf(root)}: cannot unmarshal ${tagOf(root)}${isScalar(root) ? ' `' + String(root.source ?? root.value) + '`' : ''} into rulefmt.ruleGroups`));
   else {
+    const before = terrors.length;
+    if (dupKeys(root)) errors.push(fileErr(`yaml: unmarshal errors:\n  ${terrors.slice(before).join('\n  ')}`));
     const gn = (root.items as Pair<Node, Node>[]).find((p) => String((p.key as Scalar).value) === 'groups')?.value;
     if (gn && !isNull(gn) && !isSeq(gn)) {
       const v = isScalar(gn) ? String(gn.source ?? gn.value) : '';
