@@ -116,7 +116,11 @@ export class NotifierManager implements AlertmanagerRetriever {
           this.logger.error('Invalid Alertmanager address', { address: ls.get('__address__') });
           continue;
         }
-        active.add(url(ls));
+        const u = url(ls);
+        active.add(u);
+        // As Prometheus: each discovered Alertmanager's counters exist from 0.
+        this.m.sent.inc({ alertmanager: u }, 0);
+        this.m.errors.inc({ alertmanager: u }, 0);
       }
     }
     set.active = [...active];

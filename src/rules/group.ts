@@ -67,6 +67,8 @@ export class RuleGroup {
           : new RecordingRule(r.record!, r.expr, ruleLabels, unset);
       },
     );
+    // Counters start at 0 for a new group, as Prometheus creates them with the group.
+    for (const c of [opts.metrics.missed, opts.metrics.iterations, opts.metrics.evaluations, opts.metrics.failures]) c.inc({ rule_group: this.key() }, 0);
     opts.metrics.interval.set({ rule_group: this.key() }, this.interval / 1000);
     opts.metrics.rules.set({ rule_group: this.key() }, this.rules.length);
   }
@@ -303,7 +305,7 @@ export class RuleGroup {
     }
     await app.commit().catch(() => {});
     const m = this.opts.metrics;
-    for (const g of [m.interval, m.rules, m.lastDuration, m.lastEvaluation, m.lastSamples]) g.remove({ rule_group: this.key() });
+    for (const g of [m.interval, m.rules, m.lastDuration, m.lastEvaluation, m.lastSamples, m.missed, m.iterations, m.evaluations, m.failures]) g.remove({ rule_group: this.key() });
   }
 
   info(): RuleGroupInfo {

@@ -113,6 +113,10 @@ alerting:
     const labelsOf = async (url: string) => ((await get(url, `/api/v1/query?query=${encodeURIComponent(q)}`)) as { result: { metric: Record<string, string>; value: [number, string] }[] }).result.map((r) => JSON.stringify(r.metric) + (q.startsWith('ALERTS_FOR') ? '' : r.value[1])).sort();
     assert.deepEqual(await labelsOf(ours.url), await labelsOf(real.url), q);
   }
+  // The same rule and notifier metric families, with the same label names.
+  const families = async (url: string) =>
+    [...new Set((await (await fetch(`${url}/metrics`)).text()).split('\n').filter((l) => /^prometheus_(rule|notifications)_/.test(l)).map((l) => l.replace(/\{.*\}/, (m) => '{' + [...m.matchAll(/([a-zA-Z_]+)="/g)].map((x) => x[1]).sort().join(',') + '}').replace(/ .*$/, '')))].sort();
+  assert.deepEqual(await families(ours.url), await families(real.url));
   type Rules = { groups: { name: string; interval: number; rules: { name: string; type: string; query: string; state?: string; health: string; lastError?: string; labels?: Record<string, string>; annotations?: Record<string, string>; alerts?: { labels: Record<string, string>; annotations: Record<string, string>; state: string }[] }[] }[] };
   const view = (d: Rules) =>
     d.groups.map((g) => ({ name: g.name, interval: g.interval, rules: g.rules.map((r) => ({ name: r.name, type: r.type, query: r.query, state: r.state, health: r.health, lastError: r.lastError, labels: r.labels, annotations: r.annotations, alerts: r.alerts?.map((a) => ({ labels: a.labels, annotations: a.annotations, state: a.state })) })) }));
