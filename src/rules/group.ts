@@ -1,7 +1,7 @@
 // A rule group: its rules evaluated in order at timestamps aligned to its interval (offset by a
 // hash of the group so groups spread out), each rule's output committed before the next rule
 // runs, series that stop being produced ended with staleness markers.
-import { Labels, LabelsBuilder, Matcher, fnv1a32 } from '../model/labels/index.js';
+import { Labels, Matcher, fnv1a32 } from '../model/labels/index.js';
 import { STALE_NAN, isStaleNaN } from '../model/value/index.js';
 import type { Appendable, Queryable } from '../storage/index.js';
 import type { Engine } from '../promql/index.js';
@@ -249,9 +249,7 @@ export class RuleGroup {
     const q = this.opts.queryable.querier(mint, ts);
     try {
       for (const a of rule.activeAlerts()) {
-        const lb = new LabelsBuilder(a.labels);
-        lb.set('__name__', 'ALERTS_FOR_STATE');
-        const want = lb.labels();
+        const want = rule.forStateLabels(a.labels);
         const matchers: Matcher[] = [];
         for (let i = 0; i < want.length; i++) matchers.push(Matcher.equal(want.nameAt(i), want.valueAt(i)));
         const ss = q.select(false, { start: mint, end: ts }, ...matchers);

@@ -238,15 +238,32 @@ export class AlertingRule extends Rule {
     const out: { labels: Labels; value: number }[] = [];
     for (const a of this.active.values()) {
       if (a.resolvedAt !== null) continue;
-      const lb = new LabelsBuilder(a.labels);
+      // As Prometheus, the series start from the rule's labels as written (a label whose
+      // template expanded to "" keeps its raw text here) with the alert's labels over them.
+      const lb = this.seriesBase();
+      a.labels.forEach((n, v) => lb.set(n, v));
       lb.set('__name__', 'ALERTS');
       lb.set('alertstate', a.state);
       out.push({ labels: lb.labels(), value: 1 });
-      const fb = new LabelsBuilder(a.labels);
-      fb.set('__name__', 'ALERTS_FOR_STATE');
-      out.push({ labels: fb.labels(), value: Math.floor(a.activeAt!.getTime() / 1000) });
+      out.push({ labels: this.forStateLabels(a.labels), value: Math.floor(a.activeAt!.getTime() / 1000) });
     }
     return out;
+  }
+
+  /** The ALERTS_FOR_STATE series of an alert (also what a restore looks up). */
+  forStateLabels(alertLabels: Labels): Labels {
+    const b = this.seriesBase();
+    alertLabels.forEach((n, v) => b.set(n, v));
+    b.set('__name__', 'ALERTS_FOR_STATE');
+    return b.labels();
+  }
+
+  private seriesBase(): LabelsBuilder {
+    const b = new LabelsBuilder();
+    this.labels.forEach((n, v) => {
+      if (v !== '') b.set(n, v);
+    });
+    return b;
   }
 
   /** Firing and recently resolved alerts due to be (re)sent at ts. */

@@ -44,7 +44,7 @@ const RULES = `groups:
     labels: { gone: "" }
   - alert: BadTemplate
     expr: vector(1)
-    labels: { gone: "" }
+    labels: { gone: "", empty: '{{ $labels.nope }}' }
     annotations:
       x: '{{ humanize "one" }}'
       y: '{{ $labels.nope }}|{{ .Value }}'
