@@ -68,11 +68,39 @@ function tagOf(n: Node): string {
 /** Thrown by a duration field: like a Go custom unmarshaler's error, it ends decoding on its own. */
 class DurationError extends Error {}
 
-// yaml.v3 and the JS yaml library word syntax errors differently; the common ones are mapped.
-function goYAMLSyntax(code: string, message: string): string {
-  if (code === 'TAB_AS_INDENT') return 'found character that cannot start any token';
-  if (code === 'DUPLICATE_KEY') return message.split('\n')[0]!;
-  return message.split('\n')[0]!;
+// yaml.v3 (libyaml) and the JS yaml library word syntax errors differently; the common ones are
+// mapped, with the line libyaml reports.
+function goYAMLSyntax(code: string, message: string, text: string, line: number): { line: number; msg: string } {
+  const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  if (code === 'TAB_AS_INDENT') return { line, msg: 'found character that cannot start any token' };
+  if (first.startsWith('Nested mappings are not allowed in compact mappings')) return { line, msg: 'mapping values are not allowed in this context' };
+  if (first.startsWith('Missing closing "quote') || first.startsWith("Missing closing 'quote")) {
+    // libyaml runs to the end of the stream and names the line where the quote opened.
+    const q = first.includes('"quote') ? '"' : "'";
+    const at = text.lastIndexOf(q);
+    return { line: at < 0 ? line : text.slice(0, at).split('\n').length, msg: 'found unexpected end of stream' };
+  }
+  if (code === 'MISSING_CHAR' && first.startsWith('Sequence item without - indicator')) {
+    // libyaml names the line before the first item of the block sequence being parsed.
+    const lines = text.split('\n');
+    const indentOf = (l: string) => l.length - l.trimStart().length;
+    const bad = indentOf(lines[line - 1] ?? '');
+    let i = line - 2;
+    while (i >= 0 && !(lines[i]!.trimStart().startsWith('-') && indentOf(lines[i]!) < bad)) i--;
+    if (i >= 0) {
+      const seqIndent = indentOf(lines[i]!);
+      let firstItem = i;
+      for (let k = i - 1; k >= 0; k--) {
+        const l = lines[k]!;
+        if (l.trim() === '' || l.trimStart().startsWith('#')) continue;
+        const ind = indentOf(l);
+        if (ind < seqIndent) break;
+        if (ind === seqIndent && l.trimStart().startsWith('-')) firstItem = k;
+      }
+      return { line: firstItem, msg: "did not find expected '-' indicator" };
+    }
+  }
+  return { line, msg: first };
 }
 
 export function parseRules(text: string, filename: string): { groups: RuleGroupDef[]; errors: RuleFileError[] } {
@@ -89,9 +117,10 @@ export function parseRules(text: string, filename: string): { groups: RuleGroupD
   const fileErr = (msg: string, line?: number) => new RuleFileError(`${filename}: ${msg}`, filename, line);
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    const line = e.linePos?.[0]?.line ?? 0;
+    const g = goYAMLSyntax(e.code, e.message, text, e.linePos?.[0]?.line ?? 0);
+    const line = g.line;
     // Prometheus decodes the file twice (typed, then as nodes), so a syntax error is reported twice.
-    const msg = `yaml: line ${line}: ${goYAMLSyntax(e.code, e.message)}`;
+    const msg = `yaml: line ${line}: ${g.msg}`;
     return { groups: [], errors: [fileErr(msg, line), fileErr(msg, line)] };
   }
   const root = doc.contents as Node | null;
