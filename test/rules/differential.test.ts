@@ -30,6 +30,15 @@ const RULES = `groups:
     for: 1h
   - alert: NeverFires
     expr: vector(0) > 1
+  - record: scalar_rec
+    expr: scalar(job:one) * 3
+  - alert: Query
+    expr: vector(2)
+    for: 1s
+    keep_firing_for: 1m
+    annotations:
+      q: '{{ with query "job:one * 42" }}{{ . | first | value }}{{ end }}'
+      d: '{{ 3661 | humanizeDuration }} {{ 0.000123 | humanize }} {{ $value | printf "%.2f" }}'
 - name: errors
   interval: 1s
   limit: 1
@@ -97,7 +106,7 @@ alerting:
   const get = async (url: string, path: string): Promise<unknown> => ((await (await fetch(url + path)).json()) as { data: unknown }).data;
   const end = Date.now() + 30_000;
   const names = (who: string) => new Set((posted.get(who) ?? []).map((p) => p.labels['alertname']));
-  while ((names('real').size < 2 || names('ours').size < 2) && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
+  while ((names('real').size < 3 || names('ours').size < 3) && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
 
   assert.ok(posted.get('real')?.length, 'the real Prometheus sent its alert');
   assert.ok(posted.get('ours')?.length, 'ours sent its alert');
@@ -109,7 +118,7 @@ alerting:
   };
   assert.deepEqual(firstOf('ours'), firstOf('real'));
 
-  for (const q of ['job:one', 'lbl', 'too_many', 'dup', 'unset', 'ALERTS', 'ALERTS_FOR_STATE', 'count by (alertstate) (ALERTS)']) {
+  for (const q of ['job:one', 'scalar_rec', 'lbl', 'too_many', 'dup', 'unset', 'ALERTS', 'ALERTS_FOR_STATE', 'count by (alertstate) (ALERTS)']) {
     const labelsOf = async (url: string) => ((await get(url, `/api/v1/query?query=${encodeURIComponent(q)}`)) as { result: { metric: Record<string, string>; value: [number, string] }[] }).result.map((r) => JSON.stringify(r.metric) + (q.startsWith('ALERTS_FOR') ? '' : r.value[1])).sort();
     assert.deepEqual(await labelsOf(ours.url), await labelsOf(real.url), q);
   }
