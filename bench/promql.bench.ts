@@ -99,7 +99,7 @@ export async function run(): Promise<void> {
     const rport = await freePort();
     const real = startProcess(PEERS.prometheus, [`--config.file=${join(work, 'prometheus.yml')}`, `--storage.tsdb.path=${join(work, 'real')}`, `--web.listen-address=127.0.0.1:${rport}`, '--storage.tsdb.retention.time=100y']);
     await waitReady(`http://127.0.0.1:${rport}/-/ready`, 60_000, real);
-    const ours = await startOurServer(cfg, ['--storage.tsdb.retention.time=100y'], { dir: join(work, 'ours') });
+    const ours = await startOurServer(cfg, ['--storage.tsdb.retention.time=100y'], { dir: join(work, 'ours'), built: true });
     const bases = { prometheus: `http://127.0.0.1:${rport}`, 'prometheus-ts': ours.url };
     const e = end;
     const s = end - 3600;

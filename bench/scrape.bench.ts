@@ -92,7 +92,7 @@ export async function run(): Promise<void> {
     await waitReady(`http://127.0.0.1:${rport}/-/ready`, 30_000, real);
     const a = await measure(real.proc.pid!, 'prometheus');
     await real.stop();
-    const ours = await startOurServer(cfg(1));
+    const ours = await startOurServer(cfg(1), [], { built: true });
     const b = await measure(ours.proc.proc.pid!, 'prometheus-ts');
     await ours.stop();
     console.log(`  ratio prometheus-ts / prometheus: ${(b / a).toFixed(2)}x`);
@@ -157,7 +157,7 @@ async function scrapeLag(work: string, loadPort: number): Promise<void> {
       base = `http://127.0.0.1:${rport}`;
       stop = () => real.stop();
     } else {
-      const ours = await startOurServer(cfg);
+      const ours = await startOurServer(cfg, [], { built: true });
       base = ours.url;
       stop = () => ours.stop();
     }

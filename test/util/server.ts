@@ -17,16 +17,18 @@ export interface OurServer {
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
 
-/** Starts prometheus-ts with a config (YAML text) in a temp dir; resolves once /-/ready is 200. */
-export async function startOurServer(configYaml: string, extraArgs: string[] = [], opts: { dir?: string; waitReady?: boolean; port?: number } = {}): Promise<OurServer> {
+/**
+ * Starts prometheus-ts with a config (YAML text) in a temp dir; resolves once /-/ready is 200.
+ * built: run the compiled server (bin/prometheus-ts.js, as users run it) instead of the sources through tsx — what benchmarks measure.
+ */
+export async function startOurServer(configYaml: string, extraArgs: string[] = [], opts: { dir?: string; waitReady?: boolean; port?: number; built?: boolean } = {}): Promise<OurServer> {
   const tmp = opts.dir ? { dir: opts.dir, cleanup: () => {} } : tempDir('ours-');
   const dir = tmp.dir;
   writeFileSync(join(dir, 'prometheus.yml'), configYaml);
   const port = opts.port ?? (await freePort());
+  const entry = opts.built ? [join(ROOT, 'bin/prometheus-ts.js')] : ['--import', TSX, SERVER_ENTRY];
   const proc = startProcess(process.execPath, [
-    '--import',
-    TSX,
-    SERVER_ENTRY,
+    ...entry,
     `--config.file=${join(dir, 'prometheus.yml')}`,
     `--storage.tsdb.path=${join(dir, 'data')}`,
     `--web.listen-address=127.0.0.1:${port}`,

@@ -232,22 +232,19 @@ export class TextParser {
   /** Skips `a="b",c="d"}`; returns the index after the closing brace. Validates as it goes. */
   private skipLabels(i: number, end: number): number {
     const b = this.b;
-    const ws = () => {
-      if (!this.openMetrics) while (i < end && (b.charCodeAt(i) === 32 || b.charCodeAt(i) === 9)) i++;
-    };
-    ws();
+    i = this.blanks(i, end);
     if (b.charCodeAt(i) === 125) return i + 1;
     for (;;) {
-      ws();
+      i = this.blanks(i, end);
       if (i >= end || !isLabelStart(b.charCodeAt(i))) {
         if (!this.openMetrics && b.charCodeAt(i) === 125) return i + 1; // trailing comma
         throw this.err(`expected label name, got ${q(b.slice(i, i + 1) || '\n')} ("INVALID") while parsing: ${q(b.slice(this.seriesStart, Math.min(i + 1, end)))}`);
       }
       while (i < end && isLabelChar(b.charCodeAt(i))) i++;
-      ws();
+      i = this.blanks(i, end);
       if (b.charCodeAt(i) !== 61 /* = */) throw this.err(`expected equal, got ${q(b.slice(i, i + 1) || '\n')} ("INVALID") while parsing: ${q(b.slice(this.seriesStart, Math.min(i + 1, end)))}`);
       i++;
-      ws();
+      i = this.blanks(i, end);
       if (b.charCodeAt(i) !== 34 /* " */) throw this.err(`expected label value, got ${q(b.slice(i, i + 1) || '\n')} ("INVALID") while parsing: ${q(b.slice(this.seriesStart, Math.min(i + 1, end)))}`);
       i++;
       for (;;) {
@@ -258,11 +255,11 @@ export class TextParser {
         else i++;
       }
       i++;
-      ws();
+      i = this.blanks(i, end);
       const c = b.charCodeAt(i);
       if (c === 44 /* , */) {
         i++;
-        ws();
+        i = this.blanks(i, end);
         if (b.charCodeAt(i) === 125) {
           if (this.openMetrics) throw this.err(`expected label name, got "}" ("BCLOSE") while parsing: ${q(b.slice(this.seriesStart, i + 1))}`);
           return i + 1;
@@ -272,6 +269,14 @@ export class TextParser {
       if (c === 125) return i + 1;
       throw this.err(`expected comma, got ${q(b.slice(i, i + 1) || '\n')} ("INVALID") while parsing: ${q(b.slice(this.seriesStart, Math.min(i + 1, end)))}`);
     }
+  }
+
+  /** Skips spaces and tabs (the text format allows them between tokens; OpenMetrics does not). */
+  private blanks(i: number, end: number): number {
+    if (this.openMetrics) return i;
+    const b = this.b;
+    while (i < end && (b.charCodeAt(i) === 32 || b.charCodeAt(i) === 9)) i++;
+    return i;
   }
 
   private float(s: number, e: number): number {
