@@ -4,11 +4,11 @@
 // $externalLabels, generatorURL path) must agree. Values that depend on the clock are left out.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { peer, startRealPrometheus, tempDir } from '../util/peers.ts';
 import { startOurServer } from '../util/server.ts';
+import { startAlertSink } from '../util/alert_sink.ts';
 
 const RULES = `groups:
 - name: diff
@@ -70,22 +70,7 @@ test('a rule file evaluates the same in the real Prometheus and ours', async (t)
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
   writeFileSync(join(dir, 'rules.yml'), RULES);
-  const posted = new Map<string, Posted[]>();
-  const srv = createServer((req, res) => {
-    let b = '';
-    req.on('data', (c) => (b += c));
-    req.on('end', () => {
-      const who = (req.url ?? '').split('/')[1]!;
-      posted.set(who, [...(posted.get(who) ?? []), ...(JSON.parse(b) as Posted[])]);
-      res.end();
-    });
-  });
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  t.after(() => {
-    srv.closeAllConnections();
-    srv.close();
-  });
-  const amAddr = `127.0.0.1:${(srv.address() as { port: number }).port}`;
+  const { addr: amAddr, posted } = await startAlertSink<Posted>(t);
   const yaml = (who: string) => `global:
   evaluation_interval: 1s
   external_labels: { site: casa }

@@ -4,11 +4,11 @@
 // (endsAt set, the same labels) and ALERTS empties.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { peer, startRealPrometheus, tempDir } from '../util/peers.ts';
 import { startOurServer } from '../util/server.ts';
+import { startAlertSink } from '../util/alert_sink.ts';
 
 interface Posted {
   labels: Record<string, string>;
@@ -32,27 +32,10 @@ test('resolution and reload carry-over agree with the real Prometheus', async (t
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
   let flag = 1;
-  const posted = new Map<string, Posted[]>();
-  const srv = createServer((req, res) => {
-    if (req.method === 'GET') {
-      res.setHeader('Content-Type', 'text/plain; version=0.0.4');
-      res.end(`# TYPE flag gauge\nflag ${flag}\n`);
-      return;
-    }
-    let b = '';
-    req.on('data', (c) => (b += c));
-    req.on('end', () => {
-      const who = (req.url ?? '').split('/')[1]!;
-      posted.set(who, [...(posted.get(who) ?? []), ...(JSON.parse(b) as Posted[])]);
-      res.end();
-    });
+  const { addr, posted } = await startAlertSink<Posted>(t, (_req, res) => {
+    res.setHeader('Content-Type', 'text/plain; version=0.0.4');
+    res.end(`# TYPE flag gauge\nflag ${flag}\n`);
   });
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  t.after(() => {
-    srv.closeAllConnections();
-    srv.close();
-  });
-  const addr = `127.0.0.1:${(srv.address() as { port: number }).port}`;
   const servers: { who: string; url: string }[] = [];
   for (const who of ['real', 'ours']) {
     const rulesFile = join(dir, `${who}.rules.yml`);

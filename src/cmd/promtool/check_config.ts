@@ -1,10 +1,10 @@
 // promtool-ts check config FILE…: the config (and, unless --syntax-only, the rule files it names)
 // checked and reported as promtool reports it.
-import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { loadConfigFile } from '../../config/index.js';
 import { glob } from '../../util/glob.js';
 import { checkRuleFile } from './check_rules.js';
+import { missingFile } from './subcommand.js';
 
 export async function run(args: string[]): Promise<number> {
   const syntaxOnly = args.includes('--syntax-only');
@@ -13,12 +13,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write("promtool: error: required argument 'config-files' not provided, try --help\n");
     return 1;
   }
-  for (const f of files) {
-    if (!existsSync(f)) {
-      process.stderr.write(`promtool: error: path '${f}' does not exist, try --help\n`);
-      return 1;
-    }
-  }
+  if (missingFile(files)) return 1;
   let failed = false;
   for (const f of files) {
     process.stdout.write(`Checking ${f}\n`);

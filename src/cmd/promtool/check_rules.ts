@@ -1,8 +1,9 @@
 // promtool-ts check rules [FILE…]: each file's groups validated, printed as promtool prints it
 // (results on stdout, failures on stderr). Exit 1 on errors; lint findings (duplicate rules) fail
 // with 3 only under --lint-fatal. With no files the rules are read from standard input.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parseRuleFile, parseRules, type RuleGroupDef } from '../../model/rulefmt/index.js';
+import { missingFile } from './subcommand.js';
 
 /** Checks one rule file; returns the rule count or the error lines. */
 export function checkRuleFile(path: string): { count: number; errors: string[]; groups: RuleGroupDef[] } {
@@ -109,12 +110,7 @@ export async function run(args: string[]): Promise<number> {
     else if (a === '--no-lint-fatal') lintFatal = false;
     else files.push(a);
   }
-  for (const f of files) {
-    if (!existsSync(f)) {
-      process.stderr.write(`promtool: error: path '${f}' does not exist, try --help\n`);
-      return 1;
-    }
-  }
+  if (missingFile(files)) return 1;
   const ls = parseLintSettings(lintValue, lintFatal);
   let failed = false;
   let hasErrors = false;

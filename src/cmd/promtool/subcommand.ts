@@ -24,3 +24,11 @@ export async function dispatch(family: string, subs: Record<string, string>, arg
   const mod = (await import(pathToFileURL(file).href)) as { run: (args: string[]) => Promise<number> };
   return mod.run(args.slice(1));
 }
+
+/** kingpin's ExistingFiles check: the first missing path is refused before any work is done. */
+export function missingFile(files: string[]): boolean {
+  const f = files.find((p) => !existsSync(p));
+  if (f === undefined) return false;
+  process.stderr.write(`promtool: error: path '${f}' does not exist, try --help\n`);
+  return true;
+}

@@ -1,15 +1,10 @@
 // promtool-ts test rules FILE…: rule unit tests, reported as promtool reports them.
-import { existsSync } from 'node:fs';
 import { runRuleTestFile } from '../../rules/unittest.js';
+import { missingFile } from './subcommand.js';
 
 export async function run(args: string[]): Promise<number> {
   const files = args.filter((a) => !a.startsWith('--'));
-  for (const f of files) {
-    if (!existsSync(f)) {
-      process.stderr.write(`promtool: error: path '${f}' does not exist, try --help\n`);
-      return 1;
-    }
-  }
+  if (missingFile(files)) return 1;
   let failed = false;
   for (const f of files) {
     process.stdout.write(`Unit Testing:  ${f}\n`);
