@@ -22,7 +22,6 @@ import { APIv1, handlerName } from '../web/api/v1/index.js';
 import { federateHandler } from '../web/federate.js';
 import { loadWebConfig, createServerFor } from '../web/webconfig/index.js';
 import { WebHandler } from '../web/web.js';
-import { FanoutAppendable } from '../storage/fanout.js';
 import { RemoteStorage, readHandler, writeHandler } from '../storage/remote/index.js';
 import { relabel } from '../model/relabel/index.js';
 import { expandRuleFiles } from './rule_files.js';
@@ -46,7 +45,6 @@ class Server {
   private notifier!: NotifierManager;
   private rules!: RuleManager;
   private web!: WebHandler;
-  private fanout!: FanoutAppendable;
   private remote!: RemoteStorage;
 
   constructor(
@@ -98,17 +96,16 @@ class Server {
     }
     logger.info('TSDB started');
 
-    // Scrapes and recording rules write through the fanout, so remote write sees committed samples.
-    this.fanout = new FanoutAppendable(this.db);
-    this.remote = new RemoteStorage({ fanout: this.fanout, relabel, logger: logger.with({ component: 'remote' }), registry, flushDeadlineMs: opts.remoteFlushDeadline });
+    // Remote write tails the WAL, so it sends whatever is stored: scrapes, rules, received writes.
+    this.remote = new RemoteStorage({ source: this.db, relabel, logger: logger.with({ component: 'remote' }), registry, flushDeadlineMs: opts.remoteFlushDeadline });
     this.engine = new Engine({ timeout: opts.query.timeout, maxSamples: opts.query.maxSamples, lookbackDelta: opts.query.lookbackDelta, maxConcurrency: opts.query.maxConcurrency, logger: logger.with({ component: 'query engine' }), registry });
-    this.scrape = new ScrapeManager({ appendable: this.fanout, logger: logger.with({ component: 'scrape manager' }), registry });
+    this.scrape = new ScrapeManager({ appendable: this.db, logger: logger.with({ component: 'scrape manager' }), registry });
     this.discoveryScrape = new DiscoveryManager({ name: 'scrape', logger: logger.with({ component: 'discovery manager scrape' }), registry, updateThrottleMs: opts.discoveryReloadInterval });
     this.discoveryNotify = new DiscoveryManager({ name: 'notify', logger: logger.with({ component: 'discovery manager notify' }), registry, updateThrottleMs: opts.discoveryReloadInterval });
     this.notifier = new NotifierManager({ queueCapacity: opts.notificationQueueCapacity, logger: logger.with({ component: 'notifier' }), registry, externalURL: opts.externalURL.toString() });
     this.rules = new RuleManager({
       queryable: this.db,
-      appendable: this.fanout,
+      appendable: this.db,
       engine: this.engine,
       notify: (alerts) => this.notifier.send(alerts),
       externalLabels: cfg.global.external_labels,

@@ -1,5 +1,6 @@
 // The two doors to storage: Appender (write) and Querier (read). Everything that stores or reads
-// samples goes through these; nothing outside src/tsdb knows about chunks, WAL or blocks.
+// samples goes through these; nothing outside src/tsdb knows about chunks, WAL or blocks — but
+// remote write, which tails the WAL as Prometheus's does, through WALSource.
 // Timestamps are milliseconds since the epoch; values are float64 (a sample may later carry a
 // native histogram, so iterators report the kind of value at each position).
 import type { Labels, Matcher } from '../model/labels/index.js';
@@ -30,6 +31,17 @@ export interface Appender {
 
 export interface Appendable {
   appender(): Appender;
+}
+
+/** What remote write reads: the WAL from a position on, and the labels of the series its records name. */
+export interface WALSource {
+  walDir(): string;
+  /** Where the next record will be written. */
+  walPosition(): { segment: number; offset: number };
+  /** Labels of a series the head holds (WAL records name series by ref). */
+  seriesLabels(ref: SeriesRef): Labels | undefined;
+  /** cb after every WAL write (it should only schedule work); returns the unsubscribe. */
+  onWALWrite(cb: () => void): () => void;
 }
 
 /** Iterates one series' samples in time order. Positioning calls return what is under the cursor. */

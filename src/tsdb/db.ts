@@ -16,7 +16,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { compareLabels, type Labels, type Matcher } from '../model/labels/index.js';
-import type { Appender, Querier, Storage } from '../storage/index.js';
+import type { Appender, Querier, Storage, WALSource } from '../storage/index.js';
 import { nopLogger, type Logger } from '../util/log.js';
 import { newRegistry, type Registry } from '../util/metrics.js';
 import { Block, dirSize, writeBlock, type BlockMeta, type SeriesChunks } from './block.js';
@@ -29,7 +29,7 @@ import { postingsForMatchers } from './postings.js';
 import { MergeQuerier, type ChunkQuerier } from './series.js';
 import { addInterval, type TombstoneMap } from './tombstones/index.js';
 import { isULID } from './ulid.js';
-import { DEFAULT_SEGMENT_SIZE, WAL } from './wal/index.js';
+import { DEFAULT_SEGMENT_SIZE, WAL, type WALPosition } from './wal/index.js';
 
 export interface DBOptions {
   /** ms, 0 = none */
@@ -108,7 +108,7 @@ function acquireLock(dir: string): string {
   return p;
 }
 
-export class DB implements Storage {
+export class DB implements Storage, WALSource {
   readonly dir: string;
   readonly opts: DBOptions;
   readonly head: Head;
@@ -242,6 +242,19 @@ export class DB implements Storage {
 
   appender(): Appender {
     return this.head.appender();
+  }
+
+  walDir(): string {
+    return this.wal.dir;
+  }
+  walPosition(): WALPosition {
+    return this.wal.position();
+  }
+  seriesLabels(ref: number): Labels | undefined {
+    return this.head.getByRef(ref)?.labels;
+  }
+  onWALWrite(cb: () => void): () => void {
+    return this.wal.onWrite(cb);
   }
 
   querier(mint: number, maxt: number): Querier {

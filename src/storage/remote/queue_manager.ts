@@ -1,8 +1,10 @@
-// One remote_write destination: committed samples are relabeled (external labels, then
-// write_relabel_configs), queued in shards by series (so each series stays in order), and sent
-// as snappy-compressed prompb WriteRequests in batches of max_samples_per_send, at the latest
-// every batch_send_deadline. Recoverable failures (network, 5xx, 429 when asked) are retried with
-// exponential backoff; others drop the batch and are counted.
+// One remote_write destination. Its samples come from the WAL (a watcher tails it from where it
+// was when the queue started, as Prometheus's remote write does), are relabeled (external
+// labels, then write_relabel_configs), queued in shards by series (so each series stays in
+// order), and sent as snappy-compressed prompb WriteRequests in batches of max_samples_per_send,
+// at the latest every batch_send_deadline. Recoverable failures (network, 5xx, 429 when asked)
+// are retried with exponential backoff while the queue is full and the watcher waits: samples
+// stay in the WAL, none is dropped. Other failures drop the batch and are counted.
 import { createHash } from 'node:crypto';
 import { compress } from 'snappyjs';
 import type { Labels } from '../../model/labels/index.js';
@@ -11,18 +13,49 @@ import type { Logger } from '../../util/log.js';
 import { client, type Registry } from '../../util/metrics.js';
 import { doRequest } from '../../util/httpclient.js';
 import { encodeWriteRequest, type PbTimeSeries } from './prompb.js';
-import type { SampleSink } from '../fanout.js';
+import type { WALSource } from '../interface.js';
+import { WALWatcher, type WatcherConsumer } from '../../tsdb/wal/index.js';
 
 export type RelabelFn = (labels: Labels, cfgs: RelabelConfig[]) => Labels | null;
 
 export const USER_AGENT = 'Prometheus/2.48.0';
 
-interface Shard {
-  labels: Labels[];
-  ts: number[];
-  vs: number[];
-  sending: boolean;
-  timer: NodeJS.Timeout | null;
+/**
+ * One shard's queued samples. Values stay in a Float64Array: a NaN stored in a plain array may
+ * be quieted by V8, and a stale marker would then arrive as an ordinary NaN.
+ */
+class ShardQueue {
+  labels: Labels[] = [];
+  ts = new Float64Array(1024);
+  vs = new Float64Array(1024);
+  n = 0;
+  sending = false;
+  timer: NodeJS.Timeout | null = null;
+
+  push(ls: Labels, t: number, v: number): void {
+    if (this.n === this.ts.length) {
+      const ts = new Float64Array(this.n * 2);
+      ts.set(this.ts);
+      this.ts = ts;
+      const vs = new Float64Array(this.n * 2);
+      vs.set(this.vs);
+      this.vs = vs;
+    }
+    this.labels.push(ls);
+    this.ts[this.n] = t;
+    this.vs[this.n] = v;
+    this.n++;
+  }
+
+  /** Removes and returns the oldest max samples. */
+  take(max: number): { labels: Labels[]; ts: Float64Array; vs: Float64Array } {
+    const k = Math.min(max, this.n);
+    const out = { labels: this.labels.splice(0, k), ts: this.ts.slice(0, k), vs: this.vs.slice(0, k) };
+    this.ts.copyWithin(0, k, this.n);
+    this.vs.copyWithin(0, k, this.n);
+    this.n -= k;
+    return out;
+  }
 }
 
 export interface QueueMetrics {
@@ -59,17 +92,28 @@ export function queueName(cfg: RemoteWriteConfig): string {
   return createHash('md5').update(JSON.stringify({ url: cfg.url, relabel: cfg.write_relabel_configs.map((r) => ({ ...r, regex: r.regex.source })) })).digest('hex').slice(0, 6);
 }
 
-export class QueueManager implements SampleSink {
+/** How often the WAL is read when no write was announced (a segment cut, a missed wake-up). */
+const POLL_INTERVAL = 1000;
+
+export class QueueManager implements WatcherConsumer {
   readonly name: string;
-  private readonly shards: Shard[];
+  private readonly shards: ShardQueue[];
   private readonly capacity: number;
-  private readonly relabelCache = new Map<string, Labels | null>();
+  /** Series ref → labels as sent (null: dropped by relabeling); emptied at each new segment. */
+  private readonly seriesCache = new Map<number, Labels | null>();
+  private cacheSegment = -1;
+  private pending = 0;
   private stopped = false;
   private inflight = new Set<Promise<void>>();
   private readonly lbl: { remote_name: string; url: string };
+  private readonly watcher: WALWatcher;
+  private readonly unsubscribe: () => void;
+  private readonly ticker: NodeJS.Timeout;
+  private pollQueued = false;
 
   constructor(
     readonly cfg: RemoteWriteConfig,
+    private readonly source: WALSource,
     private readonly externalLabels: Labels,
     private readonly relabel: RelabelFn,
     private readonly metrics: QueueMetrics,
@@ -78,16 +122,73 @@ export class QueueManager implements SampleSink {
     this.name = queueName(cfg);
     this.lbl = { remote_name: this.name, url: cfg.url };
     const n = Math.max(1, cfg.queue_config.min_shards);
-    this.shards = Array.from({ length: n }, () => ({ labels: [], ts: [], vs: [], sending: false, timer: null }));
+    this.shards = Array.from({ length: n }, () => new ShardQueue());
     this.capacity = cfg.queue_config.capacity * n;
     metrics.shards.set(this.lbl, n);
+    // The queue's counters exist from 0, as Prometheus's do.
+    for (const c of [metrics.samplesTotal, metrics.failed, metrics.retried, metrics.dropped, metrics.bytes]) c.inc(this.lbl, 0);
+    this.watcher = new WALWatcher(source.walDir(), source.walPosition(), this);
+    this.unsubscribe = source.onWALWrite(() => this.wake());
+    this.ticker = setInterval(() => this.wake(), POLL_INTERVAL);
+    this.ticker.unref();
   }
 
-  /** External labels are added where the series lacks them; then write_relabel_configs. */
-  private outLabels(ls: Labels): Labels | null {
-    const key = ls.key();
-    const hit = this.relabelCache.get(key);
+  /** Reads the WAL soon (once, however many writes announce themselves meanwhile). */
+  private wake(): void {
+    if (this.pollQueued || this.stopped) return;
+    this.pollQueued = true;
+    setImmediate(() => {
+      this.pollQueued = false;
+      if (!this.stopped) this.readWAL();
+    });
+  }
+
+  private readWAL(): boolean {
+    const caughtUp = this.watcher.poll();
+    this.metrics.pending.set(this.lbl, this.pending);
+    for (const s of this.shards) this.schedule(s);
+    return caughtUp;
+  }
+
+  // WatcherConsumer: what the WAL watcher hands over.
+
+  samples(refs: Float64Array, ts: Float64Array, vs: Float64Array, n: number): void {
+    const seg = this.watcher.position().segment;
+    if (seg !== this.cacheSegment) {
+      // Series the head has dropped since must not stay cached forever.
+      this.seriesCache.clear();
+      this.cacheSegment = seg;
+    }
+    for (let i = 0; i < n; i++) {
+      const ls = this.outLabels(refs[i]!);
+      if (ls === null) {
+        this.metrics.dropped.inc(this.lbl);
+        continue;
+      }
+      this.shards[ls.hash() % this.shards.length]!.push(ls, ts[i]!, vs[i]!);
+      this.pending++;
+    }
+  }
+
+  full(): boolean {
+    return this.pending >= this.capacity;
+  }
+
+  skipped(from: number, to: number): void {
+    this.logger.warn('WAL segments were removed before they were sent', { from, to });
+  }
+
+  corrupt(segment: number, reason: string): void {
+    this.logger.error('Unreadable WAL record, going on with the next segment', { segment, err: reason });
+  }
+
+  /** External labels are added where the series lacks them; then write_relabel_configs. Null: not sent. */
+  private outLabels(ref: number): Labels | null {
+    const hit = this.seriesCache.get(ref);
     if (hit !== undefined) return hit;
+    // Unknown to the head: gone before we got to its samples (Prometheus counts these as dropped too).
+    const ls = this.source.seriesLabels(ref);
+    if (ls === undefined) return null;
     let out: Labels | null = ls;
     if (!this.externalLabels.isEmpty()) {
       const b = ls.builder();
@@ -97,43 +198,13 @@ export class QueueManager implements SampleSink {
       out = b.labels();
     }
     if (this.cfg.write_relabel_configs.length > 0) out = this.relabel(out, this.cfg.write_relabel_configs);
-    if (this.relabelCache.size > 1_000_000) this.relabelCache.clear();
-    this.relabelCache.set(key, out);
+    this.seriesCache.set(ref, out);
     return out;
   }
 
-  appendCommitted(labels: readonly Labels[], ts: Float64Array, vs: Float64Array, n: number): void {
-    if (this.stopped) return;
-    let pending = this.pendingCount();
-    for (let i = 0; i < n; i++) {
-      const ls = this.outLabels(labels[i]!);
-      if (ls === null) {
-        this.metrics.dropped.inc(this.lbl);
-        continue;
-      }
-      if (pending >= this.capacity) {
-        this.metrics.dropped.inc(this.lbl);
-        continue;
-      }
-      const shard = this.shards[ls.hash() % this.shards.length]!;
-      shard.labels.push(ls);
-      shard.ts.push(ts[i]!);
-      shard.vs.push(vs[i]!);
-      pending++;
-    }
-    this.metrics.pending.set(this.lbl, pending);
-    for (const s of this.shards) this.schedule(s);
-  }
-
-  private pendingCount(): number {
-    let n = 0;
-    for (const s of this.shards) n += s.ts.length;
-    return n;
-  }
-
-  private schedule(s: Shard): void {
-    if (s.sending || s.ts.length === 0) return;
-    if (s.ts.length >= this.cfg.queue_config.max_samples_per_send) {
+  private schedule(s: ShardQueue): void {
+    if (s.sending || s.n === 0) return;
+    if (s.n >= this.cfg.queue_config.max_samples_per_send) {
       if (s.timer) clearTimeout(s.timer);
       s.timer = null;
       this.flush(s);
@@ -146,31 +217,32 @@ export class QueueManager implements SampleSink {
     }
   }
 
-  private flush(s: Shard): void {
-    if (s.sending || s.ts.length === 0) return;
-    const max = this.cfg.queue_config.max_samples_per_send;
-    const labels = s.labels.splice(0, max);
-    const ts = s.ts.splice(0, max);
-    const vs = s.vs.splice(0, max);
+  private flush(s: ShardQueue): void {
+    if (s.sending || s.n === 0) return;
+    const { labels, ts, vs } = s.take(this.cfg.queue_config.max_samples_per_send);
     s.sending = true;
     const p = this.sendBatch(labels, ts, vs).finally(() => {
       s.sending = false;
       this.inflight.delete(p);
-      this.metrics.pending.set(this.lbl, this.pendingCount());
-      if (!this.stopped) this.schedule(s);
+      this.pending -= ts.length;
+      this.metrics.pending.set(this.lbl, this.pending);
+      if (this.stopped) return;
+      this.schedule(s);
+      // Room again: what waited in the WAL comes next.
+      this.wake();
     });
     this.inflight.add(p);
   }
 
-  private async sendBatch(labels: Labels[], ts: number[], vs: number[]): Promise<void> {
-    // Group by series, keeping sample order.
-    const bySeries = new Map<string, PbTimeSeries>();
+  private async sendBatch(labels: Labels[], ts: Float64Array, vs: Float64Array): Promise<void> {
+    // Group by series, keeping sample order (one Labels object per cached series).
+    const bySeries = new Map<Labels, PbTimeSeries>();
     let highest = 0;
     for (let i = 0; i < labels.length; i++) {
-      const k = labels[i]!.key();
+      const k = labels[i]!;
       let s = bySeries.get(k);
       if (!s) {
-        s = { labels: labels[i]!, samples: [] };
+        s = { labels: k, samples: [] };
         bySeries.set(k, s);
       }
       s.samples.push({ value: vs[i]!, timestamp: ts[i]! });
@@ -222,17 +294,23 @@ export class QueueManager implements SampleSink {
     }
   }
 
-  /** Sends what is queued (within deadlineMs), then stops. */
+  /** Sends what the WAL holds up to now and what is queued (within deadlineMs), then stops. */
   async stop(deadlineMs: number): Promise<void> {
     const deadline = Date.now() + deadlineMs;
+    this.unsubscribe();
+    clearInterval(this.ticker);
     for (const s of this.shards) {
       if (s.timer) clearTimeout(s.timer);
       s.timer = null;
     }
-    while (Date.now() < deadline && (this.pendingCount() > 0 || this.inflight.size > 0)) {
+    for (;;) {
+      const caughtUp = this.watcher.poll();
+      if ((caughtUp && this.pending === 0 && this.inflight.size === 0) || Date.now() >= deadline) break;
       for (const s of this.shards) this.flush(s);
-      await Promise.race([Promise.all(this.inflight), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())))]);
+      const wait = new Promise((r) => setTimeout(r, Math.min(50, Math.max(0, deadline - Date.now()))));
+      await Promise.race([Promise.all(this.inflight), wait]);
     }
     this.stopped = true;
+    this.watcher.close();
   }
 }

@@ -5,11 +5,12 @@ import { Labels } from '../../model/labels/index.js';
 import type { Logger } from '../../util/log.js';
 import { nopLogger } from '../../util/log.js';
 import { defaultRegistry, type Registry } from '../../util/metrics.js';
-import type { FanoutAppendable } from '../fanout.js';
+import type { WALSource } from '../interface.js';
 import { newQueueMetrics, QueueManager, queueName, type QueueMetrics, type RelabelFn } from './queue_manager.js';
 
 export interface RemoteStorageOptions {
-  fanout: FanoutAppendable;
+  /** The WAL the queues tail (the TSDB). */
+  source: WALSource;
   relabel: RelabelFn;
   logger?: Logger;
   registry?: Registry;
@@ -33,25 +34,27 @@ export class RemoteStorage {
 
   async applyConfig(cfg: Config): Promise<void> {
     const ext = cfg.global.external_labels ?? Labels.EMPTY;
-    const next = new Map<string, { key: string; q: QueueManager }>();
     const names = new Set<string>();
     for (const rw of cfg.remote_write) {
       const name = queueName(rw);
       if (names.has(name)) throw new Error(`duplicate remote write configs are not allowed, found duplicate for URL: ${rw.url}`);
       names.add(name);
+    }
+    // Checked whole before any queue starts tailing the WAL.
+    const next = new Map<string, { key: string; q: QueueManager }>();
+    for (const rw of cfg.remote_write) {
+      const name = queueName(rw);
       const key = configKey(rw, ext);
       const old = this.queues.get(name);
       if (old && old.key === key) next.set(name, old);
-      else next.set(name, { key, q: new QueueManager(rw, ext, this.opts.relabel, this.metrics, this.logger.with({ component: 'remote', remote_name: name, url: rw.url })) });
+      else next.set(name, { key, q: new QueueManager(rw, this.opts.source, ext, this.opts.relabel, this.metrics, this.logger.with({ component: 'remote', remote_name: name, url: rw.url })) });
     }
     const stale = [...this.queues.entries()].filter(([n, v]) => next.get(n) !== v);
     this.queues = next;
-    this.opts.fanout.setSinks([...next.values()].map((v) => v.q));
     await Promise.all(stale.map(([, v]) => v.q.stop(this.opts.flushDeadlineMs ?? 60_000)));
   }
 
   async close(): Promise<void> {
-    this.opts.fanout.setSinks([]);
     await Promise.all([...this.queues.values()].map((v) => v.q.stop(this.opts.flushDeadlineMs ?? 60_000)));
     this.queues.clear();
   }

@@ -1,3 +1,4 @@
 export * from './wal.js';
 export * from './records.js';
 export * from './checkpoint.js';
+export * from './watcher.js';

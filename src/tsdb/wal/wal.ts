@@ -21,6 +21,7 @@ import {
 import { join } from 'node:path';
 import { compress as snappyCompress, uncompress } from 'snappyjs';
 import { EncBuf, crc32c } from '../encoding/index.js';
+import type { WALPosition } from './watcher.js';
 
 export { REC_SERIES, REC_SAMPLES, REC_TOMBSTONES } from './records.js';
 export const PAGE_SIZE = 32 * 1024;
@@ -45,7 +46,7 @@ export interface Corruption {
   reason: string;
 }
 
-function segName(n: number): string {
+export function segName(n: number): string {
   return String(n).padStart(8, '0');
 }
 
@@ -110,34 +111,59 @@ export function frameRecords(out: EncBuf, segOffset: number, recs: readonly Uint
  * the offset just after the last good record, so the caller can truncate there.
  */
 export function readSegment(path: string, onRecord: (r: WALRecord) => void): { goodBytes: number; corruption: string | null } {
-  const b = readFileSync(path);
+  const r = scanRecords(readFileSync(path), 0, path, (rec) => {
+    onRecord(rec);
+    return true;
+  });
+  return { goodBytes: r.good, corruption: r.corruption ?? (r.partial ? 'torn record' : null) };
+}
+
+export interface ScanResult {
+  /** Segment offset just after the last whole record handed over. */
+  good: number;
+  /** A record that is not valid; nothing after good was handed over. */
+  corruption: string | null;
+  /** The bytes end inside a record (a torn tail, or a read that stopped short of the record's end). */
+  partial: boolean;
+}
+
+/**
+ * Hands over the whole records in b, which holds a segment's bytes from offset base on (base is
+ * where a record starts or inside page padding). onRecord returning false stops after that record.
+ */
+export function scanRecords(b: Uint8Array, base: number, path: string, onRecord: (r: WALRecord) => boolean): ScanResult {
+  const view = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
   let parts: Uint8Array[] = [];
   let flags = 0;
-  let good = 0;
+  let good = base;
   let off = 0;
+  const bad = (corruption: string): ScanResult => ({ good, corruption, partial: false });
   while (off < b.length) {
-    const pageEnd = Math.min(b.length, (Math.floor(off / PAGE_SIZE) + 1) * PAGE_SIZE);
+    const pageEnd = (Math.floor((base + off) / PAGE_SIZE) + 1) * PAGE_SIZE - base;
+    const end = Math.min(b.length, pageEnd);
     if (pageEnd - off <= FRAG_HEADER || b[off] === 0) {
       // Page padding: must be zeros up to the page boundary.
-      for (let i = off; i < pageEnd; i++) if (b[i] !== 0) return { goodBytes: good, corruption: `unexpected non-zero byte in padded page at ${i}` };
-      off = pageEnd;
+      for (let i = off; i < end; i++) if (b[i] !== 0) return bad(`unexpected non-zero byte in padded page at ${base + i}`);
+      off = end;
       continue;
     }
+    if (off + FRAG_HEADER > b.length) break;
     const typByte = b[off]!;
     const typ = typByte & (SNAPPY - 1);
-    if (typ < FRAG_FULL || typ > FRAG_LAST) return { goodBytes: good, corruption: `invalid record type ${typByte} at ${off}` };
+    if (typ < FRAG_FULL || typ > FRAG_LAST) return bad(`invalid record type ${typByte} at ${base + off}`);
     const n = (b[off + 1]! << 8) | b[off + 2]!;
-    const crc = b.readUInt32BE(off + 3);
+    const crc = view.readUInt32BE(off + 3);
     const start = off + FRAG_HEADER;
-    if (start + n > pageEnd) return { goodBytes: good, corruption: start + n > b.length ? 'torn record' : `record fragment at ${off} crosses its page` };
-    if (crc32c(b, start, start + n) !== crc) return { goodBytes: good, corruption: `checksum mismatch at ${off}` };
+    if (start + n > pageEnd) return bad(`record fragment at ${base + off} crosses its page`);
+    if (start + n > b.length) break;
+    if (crc32c(b, start, start + n) !== crc) return bad(`checksum mismatch at ${base + off}`);
     const frag = b.subarray(start, start + n);
     if (typ === FRAG_FULL || typ === FRAG_FIRST) {
-      if (parts.length > 0) return { goodBytes: good, corruption: `record at ${off} starts inside another record` };
+      if (parts.length > 0) return bad(`record at ${base + off} starts inside another record`);
       parts = [frag];
       flags = typByte;
     } else {
-      if (parts.length === 0) return { goodBytes: good, corruption: `record continuation at ${off} without a start` };
+      if (parts.length === 0) return bad(`record continuation at ${base + off} without a start`);
       parts.push(frag);
     }
     off = start + n;
@@ -146,12 +172,11 @@ export function readSegment(path: string, onRecord: (r: WALRecord) => void): { g
       parts = [];
       if (flags & ZSTD) throw new UnsupportedWALError(`${path}: zstd-compressed WAL records are not supported; restart Prometheus with --storage.tsdb.wal-compression-type=snappy or without WAL compression first`);
       if (flags & SNAPPY) rec = uncompress(rec);
-      onRecord(rec);
-      good = off;
+      good = base + off;
+      if (!onRecord(rec)) return { good, corruption: null, partial: false };
     }
   }
-  if (parts.length > 0) return { goodBytes: good, corruption: 'torn record' };
-  return { goodBytes: good, corruption: null };
+  return { good, corruption: null, partial: good < base + b.length && (parts.length > 0 || off < b.length) };
 }
 
 export class WAL {
@@ -224,6 +249,7 @@ export class WAL {
   }
 
   private readonly out = new EncBuf(1 << 16);
+  private readonly writeListeners = new Set<() => void>();
 
   /** Writes whole records (type byte first) in one write. Throws on I/O errors (after cutting the file back). */
   log(recs: readonly Uint8Array[]): void {
@@ -249,6 +275,18 @@ export class WAL {
       throw e;
     }
     this.segBytes += buf.length;
+    for (const l of this.writeListeners) l();
+  }
+
+  /** Where the next record will be written. */
+  position(): WALPosition {
+    return { segment: this.seg, offset: this.segBytes };
+  }
+
+  /** Calls cb after every write (synchronously: it should only schedule work); returns the unsubscribe. */
+  onWrite(cb: () => void): () => void {
+    this.writeListeners.add(cb);
+    return () => this.writeListeners.delete(cb);
   }
 
   currentSegment(): number {

@@ -1,32 +1,31 @@
 // Remote write against the real Prometheus as the receiving end (--web.enable-remote-write-receiver):
-// what our queue sends is what it stores. And the prompb codec round-trips.
-import { test } from 'node:test';
+// what our queue sends — read back from our TSDB's WAL — is what it stores. A receiver that is
+// down for a while gets every sample once it is back, none dropped. And the prompb codec round-trips.
+import { test, type TestContext } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { uncompress } from 'snappyjs';
 import { Labels, Matcher, MatchType } from '../../../src/model/labels/index.ts';
 import { AnchoredRegexp } from '../../../src/model/labels/regexp.ts';
-import { FanoutAppendable } from '../../../src/storage/fanout.ts';
-import type { Appendable, Appender } from '../../../src/storage/index.ts';
+import { openDB, type DB } from '../../../src/tsdb/index.ts';
 import { RemoteStorage, decodeWriteRequest, encodeWriteRequest, encodeReadRequest, decodeReadRequest, encodeReadResponse, decodeReadResponse } from '../../../src/storage/remote/index.ts';
 import type { Config, RemoteWriteConfig, RelabelConfig } from '../../../src/config/types.ts';
 import { newRegistry } from '../../../src/util/metrics.ts';
 import { STALE_NAN, isStaleNaN } from '../../../src/model/value/index.ts';
 import { peer, startRealPrometheus, freePort } from '../../util/peers.ts';
 
-/** A primary storage that accepts everything (the TSDB's role here is not under test). */
-class NullAppendable implements Appendable {
-  appended = 0;
-  appender(): Appender {
-    return {
-      append: () => {
-        this.appended++;
-        return 1;
-      },
-      commit: async () => {},
-      rollback: async () => {},
-    };
-  }
+/** A real TSDB in a temp dir: remote write tails its WAL. */
+async function tempDB(t: TestContext): Promise<DB> {
+  const dir = mkdtempSync(join(tmpdir(), 'rw-'));
+  const db = await openDB(dir, {}, { noBackground: true });
+  t.after(async () => {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return db;
 }
 
 function rwConfig(url: string, extra: Partial<RemoteWriteConfig> = {}): RemoteWriteConfig {
@@ -78,12 +77,12 @@ test('the real Prometheus receives our remote write, with external labels and wr
   if (!peer('prometheus', t)) return;
   const real = await startRealPrometheus('global:\n  scrape_interval: 1h\n', ['--web.enable-remote-write-receiver']);
   t.after(() => real.stop());
-  const fanout = new FanoutAppendable(new NullAppendable());
-  const remote = new RemoteStorage({ fanout, relabel: keepRelabel, registry: newRegistry() });
+  const db = await tempDB(t);
+  const remote = new RemoteStorage({ source: db, relabel: keepRelabel, registry: newRegistry() });
   const keep: RelabelConfig = { source_labels: ['__name__'], separator: ';', regex: new AnchoredRegexp('rw_.*'), modulus: 0, target_label: '', replacement: '$1', action: 'keep' };
   await remote.applyConfig(cfgWith([rwConfig(`${real.url}/api/v1/write`, { write_relabel_configs: [keep] })], Labels.fromStrings('cluster', 'mordomo-prod')));
   const now = Date.now() - 60_000;
-  const app = fanout.appender();
+  const app = db.appender();
   for (let i = 0; i < 10; i++) {
     app.append(0, Labels.fromStrings('__name__', 'rw_test', 'i', String(i % 3)), now + i * 1000, i);
     app.append(0, Labels.fromStrings('__name__', 'dropped_metric'), now + i * 1000, i);
@@ -116,11 +115,11 @@ test('recoverable failures are retried, client errors are not', async (t) => {
   const port = await freePort();
   await new Promise<void>((r) => srv.listen(port, '127.0.0.1', r));
   t.after(() => srv.close());
-  const fanout = new FanoutAppendable(new NullAppendable());
+  const db = await tempDB(t);
   const registry = newRegistry();
-  const remote = new RemoteStorage({ fanout, relabel: keepRelabel, registry });
+  const remote = new RemoteStorage({ source: db, relabel: keepRelabel, registry });
   await remote.applyConfig(cfgWith([rwConfig(`http://127.0.0.1:${port}/receive`, { name: 'test' })]));
-  const app = fanout.appender();
+  const app = db.appender();
   app.append(0, Labels.fromStrings('__name__', 'm'), 1000, 1);
   await app.commit();
   await remote.close();
@@ -130,4 +129,78 @@ test('recoverable failures are retried, client errors are not', async (t) => {
   const text = await registry.metrics();
   assert.match(text, /prometheus_remote_storage_samples_retried_total\{remote_name="test",url="[^"]+"\} 1/);
   assert.match(text, /prometheus_remote_storage_samples_total\{remote_name="test",url="[^"]+"\} 1/);
+});
+
+/** A remote-write receiver of the test's own: decodes every request, answers with status(). */
+async function receiver(t: TestContext, status: () => number): Promise<{ url: string; got: { name: string; t: number; v: number; stale: boolean }[] }> {
+  const got: { name: string; t: number; v: number; stale: boolean }[] = [];
+  const srv = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const code = status();
+      if (code < 300) {
+        for (const ts of decodeWriteRequest(uncompress(new Uint8Array(Buffer.concat(chunks)))).timeseries) {
+          for (const s of ts.samples) got.push({ name: ts.labels.get('__name__'), t: s.timestamp, v: s.value, stale: isStaleNaN(s.value) });
+        }
+      }
+      res.statusCode = code;
+      res.end();
+    });
+  });
+  const port = await freePort();
+  await new Promise<void>((r) => srv.listen(port, '127.0.0.1', r));
+  t.after(() => {
+    srv.closeAllConnections();
+    srv.close();
+  });
+  return { url: `http://127.0.0.1:${port}/receive`, got };
+}
+
+test('stale markers are sent with their bits, as Prometheus reads them', async (t) => {
+  const db = await tempDB(t);
+  const rx = await receiver(t, () => 204);
+  const remote = new RemoteStorage({ source: db, relabel: keepRelabel, registry: newRegistry() });
+  await remote.applyConfig(cfgWith([rwConfig(rx.url)]));
+  const app = db.appender();
+  app.append(0, Labels.fromStrings('__name__', 'm'), 1000, 1);
+  app.append(0, Labels.fromStrings('__name__', 'm'), 2000, STALE_NAN);
+  await app.commit();
+  await remote.close();
+  assert.deepEqual(rx.got.map((s) => [s.t, s.stale]), [[1000, false], [2000, true]]);
+});
+
+test('a receiver that is down for a while gets every sample once it is back, in order, none dropped', async (t) => {
+  const db = await tempDB(t);
+  let down = true;
+  const rx = await receiver(t, () => (down ? 503 : 204));
+  const registry = newRegistry();
+  const remote = new RemoteStorage({ source: db, relabel: keepRelabel, registry });
+  const q = { capacity: 100, max_shards: 1, min_shards: 1, max_samples_per_send: 50, batch_send_deadline: 20, min_backoff: 20, max_backoff: 100, retry_on_http_429: false };
+  await remote.applyConfig(cfgWith([rwConfig(rx.url, { name: 'outage', queue_config: q })]));
+  // 40 commits of 3 series × 20 samples: 2,400 samples, 24 times the queue's capacity.
+  const names = ['a', 'b', 'c'];
+  const refs = [0, 0, 0];
+  for (let k = 0; k < 40; k++) {
+    const app = db.appender();
+    for (let i = 0; i < 20; i++) for (let j = 0; j < 3; j++) refs[j] = app.append(refs[j]!, Labels.fromStrings('__name__', names[j]!), (k * 20 + i) * 1000, k * 20 + i);
+    await app.commit();
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(rx.got.length, 0, 'nothing accepted while the receiver is down');
+  const pending = /prometheus_remote_storage_samples_pending\{remote_name="outage",url="[^"]+"\} (\d+)/.exec(await registry.metrics());
+  assert.ok(Number(pending?.[1]) <= 100 + 60, `the queue holds about its capacity, the rest waits in the WAL (pending ${pending?.[1]})`);
+  down = false;
+  const deadline = Date.now() + 20_000;
+  while (rx.got.length < 2400 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  await remote.close();
+  assert.equal(rx.got.length, 2400);
+  for (const n of names) {
+    const ts = rx.got.filter((s) => s.name === n).map((s) => s.t);
+    assert.deepEqual(ts, Array.from({ length: 800 }, (_, i) => i * 1000), `series ${n}: every sample, in order`);
+  }
+  const text = await registry.metrics();
+  assert.match(text, /prometheus_remote_storage_samples_dropped_total\{remote_name="outage",url="[^"]+"\} 0/);
+  assert.match(text, /prometheus_remote_storage_samples_total\{remote_name="outage",url="[^"]+"\} 2400/);
 });
