@@ -2,7 +2,7 @@
 // start position, in order, across page boundaries, multi-page records and segment cuts; it
 // stops while its consumer is full and goes on from there; segments removed before it read them
 // are reported and skipped.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { EncBuf } from '../../src/tsdb/encoding/index.ts';
 import { WAL, WALWatcher, encodeSamplesRecord, encodeSeriesRecord, segName, type WatcherConsumer } from '../../src/tsdb/wal/index.ts';
 import { STALE_NAN, isStaleNaN } from '../../src/model/value/index.ts';
 
-function tmp(t: { after: (f: () => void) => void }): string {
+function tmp(t: TestContext): string {
   const d = mkdtempSync(join(tmpdir(), 'walwatch-'));
   t.after(() => rmSync(d, { recursive: true, force: true }));
   return d;
@@ -55,14 +55,23 @@ class Collector implements WatcherConsumer {
   }
 }
 
-test('WAL watcher: samples written after the start position, in order, across pages and segments', (t) => {
+/** A fresh WAL (after what before() writes) and a watcher from its end on. */
+function watched(t: TestContext, segmentSize: number, compress: boolean, before?: (wal: WAL) => void): { dir: string; wal: WAL; c: Collector; w: WALWatcher } {
   const dir = tmp(t);
-  const wal = new WAL(dir, 256 * 1024, true);
+  const wal = new WAL(dir, segmentSize, compress);
   wal.replay(() => {});
-  commit(wal, [1, 2, 3], 1000, (i) => i, true);
+  before?.(wal);
   const c = new Collector();
   const w = new WALWatcher(dir, wal.position(), c);
-  t.after(() => w.close());
+  t.after(() => {
+    w.close();
+    wal.close();
+  });
+  return { dir, wal, c, w };
+}
+
+test('WAL watcher: samples written after the start position, in order, across pages and segments', (t) => {
+  const { wal, c, w } = watched(t, 256 * 1024, true, (wal) => commit(wal, [1, 2, 3], 1000, (i) => i, true));
   assert.equal(w.poll(), true);
   assert.equal(c.got.length, 0, 'what was written before the start is not sent');
 
@@ -85,16 +94,10 @@ test('WAL watcher: samples written after the start position, in order, across pa
       else assert.equal(s.v, k * 1e6 + i + 0.5);
     }
   }
-  wal.close();
 });
 
 test('WAL watcher: a full consumer stops it; the next poll goes on from the same record', (t) => {
-  const dir = tmp(t);
-  const wal = new WAL(dir, 128 * 1024, false);
-  wal.replay(() => {});
-  const c = new Collector();
-  const w = new WALWatcher(dir, wal.position(), c);
-  t.after(() => w.close());
+  const { wal, c, w } = watched(t, 128 * 1024, false);
   for (let k = 0; k < 100; k++) commit(wal, [1, 2, 3, 4], k * 100, () => k, k === 0);
   c.limit = 10;
   assert.equal(w.poll(), false, 'stopped: the consumer is full');
@@ -110,16 +113,10 @@ test('WAL watcher: a full consumer stops it; the next poll goes on from the same
     c.got.map((s) => s.t),
     Array.from({ length: 100 }, (_, k) => [k * 100, k * 100 + 1, k * 100 + 2, k * 100 + 3]).flat(),
   );
-  wal.close();
 });
 
 test('WAL watcher: segments removed before it reached them are reported and skipped', (t) => {
-  const dir = tmp(t);
-  const wal = new WAL(dir, 128 * 1024, false);
-  wal.replay(() => {});
-  const c = new Collector();
-  const w = new WALWatcher(dir, wal.position(), c);
-  t.after(() => w.close());
+  const { dir, wal, c, w } = watched(t, 128 * 1024, false);
   commit(wal, [1], 1, () => 1, true);
   wal.cut();
   commit(wal, [1], 2, () => 2);
@@ -139,5 +136,4 @@ test('WAL watcher: segments removed before it reached them are reported and skip
   assert.equal(w.poll(), true);
   assert.deepEqual(c.got.map((s) => s.v), [3, 4, 5]);
   assert.deepEqual(c.corruptions, []);
-  wal.close();
 });
