@@ -53,12 +53,12 @@ export function serverOptions(f: ParsedFlags): ServerOptions {
   if (maxBlock === 0) maxBlock = retention !== 0 && retention / 10 < MAX_BLOCK_CAP ? Math.floor(retention / 10) : MAX_BLOCK_CAP;
 
   const listen = raw['web.listen-address']!;
-  const { host, port } = splitHostPort(listen);
+  const { port } = splitHostPort(listen);
   let external: URL;
   if (raw['web.external-url']) external = new URL(raw['web.external-url']);
   else {
-    const h = host === '' || host === '0.0.0.0' || host === '::' ? hostname() : host;
-    external = new URL(`http://${h.includes(':') ? `[${h}]` : h}:${port}/`);
+    // As Prometheus: this machine's hostname, whatever host the listen address names.
+    external = new URL(`http://${hostname()}:${port}/`);
   }
   let prefix = raw['web.route-prefix'] !== '' ? raw['web.route-prefix']! : external.pathname;
   if (!prefix.startsWith('/')) prefix = '/' + prefix;

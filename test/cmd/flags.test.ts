@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { parseFlags, parseBytes, FlagError, SERVER_FLAGS } from '../../src/cmd/flags.ts';
 import { serverOptions } from '../../src/cmd/options.ts';
 
@@ -87,6 +88,10 @@ test('external URL and route prefix', () => {
   assert.equal(p.routePrefix, '');
   const q = serverOptions(parseFlags(['--web.route-prefix=inner']));
   assert.equal(q.routePrefix, '/inner');
+  // Derived as Prometheus derives it: this machine's hostname and the listen port, whatever host the address names.
+  for (const addr of ['127.0.0.1:9999', '0.0.0.0:9999', ':9999', '[::1]:9999']) {
+    assert.equal(serverOptions(parseFlags([`--web.listen-address=${addr}`])).externalURL.href, `http://${hostname().toLowerCase()}:9999/`);
+  }
 });
 
 test('space-separated values, --no- booleans and repeated list flags', () => {

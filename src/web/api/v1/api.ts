@@ -19,6 +19,7 @@ import type { AlertmanagerRetriever } from '../../../notifier/alertmanager_info.
 import type { Logger } from '../../../util/log.js';
 import type { Registry } from '../../../util/metrics.js';
 import { Form, ParamError, parseTimeParam, parseTime, parseDurationParam, MIN_TIME, MAX_TIME } from './params.js';
+import { globalURL } from './global_url.js';
 
 export type ErrorType = 'bad_data' | 'execution' | 'timeout' | 'canceled' | 'internal' | 'unavailable' | 'not_found' | 'not_acceptable';
 
@@ -68,6 +69,8 @@ export interface APIDeps {
   lookbackDelta: number;
   dataDir: string;
   externalURL: URL;
+  /** --web.listen-address: a localhost target on its port is this server. */
+  listenAddress: string;
   isReady: () => boolean;
   logger: Logger;
   registry?: Registry;
@@ -511,7 +514,7 @@ export class APIv1 {
             labels: labelsObj(t.labels),
             scrapePool: key,
             scrapeUrl: t.scrapeUrl,
-            globalUrl: this.globalURL(t.scrapeUrl),
+            globalUrl: globalURL(t.scrapeUrl, this.deps.externalURL, this.deps.listenAddress),
             lastError: t.lastError,
             lastScrape: goTime(t.lastScrape),
             lastScrapeDuration: t.lastScrapeDuration,
@@ -533,20 +536,6 @@ export class APIv1 {
     const data: Record<string, unknown> = { activeTargets, droppedTargets };
     if (showDropped) data['droppedTargetCounts'] = droppedTargetCounts;
     return { data };
-  }
-
-  /** A target on localhost as other machines reach it: the external URL's host (Prometheus's getGlobalURL). */
-  private globalURL(u: string): string {
-    try {
-      const url = new URL(u);
-      if (['localhost', '127.0.0.1', '[::1]', '::1'].includes(url.hostname)) {
-        const ext = this.deps.externalURL;
-        url.hostname = ext.hostname;
-      }
-      return url.toString().replace(/\/$/, new URL(u).pathname === '/' ? '/' : '');
-    } catch {
-      return u;
-    }
   }
 
   private async targetMetadata(form: Form): Promise<Result> {
