@@ -9,7 +9,11 @@ RUN npm ci && npm prune --omit=dev
 FROM node:20-bookworm-slim
 WORKDIR /prometheus
 COPY --from=build /app /app
+# `prometheus` and `promtool` on the PATH as in prom/prometheus, so `docker exec prometheus
+# promtool check rules …` works unchanged.
 RUN mkdir -p /etc/prometheus /prometheus \
+ && ln -s /app/bin/prometheus-ts.js /usr/local/bin/prometheus \
+ && ln -s /app/bin/promtool-ts.js /usr/local/bin/promtool \
  && cp /app/prometheus.yml /etc/prometheus/prometheus.yml \
  && chown -R nobody:nogroup /etc/prometheus /prometheus
 USER nobody
