@@ -9,6 +9,8 @@ export class DiscoveryMetrics {
   readonly failedConfigs: client.Gauge<'name'>;
   readonly consulRpcFailures: client.Counter;
   readonly consulRpcDuration: client.Summary<'endpoint' | 'call'>;
+  readonly refreshFailures: client.Counter<'mechanism'>;
+  readonly refreshDuration: client.Summary<'mechanism'>;
   readonly fileReadErrors: client.Counter;
   readonly fileScanDuration: client.Summary;
   readonly httpFailures: client.Counter;
@@ -25,6 +27,8 @@ export class DiscoveryMetrics {
     this.failedConfigs = get('prometheus_sd_failed_configs', () => new client.Gauge({ name: 'prometheus_sd_failed_configs', help: 'Current number of service discovery configurations that failed to load.', labelNames: ['name'], registers }));
     this.consulRpcFailures = get('prometheus_sd_consul_rpc_failures_total', () => new client.Counter({ name: 'prometheus_sd_consul_rpc_failures_total', help: 'The number of Consul RPC call failures.', registers }));
     this.consulRpcDuration = get('prometheus_sd_consul_rpc_duration_seconds', () => new client.Summary({ name: 'prometheus_sd_consul_rpc_duration_seconds', help: 'The duration of a Consul RPC call in seconds.', labelNames: ['endpoint', 'call'], percentiles: [0.5, 0.9, 0.99], registers }));
+    this.refreshFailures = get('prometheus_sd_refresh_failures_total', () => new client.Counter({ name: 'prometheus_sd_refresh_failures_total', help: 'Number of refresh failures for the given SD mechanism.', labelNames: ['mechanism'], registers }));
+    this.refreshDuration = get('prometheus_sd_refresh_duration_seconds', () => new client.Summary({ name: 'prometheus_sd_refresh_duration_seconds', help: 'The duration of a refresh in seconds for the given SD mechanism.', labelNames: ['mechanism'], percentiles: [0.5, 0.9, 0.99], registers }));
     this.fileReadErrors = get('prometheus_sd_file_read_errors_total', () => new client.Counter({ name: 'prometheus_sd_file_read_errors_total', help: 'The number of File-SD read errors.', registers }));
     this.fileScanDuration = get('prometheus_sd_file_scan_duration_seconds', () => new client.Summary({ name: 'prometheus_sd_file_scan_duration_seconds', help: 'The duration of the File-SD scan in seconds.', percentiles: [0.5, 0.9, 0.99], registers }));
     this.httpFailures = get('prometheus_sd_http_failures_total', () => new client.Counter({ name: 'prometheus_sd_http_failures_total', help: 'Number of HTTP service discovery refresh failures.', registers }));

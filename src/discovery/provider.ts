@@ -30,12 +30,17 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** A provider that polls: refresh() now, then every interval, emitting what it found. */
+/**
+ * A provider that polls: refresh() now, then every interval, emitting what it found. Each refresh
+ * is timed and each failure counted by mechanism, as Prometheus's discovery/refresh does.
+ */
 export abstract class RefreshProvider implements Provider {
   private readonly ac = new AbortController();
   constructor(
     protected readonly ctx: ProviderContext,
     private readonly intervalMs: number,
+    /** The mechanism label of the refresh metrics; null: not counted there. */
+    private readonly mechanism: string | null,
   ) {}
 
   protected abstract refresh(signal: AbortSignal): Promise<TargetGroup[]>;
@@ -45,13 +50,19 @@ export abstract class RefreshProvider implements Provider {
   start(emit: (groups: TargetGroup[]) => void): void {
     const signal = this.ac.signal;
     void (async () => {
+      const mechanism = this.mechanism === null ? null : { mechanism: this.mechanism };
       while (!signal.aborted) {
+        const started = performance.now();
         try {
           const groups = await this.refresh(signal);
           if (!signal.aborted) emit(groups);
         } catch (e) {
-          if (!signal.aborted) this.failed(e as Error);
+          if (!signal.aborted) {
+            if (mechanism) this.ctx.metrics.refreshFailures.inc(mechanism);
+            this.failed(e as Error);
+          }
         }
+        if (mechanism) this.ctx.metrics.refreshDuration.observe(mechanism, (performance.now() - started) / 1000);
         await sleep(this.intervalMs, signal);
       }
     })();

@@ -16,10 +16,10 @@ import { SEED } from '../util/paths.ts';
 
 const nullStorage: Appendable = { appender: () => ({ append: () => 1, commit: async () => {}, rollback: async () => {} }) };
 
-async function until<T>(f: () => T | undefined | null | false, ms = 10_000): Promise<T> {
+async function until<T>(f: () => T | undefined | null | false | Promise<T | undefined | null | false>, ms = 10_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
-    const v = f();
+    const v = await f();
     if (v) return v;
     if (Date.now() > end) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 50));
@@ -124,13 +124,15 @@ test('file_sd: JSON and YAML files, changes picked up, a broken file keeps its l
   assert.deepEqual(addrs(), ['h1:9100', 'h2:9100', 'h3:9100']);
 });
 
-test('http_sd: groups from a JSON endpoint with __meta_url', async (t) => {
-  const server = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify([{ targets: ['h9:80'], labels: { zone: 'z1' } }])));
+test('http_sd: groups from a JSON endpoint with __meta_url; refreshes timed and failures counted by mechanism', async (t) => {
+  let fail = false;
+  const server = createServer((_req, res) => (fail ? res.writeHead(500).end('no') : res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify([{ targets: ['h9:80'], labels: { zone: 'z1' } }]))));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   t.after(() => server.close());
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/sd`;
-  const cfg = loadConfig(`scrape_configs:\n  - job_name: h\n    http_sd_configs:\n      - url: ${url}\n`, 'h.yml');
-  const dm = new DiscoveryManager({ name: 'scrape', updateThrottleMs: 50, registry: newRegistry() });
+  const cfg = loadConfig(`scrape_configs:\n  - job_name: h\n    http_sd_configs:\n      - url: ${url}\n        refresh_interval: 100ms\n`, 'h.yml');
+  const registry = newRegistry();
+  const dm = new DiscoveryManager({ name: 'scrape', updateThrottleMs: 50, registry });
   let latest: TargetGroup[] = [];
   dm.onUpdate((ts) => (latest = ts.get('h') ?? latest));
   dm.applyConfig(new Map([['h', cfg.scrape_configs[0]!]]));
@@ -138,4 +140,9 @@ test('http_sd: groups from a JSON endpoint with __meta_url', async (t) => {
   await until(() => latest.length > 0);
   assert.deepEqual(latest[0]!.targets, [{ __address__: 'h9:80' }]);
   assert.deepEqual(latest[0]!.labels, { zone: 'z1', __meta_url: url });
+  fail = true;
+  await until(async () => /prometheus_sd_refresh_failures_total\{mechanism="http"\} [1-9]/.test(await registry.metrics()));
+  const text = await registry.metrics();
+  assert.match(text, /prometheus_sd_refresh_duration_seconds_count\{mechanism="http"\} [1-9]/);
+  assert.deepEqual(latest[0]!.targets, [{ __address__: 'h9:80' }], 'a failed refresh keeps the last good targets');
 });

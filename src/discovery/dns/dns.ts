@@ -17,7 +17,7 @@ export class DNSProvider extends RefreshProvider {
     private readonly cfg: DNSSDConfig,
     ctx: ProviderContext,
   ) {
-    super(ctx, cfg.refresh_interval);
+    super(ctx, cfg.refresh_interval, 'dns');
   }
 
   protected async refresh(): Promise<TargetGroup[]> {

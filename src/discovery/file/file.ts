@@ -18,7 +18,7 @@ export class FileProvider extends RefreshProvider {
     private readonly cfg: FileSDConfig,
     ctx: ProviderContext,
   ) {
-    super(ctx, cfg.refresh_interval);
+    super(ctx, cfg.refresh_interval, null); // file SD has metrics of its own, not the refresh ones
   }
 
   override start(emit: (groups: TargetGroup[]) => void): void {

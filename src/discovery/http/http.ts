@@ -8,7 +8,7 @@ export class HTTPProvider extends RefreshProvider {
     private readonly cfg: HTTPSDConfig,
     ctx: ProviderContext,
   ) {
-    super(ctx, cfg.refresh_interval);
+    super(ctx, cfg.refresh_interval, 'http');
   }
 
   protected async refresh(signal: AbortSignal): Promise<TargetGroup[]> {
