@@ -42,6 +42,8 @@ export interface WALSource {
   seriesLabels(ref: SeriesRef): Labels | undefined;
   /** cb after every WAL write (it should only schedule work); returns the unsubscribe. */
   onWALWrite(cb: () => void): () => void;
+  /** Samples appended since the storage opened, and the highest timestamp stored (ms; 0: none yet). */
+  appendedStats(): { samples: number; maxTime: number };
 }
 
 /** Iterates one series' samples in time order. Positioning calls return what is under the cursor. */

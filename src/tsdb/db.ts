@@ -123,6 +123,8 @@ export class DB implements Storage, WALSource {
   private closed = false;
   private replay = { min: 0, max: 0, current: 0 };
   private blocksBytesCache = 0;
+  /** Samples appended since open, and the highest timestamp among them (for remote write's lag metrics). */
+  private appendedSinceOpen = 0;
 
   /** Use openDB(). */
   constructor(dir: string, opts: DBOptions, deps: DBDeps) {
@@ -148,7 +150,10 @@ export class DB implements Storage, WALSource {
     });
     const m = this.metrics;
     this.head = new Head(opts.minBlockDuration, this.wal, {
-      samplesAppended: (n) => m.samplesAppended.inc({ type: 'float' }, n),
+      samplesAppended: (n) => {
+        m.samplesAppended.inc({ type: 'float' }, n);
+        this.appendedSinceOpen += n;
+      },
       outOfOrder: (n) => m.outOfOrder.inc({ type: 'float' }, n),
       outOfBounds: (n) => m.outOfBounds.inc({ type: 'float' }, n),
       seriesCreated: (n) => m.seriesCreated.inc(n),
@@ -255,6 +260,9 @@ export class DB implements Storage, WALSource {
   }
   onWALWrite(cb: () => void): () => void {
     return this.wal.onWrite(cb);
+  }
+  appendedStats(): { samples: number; maxTime: number } {
+    return { samples: this.appendedSinceOpen, maxTime: this.appendedSinceOpen > 0 ? this.head.maxTime : 0 };
   }
 
   querier(mint: number, maxt: number): Querier {

@@ -53,6 +53,10 @@ class Collector implements WatcherConsumer {
   corrupt(_segment: number, reason: string): void {
     this.corruptions.push(reason);
   }
+  records = new Map<string, number>();
+  recordRead(type: string): void {
+    this.records.set(type, (this.records.get(type) ?? 0) + 1);
+  }
 }
 
 /** A fresh WAL (after what before() writes) and a watcher from its end on. */
@@ -85,6 +89,7 @@ test('WAL watcher: samples written after the start position, in order, across pa
   assert.ok(wal.currentSegment() > 0, 'the test crossed into later segments');
   assert.equal(w.poll(), true);
   assert.equal(c.got.length, expected);
+  assert.deepEqual([...c.records], [['series', 1], ['samples', 30]]);
   for (let k = 0; k < 30; k++) {
     for (const i of [0, 7, 4999]) {
       const s = c.got[k * refs.length + i]!;

@@ -68,6 +68,14 @@ export interface QueueMetrics {
   shards: client.Gauge<'remote_name' | 'url'>;
   duration: client.Histogram<'remote_name' | 'url'>;
   highestSent: client.Gauge<'remote_name' | 'url'>;
+  shardsMin: client.Gauge<'remote_name' | 'url'>;
+  shardsMax: client.Gauge<'remote_name' | 'url'>;
+  shardsDesired: client.Gauge<'remote_name' | 'url'>;
+  shardCapacity: client.Gauge<'remote_name' | 'url'>;
+  enqueueRetries: client.Counter<'remote_name' | 'url'>;
+  watcherRecordsRead: client.Counter<'consumer' | 'type'>;
+  watcherDecodeFailures: client.Counter<'consumer'>;
+  watcherSegment: client.Gauge<'consumer'>;
 }
 
 export function newQueueMetrics(registry: Registry): QueueMetrics {
@@ -83,6 +91,14 @@ export function newQueueMetrics(registry: Registry): QueueMetrics {
     shards: new client.Gauge({ name: 'prometheus_remote_storage_shards', help: 'The number of shards used for parallel sending to the remote storage.', labelNames, registers }),
     duration: new client.Histogram({ name: 'prometheus_remote_storage_sent_batch_duration_seconds', help: 'Duration of send calls to the remote storage.', labelNames, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 60, 120, 300], registers }),
     highestSent: new client.Gauge({ name: 'prometheus_remote_storage_queue_highest_sent_timestamp_seconds', help: 'Timestamp from a WAL sample, the highest timestamp successfully sent by this queue, in seconds since epoch.', labelNames, registers }),
+    shardsMin: new client.Gauge({ name: 'prometheus_remote_storage_shards_min', help: 'The minimum number of shards that the queue is allowed to run.', labelNames, registers }),
+    shardsMax: new client.Gauge({ name: 'prometheus_remote_storage_shards_max', help: 'The maximum number of shards that the queue is allowed to run.', labelNames, registers }),
+    shardsDesired: new client.Gauge({ name: 'prometheus_remote_storage_shards_desired', help: 'The number of shards that the queues shard calculation wants to run based on the rate of samples in vs. samples out.', labelNames, registers }),
+    shardCapacity: new client.Gauge({ name: 'prometheus_remote_storage_shard_capacity', help: 'The capacity of each shard of the queue used for parallel sending to the remote storage.', labelNames, registers }),
+    enqueueRetries: new client.Counter({ name: 'prometheus_remote_storage_enqueue_retries_total', help: 'Total number of times enqueue has failed because a shards queue was full.', labelNames, registers }),
+    watcherRecordsRead: new client.Counter({ name: 'prometheus_wal_watcher_records_read_total', help: 'Number of records read by the WAL watcher from the WAL.', labelNames: ['consumer', 'type'], registers }),
+    watcherDecodeFailures: new client.Counter({ name: 'prometheus_wal_watcher_record_decode_failures_total', help: 'Number of records read by the WAL watcher that resulted in an error when decoding.', labelNames: ['consumer'], registers }),
+    watcherSegment: new client.Gauge({ name: 'prometheus_wal_watcher_current_segment', help: 'Current segment the WAL watcher is reading records from.', labelNames: ['consumer'], registers }),
   };
 }
 
@@ -125,6 +141,11 @@ export class QueueManager implements WatcherConsumer {
     this.shards = Array.from({ length: n }, () => new ShardQueue());
     this.capacity = cfg.queue_config.capacity * n;
     metrics.shards.set(this.lbl, n);
+    metrics.shardsMin.set(this.lbl, n);
+    metrics.shardsMax.set(this.lbl, Math.max(n, cfg.queue_config.max_shards));
+    metrics.shardsDesired.set(this.lbl, n);
+    metrics.shardCapacity.set(this.lbl, cfg.queue_config.capacity);
+    metrics.enqueueRetries.inc(this.lbl, 0);
     // The queue's counters exist from 0, as Prometheus's do.
     for (const c of [metrics.samplesTotal, metrics.failed, metrics.retried, metrics.dropped, metrics.bytes]) c.inc(this.lbl, 0);
     this.watcher = new WALWatcher(source.walDir(), source.walPosition(), this);
@@ -145,6 +166,7 @@ export class QueueManager implements WatcherConsumer {
 
   private readWAL(): boolean {
     const caughtUp = this.watcher.poll();
+    this.metrics.watcherSegment.set({ consumer: this.name }, this.watcher.position().segment);
     this.metrics.pending.set(this.lbl, this.pending);
     for (const s of this.shards) this.schedule(s);
     return caughtUp;
@@ -179,7 +201,12 @@ export class QueueManager implements WatcherConsumer {
   }
 
   corrupt(segment: number, reason: string): void {
+    this.metrics.watcherDecodeFailures.inc({ consumer: this.name });
     this.logger.error('Unreadable WAL record, going on with the next segment', { segment, err: reason });
+  }
+
+  recordRead(type: string): void {
+    this.metrics.watcherRecordsRead.inc({ consumer: this.name, type });
   }
 
   /** External labels are added where the series lacks them; then write_relabel_configs. Null: not sent. */

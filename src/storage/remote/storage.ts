@@ -4,7 +4,7 @@ import type { Config } from '../../config/types.js';
 import { Labels } from '../../model/labels/index.js';
 import type { Logger } from '../../util/log.js';
 import { nopLogger } from '../../util/log.js';
-import { defaultRegistry, type Registry } from '../../util/metrics.js';
+import { client, defaultRegistry, type Registry } from '../../util/metrics.js';
 import type { WALSource } from '../interface.js';
 import { newQueueMetrics, QueueManager, queueName, type QueueMetrics, type RelabelFn } from './queue_manager.js';
 
@@ -28,8 +28,28 @@ export class RemoteStorage {
   private readonly logger: Logger;
 
   constructor(private readonly opts: RemoteStorageOptions) {
-    this.metrics = newQueueMetrics(opts.registry ?? defaultRegistry);
+    const registry = opts.registry ?? defaultRegistry;
+    this.metrics = newQueueMetrics(registry);
     this.logger = opts.logger ?? nopLogger;
+    // What came in, to set beside each queue's highest sent timestamp (how far behind it is).
+    const source = opts.source;
+    new client.Gauge({
+      name: 'prometheus_remote_storage_highest_timestamp_in_seconds',
+      help: 'Highest timestamp that has come into the remote storage via the Appender interface, in seconds since epoch.',
+      registers: [registry],
+      collect() {
+        this.set(source.appendedStats().maxTime / 1000);
+      },
+    });
+    new client.Counter({
+      name: 'prometheus_remote_storage_samples_in_total',
+      help: 'Samples in to remote storage, compare to samples out for queue managers.',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(source.appendedStats().samples);
+      },
+    });
   }
 
   async applyConfig(cfg: Config): Promise<void> {

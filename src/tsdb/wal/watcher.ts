@@ -24,7 +24,11 @@ export interface WatcherConsumer {
   skipped(fromSegment: number, toSegment: number): void;
   /** A record the watcher cannot read; it goes on with the next segment. */
   corrupt(segment: number, reason: string): void;
+  /** Every record read, by Prometheus's record type name (series, samples, tombstones, …). */
+  recordRead(type: string): void;
 }
+
+const RECORD_TYPES: Record<number, string> = { 1: 'series', 2: 'samples', 3: 'tombstones', 4: 'exemplars', 5: 'mmapmarkers', 6: 'metadata', 7: 'histogram_samples', 8: 'float_histogram_samples' };
 
 const READ_SIZE = 1 << 20;
 
@@ -97,6 +101,7 @@ export class WALWatcher {
     const got = readSync(this.fd, this.buf, 0, want, this.pos.offset);
     const seg = this.pos.segment;
     const r = scanRecords(this.buf.subarray(0, got), this.pos.offset, this.path(seg), (rec) => {
+      this.consumer.recordRead(RECORD_TYPES[rec[0]!] ?? 'unknown');
       if (rec[0] !== REC_SAMPLES) return true;
       this.n = 0;
       decodeRecord(rec, this.handlers);

@@ -203,4 +203,11 @@ test('a receiver that is down for a while gets every sample once it is back, in 
   const text = await registry.metrics();
   assert.match(text, /prometheus_remote_storage_samples_dropped_total\{remote_name="outage",url="[^"]+"\} 0/);
   assert.match(text, /prometheus_remote_storage_samples_total\{remote_name="outage",url="[^"]+"\} 2400/);
+  // In beside out, as Prometheus's remote-write dashboards and alerts read them.
+  assert.match(text, /^prometheus_remote_storage_samples_in_total 2400$/m);
+  assert.match(text, /^prometheus_remote_storage_highest_timestamp_in_seconds 799$/m);
+  assert.match(text, /prometheus_remote_storage_queue_highest_sent_timestamp_seconds\{remote_name="outage",url="[^"]+"\} 799/);
+  assert.match(text, /prometheus_wal_watcher_records_read_total\{consumer="outage",type="samples"\} 40/);
+  assert.match(text, /prometheus_wal_watcher_records_read_total\{consumer="outage",type="series"\} 1/);
+  for (const m of ['shards_min', 'shards_max', 'shards_desired', 'shard_capacity']) assert.match(text, new RegExp(`prometheus_remote_storage_${m}\\{remote_name="outage"`));
 });
