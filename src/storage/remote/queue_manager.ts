@@ -13,6 +13,7 @@ import type { Logger } from '../../util/log.js';
 import { client, type Registry } from '../../util/metrics.js';
 import { doRequest } from '../../util/httpclient.js';
 import { encodeWriteRequest, type PbTimeSeries } from './prompb.js';
+import { EWMARate, SHARD_UPDATE_INTERVAL, desiredShards } from './sharding.js';
 import type { WALSource } from '../interface.js';
 import { WALWatcher, type WatcherConsumer } from '../../tsdb/wal/index.js';
 
@@ -113,8 +114,11 @@ const POLL_INTERVAL = 1000;
 
 export class QueueManager implements WatcherConsumer {
   readonly name: string;
-  private readonly shards: ShardQueue[];
-  private readonly capacity: number;
+  private shards: ShardQueue[];
+  /** Set while the shards drain before their number changes: the watcher waits meanwhile. */
+  private resharding = false;
+  /** stop() has begun: no more resharding. */
+  private closing = false;
   /** Series ref → labels as sent (null: dropped by relabeling); emptied at each new segment. */
   private readonly seriesCache = new Map<number, Labels | null>();
   private cacheSegment = -1;
@@ -125,7 +129,15 @@ export class QueueManager implements WatcherConsumer {
   private readonly watcher: WALWatcher;
   private readonly unsubscribe: () => void;
   private readonly ticker: NodeJS.Timeout;
+  private readonly shardTicker: NodeJS.Timeout;
   private pollQueued = false;
+  // What the shard count is worked out from.
+  private readonly dataIn: EWMARate;
+  private readonly dataOut: EWMARate;
+  private readonly dataDropped: EWMARate;
+  private readonly dataOutDuration: EWMARate;
+  private highestSent = 0;
+  private lastSendOK = 0;
 
   constructor(
     readonly cfg: RemoteWriteConfig,
@@ -134,12 +146,12 @@ export class QueueManager implements WatcherConsumer {
     private readonly relabel: RelabelFn,
     private readonly metrics: QueueMetrics,
     private readonly logger: Logger,
+    shardUpdateMs = SHARD_UPDATE_INTERVAL,
   ) {
     this.name = queueName(cfg);
     this.lbl = { remote_name: this.name, url: cfg.url };
     const n = Math.max(1, cfg.queue_config.min_shards);
     this.shards = Array.from({ length: n }, () => new ShardQueue());
-    this.capacity = cfg.queue_config.capacity * n;
     metrics.shards.set(this.lbl, n);
     metrics.shardsMin.set(this.lbl, n);
     metrics.shardsMax.set(this.lbl, Math.max(n, cfg.queue_config.max_shards));
@@ -152,6 +164,57 @@ export class QueueManager implements WatcherConsumer {
     this.unsubscribe = source.onWALWrite(() => this.wake());
     this.ticker = setInterval(() => this.wake(), POLL_INTERVAL);
     this.ticker.unref();
+    this.dataIn = new EWMARate(shardUpdateMs);
+    this.dataOut = new EWMARate(shardUpdateMs);
+    this.dataDropped = new EWMARate(shardUpdateMs);
+    this.dataOutDuration = new EWMARate(shardUpdateMs);
+    this.shardTicker = setInterval(() => this.updateShards(), shardUpdateMs);
+    this.shardTicker.unref();
+  }
+
+  /** Samples queued at most: each shard's capacity. */
+  private capacity(): number {
+    return this.cfg.queue_config.capacity * this.shards.length;
+  }
+
+  private updateShards(): void {
+    for (const r of [this.dataIn, this.dataOut, this.dataDropped, this.dataOutDuration]) r.tick();
+    if (this.resharding || this.closing) return;
+    const q = this.cfg.queue_config;
+    const highestIn = this.source.appendedStats().maxTime;
+    const { estimate, shards } = desiredShards({
+      current: this.shards.length,
+      min: Math.max(1, q.min_shards),
+      max: Math.max(1, q.min_shards, q.max_shards),
+      inRate: this.dataIn.rate(),
+      outRate: this.dataOut.rate(),
+      droppedRate: this.dataDropped.rate(),
+      outDuration: this.dataOutDuration.rate(),
+      delay: this.highestSent > 0 ? Math.max(0, highestIn - this.highestSent) / 1000 : 0,
+    });
+    this.metrics.shardsDesired.set(this.lbl, estimate);
+    if (shards === this.shards.length) return;
+    // Resharding while the remote end fails would only move the same failing sends around.
+    if (this.lastSendOK < Date.now() - 2 * q.batch_send_deadline) {
+      this.logger.warn('Skipping resharding, last successful send was beyond threshold', { lastSendTimestamp: Math.floor(this.lastSendOK / 1000) });
+      return;
+    }
+    void this.reshard(shards);
+  }
+
+  /** Sends everything queued, then splits the series over n shards (a series never has samples in two shards at once). */
+  private async reshard(n: number): Promise<void> {
+    this.logger.info('Remote storage resharding', { from: this.shards.length, to: n });
+    this.resharding = true;
+    while (!this.closing && (this.pending > 0 || this.inflight.size > 0)) {
+      for (const s of this.shards) this.flush(s);
+      await Promise.race([Promise.all(this.inflight), new Promise((r) => setTimeout(r, 50))]);
+    }
+    if (this.closing) return;
+    this.resharding = false;
+    this.shards = Array.from({ length: n }, () => new ShardQueue());
+    this.metrics.shards.set(this.lbl, n);
+    this.wake();
   }
 
   /** Reads the WAL soon (once, however many writes announce themselves meanwhile). */
@@ -175,6 +238,7 @@ export class QueueManager implements WatcherConsumer {
   // WatcherConsumer: what the WAL watcher hands over.
 
   samples(refs: Float64Array, ts: Float64Array, vs: Float64Array, n: number): void {
+    this.dataIn.incr(n);
     const seg = this.watcher.position().segment;
     if (seg !== this.cacheSegment) {
       // Series the head has dropped since must not stay cached forever.
@@ -185,6 +249,7 @@ export class QueueManager implements WatcherConsumer {
       const ls = this.outLabels(refs[i]!);
       if (ls === null) {
         this.metrics.dropped.inc(this.lbl);
+        this.dataDropped.incr(1);
         continue;
       }
       this.shards[ls.hash() % this.shards.length]!.push(ls, ts[i]!, vs[i]!);
@@ -193,7 +258,7 @@ export class QueueManager implements WatcherConsumer {
   }
 
   full(): boolean {
-    return this.pending >= this.capacity;
+    return this.resharding || this.pending >= this.capacity();
   }
 
   skipped(from: number, to: number): void {
@@ -296,11 +361,17 @@ export class QueueManager implements WatcherConsumer {
             'X-Prometheus-Remote-Write-Version': '0.1.0',
           },
         });
-        this.metrics.duration.observe(this.lbl, Number(process.hrtime.bigint() - started) / 1e9);
+        const took = Number(process.hrtime.bigint() - started) / 1e9;
+        this.metrics.duration.observe(this.lbl, took);
         if (res.status >= 200 && res.status < 300) {
           this.metrics.samplesTotal.inc(this.lbl, labels.length);
           this.metrics.bytes.inc(this.lbl, body.length);
-          this.metrics.highestSent.set(this.lbl, highest / 1000);
+          // Shards send in parallel: a batch may finish after a newer one.
+          if (highest > this.highestSent) this.highestSent = highest;
+          this.metrics.highestSent.set(this.lbl, this.highestSent / 1000);
+          this.dataOut.incr(labels.length);
+          this.dataOutDuration.incr(took);
+          this.lastSendOK = Date.now();
           return;
         }
         err = `server returned HTTP status ${res.status}: ${res.body.toString().slice(0, 256).trim()}`;
@@ -324,8 +395,11 @@ export class QueueManager implements WatcherConsumer {
   /** Sends what the WAL holds up to now and what is queued (within deadlineMs), then stops. */
   async stop(deadlineMs: number): Promise<void> {
     const deadline = Date.now() + deadlineMs;
+    this.closing = true;
+    this.resharding = false;
     this.unsubscribe();
     clearInterval(this.ticker);
+    clearInterval(this.shardTicker);
     for (const s of this.shards) {
       if (s.timer) clearTimeout(s.timer);
       s.timer = null;

@@ -15,6 +15,8 @@ export interface RemoteStorageOptions {
   logger?: Logger;
   registry?: Registry;
   flushDeadlineMs?: number;
+  /** How often queues reconsider their shard count (Prometheus: 10 s). */
+  shardUpdateMs?: number;
 }
 
 function configKey(q: QueueManager | Config['remote_write'][number], external: Labels): string {
@@ -67,7 +69,7 @@ export class RemoteStorage {
       const key = configKey(rw, ext);
       const old = this.queues.get(name);
       if (old && old.key === key) next.set(name, old);
-      else next.set(name, { key, q: new QueueManager(rw, this.opts.source, ext, this.opts.relabel, this.metrics, this.logger.with({ component: 'remote', remote_name: name, url: rw.url })) });
+      else next.set(name, { key, q: new QueueManager(rw, this.opts.source, ext, this.opts.relabel, this.metrics, this.logger.with({ component: 'remote', remote_name: name, url: rw.url }), this.opts.shardUpdateMs) });
     }
     const stale = [...this.queues.entries()].filter(([n, v]) => next.get(n) !== v);
     this.queues = next;

@@ -132,12 +132,13 @@ test('recoverable failures are retried, client errors are not', async (t) => {
 });
 
 /** A remote-write receiver of the test's own: decodes every request, answers with status(). */
-async function receiver(t: TestContext, status: () => number): Promise<{ url: string; got: { name: string; t: number; v: number; stale: boolean }[] }> {
+async function receiver(t: TestContext, status: () => number, delayMs = 0): Promise<{ url: string; got: { name: string; t: number; v: number; stale: boolean }[] }> {
   const got: { name: string; t: number; v: number; stale: boolean }[] = [];
   const srv = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
+      if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
       const code = status();
       if (code < 300) {
         for (const ts of decodeWriteRequest(uncompress(new Uint8Array(Buffer.concat(chunks)))).timeseries) {
@@ -210,4 +211,37 @@ test('a receiver that is down for a while gets every sample once it is back, in 
   assert.match(text, /prometheus_wal_watcher_records_read_total\{consumer="outage",type="samples"\} 40/);
   assert.match(text, /prometheus_wal_watcher_records_read_total\{consumer="outage",type="series"\} 1/);
   for (const m of ['shards_min', 'shards_max', 'shards_desired', 'shard_capacity']) assert.match(text, new RegExp(`prometheus_remote_storage_${m}\\{remote_name="outage"`));
+});
+
+test('a slow receiver makes the queue add shards; every series stays in order through the reshard', async (t) => {
+  const db = await tempDB(t);
+  const rx = await receiver(t, () => 204, 40);
+  const registry = newRegistry();
+  // Each send takes 40 ms and carries 20 samples: one shard moves 500 samples/s, we write about 3,000/s.
+  const remote = new RemoteStorage({ source: db, relabel: keepRelabel, registry, shardUpdateMs: 250 });
+  const q = { capacity: 200, max_shards: 20, min_shards: 1, max_samples_per_send: 20, batch_send_deadline: 20, min_backoff: 20, max_backoff: 100, retry_on_http_429: false };
+  await remote.applyConfig(cfgWith([rwConfig(rx.url, { name: 'slow', queue_config: q })]));
+  const names = Array.from({ length: 30 }, (_, j) => `s${j}`);
+  const refs = names.map(() => 0);
+  const shardCount = async () => Number(/prometheus_remote_storage_shards\{remote_name="slow",url="[^"]+"\} (\d+)/.exec(await registry.metrics())?.[1]);
+  let most = 1;
+  for (let k = 0; k < 60; k++) {
+    const app = db.appender();
+    for (let j = 0; j < names.length; j++) refs[j] = app.append(refs[j]!, Labels.fromStrings('__name__', names[j]!), (k + 1) * 1000, k);
+    await app.commit();
+    await new Promise((r) => setTimeout(r, 10));
+    most = Math.max(most, await shardCount());
+  }
+  const deadline = Date.now() + 20_000;
+  while (rx.got.length < 1800 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    most = Math.max(most, await shardCount());
+  }
+  await remote.close();
+  assert.ok(most > 1, `the queue resharded up (at most ${most} shards)`);
+  assert.equal(rx.got.length, 1800);
+  for (const n of names) {
+    assert.deepEqual(rx.got.filter((s) => s.name === n).map((s) => s.t), Array.from({ length: 60 }, (_, k) => (k + 1) * 1000), `series ${n}: in order`);
+  }
+  assert.match(await registry.metrics(), /prometheus_remote_storage_shards_desired\{remote_name="slow",url="[^"]+"\} [1-9]/);
 });
