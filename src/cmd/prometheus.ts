@@ -96,10 +96,13 @@ class Server {
     }
     logger.info('TSDB started');
 
-    // Remote write tails the WAL, so it sends whatever is stored: scrapes, rules, received writes.
-    this.remote = new RemoteStorage({ source: this.db, relabel, logger: logger.with({ component: 'remote' }), registry, flushDeadlineMs: opts.remoteFlushDeadline });
     this.engine = new Engine({ timeout: opts.query.timeout, maxSamples: opts.query.maxSamples, lookbackDelta: opts.query.lookbackDelta, maxConcurrency: opts.query.maxConcurrency, logger: logger.with({ component: 'query engine' }), registry });
     this.scrape = new ScrapeManager({ appendable: this.db, logger: logger.with({ component: 'scrape manager' }), registry });
+    // Remote write tails the WAL, so it sends whatever is stored: scrapes, rules, received writes;
+    // and the scraped targets' metric metadata.
+    const scrape = this.scrape;
+    const metadata = () => [...scrape.targetsActive().values()].flatMap((ts) => ts.flatMap((t) => t.metadata()));
+    this.remote = new RemoteStorage({ source: this.db, relabel, logger: logger.with({ component: 'remote' }), registry, flushDeadlineMs: opts.remoteFlushDeadline, metadata });
     this.discoveryScrape = new DiscoveryManager({ name: 'scrape', logger: logger.with({ component: 'discovery manager scrape' }), registry, updateThrottleMs: opts.discoveryReloadInterval });
     this.discoveryNotify = new DiscoveryManager({ name: 'notify', logger: logger.with({ component: 'discovery manager notify' }), registry, updateThrottleMs: opts.discoveryReloadInterval });
     this.notifier = new NotifierManager({ queueCapacity: opts.notificationQueueCapacity, logger: logger.with({ component: 'notifier' }), registry, externalURL: opts.externalURL.toString() });

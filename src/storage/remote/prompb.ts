@@ -87,16 +87,34 @@ function readSeries(r: ProtoReader): PbTimeSeries {
   return { labels: Labels.fromPairs(pairs), samples };
 }
 
-export function decodeWriteRequest(buf: Uint8Array): { timeseries: PbTimeSeries[] } {
+function readMetadata(r: ProtoReader): PbMetadata {
+  const md: PbMetadata = { type: 0, metricFamilyName: '', help: '', unit: '' };
+  while (!r.done()) {
+    const { field, wireType } = r.tag();
+    if (field === 1 && wireType === 0) md.type = r.varint();
+    else if (field === 2 && wireType === 2) md.metricFamilyName = r.string();
+    else if (field === 4 && wireType === 2) md.help = r.string();
+    else if (field === 5 && wireType === 2) md.unit = r.string();
+    else r.skip(wireType);
+  }
+  return md;
+}
+
+export function decodeWriteRequest(buf: Uint8Array): { timeseries: PbTimeSeries[]; metadata: PbMetadata[] } {
   const r = new ProtoReader(buf);
   const timeseries: PbTimeSeries[] = [];
+  const metadata: PbMetadata[] = [];
   while (!r.done()) {
     const { field, wireType } = r.tag();
     if (field === 1 && wireType === 2) timeseries.push(readSeries(r.sub()));
+    else if (field === 3 && wireType === 2) metadata.push(readMetadata(r.sub()));
     else r.skip(wireType);
   }
-  return { timeseries };
+  return { timeseries, metadata };
 }
+
+/** prompb MetricMetadata.MetricType, by the exposition formats' type names. */
+export const METRIC_TYPES: Record<string, number> = { unknown: 0, counter: 1, gauge: 2, histogram: 3, gaugehistogram: 4, summary: 5, info: 6, stateset: 7 };
 
 const MATCH_TYPES = [MatchType.Equal, MatchType.NotEqual, MatchType.Regexp, MatchType.NotRegexp];
 

@@ -12,12 +12,21 @@ import type { RelabelConfig, RemoteWriteConfig } from '../../config/types.js';
 import type { Logger } from '../../util/log.js';
 import { client, type Registry } from '../../util/metrics.js';
 import { doRequest } from '../../util/httpclient.js';
-import { encodeWriteRequest, type PbTimeSeries } from './prompb.js';
+import { METRIC_TYPES, encodeWriteRequest, type PbMetadata, type PbTimeSeries } from './prompb.js';
 import { EWMARate, SHARD_UPDATE_INTERVAL, desiredShards } from './sharding.js';
 import type { WALSource } from '../interface.js';
 import { WALWatcher, type WatcherConsumer } from '../../tsdb/wal/index.js';
 
 export type RelabelFn = (labels: Labels, cfgs: RelabelConfig[]) => Labels | null;
+
+/** One metric family's metadata as a scrape saw it (the scrape side's MetricMetadata has this shape). */
+export interface MetricMetadata {
+  metric: string;
+  /** counter, gauge, histogram, gaugehistogram, summary, info, stateset or unknown. */
+  type: string;
+  help: string;
+  unit: string;
+}
 
 export const USER_AGENT = 'Prometheus/2.48.0';
 
@@ -77,6 +86,10 @@ export interface QueueMetrics {
   watcherRecordsRead: client.Counter<'consumer' | 'type'>;
   watcherDecodeFailures: client.Counter<'consumer'>;
   watcherSegment: client.Gauge<'consumer'>;
+  metadataTotal: client.Counter<'remote_name' | 'url'>;
+  metadataFailed: client.Counter<'remote_name' | 'url'>;
+  metadataRetried: client.Counter<'remote_name' | 'url'>;
+  metadataBytes: client.Counter<'remote_name' | 'url'>;
 }
 
 export function newQueueMetrics(registry: Registry): QueueMetrics {
@@ -99,6 +112,10 @@ export function newQueueMetrics(registry: Registry): QueueMetrics {
     enqueueRetries: new client.Counter({ name: 'prometheus_remote_storage_enqueue_retries_total', help: 'Total number of times enqueue has failed because a shards queue was full.', labelNames, registers }),
     watcherRecordsRead: new client.Counter({ name: 'prometheus_wal_watcher_records_read_total', help: 'Number of records read by the WAL watcher from the WAL.', labelNames: ['consumer', 'type'], registers }),
     watcherDecodeFailures: new client.Counter({ name: 'prometheus_wal_watcher_record_decode_failures_total', help: 'Number of records read by the WAL watcher that resulted in an error when decoding.', labelNames: ['consumer'], registers }),
+    metadataTotal: new client.Counter({ name: 'prometheus_remote_storage_metadata_total', help: 'Total number of metadata entries sent to remote storage.', labelNames, registers }),
+    metadataFailed: new client.Counter({ name: 'prometheus_remote_storage_metadata_failed_total', help: 'Total number of metadata entries which failed on send to remote storage, non-recoverable errors.', labelNames, registers }),
+    metadataRetried: new client.Counter({ name: 'prometheus_remote_storage_metadata_retried_total', help: 'Total number of metadata entries which failed on send to remote storage but were retried because the send error was recoverable.', labelNames, registers }),
+    metadataBytes: new client.Counter({ name: 'prometheus_remote_storage_metadata_bytes_total', help: 'The total number of bytes of metadata sent by the queue after compression.', labelNames, registers }),
     watcherSegment: new client.Gauge({ name: 'prometheus_wal_watcher_current_segment', help: 'Current segment the WAL watcher is reading records from.', labelNames: ['consumer'], registers }),
   };
 }
@@ -130,6 +147,8 @@ export class QueueManager implements WatcherConsumer {
   private readonly unsubscribe: () => void;
   private readonly ticker: NodeJS.Timeout;
   private readonly shardTicker: NodeJS.Timeout;
+  private metadataTicker: NodeJS.Timeout | null = null;
+  private sendingMetadata = false;
   private pollQueued = false;
   // What the shard count is worked out from.
   private readonly dataIn: EWMARate;
@@ -147,6 +166,8 @@ export class QueueManager implements WatcherConsumer {
     private readonly metrics: QueueMetrics,
     private readonly logger: Logger,
     shardUpdateMs = SHARD_UPDATE_INTERVAL,
+    /** The metric metadata of the scraped targets, sent every metadata_config.send_interval. */
+    private readonly metadata?: () => readonly MetricMetadata[],
   ) {
     this.name = queueName(cfg);
     this.lbl = { remote_name: this.name, url: cfg.url };
@@ -160,6 +181,11 @@ export class QueueManager implements WatcherConsumer {
     metrics.enqueueRetries.inc(this.lbl, 0);
     // The queue's counters exist from 0, as Prometheus's do.
     for (const c of [metrics.samplesTotal, metrics.failed, metrics.retried, metrics.dropped, metrics.bytes]) c.inc(this.lbl, 0);
+    if (cfg.metadata_config.send && metadata) {
+      for (const c of [metrics.metadataTotal, metrics.metadataFailed, metrics.metadataRetried, metrics.metadataBytes]) c.inc(this.lbl, 0);
+      this.metadataTicker = setInterval(() => void this.sendMetadata(), cfg.metadata_config.send_interval);
+      this.metadataTicker.unref();
+    }
     this.watcher = new WALWatcher(source.walDir(), source.walPosition(), this);
     this.unsubscribe = source.onWALWrite(() => this.wake());
     this.ticker = setInterval(() => this.wake(), POLL_INTERVAL);
@@ -341,9 +367,53 @@ export class QueueManager implements WatcherConsumer {
       if (ts[i]! > highest) highest = ts[i]!;
     }
     const body = compress(encodeWriteRequest([...bySeries.values()]));
+    const took = await this.post(body, labels.length, this.metrics.retried, this.metrics.failed);
+    if (took < 0) return;
+    this.metrics.samplesTotal.inc(this.lbl, labels.length);
+    this.metrics.bytes.inc(this.lbl, body.length);
+    // Shards send in parallel: a batch may finish after a newer one.
+    if (highest > this.highestSent) this.highestSent = highest;
+    this.metrics.highestSent.set(this.lbl, this.highestSent / 1000);
+    this.dataOut.incr(labels.length);
+    this.dataOutDuration.incr(took);
+    this.lastSendOK = Date.now();
+  }
+
+  /** Sends the metric metadata of every scraped target, deduplicated, in batches (metadata_config). */
+  private async sendMetadata(): Promise<void> {
+    if (this.sendingMetadata || this.closing) return;
+    this.sendingMetadata = true;
+    try {
+      const seen = new Set<string>();
+      const all: PbMetadata[] = [];
+      for (const m of this.metadata?.() ?? []) {
+        const key = `${m.metric}\u0000${m.type}\u0000${m.help}\u0000${m.unit}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        all.push({ metricFamilyName: m.metric, type: METRIC_TYPES[m.type] ?? 0, help: m.help, unit: m.unit });
+      }
+      const max = Math.max(1, this.cfg.metadata_config.max_samples_per_send);
+      for (let i = 0; i < all.length && !this.closing; i += max) {
+        const batch = all.slice(i, i + max);
+        const body = compress(encodeWriteRequest([], batch));
+        if ((await this.post(body, batch.length, this.metrics.metadataRetried, this.metrics.metadataFailed)) < 0) continue;
+        this.metrics.metadataTotal.inc(this.lbl, batch.length);
+        this.metrics.metadataBytes.inc(this.lbl, body.length);
+      }
+    } finally {
+      this.sendingMetadata = false;
+    }
+  }
+
+  /**
+   * POSTs one snappy-compressed WriteRequest of count items, retrying recoverable failures (network,
+   * 5xx, 429 when asked) with backoff. Returns the seconds the successful attempt took, or -1 when
+   * it gave up (counted in failed).
+   */
+  private async post(body: Uint8Array, count: number, retried: client.Counter<'remote_name' | 'url'>, failed: client.Counter<'remote_name' | 'url'>): Promise<number> {
     const q = this.cfg.queue_config;
     let backoff = q.min_backoff;
-    for (let attempt = 0; ; attempt++) {
+    for (;;) {
       const started = process.hrtime.bigint();
       let recoverable = false;
       let err = '';
@@ -363,17 +433,7 @@ export class QueueManager implements WatcherConsumer {
         });
         const took = Number(process.hrtime.bigint() - started) / 1e9;
         this.metrics.duration.observe(this.lbl, took);
-        if (res.status >= 200 && res.status < 300) {
-          this.metrics.samplesTotal.inc(this.lbl, labels.length);
-          this.metrics.bytes.inc(this.lbl, body.length);
-          // Shards send in parallel: a batch may finish after a newer one.
-          if (highest > this.highestSent) this.highestSent = highest;
-          this.metrics.highestSent.set(this.lbl, this.highestSent / 1000);
-          this.dataOut.incr(labels.length);
-          this.dataOutDuration.incr(took);
-          this.lastSendOK = Date.now();
-          return;
-        }
+        if (res.status >= 200 && res.status < 300) return took;
         err = `server returned HTTP status ${res.status}: ${res.body.toString().slice(0, 256).trim()}`;
         recoverable = res.status >= 500 || (res.status === 429 && q.retry_on_http_429);
       } catch (e) {
@@ -381,11 +441,11 @@ export class QueueManager implements WatcherConsumer {
         recoverable = true;
       }
       if (!recoverable || this.stopped) {
-        this.metrics.failed.inc(this.lbl, labels.length);
-        this.logger.error('non-recoverable error', { remote_name: this.name, url: this.cfg.url, count: labels.length, err });
-        return;
+        failed.inc(this.lbl, count);
+        this.logger.error('non-recoverable error', { remote_name: this.name, url: this.cfg.url, count, err });
+        return -1;
       }
-      this.metrics.retried.inc(this.lbl, labels.length);
+      retried.inc(this.lbl, count);
       this.logger.warn('Failed to send batch, retrying', { remote_name: this.name, url: this.cfg.url, err });
       await new Promise((r) => setTimeout(r, backoff).unref());
       backoff = Math.min(backoff * 2, q.max_backoff);
@@ -400,6 +460,7 @@ export class QueueManager implements WatcherConsumer {
     this.unsubscribe();
     clearInterval(this.ticker);
     clearInterval(this.shardTicker);
+    if (this.metadataTicker) clearInterval(this.metadataTicker);
     for (const s of this.shards) {
       if (s.timer) clearTimeout(s.timer);
       s.timer = null;

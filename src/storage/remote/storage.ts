@@ -6,7 +6,7 @@ import type { Logger } from '../../util/log.js';
 import { nopLogger } from '../../util/log.js';
 import { client, defaultRegistry, type Registry } from '../../util/metrics.js';
 import type { WALSource } from '../interface.js';
-import { newQueueMetrics, QueueManager, queueName, type QueueMetrics, type RelabelFn } from './queue_manager.js';
+import { newQueueMetrics, QueueManager, queueName, type MetricMetadata, type QueueMetrics, type RelabelFn } from './queue_manager.js';
 
 export interface RemoteStorageOptions {
   /** The WAL the queues tail (the TSDB). */
@@ -17,6 +17,8 @@ export interface RemoteStorageOptions {
   flushDeadlineMs?: number;
   /** How often queues reconsider their shard count (Prometheus: 10 s). */
   shardUpdateMs?: number;
+  /** The metric metadata of every scraped target, for metadata_config.send. */
+  metadata?: () => readonly MetricMetadata[];
 }
 
 function configKey(q: QueueManager | Config['remote_write'][number], external: Labels): string {
@@ -69,7 +71,7 @@ export class RemoteStorage {
       const key = configKey(rw, ext);
       const old = this.queues.get(name);
       if (old && old.key === key) next.set(name, old);
-      else next.set(name, { key, q: new QueueManager(rw, this.opts.source, ext, this.opts.relabel, this.metrics, this.logger.with({ component: 'remote', remote_name: name, url: rw.url }), this.opts.shardUpdateMs) });
+      else next.set(name, { key, q: new QueueManager(rw, this.opts.source, ext, this.opts.relabel, this.metrics, this.logger.with({ component: 'remote', remote_name: name, url: rw.url }), this.opts.shardUpdateMs, this.opts.metadata) });
     }
     const stale = [...this.queues.entries()].filter(([n, v]) => next.get(n) !== v);
     this.queues = next;

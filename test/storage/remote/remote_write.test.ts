@@ -11,7 +11,7 @@ import { uncompress } from 'snappyjs';
 import { Labels, Matcher, MatchType } from '../../../src/model/labels/index.ts';
 import { AnchoredRegexp } from '../../../src/model/labels/regexp.ts';
 import { openDB, type DB } from '../../../src/tsdb/index.ts';
-import { RemoteStorage, decodeWriteRequest, encodeWriteRequest, encodeReadRequest, decodeReadRequest, encodeReadResponse, decodeReadResponse } from '../../../src/storage/remote/index.ts';
+import { RemoteStorage, type PbMetadata, decodeWriteRequest, encodeWriteRequest, encodeReadRequest, decodeReadRequest, encodeReadResponse, decodeReadResponse } from '../../../src/storage/remote/index.ts';
 import type { Config, RemoteWriteConfig, RelabelConfig } from '../../../src/config/types.ts';
 import { newRegistry } from '../../../src/util/metrics.ts';
 import { STALE_NAN, isStaleNaN } from '../../../src/model/value/index.ts';
@@ -132,8 +132,9 @@ test('recoverable failures are retried, client errors are not', async (t) => {
 });
 
 /** A remote-write receiver of the test's own: decodes every request, answers with status(). */
-async function receiver(t: TestContext, status: () => number, delayMs = 0): Promise<{ url: string; got: { name: string; t: number; v: number; stale: boolean }[] }> {
+async function receiver(t: TestContext, status: () => number, delayMs = 0): Promise<{ url: string; got: { name: string; t: number; v: number; stale: boolean }[]; metadata: PbMetadata[][] }> {
   const got: { name: string; t: number; v: number; stale: boolean }[] = [];
+  const metadata: PbMetadata[][] = [];
   const srv = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -141,7 +142,9 @@ async function receiver(t: TestContext, status: () => number, delayMs = 0): Prom
       if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
       const code = status();
       if (code < 300) {
-        for (const ts of decodeWriteRequest(uncompress(new Uint8Array(Buffer.concat(chunks)))).timeseries) {
+        const wr = decodeWriteRequest(uncompress(new Uint8Array(Buffer.concat(chunks))));
+        if (wr.metadata.length > 0) metadata.push(wr.metadata);
+        for (const ts of wr.timeseries) {
           for (const s of ts.samples) got.push({ name: ts.labels.get('__name__'), t: s.timestamp, v: s.value, stale: isStaleNaN(s.value) });
         }
       }
@@ -155,7 +158,7 @@ async function receiver(t: TestContext, status: () => number, delayMs = 0): Prom
     srv.closeAllConnections();
     srv.close();
   });
-  return { url: `http://127.0.0.1:${port}/receive`, got };
+  return { url: `http://127.0.0.1:${port}/receive`, got, metadata };
 }
 
 test('stale markers are sent with their bits, as Prometheus reads them', async (t) => {
@@ -244,4 +247,29 @@ test('a slow receiver makes the queue add shards; every series stays in order th
     assert.deepEqual(rx.got.filter((s) => s.name === n).map((s) => s.t), Array.from({ length: 60 }, (_, k) => (k + 1) * 1000), `series ${n}: in order`);
   }
   assert.match(await registry.metrics(), /prometheus_remote_storage_shards_desired\{remote_name="slow",url="[^"]+"\} [1-9]/);
+});
+
+test('metric metadata of the scraped targets is sent every send_interval, deduplicated, in batches', async (t) => {
+  const db = await tempDB(t);
+  const rx = await receiver(t, () => 204);
+  const registry = newRegistry();
+  const seen = [
+    { metric: 'http_requests_total', type: 'counter', help: 'Requests.', unit: '' },
+    { metric: 'temperature', type: 'gauge', help: 'Degrees.', unit: 'celsius' },
+    { metric: 'http_requests_total', type: 'counter', help: 'Requests.', unit: '' }, // a second target with the same family
+    { metric: 'latency_seconds', type: 'histogram', help: 'Latency.', unit: '' },
+  ];
+  const remote = new RemoteStorage({ source: db, relabel: keepRelabel, registry, metadata: () => seen });
+  await remote.applyConfig(cfgWith([rwConfig(rx.url, { name: 'md', metadata_config: { send: true, send_interval: 50, max_samples_per_send: 2 } })]));
+  const deadline = Date.now() + 5000;
+  while (rx.metadata.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await remote.close();
+  assert.deepEqual(rx.metadata.slice(0, 2), [
+    [
+      { metricFamilyName: 'http_requests_total', type: 1, help: 'Requests.', unit: '' },
+      { metricFamilyName: 'temperature', type: 2, help: 'Degrees.', unit: 'celsius' },
+    ],
+    [{ metricFamilyName: 'latency_seconds', type: 3, help: 'Latency.', unit: '' }],
+  ]);
+  assert.match(await registry.metrics(), /prometheus_remote_storage_metadata_total\{remote_name="md",url="[^"]+"\} [3-9]/);
 });
