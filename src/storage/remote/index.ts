@@ -3,3 +3,4 @@ export * from './queue_manager.js';
 export * from './storage.js';
 export * from './write_handler.js';
 export * from './read_handler.js';
+export * from './chunked.js';

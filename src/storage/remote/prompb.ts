@@ -118,7 +118,7 @@ export const METRIC_TYPES: Record<string, number> = { unknown: 0, counter: 1, ga
 
 const MATCH_TYPES = [MatchType.Equal, MatchType.NotEqual, MatchType.Regexp, MatchType.NotRegexp];
 
-export function encodeReadRequest(queries: PbQuery[]): Uint8Array {
+export function encodeReadRequest(queries: PbQuery[], acceptedResponseTypes: number[] = []): Uint8Array {
   const w = new ProtoWriter();
   for (const q of queries) {
     w.message(1, (qw) => {
@@ -132,6 +132,10 @@ export function encodeReadRequest(queries: PbQuery[]): Uint8Array {
         });
       }
     });
+  }
+  for (const t of acceptedResponseTypes) {
+    w.tag(2, 0);
+    w.varint(t);
   }
   return w.finish();
 }
@@ -200,4 +204,90 @@ export function decodeReadResponse(buf: Uint8Array): PbTimeSeries[][] {
     } else r.skip(wireType);
   }
   return out;
+}
+
+/** ReadRequest.ResponseType. */
+export const RESPONSE_SAMPLES = 0;
+export const RESPONSE_STREAMED_XOR_CHUNKS = 1;
+/** Chunk.Encoding XOR. */
+const CHUNK_XOR = 1;
+
+export interface PbChunk {
+  minTimeMs: number;
+  maxTimeMs: number;
+  /** XOR chunk bytes as stored (2-byte sample count first). */
+  data: Uint8Array;
+}
+
+export interface PbChunkedSeries {
+  labels: Labels;
+  chunks: PbChunk[];
+}
+
+/** ChunkedReadResponse: one frame of a STREAMED_XOR_CHUNKS answer. */
+export function encodeChunkedReadResponse(series: PbChunkedSeries[], queryIndex: number): Uint8Array {
+  const w = new ProtoWriter();
+  for (const s of series) {
+    w.message(1, (m) => {
+      s.labels.forEach((name, value) =>
+        m.message(1, (l) => {
+          l.string(1, name);
+          l.string(2, value);
+        }),
+      );
+      for (const c of s.chunks) {
+        m.message(2, (cw) => {
+          cw.int64(1, c.minTimeMs);
+          cw.int64(2, c.maxTimeMs);
+          cw.int64(3, CHUNK_XOR);
+          cw.bytes(4, c.data);
+        });
+      }
+    });
+  }
+  w.int64(2, queryIndex);
+  return w.finish();
+}
+
+export function decodeChunkedReadResponse(buf: Uint8Array): { series: PbChunkedSeries[]; queryIndex: number } {
+  const r = new ProtoReader(buf);
+  const series: PbChunkedSeries[] = [];
+  let queryIndex = 0;
+  while (!r.done()) {
+    const { field, wireType } = r.tag();
+    if (field === 1 && wireType === 2) {
+      const sr = r.sub();
+      const pairs: [string, string][] = [];
+      const chunks: PbChunk[] = [];
+      while (!sr.done()) {
+        const t = sr.tag();
+        if (t.field === 1 && t.wireType === 2) {
+          const lr = sr.sub();
+          let name = '';
+          let value = '';
+          while (!lr.done()) {
+            const lt = lr.tag();
+            if (lt.field === 1 && lt.wireType === 2) name = lr.string();
+            else if (lt.field === 2 && lt.wireType === 2) value = lr.string();
+            else lr.skip(lt.wireType);
+          }
+          pairs.push([name, value]);
+        } else if (t.field === 2 && t.wireType === 2) {
+          const cr = sr.sub();
+          const c: PbChunk = { minTimeMs: 0, maxTimeMs: 0, data: new Uint8Array(0) };
+          while (!cr.done()) {
+            const ct = cr.tag();
+            if (ct.field === 1 && ct.wireType === 0) c.minTimeMs = cr.varint();
+            else if (ct.field === 2 && ct.wireType === 0) c.maxTimeMs = cr.varint();
+            else if (ct.field === 4 && ct.wireType === 2) c.data = cr.bytes().slice();
+            else cr.skip(ct.wireType);
+          }
+          chunks.push(c);
+        } else sr.skip(t.wireType);
+      }
+      series.push({ labels: Labels.fromPairs(pairs), chunks });
+    } else if (field === 2 && wireType === 0) queryIndex = r.varint();
+    else r.skip(wireType);
+  }
+  return { series, queryIndex };
 }

@@ -1,19 +1,137 @@
-// The remote-read endpoint (/api/v1/read): answers prompb ReadRequests with the SAMPLES response
-// type (snappy-compressed ReadResponse), the form every remote-read client accepts. External
-// labels are added to each series as Prometheus does, and matchers on them are honoured.
+// The remote-read endpoint (/api/v1/read): answers prompb ReadRequests in the response type the
+// client asks for first among those it accepts — SAMPLES (one snappy-compressed ReadResponse,
+// what Prometheus's own remote_read sends) or STREAMED_XOR_CHUNKS (framed ChunkedReadResponses
+// of XOR chunks, one series at a time, what Thanos sidecar requires). External labels are added
+// to each series as Prometheus does, and matchers on them are honoured.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { compress, uncompress } from 'snappyjs';
 import { Labels, Matcher } from '../../model/labels/index.js';
-import type { Queryable } from '../interface.js';
+import type { Queryable, SeriesIterator } from '../interface.js';
 import { ValueType } from '../interface.js';
+import { XORAppender, SAMPLES_PER_CHUNK } from '../../tsdb/chunkenc/index.js';
 import type { Logger } from '../../util/log.js';
-import { decodeReadRequest, encodeReadResponse, type PbTimeSeries } from './prompb.js';
+import {
+  RESPONSE_SAMPLES,
+  RESPONSE_STREAMED_XOR_CHUNKS,
+  decodeReadRequest,
+  encodeChunkedReadResponse,
+  encodeReadResponse,
+  type PbChunk,
+  type PbQuery,
+  type PbTimeSeries,
+} from './prompb.js';
+import { STREAMED_CONTENT_TYPE, frame } from './chunked.js';
 
 export interface ReadHandlerOptions {
   queryable: Queryable;
   externalLabels: () => Labels;
   sampleLimit: number; // 0 = none
+  /** Bytes of chunks per frame before a series is split over frames (Prometheus: 1 MiB). */
+  maxBytesInFrame?: number;
   logger: Logger;
+}
+
+class HTTPError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Calls fn for every series a query selects, with the external labels added, in label order. */
+function eachSeries(opts: ReadHandlerOptions, q: PbQuery, ext: Labels, fn: (labels: Labels, it: SeriesIterator) => void): void {
+  // Matchers on external labels are satisfied (or not) by the external value itself.
+  const matchers: Matcher[] = [];
+  for (const m of q.matchers) {
+    if (!ext.has(m.name)) matchers.push(m);
+    else if (!m.matches(ext.get(m.name))) return;
+  }
+  const querier = opts.queryable.querier(q.startTimestampMs, q.endTimestampMs);
+  try {
+    const set = querier.select(true, { start: q.startTimestampMs, end: q.endTimestampMs, func: 'series' }, ...matchers);
+    while (set.next()) {
+      const s = set.at();
+      let labels = s.labels;
+      if (!ext.isEmpty()) {
+        const b = labels.builder();
+        ext.forEach((n, v) => {
+          if (!labels.has(n)) b.set(n, v);
+        });
+        labels = b.labels();
+      }
+      fn(labels, s.iterator());
+    }
+    const err = set.err();
+    if (err) throw err;
+  } finally {
+    querier.close();
+  }
+}
+
+function samplesResponse(opts: ReadHandlerOptions, queries: PbQuery[], ext: Labels): Uint8Array {
+  let total = 0;
+  const results = queries.map((q) => {
+    const series: PbTimeSeries[] = [];
+    eachSeries(opts, q, ext, (labels, it) => {
+      const samples: { value: number; timestamp: number }[] = [];
+      for (let vt = it.seek(q.startTimestampMs); vt !== ValueType.None && it.atT() <= q.endTimestampMs; vt = it.next()) {
+        if (vt === ValueType.Float) samples.push({ value: it.atF(), timestamp: it.atT() });
+      }
+      total += samples.length;
+      if (opts.sampleLimit > 0 && total > opts.sampleLimit) throw new HTTPError(400, `exceeded sample limit (${opts.sampleLimit})`);
+      series.push({ labels, samples });
+    });
+    return series;
+  });
+  return compress(encodeReadResponse(results));
+}
+
+/** Writes one frame per series (more when its chunks pass maxBytesInFrame). */
+async function streamChunks(opts: ReadHandlerOptions, queries: PbQuery[], ext: Labels, res: ServerResponse): Promise<void> {
+  const maxBytes = opts.maxBytesInFrame ?? 1 << 20;
+  const frames: Buffer[] = [];
+  for (let qi = 0; qi < queries.length; qi++) {
+    const q = queries[qi]!;
+    eachSeries(opts, q, ext, (labels, it) => {
+      let chunks: PbChunk[] = [];
+      let bytes = 0;
+      let app: XORAppender | null = null;
+      let n = 0;
+      let minT = 0;
+      let maxT = 0;
+      const cut = () => {
+        if (app === null) return;
+        const data = app.bytes();
+        chunks.push({ minTimeMs: minT, maxTimeMs: maxT, data });
+        bytes += data.length;
+        app = null;
+        if (bytes >= maxBytes) {
+          frames.push(frame(encodeChunkedReadResponse([{ labels, chunks }], qi)));
+          chunks = [];
+          bytes = 0;
+        }
+      };
+      for (let vt = it.seek(q.startTimestampMs); vt !== ValueType.None && it.atT() <= q.endTimestampMs; vt = it.next()) {
+        if (vt !== ValueType.Float) continue;
+        if (app === null) {
+          app = new XORAppender();
+          n = 0;
+          minT = it.atT();
+        }
+        maxT = it.atT();
+        app.append(maxT, it.atF());
+        if (++n === SAMPLES_PER_CHUNK) cut();
+      }
+      cut();
+      if (chunks.length > 0) frames.push(frame(encodeChunkedReadResponse([{ labels, chunks }], qi)));
+    });
+    // Frames go out as each query finishes; a slow reader holds the next query back.
+    for (const f of frames.splice(0)) {
+      if (!res.write(f)) await new Promise((r) => res.once('drain', r));
+    }
+  }
 }
 
 export function readHandler(opts: ReadHandlerOptions) {
@@ -33,64 +151,37 @@ export function readHandler(opts: ReadHandlerOptions) {
       res.end(`${(e as Error).message}\n`);
       return;
     }
-    const ext = opts.externalLabels();
-    const results: PbTimeSeries[][] = [];
-    let total = 0;
-    for (const q of request.queries) {
-      // Matchers on external labels are satisfied (or not) by the external value itself.
-      const matchers: Matcher[] = [];
-      let possible = true;
-      for (const m of q.matchers) {
-        if (ext.has(m.name)) {
-          if (!m.matches(ext.get(m.name))) possible = false;
-        } else matchers.push(m);
-      }
-      const series: PbTimeSeries[] = [];
-      if (possible) {
-        const querier = opts.queryable.querier(q.startTimestampMs, q.endTimestampMs);
-        try {
-          const set = querier.select(true, { start: q.startTimestampMs, end: q.endTimestampMs, func: 'series' }, ...matchers);
-          while (set.next()) {
-            const s = set.at();
-            const it = s.iterator();
-            const samples: { value: number; timestamp: number }[] = [];
-            let vt = it.seek(q.startTimestampMs);
-            while (vt !== ValueType.None && it.atT() <= q.endTimestampMs) {
-              if (vt === ValueType.Float) samples.push({ value: it.atF(), timestamp: it.atT() });
-              vt = it.next();
-            }
-            total += samples.length;
-            if (opts.sampleLimit > 0 && total > opts.sampleLimit) {
-              res.statusCode = 400;
-              res.end(`exceeded sample limit (${opts.sampleLimit})\n`);
-              return;
-            }
-            let labels = s.labels;
-            if (!ext.isEmpty()) {
-              const b = labels.builder();
-              ext.forEach((n, v) => {
-                if (!labels.has(n)) b.set(n, v);
-              });
-              labels = b.labels();
-            }
-            series.push({ labels, samples });
-          }
-          const err = set.err();
-          if (err) throw err;
-        } catch (e) {
-          opts.logger.error('remote read failed', { err: e as Error });
-          res.statusCode = 500;
-          res.end(`${(e as Error).message}\n`);
-          return;
-        } finally {
-          querier.close();
-        }
-      }
-      results.push(series);
+    // The client's first accepted type that we speak; none given means SAMPLES.
+    const type = request.acceptedResponseTypes.find((t) => t === RESPONSE_SAMPLES || t === RESPONSE_STREAMED_XOR_CHUNKS) ?? RESPONSE_SAMPLES;
+    if (request.acceptedResponseTypes.length > 0 && !request.acceptedResponseTypes.includes(type)) {
+      res.statusCode = 400;
+      res.end(`server does not support any of the requested response types: ${request.acceptedResponseTypes.join(', ')}; supported: SAMPLES, STREAMED_XOR_CHUNKS\n`);
+      return;
     }
-    res.statusCode = 200;
-    res.setHeader('Content-Type', 'application/x-protobuf');
-    res.setHeader('Content-Encoding', 'snappy');
-    res.end(compress(encodeReadResponse(results)));
+    const ext = opts.externalLabels();
+    try {
+      if (type === RESPONSE_STREAMED_XOR_CHUNKS) {
+        res.statusCode = 200;
+        res.setHeader('Content-Type', STREAMED_CONTENT_TYPE);
+        await streamChunks(opts, request.queries, ext, res);
+        res.end();
+        return;
+      }
+      const body = samplesResponse(opts, request.queries, ext);
+      res.statusCode = 200;
+      res.setHeader('Content-Type', 'application/x-protobuf');
+      res.setHeader('Content-Encoding', 'snappy');
+      res.end(body);
+    } catch (e) {
+      const status = e instanceof HTTPError ? e.status : 500;
+      if (status === 500) opts.logger.error('remote read failed', { err: e as Error });
+      if (res.headersSent) {
+        // Mid-stream: all the client can be told is that the stream stops short.
+        res.destroy(e as Error);
+        return;
+      }
+      res.statusCode = status;
+      res.end(`${(e as Error).message}\n`);
+    }
   };
 }
