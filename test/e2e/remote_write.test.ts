@@ -73,3 +73,63 @@ remote_write:
   assert.match(metrics, /prometheus_remote_storage_samples_dropped_total\{[^}]*\} 0\n/);
   assert.match(metrics, /prometheus_remote_storage_samples_retried_total\{[^}]*\} [1-9]/, 'sends failed during the outage and were retried');
 });
+
+test('remote write into VictoriaMetrics, a long-term store: it holds exactly the samples we scraped', async (t) => {
+  const vm = peer('victoriametrics', t);
+  const ne = peer('node_exporter', t);
+  if (!vm || !ne) return;
+  const { dir, cleanup } = tempDir('rw-vm-');
+  t.after(cleanup);
+  const vmPort = await freePort();
+  const store = startProcess(vm, [`-storageDataPath=${join(dir, 'vm')}`, `-httpListenAddr=127.0.0.1:${vmPort}`, '-search.latencyOffset=0s', '-search.disableCache']);
+  t.after(() => store.stop());
+  await waitReady(`http://127.0.0.1:${vmPort}/health`, 30_000, store);
+  const nePort = await freePort();
+  const exporter = startProcess(ne, [`--web.listen-address=127.0.0.1:${nePort}`, '--collector.disable-defaults', '--collector.cpu', '--collector.meminfo', '--collector.loadavg']);
+  t.after(() => exporter.stop());
+  await waitReady(`http://127.0.0.1:${nePort}/metrics`, 20_000, exporter);
+  const ours = await startOurServer(
+    `global:
+  scrape_interval: 1s
+  external_labels: { cluster: mordomo-prod }
+scrape_configs:
+  - job_name: node
+    static_configs: [{ targets: ['127.0.0.1:${nePort}'] }]
+remote_write:
+  - url: http://127.0.0.1:${vmPort}/api/v1/write
+    queue_config: { batch_send_deadline: 200ms }
+`,
+  );
+  t.after(() => ours.stop());
+  await new Promise((r) => setTimeout(r, 6000));
+  const until = Date.now() - 2000;
+  await new Promise((r) => setTimeout(r, 2000));
+
+  type Series = { metric: Record<string, string>; values: [number, string][] };
+  const mine = (((await (await fetch(`${ours.url}/api/v1/query?query=${encodeURIComponent('{job="node"}[1h]')}&time=${until / 1000}`)).json()) as { data: { result: Series[] } }).data.result);
+  const text = await (await fetch(`http://127.0.0.1:${vmPort}/api/v1/export?match[]=${encodeURIComponent('{job="node"}')}`)).text();
+  const theirs = new Map<string, [number, number][]>();
+  for (const line of text.split('\n').filter(Boolean)) {
+    const s = JSON.parse(line) as { metric: Record<string, string>; values: (number | null)[]; timestamps: number[] };
+    const { cluster, ...rest } = s.metric;
+    assert.equal(cluster, 'mordomo-prod', 'external labels reach the store');
+    const key = JSON.stringify(Object.entries(rest).sort());
+    const pts = s.timestamps.map((ts, i): [number, number] => [ts, Number(s.values[i])]).filter(([ts, v]) => ts <= until && !Number.isNaN(v));
+    theirs.set(key, [...(theirs.get(key) ?? []), ...pts].sort((a, b) => a[0] - b[0]));
+  }
+  assert.ok(mine.length > 50, `node_exporter series scraped (${mine.length})`);
+  let samples = 0;
+  for (const s of mine) {
+    const key = JSON.stringify(Object.entries(s.metric).sort());
+    const want = s.values.map(([ts, v]): [number, number] => [Math.round(ts * 1000), Number(v)]).filter(([, v]) => !Number.isNaN(v));
+    const got = theirs.get(key) ?? [];
+    assert.deepEqual(got.map(([ts]) => ts), want.map(([ts]) => ts), `every timestamp of ${key}`);
+    for (let i = 0; i < want.length; i++) {
+      const [a, b] = [want[i]![1], got[i]![1]];
+      assert.ok(a === b || Math.abs(a - b) <= 1e-9 * Math.abs(a), `${key} at ${want[i]![0]}: ${a} vs ${b}`);
+    }
+    samples += want.length;
+  }
+  assert.equal(theirs.size, mine.length, 'no series more, none less');
+  assert.ok(samples > 200);
+});

@@ -1,5 +1,5 @@
-// Real peers (Debian's prometheus, promtool, alertmanager, node_exporter, pushgateway, chromium)
-// for differential tests. A test asks for a peer with `peer(name, t)`: on a machine without it the
+// Real peers (Debian's prometheus, promtool, alertmanager, node_exporter, pushgateway, chromium,
+// and VictoriaMetrics as a long-term store behind remote write) for differential tests. A test asks for a peer with `peer(name, t)`: on a machine without it the
 // test is skipped with the reason printed, but under CI=true a missing peer is a failure.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +16,7 @@ export const PEERS = {
   node_exporter: '/usr/bin/prometheus-node-exporter',
   pushgateway: '/usr/bin/prometheus-pushgateway',
   chromium: '/usr/bin/chromium',
+  victoriametrics: '/usr/bin/victoria-metrics',
 } as const;
 
 export type PeerName = keyof typeof PEERS;
