@@ -11,7 +11,8 @@ import { newLogger, type Logger } from '../util/log.js';
 import { client, defaultRegistry, registerProcessMetrics } from '../util/metrics.js';
 import { Labels } from '../model/labels/index.js';
 import type { Config } from '../config/types.js';
-import { loadConfigFile } from '../config/index.js';
+import { expandExternalLabels, loadConfigFile } from '../config/index.js';
+import { logFeatures } from './features.js';
 import { DiscoveryManager } from '../discovery/index.js';
 import { ScrapeManager } from '../scrape/index.js';
 import { openDB, type DB } from '../tsdb/index.js';
@@ -65,13 +66,23 @@ class Server {
     }).set({ branch: BUILD_INFO.branch, goarch: process.arch, goos: process.platform, goversion: BUILD_INFO.goVersion, revision: BUILD_INFO.revision, tags: 'netgo,builtinassets', version: BUILD_INFO.version }, 1);
   }
 
+  /** The config file, with external labels expanded from the environment when that feature is on. */
+  private loadConfig(): Config {
+    const cfg = loadConfigFile(this.opts.configFile);
+    if (this.opts.features.has('expand-external-labels')) {
+      cfg.global.external_labels = expandExternalLabels(cfg.global.external_labels, process.env, (name) => this.logger.warn('Empty environment variable', { name }));
+    }
+    return cfg;
+  }
+
   async start(): Promise<void> {
     const { opts, logger } = this;
     logger.info('Starting Prometheus Server', { mode: 'server', version: versionText().split('\n')[0] });
+    logFeatures(opts.features, logger);
     // The config is read before anything else so that a broken one fails fast, as Prometheus does.
     let cfg: Config;
     try {
-      cfg = loadConfigFile(opts.configFile);
+      cfg = this.loadConfig();
       await expandRuleFiles(cfg);
     } catch (e) {
       logger.error(`Error loading config (--config.file=${opts.configFile})`, { file: resolve(opts.configFile), err: e as Error });
@@ -200,7 +211,7 @@ class Server {
       this.logger.info('Loading configuration file', { filename: this.opts.configFile });
       const started = Date.now();
       try {
-        const cfg = loadConfigFile(this.opts.configFile);
+        const cfg = this.loadConfig();
         await expandRuleFiles(cfg);
         await this.applyConfig(cfg);
         this.logger.info('Completed loading of configuration file', { filename: this.opts.configFile, totalDuration: `${Date.now() - started}ms` });

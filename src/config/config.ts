@@ -572,10 +572,10 @@ export function loadConfig(text: string, filename: string): Config {
   try {
     const v = top.values;
     const global = toGlobal(v.global as Decoded | undefined);
-    const baseDir = dirname(resolve(filename));
+    // Joined to the config file's directory as given (relative stays relative), as Prometheus's SetDirectory does.
     const ruleFiles = ((v.rule_files as string[]) ?? []).map((p) => {
       checkGlob(p);
-      return isAbsolute(p) ? p : join(baseDir, p);
+      return isAbsolute(p) ? p : join(dirname(filename), p);
     });
     const scrapeConfigs: ScrapeConfig[] = [];
     const jobs = new Set<string>();

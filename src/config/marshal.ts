@@ -1,51 +1,407 @@
-// The loaded config written back as YAML, as /api/v1/status/config shows it: defaults filled in,
-// durations in Prometheus's notation, regexes as written, secrets masked, unused sections left out.
+// The loaded config written back as YAML, as /api/v1/status/config (and the UI's Configuration
+// page) shows it: Prometheus 2.48 marshals its Config structs with yaml.v2, so the fields come in
+// the structs' order, `omitempty` fields go when zero, secrets read <secret>, durations are
+// Prometheus durations, discovery configs come last in their sorted key order, lists hang at their
+// key's indentation and source_labels are a flow list. The layout here follows those structs.
 import { stringify } from 'yaml';
 import { AnchoredRegexp, Labels } from '../model/labels/index.js';
 import { formatDuration } from '../model/duration/index.js';
 import type { Config } from './types.js';
 
-const DURATION_KEYS = new Set([
-  'scrape_interval',
-  'scrape_timeout',
-  'evaluation_interval',
-  'refresh_interval',
-  'timeout',
-  'remote_timeout',
-  'batch_send_deadline',
-  'min_backoff',
-  'max_backoff',
-  'out_of_order_time_window',
-]);
-const SECRET_KEYS = new Set(['password', 'credentials', 'bearer_token', 'client_secret', 'token', 'key']);
-const INTERNAL_KEYS = new Set(['sourceFile', 'original', 'unsupported_sd_configs']);
-const SD_KEYS = new Set(['static_configs', 'file_sd_configs', 'consul_sd_configs', 'http_sd_configs', 'dns_sd_configs']);
+type Kind = 'str' | 'bool' | 'int' | 'dur' | 'secret' | 'url' | 'bytes' | 'labels' | 'strmap' | 'list' | 'flow' | 'regex' | 'params' | 'raw';
+/** [yaml key, kind or nested struct, omitempty]; a struct in a list field is written as a list of it. */
+type Field = [string, Kind | Struct | ListOf, boolean];
+interface Struct {
+  fields: Field[];
+  /** Inline HTTP client settings (common's HTTPClientConfig) at this position. */
+}
+interface ListOf {
+  of: Struct;
+}
 
-function convert(key: string, v: unknown): unknown {
-  if (v instanceof AnchoredRegexp) return v.source;
-  if (v instanceof Labels) return v.isEmpty() ? undefined : v.toObject();
-  if (typeof v === 'number' && DURATION_KEYS.has(key)) return formatDuration(v);
-  if (typeof v === 'string' && SECRET_KEYS.has(key)) return v === '' ? undefined : '<secret>';
-  if (Array.isArray(v)) {
-    if (v.length === 0 && (SD_KEYS.has(key) || key.endsWith('_configs') || key === 'rule_files' || key === 'scrape_config_files')) return undefined;
-    return v.map((x) => convert('', x));
+const INLINE_HTTP = '__http__';
+const INLINE_SD = '__sd__';
+
+const TLS: Struct = {
+  fields: [
+    ['ca', 'str', true],
+    ['cert', 'str', true],
+    ['key', 'secret', true],
+    ['ca_file', 'str', true],
+    ['cert_file', 'str', true],
+    ['key_file', 'str', true],
+    ['server_name', 'str', true],
+    ['insecure_skip_verify', 'bool', false],
+    ['min_version', 'str', true],
+    ['max_version', 'str', true],
+  ],
+};
+const PROXY: Field[] = [
+  ['proxy_url', 'url', true],
+  ['no_proxy', 'str', true],
+  ['proxy_from_environment', 'bool', true],
+  ['proxy_connect_header', 'raw', true],
+];
+const HTTP: Field[] = [
+  ['basic_auth', { fields: [['username', 'str', false], ['password', 'secret', true], ['password_file', 'str', true]] }, true],
+  ['authorization', { fields: [['type', 'str', true], ['credentials', 'secret', true], ['credentials_file', 'str', true]] }, true],
+  [
+    'oauth2',
+    {
+      fields: [
+        ['client_id', 'str', false],
+        ['client_secret', 'secret', false],
+        ['client_secret_file', 'str', false],
+        ['scopes', 'list', true],
+        ['token_url', 'str', false],
+        ['endpoint_params', 'strmap', true],
+        ['tls_config', TLS, true],
+        ...PROXY,
+      ],
+    },
+    true,
+  ],
+  ['bearer_token', 'secret', true],
+  ['bearer_token_file', 'str', true],
+  ['tls_config', TLS, true],
+  ['follow_redirects', 'bool', false],
+  ['enable_http2', 'bool', false],
+  ...PROXY,
+];
+const RELABEL: Struct = {
+  fields: [
+    ['source_labels', 'flow', true],
+    ['separator', 'str', true],
+    ['regex', 'regex', true],
+    ['modulus', 'int', true],
+    ['target_label', 'str', true],
+    ['replacement', 'str', true],
+    ['action', 'str', true],
+  ],
+};
+/** Discovery configs by key; written in this (sorted) order after everything else. */
+const SD: [string, Struct][] = [
+  [
+    'consul_sd_configs',
+    {
+      fields: [
+        ['server', 'str', true],
+        ['path_prefix', 'str', true],
+        ['token', 'secret', true],
+        ['datacenter', 'str', true],
+        ['namespace', 'str', true],
+        ['partition', 'str', true],
+        ['tag_separator', 'str', true],
+        ['scheme', 'str', true],
+        ['username', 'str', true],
+        ['password', 'secret', true],
+        ['allow_stale', 'bool', false],
+        ['refresh_interval', 'dur', true],
+        ['services', 'list', true],
+        ['tags', 'list', true],
+        ['node_meta', 'strmap', true],
+        [INLINE_HTTP, 'raw', false],
+      ],
+    },
+  ],
+  ['dns_sd_configs', { fields: [['names', 'list', false], ['refresh_interval', 'dur', true], ['type', 'str', false], ['port', 'int', false]] }],
+  ['file_sd_configs', { fields: [['files', 'list', false], ['refresh_interval', 'dur', true]] }],
+  ['http_sd_configs', { fields: [[INLINE_HTTP, 'raw', false], ['refresh_interval', 'dur', true], ['url', 'str', false]] }],
+  ['static_configs', { fields: [['targets', 'list', false], ['labels', 'strmap', true]] }],
+];
+const SCRAPE: Struct = {
+  fields: [
+    ['job_name', 'str', false],
+    ['honor_labels', 'bool', true],
+    ['honor_timestamps', 'bool', false],
+    ['track_timestamps_staleness', 'bool', false],
+    ['params', 'params', true],
+    ['scrape_interval', 'dur', true],
+    ['scrape_timeout', 'dur', true],
+    ['scrape_classic_histograms', 'bool', true],
+    ['metrics_path', 'str', true],
+    ['scheme', 'str', true],
+    ['body_size_limit', 'bytes', true],
+    ['sample_limit', 'int', true],
+    ['target_limit', 'int', true],
+    ['label_limit', 'int', true],
+    ['label_name_length_limit', 'int', true],
+    ['label_value_length_limit', 'int', true],
+    ['native_histogram_bucket_limit', 'int', true],
+    ['keep_dropped_targets', 'int', true],
+    [INLINE_HTTP, 'raw', false],
+    ['relabel_configs', { of: RELABEL }, true],
+    ['metric_relabel_configs', { of: RELABEL }, true],
+    [INLINE_SD, 'raw', false],
+  ],
+};
+const ALERTMANAGER: Struct = {
+  fields: [
+    [INLINE_HTTP, 'raw', false],
+    ['scheme', 'str', true],
+    ['path_prefix', 'str', true],
+    ['timeout', 'dur', true],
+    ['api_version', 'str', false],
+    ['relabel_configs', { of: RELABEL }, true],
+    [INLINE_SD, 'raw', false],
+  ],
+};
+const REMOTE_WRITE: Struct = {
+  fields: [
+    ['url', 'url', false],
+    ['remote_timeout', 'dur', true],
+    ['headers', 'strmap', true],
+    ['write_relabel_configs', { of: RELABEL }, true],
+    ['name', 'str', true],
+    ['send_exemplars', 'bool', true],
+    ['send_native_histograms', 'bool', true],
+    [INLINE_HTTP, 'raw', false],
+    [
+      'queue_config',
+      {
+        fields: [
+          ['capacity', 'int', true],
+          ['max_shards', 'int', true],
+          ['min_shards', 'int', true],
+          ['max_samples_per_send', 'int', true],
+          ['batch_send_deadline', 'dur', true],
+          ['min_backoff', 'dur', true],
+          ['max_backoff', 'dur', true],
+          ['retry_on_http_429', 'bool', true],
+        ],
+      },
+      true,
+    ],
+    ['metadata_config', { fields: [['send', 'bool', false], ['send_interval', 'dur', false], ['max_samples_per_send', 'int', true]] }, true],
+    ['sigv4', 'raw', true],
+    ['azuread', 'raw', true],
+  ],
+};
+const REMOTE_READ: Struct = {
+  fields: [
+    ['url', 'url', false],
+    ['remote_timeout', 'dur', true],
+    ['headers', 'strmap', true],
+    ['read_recent', 'bool', true],
+    ['name', 'str', true],
+    [INLINE_HTTP, 'raw', false],
+    ['required_matchers', 'strmap', true],
+    ['filter_external_labels', 'bool', true],
+  ],
+};
+const GLOBAL: Struct = {
+  fields: [
+    ['scrape_interval', 'dur', true],
+    ['scrape_timeout', 'dur', true],
+    ['evaluation_interval', 'dur', true],
+    ['query_log_file', 'str', true],
+    ['external_labels', 'labels', true],
+    ['body_size_limit', 'bytes', true],
+    ['sample_limit', 'int', true],
+    ['target_limit', 'int', true],
+    ['label_limit', 'int', true],
+    ['label_name_length_limit', 'int', true],
+    ['label_value_length_limit', 'int', true],
+    ['keep_dropped_targets', 'int', true],
+  ],
+};
+const CONFIG: Struct = {
+  fields: [
+    ['global', GLOBAL, false],
+    ['alerting', { fields: [['alert_relabel_configs', { of: RELABEL }, true], ['alertmanagers', { of: ALERTMANAGER }, true]] }, true],
+    ['rule_files', 'list', true],
+    ['scrape_config_files', 'list', true],
+    ['scrape_configs', { of: SCRAPE }, true],
+    ['storage', { fields: [['tsdb', { fields: [['out_of_order_time_window', 'dur', true]] }, true], ['exemplars', { fields: [['max_exemplars', 'int', true]] }, true]] }, true],
+    ['tracing', 'raw', true],
+    ['remote_write', { of: REMOTE_WRITE }, true],
+    ['remote_read', { of: REMOTE_READ }, true],
+  ],
+};
+
+/** A YAML node: a scalar already in YAML form, a flow list, a mapping or a list. */
+type Out = { scalar: string } | { flow: string[] } | { map: [string, Out][] } | { list: Out[] };
+
+/** yaml.v2 quotes only what would not read back as the same string, and prefers single quotes. */
+function quoted(v: string | number | boolean): string {
+  return stringify(v, { lineWidth: 0, singleQuote: true }).trimEnd();
+}
+
+function scalar(v: string | number | boolean): Out {
+  return { scalar: quoted(v) };
+}
+
+/** units.Base2Bytes as Go prints it: the largest unit that divides it (10MiB, 1536KiB, 7B). */
+function base2(n: number): string {
+  const units = ['EiB', 'PiB', 'TiB', 'GiB', 'MiB', 'KiB'];
+  for (let i = 0; i < units.length; i++) {
+    const size = 1024 ** (units.length - i);
+    if (n >= size && n % size === 0) return `${n / size}${units[i]}`;
   }
-  if (v !== null && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-      if (INTERNAL_KEYS.has(k)) continue;
-      const c = convert(k, x);
-      if (c === undefined || c === '') continue;
-      if (c !== null && typeof c === 'object' && !Array.isArray(c) && Object.keys(c).length === 0) continue;
-      out[k] = c;
+  return `${n}B`;
+}
+
+function redactURL(s: string): string {
+  try {
+    const u = new URL(s);
+    if (u.password) u.password = 'xxxxx';
+    return u.toString() === s || !u.password ? s : u.toString();
+  } catch {
+    return s;
+  }
+}
+
+function fromRaw(v: unknown): Out | null {
+  if (v === undefined || v === null) return null;
+  if (Array.isArray(v)) return v.length ? { list: v.map((x) => fromRaw(x) ?? { scalar: 'null' }) } : null;
+  if (typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>).flatMap(([k, x]): [string, Out][] => {
+      const o = fromRaw(x);
+      return o ? [[k, o]] : [];
+    });
+    return entries.length ? { map: entries } : null;
+  }
+  return scalar(v as string | number | boolean);
+}
+
+/** yaml.v2's zero value test for omitempty: a struct is zero when every field is. */
+function isZero(kind: Kind | Struct | ListOf, v: unknown): boolean {
+  if (v === undefined || v === null || v === '' || v === 0 || v === false) return true;
+  if (Array.isArray(v)) return v.length === 0;
+  if (v instanceof Labels) return v.isEmpty();
+  if (typeof kind === 'object' && 'fields' in kind) {
+    const o = v as Record<string, unknown>;
+    return kind.fields.every(([k, f]) => (k === INLINE_HTTP ? HTTP.every(([hk, hf]) => isZero(hf, o[hk])) : k === INLINE_SD ? true : isZero(f, o[k])));
+  }
+  return typeof v === 'object' && Object.keys(v as object).length === 0;
+}
+
+/** The value of one field, or null when omitempty drops it. */
+function value(kind: Kind | Struct | ListOf, v: unknown, omitempty: boolean): Out | null {
+  if (typeof kind === 'object') {
+    if ('of' in kind) {
+      const items = (v as unknown[] | undefined) ?? [];
+      if (items.length === 0) return omitempty ? null : { list: [] };
+      return { list: items.map((x) => struct(kind.of, x as Record<string, unknown>) ?? { map: [] }) };
     }
-    const raw = (v as { unsupported_sd_configs?: Record<string, unknown[]> }).unsupported_sd_configs;
-    if (raw) for (const [k, x] of Object.entries(raw)) if (x.length) out[k] = x;
-    return out;
+    if (omitempty && isZero(kind, v)) return null;
+    const s = v === undefined || v === null ? null : struct(kind, v as Record<string, unknown>);
+    return s === null && !omitempty ? { map: [] } : s;
   }
-  return v;
+  const empty = v === undefined || v === null || v === '' || v === 0 || v === false || (Array.isArray(v) && v.length === 0);
+  if (omitempty && empty && kind !== 'labels' && kind !== 'strmap' && kind !== 'params' && kind !== 'raw') return null;
+  switch (kind) {
+    case 'str':
+      return scalar((v as string | undefined) ?? '');
+    case 'bool':
+      return scalar(Boolean(v));
+    case 'int':
+      return scalar((v as number | undefined) ?? 0);
+    case 'dur':
+      return scalar(formatDuration((v as number | undefined) ?? 0));
+    case 'secret':
+      return v ? scalar('<secret>') : omitempty ? null : { scalar: 'null' };
+    case 'url':
+      return scalar(redactURL((v as string | undefined) ?? ''));
+    case 'bytes':
+      return scalar(base2((v as number | undefined) ?? 0));
+    case 'regex':
+      return scalar((v as AnchoredRegexp).source);
+    case 'labels': {
+      const ls = v as Labels | undefined;
+      if (!ls || ls.isEmpty()) return omitempty ? null : { map: [] };
+      const m: [string, Out][] = [];
+      ls.forEach((n, x) => m.push([n, scalar(x)]));
+      return { map: m };
+    }
+    case 'strmap': {
+      const entries = Object.entries((v as Record<string, string> | undefined) ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      if (entries.length === 0) return omitempty ? null : { map: [] };
+      return { map: entries.map(([k, x]) => [k, scalar(x)]) };
+    }
+    case 'params': {
+      const entries = Object.entries((v as Record<string, string[]> | undefined) ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      if (entries.length === 0) return null;
+      return { map: entries.map(([k, xs]) => [k, { list: xs.map(scalar) }]) };
+    }
+    case 'list': {
+      const xs = (v as string[] | undefined) ?? [];
+      return xs.length === 0 && omitempty ? null : { list: xs.map(scalar) };
+    }
+    case 'flow': {
+      const xs = (v as string[] | undefined) ?? [];
+      return xs.length === 0 ? null : { flow: xs.map(quoted) };
+    }
+    case 'raw':
+      return fromRaw(v);
+  }
+}
+
+/** A struct's fields in order; null when every field was dropped (yaml.v2 omits a zero struct). */
+function struct(s: Struct, v: Record<string, unknown>): Out | null {
+  const out: [string, Out][] = [];
+  for (const [key, kind, omit] of s.fields) {
+    if (key === INLINE_HTTP) {
+      const http = struct({ fields: HTTP }, v);
+      if (http && 'map' in http) out.push(...http.map);
+      continue;
+    }
+    if (key === INLINE_SD) {
+      const sd: [string, Out][] = [];
+      for (const [k, st] of SD) {
+        const o = value({ of: st }, v[k], true);
+        if (o) sd.push([k, o]);
+      }
+      const other = (v as { unsupported_sd_configs?: Record<string, unknown[]> }).unsupported_sd_configs ?? {};
+      for (const [k, x] of Object.entries(other)) {
+        const o = fromRaw(x);
+        if (o) sd.push([k, o]);
+      }
+      sd.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      out.push(...sd);
+      continue;
+    }
+    const o = value(kind, v[key], omit);
+    if (o !== null) out.push([key, o]);
+  }
+  return out.length === 0 ? null : { map: out };
+}
+
+function emit(o: Out, indent: string, lines: string[], prefix: string): void {
+  if ('scalar' in o) {
+    lines.push(`${prefix} ${o.scalar}`);
+  } else if ('flow' in o) {
+    lines.push(`${prefix} [${o.flow.join(', ')}]`);
+  } else if ('map' in o) {
+    if (o.map.length === 0) return void lines.push(`${prefix} {}`);
+    if (prefix !== '') lines.push(prefix);
+    const inner = prefix === '' ? indent : indent + '  ';
+    o.map.forEach(([k, x]) => emit(x, inner, lines, `${inner}${k}:`));
+  } else {
+    if (o.list.length === 0) return void lines.push(`${prefix} []`);
+    lines.push(prefix);
+    // yaml.v2 hangs a list at its key's indentation.
+    for (const item of o.list) {
+      if ('map' in item && item.map.length > 0) {
+        const sub: string[] = [];
+        item.map.forEach(([k, x]) => emit(x, indent + '  ', sub, `${indent}  ${k}:`));
+        sub[0] = `${indent}- ${sub[0]!.slice(indent.length + 2)}`;
+        lines.push(...sub);
+      } else {
+        const sub: string[] = [];
+        emit(item, indent, sub, `${indent}-`);
+        lines.push(...sub);
+      }
+    }
+  }
 }
 
 export function marshalConfig(cfg: Config): string {
-  return stringify(convert('', cfg), { lineWidth: 0 });
+  const view: Record<string, unknown> = { ...cfg };
+  // Storage is only shown when it says something (Prometheus leaves unset sections out).
+  if (cfg.storage.tsdb.out_of_order_time_window === 0 && cfg.storage.exemplars.max_exemplars === 100000) delete view.storage;
+  const root = struct(CONFIG, view);
+  const lines: string[] = [];
+  if (root && 'map' in root) root.map.forEach(([k, x]) => emit(x, '', lines, `${k}:`));
+  return lines.join('\n') + '\n';
 }
