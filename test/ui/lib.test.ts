@@ -28,6 +28,12 @@ test('encode then decode round-trips every field', () => {
   assert.deepEqual(decodePanels(enc), [p, { ...defaultPanel(), tab: 1 }]);
 });
 
+test('a link without g0.tab opens the table, as in Prometheus; only tab=0 is the graph', () => {
+  assert.equal(decodePanels('g0.expr=up')[0].tab, 1);
+  assert.equal(decodePanels('g0.expr=up&g0.tab=0')[0].tab, 0);
+  assert.equal(decodePanels('g0.expr=up&g0.tab=x')[0].tab, 1);
+});
+
 test('no panel params gives one empty table panel; bad values fall back', () => {
   assert.deepEqual(decodePanels(''), [defaultPanel()]);
   const [p] = decodePanels('g0.expr=x&g0.range_input=bogus&g0.step_input=-1&g0.end_input=nope');
