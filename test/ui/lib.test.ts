@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodePanels, encodePanels, defaultPanel } from '../../web/ui/src/lib/urlState.js';
-import { parseDuration, formatDuration, parseTime, formatTime, formatAgo, defaultStep, formatSeconds } from '../../web/ui/src/lib/time.js';
+import { parseDuration, formatDuration, parseTime, formatTime, formatAgo, defaultStep, formatSeconds, zoomedRange, shiftedEnd, formatTimestamp } from '../../web/ui/src/lib/time.js';
+import { ruleDefinition } from '../../web/ui/src/lib/rules.js';
+import { groupTargets } from '../../web/ui/src/lib/targets.js';
 import { formatSeriesName, countStates, matchesSearch, formatBytes } from '../../web/ui/src/lib/format.js';
 import { highlightYAML } from '../../web/ui/src/lib/yaml.js';
 
@@ -82,4 +84,36 @@ test('YAML highlighting keeps the text intact', () => {
   assert.equal(toks.map((t) => t.text).join(''), src + '\n');
   assert.ok(toks.some((t) => t.cls === 'y-key' && t.text === 'scrape_interval'));
   assert.ok(toks.some((t) => t.cls === 'y-com' && t.text === '# comment'));
+});
+
+test('a drag over the graph selects whole seconds; the end-time buttons move half a range', () => {
+  const end = Date.UTC(2024, 0, 1, 12);
+  assert.deepEqual(zoomedRange(end - 90_400, end + 300), { rangeInput: '1m31s', endTime: end });
+  assert.deepEqual(zoomedRange(end, end + 10), { rangeInput: '1s', endTime: end });
+  assert.equal(shiftedEnd(end, 3600_000, -1, 0), end - 1800_000);
+  assert.equal(shiftedEnd(null, 600_000, 1, end), end + 300_000);
+});
+
+test('timestamps shown in UTC, "-" for an empty head or Go zero time (no RangeError)', () => {
+  assert.equal(formatTimestamp(Date.UTC(2024, 1, 3, 4, 5, 6)), '2024-02-03 04:05:06 UTC');
+  assert.equal(formatTimestamp('2024-02-03T04:05:06.789Z'), '2024-02-03 04:05:06 UTC');
+  assert.equal(formatTimestamp(9223372036854775807), '-');
+  assert.equal(formatTimestamp(-9223372036854775808), '-');
+  assert.equal(formatTimestamp('0001-01-01T00:00:00Z'), '-');
+});
+
+test('rules written back as their rule-file YAML', () => {
+  assert.equal(ruleDefinition({ type: 'alerting', name: 'Down', query: 'up == 0', duration: 300, keepFiringFor: 90, labels: { severity: 'page' }, annotations: { summary: 'a\nb' } }),
+    'alert: Down\nexpr: up == 0\nfor: 5m\nkeep_firing_for: 1m30s\nlabels:\n  severity: page\nannotations:\n  summary: a\n    b');
+  assert.equal(ruleDefinition({ type: 'recording', name: 'job:up:sum', query: 'sum by (job) (up)', labels: {} }), 'record: job:up:sum\nexpr: sum by (job) (up)');
+});
+
+test('target pools: counts over all targets, filters over the shown ones, empty pools hidden while filtering', () => {
+  const t = (pool: string, url: string, health: string, labels: Record<string, string> = {}) => ({ scrapePool: pool, scrapeUrl: url, health, labels });
+  const ts = [t('b', 'http://x:1/metrics', 'up', { env: 'prod' }), t('b', 'http://x:2/metrics', 'down'), t('a', 'http://y:1/metrics', 'up')];
+  const all = groupTargets(ts, false, '');
+  assert.deepEqual(all.map((p) => [p.name, p.up, p.total, p.shown.length]), [['a', 1, 1, 1], ['b', 1, 2, 2]]);
+  assert.deepEqual(groupTargets(ts, true, '').map((p) => [p.name, p.up, p.total, p.shown.map((x) => x.scrapeUrl)]), [['b', 1, 2, ['http://x:2/metrics']]]);
+  assert.deepEqual(groupTargets(ts, false, 'env="prod"').map((p) => p.shown.map((x) => x.scrapeUrl)), [['http://x:1/metrics']]);
+  assert.deepEqual(groupTargets(ts, false, 'nothing'), []);
 });
