@@ -171,6 +171,17 @@ async function pages(t: import('node:test').TestContext, base: string, OUT: stri
     console.log(`navigation timing (ms since navigation start): ${nav}`);
   });
 
+  await t.test('table: scalars, strings, matrices and errors as Prometheus shows them', async () => {
+    const q = (i: number, e: string) => `g${i}.expr=${encodeURIComponent(e)}&g${i}.tab=1`;
+    await page.goto(`${base}/graph?${q(0, 'scalar(vector(3))')}&${q(1, '"hi"')}&${q(2, 'up{job="evil"}[3s]')}&${q(3, 'sum(')}`);
+    const panels = page.locator('[data-testid=panel]');
+    await panels.nth(3).locator('[data-testid=query-error]').waitFor();
+    assert.equal(await panels.nth(0).locator('[data-testid=result-table]').innerText(), 'scalar\t3');
+    assert.equal(await panels.nth(1).locator('[data-testid=result-table]').innerText(), 'string\thi');
+    assert.match(await panels.nth(2).locator('[data-testid=result-table]').innerText(), /^up\{evil=[\s\S]*\t\n?1 @\d+/);
+    assert.match(await panels.nth(3).locator('[data-testid=query-error]').innerText(), /^Error executing query: .*unclosed left parenthesis|^Error executing query: .*unexpected end of input/);
+  });
+
   await t.test('evil label value shown as text, never executed', async () => {
     await page.goto(`${base}/graph?g0.expr=evil_metric&g0.tab=1`);
     await page.locator('[data-testid=result-table] tr').first().waitFor();
