@@ -139,7 +139,7 @@ after(async () => {
   cleanupTmp?.();
 });
 
-async function pages(t: import('node:test').TestContext, base: string, OUT: string): Promise<void> {
+async function pages(t: import('node:test').TestContext, base: string, OUT: string, realPrometheus?: string): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const chromium = peer('chromium', t);
   if (!chromium || !peer('prometheus', t)) return;
@@ -180,6 +180,12 @@ async function pages(t: import('node:test').TestContext, base: string, OUT: stri
     assert.equal(await panels.nth(1).locator('[data-testid=result-table]').innerText(), 'string\thi');
     assert.match(await panels.nth(2).locator('[data-testid=result-table]').innerText(), /^up\{evil=[\s\S]*\t\n?1 @\d+/);
     assert.match(await panels.nth(3).locator('[data-testid=query-error]').innerText(), /^Error executing query: .*unclosed left parenthesis|^Error executing query: .*unexpected end of input/);
+    // Half an hour back from now, evil_metric did not exist yet: the evaluation time moves, the URL keeps it.
+    await page.goto(`${base}/graph?${q(0, 'evil_metric')}`);
+    await page.locator('[data-testid=result-table]').waitFor();
+    await page.getByRole('button', { name: 'Earlier' }).click();
+    await page.waitForURL(/g0\.moment_input=/);
+    await page.locator('[data-testid=empty-result]').waitFor();
   });
 
   await t.test('evil label value shown as text, never executed', async () => {
@@ -259,6 +265,17 @@ async function pages(t: import('node:test').TestContext, base: string, OUT: stri
     const end = new URL(page.url()).searchParams.get('g0.end_input');
     await page.getByRole('button', { name: 'Earlier' }).click();
     await page.waitForURL((u) => u.searchParams.get('g0.end_input') !== end);
+    if (realPrometheus) {
+      // The reverse link: our URL opens the same view in Prometheus's own (classic, in Debian's 2.42) graph page.
+      const ours = new URL(page.url()).searchParams;
+      const real = await browser.newPage();
+      await real.goto(`${realPrometheus}/classic/graph?${ours}`);
+      const field = (name: string) => real.locator(`[name=${name}]`).first().inputValue();
+      assert.equal(await field('expr'), 'up');
+      assert.equal(await field('range_input'), ours.get('g0.range_input'));
+      assert.equal(await field('end_input'), ours.get('g0.end_input')!.slice(0, 16), 'the classic page shows minutes');
+      await real.close();
+    }
   });
 
   await t.test('several panels; metrics explorer inserts a metric name', async () => {
@@ -358,6 +375,6 @@ async function pages(t: import('node:test').TestContext, base: string, OUT: stri
   assert.deepEqual(badRequests, [], 'every request stays under the route prefix');
 }
 
-test('UI pages in headless Chromium against the real Prometheus', { timeout: 90_000 }, (t) => pages(t, base, OUT));
+test('UI pages in headless Chromium against the real Prometheus', { timeout: 90_000 }, (t) => pages(t, base, OUT, prom?.url));
 
 test('UI pages in headless Chromium served by this server', { timeout: 90_000 }, (t) => pages(t, oursBase, join(OUT, 'ours')));

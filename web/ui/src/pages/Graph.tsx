@@ -88,8 +88,11 @@ function Panel({ state, onChange, onRemove }: { state: PanelState; onChange: (p:
       {state.tab === 1 ? (
         <div className="row">
           Evaluation time:
+          <button onClick={() => onChange({ ...state, momentTime: shiftedEnd(state.momentTime, rangeMs, -1, Date.now()) })} title="Move back by half the range" aria-label="Earlier">‹‹</button>
           <input type="text" size={28} placeholder="now (UTC: YYYY-MM-DD HH:MM:SS)" defaultValue={state.momentTime === null ? '' : formatTime(state.momentTime)}
-            key={String(state.momentTime)} onBlur={(e) => onChange({ ...state, momentTime: parseTime(e.target.value) })} />
+            key={String(state.momentTime)} onBlur={(e) => onChange({ ...state, momentTime: parseTime(e.target.value) })} data-testid="moment-input" />
+          <button onClick={() => onChange({ ...state, momentTime: shiftedEnd(state.momentTime, rangeMs, 1, Date.now()) })} title="Move forward by half the range" aria-label="Later">››</button>
+          <button onClick={() => onChange({ ...state, momentTime: null })} title="Evaluate now" disabled={state.momentTime === null}>now</button>
         </div>
       ) : (
         <div className="row">
@@ -114,26 +117,33 @@ function Panel({ state, onChange, onRemove }: { state: PanelState; onChange: (p:
       {out?.warnings.map((w, i) => <div key={i} className="warning">Warning: {w}</div>)}
       {state.tab === 1 && out?.instant && <ResultTable data={out.instant} />}
       {state.tab === 0 && out?.range && (out.range.series.length === 0
-        ? <div className="warning">Empty query result</div>
+        ? <div className="info" data-testid="empty-result">Empty query result</div>
         : <UPlotChart {...out.range} stacked={state.stacked} onZoom={(from, to) => onChange({ ...state, ...zoomedRange(from, to) })} />)}
     </div>
   );
 }
 
+/** Rows the table renders at most, as Prometheus's (a browser would hang on a huge result). */
+const MAX_TABLE_ROWS = 10000;
+
 function ResultTable({ data }: { data: InstantData }) {
   if (data.resultType === 'scalar') return <table className="result" data-testid="result-table"><tbody><tr><td>scalar</td><td>{data.result[1]}</td></tr></tbody></table>;
   if (data.resultType === 'string') return <table className="result" data-testid="result-table"><tbody><tr><td>string</td><td>{data.result[1]}</td></tr></tbody></table>;
-  if (data.result.length === 0) return <div className="warning">Empty query result</div>;
+  if (data.result.length === 0) return <div className="info" data-testid="empty-result">Empty query result</div>;
+  const total = data.result.length;
   return (
-    <table className="result" data-testid="result-table">
-      <tbody>
-        {data.resultType === 'vector'
-          ? data.result.map((s, i) => <tr key={i}><td>{formatSeriesName(s.metric)}</td><td>{s.value[1]}</td></tr>)
-          : (data.result as Array<{ metric: LabelSet; values: Array<[number, string]> }>).map((s, i) => (
-            <tr key={i}><td>{formatSeriesName(s.metric)}</td><td>{s.values.map(([t, v], j) => <div key={j}>{v} @{t}</div>)}</td></tr>
-          ))}
-      </tbody>
-    </table>
+    <>
+      {total > MAX_TABLE_ROWS && <div className="warning">Warning: Fetched {total} series, only displaying first {MAX_TABLE_ROWS}.</div>}
+      <table className="result" data-testid="result-table">
+        <tbody>
+          {data.resultType === 'vector'
+            ? data.result.slice(0, MAX_TABLE_ROWS).map((s, i) => <tr key={i}><td>{formatSeriesName(s.metric)}</td><td>{s.value[1]}</td></tr>)
+            : (data.result as Array<{ metric: LabelSet; values: Array<[number, string]> }>).slice(0, MAX_TABLE_ROWS).map((s, i) => (
+              <tr key={i}><td>{formatSeriesName(s.metric)}</td><td>{s.values.map(([t, v], j) => <div key={j}>{v} @{t}</div>)}</td></tr>
+            ))}
+        </tbody>
+      </table>
+    </>
   );
 }
 
