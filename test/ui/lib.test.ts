@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodePanels, encodePanels, defaultPanel } from '../../web/ui/src/lib/urlState.js';
-import { parseDuration, formatDuration, parseTime, formatTime, formatAgo, defaultStep, formatSeconds, zoomedRange, shiftedEnd, formatTimestamp } from '../../web/ui/src/lib/time.js';
+import { parseDuration, formatDuration, parseTime, formatTime, formatAgo, defaultStep, formatSeconds, zoomedRange, shiftedEnd, formatTimestamp, axisTimeLabel } from '../../web/ui/src/lib/time.js';
 import { ruleDefinition } from '../../web/ui/src/lib/rules.js';
 import { groupTargets } from '../../web/ui/src/lib/targets.js';
 import { formatSeriesName, countStates, matchesSearch, formatBytes } from '../../web/ui/src/lib/format.js';
@@ -116,4 +116,11 @@ test('target pools: counts over all targets, filters over the shown ones, empty 
   assert.deepEqual(groupTargets(ts, true, '').map((p) => [p.name, p.up, p.total, p.shown.map((x) => x.scrapeUrl)]), [['b', 1, 2, ['http://x:2/metrics']]]);
   assert.deepEqual(groupTargets(ts, false, 'env="prod"').map((p) => p.shown.map((x) => x.scrapeUrl)), [['http://x:1/metrics']]);
   assert.deepEqual(groupTargets(ts, false, 'nothing'), []);
+});
+
+test('time-axis labels in UTC, 24-hour, as fine as the tick spacing', () => {
+  const t = Date.UTC(2024, 2, 4, 13, 5, 30);
+  assert.equal(axisTimeLabel(t, 15_000), '13:05:30');
+  assert.equal(axisTimeLabel(t, 300_000), '13:05');
+  assert.equal(axisTimeLabel(t, 2 * 86400_000), '03-04');
 });

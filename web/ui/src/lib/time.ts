@@ -102,3 +102,11 @@ export function formatTimestamp(t: number | string): string {
   if (!isFinite(ms) || Math.abs(ms) > MAX_DATE_MS || ms <= Date.UTC(1, 0, 1)) return '-';
   return `${formatTime(ms)} UTC`;
 }
+
+/** A time-axis tick label in UTC, 24-hour: seconds when ticks are under a minute apart, the date when a day or more. */
+export function axisTimeLabel(ms: number, tickSpacingMs: number): string {
+  const full = formatTime(ms); // "2006-01-02 15:04:05"
+  if (tickSpacingMs >= 24 * 3600 * 1000) return full.slice(5, 10);
+  if (tickSpacingMs >= 60 * 1000) return full.slice(11, 16);
+  return full.slice(11, 19);
+}

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import { formatSeriesName, type LabelSet } from '../lib/format.js';
-import { formatTime } from '../lib/time.js';
+import { axisTimeLabel, formatTime } from '../lib/time.js';
 import { cssVar, useTheme } from '../theme.js';
 
 export interface RangeSeries { metric: LabelSet; values: Array<[number, string]> }
@@ -49,6 +49,9 @@ export function UPlotChart({ series, start, end, step, stacked, onZoom }: {
         return col.map((v, i) => (v === null ? null : (acc[i] += v)));
       });
     }
+    // Stacked: each visible series fills down to the one below it (uPlot bands clip the fills), not to 0.
+    const visible = series.map((_, i) => i).filter((i) => !hidden.has(i));
+    const bands = stacked ? visible.slice(1).map((si, k) => ({ series: [si + 1, visible[k] + 1] as [number, number] })) : undefined;
     const fg = cssVar('--fg');
     const grid = { stroke: cssVar('--border'), width: 1 };
     const axis = { stroke: fg, grid, ticks: grid };
@@ -58,7 +61,11 @@ export function UPlotChart({ series, start, end, step, stacked, onZoom }: {
       height: 320,
       legend: { show: false },
       cursor: { drag: { x: true, y: false, setScale: false }, points: { size: 7 } },
-      axes: [axis, { ...axis, size: 70 }],
+      axes: [
+        { ...axis, space: 90, values: (_u, ticks) => ticks.map((t) => axisTimeLabel(t * 1000, ticks.length > 1 ? (ticks[1] - ticks[0]) * 1000 : 0)) },
+        { ...axis, size: 70 },
+      ],
+      bands,
       series: [{}, ...series.map((s, i) => ({
         label: formatSeriesName(s.metric),
         stroke: color(i),
