@@ -4,7 +4,7 @@ import { decodePanels, encodePanels, defaultPanel } from '../../web/ui/src/lib/u
 import { parseDuration, formatDuration, parseTime, formatTime, formatAgo, defaultStep, formatSeconds, zoomedRange, shiftedEnd, formatTimestamp, axisTimeLabel } from '../../web/ui/src/lib/time.js';
 import { ruleDefinition } from '../../web/ui/src/lib/rules.js';
 import { groupTargets } from '../../web/ui/src/lib/targets.js';
-import { formatSeriesName, countStates, matchesSearch, formatBytes } from '../../web/ui/src/lib/format.js';
+import { formatSeriesName, countStates, matchesSearch, formatBytes, seriesColor } from '../../web/ui/src/lib/format.js';
 import { highlightYAML } from '../../web/ui/src/lib/yaml.js';
 
 test('decodes a link copied from Prometheus', () => {
@@ -123,4 +123,11 @@ test('time-axis labels in UTC, 24-hour, as fine as the tick spacing', () => {
   assert.equal(axisTimeLabel(t, 15_000), '13:05:30');
   assert.equal(axisTimeLabel(t, 300_000), '13:05');
   assert.equal(axisTimeLabel(t, 2 * 86400_000), '03-04');
+});
+
+test('series colours: the palette, then distinct #rrggbb hues', () => {
+  assert.equal(seriesColor(0), '#1f77b4');
+  const many = Array.from({ length: 40 }, (_, i) => seriesColor(i));
+  assert.ok(many.every((c) => /^#[0-9a-f]{6}$/.test(c)), many.join());
+  assert.equal(new Set(many).size, 40);
 });

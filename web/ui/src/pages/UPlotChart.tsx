@@ -1,13 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
-import { formatSeriesName, type LabelSet } from '../lib/format.js';
+import { formatSeriesName, seriesColor, type LabelSet } from '../lib/format.js';
 import { axisTimeLabel, formatTime } from '../lib/time.js';
 import { cssVar, useTheme } from '../theme.js';
 
 export interface RangeSeries { metric: LabelSet; values: Array<[number, string]> }
 
-const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
-const color = (i: number): string => COLORS[i % COLORS.length];
+const color = seriesColor;
 /** Series listed in the hover tooltip at most (those nearest the cursor first). */
 const TOOLTIP_MAX = 5;
 
