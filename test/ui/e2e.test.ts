@@ -230,6 +230,12 @@ async function pages(t: import('node:test').TestContext, base: string, OUT: stri
     assert.doesNotMatch(page.url(), /g0\.expr=evil/, 'accepting a completion does not execute');
     await page.keyboard.type('{');
     await page.locator('.cm-tooltip-autocomplete').getByText('evil', { exact: true }).first().waitFor();
+    await page.keyboard.type('label="');
+    await page.locator('.cm-tooltip-autocomplete').getByText(EVIL).first().waitFor(); // a label value, as text
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('End');
+    await page.keyboard.type(' + rat');
+    await page.locator('.cm-tooltip-autocomplete').getByText('rate', { exact: true }).first().waitFor();
     await page.keyboard.press('Escape');
     await page.keyboard.press('End');
     await page.keyboard.press('Shift+Enter');

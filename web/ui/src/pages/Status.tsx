@@ -30,7 +30,7 @@ export function FlagsPage() {
       <div className="toolbar"><input type="search" className="search" placeholder="Filter by flag name or value" value={search} onChange={(e) => setSearch(e.target.value)} data-testid="flag-search" /></div>
       <Loaded f={f}>{(d) => (
         <table className="kv"><thead><tr><th>Flag</th><th>Value</th></tr></thead>
-          <tbody>{Object.entries(d).filter(([k, v]) => matchesSearch(k + ' ' + v, search)).map(([k, v]) => <tr key={k} data-testid="flag"><td className="mono">--{k}</td><td className="mono">{v}</td></tr>)}</tbody></table>
+          <tbody>{Object.entries(d).sort((a, b) => a[0].localeCompare(b[0])).filter(([k, v]) => matchesSearch(k + ' ' + v, search)).map(([k, v]) => <tr key={k} data-testid="flag"><td className="mono">--{k}</td><td className="mono">{v}</td></tr>)}</tbody></table>
       )}</Loaded>
     </div>
   );

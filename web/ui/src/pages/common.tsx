@@ -20,7 +20,8 @@ export function StateBadge({ state, cls }: { state: string; cls?: string }) {
 /** A clickable header with a caret that opens and closes what follows it. */
 export function Toggle({ open, onToggle, children }: { open: boolean; onToggle: () => void; children: ReactNode }) {
   return (
-    <div className="panel-header" role="button" aria-expanded={open} onClick={onToggle}>
+    <div className="panel-header" role="button" tabIndex={0} aria-expanded={open} onClick={onToggle}
+      onKeyDown={(e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); onToggle(); } }}>
       <span className="caret">{open ? '▾' : '▸'}</span>{children}
     </div>
   );
