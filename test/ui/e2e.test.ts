@@ -296,6 +296,10 @@ async function pages(t: import('node:test').TestContext, base: string, OUT: stri
     await page.locator('[data-testid=execute]').nth(1).click();
     await page.waitForURL(/g1\.expr=evil_metric/);
     assert.match(page.url(), /g0\.expr=up/);
+    await page.goBack();
+    await page.waitForURL((u) => !u.searchParams.has('g1.expr') || u.searchParams.get('g1.expr') === '');
+    // Back returns to the panel before its query ran: an empty editor shows its placeholder.
+    await page.locator('[data-testid=panel]').nth(1).locator('.cm-placeholder').waitFor();
   });
 
   await t.test('targets page shows the down target with its error; filters and collapse', async () => {

@@ -175,9 +175,16 @@ export default function GraphPage() {
   while (ids.current.length < panels.length) ids.current.push(nextId.current++);
   ids.current.length = panels.length;
 
+  // Each change of the panels is a history entry (Back returns to the previous query, as in Prometheus);
+  // the first render only normalises the URL it was opened with.
+  const mounted = useRef(false);
   useEffect(() => {
-    const url = `${window.location.pathname}?${encodePanels(panels)}`;
-    window.history.replaceState(null, '', url);
+    const search = `?${encodePanels(panels)}`;
+    if (search === window.location.search) return;
+    const url = `${window.location.pathname}${search}`;
+    if (mounted.current) window.history.pushState(null, '', url);
+    else window.history.replaceState(null, '', url);
+    mounted.current = true;
   }, [panels]);
   useEffect(() => {
     const h = () => setPanels(decodePanels(window.location.search));
