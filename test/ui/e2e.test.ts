@@ -340,6 +340,21 @@ async function pages(t: import('node:test').TestContext, base: string, OUT: stri
     await page.locator('[data-testid=show-firing]').check();
     await page.getByPlaceholder('Filter by name or labels').fill('slowto');
     assert.equal(await page.locator('[data-testid=alert-rule]').count(), 1);
+    await page.getByPlaceholder('Filter by name or labels').fill('');
+    await page.getByLabel('Show annotations').check();
+    assert.ok((await rule.locator('[data-testid=active-alert]').innerText()).includes(EVIL), 'annotations of the active alert, as text');
+  });
+
+  await t.test('navigation through the Status menu stays under the prefix; configuration copies', async () => {
+    await page.goto(`${base}/graph`);
+    await page.locator('[data-testid=status-menu]').click();
+    await page.locator('.dropdown-menu').getByText('Configuration').click();
+    await page.waitForURL(`${base}/config`);
+    await page.locator('[data-testid=config]').waitFor();
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.locator('[data-testid=copy-config]').click();
+    await page.getByText('✓ Copied').waitFor();
+    assert.match(await page.evaluate(() => navigator.clipboard.readText()), /^global:\n/);
   });
 
   await t.test('service discovery shows the dropped target as dropped', async () => {
