@@ -12,7 +12,10 @@ export interface Pool<T> { name: string; up: number; total: number; shown: T[] }
  */
 export function groupTargets<T extends TargetLike>(targets: T[], unhealthyOnly: boolean, search: string): Array<Pool<T>> {
   const byPool = new Map<string, T[]>();
-  for (const t of targets) byPool.set(t.scrapePool, [...(byPool.get(t.scrapePool) ?? []), t]);
+  for (const t of targets) {
+    const list = byPool.get(t.scrapePool);
+    if (list) list.push(t); else byPool.set(t.scrapePool, [t]);
+  }
   const filtering = unhealthyOnly || search.trim() !== '';
   const pools: Array<Pool<T>> = [];
   for (const [name, ts] of [...byPool.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {

@@ -15,7 +15,8 @@ export function ServiceDiscoveryPage() {
         const add = (t: T, dropped: boolean) => {
           // Dropped targets carry no scrapePool before Prometheus 2.48; their job label names the pool.
           const pool = t.scrapePool ?? t.discoveredLabels.job ?? '';
-          pools.set(pool, [...(pools.get(pool) ?? []), { t, dropped }]);
+          const list = pools.get(pool);
+          if (list) list.push({ t, dropped }); else pools.set(pool, [{ t, dropped }]);
         };
         d.activeTargets.forEach((t) => add(t, false));
         d.droppedTargets.forEach((t) => add(t, true));
