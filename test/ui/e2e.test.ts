@@ -263,9 +263,11 @@ async function pages(t: import('node:test').TestContext, base: string, OUT: stri
     await page.mouse.move(box.x + box.width - 20, box.y + box.height / 2);
     await page.locator('[data-testid=tooltip]').waitFor();
     assert.match(await page.locator('[data-testid=tooltip]').innerText(), /job="/);
-    const first = page.locator('[data-testid=legend] li').first();
-    await first.click();
-    assert.match((await first.getAttribute('class')) ?? '', /off/);
+    const legend = page.locator('[data-testid=legend] li');
+    await legend.first().click();
+    assert.deepEqual(await legend.evaluateAll((ls) => ls.map((l) => l.classList.contains('off'))), [false, true, true], 'a click shows only that series');
+    await legend.nth(1).click({ modifiers: ['Control'] });
+    assert.deepEqual(await legend.evaluateAll((ls) => ls.map((l) => l.classList.contains('off'))), [false, false, true], 'Ctrl+click adds one');
     await page.mouse.move(box.x + box.width * 0.5, box.y + 40);
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.9, box.y + 40, { steps: 5 });

@@ -4,6 +4,7 @@ import { decodePanels, encodePanels, defaultPanel } from '../../web/ui/src/lib/u
 import { parseDuration, formatDuration, parseTime, formatTime, formatAgo, defaultStep, formatSeconds, zoomedRange, shiftedEnd, formatTimestamp, axisTimeLabel } from '../../web/ui/src/lib/time.js';
 import { ruleDefinition } from '../../web/ui/src/lib/rules.js';
 import { groupTargets } from '../../web/ui/src/lib/targets.js';
+import { legendClick } from '../../web/ui/src/lib/legend.js';
 import { formatSeriesName, countStates, matchesSearch, formatBytes, seriesColor } from '../../web/ui/src/lib/format.js';
 import { highlightYAML } from '../../web/ui/src/lib/yaml.js';
 
@@ -130,4 +131,13 @@ test('series colours: the palette, then distinct #rrggbb hues', () => {
   const many = Array.from({ length: 40 }, (_, i) => seriesColor(i));
   assert.ok(many.every((c) => /^#[0-9a-f]{6}$/.test(c)), many.join());
   assert.equal(new Set(many).size, 40);
+});
+
+test('legend: a click isolates a series (again: all), Ctrl+click toggles one', () => {
+  const none = new Set<number>();
+  assert.deepEqual([...legendClick(none, 1, 3, false)], [0, 2]);
+  assert.deepEqual([...legendClick(new Set([0, 2]), 1, 3, false)], []);
+  assert.deepEqual([...legendClick(new Set([0, 2]), 0, 3, false)], [1, 2]);
+  assert.deepEqual([...legendClick(none, 1, 3, true)], [1]);
+  assert.deepEqual([...legendClick(new Set([1]), 1, 3, true)], []);
 });

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import { formatSeriesName, seriesColor, type LabelSet } from '../lib/format.js';
 import { axisTimeLabel, formatTime } from '../lib/time.js';
+import { legendClick } from '../lib/legend.js';
 import { cssVar, useTheme } from '../theme.js';
 
 export interface RangeSeries { metric: LabelSet; values: Array<[number, string]> }
@@ -13,8 +14,8 @@ const TOOLTIP_MAX = 5;
 interface Hover { left: number; top: number; flip: boolean; time: string; rows: Array<{ i: number; name: string; value: string }> }
 
 /**
- * Range-query chart: lines or stacked; dragging selects a new time range (onZoom), the legend toggles
- * series, hovering shows the values under the cursor.
+ * Range-query chart: lines or stacked; dragging selects a new time range (onZoom), the legend isolates
+ * or toggles series, hovering shows the values under the cursor.
  */
 export function UPlotChart({ series, start, end, step, stacked, onZoom }: {
   series: RangeSeries[]; start: number; end: number; step: number; stacked: boolean; onZoom: (fromMs: number, toMs: number) => void;
@@ -101,11 +102,6 @@ export function UPlotChart({ series, start, end, step, stacked, onZoom }: {
     return () => { window.removeEventListener('resize', resize); plot.destroy(); };
   }, [series, start, end, step, stacked, hidden, theme]);
 
-  const toggle = (i: number): void => {
-    const n = new Set(hidden);
-    if (n.has(i)) n.delete(i); else n.add(i);
-    setHidden(n);
-  };
 
   return (
     <div className="chart">
@@ -118,10 +114,10 @@ export function UPlotChart({ series, start, end, step, stacked, onZoom }: {
           ))}
         </div>
       )}
-      <div className="stats">Drag over the graph to zoom in; click a legend entry to hide or show its series.</div>
+      <div className="stats">Drag over the graph to zoom in. Click a legend entry to show only its series (again for all), Ctrl+click to hide or show one.</div>
       <ul className="legend" data-testid="legend">
         {series.map((s, i) => (
-          <li key={i} className={hidden.has(i) ? 'legend-item off' : 'legend-item'} onClick={() => toggle(i)}>
+          <li key={i} className={hidden.has(i) ? 'legend-item off' : 'legend-item'} onClick={(e) => setHidden(legendClick(hidden, i, series.length, e.ctrlKey || e.metaKey))}>
             <span className="swatch" style={{ background: color(i) }} /> {formatSeriesName(s.metric)}
           </li>
         ))}
