@@ -377,6 +377,12 @@ async function pages(t: import('node:test').TestContext, base: string, OUT: stri
     await page.goto(`${base}/flags`);
     assert.match(await page.locator('[data-testid=api-error]').innerText(), /flags are away/);
     await page.unroute('**/api/v1/status/flags');
+    // A response of an unexpected shape breaks only that page, with a message, not the whole UI.
+    await page.route('**/api/v1/status/tsdb', (r) => r.fulfill({ status: 200, contentType: 'application/json', body: '{"status":"success","data":{}}' }));
+    await page.goto(`${base}/tsdb-status`);
+    assert.match(await page.locator('[data-testid=page-error]').innerText(), /^Error rendering this page: /);
+    assert.equal(await page.locator('.navbar').count(), 1);
+    await page.unroute('**/api/v1/status/tsdb');
   });
 
   await t.test('dark theme', async () => {
