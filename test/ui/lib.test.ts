@@ -37,6 +37,12 @@ test('a link without g0.tab opens the table, as in Prometheus; only tab=0 is the
   assert.equal(decodePanels('g0.expr=up&g0.tab=x')[0].tab, 1);
 });
 
+test('links from newer Prometheus (g0.display_mode) open stacked or lines', () => {
+  assert.equal(decodePanels('g0.expr=up&g0.display_mode=stacked')[0].stacked, true);
+  assert.equal(decodePanels('g0.expr=up&g0.display_mode=lines')[0].stacked, false);
+  assert.equal(decodePanels('g0.expr=up&g0.display_mode=heatmap')[0].stacked, false);
+});
+
 test('no panel params gives one empty table panel; bad values fall back', () => {
   assert.deepEqual(decodePanels(''), [defaultPanel()]);
   const [p] = decodePanels('g0.expr=x&g0.range_input=bogus&g0.step_input=-1&g0.end_input=nope');

@@ -46,6 +46,8 @@ export function decodePanels(search: string): PanelState[] {
         break;
       }
       case 'stacked': p.stacked = value === '1'; break;
+      // Links from Prometheus 2.49+ say display_mode=lines|stacked|heatmap instead (heatmap: drawn as lines).
+      case 'display_mode': p.stacked = value === 'stacked'; break;
       case 'show_exemplars': p.showExemplars = value === '1'; break;
     }
   }
