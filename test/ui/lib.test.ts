@@ -5,7 +5,7 @@ import { parseDuration, formatDuration, parseTime, formatTime, formatAgo, defaul
 import { ruleDefinition } from '../../web/ui/src/lib/rules.js';
 import { groupTargets } from '../../web/ui/src/lib/targets.js';
 import { legendClick } from '../../web/ui/src/lib/legend.js';
-import { formatSeriesName, countStates, matchesSearch, formatBytes, seriesColor } from '../../web/ui/src/lib/format.js';
+import { formatSeriesName, countStates, matchesSearch, formatBytes, seriesColor, formatHistogram } from '../../web/ui/src/lib/format.js';
 import { highlightYAML } from '../../web/ui/src/lib/yaml.js';
 
 test('decodes a link copied from Prometheus', () => {
@@ -146,4 +146,9 @@ test('legend: a click isolates a series (again: all), Ctrl+click toggles one', (
   assert.deepEqual([...legendClick(new Set([0, 2]), 0, 3, false)], [1, 2]);
   assert.deepEqual([...legendClick(none, 1, 3, true)], [1]);
   assert.deepEqual([...legendClick(new Set([1]), 1, 3, true)], []);
+});
+
+test('native histogram samples in the table', () => {
+  assert.equal(formatHistogram({ count: '3', sum: '4.5', buckets: [[0, '1', '2', '2'], [3, '0', '0', '1']] }), 'count=3 sum=4.5 (1,2]:2 [0,0]:1');
+  assert.equal(formatHistogram({ count: '0', sum: '0' }), 'count=0 sum=0');
 });

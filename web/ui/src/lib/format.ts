@@ -49,3 +49,15 @@ export function seriesColor(i: number): string {
   };
   return `#${f(0)}${f(8)}${f(4)}`;
 }
+
+/** A native histogram sample as the query API gives it. */
+export interface HistogramValue { count: string; sum: string; buckets?: Array<[number, string, string, string]> }
+
+/** One line for a native histogram in the table: count, sum and the non-empty buckets with their bounds. */
+export function formatHistogram(h: HistogramValue): string {
+  // Boundary rule 0: (lower, upper]; 1: [lower, upper); 2: (lower, upper); 3: [lower, upper].
+  const open = ['(', '[', '(', '['];
+  const close = [']', ')', ')', ']'];
+  const buckets = (h.buckets ?? []).map(([rule, lo, hi, n]) => `${open[rule] ?? '('}${lo},${hi}${close[rule] ?? ']'}:${n}`);
+  return `count=${h.count} sum=${h.sum}${buckets.length ? ` ${buckets.join(' ')}` : ''}`;
+}

@@ -3,13 +3,15 @@ import { apiCall } from '../api.js';
 import { useAPI } from '../hooks.js';
 import { decodePanels, encodePanels, defaultPanel, type PanelState } from '../lib/urlState.js';
 import { defaultStep, formatTime, parseDuration, parseTime, shiftedEnd, zoomedRange } from '../lib/time.js';
-import { formatSeriesName, matchesSearch, type LabelSet } from '../lib/format.js';
+import { formatHistogram, formatSeriesName, matchesSearch, type HistogramValue, type LabelSet } from '../lib/format.js';
 import { PromQLEditor } from './Editor.js';
 import { UPlotChart, type RangeSeries } from './UPlotChart.js';
 
+// Native histogram samples come as histogram/histograms instead of value/values.
+interface MatrixRow { metric: LabelSet; values?: Array<[number, string]>; histograms?: Array<[number, HistogramValue]> }
 type InstantData =
-  | { resultType: 'vector'; result: Array<{ metric: LabelSet; value: [number, string] }> }
-  | { resultType: 'matrix'; result: Array<{ metric: LabelSet; values: Array<[number, string]> }> }
+  | { resultType: 'vector'; result: Array<{ metric: LabelSet; value?: [number, string]; histogram?: [number, HistogramValue] }> }
+  | { resultType: 'matrix'; result: MatrixRow[] }
   | { resultType: 'scalar' | 'string'; result: [number, string] };
 
 interface Outcome { error?: string; warnings: string[]; took: number; instant?: InstantData; range?: { series: RangeSeries[]; start: number; end: number; step: number } }
@@ -137,9 +139,12 @@ function ResultTable({ data }: { data: InstantData }) {
       <table className="result" data-testid="result-table">
         <tbody>
           {data.resultType === 'vector'
-            ? data.result.slice(0, MAX_TABLE_ROWS).map((s, i) => <tr key={i}><td>{formatSeriesName(s.metric)}</td><td>{s.value[1]}</td></tr>)
-            : (data.result as Array<{ metric: LabelSet; values: Array<[number, string]> }>).slice(0, MAX_TABLE_ROWS).map((s, i) => (
-              <tr key={i}><td>{formatSeriesName(s.metric)}</td><td>{s.values.map(([t, v], j) => <div key={j}>{v} @{t}</div>)}</td></tr>
+            ? data.result.slice(0, MAX_TABLE_ROWS).map((s, i) => <tr key={i}><td>{formatSeriesName(s.metric)}</td><td>{s.value ? s.value[1] : s.histogram ? formatHistogram(s.histogram[1]) : ''}</td></tr>)
+            : (data.result as MatrixRow[]).slice(0, MAX_TABLE_ROWS).map((s, i) => (
+              <tr key={i}><td>{formatSeriesName(s.metric)}</td><td>
+                {(s.values ?? []).map(([t, v], j) => <div key={j}>{v} @{t}</div>)}
+                {(s.histograms ?? []).map(([t, h], j) => <div key={`h${j}`}>{formatHistogram(h)} @{t}</div>)}
+              </td></tr>
             ))}
         </tbody>
       </table>

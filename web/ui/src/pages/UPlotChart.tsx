@@ -5,7 +5,8 @@ import { axisTimeLabel, formatTime } from '../lib/time.js';
 import { legendClick } from '../lib/legend.js';
 import { cssVar, useTheme } from '../theme.js';
 
-export interface RangeSeries { metric: LabelSet; values: Array<[number, string]> }
+/** A range-query series; native histogram series (histograms, no values) are not drawn. */
+export interface RangeSeries { metric: LabelSet; values?: Array<[number, string]> }
 
 const color = seriesColor;
 /** Series listed in the hover tooltip at most (those nearest the cursor first). */
@@ -35,7 +36,7 @@ export function UPlotChart({ series, start, end, step, stacked, onZoom }: {
     const index = new Map<number, number>(xs.map((x, i) => [x, i]));
     const raw = series.map((s) => {
       const col = new Array<number | null>(xs.length).fill(null);
-      for (const [t, v] of s.values) {
+      for (const [t, v] of s.values ?? []) {
         const i = index.get(Math.round(t * 1000) / 1000);
         if (i !== undefined) col[i] = parseFloat(v);
       }
