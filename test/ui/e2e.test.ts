@@ -181,6 +181,10 @@ async function pages(t: import('node:test').TestContext, base: string, OUT: stri
     assert.match(await panels.nth(2).locator('[data-testid=result-table]').innerText(), /^up\{evil=[\s\S]*\t\n?1 @\d+/);
     assert.match(await panels.nth(3).locator('[data-testid=query-error]').innerText(), /^Error executing query: .*unclosed left parenthesis|^Error executing query: .*unexpected end of input/);
     if (!realPrometheus) {
+      // Format expression (GET /api/v1/format_query, which Debian's 2.42 lacks).
+      await page.goto(`${base}/graph?${q(0, 'sum(up)by(job)')}`);
+      await page.locator('[data-testid=format]').click();
+      await page.locator('.cm-content', { hasText: 'sum by (job) (up)' }).waitFor();
       // Query warnings (PromQL annotations are 2.48's; Debian's 2.42 has none for this query).
       await page.goto(`${base}/graph?${q(0, 'histogram_quantile(0.9, up)')}`);
       assert.match(await page.locator('[data-testid=panel] .warning').first().innerText(), /^Warning: PromQL warning: bucket label "le" is missing/);

@@ -33,6 +33,13 @@ function Panel({ state, onChange, onRemove }: { state: PanelState; onChange: (p:
     setRuns((r) => r + 1);
   }, [state, expr, onChange]);
 
+  // Prometheus's "Format expression": the server's own pretty-printing (GET /api/v1/format_query).
+  const [formatError, setFormatError] = useState<string | null>(null);
+  const format = (): void => {
+    setFormatError(null);
+    apiCall<string>('format_query', { query: expr }).then((r) => setExpr(r.data), (e: Error) => setFormatError(e.message));
+  };
+
   useEffect(() => {
     if (state.expr === '') { setOut(null); return; }
     let live = true;
@@ -71,6 +78,7 @@ function Panel({ state, onChange, onRemove }: { state: PanelState; onChange: (p:
     <div className="panel" data-testid="panel">
       <div className="row">
         <PromQLEditor value={expr} onChange={setExpr} onExecute={execute} insertRef={insert} />
+        <button onClick={format} title="Format expression" disabled={expr.trim() === ''} data-testid="format">Format</button>
         <button onClick={() => setExplorer(true)} title="Open metrics explorer" data-testid="explorer-button">Metrics</button>
         <button className="primary" onClick={execute} data-testid="execute">Execute</button>
         <button onClick={onRemove} title="Remove panel" aria-label="Remove panel">✕</button>
@@ -115,6 +123,7 @@ function Panel({ state, onChange, onRemove }: { state: PanelState; onChange: (p:
           <label><input type="checkbox" checked={state.stacked} onChange={(e) => onChange({ ...state, stacked: e.target.checked })} /> stacked</label>
         </div>
       )}
+      {formatError && <div className="error" data-testid="format-error">Error formatting expression: {formatError}</div>}
       {out?.error && <div className="error" data-testid="query-error">Error executing query: {out.error}</div>}
       {out?.warnings.map((w, i) => <div key={i} className="warning">Warning: {w}</div>)}
       {state.tab === 1 && out?.instant && <ResultTable data={out.instant} />}
