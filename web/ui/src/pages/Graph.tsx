@@ -99,7 +99,7 @@ function Panel({ state, onChange, onRemove }: { state: PanelState; onChange: (p:
         <div className="row">
           Evaluation time:
           <button onClick={() => onChange({ ...state, momentTime: shiftedEnd(state.momentTime, rangeMs, -1, Date.now()) })} title="Move back by half the range" aria-label="Earlier">‹‹</button>
-          <input type="text" size={28} placeholder="now (UTC: YYYY-MM-DD HH:MM:SS)" defaultValue={state.momentTime === null ? '' : formatTime(state.momentTime)}
+          <input type="text" size={32} placeholder="now (UTC: YYYY-MM-DD HH:MM:SS)" defaultValue={state.momentTime === null ? '' : formatTime(state.momentTime)}
             key={String(state.momentTime)} onBlur={(e) => onChange({ ...state, momentTime: parseTime(e.target.value) })} data-testid="moment-input" />
           <button onClick={() => onChange({ ...state, momentTime: shiftedEnd(state.momentTime, rangeMs, 1, Date.now()) })} title="Move forward by half the range" aria-label="Later">››</button>
           <button onClick={() => onChange({ ...state, momentTime: null })} title="Evaluate now" disabled={state.momentTime === null}>now</button>
