@@ -66,6 +66,7 @@ let base = '';
 let ours: OurServer | null = null;
 let oursBase = '';
 let cleanupTmp: (() => void) | null = null;
+let deadPort = 0;
 
 before(async () => {
   if (!existsSync(PEERS.chromium) || !existsSync(PEERS.prometheus)) return;
@@ -73,21 +74,36 @@ before(async () => {
   mkdirSync(OUT, { recursive: true });
   const tmp = tempDir('ui-e2e-');
   cleanupTmp = tmp.cleanup;
-  writeFileSync(join(tmp.dir, 'rules.yml'), 'groups:\n- name: ui\n  rules:\n  - alert: AlwaysFiring\n    expr: vector(1) > 0\n    labels: {severity: page}\n    annotations: {summary: "always <b>on</b>"}\n');
+  writeFileSync(join(tmp.dir, 'rules.yml'), `groups:
+- name: ui
+  rules:
+  - alert: AlwaysFiring
+    expr: vector(1) > 0
+    labels: {severity: page}
+    annotations: {summary: "always <b>on</b>", description: ${JSON.stringify(EVIL)}}
+  - alert: SlowToFire
+    expr: vector(2) > 0
+    for: 10m
+`);
   const expPort = await freePort();
   exporter = http.createServer((_req, res) => {
     res.end(`# TYPE evil_metric gauge\nevil_metric{label=${JSON.stringify(EVIL)}} 42\n`);
   }).listen(expPort, '127.0.0.1');
-  const deadPort = await freePort();
+  deadPort = await freePort();
   const cfg = `global: {scrape_interval: 1s, evaluation_interval: 1s}
 rule_files: [${JSON.stringify(join(tmp.dir, 'rules.yml'))}]
+alerting:
+  alertmanagers: [{static_configs: [{targets: ['127.0.0.1:${deadPort}']}]}]
 scrape_configs:
 - job_name: prometheus
   static_configs: [{targets: ['PLACEHOLDER']}]
 - job_name: evil
-  static_configs: [{targets: ['127.0.0.1:${expPort}']}]
+  static_configs: [{targets: ['127.0.0.1:${expPort}'], labels: {evil: ${JSON.stringify(EVIL)}}}]
 - job_name: dead
   static_configs: [{targets: ['127.0.0.1:${deadPort}']}]
+- job_name: dropped
+  static_configs: [{targets: ['127.0.0.1:${deadPort}']}]
+  relabel_configs: [{action: drop, source_labels: [job], regex: dropped}]
 `.replace('PLACEHOLDER', '127.0.0.1:9');
   prom = await startRealPrometheus(cfg);
   const oport = await freePort();
@@ -123,7 +139,7 @@ after(async () => {
   cleanupTmp?.();
 });
 
-async function pages(t: import('node:test').TestContext, base: string, OUT: string): Promise<void> {
+async function pages(t: import('node:test').TestContext, base: string, OUT: string, realPrometheus?: string): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const chromium = peer('chromium', t);
   if (!chromium || !peer('prometheus', t)) return;
@@ -153,6 +169,32 @@ async function pages(t: import('node:test').TestContext, base: string, OUT: stri
       return { domContentLoaded: Math.round(n.domContentLoadedEventEnd), load: Math.round(n.loadEventEnd), transfer: n.transferSize };
     })));
     console.log(`navigation timing (ms since navigation start): ${nav}`);
+  });
+
+  await t.test('table: scalars, strings, matrices and errors as Prometheus shows them', async () => {
+    const q = (i: number, e: string) => `g${i}.expr=${encodeURIComponent(e)}&g${i}.tab=1`;
+    await page.goto(`${base}/graph?${q(0, 'scalar(vector(3))')}&${q(1, '"hi"')}&${q(2, 'up{job="evil"}[3s]')}&${q(3, 'sum(')}`);
+    const panels = page.locator('[data-testid=panel]');
+    await panels.nth(3).locator('[data-testid=query-error]').waitFor();
+    assert.equal(await panels.nth(0).locator('[data-testid=result-table]').innerText(), 'scalar\t3');
+    assert.equal(await panels.nth(1).locator('[data-testid=result-table]').innerText(), 'string\thi');
+    assert.match(await panels.nth(2).locator('[data-testid=result-table]').innerText(), /^up\{evil=[\s\S]*\t\n?1 @\d+/);
+    assert.match(await panels.nth(3).locator('[data-testid=query-error]').innerText(), /^Error executing query: .*unclosed left parenthesis|^Error executing query: .*unexpected end of input/);
+    if (!realPrometheus) {
+      // Format expression (GET /api/v1/format_query, which Debian's 2.42 lacks).
+      await page.goto(`${base}/graph?${q(0, 'sum(up)by(job)')}`);
+      await page.locator('[data-testid=format]').click();
+      await page.locator('.cm-content', { hasText: 'sum by (job) (up)' }).waitFor();
+      // Query warnings (PromQL annotations are 2.48's; Debian's 2.42 has none for this query).
+      await page.goto(`${base}/graph?${q(0, 'histogram_quantile(0.9, up)')}`);
+      assert.match(await page.locator('[data-testid=panel] .warning').first().innerText(), /^Warning: PromQL warning: bucket label "le" is missing/);
+    }
+    // Half an hour back from now, evil_metric did not exist yet: the evaluation time moves, the URL keeps it.
+    await page.goto(`${base}/graph?${q(0, 'evil_metric')}`);
+    await page.locator('[data-testid=result-table]').waitFor();
+    await page.getByRole('button', { name: 'Earlier' }).click();
+    await page.waitForURL(/g0\.moment_input=/);
+    await page.locator('[data-testid=empty-result]').waitFor();
   });
 
   await t.test('evil label value shown as text, never executed', async () => {
@@ -186,27 +228,187 @@ async function pages(t: import('node:test').TestContext, base: string, OUT: stri
     await page.screenshot({ path: join(OUT, 'graph.png') });
   });
 
-  await t.test('targets page shows the down target with its error', async () => {
+  await t.test('editor: completion accepted by Enter, Shift+Enter a newline, Enter executes, lint marks errors', async () => {
+    await page.goto(`${base}/graph`);
+    await page.locator('.cm-content').click();
+    await page.keyboard.type('evil_metr');
+    await page.locator('.cm-tooltip-autocomplete').getByText('evil_metric').first().waitFor();
+    await page.waitForTimeout(150); // the list takes no input in the first 75ms after it opens
+    await page.keyboard.press('Enter');
+    assert.equal(await page.locator('.cm-content').innerText(), 'evil_metric');
+    assert.doesNotMatch(page.url(), /g0\.expr=evil/, 'accepting a completion does not execute');
+    await page.keyboard.type('{');
+    await page.locator('.cm-tooltip-autocomplete').getByText('evil', { exact: true }).first().waitFor();
+    await page.keyboard.type('label="');
+    await page.locator('.cm-tooltip-autocomplete').getByText(EVIL).first().waitFor(); // a label value, as text
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('End');
+    await page.keyboard.type(' + rat');
+    await page.locator('.cm-tooltip-autocomplete').getByText('rate', { exact: true }).first().waitFor();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Shift+Enter');
+    assert.equal(await page.locator('.cm-line').count(), 2);
+    await page.keyboard.type(' + sum(');
+    await page.locator('.cm-lint-marker-error, .cm-lintRange-error').first().waitFor();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('vector(5)');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/g0\.expr=vector\(5\)/);
+    assert.match(await page.locator('[data-testid=result-table]').innerText(), /5/);
+  });
+
+  await t.test('graph: hover values, legend toggles, drag zooms, end time moves', async () => {
+    await page.goto(`${base}/graph?g0.expr=up&g0.tab=0&g0.range_input=1m`);
+    const over = page.locator('[data-testid=graph] .u-over');
+    await over.waitFor();
+    const box = (await over.boundingBox())!;
+    await page.mouse.move(box.x + box.width - 20, box.y + box.height / 2);
+    await page.locator('[data-testid=tooltip]').waitFor();
+    assert.match(await page.locator('[data-testid=tooltip]').innerText(), /job="/);
+    const legend = page.locator('[data-testid=legend] li');
+    await legend.first().click();
+    assert.deepEqual(await legend.evaluateAll((ls) => ls.map((l) => l.classList.contains('off'))), [false, true, true], 'a click shows only that series');
+    await legend.nth(1).click({ modifiers: ['Control'] });
+    assert.deepEqual(await legend.evaluateAll((ls) => ls.map((l) => l.classList.contains('off'))), [false, false, true], 'Ctrl+click adds one');
+    await page.mouse.move(box.x + box.width * 0.5, box.y + 40);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.9, box.y + 40, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForURL(/g0\.end_input=/);
+    const range = new URL(page.url()).searchParams.get('g0.range_input') ?? '';
+    assert.match(range, /^\d+s$/, `zoomed into part of the minute: ${range}`);
+    const end = new URL(page.url()).searchParams.get('g0.end_input');
+    await page.getByRole('button', { name: 'Earlier' }).click();
+    await page.waitForURL((u) => u.searchParams.get('g0.end_input') !== end);
+    if (realPrometheus) {
+      // The reverse link: our URL opens the same view in Prometheus's own (classic, in Debian's 2.42) graph page.
+      const ours = new URL(page.url()).searchParams;
+      const real = await browser.newPage();
+      await real.goto(`${realPrometheus}/classic/graph?${ours}`);
+      const field = (name: string) => real.locator(`[name=${name}]`).first().inputValue();
+      assert.equal(await field('expr'), 'up');
+      assert.equal(await field('range_input'), ours.get('g0.range_input'));
+      assert.equal(await field('end_input'), ours.get('g0.end_input')!.slice(0, 16), 'the classic page shows minutes');
+      await real.close();
+    }
+  });
+
+  await t.test('several panels; metrics explorer inserts a metric name', async () => {
+    await page.goto(`${base}/graph?g0.expr=up&g0.tab=1`);
+    await page.locator('[data-testid=result-table]').waitFor();
+    await page.locator('[data-testid=add-panel]').click();
+    assert.equal(await page.locator('[data-testid=panel]').count(), 2);
+    await page.locator('[data-testid=explorer-button]').nth(1).click();
+    await page.locator('[data-testid=explorer] input').fill('evil_me');
+    await page.locator('[data-testid=explorer]').getByText('evil_metric', { exact: true }).click();
+    assert.equal(await page.locator('.cm-content').nth(1).innerText(), 'evil_metric');
+    await page.locator('[data-testid=execute]').nth(1).click();
+    await page.waitForURL(/g1\.expr=evil_metric/);
+    assert.match(page.url(), /g0\.expr=up/);
+    await page.goBack();
+    await page.waitForURL((u) => !u.searchParams.has('g1.expr') || u.searchParams.get('g1.expr') === '');
+    // Back returns to the panel before its query ran: an empty editor shows its placeholder.
+    await page.locator('[data-testid=panel]').nth(1).locator('.cm-placeholder').waitFor();
+  });
+
+  await t.test('targets page shows the down target with its error; filters and collapse', async () => {
     await page.goto(`${base}/targets`);
     await page.locator('[data-testid=target][data-health=down]').first().waitFor();
     assert.match(await page.locator('[data-testid=target-error]').first().innerText(), /connection refused/);
+    assert.match(await page.locator('[data-testid=pool]').filter({ hasText: 'evil' }).innerText(), /\(1\/1 up\)/);
+    assert.ok((await page.locator('[data-testid=pool]').filter({ hasText: 'evil' }).innerText()).includes(EVIL));
     await page.screenshot({ path: join(OUT, 'targets.png'), fullPage: true });
+    await page.locator('[data-testid=unhealthy-only]').check();
+    assert.equal(await page.locator('[data-testid=target][data-health=up]').count(), 0);
+    await page.locator('[data-testid=unhealthy-only]').uncheck();
+    await page.locator('[data-testid=target-search]').fill('job="evil"');
+    assert.equal(await page.locator('[data-testid=pool]').count(), 1);
+    await page.locator('[data-testid=pool] .panel-header').click();
+    assert.equal(await page.locator('[data-testid=target]').count(), 0);
   });
 
-  await t.test('alerts page shows the firing alert', async () => {
+  await t.test('alerts page: state counts, the firing alert expanded, filters and search', async () => {
     await page.goto(`${base}/alerts`);
     const rule = page.locator('[data-testid=alert-rule][data-state=firing]');
     await rule.waitFor();
-    await rule.locator('b').first().click();
-    assert.match(await rule.innerText(), /always <b>on<\/b>/);
+    const bar = await page.locator('.toolbar').innerText();
+    assert.match(bar, /inactive \(0\)/i);
+    assert.match(bar, /pending \(1\)/i);
+    assert.match(bar, /firing \(1\)/i);
+    await rule.locator('.panel-header').click();
+    const def = await rule.locator('[data-testid=rule-def]').innerText();
+    assert.match(def, /^alert: AlwaysFiring\nexpr: vector\(1\) > 0\nlabels:\n  severity: page\nannotations:\n  description: <img/);
+    assert.match(def, /summary: always <b>on<\/b>/);
+    assert.match(await rule.locator('[data-testid=active-alert]').innerText(), /alertname="AlwaysFiring"[\s\S]*firing[\s\S]*ago[\s\S]*1e\+00/i);
     await page.screenshot({ path: join(OUT, 'alerts.png'), fullPage: true });
+    const pending = page.locator('[data-testid=alert-rule][data-state=pending]');
+    await pending.locator('.panel-header').click();
+    assert.match(await pending.locator('[data-testid=rule-def]').innerText(), /\nfor: 10m$/);
+    await page.locator('[data-testid=show-firing]').uncheck();
+    assert.equal(await rule.count(), 0);
+    await page.locator('[data-testid=show-firing]').check();
+    await page.getByPlaceholder('Filter by name or labels').fill('slowto');
+    assert.equal(await page.locator('[data-testid=alert-rule]').count(), 1);
+    await page.getByPlaceholder('Filter by name or labels').fill('');
+    await page.getByLabel('Show annotations').check();
+    assert.ok((await rule.locator('[data-testid=active-alert]').innerText()).includes(EVIL), 'annotations of the active alert, as text');
   });
 
-  for (const [path, text] of [['/service-discovery', 'Service Discovery'], ['/rules', 'AlwaysFiring'], ['/config', 'scrape_configs'], ['/flags', 'storage.tsdb.path'], ['/status', 'Build Information'], ['/tsdb-status', 'Head Stats']]) {
+  await t.test('navigation through the Status menu stays under the prefix; configuration copies', async () => {
+    await page.goto(`${base}/graph`);
+    await page.locator('[data-testid=status-menu]').click();
+    await page.locator('.dropdown-menu').getByText('Configuration').click();
+    await page.waitForURL(`${base}/config`);
+    await page.locator('[data-testid=config]').waitFor();
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.locator('[data-testid=copy-config]').click();
+    await page.getByText('✓ Copied').waitFor();
+    assert.match(await page.evaluate(() => navigator.clipboard.readText()), /^global:\n/);
+  });
+
+  await t.test('service discovery shows the dropped target as dropped', async () => {
+    await page.goto(`${base}/service-discovery`);
+    const pool = page.locator('[data-testid=sd-pool]').filter({ hasText: 'dropped' });
+    await pool.waitFor();
+    assert.match(await pool.innerText(), /0 \/ 1 active targets/);
+    await pool.locator('[data-testid=dropped]').waitFor();
+  });
+
+  await t.test('an API failure shows its error', async () => {
+    await page.route('**/api/v1/status/flags', (r) => r.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ status: 'error', errorType: 'unavailable', error: 'flags are away' }) }));
+    await page.goto(`${base}/flags`);
+    assert.match(await page.locator('[data-testid=api-error]').innerText(), /flags are away/);
+    await page.unroute('**/api/v1/status/flags');
+    // A response of an unexpected shape breaks only that page, with a message, not the whole UI.
+    await page.route('**/api/v1/status/tsdb', (r) => r.fulfill({ status: 200, contentType: 'application/json', body: '{"status":"success","data":{}}' }));
+    await page.goto(`${base}/tsdb-status`);
+    assert.match(await page.locator('[data-testid=page-error]').innerText(), /^Error rendering this page: /);
+    assert.equal(await page.locator('.navbar').count(), 1);
+    await page.unroute('**/api/v1/status/tsdb');
+  });
+
+  await t.test('dark theme', async () => {
+    await page.goto(`${base}/graph?g0.expr=up&g0.tab=0&g0.range_input=1m`);
+    await page.locator('.theme-toggle').click();
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+    await page.locator('[data-testid=graph] canvas').waitFor();
+    await page.screenshot({ path: join(OUT, 'graph-dark.png') });
+    await page.locator('.theme-toggle').click();
+  });
+
+  for (const [path, text] of [['/service-discovery', 'Service Discovery'], ['/rules', 'AlwaysFiring'], ['/config', 'scrape_configs'], ['/flags', 'storage.tsdb.path'], ['/status', 'Alertmanagers'], ['/tsdb-status', 'Head Stats']]) {
     await t.test(`page ${path}`, async () => {
       await page.goto(`${base}${path}`);
       await page.getByText(text).first().waitFor();
       assert.equal(await page.locator('[data-testid=api-error]').count(), 0);
+      assert.equal(await page.locator('main img').count(), 0, 'label values and annotations are text');
+      if (path === '/status') assert.match(await page.locator('[data-testid=alertmanagers]').innerText(), new RegExp(`127\\.0\\.0\\.1:${deadPort}/api/v2/alerts`));
+      if (path === '/flags') {
+        await page.locator('[data-testid=flag-search]').fill('tsdb.path');
+        assert.equal(await page.locator('[data-testid=flag]').count(), 1);
+      }
       await page.screenshot({ path: join(OUT, `${path.slice(1)}.png`), fullPage: true });
     });
   }
@@ -215,6 +417,6 @@ async function pages(t: import('node:test').TestContext, base: string, OUT: stri
   assert.deepEqual(badRequests, [], 'every request stays under the route prefix');
 }
 
-test('UI pages in headless Chromium against the real Prometheus', { timeout: 90_000 }, (t) => pages(t, base, OUT));
+test('UI pages in headless Chromium against the real Prometheus', { timeout: 90_000 }, (t) => pages(t, base, OUT, prom?.url));
 
 test('UI pages in headless Chromium served by this server', { timeout: 90_000 }, (t) => pages(t, oursBase, join(OUT, 'ours')));

@@ -1,8 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodePanels, encodePanels, defaultPanel } from '../../web/ui/src/lib/urlState.js';
-import { parseDuration, formatDuration, parseTime, formatTime, formatAgo, defaultStep, formatSeconds } from '../../web/ui/src/lib/time.js';
-import { formatSeriesName, countStates, matchesSearch, formatBytes } from '../../web/ui/src/lib/format.js';
+import { parseDuration, formatDuration, parseTime, formatTime, formatAgo, defaultStep, formatSeconds, zoomedRange, shiftedEnd, formatTimestamp, axisTimeLabel } from '../../web/ui/src/lib/time.js';
+import { ruleDefinition } from '../../web/ui/src/lib/rules.js';
+import { groupTargets } from '../../web/ui/src/lib/targets.js';
+import { legendClick } from '../../web/ui/src/lib/legend.js';
+import { formatSeriesName, countStates, matchesSearch, formatBytes, seriesColor, formatHistogram } from '../../web/ui/src/lib/format.js';
 import { highlightYAML } from '../../web/ui/src/lib/yaml.js';
 
 test('decodes a link copied from Prometheus', () => {
@@ -26,6 +29,18 @@ test('encode then decode round-trips every field', () => {
   assert.match(enc, /^g0\.expr=sum%20by%20\(job\)/);
   assert.match(enc, /g0\.end_input=2024-01-02%2003%3A04%3A05/);
   assert.deepEqual(decodePanels(enc), [p, { ...defaultPanel(), tab: 1 }]);
+});
+
+test('a link without g0.tab opens the table, as in Prometheus; only tab=0 is the graph', () => {
+  assert.equal(decodePanels('g0.expr=up')[0].tab, 1);
+  assert.equal(decodePanels('g0.expr=up&g0.tab=0')[0].tab, 0);
+  assert.equal(decodePanels('g0.expr=up&g0.tab=x')[0].tab, 1);
+});
+
+test('links from newer Prometheus (g0.display_mode) open stacked or lines', () => {
+  assert.equal(decodePanels('g0.expr=up&g0.display_mode=stacked')[0].stacked, true);
+  assert.equal(decodePanels('g0.expr=up&g0.display_mode=lines')[0].stacked, false);
+  assert.equal(decodePanels('g0.expr=up&g0.display_mode=heatmap')[0].stacked, false);
 });
 
 test('no panel params gives one empty table panel; bad values fall back', () => {
@@ -76,4 +91,64 @@ test('YAML highlighting keeps the text intact', () => {
   assert.equal(toks.map((t) => t.text).join(''), src + '\n');
   assert.ok(toks.some((t) => t.cls === 'y-key' && t.text === 'scrape_interval'));
   assert.ok(toks.some((t) => t.cls === 'y-com' && t.text === '# comment'));
+});
+
+test('a drag over the graph selects whole seconds; the end-time buttons move half a range', () => {
+  const end = Date.UTC(2024, 0, 1, 12);
+  assert.deepEqual(zoomedRange(end - 90_400, end + 300), { rangeInput: '1m31s', endTime: end });
+  assert.deepEqual(zoomedRange(end, end + 10), { rangeInput: '1s', endTime: end });
+  assert.equal(shiftedEnd(end, 3600_000, -1, 0), end - 1800_000);
+  assert.equal(shiftedEnd(null, 600_000, 1, end), end + 300_000);
+});
+
+test('timestamps shown in UTC, "-" for an empty head or Go zero time (no RangeError)', () => {
+  assert.equal(formatTimestamp(Date.UTC(2024, 1, 3, 4, 5, 6)), '2024-02-03 04:05:06 UTC');
+  assert.equal(formatTimestamp('2024-02-03T04:05:06.789Z'), '2024-02-03 04:05:06 UTC');
+  assert.equal(formatTimestamp(9223372036854775807), '-');
+  assert.equal(formatTimestamp(-9223372036854775808), '-');
+  assert.equal(formatTimestamp('0001-01-01T00:00:00Z'), '-');
+});
+
+test('rules written back as their rule-file YAML', () => {
+  assert.equal(ruleDefinition({ type: 'alerting', name: 'Down', query: 'up == 0', duration: 300, keepFiringFor: 90, labels: { severity: 'page' }, annotations: { summary: 'a\nb' } }),
+    'alert: Down\nexpr: up == 0\nfor: 5m\nkeep_firing_for: 1m30s\nlabels:\n  severity: page\nannotations:\n  summary: a\n    b');
+  assert.equal(ruleDefinition({ type: 'recording', name: 'job:up:sum', query: 'sum by (job) (up)', labels: {} }), 'record: job:up:sum\nexpr: sum by (job) (up)');
+});
+
+test('target pools: counts over all targets, filters over the shown ones, empty pools hidden while filtering', () => {
+  const t = (pool: string, url: string, health: string, labels: Record<string, string> = {}) => ({ scrapePool: pool, scrapeUrl: url, health, labels });
+  const ts = [t('b', 'http://x:1/metrics', 'up', { env: 'prod' }), t('b', 'http://x:2/metrics', 'down'), t('a', 'http://y:1/metrics', 'up')];
+  const all = groupTargets(ts, false, '');
+  assert.deepEqual(all.map((p) => [p.name, p.up, p.total, p.shown.length]), [['a', 1, 1, 1], ['b', 1, 2, 2]]);
+  assert.deepEqual(groupTargets(ts, true, '').map((p) => [p.name, p.up, p.total, p.shown.map((x) => x.scrapeUrl)]), [['b', 1, 2, ['http://x:2/metrics']]]);
+  assert.deepEqual(groupTargets(ts, false, 'env="prod"').map((p) => p.shown.map((x) => x.scrapeUrl)), [['http://x:1/metrics']]);
+  assert.deepEqual(groupTargets(ts, false, 'nothing'), []);
+});
+
+test('time-axis labels in UTC, 24-hour, as fine as the tick spacing', () => {
+  const t = Date.UTC(2024, 2, 4, 13, 5, 30);
+  assert.equal(axisTimeLabel(t, 15_000), '13:05:30');
+  assert.equal(axisTimeLabel(t, 300_000), '13:05');
+  assert.equal(axisTimeLabel(t, 2 * 86400_000), '03-04');
+});
+
+test('series colours: the palette, then distinct #rrggbb hues', () => {
+  assert.equal(seriesColor(0), '#1f77b4');
+  const many = Array.from({ length: 40 }, (_, i) => seriesColor(i));
+  assert.ok(many.every((c) => /^#[0-9a-f]{6}$/.test(c)), many.join());
+  assert.equal(new Set(many).size, 40);
+});
+
+test('legend: a click isolates a series (again: all), Ctrl+click toggles one', () => {
+  const none = new Set<number>();
+  assert.deepEqual([...legendClick(none, 1, 3, false)], [0, 2]);
+  assert.deepEqual([...legendClick(new Set([0, 2]), 1, 3, false)], []);
+  assert.deepEqual([...legendClick(new Set([0, 2]), 0, 3, false)], [1, 2]);
+  assert.deepEqual([...legendClick(none, 1, 3, true)], [1]);
+  assert.deepEqual([...legendClick(new Set([1]), 1, 3, true)], []);
+});
+
+test('native histogram samples in the table', () => {
+  assert.equal(formatHistogram({ count: '3', sum: '4.5', buckets: [[0, '1', '2', '2'], [3, '0', '0', '1']] }), 'count=3 sum=4.5 (1,2]:2 [0,0]:1');
+  assert.equal(formatHistogram({ count: '0', sum: '0' }), 'count=0 sum=0');
 });

@@ -1,5 +1,6 @@
-import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
+import { Component, lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { pathPrefix } from './api.js';
+import { initialTheme, ThemeContext, type Theme } from './theme.js';
 import { AlertsPage } from './pages/Alerts.js';
 import { TargetsPage } from './pages/Targets.js';
 import { ServiceDiscoveryPage } from './pages/ServiceDiscovery.js';
@@ -29,17 +30,29 @@ export function Link({ to, children }: { to: string; children: ReactNode }) {
   );
 }
 
-const NAV: Array<[string, string]> = [
-  ['/alerts', 'Alerts'], ['/graph', 'Graph'], ['/targets', 'Targets'], ['/service-discovery', 'Service Discovery'],
-  ['/rules', 'Rules'], ['/config', 'Configuration'], ['/flags', 'Command-Line Flags'], ['/status', 'Runtime & Build Information'],
-  ['/tsdb-status', 'TSDB Status'],
+// Prometheus's navigation: Alerts, Graph, and the Status menu in its order.
+const NAV: Array<[string, string]> = [['/alerts', 'Alerts'], ['/graph', 'Graph']];
+const STATUS_MENU: Array<[string, string]> = [
+  ['/status', 'Runtime & Build Information'], ['/tsdb-status', 'TSDB Status'], ['/flags', 'Command-Line Flags'],
+  ['/config', 'Configuration'], ['/rules', 'Rules'], ['/targets', 'Targets'], ['/service-discovery', 'Service Discovery'],
 ];
+
+/** A page that throws while rendering shows its error instead of blanking the whole UI. */
+class ErrorBoundary extends Component<{ children: ReactNode }, { error: Error | null }> {
+  state = { error: null as Error | null };
+  static getDerivedStateFromError(error: Error) { return { error }; }
+  render() {
+    if (this.state.error) return <div className="error" data-testid="page-error">Error rendering this page: {this.state.error.message}</div>;
+    return this.props.children;
+  }
+}
 
 export function App() {
   const [route, setRoute] = useState(currentRoute());
-  const [theme, setTheme] = useState(() => localStorage.getItem('theme') ?? 'light');
+  const [theme, setTheme] = useState<Theme>(initialTheme);
+  const [menu, setMenu] = useState(false);
   useEffect(() => {
-    const h = () => setRoute(currentRoute());
+    const h = () => { setRoute(currentRoute()); setMenu(false); };
     window.addEventListener('popstate', h);
     return () => window.removeEventListener('popstate', h);
   }, []);
@@ -61,20 +74,32 @@ export function App() {
     case '/tsdb-status': page = <TSDBStatusPage />; break;
     default: page = <GraphPage />;
   }
+  const inStatus = STATUS_MENU.some(([to]) => to === base);
   return (
-    <>
+    <ThemeContext.Provider value={theme}>
       <nav className="navbar">
-        <Link to="/graph"><b>Prometheus</b></Link>
+        <span className="brand"><Link to="/graph">Prometheus</Link></span>
         {NAV.map(([to, label]) => (
           <span key={to} className={base === to ? 'nav-item active' : 'nav-item'}><Link to={to}>{label}</Link></span>
         ))}
-        <button className="theme-toggle" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}>
-          {theme === 'dark' ? 'Light theme' : 'Dark theme'}
+        <span className={inStatus ? 'nav-item dropdown active' : 'nav-item dropdown'}>
+          <button className="nav-button" onClick={() => setMenu(!menu)} aria-expanded={menu} data-testid="status-menu">Status ▾</button>
+          {menu && (
+            <span className="dropdown-menu">
+              {STATUS_MENU.map(([to, label]) => <span key={to} className={base === to ? 'active' : ''}><Link to={to}>{label}</Link></span>)}
+            </span>
+          )}
+        </span>
+        <span className="nav-item"><a href="https://prometheus.io/docs/prometheus/latest/getting_started/">Help</a></span>
+        <button className="nav-button theme-toggle" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} title="Toggle the colour theme">
+          {theme === 'dark' ? '☀ Light' : '☾ Dark'}
         </button>
       </nav>
-      <main className="container">
-        <Suspense fallback={<div className="loading">Loading…</div>}>{page}</Suspense>
+      <main className="container" onClick={() => setMenu(false)}>
+        <ErrorBoundary key={base}>
+          <Suspense fallback={<div className="loading">Loading…</div>}>{page}</Suspense>
+        </ErrorBoundary>
       </main>
-    </>
+    </ThemeContext.Provider>
   );
 }

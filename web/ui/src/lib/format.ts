@@ -33,3 +33,31 @@ export function formatBytes(n: number): string {
   while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
   return `${i === 0 ? v : v.toFixed(2)} ${units[i]}`;
 }
+
+const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+
+/** Colour of the i-th series as #rrggbb: the palette first, then hues a golden angle apart, so colours rarely repeat. */
+export function seriesColor(i: number): string {
+  if (i < PALETTE.length) return PALETTE[i];
+  const h = (i * 137.508) % 360;
+  const s = 0.65;
+  const l = 0.45;
+  const f = (n: number): string => {
+    const k = (n + h / 30) % 12;
+    const c = l - s * Math.min(l, 1 - l) * Math.max(-1, Math.min(k - 3, 9 - k, 1));
+    return Math.round(c * 255).toString(16).padStart(2, '0');
+  };
+  return `#${f(0)}${f(8)}${f(4)}`;
+}
+
+/** A native histogram sample as the query API gives it. */
+export interface HistogramValue { count: string; sum: string; buckets?: Array<[number, string, string, string]> }
+
+/** One line for a native histogram in the table: count, sum and the non-empty buckets with their bounds. */
+export function formatHistogram(h: HistogramValue): string {
+  // Boundary rule 0: (lower, upper]; 1: [lower, upper); 2: (lower, upper); 3: [lower, upper].
+  const open = ['(', '[', '(', '['];
+  const close = [']', ')', ')', ']'];
+  const buckets = (h.buckets ?? []).map(([rule, lo, hi, n]) => `${open[rule] ?? '('}${lo},${hi}${close[rule] ?? ']'}:${n}`);
+  return `count=${h.count} sum=${h.sum}${buckets.length ? ` ${buckets.join(' ')}` : ''}`;
+}

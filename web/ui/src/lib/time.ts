@@ -81,3 +81,32 @@ export function formatSeconds(sec: number): string {
 export function defaultStep(rangeMs: number): number {
   return Math.max(Math.floor(rangeMs / 250 / 1000), 1);
 }
+
+/** The range and end time a drag over [fromMs, toMs] on the graph selects (whole seconds, at least 1s). */
+export function zoomedRange(fromMs: number, toMs: number): { rangeInput: string; endTime: number } {
+  const range = Math.max(1000, Math.round((toMs - fromMs) / 1000) * 1000);
+  return { rangeInput: formatDuration(range), endTime: Math.round(toMs / 1000) * 1000 };
+}
+
+/** The end time the ‹‹ / ›› buttons move to: half a range back or forward from the end ("now" when unset). */
+export function shiftedEnd(endTime: number | null, rangeMs: number, dir: -1 | 1, nowMs: number): number {
+  return Math.round(((endTime ?? nowMs) + (dir * rangeMs) / 2) / 1000) * 1000;
+}
+
+/** Largest epoch milliseconds a JS Date holds; the TSDB reports ±2^63 for an empty head. */
+const MAX_DATE_MS = 8.64e15;
+
+/** "2006-01-02 15:04:05 UTC" for a timestamp in ms or an RFC 3339 text; "-" when there is none (empty head, Go zero time). */
+export function formatTimestamp(t: number | string): string {
+  const ms = typeof t === 'string' ? Date.parse(t) : t;
+  if (!isFinite(ms) || Math.abs(ms) > MAX_DATE_MS || ms <= Date.UTC(1, 0, 1)) return '-';
+  return `${formatTime(ms)} UTC`;
+}
+
+/** A time-axis tick label in UTC, 24-hour: seconds when ticks are under a minute apart, the date when a day or more. */
+export function axisTimeLabel(ms: number, tickSpacingMs: number): string {
+  const full = formatTime(ms); // "2006-01-02 15:04:05"
+  if (tickSpacingMs >= 24 * 3600 * 1000) return full.slice(5, 10);
+  if (tickSpacingMs >= 60 * 1000) return full.slice(11, 16);
+  return full.slice(11, 19);
+}

@@ -31,12 +31,12 @@ export function decodePanels(search: string): PanelState[] {
     let p = byIndex.get(idx);
     if (!p) {
       p = defaultPanel();
-      p.tab = 0;
       byIndex.set(idx, p);
     }
     switch (m[2]) {
       case 'expr': p.expr = value; break;
-      case 'tab': p.tab = value === '1' ? 1 : 0; break;
+      // As Prometheus: only "0" is the graph; a missing or other tab opens the table.
+      case 'tab': p.tab = value === '0' ? 0 : 1; break;
       case 'range_input': if (parseDuration(value) !== null) p.rangeInput = value; break;
       case 'end_input': p.endTime = parseTime(value); break;
       case 'moment_input': p.momentTime = parseTime(value); break;
@@ -46,6 +46,8 @@ export function decodePanels(search: string): PanelState[] {
         break;
       }
       case 'stacked': p.stacked = value === '1'; break;
+      // Links from Prometheus 2.49+ say display_mode=lines|stacked|heatmap instead (heatmap: drawn as lines).
+      case 'display_mode': p.stacked = value === 'stacked'; break;
       case 'show_exemplars': p.showExemplars = value === '1'; break;
     }
   }

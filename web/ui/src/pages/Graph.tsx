@@ -1,15 +1,17 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { apiCall } from '../api.js';
 import { useAPI } from '../hooks.js';
 import { decodePanels, encodePanels, defaultPanel, type PanelState } from '../lib/urlState.js';
-import { defaultStep, formatDuration, formatTime, parseDuration, parseTime } from '../lib/time.js';
-import { formatSeriesName, type LabelSet } from '../lib/format.js';
+import { defaultStep, formatTime, parseDuration, parseTime, shiftedEnd, zoomedRange } from '../lib/time.js';
+import { formatHistogram, formatSeriesName, matchesSearch, type HistogramValue, type LabelSet } from '../lib/format.js';
 import { PromQLEditor } from './Editor.js';
 import { UPlotChart, type RangeSeries } from './UPlotChart.js';
 
+// Native histogram samples come as histogram/histograms instead of value/values.
+interface MatrixRow { metric: LabelSet; values?: Array<[number, string]>; histograms?: Array<[number, HistogramValue]> }
 type InstantData =
-  | { resultType: 'vector'; result: Array<{ metric: LabelSet; value: [number, string] }> }
-  | { resultType: 'matrix'; result: Array<{ metric: LabelSet; values: Array<[number, string]> }> }
+  | { resultType: 'vector'; result: Array<{ metric: LabelSet; value?: [number, string]; histogram?: [number, HistogramValue] }> }
+  | { resultType: 'matrix'; result: MatrixRow[] }
   | { resultType: 'scalar' | 'string'; result: [number, string] };
 
 interface Outcome { error?: string; warnings: string[]; took: number; instant?: InstantData; range?: { series: RangeSeries[]; start: number; end: number; step: number } }
@@ -21,6 +23,8 @@ function Panel({ state, onChange, onRemove }: { state: PanelState; onChange: (p:
   const [out, setOut] = useState<Outcome | null>(null);
   const [loading, setLoading] = useState(false);
   const [runs, setRuns] = useState(0);
+  const [explorer, setExplorer] = useState(false);
+  const insert = useRef<((text: string) => void) | null>(null);
 
   useEffect(() => setExpr(state.expr), [state.expr]);
 
@@ -28,6 +32,13 @@ function Panel({ state, onChange, onRemove }: { state: PanelState; onChange: (p:
     onChange({ ...state, expr });
     setRuns((r) => r + 1);
   }, [state, expr, onChange]);
+
+  // Prometheus's "Format expression": the server's own pretty-printing (GET /api/v1/format_query).
+  const [formatError, setFormatError] = useState<string | null>(null);
+  const format = (): void => {
+    setFormatError(null);
+    apiCall<string>('format_query', { query: expr }).then((r) => setExpr(r.data), (e: Error) => setFormatError(e.message));
+  };
 
   useEffect(() => {
     if (state.expr === '') { setOut(null); return; }
@@ -54,6 +65,7 @@ function Panel({ state, onChange, onRemove }: { state: PanelState; onChange: (p:
     return () => { live = false; };
   }, [state.expr, state.tab, state.rangeInput, state.endTime, state.momentTime, state.stepInput, runs]);
 
+  const rangeMs = parseDuration(state.rangeInput) ?? 3600000;
   const resultCount = out?.instant ? (out.instant.resultType === 'vector' || out.instant.resultType === 'matrix' ? out.instant.result.length : 1) : out?.range?.series.length;
   const shiftRange = (dir: number) => {
     const r = parseDuration(state.rangeInput) ?? 3600000;
@@ -65,21 +77,32 @@ function Panel({ state, onChange, onRemove }: { state: PanelState; onChange: (p:
   return (
     <div className="panel" data-testid="panel">
       <div className="row">
-        <PromQLEditor value={expr} onChange={setExpr} onExecute={execute} />
-        <button onClick={execute} data-testid="execute">Execute</button>
-        <button onClick={onRemove} title="Remove panel">✕</button>
+        <PromQLEditor value={expr} onChange={setExpr} onExecute={execute} insertRef={insert} />
+        <button onClick={format} title="Format expression" disabled={expr.trim() === ''} data-testid="format">Format</button>
+        <button onClick={() => setExplorer(true)} title="Open metrics explorer" data-testid="explorer-button">Metrics</button>
+        <button className="primary" onClick={execute} data-testid="execute">Execute</button>
+        <button onClick={onRemove} title="Remove panel" aria-label="Remove panel">✕</button>
       </div>
+      {explorer && <MetricExplorer onPick={(m) => { setExplorer(false); insert.current?.(m); }} onClose={() => setExplorer(false)} />}
       <div className="row tabs">
         <button className={state.tab === 1 ? 'active' : ''} onClick={() => onChange({ ...state, tab: 1 })}>Table</button>
         <button className={state.tab === 0 ? 'active' : ''} onClick={() => onChange({ ...state, tab: 0 })}>Graph</button>
-        {out && !out.error && <span className="stats" data-testid="stats">Load time: {Math.round(out.took)}ms &nbsp; Result series: {resultCount}</span>}
+        <span className="spacer" />
         {loading && <span className="loading">Loading…</span>}
+        {out && !out.error && (
+          <span className="stats" data-testid="stats">
+            Load time: {Math.round(out.took)}ms{out.range && <> &nbsp; Resolution: {out.range.step}s</>} &nbsp; Result series: {resultCount}
+          </span>
+        )}
       </div>
       {state.tab === 1 ? (
         <div className="row">
           Evaluation time:
-          <input type="text" placeholder="now (UTC: YYYY-MM-DD HH:MM:SS)" defaultValue={state.momentTime === null ? '' : formatTime(state.momentTime)}
-            key={String(state.momentTime)} onBlur={(e) => onChange({ ...state, momentTime: parseTime(e.target.value) })} />
+          <button onClick={() => onChange({ ...state, momentTime: shiftedEnd(state.momentTime, rangeMs, -1, Date.now()) })} title="Move back by half the range" aria-label="Earlier">‹‹</button>
+          <input type="text" size={32} placeholder="now (UTC: YYYY-MM-DD HH:MM:SS)" defaultValue={state.momentTime === null ? '' : formatTime(state.momentTime)}
+            key={String(state.momentTime)} onBlur={(e) => onChange({ ...state, momentTime: parseTime(e.target.value) })} data-testid="moment-input" />
+          <button onClick={() => onChange({ ...state, momentTime: shiftedEnd(state.momentTime, rangeMs, 1, Date.now()) })} title="Move forward by half the range" aria-label="Later">››</button>
+          <button onClick={() => onChange({ ...state, momentTime: null })} title="Evaluate now" disabled={state.momentTime === null}>now</button>
         </div>
       ) : (
         <div className="row">
@@ -87,54 +110,72 @@ function Panel({ state, onChange, onRemove }: { state: PanelState; onChange: (p:
           <input type="text" size={6} defaultValue={state.rangeInput} key={state.rangeInput}
             onBlur={(e) => { if (parseDuration(e.target.value) !== null) onChange({ ...state, rangeInput: e.target.value }); }} />
           <button onClick={() => shiftRange(1)}>+</button>
-          End:
-          <input type="text" placeholder="now" defaultValue={state.endTime === null ? '' : formatTime(state.endTime)} key={'e' + String(state.endTime)}
-            onBlur={(e) => onChange({ ...state, endTime: parseTime(e.target.value) })} />
+          <span className="gap" />
+          <button onClick={() => onChange({ ...state, endTime: shiftedEnd(state.endTime, rangeMs, -1, Date.now()) })} title="Move back by half the range" aria-label="Earlier">‹‹</button>
+          <input type="text" placeholder="End time: now" title="End time (UTC: YYYY-MM-DD HH:MM:SS)" defaultValue={state.endTime === null ? '' : formatTime(state.endTime)} key={'e' + String(state.endTime)}
+            data-testid="end-input" onBlur={(e) => onChange({ ...state, endTime: parseTime(e.target.value) })} />
+          <button onClick={() => onChange({ ...state, endTime: shiftedEnd(state.endTime, rangeMs, 1, Date.now()) })} title="Move forward by half the range" aria-label="Later">››</button>
+          <button onClick={() => onChange({ ...state, endTime: null })} title="End now" disabled={state.endTime === null}>now</button>
+          <span className="gap" />
           Res. (s):
           <input type="text" size={6} placeholder="auto" defaultValue={state.stepInput ?? ''} key={'s' + String(state.stepInput)}
             onBlur={(e) => { const n = parseFloat(e.target.value); onChange({ ...state, stepInput: isFinite(n) && n > 0 ? n : null }); }} />
           <label><input type="checkbox" checked={state.stacked} onChange={(e) => onChange({ ...state, stacked: e.target.checked })} /> stacked</label>
         </div>
       )}
+      {formatError && <div className="error" data-testid="format-error">Error formatting expression: {formatError}</div>}
       {out?.error && <div className="error" data-testid="query-error">Error executing query: {out.error}</div>}
       {out?.warnings.map((w, i) => <div key={i} className="warning">Warning: {w}</div>)}
       {state.tab === 1 && out?.instant && <ResultTable data={out.instant} />}
       {state.tab === 0 && out?.range && (out.range.series.length === 0
-        ? <div className="warning">Empty query result</div>
-        : <UPlotChart {...out.range} stacked={state.stacked} />)}
-      {state.tab === 0 && out?.range && <div className="stats">Range {state.rangeInput} ({formatDuration(parseDuration(state.rangeInput) ?? 0)}), step {out.range.step}s</div>}
+        ? <div className="info" data-testid="empty-result">Empty query result</div>
+        : <UPlotChart {...out.range} stacked={state.stacked} onZoom={(from, to) => onChange({ ...state, ...zoomedRange(from, to) })} />)}
     </div>
   );
 }
 
+/** Rows the table renders at most, as Prometheus's (a browser would hang on a huge result). */
+const MAX_TABLE_ROWS = 10000;
+
 function ResultTable({ data }: { data: InstantData }) {
-  if (data.resultType === 'scalar') return <table data-testid="result-table"><tbody><tr><td>scalar</td><td>{data.result[1]}</td></tr></tbody></table>;
-  if (data.resultType === 'string') return <table data-testid="result-table"><tbody><tr><td>string</td><td>{data.result[1]}</td></tr></tbody></table>;
-  if (data.result.length === 0) return <div className="warning">Empty query result</div>;
+  if (data.resultType === 'scalar') return <table className="result" data-testid="result-table"><tbody><tr><td>scalar</td><td>{data.result[1]}</td></tr></tbody></table>;
+  if (data.resultType === 'string') return <table className="result" data-testid="result-table"><tbody><tr><td>string</td><td>{data.result[1]}</td></tr></tbody></table>;
+  if (data.result.length === 0) return <div className="info" data-testid="empty-result">Empty query result</div>;
+  const total = data.result.length;
   return (
-    <table data-testid="result-table">
-      <tbody>
-        {data.resultType === 'vector'
-          ? data.result.map((s, i) => <tr key={i}><td>{formatSeriesName(s.metric)}</td><td>{s.value[1]}</td></tr>)
-          : (data.result as Array<{ metric: LabelSet; values: Array<[number, string]> }>).map((s, i) => (
-            <tr key={i}><td>{formatSeriesName(s.metric)}</td><td>{s.values.map(([t, v], j) => <div key={j}>{v} @{t}</div>)}</td></tr>
-          ))}
-      </tbody>
-    </table>
+    <>
+      {total > MAX_TABLE_ROWS && <div className="warning">Warning: Fetched {total} series, only displaying first {MAX_TABLE_ROWS}.</div>}
+      <table className="result" data-testid="result-table">
+        <tbody>
+          {data.resultType === 'vector'
+            ? data.result.slice(0, MAX_TABLE_ROWS).map((s, i) => <tr key={i}><td>{formatSeriesName(s.metric)}</td><td>{s.value ? s.value[1] : s.histogram ? formatHistogram(s.histogram[1]) : ''}</td></tr>)
+            : (data.result as MatrixRow[]).slice(0, MAX_TABLE_ROWS).map((s, i) => (
+              <tr key={i}><td>{formatSeriesName(s.metric)}</td><td>
+                {(s.values ?? []).map(([t, v], j) => <div key={j}>{v} @{t}</div>)}
+                {(s.histograms ?? []).map(([t, h], j) => <div key={`h${j}`}>{formatHistogram(h)} @{t}</div>)}
+              </td></tr>
+            ))}
+        </tbody>
+      </table>
+    </>
   );
 }
 
-function MetricExplorer({ onPick }: { onPick: (m: string) => void }) {
+/** All metric names of the server to pick one from; the pick is inserted at the editor's cursor. */
+function MetricExplorer({ onPick, onClose }: { onPick: (m: string) => void; onClose: () => void }) {
   const names = useAPI<string[]>('label/__name__/values');
   const [filter, setFilter] = useState('');
-  if (names.loading) return <div className="loading">Loading metric names…</div>;
-  if (names.error) return <div className="error">{names.error}</div>;
-  const list = (names.data ?? []).filter((n) => n.includes(filter));
+  const list = (names.data ?? []).filter((n) => matchesSearch(n, filter));
   return (
-    <div className="panel">
-      <input placeholder="Filter metric names" value={filter} onChange={(e) => setFilter(e.target.value)} />
-      <div style={{ maxHeight: 240, overflow: 'auto' }}>
-        {list.map((n) => <div key={n}><a href="#" onClick={(e) => { e.preventDefault(); onPick(n); }}>{n}</a></div>)}
+    <div className="modal-backdrop" onClick={onClose}>
+      <div className="modal" data-testid="explorer" onClick={(e) => e.stopPropagation()}>
+        <div className="row"><b>Metrics Explorer</b><span className="spacer" /><button onClick={onClose} aria-label="Close">✕</button></div>
+        <input autoFocus placeholder="Filter metric names" value={filter} onChange={(e) => setFilter(e.target.value)} />
+        {names.loading && <div className="loading">Loading metric names…</div>}
+        {names.error && <div className="error">{names.error}</div>}
+        <ul className="metric-list">
+          {list.map((n) => <li key={n}><a href="#" onClick={(e) => { e.preventDefault(); onPick(n); }}>{n}</a></li>)}
+        </ul>
       </div>
     </div>
   );
@@ -142,11 +183,22 @@ function MetricExplorer({ onPick }: { onPick: (m: string) => void }) {
 
 export default function GraphPage() {
   const [panels, setPanels] = useState<PanelState[]>(() => decodePanels(window.location.search));
-  const [explorer, setExplorer] = useState(false);
+  // Stable keys, so removing a panel keeps the others' editors and results.
+  const ids = useRef<number[]>([]);
+  const nextId = useRef(0);
+  while (ids.current.length < panels.length) ids.current.push(nextId.current++);
+  ids.current.length = panels.length;
 
+  // Each change of the panels is a history entry (Back returns to the previous query, as in Prometheus);
+  // the first render only normalises the URL it was opened with.
+  const mounted = useRef(false);
   useEffect(() => {
-    const url = `${window.location.pathname}?${encodePanels(panels)}`;
-    window.history.replaceState(null, '', url);
+    const search = `?${encodePanels(panels)}`;
+    if (search === window.location.search) return;
+    const url = `${window.location.pathname}${search}`;
+    if (mounted.current) window.history.pushState(null, '', url);
+    else window.history.replaceState(null, '', url);
+    mounted.current = true;
   }, [panels]);
   useEffect(() => {
     const h = () => setPanels(decodePanels(window.location.search));
@@ -156,16 +208,15 @@ export default function GraphPage() {
 
   return (
     <div>
-      <div className="row">
-        <button onClick={() => setExplorer(!explorer)}>Metrics explorer</button>
-      </div>
-      {explorer && <MetricExplorer onPick={(m) => { setPanels((ps) => ps.map((p, i) => (i === ps.length - 1 ? { ...p, expr: m } : p))); setExplorer(false); }} />}
       {panels.map((p, i) => (
-        <Panel key={i} state={p}
+        <Panel key={ids.current[i]} state={p}
           onChange={(np) => setPanels((ps) => ps.map((x, j) => (j === i ? np : x)))}
-          onRemove={() => setPanels((ps) => (ps.length === 1 ? [defaultPanel()] : ps.filter((_, j) => j !== i)))} />
+          onRemove={() => {
+            ids.current.splice(i, 1);
+            setPanels((ps) => (ps.length === 1 ? [defaultPanel()] : ps.filter((_, j) => j !== i)));
+          }} />
       ))}
-      <button onClick={() => setPanels((ps) => [...ps, defaultPanel()])}>Add Panel</button>
+      <button onClick={() => setPanels((ps) => [...ps, defaultPanel()])} data-testid="add-panel">Add Panel</button>
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useAPI } from '../hooks.js';
-import { matchesSearch } from '../lib/format.js';
+import { formatBytes, matchesSearch } from '../lib/format.js';
+import { formatTimestamp } from '../lib/time.js';
 import { highlightYAML } from '../lib/yaml.js';
 import { Loaded } from './common.js';
 
@@ -12,7 +13,7 @@ export function ConfigPage() {
       <h2>Configuration</h2>
       <Loaded f={f}>{(d) => (
         <>
-          <button onClick={() => { void navigator.clipboard?.writeText(d.yaml).then(() => setCopied(true)); }}>{copied ? 'Copied' : 'Copy to clipboard'}</button>
+          <button onClick={() => { void navigator.clipboard?.writeText(d.yaml).then(() => setCopied(true)); }} data-testid="copy-config">{copied ? '✓ Copied' : 'Copy to clipboard'}</button>
           <pre className="yaml" data-testid="config">{highlightYAML(d.yaml).map((tok, i) => <span key={i} className={tok.cls}>{tok.text}</span>)}</pre>
         </>
       )}</Loaded>
@@ -26,27 +27,53 @@ export function FlagsPage() {
   return (
     <div>
       <h2>Command-Line Flags</h2>
-      <input placeholder="Filter by flag name or value" value={search} onChange={(e) => setSearch(e.target.value)} />
+      <div className="toolbar"><input type="search" className="search" placeholder="Filter by flag name or value" value={search} onChange={(e) => setSearch(e.target.value)} data-testid="flag-search" /></div>
       <Loaded f={f}>{(d) => (
-        <table><tbody>{Object.entries(d).filter(([k, v]) => matchesSearch(k + ' ' + v, search)).map(([k, v]) => <tr key={k}><td>{k}</td><td>{v}</td></tr>)}</tbody></table>
+        <table className="kv"><thead><tr><th>Flag</th><th>Value</th></tr></thead>
+          <tbody>{Object.entries(d).sort((a, b) => a[0].localeCompare(b[0])).filter(([k, v]) => matchesSearch(k + ' ' + v, search)).map(([k, v]) => <tr key={k} data-testid="flag"><td className="mono">--{k}</td><td className="mono">{v}</td></tr>)}</tbody></table>
       )}</Loaded>
     </div>
   );
 }
 
-function KV({ data }: { data: Record<string, unknown> }) {
-  return <table><tbody>{Object.entries(data).map(([k, v]) => <tr key={k}><th>{k}</th><td>{String(v)}</td></tr>)}</tbody></table>;
+// The row titles Prometheus's status page gives the runtime and build fields.
+const TITLES: Record<string, string> = {
+  startTime: 'Start time', CWD: 'Working directory', reloadConfigSuccess: 'Configuration reload', lastConfigTime: 'Last successful configuration reload',
+  corruptionCount: 'WAL corruptions', goroutineCount: 'Goroutines', storageRetention: 'Storage retention',
+  version: 'Version', revision: 'Revision', branch: 'Branch', buildUser: 'BuildUser', buildDate: 'BuildDate', goVersion: 'GoVersion',
+};
+
+function showValue(k: string, v: unknown): string {
+  if (k === 'reloadConfigSuccess') return v ? 'Successful' : 'Unsuccessful';
+  if (k === 'startTime' || k === 'lastConfigTime') return formatTimestamp(String(v));
+  return String(v);
 }
+
+function KV({ data }: { data: Record<string, unknown> }) {
+  return <table className="kv"><tbody>{Object.entries(data).map(([k, v]) => <tr key={k}><th>{TITLES[k] ?? k}</th><td>{showValue(k, v)}</td></tr>)}</tbody></table>;
+}
+
+interface Alertmanagers { activeAlertmanagers: Array<{ url: string }>; droppedAlertmanagers: Array<{ url: string }> }
 
 export function StatusPage() {
   const rt = useAPI<Record<string, unknown>>('status/runtimeinfo');
   const bi = useAPI<Record<string, unknown>>('status/buildinfo');
+  const am = useAPI<Alertmanagers>('alertmanagers');
   return (
     <div>
       <h2>Runtime Information</h2>
       <Loaded f={rt}>{(d) => <KV data={d} />}</Loaded>
       <h2>Build Information</h2>
       <Loaded f={bi}>{(d) => <KV data={d} />}</Loaded>
+      <h2>Alertmanagers</h2>
+      <Loaded f={am}>{(d) => (
+        <table data-testid="alertmanagers"><thead><tr><th>Endpoint</th><th>State</th></tr></thead>
+          <tbody>
+            {d.activeAlertmanagers.map((a) => <tr key={a.url}><td className="mono"><a href={a.url}>{a.url}</a></td><td>active</td></tr>)}
+            {d.droppedAlertmanagers.map((a) => <tr key={a.url}><td className="mono">{a.url}</td><td>dropped</td></tr>)}
+            {d.activeAlertmanagers.length + d.droppedAlertmanagers.length === 0 && <tr><td colSpan={2} className="stats">No Alertmanagers configured.</td></tr>}
+          </tbody></table>
+      )}</Loaded>
     </div>
   );
 }
@@ -58,7 +85,7 @@ function StatTable({ title, rows, col }: { title: string; rows: Stat[] | null | 
   return (
     <>
       <h3>{title}</h3>
-      <table><thead><tr><th>Name</th><th>{col}</th></tr></thead><tbody>{(rows ?? []).map((r) => <tr key={r.name}><td>{r.name}</td><td>{r.value}</td></tr>)}</tbody></table>
+      <table><thead><tr><th>Name</th><th className="num">{col}</th></tr></thead><tbody>{(rows ?? []).map((r) => <tr key={r.name}><td className="mono">{r.name}</td><td className="num">{col === 'Bytes' ? formatBytes(r.value) : r.value}</td></tr>)}</tbody></table>
     </>
   );
 }
@@ -73,7 +100,7 @@ export function TSDBStatusPage() {
           <h3>Head Stats</h3>
           <table><thead><tr><th>Number of Series</th><th>Number of Chunks</th><th>Number of Label Pairs</th><th>Current Min Time</th><th>Current Max Time</th></tr></thead>
             <tbody><tr><td>{d.headStats.numSeries}</td><td>{d.headStats.chunkCount}</td><td>{d.headStats.numLabelPairs}</td>
-              <td>{new Date(d.headStats.minTime).toISOString()} ({d.headStats.minTime})</td><td>{new Date(d.headStats.maxTime).toISOString()} ({d.headStats.maxTime})</td></tr></tbody></table>
+              <td>{formatTimestamp(d.headStats.minTime)}</td><td>{formatTimestamp(d.headStats.maxTime)}</td></tr></tbody></table>
           <StatTable title="Top 10 series count by metric names" rows={d.seriesCountByMetricName} col="Count" />
           <StatTable title="Top 10 label names with value count" rows={d.labelValueCountByLabelName} col="Count" />
           <StatTable title="Top 10 label names with high memory usage" rows={d.memoryInBytesByLabelName} col="Bytes" />

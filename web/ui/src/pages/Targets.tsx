@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { useAPI } from '../hooks.js';
 import { formatAgo, formatSeconds } from '../lib/time.js';
-import { matchesSearch } from '../lib/format.js';
-import { Loaded, LabelBadges } from './common.js';
+import { groupTargets } from '../lib/targets.js';
+import { formatSeriesName } from '../lib/format.js';
+import { Loaded, LabelBadges, StateBadge, Toggle } from './common.js';
 
 interface Target { discoveredLabels: Record<string, string>; labels: Record<string, string>; scrapePool: string; scrapeUrl: string; globalUrl: string; lastError: string; lastScrape: string; lastScrapeDuration: number; health: string }
 
@@ -14,42 +15,45 @@ export function TargetsPage() {
   return (
     <div>
       <h2>Targets</h2>
-      <div className="row">
-        <label><input type="checkbox" checked={unhealthy} onChange={(e) => setUnhealthy(e.target.checked)} /> Unhealthy only</label>
-        <input placeholder="Filter by endpoint or labels" value={search} onChange={(e) => setSearch(e.target.value)} />
-      </div>
       <Loaded f={f}>{(d) => {
-        const pools = new Map<string, Target[]>();
-        for (const t of d.activeTargets) pools.set(t.scrapePool, [...(pools.get(t.scrapePool) ?? []), t]);
+        const pools = groupTargets(d.activeTargets, unhealthy, search);
+        const allCollapsed = pools.length > 0 && pools.every((p) => collapsed.has(p.name));
         const now = Date.now();
-        return [...pools.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([pool, ts]) => {
-          const up = ts.filter((t) => t.health === 'up').length;
-          const shown = ts.filter((t) => (!unhealthy || t.health !== 'up') && matchesSearch(t.scrapeUrl + ' ' + JSON.stringify(t.labels), search));
-          if (unhealthy && shown.length === 0) return null;
-          const isCollapsed = collapsed.has(pool);
-          return (
-            <div key={pool} className="panel" data-testid="pool">
-              <div style={{ cursor: 'pointer' }} onClick={() => { const n = new Set(collapsed); if (n.has(pool)) n.delete(pool); else n.add(pool); setCollapsed(n); }}>
-                {isCollapsed ? '▸' : '▾'} <b>{pool}</b> ({up}/{ts.length} up)
-              </div>
-              {!isCollapsed && (
-                <table>
-                  <thead><tr><th>Endpoint</th><th>State</th><th>Labels</th><th>Last Scrape</th><th>Scrape Duration</th><th>Error</th></tr></thead>
-                  <tbody>{shown.map((t, i) => (
-                    <tr key={i} data-testid="target" data-health={t.health}>
-                      <td><a href={t.globalUrl || t.scrapeUrl}>{t.scrapeUrl}</a></td>
-                      <td><span className={`badge state-${t.health}`}>{t.health.toUpperCase()}</span></td>
-                      <td><LabelBadges labels={t.labels} /></td>
-                      <td>{t.lastScrape.startsWith('0001') ? 'Never' : formatAgo(Date.parse(t.lastScrape), now)}</td>
-                      <td>{formatSeconds(t.lastScrapeDuration)}</td>
-                      <td>{t.lastError && <span className="error" data-testid="target-error">{t.lastError}</span>}</td>
-                    </tr>
-                  ))}</tbody>
-                </table>
-              )}
+        return (
+          <>
+            <div className="toolbar">
+              <label><input type="checkbox" checked={unhealthy} onChange={(e) => setUnhealthy(e.target.checked)} data-testid="unhealthy-only" /> Unhealthy only</label>
+              <input type="search" className="search" placeholder="Filter by endpoint or labels" value={search} onChange={(e) => setSearch(e.target.value)} data-testid="target-search" />
+              <button onClick={() => setCollapsed(allCollapsed ? new Set() : new Set(pools.map((p) => p.name)))}>{allCollapsed ? 'Expand all' : 'Collapse all'}</button>
             </div>
-          );
-        });
+            {pools.length === 0 && <div className="info">{d.activeTargets.length === 0 ? 'No scrape targets.' : 'No targets match the filters.'}</div>}
+            {pools.map((p) => {
+              const open = !collapsed.has(p.name);
+              return (
+                <div key={p.name} className="panel" data-testid="pool">
+                  <Toggle open={open} onToggle={() => { const n = new Set(collapsed); if (open) n.add(p.name); else n.delete(p.name); setCollapsed(n); }}>
+                    <b>{p.name}</b> <span className={p.up === p.total ? 'count' : 'count down'}>({p.up}/{p.total} up)</span>
+                  </Toggle>
+                  {open && (
+                    <table>
+                      <thead><tr><th>Endpoint</th><th>State</th><th>Labels</th><th>Last Scrape</th><th>Scrape Duration</th><th>Error</th></tr></thead>
+                      <tbody>{p.shown.map((t, i) => (
+                        <tr key={i} data-testid="target" data-health={t.health}>
+                          <td className="mono"><a href={t.globalUrl || t.scrapeUrl}>{t.scrapeUrl}</a></td>
+                          <td><StateBadge state={t.health} /></td>
+                          <td title={`Before relabeling: ${formatSeriesName(t.discoveredLabels)}`}><LabelBadges labels={t.labels} /></td>
+                          <td className="nowrap" title={t.lastScrape}>{t.lastScrape.startsWith('0001') ? 'Never' : formatAgo(Date.parse(t.lastScrape), now)}</td>
+                          <td className="nowrap">{formatSeconds(t.lastScrapeDuration)}</td>
+                          <td>{t.lastError && <span className="error" data-testid="target-error">{t.lastError}</span>}</td>
+                        </tr>
+                      ))}</tbody>
+                    </table>
+                  )}
+                </div>
+              );
+            })}
+          </>
+        );
       }}</Loaded>
     </div>
   );

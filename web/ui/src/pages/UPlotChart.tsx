@@ -1,75 +1,128 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
-import { formatSeriesName, type LabelSet } from '../lib/format.js';
+import { formatSeriesName, seriesColor, type LabelSet } from '../lib/format.js';
+import { axisTimeLabel, formatTime } from '../lib/time.js';
+import { legendClick } from '../lib/legend.js';
+import { cssVar, useTheme } from '../theme.js';
 
-export interface RangeSeries { metric: LabelSet; values: Array<[number, string]> }
+/** A range-query series; native histogram series (histograms, no values) are not drawn. */
+export interface RangeSeries { metric: LabelSet; values?: Array<[number, string]> }
 
-const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+const color = seriesColor;
+/** Series listed in the hover tooltip at most (those nearest the cursor first). */
+const TOOLTIP_MAX = 5;
 
-/** Range-query chart: lines or stacked, drag to zoom, legend toggles a series, hover shows values. */
-export function UPlotChart({ series, start, end, step, stacked }: { series: RangeSeries[]; start: number; end: number; step: number; stacked: boolean }) {
+interface Hover { left: number; top: number; flip: boolean; time: string; rows: Array<{ i: number; name: string; value: string }> }
+
+/**
+ * Range-query chart: lines or stacked; dragging selects a new time range (onZoom), the legend isolates
+ * or toggles series, hovering shows the values under the cursor.
+ */
+export function UPlotChart({ series, start, end, step, stacked, onZoom }: {
+  series: RangeSeries[]; start: number; end: number; step: number; stacked: boolean; onZoom: (fromMs: number, toMs: number) => void;
+}) {
   const host = useRef<HTMLDivElement>(null);
   const [hidden, setHidden] = useState<Set<number>>(new Set());
-  const [hover, setHover] = useState<string>('');
+  const [hover, setHover] = useState<Hover | null>(null);
+  const zoom = useRef(onZoom);
+  zoom.current = onZoom;
+  const theme = useTheme();
+
+  useEffect(() => setHidden(new Set()), [series]);
 
   useEffect(() => {
     const xs: number[] = [];
     for (let t = start; t <= end + 1e-9; t += step) xs.push(Math.round(t * 1000) / 1000);
     const index = new Map<number, number>(xs.map((x, i) => [x, i]));
-    const ys = series.map((s) => {
+    const raw = series.map((s) => {
       const col = new Array<number | null>(xs.length).fill(null);
-      for (const [t, v] of s.values) {
+      for (const [t, v] of s.values ?? []) {
         const i = index.get(Math.round(t * 1000) / 1000);
         if (i !== undefined) col[i] = parseFloat(v);
       }
       return col;
     });
+    let ys = raw;
     if (stacked) {
       const acc = new Array<number>(xs.length).fill(0);
-      ys.forEach((col, si) => {
-        if (hidden.has(si)) return;
-        for (let i = 0; i < col.length; i++) if (col[i] !== null) { acc[i] += col[i] as number; col[i] = acc[i]; }
+      ys = raw.map((col, si) => {
+        if (hidden.has(si)) return col;
+        return col.map((v, i) => (v === null ? null : (acc[i] += v)));
       });
     }
-    const width = Math.max(300, host.current!.clientWidth);
+    // Stacked: each visible series fills down to the one below it (uPlot bands clip the fills), not to 0.
+    const visible = series.map((_, i) => i).filter((i) => !hidden.has(i));
+    const bands = stacked ? visible.slice(1).map((si, k) => ({ series: [si + 1, visible[k] + 1] as [number, number] })) : undefined;
+    const fg = cssVar('--fg');
+    const grid = { stroke: cssVar('--border'), width: 1 };
+    const axis = { stroke: fg, grid, ticks: grid };
+    const width = (): number => Math.max(300, host.current!.clientWidth);
     const opts: uPlot.Options = {
-      width,
+      width: width(),
       height: 320,
       legend: { show: false },
-      cursor: { drag: { x: true, y: false } },
+      cursor: { drag: { x: true, y: false, setScale: false }, points: { size: 7 } },
+      axes: [
+        { ...axis, space: 90, values: (_u, ticks) => ticks.map((t) => axisTimeLabel(t * 1000, ticks.length > 1 ? (ticks[1] - ticks[0]) * 1000 : 0)) },
+        { ...axis, size: 70 },
+      ],
+      bands,
       series: [{}, ...series.map((s, i) => ({
         label: formatSeriesName(s.metric),
-        stroke: COLORS[i % COLORS.length],
-        fill: stacked ? COLORS[i % COLORS.length] + '55' : undefined,
+        stroke: color(i),
+        fill: stacked ? color(i) + '55' : undefined,
         show: !hidden.has(i),
         spanGaps: false,
-        width: 2,
+        width: 1.5,
       }))],
       hooks: {
+        setSelect: [(u) => {
+          if (u.select.width < 2) return;
+          const from = u.posToVal(u.select.left, 'x');
+          const to = u.posToVal(u.select.left + u.select.width, 'x');
+          u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+          zoom.current(from * 1000, to * 1000);
+        }],
         setCursor: [(u) => {
           const i = u.cursor.idx;
-          if (i === null || i === undefined) { setHover(''); return; }
-          const parts = series.map((s, si) => (hidden.has(si) || u.data[si + 1][i] == null ? '' : `${formatSeriesName(s.metric)}: ${u.data[si + 1][i]}`)).filter(Boolean);
-          setHover(`${new Date(xs[i] * 1000).toISOString()}  ${parts.slice(0, 5).join('  |  ')}`);
+          if (i === null || i === undefined || u.cursor.left === undefined || u.cursor.left < 0) { setHover(null); return; }
+          const y = u.posToVal(u.cursor.top ?? 0, 'y');
+          const rows = series
+            .map((s, si) => ({ i: si, name: formatSeriesName(s.metric), v: raw[si][i], drawn: ys[si][i] }))
+            .filter((r) => !hidden.has(r.i) && r.v !== null)
+            .sort((a, b) => Math.abs((a.drawn as number) - y) - Math.abs((b.drawn as number) - y))
+            .slice(0, TOOLTIP_MAX)
+            .map((r) => ({ i: r.i, name: r.name, value: String(r.v) }));
+          setHover(rows.length === 0 ? null : { left: u.cursor.left + u.over.offsetLeft, top: u.cursor.top ?? 0, flip: u.cursor.left > u.over.clientWidth / 2, time: formatTime(xs[i] * 1000), rows });
         }],
       },
     };
     const plot = new uPlot(opts, [xs, ...ys] as uPlot.AlignedData, host.current!);
-    return () => plot.destroy();
-  }, [series, start, end, step, stacked, hidden]);
+    const resize = (): void => plot.setSize({ width: width(), height: 320 });
+    window.addEventListener('resize', resize);
+    return () => { window.removeEventListener('resize', resize); plot.destroy(); };
+  }, [series, start, end, step, stacked, hidden, theme]);
+
 
   return (
-    <div>
-      <div className="graph" ref={host} data-testid="graph" />
-      <div className="stats">{hover || '\u00a0'}</div>
-      <div className="legend">
+    <div className="chart">
+      <div className="graph" ref={host} data-testid="graph" onMouseLeave={() => setHover(null)} />
+      {hover && (
+        <div className="chart-tooltip" data-testid="tooltip" style={{ left: hover.left + (hover.flip ? -12 : 12), top: hover.top + 10, transform: hover.flip ? 'translateX(-100%)' : undefined }}>
+          <div className="chart-tooltip-time">{hover.time}</div>
+          {hover.rows.map((r) => (
+            <div key={r.i}><span className="swatch" style={{ background: color(r.i) }} /> {r.name}: <b>{r.value}</b></div>
+          ))}
+        </div>
+      )}
+      <div className="stats">Drag over the graph to zoom in. Click a legend entry to show only its series (again for all), Ctrl+click to hide or show one.</div>
+      <ul className="legend" data-testid="legend">
         {series.map((s, i) => (
-          <span key={i} className={hidden.has(i) ? 'legend-item off' : 'legend-item'} style={{ color: COLORS[i % COLORS.length] }}
-            onClick={() => { const n = new Set(hidden); if (n.has(i)) n.delete(i); else n.add(i); setHidden(n); }}>
-            ■ <span style={{ color: 'var(--fg)' }}>{formatSeriesName(s.metric)}</span>
-          </span>
+          <li key={i} className={hidden.has(i) ? 'legend-item off' : 'legend-item'} onClick={(e) => setHidden(legendClick(hidden, i, series.length, e.ctrlKey || e.metaKey))}>
+            <span className="swatch" style={{ background: color(i) }} /> {formatSeriesName(s.metric)}
+          </li>
         ))}
-      </div>
+      </ul>
     </div>
   );
 }
