@@ -399,24 +399,25 @@ export class DB implements Storage, WALSource {
   private applyRetention(): void {
     if (this.blocks.length === 0) return;
     const doomed = new Set<Block>();
-    const byNewest = [...this.blocks].sort((a, b) => b.maxTime - a.maxTime);
+    // Newest first by min time, as Prometheus orders its blocks; past the first block over a
+    // limit, every older one goes too.
+    const newestFirst = [...this.blocks].sort((a, b) => b.minTime - a.minTime);
     if (this.opts.retentionDuration > 0) {
-      const newest = byNewest[0]!.maxTime;
-      for (const b of byNewest) if (newest - b.maxTime >= this.opts.retentionDuration) doomed.add(b);
-      if (doomed.size > 0) this.metrics.timeRetentions.inc();
+      const newest = newestFirst[0]!.maxTime;
+      const i = newestFirst.findIndex((b, k) => k > 0 && newest - b.maxTime > this.opts.retentionDuration);
+      if (i > 0) {
+        for (const b of newestFirst.slice(i)) doomed.add(b);
+        this.metrics.timeRetentions.inc();
+      }
     }
     if (this.opts.maxBytes > 0) {
+      // The WAL and the head's chunk files count too.
       let total = this.wal.sizeBytes() + (this.mapper?.size() ?? 0);
-      let hit = false;
-      for (const b of byNewest) {
-        if (doomed.has(b)) continue;
-        total += b.size();
-        if (total > this.opts.maxBytes) {
-          doomed.add(b);
-          hit = true;
-        }
+      const i = newestFirst.findIndex((b) => (total += b.size()) > this.opts.maxBytes);
+      if (i >= 0) {
+        for (const b of newestFirst.slice(i)) doomed.add(b);
+        this.metrics.sizeRetentions.inc();
       }
-      if (hit) this.metrics.sizeRetentions.inc();
     }
     if (doomed.size === 0) return;
     for (const b of doomed) this.deleteBlock(b, 'retention');
