@@ -28,6 +28,11 @@ export interface EngineOptions {
 export interface QueryOptions {
   /** Overrides the engine's lookback delta for this query (ms). */
   lookbackDelta?: number;
+  /**
+   * A shorter time limit for this query (ms), the API's `timeout` parameter. It is a deadline the
+   * evaluation checks, not only a timer: a timer's abort cannot land while evaluation runs.
+   */
+  timeout?: number;
 }
 
 export interface QueryResult {
@@ -168,7 +173,7 @@ export class Engine {
       const ctx = new QueryContext(
         query.queryable,
         this.opts.maxSamples > 0 ? this.opts.maxSamples : Infinity,
-        began + (this.opts.timeout > 0 ? this.opts.timeout : Infinity),
+        began + Math.min(this.opts.timeout > 0 ? this.opts.timeout : Infinity, query.opts.timeout ?? Infinity),
         signal,
         query.start,
         query.end,

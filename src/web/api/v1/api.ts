@@ -10,7 +10,7 @@ import { Labels, isValidLabelName, matchLabels, type Matcher } from '../../../mo
 import { formatFloat } from '../../../model/value/index.js';
 import { formatDuration } from '../../../model/duration/index.js';
 import { parseMetricSelector, parseExpr, prettify, ParseErrors, ParseErr } from '../../../promql/parser/index.js';
-import { PromQLError, type Engine, type Query, type Value } from '../../../promql/index.js';
+import { PromQLError, type Engine, type Query, type QueryOptions, type Value } from '../../../promql/index.js';
 import type { Queryable, SeriesSet } from '../../../storage/index.js';
 import { marshalConfig, type Config } from '../../../config/index.js';
 import type { TargetRetriever } from '../../../scrape/target_info.js';
@@ -279,29 +279,31 @@ export class APIv1 {
 
   // ---- queries ---------------------------------------------------------------------------
 
-  private queryOptions(form: Form): { lookbackDelta?: number } {
-    const lb = form.get('lookback_delta');
-    if (lb === '') return {};
-    try {
-      return { lookbackDelta: Math.trunc(parseDurationParam(lb)) };
-    } catch (e) {
-      throw new APIError('bad_data', `error parsing lookback delta duration: ${(e as Error).message}`);
-    }
-  }
-
-  private timeoutSignal(form: Form): AbortSignal | undefined {
+  /** The `timeout` and `lookback_delta` parameters, in the order Prometheus checks them. */
+  private queryOptions(form: Form): QueryOptions {
+    const opts: QueryOptions = {};
     const to = form.get('timeout');
-    if (to === '') return undefined;
-    let ms: number;
-    try {
-      ms = parseDurationParam(to);
-    } catch (e) {
-      throw invalidParam(e, 'timeout');
+    if (to !== '') {
+      try {
+        opts.timeout = Math.max(0, parseDurationParam(to));
+      } catch (e) {
+        throw invalidParam(e, 'timeout');
+      }
     }
-    return AbortSignal.timeout(Math.max(0, ms));
+    const lb = form.get('lookback_delta');
+    if (lb !== '') {
+      try {
+        opts.lookbackDelta = Math.trunc(parseDurationParam(lb));
+      } catch (e) {
+        throw new APIError('bad_data', `error parsing lookback delta duration: ${(e as Error).message}`);
+      }
+    }
+    return opts;
   }
 
-  private async run(q: Query, form: Form, signal: AbortSignal | undefined): Promise<Result> {
+  private async run(q: Query, form: Form, opts: QueryOptions): Promise<Result> {
+    // The timer covers waiting for a query slot; the engine checks the same limit as a deadline.
+    const signal = opts.timeout !== undefined ? AbortSignal.timeout(opts.timeout) : undefined;
     let result;
     try {
       result = await q.exec(signal);
@@ -323,7 +325,6 @@ export class APIv1 {
     } catch (e) {
       throw invalidParam(e, 'time');
     }
-    const signal = this.timeoutSignal(form);
     const opts = this.queryOptions(form);
     let q: Query;
     try {
@@ -331,7 +332,7 @@ export class APIv1 {
     } catch (e) {
       throw invalidParam(e, 'query');
     }
-    return this.run(q, form, signal);
+    return this.run(q, form, opts);
   }
 
   private async queryRange(form: Form): Promise<Result> {
@@ -358,7 +359,6 @@ export class APIv1 {
     if ((end - start) / step > 11000) {
       throw new APIError('bad_data', 'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
     }
-    const signal = this.timeoutSignal(form);
     const opts = this.queryOptions(form);
     let q: Query;
     try {
@@ -366,7 +366,7 @@ export class APIv1 {
     } catch (e) {
       throw invalidParam(e, 'query');
     }
-    return this.run(q, form, signal);
+    return this.run(q, form, opts);
   }
 
   private async queryExemplars(form: Form): Promise<Result> {
