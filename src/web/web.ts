@@ -55,6 +55,9 @@ const MIME: Record<string, string> = {
 /** Routes of the single-page UI; each serves index.html. */
 const UI_ROUTES = ['/graph', '/alerts', '/targets', '/service-discovery', '/rules', '/config', '/flags', '/status', '/tsdb-status', '/agent', '/starting'];
 
+/** Prometheus's answer to another method on /-/reload and /-/quit. */
+const LIFECYCLE_METHODS = 'Only POST or PUT requests allowed';
+
 export class WebHandler {
   private server: Server | null = null;
   private hooks: WebHooks | null = null;
@@ -186,7 +189,7 @@ export class WebHandler {
         if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(res);
         return hooks?.isReady() ? text(res, 200, 'Prometheus Server is Ready.\n') : text(res, 503, 'Service Unavailable');
       case '/-/reload':
-        if (method !== 'POST' && method !== 'PUT') return methodNotAllowed(res);
+        if (method !== 'POST' && method !== 'PUT') return text(res, 405, LIFECYCLE_METHODS);
         if (!this.opts.enableLifecycle) return text(res, 403, 'Lifecycle API is not enabled.');
         try {
           await hooks!.reload();
@@ -197,7 +200,7 @@ export class WebHandler {
         }
         return;
       case '/-/quit':
-        if (method !== 'POST' && method !== 'PUT') return methodNotAllowed(res);
+        if (method !== 'POST' && method !== 'PUT') return text(res, 405, LIFECYCLE_METHODS);
         if (!this.opts.enableLifecycle) return text(res, 403, 'Lifecycle API is not enabled.');
         text(res, 200, 'Requesting termination... Goodbye!');
         setImmediate(() => hooks!.quit());

@@ -69,8 +69,11 @@ test('reload with the lifecycle API: success, failure message, method check', as
   r = await fetch(`${url}/-/reload`, { method: 'POST' });
   assert.equal(r.status, 500);
   assert.match(await r.text(), /^failed to reload config: couldn't load configuration/);
-  r = await fetch(`${url}/-/reload`);
-  assert.equal(r.status, 405);
+  for (const p of ['/-/reload', '/-/quit']) {
+    r = await fetch(`${url}${p}`);
+    assert.equal(r.status, 405);
+    assert.equal(await r.text(), 'Only POST or PUT requests allowed', 'worded as Prometheus');
+  }
   assert.equal(reloads, 3);
 });
 
