@@ -181,7 +181,9 @@ export function parseFlags(argv: string[], defs: FlagDef[] = SERVER_FLAGS): Pars
     if (value === undefined) {
       if (def.kind === 'bool') value = 'true';
       else {
-        if (i + 1 >= argv.length) throw new FlagError(`expected argument for flag '--${name}'`);
+        // kingpin reads a following `-…` word as the next flag, not as this one's value.
+        const next = argv[i + 1];
+        if (next === undefined || (next.startsWith('-') && next.length > 1)) throw new FlagError(`expected argument for flag '--${name}'`);
         value = argv[++i]!;
       }
     }

@@ -104,6 +104,8 @@ test('unknown flags and bad values are one-line errors naming the flag', () => {
     [['--query.max-samples=lots'], /--query\.max-samples/],
     [['--log.level=verbose'], /enum value must be one of debug,info,warn,error, got 'verbose'/],
     [['--config.file'], /expected argument for flag '--config\.file'/],
+    // kingpin reads the next `--…` word as a flag, so the value is missing (not "--storage…").
+    [['--query.timeout', '--storage.tsdb.path=/x'], /^expected argument for flag '--query\.timeout'$/],
     [['--web.external-url=::nope'], /--web\.external-url/],
   ];
   for (const [args, re] of cases) {
