@@ -4,8 +4,8 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import type { Logger } from '../util/log.js';
+import { sendBody } from './compression.js';
 import { client, type Registry } from '../util/metrics.js';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>;
@@ -260,14 +260,7 @@ export class WebHandler {
 }
 
 function send(req: IncomingMessage, res: ServerResponse, status: number, body: string | Buffer): void {
-  res.statusCode = status;
-  const accepts = String(req.headers['accept-encoding'] ?? '');
-  const buf = typeof body === 'string' ? Buffer.from(body) : body;
-  if (buf.length > 1024 && /\bgzip\b/.test(accepts)) {
-    res.setHeader('Content-Encoding', 'gzip');
-    res.setHeader('Vary', 'Accept-Encoding');
-    res.end(gzipSync(buf));
-  } else res.end(buf);
+  sendBody(req, res, status, {}, body);
 }
 
 function text(res: ServerResponse, status: number, body: string): void {

@@ -2,7 +2,6 @@
 // envelope, result encodings, error types and HTTP status codes, so Grafana, promtool and the
 // client libraries work unchanged.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { gzipSync } from 'node:zlib';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -18,6 +17,7 @@ import type { RulesRetriever, ActiveAlert, RuleGroupInfo } from '../../../rules/
 import type { AlertmanagerRetriever } from '../../../notifier/alertmanager_info.js';
 import type { Logger } from '../../../util/log.js';
 import type { Registry } from '../../../util/metrics.js';
+import { sendBody } from '../../compression.js';
 import { Form, ParamError, parseTimeParam, parseTime, parseDurationParam, MIN_TIME, MAX_TIME } from './params.js';
 
 export type ErrorType = 'bad_data' | 'execution' | 'timeout' | 'canceled' | 'internal' | 'unavailable' | 'not_found' | 'not_acceptable';
@@ -252,19 +252,12 @@ export class APIv1 {
       const err = e instanceof APIError ? e : e instanceof ParamError ? new APIError('bad_data', e.message) : new APIError('internal', (e as Error).message);
       if (!(e instanceof APIError) && !(e instanceof ParamError)) this.deps.logger.error('API handler failed', { path, err: e as Error });
       const body: Record<string, unknown> = { status: 'error', errorType: err.type, error: err.message };
-      this.send(req, res, STATUS[err.type], body, true);
+      this.send(req, res, STATUS[err.type], body);
     }
   }
 
-  private send(req: IncomingMessage, res: ServerResponse, code: number, body: unknown, isError = false): void {
-    let payload: Buffer = Buffer.from(JSON.stringify(body));
-    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-    if (!isError && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) && payload.length > 1024) {
-      payload = gzipSync(payload);
-      headers['Content-Encoding'] = 'gzip';
-      headers['Vary'] = 'Accept-Encoding';
-    }
-    res.writeHead(code, headers).end(payload);
+  private send(req: IncomingMessage, res: ServerResponse, code: number, body: unknown): void {
+    sendBody(req, res, code, { 'Content-Type': 'application/json' }, JSON.stringify(body));
   }
 
   private setCORS(req: IncomingMessage, res: ServerResponse): void {
