@@ -2,13 +2,14 @@
 // staleness markers skipped), in the text exposition format, with the external labels added
 // where a series lacks them — what another Prometheus scrapes to federate this one.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Labels, LabelsBuilder, compareLabels, type Matcher } from '../model/labels/index.js';
+import { Labels, compareLabels, type Matcher } from '../model/labels/index.js';
 import { formatFloatG, isStaleNaN } from '../model/value/index.js';
 import { parseMetricSelector } from '../promql/parser/index.js';
 import type { Queryable } from '../storage/index.js';
 import { ValueType } from '../storage/index.js';
 import type { Config } from '../config/types.js';
 import type { Logger } from '../util/log.js';
+import { sendBody } from './compression.js';
 
 export interface FederateDeps {
   queryable: Queryable;
@@ -61,16 +62,14 @@ export function federateHandler(deps: FederateDeps): (req: IncomingMessage, res:
     } finally {
       q.close();
     }
-    const ext = deps.config().global.external_labels;
-    const rows = [...latest.values()].map((r) => {
-      if (ext.isEmpty()) return r;
-      const lb = new LabelsBuilder(r.labels);
-      ext.forEach((n, v) => {
-        if (!r.labels.has(n)) lb.set(n, v);
-      });
-      return { ...r, labels: lb.labels() };
+    // Sorted by name, then by the series' own labels; external labels the series lacks follow
+    // its own, in their sorted order, as Prometheus writes them.
+    const rows = [...latest.values()].sort((a, b) => {
+      const an = a.labels.get('__name__');
+      const bn = b.labels.get('__name__');
+      return an < bn ? -1 : an > bn ? 1 : compareLabels(a.labels, b.labels);
     });
-    rows.sort((a, b) => compareLabels(a.labels, b.labels));
+    const ext = deps.config().global.external_labels;
     let out = '';
     let lastName: string | null = null;
     for (const r of rows) {
@@ -80,11 +79,15 @@ export function federateHandler(deps: FederateDeps): (req: IncomingMessage, res:
         lastName = name;
       }
       const pairs: string[] = [];
-      r.labels.forEach((n, v) => {
-        if (n !== '__name__') pairs.push(`${n}="${escapeLabelValue(v)}"`);
+      const pair = (n: string, v: string) => {
+        if (n !== '__name__' && v !== '') pairs.push(`${n}="${escapeLabelValue(v)}"`);
+      };
+      r.labels.forEach(pair);
+      ext.forEach((n, v) => {
+        if (!r.labels.has(n)) pair(n, v);
       });
       out += `${name}${pairs.length ? `{${pairs.join(',')}}` : ''} ${formatFloatG(r.v)} ${r.t}\n`;
     }
-    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }).end(out);
+    sendBody(req, res, 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }, out);
   };
 }
