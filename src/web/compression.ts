@@ -10,7 +10,8 @@ export function sendBody(req: IncomingMessage, res: ServerResponse, status: numb
   let buf = typeof body === 'string' ? Buffer.from(body) : body;
   if (buf.length > MIN_GZIP_BYTES && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
     buf = gzipSync(buf);
-    headers = { ...headers, 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' };
+    const vary = res.getHeader('Vary');
+    headers = { ...headers, 'Content-Encoding': 'gzip', Vary: vary ? `${String(vary)}, Accept-Encoding` : 'Accept-Encoding' };
   }
   res.writeHead(status, headers).end(buf);
 }

@@ -266,6 +266,7 @@ export class APIv1 {
     res.setHeader('Access-Control-Allow-Headers', 'Accept, Authorization, Content-Type, Origin');
     res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
     res.setHeader('Access-Control-Expose-Headers', 'Date');
+    res.setHeader('Vary', 'Origin');
     if (this.deps.corsOrigin === '.*') res.setHeader('Access-Control-Allow-Origin', '*');
     else if (this.cors.test(origin)) res.setHeader('Access-Control-Allow-Origin', origin);
   }
