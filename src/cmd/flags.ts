@@ -38,6 +38,19 @@ export function parseBytes(s: string): number {
   return Math.floor(Number(m[1]) * BYTE_UNITS[unit]!);
 }
 
+/** units.Base2Bytes's String(): each power of 1024 that is present, largest first ("10GiB", "1GiB512MiB", "0B"). */
+export function formatBytes(n: number): string {
+  const suffixes = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+  if (n === 0) return '0B';
+  let out = '';
+  for (let i = 0; i < suffixes.length && n > 0; i++) {
+    const r = n % 1024;
+    if (r !== 0) out = `${r}${suffixes[i]}` + out;
+    n = Math.floor(n / 1024);
+  }
+  return out;
+}
+
 const d = (name: string, def: string, help: string, extra: Partial<FlagDef> = {}): FlagDef => ({ name, kind: 'duration', default: def, help, ...extra });
 const s = (name: string, def: string, help: string, extra: Partial<FlagDef> = {}): FlagDef => ({ name, kind: 'string', default: def, help, ...extra });
 const b = (name: string, help: string, extra: Partial<FlagDef> = {}): FlagDef => ({ name, kind: 'bool', default: 'false', help, ...extra });

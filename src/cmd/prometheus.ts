@@ -4,12 +4,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseFlags, usage, FlagError } from './flags.js';
+import { parseFlags, usage, FlagError, formatBytes } from './flags.js';
 import { serverOptions, type ServerOptions } from './options.js';
 import { BUILD_INFO, versionText } from './version.js';
 import { newLogger, type Logger } from '../util/log.js';
 import { client, defaultRegistry, registerProcessMetrics } from '../util/metrics.js';
 import { Labels } from '../model/labels/index.js';
+import { formatDuration } from '../model/duration/index.js';
 import type { Config } from '../config/types.js';
 import { loadConfigFile } from '../config/index.js';
 import { DiscoveryManager } from '../discovery/index.js';
@@ -18,7 +19,7 @@ import { openDB, type DB } from '../tsdb/index.js';
 import { Engine } from '../promql/index.js';
 import { RuleManager } from '../rules/index.js';
 import { NotifierManager } from '../notifier/index.js';
-import { APIv1, handlerName } from '../web/api/v1/index.js';
+import { APIv1, goTime, handlerName } from '../web/api/v1/index.js';
 import { federateHandler } from '../web/federate.js';
 import { loadWebConfig, createServerFor } from '../web/webconfig/index.js';
 import { WebHandler } from '../web/web.js';
@@ -37,6 +38,9 @@ class Server {
   private readonly reloadTimestamp: client.Gauge;
   private readonly readyGauge: client.Gauge;
   private reloadChain: Promise<void> = Promise.resolve();
+  /** The last reload's outcome and the time of the last good one, for status/runtimeinfo. */
+  private lastReloadOk = false;
+  private lastConfigTime: Date | null = null;
 
   private db!: DB;
   private engine!: Engine;
@@ -177,16 +181,16 @@ class Server {
   }
 
   private runtimeInfo(): Record<string, unknown> {
-    const mem = process.memoryUsage();
     return {
-      startTime: new Date(Date.now() - process.uptime() * 1000).toISOString(),
+      startTime: goTime(new Date(Date.now() - process.uptime() * 1000)),
       CWD: process.cwd(),
-      reloadConfigSuccess: this.reloadSuccess ? true : false,
-      lastConfigTime: new Date().toISOString(),
+      reloadConfigSuccess: this.lastReloadOk,
+      // Whole seconds, as Prometheus reads it back from its timestamp gauge.
+      lastConfigTime: goTime(this.lastConfigTime && new Date(Math.floor(this.lastConfigTime.getTime() / 1000) * 1000)),
       corruptionCount: 0,
       goroutineCount: 0,
       GOMAXPROCS: 1,
-      GOMEMLIMIT: mem.heapTotal,
+      GOMEMLIMIT: process.memoryUsage().heapTotal,
       GOGC: '',
       GODEBUG: '',
       storageRetention: describeRetention(this.opts),
@@ -205,6 +209,7 @@ class Server {
         this.logger.info('Completed loading of configuration file', { filename: this.opts.configFile, totalDuration: `${Date.now() - started}ms` });
       } catch (e) {
         this.reloadSuccess.set(0);
+        this.lastReloadOk = false;
         this.logger.error('Error reloading config', { err: e as Error });
         throw e;
       }
@@ -226,7 +231,9 @@ class Server {
     this.discoveryScrape.applyConfig(scrapeSD);
     this.discoveryNotify.applyConfig(this.notifier.sdConfigs(cfg));
     this.reloadSuccess.set(1);
-    this.reloadTimestamp.set(Math.floor(Date.now() / 1000));
+    this.lastReloadOk = true;
+    this.lastConfigTime = new Date();
+    this.reloadTimestamp.set(Math.floor(this.lastConfigTime.getTime() / 1000));
   }
 
   async shutdown(reason: string): Promise<void> {
@@ -257,14 +264,9 @@ class Server {
 
 function describeRetention(o: ServerOptions): string {
   const parts: string[] = [];
-  if (o.tsdb.retentionDuration) parts.push(formatRetention(o.tsdb.retentionDuration));
-  if (o.tsdb.maxBytes) parts.push(`${o.tsdb.maxBytes}B`);
+  if (o.tsdb.retentionDuration) parts.push(formatDuration(o.tsdb.retentionDuration));
+  if (o.tsdb.maxBytes) parts.push(formatBytes(o.tsdb.maxBytes));
   return parts.join(' or ');
-}
-
-function formatRetention(ms: number): string {
-  const d = 24 * 3600 * 1000;
-  return ms % d === 0 ? `${ms / d}d` : `${ms / 1000}s`;
 }
 
 class ExitError extends Error {

@@ -83,12 +83,21 @@ test('reload: a good config applies, a bad one is rejected whole and the old kee
   let cfg = await json<{ data: { yaml: string } }>(`${s.url}/api/v1/status/config`);
   assert.match(cfg.data.yaml, /reloaded/);
   assert.equal(await metricValue(s.url, 'prometheus_config_last_reload_successful'), 1);
+  type RuntimeInfo = { data: { reloadConfigSuccess: boolean; lastConfigTime: string } };
+  const goodInfo = await json<RuntimeInfo>(`${s.url}/api/v1/status/runtimeinfo`);
+  assert.equal(goodInfo.data.reloadConfigSuccess, true);
+  // The time of the last good load, in whole seconds as Prometheus reads it from its gauge.
+  assert.match(goodInfo.data.lastConfigTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  assert.equal(Date.parse(goodInfo.data.lastConfigTime) / 1000, await metricValue(s.url, 'prometheus_config_last_reload_success_timestamp_seconds'));
 
   writeFileSync(cfgPath, good.replace('scrape_configs:', 'scrape_configs:\n  - job_name: prometheus\n    unknown_field: 1'));
   r = await fetch(`${s.url}/-/reload`, { method: 'POST' });
   assert.equal(r.status, 500);
   assert.match(await r.text(), /failed to reload config/);
   assert.equal(await metricValue(s.url, 'prometheus_config_last_reload_successful'), 0);
+  const badInfo = await json<RuntimeInfo>(`${s.url}/api/v1/status/runtimeinfo`);
+  assert.equal(badInfo.data.reloadConfigSuccess, false);
+  assert.equal(badInfo.data.lastConfigTime, goodInfo.data.lastConfigTime, 'a failed reload keeps the last good time');
   cfg = await json<{ data: { yaml: string } }>(`${s.url}/api/v1/status/config`);
   assert.match(cfg.data.yaml, /reloaded/, 'old config still served');
   assert.equal((await fetch(`${s.url}/-/healthy`)).status, 200);
@@ -180,4 +189,6 @@ test('the seed prometheus.yml starts the server with the seed Dockerfile flags; 
   const rules = await json<{ data: { groups: { name: string; rules: { name: string }[] }[] } }>(`${s.url}/api/v1/rules`);
   assert.equal(rules.data.groups[0]!.name, 'mordomo');
   assert.equal(rules.data.groups[0]!.rules.length, 7);
+  const info = await json<{ data: { storageRetention: string } }>(`${s.url}/api/v1/status/runtimeinfo`);
+  assert.equal(info.data.storageRetention, '15d or 10GiB', 'worded as Prometheus (units.Base2Bytes)');
 });
