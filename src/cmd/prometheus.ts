@@ -68,7 +68,7 @@ class Server {
       help: 'A metric with a constant \'1\' value labeled by version, revision, branch, goversion from which prometheus was built, and the goos and goarch for the build.',
       labelNames: ['branch', 'goarch', 'goos', 'goversion', 'revision', 'tags', 'version'],
       registers,
-    }).set({ branch: BUILD_INFO.branch, goarch: process.arch, goos: process.platform, goversion: BUILD_INFO.goVersion, revision: BUILD_INFO.revision, tags: 'netgo,builtinassets', version: BUILD_INFO.version }, 1);
+    }).set({ branch: BUILD_INFO.branch, goarch: BUILD_INFO.goarch, goos: BUILD_INFO.goos, goversion: BUILD_INFO.goVersion, revision: BUILD_INFO.revision, tags: 'netgo,builtinassets', version: BUILD_INFO.version }, 1);
   }
 
   async start(): Promise<void> {
