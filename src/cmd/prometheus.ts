@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseFlags, usage, FlagError, formatBytes } from './flags.js';
+import { parseFlags, usage, FlagError, formatBytes, flagDisplayValues } from './flags.js';
 import { serverOptions, type ServerOptions } from './options.js';
 import { BUILD_INFO, versionText } from './version.js';
 import { newLogger, type Logger } from '../util/log.js';
@@ -304,7 +304,9 @@ async function main(argv: string[]): Promise<number> {
   const logger = newLogger({ level: opts.log.level, format: opts.log.format });
   registerProcessMetrics();
   let exiting = false;
-  const server: Server = new Server(opts, flags.raw, logger, () => void exit('quit', 0));
+  // Prometheus writes the route prefix and max block duration it derives back into its flags.
+  const shownFlags = flagDisplayValues(flags, { 'web.route-prefix': opts.routePrefix || '/', 'storage.tsdb.max-block-duration': formatDuration(opts.tsdb.maxBlockDuration) });
+  const server: Server = new Server(opts, shownFlags, logger, () => void exit('quit', 0));
   const exit = async (reason: string, code: number) => {
     if (exiting) return;
     exiting = true;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parseFlags, parseBytes, FlagError, SERVER_FLAGS } from '../../src/cmd/flags.ts';
+import { parseFlags, parseBytes, formatBytes, flagDisplayValues, FlagError, SERVER_FLAGS } from '../../src/cmd/flags.ts';
 import { serverOptions } from '../../src/cmd/options.ts';
 
 import { SEED } from '../util/paths.ts';
@@ -125,4 +125,22 @@ test('byte sizes are powers of two', () => {
   assert.equal(parseBytes('10GB'), 10 * 1024 ** 3);
   assert.equal(parseBytes('2EB'), 2 * 1024 ** 6);
   assert.throws(() => parseBytes('10XB'));
+});
+
+test('status/flags values are the parsed values printed back as Prometheus prints them', () => {
+  const shown = flagDisplayValues(parseFlags(dockerfileArgs()), { 'web.route-prefix': '/' });
+  assert.equal(shown['storage.tsdb.retention.time'], '15d');
+  assert.equal(shown['storage.tsdb.retention.size'], '10GiB');
+  assert.equal(shown['storage.tsdb.retention'], '0s', 'unset durations are 0s');
+  assert.equal(shown['storage.tsdb.wal-segment-size'], '0B', 'unset sizes are 0B');
+  assert.equal(shown['storage.remote.read-sample-limit'], '50000000');
+  assert.equal(shown['storage.tsdb.allow-overlapping-blocks'], 'true');
+  assert.equal(shown['alertmanager.timeout'], '', 'a duration Prometheus keeps as text');
+  assert.equal(shown['web.route-prefix'], '/');
+  assert.equal(flagDisplayValues(parseFlags(['--query.timeout=90s']))['query.timeout'], '1m30s');
+  // Keys in Go's map order (sorted), as encoding/json writes them.
+  const keys = Object.keys(shown);
+  assert.deepEqual(keys, [...keys].sort());
+  assert.equal(formatBytes(1536 * 1024 ** 2), '1GiB512MiB');
+  assert.equal(formatBytes(1025), '1KiB1B');
 });
