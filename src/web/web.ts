@@ -181,6 +181,11 @@ export class WebHandler {
   private async route(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const hooks = this.hooks;
     const method = req.method ?? 'GET';
+    // Until storage and config are loaded, the API and federation answer as Prometheus's do;
+    // the WAL replay status stays open, it is what the UI's starting page polls.
+    if ((path === '/federate' || (path.startsWith('/api/v1/') && path !== '/api/v1/status/walreplay')) && !hooks?.isReady()) {
+      return text(res, 503, 'Service Unavailable');
+    }
     switch (path) {
       case '/-/healthy':
         if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(res);
