@@ -202,10 +202,21 @@ class Server {
     const next = this.reloadChain.then(async () => {
       this.logger.info('Loading configuration file', { filename: this.opts.configFile });
       const started = Date.now();
+      const file = JSON.stringify(this.opts.configFile);
       try {
-        const cfg = loadConfigFile(this.opts.configFile);
-        await expandRuleFiles(cfg);
-        await this.applyConfig(cfg);
+        let cfg: Config;
+        try {
+          cfg = loadConfigFile(this.opts.configFile);
+          await expandRuleFiles(cfg);
+        } catch (e) {
+          throw new Error(`couldn't load configuration (--config.file=${file}): ${(e as Error).message}`);
+        }
+        try {
+          await this.applyConfig(cfg);
+        } catch (e) {
+          this.logger.error('Failed to apply configuration', { err: e as Error });
+          throw new Error(`one or more errors occurred while applying the new configuration (--config.file=${file})`);
+        }
         this.logger.info('Completed loading of configuration file', { filename: this.opts.configFile, totalDuration: `${Date.now() - started}ms` });
       } catch (e) {
         this.reloadSuccess.set(0);

@@ -93,7 +93,7 @@ test('reload: a good config applies, a bad one is rejected whole and the old kee
   writeFileSync(cfgPath, good.replace('scrape_configs:', 'scrape_configs:\n  - job_name: prometheus\n    unknown_field: 1'));
   r = await fetch(`${s.url}/-/reload`, { method: 'POST' });
   assert.equal(r.status, 500);
-  assert.match(await r.text(), /failed to reload config/);
+  assert.equal(await r.text(), `failed to reload config: couldn't load configuration (--config.file="${cfgPath}"): parsing YAML file ${cfgPath}: yaml: unmarshal errors:\n  line 8: field unknown_field not found in type config.ScrapeConfig\n`, 'worded as Prometheus');
   assert.equal(await metricValue(s.url, 'prometheus_config_last_reload_successful'), 0);
   const badInfo = await json<RuntimeInfo>(`${s.url}/api/v1/status/runtimeinfo`);
   assert.equal(badInfo.data.reloadConfigSuccess, false);
@@ -108,7 +108,9 @@ test('reload: a good config applies, a bad one is rejected whole and the old kee
   writeFileSync(cfgPath, good + `rule_files: ['${rules}']\n`);
   assert.equal((await fetch(`${s.url}/-/reload`, { method: 'POST' })).status, 200);
   writeFileSync(rules, 'groups:\n  - name: g\n    rules:\n      - record: ok_rule\n        expr: sum(\n');
-  assert.equal((await fetch(`${s.url}/-/reload`, { method: 'POST' })).status, 500);
+  r = await fetch(`${s.url}/-/reload`, { method: 'POST' });
+  assert.equal(r.status, 500);
+  assert.equal(await r.text(), `failed to reload config: one or more errors occurred while applying the new configuration (--config.file="${cfgPath}")\n`);
   const groups = await json<{ data: { groups: { rules: { name: string }[] }[] } }>(`${s.url}/api/v1/rules`);
   assert.equal(groups.data.groups[0]!.rules[0]!.name, 'ok_rule');
 });
