@@ -3,7 +3,7 @@
 // mounted, never imported here by their internals.
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, normalize, resolve } from 'node:path';
+import { extname, join, normalize, posix, resolve } from 'node:path';
 import type { Logger } from '../util/log.js';
 import { sendBody } from './compression.js';
 import { client, type Registry } from '../util/metrics.js';
@@ -129,6 +129,11 @@ export class WebHandler {
     });
   }
 
+  /** Where / leads: the graph page under the external URL's path, as a browser behind a proxy reaches it. */
+  private homePage(): string {
+    return posix.join(this.opts.externalURL.pathname, '/graph');
+  }
+
   private handlerName(path: string): string {
     if (path.startsWith('/api/v1/')) return this.opts.apiHandlerName ? this.opts.apiHandlerName(path.slice('/api/v1'.length)) : '/api/v1/*path';
     if (path.startsWith('/-/') || path === '/metrics' || path === '/federate') return path;
@@ -144,12 +149,12 @@ export class WebHandler {
     let path = url.pathname;
     if (prefix !== '') {
       if (path === prefix || path === prefix + '/') {
-        redirect(res, `${prefix}/graph`);
+        redirect(res, this.homePage());
         return;
       }
       if (!path.startsWith(prefix + '/')) {
         if (path === '/') {
-          redirect(res, `${prefix}/graph`);
+          redirect(res, this.homePage());
           return;
         }
         notFound(res);
@@ -219,7 +224,7 @@ export class WebHandler {
         if (hooks?.federate) return hooks.federate(req, res, path);
         return notFound(res);
       case '/':
-        return redirect(res, `${this.opts.routePrefix}/graph`);
+        return redirect(res, this.homePage());
       case '/favicon.ico':
         return this.serveAsset(req, res, '/favicon.ico');
     }
@@ -234,7 +239,7 @@ export class WebHandler {
     }
     if (path.startsWith('/assets/')) return this.serveAsset(req, res, path);
     if (UI_ROUTES.some((r) => path === r || path.startsWith(r + '/'))) return this.serveIndex(req, res);
-    if (path === '/classic' || path.startsWith('/classic/')) return redirect(res, `${this.opts.routePrefix}/graph`);
+    if (path === '/classic' || path.startsWith('/classic/')) return redirect(res, this.homePage());
     notFound(res);
   }
 

@@ -6,13 +6,13 @@ import { nopLogger } from '../../src/util/log.ts';
 import { newRegistry } from '../../src/util/metrics.ts';
 import { freePort } from '../util/peers.ts';
 
-async function start(opts: { lifecycle: boolean; prefix?: string }, hooks: { reload?: () => Promise<void>; ready?: () => boolean; quit?: () => void; api?: Handler; federate?: Handler } = {}) {
+async function start(opts: { lifecycle: boolean; prefix?: string; externalPath?: string }, hooks: { reload?: () => Promise<void>; ready?: () => boolean; quit?: () => void; api?: Handler; federate?: Handler } = {}) {
   const port = await freePort();
   const registry = newRegistry();
   const web = new WebHandler({
     listenAddress: `127.0.0.1:${port}`,
     routePrefix: opts.prefix ?? '',
-    externalURL: new URL(`http://127.0.0.1:${port}${opts.prefix ?? ''}/`),
+    externalURL: new URL(`http://127.0.0.1:${port}${opts.externalPath ?? opts.prefix ?? ''}/`),
     enableLifecycle: opts.lifecycle,
     uiDir: '/nonexistent',
     pageTitle: 'Prometheus',
@@ -112,6 +112,15 @@ test('route prefix: endpoints live under it, / redirects to the graph page', asy
   const r = await fetch(`${base}/`, { redirect: 'manual' });
   assert.equal(r.status, 302);
   assert.equal(r.headers.get('location'), '/prom/graph');
+});
+
+test('behind a proxy that strips the external path (--web.route-prefix=/), / leads to the graph page under the external path', async (t) => {
+  const { url, web } = await start({ lifecycle: false, prefix: '', externalPath: '/prom' });
+  t.after(() => web.close());
+  assert.equal((await fetch(`${url}/-/healthy`)).status, 200);
+  const r = await fetch(`${url}/`, { redirect: 'manual' });
+  assert.equal(r.status, 302);
+  assert.equal(r.headers.get('location'), '/prom/graph', 'path.Join(external URL path, /graph), as Prometheus');
 });
 
 test('/metrics exposes HTTP request metrics by handler and code', async (t) => {
