@@ -427,7 +427,7 @@ function toAlertmanager(d: Decoded): AlertmanagerConfig {
     ...toHTTPClient(v),
     ...toSD(v),
     scheme,
-    path_prefix: (v.path_prefix as string) || '/',
+    path_prefix: (v.path_prefix as string) ?? '',
     timeout: (v.timeout as number) || 10_000,
     api_version: api,
     relabel_configs: (v.relabel_configs as RelabelConfig[]) ?? [],
