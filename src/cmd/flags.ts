@@ -19,7 +19,15 @@ export interface FlagDef {
   asText?: boolean;
 }
 
-export class FlagError extends Error {}
+/** A command-line error; a bad value exits 2 as Prometheus's does, a wrong flag 1 as kingpin's. */
+export class FlagError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
 
 const BYTE_UNITS: Record<string, number> = {
   B: 1,
@@ -117,7 +125,7 @@ export interface ParsedFlags {
 }
 
 function validate(def: FlagDef, value: string): void {
-  const bad = (why: string) => new FlagError(`invalid value ${JSON.stringify(value)} for flag --${def.name}: ${why}`);
+  const bad = (why: string) => new FlagError(`invalid value ${JSON.stringify(value)} for flag --${def.name}: ${why}`, 2);
   switch (def.kind) {
     case 'duration':
       try {
@@ -143,7 +151,7 @@ function validate(def: FlagDef, value: string): void {
       if (!['true', 'false', '1', '0'].includes(value)) throw bad(`strconv.ParseBool: parsing ${JSON.stringify(value)}: invalid syntax`);
       return;
     case 'enum':
-      if (!def.enumValues!.includes(value)) throw new FlagError(`enum value must be one of ${def.enumValues!.join(',')}, got '${value}'`);
+      if (!def.enumValues!.includes(value)) throw bad(`enum value must be one of ${def.enumValues!.join(',')}, got '${value}'`);
       return;
     case 'url':
       try {

@@ -293,7 +293,7 @@ async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof FlagError) {
       process.stderr.write(`prometheus: error: ${e.message}, try --help\n`);
-      return 1;
+      return e.exitCode;
     }
     throw e;
   }
@@ -309,8 +309,9 @@ async function main(argv: string[]): Promise<number> {
   try {
     opts = serverOptions(flags);
   } catch (e) {
+    // Values that parse but make no sense together (a listen address without a port): 2, as Prometheus.
     process.stderr.write(`prometheus: error: ${(e as Error).message}, try --help\n`);
-    return 1;
+    return 2;
   }
   const logger = newLogger({ level: opts.log.level, format: opts.log.format });
   registerProcessMetrics();

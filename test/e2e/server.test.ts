@@ -163,12 +163,14 @@ test('a broken config at startup exits non-zero naming the file', async (t) => {
   assert.match(s.proc.output(), /15x/);
 });
 
-test('unknown flag: one-line error naming it, exit 1', async () => {
-  const p = startProcess(process.execPath, ['--import', 'tsx', SERVER_ENTRY, '--storage.tsdb.retention.time=15x'], { cwd: ROOT });
-  const code = await new Promise<number | null>((r) => p.proc.on('exit', (c) => r(c)));
-  assert.equal(code, 1);
-  assert.equal(p.output().trim().split('\n').length, 1);
-  assert.match(p.output(), /--storage\.tsdb\.retention\.time/);
+test('a bad flag value or an unknown flag: a one-line error naming the flag; exit 2 and 1 as Prometheus', async () => {
+  for (const [arg, exit] of [['--storage.tsdb.retention.time=15x', 2], ['--log.level=trace', 2], ['--no-such-flag', 1]] as const) {
+    const p = startProcess(process.execPath, ['--import', 'tsx', SERVER_ENTRY, arg], { cwd: ROOT });
+    const code = await new Promise<number | null>((r) => p.proc.on('exit', (c) => r(c)));
+    assert.equal(code, exit, arg);
+    assert.equal(p.output().trim().split('\n').length, 1, arg);
+    assert.match(p.output(), new RegExp(arg.split('=')[0]!.replace(/\./g, '\\.')), arg);
+  }
 });
 
 test('the seed prometheus.yml starts the server with the seed Dockerfile flags; unreachable targets are down with their error', async (t) => {
