@@ -235,6 +235,9 @@ class Server {
     await this.rules.update(cfg.global.evaluation_interval, ruleFiles, cfg.global.external_labels, this.opts.externalURL.toString());
     this.config = cfg;
     this.engine.setDefaultEvaluationInterval(cfg.global.evaluation_interval);
+    // A relative query log path is relative to the config file's directory, as Prometheus's.
+    const qlog = cfg.global.query_log_file;
+    await this.engine.setQueryLogFile(qlog === '' ? '' : resolve(dirname(this.opts.configFile), qlog));
     this.scrape.applyConfig(cfg);
     this.notifier.applyConfig(cfg);
     await this.remote.applyConfig(cfg);
@@ -269,6 +272,7 @@ class Server {
     await step('Notifier manager', () => this.notifier?.stop() ?? Promise.resolve());
     await step('Web handler', () => this.web?.close() ?? Promise.resolve());
     await step('TSDB', () => this.db?.close() ?? Promise.resolve());
+    await step('Query log', () => this.engine?.setQueryLogFile('') ?? Promise.resolve());
     this.logger.info('See you next time!');
   }
 }

@@ -196,3 +196,26 @@ test('the seed prometheus.yml starts the server with the seed Dockerfile flags; 
   const info = await json<{ data: { storageRetention: string } }>(`${s.url}/api/v1/status/runtimeinfo`);
   assert.equal(info.data.storageRetention, '15d or 10GiB', 'worded as Prometheus (units.Base2Bytes)');
 });
+
+test('global.query_log_file (relative to the config file) gets one JSON line per query, as Prometheus writes it', async (t) => {
+  const port = await freePort();
+  const s = await startOurServer(selfScrape(port).replace('global:\n', 'global:\n  query_log_file: query.log\n'), [], { port });
+  t.after(() => s.stop());
+  assert.equal(await metricValue(s.url, 'prometheus_engine_query_log_enabled'), 1);
+  await fetch(`${s.url}/api/v1/query?query=${encodeURIComponent('vector(1)')}&time=1700000000`);
+  await fetch(`${s.url}/api/v1/query_range`, { method: 'POST', body: 'query=up&start=1700000000&end=1700000060&step=15', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  const lines = await until(async () => {
+    const l = readFileSync(join(s.dir, 'query.log'), 'utf8').split('\n').filter((x) => x.includes('"httpRequest"'));
+    return l.length >= 2 ? l : undefined;
+  });
+  const instant = JSON.parse(lines.find((l) => l.includes('vector(1)'))!) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(instant), ['httpRequest', 'params', 'stats', 'ts'], 'keys sorted as Go writes them');
+  assert.deepEqual(instant['httpRequest'], { clientIP: '127.0.0.1', method: 'GET', path: '/api/v1/query' });
+  assert.deepEqual(instant['params'], { end: '2023-11-14T22:13:20.000Z', query: 'vector(1)', start: '2023-11-14T22:13:20.000Z', step: 0 });
+  assert.ok((instant['stats'] as { timings: Record<string, number> }).timings.evalTotalTime >= 0);
+  const range = JSON.parse(lines.find((l) => l.includes('"query":"up"'))!) as { httpRequest: { method: string; path: string }; params: { step: number; end: string } };
+  assert.equal(range.httpRequest.method, 'POST');
+  assert.equal(range.httpRequest.path, '/api/v1/query_range');
+  assert.equal(range.params.step, 15);
+  assert.equal(range.params.end, '2023-11-14T22:14:20.000Z');
+});

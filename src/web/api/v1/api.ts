@@ -186,8 +186,8 @@ export class APIv1 {
       this.routes.push({ methods, pattern, names, handler, label: '/api/v1' + path });
     };
     const GP = ['GET', 'POST'];
-    r(GP, '/query', (f) => this.query(f));
-    r(GP, '/query_range', (f) => this.queryRange(f));
+    r(GP, '/query', (f, req) => this.query(f, req));
+    r(GP, '/query_range', (f, req) => this.queryRange(f, req));
     r(GP, '/query_exemplars', (f) => this.queryExemplars(f));
     r(GP, '/format_query', (f) => this.formatQuery(f));
     r(GP, '/labels', (f) => this.labelNames(f));
@@ -273,9 +273,10 @@ export class APIv1 {
 
   // ---- queries ---------------------------------------------------------------------------
 
-  /** The `timeout` and `lookback_delta` parameters, in the order Prometheus checks them. */
-  private queryOptions(form: Form): QueryOptions {
-    const opts: QueryOptions = {};
+  /** The `timeout` and `lookback_delta` parameters, in the order Prometheus checks them; the origin for the query log. */
+  private queryOptions(form: Form, req: IncomingMessage): QueryOptions {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const opts: QueryOptions = { origin: { httpRequest: { clientIP: req.socket.remoteAddress ?? '', method: req.method ?? 'GET', path } } };
     const to = form.get('timeout');
     if (to !== '') {
       try {
@@ -312,14 +313,14 @@ export class APIv1 {
     return { data, warnings: result.warnings };
   }
 
-  private async query(form: Form): Promise<Result> {
+  private async query(form: Form, req: IncomingMessage): Promise<Result> {
     let t: number;
     try {
       t = parseTimeParam(form, 'time', Date.now());
     } catch (e) {
       throw invalidParam(e, 'time');
     }
-    const opts = this.queryOptions(form);
+    const opts = this.queryOptions(form, req);
     let q: Query;
     try {
       q = this.deps.engine.newInstantQuery(this.deps.queryable, form.get('query'), t, opts);
@@ -329,7 +330,7 @@ export class APIv1 {
     return this.run(q, form, opts);
   }
 
-  private async queryRange(form: Form): Promise<Result> {
+  private async queryRange(form: Form, req: IncomingMessage): Promise<Result> {
     let start: number;
     let end: number;
     let step: number;
@@ -353,7 +354,7 @@ export class APIv1 {
     if ((end - start) / step > 11000) {
       throw new APIError('bad_data', 'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
     }
-    const opts = this.queryOptions(form);
+    const opts = this.queryOptions(form, req);
     let q: Query;
     try {
       q = this.deps.engine.newRangeQuery(this.deps.queryable, form.get('query'), start, end, Math.max(1, Math.trunc(step)), opts);
