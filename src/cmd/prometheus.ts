@@ -143,6 +143,7 @@ class Server {
       lookbackDelta: opts.query.lookbackDelta,
       dataDir: opts.tsdb.path,
       externalURL: opts.externalURL,
+      listenAddress: opts.listenAddress,
       isReady: () => this.ready,
       logger: logger.with({ component: 'api' }),
       registry,

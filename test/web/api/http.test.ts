@@ -4,13 +4,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startOurServer, type OurServer } from '../../util/server.ts';
-import { waitReady } from '../../util/peers.ts';
+import { freePort, waitReady } from '../../util/peers.ts';
 
 let s: OurServer;
 let base = '';
 
 before(async () => {
-  s = await startOurServer('global:\n  scrape_interval: 1s\nscrape_configs: []\n', ['--web.cors.origin=https?://good\\.example', '--web.external-url=http://proxy.example:9999/prom/'], { waitReady: false });
+  const port = await freePort();
+  const cfg = `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: self\n    metrics_path: /prom/metrics\n    static_configs: [{targets: ['127.0.0.1:${port}', 'localhost:1']}]\n`;
+  s = await startOurServer(cfg, ['--web.cors.origin=https?://good\\.example', '--web.external-url=http://proxy.example:9999/prom/'], { waitReady: false, port });
   base = `${s.url}/prom`;
   await waitReady(`${base}/-/ready`, 30_000, s.proc);
 });
@@ -68,4 +70,15 @@ test('--web.external-url with a path: every route lives under it, nothing at the
   assert.equal(root.headers.get('location'), '/prom/graph');
   const lifecycle = await fetch(`${base}/-/reload`, { method: 'POST' });
   assert.equal(lifecycle.status, 403);
+});
+
+test('targets: globalUrl is this server as the external URL names it, another local port under the external host; droppedTargetCounts null unless asked for', async () => {
+  type Targets = { data: { activeTargets: { scrapeUrl: string; globalUrl: string }[]; droppedTargetCounts: Record<string, number> | null } };
+  const all = (await (await fetch(`${base}/api/v1/targets`)).json()) as Targets;
+  const urls = Object.fromEntries(all.data.activeTargets.map((t) => [t.scrapeUrl, t.globalUrl]));
+  assert.equal(urls[`http://127.0.0.1:${s.port}/prom/metrics`], 'http://proxy.example:9999/prom/metrics', 'our own port: scheme, host and port of the external URL');
+  assert.equal(urls['http://localhost:1/prom/metrics'], 'http://proxy.example:1/prom/metrics', 'another port keeps its port');
+  assert.deepEqual(all.data.droppedTargetCounts, { self: 0 });
+  const active = (await (await fetch(`${base}/api/v1/targets?state=active`)).json()) as Targets;
+  assert.equal(active.data.droppedTargetCounts, null, "Go's nil map");
 });

@@ -68,6 +68,8 @@ export interface APIDeps {
   lookbackDelta: number;
   dataDir: string;
   externalURL: URL;
+  /** --web.listen-address, to tell a scrape of this server itself in globalUrl. */
+  listenAddress: string;
   isReady: () => boolean;
   logger: Logger;
   registry?: Registry;
@@ -525,18 +527,26 @@ export class APIv1 {
         for (const t of dropped.get(key)!) droppedTargets.push({ discoveredLabels: labelsObj(t.discoveredLabels) });
       }
     }
-    const data: Record<string, unknown> = { activeTargets, droppedTargets };
-    if (showDropped) data['droppedTargetCounts'] = droppedTargetCounts;
+    // Go's nil map: null when dropped targets were not asked for.
+    const data: Record<string, unknown> = { activeTargets, droppedTargets, droppedTargetCounts: showDropped ? droppedTargetCounts : null };
     return { data };
   }
 
-  /** A target on localhost as other machines reach it: the external URL's host (Prometheus's getGlobalURL). */
+  /**
+   * A target on localhost as other machines reach it (Prometheus's getGlobalURL): this server
+   * itself (localhost on our own port) becomes the external URL's scheme, host and port; any
+   * other local port keeps its port under the external URL's host name.
+   */
   private globalURL(u: string): string {
     try {
       const url = new URL(u);
-      if (['localhost', '127.0.0.1', '[::1]', '::1'].includes(url.hostname)) {
+      if (['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
         const ext = this.deps.externalURL;
-        url.hostname = ext.hostname;
+        const ownPort = /:(\d+)$/.exec(this.deps.listenAddress)?.[1];
+        if (url.port !== '' && url.port === ownPort) {
+          url.protocol = ext.protocol;
+          url.host = ext.host;
+        } else url.hostname = ext.hostname;
       }
       return url.toString().replace(/\/$/, new URL(u).pathname === '/' ? '/' : '');
     } catch {
