@@ -69,7 +69,14 @@ export function federateHandler(deps: FederateDeps): (req: IncomingMessage, res:
       const bn = b.labels.get('__name__');
       return an < bn ? -1 : an > bn ? 1 : compareLabels(a.labels, b.labels);
     });
-    const ext = deps.config().global.external_labels;
+    // An instance label the series lacks is written empty (unless an external label sets it), as
+    // Prometheus does: a scraper honoring labels then keeps an aggregated series without one
+    // instead of stamping the federation target on it.
+    const extLabels = deps.config().global.external_labels;
+    const ext: [string, string][] = [];
+    extLabels.forEach((n, v) => void ext.push([n, v]));
+    if (!extLabels.has('instance')) ext.push(['instance', '']);
+    ext.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     let out = '';
     let lastName: string | null = null;
     for (const r of rows) {
@@ -79,13 +86,10 @@ export function federateHandler(deps: FederateDeps): (req: IncomingMessage, res:
         lastName = name;
       }
       const pairs: string[] = [];
-      const pair = (n: string, v: string) => {
+      r.labels.forEach((n, v) => {
         if (n !== '__name__' && v !== '') pairs.push(`${n}="${escapeLabelValue(v)}"`);
-      };
-      r.labels.forEach(pair);
-      ext.forEach((n, v) => {
-        if (!r.labels.has(n)) pair(n, v);
       });
+      for (const [n, v] of ext) if (!r.labels.has(n)) pairs.push(`${n}="${escapeLabelValue(v)}"`);
       out += `${name}${pairs.length ? `{${pairs.join(',')}}` : ''} ${formatFloatG(r.v)} ${r.t}\n`;
     }
     sendBody(req, res, 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }, out);

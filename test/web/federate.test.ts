@@ -3,8 +3,15 @@
 // the wire as Prometheus writes them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { openDB } from '../../src/tsdb/index.ts';
+import { Labels } from '../../src/model/labels/index.ts';
+import { STALE_NAN } from '../../src/model/value/index.ts';
+import { loadConfig } from '../../src/config/index.ts';
+import { federateHandler } from '../../src/web/federate.ts';
+import { nopLogger } from '../../src/util/log.ts';
 import { startOurServer } from '../util/server.ts';
-import { freePort, peer, startRealPrometheus } from '../util/peers.ts';
+import { freePort, peer, startRealPrometheus, tempDir } from '../util/peers.ts';
 
 test('the real Prometheus scraping /federate gets the matched series with external labels', async (t) => {
   if (!peer('prometheus', t)) return;
@@ -34,4 +41,34 @@ test('the real Prometheus scraping /federate gets the matched series with extern
   assert.equal(result.length, 1);
   assert.deepEqual(result[0]!.metric, { __name__: 'up', instance: `127.0.0.1:${port}`, job: 'self', cluster: 'c1', site: 'edge-1' });
   assert.equal(result[0]!.value[1], '1');
+});
+
+test('federation text as Prometheus writes it: latest sample with its timestamp, stale series left out, external labels and an empty instance after the series labels', async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const db = await openDB(dir, {}, {});
+  t.after(() => db.close());
+  const now = Date.now();
+  const app = db.appender();
+  app.append(0, Labels.fromStrings('__name__', 'job:up:sum', 'job', 'a'), now - 20_000, 2);
+  app.append(0, Labels.fromStrings('__name__', 'job:up:sum', 'job', 'a'), now - 10_000, 3);
+  app.append(0, Labels.fromStrings('__name__', 'up', 'instance', 'i1', 'job', 'a'), now - 5_000, 1);
+  app.append(0, Labels.fromStrings('__name__', 'up', 'instance', 'i2', 'job', 'a'), now - 9_000, 1);
+  app.append(0, Labels.fromStrings('__name__', 'up', 'instance', 'i2', 'job', 'a'), now - 4_000, STALE_NAN);
+  app.append(0, Labels.fromStrings('__name__', 'old', 'job', 'a'), now - 400_000, 7);
+  await app.commit();
+  const config = loadConfig('global:\n  external_labels:\n    cluster: c1\n    zone: z\n', 'p.yml');
+  const handler = federateHandler({ queryable: db, config: () => config, lookbackDelta: 300_000, logger: nopLogger });
+  const srv = createServer((req, res) => void handler(req, res));
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  t.after(() => srv.close());
+  const port = (srv.address() as { port: number }).port;
+  const text = await (await fetch(`http://127.0.0.1:${port}/federate?match[]=${encodeURIComponent('{job="a"}')}`)).text();
+  assert.equal(
+    text,
+    '# TYPE job:up:sum untyped\n' +
+      `job:up:sum{job="a",cluster="c1",instance="",zone="z"} 3 ${now - 10_000}\n` +
+      '# TYPE up untyped\n' +
+      `up{instance="i1",job="a",cluster="c1",zone="z"} 1 ${now - 5_000}\n`,
+  );
 });
