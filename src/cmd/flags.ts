@@ -92,6 +92,11 @@ export const SERVER_FLAGS: FlagDef[] = [
   b('storage.tsdb.use-lockfile', 'Create a lockfile in data directory (Debian spelling of the inverse of --storage.tsdb.no-lockfile).', { hidden: true }),
   { name: 'storage.tsdb.wal-segment-size', kind: 'bytes', default: '', help: 'Size at which to split the tsdb WAL segment files. Example: 100MB', hidden: true },
   b('storage.tsdb.wal-compression', 'Compress the tsdb WAL.', { default: 'true' }),
+  // Prometheus's hidden tuning flags, accepted so command lines that set them still start; this
+  // TSDB keeps snappy, 120 samples per chunk and its own chunk segment size.
+  { name: 'storage.tsdb.wal-compression-type', kind: 'enum', default: 'snappy', enumValues: ['snappy', 'zstd'], help: 'Compression algorithm for the tsdb WAL.', hidden: true },
+  n('storage.tsdb.samples-per-chunk', '120', 'Target number of samples per chunk.', { hidden: true }),
+  { name: 'storage.tsdb.max-block-chunk-segment-size', kind: 'bytes', default: '', placeholder: '<bytes>', help: 'The maximum size for a single chunk segment in a block. Example: 512MB', hidden: true },
   n('storage.tsdb.head-chunks-write-queue-size', '0', 'Size of the queue through which head chunks are written to the disk to be m-mapped, 0 disables the queue completely. Experimental. Use with server mode only.'),
   b('storage.tsdb.allow-overlapping-blocks', '[DEPRECATED] This flag has no effect. Overlapping blocks are enabled by default now.', { default: 'true', hidden: true }),
   d('storage.remote.flush-deadline', '1m', 'How long to wait flushing sample on shutdown or config reload.', { placeholder: '<duration>' }),

@@ -137,6 +137,11 @@ test('status/flags values are the parsed values printed back as Prometheus print
   assert.equal(shown['storage.tsdb.allow-overlapping-blocks'], 'true');
   assert.equal(shown['alertmanager.timeout'], '', 'a duration Prometheus keeps as text');
   assert.equal(shown['web.route-prefix'], '/');
+  // Prometheus's hidden tuning flags are accepted and shown.
+  assert.equal(shown['storage.tsdb.max-block-chunk-segment-size'], '0B');
+  assert.equal(shown['storage.tsdb.samples-per-chunk'], '120');
+  assert.equal(shown['storage.tsdb.wal-compression-type'], 'snappy');
+  assert.doesNotThrow(() => parseFlags(['--storage.tsdb.wal-compression-type=zstd', '--storage.tsdb.samples-per-chunk=240', '--storage.tsdb.max-block-chunk-segment-size=512MB']));
   assert.equal(flagDisplayValues(parseFlags(['--query.timeout=90s']))['query.timeout'], '1m30s');
   // Keys in Go's map order (sorted), as encoding/json writes them.
   const keys = Object.keys(shown);
