@@ -148,7 +148,7 @@ class Server {
       logger: logger.with({ component: 'api' }),
       registry,
     });
-    const federate = federateHandler({ queryable: this.db, config: () => this.config!, lookbackDelta: opts.query.lookbackDelta, logger });
+    const federate = federateHandler({ queryable: this.db, config: () => this.config!, lookbackDelta: opts.query.lookbackDelta, logger, registry });
 
     const webConfig = opts.webConfigFile ? loadWebConfig(opts.webConfigFile) : null;
     this.web = new WebHandler({

@@ -9,6 +9,7 @@ import type { Queryable } from '../storage/index.js';
 import { ValueType } from '../storage/index.js';
 import type { Config } from '../config/types.js';
 import type { Logger } from '../util/log.js';
+import { client, type Registry } from '../util/metrics.js';
 import { sendBody } from './compression.js';
 
 export interface FederateDeps {
@@ -16,6 +17,7 @@ export interface FederateDeps {
   config: () => Config;
   lookbackDelta: number;
   logger: Logger;
+  registry?: Registry;
 }
 
 function escapeLabelValue(v: string): string {
@@ -23,6 +25,9 @@ function escapeLabelValue(v: string): string {
 }
 
 export function federateHandler(deps: FederateDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const registers = deps.registry ? [deps.registry] : [];
+  const errors = new client.Counter({ name: 'prometheus_web_federation_errors_total', help: 'Total number of errors that occurred while sending federation responses.', registers });
+  const warnings = new client.Counter({ name: 'prometheus_web_federation_warnings_total', help: 'Total number of warnings that occurred while sending federation responses.', registers });
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const sets: Matcher[][] = [];
@@ -44,21 +49,35 @@ export function federateHandler(deps: FederateDeps): (req: IncomingMessage, res:
           const k = s.labels.key();
           if (latest.has(k)) continue;
           const it = s.iterator();
-          let t = -1;
+          let found = false;
+          let t = 0;
           let v = 0;
           let vt = it.seek(mint);
           while (vt !== ValueType.None) {
             if (it.atT() > now) break;
             if (vt === ValueType.Float) {
+              found = true;
               t = it.atT();
               v = it.atF();
             }
             vt = it.next();
           }
-          if (t < 0 || isStaleNaN(v)) continue;
+          if (!found || isStaleNaN(v)) continue;
           latest.set(k, { labels: s.labels, t, v });
         }
+        const err = ss.err();
+        if (err) throw err;
+        const ws = ss.warnings();
+        if (ws.length > 0) {
+          deps.logger.debug('Federation select returned warnings', { warnings: ws.join('; ') });
+          warnings.inc(ws.length);
+        }
       }
+    } catch (e) {
+      // Storage failed under the select: Prometheus answers 500 with the error.
+      errors.inc();
+      res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`${(e as Error).message}\n`);
+      return;
     } finally {
       q.close();
     }

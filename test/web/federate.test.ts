@@ -10,6 +10,8 @@ import { STALE_NAN } from '../../src/model/value/index.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { federateHandler } from '../../src/web/federate.ts';
 import { nopLogger } from '../../src/util/log.ts';
+import { newRegistry } from '../../src/util/metrics.ts';
+import type { Queryable } from '../../src/storage/index.ts';
 import { startOurServer } from '../util/server.ts';
 import { freePort, peer, startRealPrometheus, tempDir } from '../util/peers.ts';
 
@@ -71,4 +73,25 @@ test('federation text as Prometheus writes it: latest sample with its timestamp,
       '# TYPE up untyped\n' +
       `up{instance="i1",job="a",cluster="c1",zone="z"} 1 ${now - 5_000}\n`,
   );
+});
+
+test('a storage error under /federate is a 500 with the error and counts in prometheus_web_federation_errors_total', async (t) => {
+  const failing = {
+    querier: () => ({
+      select: () => ({ next: () => false, at: () => assert.fail(), err: () => new Error('disk on fire'), warnings: () => [] }),
+      close: () => {},
+    }),
+  } as unknown as Queryable;
+  const registry = newRegistry();
+  const config = loadConfig('global: {}\n', 'p.yml');
+  const handler = federateHandler({ queryable: failing, config: () => config, lookbackDelta: 300_000, logger: nopLogger, registry });
+  const srv = createServer((req, res) => void handler(req, res));
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  t.after(() => srv.close());
+  const r = await fetch(`http://127.0.0.1:${(srv.address() as { port: number }).port}/federate?match[]=up`);
+  assert.equal(r.status, 500);
+  assert.equal(await r.text(), 'disk on fire\n');
+  const metrics = await registry.metrics();
+  assert.match(metrics, /^prometheus_web_federation_errors_total 1$/m);
+  assert.match(metrics, /^prometheus_web_federation_warnings_total 0$/m);
 });
