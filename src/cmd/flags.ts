@@ -2,7 +2,7 @@
 // or `--name value`, booleans as `--name` / `--no-name`, a one-line error naming the flag for an
 // unknown flag or a bad value. Values are kept as the user wrote them (for /api/v1/status/flags)
 // and parsed into typed options.
-import { parseDuration } from '../model/duration/index.js';
+import { formatDuration, parseDuration } from '../model/duration/index.js';
 
 export type FlagKind = 'string' | 'bool' | 'duration' | 'bytes' | 'int' | 'float' | 'url' | 'enum' | 'list';
 
@@ -15,9 +15,19 @@ export interface FlagDef {
   /** Shown as the placeholder in --help when there is no default (kingpin's PlaceHolder). */
   placeholder?: string;
   hidden?: boolean;
+  /** Prometheus holds this duration as text, so status/flags shows it as written ('' unset). */
+  asText?: boolean;
 }
 
-export class FlagError extends Error {}
+/** A command-line error; a bad value exits 2 as Prometheus's does, a wrong flag 1 as kingpin's. */
+export class FlagError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
 
 const BYTE_UNITS: Record<string, number> = {
   B: 1,
@@ -36,6 +46,19 @@ export function parseBytes(s: string): number {
   const unit = m[2]!.toUpperCase();
   if (!(unit in BYTE_UNITS)) throw new FlagError(`units: unknown unit ${JSON.stringify(m[2])} in ${JSON.stringify(s)}`);
   return Math.floor(Number(m[1]) * BYTE_UNITS[unit]!);
+}
+
+/** units.Base2Bytes's String(): each power of 1024 that is present, largest first ("10GiB", "1GiB512MiB", "0B"). */
+export function formatBytes(n: number): string {
+  const suffixes = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+  if (n === 0) return '0B';
+  let out = '';
+  for (let i = 0; i < suffixes.length && n > 0; i++) {
+    const r = n % 1024;
+    if (r !== 0) out = `${r}${suffixes[i]}` + out;
+    n = Math.floor(n / 1024);
+  }
+  return out;
 }
 
 const d = (name: string, def: string, help: string, extra: Partial<FlagDef> = {}): FlagDef => ({ name, kind: 'duration', default: def, help, ...extra });
@@ -69,8 +92,13 @@ export const SERVER_FLAGS: FlagDef[] = [
   b('storage.tsdb.use-lockfile', 'Create a lockfile in data directory (Debian spelling of the inverse of --storage.tsdb.no-lockfile).', { hidden: true }),
   { name: 'storage.tsdb.wal-segment-size', kind: 'bytes', default: '', help: 'Size at which to split the tsdb WAL segment files. Example: 100MB', hidden: true },
   b('storage.tsdb.wal-compression', 'Compress the tsdb WAL.', { default: 'true' }),
+  // Prometheus's hidden tuning flags, accepted so command lines that set them still start; this
+  // TSDB keeps snappy, 120 samples per chunk and its own chunk segment size.
+  { name: 'storage.tsdb.wal-compression-type', kind: 'enum', default: 'snappy', enumValues: ['snappy', 'zstd'], help: 'Compression algorithm for the tsdb WAL.', hidden: true },
+  n('storage.tsdb.samples-per-chunk', '120', 'Target number of samples per chunk.', { hidden: true }),
+  { name: 'storage.tsdb.max-block-chunk-segment-size', kind: 'bytes', default: '', placeholder: '<bytes>', help: 'The maximum size for a single chunk segment in a block. Example: 512MB', hidden: true },
   n('storage.tsdb.head-chunks-write-queue-size', '0', 'Size of the queue through which head chunks are written to the disk to be m-mapped, 0 disables the queue completely. Experimental. Use with server mode only.'),
-  b('storage.tsdb.allow-overlapping-blocks', '[DEPRECATED] This flag has no effect. Overlapping blocks are enabled by default now.', { hidden: true }),
+  b('storage.tsdb.allow-overlapping-blocks', '[DEPRECATED] This flag has no effect. Overlapping blocks are enabled by default now.', { default: 'true', hidden: true }),
   d('storage.remote.flush-deadline', '1m', 'How long to wait flushing sample on shutdown or config reload.', { placeholder: '<duration>' }),
   { name: 'storage.remote.read-sample-limit', kind: 'float', default: '5e7', help: 'Maximum overall number of samples to return via the remote read interface, in a single query. 0 means no limit. This limit is ignored for streamed response types. Use with server mode only.' },
   n('storage.remote.read-concurrent-limit', '10', 'Maximum number of concurrent remote read calls. 0 means no limit. Use with server mode only.'),
@@ -82,7 +110,7 @@ export const SERVER_FLAGS: FlagDef[] = [
   d('scrape.timestamp-tolerance', '2ms', 'Timestamp tolerance. See https://github.com/prometheus/prometheus/issues/7846 for more context. Experimental. This flag will be removed in a future release.', { hidden: true }),
   d('scrape.discovery-reload-interval', '5s', 'Interval used by scrape manager to throttle target groups updates.', { hidden: true }),
   n('alertmanager.notification-queue-capacity', '10000', 'The capacity of the queue for pending Alertmanager notifications. Use with server mode only.'),
-  d('alertmanager.timeout', '', 'Timeout for sending alerts to Alertmanager. Use with server mode only.', { hidden: true }),
+  d('alertmanager.timeout', '', 'Timeout for sending alerts to Alertmanager. Use with server mode only.', { hidden: true, asText: true }),
   d('query.lookback-delta', '5m', 'The maximum lookback duration for retrieving metrics during expression evaluations and federation. Use with server mode only.'),
   d('query.timeout', '2m', 'Maximum time a query may take before being aborted. Use with server mode only.'),
   n('query.max-concurrency', '20', 'Maximum number of queries executed concurrently. Use with server mode only.'),
@@ -102,7 +130,7 @@ export interface ParsedFlags {
 }
 
 function validate(def: FlagDef, value: string): void {
-  const bad = (why: string) => new FlagError(`invalid value ${JSON.stringify(value)} for flag --${def.name}: ${why}`);
+  const bad = (why: string) => new FlagError(`invalid value ${JSON.stringify(value)} for flag --${def.name}: ${why}`, 2);
   switch (def.kind) {
     case 'duration':
       try {
@@ -128,7 +156,7 @@ function validate(def: FlagDef, value: string): void {
       if (!['true', 'false', '1', '0'].includes(value)) throw bad(`strconv.ParseBool: parsing ${JSON.stringify(value)}: invalid syntax`);
       return;
     case 'enum':
-      if (!def.enumValues!.includes(value)) throw new FlagError(`enum value must be one of ${def.enumValues!.join(',')}, got '${value}'`);
+      if (!def.enumValues!.includes(value)) throw bad(`enum value must be one of ${def.enumValues!.join(',')}, got '${value}'`);
       return;
     case 'url':
       try {
@@ -181,7 +209,9 @@ export function parseFlags(argv: string[], defs: FlagDef[] = SERVER_FLAGS): Pars
     if (value === undefined) {
       if (def.kind === 'bool') value = 'true';
       else {
-        if (i + 1 >= argv.length) throw new FlagError(`expected argument for flag '--${name}'`);
+        // kingpin reads a following `-…` word as the next flag, not as this one's value.
+        const next = argv[i + 1];
+        if (next === undefined || (next.startsWith('-') && next.length > 1)) throw new FlagError(`expected argument for flag '--${name}'`);
         value = argv[++i]!;
       }
     }
@@ -197,6 +227,34 @@ export function parseFlags(argv: string[], defs: FlagDef[] = SERVER_FLAGS): Pars
     set.add(name);
   }
   return { raw, set, help, version };
+}
+
+/**
+ * Every flag's value as Prometheus's /api/v1/status/flags shows it: the parsed value printed
+ * back (durations as 1d12h or 0s, sizes as 10GiB or 0B, numbers without exponents), with
+ * `derived` values — those Prometheus computes and writes back into its flags — over them.
+ */
+export function flagDisplayValues(f: ParsedFlags, derived: Record<string, string> = {}, defs: FlagDef[] = SERVER_FLAGS): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const def of [...defs].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const v = f.raw[def.name] ?? '';
+    switch (def.asText ? 'string' : def.kind) {
+      case 'duration':
+        out[def.name] = v === '' ? '0s' : formatDuration(parseDuration(v));
+        break;
+      case 'bytes':
+        out[def.name] = formatBytes(v === '' ? 0 : parseBytes(v));
+        break;
+      case 'int':
+      case 'float':
+        out[def.name] = String(Number(v));
+        break;
+      default:
+        out[def.name] = v;
+    }
+    if (def.name in derived) out[def.name] = derived[def.name]!;
+  }
+  return out;
 }
 
 /** kingpin-style usage text. */

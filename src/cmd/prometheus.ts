@@ -4,12 +4,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseFlags, usage, FlagError } from './flags.js';
+import { parseFlags, usage, FlagError, formatBytes, flagDisplayValues } from './flags.js';
 import { serverOptions, type ServerOptions } from './options.js';
 import { BUILD_INFO, versionText } from './version.js';
 import { newLogger, type Logger } from '../util/log.js';
 import { client, defaultRegistry, registerProcessMetrics } from '../util/metrics.js';
 import { Labels } from '../model/labels/index.js';
+import { formatDuration } from '../model/duration/index.js';
 import type { Config } from '../config/types.js';
 import { expandExternalLabels, loadConfigFile } from '../config/index.js';
 import { logFeatures } from './features.js';
@@ -19,7 +20,7 @@ import { openDB, type DB } from '../tsdb/index.js';
 import { Engine } from '../promql/index.js';
 import { RuleManager } from '../rules/index.js';
 import { NotifierManager } from '../notifier/index.js';
-import { APIv1, handlerName } from '../web/api/v1/index.js';
+import { APIv1, goTime, handlerName } from '../web/api/v1/index.js';
 import { federateHandler } from '../web/federate.js';
 import { loadWebConfig, createServerFor } from '../web/webconfig/index.js';
 import { WebHandler } from '../web/web.js';
@@ -37,6 +38,9 @@ class Server {
   private readonly reloadTimestamp: client.Gauge;
   private readonly readyGauge: client.Gauge;
   private reloadChain: Promise<void> = Promise.resolve();
+  /** The last reload's outcome and the time of the last good one, for status/runtimeinfo. */
+  private lastReloadOk = false;
+  private lastConfigTime: Date | null = null;
 
   private db!: DB;
   private engine!: Engine;
@@ -63,7 +67,7 @@ class Server {
       help: 'A metric with a constant \'1\' value labeled by version, revision, branch, goversion from which prometheus was built, and the goos and goarch for the build.',
       labelNames: ['branch', 'goarch', 'goos', 'goversion', 'revision', 'tags', 'version'],
       registers,
-    }).set({ branch: BUILD_INFO.branch, goarch: process.arch, goos: process.platform, goversion: BUILD_INFO.goVersion, revision: BUILD_INFO.revision, tags: 'netgo,builtinassets', version: BUILD_INFO.version }, 1);
+    }).set({ branch: BUILD_INFO.branch, goarch: BUILD_INFO.goarch, goos: BUILD_INFO.goos, goversion: BUILD_INFO.goVersion, revision: BUILD_INFO.revision, tags: 'netgo,builtinassets', version: BUILD_INFO.version }, 1);
   }
 
   /** The config file, with external labels expanded from the environment when that feature is on. */
@@ -155,7 +159,7 @@ class Server {
       logger: logger.with({ component: 'api' }),
       registry,
     });
-    const federate = federateHandler({ queryable: this.db, config: () => this.config!, lookbackDelta: opts.query.lookbackDelta, logger });
+    const federate = federateHandler({ queryable: this.db, config: () => this.config!, lookbackDelta: opts.query.lookbackDelta, logger, registry });
 
     const webConfig = opts.webConfigFile ? loadWebConfig(opts.webConfigFile) : null;
     this.web = new WebHandler({
@@ -189,16 +193,16 @@ class Server {
   }
 
   private runtimeInfo(): Record<string, unknown> {
-    const mem = process.memoryUsage();
     return {
-      startTime: new Date(Date.now() - process.uptime() * 1000).toISOString(),
+      startTime: goTime(new Date(Date.now() - process.uptime() * 1000)),
       CWD: process.cwd(),
-      reloadConfigSuccess: this.reloadSuccess ? true : false,
-      lastConfigTime: new Date().toISOString(),
+      reloadConfigSuccess: this.lastReloadOk,
+      // Whole seconds, as Prometheus reads it back from its timestamp gauge.
+      lastConfigTime: goTime(this.lastConfigTime && new Date(Math.floor(this.lastConfigTime.getTime() / 1000) * 1000)),
       corruptionCount: 0,
       goroutineCount: 0,
       GOMAXPROCS: 1,
-      GOMEMLIMIT: mem.heapTotal,
+      GOMEMLIMIT: process.memoryUsage().heapTotal,
       GOGC: '',
       GODEBUG: '',
       storageRetention: describeRetention(this.opts),
@@ -210,13 +214,25 @@ class Server {
     const next = this.reloadChain.then(async () => {
       this.logger.info('Loading configuration file', { filename: this.opts.configFile });
       const started = Date.now();
+      const file = JSON.stringify(this.opts.configFile);
       try {
-        const cfg = this.loadConfig();
-        await expandRuleFiles(cfg);
-        await this.applyConfig(cfg);
+        let cfg: Config;
+        try {
+          cfg = this.loadConfig();
+          await expandRuleFiles(cfg);
+        } catch (e) {
+          throw new Error(`couldn't load configuration (--config.file=${file}): ${(e as Error).message}`);
+        }
+        try {
+          await this.applyConfig(cfg);
+        } catch (e) {
+          this.logger.error('Failed to apply configuration', { err: e as Error });
+          throw new Error(`one or more errors occurred while applying the new configuration (--config.file=${file})`);
+        }
         this.logger.info('Completed loading of configuration file', { filename: this.opts.configFile, totalDuration: `${Date.now() - started}ms` });
       } catch (e) {
         this.reloadSuccess.set(0);
+        this.lastReloadOk = false;
         this.logger.error('Error reloading config', { err: e as Error });
         throw e;
       }
@@ -231,6 +247,9 @@ class Server {
     await this.rules.update(cfg.global.evaluation_interval, ruleFiles, cfg.global.external_labels, this.opts.externalURL.toString());
     this.config = cfg;
     this.engine.setDefaultEvaluationInterval(cfg.global.evaluation_interval);
+    // A relative query log path is relative to the config file's directory, as Prometheus's.
+    const qlog = cfg.global.query_log_file;
+    await this.engine.setQueryLogFile(qlog === '' ? '' : resolve(dirname(this.opts.configFile), qlog));
     this.scrape.applyConfig(cfg);
     this.notifier.applyConfig(cfg);
     await this.remote.applyConfig(cfg);
@@ -238,7 +257,9 @@ class Server {
     this.discoveryScrape.applyConfig(scrapeSD);
     this.discoveryNotify.applyConfig(this.notifier.sdConfigs(cfg));
     this.reloadSuccess.set(1);
-    this.reloadTimestamp.set(Math.floor(Date.now() / 1000));
+    this.lastReloadOk = true;
+    this.lastConfigTime = new Date();
+    this.reloadTimestamp.set(Math.floor(this.lastConfigTime.getTime() / 1000));
   }
 
   async shutdown(reason: string): Promise<void> {
@@ -263,20 +284,16 @@ class Server {
     await step('Notifier manager', () => this.notifier?.stop() ?? Promise.resolve());
     await step('Web handler', () => this.web?.close() ?? Promise.resolve());
     await step('TSDB', () => this.db?.close() ?? Promise.resolve());
+    await step('Query log', () => this.engine?.setQueryLogFile('') ?? Promise.resolve());
     this.logger.info('See you next time!');
   }
 }
 
 function describeRetention(o: ServerOptions): string {
   const parts: string[] = [];
-  if (o.tsdb.retentionDuration) parts.push(formatRetention(o.tsdb.retentionDuration));
-  if (o.tsdb.maxBytes) parts.push(`${o.tsdb.maxBytes}B`);
+  if (o.tsdb.retentionDuration) parts.push(formatDuration(o.tsdb.retentionDuration));
+  if (o.tsdb.maxBytes) parts.push(formatBytes(o.tsdb.maxBytes));
   return parts.join(' or ');
-}
-
-function formatRetention(ms: number): string {
-  const d = 24 * 3600 * 1000;
-  return ms % d === 0 ? `${ms / d}d` : `${ms / 1000}s`;
 }
 
 class ExitError extends Error {
@@ -292,7 +309,7 @@ async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof FlagError) {
       process.stderr.write(`prometheus: error: ${e.message}, try --help\n`);
-      return 1;
+      return e.exitCode;
     }
     throw e;
   }
@@ -308,13 +325,16 @@ async function main(argv: string[]): Promise<number> {
   try {
     opts = serverOptions(flags);
   } catch (e) {
+    // Values that parse but make no sense together (a listen address without a port): 2, as Prometheus.
     process.stderr.write(`prometheus: error: ${(e as Error).message}, try --help\n`);
-    return 1;
+    return 2;
   }
   const logger = newLogger({ level: opts.log.level, format: opts.log.format });
   registerProcessMetrics();
   let exiting = false;
-  const server: Server = new Server(opts, flags.raw, logger, () => void exit('quit', 0));
+  // Prometheus writes the route prefix and max block duration it derives back into its flags.
+  const shownFlags = flagDisplayValues(flags, { 'web.route-prefix': opts.routePrefix || '/', 'storage.tsdb.max-block-duration': formatDuration(opts.tsdb.maxBlockDuration) });
+  const server: Server = new Server(opts, shownFlags, logger, () => void exit('quit', 0));
   const exit = async (reason: string, code: number) => {
     if (exiting) return;
     exiting = true;

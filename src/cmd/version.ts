@@ -16,6 +16,9 @@ function packageVersion(): string {
 
 export const PROJECT_VERSION = packageVersion();
 
+/** Node's architecture named as Go's GOARCH, which dashboards and build_info queries expect. */
+const GOARCH: Record<string, string> = { x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64', mips: 'mips', mipsel: 'mipsle', loong64: 'loong64' };
+
 export const BUILD_INFO = {
   version: `2.48.0+prometheus-ts.${PROJECT_VERSION}`,
   revision: 'prometheus-ts',
@@ -23,6 +26,8 @@ export const BUILD_INFO = {
   buildUser: 'prometheus-ts',
   buildDate: '',
   goVersion: `node${process.versions.node}`,
+  goos: process.platform,
+  goarch: GOARCH[process.arch] ?? process.arch,
 };
 
 export function versionText(): string {
@@ -31,7 +36,7 @@ export function versionText(): string {
     `  build user:       ${BUILD_INFO.buildUser}`,
     `  build date:       ${BUILD_INFO.buildDate}`,
     `  go version:       ${BUILD_INFO.goVersion}`,
-    `  platform:         ${process.platform}/${process.arch}`,
+    `  platform:         ${BUILD_INFO.goos}/${BUILD_INFO.goarch}`,
     `  tags:             netgo,builtinassets`,
   ].join('\n');
 }

@@ -379,12 +379,17 @@ function toGlobal(d: Decoded | undefined): GlobalConfig {
   const interval = (v.scrape_interval as number) || 60_000;
   let timeout = v.scrape_timeout as number | undefined;
   if (!timeout) timeout = Math.min(10_000, interval);
-  if (timeout > interval) throw new ConfigError('global scrape timeout greater than scrape interval');
+  // Prometheus names no line for these; the line of the key at fault is added, as elsewhere.
+  const at = (key: string, message: string) => {
+    const line = d?.lines[key] ?? d?.line ?? 0;
+    return line ? new DecodeError(line, `line ${line}: ${message}`) : new ConfigError(message);
+  };
+  if (timeout > interval) throw at(v.scrape_timeout ? 'scrape_timeout' : 'scrape_interval', 'global scrape timeout greater than scrape interval');
   const ext = (v.external_labels as Record<string, string>) ?? {};
   for (const [n, val] of Object.entries(ext)) {
-    if (!isValidLabelName(n)) throw new ConfigError(`"${n}" is not a valid label name`);
-    if (val === '') throw new ConfigError(`empty label value for label ${n}`);
-    if (n === '__name__') throw new ConfigError(`"__name__" is not a valid label name`);
+    if (!isValidLabelName(n)) throw at('external_labels', `"${n}" is not a valid label name`);
+    if (val === '') throw at('external_labels', `empty label value for label ${n}`);
+    if (n === '__name__') throw at('external_labels', `"__name__" is not a valid label name`);
   }
   return {
     scrape_interval: interval,
@@ -422,7 +427,7 @@ function toAlertmanager(d: Decoded): AlertmanagerConfig {
     ...toHTTPClient(v),
     ...toSD(v),
     scheme,
-    path_prefix: (v.path_prefix as string) || '/',
+    path_prefix: (v.path_prefix as string) ?? '',
     timeout: (v.timeout as number) || 10_000,
     api_version: api,
     relabel_configs: (v.relabel_configs as RelabelConfig[]) ?? [],

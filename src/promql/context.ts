@@ -26,7 +26,6 @@ export class QueryContext {
   /** Annotations (Prometheus's warnings and infos), each once, in the order they arose. */
   readonly warnings = new Set<string>();
   private lastYield = performance.now();
-  private ops = 0;
   private scratchT = new Float64Array(1024);
   private scratchF = new Float64Array(1024);
 
@@ -58,9 +57,12 @@ export class QueryContext {
     this.currentSamples -= n;
   }
 
-  /** Cheap per-iteration check; when true the caller awaits yieldNow(). */
+  /**
+   * Asked once per series; when true the caller awaits yieldNow(), which also checks the limits.
+   * The clock is read on every call: a query over a few long series must still see its deadline.
+   */
   shouldYield(): boolean {
-    return (++this.ops & 127) === 0 && performance.now() - this.lastYield > YIELD_EVERY_MS;
+    return performance.now() - this.lastYield > YIELD_EVERY_MS;
   }
 
   async yieldNow(): Promise<void> {

@@ -10,6 +10,7 @@ import { exprType } from './parser/index.js';
 import { QueryContext } from './context.js';
 import { Evaluator, type EvalResult } from './evaluator.js';
 import { PromQLError } from './errors.js';
+import { QueryLogger } from './query_log.js';
 import type { Value, Series, Sample } from './value.js';
 
 export interface EngineOptions {
@@ -28,6 +29,13 @@ export interface EngineOptions {
 export interface QueryOptions {
   /** Overrides the engine's lookback delta for this query (ms). */
   lookbackDelta?: number;
+  /**
+   * A shorter time limit for this query (ms), the API's `timeout` parameter. It is a deadline the
+   * evaluation checks, not only a timer: a timer's abort cannot land while evaluation runs.
+   */
+  timeout?: number;
+  /** Where the query came from, for the query log (Prometheus's httpRequest or ruleGroup). */
+  origin?: Record<string, unknown>;
 }
 
 export interface QueryResult {
@@ -102,6 +110,9 @@ export class Engine {
   private readonly metrics: EngineMetrics | null;
   private readonly logger: Logger;
   private defaultEvaluationInterval: number;
+  private queryLogger: QueryLogger | null = null;
+  private readonly queryLogEnabled: client.Gauge | null = null;
+  private readonly queryLogFailures: client.Counter | null = null;
 
   constructor(readonly opts: EngineOptions) {
     this.gate = new Gate(opts.maxConcurrency && opts.maxConcurrency > 0 ? opts.maxConcurrency : 20);
@@ -111,8 +122,9 @@ export class Engine {
     if (opts.registry) {
       const queries = new client.Gauge({ name: 'prometheus_engine_queries', help: 'The current number of queries being executed or waiting.', registers });
       new client.Gauge({ name: 'prometheus_engine_queries_concurrent_max', help: 'The max number of concurrent queries.', registers }).set(opts.maxConcurrency ?? 20);
-      new client.Gauge({ name: 'prometheus_engine_query_log_enabled', help: 'State of the query log.', registers }).set(0);
-      new client.Counter({ name: 'prometheus_engine_query_log_failures_total', help: 'The number of query log failures.', registers });
+      this.queryLogEnabled = new client.Gauge({ name: 'prometheus_engine_query_log_enabled', help: 'State of the query log.', registers });
+      this.queryLogEnabled.set(0);
+      this.queryLogFailures = new client.Counter({ name: 'prometheus_engine_query_log_failures_total', help: 'The number of query log failures.', registers });
       const duration = new client.Summary({
         name: 'prometheus_engine_query_duration_seconds',
         help: 'Query timings',
@@ -127,6 +139,18 @@ export class Engine {
     } else {
       this.metrics = null;
     }
+  }
+
+  /**
+   * Logs every query to global.query_log_file from now on ('' stops); the previous log is closed.
+   * Relative paths are the caller's to resolve.
+   */
+  async setQueryLogFile(path: string): Promise<void> {
+    if ((this.queryLogger?.path ?? '') === path) return;
+    const old = this.queryLogger;
+    this.queryLogger = path === '' ? null : new QueryLogger(path, () => this.queryLogFailures?.inc());
+    this.queryLogEnabled?.set(this.queryLogger ? 1 : 0);
+    await old?.close();
   }
 
   /** The step of subqueries that don't give one follows the config's evaluation_interval. */
@@ -161,6 +185,7 @@ export class Engine {
       throw e;
     }
     const began = performance.now();
+    let error: PromQLError | undefined;
     query.timings.execQueueTime = (began - queued) / 1000;
     m?.duration.observe({ slice: 'queue_time' }, query.timings.execQueueTime);
     try {
@@ -168,7 +193,7 @@ export class Engine {
       const ctx = new QueryContext(
         query.queryable,
         this.opts.maxSamples > 0 ? this.opts.maxSamples : Infinity,
-        began + (this.opts.timeout > 0 ? this.opts.timeout : Infinity),
+        began + Math.min(this.opts.timeout > 0 ? this.opts.timeout : Infinity, query.opts.timeout ?? Infinity),
         signal,
         query.start,
         query.end,
@@ -194,13 +219,14 @@ export class Engine {
       m?.samples.inc(ctx.totalQueryableSamples);
       return { value, warnings: annotationStrings([...ctx.warnings]) };
     } catch (e) {
-      if (e instanceof PromQLError) throw e;
-      this.logger.error('runtime panic in parser', { expr: query.queryString, err: e as Error });
-      throw new PromQLError('internal', `unexpected error: ${(e as Error).message}`);
+      error = e instanceof PromQLError ? e : new PromQLError('internal', `unexpected error: ${(e as Error).message}`);
+      if (!(e instanceof PromQLError)) this.logger.error('runtime panic in parser', { expr: query.queryString, err: e as Error });
+      throw error;
     } finally {
       query.timings.execTotalTime = (performance.now() - queued) / 1000;
       this.gate.release();
       m?.queries.dec();
+      this.queryLogger?.log({ query: query.queryString, start: query.start, end: query.end, step: query.step, stats: query.stats(), ...(error ? { error: error.message } : {}), ...(query.opts.origin ? { origin: query.opts.origin } : {}) });
     }
   }
 }

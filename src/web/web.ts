@@ -3,9 +3,9 @@
 // mounted, never imported here by their internals.
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, normalize, resolve } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { extname, join, normalize, posix, resolve } from 'node:path';
 import type { Logger } from '../util/log.js';
+import { sendBody } from './compression.js';
 import { client, type Registry } from '../util/metrics.js';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>;
@@ -54,6 +54,9 @@ const MIME: Record<string, string> = {
 
 /** Routes of the single-page UI; each serves index.html. */
 const UI_ROUTES = ['/graph', '/alerts', '/targets', '/service-discovery', '/rules', '/config', '/flags', '/status', '/tsdb-status', '/agent', '/starting'];
+
+/** Prometheus's answer to another method on /-/reload and /-/quit. */
+const LIFECYCLE_METHODS = 'Only POST or PUT requests allowed';
 
 export class WebHandler {
   private server: Server | null = null;
@@ -126,6 +129,11 @@ export class WebHandler {
     });
   }
 
+  /** Where / leads: the graph page under the external URL's path, as a browser behind a proxy reaches it. */
+  private homePage(): string {
+    return posix.join(this.opts.externalURL.pathname, '/graph');
+  }
+
   private handlerName(path: string): string {
     if (path.startsWith('/api/v1/')) return this.opts.apiHandlerName ? this.opts.apiHandlerName(path.slice('/api/v1'.length)) : '/api/v1/*path';
     if (path.startsWith('/-/') || path === '/metrics' || path === '/federate') return path;
@@ -141,12 +149,12 @@ export class WebHandler {
     let path = url.pathname;
     if (prefix !== '') {
       if (path === prefix || path === prefix + '/') {
-        redirect(res, `${prefix}/graph`);
+        redirect(res, this.homePage());
         return;
       }
       if (!path.startsWith(prefix + '/')) {
         if (path === '/') {
-          redirect(res, `${prefix}/graph`);
+          redirect(res, this.homePage());
           return;
         }
         notFound(res);
@@ -178,6 +186,11 @@ export class WebHandler {
   private async route(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const hooks = this.hooks;
     const method = req.method ?? 'GET';
+    // Until storage and config are loaded, the API and federation answer as Prometheus's do;
+    // the WAL replay status stays open, it is what the UI's starting page polls.
+    if ((path === '/federate' || (path.startsWith('/api/v1/') && path !== '/api/v1/status/walreplay')) && !hooks?.isReady()) {
+      return text(res, 503, 'Service Unavailable');
+    }
     switch (path) {
       case '/-/healthy':
         if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(res);
@@ -186,7 +199,7 @@ export class WebHandler {
         if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(res);
         return hooks?.isReady() ? text(res, 200, 'Prometheus Server is Ready.\n') : text(res, 503, 'Service Unavailable');
       case '/-/reload':
-        if (method !== 'POST' && method !== 'PUT') return methodNotAllowed(res);
+        if (method !== 'POST' && method !== 'PUT') return text(res, 405, LIFECYCLE_METHODS);
         if (!this.opts.enableLifecycle) return text(res, 403, 'Lifecycle API is not enabled.');
         try {
           await hooks!.reload();
@@ -197,7 +210,7 @@ export class WebHandler {
         }
         return;
       case '/-/quit':
-        if (method !== 'POST' && method !== 'PUT') return methodNotAllowed(res);
+        if (method !== 'POST' && method !== 'PUT') return text(res, 405, LIFECYCLE_METHODS);
         if (!this.opts.enableLifecycle) return text(res, 403, 'Lifecycle API is not enabled.');
         text(res, 200, 'Requesting termination... Goodbye!');
         setImmediate(() => hooks!.quit());
@@ -211,7 +224,7 @@ export class WebHandler {
         if (hooks?.federate) return hooks.federate(req, res, path);
         return notFound(res);
       case '/':
-        return redirect(res, `${this.opts.routePrefix}/graph`);
+        return redirect(res, this.homePage());
       case '/favicon.ico':
         return this.serveAsset(req, res, '/favicon.ico');
     }
@@ -226,7 +239,7 @@ export class WebHandler {
     }
     if (path.startsWith('/assets/')) return this.serveAsset(req, res, path);
     if (UI_ROUTES.some((r) => path === r || path.startsWith(r + '/'))) return this.serveIndex(req, res);
-    if (path === '/classic' || path.startsWith('/classic/')) return redirect(res, `${this.opts.routePrefix}/graph`);
+    if (path === '/classic' || path.startsWith('/classic/')) return redirect(res, this.homePage());
     notFound(res);
   }
 
@@ -257,14 +270,7 @@ export class WebHandler {
 }
 
 function send(req: IncomingMessage, res: ServerResponse, status: number, body: string | Buffer): void {
-  res.statusCode = status;
-  const accepts = String(req.headers['accept-encoding'] ?? '');
-  const buf = typeof body === 'string' ? Buffer.from(body) : body;
-  if (buf.length > 1024 && /\bgzip\b/.test(accepts)) {
-    res.setHeader('Content-Encoding', 'gzip');
-    res.setHeader('Vary', 'Accept-Encoding');
-    res.end(gzipSync(buf));
-  } else res.end(buf);
+  sendBody(req, res, status, {}, body);
 }
 
 function text(res: ServerResponse, status: number, body: string): void {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { parseFlags, parseBytes, FlagError, SERVER_FLAGS } from '../../src/cmd/flags.ts';
+import { parseFlags, parseBytes, formatBytes, flagDisplayValues, FlagError, SERVER_FLAGS } from '../../src/cmd/flags.ts';
 import { serverOptions } from '../../src/cmd/options.ts';
 
 import { SEED } from '../util/paths.ts';
@@ -109,6 +109,8 @@ test('unknown flags and bad values are one-line errors naming the flag', () => {
     [['--query.max-samples=lots'], /--query\.max-samples/],
     [['--log.level=verbose'], /enum value must be one of debug,info,warn,error, got 'verbose'/],
     [['--config.file'], /expected argument for flag '--config\.file'/],
+    // kingpin reads the next `--…` word as a flag, so the value is missing (not "--storage…").
+    [['--query.timeout', '--storage.tsdb.path=/x'], /^expected argument for flag '--query\.timeout'$/],
     [['--web.external-url=::nope'], /--web\.external-url/],
   ];
   for (const [args, re] of cases) {
@@ -128,4 +130,27 @@ test('byte sizes are powers of two', () => {
   assert.equal(parseBytes('10GB'), 10 * 1024 ** 3);
   assert.equal(parseBytes('2EB'), 2 * 1024 ** 6);
   assert.throws(() => parseBytes('10XB'));
+});
+
+test('status/flags values are the parsed values printed back as Prometheus prints them', () => {
+  const shown = flagDisplayValues(parseFlags(dockerfileArgs()), { 'web.route-prefix': '/' });
+  assert.equal(shown['storage.tsdb.retention.time'], '15d');
+  assert.equal(shown['storage.tsdb.retention.size'], '10GiB');
+  assert.equal(shown['storage.tsdb.retention'], '0s', 'unset durations are 0s');
+  assert.equal(shown['storage.tsdb.wal-segment-size'], '0B', 'unset sizes are 0B');
+  assert.equal(shown['storage.remote.read-sample-limit'], '50000000');
+  assert.equal(shown['storage.tsdb.allow-overlapping-blocks'], 'true');
+  assert.equal(shown['alertmanager.timeout'], '', 'a duration Prometheus keeps as text');
+  assert.equal(shown['web.route-prefix'], '/');
+  // Prometheus's hidden tuning flags are accepted and shown.
+  assert.equal(shown['storage.tsdb.max-block-chunk-segment-size'], '0B');
+  assert.equal(shown['storage.tsdb.samples-per-chunk'], '120');
+  assert.equal(shown['storage.tsdb.wal-compression-type'], 'snappy');
+  assert.doesNotThrow(() => parseFlags(['--storage.tsdb.wal-compression-type=zstd', '--storage.tsdb.samples-per-chunk=240', '--storage.tsdb.max-block-chunk-segment-size=512MB']));
+  assert.equal(flagDisplayValues(parseFlags(['--query.timeout=90s']))['query.timeout'], '1m30s');
+  // Keys in Go's map order (sorted), as encoding/json writes them.
+  const keys = Object.keys(shown);
+  assert.deepEqual(keys, [...keys].sort());
+  assert.equal(formatBytes(1536 * 1024 ** 2), '1GiB512MiB');
+  assert.equal(formatBytes(1025), '1KiB1B');
 });

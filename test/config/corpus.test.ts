@@ -45,10 +45,16 @@ test('errors name the file and the line', () => {
     ['bad-unknown-field.yml', /line 3: field foo not found in type config\.ScrapeConfig/],
     ['bad-duration.yml', /line 2.*not a valid duration string: "15x"/],
     ['bad-duplicate-job.yml', /found multiple scrape configs with job name "a"/],
-    ['bad-timeout-gt-interval.yml', /scrape timeout greater than scrape interval for scrape config with job name "a"/],
+    ['bad-timeout-gt-interval.yml', /line 2: scrape timeout greater than scrape interval for scrape config with job name "a"/],
+    ['bad-type.yml', /line 2: cannot unmarshal !!seq into string/],
+    ['bad-external-label-name.yml', /line 2: "1bad" is not a valid label name$/],
+    ['bad-static-label.yml', /line 4: "0x" is not a valid label name$/],
+    ['bad-target-label.yml', /line 4: "bad label" is invalid 'target_label'/],
+    ['bad-regex.yml', /line 4: error parsing regexp: missing closing \)/],
   ];
   for (const [f, re] of cases) {
-    assert.throws(() => loadConfig(readFileSync(join(DIR, f), 'utf8'), f), (e: unknown) => e instanceof ConfigError && re.test(e.message), f);
+    // Every one names the file, then the line.
+    assert.throws(() => loadConfig(readFileSync(join(DIR, f), 'utf8'), f), (e: unknown) => e instanceof ConfigError && new RegExp(`^parsing YAML file ${f}: (yaml: unmarshal errors:\\n  )?line \\d+: `).test(e.message) && re.test(e.message), f);
   }
 });
 

@@ -83,12 +83,21 @@ test('reload: a good config applies, a bad one is rejected whole and the old kee
   let cfg = await json<{ data: { yaml: string } }>(`${s.url}/api/v1/status/config`);
   assert.match(cfg.data.yaml, /reloaded/);
   assert.equal(await metricValue(s.url, 'prometheus_config_last_reload_successful'), 1);
+  type RuntimeInfo = { data: { reloadConfigSuccess: boolean; lastConfigTime: string } };
+  const goodInfo = await json<RuntimeInfo>(`${s.url}/api/v1/status/runtimeinfo`);
+  assert.equal(goodInfo.data.reloadConfigSuccess, true);
+  // The time of the last good load, in whole seconds as Prometheus reads it from its gauge.
+  assert.match(goodInfo.data.lastConfigTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  assert.equal(Date.parse(goodInfo.data.lastConfigTime) / 1000, await metricValue(s.url, 'prometheus_config_last_reload_success_timestamp_seconds'));
 
   writeFileSync(cfgPath, good.replace('scrape_configs:', 'scrape_configs:\n  - job_name: prometheus\n    unknown_field: 1'));
   r = await fetch(`${s.url}/-/reload`, { method: 'POST' });
   assert.equal(r.status, 500);
-  assert.match(await r.text(), /failed to reload config/);
+  assert.equal(await r.text(), `failed to reload config: couldn't load configuration (--config.file="${cfgPath}"): parsing YAML file ${cfgPath}: yaml: unmarshal errors:\n  line 8: field unknown_field not found in type config.ScrapeConfig\n`, 'worded as Prometheus');
   assert.equal(await metricValue(s.url, 'prometheus_config_last_reload_successful'), 0);
+  const badInfo = await json<RuntimeInfo>(`${s.url}/api/v1/status/runtimeinfo`);
+  assert.equal(badInfo.data.reloadConfigSuccess, false);
+  assert.equal(badInfo.data.lastConfigTime, goodInfo.data.lastConfigTime, 'a failed reload keeps the last good time');
   cfg = await json<{ data: { yaml: string } }>(`${s.url}/api/v1/status/config`);
   assert.match(cfg.data.yaml, /reloaded/, 'old config still served');
   assert.equal((await fetch(`${s.url}/-/healthy`)).status, 200);
@@ -99,7 +108,9 @@ test('reload: a good config applies, a bad one is rejected whole and the old kee
   writeFileSync(cfgPath, good + `rule_files: ['${rules}']\n`);
   assert.equal((await fetch(`${s.url}/-/reload`, { method: 'POST' })).status, 200);
   writeFileSync(rules, 'groups:\n  - name: g\n    rules:\n      - record: ok_rule\n        expr: sum(\n');
-  assert.equal((await fetch(`${s.url}/-/reload`, { method: 'POST' })).status, 500);
+  r = await fetch(`${s.url}/-/reload`, { method: 'POST' });
+  assert.equal(r.status, 500);
+  assert.equal(await r.text(), `failed to reload config: one or more errors occurred while applying the new configuration (--config.file="${cfgPath}")\n`);
   const groups = await json<{ data: { groups: { rules: { name: string }[] }[] } }>(`${s.url}/api/v1/rules`);
   assert.equal(groups.data.groups[0]!.rules[0]!.name, 'ok_rule');
 });
@@ -152,12 +163,14 @@ test('a broken config at startup exits non-zero naming the file', async (t) => {
   assert.match(s.proc.output(), /15x/);
 });
 
-test('unknown flag: one-line error naming it, exit 1', async () => {
-  const p = startProcess(process.execPath, ['--import', 'tsx', SERVER_ENTRY, '--storage.tsdb.retention.time=15x'], { cwd: ROOT });
-  const code = await new Promise<number | null>((r) => p.proc.on('exit', (c) => r(c)));
-  assert.equal(code, 1);
-  assert.equal(p.output().trim().split('\n').length, 1);
-  assert.match(p.output(), /--storage\.tsdb\.retention\.time/);
+test('a bad flag value or an unknown flag: a one-line error naming the flag; exit 2 and 1 as Prometheus', async () => {
+  for (const [arg, exit] of [['--storage.tsdb.retention.time=15x', 2], ['--log.level=trace', 2], ['--no-such-flag', 1]] as const) {
+    const p = startProcess(process.execPath, ['--import', 'tsx', SERVER_ENTRY, arg], { cwd: ROOT });
+    const code = await new Promise<number | null>((r) => p.proc.on('exit', (c) => r(c)));
+    assert.equal(code, exit, arg);
+    assert.equal(p.output().trim().split('\n').length, 1, arg);
+    assert.match(p.output(), new RegExp(arg.split('=')[0]!.replace(/\./g, '\\.')), arg);
+  }
 });
 
 test('the seed prometheus.yml starts the server with the seed Dockerfile flags; unreachable targets are down with their error', async (t) => {
@@ -180,4 +193,29 @@ test('the seed prometheus.yml starts the server with the seed Dockerfile flags; 
   const rules = await json<{ data: { groups: { name: string; rules: { name: string }[] }[] } }>(`${s.url}/api/v1/rules`);
   assert.equal(rules.data.groups[0]!.name, 'mordomo');
   assert.equal(rules.data.groups[0]!.rules.length, 7);
+  const info = await json<{ data: { storageRetention: string } }>(`${s.url}/api/v1/status/runtimeinfo`);
+  assert.equal(info.data.storageRetention, '15d or 10GiB', 'worded as Prometheus (units.Base2Bytes)');
+});
+
+test('global.query_log_file (relative to the config file) gets one JSON line per query, as Prometheus writes it', async (t) => {
+  const port = await freePort();
+  const s = await startOurServer(selfScrape(port).replace('global:\n', 'global:\n  query_log_file: query.log\n'), [], { port });
+  t.after(() => s.stop());
+  assert.equal(await metricValue(s.url, 'prometheus_engine_query_log_enabled'), 1);
+  await fetch(`${s.url}/api/v1/query?query=${encodeURIComponent('vector(1)')}&time=1700000000`);
+  await fetch(`${s.url}/api/v1/query_range`, { method: 'POST', body: 'query=up&start=1700000000&end=1700000060&step=15', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  const lines = await until(async () => {
+    const l = readFileSync(join(s.dir, 'query.log'), 'utf8').split('\n').filter((x) => x.includes('"httpRequest"'));
+    return l.length >= 2 ? l : undefined;
+  });
+  const instant = JSON.parse(lines.find((l) => l.includes('vector(1)'))!) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(instant), ['httpRequest', 'params', 'stats', 'ts'], 'keys sorted as Go writes them');
+  assert.deepEqual(instant['httpRequest'], { clientIP: '127.0.0.1', method: 'GET', path: '/api/v1/query' });
+  assert.deepEqual(instant['params'], { end: '2023-11-14T22:13:20.000Z', query: 'vector(1)', start: '2023-11-14T22:13:20.000Z', step: 0 });
+  assert.ok((instant['stats'] as { timings: Record<string, number> }).timings.evalTotalTime >= 0);
+  const range = JSON.parse(lines.find((l) => l.includes('"query":"up"'))!) as { httpRequest: { method: string; path: string }; params: { step: number; end: string } };
+  assert.equal(range.httpRequest.method, 'POST');
+  assert.equal(range.httpRequest.path, '/api/v1/query_range');
+  assert.equal(range.params.step, 15);
+  assert.equal(range.params.end, '2023-11-14T22:14:20.000Z');
 });

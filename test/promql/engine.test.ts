@@ -98,6 +98,15 @@ test('--query.timeout ends a long query with a timeout error', async () => {
   await assert.rejects(q.exec(), (e: unknown) => e instanceof PromQLError && e.errorType === 'timeout' && e.message === 'query timed out in expression evaluation');
 });
 
+test('a per-query timeout (the API\'s timeout parameter) ends a long evaluation over a single series', async () => {
+  // One series and a fine subquery: the evaluation never yields between series, so only a
+  // deadline it checks itself can stop it (a timer's abort would land after it finished).
+  const q = engine().newInstantQuery(db, 'count_over_time(gauge[1h:1ms])', 3_600_000, { timeout: 1 });
+  await assert.rejects(q.exec(), (e: unknown) => e instanceof PromQLError && e.errorType === 'timeout' && e.message === 'query timed out in expression evaluation');
+  const ok = await engine().newInstantQuery(db, 'count_over_time(gauge[1h:1m])', 3_600_000, { timeout: 60_000 }).exec();
+  assert.equal(ok.value.type, 'vector');
+});
+
 test('a cancelled query ends with canceled', async () => {
   const ac = new AbortController();
   ac.abort();

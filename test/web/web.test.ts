@@ -1,25 +1,25 @@
 // The HTTP front door alone: lifecycle endpoints, their gate, readiness, route prefix, /metrics.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WebHandler } from '../../src/web/web.ts';
+import { WebHandler, type Handler } from '../../src/web/web.ts';
 import { nopLogger } from '../../src/util/log.ts';
 import { newRegistry } from '../../src/util/metrics.ts';
 import { freePort } from '../util/peers.ts';
 
-async function start(opts: { lifecycle: boolean; prefix?: string }, hooks: { reload?: () => Promise<void>; ready?: () => boolean; quit?: () => void } = {}) {
+async function start(opts: { lifecycle: boolean; prefix?: string; externalPath?: string }, hooks: { reload?: () => Promise<void>; ready?: () => boolean; quit?: () => void; api?: Handler; federate?: Handler } = {}) {
   const port = await freePort();
   const registry = newRegistry();
   const web = new WebHandler({
     listenAddress: `127.0.0.1:${port}`,
     routePrefix: opts.prefix ?? '',
-    externalURL: new URL(`http://127.0.0.1:${port}${opts.prefix ?? ''}/`),
+    externalURL: new URL(`http://127.0.0.1:${port}${opts.externalPath ?? opts.prefix ?? ''}/`),
     enableLifecycle: opts.lifecycle,
     uiDir: '/nonexistent',
     pageTitle: 'Prometheus',
     logger: nopLogger,
     registry,
   });
-  web.setHooks({ reload: hooks.reload ?? (async () => {}), quit: hooks.quit ?? (() => {}), isReady: hooks.ready ?? (() => true) });
+  web.setHooks({ reload: hooks.reload ?? (async () => {}), quit: hooks.quit ?? (() => {}), isReady: hooks.ready ?? (() => true), ...(hooks.api ? { api: hooks.api } : {}), ...(hooks.federate ? { federate: hooks.federate } : {}) });
   await web.listen();
   return { url: `http://127.0.0.1:${port}${opts.prefix ?? ''}`, web, registry };
 }
@@ -37,6 +37,21 @@ test('healthy and ready, with Prometheus texts', async (t) => {
   r = await fetch(`${url}/-/ready`);
   assert.equal(r.status, 200);
   assert.equal(await r.text(), 'Prometheus Server is Ready.\n');
+});
+
+test('before ready, the API and /federate answer 503 as Prometheus; healthy, metrics and the WAL replay status answer', async (t) => {
+  let ready = false;
+  const ok: Handler = async (_req, res) => void res.writeHead(200).end('ok');
+  const { url, web } = await start({ lifecycle: false }, { ready: () => ready, api: ok, federate: ok });
+  t.after(() => web.close());
+  for (const p of ['/api/v1/query?query=1', '/api/v1/status/config', '/federate?match[]=up']) {
+    const r = await fetch(`${url}${p}`);
+    assert.equal(r.status, 503, p);
+    assert.equal(await r.text(), 'Service Unavailable');
+  }
+  for (const p of ['/-/healthy', '/metrics', '/api/v1/status/walreplay']) assert.equal((await fetch(`${url}${p}`)).status, 200, p);
+  ready = true;
+  for (const p of ['/api/v1/query?query=1', '/federate?match[]=up']) assert.equal((await fetch(`${url}${p}`)).status, 200, p);
 });
 
 test('lifecycle endpoints are forbidden without --web.enable-lifecycle', async (t) => {
@@ -69,8 +84,11 @@ test('reload with the lifecycle API: success, failure message, method check', as
   r = await fetch(`${url}/-/reload`, { method: 'POST' });
   assert.equal(r.status, 500);
   assert.match(await r.text(), /^failed to reload config: couldn't load configuration/);
-  r = await fetch(`${url}/-/reload`);
-  assert.equal(r.status, 405);
+  for (const p of ['/-/reload', '/-/quit']) {
+    r = await fetch(`${url}${p}`);
+    assert.equal(r.status, 405);
+    assert.equal(await r.text(), 'Only POST or PUT requests allowed', 'worded as Prometheus');
+  }
   assert.equal(reloads, 3);
 });
 
@@ -94,6 +112,15 @@ test('route prefix: endpoints live under it, / redirects to the graph page', asy
   const r = await fetch(`${base}/`, { redirect: 'manual' });
   assert.equal(r.status, 302);
   assert.equal(r.headers.get('location'), '/prom/graph');
+});
+
+test('behind a proxy that strips the external path (--web.route-prefix=/), / leads to the graph page under the external path', async (t) => {
+  const { url, web } = await start({ lifecycle: false, prefix: '', externalPath: '/prom' });
+  t.after(() => web.close());
+  assert.equal((await fetch(`${url}/-/healthy`)).status, 200);
+  const r = await fetch(`${url}/`, { redirect: 'manual' });
+  assert.equal(r.status, 302);
+  assert.equal(r.headers.get('location'), '/prom/graph', 'path.Join(external URL path, /graph), as Prometheus');
 });
 
 test('/metrics exposes HTTP request metrics by handler and code', async (t) => {

@@ -129,6 +129,8 @@ function tlsOptions(cfg: WebConfig): Record<string, unknown> {
   return o;
 }
 
+const AUTH_CACHE_SIZE = 100;
+
 /** Whether the request carries the credentials of a configured user (bcrypt, results cached). */
 export function checkBasicAuth(req: IncomingMessage, users: Record<string, string>, cache: Map<string, boolean>): boolean {
   const h = req.headers.authorization ?? '';
@@ -149,6 +151,8 @@ export function checkBasicAuth(req: IncomingMessage, users: Record<string, strin
   let ok = cache.get(key);
   if (ok === undefined) {
     ok = bcrypt.compareSync(pass, hash);
+    // Bounded as exporter-toolkit's cache: guessed passwords must not grow memory without end.
+    if (cache.size >= AUTH_CACHE_SIZE) cache.delete(cache.keys().next().value!);
     cache.set(key, ok);
   }
   return ok;

@@ -9,6 +9,18 @@ import bcrypt from 'bcryptjs';
 import { startOurServer } from '../../util/server.ts';
 import { freePort, peer, tempDir } from '../../util/peers.ts';
 import { runCommand, runPromtoolTs } from '../../util/server.ts';
+import { checkBasicAuth } from '../../../src/web/webconfig/index.ts';
+import type { IncomingMessage } from 'node:http';
+
+test('basic auth results are cached, in a bounded cache: guessed passwords do not grow memory', () => {
+  const users = { admin: bcrypt.hashSync('s3cret', 4) };
+  const cache = new Map<string, boolean>();
+  const req = (p: string) => ({ headers: { authorization: `Basic ${Buffer.from(`admin:${p}`).toString('base64')}` } }) as IncomingMessage;
+  assert.equal(checkBasicAuth(req('s3cret'), users, cache), true);
+  for (let i = 0; i < 300; i++) assert.equal(checkBasicAuth(req(`guess${i}`), users, cache), false);
+  assert.ok(cache.size <= 100, `cache holds ${cache.size}`);
+  assert.equal(checkBasicAuth(req('s3cret'), users, cache), true);
+});
 
 test('basic auth: requests without the right password get 401, with it 200', async (t) => {
   const { dir, cleanup } = tempDir();

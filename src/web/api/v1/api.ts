@@ -2,7 +2,6 @@
 // envelope, result encodings, error types and HTTP status codes, so Grafana, promtool and the
 // client libraries work unchanged.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { gzipSync } from 'node:zlib';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -10,7 +9,7 @@ import { Labels, isValidLabelName, matchLabels, type Matcher } from '../../../mo
 import { formatFloat } from '../../../model/value/index.js';
 import { formatDuration } from '../../../model/duration/index.js';
 import { parseMetricSelector, parseExpr, prettify, ParseErrors, ParseErr } from '../../../promql/parser/index.js';
-import { PromQLError, type Engine, type Query, type Value } from '../../../promql/index.js';
+import { PromQLError, type Engine, type Query, type QueryOptions, type Value } from '../../../promql/index.js';
 import type { Queryable, SeriesSet } from '../../../storage/index.js';
 import { marshalConfig, type Config } from '../../../config/index.js';
 import type { TargetRetriever } from '../../../scrape/target_info.js';
@@ -18,6 +17,7 @@ import type { RulesRetriever, ActiveAlert, RuleGroupInfo } from '../../../rules/
 import type { AlertmanagerRetriever } from '../../../notifier/alertmanager_info.js';
 import type { Logger } from '../../../util/log.js';
 import type { Registry } from '../../../util/metrics.js';
+import { sendBody } from '../../compression.js';
 import { Form, ParamError, parseTimeParam, parseTime, parseDurationParam, MIN_TIME, MAX_TIME } from './params.js';
 import { globalURL } from './global_url.js';
 
@@ -189,8 +189,8 @@ export class APIv1 {
       this.routes.push({ methods, pattern, names, handler, label: '/api/v1' + path });
     };
     const GP = ['GET', 'POST'];
-    r(GP, '/query', (f) => this.query(f));
-    r(GP, '/query_range', (f) => this.queryRange(f));
+    r(GP, '/query', (f, req) => this.query(f, req));
+    r(GP, '/query_range', (f, req) => this.queryRange(f, req));
     r(GP, '/query_exemplars', (f) => this.queryExemplars(f));
     r(GP, '/format_query', (f) => this.formatQuery(f));
     r(GP, '/labels', (f) => this.labelNames(f));
@@ -255,19 +255,12 @@ export class APIv1 {
       const err = e instanceof APIError ? e : e instanceof ParamError ? new APIError('bad_data', e.message) : new APIError('internal', (e as Error).message);
       if (!(e instanceof APIError) && !(e instanceof ParamError)) this.deps.logger.error('API handler failed', { path, err: e as Error });
       const body: Record<string, unknown> = { status: 'error', errorType: err.type, error: err.message };
-      this.send(req, res, STATUS[err.type], body, true);
+      this.send(req, res, STATUS[err.type], body);
     }
   }
 
-  private send(req: IncomingMessage, res: ServerResponse, code: number, body: unknown, isError = false): void {
-    let payload: Buffer = Buffer.from(JSON.stringify(body));
-    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-    if (!isError && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) && payload.length > 1024) {
-      payload = gzipSync(payload);
-      headers['Content-Encoding'] = 'gzip';
-      headers['Vary'] = 'Accept-Encoding';
-    }
-    res.writeHead(code, headers).end(payload);
+  private send(req: IncomingMessage, res: ServerResponse, code: number, body: unknown): void {
+    sendBody(req, res, code, { 'Content-Type': 'application/json' }, JSON.stringify(body));
   }
 
   private setCORS(req: IncomingMessage, res: ServerResponse): void {
@@ -276,35 +269,39 @@ export class APIv1 {
     res.setHeader('Access-Control-Allow-Headers', 'Accept, Authorization, Content-Type, Origin');
     res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
     res.setHeader('Access-Control-Expose-Headers', 'Date');
+    res.setHeader('Vary', 'Origin');
     if (this.deps.corsOrigin === '.*') res.setHeader('Access-Control-Allow-Origin', '*');
     else if (this.cors.test(origin)) res.setHeader('Access-Control-Allow-Origin', origin);
   }
 
   // ---- queries ---------------------------------------------------------------------------
 
-  private queryOptions(form: Form): { lookbackDelta?: number } {
-    const lb = form.get('lookback_delta');
-    if (lb === '') return {};
-    try {
-      return { lookbackDelta: Math.trunc(parseDurationParam(lb)) };
-    } catch (e) {
-      throw new APIError('bad_data', `error parsing lookback delta duration: ${(e as Error).message}`);
-    }
-  }
-
-  private timeoutSignal(form: Form): AbortSignal | undefined {
+  /** The `timeout` and `lookback_delta` parameters, in the order Prometheus checks them; the origin for the query log. */
+  private queryOptions(form: Form, req: IncomingMessage): QueryOptions {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const opts: QueryOptions = { origin: { httpRequest: { clientIP: req.socket.remoteAddress ?? '', method: req.method ?? 'GET', path } } };
     const to = form.get('timeout');
-    if (to === '') return undefined;
-    let ms: number;
-    try {
-      ms = parseDurationParam(to);
-    } catch (e) {
-      throw invalidParam(e, 'timeout');
+    if (to !== '') {
+      try {
+        opts.timeout = Math.max(0, parseDurationParam(to));
+      } catch (e) {
+        throw invalidParam(e, 'timeout');
+      }
     }
-    return AbortSignal.timeout(Math.max(0, ms));
+    const lb = form.get('lookback_delta');
+    if (lb !== '') {
+      try {
+        opts.lookbackDelta = Math.trunc(parseDurationParam(lb));
+      } catch (e) {
+        throw new APIError('bad_data', `error parsing lookback delta duration: ${(e as Error).message}`);
+      }
+    }
+    return opts;
   }
 
-  private async run(q: Query, form: Form, signal: AbortSignal | undefined): Promise<Result> {
+  private async run(q: Query, form: Form, opts: QueryOptions): Promise<Result> {
+    // The timer covers waiting for a query slot; the engine checks the same limit as a deadline.
+    const signal = opts.timeout !== undefined ? AbortSignal.timeout(opts.timeout) : undefined;
     let result;
     try {
       result = await q.exec(signal);
@@ -319,25 +316,24 @@ export class APIv1 {
     return { data, warnings: result.warnings };
   }
 
-  private async query(form: Form): Promise<Result> {
+  private async query(form: Form, req: IncomingMessage): Promise<Result> {
     let t: number;
     try {
       t = parseTimeParam(form, 'time', Date.now());
     } catch (e) {
       throw invalidParam(e, 'time');
     }
-    const signal = this.timeoutSignal(form);
-    const opts = this.queryOptions(form);
+    const opts = this.queryOptions(form, req);
     let q: Query;
     try {
       q = this.deps.engine.newInstantQuery(this.deps.queryable, form.get('query'), t, opts);
     } catch (e) {
       throw invalidParam(e, 'query');
     }
-    return this.run(q, form, signal);
+    return this.run(q, form, opts);
   }
 
-  private async queryRange(form: Form): Promise<Result> {
+  private async queryRange(form: Form, req: IncomingMessage): Promise<Result> {
     let start: number;
     let end: number;
     let step: number;
@@ -361,15 +357,14 @@ export class APIv1 {
     if ((end - start) / step > 11000) {
       throw new APIError('bad_data', 'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
     }
-    const signal = this.timeoutSignal(form);
-    const opts = this.queryOptions(form);
+    const opts = this.queryOptions(form, req);
     let q: Query;
     try {
       q = this.deps.engine.newRangeQuery(this.deps.queryable, form.get('query'), start, end, Math.max(1, Math.trunc(step)), opts);
     } catch (e) {
       throw invalidParam(e, 'query');
     }
-    return this.run(q, form, signal);
+    return this.run(q, form, opts);
   }
 
   private async queryExemplars(form: Form): Promise<Result> {
@@ -533,8 +528,8 @@ export class APIv1 {
         for (const t of dropped.get(key)!) droppedTargets.push({ discoveredLabels: labelsObj(t.discoveredLabels) });
       }
     }
-    const data: Record<string, unknown> = { activeTargets, droppedTargets };
-    if (showDropped) data['droppedTargetCounts'] = droppedTargetCounts;
+    // Go's nil map: null when dropped targets were not asked for.
+    const data: Record<string, unknown> = { activeTargets, droppedTargets, droppedTargetCounts: showDropped ? droppedTargetCounts : null };
     return { data };
   }
 
