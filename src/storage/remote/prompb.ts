@@ -26,13 +26,31 @@ export interface PbQuery {
   matchers: Matcher[];
 }
 
-function writeSeries(w: ProtoWriter, ts: PbTimeSeries): void {
-  ts.labels.forEach((name, value) =>
+/** Labels as repeated prompb.Label {name = 1, value = 2} in field 1. */
+function writeLabels(w: ProtoWriter, labels: Labels): void {
+  labels.forEach((name, value) =>
     w.message(1, (l) => {
       l.string(1, name);
       l.string(2, value);
     }),
   );
+}
+
+/** One prompb.Label. */
+function readLabel(lr: ProtoReader): [string, string] {
+  let name = '';
+  let value = '';
+  while (!lr.done()) {
+    const t = lr.tag();
+    if (t.field === 1 && t.wireType === 2) name = lr.string();
+    else if (t.field === 2 && t.wireType === 2) value = lr.string();
+    else lr.skip(t.wireType);
+  }
+  return [name, value];
+}
+
+function writeSeries(w: ProtoWriter, ts: PbTimeSeries): void {
+  writeLabels(w, ts.labels);
   for (const s of ts.samples) {
     w.message(2, (sw) => {
       sw.double(1, s.value);
@@ -60,18 +78,8 @@ function readSeries(r: ProtoReader): PbTimeSeries {
   const samples: PbSample[] = [];
   while (!r.done()) {
     const { field, wireType } = r.tag();
-    if (field === 1 && wireType === 2) {
-      const lr = r.sub();
-      let name = '';
-      let value = '';
-      while (!lr.done()) {
-        const t = lr.tag();
-        if (t.field === 1 && t.wireType === 2) name = lr.string();
-        else if (t.field === 2 && t.wireType === 2) value = lr.string();
-        else lr.skip(t.wireType);
-      }
-      pairs.push([name, value]);
-    } else if (field === 2 && wireType === 2) {
+    if (field === 1 && wireType === 2) pairs.push(readLabel(r.sub()));
+    else if (field === 2 && wireType === 2) {
       const sr = r.sub();
       let value = 0;
       let timestamp = 0;
@@ -229,12 +237,7 @@ export function encodeChunkedReadResponse(series: PbChunkedSeries[], queryIndex:
   const w = new ProtoWriter();
   for (const s of series) {
     w.message(1, (m) => {
-      s.labels.forEach((name, value) =>
-        m.message(1, (l) => {
-          l.string(1, name);
-          l.string(2, value);
-        }),
-      );
+      writeLabels(m, s.labels);
       for (const c of s.chunks) {
         m.message(2, (cw) => {
           cw.int64(1, c.minTimeMs);
@@ -261,18 +264,8 @@ export function decodeChunkedReadResponse(buf: Uint8Array): { series: PbChunkedS
       const chunks: PbChunk[] = [];
       while (!sr.done()) {
         const t = sr.tag();
-        if (t.field === 1 && t.wireType === 2) {
-          const lr = sr.sub();
-          let name = '';
-          let value = '';
-          while (!lr.done()) {
-            const lt = lr.tag();
-            if (lt.field === 1 && lt.wireType === 2) name = lr.string();
-            else if (lt.field === 2 && lt.wireType === 2) value = lr.string();
-            else lr.skip(lt.wireType);
-          }
-          pairs.push([name, value]);
-        } else if (t.field === 2 && t.wireType === 2) {
+        if (t.field === 1 && t.wireType === 2) pairs.push(readLabel(sr.sub()));
+        else if (t.field === 2 && t.wireType === 2) {
           const cr = sr.sub();
           const c: PbChunk = { minTimeMs: 0, maxTimeMs: 0, data: new Uint8Array(0) };
           while (!cr.done()) {
