@@ -16,7 +16,7 @@ import { expandExternalLabels, loadConfigFile } from '../config/index.js';
 import { logFeatures } from './features.js';
 import { DiscoveryManager } from '../discovery/index.js';
 import { ScrapeManager } from '../scrape/index.js';
-import { openDB, type DB } from '../tsdb/index.js';
+import { createDB, type DB } from '../tsdb/index.js';
 import { Engine } from '../promql/index.js';
 import { RuleManager } from '../rules/index.js';
 import { NotifierManager } from '../notifier/index.js';
@@ -93,10 +93,14 @@ class Server {
       throw new ExitError(2);
     }
 
-    mkdirSync(opts.tsdb.path, { recursive: true });
     const registry = defaultRegistry;
+    // The storage is built now and opened once the web server listens, as Prometheus does: while
+    // the WAL replays, /-/healthy answers, /-/ready and the API say 503, and
+    // /api/v1/status/walreplay tells the progress.
+    const dbDeps = { logger: logger.with({ component: 'tsdb' }), registry };
     try {
-      this.db = await openDB(opts.tsdb.path, {
+      mkdirSync(opts.tsdb.path, { recursive: true });
+      this.db = createDB(opts.tsdb.path, {
         retentionDuration: opts.tsdb.retentionDuration,
         maxBytes: opts.tsdb.maxBytes,
         minBlockDuration: opts.tsdb.minBlockDuration,
@@ -104,12 +108,11 @@ class Server {
         noLockfile: opts.tsdb.noLockfile,
         walCompression: opts.tsdb.walCompression,
         ...(opts.tsdb.walSegmentSize > 0 ? { walSegmentSize: opts.tsdb.walSegmentSize } : {}),
-      }, { logger: logger.with({ component: 'tsdb' }), registry });
+      }, dbDeps);
     } catch (e) {
       logger.error('Opening storage failed', { err: e as Error });
       throw new ExitError(1);
     }
-    logger.info('TSDB started');
 
     this.engine = new Engine({ timeout: opts.query.timeout, maxSamples: opts.query.maxSamples, lookbackDelta: opts.query.lookbackDelta, maxConcurrency: opts.query.maxConcurrency, logger: logger.with({ component: 'query engine' }), registry });
     this.scrape = new ScrapeManager({ appendable: this.db, logger: logger.with({ component: 'scrape manager' }), registry });
@@ -185,6 +188,14 @@ class Server {
     });
     const addr = await this.web.listen();
     logger.info('Start listening for connections', { address: `${addr.host}:${addr.port}` });
+
+    try {
+      await this.db.init(dbDeps);
+    } catch (e) {
+      logger.error('Opening storage failed', { err: e as Error });
+      throw new ExitError(1); // shutdown() closes what init() took
+    }
+    logger.info('TSDB started');
 
     await this.applyConfig(cfg);
     this.ready = true;

@@ -126,7 +126,7 @@ export class DB implements Storage, WALSource {
   /** Samples appended since open, and the highest timestamp among them (for remote write's lag metrics). */
   private appendedSinceOpen = 0;
 
-  /** Use openDB(). */
+  /** Use openDB(), or createDB() then init(). */
   constructor(dir: string, opts: DBOptions, deps: DBDeps) {
     this.dir = dir;
     this.opts = opts;
@@ -543,12 +543,20 @@ export class DB implements Storage, WALSource {
   }
 }
 
-export async function openDB(dir: string, opts: Partial<DBOptions>, deps: DBDeps = {}): Promise<DB> {
+/**
+ * A DB not opened yet: nothing is read or locked until init(). The server builds everything on
+ * it and answers /-/healthy (and /api/v1/status/walreplay) while init() replays the WAL.
+ */
+export function createDB(dir: string, opts: Partial<DBOptions>, deps: DBDeps = {}): DB {
   const o: DBOptions = { ...DEFAULT_OPTIONS };
   for (const [k, v] of Object.entries(opts)) if (v !== undefined) (o as unknown as Record<string, unknown>)[k] = v;
   if (o.minBlockDuration <= 0) o.minBlockDuration = DEFAULT_OPTIONS.minBlockDuration;
   if (o.maxBlockDuration < o.minBlockDuration) o.maxBlockDuration = o.minBlockDuration;
-  const db = new DB(dir, o, deps);
+  return new DB(dir, o, deps);
+}
+
+export async function openDB(dir: string, opts: Partial<DBOptions>, deps: DBDeps = {}): Promise<DB> {
+  const db = createDB(dir, opts, deps);
   try {
     await db.init(deps);
   } catch (e) {
