@@ -200,7 +200,8 @@ export class Block {
     for (let i = 0; i < all.length; i++) {
       const metas: ChunkMeta[] = [];
       const labels = this.index.series(all[i]!, metas);
-      yield { ref: all[i]!, labels, chunks: metas.map((m) => ({ mint: m.mint, maxt: m.maxt, data: this.chunks.chunk(m.ref) })) };
+      const data = this.chunks.chunks(metas.map((m) => m.ref));
+      yield { ref: all[i]!, labels, chunks: metas.map((m, k) => ({ mint: m.mint, maxt: m.maxt, data: data[k]! })) };
     }
   }
 
@@ -243,7 +244,13 @@ class BlockChunkQuerier implements ChunkQuerier {
       out.push({
         labels,
         intervals: ivs,
-        chunks: () => (loaded ??= sel.map((m) => ({ mint: m.mint, maxt: m.maxt, data: cr.chunk(m.ref) }))),
+        chunks: () => {
+          if (loaded === null) {
+            const data = cr.chunks(sel.map((m) => m.ref));
+            loaded = sel.map((m, k) => ({ mint: m.mint, maxt: m.maxt, data: data[k]! }));
+          }
+          return loaded;
+        },
       });
     }
     return out;

@@ -9,6 +9,8 @@ export const MAGIC_CHUNKS = 0x85bd40dd;
 export const CHUNKS_HEADER = 8;
 export const DEFAULT_CHUNK_SEGMENT_SIZE = 512 * 1024 * 1024;
 const TWO32 = 4294967296;
+/** Read past a run's last chunk start: a full XOR chunk of 120 samples rarely takes more. */
+const MARGIN = 512;
 
 export function segmentFileName(i: number): string {
   return String(i + 1).padStart(6, '0');
@@ -94,7 +96,6 @@ export class ChunkFileError extends Error {}
 export class ChunkReader {
   private readonly fds: number[] = [];
   private readonly sizes: number[] = [];
-  private readonly scratch = new Uint8Array(512);
 
   constructor(private readonly dir: string, files: string[]) {
     for (const f of files) {
@@ -123,35 +124,73 @@ export class ChunkReader {
 
   /** The data bytes of a chunk (encoding must be XOR); verifies its checksum. */
   chunk(ref: number): Uint8Array {
-    const seg = Math.floor(ref / TWO32);
-    const off = ref % TWO32;
-    const fd = this.fds[seg];
-    if (fd === undefined) throw new ChunkFileError(`segment index ${seg} out of range`);
-    const size = this.sizes[seg]!;
-    const want = Math.min(this.scratch.length, size - off);
-    if (want <= 0) throw new ChunkFileError(`${join(this.dir, segmentFileName(seg))}: chunk ref ${off} beyond file size ${size}`);
-    let b = this.scratch;
-    readSync(fd, b, 0, want, off);
+    return this.chunks([ref])[0]!;
+  }
+
+  /**
+   * The data bytes of several chunks, verified. A series' chunks lie one after another in a
+   * segment, so refs in ascending order within one segment are fetched with a single read (one
+   * buffer; the results are views into it) — a syscall per series, not per chunk.
+   */
+  chunks(refs: readonly number[]): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    let i = 0;
+    while (i < refs.length) {
+      const seg = Math.floor(refs[i]! / TWO32);
+      const fd = this.fds[seg];
+      if (fd === undefined) throw new ChunkFileError(`segment index ${seg} out of range`);
+      const size = this.sizes[seg]!;
+      const first = refs[i]! % TWO32;
+      let j = i + 1;
+      while (j < refs.length && Math.floor(refs[j]! / TWO32) === seg && refs[j]! % TWO32 > refs[j - 1]! % TWO32) j++;
+      const last = refs[j - 1]! % TWO32;
+      if (last >= size) throw new ChunkFileError(`${join(this.dir, segmentFileName(seg))}: chunk ref ${last} beyond file size ${size}`);
+      // The run's last chunk usually ends within this margin past its start; if not, it is read again whole.
+      let buf = new Uint8Array(Math.min(last + MARGIN, size) - first);
+      readSync(fd, buf, 0, buf.length, first);
+      for (let k = i; k < j; k++) {
+        const off = refs[k]! % TWO32;
+        let at = off - first;
+        let total = this.chunkLength(buf, at, seg, off, size);
+        if (at + total > buf.length) {
+          buf = new Uint8Array(total);
+          readSync(fd, buf, 0, total, off);
+          at = 0;
+          total = this.chunkLength(buf, 0, seg, off, size);
+        }
+        out.push(this.verified(buf, at, total, seg, off));
+      }
+      i = j;
+    }
+    return out;
+  }
+
+  /** Bytes taken by the chunk at buf[at] (length varint, encoding, data, CRC), checked against the segment's size. */
+  private chunkLength(buf: Uint8Array, at: number, seg: number, off: number, size: number): number {
     let len = 0;
     let mul = 1;
-    let i = 0;
+    let i = at;
     for (;; i++) {
-      if (i >= want) throw new ChunkFileError(`${join(this.dir, segmentFileName(seg))}: truncated chunk at ${off}`);
-      const c = b[i]!;
+      if (i >= buf.length) throw new ChunkFileError(`${join(this.dir, segmentFileName(seg))}: truncated chunk at ${off}`);
+      const c = buf[i]!;
       len += (c & 0x7f) * mul;
       if (c < 0x80) break;
       mul *= 128;
     }
-    i++;
-    const total = i + 1 + len + 4;
+    const total = i + 1 - at + 1 + len + 4;
     if (off + total > size) throw new ChunkFileError(`${join(this.dir, segmentFileName(seg))}: segment doesn't include enough bytes to read the chunk at ${off}`);
-    if (total > want) {
-      b = new Uint8Array(total);
-      readSync(fd, b, 0, total, off);
-    }
-    const crc = ((b[i + 1 + len]! << 24) | (b[i + 2 + len]! << 16) | (b[i + 3 + len]! << 8) | b[i + 4 + len]!) >>> 0;
-    if (crc32c(b, i, i + 1 + len) !== crc) throw new ChunkFileError(`${join(this.dir, segmentFileName(seg))}: checksum mismatch for chunk at ${off}`);
-    return b.slice(i + 1, i + 1 + len);
+    return total;
+  }
+
+  /** The data of the chunk at buf[at, at+total) after checking its CRC32C. */
+  private verified(buf: Uint8Array, at: number, total: number, seg: number, off: number): Uint8Array {
+    const crcAt = at + total - 4;
+    let i = at;
+    while (buf[i]! >= 0x80) i++;
+    const enc = i + 1;
+    const crc = ((buf[crcAt]! << 24) | (buf[crcAt + 1]! << 16) | (buf[crcAt + 2]! << 8) | buf[crcAt + 3]!) >>> 0;
+    if (crc32c(buf, enc, crcAt) !== crc) throw new ChunkFileError(`${join(this.dir, segmentFileName(seg))}: checksum mismatch for chunk at ${off}`);
+    return buf.subarray(enc + 1, crcAt);
   }
 
   close(): void {
