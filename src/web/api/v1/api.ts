@@ -2,7 +2,8 @@
 // envelope, result encodings, error types and HTTP status codes, so Grafana, promtool and the
 // client libraries work unchanged.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { gzipSync } from 'node:zlib';
+import { createGzip } from 'node:zlib';
+import { Readable, pipeline } from 'node:stream';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -18,6 +19,7 @@ import type { RulesRetriever, ActiveAlert, RuleGroupInfo } from '../../../rules/
 import type { AlertmanagerRetriever } from '../../../notifier/alertmanager_info.js';
 import type { Logger } from '../../../util/log.js';
 import type { Registry } from '../../../util/metrics.js';
+import { jsonPieces, matrixJSON, vectorJSON } from './json.js';
 import { Form, ParamError, parseTimeParam, parseTime, parseDurationParam, MIN_TIME, MAX_TIME } from './params.js';
 
 export type ErrorType = 'bad_data' | 'execution' | 'timeout' | 'canceled' | 'internal' | 'unavailable' | 'not_found' | 'not_acceptable';
@@ -131,12 +133,9 @@ function encodeValue(v: Value): { resultType: string; result: unknown } {
     case 'string':
       return { resultType: 'string', result: [ts(v.t), v.v] };
     case 'vector':
-      return { resultType: 'vector', result: v.samples.map((s) => ({ metric: labelsObj(s.metric), value: [ts(s.t), formatFloat(s.f)] })) };
+      return { resultType: 'vector', result: vectorJSON(v.samples) };
     case 'matrix':
-      return {
-        resultType: 'matrix',
-        result: v.series.map((s) => ({ metric: labelsObj(s.metric), values: s.ts.map((t, i) => [ts(t), formatFloat(s.fs[i]!)]) })),
-      };
+      return { resultType: 'matrix', result: matrixJSON(v.series) };
   }
 }
 
@@ -257,14 +256,22 @@ export class APIv1 {
   }
 
   private send(req: IncomingMessage, res: ServerResponse, code: number, body: unknown, isError = false): void {
-    let payload: Buffer = Buffer.from(JSON.stringify(body));
+    const pieces = jsonPieces(body);
+    let bytes = 0;
+    for (const p of pieces) bytes += p.length;
     const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-    if (!isError && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) && payload.length > 1024) {
-      payload = gzipSync(payload);
+    if (!isError && bytes > 1024 && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
       headers['Content-Encoding'] = 'gzip';
       headers['Vary'] = 'Accept-Encoding';
+      res.writeHead(code, headers);
+      // Compressed in libuv's thread pool, piece by piece: a large result never stalls the event loop.
+      pipeline(Readable.from(pieces), createGzip(), res, () => {});
+      return;
     }
-    res.writeHead(code, headers).end(payload);
+    headers['Content-Length'] = String(bytes);
+    res.writeHead(code, headers);
+    for (const p of pieces) res.write(p);
+    res.end();
   }
 
   private setCORS(req: IncomingMessage, res: ServerResponse): void {
