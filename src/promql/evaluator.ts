@@ -33,13 +33,20 @@ export type EvalResult =
   | { type: 'vector'; series: EvalSeries[] }
   | { type: 'matrix'; series: EvalSeries[] };
 
-/** A range-vector argument: series with raw points and how windows are cut from them. */
-interface MatrixArg {
-  series: { metric: Labels; ts: ArrayLike<number>; fs: ArrayLike<number> }[];
+/** Where the windows of a range-vector argument sit: their length, offset and @ time. */
+interface MatrixWindow {
   range: number;
   offset: number;
   fixed: number | null;
-  points: number;
+}
+
+function matrixWindow(arg: Expr): MatrixWindow {
+  const e = unwrapParens(arg);
+  if (e.kind === 'SubqueryExpr') return { range: e.range, offset: e.offset, fixed: e.timestamp };
+  if (e.kind === 'MatrixSelector' && e.vectorSelector.kind === 'VectorSelector') {
+    return { range: e.range, offset: e.vectorSelector.offset, fixed: e.vectorSelector.timestamp };
+  }
+  throw new PromQLError('internal', `expected range vector, got ${e.kind}`);
 }
 
 const ARITHMETIC = new Set(['+', '-', '*', '/', '%', '^', 'atan2']);
@@ -353,8 +360,10 @@ export class Evaluator {
       case 'VectorSelector':
         return { type: 'vector', series: await this.vectorSelector(e, false) };
       case 'MatrixSelector': {
-        const m = await this.matrixArg(e, '');
-        const series = m.series.filter((s) => s.ts.length > 0).map((s) => ({ metric: s.metric, ts: Array.from(s.ts), fs: Array.from(s.fs) }));
+        const series: EvalSeries[] = [];
+        await this.eachMatrixSeries(e, '', (metric, ts, fs, n) => {
+          if (n > 0) series.push({ metric, ts: Array.prototype.slice.call(ts, 0, n) as number[], fs: Array.prototype.slice.call(fs, 0, n) as number[] });
+        });
         return { type: 'matrix', series };
       }
       case 'SubqueryExpr':
@@ -401,43 +410,52 @@ export class Evaluator {
     const off = vs.offset;
     const first = (fixed ?? this.start) - off;
     const last = (fixed ?? this.end) - off;
-    const loaded = await this.ctx.select(first - this.lookback, last, vs.labelMatchers, { start: first - this.lookback, end: last, step: this.interval }, false);
     const out: EvalSeries[] = [];
     let points = 0;
-    for (const s of loaded) {
-      const n = s.ts.length;
-      if (n === 0) continue;
+    await this.ctx.eachSeries(first - this.lookback, last, vs.labelMatchers, { start: first - this.lookback, end: last, step: this.interval }, false, (metric, sts, sfs, n) => {
+      if (n === 0) return;
       const ts: number[] = [];
       const fs: number[] = [];
       let j = -1;
       for (let i = 0; i < this.steps; i++) {
         const stepT = this.stepTime(i);
         const ref = (fixed ?? stepT) - off;
-        while (j + 1 < n && s.ts[j + 1]! <= ref) j++;
-        if (j < 0 || s.ts[j]! < ref - this.lookback) continue;
-        const f = s.fs[j]!;
+        while (j + 1 < n && sts[j + 1]! <= ref) j++;
+        if (j < 0 || sts[j]! < ref - this.lookback) continue;
+        const f = sfs[j]!;
         if (isStale(f)) continue;
         ts.push(stepT);
-        fs.push(sampleTime ? s.ts[j]! / 1000 : f);
+        fs.push(sampleTime ? sts[j]! / 1000 : f);
       }
       if (ts.length > 0) {
         points += ts.length;
-        out.push({ metric: s.metric, ts, fs });
+        out.push({ metric, ts, fs });
       }
-      if (this.ctx.shouldYield()) await this.ctx.yieldNow();
-    }
+    });
     this.ctx.add(points);
     return out;
   }
 
-  /** A range-vector argument's series, loaded once for all steps. */
-  private async matrixArg(arg: Expr, func: string): Promise<MatrixArg> {
+  /**
+   * Calls fn with each series of a range-vector argument (a subquery's, or a selector's raw
+   * samples one series at a time, each counted against the sample limit as it comes); returns
+   * how many samples it counted, for the caller to release.
+   */
+  private async eachMatrixSeries(
+    arg: Expr,
+    func: string,
+    fn: (metric: Labels, ts: ArrayLike<number>, fs: ArrayLike<number>, n: number) => void,
+  ): Promise<number> {
     const e = unwrapParens(arg);
     if (e.kind === 'SubqueryExpr') {
       const series = await this.subquery(e);
       let points = 0;
-      for (const s of series) points += s.ts.length;
-      return { series, range: e.range, offset: e.offset, fixed: e.timestamp, points };
+      for (const s of series) {
+        points += s.ts.length;
+        fn(s.metric, s.ts, s.fs, s.ts.length);
+        if (this.ctx.shouldYield()) await this.ctx.yieldNow();
+      }
+      return points;
     }
     if (e.kind !== 'MatrixSelector' || e.vectorSelector.kind !== 'VectorSelector') {
       throw new PromQLError('internal', `expected range vector, got ${e.kind}`);
@@ -447,11 +465,13 @@ export class Evaluator {
     const first = (fixed ?? this.start) - vs.offset;
     const last = (fixed ?? this.end) - vs.offset;
     const mint = first - e.range;
-    const loaded = await this.ctx.select(mint, last, vs.labelMatchers, { start: mint, end: last, step: this.interval, range: e.range, ...(func ? { func } : {}) }, true);
     let points = 0;
-    for (const s of loaded) points += s.ts.length;
-    this.ctx.add(points);
-    return { series: loaded, range: e.range, offset: vs.offset, fixed, points };
+    await this.ctx.eachSeries(mint, last, vs.labelMatchers, { start: mint, end: last, step: this.interval, range: e.range, ...(func ? { func } : {}) }, true, (metric, ts, fs, n) => {
+      points += n;
+      this.ctx.add(n);
+      fn(metric, ts, fs, n);
+    });
+    return points;
   }
 
   /** A subquery's inner expression evaluated at its own steps, aligned to multiples of its step. */
@@ -595,16 +615,15 @@ export class Evaluator {
       else scalars.push(await this.evalScalar(e.args[a]!));
     }
     
-    const m = await this.matrixArg(e.args[matrixIdx]!, name);
+    const m = matrixWindow(e.args[matrixIdx]!);
     const keepName = name === 'last_over_time';
     const args = new Array<number>(scalars.length);
     const out: EvalSeries[] = [];
     const w: Window = { ts: [], fs: [], lo: 0, hi: 0, rangeStart: 0, rangeEnd: 0, stepT: 0 };
-    for (const s of m.series) {
-      const n = s.ts.length;
-      if (n === 0) continue;
-      w.ts = s.ts;
-      w.fs = s.fs;
+    const loaded = await this.eachMatrixSeries(e.args[matrixIdx]!, name, (metric, sts, sfs, n) => {
+      if (n === 0) return;
+      w.ts = sts;
+      w.fs = sfs;
       let lo = 0;
       let hi = 0;
       const ts: number[] = [];
@@ -613,8 +632,8 @@ export class Evaluator {
         const stepT = this.stepTime(i);
         const ref = (m.fixed ?? stepT) - m.offset;
         const rs = ref - m.range;
-        while (hi < n && s.ts[hi]! <= ref) hi++;
-        while (lo < hi && s.ts[lo]! < rs) lo++;
+        while (hi < n && sts[hi]! <= ref) hi++;
+        while (lo < hi && sts[lo]! < rs) lo++;
         if (hi <= lo) continue;
         w.lo = lo;
         w.hi = hi;
@@ -628,10 +647,9 @@ export class Evaluator {
         ts.push(stepT);
         fs.push(v);
       }
-      if (ts.length > 0) out.push({ metric: keepName ? s.metric : dropName(s.metric), ts, fs });
-      if (this.ctx.shouldYield()) await this.ctx.yieldNow();
-    }
-    this.ctx.release(m.points);
+      if (ts.length > 0) out.push({ metric: keepName ? metric : dropName(metric), ts, fs });
+    });
+    this.ctx.release(loaded);
     if (name === 'absent_over_time') {
       const present = new Uint8Array(this.steps);
       for (const s of out) for (const t of s.ts) present[this.stepIndex(t)] = 1;
