@@ -49,6 +49,9 @@ function matrixWindow(arg: Expr): MatrixWindow {
   throw new PromQLError('internal', `expected range vector, got ${e.kind}`);
 }
 
+/** Cells (group × step) an aggregation accumulates at once: steps are taken in blocks that fit. */
+const AGG_CELLS = 1 << 16;
+
 const ARITHMETIC = new Set(['+', '-', '*', '/', '%', '^', 'atan2']);
 const COMPARISON = new Set(['==', '!=', '>', '<', '>=', '<=']);
 
@@ -1069,78 +1072,98 @@ export class Evaluator {
       });
       return { type: 'vector', series: acc.result() };
     }
-    const value = new Float64Array(G);
-    const mean = new Float64Array(G);
-    const count = new Float64Array(G);
-    const seen = new Int32Array(G);
-    const touched: number[] = [];
-    this.forEachStep(v, (i, t, present, at) => {
-      touched.length = 0;
-      const stamp = i + 1;
-      for (const s of present) {
-        const gi = groupOf[s]!;
-        const f = v[s]!.fs[at[s]!]!;
-        if (seen[gi] !== stamp) {
-          seen[gi] = stamp;
-          touched.push(gi);
-          count[gi] = 1;
-          value[gi] = op === 'stddev' || op === 'stdvar' ? 0 : f;
-          mean[gi] = f;
-          continue;
-        }
-        const c = ++count[gi]!;
-        switch (op) {
-          case 'sum':
-            value[gi]! += f;
-            break;
-          case 'avg': {
-            const m = mean[gi]!;
-            if (m === Infinity || m === -Infinity) {
-              if ((f === Infinity || f === -Infinity) && m > 0 === f > 0) break;
-              if (Number.isFinite(f)) break;
+    // Series by series over a block of steps (each series' points read in order, not every
+    // series visited at every step), into one cell per group and step. Within a cell the series
+    // still come in their order, so sums and means are the same floats as step by step.
+    const B = Math.max(1, Math.min(this.steps, Math.floor(AGG_CELLS / G)));
+    const value = new Float64Array(G * B);
+    const mean = new Float64Array(G * B);
+    const count = new Float64Array(G * B);
+    const seen = new Uint8Array(G * B);
+    const touchedAt: number[][] = Array.from({ length: B }, () => []);
+    const groupKey = groupMetric.map((_, gi) => String(gi));
+    const ptr = new Int32Array(v.length);
+    for (let b0 = 0; b0 < this.steps; b0 += B) {
+      const nb = Math.min(B, this.steps - b0);
+      const blockEnd = this.stepTime(b0 + nb - 1);
+      for (let s = 0; s < v.length; s++) {
+        const { ts, fs } = v[s]!;
+        const row = groupOf[s]! * B - b0;
+        let p = ptr[s]!;
+        for (; p < ts.length && ts[p]! <= blockEnd; p++) {
+          const i = this.stepIndex(ts[p]!);
+          const c = row + i;
+          const f = fs[p]!;
+          if (seen[c] === 0) {
+            seen[c] = 1;
+            touchedAt[i - b0]!.push(groupOf[s]!);
+            count[c] = 1;
+            value[c] = op === 'stddev' || op === 'stdvar' ? 0 : f;
+            mean[c] = f;
+            continue;
+          }
+          const n = ++count[c]!;
+          switch (op) {
+            case 'sum':
+              value[c]! += f;
+              break;
+            case 'avg': {
+              const m = mean[c]!;
+              if (m === Infinity || m === -Infinity) {
+                if ((f === Infinity || f === -Infinity) && m > 0 === f > 0) break;
+                if (Number.isFinite(f)) break;
+              }
+              mean[c] = m + (f / n - m / n);
+              break;
             }
-            mean[gi] = m + (f / c - m / c);
-            break;
-          }
-          case 'max':
-            if (value[gi]! < f || Number.isNaN(value[gi]!)) value[gi] = f;
-            break;
-          case 'min':
-            if (value[gi]! > f || Number.isNaN(value[gi]!)) value[gi] = f;
-            break;
-          case 'stddev':
-          case 'stdvar': {
-            const delta = f - mean[gi]!;
-            mean[gi]! += delta / c;
-            value[gi]! += delta * (f - mean[gi]!);
-            break;
+            case 'max':
+              if (value[c]! < f || Number.isNaN(value[c]!)) value[c] = f;
+              break;
+            case 'min':
+              if (value[c]! > f || Number.isNaN(value[c]!)) value[c] = f;
+              break;
+            case 'stddev':
+            case 'stdvar': {
+              const delta = f - mean[c]!;
+              mean[c]! += delta / n;
+              value[c]! += delta * (f - mean[c]!);
+              break;
+            }
           }
         }
+        ptr[s] = p;
+        if (this.ctx.shouldYield()) await this.ctx.yieldNow();
       }
-      for (const gi of touched) {
-        let out: number;
-        switch (op) {
-          case 'avg':
-            out = mean[gi]!;
-            break;
-          case 'count':
-            out = count[gi]!;
-            break;
-          case 'group':
-            out = 1;
-            break;
-          case 'stdvar':
-            out = value[gi]! / count[gi]!;
-            break;
-          case 'stddev':
-            out = Math.sqrt(value[gi]! / count[gi]!);
-            break;
-          default:
-            out = value[gi]!;
+      for (let j = 0; j < nb; j++) {
+        const t = this.stepTime(b0 + j);
+        for (const gi of touchedAt[j]!) {
+          const c = gi * B + j;
+          seen[c] = 0;
+          let out: number;
+          switch (op) {
+            case 'avg':
+              out = mean[c]!;
+              break;
+            case 'count':
+              out = count[c]!;
+              break;
+            case 'group':
+              out = 1;
+              break;
+            case 'stdvar':
+              out = value[c]! / count[c]!;
+              break;
+            case 'stddev':
+              out = Math.sqrt(value[c]! / count[c]!);
+              break;
+            default:
+              out = value[c]!;
+          }
+          acc.add(groupMetric[gi]!, groupKey[gi]!, t, out);
         }
-        acc.add(groupMetric[gi]!, String(gi), t, out);
+        touchedAt[j]!.length = 0;
       }
-    });
+    }
     return { type: 'vector', series: acc.result() };
   }
 }
