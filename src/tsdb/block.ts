@@ -5,7 +5,7 @@ import { existsSync, fsyncSync, closeSync, openSync, mkdirSync, readdirSync, rea
 import { join } from 'node:path';
 import { compareLabels, type Labels, type Matcher } from '../model/labels/index.js';
 import { ENC_XOR, xorNumSamples } from './chunkenc/index.js';
-import { ChunkReader, ChunkWriter } from './chunks/index.js';
+import { ChunkReader, ChunkWindow, ChunkWriter, READ_AHEAD } from './chunks/index.js';
 import { IndexReader, writeIndex, type ChunkMeta, type IndexSeries } from './index/index.js';
 import { postingsForMatchers } from './postings.js';
 import { cmpStr, type ChunkData, type ChunkQuerier, type ChunkSeries } from './series.js';
@@ -197,10 +197,11 @@ export class Block {
   /** Every series with all its chunks (decoded bytes), in label order: for compaction and dump. */
   *allSeries(): Generator<SeriesChunks & { ref: number }> {
     const all = this.index.allPostings();
+    const win = new ChunkWindow();
     for (let i = 0; i < all.length; i++) {
       const metas: ChunkMeta[] = [];
       const labels = this.index.series(all[i]!, metas);
-      const data = this.chunks.chunks(metas.map((m) => m.ref));
+      const data = this.chunks.chunks(metas.map((m) => m.ref), win, READ_AHEAD);
       yield { ref: all[i]!, labels, chunks: metas.map((m, k) => ({ mint: m.mint, maxt: m.maxt, data: data[k]! })) };
     }
   }
@@ -233,6 +234,7 @@ class BlockChunkQuerier implements ChunkQuerier {
     const refs = postingsForMatchers(this.b.index, matchers);
     const out: ChunkSeries[] = [];
     const cr = this.b.chunks;
+    const win = new ChunkWindow();
     for (let i = 0; i < refs.length; i++) {
       const metas: ChunkMeta[] = [];
       const labels = this.b.index.series(refs[i]!, metas);
@@ -246,7 +248,7 @@ class BlockChunkQuerier implements ChunkQuerier {
         intervals: ivs,
         chunks: () => {
           if (loaded === null) {
-            const data = cr.chunks(sel.map((m) => m.ref));
+            const data = cr.chunks(sel.map((m) => m.ref), win, READ_AHEAD);
             loaded = sel.map((m, k) => ({ mint: m.mint, maxt: m.maxt, data: data[k]! }));
           }
           return loaded;

@@ -92,6 +92,16 @@ export class ChunkWriter {
 
 export class ChunkFileError extends Error {}
 
+/** Bytes of one segment file held for the next chunk reads (see ChunkReader.chunks). */
+export class ChunkWindow {
+  seg = -1;
+  start = 0;
+  buf = new Uint8Array(0);
+}
+
+/** Read ahead by a querier or a compaction walking a block's series. */
+export const READ_AHEAD = 256 * 1024;
+
 /** Reads chunks by ref with positioned reads (no whole-file loads). */
 export class ChunkReader {
   private readonly fds: number[] = [];
@@ -128,11 +138,12 @@ export class ChunkReader {
   }
 
   /**
-   * The data bytes of several chunks, verified. A series' chunks lie one after another in a
-   * segment, so refs in ascending order within one segment are fetched with a single read (one
-   * buffer; the results are views into it) — a syscall per series, not per chunk.
+   * The data bytes of several chunks, verified (views into one copy per run). A series' chunks
+   * lie one after another in a segment, and a querier asks for series in the order their chunks
+   * were written, so refs are served from a window read ahead (`win`, `ahead` bytes at least):
+   * a few positioned reads per block and query rather than one per chunk.
    */
-  chunks(refs: readonly number[]): Uint8Array[] {
+  chunks(refs: readonly number[], win: ChunkWindow = new ChunkWindow(), ahead = 0): Uint8Array[] {
     const out: Uint8Array[] = [];
     let i = 0;
     while (i < refs.length) {
@@ -145,11 +156,25 @@ export class ChunkReader {
       while (j < refs.length && Math.floor(refs[j]! / TWO32) === seg && refs[j]! % TWO32 > refs[j - 1]! % TWO32) j++;
       const last = refs[j - 1]! % TWO32;
       if (last >= size) throw new ChunkFileError(`${join(this.dir, segmentFileName(seg))}: chunk ref ${last} beyond file size ${size}`);
-      // The run's last chunk usually ends within this margin past its start; if not, it is read again whole.
-      let buf = new Uint8Array(Math.min(last + MARGIN, size) - first);
-      readSync(fd, buf, 0, buf.length, first);
+      // The run's last chunk usually ends within MARGIN past its start; if not, it is read again whole.
+      const need = Math.min(last + MARGIN, size);
+      if (win.seg !== seg || first < win.start || need > win.start + win.buf.length) {
+        win.seg = seg;
+        win.start = first;
+        win.buf = new Uint8Array(Math.min(Math.max(need - first, ahead), size - first));
+        readSync(fd, win.buf, 0, win.buf.length, first);
+      }
+      // The run's bytes are copied out of the window, so what a series keeps does not pin the window.
+      const base = first - win.start;
+      let end = base;
+      for (let k = i; k < j; k++) {
+        const at = refs[k]! % TWO32 - win.start;
+        end = Math.max(end, Math.min(at + this.chunkLength(win.buf, at, seg, refs[k]! % TWO32, size), win.buf.length));
+      }
+      const own = win.buf.slice(base, end);
       for (let k = i; k < j; k++) {
         const off = refs[k]! % TWO32;
+        let buf = own;
         let at = off - first;
         let total = this.chunkLength(buf, at, seg, off, size);
         if (at + total > buf.length) {
