@@ -17,7 +17,7 @@ import type {
 import { exprType, posRange } from './parser/index.js';
 import { QueryContext, isStale } from './context.js';
 import { PromQLError, executionError, ERR_SAME_LABELSET } from './errors.js';
-import { ELEMENT_FUNCTIONS, RANGE_FUNCTIONS, DATE_FUNCTIONS, quantile, compareNaNFirst, type Window } from './functions.js';
+import { ELEMENT_FUNCTIONS, RANGE_FUNCTIONS, DATE_FUNCTIONS, COUNTER_FUNCTIONS, quantile, compareNaNFirst, type Window } from './functions.js';
 import { formatGoFloatF, parseGoFloat } from '../model/value/index.js';
 
 /** One series of an evaluated instant vector (points at step times) or range vector (raw points). */
@@ -106,6 +106,45 @@ function goPow(x: number, y: number): number {
 
 function dropName(ls: Labels): Labels {
   return ls.has(METRIC_NAME) ? ls.withoutMetricName() : ls;
+}
+
+/** The points of one series at a time, kept in arrays sized for every step and reused across series. */
+class StepPoints {
+  readonly series: EvalSeries[] = [];
+  points = 0;
+  private readonly ts: Float64Array;
+  private readonly fs: Float64Array;
+  private n = 0;
+  constructor(steps: number) {
+    this.ts = new Float64Array(steps);
+    this.fs = new Float64Array(steps);
+  }
+  push(t: number, f: number): void {
+    this.ts[this.n] = t;
+    this.fs[this.n++] = f;
+  }
+  /** Ends the current series: kept with this metric if it has points (arrays of its exact size). */
+  take(metric: Labels): void {
+    const n = this.n;
+    if (n === 0) return;
+    const ts = new Array<number>(n);
+    const fs = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      ts[i] = this.ts[i]!;
+      fs[i] = this.fs[i]!;
+    }
+    this.series.push({ metric, ts, fs });
+    this.points += n;
+    this.n = 0;
+  }
+}
+
+/** decreases[i]: how many of the samples 1..i are lower than the one before (a reused array, grown as needed). */
+function countDecreases(fs: ArrayLike<number>, n: number, reuse: Int32Array | null): Int32Array {
+  const d = reuse !== null && reuse.length >= n ? reuse : new Int32Array(Math.max(n, 2 * (reuse?.length ?? 0)));
+  d[0] = 0;
+  for (let i = 1; i < n; i++) d[i] = d[i - 1]! + (fs[i]! < fs[i - 1]! ? 1 : 0);
+  return d;
 }
 
 /** Appends points per output label set, refusing two samples with the same labels at one step. */
@@ -413,12 +452,9 @@ export class Evaluator {
     const off = vs.offset;
     const first = (fixed ?? this.start) - off;
     const last = (fixed ?? this.end) - off;
-    const out: EvalSeries[] = [];
-    let points = 0;
+    const out = new StepPoints(this.steps);
     await this.ctx.eachSeries(first - this.lookback, last, vs.labelMatchers, { start: first - this.lookback, end: last, step: this.interval }, false, (metric, sts, sfs, n) => {
       if (n === 0) return;
-      const ts: number[] = [];
-      const fs: number[] = [];
       let j = -1;
       for (let i = 0; i < this.steps; i++) {
         const stepT = this.stepTime(i);
@@ -427,16 +463,12 @@ export class Evaluator {
         if (j < 0 || sts[j]! < ref - this.lookback) continue;
         const f = sfs[j]!;
         if (isStale(f)) continue;
-        ts.push(stepT);
-        fs.push(sampleTime ? sts[j]! / 1000 : f);
+        out.push(stepT, sampleTime ? sts[j]! / 1000 : f);
       }
-      if (ts.length > 0) {
-        points += ts.length;
-        out.push({ metric, ts, fs });
-      }
+      out.take(metric);
     });
-    this.ctx.add(points);
-    return out;
+    this.ctx.add(out.points);
+    return out.series;
   }
 
   /**
@@ -617,20 +649,19 @@ export class Evaluator {
       if (typeOf(e.args[a]!) === 'matrix') matrixIdx = a;
       else scalars.push(await this.evalScalar(e.args[a]!));
     }
-    
     const m = matrixWindow(e.args[matrixIdx]!);
     const keepName = name === 'last_over_time';
     const args = new Array<number>(scalars.length);
-    const out: EvalSeries[] = [];
-    const w: Window = { ts: [], fs: [], lo: 0, hi: 0, rangeStart: 0, rangeEnd: 0, stepT: 0 };
+    const w: Window = { ts: [], fs: [], lo: 0, hi: 0, rangeStart: 0, rangeEnd: 0, stepT: 0, decreases: null };
+    const counter = COUNTER_FUNCTIONS.has(name);
+    const out = new StepPoints(this.steps);
     const loaded = await this.eachMatrixSeries(e.args[matrixIdx]!, name, (metric, sts, sfs, n) => {
       if (n === 0) return;
       w.ts = sts;
       w.fs = sfs;
+      if (counter) w.decreases = countDecreases(sfs, n, w.decreases);
       let lo = 0;
       let hi = 0;
-      const ts: number[] = [];
-      const fs: number[] = [];
       for (let i = 0; i < this.steps; i++) {
         const stepT = this.stepTime(i);
         const ref = (m.fixed ?? stepT) - m.offset;
@@ -647,15 +678,15 @@ export class Evaluator {
         if (name === 'quantile_over_time') this.warnQuantile(args[0]!, e.args[0]!);
         const v = fn(w, args);
         if (v === undefined) continue;
-        ts.push(stepT);
-        fs.push(v);
+        out.push(stepT, v);
       }
-      if (ts.length > 0) out.push({ metric: keepName ? metric : dropName(metric), ts, fs });
+      out.take(keepName ? metric : dropName(metric));
     });
     this.ctx.release(loaded);
+    const series = out.series;
     if (name === 'absent_over_time') {
       const present = new Uint8Array(this.steps);
-      for (const s of out) for (const t of s.ts) present[this.stepIndex(t)] = 1;
+      for (const s of series) for (const t of s.ts) present[this.stepIndex(t)] = 1;
       const ts: number[] = [];
       const fs: number[] = [];
       for (let i = 0; i < this.steps; i++) {
@@ -666,10 +697,8 @@ export class Evaluator {
       }
       return ts.length > 0 ? [{ metric: absentLabels(e.args[0]!), ts, fs }] : [];
     }
-    let points = 0;
-    for (const s of out) points += s.ts.length;
-    this.ctx.add(points);
-    return dedupe(out, true);
+    this.ctx.add(out.points);
+    return dedupe(series, true);
   }
 
   private warnQuantile(q: number, param: Expr): void {
