@@ -242,16 +242,13 @@ class BlockChunkQuerier implements ChunkQuerier {
       if (sel.length === 0) continue;
       const ivs = this.b.tombstones.get(refs[i]!) ?? [];
       if (ivs.some((iv) => iv.mint <= sel[0]!.mint && iv.maxt >= sel[sel.length - 1]!.maxt)) continue;
-      let loaded: ChunkData[] | null = null;
+      // Read when iterated, not kept: the views it gives hold their read-ahead window in memory.
       out.push({
         labels,
         intervals: ivs,
         chunks: () => {
-          if (loaded === null) {
-            const data = cr.chunks(sel.map((m) => m.ref), win, READ_AHEAD);
-            loaded = sel.map((m, k) => ({ mint: m.mint, maxt: m.maxt, data: data[k]! }));
-          }
-          return loaded;
+          const data = cr.chunks(sel.map((m) => m.ref), win, READ_AHEAD);
+          return sel.map((m, k) => ({ mint: m.mint, maxt: m.maxt, data: data[k]! }));
         },
       });
     }

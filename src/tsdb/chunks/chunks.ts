@@ -138,10 +138,11 @@ export class ChunkReader {
   }
 
   /**
-   * The data bytes of several chunks, verified (views into one copy per run). A series' chunks
+   * The data bytes of several chunks, verified, as views into the bytes read. A series' chunks
    * lie one after another in a segment, and a querier asks for series in the order their chunks
    * were written, so refs are served from a window read ahead (`win`, `ahead` bytes at least):
-   * a few positioned reads per block and query rather than one per chunk.
+   * a few positioned reads per block and query rather than one per chunk. A window lives as long
+   * as a view into it: callers that walk many series drop each one's chunks when done with it.
    */
   chunks(refs: readonly number[], win: ChunkWindow = new ChunkWindow(), ahead = 0): Uint8Array[] {
     const out: Uint8Array[] = [];
@@ -164,18 +165,10 @@ export class ChunkReader {
         win.buf = new Uint8Array(Math.min(Math.max(need - first, ahead), size - first));
         readSync(fd, win.buf, 0, win.buf.length, first);
       }
-      // The run's bytes are copied out of the window, so what a series keeps does not pin the window.
-      const base = first - win.start;
-      let end = base;
-      for (let k = i; k < j; k++) {
-        const at = refs[k]! % TWO32 - win.start;
-        end = Math.max(end, Math.min(at + this.chunkLength(win.buf, at, seg, refs[k]! % TWO32, size), win.buf.length));
-      }
-      const own = win.buf.slice(base, end);
       for (let k = i; k < j; k++) {
         const off = refs[k]! % TWO32;
-        let buf = own;
-        let at = off - first;
+        let buf = win.buf;
+        let at = off - win.start;
         let total = this.chunkLength(buf, at, seg, off, size);
         if (at + total > buf.length) {
           buf = new Uint8Array(total);
