@@ -108,14 +108,19 @@ function dropName(ls: Labels): Labels {
   return ls.has(METRIC_NAME) ? ls.withoutMetricName() : ls;
 }
 
-/** The points of one series at a time, kept in arrays sized for every step and reused across series. */
+/**
+ * The points of one series at a time, kept in arrays sized for every step and reused across
+ * series. A series with a point at every step shares one array of the step times (evaluation
+ * never changes a series' arrays in place), so dense results hold their timestamps once.
+ */
 class StepPoints {
   readonly series: EvalSeries[] = [];
   points = 0;
   private readonly ts: Float64Array;
   private readonly fs: Float64Array;
   private n = 0;
-  constructor(steps: number) {
+  private everyStep: number[] | null = null;
+  constructor(private readonly steps: number) {
     this.ts = new Float64Array(steps);
     this.fs = new Float64Array(steps);
   }
@@ -127,11 +132,12 @@ class StepPoints {
   take(metric: Labels): void {
     const n = this.n;
     if (n === 0) return;
-    const ts = new Array<number>(n);
+    const ts = n === this.steps && this.everyStep !== null ? this.everyStep : new Array<number>(n);
     const fs = new Array<number>(n);
-    for (let i = 0; i < n; i++) {
-      ts[i] = this.ts[i]!;
-      fs[i] = this.fs[i]!;
+    for (let i = 0; i < n; i++) fs[i] = this.fs[i]!;
+    if (ts !== this.everyStep) {
+      for (let i = 0; i < n; i++) ts[i] = this.ts[i]!;
+      if (n === this.steps) this.everyStep = ts;
     }
     this.series.push({ metric, ts, fs });
     this.points += n;
