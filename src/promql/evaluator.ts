@@ -1062,7 +1062,6 @@ export class Evaluator {
     const acc = new SeriesAcc();
     if (op === 'topk' || op === 'bottomk' || op === 'quantile' || op === 'count_values') {
       const members: number[][] = Array.from({ length: G }, () => []);
-      const seriesKeys = op === 'topk' || op === 'bottomk' ? v.map((s) => s.metric.key()) : [];
       const touched: number[] = [];
       const cv = new Map<string, { metric: Labels; count: number }>();
       const byWithValue = [...grouping, label];
@@ -1100,7 +1099,7 @@ export class Evaluator {
             if (kf > Number.MAX_SAFE_INTEGER * 1024) throw executionError(`Scalar value ${goG(kf)} overflows int64`);
             const k = Math.trunc(kf);
             const heap = selectK(ms, val, k, op === 'topk');
-            for (const s of heap) acc.add(v[s]!.metric, seriesKeys[s]!, t, val(s));
+            for (const s of heap) acc.add(v[s]!.metric, v[s]!.metric.key(), t, val(s));
           }
           ms.length = 0;
         }
