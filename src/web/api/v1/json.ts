@@ -49,10 +49,15 @@ class PieceWriter {
 
 /**
  * Seconds as the API writes timestamps (whole ms, so at most three decimals). The steps of a
- * range query repeat in every series, so their texts are kept for the length of one result.
+ * range query repeat in every series, so their texts are kept for the length of one result, and
+ * the texts of a whole timestamp array are kept while series share it (the engine gives series
+ * with a point at every step one array of step times).
  */
 class TimestampTexts {
   private readonly memo = new Map<number, string>();
+  private lastTs: ArrayLike<number> | null = null;
+  private lastTexts: string[] = [];
+
   text(t: number): string {
     let s = this.memo.get(t);
     if (s === undefined) {
@@ -62,6 +67,14 @@ class TimestampTexts {
     }
     return s;
   }
+
+  texts(ts: ArrayLike<number>): string[] {
+    if (ts !== this.lastTs) {
+      this.lastTs = ts;
+      this.lastTexts = Array.from(ts, (t) => this.text(t));
+    }
+    return this.lastTexts;
+  }
 }
 
 function writeLabels(w: PieceWriter, l: Labels): void {
@@ -70,9 +83,9 @@ function writeLabels(w: PieceWriter, l: Labels): void {
   w.text(s + '}');
 }
 
-function writePoint(w: PieceWriter, times: TimestampTexts, t: number, f: number): void {
+function writePoint(w: PieceWriter, time: string, f: number): void {
   w.ascii('[');
-  w.ascii(times.text(t));
+  w.ascii(time);
   w.ascii(',"');
   w.ascii(formatFloat(f));
   w.ascii('"]');
@@ -87,7 +100,7 @@ export function vectorJSON(samples: readonly { metric: Labels; t: number; f: num
     w.ascii(i > 0 ? ',{"metric":' : '{"metric":');
     writeLabels(w, s.metric);
     w.ascii(',"value":');
-    writePoint(w, times, s.t, s.f);
+    writePoint(w, times.text(s.t), s.f);
     w.ascii('}');
   });
   w.ascii(']');
@@ -103,9 +116,10 @@ export function matrixJSON(series: readonly { metric: Labels; ts: ArrayLike<numb
     w.ascii(i > 0 ? ',{"metric":' : '{"metric":');
     writeLabels(w, s.metric);
     w.ascii(',"values":[');
-    for (let k = 0; k < s.ts.length; k++) {
+    const texts = times.texts(s.ts);
+    for (let k = 0; k < texts.length; k++) {
       if (k > 0) w.ascii(',');
-      writePoint(w, times, s.ts[k]!, s.fs[k]!);
+      writePoint(w, texts[k]!, s.fs[k]!);
     }
     w.ascii(']}');
   });
