@@ -92,14 +92,19 @@ export class ChunkWriter {
 
 export class ChunkFileError extends Error {}
 
-/** Bytes of one segment file held for the next chunk reads (see ChunkReader.chunks). */
+/**
+ * Bytes of one segment file held for the next chunk reads (see ChunkReader.chunks). Each read
+ * past the window reads twice as far ahead, up to READ_AHEAD: a query of a few series reads
+ * little, a scan of many soon reads in large pieces.
+ */
 export class ChunkWindow {
   seg = -1;
   start = 0;
   buf = new Uint8Array(0);
+  ahead = 4 * 1024;
 }
 
-/** Read ahead by a querier or a compaction walking a block's series. */
+/** The most a querier or a compaction walking a block's series reads ahead at once. */
 export const READ_AHEAD = 256 * 1024;
 
 /** Reads chunks by ref with positioned reads (no whole-file loads). */
@@ -140,11 +145,11 @@ export class ChunkReader {
   /**
    * The data bytes of several chunks, verified, as views into the bytes read. A series' chunks
    * lie one after another in a segment, and a querier asks for series in the order their chunks
-   * were written, so refs are served from a window read ahead (`win`, `ahead` bytes at least):
+   * were written, so refs are served from a window read ahead (`win`, up to `maxAhead` bytes):
    * a few positioned reads per block and query rather than one per chunk. A window lives as long
    * as a view into it: callers that walk many series drop each one's chunks when done with it.
    */
-  chunks(refs: readonly number[], win: ChunkWindow = new ChunkWindow(), ahead = 0): Uint8Array[] {
+  chunks(refs: readonly number[], win: ChunkWindow = new ChunkWindow(), maxAhead = 0): Uint8Array[] {
     const out: Uint8Array[] = [];
     let i = 0;
     while (i < refs.length) {
@@ -162,8 +167,9 @@ export class ChunkReader {
       if (win.seg !== seg || first < win.start || need > win.start + win.buf.length) {
         win.seg = seg;
         win.start = first;
-        win.buf = new Uint8Array(Math.min(Math.max(need - first, ahead), size - first));
-        readSync(fd, win.buf, 0, win.buf.length, first);
+        const buf = Buffer.allocUnsafe(Math.min(Math.max(need - first, Math.min(win.ahead, maxAhead)), size - first));
+        win.buf = buf.subarray(0, readSync(fd, buf, 0, buf.length, first));
+        win.ahead *= 2;
       }
       for (let k = i; k < j; k++) {
         const off = refs[k]! % TWO32;
