@@ -2,7 +2,7 @@
 // envelope, result encodings, error types and HTTP status codes, so Grafana, promtool and the
 // client libraries work unchanged.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createGzip } from 'node:zlib';
+import { createGzip, gzipSync } from 'node:zlib';
 import { Readable, pipeline } from 'node:stream';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -91,6 +91,9 @@ interface Route {
   label: string;
 }
 
+/** Bodies up to this size go out as one buffer, gzipped at once (a stream's setup costs more than compressing them). */
+const ONE_BUFFER = 128 * 1024;
+
 const STATUS: Record<ErrorType, number> = {
   bad_data: 400,
   execution: 422,
@@ -126,7 +129,7 @@ function labelsObj(l: Labels): Record<string, string> {
   return l.toObject();
 }
 
-function encodeValue(v: Value): { resultType: string; result: unknown } {
+async function encodeValue(v: Value): Promise<{ resultType: string; result: unknown }> {
   switch (v.type) {
     case 'scalar':
       return { resultType: 'scalar', result: [ts(v.t), formatFloat(v.v)] };
@@ -135,7 +138,7 @@ function encodeValue(v: Value): { resultType: string; result: unknown } {
     case 'vector':
       return { resultType: 'vector', result: vectorJSON(v.samples) };
     case 'matrix':
-      return { resultType: 'matrix', result: matrixJSON(v.series) };
+      return { resultType: 'matrix', result: await matrixJSON(v.series) };
   }
 }
 
@@ -260,9 +263,17 @@ export class APIv1 {
     let bytes = 0;
     for (const p of pieces) bytes += p.length;
     const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-    if (!isError && bytes > 1024 && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+    const gzip = !isError && bytes > 1024 && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    if (gzip) {
       headers['Content-Encoding'] = 'gzip';
       headers['Vary'] = 'Accept-Encoding';
+    }
+    if (bytes <= ONE_BUFFER) {
+      const payload = Buffer.concat(pieces, bytes);
+      res.writeHead(code, headers).end(gzip ? gzipSync(payload) : payload);
+      return;
+    }
+    if (gzip) {
       res.writeHead(code, headers);
       // Compressed in libuv's thread pool, piece by piece: a large result never stalls the event loop.
       pipeline(Readable.from(pieces), createGzip(), res, () => {});
@@ -318,7 +329,7 @@ export class APIv1 {
       }
       throw queryError(e);
     }
-    const data: Record<string, unknown> = encodeValue(result.value);
+    const data: Record<string, unknown> = await encodeValue(result.value);
     if (form.get('stats') !== '') data['stats'] = q.stats();
     return { data, warnings: result.warnings };
   }

@@ -2,6 +2,7 @@
 // written straight into buffers (no array of [t, "v"] pairs per point for JSON.stringify to walk,
 // no long string to flatten and copy again), and the pieces go to the socket, or through a gzip
 // stream whose work runs in libuv's thread pool, off the event loop.
+import { setImmediate as yieldMacrotask } from 'node:timers/promises';
 import type { Labels } from '../../../model/labels/index.js';
 import { formatFloat } from '../../../model/value/index.js';
 
@@ -9,6 +10,8 @@ import { formatFloat } from '../../../model/value/index.js';
 export class RawJSON {
   constructor(readonly pieces: Buffer[]) {}
 }
+
+const YIELD_EVERY_MS = 10;
 
 /** Size of each piece written out. */
 const PIECE = 64 * 1024;
@@ -107,12 +110,18 @@ export function vectorJSON(samples: readonly { metric: Labels; t: number; f: num
   return w.done();
 }
 
-/** A range vector: `[{"metric":{…},"values":[[t,"v"],…]},…]`. */
-export function matrixJSON(series: readonly { metric: Labels; ts: ArrayLike<number>; fs: ArrayLike<number> }[]): RawJSON {
+/** A range vector: `[{"metric":{…},"values":[[t,"v"],…]},…]`; yields to the event loop every few ms (results run to millions of points). */
+export async function matrixJSON(series: readonly { metric: Labels; ts: ArrayLike<number>; fs: ArrayLike<number> }[]): Promise<RawJSON> {
   const w = new PieceWriter();
   const times = new TimestampTexts();
+  let lastYield = performance.now();
   w.ascii('[');
-  series.forEach((s, i) => {
+  for (let i = 0; i < series.length; i++) {
+    const s = series[i]!;
+    if (performance.now() - lastYield > YIELD_EVERY_MS) {
+      await yieldMacrotask();
+      lastYield = performance.now();
+    }
     w.ascii(i > 0 ? ',{"metric":' : '{"metric":');
     writeLabels(w, s.metric);
     w.ascii(',"values":[');
@@ -122,7 +131,7 @@ export function matrixJSON(series: readonly { metric: Labels; ts: ArrayLike<numb
       writePoint(w, texts[k]!, s.fs[k]!);
     }
     w.ascii(']}');
-  });
+  }
   w.ascii(']');
   return w.done();
 }
