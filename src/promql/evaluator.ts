@@ -661,6 +661,8 @@ export class Evaluator {
     const w: Window = { ts: [], fs: [], lo: 0, hi: 0, rangeStart: 0, rangeEnd: 0, stepT: 0, decreases: null };
     const counter = COUNTER_FUNCTIONS.has(name);
     const out = new StepPoints(this.steps);
+    let oneName = true;
+    let firstName: string | undefined;
     const loaded = await this.eachMatrixSeries(e.args[matrixIdx]!, name, (metric, sts, sfs, n) => {
       if (n === 0) return;
       w.ts = sts;
@@ -686,6 +688,9 @@ export class Evaluator {
         if (v === undefined) continue;
         out.push(stepT, v);
       }
+      const metricName = metric.get(METRIC_NAME);
+      if (firstName === undefined) firstName = metricName;
+      else if (metricName !== firstName) oneName = false;
       out.take(keepName ? metric : dropName(metric));
     });
     this.ctx.release(loaded);
@@ -704,6 +709,8 @@ export class Evaluator {
       return ts.length > 0 ? [{ metric: absentLabels(e.args[0]!), ts, fs }] : [];
     }
     this.ctx.add(out.points);
+    // Stored series have distinct label sets; with one metric name among them, so have the outputs.
+    if (oneName && unwrapParens(e.args[matrixIdx]!).kind === 'MatrixSelector') return series;
     return dedupe(series, true);
   }
 
