@@ -8,7 +8,7 @@ import { ENC_XOR, xorNumSamples } from './chunkenc/index.js';
 import { ChunkReader, ChunkWindow, ChunkWriter, READ_AHEAD } from './chunks/index.js';
 import { IndexReader, writeIndex, type ChunkMeta, type IndexSeries } from './index/index.js';
 import { postingsForMatchers } from './postings.js';
-import { cmpStr, type ChunkData, type ChunkQuerier, type ChunkSeries } from './series.js';
+import { cmpStr, type ChunkData, type ChunkQuerier, type ChunkSeries, type Interval } from './series.js';
 import { TOMBSTONES_FILE, readTombstones, writeTombstones, type TombstoneMap } from './tombstones/index.js';
 import { newULID } from './ulid.js';
 
@@ -223,7 +223,34 @@ export class Block {
   }
 }
 
+const NO_INTERVALS: readonly Interval[] = [];
+
+/** The metas overlapping [mint, maxt]: the same array when all do (the common case), else a filtered copy. */
+function metasIn(metas: ChunkMeta[], mint: number, maxt: number): ChunkMeta[] {
+  for (let i = 0; i < metas.length; i++) {
+    const m = metas[i]!;
+    if (m.maxt < mint || m.mint > maxt) return metas.filter((x) => x.maxt >= mint && x.mint <= maxt);
+  }
+  return metas;
+}
+
+/** A block series and its chunks in the queried range; the chunks are read when iterated, not kept (their views hold a read-ahead window). */
+class BlockSeries implements ChunkSeries {
+  constructor(
+    readonly labels: Labels,
+    readonly intervals: readonly Interval[],
+    private readonly metas: ChunkMeta[],
+    private readonly q: BlockChunkQuerier,
+  ) {}
+  chunks(): ChunkData[] {
+    return this.q.read(this.metas);
+  }
+}
+
 class BlockChunkQuerier implements ChunkQuerier {
+  /** Shared by the querier's series: they are iterated in the order their chunks lie in the files. */
+  private readonly win = new ChunkWindow();
+
   constructor(
     private readonly b: Block,
     private readonly mint: number,
@@ -233,26 +260,22 @@ class BlockChunkQuerier implements ChunkQuerier {
   selectChunks(matchers: readonly Matcher[]): ChunkSeries[] {
     const refs = postingsForMatchers(this.b.index, matchers);
     const out: ChunkSeries[] = [];
-    const cr = this.b.chunks;
-    const win = new ChunkWindow();
+    const tombstones = this.b.tombstones;
     for (let i = 0; i < refs.length; i++) {
       const metas: ChunkMeta[] = [];
       const labels = this.b.index.series(refs[i]!, metas);
-      const sel = metas.filter((m) => m.maxt >= this.mint && m.mint <= this.maxt);
+      const sel = metasIn(metas, this.mint, this.maxt);
       if (sel.length === 0) continue;
-      const ivs = this.b.tombstones.get(refs[i]!) ?? [];
-      if (ivs.some((iv) => iv.mint <= sel[0]!.mint && iv.maxt >= sel[sel.length - 1]!.maxt)) continue;
-      // Read when iterated, not kept: the views it gives hold their read-ahead window in memory.
-      out.push({
-        labels,
-        intervals: ivs,
-        chunks: () => {
-          const data = cr.chunks(sel.map((m) => m.ref), win, READ_AHEAD);
-          return sel.map((m, k) => ({ mint: m.mint, maxt: m.maxt, data: data[k]! }));
-        },
-      });
+      const ivs = tombstones.size === 0 ? NO_INTERVALS : (tombstones.get(refs[i]!) ?? NO_INTERVALS);
+      if (ivs.length > 0 && ivs.some((iv) => iv.mint <= sel[0]!.mint && iv.maxt >= sel[sel.length - 1]!.maxt)) continue;
+      out.push(new BlockSeries(labels, ivs, sel, this));
     }
     return out;
+  }
+
+  read(metas: readonly ChunkMeta[]): ChunkData[] {
+    const data = this.b.chunks.chunks(metas.map((m) => m.ref), this.win, READ_AHEAD);
+    return metas.map((m, k) => ({ mint: m.mint, maxt: m.maxt, data: data[k]! }));
   }
 
   labelValues(name: string, matchers: readonly Matcher[]): string[] {
