@@ -1,9 +1,11 @@
 // PromQL and HTTP API benchmarks, side by side with the real Prometheus on the same data:
-// 10k counter series + a 12-bucket histogram family over the last hour at 15 s, written once as
-// OpenMetrics and imported into one data directory by the real `promtool tsdb create-blocks-from
-// openmetrics`, then copied so both servers read identical blocks. Each query runs through each
-// server's /api/v1 (same client, same method); figures are medians of several runs. API load:
-// concurrent loopback clients for a fixed time, requests/s and p99 latency.
+// 10k counter series + a 12-bucket histogram family over the last hour at 15 s (the 1k series of
+// job1 go back 24 h), written once as OpenMetrics and imported into one data directory by the real
+// `promtool tsdb create-blocks-from openmetrics`, then copied so both servers read identical
+// blocks. Each query runs through each server's /api/v1 (same client, same method): median wall
+// time, median CPU time of the server process (user + system, from /proc — steadier than wall time
+// on a shared machine) and the server's peak RSS while that query ran (VmHWM reset before it).
+// API load: concurrent loopback clients for a fixed time, requests/s and p99 latency.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,8 +16,11 @@ import { freePort, PEERS, startProcess, waitReady } from '../test/util/peers.ts'
 const SERIES = 10_000;
 const STEP = 15;
 const HOURS = 1;
+/** job1's 1k series reach back this far, for the 24 h range query. */
+const LONG_HOURS = 24;
+const LONG_JOB = 1;
 
-async function writeData(file: string, end: number): Promise<void> {
+export async function writeData(file: string, end: number): Promise<void> {
   const out = createWriteStream(file);
   const write = (s: string) => (out.write(s) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())));
   const start = end - HOURS * 3600;
@@ -24,9 +29,13 @@ async function writeData(file: string, end: number): Promise<void> {
     const labels = `job="job${s % 10}",instance="host${s}",le="${[0.1, 0.5, 1, 5][s % 4]}"`;
     let v = 0;
     let buf = '';
-    for (let t = start; t <= end; t += STEP) {
+    for (let t = s % 10 === LONG_JOB ? end - LONG_HOURS * 3600 : start; t <= end; t += STEP) {
       v += (s % 7) + 1;
       buf += `bench_requests_total{${labels}} ${v} ${t}\n`;
+      if (buf.length > 1 << 20) {
+        await write(buf);
+        buf = '';
+      }
     }
     await write(buf);
   }
@@ -51,17 +60,31 @@ function rssPeakMiB(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-async function timeQuery(base: string, path: string, runs: number): Promise<number> {
-  const times: number[] = [];
+/** User + system CPU time of a process so far, in ms (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+const median = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+interface QueryFigures { wallMs: number; cpuMs: number; peakMiB: number }
+
+/** Runs a query `runs` times against the server of process `pid`: median wall and CPU time, peak RSS over the runs. */
+async function timeQuery(base: string, pid: number, path: string, runs: number): Promise<QueryFigures> {
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  writeFileSync(`/proc/${pid}/clear_refs`, '5'); // resets VmHWM to the current RSS
   for (let i = 0; i < runs; i++) {
+    const c0 = cpuMs(pid);
     const t0 = performance.now();
     const r = await fetch(base + path);
     const body = (await r.json()) as { status: string; error?: string };
     if (body.status !== 'success') throw new Error(`${path}: ${body.error}`);
-    times.push(performance.now() - t0);
+    walls.push(performance.now() - t0);
+    cpus.push(cpuMs(pid) - c0);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  return { wallMs: median(walls), cpuMs: median(cpus), peakMiB: rssPeakMiB(pid) };
 }
 
 async function load(base: string, path: string, concurrency: number, ms: number): Promise<{ rps: number; p99: number }> {
@@ -88,7 +111,7 @@ export async function run(): Promise<void> {
     const om = join(work, 'data.om');
     let t0 = performance.now();
     await writeData(om, end);
-    console.log(`data: ${SERIES} counter series + 50 histograms × 13 series, ${HOURS}h at ${STEP}s (written in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    console.log(`data: ${SERIES} counter series + 50 histograms × 13 series, ${HOURS}h at ${STEP}s, job${LONG_JOB} over ${LONG_HOURS}h (written in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
     t0 = performance.now();
     execFileSync(PEERS.promtool, ['tsdb', 'create-blocks-from', 'openmetrics', om, join(work, 'real')], { stdio: 'ignore' });
     console.log(`imported with the real promtool in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -110,14 +133,17 @@ export async function run(): Promise<void> {
       ['topk(10, rate(…[5m])), instant', `/api/v1/query?query=${encodeURIComponent('topk(10, rate(bench_requests_total[5m]))')}&time=${e}`],
       ['max_over_time(rate(…[5m])[30m:1m]) (subquery), instant', `/api/v1/query?query=${encodeURIComponent('max_over_time(sum by (job) (rate(bench_requests_total[5m]))[30m:1m])')}&time=${e}`],
       ['1k series range query, 1h at 15s', `/api/v1/query_range?query=${encodeURIComponent('bench_requests_total{job="job1"}')}&start=${s}&end=${e}&step=15`],
+      ['rate(…[5m]) over 1k series, 24h at 60s', `/api/v1/query_range?query=${encodeURIComponent('rate(bench_requests_total{job="job1"}[5m])')}&start=${e - LONG_HOURS * 3600}&end=${e}&step=60`],
     ];
-    console.log('\nquery latency (median of 5 runs, ms) — prometheus | prometheus-ts | ratio');
+    const pids = { prometheus: real.proc.pid!, 'prometheus-ts': ours.proc.proc.pid! };
+    console.log(`RSS after start (MiB): prometheus ${rssPeakMiB(pids.prometheus).toFixed(0)} | prometheus-ts ${rssPeakMiB(pids['prometheus-ts']).toFixed(0)}`);
+    console.log('\nper query, median of 5 runs — wall ms, server CPU ms, peak RSS MiB: prometheus | prometheus-ts | ratio');
     for (const [name, path] of queries) {
-      const a = await timeQuery(bases.prometheus, path, 5);
-      const b = await timeQuery(bases['prometheus-ts'], path, 5);
-      console.log(`  ${name}: ${a.toFixed(1)} | ${b.toFixed(1)} | ${(b / a).toFixed(2)}x`);
+      const a = await timeQuery(bases.prometheus, pids.prometheus, path, 5);
+      const b = await timeQuery(bases['prometheus-ts'], pids['prometheus-ts'], path, 5);
+      const row = (k: keyof QueryFigures, digits: number) => `${a[k].toFixed(digits)} | ${b[k].toFixed(digits)} | ${(b[k] / a[k]).toFixed(2)}x`;
+      console.log(`  ${name}\n    wall ${row('wallMs', 1)};  cpu ${row('cpuMs', 0)};  peak RSS ${row('peakMiB', 0)}`);
     }
-    console.log(`peak RSS after the queries (MiB): prometheus ${rssPeakMiB(real.proc.pid!).toFixed(0)} | prometheus-ts ${rssPeakMiB(ours.proc.proc.pid!).toFixed(0)}`);
     console.log('\nAPI under load (50 concurrent loopback clients, 5 s each) — req/s, p99 ms');
     const small = `/api/v1/query?query=${encodeURIComponent('count(bench_latency_seconds_count)')}&time=${e}`;
     const series = `/api/v1/series?match[]=${encodeURIComponent('bench_latency_seconds_count')}&start=${s}&end=${e}`;

@@ -10,13 +10,6 @@ import { ValueType } from '../storage/index.js';
 import { PromQLError, tooManySamples } from './errors.js';
 import { isStaleNaN as isStale } from '../model/value/index.js';
 
-/** One stored series' samples within the asked range, in time order. */
-export interface LoadedSeries {
-  metric: Labels;
-  ts: Float64Array;
-  fs: Float64Array;
-}
-
 const YIELD_EVERY_MS = 10;
 
 export class QueryContext {
@@ -76,11 +69,22 @@ export class QueryContext {
     if (performance.now() > this.deadline) throw new PromQLError('timeout', 'query timed out in expression evaluation');
   }
 
-  /** Loads every series matching the matchers with its samples in [mint, maxt]. */
-  async select(mint: number, maxt: number, matchers: Matcher[], hints: SelectHints, dropStale: boolean): Promise<LoadedSeries[]> {
+  /**
+   * Calls fn with each series matching the matchers and its n samples in [mint, maxt], one
+   * series at a time: the arrays are reused, valid only during the call. Evaluation keeps what
+   * it derives from a series, not its raw samples, so a long range over many series never holds
+   * them all.
+   */
+  async eachSeries(
+    mint: number,
+    maxt: number,
+    matchers: Matcher[],
+    hints: SelectHints,
+    dropStale: boolean,
+    fn: (metric: Labels, ts: Float64Array, fs: Float64Array, n: number) => void,
+  ): Promise<void> {
     this.checkLimits();
     const q = this.queryable.querier(mint, maxt);
-    const out: LoadedSeries[] = [];
     try {
       const ss = q.select(true, hints, ...matchers);
       while (ss.next()) {
@@ -105,7 +109,7 @@ export class QueryContext {
         const err = it.err();
         if (err) throw new PromQLError('execution', err.message);
         this.totalQueryableSamples += n;
-        out.push({ metric: s.labels, ts: this.scratchT.slice(0, n), fs: this.scratchF.slice(0, n) });
+        fn(s.labels, this.scratchT, this.scratchF, n);
         if (this.shouldYield()) await this.yieldNow();
       }
       const err = ss.err();
@@ -114,7 +118,6 @@ export class QueryContext {
     } finally {
       q.close();
     }
-    return out;
   }
 
   private grow(): void {

@@ -17,7 +17,7 @@ import type {
 import { exprType, posRange } from './parser/index.js';
 import { QueryContext, isStale } from './context.js';
 import { PromQLError, executionError, ERR_SAME_LABELSET } from './errors.js';
-import { ELEMENT_FUNCTIONS, RANGE_FUNCTIONS, DATE_FUNCTIONS, quantile, compareNaNFirst, type Window } from './functions.js';
+import { ELEMENT_FUNCTIONS, RANGE_FUNCTIONS, DATE_FUNCTIONS, COUNTER_FUNCTIONS, quantile, compareNaNFirst, type Window } from './functions.js';
 import { formatGoFloatF, parseGoFloat } from '../model/value/index.js';
 
 /** One series of an evaluated instant vector (points at step times) or range vector (raw points). */
@@ -33,14 +33,24 @@ export type EvalResult =
   | { type: 'vector'; series: EvalSeries[] }
   | { type: 'matrix'; series: EvalSeries[] };
 
-/** A range-vector argument: series with raw points and how windows are cut from them. */
-interface MatrixArg {
-  series: { metric: Labels; ts: ArrayLike<number>; fs: ArrayLike<number> }[];
+/** Where the windows of a range-vector argument sit: their length, offset and @ time. */
+interface MatrixWindow {
   range: number;
   offset: number;
   fixed: number | null;
-  points: number;
 }
+
+function matrixWindow(arg: Expr): MatrixWindow {
+  const e = unwrapParens(arg);
+  if (e.kind === 'SubqueryExpr') return { range: e.range, offset: e.offset, fixed: e.timestamp };
+  if (e.kind === 'MatrixSelector' && e.vectorSelector.kind === 'VectorSelector') {
+    return { range: e.range, offset: e.vectorSelector.offset, fixed: e.vectorSelector.timestamp };
+  }
+  throw new PromQLError('internal', `expected range vector, got ${e.kind}`);
+}
+
+/** Cells (group × step) an aggregation accumulates at once: steps are taken in blocks that fit. */
+const AGG_CELLS = 1 << 16;
 
 const ARITHMETIC = new Set(['+', '-', '*', '/', '%', '^', 'atan2']);
 const COMPARISON = new Set(['==', '!=', '>', '<', '>=', '<=']);
@@ -96,6 +106,51 @@ function goPow(x: number, y: number): number {
 
 function dropName(ls: Labels): Labels {
   return ls.has(METRIC_NAME) ? ls.withoutMetricName() : ls;
+}
+
+/**
+ * The points of one series at a time, kept in arrays sized for every step and reused across
+ * series. A series with a point at every step shares one array of the step times (evaluation
+ * never changes a series' arrays in place), so dense results hold their timestamps once.
+ */
+class StepPoints {
+  readonly series: EvalSeries[] = [];
+  points = 0;
+  private readonly ts: Float64Array;
+  private readonly fs: Float64Array;
+  private n = 0;
+  private everyStep: number[] | null = null;
+  constructor(private readonly steps: number) {
+    this.ts = new Float64Array(steps);
+    this.fs = new Float64Array(steps);
+  }
+  push(t: number, f: number): void {
+    this.ts[this.n] = t;
+    this.fs[this.n++] = f;
+  }
+  /** Ends the current series: kept with this metric if it has points (arrays of its exact size). */
+  take(metric: Labels): void {
+    const n = this.n;
+    if (n === 0) return;
+    const ts = n === this.steps && this.everyStep !== null ? this.everyStep : new Array<number>(n);
+    const fs = new Array<number>(n);
+    for (let i = 0; i < n; i++) fs[i] = this.fs[i]!;
+    if (ts !== this.everyStep) {
+      for (let i = 0; i < n; i++) ts[i] = this.ts[i]!;
+      if (n === this.steps) this.everyStep = ts;
+    }
+    this.series.push({ metric, ts, fs });
+    this.points += n;
+    this.n = 0;
+  }
+}
+
+/** decreases[i]: how many of the samples 1..i are lower than the one before (a reused array, grown as needed). */
+function countDecreases(fs: ArrayLike<number>, n: number, reuse: Int32Array | null): Int32Array {
+  const d = reuse !== null && reuse.length >= n ? reuse : new Int32Array(Math.max(n, 2 * (reuse?.length ?? 0)));
+  d[0] = 0;
+  for (let i = 1; i < n; i++) d[i] = d[i - 1]! + (fs[i]! < fs[i - 1]! ? 1 : 0);
+  return d;
 }
 
 /** Appends points per output label set, refusing two samples with the same labels at one step. */
@@ -353,8 +408,10 @@ export class Evaluator {
       case 'VectorSelector':
         return { type: 'vector', series: await this.vectorSelector(e, false) };
       case 'MatrixSelector': {
-        const m = await this.matrixArg(e, '');
-        const series = m.series.filter((s) => s.ts.length > 0).map((s) => ({ metric: s.metric, ts: Array.from(s.ts), fs: Array.from(s.fs) }));
+        const series: EvalSeries[] = [];
+        await this.eachMatrixSeries(e, '', (metric, ts, fs, n) => {
+          if (n > 0) series.push({ metric, ts: Array.prototype.slice.call(ts, 0, n) as number[], fs: Array.prototype.slice.call(fs, 0, n) as number[] });
+        });
         return { type: 'matrix', series };
       }
       case 'SubqueryExpr':
@@ -401,43 +458,45 @@ export class Evaluator {
     const off = vs.offset;
     const first = (fixed ?? this.start) - off;
     const last = (fixed ?? this.end) - off;
-    const loaded = await this.ctx.select(first - this.lookback, last, vs.labelMatchers, { start: first - this.lookback, end: last, step: this.interval }, false);
-    const out: EvalSeries[] = [];
-    let points = 0;
-    for (const s of loaded) {
-      const n = s.ts.length;
-      if (n === 0) continue;
-      const ts: number[] = [];
-      const fs: number[] = [];
+    const out = new StepPoints(this.steps);
+    await this.ctx.eachSeries(first - this.lookback, last, vs.labelMatchers, { start: first - this.lookback, end: last, step: this.interval }, false, (metric, sts, sfs, n) => {
+      if (n === 0) return;
       let j = -1;
       for (let i = 0; i < this.steps; i++) {
         const stepT = this.stepTime(i);
         const ref = (fixed ?? stepT) - off;
-        while (j + 1 < n && s.ts[j + 1]! <= ref) j++;
-        if (j < 0 || s.ts[j]! < ref - this.lookback) continue;
-        const f = s.fs[j]!;
+        while (j + 1 < n && sts[j + 1]! <= ref) j++;
+        if (j < 0 || sts[j]! < ref - this.lookback) continue;
+        const f = sfs[j]!;
         if (isStale(f)) continue;
-        ts.push(stepT);
-        fs.push(sampleTime ? s.ts[j]! / 1000 : f);
+        out.push(stepT, sampleTime ? sts[j]! / 1000 : f);
       }
-      if (ts.length > 0) {
-        points += ts.length;
-        out.push({ metric: s.metric, ts, fs });
-      }
-      if (this.ctx.shouldYield()) await this.ctx.yieldNow();
-    }
-    this.ctx.add(points);
-    return out;
+      out.take(metric);
+    });
+    this.ctx.add(out.points);
+    return out.series;
   }
 
-  /** A range-vector argument's series, loaded once for all steps. */
-  private async matrixArg(arg: Expr, func: string): Promise<MatrixArg> {
+  /**
+   * Calls fn with each series of a range-vector argument (a subquery's, or a selector's raw
+   * samples one series at a time, each counted against the sample limit as it comes); returns
+   * how many samples it counted, for the caller to release.
+   */
+  private async eachMatrixSeries(
+    arg: Expr,
+    func: string,
+    fn: (metric: Labels, ts: ArrayLike<number>, fs: ArrayLike<number>, n: number) => void,
+  ): Promise<number> {
     const e = unwrapParens(arg);
     if (e.kind === 'SubqueryExpr') {
       const series = await this.subquery(e);
       let points = 0;
-      for (const s of series) points += s.ts.length;
-      return { series, range: e.range, offset: e.offset, fixed: e.timestamp, points };
+      for (const s of series) {
+        points += s.ts.length;
+        fn(s.metric, s.ts, s.fs, s.ts.length);
+        if (this.ctx.shouldYield()) await this.ctx.yieldNow();
+      }
+      return points;
     }
     if (e.kind !== 'MatrixSelector' || e.vectorSelector.kind !== 'VectorSelector') {
       throw new PromQLError('internal', `expected range vector, got ${e.kind}`);
@@ -447,11 +506,13 @@ export class Evaluator {
     const first = (fixed ?? this.start) - vs.offset;
     const last = (fixed ?? this.end) - vs.offset;
     const mint = first - e.range;
-    const loaded = await this.ctx.select(mint, last, vs.labelMatchers, { start: mint, end: last, step: this.interval, range: e.range, ...(func ? { func } : {}) }, true);
     let points = 0;
-    for (const s of loaded) points += s.ts.length;
-    this.ctx.add(points);
-    return { series: loaded, range: e.range, offset: vs.offset, fixed, points };
+    await this.ctx.eachSeries(mint, last, vs.labelMatchers, { start: mint, end: last, step: this.interval, range: e.range, ...(func ? { func } : {}) }, true, (metric, ts, fs, n) => {
+      points += n;
+      this.ctx.add(n);
+      fn(metric, ts, fs, n);
+    });
+    return points;
   }
 
   /** A subquery's inner expression evaluated at its own steps, aligned to multiples of its step. */
@@ -594,27 +655,27 @@ export class Evaluator {
       if (typeOf(e.args[a]!) === 'matrix') matrixIdx = a;
       else scalars.push(await this.evalScalar(e.args[a]!));
     }
-    
-    const m = await this.matrixArg(e.args[matrixIdx]!, name);
+    const m = matrixWindow(e.args[matrixIdx]!);
     const keepName = name === 'last_over_time';
     const args = new Array<number>(scalars.length);
-    const out: EvalSeries[] = [];
-    const w: Window = { ts: [], fs: [], lo: 0, hi: 0, rangeStart: 0, rangeEnd: 0, stepT: 0 };
-    for (const s of m.series) {
-      const n = s.ts.length;
-      if (n === 0) continue;
-      w.ts = s.ts;
-      w.fs = s.fs;
+    const w: Window = { ts: [], fs: [], lo: 0, hi: 0, rangeStart: 0, rangeEnd: 0, stepT: 0, decreases: null };
+    const counter = COUNTER_FUNCTIONS.has(name);
+    const out = new StepPoints(this.steps);
+    let oneName = true;
+    let firstName: string | undefined;
+    const loaded = await this.eachMatrixSeries(e.args[matrixIdx]!, name, (metric, sts, sfs, n) => {
+      if (n === 0) return;
+      w.ts = sts;
+      w.fs = sfs;
+      if (counter) w.decreases = countDecreases(sfs, n, w.decreases);
       let lo = 0;
       let hi = 0;
-      const ts: number[] = [];
-      const fs: number[] = [];
       for (let i = 0; i < this.steps; i++) {
         const stepT = this.stepTime(i);
         const ref = (m.fixed ?? stepT) - m.offset;
         const rs = ref - m.range;
-        while (hi < n && s.ts[hi]! <= ref) hi++;
-        while (lo < hi && s.ts[lo]! < rs) lo++;
+        while (hi < n && sts[hi]! <= ref) hi++;
+        while (lo < hi && sts[lo]! < rs) lo++;
         if (hi <= lo) continue;
         w.lo = lo;
         w.hi = hi;
@@ -625,16 +686,18 @@ export class Evaluator {
         if (name === 'quantile_over_time') this.warnQuantile(args[0]!, e.args[0]!);
         const v = fn(w, args);
         if (v === undefined) continue;
-        ts.push(stepT);
-        fs.push(v);
+        out.push(stepT, v);
       }
-      if (ts.length > 0) out.push({ metric: keepName ? s.metric : dropName(s.metric), ts, fs });
-      if (this.ctx.shouldYield()) await this.ctx.yieldNow();
-    }
-    this.ctx.release(m.points);
+      const metricName = metric.get(METRIC_NAME);
+      if (firstName === undefined) firstName = metricName;
+      else if (metricName !== firstName) oneName = false;
+      out.take(keepName ? metric : dropName(metric));
+    });
+    this.ctx.release(loaded);
+    const series = out.series;
     if (name === 'absent_over_time') {
       const present = new Uint8Array(this.steps);
-      for (const s of out) for (const t of s.ts) present[this.stepIndex(t)] = 1;
+      for (const s of series) for (const t of s.ts) present[this.stepIndex(t)] = 1;
       const ts: number[] = [];
       const fs: number[] = [];
       for (let i = 0; i < this.steps; i++) {
@@ -645,10 +708,10 @@ export class Evaluator {
       }
       return ts.length > 0 ? [{ metric: absentLabels(e.args[0]!), ts, fs }] : [];
     }
-    let points = 0;
-    for (const s of out) points += s.ts.length;
-    this.ctx.add(points);
-    return dedupe(out, true);
+    this.ctx.add(out.points);
+    // Stored series have distinct label sets; with one metric name among them, so have the outputs.
+    if (oneName && unwrapParens(e.args[matrixIdx]!).kind === 'MatrixSelector') return series;
+    return dedupe(series, true);
   }
 
   private warnQuantile(q: number, param: Expr): void {
@@ -1006,7 +1069,6 @@ export class Evaluator {
     const acc = new SeriesAcc();
     if (op === 'topk' || op === 'bottomk' || op === 'quantile' || op === 'count_values') {
       const members: number[][] = Array.from({ length: G }, () => []);
-      const seriesKeys = op === 'topk' || op === 'bottomk' ? v.map((s) => s.metric.key()) : [];
       const touched: number[] = [];
       const cv = new Map<string, { metric: Labels; count: number }>();
       const byWithValue = [...grouping, label];
@@ -1044,85 +1106,105 @@ export class Evaluator {
             if (kf > Number.MAX_SAFE_INTEGER * 1024) throw executionError(`Scalar value ${goG(kf)} overflows int64`);
             const k = Math.trunc(kf);
             const heap = selectK(ms, val, k, op === 'topk');
-            for (const s of heap) acc.add(v[s]!.metric, seriesKeys[s]!, t, val(s));
+            for (const s of heap) acc.add(v[s]!.metric, v[s]!.metric.key(), t, val(s));
           }
           ms.length = 0;
         }
       });
       return { type: 'vector', series: acc.result() };
     }
-    const value = new Float64Array(G);
-    const mean = new Float64Array(G);
-    const count = new Float64Array(G);
-    const seen = new Int32Array(G);
-    const touched: number[] = [];
-    this.forEachStep(v, (i, t, present, at) => {
-      touched.length = 0;
-      const stamp = i + 1;
-      for (const s of present) {
-        const gi = groupOf[s]!;
-        const f = v[s]!.fs[at[s]!]!;
-        if (seen[gi] !== stamp) {
-          seen[gi] = stamp;
-          touched.push(gi);
-          count[gi] = 1;
-          value[gi] = op === 'stddev' || op === 'stdvar' ? 0 : f;
-          mean[gi] = f;
-          continue;
-        }
-        const c = ++count[gi]!;
-        switch (op) {
-          case 'sum':
-            value[gi]! += f;
-            break;
-          case 'avg': {
-            const m = mean[gi]!;
-            if (m === Infinity || m === -Infinity) {
-              if ((f === Infinity || f === -Infinity) && m > 0 === f > 0) break;
-              if (Number.isFinite(f)) break;
+    // Series by series over a block of steps (each series' points read in order, not every
+    // series visited at every step), into one cell per group and step. Within a cell the series
+    // still come in their order, so sums and means are the same floats as step by step.
+    const B = Math.max(1, Math.min(this.steps, Math.floor(AGG_CELLS / G)));
+    const value = new Float64Array(G * B);
+    const mean = new Float64Array(G * B);
+    const count = new Float64Array(G * B);
+    const seen = new Uint8Array(G * B);
+    const touchedAt: number[][] = Array.from({ length: B }, () => []);
+    const groupKey = groupMetric.map((_, gi) => String(gi));
+    const ptr = new Int32Array(v.length);
+    for (let b0 = 0; b0 < this.steps; b0 += B) {
+      const nb = Math.min(B, this.steps - b0);
+      const blockEnd = this.stepTime(b0 + nb - 1);
+      for (let s = 0; s < v.length; s++) {
+        const { ts, fs } = v[s]!;
+        const row = groupOf[s]! * B - b0;
+        let p = ptr[s]!;
+        for (; p < ts.length && ts[p]! <= blockEnd; p++) {
+          const i = this.stepIndex(ts[p]!);
+          const c = row + i;
+          const f = fs[p]!;
+          if (seen[c] === 0) {
+            seen[c] = 1;
+            touchedAt[i - b0]!.push(groupOf[s]!);
+            count[c] = 1;
+            value[c] = op === 'stddev' || op === 'stdvar' ? 0 : f;
+            mean[c] = f;
+            continue;
+          }
+          const n = ++count[c]!;
+          switch (op) {
+            case 'sum':
+              value[c]! += f;
+              break;
+            case 'avg': {
+              const m = mean[c]!;
+              if (m === Infinity || m === -Infinity) {
+                if ((f === Infinity || f === -Infinity) && m > 0 === f > 0) break;
+                if (Number.isFinite(f)) break;
+              }
+              mean[c] = m + (f / n - m / n);
+              break;
             }
-            mean[gi] = m + (f / c - m / c);
-            break;
-          }
-          case 'max':
-            if (value[gi]! < f || Number.isNaN(value[gi]!)) value[gi] = f;
-            break;
-          case 'min':
-            if (value[gi]! > f || Number.isNaN(value[gi]!)) value[gi] = f;
-            break;
-          case 'stddev':
-          case 'stdvar': {
-            const delta = f - mean[gi]!;
-            mean[gi]! += delta / c;
-            value[gi]! += delta * (f - mean[gi]!);
-            break;
+            case 'max':
+              if (value[c]! < f || Number.isNaN(value[c]!)) value[c] = f;
+              break;
+            case 'min':
+              if (value[c]! > f || Number.isNaN(value[c]!)) value[c] = f;
+              break;
+            case 'stddev':
+            case 'stdvar': {
+              const delta = f - mean[c]!;
+              mean[c]! += delta / n;
+              value[c]! += delta * (f - mean[c]!);
+              break;
+            }
           }
         }
+        ptr[s] = p;
+        if (this.ctx.shouldYield()) await this.ctx.yieldNow();
       }
-      for (const gi of touched) {
-        let out: number;
-        switch (op) {
-          case 'avg':
-            out = mean[gi]!;
-            break;
-          case 'count':
-            out = count[gi]!;
-            break;
-          case 'group':
-            out = 1;
-            break;
-          case 'stdvar':
-            out = value[gi]! / count[gi]!;
-            break;
-          case 'stddev':
-            out = Math.sqrt(value[gi]! / count[gi]!);
-            break;
-          default:
-            out = value[gi]!;
+      for (let j = 0; j < nb; j++) {
+        const t = this.stepTime(b0 + j);
+        for (const gi of touchedAt[j]!) {
+          const c = gi * B + j;
+          seen[c] = 0;
+          let out: number;
+          switch (op) {
+            case 'avg':
+              out = mean[c]!;
+              break;
+            case 'count':
+              out = count[c]!;
+              break;
+            case 'group':
+              out = 1;
+              break;
+            case 'stdvar':
+              out = value[c]! / count[c]!;
+              break;
+            case 'stddev':
+              out = Math.sqrt(value[c]! / count[c]!);
+              break;
+            default:
+              out = value[c]!;
+          }
+          acc.add(groupMetric[gi]!, groupKey[gi]!, t, out);
         }
-        acc.add(groupMetric[gi]!, String(gi), t, out);
+        touchedAt[j]!.length = 0;
       }
-    });
+    }
     return { type: 'vector', series: acc.result() };
   }
 }

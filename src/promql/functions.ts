@@ -15,7 +15,15 @@ export interface Window {
   rangeStart: number;
   rangeEnd: number;
   stepT: number;
+  /**
+   * For the counter functions (COUNTER_FUNCTIONS), decreases[i] counts the samples up to i that
+   * are lower than the one before: a window with none needs no walk for counter resets.
+   */
+  decreases: Int32Array | null;
 }
+
+/** Functions that read windows as counters (resets add the value before them). */
+export const COUNTER_FUNCTIONS = new Set(['rate', 'increase']);
 
 /** Returns the output value, or undefined for no output at this step. */
 export type RangeFunction = (w: Window, args: readonly number[]) => number | undefined;
@@ -30,7 +38,7 @@ function extrapolatedRate(w: Window, isCounter: boolean, isRate: boolean): numbe
   const firstF = fs[lo]!;
   const lastT = ts[hi - 1]!;
   let result = fs[hi - 1]! - firstF;
-  if (isCounter) {
+  if (isCounter && (w.decreases === null || w.decreases[hi - 1] !== w.decreases[lo])) {
     let prev = firstF;
     for (let i = lo + 1; i < hi; i++) {
       const cur = fs[i]!;

@@ -5,10 +5,10 @@ import { existsSync, fsyncSync, closeSync, openSync, mkdirSync, readdirSync, rea
 import { join } from 'node:path';
 import { compareLabels, type Labels, type Matcher } from '../model/labels/index.js';
 import { ENC_XOR, xorNumSamples } from './chunkenc/index.js';
-import { ChunkReader, ChunkWriter } from './chunks/index.js';
+import { ChunkReader, ChunkWindow, ChunkWriter, READ_AHEAD } from './chunks/index.js';
 import { IndexReader, writeIndex, type ChunkMeta, type IndexSeries } from './index/index.js';
 import { postingsForMatchers } from './postings.js';
-import { cmpStr, type ChunkData, type ChunkQuerier, type ChunkSeries } from './series.js';
+import { cmpStr, type ChunkData, type ChunkQuerier, type ChunkSeries, type Interval } from './series.js';
 import { TOMBSTONES_FILE, readTombstones, writeTombstones, type TombstoneMap } from './tombstones/index.js';
 import { newULID } from './ulid.js';
 
@@ -197,10 +197,12 @@ export class Block {
   /** Every series with all its chunks (decoded bytes), in label order: for compaction and dump. */
   *allSeries(): Generator<SeriesChunks & { ref: number }> {
     const all = this.index.allPostings();
+    const win = new ChunkWindow();
     for (let i = 0; i < all.length; i++) {
       const metas: ChunkMeta[] = [];
       const labels = this.index.series(all[i]!, metas);
-      yield { ref: all[i]!, labels, chunks: metas.map((m) => ({ mint: m.mint, maxt: m.maxt, data: this.chunks.chunk(m.ref) })) };
+      const data = this.chunks.chunks(metas.map((m) => m.ref), win, READ_AHEAD);
+      yield { ref: all[i]!, labels, chunks: metas.map((m, k) => ({ mint: m.mint, maxt: m.maxt, data: data[k]! })) };
     }
   }
 
@@ -221,7 +223,34 @@ export class Block {
   }
 }
 
+const NO_INTERVALS: readonly Interval[] = [];
+
+/** The metas overlapping [mint, maxt]: the same array when all do (the common case), else a filtered copy. */
+function metasIn(metas: ChunkMeta[], mint: number, maxt: number): ChunkMeta[] {
+  for (let i = 0; i < metas.length; i++) {
+    const m = metas[i]!;
+    if (m.maxt < mint || m.mint > maxt) return metas.filter((x) => x.maxt >= mint && x.mint <= maxt);
+  }
+  return metas;
+}
+
+/** A block series and its chunks in the queried range; the chunks are read when iterated, not kept (their views hold a read-ahead window). */
+class BlockSeries implements ChunkSeries {
+  constructor(
+    readonly labels: Labels,
+    readonly intervals: readonly Interval[],
+    private readonly metas: ChunkMeta[],
+    private readonly q: BlockChunkQuerier,
+  ) {}
+  chunks(): ChunkData[] {
+    return this.q.read(this.metas);
+  }
+}
+
 class BlockChunkQuerier implements ChunkQuerier {
+  /** Shared by the querier's series: they are iterated in the order their chunks lie in the files. */
+  private readonly win = new ChunkWindow();
+
   constructor(
     private readonly b: Block,
     private readonly mint: number,
@@ -231,22 +260,22 @@ class BlockChunkQuerier implements ChunkQuerier {
   selectChunks(matchers: readonly Matcher[]): ChunkSeries[] {
     const refs = postingsForMatchers(this.b.index, matchers);
     const out: ChunkSeries[] = [];
-    const cr = this.b.chunks;
+    const tombstones = this.b.tombstones;
     for (let i = 0; i < refs.length; i++) {
       const metas: ChunkMeta[] = [];
       const labels = this.b.index.series(refs[i]!, metas);
-      const sel = metas.filter((m) => m.maxt >= this.mint && m.mint <= this.maxt);
+      const sel = metasIn(metas, this.mint, this.maxt);
       if (sel.length === 0) continue;
-      const ivs = this.b.tombstones.get(refs[i]!) ?? [];
-      if (ivs.some((iv) => iv.mint <= sel[0]!.mint && iv.maxt >= sel[sel.length - 1]!.maxt)) continue;
-      let loaded: ChunkData[] | null = null;
-      out.push({
-        labels,
-        intervals: ivs,
-        chunks: () => (loaded ??= sel.map((m) => ({ mint: m.mint, maxt: m.maxt, data: cr.chunk(m.ref) }))),
-      });
+      const ivs = tombstones.size === 0 ? NO_INTERVALS : (tombstones.get(refs[i]!) ?? NO_INTERVALS);
+      if (ivs.length > 0 && ivs.some((iv) => iv.mint <= sel[0]!.mint && iv.maxt >= sel[sel.length - 1]!.maxt)) continue;
+      out.push(new BlockSeries(labels, ivs, sel, this));
     }
     return out;
+  }
+
+  read(metas: readonly ChunkMeta[]): ChunkData[] {
+    const data = this.b.chunks.chunks(metas.map((m) => m.ref), this.win, READ_AHEAD);
+    return metas.map((m, k) => ({ mint: m.mint, maxt: m.maxt, data: data[k]! }));
   }
 
   labelValues(name: string, matchers: readonly Matcher[]): string[] {

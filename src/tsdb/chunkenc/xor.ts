@@ -228,8 +228,23 @@ export class XORIterator {
     this.error = null;
   }
 
+  /** The next n ≤ 32 bits as an unsigned number. */
   private readBits(n: number): number {
-    if (this.pos + n > this.end) throw new RangeError('chunk data truncated');
+    const pos = this.pos;
+    if (pos + n > this.end) throw new RangeError('chunk data truncated');
+    const b = this.b;
+    const i = pos >>> 3;
+    if (n === 0 || i + 4 >= b.length) return this.readBitsNearEnd(n);
+    // The 32 bits from pos, out of the five bytes they can span: no loop per byte.
+    const bit = pos & 7;
+    let w = (b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!;
+    if (bit > 0) w = (w << bit) | (b[i + 4]! >>> (8 - bit));
+    this.pos = pos + n;
+    return n === 32 ? w >>> 0 : w >>> (32 - n);
+  }
+
+  /** readBits byte by byte, for the last bytes of the chunk. */
+  private readBitsNearEnd(n: number): number {
     const b = this.b;
     let pos = this.pos;
     let v = 0;

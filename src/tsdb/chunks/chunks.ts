@@ -9,6 +9,8 @@ export const MAGIC_CHUNKS = 0x85bd40dd;
 export const CHUNKS_HEADER = 8;
 export const DEFAULT_CHUNK_SEGMENT_SIZE = 512 * 1024 * 1024;
 const TWO32 = 4294967296;
+/** Read past a run's last chunk start: a full XOR chunk of 120 samples rarely takes more. */
+const MARGIN = 512;
 
 export function segmentFileName(i: number): string {
   return String(i + 1).padStart(6, '0');
@@ -90,11 +92,25 @@ export class ChunkWriter {
 
 export class ChunkFileError extends Error {}
 
+/**
+ * Bytes of one segment file held for the next chunk reads (see ChunkReader.chunks). Each read
+ * past the window reads twice as far ahead, up to READ_AHEAD: a query of a few series reads
+ * little, a scan of many soon reads in large pieces.
+ */
+export class ChunkWindow {
+  seg = -1;
+  start = 0;
+  buf = new Uint8Array(0);
+  ahead = 4 * 1024;
+}
+
+/** The most a querier or a compaction walking a block's series reads ahead at once. */
+export const READ_AHEAD = 256 * 1024;
+
 /** Reads chunks by ref with positioned reads (no whole-file loads). */
 export class ChunkReader {
   private readonly fds: number[] = [];
   private readonly sizes: number[] = [];
-  private readonly scratch = new Uint8Array(512);
 
   constructor(private readonly dir: string, files: string[]) {
     for (const f of files) {
@@ -123,35 +139,82 @@ export class ChunkReader {
 
   /** The data bytes of a chunk (encoding must be XOR); verifies its checksum. */
   chunk(ref: number): Uint8Array {
-    const seg = Math.floor(ref / TWO32);
-    const off = ref % TWO32;
-    const fd = this.fds[seg];
-    if (fd === undefined) throw new ChunkFileError(`segment index ${seg} out of range`);
-    const size = this.sizes[seg]!;
-    const want = Math.min(this.scratch.length, size - off);
-    if (want <= 0) throw new ChunkFileError(`${join(this.dir, segmentFileName(seg))}: chunk ref ${off} beyond file size ${size}`);
-    let b = this.scratch;
-    readSync(fd, b, 0, want, off);
+    return this.chunks([ref])[0]!;
+  }
+
+  /**
+   * The data bytes of several chunks, verified, as views into the bytes read. A series' chunks
+   * lie one after another in a segment, and a querier asks for series in the order their chunks
+   * were written, so refs are served from a window read ahead (`win`, up to `maxAhead` bytes):
+   * a few positioned reads per block and query rather than one per chunk. A window lives as long
+   * as a view into it: callers that walk many series drop each one's chunks when done with it.
+   */
+  chunks(refs: readonly number[], win: ChunkWindow = new ChunkWindow(), maxAhead = 0): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    let i = 0;
+    while (i < refs.length) {
+      const seg = Math.floor(refs[i]! / TWO32);
+      const fd = this.fds[seg];
+      if (fd === undefined) throw new ChunkFileError(`segment index ${seg} out of range`);
+      const size = this.sizes[seg]!;
+      const first = refs[i]! % TWO32;
+      let j = i + 1;
+      while (j < refs.length && Math.floor(refs[j]! / TWO32) === seg && refs[j]! % TWO32 > refs[j - 1]! % TWO32) j++;
+      const last = refs[j - 1]! % TWO32;
+      if (last >= size) throw new ChunkFileError(`${join(this.dir, segmentFileName(seg))}: chunk ref ${last} beyond file size ${size}`);
+      // The run's last chunk usually ends within MARGIN past its start; if not, it is read again whole.
+      const need = Math.min(last + MARGIN, size);
+      if (win.seg !== seg || first < win.start || need > win.start + win.buf.length) {
+        win.seg = seg;
+        win.start = first;
+        const buf = Buffer.allocUnsafe(Math.min(Math.max(need - first, Math.min(win.ahead, maxAhead)), size - first));
+        win.buf = buf.subarray(0, readSync(fd, buf, 0, buf.length, first));
+        win.ahead *= 2;
+      }
+      for (let k = i; k < j; k++) {
+        const off = refs[k]! % TWO32;
+        let buf = win.buf;
+        let at = off - win.start;
+        let total = this.chunkLength(buf, at, seg, off, size);
+        if (at + total > buf.length) {
+          buf = new Uint8Array(total);
+          readSync(fd, buf, 0, total, off);
+          at = 0;
+          total = this.chunkLength(buf, 0, seg, off, size);
+        }
+        out.push(this.verified(buf, at, total, seg, off));
+      }
+      i = j;
+    }
+    return out;
+  }
+
+  /** Bytes taken by the chunk at buf[at] (length varint, encoding, data, CRC), checked against the segment's size. */
+  private chunkLength(buf: Uint8Array, at: number, seg: number, off: number, size: number): number {
     let len = 0;
     let mul = 1;
-    let i = 0;
+    let i = at;
     for (;; i++) {
-      if (i >= want) throw new ChunkFileError(`${join(this.dir, segmentFileName(seg))}: truncated chunk at ${off}`);
-      const c = b[i]!;
+      if (i >= buf.length) throw new ChunkFileError(`${join(this.dir, segmentFileName(seg))}: truncated chunk at ${off}`);
+      const c = buf[i]!;
       len += (c & 0x7f) * mul;
       if (c < 0x80) break;
       mul *= 128;
     }
-    i++;
-    const total = i + 1 + len + 4;
+    const total = i + 1 - at + 1 + len + 4;
     if (off + total > size) throw new ChunkFileError(`${join(this.dir, segmentFileName(seg))}: segment doesn't include enough bytes to read the chunk at ${off}`);
-    if (total > want) {
-      b = new Uint8Array(total);
-      readSync(fd, b, 0, total, off);
-    }
-    const crc = ((b[i + 1 + len]! << 24) | (b[i + 2 + len]! << 16) | (b[i + 3 + len]! << 8) | b[i + 4 + len]!) >>> 0;
-    if (crc32c(b, i, i + 1 + len) !== crc) throw new ChunkFileError(`${join(this.dir, segmentFileName(seg))}: checksum mismatch for chunk at ${off}`);
-    return b.slice(i + 1, i + 1 + len);
+    return total;
+  }
+
+  /** The data of the chunk at buf[at, at+total) after checking its CRC32C. */
+  private verified(buf: Uint8Array, at: number, total: number, seg: number, off: number): Uint8Array {
+    const crcAt = at + total - 4;
+    let i = at;
+    while (buf[i]! >= 0x80) i++;
+    const enc = i + 1;
+    const crc = ((buf[crcAt]! << 24) | (buf[crcAt + 1]! << 16) | (buf[crcAt + 2]! << 8) | buf[crcAt + 3]!) >>> 0;
+    if (crc32c(buf, enc, crcAt) !== crc) throw new ChunkFileError(`${join(this.dir, segmentFileName(seg))}: checksum mismatch for chunk at ${off}`);
+    return buf.subarray(enc + 1, crcAt);
   }
 
   close(): void {

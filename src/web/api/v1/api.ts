@@ -18,6 +18,7 @@ import type { AlertmanagerRetriever } from '../../../notifier/alertmanager_info.
 import type { Logger } from '../../../util/log.js';
 import type { Registry } from '../../../util/metrics.js';
 import { sendBody } from '../../compression.js';
+import { jsonPieces, matrixJSON, vectorJSON } from './json.js';
 import { Form, ParamError, parseTimeParam, parseTime, parseDurationParam, MIN_TIME, MAX_TIME } from './params.js';
 import { globalURL } from './global_url.js';
 
@@ -92,6 +93,8 @@ interface Route {
   label: string;
 }
 
+/** Bodies up to this size go out as one buffer, gzipped at once (a stream's setup costs more than compressing them). */
+
 const STATUS: Record<ErrorType, number> = {
   bad_data: 400,
   execution: 422,
@@ -127,19 +130,16 @@ function labelsObj(l: Labels): Record<string, string> {
   return l.toObject();
 }
 
-function encodeValue(v: Value): { resultType: string; result: unknown } {
+async function encodeValue(v: Value): Promise<{ resultType: string; result: unknown }> {
   switch (v.type) {
     case 'scalar':
       return { resultType: 'scalar', result: [ts(v.t), formatFloat(v.v)] };
     case 'string':
       return { resultType: 'string', result: [ts(v.t), v.v] };
     case 'vector':
-      return { resultType: 'vector', result: v.samples.map((s) => ({ metric: labelsObj(s.metric), value: [ts(s.t), formatFloat(s.f)] })) };
+      return { resultType: 'vector', result: vectorJSON(v.samples) };
     case 'matrix':
-      return {
-        resultType: 'matrix',
-        result: v.series.map((s) => ({ metric: labelsObj(s.metric), values: s.ts.map((t, i) => [ts(t), formatFloat(s.fs[i]!)]) })),
-      };
+      return { resultType: 'matrix', result: await matrixJSON(v.series) };
   }
 }
 
@@ -260,7 +260,7 @@ export class APIv1 {
   }
 
   private send(req: IncomingMessage, res: ServerResponse, code: number, body: unknown): void {
-    sendBody(req, res, code, { 'Content-Type': 'application/json' }, JSON.stringify(body));
+    sendBody(req, res, code, { 'Content-Type': 'application/json' }, jsonPieces(body));
   }
 
   private setCORS(req: IncomingMessage, res: ServerResponse): void {
@@ -311,7 +311,7 @@ export class APIv1 {
       }
       throw queryError(e);
     }
-    const data: Record<string, unknown> = encodeValue(result.value);
+    const data: Record<string, unknown> = await encodeValue(result.value);
     if (form.get('stats') !== '') data['stats'] = q.stats();
     return { data, warnings: result.warnings };
   }
