@@ -68,7 +68,10 @@ export async function run(): Promise<void> {
       mkdirSync(empty);
       base.set(s, await measure(s, work, empty));
     }
-    console.log(`baseline RSS, empty data dir (MiB): prometheus ${base.get('prometheus')!.rssMiB.toFixed(0)} | prometheus-ts ${base.get('prometheus-ts')!.rssMiB.toFixed(0)}`);
+    for (const s of servers) {
+      const m = base.get(s)!;
+      console.log(`baseline, empty data dir — ${s}: ready in ${m.readySecs.toFixed(1)} s wall, ${m.cpuSecs.toFixed(1)} CPU-s; RSS ${m.rssMiB.toFixed(0)} MiB`);
+    }
     for (const n of SIZES) {
       const data = join(work, 'data');
       const t = performance.now();
