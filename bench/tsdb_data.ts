@@ -41,26 +41,36 @@ export function value(i: number, k: number, state: Float64Array): number {
   return x;
 }
 
-/** Appends `scrapes` scrapes of every series (a few ms of jitter each); returns the sample count. */
-export async function appendScrapes(db: DB, labels: Labels[], scrapes: number, t0: number, step: number, state = new Float64Array(labels.length)): Promise<number> {
+/**
+ * Appends `scrapes` scrapes of every series (a few ms of jitter each), one appender and commit per
+ * `perCommit` series (a scrape target's worth); returns the sample count.
+ */
+export async function appendScrapes(db: DB, labels: Labels[], scrapes: number, t0: number, step: number, perCommit = labels.length): Promise<number> {
   const refs = new Float64Array(labels.length);
+  const state = new Float64Array(labels.length);
   let n = 0;
   for (let k = 0; k < scrapes; k++) {
-    const app = db.appender();
     const t = t0 + k * step;
-    for (let i = 0; i < labels.length; i++) {
-      refs[i] = app.append(refs[i]!, labels[i]!, t + (i % 7), value(i, k, state));
-      n++;
+    for (let lo = 0; lo < labels.length; lo += perCommit) {
+      const app = db.appender();
+      const hi = Math.min(labels.length, lo + perCommit);
+      for (let i = lo; i < hi; i++) {
+        refs[i] = app.append(refs[i]!, labels[i]!, t + (i % 7), value(i, k, state));
+        n++;
+      }
+      await app.commit();
     }
-    await app.commit();
   }
   return n;
 }
 
-/** Writes a data directory (WAL, chunks_head) holding `series` series × `scrapes` samples. */
+/**
+ * Writes a data directory (WAL, chunks_head) holding `series` series × `scrapes` samples, committed
+ * 1000 series at a time as scrapes of node_exporter-sized targets would be (WAL records that size).
+ */
 export async function writeDataDir(dir: string, series: number, scrapes: number): Promise<void> {
   const db = await openDB(dir, {}, { noBackground: true });
-  await appendScrapes(db, seriesSet(series), scrapes, T0, SCRAPE_MS);
+  await appendScrapes(db, seriesSet(series), scrapes, T0, SCRAPE_MS, 1000);
   await db.close();
 }
 
