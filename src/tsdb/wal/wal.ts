@@ -12,7 +12,7 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
-  readFileSync,
+  readSync,
   rmSync,
   statSync,
   writeSync,
@@ -106,52 +106,86 @@ export function frameRecords(out: EncBuf, segOffset: number, recs: readonly Uint
 }
 
 /**
+ * Segments are read this many bytes at a time into one reused buffer: whole pages, so no fragment
+ * crosses a read. Reading a whole segment at once would hold up to 128 MiB that, once replay is
+ * over, stays resident until a major GC, which an idle server may not run for a long time.
+ */
+const READ_BLOCK = 32 * PAGE_SIZE;
+
+/**
  * Reads the records of one segment file. Stops at the first torn or corrupt record and reports
- * the offset just after the last good record, so the caller can truncate there.
+ * the offset just after the last good record, so the caller can truncate there. A record handed
+ * to onRecord may share the read buffer: it is valid only during the call.
  */
 export function readSegment(path: string, onRecord: (r: WALRecord) => void): { goodBytes: number; corruption: string | null } {
-  const b = readFileSync(path);
-  let parts: Uint8Array[] = [];
-  let flags = 0;
-  let good = 0;
-  let off = 0;
-  while (off < b.length) {
-    const pageEnd = Math.min(b.length, (Math.floor(off / PAGE_SIZE) + 1) * PAGE_SIZE);
-    if (pageEnd - off <= FRAG_HEADER || b[off] === 0) {
-      // Page padding: must be zeros up to the page boundary.
-      for (let i = off; i < pageEnd; i++) if (b[i] !== 0) return { goodBytes: good, corruption: `unexpected non-zero byte in padded page at ${i}` };
-      off = pageEnd;
-      continue;
+  const fd = openSync(path, 'r');
+  try {
+    let size = fstatSync(fd).size;
+    const b = Buffer.allocUnsafe(Math.min(READ_BLOCK, size));
+    /** File offset of b[0], and how many bytes b holds. */
+    let base = 0;
+    let len = 0;
+    let parts: Uint8Array[] = [];
+    let flags = 0;
+    let good = 0;
+    let off = 0;
+    while (off < size) {
+      if (off >= base + len) {
+        // The next block overwrites b: an unfinished record's fragments are kept as copies.
+        parts = parts.map((p) => new Uint8Array(p));
+        base = off;
+        len = 0;
+        const want = Math.min(b.length, size - off);
+        while (len < want) {
+          const n = readSync(fd, b, len, want - len, base + len);
+          if (n === 0) break;
+          len += n;
+        }
+        // A file that shrank under us ends where the read did.
+        if (len < want) size = base + len;
+        if (len === 0) break;
+      }
+      const o = off - base;
+      const pageEnd = Math.min(size, (Math.floor(off / PAGE_SIZE) + 1) * PAGE_SIZE);
+      const pe = pageEnd - base;
+      if (pageEnd - off <= FRAG_HEADER || b[o] === 0) {
+        // Page padding: must be zeros up to the page boundary.
+        for (let i = o; i < pe; i++) if (b[i] !== 0) return { goodBytes: good, corruption: `unexpected non-zero byte in padded page at ${base + i}` };
+        off = pageEnd;
+        continue;
+      }
+      const typByte = b[o]!;
+      const typ = typByte & (SNAPPY - 1);
+      if (typ < FRAG_FULL || typ > FRAG_LAST) return { goodBytes: good, corruption: `invalid record type ${typByte} at ${off}` };
+      const n = (b[o + 1]! << 8) | b[o + 2]!;
+      const crc = b.readUInt32BE(o + 3);
+      const start = o + FRAG_HEADER;
+      if (start + n > pe) return { goodBytes: good, corruption: base + start + n > size ? 'torn record' : `record fragment at ${off} crosses its page` };
+      if (crc32c(b, start, start + n) !== crc) return { goodBytes: good, corruption: `checksum mismatch at ${off}` };
+      const frag = b.subarray(start, start + n);
+      if (typ === FRAG_FULL || typ === FRAG_FIRST) {
+        if (parts.length > 0) return { goodBytes: good, corruption: `record at ${off} starts inside another record` };
+        parts = [frag];
+        flags = typByte;
+      } else {
+        if (parts.length === 0) return { goodBytes: good, corruption: `record continuation at ${off} without a start` };
+        parts.push(frag);
+      }
+      off = base + start + n;
+      if (typ === FRAG_FULL || typ === FRAG_LAST) {
+        let rec: Uint8Array = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+        parts = [];
+        if (flags & ZSTD) throw new UnsupportedWALError(`${path}: zstd-compressed WAL records are not supported; restart Prometheus with --storage.tsdb.wal-compression-type=snappy or without WAL compression first`);
+        if (flags & SNAPPY) rec = uncompress(rec);
+        onRecord(rec);
+        good = off;
+      }
     }
-    const typByte = b[off]!;
-    const typ = typByte & (SNAPPY - 1);
-    if (typ < FRAG_FULL || typ > FRAG_LAST) return { goodBytes: good, corruption: `invalid record type ${typByte} at ${off}` };
-    const n = (b[off + 1]! << 8) | b[off + 2]!;
-    const crc = b.readUInt32BE(off + 3);
-    const start = off + FRAG_HEADER;
-    if (start + n > pageEnd) return { goodBytes: good, corruption: start + n > b.length ? 'torn record' : `record fragment at ${off} crosses its page` };
-    if (crc32c(b, start, start + n) !== crc) return { goodBytes: good, corruption: `checksum mismatch at ${off}` };
-    const frag = b.subarray(start, start + n);
-    if (typ === FRAG_FULL || typ === FRAG_FIRST) {
-      if (parts.length > 0) return { goodBytes: good, corruption: `record at ${off} starts inside another record` };
-      parts = [frag];
-      flags = typByte;
-    } else {
-      if (parts.length === 0) return { goodBytes: good, corruption: `record continuation at ${off} without a start` };
-      parts.push(frag);
-    }
-    off = start + n;
-    if (typ === FRAG_FULL || typ === FRAG_LAST) {
-      let rec: Uint8Array = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-      parts = [];
-      if (flags & ZSTD) throw new UnsupportedWALError(`${path}: zstd-compressed WAL records are not supported; restart Prometheus with --storage.tsdb.wal-compression-type=snappy or without WAL compression first`);
-      if (flags & SNAPPY) rec = uncompress(rec);
-      onRecord(rec);
-      good = off;
-    }
+    if (parts.length > 0) return { goodBytes: good, corruption: 'torn record' };
+    return { goodBytes: good, corruption: null };
+  } finally {
+    closeSync(fd);
   }
-  if (parts.length > 0) return { goodBytes: good, corruption: 'torn record' };
-  return { goodBytes: good, corruption: null };
 }
 
 export class WAL {
