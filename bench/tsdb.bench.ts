@@ -5,10 +5,10 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Labels, Matcher, MatchType } from '../src/model/labels/index.js';
+import { Matcher, MatchType } from '../src/model/labels/index.js';
 import { openDB, type DB } from '../src/tsdb/index.js';
+import { appendScrapes, H, seriesSet, T0, value } from './tsdb_data.js';
 
-const H = 3600_000;
 const gc = (globalThis as { gc?: () => void }).gc;
 
 function dirBytes(d: string, filter: (name: string) => boolean = () => true): number {
@@ -17,51 +17,6 @@ function dirBytes(d: string, filter: (name: string) => boolean = () => true): nu
     const p = join(d, f.name);
     if (f.isDirectory()) n += dirBytes(p, filter);
     else if (filter(f.name)) n += statSync(p).size;
-  }
-  return n;
-}
-
-/** node_exporter-like series: counters that grow irregularly and gauges that wander. */
-function seriesSet(n: number): Labels[] {
-  const out: Labels[] = [];
-  for (let i = 0; i < n; i++) {
-    const kind = i % 4;
-    out.push(
-      Labels.fromStrings(
-        '__name__', kind === 0 ? 'node_cpu_seconds_total' : kind === 1 ? 'http_requests_total' : kind === 2 ? 'node_memory_free_bytes' : 'process_open_fds',
-        'instance', `host-${Math.floor(i / 100)}:9100`,
-        'job', `job-${i % 10}`,
-        'idx', String(i % 100),
-      ),
-    );
-  }
-  return out;
-}
-
-function value(i: number, k: number, state: Float64Array): number {
-  const kind = i % 4;
-  let x = state[i]!;
-  const r = ((i * 2654435761 + k * 40503) >>> 0) / 4294967296;
-  if (kind === 0) x += 15 * r; // cpu seconds: float counter
-  else if (kind === 1) x += Math.floor(r * 20); // integer counter
-  else if (kind === 2) x = 8e9 + Math.floor(r * 1e6) * 4096; // gauge in pages
-  else x = 40 + Math.floor(r * 5); // small gauge
-  state[i] = x;
-  return x;
-}
-
-async function appendScrapes(db: DB, labels: Labels[], scrapes: number, t0: number, step: number): Promise<number> {
-  const refs = new Float64Array(labels.length);
-  const state = new Float64Array(labels.length);
-  let n = 0;
-  for (let k = 0; k < scrapes; k++) {
-    const app = db.appender();
-    const t = t0 + k * step;
-    for (let i = 0; i < labels.length; i++) {
-      refs[i] = app.append(refs[i]!, labels[i]!, t + (i % 7), value(i, k, state));
-      n++;
-    }
-    await app.commit();
   }
   return n;
 }
@@ -76,7 +31,7 @@ export async function run(): Promise<void> {
     gc?.();
     const rss0 = process.memoryUsage().rss;
     const db = await openDB(dir1, {}, { noBackground: true });
-    const t0 = 1_700_000_000_000 - (1_700_000_000_000 % (2 * H));
+    const t0 = T0;
     // The first scrape creates the series; time the 119 steady-state scrapes after it.
     await appendScrapes(db, labels, 1, t0, 15_000);
     const start = performance.now();

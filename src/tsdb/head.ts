@@ -12,7 +12,7 @@ import {
   type Appender,
   type SeriesRef,
 } from '../storage/index.js';
-import { ENC_XOR, SAMPLES_PER_CHUNK, XORAppender } from './chunkenc/index.js';
+import { ByteArena, ENC_XOR, SAMPLES_PER_CHUNK, XORAppender } from './chunkenc/index.js';
 import type { ChunkDiskMapper } from './chunks/index.js';
 import { EncBuf } from './encoding/index.js';
 import { postingsForMatchers, type PostingsList, type PostingsSource } from './postings.js';
@@ -39,8 +39,8 @@ function computeChunkEndTime(start: number, cur: number, max: number): number {
 /** Encodes sorted samples into chunks cut exactly as the head cuts them. */
 export function encodeChunksLikeHead(ts: ArrayLike<number>, vs: ArrayLike<number>, n: number, chunkRange: number): ChunkData[] {
   const s = new MemSeries(0, Labels.EMPTY);
-  for (let i = 0; i < n; i++) s.appendSample(ts[i]!, vs[i]!, chunkRange, null);
-  return s.allChunks(null).map((c) => ({ mint: c.mint, maxt: c.maxt, data: c.num === undefined ? c.data : c.data.slice() }));
+  for (let i = 0; i < n; i++) s.appendSample(ts[i]!, vs[i]!, chunkRange, null, null);
+  return s.allChunks(null).map((c) => ({ mint: c.mint, maxt: c.maxt, data: c.data }));
 }
 
 export interface HeadChunkMeta {
@@ -78,11 +78,11 @@ export class MemSeries {
    * Prometheus's head cuts them: at the chunk-range boundary, at an end time predicted once a
    * quarter full (so samples spread evenly over the range), at 2×120 samples or ~1 KiB.
    */
-  appendSample(t: number, v: number, chunkRange: number, mapper: ChunkDiskMapper | null): boolean {
+  appendSample(t: number, v: number, chunkRange: number, mapper: ChunkDiskMapper | null, arena: ByteArena | null): boolean {
     let cut = false;
     let app = this.app;
     if (app === null || app.sizeBytes() > MAX_BYTES_PER_XOR_CHUNK) {
-      app = this.cut(t, chunkRange, app === null ? 32 : 192, mapper);
+      app = this.cut(t, chunkRange, app === null ? 32 : 192, mapper, arena);
       cut = true;
     }
     const n = app.num;
@@ -92,7 +92,7 @@ export class MemSeries {
     }
     if (n === SAMPLES_PER_CHUNK / 4) this.nextCut = computeChunkEndTime(this.appMint, this.lastT, this.nextCut);
     if (!cut && (t >= this.nextCut || n >= SAMPLES_PER_CHUNK * 2)) {
-      app = this.cut(t, chunkRange, 192, mapper);
+      app = this.cut(t, chunkRange, 192, mapper, arena);
       cut = true;
     }
     app.append(t, v);
@@ -103,13 +103,15 @@ export class MemSeries {
     return cut;
   }
 
-  private cut(t: number, chunkRange: number, cap: number, mapper: ChunkDiskMapper | null): XORAppender {
+  private cut(t: number, chunkRange: number, cap: number, mapper: ChunkDiskMapper | null, arena: ByteArena | null): XORAppender {
     const old = this.app;
     if (old !== null && old.num > 0) {
+      // The mapper copies the bytes it is given, so the slot can go back right after.
       if (mapper === null) this.chunks.push({ mint: this.appMint, maxt: this.lastT, ref: 0, data: old.bytes() });
       else this.chunks.push({ mint: this.appMint, maxt: this.lastT, ref: mapper.write(this.ref, this.appMint, this.lastT, ENC_XOR, old.view()), data: null });
     }
-    const app = new XORAppender(cap);
+    old?.release();
+    const app = new XORAppender(cap, arena);
     this.app = app;
     this.appMint = t;
     this.nextCut = rangeForTimestamp(t, chunkRange);
@@ -122,14 +124,14 @@ export class MemSeries {
   }
 
   /**
-   * Chunks overlapping [mint, maxt]: the open chunk is captured now, full chunks are read when
-   * the returned function is called (queries read lazily).
+   * Chunks overlapping [mint, maxt]: the open chunk is copied now (its arena slot is reused once
+   * it grows), full chunks are read when the returned function is called (queries read lazily).
    */
   chunksIn(mapper: ChunkDiskMapper | null, mint: number, maxt: number): () => ChunkData[] {
     const sel = this.chunks.filter((c) => c.maxt >= mint && c.mint <= maxt);
     const open: ChunkData | null =
       this.app !== null && this.app.num > 0 && this.lastT >= mint && this.appMint <= maxt
-        ? { mint: this.appMint, maxt: this.lastT, data: this.app.view(), num: this.app.num }
+        ? { mint: this.appMint, maxt: this.lastT, data: this.app.bytes(), num: this.app.num }
         : null;
     let loaded: ChunkData[] | null = null;
     return () => {
@@ -202,6 +204,8 @@ export class Head implements PostingsSource {
   wal: WAL | null;
   /** Where full chunks go (null: kept in memory, for read-only heads). */
   mapper: ChunkDiskMapper | null = null;
+  /** The open chunks' bytes. */
+  private readonly arena = new ByteArena();
   counters: HeadCounters;
   private readonly pool: BatchBuffers[] = [];
   private readonly encSeries = new EncBuf(4096);
@@ -356,6 +360,7 @@ export class Head implements PostingsSource {
     const minValid = this.minValidTime;
     const chunkRange = this.chunkRange;
     const mapper = this.mapper;
+    const arena = this.arena;
     for (let i = 0; i < n; i++) {
       const s = byRef[refs[i]!];
       if (s === undefined) continue;
@@ -365,7 +370,7 @@ export class Head implements PostingsSource {
         if (live && t < s.lastT) ooo++;
         continue;
       }
-      if (s.appendSample(t, vs[i]!, chunkRange, mapper)) chunks++;
+      if (s.appendSample(t, vs[i]!, chunkRange, mapper, arena)) chunks++;
       appended++;
       if (t < mint) mint = t;
       if (t > maxt) maxt = t;
@@ -444,6 +449,7 @@ export class Head implements PostingsSource {
         removedChunks += k;
       }
       if (s.app !== null && s.lastT < mint) {
+        s.app.release();
         s.app = null;
         removedChunks++;
       }
@@ -495,7 +501,7 @@ export class Head implements PostingsSource {
   importSample(ref: number, t: number, v: number): void {
     const s = this.byRef[this.replayAlias.size > 0 ? (this.replayAlias.get(ref) ?? ref) : ref];
     if (s === undefined || t <= s.lastT || t < this.minValidTime) return;
-    if (s.appendSample(t, v, this.chunkRange, this.mapper)) this.counters.chunksCreated(1);
+    if (s.appendSample(t, v, this.chunkRange, this.mapper, this.arena)) this.counters.chunksCreated(1);
     if (t < this.minTime) this.minTime = t;
     if (t > this.maxTime) this.maxTime = t;
   }

@@ -1,1 +1,2 @@
 export * from './xor.js';
+export * from './arena.js';

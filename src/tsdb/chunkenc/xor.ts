@@ -4,6 +4,7 @@
 // values with a leading/trailing-zero window. 64-bit words are handled as two uint32 halves so the
 // hot path needs no BigInt.
 import { ValueType } from '../../storage/index.js';
+import { ByteArena } from './arena.js';
 
 export const ENC_XOR = 1;
 /** Samples per head chunk before a new one is cut (Prometheus's target). */
@@ -23,9 +24,17 @@ function ctz64(hi: number, lo: number): number {
   return lo !== 0 ? ctz32(lo) : 32 + ctz32(hi);
 }
 
-/** Appends samples to one XOR chunk. Reuse-free: a full chunk's bytes are taken with bytes(). */
+/**
+ * Appends samples to one XOR chunk. Reuse-free: a full chunk's bytes are taken with bytes(). Its
+ * bytes live in a buffer of its own, or (the head's open chunks) in a slot of a ByteArena, given
+ * back with release().
+ */
 export class XORAppender {
-  buf: Uint8Array;
+  /** The bytes are buf[off, off + cap). */
+  private buf: Uint8Array;
+  private off = 0;
+  private cap: number;
+  private handle = -1;
   pos = 16; // bit position; the first 2 bytes hold the sample count
   num = 0;
   t = 0;
@@ -40,28 +49,58 @@ export class XORAppender {
    */
   private lastWasByte = false;
 
-  constructor(cap = 32) {
-    this.buf = new Uint8Array(cap);
+  constructor(
+    cap = 32,
+    private readonly arena: ByteArena | null = null,
+  ) {
+    if (arena === null) {
+      this.buf = new Uint8Array(cap);
+      this.cap = cap;
+    } else {
+      const slot = arena.alloc(cap);
+      this.buf = slot.page;
+      this.off = slot.off;
+      this.handle = slot.handle;
+      this.cap = ByteArena.slotSize(cap);
+    }
   }
 
   private ensure(bits: number): void {
     const needBytes = ((this.pos + bits + 7) >>> 3) + 1;
-    if (needBytes <= this.buf.length) return;
-    let c = this.buf.length * 2;
+    if (needBytes <= this.cap) return;
+    let c = this.cap * 2;
     while (c < needBytes) c *= 2;
-    const nb = new Uint8Array(c);
-    nb.set(this.buf);
-    this.buf = nb;
+    const used = this.buf.subarray(this.off, this.off + this.cap);
+    if (this.arena === null) {
+      const nb = new Uint8Array(c);
+      nb.set(used);
+      this.buf = nb;
+    } else {
+      const slot = this.arena.alloc(c);
+      slot.page.set(used, slot.off);
+      this.arena.release(this.handle);
+      this.buf = slot.page;
+      this.off = slot.off;
+      this.handle = slot.handle;
+    }
+    this.cap = c;
+  }
+
+  /** Gives the arena slot back (the appender is not used after this). */
+  release(): void {
+    if (this.arena !== null && this.handle >= 0) this.arena.release(this.handle);
+    this.handle = -1;
   }
 
   private writeBits(value: number, nbits: number): void {
     const buf = this.buf;
+    const off = this.off;
     let pos = this.pos;
     while (nbits > 0) {
       const free = 8 - (pos & 7);
       const take = free < nbits ? free : nbits;
       const bits = (value >>> (nbits - take)) & ((1 << take) - 1);
-      buf[pos >>> 3] |= bits << (free - take);
+      buf[off + (pos >>> 3)] |= bits << (free - take);
       pos += take;
       nbits -= take;
     }
@@ -69,7 +108,7 @@ export class XORAppender {
   }
 
   private writeBit(b: number): void {
-    if (b) this.buf[this.pos >>> 3] |= 0x80 >>> (this.pos & 7);
+    if (b) this.buf[this.off + (this.pos >>> 3)] |= 0x80 >>> (this.pos & 7);
     this.pos++;
   }
 
@@ -125,8 +164,8 @@ export class XORAppender {
     this.vHi = hi;
     this.vLo = lo;
     this.num = n + 1;
-    this.buf[0] = (n + 1) >>> 8;
-    this.buf[1] = (n + 1) & 0xff;
+    this.buf[this.off] = (n + 1) >>> 8;
+    this.buf[this.off + 1] = (n + 1) & 0xff;
   }
 
   private writeXOR(hi: number, lo: number): void {
@@ -178,11 +217,14 @@ export class XORAppender {
 
   /** The chunk's encoded bytes so far (a copy trimmed to size). */
   bytes(): Uint8Array {
-    return this.buf.slice(0, this.sizeBytes());
+    return this.buf.slice(this.off, this.off + this.sizeBytes());
   }
-  /** A view of the encoded bytes (valid for the current sample count). */
+  /**
+   * A view of the encoded bytes, valid for the current sample count until the next append (an
+   * arena slot is reused once the chunk grows out of it).
+   */
   view(): Uint8Array {
-    return this.buf.subarray(0, this.sizeBytes());
+    return this.buf.subarray(this.off, this.off + this.sizeBytes());
   }
   sizeBytes(): number {
     return this.lastWasByte ? (this.pos >>> 3) + 1 : (this.pos + 7) >>> 3;

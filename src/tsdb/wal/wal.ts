@@ -12,7 +12,7 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
-  readFileSync,
+  readSync,
   rmSync,
   statSync,
   writeSync,
@@ -107,15 +107,53 @@ export function frameRecords(out: EncBuf, segOffset: number, recs: readonly Uint
 }
 
 /**
+ * Segments are read this many bytes at a time into one reused buffer. Reading a whole segment at
+ * once would hold up to 128 MiB that, once replay is over, stays resident until a major GC, which
+ * an idle server may not run for a long time.
+ */
+const READ_BLOCK = 32 * PAGE_SIZE;
+
+/**
  * Reads the records of one segment file. Stops at the first torn or corrupt record and reports
- * the offset just after the last good record, so the caller can truncate there.
+ * the offset just after the last good record, so the caller can truncate there. A record handed
+ * to onRecord may share the read buffer: it is valid only during the call.
  */
 export function readSegment(path: string, onRecord: (r: WALRecord) => void): { goodBytes: number; corruption: string | null } {
-  const r = scanRecords(readFileSync(path), 0, path, (rec) => {
-    onRecord(rec);
-    return true;
-  });
-  return { goodBytes: r.good, corruption: r.corruption ?? (r.partial ? 'torn record' : null) };
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    let buf = Buffer.allocUnsafe(Math.max(1, Math.min(READ_BLOCK, size)));
+    let pos = 0;
+    let good = 0;
+    const each = (rec: WALRecord): boolean => {
+      onRecord(rec);
+      return true;
+    };
+    while (pos < size) {
+      const want = Math.min(buf.length, size - pos);
+      let len = 0;
+      while (len < want) {
+        const n = readSync(fd, buf, len, want - len, pos + len);
+        if (n === 0) break; // the file shrank under us: it ends where the read did
+        len += n;
+      }
+      const r = scanRecords(buf.subarray(0, len), pos, path, each);
+      good = r.good;
+      if (r.corruption !== null) return { goodBytes: good, corruption: r.corruption };
+      if (!r.partial) {
+        if (len < want) break;
+        pos += len;
+        continue;
+      }
+      if (pos + len >= size || len < want) return { goodBytes: good, corruption: 'torn record' };
+      // The next read starts at the unfinished record; one longer than the buffer doubles it.
+      if (r.good === pos) buf = Buffer.allocUnsafe(buf.length * 2);
+      pos = r.good;
+    }
+    return { goodBytes: good, corruption: null };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export interface ScanResult {
