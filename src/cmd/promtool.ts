@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
 
 const COMMANDS: Record<string, { module: string; help: string }> = {
-  check: { module: 'check', help: 'Check the resources for validity (config, rules, metrics, web-config, healthy, ready).' },
+  check: { module: 'check', help: 'Check the resources for validity (config, rules, metrics, web-config, healthy, ready, service-discovery).' },
   query: { module: 'query', help: 'Run query against a Prometheus server (instant, range, series, labels).' },
   tsdb: { module: 'tsdb', help: 'Run tsdb commands (list, analyze, dump, create-blocks-from).' },
   test: { module: 'test', help: 'Unit testing (rules, promql).' },

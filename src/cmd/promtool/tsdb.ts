@@ -5,44 +5,11 @@ import { join } from 'node:path';
 import { Labels, compareLabels, type Matcher } from '../../model/labels/index.js';
 import { formatFloatG } from '../../model/value/index.js';
 import { parseMetricSelector } from '../../promql/parser/index.js';
+import { UsageError, parseArgs, parseGoDuration } from './flags.js';
 import { Block, MergeQuerier, encodeChunksLikeHead, isULID, readTsdbWAL, writeBlock, type BlockMeta, type ChunkQuerier, type SeriesChunks } from '../../tsdb/index.js';
 
 const DEFAULT_DB = 'data/';
 const HOUR = 3600_000;
-
-class UsageError extends Error {}
-
-interface Parsed {
-  flags: Map<string, string>;
-  bools: Set<string>;
-  args: string[];
-}
-
-/** kingpin-style flags: --name=value, --name value, -r (bool), --bool. */
-function parseArgs(args: string[], valued: string[], bools: Record<string, string>): Parsed {
-  const p: Parsed = { flags: new Map(), bools: new Set(), args: [] };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
-      if (valued.includes(name)) {
-        const v = eq >= 0 ? a.slice(eq + 1) : args[++i];
-        if (v === undefined) throw new UsageError(`expected argument for flag '--${name}'`);
-        p.flags.set(name, v);
-      } else if (Object.values(bools).includes(name)) p.bools.add(name);
-      else if (name.startsWith('no-') && Object.values(bools).includes(name.slice(3))) p.bools.delete(name.slice(3));
-      else throw new UsageError(`unknown long flag '--${name}'`);
-    } else if (a.startsWith('-') && a.length > 1) {
-      for (const c of a.slice(1)) {
-        const long = bools[c];
-        if (!long) throw new UsageError(`unknown short flag '-${c}'`);
-        p.bools.add(long);
-      }
-    } else p.args.push(a);
-  }
-  return p;
-}
 
 // ---- formatting helpers (Go's time.Duration, time.Time, units.Base2Bytes, tabwriter) ----
 
@@ -443,19 +410,6 @@ async function createBlocksFrom(args: string[]): Promise<number> {
     }
   }
   return 0;
-}
-
-function parseGoDuration(s: string): number {
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g;
-  const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: HOUR };
-  let total = 0;
-  let consumed = 0;
-  for (const m of s.matchAll(re)) {
-    total += Number(m[1]) * unit[m[2]!]!;
-    consumed += m[0].length;
-  }
-  if (consumed !== s.length || s === '') throw new UsageError(`time: invalid duration "${s}"`);
-  return total;
 }
 
 const SUBS: Record<string, (args: string[]) => Promise<number>> = {
