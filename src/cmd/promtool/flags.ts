@@ -11,7 +11,10 @@ export interface Parsed {
   args: string[];
 }
 
-/** `bools` maps each short letter (or the long name itself) to a boolean flag's long name. */
+/**
+ * `bools` maps each short letter (or the long name itself) to a flag's long name: a boolean one,
+ * or a valued one when `valued` also names it.
+ */
 export function parseArgs(args: string[], valued: string[], bools: Record<string, string>): Parsed {
   const p: Parsed = { flags: new Map(), all: new Map(), bools: new Set(), args: [] };
   for (let i = 0; i < args.length; i++) {
@@ -28,8 +31,17 @@ export function parseArgs(args: string[], valued: string[], bools: Record<string
       else if (name.startsWith('no-') && Object.values(bools).includes(name.slice(3))) p.bools.delete(name.slice(3));
       else throw new UsageError(`unknown long flag '--${name}'`);
     } else if (a.startsWith('-') && a.length > 1) {
-      for (const c of a.slice(1)) {
+      for (let j = 1; j < a.length; j++) {
+        const c = a[j]!;
         const long = bools[c];
+        if (long && valued.includes(long)) {
+          // A valued short flag takes the rest of the word or the next argument: -t=~, -t '=~'.
+          const v = j + 1 < a.length ? a.slice(j + 1) : args[++i];
+          if (v === undefined) throw new UsageError(`expected argument for flag '-${c}'`);
+          p.flags.set(long, v);
+          p.all.set(long, [...(p.all.get(long) ?? []), v]);
+          break;
+        }
         if (!long) throw new UsageError(`unknown short flag '-${c}'`);
         p.bools.add(long);
       }
@@ -65,4 +77,14 @@ export async function withUsage(fn: () => Promise<number>): Promise<number> {
     }
     throw e;
   }
+}
+
+/** promtool's global flags, set by the dispatcher before a command runs. */
+export const globalFlags = { experimental: false };
+
+/** promtool's checkExperimental: the experimental commands refuse to run without --experimental. */
+export function experimentalRefused(): boolean {
+  if (globalFlags.experimental) return false;
+  process.stderr.write('This command is experimental and requires the --experimental flag to be set.\n');
+  return true;
 }
