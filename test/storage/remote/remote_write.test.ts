@@ -211,3 +211,12 @@ test('a receiver that is down for a while gets every sample once it is back, in 
   assert.match(text, /prometheus_wal_watcher_records_read_total\{consumer="outage",type="series"\} 1/);
   for (const m of ['shards_min', 'shards_max', 'shards_desired', 'shard_capacity']) assert.match(text, new RegExp(`prometheus_remote_storage_${m}\\{remote_name="outage"`));
 });
+
+test('a write request with metadata after its series decodes: unknown length-delimited fields are skipped whole', () => {
+  const series = [{ labels: Labels.fromObject({ __name__: 'x', a: 'b' }), samples: [{ value: 1, timestamp: 5 }] }];
+  const buf = encodeWriteRequest(series, [{ type: 1, metricFamilyName: 'x', help: 'h', unit: '' }, { type: 2, metricFamilyName: 'y', help: '', unit: '' }]);
+  const { timeseries } = decodeWriteRequest(buf);
+  assert.equal(timeseries.length, 1);
+  assert.deepEqual(timeseries[0]!.labels.toObject(), { __name__: 'x', a: 'b' });
+  assert.deepEqual(timeseries[0]!.samples, [{ value: 1, timestamp: 5 }]);
+});
