@@ -10,6 +10,7 @@ const COMMANDS: Record<string, { module: string; help: string }> = {
   query: { module: 'query', help: 'Run query against a Prometheus server (instant, range, series, labels).' },
   tsdb: { module: 'tsdb', help: 'Run tsdb commands (list, analyze, dump, create-blocks-from).' },
   promql: { module: 'promql', help: 'PromQL formatting and editing (format, label-matchers). Requires the --experimental flag.' },
+  debug: { module: 'debug', help: 'Fetch debug information (metrics, all; pprof is not available).' },
   push: { module: 'push', help: 'Push to a Prometheus server (metrics).' },
   test: { module: 'test', help: 'Unit testing (rules, promql).' },
 };

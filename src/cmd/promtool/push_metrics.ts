@@ -11,6 +11,7 @@ import { newParser, TextParseError } from '../../model/textparse/index.js';
 import { formatFloatG, parseGoFloat } from '../../model/value/index.js';
 import { encodeWriteRequest, USER_AGENT, type PbMetadata, type PbTimeSeries } from '../../storage/remote/index.js';
 import { doRequest } from '../../util/httpclient.js';
+import { goNetError } from './goerrors.js';
 import { parseArgs, parseGoDuration, UsageError, withUsage } from './flags.js';
 import { missingFile } from './subcommand.js';
 
@@ -110,7 +111,7 @@ async function push(url: string, text: string, labels: Record<string, string>, h
         headers: { 'Content-Encoding': 'snappy', 'Content-Type': 'application/x-protobuf', 'User-Agent': USER_AGENT, 'X-Prometheus-Remote-Write-Version': '0.1.0', ...headers },
       });
     } catch (e) {
-      throw new Error(`Post ${JSON.stringify(url)}: ${(e as Error).message}`);
+      throw new Error(`Post ${JSON.stringify(url)}: ${goNetError(e)}`);
     }
     if (res.status < 200 || res.status >= 300) {
       const firstLine = res.body.toString('utf8').split('\n')[0]!.slice(0, 1024);
