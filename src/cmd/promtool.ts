@@ -8,7 +8,7 @@ import { globalFlags } from './promtool/flags.js';
 const COMMANDS: Record<string, { module: string; help: string }> = {
   check: { module: 'check', help: 'Check the resources for validity (config, rules, metrics, web-config, healthy, ready, service-discovery).' },
   query: { module: 'query', help: 'Run query against a Prometheus server (instant, range, series, labels).' },
-  tsdb: { module: 'tsdb', help: 'Run tsdb commands (list, analyze, dump, create-blocks-from).' },
+  tsdb: { module: 'tsdb', help: 'Run tsdb commands (list, analyze, dump, create-blocks-from openmetrics|rules, bench write).' },
   promql: { module: 'promql', help: 'PromQL formatting and editing (format, label-matchers). Requires the --experimental flag.' },
   debug: { module: 'debug', help: 'Fetch debug information (metrics, all; pprof is not available).' },
   push: { module: 'push', help: 'Push to a Prometheus server (metrics).' },

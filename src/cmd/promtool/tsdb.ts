@@ -438,7 +438,13 @@ async function createBlocksFrom(args: string[]): Promise<number> {
   return 0;
 }
 
+async function bench(args: string[]): Promise<number> {
+  if (args[0] !== 'write') throw new UsageError(args[0] === undefined ? 'expected command but got none' : `expected command but got "${args[0]}"`);
+  return ((await import('./tsdb_bench_write.js')) as { run: (a: string[]) => Promise<number> }).run(args.slice(1));
+}
+
 const SUBS: Record<string, (args: string[]) => Promise<number>> = {
+  bench,
   list,
   dump,
   analyze,
@@ -450,7 +456,7 @@ export async function run(args: string[]): Promise<number> {
   const fn = sub === undefined ? undefined : SUBS[sub];
   if (!fn) {
     console.error(`promtool-ts: error: expected command but got ${sub === undefined ? 'none' : JSON.stringify(sub)}, try --help`);
-    console.error('usage: promtool-ts tsdb <command> [<args> ...]\n\nCommands:\n  tsdb list [<flags>] [<db path>]\n  tsdb analyze [<flags>] [<db path>] [<block id>]\n  tsdb dump [<flags>] [<db path>]\n  tsdb create-blocks-from openmetrics <input file> [<output directory>]\n  tsdb create-blocks-from rules --start=START [<flags>] <rule-files>...');
+    console.error('usage: promtool-ts tsdb <command> [<args> ...]\n\nCommands:\n  tsdb list [<flags>] [<db path>]\n  tsdb analyze [<flags>] [<db path>] [<block id>]\n  tsdb dump [<flags>] [<db path>]\n  tsdb create-blocks-from openmetrics <input file> [<output directory>]\n  tsdb create-blocks-from rules --start=START [<flags>] <rule-files>...\n  tsdb bench write [<flags>] [<file>]');
     return 1;
   }
   try {
