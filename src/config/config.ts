@@ -573,6 +573,13 @@ export function loadConfig(text: string, filename: string): Config {
     const v = top.values;
     const global = toGlobal(v.global as Decoded | undefined);
     const baseDir = dirname(resolve(filename));
+    // Prometheus's SetDirectory: file SD paths are taken from the config file's directory, as
+    // filepath.Dir spells it (so "prometheus.yml" leaves "t.json" as is, "/etc/p.yml" makes "/etc/t.json").
+    const sdDir = dirname(filename);
+    const joinFileSD = <T extends ServiceDiscoveryConfigs>(sd: T): T => {
+      for (const c of sd.file_sd_configs) c.files = c.files.map((f) => (isAbsolute(f) ? f : join(sdDir, f)));
+      return sd;
+    };
     const ruleFiles = ((v.rule_files as string[]) ?? []).map((p) => {
       checkGlob(p);
       return isAbsolute(p) ? p : join(baseDir, p);
@@ -580,7 +587,7 @@ export function loadConfig(text: string, filename: string): Config {
     const scrapeConfigs: ScrapeConfig[] = [];
     const jobs = new Set<string>();
     for (const d of (v.scrape_configs as Decoded[]) ?? []) {
-      const sc = withLine((x) => toScrape(x, global))(d);
+      const sc = joinFileSD(withLine((x) => toScrape(x, global))(d));
       if (jobs.has(sc.job_name)) throw new ConfigError(`${d.line ? `line ${d.line}: ` : ''}found multiple scrape configs with job name "${sc.job_name}"`);
       jobs.add(sc.job_name);
       scrapeConfigs.push(sc);
@@ -600,7 +607,7 @@ export function loadConfig(text: string, filename: string): Config {
       global,
       alerting: {
         alert_relabel_configs: (alerting.alert_relabel_configs as RelabelConfig[]) ?? [],
-        alertmanagers: ((alerting.alertmanagers as Decoded[]) ?? []).map(withLine(toAlertmanager)),
+        alertmanagers: ((alerting.alertmanagers as Decoded[]) ?? []).map(withLine(toAlertmanager)).map(joinFileSD),
       },
       rule_files: ruleFiles,
       scrape_config_files: (v.scrape_config_files as string[]) ?? [],

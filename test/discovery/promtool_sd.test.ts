@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { peer, tempDir } from '../util/peers.ts';
 import { runCommand, runPromtoolTs } from '../util/server.ts';
 import { SEED } from '../util/paths.ts';
@@ -51,6 +51,17 @@ for (const job of ['static', 'file']) {
     assert.equal(ours.stdout, real.stdout);
   });
 }
+
+test('check service-discovery: file SD paths are taken from the config file\'s directory, as promtool takes them', async (t) => {
+  const promtool = peer('promtool', t);
+  if (!promtool) return;
+  const dir = setup(t);
+  const args = ['check', 'service-discovery', '--timeout=1s', join(basename(dir), 'prometheus.yml'), 'file'];
+  const real = await runCommand(promtool, args, { cwd: dirname(dir) });
+  const ours = await runPromtoolTs(args, { cwd: dirname(dir) });
+  assert.match(real.stdout, new RegExp(`"__meta_filepath": "${basename(dir)}/targets/a.json"`));
+  assert.equal(ours.stdout, real.stdout);
+});
 
 test('check service-discovery: an unknown job, a missing argument, a missing file — as promtool', async (t) => {
   const promtool = peer('promtool', t);
