@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { uncompress } from 'snappyjs';
 import { peer, startRealPrometheus, tempDir } from '../../util/peers.ts';
-import { runPromtoolTs } from '../../util/server.ts';
+import { runPromtoolTs, startOurServer } from '../../util/server.ts';
 import { decodeWriteRequest } from '../../../src/storage/remote/index.ts';
 
 const T = 1_700_000_000_000;
@@ -58,18 +58,23 @@ function metricsFile(t: { after: (fn: () => void) => void }): string {
   return f;
 }
 
-test('push metrics: the real Prometheus receives every series with the extra labels', async (t) => {
+test('push metrics: the real Prometheus, and this server, receive every series with the extra labels', async (t) => {
   if (!peer('prometheus', t)) return;
   const real = await startRealPrometheus('global:\n  scrape_interval: 1h\n', ['--web.enable-remote-write-receiver']);
   t.after(real.stop);
+  // The request carries metadata after the series: this server's receiver must skip it whole.
+  const ours = await startOurServer('global:\n  scrape_interval: 1h\n', ['--web.enable-remote-write-receiver']);
+  t.after(() => ours.stop());
   const f = metricsFile(t);
-  const r = await runPromtoolTs(['push', 'metrics', `${real.url}/api/v1/write`, f, '--label=job=t', '--label', 'env=x']);
-  assert.equal(r.stderr, '');
-  assert.equal(r.stdout, `Parsing metrics file ${f}\n  SUCCESS: metrics file ${f} pushed to remote write.\n`);
-  assert.equal(r.code, 0);
-  const res = (await (await fetch(`${real.url}/api/v1/query?query=${encodeURIComponent('{env="x"}')}&time=${T / 1000}`)).json()) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
-  const got = res.data.result.map((s) => metricText(s.metric, s.value[1])).sort();
-  assert.deepEqual(got, [...WANT].sort());
+  for (const url of [real.url, ours.url]) {
+    const r = await runPromtoolTs(['push', 'metrics', `${url}/api/v1/write`, f, '--label=job=t', '--label', 'env=x']);
+    assert.equal(r.stderr, '');
+    assert.equal(r.stdout, `Parsing metrics file ${f}\n  SUCCESS: metrics file ${f} pushed to remote write.\n`);
+    assert.equal(r.code, 0);
+    const res = (await (await fetch(`${url}/api/v1/query?query=${encodeURIComponent('{env="x"}')}&time=${T / 1000}`)).json()) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+    const got = res.data.result.map((s) => metricText(s.metric, s.value[1])).sort();
+    assert.deepEqual(got, [...WANT].sort(), url);
+  }
 });
 
 test('push metrics: one request, families in name order, job=promtool by default, stdin', async (t) => {
