@@ -3,24 +3,30 @@
 import { pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
+import { globalFlags } from './promtool/flags.js';
 
 const COMMANDS: Record<string, { module: string; help: string }> = {
-  check: { module: 'check', help: 'Check the resources for validity (config, rules, metrics, web-config, healthy, ready).' },
+  check: { module: 'check', help: 'Check the resources for validity (config, rules, metrics, web-config, healthy, ready, service-discovery).' },
   query: { module: 'query', help: 'Run query against a Prometheus server (instant, range, series, labels).' },
-  tsdb: { module: 'tsdb', help: 'Run tsdb commands (list, analyze, dump, create-blocks-from).' },
+  tsdb: { module: 'tsdb', help: 'Run tsdb commands (list, analyze, dump, create-blocks-from openmetrics|rules, bench write).' },
+  promql: { module: 'promql', help: 'PromQL formatting and editing (format, label-matchers). Requires the --experimental flag.' },
+  debug: { module: 'debug', help: 'Fetch debug information (metrics, all; pprof is not available).' },
+  push: { module: 'push', help: 'Push to a Prometheus server (metrics).' },
   test: { module: 'test', help: 'Unit testing (rules, promql).' },
 };
 
 const VERSION = 'promtool-ts, version 0.1.0 (compatible with promtool 2.48)';
 
 function usage(): string {
-  const lines = ['usage: promtool-ts [<flags>] <command> [<args> ...]', '', 'Tooling for the Prometheus monitoring system.', '', 'Commands:'];
+  const lines = ['usage: promtool-ts [<flags>] <command> [<args> ...]', '', 'Tooling for the Prometheus monitoring system.', '', 'Flags:', '  --experimental  Enable experimental commands.', '', 'Commands:'];
   for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(8)} ${c.help}`);
   return lines.join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const args = argv.filter((a) => a !== '--');
+  // --experimental is global: accepted before or after the command, as kingpin does.
+  globalFlags.experimental = argv.includes('--experimental');
+  const args = argv.filter((a) => a !== '--' && a !== '--experimental');
   if (args.length === 0 || args[0] === '--help' || args[0] === '-h' || args[0] === 'help') {
     console.log(usage());
     return args.length === 0 ? 1 : 0;

@@ -577,15 +577,21 @@ export function loadConfig(text: string, filename: string): Config {
   try {
     const v = top.values;
     const global = toGlobal(v.global as Decoded | undefined);
-    // Joined to the config file's directory as given (relative stays relative), as Prometheus's SetDirectory does.
+    // Prometheus's SetDirectory: relative paths (rule files, file SD) are joined to the config file's
+    // directory as filepath.Dir spells it (so "prometheus.yml" leaves "t.json", "/etc/p.yml" makes "/etc/t.json").
+    const sdDir = dirname(filename);
+    const joinFileSD = <T extends ServiceDiscoveryConfigs>(sd: T): T => {
+      for (const c of sd.file_sd_configs) c.files = c.files.map((f) => (isAbsolute(f) ? f : join(sdDir, f)));
+      return sd;
+    };
     const ruleFiles = ((v.rule_files as string[]) ?? []).map((p) => {
       checkGlob(p);
-      return isAbsolute(p) ? p : join(dirname(filename), p);
+      return isAbsolute(p) ? p : join(sdDir, p);
     });
     const scrapeConfigs: ScrapeConfig[] = [];
     const jobs = new Set<string>();
     for (const d of (v.scrape_configs as Decoded[]) ?? []) {
-      const sc = withLine((x) => toScrape(x, global))(d);
+      const sc = joinFileSD(withLine((x) => toScrape(x, global))(d));
       if (jobs.has(sc.job_name)) throw new ConfigError(`${d.line ? `line ${d.line}: ` : ''}found multiple scrape configs with job name "${sc.job_name}"`);
       jobs.add(sc.job_name);
       scrapeConfigs.push(sc);
@@ -605,7 +611,7 @@ export function loadConfig(text: string, filename: string): Config {
       global,
       alerting: {
         alert_relabel_configs: (alerting.alert_relabel_configs as RelabelConfig[]) ?? [],
-        alertmanagers: ((alerting.alertmanagers as Decoded[]) ?? []).map(withLine(toAlertmanager)),
+        alertmanagers: ((alerting.alertmanagers as Decoded[]) ?? []).map(withLine(toAlertmanager)).map(joinFileSD),
       },
       rule_files: ruleFiles,
       scrape_config_files: (v.scrape_config_files as string[]) ?? [],

@@ -59,9 +59,11 @@ function extrapolatedRate(w: Window, isCounter: boolean, isRate: boolean): numbe
   let extrapolateToInterval = sampledInterval;
   extrapolateToInterval += durationToStart < threshold ? durationToStart : averageDurationBetweenSamples / 2;
   extrapolateToInterval += durationToEnd < threshold ? durationToEnd : averageDurationBetweenSamples / 2;
-  result = result * (extrapolateToInterval / sampledInterval);
-  if (isRate) result = result / ((w.rangeEnd - w.rangeStart) / 1000);
-  return result;
+  // One factor, then one multiplication, in Prometheus's order: the rounding is then the same
+  // (multiplying and dividing the result in turn gave 0.2 where Prometheus gives 0.19999999999999998).
+  let factor = extrapolateToInterval / sampledInterval;
+  if (isRate) factor /= (w.rangeEnd - w.rangeStart) / 1000;
+  return result * factor;
 }
 
 function instantValue(w: Window, isRate: boolean): number | undefined {

@@ -141,3 +141,12 @@ test('query stats count the samples loaded', async () => {
   await q.exec();
   assert.equal(q.stats().samples.totalQueryableSamples, 5);
 });
+
+test("rate's extrapolation rounds as Prometheus's: one factor, then one multiplication", async () => {
+  // i2 grows 3 per 15 s; at a time off the sample grid the real Prometheus answers
+  // 0.19999999999999998 (multiplying and then dividing the increase in turn gave 0.2).
+  const r = await engine().newInstantQuery(db, 'rate(req_total{instance="i2"}[5m])', 647_059).exec();
+  assert.equal(r.value.type, 'vector');
+  if (r.value.type !== 'vector') return;
+  assert.equal(r.value.samples[0]!.f, 0.19999999999999998);
+});

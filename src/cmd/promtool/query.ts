@@ -1,5 +1,7 @@
 // promtool-ts query instant|range|series|labels SERVER …: queries any server that speaks the
 // HTTP API (this one or Prometheus) and prints the results as promtool does.
+import { goNetError } from './goerrors.js';
+
 interface Flags {
   pos: string[];
   opts: Map<string, string[]>;
@@ -41,10 +43,15 @@ function metricString(m: Record<string, string>): string {
   return `${name}{${rest.join(', ')}}`;
 }
 
-async function call(server: string, path: string, params: [string, string][], method = 'POST'): Promise<unknown> {
+export async function call(server: string, path: string, params: [string, string][], method = 'POST'): Promise<unknown> {
   const url = new URL(path, server.endsWith('/') ? server : server + '/');
   const body = new URLSearchParams(params);
-  const res = method === 'GET' ? await fetch(url) : await fetch(url, { method, body, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  let res: Response;
+  try {
+    res = method === 'GET' ? await fetch(url) : await fetch(url, { method, body, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  } catch (e) {
+    throw new Error(`${method === 'GET' ? 'Get' : 'Post'} ${JSON.stringify(url.toString())}: ${goNetError(e)}`);
+  }
   const json = (await res.json()) as { status: string; data: unknown; errorType?: string; error?: string };
   if (json.status !== 'success') throw new Error(`${json.errorType}: ${json.error}`);
   return json.data;

@@ -9,7 +9,8 @@ export async function dispatch(family: string, subs: Record<string, string>, arg
   const sub = args[0];
   if (sub === undefined || sub === '--help' || !(sub in subs)) {
     const lines = [`usage: promtool-ts ${family} <command> [<args> ...]`, '', 'Commands:'];
-    for (const [name, help] of Object.entries(subs)) lines.push(`  ${family} ${name.padEnd(12)} ${help}`);
+    const width = Math.max(12, ...Object.keys(subs).map((n) => n.length + 1));
+    for (const [name, help] of Object.entries(subs)) lines.push(`  ${family} ${name.padEnd(width)} ${help}`);
     if (sub !== undefined && sub !== '--help') console.error(`promtool-ts: error: expected command but got "${sub}", try --help`);
     console.error(lines.join('\n'));
     return sub === '--help' ? 0 : 1;

@@ -5,44 +5,11 @@ import { join } from 'node:path';
 import { Labels, compareLabels, type Matcher } from '../../model/labels/index.js';
 import { formatFloatG } from '../../model/value/index.js';
 import { parseMetricSelector } from '../../promql/parser/index.js';
+import { UsageError, parseArgs, parseGoDuration } from './flags.js';
 import { Block, MergeQuerier, encodeChunksLikeHead, isULID, readTsdbWAL, writeBlock, type BlockMeta, type ChunkQuerier, type SeriesChunks } from '../../tsdb/index.js';
 
 const DEFAULT_DB = 'data/';
 const HOUR = 3600_000;
-
-class UsageError extends Error {}
-
-interface Parsed {
-  flags: Map<string, string>;
-  bools: Set<string>;
-  args: string[];
-}
-
-/** kingpin-style flags: --name=value, --name value, -r (bool), --bool. */
-function parseArgs(args: string[], valued: string[], bools: Record<string, string>): Parsed {
-  const p: Parsed = { flags: new Map(), bools: new Set(), args: [] };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
-      if (valued.includes(name)) {
-        const v = eq >= 0 ? a.slice(eq + 1) : args[++i];
-        if (v === undefined) throw new UsageError(`expected argument for flag '--${name}'`);
-        p.flags.set(name, v);
-      } else if (Object.values(bools).includes(name)) p.bools.add(name);
-      else if (name.startsWith('no-') && Object.values(bools).includes(name.slice(3))) p.bools.delete(name.slice(3));
-      else throw new UsageError(`unknown long flag '--${name}'`);
-    } else if (a.startsWith('-') && a.length > 1) {
-      for (const c of a.slice(1)) {
-        const long = bools[c];
-        if (!long) throw new UsageError(`unknown short flag '-${c}'`);
-        p.bools.add(long);
-      }
-    } else p.args.push(a);
-  }
-  return p;
-}
 
 // ---- formatting helpers (Go's time.Duration, time.Time, units.Base2Bytes, tabwriter) ----
 
@@ -367,7 +334,65 @@ export function parseOpenMetricsSamples(text: string): OMSample[] {
   return out;
 }
 
+/** promtool's getCompatibleBlockDuration: 2h, or the largest of 2h·3^i (i < 10) not above maxMs. */
+export function compatibleBlockDuration(maxMs: number): number {
+  let bd = 2 * HOUR;
+  if (maxMs > bd) {
+    const ranges = [2 * HOUR];
+    for (let i = 1; i < 10; i++) ranges.push(ranges[i - 1]! * 3);
+    let idx = ranges.length - 1;
+    for (let i = 0; i < ranges.length; i++) {
+      if (ranges[i]! > maxMs) {
+        idx = i - 1;
+        break;
+      }
+    }
+    bd = ranges[idx]!;
+  }
+  return bd;
+}
+
+/**
+ * The samples of one block to be written, by series, appended as Prometheus's BlockWriter takes
+ * them: in time order per series, a repeated timestamp only with the same value.
+ */
+export class BlockSamples {
+  private readonly series = new Map<string, { labels: Labels; ts: number[]; vs: number[] }>();
+
+  /** `context` prefixes the error, as the caller's Go code wraps it. */
+  add(labels: Labels, t: number, v: number, context: string): void {
+    const k = labels.key();
+    let e = this.series.get(k);
+    if (!e) this.series.set(k, (e = { labels, ts: [], vs: [] }));
+    const last = e.ts[e.ts.length - 1];
+    if (last !== undefined && t <= last) {
+      if (t < last) throw new Error(`${context}: out of order sample`);
+      if (!Object.is(e.vs[e.vs.length - 1], v)) throw new Error(`${context}: duplicate sample for timestamp`);
+      return;
+    }
+    e.ts.push(t);
+    e.vs.push(v);
+  }
+
+  /** Writes the block (chunks cut as the head cuts them for chunkRange); null when it has no samples. */
+  write(outDir: string, chunkRange: number): BlockMeta | null {
+    const series: SeriesChunks[] = [];
+    let mint = Number.MAX_SAFE_INTEGER;
+    let maxt = Number.MIN_SAFE_INTEGER;
+    for (const e of this.series.values()) {
+      if (e.ts.length === 0) continue;
+      series.push({ labels: e.labels, chunks: encodeChunksLikeHead(Float64Array.from(e.ts), Float64Array.from(e.vs), e.ts.length, chunkRange) });
+      mint = Math.min(mint, e.ts[0]!);
+      maxt = Math.max(maxt, e.ts[e.ts.length - 1]!);
+    }
+    if (series.length === 0) return null;
+    series.sort((a, b) => compareLabels(a.labels, b.labels));
+    return writeBlock(outDir, series, mint, maxt + 1, null);
+  }
+}
+
 async function createBlocksFrom(args: string[]): Promise<number> {
+  if (args[0] === 'rules') return ((await import('./tsdb_backfill_rules.js')) as { run: (a: string[]) => Promise<number> }).run(args.slice(1));
   if (args[0] !== 'openmetrics') throw new UsageError(args[0] === undefined ? 'expected command but got none' : `expected command but got "${args[0]}"`);
   const p = parseArgs(args.slice(1), ['max-block-duration'], { r: 'human-readable', q: 'quiet' });
   const input = p.args[0];
@@ -388,53 +413,21 @@ async function createBlocksFrom(args: string[]): Promise<number> {
     if (s.t > maxt) maxt = s.t;
   }
   if (samples.length === 0) mint = maxt = 0;
-  let bd = 2 * HOUR;
-  const maxBD = p.flags.has('max-block-duration') ? parseGoDuration(p.flags.get('max-block-duration')!) : 0;
-  if (maxBD > bd) {
-    const ranges = [2 * HOUR];
-    for (let i = 1; i < 10; i++) ranges.push(ranges[i - 1]! * 3);
-    let idx = ranges.length - 1;
-    for (let i = 0; i < ranges.length; i++) {
-      if (ranges[i]! > maxBD) {
-        idx = i - 1;
-        break;
-      }
-    }
-    bd = ranges[idx]!;
-  }
+  const bd = compatibleBlockDuration(p.flags.has('max-block-duration') ? parseGoDuration(p.flags.get('max-block-duration')!) : 0);
   mint = bd * Math.trunc(mint / bd);
   const human = p.bools.has('human-readable');
   let wroteHeader = false;
   // Bucket samples by block window, then by series.
-  const windows = new Map<number, Map<string, { labels: Labels; ts: number[]; vs: number[] }>>();
+  const windows = new Map<number, BlockSamples>();
   for (const s of samples) {
     const w = mint + Math.floor((s.t - mint) / bd) * bd;
     let m = windows.get(w);
-    if (!m) windows.set(w, (m = new Map()));
-    const k = s.labels.key();
-    let e = m.get(k);
-    if (!e) m.set(k, (e = { labels: s.labels, ts: [], vs: [] }));
-    const last = e.ts[e.ts.length - 1];
-    if (last !== undefined && s.t <= last) {
-      if (s.t < last) throw new Error('block creation: process blocks: add sample: out of order sample');
-      if (!Object.is(e.vs[e.vs.length - 1], s.v)) throw new Error('block creation: process blocks: add sample: duplicate sample for timestamp');
-      continue;
-    }
-    e.ts.push(s.t);
-    e.vs.push(s.v);
+    if (!m) windows.set(w, (m = new BlockSamples()));
+    m.add(s.labels, s.t, s.v, 'block creation: process blocks: add sample');
   }
   for (const w of [...windows.keys()].sort((a, b) => a - b)) {
-    const series: SeriesChunks[] = [];
-    let bmin = Number.MAX_SAFE_INTEGER;
-    let bmax = Number.MIN_SAFE_INTEGER;
-    for (const e of windows.get(w)!.values()) {
-      series.push({ labels: e.labels, chunks: encodeChunksLikeHead(Float64Array.from(e.ts), Float64Array.from(e.vs), e.ts.length, 2 * bd) });
-      bmin = Math.min(bmin, e.ts[0]!);
-      bmax = Math.max(bmax, e.ts[e.ts.length - 1]!);
-    }
-    series.sort((a, b) => compareLabels(a.labels, b.labels));
-    const meta: BlockMeta = writeBlock(outDir, series, bmin, bmax + 1, null);
-    if (!p.bools.has('quiet')) {
+    const meta = windows.get(w)!.write(outDir, 2 * bd);
+    if (meta && !p.bools.has('quiet')) {
       const b = new Block(join(outDir, meta.ulid));
       const rows = wroteHeader ? [blockRow(b, human)] : [HEADER, blockRow(b, human)];
       process.stdout.write(tabwrite(rows));
@@ -445,20 +438,13 @@ async function createBlocksFrom(args: string[]): Promise<number> {
   return 0;
 }
 
-function parseGoDuration(s: string): number {
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g;
-  const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: HOUR };
-  let total = 0;
-  let consumed = 0;
-  for (const m of s.matchAll(re)) {
-    total += Number(m[1]) * unit[m[2]!]!;
-    consumed += m[0].length;
-  }
-  if (consumed !== s.length || s === '') throw new UsageError(`time: invalid duration "${s}"`);
-  return total;
+async function bench(args: string[]): Promise<number> {
+  if (args[0] !== 'write') throw new UsageError(args[0] === undefined ? 'expected command but got none' : `expected command but got "${args[0]}"`);
+  return ((await import('./tsdb_bench_write.js')) as { run: (a: string[]) => Promise<number> }).run(args.slice(1));
 }
 
 const SUBS: Record<string, (args: string[]) => Promise<number>> = {
+  bench,
   list,
   dump,
   analyze,
@@ -470,7 +456,7 @@ export async function run(args: string[]): Promise<number> {
   const fn = sub === undefined ? undefined : SUBS[sub];
   if (!fn) {
     console.error(`promtool-ts: error: expected command but got ${sub === undefined ? 'none' : JSON.stringify(sub)}, try --help`);
-    console.error('usage: promtool-ts tsdb <command> [<args> ...]\n\nCommands:\n  tsdb list [<flags>] [<db path>]\n  tsdb analyze [<flags>] [<db path>] [<block id>]\n  tsdb dump [<flags>] [<db path>]\n  tsdb create-blocks-from openmetrics <input file> [<output directory>]');
+    console.error('usage: promtool-ts tsdb <command> [<args> ...]\n\nCommands:\n  tsdb list [<flags>] [<db path>]\n  tsdb analyze [<flags>] [<db path>] [<block id>]\n  tsdb dump [<flags>] [<db path>]\n  tsdb create-blocks-from openmetrics <input file> [<output directory>]\n  tsdb create-blocks-from rules --start=START [<flags>] <rule-files>...\n  tsdb bench write [<flags>] [<file>]');
     return 1;
   }
   try {

@@ -52,8 +52,9 @@ export class FileProvider extends RefreshProvider {
   protected async refresh(_signal?: AbortSignal): Promise<TargetGroup[]> {
     const started = performance.now();
     const files = new Set<string>();
+    // Paths stay as the pattern spells them: __meta_filepath is what Prometheus shows (t.json, not /abs/t.json).
     for (const pattern of this.cfg.files) {
-      for (const f of glob(pattern)) files.add(resolve(f));
+      for (const f of glob(pattern)) files.add(f);
     }
     const out: TargetGroup[] = [];
     for (const f of [...files].sort()) {

@@ -159,9 +159,12 @@ export class ProtoReader {
       case 1:
         this.pos += 8;
         return;
-      case 2:
-        this.pos += this.varint();
+      case 2: {
+        // Not `this.pos += this.varint()`: that adds the length to the position from before it.
+        const n = this.varint();
+        this.pos += n;
         return;
+      }
       case 5:
         this.pos += 4;
         return;

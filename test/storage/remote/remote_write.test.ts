@@ -273,3 +273,13 @@ test('metric metadata of the scraped targets is sent every send_interval, dedupl
   ]);
   assert.match(await registry.metrics(), /prometheus_remote_storage_metadata_total\{remote_name="md",url="[^"]+"\} [3-9]/);
 });
+
+test('a write request with metadata after its series decodes whole (a skipped length-delimited field once cut it short)', () => {
+  const series = [{ labels: Labels.fromObject({ __name__: 'x', a: 'b' }), samples: [{ value: 1, timestamp: 5 }] }];
+  const buf = encodeWriteRequest(series, [{ type: 1, metricFamilyName: 'x', help: 'h', unit: '' }, { type: 2, metricFamilyName: 'y', help: '', unit: '' }]);
+  const { timeseries, metadata } = decodeWriteRequest(buf);
+  assert.deepEqual(metadata.map((m) => m.metricFamilyName), ['x', 'y']);
+  assert.equal(timeseries.length, 1);
+  assert.deepEqual(timeseries[0]!.labels.toObject(), { __name__: 'x', a: 'b' });
+  assert.deepEqual(timeseries[0]!.samples, [{ value: 1, timestamp: 5 }]);
+});
