@@ -179,7 +179,7 @@ export class DB implements Storage, WALSource {
     this.reloadBlocks();
     const start = performance.now();
     this.head.minValidTime = this.blocks.length > 0 ? Math.max(...this.blocks.map((b) => b.maxTime)) : Number.MIN_SAFE_INTEGER;
-    const corruptions = this.wal.replay(
+    const corruptions = await this.wal.replay(
       (r) => this.head.replayRecord(r),
       (seg, min, max) => (this.replay = { min, max, current: seg }),
     );

@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WAL, readSegment } from '../../src/tsdb/wal/index.js';
 
-test('wal: a segment of several read blocks, records spanning pages and blocks, reads back whole', () => {
+test('wal: a segment of several read blocks, records spanning pages and blocks, reads back whole', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'wal-read-'));
   try {
     for (const compress of [false, true]) {
       const d = join(dir, String(compress));
       const wal = new WAL(d, 128 * 1024 * 1024, compress);
-      wal.replay(() => {});
+      await wal.replay(() => {});
       const want: Uint8Array[] = [];
       let seed = 7;
       const rnd = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);

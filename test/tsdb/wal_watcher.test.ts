@@ -60,10 +60,10 @@ class Collector implements WatcherConsumer {
 }
 
 /** A fresh WAL (after what before() writes) and a watcher from its end on. */
-function watched(t: TestContext, segmentSize: number, compress: boolean, before?: (wal: WAL) => void): { dir: string; wal: WAL; c: Collector; w: WALWatcher } {
+async function watched(t: TestContext, segmentSize: number, compress: boolean, before?: (wal: WAL) => void): Promise<{ dir: string; wal: WAL; c: Collector; w: WALWatcher }> {
   const dir = tmp(t);
   const wal = new WAL(dir, segmentSize, compress);
-  wal.replay(() => {});
+  await wal.replay(() => {});
   before?.(wal);
   const c = new Collector();
   const w = new WALWatcher(dir, wal.position(), c);
@@ -74,8 +74,8 @@ function watched(t: TestContext, segmentSize: number, compress: boolean, before?
   return { dir, wal, c, w };
 }
 
-test('WAL watcher: samples written after the start position, in order, across pages and segments', (t) => {
-  const { wal, c, w } = watched(t, 256 * 1024, true, (wal) => commit(wal, [1, 2, 3], 1000, (i) => i, true));
+test('WAL watcher: samples written after the start position, in order, across pages and segments', async (t) => {
+  const { wal, c, w } = await watched(t, 256 * 1024, true, (wal) => commit(wal, [1, 2, 3], 1000, (i) => i, true));
   assert.equal(w.poll(), true);
   assert.equal(c.got.length, 0, 'what was written before the start is not sent');
 
@@ -101,8 +101,8 @@ test('WAL watcher: samples written after the start position, in order, across pa
   }
 });
 
-test('WAL watcher: a full consumer stops it; the next poll goes on from the same record', (t) => {
-  const { wal, c, w } = watched(t, 128 * 1024, false);
+test('WAL watcher: a full consumer stops it; the next poll goes on from the same record', async (t) => {
+  const { wal, c, w } = await watched(t, 128 * 1024, false);
   for (let k = 0; k < 100; k++) commit(wal, [1, 2, 3, 4], k * 100, () => k, k === 0);
   c.limit = 10;
   assert.equal(w.poll(), false, 'stopped: the consumer is full');
@@ -120,8 +120,8 @@ test('WAL watcher: a full consumer stops it; the next poll goes on from the same
   );
 });
 
-test('WAL watcher: segments removed before it reached them are reported and skipped', (t) => {
-  const { dir, wal, c, w } = watched(t, 128 * 1024, false);
+test('WAL watcher: segments removed before it reached them are reported and skipped', async (t) => {
+  const { dir, wal, c, w } = await watched(t, 128 * 1024, false);
   commit(wal, [1], 1, () => 1, true);
   wal.cut();
   commit(wal, [1], 2, () => 2);

@@ -118,7 +118,12 @@ const READ_BLOCK = 32 * PAGE_SIZE;
  * the offset just after the last good record, so the caller can truncate there. A record handed
  * to onRecord may share the read buffer: it is valid only during the call.
  */
-export function readSegment(path: string, onRecord: (r: WALRecord) => void): { goodBytes: number; corruption: string | null } {
+export interface SegmentRead {
+  goodBytes: number;
+  corruption: string | null;
+}
+
+function* segmentReader(path: string, onRecord: (r: WALRecord) => void): Generator<void, SegmentRead> {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
@@ -143,16 +148,36 @@ export function readSegment(path: string, onRecord: (r: WALRecord) => void): { g
       if (!r.partial) {
         if (len < want) break;
         pos += len;
+        yield;
         continue;
       }
       if (pos + len >= size || len < want) return { goodBytes: good, corruption: 'torn record' };
       // The next read starts at the unfinished record; one longer than the buffer doubles it.
       if (r.good === pos) buf = Buffer.allocUnsafe(buf.length * 2);
       pos = r.good;
+      yield;
     }
     return { goodBytes: good, corruption: null };
   } finally {
     closeSync(fd);
+  }
+}
+
+export function readSegment(path: string, onRecord: (r: WALRecord) => void): SegmentRead {
+  const it = segmentReader(path, onRecord);
+  for (;;) {
+    const r = it.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** readSegment that lets the event loop run after every block read, so a long replay does not hold the server up. */
+export async function readSegmentYielding(path: string, onRecord: (r: WALRecord) => void): Promise<SegmentRead> {
+  const it = segmentReader(path, onRecord);
+  for (;;) {
+    const r = it.next();
+    if (r.done) return r.value;
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
@@ -239,7 +264,7 @@ export class WAL {
    * Replays checkpoint then segments, repairing a corrupt tail. Returns corruptions found.
    * Must be called once before writes.
    */
-  replay(onRecord: (r: WALRecord) => void, onProgress?: (seg: number, min: number, max: number) => void): Corruption[] {
+  async replay(onRecord: (r: WALRecord) => void, onProgress?: (seg: number, min: number, max: number) => void): Promise<Corruption[]> {
     const corruptions: Corruption[] = [];
     mkdirSync(this.dir, { recursive: true });
     // A checkpoint interrupted by a crash is incomplete: its source segments are still there.
@@ -249,7 +274,7 @@ export class WAL {
     if (cp) {
       const cpDir = join(this.dir, cp.name);
       for (const s of listSegments(cpDir)) {
-        const r = readSegment(join(cpDir, segName(s)), onRecord);
+        const r = await readSegmentYielding(join(cpDir, segName(s)), onRecord);
         if (r.corruption) corruptions.push({ segment: join(cp.name, segName(s)), offset: r.goodBytes, reason: r.corruption });
       }
       from = cp.index + 1;
@@ -259,7 +284,7 @@ export class WAL {
       const s = segs[i]!;
       onProgress?.(s, segs[0]!, segs[segs.length - 1]!);
       const p = join(this.dir, segName(s));
-      const r = readSegment(p, onRecord);
+      const r = await readSegmentYielding(p, onRecord);
       if (r.corruption) {
         corruptions.push({ segment: segName(s), offset: r.goodBytes, reason: r.corruption });
         // Repair: keep what was good, drop the rest of this segment and every later one.
