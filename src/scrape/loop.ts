@@ -1,7 +1,7 @@
 // One target's scrape loop: on a fixed per-target phase of its interval it fetches the target,
 // parses the body and appends every sample plus the report series (up, scrape_duration_seconds,
 // …) in one commit. A series already seen costs one Map lookup (the cache keyed by the series'
-// raw text); series that vanish — and everything when the target fails or goes away — get a
+// raw text) — or none when it sits where it sat in the last body; series that vanish — and everything when the target fails or goes away — get a
 // staleness marker.
 import { gunzipSync } from 'node:zlib';
 import { Labels, LabelsBuilder, isValidLabelName } from '../model/labels/index.js';
@@ -24,6 +24,8 @@ export const ACCEPT_HEADER =
 const USER_AGENT = `Prometheus/${BUILD_INFO.version.split('+')[0]}`;
 
 interface CacheEntry {
+  /** The series' raw text: its key in the cache. */
+  key: string;
   ref: SeriesRef;
   /** Labels as stored; null when metric relabeling dropped the series. */
   labels: Labels | null;
@@ -57,6 +59,13 @@ function requestError(url: string, e: unknown, timeoutMs: number): string {
 export class ScrapeLoop {
   private readonly cache = new Map<string, CacheEntry>();
   private prevSeen: CacheEntry[] = [];
+  /**
+   * Cache entries in the order the last body listed them, and a spare array for the next body:
+   * a target exposes the same series in the same order scrape after scrape, so the entry at the
+   * same position is tried first, compared in place.
+   */
+  private order: CacheEntry[] = [];
+  private nextOrder: CacheEntry[] = [];
   private iter = 0;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -228,6 +237,8 @@ export class ScrapeLoop {
     const p = newParser(body, contentType);
     const honorTs = cfg.honor_timestamps;
     const seen: CacheEntry[] = [];
+    const prevOrder = this.order;
+    const order = this.nextOrder;
     let total = 0;
     let added = 0;
     let post = 0;
@@ -258,17 +269,20 @@ export class ScrapeLoop {
           }
           continue;
         }
-        total++;
-        const key = p.series();
         const ts = p.timestamp();
         const sampleT = honorTs && ts !== null ? ts : t;
-        let ce = this.cache.get(key);
-        if (ce === undefined) {
-          const ls = this.sampleLabels(p.labels());
-          ce = { ref: 0, labels: ls, lastIter: 0 };
-          if (ls !== null) added++;
-          this.cache.set(key, ce);
+        let ce = prevOrder[total];
+        if (ce === undefined || !p.seriesIs(ce.key)) {
+          const key = p.series();
+          ce = this.cache.get(key);
+          if (ce === undefined) {
+            const ls = this.sampleLabels(p.labels());
+            ce = { key, ref: 0, labels: ls, lastIter: 0 };
+            if (ls !== null) added++;
+            this.cache.set(key, ce);
+          }
         }
+        order[total++] = ce;
         if (ce.labels === null) {
           ce.lastIter = iter;
           continue;
@@ -313,6 +327,9 @@ export class ScrapeLoop {
       if (e.lastIter !== iter && e.labels !== null) this.appendQuiet(app, e.ref, e.labels, t, STALE_NAN);
     }
     this.prevSeen = seen;
+    order.length = total;
+    this.order = order;
+    this.nextOrder = prevOrder;
     // Forget series unseen for a while so the cache tracks what the target exposes now.
     if (this.cache.size > 2 * (total + 16)) {
       for (const [k, e] of this.cache) if (e.lastIter < iter - 1) this.cache.delete(k);

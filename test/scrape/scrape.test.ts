@@ -138,6 +138,27 @@ test('an exporter that goes away: up 0 with the error, and its series end with a
   assert.equal(tgt.lastError, 'server returned HTTP status 503 Service Unavailable');
 });
 
+test('series that change places or names between bodies keep their own values (the cache tries the last position first)', async (t) => {
+  const bodies = [
+    'm{a="1"} 1\nm{a="2"} 2\nm{a="3"} 3\n',
+    'm{a="3"} 30\nm{a="2"} 20\nm{a="1"} 10\n', // reversed
+    'm{a="1"} 100\nm{a="4"} 400\nm{a="3"} 300\n', // a="2" replaced, in its place, by a series of the same length
+  ];
+  let n = 0;
+  const { port, server } = await serve(() => ({ body: bodies[Math.min(n++, bodies.length - 1)]! }));
+  t.after(() => server.close());
+  const h = await harness(`global:\n  scrape_interval: 200ms\n  scrape_timeout: 100ms\nscrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`);
+  t.after(() => h.stop());
+  const values = (a: string) => read(h.db, eq('__name__', 'm'), eq('a', a))[0]?.vs ?? [];
+  await until(() => values('4').length >= 2);
+  assert.deepEqual(values('1').slice(0, 3), [1, 10, 100]);
+  assert.deepEqual(values('3').slice(0, 3), [3, 30, 300]);
+  assert.deepEqual(values('2').slice(0, 2), [2, 20]);
+  assert.equal(read(h.db, eq('__name__', 'm'), eq('a', '2'))[0]!.stale[2], true);
+  assert.ok(values('4').every((v) => v === 400));
+  assert.deepEqual(read(h.db, eq('__name__', 'scrape_series_added'))[0]!.vs.slice(0, 3), [3, 0, 1]);
+});
+
 test('a body that does not parse fails the whole scrape and stores nothing of it', async (t) => {
   const { port, server } = await serve(() => ({ body: 'good_metric 1\nbad{ metric 2\n' }));
   t.after(() => server.close());

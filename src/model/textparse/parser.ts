@@ -330,6 +330,11 @@ export class TextParser {
     return this.b.slice(this.seriesStart, this.seriesEnd);
   }
 
+  /** Whether the current series' raw text is key, compared in place (no slice, no hashing). */
+  seriesIs(key: string): boolean {
+    return this.seriesEnd - this.seriesStart === key.length && this.b.startsWith(key, this.seriesStart);
+  }
+
   value(): number {
     return this.val;
   }

@@ -64,6 +64,20 @@ test('the series text is the cache key: identical lines give identical keys', ()
   assert.equal(k1, 'a{b="c"}');
 });
 
+test('seriesIs compares the current series text in place', () => {
+  const p = newParser('a{b="c"} 1\na{b="cd"} 2\na 3\n', 'text/plain');
+  p.next();
+  assert.ok(p.seriesIs('a{b="c"}'));
+  assert.ok(!p.seriesIs('a{b="c"'), 'a prefix is not the series');
+  assert.ok(!p.seriesIs('a{b="d"}'));
+  p.next();
+  assert.ok(!p.seriesIs('a{b="c"}'));
+  assert.ok(p.seriesIs('a{b="cd"}'));
+  p.next();
+  assert.ok(p.seriesIs('a'));
+  assert.ok(!p.seriesIs('a{b="c"}'));
+});
+
 test('errors name the line and what was expected', () => {
   const cases: [string, RegExp][] = [
     ['a 1\nb{c="d" 1\n', /expected comma/],
