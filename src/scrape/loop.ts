@@ -196,7 +196,6 @@ export class ScrapeLoop {
 
   private async fetch(): Promise<{ body: string; contentType: string | undefined }> {
     const timeout = this.target.scrapeTimeout;
-    const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(timeout)]);
     const headers: Record<string, string> = {
       Accept: ACCEPT_HEADER,
       'User-Agent': USER_AGENT,
@@ -206,7 +205,7 @@ export class ScrapeLoop {
     const limit = this.cfg.body_size_limit > 0 ? this.cfg.body_size_limit : 0;
     let res;
     try {
-      res = await doRequest(this.target.scrapeUrl, { headers, signal, client: this.cfg, ...(limit ? { maxBodyBytes: limit } : {}) });
+      res = await doRequest(this.target.scrapeUrl, { headers, signal: this.controller.signal, timeoutMs: timeout, client: this.cfg, ...(limit ? { maxBodyBytes: limit } : {}) });
     } catch (e) {
       if (/body size limit exceeded/.test((e as Error).message)) {
         this.metrics.exceededBodySize.inc();
@@ -271,7 +270,7 @@ export class ScrapeLoop {
         }
         const ts = p.timestamp();
         const sampleT = honorTs && ts !== null ? ts : t;
-        let ce = prevOrder[total];
+        let ce: CacheEntry | undefined = prevOrder[total];
         if (ce === undefined || !p.seriesIs(ce.key)) {
           const key = p.series();
           ce = this.cache.get(key);
