@@ -66,6 +66,8 @@ export class ScrapeLoop {
    */
   private order: CacheEntry[] = [];
   private nextOrder: CacheEntry[] = [];
+  /** The format the order was read in: a series text valid in one may not be in the other. */
+  private orderOpenMetrics = false;
   private iter = 0;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -236,7 +238,7 @@ export class ScrapeLoop {
     const p = newParser(body, contentType);
     const honorTs = cfg.honor_timestamps;
     const seen: CacheEntry[] = [];
-    const prevOrder = this.order;
+    const prevOrder = p.openMetrics === this.orderOpenMetrics ? this.order : [];
     const order = this.nextOrder;
     let total = 0;
     let added = 0;
@@ -254,7 +256,12 @@ export class ScrapeLoop {
     let duplicate = 0;
     let outOfBounds = 0;
     try {
-      for (let e = p.next(); e !== null; e = p.next()) {
+      for (;;) {
+        // The series the last body had here, so an unchanged line's labels are not read again.
+        const guess = prevOrder[total];
+        if (guess !== undefined) p.expect(guess.key);
+        const e = p.next();
+        if (e === null) break;
         if (e !== 'series') {
           if (e === 'type') {
             const [n, ty] = p.type();
@@ -271,7 +278,7 @@ export class ScrapeLoop {
         const ts = p.timestamp();
         const sampleT = honorTs && ts !== null ? ts : t;
         let ce: CacheEntry | undefined = prevOrder[total];
-        if (ce === undefined || !p.seriesIs(ce.key)) {
+        if (ce === undefined || !(p.wasExpected() || p.seriesIs(ce.key))) {
           const key = p.series();
           ce = this.cache.get(key);
           if (ce === undefined) {
@@ -327,8 +334,9 @@ export class ScrapeLoop {
     }
     this.prevSeen = seen;
     order.length = total;
+    this.nextOrder = this.order;
     this.order = order;
-    this.nextOrder = prevOrder;
+    this.orderOpenMetrics = p.openMetrics;
     // Forget series unseen for a while so the cache tracks what the target exposes now.
     if (this.cache.size > 2 * (total + 16)) {
       for (const [k, e] of this.cache) if (e.lastIter < iter - 1) this.cache.delete(k);

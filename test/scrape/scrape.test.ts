@@ -159,6 +159,20 @@ test('series that change places or names between bodies keep their own values (t
   assert.deepEqual(read(h.db, eq('__name__', 'scrape_series_added'))[0]!.vs.slice(0, 3), [3, 0, 1]);
 });
 
+test('a series text the text format accepted is parsed again when the target switches to OpenMetrics', async (t) => {
+  let om = false;
+  const { port, server } = await serve(() =>
+    om ? { body: '# TYPE m gauge\nm{a="1",} 2\n# EOF\n', type: 'application/openmetrics-text; version=1.0.0' } : { body: 'm{a="1",} 1\n' },
+  );
+  t.after(() => server.close());
+  const h = await harness(`global:\n  scrape_interval: 200ms\n  scrape_timeout: 100ms\nscrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`);
+  t.after(() => h.stop());
+  await until(() => read(h.db, eq('__name__', 'm')).length > 0);
+  om = true; // a trailing comma is not OpenMetrics
+  await until(() => read(h.db, eq('__name__', 'up'))[0]!.vs.at(-1) === 0);
+  assert.match(h.sm.targetsActive().get('app')![0]!.lastError, /expected label name, got "}"/);
+});
+
 test('a body that does not parse fails the whole scrape and stores nothing of it', async (t) => {
   const { port, server } = await serve(() => ({ body: 'good_metric 1\nbad{ metric 2\n' }));
   t.after(() => server.close());

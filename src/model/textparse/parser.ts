@@ -63,6 +63,9 @@ export class TextParser {
   private metaText = '';
   private metaType: MetricType = 'unknown';
   private exemplarStart = -1;
+  /** The series text the caller expects on the next series line, and whether the current one was it. */
+  private expected = '';
+  private matchedExpected = false;
 
   constructor(
     private readonly b: string,
@@ -183,11 +186,20 @@ export class TextParser {
     this.seriesStart = i;
     while (i < end && isNameChar(b.charCodeAt(i))) i++;
     this.nameEnd = i;
-    if (!om) while (i < end && (b.charCodeAt(i) === 32 || b.charCodeAt(i) === 9)) i++;
-    if (i < end && b.charCodeAt(i) === 123 /* { */) {
-      i = this.skipLabels(i + 1, end);
+    const x = this.expected;
+    this.expected = '';
+    // A series text that ends with its label set and starts this line is this series: it parsed
+    // before (the caller saw it), so its labels need no second look.
+    this.matchedExpected = x.length > 0 && x.charCodeAt(x.length - 1) === 125 && b.startsWith(x, this.seriesStart);
+    if (this.matchedExpected) {
+      i = this.seriesStart + x.length;
     } else {
-      i = this.nameEnd;
+      if (!om) while (i < end && (b.charCodeAt(i) === 32 || b.charCodeAt(i) === 9)) i++;
+      if (i < end && b.charCodeAt(i) === 123 /* { */) {
+        i = this.skipLabels(i + 1, end);
+      } else {
+        i = this.nameEnd;
+      }
     }
     this.seriesEnd = i;
     // value
@@ -328,6 +340,19 @@ export class TextParser {
   /** The raw text of the current series (name and labels as written): the scrape cache key. */
   series(): string {
     return this.b.slice(this.seriesStart, this.seriesEnd);
+  }
+
+  /**
+   * The raw series text the next series line is expected to have (a series seen before, from a
+   * body that parsed): when that line starts with it, its labels are not validated again.
+   */
+  expect(series: string): void {
+    this.expected = series;
+  }
+
+  /** Whether the current series is the one passed to expect() just before it. */
+  wasExpected(): boolean {
+    return this.matchedExpected;
   }
 
   /** Whether the current series' raw text is key, compared in place (no slice, no hashing). */
