@@ -92,9 +92,13 @@ export class ScrapeLoop {
     const first = this.target.offset(interval, Date.now());
     const tick = (planned: number) => {
       if (this.stopped) return;
-      this.running = this.scrapeAndReport(planned).finally(() => {
-        this.running = null;
-      });
+      // A scrape still running (the event loop was held up past its deadline) takes this turn,
+      // as Prometheus's ticker drops ticks: two at once would commit out of order.
+      if (this.running === null) {
+        this.running = this.scrapeAndReport(planned).finally(() => {
+          this.running = null;
+        });
+      }
       // Next run on the grid of this target's phase, whatever the scrape took.
       let next = planned + interval;
       const now = Date.now();

@@ -173,6 +173,44 @@ test('a series text the text format accepted is parsed again when the target swi
   assert.match(h.sm.targetsActive().get('app')![0]!.lastError, /expected label name, got "}"/);
 });
 
+test('a scrape that overruns its interval takes the next turn: scrapes of one target never overlap', async (t) => {
+  const { port, server } = await serve(() => ({ body: 'm 1\n' }));
+  t.after(() => server.close());
+  const { dir, cleanup } = tempDir('scrape-');
+  const db = await openDB(dir, {}, {});
+  let open = 0;
+  let most = 0;
+  let commits = 0;
+  // Commits that take 2.5 intervals, as when the event loop is held up.
+  const slow = {
+    appender() {
+      const inner = db.appender();
+      most = Math.max(most, ++open);
+      return {
+        append: inner.append.bind(inner),
+        rollback: inner.rollback.bind(inner),
+        async commit() {
+          await new Promise((r) => setTimeout(r, 500));
+          open--;
+          commits++;
+          return inner.commit();
+        },
+      };
+    },
+  };
+  const sm = new ScrapeManager({ appendable: slow });
+  const cfg = loadConfig(`global:\n  scrape_interval: 200ms\n  scrape_timeout: 100ms\nscrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`, 'test.yml');
+  sm.applyConfig(cfg);
+  sm.sync(new Map([['app', [{ source: '0', labels: {}, targets: [{ __address__: `127.0.0.1:${port}` }] }]]]));
+  t.after(async () => {
+    await sm.stop();
+    await db.close();
+    cleanup();
+  });
+  await until(() => commits >= 3);
+  assert.equal(most, 1);
+});
+
 test('a body that does not parse fails the whole scrape and stores nothing of it', async (t) => {
   const { port, server } = await serve(() => ({ body: 'good_metric 1\nbad{ metric 2\n' }));
   t.after(() => server.close());
