@@ -13,6 +13,7 @@ import type { Appendable, Appender, SeriesRef } from '../storage/index.js';
 import { StorageError } from '../storage/index.js';
 import type { ScrapeConfig } from '../config/types.js';
 import { doRequest } from '../util/httpclient.js';
+import { KeepAliveGetter } from '../util/keepalive_get.js';
 import type { Logger } from '../util/log.js';
 import type { ScrapeMetrics } from './metrics.js';
 import type { Target } from './target.js';
@@ -74,6 +75,8 @@ export class ScrapeLoop {
   private stopped = false;
   private lastStart = 0;
   private readonly controller = new AbortController();
+  /** The target's kept-alive connection (plain http). */
+  private readonly connection = new KeepAliveGetter();
   /** Report series refs, so the stale markers at the end use them. */
   private reportLabels = new Map<string, Labels>();
 
@@ -114,6 +117,7 @@ export class ScrapeLoop {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.controller.abort();
+    this.connection.close();
     if (this.running) await this.running.catch(() => {});
     if (writeStale) await this.endOfRunStaleness();
   }
@@ -211,7 +215,7 @@ export class ScrapeLoop {
     const limit = this.cfg.body_size_limit > 0 ? this.cfg.body_size_limit : 0;
     let res;
     try {
-      res = await doRequest(this.target.scrapeUrl, { headers, signal: this.controller.signal, timeoutMs: timeout, client: this.cfg, ...(limit ? { maxBodyBytes: limit } : {}) });
+      res = await doRequest(this.target.scrapeUrl, { headers, signal: this.controller.signal, connection: this.connection, timeoutMs: timeout, client: this.cfg, ...(limit ? { maxBodyBytes: limit } : {}) });
     } catch (e) {
       if (/body size limit exceeded/.test((e as Error).message)) {
         this.metrics.exceededBodySize.inc();
