@@ -211,6 +211,38 @@ test('a scrape that overruns its interval takes the next turn: scrapes of one ta
   assert.equal(most, 1);
 });
 
+test('the scrape request: path and params, Accept, Accept-Encoding, User-Agent, timeout header, basic auth', async (t) => {
+  const seen: { url: string; headers: Record<string, string | string[] | undefined> }[] = [];
+  const server = createServer((req, res) => {
+    seen.push({ url: req.url ?? '', headers: req.headers });
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end('m 1\n');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as { port: number }).port;
+  t.after(() => server.close());
+  const h = await harness(`global:
+  scrape_interval: 200ms
+  scrape_timeout: 150ms
+scrape_configs:
+  - job_name: app
+    metrics_path: /custom
+    params: {module: [a]}
+    basic_auth: {username: u, password: p}
+    static_configs:
+      - targets: ['127.0.0.1:${port}']
+`);
+  t.after(() => h.stop());
+  await until(() => seen.length >= 2);
+  const r = seen[1]!;
+  assert.equal(r.url, '/custom?module=a');
+  assert.equal(r.headers['authorization'], 'Basic ' + Buffer.from('u:p').toString('base64'));
+  assert.match(String(r.headers['accept']), /^application\/openmetrics-text;version=1\.0\.0,/);
+  assert.equal(r.headers['accept-encoding'], 'gzip');
+  assert.match(String(r.headers['user-agent']), /^Prometheus\//);
+  assert.equal(r.headers['x-prometheus-scrape-timeout-seconds'], '0.15');
+  assert.equal(r.headers['host'], `127.0.0.1:${port}`);
+});
+
 test('a body that does not parse fails the whole scrape and stores nothing of it', async (t) => {
   const { port, server } = await serve(() => ({ body: 'good_metric 1\nbad{ metric 2\n' }));
   t.after(() => server.close());
