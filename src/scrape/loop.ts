@@ -1,8 +1,8 @@
 // One target's scrape loop: on a fixed per-target phase of its interval it fetches the target,
 // parses the body and appends every sample plus the report series (up, scrape_duration_seconds,
 // …) in one commit. A series already seen costs one Map lookup (the cache keyed by the series'
-// raw text) — or none when it sits where it sat in the last body; series that vanish — and everything when the target fails or goes away — get a
-// staleness marker.
+// raw text) — or none when it sits where it sat in the last body; series that vanish — and
+// everything when the target fails or goes away — get a staleness marker.
 import { gunzipSync } from 'node:zlib';
 import { Labels, LabelsBuilder, isValidLabelName } from '../model/labels/index.js';
 import { relabel } from '../model/relabel/index.js';
