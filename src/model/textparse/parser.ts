@@ -184,16 +184,17 @@ export class TextParser {
     const b = this.b;
     const om = this.openMetrics;
     this.seriesStart = i;
-    while (i < end && isNameChar(b.charCodeAt(i))) i++;
-    this.nameEnd = i;
     const x = this.expected;
     this.expected = '';
     // A series text that ends with its label set and starts this line is this series: it parsed
-    // before (the caller saw it), so its labels need no second look.
-    this.matchedExpected = x.length > 0 && x.charCodeAt(x.length - 1) === 125 && b.startsWith(x, this.seriesStart);
+    // before (the caller saw it), so neither its name nor its labels need a second look.
+    this.matchedExpected = x.length > 0 && x.charCodeAt(x.length - 1) === 125 && b.startsWith(x, i);
     if (this.matchedExpected) {
-      i = this.seriesStart + x.length;
+      this.nameEnd = -1; // found when asked
+      i += x.length;
     } else {
+      while (i < end && isNameChar(b.charCodeAt(i))) i++;
+      this.nameEnd = i;
       if (!om) while (i < end && (b.charCodeAt(i) === 32 || b.charCodeAt(i) === 9)) i++;
       if (i < end && b.charCodeAt(i) === 123 /* { */) {
         i = this.skipLabels(i + 1, end);
@@ -370,14 +371,23 @@ export class TextParser {
   }
 
   metricName(): string {
-    return this.b.slice(this.seriesStart, this.nameEnd);
+    return this.b.slice(this.seriesStart, this.endOfName());
+  }
+
+  private endOfName(): number {
+    if (this.nameEnd < 0) {
+      let i = this.seriesStart;
+      while (isNameChar(this.b.charCodeAt(i))) i++;
+      this.nameEnd = i;
+    }
+    return this.nameEnd;
   }
 
   /** The current series' labels, `__name__` included. */
   labels(): Labels {
     const lb = new LabelsBuilder();
     lb.set('__name__', this.metricName());
-    parseLabelPairs(this.b, this.nameEnd, this.seriesEnd, lb);
+    parseLabelPairs(this.b, this.endOfName(), this.seriesEnd, lb);
     return lb.labels();
   }
 
