@@ -92,7 +92,9 @@ export async function run(): Promise<void> {
     await waitReady(`http://127.0.0.1:${rport}/-/ready`, 30_000, real);
     const a = await measure(real.proc.pid!, 'prometheus');
     await real.stop();
-    const ours = await startOurServer(cfg(1), [], { built: true });
+    // SCRAPE_BENCH_CPU_PROF=<dir>: our server writes a V8 CPU profile of the run there (it adds overhead).
+    const profDir = process.env.SCRAPE_BENCH_CPU_PROF;
+    const ours = await startOurServer(cfg(1), [], { built: true, ...(profDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] } : {}) });
     const b = await measure(ours.proc.proc.pid!, 'prometheus-ts');
     await ours.stop();
     console.log(`  ratio prometheus-ts / prometheus: ${(b / a).toFixed(2)}x`);

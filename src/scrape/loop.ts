@@ -1,8 +1,8 @@
 // One target's scrape loop: on a fixed per-target phase of its interval it fetches the target,
 // parses the body and appends every sample plus the report series (up, scrape_duration_seconds,
 // …) in one commit. A series already seen costs one Map lookup (the cache keyed by the series'
-// raw text); series that vanish — and everything when the target fails or goes away — get a
-// staleness marker.
+// raw text) — or none when it sits where it sat in the last body; series that vanish — and
+// everything when the target fails or goes away — get a staleness marker.
 import { gunzipSync } from 'node:zlib';
 import { Labels, LabelsBuilder, isValidLabelName } from '../model/labels/index.js';
 import { relabel } from '../model/relabel/index.js';
@@ -13,6 +13,7 @@ import type { Appendable, Appender, SeriesRef } from '../storage/index.js';
 import { StorageError } from '../storage/index.js';
 import type { ScrapeConfig } from '../config/types.js';
 import { doRequest } from '../util/httpclient.js';
+import { KeepAliveGetter } from '../util/keepalive_get.js';
 import type { Logger } from '../util/log.js';
 import type { ScrapeMetrics } from './metrics.js';
 import type { Target } from './target.js';
@@ -24,6 +25,8 @@ export const ACCEPT_HEADER =
 const USER_AGENT = `Prometheus/${BUILD_INFO.version.split('+')[0]}`;
 
 interface CacheEntry {
+  /** The series' raw text: its key in the cache. */
+  key: string;
   ref: SeriesRef;
   /** Labels as stored; null when metric relabeling dropped the series. */
   labels: Labels | null;
@@ -57,12 +60,23 @@ function requestError(url: string, e: unknown, timeoutMs: number): string {
 export class ScrapeLoop {
   private readonly cache = new Map<string, CacheEntry>();
   private prevSeen: CacheEntry[] = [];
+  /**
+   * Cache entries in the order the last body listed them, and a spare array for the next body:
+   * a target exposes the same series in the same order scrape after scrape, so the entry at the
+   * same position is tried first, compared in place.
+   */
+  private order: CacheEntry[] = [];
+  private nextOrder: CacheEntry[] = [];
+  /** The format the order was read in: a series text valid in one may not be in the other. */
+  private orderOpenMetrics = false;
   private iter = 0;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
   private lastStart = 0;
   private readonly controller = new AbortController();
+  /** The target's kept-alive connection (plain http). */
+  private readonly connection = new KeepAliveGetter();
   /** Report series refs, so the stale markers at the end use them. */
   private reportLabels = new Map<string, Labels>();
 
@@ -81,9 +95,13 @@ export class ScrapeLoop {
     const first = this.target.offset(interval, Date.now());
     const tick = (planned: number) => {
       if (this.stopped) return;
-      this.running = this.scrapeAndReport(planned).finally(() => {
-        this.running = null;
-      });
+      // A scrape still running (the event loop was held up past its deadline) takes this turn,
+      // as Prometheus's ticker drops ticks: two at once would commit out of order.
+      if (this.running === null) {
+        this.running = this.scrapeAndReport(planned).finally(() => {
+          this.running = null;
+        });
+      }
       // Next run on the grid of this target's phase, whatever the scrape took.
       let next = planned + interval;
       const now = Date.now();
@@ -99,6 +117,7 @@ export class ScrapeLoop {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.controller.abort();
+    this.connection.close();
     if (this.running) await this.running.catch(() => {});
     if (writeStale) await this.endOfRunStaleness();
   }
@@ -187,7 +206,6 @@ export class ScrapeLoop {
 
   private async fetch(): Promise<{ body: string; contentType: string | undefined }> {
     const timeout = this.target.scrapeTimeout;
-    const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(timeout)]);
     const headers: Record<string, string> = {
       Accept: ACCEPT_HEADER,
       'User-Agent': USER_AGENT,
@@ -197,7 +215,7 @@ export class ScrapeLoop {
     const limit = this.cfg.body_size_limit > 0 ? this.cfg.body_size_limit : 0;
     let res;
     try {
-      res = await doRequest(this.target.scrapeUrl, { headers, signal, client: this.cfg, ...(limit ? { maxBodyBytes: limit } : {}) });
+      res = await doRequest(this.target.scrapeUrl, { headers, signal: this.controller.signal, connection: this.connection, timeoutMs: timeout, client: this.cfg, ...(limit ? { maxBodyBytes: limit } : {}) });
     } catch (e) {
       if (/body size limit exceeded/.test((e as Error).message)) {
         this.metrics.exceededBodySize.inc();
@@ -228,6 +246,8 @@ export class ScrapeLoop {
     const p = newParser(body, contentType);
     const honorTs = cfg.honor_timestamps;
     const seen: CacheEntry[] = [];
+    const prevOrder = p.openMetrics === this.orderOpenMetrics ? this.order : [];
+    const order = this.nextOrder;
     let total = 0;
     let added = 0;
     let post = 0;
@@ -244,7 +264,12 @@ export class ScrapeLoop {
     let duplicate = 0;
     let outOfBounds = 0;
     try {
-      for (let e = p.next(); e !== null; e = p.next()) {
+      for (;;) {
+        // The series the last body had here, so an unchanged line's labels are not read again.
+        const guess = prevOrder[total];
+        if (guess !== undefined) p.expect(guess.key);
+        const e = p.next();
+        if (e === null) break;
         if (e !== 'series') {
           if (e === 'type') {
             const [n, ty] = p.type();
@@ -258,17 +283,20 @@ export class ScrapeLoop {
           }
           continue;
         }
-        total++;
-        const key = p.series();
         const ts = p.timestamp();
         const sampleT = honorTs && ts !== null ? ts : t;
-        let ce = this.cache.get(key);
-        if (ce === undefined) {
-          const ls = this.sampleLabels(p.labels());
-          ce = { ref: 0, labels: ls, lastIter: 0 };
-          if (ls !== null) added++;
-          this.cache.set(key, ce);
+        let ce: CacheEntry | undefined = prevOrder[total];
+        if (ce === undefined || !(p.wasExpected() || p.seriesIs(ce.key))) {
+          const key = p.series();
+          ce = this.cache.get(key);
+          if (ce === undefined) {
+            const ls = this.sampleLabels(p.labels());
+            ce = { key, ref: 0, labels: ls, lastIter: 0 };
+            if (ls !== null) added++;
+            this.cache.set(key, ce);
+          }
         }
+        order[total++] = ce;
         if (ce.labels === null) {
           ce.lastIter = iter;
           continue;
@@ -313,6 +341,10 @@ export class ScrapeLoop {
       if (e.lastIter !== iter && e.labels !== null) this.appendQuiet(app, e.ref, e.labels, t, STALE_NAN);
     }
     this.prevSeen = seen;
+    order.length = total;
+    this.nextOrder = this.order;
+    this.order = order;
+    this.orderOpenMetrics = p.openMetrics;
     // Forget series unseen for a while so the cache tracks what the target exposes now.
     if (this.cache.size > 2 * (total + 16)) {
       for (const [k, e] of this.cache) if (e.lastIter < iter - 1) this.cache.delete(k);

@@ -6,6 +6,7 @@ import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { readFileSync } from 'node:fs';
 import type { SecureVersion } from 'node:tls';
 import type { HTTPClientConfig } from '../config/types.js';
+import type { KeepAliveGetter } from './keepalive_get.js';
 
 export interface HttpResponse {
   status: number;
@@ -17,11 +18,17 @@ export interface HttpRequestOptions {
   method?: string;
   headers?: Record<string, string>;
   body?: Uint8Array | string;
+  /** Deadline for the whole exchange, redirects and body included (Go's http.Client.Timeout). */
   timeoutMs?: number;
   client?: Partial<HTTPClientConfig>;
   signal?: AbortSignal;
   /** Largest body to read; a larger one fails the request. 0 = no limit. */
   maxBodyBytes?: number;
+  /**
+   * Plain-http GETs go over this caller-owned kept-alive connection instead of node's client
+   * (much cheaper per request); the caller aborts them by closing it, not through signal.
+   */
+  connection?: KeepAliveGetter;
 }
 
 const TLS_VERSIONS: Record<string, SecureVersion> = { TLS10: 'TLSv1', TLS11: 'TLSv1.1', TLS12: 'TLSv1.2', TLS13: 'TLSv1.3' };
@@ -64,7 +71,11 @@ function tlsOptions(c: Partial<HTTPClientConfig> | undefined): RequestOptions {
 }
 
 /** One request; follows redirects (up to 10) when the client config allows it. */
-export async function doRequest(url: string, opts: HttpRequestOptions = {}, redirects = 0): Promise<HttpResponse> {
+export function doRequest(url: string, opts: HttpRequestOptions = {}): Promise<HttpResponse> {
+  return requestUntil(url, opts, opts.timeoutMs ? Date.now() + opts.timeoutMs : 0, 0);
+}
+
+async function requestUntil(url: string, opts: HttpRequestOptions, deadline: number, redirects: number): Promise<HttpResponse> {
   const u = new URL(url);
   const headers: Record<string, string> = { ...opts.headers };
   const auth = authorizationHeader(opts.client);
@@ -72,7 +83,27 @@ export async function doRequest(url: string, opts: HttpRequestOptions = {}, redi
   const isHttps = u.protocol === 'https:';
   const reqOpts: RequestOptions = { method: opts.method ?? 'GET', headers, ...(isHttps ? tlsOptions(opts.client) : {}) };
   if (opts.signal) reqOpts.signal = opts.signal;
-  const res = await new Promise<HttpResponse>((resolve, reject) => {
+  const plainGet = opts.connection !== undefined && !isHttps && opts.body === undefined && (opts.method ?? 'GET') === 'GET';
+  const res = plainGet ? await opts.connection!.get(u, headers, deadline, opts.maxBodyBytes ?? 0) : await nodeRequest(u, isHttps, reqOpts, opts, deadline);
+  const followRedirects = opts.client?.follow_redirects ?? true;
+  if (followRedirects && res.status >= 300 && res.status < 400 && res.headers.location && redirects < 10) {
+    return requestUntil(new URL(res.headers.location, u).toString(), opts, deadline, redirects + 1);
+  }
+  return res;
+}
+
+function nodeRequest(u: URL, isHttps: boolean, reqOpts: RequestOptions, opts: HttpRequestOptions, deadline: number): Promise<HttpResponse> {
+  return new Promise<HttpResponse>((resolve, reject) => {
+    // One plain timer per exchange: cheaper than a timeout AbortSignal combined with the caller's.
+    let timer: NodeJS.Timeout | undefined;
+    const settle =
+      <T>(f: (x: T) => void) =>
+      (x: T) => {
+        clearTimeout(timer);
+        f(x);
+      };
+    const ok = settle(resolve);
+    const fail = settle(reject);
     const req = (isHttps ? httpsRequest : httpRequest)(u, reqOpts, (r) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -84,17 +115,12 @@ export async function doRequest(url: string, opts: HttpRequestOptions = {}, redi
         }
         chunks.push(c);
       });
-      r.on('end', () => resolve({ status: r.statusCode ?? 0, headers: r.headers, body: Buffer.concat(chunks) }));
-      r.on('error', reject);
+      r.on('end', () => ok({ status: r.statusCode ?? 0, headers: r.headers, body: Buffer.concat(chunks) }));
+      r.on('error', fail);
     });
-    req.on('error', reject);
-    if (opts.timeoutMs) req.setTimeout(opts.timeoutMs, () => req.destroy(new Error(`context deadline exceeded (timeout ${opts.timeoutMs}ms)`)));
+    req.on('error', fail);
+    if (deadline) timer = setTimeout(() => req.destroy(new Error(`context deadline exceeded (timeout ${opts.timeoutMs}ms)`)), Math.max(0, deadline - Date.now()));
     if (opts.body !== undefined) req.end(opts.body);
     else req.end();
   });
-  const followRedirects = opts.client?.follow_redirects ?? true;
-  if (followRedirects && res.status >= 300 && res.status < 400 && res.headers.location && redirects < 10) {
-    return doRequest(new URL(res.headers.location, u).toString(), opts, redirects + 1);
-  }
-  return res;
 }

@@ -138,6 +138,111 @@ test('an exporter that goes away: up 0 with the error, and its series end with a
   assert.equal(tgt.lastError, 'server returned HTTP status 503 Service Unavailable');
 });
 
+test('series that change places or names between bodies keep their own values (the cache tries the last position first)', async (t) => {
+  const bodies = [
+    'm{a="1"} 1\nm{a="2"} 2\nm{a="3"} 3\n',
+    'm{a="3"} 30\nm{a="2"} 20\nm{a="1"} 10\n', // reversed
+    'm{a="1"} 100\nm{a="4"} 400\nm{a="3"} 300\n', // a="2" replaced, in its place, by a series of the same length
+  ];
+  let n = 0;
+  const { port, server } = await serve(() => ({ body: bodies[Math.min(n++, bodies.length - 1)]! }));
+  t.after(() => server.close());
+  const h = await harness(`global:\n  scrape_interval: 200ms\n  scrape_timeout: 100ms\nscrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`);
+  t.after(() => h.stop());
+  const values = (a: string) => read(h.db, eq('__name__', 'm'), eq('a', a))[0]?.vs ?? [];
+  await until(() => values('4').length >= 2);
+  assert.deepEqual(values('1').slice(0, 3), [1, 10, 100]);
+  assert.deepEqual(values('3').slice(0, 3), [3, 30, 300]);
+  assert.deepEqual(values('2').slice(0, 2), [2, 20]);
+  assert.equal(read(h.db, eq('__name__', 'm'), eq('a', '2'))[0]!.stale[2], true);
+  assert.ok(values('4').every((v) => v === 400));
+  assert.deepEqual(read(h.db, eq('__name__', 'scrape_series_added'))[0]!.vs.slice(0, 3), [3, 0, 1]);
+});
+
+test('a series text the text format accepted is parsed again when the target switches to OpenMetrics', async (t) => {
+  let om = false;
+  const { port, server } = await serve(() =>
+    om ? { body: '# TYPE m gauge\nm{a="1",} 2\n# EOF\n', type: 'application/openmetrics-text; version=1.0.0' } : { body: 'm{a="1",} 1\n' },
+  );
+  t.after(() => server.close());
+  const h = await harness(`global:\n  scrape_interval: 200ms\n  scrape_timeout: 100ms\nscrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`);
+  t.after(() => h.stop());
+  await until(() => read(h.db, eq('__name__', 'm')).length > 0);
+  om = true; // a trailing comma is not OpenMetrics
+  await until(() => read(h.db, eq('__name__', 'up'))[0]!.vs.at(-1) === 0);
+  assert.match(h.sm.targetsActive().get('app')![0]!.lastError, /expected label name, got "}"/);
+});
+
+test('a scrape that overruns its interval takes the next turn: scrapes of one target never overlap', async (t) => {
+  const { port, server } = await serve(() => ({ body: 'm 1\n' }));
+  t.after(() => server.close());
+  const { dir, cleanup } = tempDir('scrape-');
+  const db = await openDB(dir, {}, {});
+  let open = 0;
+  let most = 0;
+  let commits = 0;
+  // Commits that take 2.5 intervals, as when the event loop is held up.
+  const slow = {
+    appender() {
+      const inner = db.appender();
+      most = Math.max(most, ++open);
+      return {
+        append: inner.append.bind(inner),
+        rollback: inner.rollback.bind(inner),
+        async commit() {
+          await new Promise((r) => setTimeout(r, 500));
+          open--;
+          commits++;
+          return inner.commit();
+        },
+      };
+    },
+  };
+  const sm = new ScrapeManager({ appendable: slow });
+  const cfg = loadConfig(`global:\n  scrape_interval: 200ms\n  scrape_timeout: 100ms\nscrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`, 'test.yml');
+  sm.applyConfig(cfg);
+  sm.sync(new Map([['app', [{ source: '0', labels: {}, targets: [{ __address__: `127.0.0.1:${port}` }] }]]]));
+  t.after(async () => {
+    await sm.stop();
+    await db.close();
+    cleanup();
+  });
+  await until(() => commits >= 3);
+  assert.equal(most, 1);
+});
+
+test('the scrape request: path and params, Accept, Accept-Encoding, User-Agent, timeout header, basic auth', async (t) => {
+  const seen: { url: string; headers: Record<string, string | string[] | undefined> }[] = [];
+  const server = createServer((req, res) => {
+    seen.push({ url: req.url ?? '', headers: req.headers });
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end('m 1\n');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as { port: number }).port;
+  t.after(() => server.close());
+  const h = await harness(`global:
+  scrape_interval: 200ms
+  scrape_timeout: 150ms
+scrape_configs:
+  - job_name: app
+    metrics_path: /custom
+    params: {module: [a]}
+    basic_auth: {username: u, password: p}
+    static_configs:
+      - targets: ['127.0.0.1:${port}']
+`);
+  t.after(() => h.stop());
+  await until(() => seen.length >= 2);
+  const r = seen[1]!;
+  assert.equal(r.url, '/custom?module=a');
+  assert.equal(r.headers['authorization'], 'Basic ' + Buffer.from('u:p').toString('base64'));
+  assert.match(String(r.headers['accept']), /^application\/openmetrics-text;version=1\.0\.0,/);
+  assert.equal(r.headers['accept-encoding'], 'gzip');
+  assert.match(String(r.headers['user-agent']), /^Prometheus\//);
+  assert.equal(r.headers['x-prometheus-scrape-timeout-seconds'], '0.15');
+  assert.equal(r.headers['host'], `127.0.0.1:${port}`);
+});
+
 test('a body that does not parse fails the whole scrape and stores nothing of it', async (t) => {
   const { port, server } = await serve(() => ({ body: 'good_metric 1\nbad{ metric 2\n' }));
   t.after(() => server.close());

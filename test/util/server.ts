@@ -20,14 +20,20 @@ export interface OurServer {
 /**
  * Starts prometheus-ts with a config (YAML text) in a temp dir; resolves once /-/ready is 200.
  * built: run the compiled server (bin/prometheus-ts.js, as users run it) instead of the sources through tsx — what benchmarks measure.
+ * nodeArgs: flags for node itself (e.g. --cpu-prof), before the entry point.
  */
-export async function startOurServer(configYaml: string, extraArgs: string[] = [], opts: { dir?: string; waitReady?: boolean; port?: number; built?: boolean } = {}): Promise<OurServer> {
+export async function startOurServer(
+  configYaml: string,
+  extraArgs: string[] = [],
+  opts: { dir?: string; waitReady?: boolean; port?: number; built?: boolean; nodeArgs?: string[] } = {},
+): Promise<OurServer> {
   const tmp = opts.dir ? { dir: opts.dir, cleanup: () => {} } : tempDir('ours-');
   const dir = tmp.dir;
   writeFileSync(join(dir, 'prometheus.yml'), configYaml);
   const port = opts.port ?? (await freePort());
   const entry = opts.built ? [join(ROOT, 'bin/prometheus-ts.js')] : ['--import', TSX, SERVER_ENTRY];
   const proc = startProcess(process.execPath, [
+    ...(opts.nodeArgs ?? []),
     ...entry,
     `--config.file=${join(dir, 'prometheus.yml')}`,
     `--storage.tsdb.path=${join(dir, 'data')}`,

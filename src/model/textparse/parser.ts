@@ -63,6 +63,9 @@ export class TextParser {
   private metaText = '';
   private metaType: MetricType = 'unknown';
   private exemplarStart = -1;
+  /** The series text the caller expects on the next series line, and whether the current one was it. */
+  private expected = '';
+  private matchedExpected = false;
 
   constructor(
     private readonly b: string,
@@ -181,13 +184,23 @@ export class TextParser {
     const b = this.b;
     const om = this.openMetrics;
     this.seriesStart = i;
-    while (i < end && isNameChar(b.charCodeAt(i))) i++;
-    this.nameEnd = i;
-    if (!om) while (i < end && (b.charCodeAt(i) === 32 || b.charCodeAt(i) === 9)) i++;
-    if (i < end && b.charCodeAt(i) === 123 /* { */) {
-      i = this.skipLabels(i + 1, end);
+    const x = this.expected;
+    this.expected = '';
+    // A series text that ends with its label set and starts this line is this series: it parsed
+    // before (the caller saw it), so neither its name nor its labels need a second look.
+    this.matchedExpected = x.length > 0 && x.charCodeAt(x.length - 1) === 125 && b.startsWith(x, i);
+    if (this.matchedExpected) {
+      this.nameEnd = -1; // found when asked
+      i += x.length;
     } else {
-      i = this.nameEnd;
+      while (i < end && isNameChar(b.charCodeAt(i))) i++;
+      this.nameEnd = i;
+      if (!om) while (i < end && (b.charCodeAt(i) === 32 || b.charCodeAt(i) === 9)) i++;
+      if (i < end && b.charCodeAt(i) === 123 /* { */) {
+        i = this.skipLabels(i + 1, end);
+      } else {
+        i = this.nameEnd;
+      }
     }
     this.seriesEnd = i;
     // value
@@ -330,6 +343,24 @@ export class TextParser {
     return this.b.slice(this.seriesStart, this.seriesEnd);
   }
 
+  /**
+   * The raw series text the next series line is expected to have (a series seen before, from a
+   * body that parsed): when that line starts with it, its labels are not validated again.
+   */
+  expect(series: string): void {
+    this.expected = series;
+  }
+
+  /** Whether the current series is the one passed to expect() just before it. */
+  wasExpected(): boolean {
+    return this.matchedExpected;
+  }
+
+  /** Whether the current series' raw text is key, compared in place (no slice, no hashing). */
+  seriesIs(key: string): boolean {
+    return this.seriesEnd - this.seriesStart === key.length && this.b.startsWith(key, this.seriesStart);
+  }
+
   value(): number {
     return this.val;
   }
@@ -340,14 +371,23 @@ export class TextParser {
   }
 
   metricName(): string {
-    return this.b.slice(this.seriesStart, this.nameEnd);
+    return this.b.slice(this.seriesStart, this.endOfName());
+  }
+
+  private endOfName(): number {
+    if (this.nameEnd < 0) {
+      let i = this.seriesStart;
+      while (isNameChar(this.b.charCodeAt(i))) i++;
+      this.nameEnd = i;
+    }
+    return this.nameEnd;
   }
 
   /** The current series' labels, `__name__` included. */
   labels(): Labels {
     const lb = new LabelsBuilder();
     lb.set('__name__', this.metricName());
-    parseLabelPairs(this.b, this.nameEnd, this.seriesEnd, lb);
+    parseLabelPairs(this.b, this.endOfName(), this.seriesEnd, lb);
     return lb.labels();
   }
 

@@ -64,6 +64,53 @@ test('the series text is the cache key: identical lines give identical keys', ()
   assert.equal(k1, 'a{b="c"}');
 });
 
+test('expect: a line that starts with the expected series text is that series; anything else is parsed as usual', () => {
+  const p = newParser('a{b="c"} 1\na{b="c"} 2\na{b="d"} 3\na 4\nbad{b="c"} 5\n', 'text/plain');
+  p.expect('a{b="c"}');
+  assert.equal(p.next(), 'series');
+  assert.ok(p.wasExpected());
+  assert.equal(p.series(), 'a{b="c"}');
+  assert.equal(p.metricName(), 'a');
+  assert.equal(p.labels().toString(), '{__name__="a", b="c"}');
+  assert.equal(p.value(), 1);
+  p.next(); // no expectation given: parsed as usual
+  assert.ok(!p.wasExpected());
+  assert.equal(p.series(), 'a{b="c"}');
+  p.expect('a{b="c"}');
+  p.next();
+  assert.ok(!p.wasExpected());
+  assert.equal(p.series(), 'a{b="d"}');
+  assert.equal(p.value(), 3);
+  p.expect('a'); // a series without labels is always parsed (a label set may follow a blank)
+  p.next();
+  assert.ok(!p.wasExpected());
+  assert.equal(p.value(), 4);
+  p.expect('a{b="c"}');
+  p.next();
+  assert.ok(!p.wasExpected());
+  assert.equal(p.series(), 'bad{b="c"}');
+});
+
+test('expect does not excuse what follows the series text', () => {
+  const p = newParser('a{b="c"} x\n', 'text/plain');
+  p.expect('a{b="c"}');
+  assert.throws(() => p.next(), TextParseError);
+});
+
+test('seriesIs compares the current series text in place', () => {
+  const p = newParser('a{b="c"} 1\na{b="cd"} 2\na 3\n', 'text/plain');
+  p.next();
+  assert.ok(p.seriesIs('a{b="c"}'));
+  assert.ok(!p.seriesIs('a{b="c"'), 'a prefix is not the series');
+  assert.ok(!p.seriesIs('a{b="d"}'));
+  p.next();
+  assert.ok(!p.seriesIs('a{b="c"}'));
+  assert.ok(p.seriesIs('a{b="cd"}'));
+  p.next();
+  assert.ok(p.seriesIs('a'));
+  assert.ok(!p.seriesIs('a{b="c"}'));
+});
+
 test('errors name the line and what was expected', () => {
   const cases: [string, RegExp][] = [
     ['a 1\nb{c="d" 1\n', /expected comma/],
