@@ -88,11 +88,13 @@ export class ScrapeLoop {
     private readonly logger: Logger,
     /** Set by the pool when it holds more targets than target_limit allows. */
     private readonly forcedError: () => string | null,
+    /** The server's offset seed (hostname and external labels). */
+    private readonly offsetSeed = 0,
   ) {}
 
   start(): void {
     const interval = this.target.scrapeInterval;
-    const first = this.target.offset(interval, Date.now());
+    const first = this.target.offset(interval, Date.now(), this.offsetSeed);
     const tick = (planned: number) => {
       if (this.stopped) return;
       // A scrape still running (the event loop was held up past its deadline) takes this turn,

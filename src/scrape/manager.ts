@@ -5,7 +5,8 @@ import type { Appendable } from '../storage/index.js';
 import type { Config, ScrapeConfig, TargetGroup } from '../config/types.js';
 import { nopLogger, type Logger } from '../util/log.js';
 import type { Registry } from '../util/metrics.js';
-import { AnchoredRegexp } from '../model/labels/index.js';
+import { AnchoredRegexp, fnv1a32 } from '../model/labels/index.js';
+import { hostname } from 'node:os';
 import type { TargetInfo, TargetRetriever } from './target_info.js';
 import { ScrapeMetrics } from './metrics.js';
 import { ScrapePool } from './pool.js';
@@ -28,6 +29,7 @@ export class ScrapeManager implements TargetRetriever {
   private readonly metrics: ScrapeMetrics;
   private readonly logger: Logger;
   private readonly pending: Promise<void>[] = [];
+  private offsetSeed = 0;
 
   constructor(private readonly opts: ScrapeManagerOptions) {
     this.logger = opts.logger ?? nopLogger;
@@ -35,6 +37,9 @@ export class ScrapeManager implements TargetRetriever {
   }
 
   applyConfig(cfg: Config): void {
+    // Prometheus's setOffsetSeed: this host and its external labels shift every target's phase,
+    // so two replicas with the same targets do not scrape them at the same instant.
+    this.offsetSeed = fnv1a32(hostname() + cfg.global.external_labels.toString());
     const wanted = new Map(cfg.scrape_configs.map((sc) => [sc.job_name, sc] as const));
     for (const [job, pool] of this.pools) {
       if (!wanted.has(job)) {
@@ -48,7 +53,7 @@ export class ScrapeManager implements TargetRetriever {
       const pool = this.pools.get(job);
       if (pool === undefined) {
         this.metrics.poolsTotal.inc();
-        const p = new ScrapePool(sc, this.opts.appendable, this.metrics, this.logger.with({ scrape_pool: job }));
+        const p = new ScrapePool(sc, this.opts.appendable, this.metrics, this.logger.with({ scrape_pool: job }), this.offsetSeed);
         this.pools.set(job, p);
         this.keys.set(job, key);
         const groups = this.lastTargets.get(job);

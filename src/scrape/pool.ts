@@ -20,6 +20,7 @@ export class ScrapePool {
     private readonly appendable: Appendable,
     private readonly metrics: ScrapeMetrics,
     private readonly logger: Logger,
+    private readonly offsetSeed = 0,
   ) {}
 
   get config(): ScrapeConfig {
@@ -68,7 +69,7 @@ export class ScrapePool {
     }
     for (const [key, target] of wanted) {
       if (this.loops.has(key)) continue;
-      const loop = new ScrapeLoop(target, this.cfg, this.appendable, this.metrics, this.logger, () => this.targetLimitError);
+      const loop = new ScrapeLoop(target, this.cfg, this.appendable, this.metrics, this.logger, () => this.targetLimitError, this.offsetSeed);
       this.loops.set(key, loop);
       loop.start();
     }

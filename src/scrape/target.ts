@@ -125,8 +125,12 @@ export class Target implements TargetInfo {
   }
 
   /** Where in its interval this target is scraped: stable per target, spread across targets. */
-  offset(interval: number, now: number): number {
-    const h = fnv1a32(this.key());
+  /**
+   * Milliseconds until this target's first scrape: a stable phase within the interval from the
+   * target's identity, mixed with the server's seed so that HA replicas scrape at different moments.
+   */
+  offset(interval: number, now: number, seed = 0): number {
+    const h = (fnv1a32(this.key()) ^ seed) >>> 0;
     const base = interval - (now % interval);
     let next = base + (h % interval);
     if (next > interval) next -= interval;
