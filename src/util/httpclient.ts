@@ -1,10 +1,13 @@
 // An HTTP client honouring the HTTP client settings of prometheus.yml (common/config's
 // HTTPClientConfig): basic auth, authorization / bearer token (inline or from a file), TLS (CA,
-// client cert, server name, insecure_skip_verify, min version), redirects, timeout.
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+// client cert, server name, insecure_skip_verify, min version), proxies (proxy_url, no_proxy,
+// proxy_from_environment, proxy_connect_header), redirects, timeout.
+import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { readFileSync } from 'node:fs';
-import type { SecureVersion } from 'node:tls';
+import { isIP, type Socket } from 'node:net';
+import { connect as tlsConnect, type SecureVersion } from 'node:tls';
+import { proxyAuthorization, proxyFor } from './proxy.js';
 import type { HTTPClientConfig } from '../config/types.js';
 import type { KeepAliveGetter } from './keepalive_get.js';
 
@@ -83,8 +86,10 @@ async function requestUntil(url: string, opts: HttpRequestOptions, deadline: num
   const isHttps = u.protocol === 'https:';
   const reqOpts: RequestOptions = { method: opts.method ?? 'GET', headers, ...(isHttps ? tlsOptions(opts.client) : {}) };
   if (opts.signal) reqOpts.signal = opts.signal;
-  const plainGet = opts.connection !== undefined && !isHttps && opts.body === undefined && (opts.method ?? 'GET') === 'GET';
-  const res = plainGet ? await opts.connection!.get(u, headers, deadline, opts.maxBodyBytes ?? 0) : await nodeRequest(u, isHttps, reqOpts, opts, deadline);
+  const proxy = proxyFor(u, opts.client);
+  if (proxy) viaProxy(u, isHttps, reqOpts, proxy, opts.client);
+  const plainGet = proxy === null && opts.connection !== undefined && !isHttps && opts.body === undefined && (opts.method ?? 'GET') === 'GET';
+  const res = plainGet ? await opts.connection!.get(u, headers, deadline, opts.maxBodyBytes ?? 0) : await nodeRequest(u, isHttps, reqOpts, opts, deadline, proxy !== null && !isHttps ? proxy : null);
   const followRedirects = opts.client?.follow_redirects ?? true;
   if (followRedirects && res.status >= 300 && res.status < 400 && res.headers.location && redirects < 10) {
     return requestUntil(new URL(res.headers.location, u).toString(), opts, deadline, redirects + 1);
@@ -92,7 +97,45 @@ async function requestUntil(url: string, opts: HttpRequestOptions, deadline: num
   return res;
 }
 
-function nodeRequest(u: URL, isHttps: boolean, reqOpts: RequestOptions, opts: HttpRequestOptions, deadline: number): Promise<HttpResponse> {
+/**
+ * Points the request at a proxy: a plain-http target is asked of the proxy in absolute form; an
+ * https one goes through a CONNECT tunnel, TLS to the target inside it.
+ */
+function viaProxy(u: URL, isHttps: boolean, reqOpts: RequestOptions, proxy: URL, client: Partial<HTTPClientConfig> | undefined): void {
+  const auth = proxyAuthorization(proxy);
+  const proxyPort = Number(proxy.port || (proxy.protocol === 'https:' ? 443 : 80));
+  const viaTLS = proxy.protocol === 'https:';
+  if (!isHttps) {
+    const headers = { ...(reqOpts.headers as Record<string, string>), Host: u.host, ...(auth ? { 'Proxy-Authorization': auth } : {}) };
+    Object.assign(reqOpts, { host: proxy.hostname, hostname: proxy.hostname, port: proxyPort, path: u.href, headers });
+    return;
+  }
+  const target = `${u.hostname.replace(/^\[(.*)\]$/, '$1')}:${u.port || 443}`;
+  const connectHeaders: Record<string, string> = { Host: target, ...(auth ? { 'Proxy-Authorization': auth } : {}) };
+  for (const [k, vs] of Object.entries(client?.proxy_connect_header ?? {})) connectHeaders[k] = vs.join(', ');
+  const tls = tlsOptions(client);
+  let tunnel: ClientRequest | null = null;
+  Object.assign(reqOpts, {
+    createConnection: (_o: unknown, cb: (err: Error | null, s?: Socket) => void) => {
+      tunnel = (viaTLS ? httpsRequest : httpRequest)({ host: proxy.hostname, port: proxyPort, method: 'CONNECT', path: target, headers: connectHeaders });
+      tunnel.on('connect', (res, socket) => {
+        if (res.statusCode !== 200) {
+          socket.destroy();
+          cb(new Error(`proxyconnect tcp: ${res.statusCode} ${res.statusMessage ?? ''}`.trimEnd()));
+          return;
+        }
+        const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
+        cb(null, tlsConnect({ socket, servername: tls.servername ?? (isIP(host) ? undefined : host), ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: tls.rejectUnauthorized ?? true, minVersion: tls.minVersion, maxVersion: tls.maxVersion }) as unknown as Socket);
+      });
+      tunnel.on('error', (e) => cb(new Error(`proxyconnect tcp: ${e.message}`)));
+      tunnel.end();
+      return undefined;
+    },
+  });
+  void tunnel;
+}
+
+function nodeRequest(u: URL, isHttps: boolean, reqOpts: RequestOptions, opts: HttpRequestOptions, deadline: number, proxy: URL | null = null): Promise<HttpResponse> {
   return new Promise<HttpResponse>((resolve, reject) => {
     // One plain timer per exchange: cheaper than a timeout AbortSignal combined with the caller's.
     let timer: NodeJS.Timeout | undefined;
@@ -104,7 +147,8 @@ function nodeRequest(u: URL, isHttps: boolean, reqOpts: RequestOptions, opts: Ht
       };
     const ok = settle(resolve);
     const fail = settle(reject);
-    const req = (isHttps ? httpsRequest : httpRequest)(u, reqOpts, (r) => {
+    // Through a proxy, the options carry the proxy's address and the target's absolute URL.
+    const onResponse = (r: import('node:http').IncomingMessage) => {
       const chunks: Buffer[] = [];
       let size = 0;
       r.on('data', (c: Buffer) => {
@@ -117,7 +161,8 @@ function nodeRequest(u: URL, isHttps: boolean, reqOpts: RequestOptions, opts: Ht
       });
       r.on('end', () => ok({ status: r.statusCode ?? 0, headers: r.headers, body: Buffer.concat(chunks) }));
       r.on('error', fail);
-    });
+    };
+    const req = proxy ? (proxy.protocol === 'https:' ? httpsRequest : httpRequest)(reqOpts, onResponse) : (isHttps ? httpsRequest : httpRequest)(u, reqOpts, onResponse);
     req.on('error', fail);
     if (deadline) timer = setTimeout(() => req.destroy(new Error(`context deadline exceeded (timeout ${opts.timeoutMs}ms)`)), Math.max(0, deadline - Date.now()));
     if (opts.body !== undefined) req.end(opts.body);
