@@ -12,7 +12,7 @@ import { client, defaultRegistry, registerProcessMetrics } from '../util/metrics
 import { Labels } from '../model/labels/index.js';
 import { formatDuration } from '../model/duration/index.js';
 import type { Config } from '../config/types.js';
-import { expandExternalLabels, loadConfigFile } from '../config/index.js';
+import { expandExternalLabels, getScrapeConfigs, loadConfigFile } from '../config/index.js';
 import { logFeatures } from './features.js';
 import { DiscoveryManager } from '../discovery/index.js';
 import { ScrapeManager } from '../scrape/index.js';
@@ -253,7 +253,8 @@ class Server {
   }
 
   private async applyConfig(cfg: Config): Promise<void> {
-    // Rules are checked first: they are the only part that can still fail after the config parsed.
+    // What can still fail after the config parsed is checked first: scrape_config_files and rules.
+    const scrapeConfigs = getScrapeConfigs(cfg);
     const ruleFiles = await expandRuleFiles(cfg);
     await this.rules.update(cfg.global.evaluation_interval, ruleFiles, cfg.global.external_labels, this.opts.externalURL.toString());
     this.config = cfg;
@@ -261,10 +262,10 @@ class Server {
     // A relative query log path is relative to the config file's directory, as Prometheus's.
     const qlog = cfg.global.query_log_file;
     await this.engine.setQueryLogFile(qlog === '' ? '' : resolve(dirname(this.opts.configFile), qlog));
-    this.scrape.applyConfig(cfg);
+    this.scrape.applyConfig({ ...cfg, scrape_configs: scrapeConfigs });
     this.notifier.applyConfig(cfg);
     await this.remote.applyConfig(cfg);
-    const scrapeSD = new Map(cfg.scrape_configs.map((sc) => [sc.job_name, sc] as const));
+    const scrapeSD = new Map(scrapeConfigs.map((sc) => [sc.job_name, sc] as const));
     this.discoveryScrape.applyConfig(scrapeSD);
     this.discoveryNotify.applyConfig(this.notifier.sdConfigs(cfg));
     this.reloadSuccess.set(1);

@@ -5,6 +5,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { LineCounter, parseDocument, type Node } from 'yaml';
 import { Labels, isValidLabelName, AnchoredRegexp, RegexError } from '../model/labels/index.js';
 import { parseDuration, DurationError } from '../model/duration/index.js';
+import { glob } from '../util/glob.js';
 import { bool, DecodeError, float, int, list, raw, str, stringMap, struct, uint, type DecodeCtx, type Decoded, type Decoder, type StructSpec } from './decode.js';
 import type {
   AlertmanagerConfig,
@@ -554,6 +555,59 @@ function checkGlob(p: string): void {
   if (depth !== 0) throw new ConfigError(`invalid rule file path "${p}"`);
 }
 
+/** Relative file SD paths joined to dir (Prometheus's SetDirectory). */
+function joinFileSDPaths<T extends ServiceDiscoveryConfigs>(sd: T, dir: string): T {
+  for (const c of sd.file_sd_configs) c.files = c.files.map((f) => (isAbsolute(f) ? f : join(dir, f)));
+  return sd;
+}
+
+const scrapeConfigsSpec: StructSpec = { goType: 'config.ScrapeConfigs', fields: { scrape_configs: list(struct(scrapeSpec), '[]*config.ScrapeConfig') } };
+
+/**
+ * The main file's scrape configs and those of every file scrape_config_files matches, read now
+ * (Prometheus's GetScrapeConfigs, which the scrape manager calls at each (re)load). Errors name the
+ * file as Prometheus does: `"/abs/path": …`.
+ */
+export function getScrapeConfigs(cfg: Config): ScrapeConfig[] {
+  const out = [...cfg.scrape_configs];
+  const firstIn = new Map<string, string>(out.map((sc) => [sc.job_name, 'main config file']));
+  for (const pattern of cfg.scrape_config_files) {
+    for (const file of glob(pattern)) {
+      const abs = resolve(file);
+      const fail = (msg: string) => new ConfigError(`"${abs}": ${msg}`);
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (e) {
+        throw fail((e as Error).message);
+      }
+      const lc = new LineCounter();
+      const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, merge: true });
+      if (doc.errors.length > 0) throw fail(`yaml: line ${lc.linePos(doc.errors[0]!.pos[0]).line}: ${doc.errors[0]!.message.split('\n')[0]}`);
+      let top: Decoded;
+      try {
+        top = struct(scrapeConfigsSpec)((doc.contents as Node | null) ?? null, { lc });
+      } catch (e) {
+        if (e instanceof DecodeError) throw fail(e.unmarshal ? 'yaml: unmarshal errors:\n  ' + e.message : e.message);
+        throw e;
+      }
+      for (const d of (top.values.scrape_configs as Decoded[]) ?? []) {
+        let sc: ScrapeConfig;
+        try {
+          sc = joinFileSDPaths(withLine((x) => toScrape(x, cfg.global))(d), dirname(file));
+        } catch (e) {
+          throw fail((e as Error).message);
+        }
+        const first = firstIn.get(sc.job_name);
+        if (first !== undefined) throw fail(`found multiple scrape configs with job name "${sc.job_name}", first found in ${first}`);
+        firstIn.set(sc.job_name, `"${abs}"`);
+        out.push(sc);
+      }
+    }
+  }
+  return out;
+}
+
 /** Parses and validates a prometheus.yml text. Errors: ConfigError naming the file (and line). */
 export function loadConfig(text: string, filename: string): Config {
   const lc = new LineCounter();
@@ -580,10 +634,7 @@ export function loadConfig(text: string, filename: string): Config {
     // Prometheus's SetDirectory: relative paths (rule files, file SD) are joined to the config file's
     // directory as filepath.Dir spells it (so "prometheus.yml" leaves "t.json", "/etc/p.yml" makes "/etc/t.json").
     const sdDir = dirname(filename);
-    const joinFileSD = <T extends ServiceDiscoveryConfigs>(sd: T): T => {
-      for (const c of sd.file_sd_configs) c.files = c.files.map((f) => (isAbsolute(f) ? f : join(sdDir, f)));
-      return sd;
-    };
+    const joinFileSD = <T extends ServiceDiscoveryConfigs>(sd: T): T => joinFileSDPaths(sd, sdDir);
     const ruleFiles = ((v.rule_files as string[]) ?? []).map((p) => {
       checkGlob(p);
       return isAbsolute(p) ? p : join(sdDir, p);
@@ -614,7 +665,7 @@ export function loadConfig(text: string, filename: string): Config {
         alertmanagers: ((alerting.alertmanagers as Decoded[]) ?? []).map(withLine(toAlertmanager)).map(joinFileSD),
       },
       rule_files: ruleFiles,
-      scrape_config_files: (v.scrape_config_files as string[]) ?? [],
+      scrape_config_files: ((v.scrape_config_files as string[]) ?? []).map((p) => (isAbsolute(p) ? p : join(sdDir, p))),
       scrape_configs: scrapeConfigs,
       remote_write: remoteWrite,
       remote_read: ((v.remote_read as Decoded[]) ?? []).map(withLine(toRemoteRead)),

@@ -1,7 +1,6 @@
 // promtool-ts check config FILE…: the config (and, unless --syntax-only, the rule files it names)
 // checked and reported as promtool reports it.
-import { dirname, isAbsolute, join } from 'node:path';
-import { loadConfigFile } from '../../config/index.js';
+import { getScrapeConfigs, loadConfigFile } from '../../config/index.js';
 import { glob } from '../../util/glob.js';
 import { checkRuleFile } from './check_rules.js';
 import { missingFile } from './subcommand.js';
@@ -21,10 +20,10 @@ export async function run(args: string[]): Promise<number> {
     try {
       const cfg = loadConfigFile(f);
       if (!syntaxOnly) {
-        for (const pattern of cfg.rule_files) {
-          const p = isAbsolute(pattern) ? pattern : join(dirname(f), pattern);
-          ruleFiles.push(...glob(p));
-        }
+        // Patterns come joined to the config file's directory already.
+        for (const pattern of cfg.rule_files) ruleFiles.push(...glob(pattern));
+        // Jobs of scrape_config_files are checked as the server would load them.
+        getScrapeConfigs(cfg);
         ruleFiles = [...new Set(ruleFiles)];
         if (ruleFiles.length > 0) process.stdout.write(`  SUCCESS: ${ruleFiles.length} rule files found\n`);
       }
