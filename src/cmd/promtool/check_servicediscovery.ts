@@ -2,7 +2,7 @@
 // the whole timeout through the discovery manager, relabels every target it found as the scrape
 // side would, and prints promtool's JSON: discoveredLabels, labels ({} when dropped) and error
 // (Go marshals an error value as {}), one entry per distinct result.
-import { loadConfigFile, type ScrapeConfig, type TargetGroup } from '../../config/index.js';
+import { getScrapeConfigs, loadConfigFile, type ScrapeConfig, type TargetGroup } from '../../config/index.js';
 import { DiscoveryManager } from '../../discovery/index.js';
 import { Labels } from '../../model/labels/index.js';
 import { populateLabels } from '../../scrape/target.js';
@@ -52,9 +52,16 @@ export function run(args: string[]): Promise<number> {
       process.stderr.write(`Cannot load config ${(e as Error).message}\n`);
       return 1;
     }
-    const sc = cfg.scrape_configs.find((s) => s.job_name === job);
+    let scfgs;
+    try {
+      scfgs = getScrapeConfigs(cfg);
+    } catch (e) {
+      process.stderr.write(`Cannot load scrape configs ${(e as Error).message}\n`);
+      return 1;
+    }
+    const sc = scfgs.find((s) => s.job_name === job);
     if (!sc) {
-      process.stderr.write(`Job ${job} not found. Select one of:\n${cfg.scrape_configs.map((s) => `\t${s.job_name}\n`).join('')}`);
+      process.stderr.write(`Job ${job} not found. Select one of:\n${scfgs.map((s) => `\t${s.job_name}\n`).join('')}`);
       return 1;
     }
     const manager = new DiscoveryManager({ name: 'scrape', updateThrottleMs: 0 });
