@@ -1,7 +1,8 @@
 // A rule group: its rules evaluated in order at timestamps aligned to its interval (offset by a
 // hash of the group so groups spread out), each rule's output committed before the next rule
 // runs, series that stop being produced ended with staleness markers.
-import { Labels, Matcher, fnv1a32 } from '../model/labels/index.js';
+import { Labels, Matcher } from '../model/labels/index.js';
+import { promLabelsHash } from '../util/xxhash.js';
 import { STALE_NAN, isStaleNaN } from '../model/value/index.js';
 import type { Appendable, Queryable } from '../storage/index.js';
 import type { Engine } from '../promql/index.js';
@@ -30,6 +31,8 @@ export interface GroupOptions {
   resendDelay: number;
 }
 
+const NS_PER_MS = 1_000_000n;
+
 export class RuleGroup {
   readonly name: string;
   readonly file: string;
@@ -42,6 +45,7 @@ export class RuleGroup {
   private running: Promise<void> | null = null;
   private stopped = false;
   private shouldRestore = false;
+  private offsetCache: bigint | undefined;
   /** Series each rule wrote in its last evaluation, to end the ones it no longer writes. */
   private readonly lastSeries = new Map<Rule, Map<string, Labels>>();
   /** Series of rules removed by a reload, to be ended at the next evaluation. */
@@ -82,11 +86,20 @@ export class RuleGroup {
     this.shouldRestore = true;
   }
 
-  /** Prometheus's EvalTimestamp: the last interval boundary (shifted by the group's offset) before t. */
+  /**
+   * Prometheus's EvalTimestamp: the last interval boundary (shifted by the group's offset) before
+   * t. The offset is Prometheus's to the nanosecond — the hash of the labels {file, name} modulo
+   * the interval — so the same group evaluates at the same instants here as in Prometheus.
+   */
   evalTimestamp(t: number): number {
-    const offset = fnv1a32(this.key()) % this.interval;
-    const adj = t - offset;
-    return adj - (((adj % this.interval) + this.interval) % this.interval) + offset;
+    const iv = BigInt(this.interval) * NS_PER_MS;
+    // t stands for its whole millisecond (an evaluation timestamp, truncated to ms, maps to itself).
+    const adj = BigInt(t) * NS_PER_MS + (NS_PER_MS - 1n) - this.offsetNs;
+    return Number((adj - (((adj % iv) + iv) % iv) + this.offsetNs) / NS_PER_MS);
+  }
+
+  private get offsetNs(): bigint {
+    return (this.offsetCache ??= promLabelsHash([['file', this.file], ['name', this.name]]) % (BigInt(this.interval) * NS_PER_MS));
   }
 
   start(): void {

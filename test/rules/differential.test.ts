@@ -107,6 +107,15 @@ alerting:
     const labelsOf = async (url: string) => ((await get(url, `/api/v1/query?query=${encodeURIComponent(q)}`)) as { result: { metric: Record<string, string>; value: [number, string] }[] }).result.map((r) => JSON.stringify(r.metric) + (q.startsWith('ALERTS_FOR') ? '' : r.value[1])).sort();
     assert.deepEqual(await labelsOf(ours.url), await labelsOf(real.url), q);
   }
+  // The same evaluation instants: the group's offset is Prometheus's (hash of file and name), so
+  // the recorded samples of both sit at the same millisecond within the 1 s interval.
+  const phases = async (url: string) => {
+    const r = (await get(url, `/api/v1/query?query=${encodeURIComponent('job:one[10s]')}`)) as { result: { values: [number, string][] }[] };
+    return [...new Set(r.result.flatMap((s) => s.values.map(([ts]) => Math.round(ts * 1000) % 1000)))];
+  };
+  const [ourPhases, realPhases] = [await phases(ours.url), await phases(real.url)];
+  assert.equal(realPhases.length, 1);
+  assert.deepEqual(ourPhases, realPhases, 'evaluated at the same instants as the real Prometheus');
   // The same rule and notifier metric families, with the same label names.
   const families = async (url: string) =>
     [...new Set((await (await fetch(`${url}/metrics`)).text()).split('\n').filter((l) => /^prometheus_(rule|notifications)_/.test(l)).map((l) => l.replace(/\{.*\}/, (m) => '{' + [...m.matchAll(/([a-zA-Z_]+)="/g)].map((x) => x[1]).sort().join(',') + '}').replace(/ .*$/, '')))].sort();
