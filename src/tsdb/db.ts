@@ -184,6 +184,8 @@ export class DB implements Storage, WALSource {
       (seg, min, max) => (this.replay = { min, max, current: seg }),
     );
     this.head.endReplay();
+    // Closed while the WAL replayed (a SIGTERM at startup): nothing more to start.
+    if (this.closed) return;
     for (const c of corruptions) {
       this.metrics.walCorruptions.inc();
       this.logger.warn('Encountered WAL read error, attempting repair', { segment: c.segment, offset: c.offset, err: c.reason });
