@@ -6,6 +6,8 @@ import type { Logger } from '../util/log.js';
 const HONOURED: Record<string, string> = {
   'expand-external-labels': 'Experimental expand-external-labels enabled',
   'remote-write-receiver': 'Remote write receiver enabled via feature flag remote-write-receiver. This is DEPRECATED. Use --web.enable-remote-write-receiver.',
+  'extra-scrape-metrics': 'Experimental additional scrape metrics enabled',
+  'no-default-scrape-port': "No default port will be appended to scrape targets' addresses.",
 };
 /** Features whose Prometheus purpose needs nothing here (Go runtime tuning, a discovery rewrite, a faster restart the WAL replay already gives). */
 const NOTHING_TO_DO = new Set(['auto-gomaxprocs', 'new-service-discovery-manager', 'memory-snapshot-on-shutdown']);
@@ -16,7 +18,7 @@ export function logFeatures(features: Iterable<string>, logger: Logger): void {
     if (HONOURED[f]) (f === 'remote-write-receiver' ? logger.warn : logger.info).call(logger, HONOURED[f]!);
     else if (PERMANENT.has(f)) logger.warn('This option for --enable-feature is now permanently enabled and therefore a no-op.', { option: f });
     else if (NOTHING_TO_DO.has(f)) logger.info('Feature has nothing to change in prometheus-ts; accepted', { option: f });
-    else if (['agent', 'exemplar-storage', 'extra-scrape-metrics', 'native-histograms', 'no-default-scrape-port', 'otlp-write-receiver', 'promql-per-step-stats', 'promql-experimental-functions'].includes(f)) {
+    else if (['agent', 'exemplar-storage', 'native-histograms', 'otlp-write-receiver', 'promql-per-step-stats', 'promql-experimental-functions'].includes(f)) {
       logger.warn('Feature not supported by prometheus-ts yet; ignored', { option: f });
     } else logger.warn('Unknown option for --enable-feature', { option: f });
   }

@@ -90,7 +90,11 @@ export class ScrapeLoop {
     private readonly forcedError: () => string | null,
     /** The server's offset seed (hostname and external labels). */
     private readonly offsetSeed = 0,
+    /** --enable-feature=extra-scrape-metrics. */
+    private readonly extraMetrics = false,
   ) {}
+  /** Uncompressed bytes of the last body; -1 when it passed body_size_limit, 0 when none came. */
+  private bodyBytes = 0;
 
   start(): void {
     const interval = this.target.scrapeInterval;
@@ -207,6 +211,7 @@ export class ScrapeLoop {
   }
 
   private async fetch(): Promise<{ body: string; contentType: string | undefined }> {
+    this.bodyBytes = 0;
     const timeout = this.target.scrapeTimeout;
     const headers: Record<string, string> = {
       Accept: ACCEPT_HEADER,
@@ -221,6 +226,7 @@ export class ScrapeLoop {
     } catch (e) {
       if (/body size limit exceeded/.test((e as Error).message)) {
         this.metrics.exceededBodySize.inc();
+        this.bodyBytes = -1;
         throw new ScrapeFailure('body size limit exceeded');
       }
       throw e;
@@ -233,11 +239,13 @@ export class ScrapeLoop {
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
           this.metrics.exceededBodySize.inc();
+          this.bodyBytes = -1;
           throw new ScrapeFailure('body size limit exceeded');
         }
         throw new ScrapeFailure(`gzip: ${(e as Error).message}`);
       }
     }
+    this.bodyBytes = raw.length;
     const ct = res.headers['content-type'];
     return { body: raw.toString('utf8'), contentType: Array.isArray(ct) ? ct[0] : ct };
   }
@@ -408,6 +416,9 @@ export class ScrapeLoop {
       ['scrape_samples_post_metric_relabeling', post],
       ['scrape_series_added', added],
     ];
+    if (this.extraMetrics) {
+      values.push(['scrape_timeout_seconds', this.target.scrapeTimeout / 1000], ['scrape_sample_limit', this.cfg.sample_limit], ['scrape_body_size_bytes', this.bodyBytes]);
+    }
     for (const [name, v] of values) {
       let ls = this.reportLabels.get(name);
       if (ls === undefined) {

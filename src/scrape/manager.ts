@@ -10,11 +10,13 @@ import { hostname } from 'node:os';
 import type { TargetInfo, TargetRetriever } from './target_info.js';
 import { ScrapeMetrics } from './metrics.js';
 import { ScrapePool } from './pool.js';
+import type { ScrapeFeatures } from './features.js';
 
 export interface ScrapeManagerOptions {
   appendable: Appendable;
   logger?: Logger;
   registry?: Registry;
+  features?: ScrapeFeatures;
 }
 
 /** A config's identity for "did it change on reload" (compiled regexes compare by source). */
@@ -53,7 +55,7 @@ export class ScrapeManager implements TargetRetriever {
       const pool = this.pools.get(job);
       if (pool === undefined) {
         this.metrics.poolsTotal.inc();
-        const p = new ScrapePool(sc, this.opts.appendable, this.metrics, this.logger.with({ scrape_pool: job }), this.offsetSeed);
+        const p = new ScrapePool(sc, this.opts.appendable, this.metrics, this.logger.with({ scrape_pool: job }), this.offsetSeed, this.opts.features);
         this.pools.set(job, p);
         this.keys.set(job, key);
         const groups = this.lastTargets.get(job);

@@ -7,6 +7,7 @@ import type { ScrapeConfig, TargetGroup } from '../config/types.js';
 import type { Logger } from '../util/log.js';
 import type { ScrapeMetrics } from './metrics.js';
 import { ScrapeLoop } from './loop.js';
+import type { ScrapeFeatures } from './features.js';
 import { Target, TargetError, populateLabels } from './target.js';
 
 export class ScrapePool {
@@ -21,6 +22,7 @@ export class ScrapePool {
     private readonly metrics: ScrapeMetrics,
     private readonly logger: Logger,
     private readonly offsetSeed = 0,
+    private readonly features: ScrapeFeatures = {},
   ) {}
 
   get config(): ScrapeConfig {
@@ -39,7 +41,7 @@ export class ScrapePool {
         const base = Labels.fromObject({ ...g.labels, ...t });
         let res;
         try {
-          res = populateLabels(base, this.cfg);
+          res = populateLabels(base, this.cfg, this.features.noDefaultPort);
         } catch (e) {
           if (e instanceof TargetError) {
             this.logger.error('Creating target failed', { scrape_pool: job, err: e.message });
@@ -69,7 +71,7 @@ export class ScrapePool {
     }
     for (const [key, target] of wanted) {
       if (this.loops.has(key)) continue;
-      const loop = new ScrapeLoop(target, this.cfg, this.appendable, this.metrics, this.logger, () => this.targetLimitError, this.offsetSeed);
+      const loop = new ScrapeLoop(target, this.cfg, this.appendable, this.metrics, this.logger, () => this.targetLimitError, this.offsetSeed, this.features.extraMetrics);
       this.loops.set(key, loop);
       loop.start();
     }

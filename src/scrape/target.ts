@@ -34,7 +34,7 @@ function hasPort(addr: string): boolean {
  * Prometheus's PopulateLabels: config defaults (job, scheme, path, interval, timeout, params),
  * relabeling, a default port for the scheme, `instance` from the address, `__meta_*` removed.
  */
-export function populateLabels(base: Labels, cfg: ScrapeConfig): PopulatedLabels {
+export function populateLabels(base: Labels, cfg: ScrapeConfig, noDefaultPort = false): PopulatedLabels {
   const lb = new LabelsBuilder(base);
   const defaults: [string, string][] = [
     ['job', cfg.job_name],
@@ -50,7 +50,8 @@ export function populateLabels(base: Labels, cfg: ScrapeConfig): PopulatedLabels
   let addr = lb.get(ADDRESS);
   if (addr === '') throw new TargetError('no address');
   const scheme = lb.get(SCHEME);
-  if (!hasPort(addr)) {
+  // --enable-feature=no-default-scrape-port leaves a port-less address as it is.
+  if (!hasPort(addr) && !noDefaultPort) {
     if (scheme === 'http' || scheme === '') addr += ':80';
     else if (scheme === 'https') addr += ':443';
     else throw new TargetError(`invalid scheme: "${cfg.scheme}"`);

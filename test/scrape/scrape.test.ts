@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { openDB, type DB } from '../../src/tsdb/index.ts';
-import { ScrapeManager } from '../../src/scrape/index.ts';
+import { ScrapeManager, populateLabels } from '../../src/scrape/index.ts';
+import type { ScrapeFeatures } from '../../src/scrape/features.ts';
 import { DiscoveryManager } from '../../src/discovery/index.ts';
 import { loadConfig, type Config } from '../../src/config/index.ts';
 import { Matcher, MatchType, Labels } from '../../src/model/labels/index.ts';
@@ -51,11 +52,11 @@ async function until(cond: () => boolean, ms = 15_000): Promise<void> {
   }
 }
 
-async function harness(yaml: string) {
+async function harness(yaml: string, features: ScrapeFeatures = {}) {
   const { dir, cleanup } = tempDir('scrape-');
   const db = await openDB(dir, {}, {});
   const cfg: Config = loadConfig(yaml, 'test.yml');
-  const sm = new ScrapeManager({ appendable: db });
+  const sm = new ScrapeManager({ appendable: db, features });
   const dm = new DiscoveryManager({ name: 'scrape', updateThrottleMs: 50 });
   dm.onUpdate((t) => sm.sync(t));
   sm.applyConfig(cfg);
@@ -370,4 +371,42 @@ test('prom-client exporter: counters, gauges, histograms arrive as exposed', asy
   assert.equal(read(h.db, eq('__name__', 'jobs_total'), eq('kind', 'a'))[0]!.vs.at(-1), 3);
   const buckets = read(h.db, eq('__name__', 'lat_seconds_bucket')).map((s) => [s.labels.get('le'), s.vs.at(-1)]);
   assert.deepEqual(buckets.sort(), [['+Inf', 1], ['0.1', 0], ['1', 1]]);
+});
+
+test('--enable-feature=extra-scrape-metrics adds scrape_timeout_seconds, scrape_sample_limit, scrape_body_size_bytes', async (t) => {
+  const body = '# TYPE m gauge\nm 1\nn 2\n';
+  const { port, server } = await serve((path) => (path === '/big' ? { body: body.repeat(100) } : { body }));
+  t.after(() => server.close());
+  const h = await harness(
+    `scrape_configs:
+  - job_name: x
+    scrape_interval: 200ms
+    scrape_timeout: 150ms
+    sample_limit: 500
+    static_configs: [{targets: ['127.0.0.1:${port}']}]
+  - job_name: limited
+    scrape_interval: 200ms
+    scrape_timeout: 150ms
+    body_size_limit: 100B
+    metrics_path: /big
+    static_configs: [{targets: ['127.0.0.1:${port}']}]
+`,
+    { extraMetrics: true },
+  );
+  t.after(() => h.stop());
+  const last = (name: string, job: string) => read(h.db, eq('__name__', name), eq('job', job))[0]?.vs.at(-1);
+  await until(() => last('scrape_body_size_bytes', 'limited') !== undefined && last('scrape_body_size_bytes', 'x') !== undefined);
+  assert.equal(last('scrape_timeout_seconds', 'x'), 0.15);
+  assert.equal(last('scrape_sample_limit', 'x'), 500);
+  assert.equal(last('scrape_body_size_bytes', 'x'), Buffer.byteLength(body));
+  assert.equal(last('scrape_body_size_bytes', 'limited'), -1, 'over body_size_limit');
+  assert.equal(last('up', 'limited'), 0);
+});
+
+test('--enable-feature=no-default-scrape-port leaves a port-less address without a port', () => {
+  const cfg = loadConfig('scrape_configs:\n  - job_name: j\n', 'p.yml').scrape_configs[0]!;
+  const base = Labels.fromStrings('__address__', 'node.example');
+  assert.equal(populateLabels(base, cfg).labels?.get('instance'), 'node.example:80');
+  assert.equal(populateLabels(base, cfg, true).labels?.get('instance'), 'node.example');
+  assert.equal(populateLabels(base, { ...cfg, scheme: 'https' }).labels?.get('instance'), 'node.example:443');
 });
