@@ -7,7 +7,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { SecureVersion } from 'node:tls';
 import { parse } from 'yaml';
-import bcrypt from 'bcryptjs';
+import { BcryptWorker } from './bcrypt_worker.js';
 
 export interface TLSServerConfig {
   cert_file?: string;
@@ -130,45 +130,80 @@ function tlsOptions(cfg: WebConfig): Record<string, unknown> {
 }
 
 const AUTH_CACHE_SIZE = 100;
+/** exporter-toolkit's hash of "fakepassword": unknown users cost a comparison too, so names can't be probed by timing. */
+const FAKE_HASH = '$2y$10$QOauhQNbBCuQDKes6eFzPeMqBSjb7Mr5DUmpZ/VcEd00UAV/LDeSi';
 
-/** Whether the request carries the credentials of a configured user (bcrypt, results cached). */
-export function checkBasicAuth(req: IncomingMessage, users: Record<string, string>, cache: Map<string, boolean>): boolean {
-  const h = req.headers.authorization ?? '';
-  const m = /^Basic\s+(.+)$/i.exec(h);
-  if (!m) return false;
-  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
-  const i = decoded.indexOf(':');
-  if (i < 0) return false;
-  const user = decoded.slice(0, i);
-  const pass = decoded.slice(i + 1);
-  const hash = users[user];
-  if (hash === undefined) {
-    // Spend the same time as for a known user, so user names can't be probed by timing.
-    bcrypt.compareSync(pass, '$2y$10$QOauhQNbBCuQDKes6eFzPeMqBSjb7Mr5DUmpZ/VcEd00UAV/LDeSi');
-    return false;
+/**
+ * exporter-toolkit's cache of comparison outcomes, good and bad alike, keyed by user, hash and
+ * password: at most 100 entries; when full, about a tenth of them, chosen at random, make room.
+ */
+export class AuthCache {
+  private readonly entries = new Map<string, boolean>();
+
+  get size(): number {
+    return this.entries.size;
   }
-  const key = `${user}\u0000${pass}\u0000${hash}`;
-  let ok = cache.get(key);
-  if (ok === undefined) {
-    ok = bcrypt.compareSync(pass, hash);
-    // Bounded as exporter-toolkit's cache: guessed passwords must not grow memory without end.
-    if (cache.size >= AUTH_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-    cache.set(key, ok);
+
+  get(key: string): boolean | undefined {
+    return this.entries.get(key);
   }
-  return ok;
+
+  set(key: string, ok: boolean): void {
+    if (this.entries.size >= AUTH_CACHE_SIZE) {
+      const keys = [...this.entries.keys()];
+      const n = Math.max(Math.floor(keys.length / 10), 1);
+      for (let i = 0; i <= n && keys.length > 0; i++) {
+        const j = Math.floor(Math.random() * keys.length);
+        this.entries.delete(keys[j]!);
+        keys[j] = keys[keys.length - 1]!;
+        keys.pop();
+      }
+    }
+    this.entries.set(key, ok);
+  }
+}
+
+/** Checks a request's basic-auth credentials against the configured users, bcrypt off the event loop. */
+export class BasicAuth {
+  readonly cache = new AuthCache();
+
+  constructor(
+    private readonly users: Record<string, string>,
+    readonly bcrypt: BcryptWorker = new BcryptWorker(),
+  ) {}
+
+  async check(req: IncomingMessage): Promise<boolean> {
+    const m = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '');
+    if (!m) return false;
+    const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+    const i = decoded.indexOf(':');
+    if (i < 0) return false;
+    const user = decoded.slice(0, i);
+    const pass = decoded.slice(i + 1);
+    const known = Object.hasOwn(this.users, user);
+    const hash = known ? this.users[user]! : FAKE_HASH;
+    const key = [user, hash, pass].map((s) => Buffer.from(s).toString('hex')).join(':');
+    let ok = this.cache.get(key);
+    if (ok === undefined) {
+      const match = await this.bcrypt.compare(pass, hash);
+      ok = known && match;
+      this.cache.set(key, ok);
+    }
+    return ok && known;
+  }
 }
 
 export function createServerFor(cfg: WebConfig, handler: (req: IncomingMessage, res: ServerResponse) => void): Server {
-  const cache = new Map<string, boolean>();
   const users = cfg.basic_auth_users;
+  const auth = users && Object.keys(users).length > 0 ? new BasicAuth(users) : null;
   const headers = cfg.http_server_config?.headers ?? {};
   const wrapped = (req: IncomingMessage, res: ServerResponse) => {
     for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-    if (users && Object.keys(users).length > 0 && !checkBasicAuth(req, users, cache)) {
+    if (auth === null) return handler(req, res);
+    void auth.check(req).then((ok) => {
+      if (ok) return handler(req, res);
       res.writeHead(401, { 'WWW-Authenticate': 'Basic', 'Content-Type': 'text/plain; charset=utf-8' }).end('Unauthorized\n');
-      return;
-    }
-    handler(req, res);
+    });
   };
   if (cfg.tls_server_config) return createHttpsServer(tlsOptions(cfg), wrapped) as unknown as Server;
   return createHttpServer(wrapped);

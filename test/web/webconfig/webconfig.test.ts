@@ -9,17 +9,41 @@ import bcrypt from 'bcryptjs';
 import { startOurServer } from '../../util/server.ts';
 import { freePort, peer, tempDir } from '../../util/peers.ts';
 import { runCommand, runPromtoolTs } from '../../util/server.ts';
-import { checkBasicAuth } from '../../../src/web/webconfig/index.ts';
+import { BasicAuth } from '../../../src/web/webconfig/index.ts';
 import type { IncomingMessage } from 'node:http';
 
-test('basic auth results are cached, in a bounded cache: guessed passwords do not grow memory', () => {
-  const users = { admin: bcrypt.hashSync('s3cret', 4) };
-  const cache = new Map<string, boolean>();
-  const req = (p: string) => ({ headers: { authorization: `Basic ${Buffer.from(`admin:${p}`).toString('base64')}` } }) as IncomingMessage;
-  assert.equal(checkBasicAuth(req('s3cret'), users, cache), true);
-  for (let i = 0; i < 300; i++) assert.equal(checkBasicAuth(req(`guess${i}`), users, cache), false);
-  assert.ok(cache.size <= 100, `cache holds ${cache.size}`);
-  assert.equal(checkBasicAuth(req('s3cret'), users, cache), true);
+const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
+const authReq = (u: string, p: string) => ({ headers: { authorization: basic(u, p) } }) as IncomingMessage;
+
+test('basic auth outcomes are cached as exporter-toolkit does, in a bounded cache: guessed passwords do not grow memory', async (t) => {
+  const auth = new BasicAuth({ admin: bcrypt.hashSync('s3cret', 4) });
+  t.after(() => auth.bcrypt.close());
+  assert.equal(await auth.check(authReq('admin', 's3cret')), true);
+  assert.equal(auth.bcrypt.completed, 1);
+  assert.equal(await auth.check(authReq('admin', 's3cret')), true);
+  assert.equal(auth.bcrypt.completed, 1, 'a cached success is not compared again');
+  assert.equal(await auth.check(authReq('admin', 'wrong')), false);
+  assert.equal(await auth.check(authReq('admin', 'wrong')), false);
+  assert.equal(auth.bcrypt.completed, 2, 'failures are cached too');
+  // Unknown users cost a comparison as known ones do (timing must not tell names apart).
+  assert.equal(await auth.check(authReq('nobody', 's3cret')), false);
+  assert.equal(auth.bcrypt.completed, 3);
+  for (let i = 0; i < 150; i++) assert.equal(await auth.check(authReq('admin', `guess${i}`)), false);
+  assert.ok(auth.cache.size <= 100, `cache holds ${auth.cache.size}`);
+  assert.equal(await auth.check(authReq('admin', 's3cret')), true);
+});
+
+test('bcrypt runs on a worker thread: the event loop turns while password checks are in flight', async (t) => {
+  // Cost 10 as users' hashes usually are: tens of milliseconds each, serialized on the worker.
+  const auth = new BasicAuth({ admin: bcrypt.hashSync('s3cret', 10) });
+  t.after(() => auth.bcrypt.close());
+  let settled = 0;
+  const checks = Array.from({ length: 20 }, (_, i) => auth.check(authReq('admin', `bad${i}`)).then((ok) => (settled++, ok)));
+  // Compared on the event loop, all 20 would be settled before this callback could run.
+  await new Promise((r) => setImmediate(r));
+  assert.ok(settled < 20, `${settled} of 20 checks settled before the event loop turned`);
+  assert.deepEqual(await Promise.all(checks), Array(20).fill(false));
+  assert.equal(auth.bcrypt.completed, 20);
 });
 
 test('basic auth: requests without the right password get 401, with it 200', async (t) => {
