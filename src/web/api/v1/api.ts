@@ -241,6 +241,8 @@ export class APIv1 {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const form = await Form.read(req, url);
+      // The rest of an oversized body stays unread; Go's server closes such a connection.
+      if (form.parseError !== null) res.setHeader('Connection', 'close');
       const result = await route.handler(form, req, params);
       if (result.data === undefined) {
         // Prometheus answers a successful call without data with 204 and no body.
@@ -319,7 +321,7 @@ export class APIv1 {
   private async query(form: Form, req: IncomingMessage): Promise<Result> {
     let t: number;
     try {
-      t = parseTimeParam(form, 'time', Date.now());
+      t = parseTimeParam(form, 'time', Date.now(), 'engine');
     } catch (e) {
       throw invalidParam(e, 'time');
     }
@@ -338,12 +340,12 @@ export class APIv1 {
     let end: number;
     let step: number;
     try {
-      start = parseTime(form.get('start'));
+      start = parseTime(form.get('start'), 'engine');
     } catch (e) {
       throw invalidParam(e, 'start');
     }
     try {
-      end = parseTime(form.get('end'));
+      end = parseTime(form.get('end'), 'engine');
     } catch (e) {
       throw invalidParam(e, 'end');
     }
@@ -464,6 +466,7 @@ export class APIv1 {
   }
 
   private async series(form: Form): Promise<Result> {
+    form.checkParsed();
     if (form.all('match[]').length === 0) throw new APIError('bad_data', 'no match[] parameter provided');
     const [start, end] = this.range(form);
     const sets = this.matcherSets(form, true);
@@ -706,6 +709,7 @@ export class APIv1 {
 
   private async deleteSeries(form: Form): Promise<Result> {
     this.requireAdmin();
+    form.checkParsed();
     if (form.all('match[]').length === 0) throw new APIError('bad_data', 'no match[] parameter provided');
     const [start, end] = this.range(form);
     for (const s of form.all('match[]')) {
