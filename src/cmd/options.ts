@@ -34,6 +34,12 @@ export interface ServerOptions {
   discoveryReloadInterval: number;
   remoteFlushDeadline: number;
   remoteReadSampleLimit: number;
+  remoteReadConcurrentLimit: number; // 0 = none
+  remoteReadMaxBytesInFrame: number;
+  /** --web.max-connections: connections held open at once; the next wait to be accepted. */
+  webMaxConnections: number;
+  /** --web.read-timeout in ms: the whole request (headers and body) must arrive within it; 0 = none. */
+  webReadTimeout: number;
   features: Set<string>;
   log: { level: LogLevel; format: LogFormat };
 }
@@ -102,6 +108,10 @@ export function serverOptions(f: ParsedFlags): ServerOptions {
     discoveryReloadInterval: dur(f, 'scrape.discovery-reload-interval'),
     remoteFlushDeadline: dur(f, 'storage.remote.flush-deadline'),
     remoteReadSampleLimit: Number(raw['storage.remote.read-sample-limit']),
+    remoteReadConcurrentLimit: Number(raw['storage.remote.read-concurrent-limit']),
+    remoteReadMaxBytesInFrame: Number(raw['storage.remote.read-max-bytes-in-frame']),
+    webMaxConnections: Number(raw['web.max-connections']),
+    webReadTimeout: dur(f, 'web.read-timeout'),
     features: new Set(raw['enable-feature']!.split(',').filter((x) => x !== '')),
     log: { level: raw['log.level'] as LogLevel, format: raw['log.format'] as LogFormat },
   };

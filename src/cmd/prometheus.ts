@@ -183,7 +183,15 @@ class Server {
       isReady: () => this.ready,
       api: (req, res, path) => api.handle(req, res, path),
       federate: (req, res) => federate(req, res),
-      read: readHandler({ queryable: this.db, externalLabels: () => this.config?.global.external_labels ?? Labels.EMPTY, sampleLimit: opts.remoteReadSampleLimit, logger }),
+      read: readHandler({
+        queryable: this.db,
+        externalLabels: () => this.config?.global.external_labels ?? Labels.EMPTY,
+        sampleLimit: opts.remoteReadSampleLimit,
+        concurrentLimit: opts.remoteReadConcurrentLimit,
+        maxBytesInFrame: opts.remoteReadMaxBytesInFrame,
+        logger,
+        registry,
+      }),
       ...(opts.enableRemoteWriteReceiver ? { write: writeHandler(this.db, logger.with({ component: 'web' })) } : {}),
     });
     const addr = await this.web.listen();

@@ -5,6 +5,7 @@ import { Labels, compareLabels } from '../model/labels/index.js';
 import type { Queryable } from '../storage/index.js';
 import { nopLogger, type Logger } from '../util/log.js';
 import { client, type Registry } from '../util/metrics.js';
+import { Gate } from '../util/gate.js';
 import { parseExpr, documentedType, ParseErrors, ParseErr, walk, type Expr } from './parser/index.js';
 import { exprType } from './parser/index.js';
 import { QueryContext } from './context.js';
@@ -71,38 +72,6 @@ interface EngineMetrics {
   queries: client.Gauge;
   duration: client.Summary;
   samples: client.Counter;
-}
-
-/** Counts queries in flight; the ones past the limit wait their turn in order. */
-class Gate {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(private readonly limit: number) {}
-  async acquire(signal?: AbortSignal): Promise<void> {
-    if (this.active < this.limit) {
-      this.active++;
-      return;
-    }
-    await new Promise<void>((resolve, reject) => {
-      const go = () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      };
-      const onAbort = () => {
-        const i = this.waiting.indexOf(go);
-        if (i >= 0) this.waiting.splice(i, 1);
-        reject(new PromQLError('canceled', 'query was canceled in query queue'));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiting.push(go);
-    });
-    this.active++;
-  }
-  release(): void {
-    this.active--;
-    const next = this.waiting.shift();
-    if (next) next();
-  }
 }
 
 export class Engine {
@@ -179,7 +148,7 @@ export class Engine {
     m?.queries.inc();
     const queued = performance.now();
     try {
-      await this.gate.acquire(signal);
+      await this.gate.acquire(signal, () => new PromQLError('canceled', 'query was canceled in query queue'));
     } catch (e) {
       m?.queries.dec();
       throw e;

@@ -10,6 +10,9 @@ import type { Queryable, SeriesIterator } from '../interface.js';
 import { ValueType } from '../interface.js';
 import { XORAppender, SAMPLES_PER_CHUNK } from '../../tsdb/chunkenc/index.js';
 import type { Logger } from '../../util/log.js';
+import { client, type Registry } from '../../util/metrics.js';
+import { Gate } from '../../util/gate.js';
+import { readBodyLimited } from '../../util/request_body.js';
 import {
   RESPONSE_SAMPLES,
   RESPONSE_STREAMED_XOR_CHUNKS,
@@ -26,10 +29,16 @@ export interface ReadHandlerOptions {
   queryable: Queryable;
   externalLabels: () => Labels;
   sampleLimit: number; // 0 = none
+  /** --storage.remote.read-concurrent-limit: requests served at once, the rest wait (0 = none). */
+  concurrentLimit?: number;
   /** Bytes of chunks per frame before a series is split over frames (Prometheus: 1 MiB). */
   maxBytesInFrame?: number;
   logger: Logger;
+  registry?: Registry;
 }
+
+/** Prometheus reads at most this much of a read request; a longer one fails to decode. */
+export const MAX_READ_REQUEST_BYTES = 32 << 20;
 
 class HTTPError extends Error {
   constructor(
@@ -134,54 +143,102 @@ async function streamChunks(opts: ReadHandlerOptions, queries: PbQuery[], ext: L
   }
 }
 
-export function readHandler(opts: ReadHandlerOptions) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+export interface ReadHandler {
+  (req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Requests holding or waiting for a slot (Prometheus's gauge counts only the holders). */
+  inFlight(): number;
+}
+
+export function readHandler(opts: ReadHandlerOptions): ReadHandler {
+  const gate = new Gate(opts.concurrentLimit ?? 10);
+  const queries = new client.Gauge({
+    name: 'prometheus_api_remote_read_queries',
+    help: 'The current number of remote read queries being executed or waiting.',
+    registers: opts.registry ? [opts.registry] : [],
+  });
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== 'POST') {
       res.statusCode = 405;
       res.end('Method Not Allowed\n');
       return;
     }
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    let request;
+    // Waiting for a slot ends when the client goes away (Go's request context).
+    const gone = new AbortController();
+    const onClose = () => {
+      if (!res.writableEnded) gone.abort();
+    };
+    res.on('close', onClose);
     try {
-      request = decodeReadRequest(uncompress(new Uint8Array(Buffer.concat(chunks))));
+      await gate.acquire(gone.signal);
     } catch (e) {
-      res.statusCode = 400;
+      res.off('close', onClose);
+      res.statusCode = 500;
       res.end(`${(e as Error).message}\n`);
       return;
     }
-    // The client's first accepted type that we speak; none given means SAMPLES.
-    const type = request.acceptedResponseTypes.find((t) => t === RESPONSE_SAMPLES || t === RESPONSE_STREAMED_XOR_CHUNKS) ?? RESPONSE_SAMPLES;
-    if (request.acceptedResponseTypes.length > 0 && !request.acceptedResponseTypes.includes(type)) {
-      res.statusCode = 400;
-      res.end(`server does not support any of the requested response types: ${request.acceptedResponseTypes.join(', ')}; supported: SAMPLES, STREAMED_XOR_CHUNKS\n`);
-      return;
-    }
-    const ext = opts.externalLabels();
+    queries.inc();
     try {
-      if (type === RESPONSE_STREAMED_XOR_CHUNKS) {
-        res.statusCode = 200;
-        res.setHeader('Content-Type', STREAMED_CONTENT_TYPE);
-        await streamChunks(opts, request.queries, ext, res);
-        res.end();
-        return;
-      }
-      const body = samplesResponse(opts, request.queries, ext);
-      res.statusCode = 200;
-      res.setHeader('Content-Type', 'application/x-protobuf');
-      res.setHeader('Content-Encoding', 'snappy');
-      res.end(body);
-    } catch (e) {
-      const status = e instanceof HTTPError ? e.status : 500;
-      if (status === 500) opts.logger.error('remote read failed', { err: e as Error });
-      if (res.headersSent) {
-        // Mid-stream: all the client can be told is that the stream stops short.
-        res.destroy(e as Error);
-        return;
-      }
-      res.statusCode = status;
-      res.end(`${(e as Error).message}\n`);
+      await serveRead(opts, req, res);
+    } finally {
+      res.off('close', onClose);
+      queries.dec();
+      gate.release();
     }
   };
+  return Object.assign(handle, { inFlight: () => gate.inFlight });
+}
+
+async function serveRead(opts: ReadHandlerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { body, truncated } = await readBodyLimited(req, MAX_READ_REQUEST_BYTES);
+  // What lies past the limit is never read; Go's server closes such a connection.
+  if (truncated) res.setHeader('Connection', 'close');
+  let request;
+  try {
+    request = decodeReadRequest(snappyDecode(body));
+  } catch (e) {
+    res.statusCode = 400;
+    res.end(`${(e as Error).message}\n`);
+    return;
+  }
+  // The client's first accepted type that we speak; none given means SAMPLES.
+  const type = request.acceptedResponseTypes.find((t) => t === RESPONSE_SAMPLES || t === RESPONSE_STREAMED_XOR_CHUNKS) ?? RESPONSE_SAMPLES;
+  if (request.acceptedResponseTypes.length > 0 && !request.acceptedResponseTypes.includes(type)) {
+    res.statusCode = 400;
+    res.end(`server does not support any of the requested response types: ${request.acceptedResponseTypes.join(', ')}; supported: SAMPLES, STREAMED_XOR_CHUNKS\n`);
+    return;
+  }
+  const ext = opts.externalLabels();
+  try {
+    if (type === RESPONSE_STREAMED_XOR_CHUNKS) {
+      res.statusCode = 200;
+      res.setHeader('Content-Type', STREAMED_CONTENT_TYPE);
+      await streamChunks(opts, request.queries, ext, res);
+      res.end();
+      return;
+    }
+    const answer = samplesResponse(opts, request.queries, ext);
+    res.statusCode = 200;
+    res.setHeader('Content-Type', 'application/x-protobuf');
+    res.setHeader('Content-Encoding', 'snappy');
+    res.end(answer);
+  } catch (e) {
+    const status = e instanceof HTTPError ? e.status : 500;
+    if (status === 500) opts.logger.error('remote read failed', { err: e as Error });
+    if (res.headersSent) {
+      // Mid-stream: all the client can be told is that the stream stops short.
+      res.destroy(e as Error);
+      return;
+    }
+    res.statusCode = status;
+    res.end(`${(e as Error).message}\n`);
+  }
+}
+
+/** snappy block decoding with Go's snappy error for any input it cannot decode. */
+function snappyDecode(body: Buffer): Uint8Array {
+  try {
+    return uncompress(new Uint8Array(body.buffer, body.byteOffset, body.length));
+  } catch {
+    throw new Error('snappy: corrupt input');
+  }
 }

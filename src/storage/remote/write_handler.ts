@@ -6,17 +6,22 @@ import { uncompress } from 'snappyjs';
 import type { Appendable } from '../interface.js';
 import { StorageError } from '../errors.js';
 import type { Logger } from '../../util/log.js';
+import { readBodyLimited } from '../../util/request_body.js';
 import { decodeWriteRequest } from './prompb.js';
 
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > limit) throw new Error(`request body too large (> ${limit} bytes)`);
-    chunks.push(c as Buffer);
+/**
+ * Prometheus reads a write request whole, without a limit; we keep one so that a single request
+ * cannot take the process's memory (a deliberate difference, docs/operations.md).
+ */
+export const MAX_WRITE_REQUEST_BYTES = 64 << 20;
+
+async function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Buffer> {
+  const { body, truncated } = await readBodyLimited(req, limit);
+  if (truncated) {
+    res.setHeader('Connection', 'close');
+    throw new Error(`request body too large (> ${limit} bytes)`);
   }
-  return Buffer.concat(chunks);
+  return body;
 }
 
 export function writeHandler(appendable: Appendable, logger: Logger) {
@@ -28,7 +33,7 @@ export function writeHandler(appendable: Appendable, logger: Logger) {
     }
     let ts;
     try {
-      const body = await readBody(req, 64 << 20);
+      const body = await readBody(req, res, MAX_WRITE_REQUEST_BYTES);
       ts = decodeWriteRequest(uncompress(new Uint8Array(body))).timeseries;
     } catch (e) {
       logger.error('Error decoding remote write request', { err: e as Error });
