@@ -175,7 +175,9 @@ class Server {
       logger: logger.with({ component: 'web' }),
       registry,
       apiHandlerName: handlerName,
-      ...(webConfig ? { createServer: (h) => createServerFor(webConfig, h) } : {}),
+      maxConnections: opts.webMaxConnections,
+      readTimeout: opts.webReadTimeout,
+      ...(webConfig ? { createServer: (h, o) => createServerFor(webConfig, h, o) } : {}),
     });
     this.web.setHooks({
       reload: () => this.reload(),

@@ -6,19 +6,37 @@ import type { IncomingMessage } from 'node:http';
 export interface LimitedBody {
   /** The first min(size, limit) bytes. */
   body: Buffer;
-  /** Whether the body went on past the limit. */
+  /** Whether the body went on past the limit, or stopped short (then `error` says why). */
   truncated: boolean;
+  /** Why the body could not be read whole other than its size (Go's read error), if so. */
+  error?: string;
+}
+
+/** The event a server emits on a request whose body did not arrive within its read timeout. */
+export const READ_TIMEOUT = Symbol('readTimeout');
+
+/** Ends reading the body of req with Go's read error (the request's time to arrive is up). */
+export function signalReadTimeout(req: IncomingMessage): void {
+  const local = `${req.socket.localAddress}:${req.socket.localPort}`;
+  const remote = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
+  req.emit(READ_TIMEOUT, `read tcp ${local}->${remote}: i/o timeout`);
 }
 
 export function readBodyLimited(req: IncomingMessage, limit: number): Promise<LimitedBody> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const finish = (truncated: boolean) => {
+    const finish = (truncated: boolean, error?: string) => {
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
-      resolve({ body: Buffer.concat(chunks, Math.min(size, limit)), truncated });
+      req.off(READ_TIMEOUT, onTimeout);
+      const body = Buffer.concat(chunks, Math.min(size, limit));
+      resolve(error === undefined ? { body, truncated } : { body, truncated, error });
+    };
+    const onTimeout = (message: string) => {
+      req.pause();
+      finish(true, message);
     };
     const onData = (c: Buffer) => {
       if (size + c.length > limit) {
@@ -35,8 +53,10 @@ export function readBodyLimited(req: IncomingMessage, limit: number): Promise<Li
     const onError = (e: Error) => {
       req.off('data', onData);
       req.off('end', onEnd);
+      req.off(READ_TIMEOUT, onTimeout);
       reject(e);
     };
+    req.on(READ_TIMEOUT, onTimeout);
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);

@@ -1,7 +1,10 @@
 // The HTTP front door: one listener serving the lifecycle endpoints (/-/*), self-metrics, the
 // HTTP API, federation and the UI, all under the route prefix. Handlers of other packages are
 // mounted, never imported here by their internals.
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { LimitedListener } from './listener.js';
+import { signalReadTimeout } from '../util/request_body.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, posix, resolve } from 'node:path';
 import type { Logger } from '../util/log.js';
@@ -21,8 +24,12 @@ export interface WebOptions {
   pageTitle: string;
   logger: Logger;
   registry: Registry;
-  /** Creates the listening server (TLS/basic auth from --web.config.file); plain HTTP by default. */
-  createServer?: (handler: (req: IncomingMessage, res: ServerResponse) => void) => Server;
+  /** --web.max-connections: connections served at once; more wait (0 serves none, as in Prometheus). */
+  maxConnections?: number;
+  /** --web.read-timeout in ms: Go's ReadTimeout (the whole request, and idle keep-alive); 0 = none. */
+  readTimeout?: number;
+  /** Creates the HTTP server (TLS/basic auth from --web.config.file); plain HTTP by default. */
+  createServer?: (handler: (req: IncomingMessage, res: ServerResponse) => void, options: ServerOptions) => Server;
   /** Returns the handler name for the HTTP metrics (e.g. /api/v1/query). */
   apiHandlerName?: (path: string) => string;
 }
@@ -60,6 +67,9 @@ const LIFECYCLE_METHODS = 'Only POST or PUT requests allowed';
 
 export class WebHandler {
   private server: Server | null = null;
+  private listener: LimitedListener | null = null;
+  /** The request each connection is serving, for the read timeout. */
+  private readonly reading = new WeakMap<Socket, { req: IncomingMessage; res: ServerResponse }>();
   private hooks: WebHooks | null = null;
   private readonly requests: client.Counter<'handler' | 'code'>;
   private readonly duration: client.Histogram<'handler'>;
@@ -97,6 +107,8 @@ export class WebHandler {
   async listen(): Promise<{ host: string; port: number }> {
     const { host, port } = splitHostPort(this.opts.listenAddress);
     const handler = (req: IncomingMessage, res: ServerResponse) => {
+      this.reading.set(req.socket, { req, res });
+      res.once('finish', () => this.reading.delete(req.socket));
       this.serve(req, res).catch((err: unknown) => {
         this.opts.logger.error('HTTP handler failed', { err: err instanceof Error ? err.message : String(err), path: req.url });
         if (!res.headersSent) {
@@ -105,28 +117,54 @@ export class WebHandler {
         } else res.destroy();
       });
     };
-    const server = this.opts.createServer ? this.opts.createServer(handler) : createHttpServer(handler);
-    server.keepAliveTimeout = 60_000;
-    this.server = server;
-    await new Promise<void>((resolvePromise, reject) => {
-      server.once('error', reject);
-      server.listen(port, host === '' ? undefined : host, () => {
-        server.off('error', reject);
-        resolvePromise();
-      });
+    const readTimeout = this.opts.readTimeout ?? 5 * 60_000;
+    const options: ServerOptions = {
+      // Go's ReadTimeout: the whole request, headers and body, from its first byte.
+      requestTimeout: readTimeout,
+      headersTimeout: readTimeout,
+      // Node checks the deadlines on this tick; a coarse one would stretch a short timeout.
+      connectionsCheckingInterval: readTimeout > 0 ? Math.max(10, Math.min(1000, readTimeout / 4)) : 30_000,
+    };
+    const server = this.opts.createServer ? this.opts.createServer(handler, options) : createHttpServer(options, handler);
+    // Go's server without an IdleTimeout waits ReadTimeout for the next request on a connection.
+    server.keepAliveTimeout = readTimeout;
+    server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+      // Past the read timeout with a request being served, its body read fails (as Go's does)
+      // and the handler answers; otherwise the request never arrived and the connection just closes.
+      const serving = this.reading.get(socket);
+      if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT' && serving !== undefined && !serving.req.complete) {
+        // Go closes the connection once the answer is out: the rest of the body is never read.
+        serving.res.once('finish', () => socket.destroy());
+        signalReadTimeout(serving.req);
+        return;
+      }
+      clientError(err, socket);
     });
-    const addr = server.address();
+    this.server = server;
+    // The HTTP server is fed connections by the listener rather than listening itself; its
+    // deadline checks (requestTimeout, headersTimeout) start on 'listening', so it is told.
+    server.emit('listening');
+    const listener = new LimitedListener(server, this.opts.maxConnections ?? 512);
+    await listener.listen(port, host === '' ? undefined : host);
+    this.listener = listener;
+    const addr = listener.address();
     return typeof addr === 'object' && addr !== null ? { host: addr.address, port: addr.port } : { host, port };
+  }
+
+  /** Connections being served and waiting (--web.max-connections). */
+  connections(): { active: number; waiting: number } {
+    return this.listener?.counts ?? { active: 0, waiting: 0 };
   }
 
   async close(): Promise<void> {
     const s = this.server;
     if (s === null) return;
     this.server = null;
-    await new Promise<void>((r) => {
-      s.close(() => r());
-      s.closeAllConnections?.();
-    });
+    s.closeAllConnections?.();
+    // Stops its deadline checks; it never listened itself, so "not running" is expected.
+    s.close(() => {});
+    await this.listener?.close();
+    this.listener = null;
   }
 
   /** Where / leads: the graph page under the external URL's path, as a browser behind a proxy reaches it. */
@@ -267,6 +305,22 @@ export class WebHandler {
     if (path.startsWith('/assets/')) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
     send(req, res, 200, readFileSync(file));
   }
+}
+
+/**
+ * A request that could not be read. Go's server closes a connection whose request did not arrive
+ * within ReadTimeout without a word, and answers a malformed one with a plain 400.
+ */
+function clientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT' || err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  if (err.code === 'HPE_HEADER_OVERFLOW') {
+    socket.end('HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n431 Request Header Fields Too Large');
+    return;
+  }
+  socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request');
 }
 
 function send(req: IncomingMessage, res: ServerResponse, status: number, body: string | Buffer): void {

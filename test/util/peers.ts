@@ -104,7 +104,7 @@ export async function waitReady(url: string, timeoutMs = 20_000, proc?: RunningP
 }
 
 /** The real Prometheus (Debian), on a free port with a temp data dir, started with the given config text. */
-export async function startRealPrometheus(configYaml: string, extraArgs: string[] = []): Promise<{ url: string; dir: string; proc: RunningProcess; stop: () => Promise<void> }> {
+export async function startRealPrometheus(configYaml: string, extraArgs: string[] = [], opts: { waitReady?: boolean } = {}): Promise<{ url: string; dir: string; proc: RunningProcess; stop: () => Promise<void> }> {
   const bin = PEERS.prometheus;
   const { dir, cleanup } = tempDir('real-prom-');
   const { writeFileSync } = await import('node:fs');
@@ -117,7 +117,7 @@ export async function startRealPrometheus(configYaml: string, extraArgs: string[
     ...extraArgs,
   ]);
   const url = `http://127.0.0.1:${port}`;
-  await waitReady(`${url}/-/ready`, 30_000, proc);
+  if (opts.waitReady !== false) await waitReady(`${url}/-/ready`, 30_000, proc);
   return {
     url,
     dir,

@@ -3,7 +3,7 @@
 // Unknown fields are refused; relative file paths are relative to the web config file.
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { SecureVersion } from 'node:tls';
 import { parse } from 'yaml';
@@ -193,7 +193,7 @@ export class BasicAuth {
   }
 }
 
-export function createServerFor(cfg: WebConfig, handler: (req: IncomingMessage, res: ServerResponse) => void): Server {
+export function createServerFor(cfg: WebConfig, handler: (req: IncomingMessage, res: ServerResponse) => void, options: ServerOptions = {}): Server {
   const users = cfg.basic_auth_users;
   const auth = users && Object.keys(users).length > 0 ? new BasicAuth(users) : null;
   const headers = cfg.http_server_config?.headers ?? {};
@@ -205,6 +205,6 @@ export function createServerFor(cfg: WebConfig, handler: (req: IncomingMessage, 
       res.writeHead(401, { 'WWW-Authenticate': 'Basic', 'Content-Type': 'text/plain; charset=utf-8' }).end('Unauthorized\n');
     });
   };
-  if (cfg.tls_server_config) return createHttpsServer(tlsOptions(cfg), wrapped) as unknown as Server;
-  return createHttpServer(wrapped);
+  if (cfg.tls_server_config) return createHttpsServer({ ...options, ...tlsOptions(cfg) }, wrapped) as unknown as Server;
+  return createHttpServer(options, wrapped);
 }

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { request } from 'node:https';
 import bcrypt from 'bcryptjs';
 import { startOurServer } from '../../util/server.ts';
-import { freePort, peer, tempDir } from '../../util/peers.ts';
+import { freePort, peer, startRealPrometheus, tempDir } from '../../util/peers.ts';
+import { connect } from 'node:net';
 import { runCommand, runPromtoolTs } from '../../util/server.ts';
 import { BasicAuth } from '../../../src/web/webconfig/index.ts';
 import type { IncomingMessage } from 'node:http';
@@ -107,9 +108,34 @@ test('TLS: the server answers https with the configured certificate', async (t) 
   assert.ok(r);
   assert.equal(r.status, 200);
   assert.equal(r.cn, 'localhost');
-  // Plain HTTP is not served.
-  await assert.rejects(fetch(`http://127.0.0.1:${port}/-/healthy`).then(async (x) => (await x.text(), x.status === 200 ? Promise.reject(new Error('served http')) : x)).catch((e) => Promise.reject(e)));
+  // Plain HTTP gets Go's 400 and the connection closes, byte for byte as from the real Prometheus.
+  const plain = 'GET /-/healthy HTTP/1.1\r\nHost: localhost\r\n\r\n';
+  const ours = await rawExchange(port, plain);
+  assert.equal(ours, 'HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n');
+  if (peer('prometheus') !== null) {
+    const real = await startRealPrometheus('global:\n  scrape_interval: 1m\n', [`--web.config.file=${join(dir, 'web.yml')}`], { waitReady: false });
+    t.after(() => real.stop());
+    const realPort = Number(new URL(real.url).port);
+    let answer = '';
+    for (let i = 0; i < 100 && answer === ''; i++) {
+      answer = await rawExchange(realPort, plain).catch(() => '');
+      if (answer === '') await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(answer, ours);
+  }
 });
+
+/** Sends bytes on a fresh connection and collects everything until the server closes it. */
+function rawExchange(port: number, data: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const s = connect(port, '127.0.0.1', () => s.write(data));
+    s.on('data', (c: Buffer) => chunks.push(c));
+    s.on('end', () => resolve(Buffer.concat(chunks).toString('latin1')));
+    s.on('error', reject);
+    s.setTimeout(10_000, () => s.destroy(new Error('no close within 10 s')));
+  });
+}
 
 test('check web-config agrees with the real promtool', async (t) => {
   const promtool = peer('promtool', t);

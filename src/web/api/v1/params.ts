@@ -29,9 +29,9 @@ export class Form {
     const ct = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     let parseError: string | null = null;
     if ((req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH') && ct === 'application/x-www-form-urlencoded') {
-      const { body, truncated } = await readBodyLimited(req, MAX_FORM_BYTES);
+      const { body, truncated, error } = await readBodyLimited(req, MAX_FORM_BYTES);
       // Go's ParseForm puts body values before the query string's.
-      if (truncated) parseError = 'http: POST too large';
+      if (truncated) parseError = error ?? 'http: POST too large';
       else for (const [k, v] of new URLSearchParams(body.toString('utf8'))) add(k, v);
     }
     for (const [k, v] of url.searchParams) add(k, v);
