@@ -368,6 +368,8 @@ function selectK(members: readonly number[], val: (s: number) => number, k: numb
 
 export class Evaluator {
   readonly steps: number;
+  /** eval calls since the stack last started afresh (see eval). */
+  private callsSinceYield = 0;
 
   constructor(
     readonly ctx: QueryContext,
@@ -388,6 +390,13 @@ export class Evaluator {
   }
 
   async eval(e: Expr): Promise<EvalResult> {
+    // Each level of a tree calls the next synchronously; thousands of nested parentheses or
+    // aggregations would exhaust the stack. An await every few calls lets the descent go on
+    // from a fresh stack (the awaiting ancestors wait on the heap), so depth is never a limit.
+    if (++this.callsSinceYield >= 64) {
+      this.callsSinceYield = 0;
+      await undefined;
+    }
     this.ctx.checkLimits();
     switch (e.kind) {
       case 'NumberLiteral':

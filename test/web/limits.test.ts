@@ -98,3 +98,25 @@ test('time=NaN, ±Inf and huge values: accepted and converted as Go converts the
     await both((b) => get(`${b}/api/v1/series?match[]=up&start=${t}`), `series start=${t}`);
   }
 });
+
+test('deep expressions parse, evaluate and print as in the real Prometheus, never "Maximum call stack size exceeded"', async () => {
+  const cases: Record<string, string> = {
+    '4000 nested parentheses': '('.repeat(4000) + '1' + ')'.repeat(4000),
+    '100k unary minus on a number': '-'.repeat(100_000) + '1',
+    '20k unary minus on a selector': '-'.repeat(20_000) + 'up',
+    '5000 nested sum(': 'sum('.repeat(5000) + 'vector(1)' + ')'.repeat(5000),
+    'up or up × 2000': Array(2000).fill('vector(1)').join(' or '),
+    '3000 nested abs(': 'abs('.repeat(3000) + 'vector(-2)' + ')'.repeat(3000),
+    '4000 nested subquery-free binary ^': Array(4000).fill('1').join(' ^ '),
+  };
+  for (const [what, query] of Object.entries(cases)) {
+    const body = new URLSearchParams({ query, time: '100' }).toString();
+    const a = await both((b) => post(`${b}/api/v1/query`, body, FORM), what);
+    assert.equal(a.status, 200, `${what}: ${a.body.slice(0, 200)}`);
+  }
+  // The printer and prettifier walk the same trees.
+  for (const query of ['sum('.repeat(300) + 'up' + ')'.repeat(300), Array(300).fill('up').join(' or '), '('.repeat(300) + 'up' + ')'.repeat(300)]) {
+    const a = await both((b) => post(`${b}/api/v1/format_query`, new URLSearchParams({ query }).toString(), FORM), `format_query of ${query.slice(0, 20)}…`);
+    assert.equal(a.status, 200);
+  }
+});

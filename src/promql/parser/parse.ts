@@ -25,6 +25,7 @@ import { getFunction } from './functions.js';
 import { Lexer, Tok, describeToken, goQuoteString, isAggregator, isLabel, type Token } from './lex.js';
 import { unquoteString, UnquoteError } from './unquote.js';
 import { posRange } from './walk.js';
+import { runDeep, type Deep } from './deep.js';
 
 /** Unwinds the parser after a syntax error; not an Error, so no stack trace is captured. */
 class Abort {}
@@ -221,7 +222,7 @@ class Parser {
       this.addError({ start: 0, end: 0 }, 'no expression found in input');
       return null;
     }
-    const e = this.parseExpr(0);
+    const e = runDeep(this.parseExpr(0));
     if (this.peek().typ !== Tok.EOF) this.unexpected();
     return e;
   }
@@ -234,8 +235,8 @@ class Parser {
     return vs;
   }
 
-  private parseExpr(minPrec: number): Expr {
-    let lhs = this.parseUnary();
+  private *parseExpr(minPrec: number): Deep<Expr> {
+    let lhs = (yield this.parseUnary()) as Expr;
     for (;;) {
       const t = this.peek();
       const prec = BIN_PREC[t.typ];
@@ -243,7 +244,7 @@ class Parser {
       this.advance();
       const op = OP_TEXT[t.typ] ?? t.val;
       const mods = this.parseBinModifiers();
-      const rhs = this.parseExpr(t.typ === Tok.POW ? prec : prec + 1);
+      const rhs = (yield this.parseExpr(t.typ === Tok.POW ? prec : prec + 1)) as Expr;
       const be: BinaryExpr = {
         kind: 'BinaryExpr',
         op,
@@ -309,11 +310,11 @@ class Parser {
     }
   }
 
-  private parseUnary(): Expr {
+  private *parseUnary(): Deep<Expr> {
     const t = this.peek();
     if (t.typ === Tok.ADD || t.typ === Tok.SUB) {
       this.advance();
-      const operand = this.parseExpr(POW_PREC);
+      const operand = (yield this.parseExpr(POW_PREC)) as Expr;
       if (operand.kind === 'NumberLiteral') {
         if (t.typ === Tok.SUB) operand.val = -operand.val;
         operand.posRange = { start: t.pos, end: operand.posRange.end };
@@ -321,10 +322,10 @@ class Parser {
       }
       return { kind: 'UnaryExpr', op: t.typ === Tok.SUB ? '-' : '+', expr: operand, startPos: t.pos };
     }
-    return this.parsePostfix(this.parsePrimary());
+    return this.parsePostfix((yield this.parsePrimary()) as Expr);
   }
 
-  private parsePrimary(): Expr {
+  private *parsePrimary(): Deep<Expr> {
     const t = this.peek();
     switch (t.typ) {
       case Tok.NUMBER: {
@@ -336,7 +337,7 @@ class Parser {
         return { kind: 'StringLiteral', val: this.unquote(t), posRange: { start: t.pos, end: t.pos + t.val.length } };
       case Tok.LEFT_PAREN: {
         this.advance();
-        const e = this.parseExpr(0);
+        const e = (yield this.parseExpr(0)) as Expr;
         if (this.peek().typ !== Tok.RIGHT_PAREN) this.unexpected();
         const r = this.advance();
         return { kind: 'ParenExpr', expr: e, posRange: { start: t.pos, end: r.pos + 1 } };
@@ -344,12 +345,12 @@ class Parser {
       case Tok.LEFT_BRACE:
         return this.parseVectorSelector();
       case Tok.IDENTIFIER:
-        if (this.peek(1).typ === Tok.LEFT_PAREN) return this.parseCall();
+        if (this.peek(1).typ === Tok.LEFT_PAREN) return (yield this.parseCall()) as Call;
         return this.parseVectorSelector();
     }
     if (isAggregator(t.typ)) {
       const n = this.peek(1).typ;
-      if (n === Tok.LEFT_PAREN || n === Tok.BY || n === Tok.WITHOUT) return this.parseAggregate();
+      if (n === Tok.LEFT_PAREN || n === Tok.BY || n === Tok.WITHOUT) return (yield this.parseAggregate()) as AggregateExpr;
     }
     if (METRIC_KEYWORDS.has(t.typ)) return this.parseVectorSelector();
     return this.unexpected();
@@ -405,9 +406,9 @@ class Parser {
     return d;
   }
 
-  private parseCall(): Call {
+  private *parseCall(): Deep<Call> {
     const name = this.advance();
-    const args = this.parseCallBody();
+    const args = (yield this.parseCallBody()) as Expr[];
     // Checked once the call is complete, so errors inside it come first as in Prometheus.
     let func: FunctionDef | undefined = getFunction(name.val);
     if (func === undefined) {
@@ -418,7 +419,7 @@ class Parser {
   }
 
   /** "(" [expr {"," expr}] ")" — shared by calls and aggregations. */
-  private parseCallBody(): Expr[] {
+  private *parseCallBody(): Deep<Expr[]> {
     if (this.peek().typ !== Tok.LEFT_PAREN) this.unexpected();
     this.advance();
     const args: Expr[] = [];
@@ -426,7 +427,7 @@ class Parser {
       this.advance();
       return args;
     }
-    args.push(this.parseExpr(0));
+    args.push((yield this.parseExpr(0)) as Expr);
     for (;;) {
       const t = this.peek();
       if (t.typ === Tok.RIGHT_PAREN) {
@@ -436,7 +437,7 @@ class Parser {
       if (t.typ !== Tok.COMMA) this.unexpected();
       this.advance();
       if (this.startsExpr(this.peek().typ)) {
-        args.push(this.parseExpr(0));
+        args.push((yield this.parseExpr(0)) as Expr);
       } else {
         // Prometheus reduces "args ," on its own, records the error and carries on.
         this.addError({ start: t.pos, end: t.pos + 1 }, 'trailing commas not allowed in function call args');
@@ -457,7 +458,7 @@ class Parser {
     return METRIC_KEYWORDS.has(t) || isAggregator(t);
   }
 
-  private parseAggregate(): AggregateExpr {
+  private *parseAggregate(): Deep<AggregateExpr> {
     const opTok = this.advance();
     const op = opTok.val.toLowerCase();
     let grouping: string[] = [];
@@ -470,10 +471,10 @@ class Parser {
       without = first === Tok.WITHOUT;
       grouping = this.parseGroupingLabels();
       if (this.peek().typ !== Tok.LEFT_PAREN) this.unexpected('aggregation');
-      args = this.parseCallBody();
+      args = (yield this.parseCallBody()) as Expr[];
       this.aggDepth--;
     } else {
-      args = this.parseCallBody();
+      args = (yield this.parseCallBody()) as Expr[];
       this.aggDepth--;
       const m = this.peek().typ;
       if (m === Tok.BY || m === Tok.WITHOUT) {
@@ -710,37 +711,37 @@ class Parser {
   // ---- type checking (Prometheus's checkAST) ----
 
   /** Prometheus's checkAST: type-checks the tree, returning the node's type. */
-  check(node: Expr): ValueTypeName {
+  *check(node: Expr): Deep<ValueTypeName> {
     switch (node.kind) {
       case 'AggregateExpr':
-        this.expectType(node.expr, 'vector', 'aggregation expression');
+        yield this.expectType(node.expr, 'vector', 'aggregation expression');
         if (node.op === 'topk' || node.op === 'bottomk' || node.op === 'quantile') {
-          this.expectType(node.param!, 'scalar', 'aggregation parameter');
+          yield this.expectType(node.param!, 'scalar', 'aggregation parameter');
         }
-        if (node.op === 'count_values') this.expectType(node.param!, 'string', 'aggregation parameter');
+        if (node.op === 'count_values') yield this.expectType(node.param!, 'string', 'aggregation parameter');
         return 'vector';
       case 'BinaryExpr':
-        return this.checkBinaryChain(node);
+        return (yield this.checkBinaryChain(node)) as ValueTypeName;
       case 'Call':
-        this.checkCall(node);
+        yield this.checkCall(node);
         return node.func.returnType;
       case 'ParenExpr':
       case 'StepInvariantExpr':
-        return this.check(node.expr);
+        return (yield this.check(node.expr)) as ValueTypeName;
       case 'UnaryExpr': {
-        const t = this.check(node.expr);
+        const t = (yield this.check(node.expr)) as ValueTypeName;
         if (t !== 'scalar' && t !== 'vector') {
           this.addError(posRange(node), `unary expression only allowed on expressions of type scalar or instant vector, got ${goQuoteString(documentedType(t))}`);
         }
         return t;
       }
       case 'SubqueryExpr': {
-        const t = this.check(node.expr);
+        const t = (yield this.check(node.expr)) as ValueTypeName;
         if (t !== 'vector') this.addError(posRange(node), `subquery is only allowed on instant vector, got ${t} instead`);
         return 'matrix';
       }
       case 'MatrixSelector':
-        this.check(node.vectorSelector);
+        yield this.check(node.vectorSelector);
         return 'matrix';
       case 'VectorSelector':
         this.checkSelector(node);
@@ -757,21 +758,21 @@ class Parser {
    * generated queries with thousands of terms do not exhaust the stack. The order of checks
    * (left operand, right operand, then the node) is the recursive one's.
    */
-  private checkBinaryChain(top: BinaryExpr): ValueTypeName {
+  private *checkBinaryChain(top: BinaryExpr): Deep<ValueTypeName> {
     const spine: BinaryExpr[] = [top];
     for (let n = top.lhs; n.kind === 'BinaryExpr'; n = n.lhs) spine.push(n);
-    let lt = this.check(spine[spine.length - 1]!.lhs);
+    let lt = (yield this.check(spine[spine.length - 1]!.lhs)) as ValueTypeName;
     for (let i = spine.length - 1; i >= 0; i--) {
       const n = spine[i]!;
-      const rt = this.check(n.rhs);
+      const rt = (yield this.check(n.rhs)) as ValueTypeName;
       this.checkBinary(n, lt, rt);
       lt = lt === 'scalar' && rt === 'scalar' ? 'scalar' : 'vector';
     }
     return lt;
   }
 
-  private expectType(node: Expr, want: ValueTypeName, context: string): void {
-    const t = this.check(node);
+  private *expectType(node: Expr, want: ValueTypeName, context: string): Deep<void> {
+    const t = (yield this.check(node)) as ValueTypeName;
     if (t !== want) this.addError(posRange(node), `expected type ${documentedType(want)} in ${context}, got ${documentedType(t)}`);
   }
 
@@ -811,7 +812,7 @@ class Parser {
     }
   }
 
-  private checkCall(n: Call): void {
+  private *checkCall(n: Call): Deep<void> {
     const f = n.func;
     const nargs = f.argTypes.length;
     if (f.variadic === 0) {
@@ -830,7 +831,7 @@ class Parser {
         if (f.variadic === 0) break;
         idx = nargs - 1;
       }
-      this.expectType(n.args[i]!, f.argTypes[idx]!, `call to function ${goQuoteString(f.name)}`);
+      yield this.expectType(n.args[i]!, f.argTypes[idx]!, `call to function ${goQuoteString(f.name)}`);
     }
   }
 
@@ -882,7 +883,7 @@ function placeholder(pr: PositionRange): NumberLiteral {
 export function parseExpr(input: string): Expr {
   const p = new Parser(input);
   const e = p.run(() => p.parseTop());
-  if (p.errors.length === 0 && e !== null) p.check(e);
+  if (p.errors.length === 0 && e !== null) runDeep(p.check(e));
   if (p.errors.length > 0 || e === null) throw new ParseErrors(p.errors);
   return e;
 }

@@ -1,7 +1,8 @@
 // Prometheus's prettifier (what /api/v1/format_query returns): an expression whose canonical
 // text is longer than 100 bytes is split over lines, two spaces of indent per level.
 import type { Expr } from './ast.js';
-import { exprToString } from './printer.js';
+import { binaryOperatorText, exprToString, subqueryOwnText } from './printer.js';
+import { runDeep, type Deep } from './deep.js';
 
 const MAX_LINE = 100;
 const encoder = new TextEncoder();
@@ -10,21 +11,18 @@ function indent(level: number): string {
   return '  '.repeat(level);
 }
 
+/** Whether the canonical text passes MAX_LINE bytes; printed only as far as that takes, as deep trees ask it at every level. */
 function needsSplit(e: Expr): boolean {
-  const s = exprToString(e);
+  const s = exprToString(e, MAX_LINE);
   return (s.length > MAX_LINE / 3 ? encoder.encode(s).length : s.length) > MAX_LINE;
 }
 
-function matchingText(e: Expr & { kind: 'BinaryExpr' }): string {
-  // The operator line of a split binary expression: the part between its operands.
-  const lhs = exprToString(e.lhs);
-  const rhs = exprToString(e.rhs);
-  const whole = exprToString(e);
-  return whole.slice(lhs.length + 1, whole.length - rhs.length - 1);
+/** The expression formatted as Prometheus's Prettify does (any depth: see deep.ts). */
+export function prettify(e: Expr, level = 0): string {
+  return runDeep(pretty(e, level));
 }
 
-/** The expression formatted as Prometheus's Prettify does. */
-export function prettify(e: Expr, level = 0): string {
+function* pretty(e: Expr, level: number): Deep<string> {
   switch (e.kind) {
     case 'AggregateExpr': {
       if (!needsSplit(e)) return indent(level) + exprToString(e);
@@ -32,29 +30,32 @@ export function prettify(e: Expr, level = 0): string {
       if (e.without) s += ` without (${e.grouping.join(', ')}) `;
       else if (e.grouping.length > 0) s += ` by (${e.grouping.join(', ')}) `;
       s += '(\n';
-      if (e.param !== null) s += `${prettify(e.param, level + 1)},\n`;
-      return `${s}${prettify(e.expr, level + 1)}\n${indent(level)})`;
+      if (e.param !== null) s += `${(yield pretty(e.param, level + 1)) as string},\n`;
+      return `${s}${(yield pretty(e.expr, level + 1)) as string}\n${indent(level)})`;
     }
-    case 'BinaryExpr':
+    case 'BinaryExpr': {
       if (!needsSplit(e)) return indent(level) + exprToString(e);
-      return `${prettify(e.lhs, level + 1)}\n${indent(level)}${matchingText(e)}\n${prettify(e.rhs, level + 1)}`;
-    case 'Call':
+      const lhs = (yield pretty(e.lhs, level + 1)) as string;
+      return `${lhs}\n${indent(level)}${binaryOperatorText(e)}\n${(yield pretty(e.rhs, level + 1)) as string}`;
+    }
+    case 'Call': {
       if (!needsSplit(e)) return indent(level) + exprToString(e);
-      return `${indent(level)}${e.func.name}(\n${e.args.map((a) => prettify(a, level + 1)).join(',\n')}\n${indent(level)})`;
+      const args: string[] = [];
+      for (const a of e.args) args.push((yield pretty(a, level + 1)) as string);
+      return `${indent(level)}${e.func.name}(\n${args.join(',\n')}\n${indent(level)})`;
+    }
     case 'ParenExpr':
       if (!needsSplit(e)) return indent(level) + exprToString(e);
-      return `${indent(level)}(\n${prettify(e.expr, level + 1)}\n${indent(level)})`;
+      return `${indent(level)}(\n${(yield pretty(e.expr, level + 1)) as string}\n${indent(level)})`;
     case 'StepInvariantExpr':
-      return prettify(e.expr, level);
+      return (yield pretty(e.expr, level)) as string;
     case 'SubqueryExpr': {
       // Prometheus indents neither branch here; kept for identical output.
       if (!needsSplit(e)) return exprToString(e);
-      const whole = exprToString(e);
-      const inner = exprToString(e.expr);
-      return prettify(e.expr, level) + whole.slice(inner.length);
+      return ((yield pretty(e.expr, level)) as string) + subqueryOwnText(e);
     }
     case 'UnaryExpr':
-      return `${indent(level)}${e.op}${prettify(e.expr, level).trim()}`;
+      return `${indent(level)}${e.op}${((yield pretty(e.expr, level)) as string).trim()}`;
     case 'MatrixSelector':
     case 'VectorSelector':
     case 'NumberLiteral':

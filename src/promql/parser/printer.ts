@@ -3,7 +3,7 @@ import { goQuote } from '../../model/labels/index.js';
 import { formatDuration } from '../../model/duration/index.js';
 import { formatFloatG } from '../../model/value/index.js';
 import { METRIC_NAME } from '../../model/labels/index.js';
-import type { Expr, SubqueryExpr, VectorSelector } from './ast.js';
+import type { BinaryExpr, Expr, SubqueryExpr, VectorSelector } from './ast.js';
 
 function offsetText(ms: number): string {
   if (ms > 0) return ` offset ${formatDuration(ms)}`;
@@ -35,16 +35,48 @@ function subqueryText(e: SubqueryExpr): string {
   return `[${formatDuration(e.range)}:${step}]${atText(e.timestamp, e.startOrEnd)}${offsetText(e.originalOffset)}`;
 }
 
-/** The expression in Prometheus's canonical form, e.g. `sum by (job) (rate(foo[5m]))`. */
-export function exprToString(e: Expr): string {
+/**
+ * The expression in Prometheus's canonical form, e.g. `sum by (job) (rate(foo[5m]))`. Built from
+ * a work list of text pieces and nodes still to print, so trees of any depth print. With
+ * maxChars, printing stops once the text is longer (what the prettifier needs to know).
+ */
+export function exprToString(e: Expr, maxChars = Infinity): string {
+  const out: string[] = [];
+  let length = 0;
+  // Next item last; a string is emitted as is, a node is replaced by its pieces.
+  const todo: (Expr | string)[] = [e];
+  while (todo.length > 0 && length <= maxChars) {
+    const item = todo.pop()!;
+    if (typeof item === 'string') {
+      out.push(item);
+      length += item.length;
+    } else {
+      const pieces = nodePieces(item);
+      for (let i = pieces.length - 1; i >= 0; i--) todo.push(pieces[i]!);
+    }
+  }
+  return out.join('');
+}
+
+/** The text between a binary expression's operands: the operator and its modifiers. */
+export function binaryOperatorText(e: BinaryExpr): string {
+  return (nodePieces(e)[1] as string).slice(1, -1);
+}
+
+/** A subquery's own text after its expression: `[range:step]` and its modifiers. */
+export function subqueryOwnText(e: SubqueryExpr): string {
+  return subqueryText(e);
+}
+
+/** A node's text, its sub-expressions left in place to be printed in turn. */
+function nodePieces(e: Expr): (Expr | string)[] {
   switch (e.kind) {
     case 'AggregateExpr': {
       let s = e.op;
       if (e.without) s += ` without (${e.grouping.join(', ')}) `;
       else if (e.grouping.length > 0) s += ` by (${e.grouping.join(', ')}) `;
       s += '(';
-      if (e.param !== null) s += `${exprToString(e.param)}, `;
-      return `${s}${exprToString(e.expr)})`;
+      return e.param !== null ? [s, e.param, ', ', e.expr, ')'] : [s, e.expr, ')'];
     }
     case 'BinaryExpr': {
       let matching = '';
@@ -55,28 +87,32 @@ export function exprToString(e: Expr): string {
           matching += ` group_${vm.card === 'many-to-one' ? 'left' : 'right'} (${vm.include.join(', ')})`;
         }
       }
-      return `${exprToString(e.lhs)} ${e.op}${e.returnBool ? ' bool' : ''}${matching} ${exprToString(e.rhs)}`;
+      return [e.lhs, ` ${e.op}${e.returnBool ? ' bool' : ''}${matching} `, e.rhs];
     }
-    case 'Call':
-      return `${e.func.name}(${e.args.map(exprToString).join(', ')})`;
+    case 'Call': {
+      const pieces: (Expr | string)[] = [`${e.func.name}(`];
+      e.args.forEach((a, i) => (i > 0 ? pieces.push(', ', a) : pieces.push(a)));
+      pieces.push(')');
+      return pieces;
+    }
     case 'MatrixSelector': {
       const vs = e.vectorSelector;
-      if (vs.kind !== 'VectorSelector') return `${exprToString(vs)}[${formatDuration(e.range)}]`;
-      return `${selectorText(vs, false)}[${formatDuration(e.range)}]${atText(vs.timestamp, vs.startOrEnd)}${offsetText(vs.originalOffset)}`;
+      if (vs.kind !== 'VectorSelector') return [vs, `[${formatDuration(e.range)}]`];
+      return [`${selectorText(vs, false)}[${formatDuration(e.range)}]${atText(vs.timestamp, vs.startOrEnd)}${offsetText(vs.originalOffset)}`];
     }
     case 'SubqueryExpr':
-      return exprToString(e.expr) + subqueryText(e);
+      return [e.expr, subqueryText(e)];
     case 'NumberLiteral':
-      return formatFloatG(e.val);
+      return [formatFloatG(e.val)];
     case 'ParenExpr':
-      return `(${exprToString(e.expr)})`;
+      return ['(', e.expr, ')'];
     case 'StringLiteral':
-      return goQuote(e.val);
+      return [goQuote(e.val)];
     case 'UnaryExpr':
-      return `${e.op}${exprToString(e.expr)}`;
+      return [e.op, e.expr];
     case 'VectorSelector':
-      return selectorText(e, true);
+      return [selectorText(e, true)];
     case 'StepInvariantExpr':
-      return exprToString(e.expr);
+      return [e.expr];
   }
 }

@@ -2,15 +2,12 @@
 // and the value type an expression yields.
 import type { Expr, PositionRange, ValueTypeName } from './ast.js';
 
-/** The value type an expression evaluates to. */
-export function exprType(e: Expr): ValueTypeName {
+/** The value type of a node that is neither a wrapper nor a binary expression. */
+function leafType(e: Expr): ValueTypeName {
   switch (e.kind) {
     case 'AggregateExpr':
     case 'VectorSelector':
       return 'vector';
-    case 'BinaryExpr':
-      // Right side first: in long left-leaning chains it is the shallow one.
-      return exprType(e.rhs) === 'scalar' && exprType(e.lhs) === 'scalar' ? 'scalar' : 'vector';
     case 'Call':
       return e.func.returnType;
     case 'MatrixSelector':
@@ -20,33 +17,67 @@ export function exprType(e: Expr): ValueTypeName {
       return 'scalar';
     case 'StringLiteral':
       return 'string';
-    case 'ParenExpr':
-    case 'UnaryExpr':
-    case 'StepInvariantExpr':
-      return exprType(e.expr);
+    default:
+      throw new Error(`leafType of ${e.kind}`);
   }
 }
 
-/** The part of the query an expression spans, [start, end). */
-export function posRange(e: Expr): PositionRange {
-  switch (e.kind) {
-    case 'AggregateExpr':
-    case 'BinaryExpr':
-    case 'Call':
-    case 'NumberLiteral':
-    case 'ParenExpr':
-    case 'StringLiteral':
-    case 'VectorSelector':
-      return e.posRange;
-    case 'MatrixSelector':
-      return { start: posRange(e.vectorSelector).start, end: e.endPos };
-    case 'SubqueryExpr':
-      return { start: posRange(e.expr).start, end: e.endPos };
-    case 'UnaryExpr':
-      return { start: e.startPos, end: posRange(e.expr).end };
-    case 'StepInvariantExpr':
-      return posRange(e.expr);
+/** Through parentheses, unary operators and step-invariant marks, which keep their operand's type. */
+function unwrapTyped(e: Expr): Expr {
+  while (e.kind === 'ParenExpr' || e.kind === 'UnaryExpr' || e.kind === 'StepInvariantExpr') e = e.expr;
+  return e;
+}
+
+/**
+ * The value type an expression evaluates to. Without recursion: a binary expression is scalar
+ * exactly when every operand it is built from is, so its operands are checked from a work list.
+ */
+export function exprType(e: Expr): ValueTypeName {
+  e = unwrapTyped(e);
+  if (e.kind !== 'BinaryExpr') return leafType(e);
+  const todo: Expr[] = [e.lhs, e.rhs];
+  while (todo.length > 0) {
+    const n = unwrapTyped(todo.pop()!);
+    if (n.kind === 'BinaryExpr') todo.push(n.lhs, n.rhs);
+    else if (leafType(n) !== 'scalar') return 'vector';
   }
+  return 'scalar';
+}
+
+/** The part of the query an expression spans, [start, end); chains of any depth without recursion. */
+export function posRange(e: Expr): PositionRange {
+  let start: number | null = null;
+  let end: number | null = null;
+  for (let n = e; start === null || end === null; ) {
+    switch (n.kind) {
+      case 'AggregateExpr':
+      case 'BinaryExpr':
+      case 'Call':
+      case 'NumberLiteral':
+      case 'ParenExpr':
+      case 'StringLiteral':
+      case 'VectorSelector':
+        start ??= n.posRange.start;
+        end ??= n.posRange.end;
+        break;
+      case 'MatrixSelector':
+        end ??= n.endPos;
+        n = n.vectorSelector;
+        break;
+      case 'SubqueryExpr':
+        end ??= n.endPos;
+        n = n.expr;
+        break;
+      case 'UnaryExpr':
+        start ??= n.startPos;
+        n = n.expr;
+        break;
+      case 'StepInvariantExpr':
+        n = n.expr;
+        break;
+    }
+  }
+  return { start, end };
 }
 
 /** The direct sub-expressions of a node, in the order Prometheus's Children() lists them. */
@@ -74,13 +105,30 @@ export function children(e: Expr): Expr[] {
 
 /**
  * Depth-first walk. The visitor gets each node and its ancestors (outermost first); returning
- * false skips the node's children, throwing stops the walk.
+ * false skips the node's children, throwing stops the walk. Iterative: trees of any depth.
  */
 export function walk(e: Expr, visitor: (node: Expr, path: readonly Expr[]) => boolean | void, path: Expr[] = []): void {
-  if (visitor(e, path) === false) return;
-  path.push(e);
-  for (const c of children(e)) walk(c, visitor, path);
-  path.pop();
+  // Per ancestor on the path, the children still to visit (reversed, next one last).
+  const pending: Expr[][] = [];
+  let next: Expr | undefined = e;
+  for (;;) {
+    if (next !== undefined) {
+      if (visitor(next, path) !== false) {
+        path.push(next);
+        // A copy: a call's children are its own argument list.
+        pending.push([...children(next)].reverse());
+      }
+    }
+    // Climb until an ancestor has a child left.
+    for (;;) {
+      if (pending.length === 0) return;
+      const top = pending[pending.length - 1]!;
+      next = top.pop();
+      if (next !== undefined) break;
+      pending.pop();
+      path.pop();
+    }
+  }
 }
 
 /** Like walk, for visitors that never prune. */
