@@ -6,7 +6,7 @@ import type { Matcher } from '../model/labels/index.js';
 import type { Labels } from '../model/labels/index.js';
 import type { Queryable, SelectHints } from '../storage/index.js';
 import { startPosInput, type PositionRange } from './parser/index.js';
-import { ValueType } from '../storage/index.js';
+import { StorageReadError, ValueType } from '../storage/index.js';
 import { PromQLError, tooManySamples } from './errors.js';
 import { isStaleNaN as isStale } from '../model/value/index.js';
 
@@ -89,7 +89,14 @@ export class QueryContext {
       const ss = q.select(true, hints, ...matchers);
       while (ss.next()) {
         const s = ss.at();
-        const it = s.iterator();
+        let it;
+        try {
+          it = s.iterator();
+        } catch (e) {
+          // A damaged chunk: the query fails with it, as Prometheus's does.
+          if (e instanceof StorageReadError) throw new PromQLError('execution', e.message);
+          throw e;
+        }
         let n = 0;
         let vt = it.seek(mint);
         while (vt !== ValueType.None) {
@@ -113,7 +120,7 @@ export class QueryContext {
         if (this.shouldYield()) await this.yieldNow();
       }
       const err = ss.err();
-      if (err) throw new PromQLError('execution', err.message);
+      if (err) throw new PromQLError('execution', `expanding series: ${err.message}`);
       for (const w of ss.warnings()) this.warnings.add(w);
     } finally {
       q.close();

@@ -22,3 +22,9 @@ export const errDuplicateSampleForTimestamp = (): StorageError =>
   new StorageError('duplicate', 'duplicate sample for timestamp');
 export const errOutOfBounds = (): StorageError => new StorageError('out_of_bounds', 'out of bounds');
 export const errTooOldSample = (): StorageError => new StorageError('too_old', 'too old sample');
+
+/**
+ * Stored data could not be read (a corrupt or truncated block): the query fails with it, worded
+ * as Prometheus words it, as an execution error — never a partial answer passed off as whole.
+ */
+export class StorageReadError extends Error {}

@@ -5,8 +5,9 @@ import { existsSync, fsyncSync, closeSync, openSync, mkdirSync, readdirSync, rea
 import { join } from 'node:path';
 import { compareLabels, type Labels, type Matcher } from '../model/labels/index.js';
 import { ENC_XOR, xorNumSamples } from './chunkenc/index.js';
-import { ChunkReader, ChunkWindow, ChunkWriter, READ_AHEAD } from './chunks/index.js';
-import { IndexReader, writeIndex, type ChunkMeta, type IndexSeries } from './index/index.js';
+import { ChunkFileError, ChunkReader, ChunkWindow, ChunkWriter, READ_AHEAD } from './chunks/index.js';
+import { IndexError, IndexReader, writeIndex, type ChunkMeta, type IndexSeries } from './index/index.js';
+import { StorageReadError } from '../storage/errors.js';
 import { postingsForMatchers } from './postings.js';
 import { cmpStr, type ChunkData, type ChunkQuerier, type ChunkSeries, type Interval } from './series.js';
 import { TOMBSTONES_FILE, readTombstones, writeTombstones, type TombstoneMap } from './tombstones/index.js';
@@ -140,10 +141,12 @@ export class Block {
   private closeWhenIdle = false;
 
   /**
-   * Opens a block; throws an error naming the file at fault. Every checksum is verified unless
-   * `trusted` (a block this process has just written and fsynced).
+   * Opens a block; throws an error naming the file at fault. What Prometheus checks at open is
+   * checked here (meta, chunk file headers, the index's TOC, symbols and postings table); series
+   * entries and chunks are verified as they are read, and a damaged one fails the query that
+   * reads it (StorageReadError) — as in Prometheus, where a block with a bad series still opens.
    */
-  constructor(dir: string, trusted = false) {
+  constructor(dir: string) {
     this.dir = dir;
     this.meta = readMeta(dir);
     const chunkDir = join(dir, 'chunks');
@@ -151,7 +154,6 @@ export class Block {
     this.chunks = new ChunkReader(chunkDir, files);
     try {
       this.index = new IndexReader(join(dir, 'index'));
-      if (!trusted) this.index.verify((ref) => this.chunks.checkRef(ref));
       this.tombstones = readTombstones(join(dir, TOMBSTONES_FILE)).map;
     } catch (e) {
       this.chunks.close();
@@ -263,7 +265,13 @@ class BlockChunkQuerier implements ChunkQuerier {
     const tombstones = this.b.tombstones;
     for (let i = 0; i < refs.length; i++) {
       const metas: ChunkMeta[] = [];
-      const labels = this.b.index.series(refs[i]!, metas);
+      let labels: Labels;
+      try {
+        labels = this.b.index.series(refs[i]!, metas);
+      } catch (e) {
+        if (!(e instanceof IndexError)) throw e;
+        throw new StorageReadError(`get series ${refs[i]}: block: ${this.b.ulid}: ${e.reason}`);
+      }
       const sel = metasIn(metas, this.mint, this.maxt);
       if (sel.length === 0) continue;
       const ivs = tombstones.size === 0 ? NO_INTERVALS : (tombstones.get(refs[i]!) ?? NO_INTERVALS);
@@ -274,8 +282,26 @@ class BlockChunkQuerier implements ChunkQuerier {
   }
 
   read(metas: readonly ChunkMeta[]): ChunkData[] {
-    const data = this.b.chunks.chunks(metas.map((m) => m.ref), this.win, READ_AHEAD);
+    let data: Uint8Array[];
+    try {
+      data = this.b.chunks.chunks(metas.map((m) => m.ref), this.win, READ_AHEAD);
+    } catch (e) {
+      if (!(e instanceof ChunkFileError)) throw e;
+      throw new StorageReadError(`cannot populate chunk ${this.failingRef(metas) ?? metas[0]?.ref} from block ${this.b.ulid}: ${e.reason}`);
+    }
     return metas.map((m, k) => ({ mint: m.mint, maxt: m.maxt, data: data[k]! }));
+  }
+
+  /** Which of a series' chunks is the damaged one (read one at a time; only on the error path). */
+  private failingRef(metas: readonly ChunkMeta[]): number | undefined {
+    for (const m of metas) {
+      try {
+        this.b.chunks.chunk(m.ref);
+      } catch {
+        return m.ref;
+      }
+    }
+    return undefined;
   }
 
   labelValues(name: string, matchers: readonly Matcher[]): string[] {

@@ -21,7 +21,8 @@ import { nopLogger, type Logger } from '../util/log.js';
 import { newRegistry, type Registry } from '../util/metrics.js';
 import { Block, dirSize, writeBlock, type BlockMeta, type SeriesChunks } from './block.js';
 import { exponentialRanges, finalizeChunks, plan } from './compact.js';
-import { ChunkDiskMapper } from './chunks/index.js';
+import { ChunkDiskMapper, ChunkFileError } from './chunks/index.js';
+import { IndexError } from './index/index.js';
 import { Compactor, type HeadSeriesJob } from './compactor.js';
 import { Head } from './head.js';
 import { TSDBMetrics } from './metrics.js';
@@ -199,12 +200,18 @@ export class DB implements Storage, WALSource {
     }
   }
 
-  /** Re-reads the block set; blocks named in `fresh` were just written here and skip verification. */
-  private reloadBlocks(fresh: readonly string[] = []): void {
+  /**
+   * Re-reads the block set, as Prometheus's reloadBlocks: a block that fails to open is a
+   * corrupted block, and unless a loaded block supersedes it (a compaction interrupted before
+   * deleting its parents) the reload fails — the block set stays as it was, the failure is
+   * counted, and at startup the storage does not open. A block is never silently left out.
+   */
+  private reloadBlocks(): void {
     this.metrics.reloads.inc();
     const loaded = new Map(this.blocks.map((b) => [b.ulid, b]));
     const next: Block[] = [];
-    let failed = false;
+    const opened: Block[] = [];
+    const corrupted = new Map<string, Error>();
     for (const f of readdirSync(this.dir).sort()) {
       if (!isULID(f)) continue;
       const dir = join(this.dir, f);
@@ -215,15 +222,29 @@ export class DB implements Storage, WALSource {
         continue;
       }
       try {
-        next.push(new Block(dir, fresh.includes(f)));
+        const b = new Block(dir);
+        next.push(b);
+        opened.push(b);
       } catch (e) {
-        failed = true;
-        this.logger.error('Failed to load block, leaving it out of queries', { block: f, dir, err: (e as Error).message });
+        corrupted.set(f, e as Error);
       }
     }
-    if (failed) this.metrics.reloadsFailed.inc();
     // A block that is the parent of another loaded block is a leftover of an interrupted compaction.
     const parents = new Set(next.flatMap((b) => (b.meta.compaction.parents ?? []).map((p) => p.ulid)));
+    for (const ulid of [...corrupted.keys()]) {
+      if (!parents.has(ulid)) continue;
+      corrupted.delete(ulid);
+      this.logger.warn("Found corrupted block, but replaced by compacted one so it's safe to delete. This should not happen with atomic deletes.", { block: ulid });
+      rmSync(join(this.dir, ulid), { recursive: true, force: true });
+    }
+    if (corrupted.size > 0) {
+      this.metrics.reloadsFailed.inc();
+      for (const b of opened) void b.close();
+      const [ulid, err] = [...corrupted][0]!;
+      const reason = err instanceof IndexError || err instanceof ChunkFileError ? err.reason : err.message;
+      for (const [u, e] of corrupted) this.logger.error('Corrupted block', { block: u, err: e.message });
+      throw new Error(`reloadBlocks: corrupted block ${ulid}: ${reason}`);
+    }
     const keep: Block[] = [];
     for (const b of next) {
       if (parents.has(b.ulid)) this.deleteBlock(b, 'compacted');
@@ -321,7 +342,7 @@ export class DB implements Storage, WALSource {
         const meta = await this.compactor.compact(this.dir, dirs);
         this.metrics.compactions.inc();
         this.logger.info('compact blocks', { count: dirs.length, mint: meta.minTime, maxt: meta.maxTime, ulid: meta.ulid });
-        this.reloadBlocks([meta.ulid]);
+        this.reloadBlocks();
       } catch (e) {
         this.metrics.compactionsFailed.inc();
         throw e;
@@ -347,7 +368,7 @@ export class DB implements Storage, WALSource {
       this.metrics.compactions.inc();
       this.logger.info('write block', { mint, maxt, ulid: meta.ulid });
     }
-    this.reloadBlocks(meta ? [meta.ulid] : []);
+    this.reloadBlocks();
     await this.truncateHead(maxt);
     return meta;
   }
@@ -456,7 +477,7 @@ export class DB implements Storage, WALSource {
       const meta = await this.compactor.compact(this.dir, [b.dir]);
       this.logger.info('cleaned tombstones', { block: b.ulid, new: meta.ulid });
       // The rewrite names the old block as its parent; reload deletes it.
-      this.reloadBlocks([meta.ulid]);
+      this.reloadBlocks();
     }
   }
 

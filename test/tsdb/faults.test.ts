@@ -1,11 +1,12 @@
-// Faults: damaged blocks are named in the log and left out (never deleted); a failing disk makes
+// Faults: a damaged block fails the storage's open (as Prometheus's) or the query that reads it,
+// and stays on disk; a failing disk makes
 // commits fail with a counted error, and appends resume once writes succeed again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, truncateSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Labels, Matcher } from '../../src/model/labels/index.js';
-import { StorageError } from '../../src/storage/index.js';
+import { StorageError, StorageReadError } from '../../src/storage/index.js';
 import { newLogger } from '../../src/util/log.js';
 import { newRegistry } from '../../src/util/metrics.js';
 import { openDB, type DB } from '../../src/tsdb/index.js';
@@ -37,8 +38,8 @@ function count(db: DB): number {
   return n;
 }
 
-for (const damage of ['index checksum', 'truncated chunks', 'bad meta']) {
-  test(`a block with a ${damage} is logged, left out of queries, not deleted`, async (t) => {
+for (const damage of ['index checksum', 'bad meta']) {
+  test(`a block with a ${damage} is a corrupted block: the storage does not open (as Prometheus), the block stays on disk`, async (t) => {
     const { dir, cleanup } = tempDir('tsdb-fault-');
     t.after(cleanup);
     const ulids = await makeBlocks(dir);
@@ -50,26 +51,31 @@ for (const damage of ['index checksum', 'truncated chunks', 'bad meta']) {
       const b = readFileSync(p);
       b[14] ^= 0xff; // inside the symbol table
       writeFileSync(p, b);
-    } else if (damage === 'truncated chunks') {
-      const p = join(bdir, 'chunks', '000001');
-      truncateSync(p, Math.floor(statSync(p).size / 2));
     } else writeFileSync(join(bdir, 'meta.json'), '{"ulid": ');
     const lines: string[] = [];
     const logger = newLogger({ level: 'info', write: (l: string) => void lines.push(l) });
     const reg = newRegistry();
-    const db = await openDB(dir, {}, { noBackground: true, logger, registry: reg });
-    t.after(() => db.close());
-    assert.equal(db.blockMetas().length, ulids.length - 1);
-    assert.ok(!db.blockMetas().some((m) => m.ulid === victim));
+    await assert.rejects(openDB(dir, {}, { noBackground: true, logger, registry: reg }), new RegExp(`^Error: reloadBlocks: corrupted block ${victim}: `));
     assert.ok(existsSync(bdir), 'damaged block kept on disk');
     const log = lines.join('');
     assert.match(log, new RegExp(`block=${victim}`));
     assert.match(log, /level=error/);
     assert.match(await reg.getSingleMetricAsString('prometheus_tsdb_reloads_failures_total'), / 1\n?$/m);
-    // The rest is still served: two hours of samples per series are missing, not more.
-    assert.equal(count(db), 3 * (9 * 60 + 1) - 3 * 120);
   });
 }
+
+test('a block with truncated chunks opens (Prometheus checks chunk files at read); a query reading them fails, never a partial answer', async (t) => {
+  const { dir, cleanup } = tempDir('tsdb-fault-');
+  t.after(cleanup);
+  const ulids = await makeBlocks(dir);
+  const victim = ulids[1]!;
+  const p = join(dir, victim, 'chunks', '000001');
+  truncateSync(p, Math.floor(statSync(p).size / 2));
+  const db = await openDB(dir, {}, { noBackground: true });
+  t.after(() => db.close());
+  assert.equal(db.blockMetas().length, ulids.length);
+  assert.throws(() => count(db), (e: Error) => e instanceof StorageReadError && new RegExp(`^cannot populate chunk \\d+ from block ${victim}: `).test(e.message));
+});
 
 test('a failing disk makes commits fail (counted) without losing what was committed; writes resume', async (t) => {
   if (!existsSync('/dev/full')) {

@@ -90,7 +90,14 @@ export class ChunkWriter {
   }
 }
 
-export class ChunkFileError extends Error {}
+export class ChunkFileError extends Error {
+  /** Prometheus's words for what is wrong, without the file, where they differ. */
+  readonly reason: string;
+  constructor(message: string, reason?: string) {
+    super(message);
+    this.reason = reason ?? message;
+  }
+}
 
 /**
  * Bytes of one segment file held for the next chunk reads (see ChunkReader.chunks). Each read
@@ -213,7 +220,8 @@ export class ChunkReader {
     while (buf[i]! >= 0x80) i++;
     const enc = i + 1;
     const crc = ((buf[crcAt]! << 24) | (buf[crcAt + 1]! << 16) | (buf[crcAt + 2]! << 8) | buf[crcAt + 3]!) >>> 0;
-    if (crc32c(buf, enc, crcAt) !== crc) throw new ChunkFileError(`${join(this.dir, segmentFileName(seg))}: checksum mismatch for chunk at ${off}`);
+    const got = crc32c(buf, enc, crcAt);
+    if (got !== crc) throw new ChunkFileError(`${join(this.dir, segmentFileName(seg))}: checksum mismatch for chunk at ${off}`, `checksum mismatch expected:${crc.toString(16)}, actual:${got.toString(16)}`);
     return buf.subarray(enc + 1, crcAt);
   }
 

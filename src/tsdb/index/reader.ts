@@ -6,7 +6,14 @@ import { DecBuf, crc32c, fromUtf8 } from '../encoding/index.js';
 import type { PostingsList, PostingsSource } from '../postings.js';
 import { MAGIC_INDEX, type ChunkMeta } from './writer.js';
 
-export class IndexError extends Error {}
+export class IndexError extends Error {
+  /** Prometheus's words for what is wrong, without the file (e.g. "invalid checksum"), where they differ. */
+  readonly reason: string;
+  constructor(message: string, reason?: string) {
+    super(message);
+    this.reason = reason ?? message;
+  }
+}
 
 interface NameEntry {
   values: string[];
@@ -28,7 +35,7 @@ export class IndexReader implements PostingsSource {
     if (b.readUInt32BE(0) !== MAGIC_INDEX) throw new IndexError(`${path}: invalid magic number ${b.readUInt32BE(0).toString(16)}`);
     if (b[4] !== 2) throw new IndexError(`${path}: unknown index file version ${b[4]}`);
     const tocOff = b.length - 52;
-    if (crc32c(b, tocOff, tocOff + 48) !== b.readUInt32BE(tocOff + 48)) throw new IndexError(`${path}: read TOC: checksum mismatch`);
+    if (crc32c(b, tocOff, tocOff + 48) !== b.readUInt32BE(tocOff + 48)) throw new IndexError(`${path}: read TOC: checksum mismatch`, 'read TOC: read TOC: invalid checksum');
     const r = new DecBuf(b, tocOff, tocOff + 48);
     const symOff = r.be64();
     r.be64(); // series
@@ -138,8 +145,8 @@ export class IndexReader implements PostingsSource {
     const d0 = new DecBuf(b, off);
     const len = d0.uvarint();
     const start = d0.off;
-    if (start + len + 4 > b.length) throw new IndexError(`${this.path}: series ${id}: invalid size`);
-    if (crc32c(b, start, start + len) !== b.readUInt32BE(start + len)) throw new IndexError(`${this.path}: series ${id}: checksum mismatch`);
+    if (start + len + 4 > b.length) throw new IndexError(`${this.path}: series ${id}: invalid size`, 'invalid size');
+    if (crc32c(b, start, start + len) !== b.readUInt32BE(start + len)) throw new IndexError(`${this.path}: series ${id}: checksum mismatch`, 'invalid checksum');
     const d = new DecBuf(b, start, start + len);
     const nl = d.uvarint();
     const flat: string[] = new Array(nl * 2);
