@@ -6,6 +6,7 @@ import type { Queryable } from '../storage/index.js';
 import { nopLogger, type Logger } from '../util/log.js';
 import { client, type Registry } from '../util/metrics.js';
 import { Gate } from '../util/gate.js';
+import { userErrorMessage } from '../util/runtime_error.js';
 import { parseExpr, documentedType, ParseErrors, ParseErr, walk, type Expr } from './parser/index.js';
 import { exprType } from './parser/index.js';
 import { QueryContext } from './context.js';
@@ -188,8 +189,10 @@ export class Engine {
       m?.samples.inc(ctx.totalQueryableSamples);
       return { value, warnings: annotationStrings([...ctx.warnings]) };
     } catch (e) {
-      error = e instanceof PromQLError ? e : new PromQLError('internal', `unexpected error: ${(e as Error).message}`);
-      if (!(e instanceof PromQLError)) this.logger.error('runtime panic in parser', { expr: query.queryString, err: e as Error });
+      // A fault of ours is answered as Prometheus answers a panic in its engine: an execution
+      // error "unexpected error: runtime error: …"; the engine's own message goes to the log.
+      error = e instanceof PromQLError ? e : new PromQLError('execution', `unexpected error: ${userErrorMessage(e)}`);
+      if (!(e instanceof PromQLError)) this.logger.error('runtime panic in parser', { expr: query.queryString, err: e as Error, stack: (e as Error).stack ?? '' });
       throw error;
     } finally {
       query.timings.execTotalTime = (performance.now() - queued) / 1000;

@@ -12,6 +12,7 @@ import type { RuleGroupDef } from '../model/rulefmt/index.js';
 import type { RuleGroupInfo } from './rule_info.js';
 import { AlertingRule, RecordingRule, type Rule, type RuleContext } from './rule.js';
 import type { RuleMetrics } from './metrics.js';
+import { userErrorMessage } from '../util/runtime_error.js';
 
 export interface GroupOptions {
   file: string;
@@ -172,7 +173,7 @@ export class RuleGroup {
       } catch (e) {
         failed = true;
         rule.health = 'err';
-        rule.lastError = (e as Error).message;
+        rule.lastError = userErrorMessage(e);
         this.opts.metrics.failures.inc({ rule_group: this.key() });
         this.opts.logger.warn('Evaluating rule failed', { rule: rule.name, group: this.name, err: e as Error });
       }

@@ -19,6 +19,7 @@ import type { ScrapeMetrics } from './metrics.js';
 import type { Target } from './target.js';
 import type { MetricType } from './target_info.js';
 import { BUILD_INFO } from '../cmd/version.js';
+import { userErrorMessage } from '../util/runtime_error.js';
 
 export const ACCEPT_HEADER =
   'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
@@ -181,7 +182,7 @@ export class ScrapeLoop {
       try {
         ({ total, added, post } = this.appendBody(app, body, contentType, start, iter));
       } catch (e) {
-        err = e instanceof Error ? e.message : String(e);
+        err = userErrorMessage(e);
         await app.rollback();
         app = this.appendable.appender();
         total = 0;
@@ -199,7 +200,7 @@ export class ScrapeLoop {
     try {
       await app.commit();
     } catch (e) {
-      err ??= (e as Error).message;
+      err ??= userErrorMessage(e);
       this.logger.warn('Scrape commit failed', { target: this.target.scrapeUrl, err: e as Error });
     }
     const t = this.target;

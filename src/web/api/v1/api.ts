@@ -19,6 +19,7 @@ import type { Logger } from '../../../util/log.js';
 import type { Registry } from '../../../util/metrics.js';
 import { sendBody } from '../../compression.js';
 import { jsonPieces, matrixJSON, vectorJSON } from './json.js';
+import { userErrorMessage } from '../../../util/runtime_error.js';
 import { Form, ParamError, parseTimeParam, parseTime, parseDurationParam, MIN_TIME, MAX_TIME } from './params.js';
 import { globalURL } from './global_url.js';
 
@@ -174,7 +175,7 @@ function alertJSON(a: ActiveAlert): Record<string, unknown> {
 function queryError(e: unknown): APIError {
   if (e instanceof PromQLError) return new APIError(e.errorType, e.message);
   if (e instanceof APIError) return e;
-  return new APIError('execution', (e as Error).message);
+  return new APIError('execution', userErrorMessage(e));
 }
 
 export class APIv1 {
@@ -254,8 +255,8 @@ export class APIv1 {
       if (result.warnings && result.warnings.length > 0) body['warnings'] = result.warnings;
       this.send(req, res, 200, body);
     } catch (e) {
-      const err = e instanceof APIError ? e : e instanceof ParamError ? new APIError('bad_data', e.message) : new APIError('internal', (e as Error).message);
-      if (!(e instanceof APIError) && !(e instanceof ParamError)) this.deps.logger.error('API handler failed', { path, err: e as Error });
+      const err = e instanceof APIError ? e : e instanceof ParamError ? new APIError('bad_data', e.message) : new APIError('internal', userErrorMessage(e));
+      if (!(e instanceof APIError) && !(e instanceof ParamError)) this.deps.logger.error('API handler failed', { path, err: e as Error, stack: (e as Error).stack ?? '' });
       const body: Record<string, unknown> = { status: 'error', errorType: err.type, error: err.message };
       this.send(req, res, STATUS[err.type], body);
     }
