@@ -49,18 +49,23 @@ const CFG = 'global:\n  scrape_interval: 1h\n';
 const FLAGS = ['--storage.tsdb.retention.time=100y'];
 const Q = `/api/v1/query?query=${encodeURIComponent('count_over_time(cm[100d])')}&time=${T0 + 9000}`;
 
+/** The query and series answers of a server. */
+async function ask(base: string): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const [k, path] of Object.entries({ query: Q, series: '/api/v1/series?match[]=cm' })) {
+    const r = await fetch(base + path);
+    out[k] = { status: r.status, body: await r.json() };
+  }
+  return out;
+}
+
 async function answers(dataDir: string, copy: string): Promise<Record<string, unknown>> {
   const ours = await startOurServer(CFG, [...FLAGS], { dir: damagedCopy(dataDir, copy) });
-  const out: Record<string, unknown> = {};
   try {
-    for (const [k, path] of Object.entries({ query: Q, series: '/api/v1/series?match[]=cm' })) {
-      const r = await fetch(ours.url + path);
-      out[k] = { status: r.status, body: await r.json() };
-    }
+    return await ask(ours.url);
   } finally {
     await ours.stop();
   }
-  return out;
 }
 
 /** startOurServer keeps its data in <dir>/data: the damaged blocks go there. */
@@ -72,16 +77,11 @@ function damagedCopy(dataDir: string, name: string): string {
 
 async function realAnswers(dataDir: string): Promise<Record<string, unknown>> {
   const real = await startRealPrometheus(CFG, FLAGS, { dataDir });
-  const out: Record<string, unknown> = {};
   try {
-    for (const [k, path] of Object.entries({ query: Q, series: '/api/v1/series?match[]=cm' })) {
-      const r = await fetch(real.url + path);
-      out[k] = { status: r.status, body: await r.json() };
-    }
+    return await ask(real.url);
   } finally {
     await real.stop();
   }
-  return out;
 }
 
 for (const [name, damage] of Object.entries({
