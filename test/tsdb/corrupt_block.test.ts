@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PEERS, peer, startProcess, startRealPrometheus, tempDir, freePort } from '../util/peers.ts';
-import { runCommand, startOurServer, SERVER_ENTRY } from '../util/server.ts';
+import { runCommand, runPromtoolTs, startOurServer, SERVER_ENTRY } from '../util/server.ts';
 
 const T0 = 1700000000;
 let work: { dir: string; cleanup: () => void } | null = null;
@@ -117,4 +117,17 @@ test('a block whose index TOC is damaged stops the storage from opening, as in P
   const realCode = await new Promise<number | null>((r) => real.proc.on('exit', (c) => r(c)));
   assert.equal(realCode, 1);
   assert.ok(real.output().includes(want), real.output());
+});
+
+test('promtool-ts tsdb list and analyze report damaged blocks in the real promtool\'s words', async (t) => {
+  if (peer('promtool', t) === null || work === null) return;
+  const toc = damaged('promtool-toc', (b) => flip(join(b, 'index'), (x) => x.length - 30));
+  const series = damaged('promtool-series', (b) => flip(join(b, 'index'), firstSeries));
+  for (const args of [['tsdb', 'list', toc], ['tsdb', 'analyze', series]]) {
+    const ours = await runPromtoolTs(args);
+    const real = await runCommand(PEERS.promtool, args);
+    const last = (s: string) => s.trim().split('\n').pop();
+    assert.equal(ours.code, real.code, `${args.join(' ')}: ${ours.stderr}`);
+    assert.equal(last(ours.stderr), last(real.stderr), args.join(' '));
+  }
 });

@@ -6,6 +6,8 @@ import { Labels, compareLabels, type Matcher } from '../../model/labels/index.js
 import { formatFloatG } from '../../model/value/index.js';
 import { parseMetricSelector } from '../../promql/parser/index.js';
 import { UsageError, parseArgs, parseGoDuration } from './flags.js';
+import { IndexError } from '../../tsdb/index/index.js';
+import { ChunkFileError } from '../../tsdb/chunks/index.js';
 import { Block, MergeQuerier, encodeChunksLikeHead, isULID, readTsdbWAL, writeBlock, type BlockMeta, type ChunkQuerier, type SeriesChunks } from '../../tsdb/index.js';
 
 const DEFAULT_DB = 'data/';
@@ -72,9 +74,24 @@ function openBlocks(dir: string): Block[] {
   const blocks: Block[] = [];
   for (const f of readdirSync(dir).sort()) {
     if (!isULID(f) || !statSync(join(dir, f)).isDirectory()) continue;
-    blocks.push(new Block(join(dir, f)));
+    try {
+      blocks.push(new Block(join(dir, f)));
+    } catch (e) {
+      // The real promtool's words: the block and what is wrong with it.
+      throw new Error(`corrupted block ${f}: ${e instanceof IndexError || e instanceof ChunkFileError ? e.reason : (e as Error).message}`);
+    }
   }
   return blocks.sort((a, b) => a.minTime - b.minTime);
+}
+
+/** A series entry of a block; a damaged one is reported as the real promtool reports it. */
+function seriesOf(block: Block, ref: number, chks: { mint: number; maxt: number; ref: number }[]): Labels {
+  try {
+    return block.index.series(ref, chks);
+  } catch (e) {
+    if (e instanceof IndexError) throw new Error(`block: ${block.ulid}: ${e.reason}`);
+    throw e;
+  }
 }
 
 // ---- list ----
@@ -198,7 +215,7 @@ async function analyze(args: string[]): Promise<number> {
   const add = (m: Map<string, number>, k: string, v: number): void => void m.set(k, (m.get(k) ?? 0) + v);
   for (const ref of refs) {
     const chks: { mint: number; maxt: number; ref: number }[] = [];
-    const ls = ir.series(ref, chks);
+    const ls = seriesOf(block, ref, chks);
     const uncovered = chks.length > 0 ? span - (chks[chks.length - 1]!.maxt - chks[0]!.mint) : span;
     ls.forEach((n, v) => {
       const key = `${n}=${v}`;
@@ -238,7 +255,7 @@ async function analyze(args: string[]): Promise<number> {
     const sizes: number[] = [];
     for (const ref of refs) {
       const chks: { mint: number; maxt: number; ref: number }[] = [];
-      ir.series(ref, chks);
+      seriesOf(block, ref, chks);
       for (const c of chks) {
         const data = block.chunks.chunk(c.ref);
         samples.push((data[0]! << 8) | data[1]!);
