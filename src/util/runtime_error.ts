@@ -9,9 +9,19 @@ export function isRuntimeError(e: unknown): boolean {
   return e instanceof TypeError || e instanceof RangeError || e instanceof ReferenceError || e instanceof SyntaxError || e instanceof EvalError || e instanceof URIError;
 }
 
-/** An error's text for users: ours as worded, a runtime fault as Go's runtime words its kind. */
+/**
+ * An error's text for users: ours as worded, a runtime fault as Go's runtime words its kind, a
+ * system call's failure as Go's os package words it ("open /x: no such file or directory", not
+ * Node's "ENOENT: no such file or directory, open '/x'").
+ */
 export function userErrorMessage(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
+  const sys = e as NodeJS.ErrnoException & { dest?: string };
+  if (typeof sys.code === 'string' && typeof sys.syscall === 'string') {
+    const desc = /^[A-Z0-9_]+: (.*?)(?:, |$)/.exec(e.message)?.[1] ?? sys.code;
+    const where = [sys.path, sys.dest].filter((p) => typeof p === 'string' && p !== '').join(' ');
+    return `${sys.syscall}${where !== '' ? ' ' + where : ''}: ${desc}`;
+  }
   if (!isRuntimeError(e)) return e.message;
   if (e instanceof RangeError) {
     if (/call stack/i.test(e.message)) return 'runtime error: stack overflow';

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Engine, PromQLError } from '../../src/promql/index.js';
 import type { Queryable } from '../../src/storage/index.js';
+import { readFileSync } from 'node:fs';
 import { userErrorMessage } from '../../src/util/runtime_error.js';
 
 function failing(err: () => never): Queryable {
@@ -29,4 +30,12 @@ test('RangeErrors map to their Go counterparts; our own errors keep their words'
   assert.equal(userErrorMessage(new RangeError('Cannot create a string longer than 0x1fffffe8 characters')), 'runtime error: out of memory');
   assert.equal(userErrorMessage(new RangeError('Maximum call stack size exceeded')), 'runtime error: stack overflow');
   assert.equal(userErrorMessage(new Error('exceeded sample limit (5)')), 'exceeded sample limit (5)');
+  // System calls as Go's os package words them.
+  let err: unknown;
+  try {
+    readFileSync('/nonexistent/x');
+  } catch (e) {
+    err = e;
+  }
+  assert.equal(userErrorMessage(err), 'open /nonexistent/x: no such file or directory');
 });
