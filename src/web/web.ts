@@ -259,6 +259,16 @@ export class WebHandler {
         return send(req, res, 200, body);
       }
       case '/federate':
+        // A GET-only route in Prometheus's router: OPTIONS tells so, any other method is refused.
+        if (method === 'OPTIONS') {
+          res.writeHead(200, { Allow: 'GET, OPTIONS' }).end();
+          return;
+        }
+        if (method !== 'GET') {
+          res.setHeader('Allow', 'GET, OPTIONS');
+          res.setHeader('X-Content-Type-Options', 'nosniff');
+          return methodNotAllowed(res);
+        }
         if (hooks?.federate) return hooks.federate(req, res, path);
         return notFound(res);
       case '/':

@@ -121,3 +121,13 @@ test('deep expressions parse, evaluate and print as in the real Prometheus, neve
     assert.equal(a.status, 200);
   }
 });
+
+test('/federate is GET only, as in Prometheus: a POST body is not read, other methods get 405 with Allow', async () => {
+  for (const method of ['POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS']) {
+    const a = await both(async (b) => {
+      const r = await fetch(`${b}/federate?match[]=up`, { method });
+      return { status: r.status, body: `${await r.text()}|${r.headers.get('allow')}`, connection: undefined };
+    }, `${method} /federate`);
+    assert.equal(a.status, method === 'OPTIONS' ? 200 : 405);
+  }
+});
