@@ -73,6 +73,29 @@ test('basic auth: requests without the right password get 401, with it 200', asy
   assert.equal((await fetch(`${s.url}/metrics`)).headers.get('www-authenticate'), 'Basic');
 });
 
+test('basic auth on the server: a request with good (cached) credentials is answered while bad-password checks are still in flight', async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  writeFileSync(join(dir, 'web.yml'), `basic_auth_users:\n  admin: ${bcrypt.hashSync('s3cret', 10)}\n`);
+  const port = await freePort();
+  const s = await startOurServer('global:\n  scrape_interval: 1m\n', [`--web.config.file=${join(dir, 'web.yml')}`], { port, waitReady: false });
+  t.after(() => s.stop());
+  const auth = (p: string) => ({ Authorization: basic('admin', p) });
+  let up = false;
+  for (let i = 0; i < 200 && !up; i++) {
+    up = await fetch(`${s.url}/-/healthy`, { headers: auth('s3cret') }).then((r) => r.status === 200, () => false);
+    if (!up) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(up, 'server up with the good password (now cached)');
+  let settled = 0;
+  const bad = Array.from({ length: 30 }, (_, i) => fetch(`${s.url}/-/healthy`, { headers: auth(`bad${i}`) }).then((r) => (settled++, r.status)));
+  const good = await fetch(`${s.url}/-/healthy`, { headers: auth('s3cret') });
+  assert.equal(good.status, 200);
+  // Compared on the event loop, the 30 checks ahead of it would all have run first.
+  assert.ok(settled < 30, `${settled} of 30 bad-password requests answered before the good one`);
+  assert.deepEqual(await Promise.all(bad), Array(30).fill(401));
+});
+
 test('TLS: the server answers https with the configured certificate', async (t) => {
   const openssl = '/usr/bin/openssl';
   const { dir, cleanup } = tempDir();
