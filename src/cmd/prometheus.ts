@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseFlags, usage, FlagError, formatBytes, flagDisplayValues } from './flags.js';
+import { parseFlags, usage, manPage, FlagError, formatBytes, flagDisplayValues } from './flags.js';
 import { serverOptions, type ServerOptions } from './options.js';
 import { BUILD_INFO, versionText } from './version.js';
 import { newLogger, type Logger } from '../util/log.js';
@@ -324,6 +324,10 @@ async function main(argv: string[]): Promise<number> {
       return e.exitCode;
     }
     throw e;
+  }
+  if (flags.helpMan) {
+    process.stdout.write(manPage('prometheus', 'The Prometheus monitoring server', versionText()) + '\n');
+    return 0;
   }
   if (flags.help) {
     process.stdout.write(usage('prometheus', 'The Prometheus monitoring server') + '\n');
