@@ -35,7 +35,9 @@ async function buildIfStale(): Promise<void> {
 const MIME: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.svg': 'image/svg+xml' };
 
 function startProxy(port: number, upstream: string): http.Server {
-  const html = readFileSync(join(DIST, 'index.html'), 'utf8').replace('PATH_PREFIX_PLACEHOLDER', PREFIX);
+  // As this server serves the page: the prefix filled in and assets named from it, so a page
+  // opened at a sub-path (/graph/, /targets/x) finds them.
+  const html = readFileSync(join(DIST, 'index.html'), 'utf8').replace('PATH_PREFIX_PLACEHOLDER', PREFIX).replaceAll('="./assets/', `="${PREFIX}/assets/`);
   const srv = http.createServer((req, res) => {
     const url = req.url ?? '/';
     if (url.startsWith(`${PREFIX}/api/v1/`)) {
@@ -387,6 +389,66 @@ async function pages(t: import('node:test').TestContext, base: string, OUT: stri
     assert.match(await page.locator('[data-testid=page-error]').innerText(), /^Error rendering this page: /);
     assert.equal(await page.locator('.navbar').count(), 1);
     await page.unroute('**/api/v1/status/tsdb');
+  });
+
+  await t.test('graph y axis: SI prefixes, the axis as wide as its labels', async () => {
+    await page.goto(`${base}/graph?g0.expr=${encodeURIComponent('vector(1234567890) + time() * 0')}&g0.tab=0&g0.range_input=1m`);
+    const graph = page.locator('[data-testid=graph]');
+    await graph.locator('canvas').waitFor();
+    await page.waitForFunction(() => (document.querySelector('[data-testid=graph]') as HTMLElement | null)?.dataset.yLabels !== undefined);
+    const labels = (await graph.getAttribute('data-y-labels'))!.split(' ');
+    assert.ok(labels.every((l) => /^-?\d+(\.\d+)?[kMGTPEZY]?$/.test(l)), labels.join(' '));
+    assert.ok(labels.some((l) => l.endsWith('G')), `a gigabyte-sized value reads in G: ${labels.join(' ')}`);
+  });
+
+  await t.test('theme toggle redraws the chart in the new theme at once', async () => {
+    await page.goto(`${base}/graph?g0.expr=up&g0.tab=0&g0.range_input=1m`);
+    await page.locator('[data-testid=graph] canvas').waitFor();
+    // Luminance of the solid pixels in the y-axis strip: the labels are --fg (dark on light, light on dark).
+    const axisLum = (): Promise<{ min: number; max: number }> =>
+      page.evaluate(() => {
+        const c = document.querySelector('[data-testid=graph] canvas') as HTMLCanvasElement;
+        const d = c.getContext('2d')!.getImageData(0, 0, 50, c.height).data;
+        let min = 255;
+        let max = 0;
+        for (let i = 0; i < d.length; i += 4) {
+          if (d[i + 3]! < 220) continue;
+          const l = 0.2126 * d[i]! + 0.7152 * d[i + 1]! + 0.0722 * d[i + 2]!;
+          min = Math.min(min, l);
+          max = Math.max(max, l);
+        }
+        return { min, max };
+      });
+    const start = await page.evaluate(() => document.documentElement.dataset.theme);
+    const first = await axisLum();
+    await page.locator('.theme-toggle').click();
+    await page.waitForTimeout(300);
+    const second = await axisLum();
+    const [light, dark] = start === 'dark' ? [second, first] : [first, second];
+    assert.ok(light.min < 60, `light theme: dark labels (${JSON.stringify(light)})`);
+    assert.ok(dark.max > 180 && dark.min > 50, `dark theme: light labels, none left dark (${JSON.stringify(dark)})`);
+    await page.locator('.theme-toggle').click();
+  });
+
+  await t.test('pages opened at a sub-path load their assets', async () => {
+    for (const path of ['/graph/', '/targets/x', '/alerts/']) {
+      await page.goto(`${base}${path}`);
+      await page.locator('.navbar').waitFor();
+    }
+  });
+
+  await t.test('the editor offers and accepts only this server\'s functions', async () => {
+    await page.goto(`${base}/graph`);
+    await page.locator('.cm-content').click();
+    await page.keyboard.type('sort_');
+    const list = page.locator('.cm-tooltip-autocomplete');
+    await list.getByText('sort_desc', { exact: true }).first().waitFor();
+    assert.equal(await list.getByText('sort_by_label', { exact: true }).count(), 0, 'sort_by_label is Prometheus 3');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('info(up)');
+    await page.keyboard.press('Escape');
+    await page.locator('.cm-lintRange-error').first().waitFor();
   });
 
   await t.test('dark theme', async () => {

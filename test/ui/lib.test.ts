@@ -5,7 +5,7 @@ import { parseDuration, formatDuration, parseTime, formatTime, formatAgo, defaul
 import { ruleDefinition } from '../../web/ui/src/lib/rules.js';
 import { groupTargets } from '../../web/ui/src/lib/targets.js';
 import { legendClick } from '../../web/ui/src/lib/legend.js';
-import { formatSeriesName, countStates, matchesSearch, formatBytes, seriesColor, formatHistogram } from '../../web/ui/src/lib/format.js';
+import { formatSeriesName, countStates, matchesSearch, formatBytes, seriesColor, formatHistogram, formatAxisValue } from '../../web/ui/src/lib/format.js';
 import { highlightYAML } from '../../web/ui/src/lib/yaml.js';
 
 test('decodes a link copied from Prometheus', () => {
@@ -151,4 +151,11 @@ test('legend: a click isolates a series (again: all), Ctrl+click toggles one', (
 test('native histogram samples in the table', () => {
   assert.equal(formatHistogram({ count: '3', sum: '4.5', buckets: [[0, '1', '2', '2'], [3, '0', '0', '1']] }), 'count=3 sum=4.5 (1,2]:2 [0,0]:1');
   assert.equal(formatHistogram({ count: '0', sum: '0' }), 'count=0 sum=0');
+});
+
+test('y-axis values read with SI prefixes, as Prometheus graphs them', () => {
+  assert.deepEqual(
+    [0, 1, 999, 1000, 1500, 1_000_000, 2.5e9, 1.2345678e12, 0.5, 0.0015, 2e-7, -3_000_000, 1e30].map(formatAxisValue),
+    ['0', '1', '999', '1k', '1.5k', '1M', '2.5G', '1.235T', '500m', '1.5m', '200n', '-3M', '1000000Y'],
+  );
 });

@@ -56,8 +56,10 @@ export function App() {
     window.addEventListener('popstate', h);
     return () => window.removeEventListener('popstate', h);
   }, []);
+  // Applied while rendering: effects run children first, so the chart's (which draws on a canvas
+  // with colours read from the CSS variables) would otherwise redraw in the old theme.
+  if (document.documentElement.dataset.theme !== theme) document.documentElement.dataset.theme = theme;
   useEffect(() => {
-    document.documentElement.dataset.theme = theme;
     localStorage.setItem('theme', theme);
   }, [theme]);
 

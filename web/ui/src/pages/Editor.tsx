@@ -4,10 +4,34 @@ import { EditorState, Prec } from '@codemirror/state';
 import { defaultKeymap, history, historyKeymap, insertNewline } from '@codemirror/commands';
 import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import { acceptCompletion, autocompletion, closeBrackets, completionStatus } from '@codemirror/autocomplete';
-import { lintGutter } from '@codemirror/lint';
+import { linter, lintGutter, type Diagnostic } from '@codemirror/lint';
 import { tags } from '@lezer/highlight';
-import { PromQLExtension } from '@prometheus-io/codemirror-promql';
+import { newCompleteStrategy, PromQLExtension, type CompleteStrategy } from '@prometheus-io/codemirror-promql';
+import { functionIdentifierTerms } from '@prometheus-io/codemirror-promql/dist/esm/complete/promql.terms.js';
 import { pathPrefix } from '../api.js';
+import { offeredByServer, unknownFunctionCalls } from '../lib/functions.js';
+
+/** Function names codemirror-promql knows (its parser accepts them all, Prometheus 3's included). */
+const EDITOR_FUNCTIONS: ReadonlySet<string> = new Set(functionIdentifierTerms.map((t) => t.label));
+
+/** codemirror-promql's completion with the functions this server lacks taken out. */
+function serverCompletion(): CompleteStrategy {
+  const base = newCompleteStrategy({ remote: { url: window.location.origin + pathPrefix() } });
+  return {
+    promQL: async (ctx) => {
+      const r = await base.promQL(ctx);
+      return r === null ? null : { ...r, options: r.options.filter(offeredByServer) };
+    },
+    destroy: () => base.destroy?.(),
+  };
+}
+
+/** Calls of functions codemirror-promql accepts and this server would reject, marked before running. */
+const serverFunctionLint = linter((view) =>
+  unknownFunctionCalls(view.state.doc.toString(), EDITOR_FUNCTIONS).map(
+    ([from, to, name]): Diagnostic => ({ from, to, severity: 'error', message: `unknown function with name "${name}" (not in Prometheus 2.48)` }),
+  ),
+);
 
 // Token classes instead of colours, so style.css colours them for the light and the dark theme.
 const promqlHighlight = HighlightStyle.define([
@@ -33,7 +57,7 @@ export function PromQLEditor({ value, onChange, onExecute, insertRef }: {
   cb.current = { onChange, onExecute };
 
   useEffect(() => {
-    const promql = new PromQLExtension().setComplete({ remote: { url: window.location.origin + pathPrefix() } });
+    const promql = new PromQLExtension().setComplete({ completeStrategy: serverCompletion() });
     const v = new EditorView({
       parent: host.current!,
       state: EditorState.create({
@@ -46,6 +70,7 @@ export function PromQLEditor({ value, onChange, onExecute, insertRef }: {
           syntaxHighlighting(promqlHighlight),
           placeholder('Expression (press Shift+Enter for newlines)'),
           promql.asExtension(),
+          serverFunctionLint,
           Prec.highest(keymap.of([
             // With the completion list open, Enter picks from it (or does nothing in the instant after it
             // opened, when the list refuses input) and never executes a half-typed name.

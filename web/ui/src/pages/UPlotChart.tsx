@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
-import { formatSeriesName, seriesColor, type LabelSet } from '../lib/format.js';
+import { formatAxisValue, formatSeriesName, seriesColor, type LabelSet } from '../lib/format.js';
 import { axisTimeLabel, formatTime } from '../lib/time.js';
 import { legendClick } from '../lib/legend.js';
 import { cssVar, useTheme } from '../theme.js';
@@ -64,7 +64,17 @@ export function UPlotChart({ series, start, end, step, stacked, onZoom }: {
       cursor: { drag: { x: true, y: false, setScale: false }, points: { size: 7 } },
       axes: [
         { ...axis, space: 90, values: (_u, ticks) => ticks.map((t) => axisTimeLabel(t * 1000, ticks.length > 1 ? (ticks[1] - ticks[0]) * 1000 : 0)) },
-        { ...axis, size: 70 },
+        {
+          ...axis,
+          values: (_u, ticks) => {
+            const labels = ticks.map(formatAxisValue);
+            // The labels are drawn on the canvas; the element carries them as text too (tests, screen readers).
+            if (host.current) host.current.dataset.yLabels = labels.join(' ');
+            return labels;
+          },
+          // As wide as its longest label (7 px a character at the axis font), so nothing is clipped.
+          size: (_u, values) => 24 + 7 * Math.max(3, ...(values ?? []).map((v) => String(v).length)),
+        },
       ],
       bands,
       series: [{}, ...series.map((s, i) => ({
