@@ -40,7 +40,7 @@ function startProxy(port: number, upstream: string): http.Server {
   const html = readFileSync(join(DIST, 'index.html'), 'utf8').replace('PATH_PREFIX_PLACEHOLDER', PREFIX).replaceAll('="./assets/', `="${PREFIX}/assets/`);
   const srv = http.createServer((req, res) => {
     const url = req.url ?? '/';
-    if (url.startsWith(`${PREFIX}/api/v1/`)) {
+    if (url.startsWith(`${PREFIX}/api/v1/`) || url === `${PREFIX}/metrics`) {
       const headers = { ...req.headers };
       delete headers.host;
       const up = http.request(upstream + url.slice(PREFIX.length), { method: req.method, headers }, (ur) => {
@@ -466,7 +466,17 @@ async function pages(t: import('node:test').TestContext, base: string, OUT: stri
       await page.getByText(text).first().waitFor();
       assert.equal(await page.locator('[data-testid=api-error]').count(), 0);
       assert.equal(await page.locator('main img').count(), 0, 'label values and annotations are text');
-      if (path === '/status') assert.match(await page.locator('[data-testid=alertmanagers]').innerText(), new RegExp(`127\\.0\\.0\\.1:${deadPort}/api/v2/alerts`));
+      if (path === '/status') {
+        assert.match(await page.locator('[data-testid=alertmanagers]').innerText(), new RegExp(`127\\.0\\.0\\.1:${deadPort}/api/v2/alerts`));
+        // The process as its own runtime sees it: Node's facts for this server, Go's for Prometheus.
+        const facts = await page.locator('[data-testid=runtime-facts]').innerText();
+        const runtime = await page.locator('table.kv').first().innerText();
+        if (realPrometheus) assert.match(facts, /Goroutines\t\d+/);
+        else {
+          assert.match(facts, /Runtime\tNode\.js 20\.[\s\S]*Event loop lag \(p99\)\t[\d.]+ m?s[\s\S]*V8 heap used\t/);
+          assert.doesNotMatch(runtime + facts, /Goroutines|GOMAXPROCS|GOGC/);
+        }
+      }
       if (path === '/flags') {
         await page.locator('[data-testid=flag-search]').fill('tsdb.path');
         assert.equal(await page.locator('[data-testid=flag]').count(), 1);

@@ -1,4 +1,6 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { pathPrefix } from '../api.js';
+import { GO_ONLY_FIELDS, parseMetrics, runtimeFacts, type RuntimeFact } from '../lib/runtime.js';
 import { useAPI } from '../hooks.js';
 import { formatBytes, matchesSearch } from '../lib/format.js';
 import { formatTimestamp } from '../lib/time.js';
@@ -53,16 +55,40 @@ function KV({ data }: { data: Record<string, unknown> }) {
   return <table className="kv"><tbody>{Object.entries(data).map(([k, v]) => <tr key={k}><th>{TITLES[k] ?? k}</th><td>{showValue(k, v)}</td></tr>)}</tbody></table>;
 }
 
+/** The process's runtime facts from its /metrics (Node's for this server, Go's for a Prometheus). */
+function useRuntimeFacts(): { facts?: RuntimeFact[]; error?: string } {
+  const [state, setState] = useState<{ facts?: RuntimeFact[]; error?: string }>({});
+  useEffect(() => {
+    let live = true;
+    fetch(`${pathPrefix()}/metrics`)
+      .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`))))
+      .then((text) => {
+        const m = parseMetrics(text);
+        const version = /nodejs_version_info\{[^}]*version="v?([^"]+)"/.exec(text)?.[1] ?? '';
+        if (live) setState({ facts: runtimeFacts(m, version) });
+      })
+      .catch((e: Error) => live && setState({ error: e.message }));
+    return () => { live = false; };
+  }, []);
+  return state;
+}
+
 interface Alertmanagers { activeAlertmanagers: Array<{ url: string }>; droppedAlertmanagers: Array<{ url: string }> }
 
 export function StatusPage() {
   const rt = useAPI<Record<string, unknown>>('status/runtimeinfo');
   const bi = useAPI<Record<string, unknown>>('status/buildinfo');
   const am = useAPI<Alertmanagers>('alertmanagers');
+  const facts = useRuntimeFacts();
   return (
     <div>
       <h2>Runtime Information</h2>
-      <Loaded f={rt}>{(d) => <KV data={d} />}</Loaded>
+      <Loaded f={rt}>{(d) => <KV data={String(bi.data?.goVersion ?? '').startsWith('node') ? Object.fromEntries(Object.entries(d).filter(([k]) => !GO_ONLY_FIELDS.has(k))) : d} />}</Loaded>
+      <h2>Process</h2>
+      {facts.error !== undefined && <div className="error" data-testid="runtime-error">Error fetching /metrics: {facts.error}</div>}
+      {facts.facts && (
+        <table className="kv" data-testid="runtime-facts"><tbody>{facts.facts.map((f) => <tr key={f.title}><th>{f.title}</th><td>{f.value}</td></tr>)}</tbody></table>
+      )}
       <h2>Build Information</h2>
       <Loaded f={bi}>{(d) => <KV data={d} />}</Loaded>
       <h2>Alertmanagers</h2>
