@@ -451,6 +451,106 @@ async function pages(t: import('node:test').TestContext, base: string, OUT: stri
     await page.locator('.cm-lintRange-error').first().waitFor();
   });
 
+  await t.test('panels: duplicate, reorder, log scale in the URL', async () => {
+    await page.goto(`${base}/graph?g0.expr=up&g0.tab=1&g1.expr=vector(2)&g1.tab=1`);
+    const panels = page.locator('[data-testid=panel]');
+    await panels.nth(1).locator('[data-testid=result-table]').waitFor();
+    await panels.nth(0).locator('[data-testid=duplicate]').click();
+    await page.waitForURL(/g2\.expr=vector/);
+    assert.deepEqual(await panels.locator('.cm-content').allInnerTexts(), ['up', 'up', 'vector(2)']);
+    await panels.nth(2).locator('[data-testid=move-up]').click();
+    await page.waitForURL(/g1\.expr=vector/);
+    assert.deepEqual(await panels.locator('.cm-content').allInnerTexts(), ['up', 'vector(2)', 'up']);
+    assert.equal(await panels.nth(0).locator('[data-testid=move-up]').isDisabled(), true);
+    await page.goto(`${base}/graph?g0.expr=up&g0.tab=0&g0.range_input=1m`);
+    await page.locator('[data-testid=log-scale]').check();
+    await page.waitForURL(/g0\.y_axis=log/);
+    await page.locator('[data-testid=graph] canvas').waitFor();
+  });
+
+  await t.test('query history and favourites survive a reload', async () => {
+    await page.goto(`${base}/graph`);
+    await page.evaluate(() => { localStorage.removeItem('queryHistory'); localStorage.removeItem('queryFavourites'); });
+    for (const q of ['vector(11)', 'vector(22)']) {
+      await page.goto(`${base}/graph`);
+      await page.locator('.cm-content').click();
+      await page.keyboard.type(q);
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Enter');
+      await page.waitForURL(new RegExp(`g0\\.expr=${encodeURIComponent(q).replace(/[()]/g, '\\$&')}`));
+    }
+    await page.reload();
+    await page.locator('[data-testid=history-button]').click();
+    assert.deepEqual(await page.locator('[data-testid=history-item] a').allInnerTexts(), ['vector(22)', 'vector(11)']);
+    await page.locator('[data-testid=history-item]').filter({ hasText: 'vector(11)' }).getByRole('button', { name: 'Star' }).click();
+    assert.deepEqual(await page.locator('[data-testid=favourite] a').allInnerTexts(), ['vector(11)']);
+    await page.locator('[data-testid=favourite] a').click();
+    assert.equal(await page.locator('.cm-content').innerText(), 'vector(11)');
+  });
+
+  await t.test('settings: local time on the table view, autocomplete off; kept across a reload', async () => {
+    await page.goto(`${base}/graph?g0.expr=up&g0.tab=1&g0.moment_input=2023-11-20%2009%3A00%3A00`);
+    await page.locator('[data-testid=settings-menu]').click();
+    await page.locator('[data-testid=setting-localTime]').check();
+    await page.locator('[data-testid=setting-autocomplete]').uncheck();
+    await page.reload();
+    assert.match(await page.locator('[data-testid=moment-local]').innerText(), /^2023-11-20 \d\d:00:00 [+-]\d\d:\d\d$/);
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' + rat');
+    await page.waitForTimeout(400);
+    assert.equal(await page.locator('.cm-tooltip-autocomplete').count(), 0, 'no completion while autocomplete is off');
+    await page.evaluate(() => localStorage.removeItem('settings'));
+  });
+
+  await t.test('metrics explorer: type, help and labels of a metric', async () => {
+    await page.goto(`${base}/graph`);
+    await page.locator('[data-testid=explorer-button]').click();
+    await page.locator('[data-testid=explorer] input').fill('evil_metric');
+    const row = page.locator('[data-testid=explorer-metric]').filter({ hasText: 'evil_metric' }).first();
+    await row.getByText('gauge').waitFor();
+    await row.locator('td').nth(1).click();
+    assert.match(await row.locator('[data-testid=explorer-labels]').innerText(), /Labels: .*\blabel\b/);
+    await page.keyboard.press('Escape');
+  });
+
+  await t.test('targets: pool and health selectors', async () => {
+    await page.goto(`${base}/targets`);
+    await page.locator('[data-testid=pool]').first().waitFor();
+    await page.locator('[data-testid=pool-select]').selectOption('evil');
+    assert.equal(await page.locator('[data-testid=pool]').count(), 1);
+    await page.locator('[data-testid=pool-select]').selectOption('');
+    await page.locator('[data-testid=health-select]').selectOption('down');
+    assert.ok((await page.locator('[data-testid=target]').count()) >= 1);
+    assert.equal(await page.locator('[data-testid=target][data-health=up]').count(), 0);
+  });
+
+  await t.test('rules: filters by type, state and name', async () => {
+    await page.goto(`${base}/rules`);
+    await page.locator('[data-testid=rule]').first().waitFor();
+    const all = await page.locator('[data-testid=rule]').count();
+    await page.locator('[data-testid=rule-state]').selectOption('firing');
+    assert.equal(await page.locator('[data-testid=rule]').count(), 1);
+    assert.match(await page.locator('[data-testid=rule]').innerText(), /AlwaysFiring/);
+    await page.locator('[data-testid=rule-state]').selectOption('');
+    await page.locator('[data-testid=rule-search]').fill('slowto');
+    assert.equal(await page.locator('[data-testid=rule]').count(), 1);
+    await page.locator('[data-testid=rule-search]').fill('');
+    await page.locator('[data-testid=rule-type]').selectOption('recording');
+    assert.equal(await page.locator('[data-testid=rule]').count(), 0);
+    assert.ok(all >= 2);
+  });
+
+  await t.test('a starting server shows its WAL replay progress, then the page', async () => {
+    await page.route('**/-/ready', (r) => r.fulfill({ status: 503, body: 'Service Unavailable' }));
+    await page.route('**/api/v1/status/walreplay', (r) => r.fulfill({ status: 200, contentType: 'application/json', body: '{"status":"success","data":{"min":0,"max":4,"current":2}}' }));
+    await page.goto(`${base}/graph`);
+    assert.match(await page.locator('[data-testid=replay-progress]').innerText(), /WAL segment 2 of 0–4 \(40%\)/);
+    await page.unroute('**/-/ready');
+    await page.unroute('**/api/v1/status/walreplay');
+    await page.locator('[data-testid=panel]').waitFor();
+  });
+
   await t.test('dark theme', async () => {
     await page.goto(`${base}/graph?g0.expr=up&g0.tab=0&g0.range_input=1m`);
     await page.locator('.theme-toggle').click();

@@ -159,3 +159,28 @@ test('y-axis values read with SI prefixes, as Prometheus graphs them', () => {
     ['0', '1', '999', '1k', '1.5k', '1M', '2.5G', '1.235T', '500m', '1.5m', '200n', '-3M', '1000000Y'],
   );
 });
+
+test('query history: newest first, each once, at most 50; favourites toggle', async () => {
+  const { queryHistory, recordQuery, toggleFavourite, favourites, HISTORY_MAX } = await import('../../web/ui/src/lib/history.js');
+  const m = new Map<string, string>();
+  const store = { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v) };
+  for (let i = 0; i < 60; i++) recordQuery(`q${i}`, store);
+  recordQuery('q10', store);
+  recordQuery('  ', store);
+  const h = queryHistory(store);
+  assert.equal(h.length, HISTORY_MAX);
+  assert.deepEqual(h.slice(0, 3), ['q10', 'q59', 'q58']);
+  assert.deepEqual(toggleFavourite('up', store), ['up']);
+  assert.deepEqual(toggleFavourite('up', store), []);
+  assert.deepEqual(favourites(store), []);
+  m.set('queryHistory', '{not json');
+  assert.deepEqual(queryHistory(store), []);
+});
+
+test('targets: the pool and health filters', () => {
+  const t = (pool: string, health: string) => ({ scrapePool: pool, scrapeUrl: `http://${pool}/metrics`, health, labels: { job: pool } });
+  const ts = [t('a', 'up'), t('a', 'down'), t('b', 'up'), t('c', 'unknown')];
+  assert.deepEqual(groupTargets(ts, { unhealthyOnly: false, pool: 'a', search: '' }).map((p) => [p.name, p.shown.length]), [['a', 2]]);
+  assert.deepEqual(groupTargets(ts, { unhealthyOnly: false, health: 'up', search: '' }).map((p) => [p.name, p.shown.length]), [['a', 1], ['b', 1]]);
+  assert.deepEqual(groupTargets(ts, { unhealthyOnly: false, health: 'unknown', search: '' }).map((p) => p.name), ['c']);
+});

@@ -12,12 +12,14 @@ export interface PanelState {
   stepInput: number | null;
   stacked: boolean;
   showExemplars: boolean;
+  /** A logarithmic y axis (ours: `y_axis=log`, left out when linear so links stay Prometheus's). */
+  logScale: boolean;
 }
 
 import { formatTime, parseDuration, parseTime } from './time.js';
 
 export function defaultPanel(): PanelState {
-  return { expr: '', tab: 1, rangeInput: '1h', endTime: null, momentTime: null, stepInput: null, stacked: false, showExemplars: false };
+  return { expr: '', tab: 1, rangeInput: '1h', endTime: null, momentTime: null, stepInput: null, stacked: false, showExemplars: false, logScale: false };
 }
 
 /** Decodes a location.search string into panels; no panel params gives one default panel. */
@@ -49,6 +51,7 @@ export function decodePanels(search: string): PanelState[] {
       // Links from Prometheus 2.49+ say display_mode=lines|stacked|heatmap instead (heatmap: drawn as lines).
       case 'display_mode': p.stacked = value === 'stacked'; break;
       case 'show_exemplars': p.showExemplars = value === '1'; break;
+      case 'y_axis': p.logScale = value === 'log'; break;
     }
   }
   if (byIndex.size === 0) return [defaultPanel()];
@@ -69,6 +72,7 @@ export function encodePanels(panels: PanelState[]): string {
     if (p.endTime !== null) parts.push(`${g}.end_input=${enc(formatTime(p.endTime))}`);
     if (p.momentTime !== null) parts.push(`${g}.moment_input=${enc(formatTime(p.momentTime))}`);
     if (p.stepInput !== null) parts.push(`${g}.step_input=${p.stepInput}`);
+    if (p.logScale) parts.push(`${g}.y_axis=log`);
   });
   return parts.join('&');
 }

@@ -10,6 +10,7 @@ import { newCompleteStrategy, PromQLExtension, type CompleteStrategy } from '@pr
 import { functionIdentifierTerms } from '@prometheus-io/codemirror-promql/dist/esm/complete/promql.terms.js';
 import { pathPrefix } from '../api.js';
 import { offeredByServer, unknownFunctionCalls } from '../lib/functions.js';
+import { useSettings } from '../lib/settings.js';
 
 /** Function names codemirror-promql knows (its parser accepts them all, Prometheus 3's included). */
 const EDITOR_FUNCTIONS: ReadonlySet<string> = new Set(functionIdentifierTerms.map((t) => t.label));
@@ -55,9 +56,10 @@ export function PromQLEditor({ value, onChange, onExecute, insertRef }: {
   const view = useRef<EditorView | null>(null);
   const cb = useRef({ onChange, onExecute });
   cb.current = { onChange, onExecute };
+  const { autocomplete, highlighting, linter: lint } = useSettings();
 
   useEffect(() => {
-    const promql = new PromQLExtension().setComplete({ completeStrategy: serverCompletion() });
+    const promql = new PromQLExtension().setComplete({ completeStrategy: serverCompletion() }).activateCompletion(autocomplete).activateLinter(lint);
     const v = new EditorView({
       parent: host.current!,
       state: EditorState.create({
@@ -65,12 +67,12 @@ export function PromQLEditor({ value, onChange, onExecute, insertRef }: {
         extensions: [
           history(),
           closeBrackets(),
-          autocompletion(),
-          lintGutter(),
-          syntaxHighlighting(promqlHighlight),
+          ...(autocomplete ? [autocompletion()] : []),
+          ...(lint ? [lintGutter()] : []),
+          ...(highlighting ? [syntaxHighlighting(promqlHighlight)] : []),
           placeholder('Expression (press Shift+Enter for newlines)'),
           promql.asExtension(),
-          serverFunctionLint,
+          ...(lint ? [serverFunctionLint] : []),
           Prec.highest(keymap.of([
             // With the completion list open, Enter picks from it (or does nothing in the instant after it
             // opened, when the list refuses input) and never executes a half-typed name.
@@ -86,8 +88,9 @@ export function PromQLEditor({ value, onChange, onExecute, insertRef }: {
     view.current = v;
     if (insertRef) insertRef.current = (text) => { v.dispatch(v.state.replaceSelection(text)); v.focus(); };
     return () => v.destroy();
+    // Rebuilt only when a setting changes; the current text carries over through `value`.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
+  }, [autocomplete, highlighting, lint]);
 
   useEffect(() => {
     const v = view.current;

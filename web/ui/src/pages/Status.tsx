@@ -4,6 +4,7 @@ import { GO_ONLY_FIELDS, parseMetrics, runtimeFacts, type RuntimeFact } from '..
 import { useAPI } from '../hooks.js';
 import { formatBytes, matchesSearch } from '../lib/format.js';
 import { formatTimestamp } from '../lib/time.js';
+import { useSettings } from '../lib/settings.js';
 import { highlightYAML } from '../lib/yaml.js';
 import { Loaded } from './common.js';
 
@@ -45,14 +46,15 @@ const TITLES: Record<string, string> = {
   version: 'Version', revision: 'Revision', branch: 'Branch', buildUser: 'BuildUser', buildDate: 'BuildDate', goVersion: 'GoVersion',
 };
 
-function showValue(k: string, v: unknown): string {
+function showValue(k: string, v: unknown, local: boolean): string {
   if (k === 'reloadConfigSuccess') return v ? 'Successful' : 'Unsuccessful';
-  if (k === 'startTime' || k === 'lastConfigTime') return formatTimestamp(String(v));
+  if (k === 'startTime' || k === 'lastConfigTime') return formatTimestamp(String(v), local);
   return String(v);
 }
 
 function KV({ data }: { data: Record<string, unknown> }) {
-  return <table className="kv"><tbody>{Object.entries(data).map(([k, v]) => <tr key={k}><th>{TITLES[k] ?? k}</th><td>{showValue(k, v)}</td></tr>)}</tbody></table>;
+  const { localTime } = useSettings();
+  return <table className="kv"><tbody>{Object.entries(data).map(([k, v]) => <tr key={k}><th>{TITLES[k] ?? k}</th><td>{showValue(k, v, localTime)}</td></tr>)}</tbody></table>;
 }
 
 /** The process's runtime facts from its /metrics (Node's for this server, Go's for a Prometheus). */
@@ -117,6 +119,7 @@ function StatTable({ title, rows, col }: { title: string; rows: Stat[] | null | 
 }
 
 export function TSDBStatusPage() {
+  const { localTime } = useSettings();
   const f = useAPI<TSDB>('status/tsdb');
   return (
     <div>
@@ -126,7 +129,7 @@ export function TSDBStatusPage() {
           <h3>Head Stats</h3>
           <table><thead><tr><th>Number of Series</th><th>Number of Chunks</th><th>Number of Label Pairs</th><th>Current Min Time</th><th>Current Max Time</th></tr></thead>
             <tbody><tr><td>{d.headStats.numSeries}</td><td>{d.headStats.chunkCount}</td><td>{d.headStats.numLabelPairs}</td>
-              <td>{formatTimestamp(d.headStats.minTime)}</td><td>{formatTimestamp(d.headStats.maxTime)}</td></tr></tbody></table>
+              <td>{formatTimestamp(d.headStats.minTime, localTime)}</td><td>{formatTimestamp(d.headStats.maxTime, localTime)}</td></tr></tbody></table>
           <StatTable title="Top 10 series count by metric names" rows={d.seriesCountByMetricName} col="Count" />
           <StatTable title="Top 10 label names with value count" rows={d.labelValueCountByLabelName} col="Count" />
           <StatTable title="Top 10 label names with high memory usage" rows={d.memoryInBytesByLabelName} col="Bytes" />
