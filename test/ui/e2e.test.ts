@@ -551,6 +551,21 @@ async function pages(t: import('node:test').TestContext, base: string, OUT: stri
     await page.locator('[data-testid=panel]').waitFor();
   });
 
+  await t.test('explain: the expression as a tree with what each node does and, from the trace, what it costs', async () => {
+    await page.goto(`${base}/graph?g0.expr=${encodeURIComponent('sum by (job) (rate(up[1m])) > 0')}&g0.tab=explain`);
+    if (realPrometheus) {
+      await page.locator('[data-testid=no-trace]').waitFor();
+      return;
+    }
+    await page.locator('[data-testid=explain]').waitFor();
+    assert.deepEqual(await page.locator('[data-testid=explain-node]').evaluateAll((ns) => ns.map((n) => n.getAttribute('data-node'))), ['BinaryExpr', 'AggregateExpr', 'Call', 'MatrixSelector', 'NumberLiteral']);
+    const text = await page.locator('[data-testid=explain]').innerText();
+    assert.match(text, /rate\(\): .+/);
+    assert.match(text, /sum: Calculate sum over dimensions/);
+    assert.match(await page.locator('[data-testid=explain-cost]').first().innerText(), /\d+ series · \d+ samples read \(\d+ here\) · \S+ \(\S+ here\)/);
+    await page.screenshot({ path: join(OUT, 'explain.png'), fullPage: true });
+  });
+
   await t.test('dark theme', async () => {
     await page.goto(`${base}/graph?g0.expr=up&g0.tab=0&g0.range_input=1m`);
     await page.locator('.theme-toggle').click();

@@ -1,8 +1,8 @@
 // Panel state in Prometheus's URL form: g0.expr=…&g0.tab=0&g0.range_input=1h…
 export interface PanelState {
   expr: string;
-  /** 0 = graph, 1 = table (Prometheus's numbering). */
-  tab: 0 | 1;
+  /** 0 = graph, 1 = table (Prometheus's numbering), 2 = explain (`tab=explain`, as Prometheus 3 names it). */
+  tab: 0 | 1 | 2;
   rangeInput: string;
   /** End time in ms, or null for "now". */
   endTime: number | null;
@@ -38,7 +38,7 @@ export function decodePanels(search: string): PanelState[] {
     switch (m[2]) {
       case 'expr': p.expr = value; break;
       // As Prometheus: only "0" is the graph; a missing or other tab opens the table.
-      case 'tab': p.tab = value === '0' ? 0 : 1; break;
+      case 'tab': p.tab = value === '0' || value === 'graph' ? 0 : value === 'explain' ? 2 : 1; break;
       case 'range_input': if (parseDuration(value) !== null) p.rangeInput = value; break;
       case 'end_input': p.endTime = parseTime(value); break;
       case 'moment_input': p.momentTime = parseTime(value); break;
@@ -65,7 +65,7 @@ export function encodePanels(panels: PanelState[]): string {
   panels.forEach((p, i) => {
     const g = `g${i}`;
     parts.push(`${g}.expr=${enc(p.expr)}`);
-    parts.push(`${g}.tab=${p.tab}`);
+    parts.push(`${g}.tab=${p.tab === 2 ? 'explain' : p.tab}`);
     parts.push(`${g}.stacked=${p.stacked ? 1 : 0}`);
     parts.push(`${g}.show_exemplars=${p.showExemplars ? 1 : 0}`);
     parts.push(`${g}.range_input=${enc(p.rangeInput)}`);

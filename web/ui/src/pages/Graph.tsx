@@ -6,6 +6,7 @@ import { formatHistogram, formatSeriesName, type HistogramValue, type LabelSet }
 import { PromQLEditor } from './Editor.js';
 import { MetricExplorer } from './MetricExplorer.js';
 import { QueryHistory } from './QueryHistory.js';
+import { ExplainView } from './Explain.js';
 import { recordQuery } from '../lib/history.js';
 import { useSettings } from '../lib/settings.js';
 import { UPlotChart, type RangeSeries } from './UPlotChart.js';
@@ -57,7 +58,7 @@ function Panel({ state, onChange, onRemove, onDuplicate, onMove, first, last }: 
   };
 
   useEffect(() => {
-    if (state.expr === '') { setOut(null); return; }
+    if (state.expr === '' || state.tab === 2) { setOut(null); return; }
     let live = true;
     const t0 = performance.now();
     setLoading(true);
@@ -100,7 +101,7 @@ function Panel({ state, onChange, onRemove, onDuplicate, onMove, first, last }: 
         <button className="primary" onClick={execute} data-testid="execute">Execute</button>
         <button onClick={() => onMove?.(-1)} disabled={first} title="Move panel up" aria-label="Move panel up" data-testid="move-up">↑</button>
         <button onClick={() => onMove?.(1)} disabled={last} title="Move panel down" aria-label="Move panel down" data-testid="move-down">↓</button>
-        <button onClick={onDuplicate} title="Duplicate panel" aria-label="Duplicate panel" data-testid="duplicate">⧉</button>
+        <button onClick={onDuplicate} title="Duplicate panel" aria-label="Duplicate panel" data-testid="duplicate">Clone</button>
         <button onClick={onRemove} title="Remove panel" aria-label="Remove panel">✕</button>
       </div>
       {explorer && <MetricExplorer onPick={(m) => { setExplorer(false); insert.current?.(m); }} onClose={() => setExplorer(false)} />}
@@ -108,6 +109,7 @@ function Panel({ state, onChange, onRemove, onDuplicate, onMove, first, last }: 
       <div className="row tabs">
         <button className={state.tab === 1 ? 'active' : ''} onClick={() => onChange({ ...state, tab: 1 })}>Table</button>
         <button className={state.tab === 0 ? 'active' : ''} onClick={() => onChange({ ...state, tab: 0 })}>Graph</button>
+        <button className={state.tab === 2 ? 'active' : ''} onClick={() => onChange({ ...state, tab: 2 })} data-testid="explain-tab">Explain</button>
         <span className="spacer" />
         {loading && <span className="loading">Loading…</span>}
         {out && !out.error && (
@@ -116,7 +118,7 @@ function Panel({ state, onChange, onRemove, onDuplicate, onMove, first, last }: 
           </span>
         )}
       </div>
-      {state.tab === 1 ? (
+      {state.tab === 2 ? null : state.tab === 1 ? (
         <div className="row">
           Evaluation time:
           <button onClick={() => onChange({ ...state, momentTime: shiftedEnd(state.momentTime, rangeMs, -1, Date.now()) })} title="Move back by half the range" aria-label="Earlier">‹‹</button>
@@ -150,6 +152,7 @@ function Panel({ state, onChange, onRemove, onDuplicate, onMove, first, last }: 
       {out?.error && <div className="error" data-testid="query-error">Error executing query: {out.error}</div>}
       {out?.warnings.map((w, i) => <div key={i} className="warning">Warning: {w}</div>)}
       {state.tab === 1 && out?.instant && <ResultTable data={out.instant} />}
+      {state.tab === 2 && <ExplainView expr={state.expr} time={state.momentTime} runs={runs} />}
       {state.tab === 0 && out?.range && (out.range.series.length === 0
         ? <div className="info" data-testid="empty-result">Empty query result</div>
         : <UPlotChart {...out.range} stacked={state.stacked} logScale={state.logScale} onZoom={(from, to) => onChange({ ...state, ...zoomedRange(from, to) })} />)}
