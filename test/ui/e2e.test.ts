@@ -566,6 +566,23 @@ async function pages(t: import('node:test').TestContext, base: string, OUT: stri
     await page.screenshot({ path: join(OUT, 'explain.png'), fullPage: true });
   });
 
+  await t.test('rules page: backtest the loaded rules over the stored history', async () => {
+    await page.goto(`${base}/rules`);
+    await page.locator('[data-testid=backtest-range]').fill('2m');
+    await page.locator('[data-testid=backtest-run]').click();
+    if (realPrometheus) {
+      await page.locator('[data-testid=backtest-error]').waitFor();
+      return;
+    }
+    await page.locator('[data-testid=backtest-result]').waitFor();
+    const alerts = page.locator('[data-testid=backtest-alert]');
+    const firing = alerts.filter({ hasText: 'AlwaysFiring' });
+    await firing.first().waitFor();
+    assert.ok((await firing.locator('[data-state=firing]').count()) >= 1);
+    assert.ok((await alerts.filter({ hasText: 'SlowToFire' }).locator('[data-state=pending]').count()) >= 1, 'for: 10m stays pending');
+    await page.screenshot({ path: join(OUT, 'backtest.png'), fullPage: true });
+  });
+
   await t.test('dark theme', async () => {
     await page.goto(`${base}/graph?g0.expr=up&g0.tab=0&g0.range_input=1m`);
     await page.locator('.theme-toggle').click();
