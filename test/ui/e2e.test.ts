@@ -376,6 +376,14 @@ async function pages(t: import('node:test').TestContext, base: string, OUT: stri
     await pool.waitFor();
     assert.match(await pool.innerText(), /0 \/ 1 active targets/);
     await pool.locator('[data-testid=dropped]').waitFor();
+    await page.locator('[data-testid=sd-kind]').selectOption('dropped');
+    assert.deepEqual(await page.locator('[data-testid=sd-pool] b').allInnerTexts(), ['dropped']);
+    await page.locator('[data-testid=sd-kind]').selectOption('');
+    await page.locator('[data-testid=sd-pool-select]').selectOption('evil');
+    assert.equal(await page.locator('[data-testid=sd-pool]').count(), 1);
+    await page.locator('[data-testid=sd-pool-select]').selectOption('');
+    await page.locator('[data-testid=sd-search]').fill('job="dead"');
+    assert.deepEqual(await page.locator('[data-testid=sd-pool] b').allInnerTexts(), ['dead']);
   });
 
   await t.test('an API failure shows its error', async () => {
