@@ -257,7 +257,6 @@ export class WAL {
     this.dir = dir;
     this.segSize = segmentSize;
     this.compress = compress;
-    mkdirSync(dir, { recursive: true });
   }
 
   /**
@@ -302,12 +301,23 @@ export class WAL {
     return corruptions;
   }
 
+  /**
+   * Switches writes to segment n. The new file is opened before the current one is closed, so a
+   * failure (a full disk, a read-only directory) leaves the WAL writing where it was.
+   */
   private openSegment(n: number, append: boolean): void {
+    const fd = openSync(join(this.dir, segName(n)), append ? 'a' : 'w');
+    let size: number;
+    try {
+      size = fstatSync(fd).size;
+    } catch (e) {
+      closeSync(fd);
+      throw e;
+    }
     if (this.fd >= 0) closeSync(this.fd);
-    const p = join(this.dir, segName(n));
-    this.fd = openSync(p, append ? 'a' : 'w');
+    this.fd = fd;
     this.seg = n;
-    this.segBytes = fstatSync(this.fd).size;
+    this.segBytes = size;
     this.broken = false;
   }
 
