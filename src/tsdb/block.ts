@@ -85,23 +85,46 @@ export function writeBlock(
 ): BlockMeta {
   const tmp = join(parent, ulid + '.tmp-for-creation');
   rmSync(tmp, { recursive: true, force: true });
+  try {
+    return writeBlockIn(tmp, parent, series, mint, maxt, compaction, ulid);
+  } catch (e) {
+    // A block that could not be written whole (a full disk) leaves nothing behind.
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+function writeBlockIn(
+  tmp: string,
+  parent: string,
+  series: Iterable<SeriesChunks>,
+  mint: number,
+  maxt: number,
+  compaction: BlockMeta['compaction'] | null,
+  ulid: string,
+): BlockMeta {
   mkdirSync(tmp, { recursive: true });
   const cw = new ChunkWriter(join(tmp, 'chunks'));
   const idx: IndexSeries[] = [];
   let numSamples = 0;
   let numChunks = 0;
-  for (const s of series) {
-    const metas: ChunkMeta[] = [];
-    for (const c of s.chunks) {
-      const ref = cw.write(ENC_XOR, c.data);
-      metas.push({ mint: c.mint, maxt: c.maxt, ref });
-      numSamples += xorNumSamples(c.data);
+  try {
+    for (const s of series) {
+      const metas: ChunkMeta[] = [];
+      for (const c of s.chunks) {
+        const ref = cw.write(ENC_XOR, c.data);
+        metas.push({ mint: c.mint, maxt: c.maxt, ref });
+        numSamples += xorNumSamples(c.data);
+      }
+      if (metas.length === 0) continue;
+      numChunks += metas.length;
+      idx.push({ labels: s.labels, chunks: metas });
     }
-    if (metas.length === 0) continue;
-    numChunks += metas.length;
-    idx.push({ labels: s.labels, chunks: metas });
+    cw.close();
+  } catch (e) {
+    cw.abort();
+    throw e;
   }
-  cw.close();
   writeIndex(join(tmp, 'index'), idx);
   writeTombstones(join(tmp, TOMBSTONES_FILE), new Map());
   const meta: BlockMeta = {
