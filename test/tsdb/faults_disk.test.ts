@@ -1,0 +1,290 @@
+// A full disk, on a real tmpfs that runs out of space: WAL writes, head chunk writes, compaction
+// and snapshots fail with the error reported and counted, reads keep answering, nothing committed
+// is lost, nothing half-written is left, and writes resume by themselves once space is back.
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Labels, Matcher } from '../../src/model/labels/index.js';
+import { StorageError } from '../../src/storage/index.js';
+import { newLogger } from '../../src/util/log.js';
+import { newRegistry, type Registry } from '../../src/util/metrics.js';
+import { openDB, type DB } from '../../src/tsdb/index.js';
+import { tempDir } from '../util/peers.js';
+import { fillDisk, fillInodes, mountTmpfs, unfill, unmount } from '../util/tmpfs.js';
+
+const H = 3600_000;
+
+/** Timestamps per series of every sample named `name` in [0, 100h]. */
+function samples(db: DB, name: string): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  const ss = db.querier(0, 100 * H).select(true, undefined, Matcher.equal('__name__', name));
+  while (ss.next()) {
+    const s = ss.at();
+    const it = s.iterator();
+    const ts: number[] = [];
+    while (it.next() !== 0) ts.push(it.atT());
+    out.set(s.labels.get('s'), ts);
+  }
+  return out;
+}
+
+async function metric(reg: Registry, name: string): Promise<number> {
+  const text = await reg.getSingleMetricAsString(name);
+  const m = / ([0-9.e+-]+)\s*$/.exec(text);
+  return m ? Number(m[1]) : NaN;
+}
+
+function logSink(): { logger: ReturnType<typeof newLogger>; text: () => string } {
+  const lines: string[] = [];
+  return { logger: newLogger({ level: 'info', write: (l: string) => void lines.push(l) }), text: () => lines.join('') };
+}
+
+/** Leftovers of an interrupted write anywhere under dir. */
+function halfWritten(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const f of readdirSync(d)) {
+      const p = join(d, f);
+      if (/\.tmp($|-for-creation$)/.test(f)) out.push(p);
+      if (statSync(p).isDirectory()) walk(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function mountOrSkip(t: TestContext, mb: number, at?: string, options?: string): string | null {
+  return mountTmpfs(t, mb, at, options);
+}
+
+test('disk full: WAL writes fail with ENOSPC (counted), reads answer, commits resume when space returns, nothing acknowledged is lost', async (t) => {
+  const mnt = mountOrSkip(t, 8);
+  if (mnt === null) return;
+  const data = join(mnt, 'data');
+  const reg = newRegistry();
+  const db = await openDB(data, {}, { noBackground: true, inlineCompaction: true, registry: reg });
+  const acked: number[] = [];
+  let ts = 0;
+  const commit = async (): Promise<void> => {
+    ts += 15_000;
+    const app = db.appender();
+    for (let s = 0; s < 50; s++) app.append(0, Labels.fromStrings('__name__', 'w', 's', String(s)), ts, Math.random());
+    await app.commit();
+    acked.push(ts);
+  };
+  for (let i = 0; i < 10; i++) await commit();
+  const filler = fillDisk(mnt);
+  let failed = 0;
+  for (let i = 0; i < 40; i++) {
+    try {
+      await commit();
+    } catch (e) {
+      assert.ok(e instanceof StorageError && e.kind === 'disk', String(e));
+      assert.match((e as Error).message, /^write to WAL: .*ENOSPC/);
+      failed++;
+    }
+  }
+  assert.ok(failed > 0, 'some commits failed on the full disk');
+  assert.equal(await metric(reg, 'prometheus_tsdb_wal_writes_failed_total'), failed);
+  // Reads answer, with exactly what was acknowledged.
+  for (const got of samples(db, 'w').values()) assert.deepEqual(got, acked);
+  unfill(filler);
+  for (let i = 0; i < 10; i++) await commit();
+  await db.close();
+  const db2 = await openDB(data, {}, { noBackground: true });
+  t.after(() => db2.close());
+  const got = samples(db2, 'w');
+  assert.equal(got.size, 50);
+  for (const g of got.values()) assert.deepEqual(g, acked);
+});
+
+test('no file can be created when the WAL needs a new segment: the commit fails (counted), the WAL keeps its segment, and writes resume', async (t) => {
+  const mnt = mountOrSkip(t, 8, undefined, 'nr_inodes=64');
+  if (mnt === null) return;
+  const data = join(mnt, 'data');
+  const reg = newRegistry();
+  const db = await openDB(data, { walSegmentSize: 64 * 1024 }, { noBackground: true, registry: reg });
+  const acked: number[] = [];
+  let ts = 0;
+  const commit = async (): Promise<void> => {
+    ts += 15_000;
+    const app = db.appender();
+    for (let s = 0; s < 100; s++) app.append(0, Labels.fromStrings('__name__', 'i', 's', String(s)), ts, Math.random());
+    await app.commit();
+    acked.push(ts);
+  };
+  await commit();
+  const made = fillInodes(mnt);
+  let failed = 0;
+  // About 1 KiB a commit: the 64 KiB segment fills and the next one cannot be created.
+  for (let i = 0; i < 200; i++) {
+    try {
+      await commit();
+    } catch (e) {
+      assert.match((e as Error).message, /^write to WAL: ENOSPC/);
+      failed++;
+    }
+  }
+  assert.ok(failed > 0);
+  assert.equal(await metric(reg, 'prometheus_tsdb_wal_writes_failed_total'), failed);
+  for (const p of made) unfill(p);
+  for (let i = 0; i < 10; i++) await commit();
+  await db.close();
+  const db2 = await openDB(data, {}, { noBackground: true });
+  t.after(() => db2.close());
+  const got = samples(db2, 'i');
+  assert.equal(got.size, 100);
+  for (const g of got.values()) assert.deepEqual(g, acked);
+});
+
+test('disk full under chunks_head: commits still succeed, full chunks stay in memory (logged once), files are written again once space returns', async (t) => {
+  const { dir, cleanup } = tempDir('tsdb-fault-');
+  t.after(cleanup);
+  const log = logSink();
+  const db = await openDB(dir, {}, { noBackground: true, inlineCompaction: true, logger: log.logger });
+  let closed = false;
+  t.after(async () => {
+    if (!closed) await db.close();
+  });
+  const chunksHead = join(dir, 'chunks_head');
+  // A 1 MiB tmpfs over chunks_head (empty: the first chunk file is made when the first chunk is full).
+  if (mountOrSkip(t, 1, chunksHead) === null) return;
+  const filler = fillDisk(chunksHead);
+  const want: number[] = [];
+  let ts = 0;
+  const appendN = async (n: number): Promise<void> => {
+    for (let i = 0; i < n; i++) {
+      ts += 15_000;
+      const app = db.appender();
+      for (let s = 0; s < 3; s++) app.append(0, Labels.fromStrings('__name__', 'c', 's', String(s)), ts, Math.random());
+      await app.commit(); // must not throw: the WAL has the samples
+      want.push(ts);
+    }
+  };
+  await appendN(500); // several chunks of 120 samples per series
+  assert.equal(log.text().match(/Writing head chunks failed/g)?.length, 1, log.text());
+  assert.match(log.text(), /level=error.*ENOSPC/);
+  for (const got of samples(db, 'c').values()) assert.deepEqual(got, want);
+  unfill(filler);
+  await appendN(500);
+  assert.match(log.text(), /Writing head chunks works again/);
+  const files = readdirSync(chunksHead).filter((f) => /^\d{6}$/.test(f));
+  assert.ok(files.some((f) => statSync(join(chunksHead, f)).size > 8), `chunk files written: ${files.join(',')}`);
+  for (const got of samples(db, 'c').values()) assert.deepEqual(got, want);
+  // The head spans > 3h: compaction writes a block from the in-memory and the on-disk chunks alike.
+  await db.compact();
+  assert.ok(db.blockMetas().length >= 1);
+  for (const got of samples(db, 'c').values()) assert.deepEqual(got, want);
+  await db.close();
+  closed = true;
+  unmount(chunksHead);
+  const db2 = await openDB(dir, {}, { noBackground: true });
+  t.after(() => db2.close());
+  for (const got of samples(db2, 'c').values()) assert.deepEqual(got, want);
+});
+
+test('disk full during compaction: the failed block write leaves nothing behind, is counted, and the retry succeeds once space returns', async (t) => {
+  const mnt = mountOrSkip(t, 8);
+  if (mnt === null) return;
+  const data = join(mnt, 'data');
+  const reg = newRegistry();
+  const db = await openDB(data, {}, { noBackground: true, inlineCompaction: true, registry: reg });
+  let closed = false;
+  t.after(async () => {
+    if (!closed) await db.close();
+  });
+  const want: number[] = [];
+  // 4h at 15s for 100 series with random values: blocks of a few hundred KiB.
+  for (let ts = 0; ts <= 4 * H; ts += 15_000) {
+    const app = db.appender();
+    for (let s = 0; s < 100; s++) app.append(0, Labels.fromStrings('__name__', 'k', 's', String(s)), ts, Math.random());
+    await app.commit();
+    want.push(ts);
+  }
+  const filler = fillDisk(data);
+  await assert.rejects(db.compact(), /ENOSPC/);
+  assert.equal(await metric(reg, 'prometheus_tsdb_compactions_failed_total'), 1);
+  assert.deepEqual(halfWritten(data), [], 'no half-written block or checkpoint left');
+  assert.equal(db.blockMetas().length, 0);
+  const during = samples(db, 'k');
+  assert.equal(during.size, 100);
+  for (const got of during.values()) assert.deepEqual(got, want);
+  unfill(filler);
+  await db.compact();
+  assert.equal(db.blockMetas().length, 1);
+  assert.deepEqual(halfWritten(data), []);
+  for (const got of samples(db, 'k').values()) assert.deepEqual(got, want);
+  await db.close();
+  closed = true;
+  const db2 = await openDB(data, {}, { noBackground: true });
+  t.after(() => db2.close());
+  const after = samples(db2, 'k');
+  assert.equal(after.size, 100);
+  for (const got of after.values()) assert.deepEqual(got, want);
+});
+
+test('disk full during a snapshot: it fails and no partial snapshot is left; the next one succeeds', async (t) => {
+  const mnt = mountOrSkip(t, 8);
+  if (mnt === null) return;
+  const data = join(mnt, 'data');
+  const db = await openDB(data, {}, { noBackground: true, inlineCompaction: true });
+  t.after(() => db.close());
+  for (let ts = 0; ts <= 4 * H; ts += 15_000) {
+    const app = db.appender();
+    for (let s = 0; s < 100; s++) app.append(0, Labels.fromStrings('__name__', 'n', 's', String(s)), ts, Math.random());
+    await app.commit();
+  }
+  await db.compact();
+  assert.equal(db.blockMetas().length, 1);
+  const snap = join(data, 'snapshots', 'one');
+  const filler = fillDisk(data);
+  await assert.rejects(db.snapshot(snap, true), /ENOSPC/);
+  assert.ok(!existsSync(snap), 'no partial snapshot');
+  unfill(filler);
+  await db.snapshot(snap, true);
+  assert.equal(readdirSync(snap).length, 2); // the block (hard links) and the head written as a block
+});
+
+test('a block directory deleted under a running DB: queries keep answering; the reload leaves it out', async (t) => {
+  const { dir, cleanup } = tempDir('tsdb-fault-');
+  t.after(cleanup);
+  const log = logSink();
+  const reg = newRegistry();
+  const db = await openDB(dir, {}, { noBackground: true, inlineCompaction: true, logger: log.logger, registry: reg });
+  t.after(() => db.close());
+  for (let ts = 0; ts <= 9 * H; ts += 60_000) {
+    const app = db.appender();
+    for (let s = 0; s < 3; s++) app.append(0, Labels.fromStrings('__name__', 'b', 's', String(s)), ts, ts);
+    await app.commit();
+  }
+  await db.compact();
+  const metas = db.blockMetas();
+  assert.ok(metas.length >= 3);
+  const victim = metas[1]!;
+  const { rmSync } = await import('node:fs');
+  rmSync(join(dir, victim.ulid), { recursive: true, force: true });
+  // Before the reload the block's open files still answer.
+  const total = 3 * (9 * 60 + 1);
+  let n = 0;
+  for (const ts of samples(db, 'b').values()) n += ts.length;
+  assert.equal(n, total);
+  db.reload();
+  assert.equal(db.blockMetas().length, metas.length - 1);
+  assert.match(log.text(), new RegExp(`Block directory is gone.*block=${victim.ulid}`));
+  assert.equal(await metric(reg, 'prometheus_tsdb_blocks_loaded'), metas.length - 1);
+  n = 0;
+  for (const ts of samples(db, 'b').values()) n += ts.length;
+  assert.equal(n, total - 3 * 120);
+});
+
+test('a read-only data directory: opening fails with a clear error naming the directory', async (t) => {
+  const mnt = mountOrSkip(t, 1);
+  if (mnt === null) return;
+  const { execFileSync } = await import('node:child_process');
+  execFileSync('mount', ['-o', 'remount,ro', mnt]);
+  await assert.rejects(openDB(mnt, {}, { noBackground: true }), (e: Error) => {
+    assert.equal(e.message, `EROFS: read-only file system, access '${mnt}'`);
+    return true;
+  });
+});
