@@ -21,11 +21,12 @@ export interface OurServer {
  * Starts prometheus-ts with a config (YAML text) in a temp dir; resolves once /-/ready is 200.
  * built: run the compiled server (bin/prometheus-ts.js, as users run it) instead of the sources through tsx — what benchmarks measure.
  * nodeArgs: flags for node itself (e.g. --cpu-prof), before the entry point.
+ * env: variables added to this process's environment for the server (e.g. libfaketime's).
  */
 export async function startOurServer(
   configYaml: string,
   extraArgs: string[] = [],
-  opts: { dir?: string; waitReady?: boolean; port?: number; built?: boolean; nodeArgs?: string[] } = {},
+  opts: { dir?: string; waitReady?: boolean; port?: number; built?: boolean; nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {},
 ): Promise<OurServer> {
   const tmp = opts.dir ? { dir: opts.dir, cleanup: () => {} } : tempDir('ours-');
   const dir = tmp.dir;
@@ -39,7 +40,7 @@ export async function startOurServer(
     `--storage.tsdb.path=${join(dir, 'data')}`,
     `--web.listen-address=127.0.0.1:${port}`,
     ...extraArgs,
-  ], { cwd: ROOT });
+  ], { cwd: ROOT, ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}) });
   const url = `http://127.0.0.1:${port}`;
   if (opts.waitReady !== false) await waitReady(`${url}/-/ready`, 30_000, proc);
   return {
