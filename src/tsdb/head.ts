@@ -344,7 +344,8 @@ export class Head implements PostingsSource {
           const s = this.byRef[b.refs[i]!];
           if (s) s.pendT = NO_T;
         }
-        throw new StorageError('disk', `write to WAL: ${(e as Error).message}`);
+        // Prometheus writes series then samples, and names the record that failed.
+        throw new StorageError('disk', `write to WAL: ${newSeries.length > 0 ? 'log series' : 'log samples'}: ${(e as Error).message}`);
       }
     }
     for (const s of newSeries) s.logged = true;

@@ -46,6 +46,15 @@ export interface Corruption {
   reason: string;
 }
 
+/** An I/O error worded as Go's os package words it ("write <path>: no space left on device"), errno code kept. */
+export function ioError(op: string, path: string, e: unknown): Error {
+  const err = e as NodeJS.ErrnoException;
+  const text = /^[A-Z0-9]+: (.*?)(?:, .*)?$/.exec(err.message)?.[1] ?? err.message;
+  const out: NodeJS.ErrnoException = new Error(`${op} ${path}: ${text}`);
+  if (err.code !== undefined) out.code = err.code;
+  return out;
+}
+
 export function segName(n: number): string {
   return String(n).padStart(8, '0');
 }
@@ -306,7 +315,13 @@ export class WAL {
    * failure (a full disk, a read-only directory) leaves the WAL writing where it was.
    */
   private openSegment(n: number, append: boolean): void {
-    const fd = openSync(join(this.dir, segName(n)), append ? 'a' : 'w');
+    const path = join(this.dir, segName(n));
+    let fd: number;
+    try {
+      fd = openSync(path, append ? 'a' : 'w');
+    } catch (e) {
+      throw ioError('open', path, e);
+    }
     let size: number;
     try {
       size = fstatSync(fd).size;
@@ -345,7 +360,7 @@ export class WAL {
           this.broken = true;
         }
       }
-      throw e;
+      throw ioError('write', join(this.dir, segName(this.seg)), e);
     }
     this.segBytes += buf.length;
     for (const l of this.writeListeners) l();
