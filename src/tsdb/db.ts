@@ -19,6 +19,7 @@ import {
 import { join } from 'node:path';
 import { compareLabels, type Labels, type Matcher } from '../model/labels/index.js';
 import type { Appender, Querier, Storage, WALSource } from '../storage/index.js';
+import { ioError } from '../util/ioerror.js';
 import { nopLogger, type Logger } from '../util/log.js';
 import { newRegistry, type Registry } from '../util/metrics.js';
 import { Block, dirSize, writeBlock, type BlockMeta, type SeriesChunks } from './block.js';
@@ -174,7 +175,11 @@ export class DB implements Storage, WALSource {
     mkdirSync(this.dir, { recursive: true });
     // Said first and plainly: later steps would fail on a read-only directory with a less clear
     // error (node's recursive mkdir reports ENOENT there).
-    accessSync(this.dir, constants.W_OK);
+    try {
+      accessSync(this.dir, constants.W_OK);
+    } catch (e) {
+      throw ioError('open', this.dir, e);
+    }
     if (!this.opts.noLockfile) this.lockPath = acquireLock(this.dir);
     for (const f of readdirSync(this.dir)) {
       if (f.endsWith('.tmp-for-creation') || f.endsWith('.tmp-for-deletion')) rmSync(join(this.dir, f), { recursive: true, force: true });

@@ -186,3 +186,18 @@ test('disk full under a scraping server: scrape commits fail (logged as Promethe
   const after = await stored();
   for (const ts of committed) assert.ok(after.includes(ts), `scrape at ${ts} survived`);
 });
+
+test('a read-only data directory at start: one clear error line naming it, and exit code 1', async (t) => {
+  const env = setup(t);
+  if (env === null) return;
+  const { execFileSync } = await import('node:child_process');
+  execFileSync('mount', ['-o', 'remount,ro', env.data]);
+  const srv = await startOurServer('global: {}\n', [], { dir: env.dir, waitReady: false });
+  env.started(srv);
+  const p = srv.proc.proc;
+  const code = await new Promise<number | null>((resolve) => (p.exitCode !== null ? resolve(p.exitCode) : p.on('exit', (c) => resolve(c))));
+  assert.equal(code, 1);
+  const errors = srv.proc.output().split('\n').filter((l) => l.includes('level=error'));
+  assert.equal(errors.length, 1, srv.proc.output());
+  assert.match(errors[0]!, new RegExp(`msg="Opening storage failed" err="open ${env.data}: read-only file system"$`));
+});

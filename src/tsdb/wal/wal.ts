@@ -20,6 +20,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { compress as snappyCompress, uncompress } from 'snappyjs';
+import { ioError } from '../../util/ioerror.js';
 import { EncBuf, crc32c } from '../encoding/index.js';
 import type { WALPosition } from './watcher.js';
 
@@ -44,15 +45,6 @@ export interface Corruption {
   segment: string;
   offset: number;
   reason: string;
-}
-
-/** An I/O error worded as Go's os package words it ("write <path>: no space left on device"), errno code kept. */
-export function ioError(op: string, path: string, e: unknown): Error {
-  const err = e as NodeJS.ErrnoException;
-  const text = /^[A-Z0-9]+: (.*?)(?:, .*)?$/.exec(err.message)?.[1] ?? err.message;
-  const out: NodeJS.ErrnoException = new Error(`${op} ${path}: ${text}`);
-  if (err.code !== undefined) out.code = err.code;
-  return out;
 }
 
 export function segName(n: number): string {
