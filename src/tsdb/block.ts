@@ -193,7 +193,11 @@ export class Block {
   }
 
   size(): number {
-    return dirSize(this.dir);
+    try {
+      return dirSize(this.dir);
+    } catch {
+      return 0; // the directory was deleted under the server; the next reload drops the block
+    }
   }
 
   overlaps(mint: number, maxt: number): boolean {
