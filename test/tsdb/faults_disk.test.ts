@@ -225,6 +225,37 @@ test('disk full during compaction: the failed block write leaves nothing behind,
   for (const got of after.values()) assert.deepEqual(got, want);
 });
 
+test('files running out at every step of a head compaction (block, chunk files, WAL segment, checkpoint): nothing half-written is left, nothing is lost', async (t) => {
+  for (let room = 0; room <= 12; room++) {
+    const mnt = mountOrSkip(t, 8, undefined, 'nr_inodes=200');
+    if (mnt === null) return;
+    const data = join(mnt, 'data');
+    const db = await openDB(data, {}, { noBackground: true, inlineCompaction: true });
+    const want: number[] = [];
+    for (let ts = 0; ts <= 4 * H; ts += 60_000) {
+      const app = db.appender();
+      for (let s = 0; s < 2; s++) app.append(0, Labels.fromStrings('__name__', 'p', 's', String(s)), ts, ts);
+      await app.commit();
+      want.push(ts);
+    }
+    // Leave exactly `room` files to create: the compaction runs out after its room-th file.
+    const made = fillInodes(mnt);
+    for (const p of made.splice(0, room)) unfill(p);
+    await db.compact().catch(() => {});
+    assert.deepEqual(halfWritten(data), [], `room for ${room} files`);
+    for (const p of made) unfill(p);
+    await db.compact();
+    assert.deepEqual(halfWritten(data), []);
+    for (const got of samples(db, 'p').values()) assert.deepEqual(got, want, `room for ${room} files`);
+    await db.close();
+    const db2 = await openDB(data, {}, { noBackground: true });
+    const after = samples(db2, 'p');
+    await db2.close();
+    assert.equal(after.size, 2);
+    for (const got of after.values()) assert.deepEqual(got, want, `room for ${room} files, after reopening`);
+  }
+});
+
 test('disk full during a snapshot: it fails and no partial snapshot is left; the next one succeeds', async (t) => {
   const mnt = mountOrSkip(t, 8);
   if (mnt === null) return;
