@@ -58,46 +58,79 @@ function mountOrSkip(t: TestContext, mb: number, at?: string, options?: string):
   return mountTmpfs(t, mb, at, options);
 }
 
+/**
+ * Commits one sample for each series name{s="0".."n-1"} per call, `step` ms after the last;
+ * `acked` holds the timestamps of the commits that returned.
+ */
+function committer(db: DB, name: string, n: number, step = 15_000): { acked: number[]; commit: () => Promise<void>; upTo: (maxT: number) => Promise<void> } {
+  const acked: number[] = [];
+  let ts = 0;
+  const commit = async (): Promise<void> => {
+    ts += step;
+    const app = db.appender();
+    for (let s = 0; s < n; s++) app.append(0, Labels.fromStrings('__name__', name, 's', String(s)), ts, Math.random());
+    await app.commit();
+    acked.push(ts);
+  };
+  return {
+    acked,
+    commit,
+    upTo: async (maxT) => {
+      while (ts + step <= maxT) await commit();
+    },
+  };
+}
+
+/** Runs commit `times` times on a full disk; returns how many failed, each with an error matching re. */
+async function failingCommits(commit: () => Promise<void>, times: number, re: RegExp): Promise<number> {
+  let failed = 0;
+  for (let i = 0; i < times; i++) {
+    try {
+      await commit();
+    } catch (e) {
+      assert.ok(e instanceof StorageError && e.kind === 'disk', String(e));
+      assert.match((e as Error).message, re);
+      failed++;
+    }
+  }
+  return failed;
+}
+
+/** db holds exactly `want` for each of the n series of `name`. */
+function assertHolds(db: DB, name: string, n: number, want: number[], what = ''): void {
+  const got = samples(db, name);
+  assert.equal(got.size, n, what);
+  for (const [s, ts] of got) assert.deepEqual(ts, want, `${what} s=${s}`);
+}
+
+/** Closes db, opens its directory again, and checks it still holds exactly `want`. */
+async function assertHoldsAfterReopen(db: DB, dir: string, name: string, n: number, want: number[], what = ''): Promise<void> {
+  await db.close();
+  const db2 = await openDB(dir, {}, { noBackground: true });
+  try {
+    assertHolds(db2, name, n, want, `${what} after reopening`);
+  } finally {
+    await db2.close();
+  }
+}
+
 test('disk full: WAL writes fail with ENOSPC (counted), reads answer, commits resume when space returns, nothing acknowledged is lost', async (t) => {
   const mnt = mountOrSkip(t, 8);
   if (mnt === null) return;
   const data = join(mnt, 'data');
   const reg = newRegistry();
   const db = await openDB(data, {}, { noBackground: true, inlineCompaction: true, registry: reg });
-  const acked: number[] = [];
-  let ts = 0;
-  const commit = async (): Promise<void> => {
-    ts += 15_000;
-    const app = db.appender();
-    for (let s = 0; s < 50; s++) app.append(0, Labels.fromStrings('__name__', 'w', 's', String(s)), ts, Math.random());
-    await app.commit();
-    acked.push(ts);
-  };
-  for (let i = 0; i < 10; i++) await commit();
+  const w = committer(db, 'w', 50);
+  for (let i = 0; i < 10; i++) await w.commit();
   const filler = fillDisk(mnt);
-  let failed = 0;
-  for (let i = 0; i < 40; i++) {
-    try {
-      await commit();
-    } catch (e) {
-      assert.ok(e instanceof StorageError && e.kind === 'disk', String(e));
-      // Worded as Prometheus's: the record that failed, the segment, the system's message.
-      assert.match((e as Error).message, /^write to WAL: log (series|samples): write .*\/wal\/\d{8}: no space left on device$/);
-      failed++;
-    }
-  }
+  // Worded as Prometheus's: the record that failed, the segment, the system's message.
+  const failed = await failingCommits(w.commit, 40, /^write to WAL: log (series|samples): write .*\/wal\/\d{8}: no space left on device$/);
   assert.ok(failed > 0, 'some commits failed on the full disk');
   assert.equal(await metric(reg, 'prometheus_tsdb_wal_writes_failed_total'), failed);
-  // Reads answer, with exactly what was acknowledged.
-  for (const got of samples(db, 'w').values()) assert.deepEqual(got, acked);
+  assertHolds(db, 'w', 50, w.acked, 'reads answer, with exactly what was acknowledged');
   unfill(filler);
-  for (let i = 0; i < 10; i++) await commit();
-  await db.close();
-  const db2 = await openDB(data, {}, { noBackground: true });
-  t.after(() => db2.close());
-  const got = samples(db2, 'w');
-  assert.equal(got.size, 50);
-  for (const g of got.values()) assert.deepEqual(g, acked);
+  for (let i = 0; i < 10; i++) await w.commit();
+  await assertHoldsAfterReopen(db, data, 'w', 50, w.acked);
 });
 
 test('no file can be created when the WAL needs a new segment: the commit fails (counted), the WAL keeps its segment, and writes resume', async (t) => {
@@ -106,37 +139,16 @@ test('no file can be created when the WAL needs a new segment: the commit fails 
   const data = join(mnt, 'data');
   const reg = newRegistry();
   const db = await openDB(data, { walSegmentSize: 64 * 1024 }, { noBackground: true, registry: reg });
-  const acked: number[] = [];
-  let ts = 0;
-  const commit = async (): Promise<void> => {
-    ts += 15_000;
-    const app = db.appender();
-    for (let s = 0; s < 100; s++) app.append(0, Labels.fromStrings('__name__', 'i', 's', String(s)), ts, Math.random());
-    await app.commit();
-    acked.push(ts);
-  };
-  await commit();
+  const w = committer(db, 'i', 100);
+  await w.commit();
   const made = fillInodes(mnt);
-  let failed = 0;
   // About 1 KiB a commit: the 64 KiB segment fills and the next one cannot be created.
-  for (let i = 0; i < 200; i++) {
-    try {
-      await commit();
-    } catch (e) {
-      assert.match((e as Error).message, /^write to WAL: log samples: open .*\/wal\/\d{8}: no space left on device$/);
-      failed++;
-    }
-  }
+  const failed = await failingCommits(w.commit, 200, /^write to WAL: log samples: open .*\/wal\/\d{8}: no space left on device$/);
   assert.ok(failed > 0);
   assert.equal(await metric(reg, 'prometheus_tsdb_wal_writes_failed_total'), failed);
   for (const p of made) unfill(p);
-  for (let i = 0; i < 10; i++) await commit();
-  await db.close();
-  const db2 = await openDB(data, {}, { noBackground: true });
-  t.after(() => db2.close());
-  const got = samples(db2, 'i');
-  assert.equal(got.size, 100);
-  for (const g of got.values()) assert.deepEqual(g, acked);
+  for (let i = 0; i < 10; i++) await w.commit();
+  await assertHoldsAfterReopen(db, data, 'i', 100, w.acked);
 });
 
 test('disk full under chunks_head: commits still succeed, full chunks stay in memory (logged once), files are written again once space returns', async (t) => {
@@ -152,37 +164,28 @@ test('disk full under chunks_head: commits still succeed, full chunks stay in me
   // A 1 MiB tmpfs over chunks_head (empty: the first chunk file is made when the first chunk is full).
   if (mountOrSkip(t, 1, chunksHead) === null) return;
   const filler = fillDisk(chunksHead);
-  const want: number[] = [];
-  let ts = 0;
-  const appendN = async (n: number): Promise<void> => {
-    for (let i = 0; i < n; i++) {
-      ts += 15_000;
-      const app = db.appender();
-      for (let s = 0; s < 3; s++) app.append(0, Labels.fromStrings('__name__', 'c', 's', String(s)), ts, Math.random());
-      await app.commit(); // must not throw: the WAL has the samples
-      want.push(ts);
-    }
-  };
-  await appendN(500); // several chunks of 120 samples per series
+  const c = committer(db, 'c', 3);
+  // Several chunks of 120 samples per series; no commit may throw: the WAL has the samples.
+  for (let i = 0; i < 500; i++) await c.commit();
   assert.equal(log.text().match(/Writing head chunks failed/g)?.length, 1, log.text());
   assert.match(log.text(), /level=error.*ENOSPC/);
-  for (const got of samples(db, 'c').values()) assert.deepEqual(got, want);
+  assertHolds(db, 'c', 3, c.acked);
   unfill(filler);
-  await appendN(500);
+  for (let i = 0; i < 500; i++) await c.commit();
   assert.match(log.text(), /Writing head chunks works again/);
   const files = readdirSync(chunksHead).filter((f) => /^\d{6}$/.test(f));
   assert.ok(files.some((f) => statSync(join(chunksHead, f)).size > 8), `chunk files written: ${files.join(',')}`);
-  for (const got of samples(db, 'c').values()) assert.deepEqual(got, want);
+  assertHolds(db, 'c', 3, c.acked);
   // The head spans > 3h: compaction writes a block from the in-memory and the on-disk chunks alike.
   await db.compact();
   assert.ok(db.blockMetas().length >= 1);
-  for (const got of samples(db, 'c').values()) assert.deepEqual(got, want);
+  assertHolds(db, 'c', 3, c.acked);
   await db.close();
   closed = true;
   unmount(chunksHead);
   const db2 = await openDB(dir, {}, { noBackground: true });
   t.after(() => db2.close());
-  for (const got of samples(db2, 'c').values()) assert.deepEqual(got, want);
+  assertHolds(db2, 'c', 3, c.acked);
 });
 
 test('disk full during compaction: the failed block write leaves nothing behind, is counted, and the retry succeeds once space returns', async (t) => {
@@ -191,98 +194,65 @@ test('disk full during compaction: the failed block write leaves nothing behind,
   const data = join(mnt, 'data');
   const reg = newRegistry();
   const db = await openDB(data, {}, { noBackground: true, inlineCompaction: true, registry: reg });
-  let closed = false;
-  t.after(async () => {
-    if (!closed) await db.close();
-  });
-  const want: number[] = [];
   // 4h at 15s for 100 series with random values: blocks of a few hundred KiB.
-  for (let ts = 0; ts <= 4 * H; ts += 15_000) {
-    const app = db.appender();
-    for (let s = 0; s < 100; s++) app.append(0, Labels.fromStrings('__name__', 'k', 's', String(s)), ts, Math.random());
-    await app.commit();
-    want.push(ts);
-  }
+  const k = committer(db, 'k', 100);
+  await k.upTo(4 * H);
   const filler = fillDisk(data);
   await assert.rejects(db.compact(), /ENOSPC/);
   assert.equal(await metric(reg, 'prometheus_tsdb_compactions_failed_total'), 1);
   assert.deepEqual(halfWritten(data), [], 'no half-written block or checkpoint left');
   assert.equal(db.blockMetas().length, 0);
-  const during = samples(db, 'k');
-  assert.equal(during.size, 100);
-  for (const got of during.values()) assert.deepEqual(got, want);
+  assertHolds(db, 'k', 100, k.acked, 'while the disk is full');
   unfill(filler);
   await db.compact();
   assert.equal(db.blockMetas().length, 1);
   assert.deepEqual(halfWritten(data), []);
-  for (const got of samples(db, 'k').values()) assert.deepEqual(got, want);
-  await db.close();
-  closed = true;
-  const db2 = await openDB(data, {}, { noBackground: true });
-  t.after(() => db2.close());
-  const after = samples(db2, 'k');
-  assert.equal(after.size, 100);
-  for (const got of after.values()) assert.deepEqual(got, want);
+  await assertHoldsAfterReopen(db, data, 'k', 100, k.acked);
 });
+
+/**
+ * A head compaction (block, chunks_head cut, WAL segment, checkpoint) on a tmpfs where exhaust()
+ * takes what is left but `what`; exhaust returns what gives it back. Nothing half-written may be
+ * left, and after giving back the next compaction succeeds and nothing is lost.
+ */
+async function compactionRunsOut(t: TestContext, options: string | undefined, exhaust: (mnt: string) => () => void, what: string): Promise<boolean> {
+  const mnt = mountOrSkip(t, 8, undefined, options);
+  if (mnt === null) return false;
+  const data = join(mnt, 'data');
+  const db = await openDB(data, {}, { noBackground: true, inlineCompaction: true });
+  const q = committer(db, 'q', 20, 60_000);
+  await q.upTo(4 * H);
+  const giveBack = exhaust(mnt);
+  await db.compact().catch(() => {});
+  assert.deepEqual(halfWritten(data), [], what);
+  giveBack();
+  await db.compact();
+  assert.deepEqual(halfWritten(data), [], what);
+  assertHolds(db, 'q', 20, q.acked, what);
+  await assertHoldsAfterReopen(db, data, 'q', 20, q.acked, what);
+  return true;
+}
 
 test('files running out at every step of a head compaction (block, chunk files, WAL segment, checkpoint): nothing half-written is left, nothing is lost', async (t) => {
   for (let room = 0; room <= 12; room++) {
-    const mnt = mountOrSkip(t, 8, undefined, 'nr_inodes=200');
-    if (mnt === null) return;
-    const data = join(mnt, 'data');
-    const db = await openDB(data, {}, { noBackground: true, inlineCompaction: true });
-    const want: number[] = [];
-    for (let ts = 0; ts <= 4 * H; ts += 60_000) {
-      const app = db.appender();
-      for (let s = 0; s < 2; s++) app.append(0, Labels.fromStrings('__name__', 'p', 's', String(s)), ts, ts);
-      await app.commit();
-      want.push(ts);
-    }
-    // Leave exactly `room` files to create: the compaction runs out after its room-th file.
-    const made = fillInodes(mnt);
-    for (const p of made.splice(0, room)) unfill(p);
-    await db.compact().catch(() => {});
-    assert.deepEqual(halfWritten(data), [], `room for ${room} files`);
-    for (const p of made) unfill(p);
-    await db.compact();
-    assert.deepEqual(halfWritten(data), []);
-    for (const got of samples(db, 'p').values()) assert.deepEqual(got, want, `room for ${room} files`);
-    await db.close();
-    const db2 = await openDB(data, {}, { noBackground: true });
-    const after = samples(db2, 'p');
-    await db2.close();
-    assert.equal(after.size, 2);
-    for (const got of after.values()) assert.deepEqual(got, want, `room for ${room} files, after reopening`);
+    const exhaust = (mnt: string): (() => void) => {
+      // Leave exactly `room` files to create: the compaction runs out after its room-th file.
+      const made = fillInodes(mnt);
+      for (const p of made.splice(0, room)) unfill(p);
+      return () => made.forEach(unfill);
+    };
+    if (!(await compactionRunsOut(t, 'nr_inodes=200', exhaust, `room for ${room} files`))) return;
   }
 });
 
 test('space running out at every point of a head compaction: nothing half-written is left, nothing is lost', async (t) => {
   // Fails in the chunk file, the index, meta.json, or after the block in the checkpoint.
-  for (const leaveKiB of [0, 8, 16, 32, 48, 64, 96, 128]) {
-    const mnt = mountOrSkip(t, 8);
-    if (mnt === null) return;
-    const data = join(mnt, 'data');
-    const db = await openDB(data, {}, { noBackground: true, inlineCompaction: true });
-    const want: number[] = [];
-    for (let ts = 0; ts <= 4 * H; ts += 60_000) {
-      const app = db.appender();
-      for (let s = 0; s < 50; s++) app.append(0, Labels.fromStrings('__name__', 'q', 's', String(s)), ts, Math.random());
-      await app.commit();
-      want.push(ts);
-    }
-    const filler = fillDisk(mnt, leaveKiB * 1024);
-    await db.compact().catch(() => {});
-    assert.deepEqual(halfWritten(data), [], `${leaveKiB} KiB left`);
-    unfill(filler);
-    await db.compact();
-    assert.deepEqual(halfWritten(data), []);
-    for (const got of samples(db, 'q').values()) assert.deepEqual(got, want, `${leaveKiB} KiB left`);
-    await db.close();
-    const db2 = await openDB(data, {}, { noBackground: true });
-    const after = samples(db2, 'q');
-    await db2.close();
-    assert.equal(after.size, 50);
-    for (const got of after.values()) assert.deepEqual(got, want, `${leaveKiB} KiB left, after reopening`);
+  for (const leaveKiB of [0, 4, 8, 12, 16, 24, 32, 48, 64]) {
+    const exhaust = (mnt: string): (() => void) => {
+      const filler = fillDisk(mnt, leaveKiB * 1024);
+      return () => unfill(filler);
+    };
+    if (!(await compactionRunsOut(t, undefined, exhaust, `${leaveKiB} KiB left`))) return;
   }
 });
 
@@ -292,11 +262,7 @@ test('disk full during a snapshot: it fails and no partial snapshot is left; the
   const data = join(mnt, 'data');
   const db = await openDB(data, {}, { noBackground: true, inlineCompaction: true });
   t.after(() => db.close());
-  for (let ts = 0; ts <= 4 * H; ts += 15_000) {
-    const app = db.appender();
-    for (let s = 0; s < 100; s++) app.append(0, Labels.fromStrings('__name__', 'n', 's', String(s)), ts, Math.random());
-    await app.commit();
-  }
+  await committer(db, 'n', 100).upTo(4 * H);
   await db.compact();
   assert.equal(db.blockMetas().length, 1);
   const snap = join(data, 'snapshots', 'one');
