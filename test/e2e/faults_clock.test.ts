@@ -12,26 +12,10 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { tempDir } from '../util/peers.js';
-import { startOurServer, type OurServer } from '../util/server.js';
+import { metricValue, startOurServer, until, type OurServer } from '../util/server.js';
 
 const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1';
 const H = 3600_000;
-
-async function metricValue(url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  let sum = 0;
-  for (const m of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))) sum += Number(m[1]);
-  return sum;
-}
-
-async function until(srv: OurServer, what: string, ms: number, cond: () => Promise<boolean> | boolean): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`timed out after ${ms} ms waiting for ${what}; server log:\n${srv.proc.output().slice(-4000)}`);
-}
 
 /** Samples of `q` stored in the 2 minutes before real time + offset. */
 async function storedNear(url: string, q: string, offset: number): Promise<number> {

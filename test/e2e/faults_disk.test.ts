@@ -11,7 +11,7 @@ import { compress } from 'snappyjs';
 import { Labels } from '../../src/model/labels/index.js';
 import { encodeWriteRequest, type PbTimeSeries } from '../../src/storage/remote/prompb.js';
 import { tempDir } from '../util/peers.js';
-import { startOurServer, type OurServer } from '../util/server.js';
+import { metricValue, startOurServer, until, type OurServer } from '../util/server.js';
 import { fillDisk, mountTmpfs, unfill, unmount } from '../util/tmpfs.js';
 
 const H = 3600_000;
@@ -28,22 +28,6 @@ async function remoteWrite(url: string, ts: number[]): Promise<{ status: number;
     body: compress(encodeWriteRequest(series)),
   });
   return { status: r.status, body: await r.text() };
-}
-
-async function metricValue(url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const m = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text);
-  return m ? Number(m[1]) : NaN;
-}
-
-/** Polls cond every 100 ms for up to ms; fails with what and the server's log. */
-async function until(srv: OurServer, what: string, ms: number, cond: () => Promise<boolean> | boolean): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`timed out after ${ms} ms waiting for ${what}; server log:\n${srv.proc.output().slice(-4000)}`);
 }
 
 /**

@@ -56,6 +56,24 @@ export async function startOurServer(
   };
 }
 
+/** The sum over all label sets of a metric on a server's /metrics (NaN when absent). */
+export async function metricValue(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  let sum = NaN;
+  for (const m of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))) sum = (Number.isNaN(sum) ? 0 : sum) + Number(m[1]);
+  return sum;
+}
+
+/** Polls cond every 100 ms for up to ms; fails naming what, with the end of the server's log. */
+export async function until(srv: OurServer, what: string, ms: number, cond: () => Promise<boolean> | boolean): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${ms} ms waiting for ${what}; server log:\n${srv.proc.output().slice(-4000)}`);
+}
+
 /** Runs promtool-ts with args; resolves with exit code and output. */
 export async function runPromtoolTs(args: string[], opts: { cwd?: string; input?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return runCommand(process.execPath, ['--import', TSX, PROMTOOL_ENTRY, ...args], { cwd: opts.cwd ?? ROOT, input: opts.input });
