@@ -9,7 +9,7 @@ import { ChunkReader, ChunkWindow, ChunkWriter, READ_AHEAD } from './chunks/inde
 import { IndexReader, writeIndex, type ChunkMeta, type IndexSeries } from './index/index.js';
 import { postingsForMatchers } from './postings.js';
 import { cmpStr, type ChunkData, type ChunkQuerier, type ChunkSeries, type Interval } from './series.js';
-import { TOMBSTONES_FILE, readTombstones, writeTombstones, type TombstoneMap } from './tombstones/index.js';
+import { TOMBSTONES_FILE, readTombstones, writeReplacing, writeTombstones, type TombstoneMap } from './tombstones/index.js';
 import { newULID } from './ulid.js';
 
 export interface BlockDesc {
@@ -55,9 +55,7 @@ export function readMeta(dir: string): BlockMeta {
 
 export function writeMeta(dir: string, m: BlockMeta): number {
   const text = JSON.stringify(m, null, '\t');
-  const p = join(dir, 'meta.json');
-  writeFileSync(p + '.tmp', text);
-  renameSync(p + '.tmp', p);
+  writeReplacing(join(dir, 'meta.json'), text);
   return Buffer.byteLength(text);
 }
 

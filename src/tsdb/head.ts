@@ -425,7 +425,12 @@ export class Head implements PostingsSource {
     if (this.wal) {
       const enc = new EncBuf();
       encodeTombstonesRecord(enc, hit.map((ref) => ({ ref, mint, maxt })));
-      this.wal.log([enc.bytes()]);
+      try {
+        this.wal.log([enc.bytes()]);
+      } catch (e) {
+        this.counters.walWriteFailed();
+        throw e;
+      }
     }
     for (const r of hit) this.addTombstone(r, { mint, maxt });
   }

@@ -274,6 +274,36 @@ test('disk full during a snapshot: it fails and no partial snapshot is left; the
   assert.equal(readdirSync(snap).length, 2); // the block (hard links) and the head written as a block
 });
 
+test('disk full during a delete: the call fails (a failed WAL write counted), every block still opens with its data, the delete works once space returns', async (t) => {
+  const mnt = mountOrSkip(t, 8);
+  if (mnt === null) return;
+  const data = join(mnt, 'data');
+  const reg = newRegistry();
+  const db = await openDB(data, {}, { noBackground: true, inlineCompaction: true, registry: reg });
+  const d = committer(db, 'd', 100);
+  await d.upTo(4 * H);
+  await db.compact();
+  assert.equal(db.blockMetas().length, 1);
+  const filler = fillDisk(data);
+  // Only in the head (the block ends at 2h): its WAL record fails, counted as every WAL write.
+  await assert.rejects(db.delete(3 * H, 10 * H, [Matcher.equal('s', '1')]), /Error: write .*\/wal\/\d{8}: no space left on device$/);
+  assert.equal(await metric(reg, 'prometheus_tsdb_wal_writes_failed_total'), 1);
+  // In the block too: its tombstones file cannot be written.
+  await assert.rejects(db.delete(0, 10 * H, [Matcher.equal('s', '1')]), /no space left on device/);
+  assert.deepEqual(halfWritten(data), []);
+  // The block's tombstones file is the old one, not a truncated one: the block opens whole.
+  await db.close();
+  const db2 = await openDB(data, {}, { noBackground: true, inlineCompaction: true });
+  assert.equal(db2.blockMetas().length, 1);
+  assertHolds(db2, 'd', 100, d.acked);
+  unfill(filler);
+  await db2.delete(0, 10 * H, [Matcher.equal('s', '1')]);
+  const left = samples(db2, 'd');
+  assert.deepEqual(left.get('1') ?? [], []);
+  assert.deepEqual(left.get('2'), d.acked);
+  await db2.close();
+});
+
 test('a block directory deleted under a running DB: queries keep answering; the reload leaves it out', async (t) => {
   const { dir, cleanup } = tempDir('tsdb-fault-');
   t.after(cleanup);
