@@ -128,6 +128,16 @@ test('disk full under a running server (remote write): reads answer, errors coun
   assert.equal(r.data.result.length, SERIES);
   const want = [...acked].sort((a, b) => a - b);
   for (const s of r.data.result) assert.deepEqual(s.values!.map((v) => Math.round(v[0] * 1000)), want, `series s=${s.metric.s}`);
+
+  // A block directory deleted under the running server: queries still answer (its files are open).
+  const { rmSync } = await import('node:fs');
+  const blocks = readdirSync(data).filter((f) => /^[0-9A-Z]{26}$/.test(f));
+  assert.ok(blocks.length >= 1);
+  for (const b of blocks) rmSync(join(data, b), { recursive: true, force: true });
+  const r2 = await query(srv.url, 'count_over_time(rw[5h])', last);
+  assert.equal(r2.status, 'success');
+  assert.equal(r2.data.result.length, SERIES);
+  assert.equal((await fetch(`${srv.url}/-/healthy`)).status, 200);
 });
 
 test('disk full under a scraping server: scrape commits fail (logged as Prometheus does), the target stays up, committed scrapes survive kill -9, scraping resumes by itself', async (t) => {
