@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { compress } from 'snappyjs';
 import { Labels } from '../../src/model/labels/index.js';
 import { encodeWriteRequest, type PbTimeSeries } from '../../src/storage/remote/prompb.js';
-import { tempDir } from '../util/peers.js';
+import { peer, startRealPrometheus, tempDir } from '../util/peers.js';
 import { metricValue, startOurServer, until, type OurServer } from '../util/server.js';
 import { fillDisk, mountTmpfs, unfill, unmount } from '../util/tmpfs.js';
 
@@ -194,4 +194,43 @@ test('a read-only data directory at start: one clear error line naming it, and e
   const errors = srv.proc.output().split('\n').filter((l) => l.includes('level=error'));
   assert.equal(errors.length, 1, srv.proc.output());
   assert.match(errors[0]!, new RegExp(`msg="Opening storage failed" err="open ${env.data}: read-only file system"$`));
+});
+
+test('disk full, side by side with the real Prometheus 2.42: the same refusal of remote writes, queries answer, the snapshot API fails as internal, both resume', async (t) => {
+  if (peer('prometheus', t) === null) return;
+  const flags = ['--web.enable-remote-write-receiver', '--web.enable-admin-api'];
+  const run = async (start: (data: string) => Promise<{ url: string; stop: () => Promise<unknown> }>): Promise<Record<string, string> | null> => {
+    const env = setup(t);
+    if (env === null) return null;
+    const srv = await start(env.data);
+    t.after(() => srv.stop());
+    const out: Record<string, string> = {};
+    const base = Math.floor(Date.now() / 60_000) * 60_000 - 10 * 60_000;
+    out.history = String((await remoteWrite(srv.url, [base, base + 60_000])).status);
+    const filler = fillDisk(env.data);
+    for (let i = 2; i < 8; i++) {
+      const r = await remoteWrite(srv.url, [base + i * 60_000]);
+      if (r.status === 204) continue;
+      out.refused = `${r.status} ${r.body.split(env.data).join('<data>')}`;
+      break;
+    }
+    out.query = String((await fetch(`${srv.url}/api/v1/query?query=count(rw)&time=${base / 1000 + 60}`)).status);
+    const snap = await fetch(`${srv.url}/api/v1/admin/tsdb/snapshot`, { method: 'POST' });
+    const sj = (await snap.json()) as { errorType?: string; error?: string };
+    out.snapshot = `${snap.status} ${sj.errorType} ${/^create snapshot: .*no space left on device/.test(sj.error ?? '')}`;
+    unfill(filler);
+    out.resumed = String((await remoteWrite(srv.url, [base + 9 * 60_000])).status);
+    return out;
+  };
+  const ours = await run(async (data) => startOurServer('global: {}\n', flags, { dir: join(data, '..') }));
+  const real = await run(async (data) => startRealPrometheus('global: {}\n', flags, { dataDir: data }));
+  if (ours === null || real === null) return;
+  assert.deepEqual(ours, real);
+  assert.deepEqual(ours, {
+    history: '204',
+    refused: '500 write to WAL: log samples: write <data>/wal/00000000: no space left on device\n',
+    query: '200',
+    snapshot: '500 internal true',
+    resumed: '204',
+  });
 });
