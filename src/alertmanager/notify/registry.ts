@@ -2,4 +2,6 @@
 // this list, so adding an integration is its own file plus one line here.
 import type { IntegrationType } from './integration.js';
 
-export const integrationTypes: readonly IntegrationType[] = [];
+import { slack } from './slack.js';
+
+export const integrationTypes: readonly IntegrationType[] = [slack as IntegrationType];

@@ -1,0 +1,69 @@
+// The functions Alertmanager 0.25 gives notification templates (template.DefaultFuncs): toUpper,
+// toLower, title, join, match, safeHtml, reReplaceAll, stringSlice — and no others (date, tz,
+// since and humanizeDuration arrived in later releases, so a 0.25 template using them fails).
+import { compileRE2 } from '../../model/labels/index.js';
+import { printValue, type TemplateFunc, type TemplateValue } from '../../template/index.js';
+import { KV, Pair } from './data.js';
+
+/** html/template's HTML type: text that the HTML expansion prints unescaped. */
+export class SafeHTML {
+  constructor(readonly html: string) {}
+  toString(): string {
+    return this.html;
+  }
+}
+
+const str = (v: TemplateValue): string => (v instanceof SafeHTML ? v.html : typeof v === 'string' ? v : printValue(v));
+
+function regexp(pattern: TemplateValue): ReturnType<typeof compileRE2> {
+  try {
+    return compileRE2(str(pattern));
+  } catch (e) {
+    throw new Error((e as Error).message.replace(/^(error parsing regexp: )+/, 'error parsing regexp: '));
+  }
+}
+
+/**
+ * cases.Title(language.AmericanEnglish): each word's first letter upper case and the rest lower
+ * case; a word runs over letters, digits, marks and the characters that join words (' . : _).
+ */
+function title(s: string): string {
+  return s.replace(/[\p{L}\p{M}\p{N}_'’.:·]+/gu, (w) => {
+    const i = w.search(/\p{L}/u);
+    if (i < 0) return w;
+    const first = String.fromCodePoint(w.codePointAt(i)!);
+    return w.slice(0, i) + first.toUpperCase() + w.slice(i + first.length).toLowerCase();
+  });
+}
+
+export const notificationFuncs: Record<string, TemplateFunc> = {
+  toUpper: (s) => str(s).toUpperCase(),
+  toLower: (s) => str(s).toLowerCase(),
+  title: (s) => title(str(s)),
+  join: (sep, list) => (Array.isArray(list) ? list.map(str).join(str(sep)) : list === null ? '' : (() => { throw new Error(`wrong type for value; expected []string; got ${typeof list}`); })()),
+  match: (pattern, s) => regexp(pattern).matcher(str(s)).find(),
+  safeHtml: (s) => new SafeHTML(str(s)),
+  reReplaceAll: (pattern, repl, text) => {
+    const re = regexp(pattern);
+    // Go's ReplaceAllString expands $1, ${1} and ${name}; RE2JS takes $1 and ${name}.
+    return re.matcher(str(text)).replaceAll(str(repl).replace(/\$\{(\d+)\}/g, '$$$1'));
+  },
+  stringSlice: (...s) => s.map(str),
+};
+
+/** Go's %v of the values notification templates meet. */
+export function formatGoValue(v: TemplateValue): string {
+  if (v instanceof SafeHTML) return v.html;
+  if (v instanceof KV) return 'map[' + [...v.keys()].sort().map((k) => `${k}:${v.get(k)!}`).join(' ') + ']';
+  if (v instanceof Pair) return `{${v.Name} ${v.Value}}`;
+  if (Array.isArray(v)) return '[' + v.map(formatGoValue).join(' ') + ']';
+  return printValue(v);
+}
+
+/** html/template's escaping of an action's output in HTML text (SafeHTML passes through). */
+export function formatHTMLValue(v: TemplateValue): string {
+  if (v instanceof SafeHTML) return v.html;
+  return formatGoValue(v).replace(/[\u0000"&'+<>]/g, (c) => HTML_ESCAPES[c]!);
+}
+
+const HTML_ESCAPES: Record<string, string> = { '\u0000': '\uFFFD', '"': '&#34;', '&': '&amp;', "'": '&#39;', '+': '&#43;', '<': '&lt;', '>': '&gt;' };

@@ -1,0 +1,70 @@
+// The notification template set of one Alertmanager config: the default templates, then each
+// file the config's `templates:` globs match (a later {{define}} replaces an earlier one, as Go's
+// template set does), and expansion of an integration's field texts against it.
+import { readFile } from 'node:fs/promises';
+import { basename, isAbsolute, join } from 'node:path';
+import { GoTemplate, TemplateError, type TemplateFunc } from '../../template/index.js';
+import { glob } from '../../util/glob.js';
+import type { NotificationTemplates, TemplateData } from '../notify/integration.js';
+import { toGoData } from './data.js';
+import { DEFAULT_TEMPLATES } from './defaults.js';
+import { formatGoValue, formatHTMLValue, notificationFuncs } from './funcs.js';
+
+type Mode = 'text' | 'html';
+const FORMAT: Record<Mode, (v: unknown) => string> = { text: formatGoValue, html: formatHTMLValue };
+
+class TemplateSet implements NotificationTemplates {
+  /** The last parsed file of each mode; its library chain reaches back to the defaults. */
+  private readonly top: Record<Mode, GoTemplate>;
+
+  constructor(files: readonly { name: string; text: string }[], funcs: Record<string, TemplateFunc>) {
+    const build = (mode: Mode): GoTemplate => {
+      let t = new GoTemplate('default.tmpl', DEFAULT_TEMPLATES, funcs, FORMAT[mode]);
+      for (const f of files) t = new GoTemplate(f.name, f.text, funcs, FORMAT[mode], t);
+      return t;
+    };
+    this.top = { text: build('text'), html: build('html') };
+    this.funcs = funcs;
+  }
+
+  private readonly funcs: Record<string, TemplateFunc>;
+
+  private async expand(mode: Mode, text: string, data: TemplateData): Promise<string> {
+    if (text === '') return '';
+    const t = new GoTemplate('', text, this.funcs, FORMAT[mode], this.top[mode]);
+    return t.execute(toGoData(data));
+  }
+
+  expandText(text: string, data: TemplateData): Promise<string> {
+    return this.expand('text', text, data);
+  }
+
+  expandHTML(text: string, data: TemplateData): Promise<string> {
+    return this.expand('html', text, data);
+  }
+}
+
+/**
+ * Loads the default templates and then the files of each glob, in the order given and, within a
+ * glob, in file name order; relative globs are taken from baseDir (the config file's directory),
+ * as Alertmanager resolves them. A glob matching nothing is not an error.
+ */
+export async function loadNotificationTemplates(globs: readonly string[], baseDir: string): Promise<NotificationTemplates> {
+  const files: { name: string; text: string }[] = [];
+  for (const g of globs) {
+    const pattern = isAbsolute(g) ? g : join(baseDir, g);
+    let paths: string[];
+    try {
+      paths = glob(pattern).sort();
+    } catch (e) {
+      throw new Error(`templates: ${g}: ${(e as Error).message}`);
+    }
+    for (const p of paths) files.push({ name: basename(p), text: await readFile(p, 'utf8') });
+  }
+  try {
+    return new TemplateSet(files, notificationFuncs);
+  } catch (e) {
+    if (e instanceof TemplateError) throw e;
+    throw new TemplateError((e as Error).message);
+  }
+}
