@@ -2,6 +2,8 @@
 // this list, so adding an integration is its own file plus one line here.
 import type { IntegrationType } from './integration.js';
 
+import { opsgenie } from './opsgenie.js';
+import { pagerduty } from './pagerduty.js';
 import { slack } from './slack.js';
 
-export const integrationTypes: readonly IntegrationType[] = [slack as IntegrationType];
+export const integrationTypes: readonly IntegrationType[] = [slack, pagerduty, opsgenie] as readonly IntegrationType<never>[] as readonly IntegrationType[];
