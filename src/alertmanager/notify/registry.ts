@@ -9,4 +9,4 @@ import { slack } from './slack.js';
 /** Forgets an integration's config type: the loader hands parse's result straight back to create. */
 const erased = <C>(t: IntegrationType<C>): IntegrationType => t as unknown as IntegrationType;
 
-export const integrationTypes: readonly IntegrationType[] = [slack, pagerduty, opsgenie].map(erased);
+export const integrationTypes: readonly IntegrationType[] = [erased(slack), erased(pagerduty), erased(opsgenie)];
