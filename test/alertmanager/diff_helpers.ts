@@ -36,7 +36,7 @@ ${[...byKey].map(([k, list]) => `    ${k}:\n${list.map((c) => '      - ' + JSON.
   if (!am) return null;
   await postAlerts(am.url, alerts);
   await sink.waitFor(opts.expect);
-  const resolvedAlerts = alerts.map((a) => ({ ...a, endsAt: new Date(Date.now() - 1000).toISOString() }));
+  const resolvedAlerts = alerts.map((a) => ({ ...a, endsAt: new Date().toISOString() }));
   if (opts.resolve) {
     await postAlerts(am.url, resolvedAlerts);
     await sink.waitFor(opts.expect + (opts.expectResolved ?? opts.expect));

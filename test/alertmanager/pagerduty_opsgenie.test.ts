@@ -9,11 +9,12 @@ import { loadNotificationTemplates } from '../../src/alertmanager/template/index
 import { amGlobal, notifyAlerts, notifyContext, startSink, type TestAlert } from './am_helpers.js';
 import { diffWithReal } from './diff_helpers.js';
 
-const now = Date.now();
 const iso = (ms: number) => new Date(ms).toISOString();
-const ALERTS: TestAlert[] = [
-  { labels: { alertname: 'Lag', instance: 'db1', job: 'pg', team: 'data' }, annotations: { summary: 'replication <lag>', runbook: 'http://wiki/x?a=1&b=2' }, startsAt: iso(now - 90_000), generatorURL: 'http://prom/graph' },
-  { labels: { alertname: 'Lag', instance: 'db2', job: 'pg', team: 'data' }, annotations: { summary: 'replication <lag>' }, startsAt: iso(now - 30_000) },
+// Built just before posting, starting within group_wait: an alert older than that makes the real
+// Alertmanager flush its group at once, racing the rest of the batch.
+const alertsAt = (now: number): TestAlert[] => [
+  { labels: { alertname: 'Lag', instance: 'db1', job: 'pg', team: 'data' }, annotations: { summary: 'replication <lag>', runbook: 'http://wiki/x?a=1&b=2' }, startsAt: iso(now - 180), generatorURL: 'http://prom/graph' },
+  { labels: { alertname: 'Lag', instance: 'db2', job: 'pg', team: 'data' }, annotations: { summary: 'replication <lag>' }, startsAt: iso(now - 60) },
 ];
 const U = (x: IntegrationType<never>) => x as unknown as IntegrationType<unknown>;
 
@@ -26,7 +27,7 @@ test('pagerduty v2 and opsgenie: the same requests as the real Alertmanager, fir
       { type: U(opsgenie), raw: (s) => ({ api_key: 'k1', api_url: `${s}/og`, update_alerts: true, tags: ' a,b,,{{ .CommonLabels.team }} ', actions: 'restart', priority: 'P2', note: 'n', entity: 'e', details: { extra: '{{ .Status }}' }, responders: [{ name: 'ops,dev', type: 'teams' }, { username: 'bob', type: 'User' }, { id: '{{ .CommonLabels.team }}', type: '{{ "schedule" }}' }] }) },
       { type: U(opsgenie), raw: (s) => ({ api_key: 'k2', api_url: `${s}/og2?x=1` }) },
     ],
-    ALERTS,
+    alertsAt(Date.now()),
     { resolve: true, expect: 6, expectResolved: 4, headers: ['authorization'] },
   );
 });
@@ -37,7 +38,7 @@ test('pagerduty: 429 and 5xx are retried, other statuses are not; a 400 names Pa
   const cfg = pagerduty.parse({ routing_key: 'k', url: `${sink.url}/x` }, amGlobal());
   const deps = { templates: await loadNotificationTemplates([], '.'), log: () => {} };
   const integ = pagerduty.create(cfg, 0, deps);
-  const run = () => integ.notify(notifyContext('r', {}), notifyAlerts(ALERTS));
+  const run = () => integ.notify(notifyContext('r', {}), notifyAlerts(alertsAt(Date.now())));
   await assert.rejects(run(), (e: unknown) => e instanceof NotifyError && e.retry);
   status = 400;
   await assert.rejects(run(), (e: unknown) => e instanceof NotifyError && !e.retry && e.message === 'unexpected status code 400: Event object is invalid: Length of summary too long');
@@ -46,7 +47,7 @@ test('pagerduty: 429 and 5xx are retried, other statuses are not; a 400 names Pa
   // v1 (service key) retries 403 instead, and posts to the fixed v1 endpoint.
   const v1 = { ...pagerduty.parse({ service_key: 'sk' }, amGlobal()), v1URL: `${sink.url}/v1` };
   const integ1 = pagerduty.create(v1, 0, deps);
-  await assert.rejects(integ1.notify(notifyContext('r', {}), notifyAlerts(ALERTS)), (e: unknown) => e instanceof NotifyError && e.retry);
+  await assert.rejects(integ1.notify(notifyContext('r', {}), notifyAlerts(alertsAt(Date.now()))), (e: unknown) => e instanceof NotifyError && e.retry);
   const body = JSON.parse(sink.requests.at(-1)!.body) as Record<string, unknown>;
   assert.equal(sink.requests.at(-1)!.url, '/v1');
   assert.equal(body['service_key'], 'sk');

@@ -9,11 +9,12 @@ import { slack } from '../../src/alertmanager/notify/slack.js';
 import { NotifyError } from '../../src/alertmanager/notify/integration.js';
 import { amGlobal, drive, notifyAlerts, notifyContext, postAlerts, startRealAlertmanager, startSink, type TestAlert } from './am_helpers.js';
 
-const now = Date.now();
 const iso = (ms: number) => new Date(ms).toISOString();
-const ALERTS: TestAlert[] = [
-  { labels: { alertname: 'DiskFull', instance: 'a:9100', job: 'node', severity: 'critical' }, annotations: { summary: 'disk <full> & "hot"', description: 'a is full' }, startsAt: iso(now - 60_000), generatorURL: 'http://prom:9090/graph?g0.expr=up&x=1' },
-  { labels: { alertname: 'DiskFull', instance: 'b:9100', job: 'node', severity: 'critical' }, annotations: { summary: 'disk <full> & "hot"', description: 'b is full' }, startsAt: iso(now - 30_000), generatorURL: 'http://prom:9090/graph' },
+// Built just before posting, starting within group_wait: an alert older than that makes the real
+// Alertmanager flush its group at once, racing the rest of the batch.
+const alertsAt = (now: number): TestAlert[] => [
+  { labels: { alertname: 'DiskFull', instance: 'a:9100', job: 'node', severity: 'critical' }, annotations: { summary: 'disk <full> & "hot"', description: 'a is full' }, startsAt: iso(now - 120), generatorURL: 'http://prom:9090/graph?g0.expr=up&x=1' },
+  { labels: { alertname: 'DiskFull', instance: 'b:9100', job: 'node', severity: 'critical' }, annotations: { summary: 'disk <full> & "hot"', description: 'b is full' }, startsAt: iso(now - 60), generatorURL: 'http://prom:9090/graph' },
   { labels: { alertname: 'DiskFull', instance: 'c:9100', job: 'node', severity: 'warning' }, annotations: { summary: 'disk <full> & "hot"' }, startsAt: iso(now - 120_000), endsAt: iso(now - 10_000) },
 ];
 
@@ -64,7 +65,7 @@ ${Object.values(recv).map((c) => '      - ' + JSON.stringify(c)).join('\n')}
 `;
   const am = await startRealAlertmanager(t, yaml, { 'custom.tmpl': CUSTOM_TMPL });
   if (!am) return;
-  await postAlerts(am.url, ALERTS);
+  await postAlerts(am.url, alertsAt(Date.now()));
   const real = await sink.waitFor(3);
   const byPath = new Map(real.map((r) => [r.url, r]));
   assert.equal(byPath.get('/defaults')!.headers['user-agent'], 'Alertmanager/0.25.0');
@@ -74,7 +75,7 @@ ${Object.values(recv).map((c) => '      - ' + JSON.stringify(c)).join('\n')}
   const mine = receivers(ours.url);
   writeFileSync(join(am.dir, 'custom.tmpl'), CUSTOM_TMPL);
   for (const [name, raw] of Object.entries(mine)) {
-    await drive(slack, raw, notifyContext('slack.rcv', { alertname: 'DiskFull' }), notifyAlerts(ALERTS), { templateGlobs: ['*.tmpl'], baseDir: am.dir });
+    await drive(slack, raw, notifyContext('slack.rcv', { alertname: 'DiskFull' }), notifyAlerts(alertsAt(Date.now())), { templateGlobs: ['*.tmpl'], baseDir: am.dir });
     const got = ours.requests.at(-1)!;
     assert.equal(got.url, `/${name}`);
     if (process.env.DUMP) console.log(got.body);
@@ -87,7 +88,7 @@ test('slack: 5xx is retried, 4xx is not, and the error names the channel', async
   let status = 503;
   const sink = await startSink(t, () => status, 'no_service');
   const cfg = { api_url: `${sink.url}/x`, channel: '#ops' };
-  const run = () => drive(slack, cfg, notifyContext('r', {}), notifyAlerts(ALERTS.slice(0, 1)));
+  const run = () => drive(slack, cfg, notifyContext('r', {}), notifyAlerts(alertsAt(Date.now()).slice(0, 1)));
   await assert.rejects(run(), (e: unknown) => e instanceof NotifyError && e.retry && e.message === 'channel "#ops": unexpected status code 503: no_service');
   status = 404;
   await assert.rejects(run(), (e: unknown) => e instanceof NotifyError && !e.retry);

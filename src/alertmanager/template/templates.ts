@@ -8,6 +8,7 @@ import { glob } from '../../util/glob.js';
 import type { NotificationTemplates, TemplateData } from '../notify/integration.js';
 import { toGoData } from './data.js';
 import { DEFAULT_TEMPLATES } from './defaults.js';
+import { EMAIL_HTML_TEMPLATE } from './email_html.js';
 import { formatGoValue, formatHTMLValue, notificationFuncs } from './funcs.js';
 
 type Mode = 'text' | 'html';
@@ -20,6 +21,7 @@ class TemplateSet implements NotificationTemplates {
   constructor(files: readonly { name: string; text: string }[], funcs: Record<string, TemplateFunc>) {
     const build = (mode: Mode): GoTemplate => {
       let t = new GoTemplate('default.tmpl', DEFAULT_TEMPLATES, funcs, FORMAT[mode]);
+      t = new GoTemplate('email.tmpl', EMAIL_HTML_TEMPLATE, funcs, FORMAT[mode], t);
       for (const f of files) t = new GoTemplate(f.name, f.text, funcs, FORMAT[mode], t);
       return t;
     };
