@@ -5,7 +5,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import type { AlertmanagerGlobal, IntegrationType, NotifyAlert, NotifyContext } from '../../src/alertmanager/notify/integration.js';
+import type { AlertmanagerGlobal, Integration, IntegrationType, NotifyAlert, NotifyContext } from '../../src/alertmanager/notify/integration.js';
 import { loadNotificationTemplates } from '../../src/alertmanager/template/index.js';
 import { PEERS, freePort, peer, startProcess, tempDir, waitReady } from '../util/peers.js';
 
@@ -138,10 +138,21 @@ export interface LogLine {
   fields: Record<string, unknown> | undefined;
 }
 
-/** Parses one config entry and sends one notification through it, with the templates of `dir`. */
-export async function drive<C>(type: IntegrationType<C>, raw: Record<string, unknown>, ctx: NotifyContext, alerts: NotifyAlert[], opts: { global?: AlertmanagerGlobal; templateGlobs?: string[]; baseDir?: string; logs?: LogLine[] } = {}): Promise<void> {
+export interface DriveOptions {
+  global?: AlertmanagerGlobal;
+  templateGlobs?: string[];
+  baseDir?: string;
+  logs?: LogLine[];
+}
+
+/** Parses one config entry into an integration, with the templates of the globs. */
+export async function build<C>(type: IntegrationType<C>, raw: Record<string, unknown>, opts: DriveOptions = {}): Promise<Integration> {
   const templates = await loadNotificationTemplates(opts.templateGlobs ?? [], opts.baseDir ?? '.');
   const cfg = type.parse(raw, opts.global ?? amGlobal());
-  const integration = type.create(cfg, 0, { templates, log: (level, msg, fields) => opts.logs?.push({ level, msg, fields }) });
-  await integration.notify(ctx, alerts);
+  return type.create(cfg, 0, { templates, log: (level, msg, fields) => opts.logs?.push({ level, msg, fields }) });
+}
+
+/** Parses one config entry and sends one notification through it. */
+export async function drive<C>(type: IntegrationType<C>, raw: Record<string, unknown>, ctx: NotifyContext, alerts: NotifyAlert[], opts: DriveOptions = {}): Promise<void> {
+  await (await build(type, raw, opts)).notify(ctx, alerts);
 }

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import type { IntegrationType } from '../../src/alertmanager/notify/integration.js';
-import { drive, notifyAlerts, notifyContext, postAlerts, startRealAlertmanager, startSink, type Recorded, type TestAlert } from './am_helpers.js';
+import { build, notifyAlerts, notifyContext, postAlerts, startRealAlertmanager, startSink, type Recorded, type TestAlert } from './am_helpers.js';
 
 export interface DiffEntry {
   type: IntegrationType<unknown>;
@@ -15,8 +15,8 @@ export interface DiffEntry {
 
 const key = (r: Recorded) => `${r.method} ${r.url}`;
 
-export async function diffWithReal(t: TestContext, entries: DiffEntry[], alerts: TestAlert[], opts: { resolve?: boolean; headers?: string[]; globalYaml?: string; expect: number; expectResolved?: number }): Promise<{ real: Recorded[]; ours: Recorded[] } | null> {
-  const sink = await startSink(t);
+export async function diffWithReal(t: TestContext, entries: DiffEntry[], alerts: TestAlert[], opts: { resolve?: boolean; headers?: string[]; globalYaml?: string; expect: number; expectResolved?: number; reply?: string }): Promise<{ real: Recorded[]; ours: Recorded[] } | null> {
+  const sink = await startSink(t, () => 200, opts.reply);
   const byKey = new Map<string, Record<string, unknown>[]>();
   for (const e of entries) byKey.set(e.type.configKey, [...(byKey.get(e.type.configKey) ?? []), e.raw(sink.url)]);
   const yaml = `
@@ -43,11 +43,13 @@ ${[...byKey].map(([k, list]) => `    ${k}:\n${list.map((c) => '      - ' + JSON.
   }
   const real = sink.requests;
 
-  const ours = await startSink(t);
+  const ours = await startSink(t, () => 200, opts.reply);
   const groupKey = `{}:{alertname="${alerts[0]!.labels['alertname']}"}`;
   const steps = opts.resolve ? [alerts, resolvedAlerts] : [alerts];
+  // One integration per entry across the steps, as the dispatcher keeps them (WeChat caches its token).
+  const integrations = await Promise.all(entries.map((e) => build(e.type, e.raw(ours.url))));
   for (const step of steps) {
-    for (const e of entries) await drive(e.type, e.raw(ours.url), notifyContext('team-x', { alertname: alerts[0]!.labels['alertname']! }, groupKey), notifyAlerts(step));
+    for (const i of integrations) await i.notify(notifyContext('team-x', { alertname: alerts[0]!.labels['alertname']! }, groupKey), notifyAlerts(step));
   }
   const sortByKey = (rs: Recorded[]) => [...rs].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   const a = sortByKey(real);

@@ -259,3 +259,8 @@ export function omitEmpty<T extends Record<string, unknown>>(o: T, keep: readonl
   }
   return out as Partial<T>;
 }
+
+/** Go's encoding/json writes a map's keys in sorted order. */
+export function sortedMap<V>(m: Readonly<Record<string, V>>): Record<string, V> {
+  return Object.fromEntries(Object.keys(m).sort().map((k) => [k, m[k]!]));
+}

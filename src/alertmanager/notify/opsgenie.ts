@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { HTTPClientConfig } from '../../config/types.js';
-import { ConfigReader, checkStatus, goJSON, omitEmpty, send, templater, truncateInRunes } from './common.js';
+import { ConfigReader, checkStatus, goJSON, omitEmpty, sortedMap, send, templater, truncateInRunes } from './common.js';
 import { NotifyError, type AlertmanagerGlobal, type Integration, type IntegrationDeps, type IntegrationType, type NotifyAlert, type NotifyContext } from './integration.js';
 
 const MAX_MESSAGE_RUNES = 130;
@@ -84,7 +84,6 @@ function parse(raw: Readonly<Record<string, unknown>>, global: AlertmanagerGloba
 
 /** strings.Split of the trimmed text, empty parts dropped. */
 const safeSplit = (s: string, sep: string): string[] => s.trim().split(sep).filter((x) => x !== '');
-const sortedMap = (m: Record<string, string>): Record<string, string> => Object.fromEntries(Object.keys(m).sort().map((k) => [k, m[k]!]));
 
 /** The API URL with a path appended and, optionally, ?identifierType=alias merged into its query. */
 function endpoint(base: string, path: string, byAlias: boolean): string {

@@ -3,7 +3,7 @@
 // both every 5xx; a 400's error list is the failure's detail.
 import { createHash } from 'node:crypto';
 import type { HTTPClientConfig } from '../../config/types.js';
-import { ConfigReader, checkStatus, goJSON, omitEmpty, secretValue, send, templater, truncateInRunes } from './common.js';
+import { ConfigReader, checkStatus, goJSON, omitEmpty, sortedMap, secretValue, send, templater, truncateInRunes } from './common.js';
 import { NotifyError, type AlertmanagerGlobal, type Integration, type IntegrationDeps, type IntegrationType, type NotifyAlert, type NotifyContext } from './integration.js';
 
 const MAX_EVENT_BYTES = 512_000;
@@ -82,8 +82,6 @@ function parse(raw: Readonly<Record<string, unknown>>, global: AlertmanagerGloba
   return c;
 }
 
-/** Go's json encodes a map with its keys sorted. */
-const sortedMap = (m: Record<string, string>): Record<string, string> => Object.fromEntries(Object.keys(m).sort().map((k) => [k, m[k]!]));
 
 /** A 400's body {message, errors} as Alertmanager words it; nothing for other statuses. */
 function errDetails(status: number, body: Buffer): string {
