@@ -8,6 +8,7 @@ import { opsgenie } from './opsgenie.js';
 import { pagerduty } from './pagerduty.js';
 import { pushover } from './pushover.js';
 import { slack } from './slack.js';
+import { sns } from './sns.js';
 import { telegram } from './telegram.js';
 import { victorops } from './victorops.js';
 import { webex } from './webex.js';
@@ -27,4 +28,5 @@ export const integrationTypes: readonly IntegrationType[] = [
   erased(telegram),
   erased(discord),
   erased(webex),
+  erased(sns),
 ];
