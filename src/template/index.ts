@@ -2,3 +2,4 @@
 export { expandTemplate, checkTemplate, TemplateError, printValue, goG4, type TemplateData, type QueryFunc, type ExpandOptions, type TemplateSample } from './template.js';
 // The engine itself, for other template dialects (Alertmanager's notification templates).
 export { GoTemplate, type TemplateFunc, type Value as TemplateValue } from './gotemplate.js';
+export { formatGoTime } from './gotime.js';
