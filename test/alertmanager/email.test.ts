@@ -57,7 +57,7 @@ receivers:
 }
 
 const TEXT = '{{ range .Alerts }}{{ .Labels.instance }}: {{ .Annotations.description }}\n{{ end }}.starts with a dot\n{{ .CommonAnnotations.summary }}';
-const HTML = '<p>{{ .CommonAnnotations.summary }}</p><a href="{{ (index .Alerts 0).GeneratorURL }}">{{ safeHtml "<b>ok</b>" }}</a>';
+const HTML = '<!-- a comment\n html/template drops -->\n<p>{{ .CommonAnnotations.summary }}</p><a href="{{ (index .Alerts 0).GeneratorURL }}">{{ safeHtml "<b>ok</b>" }}</a>';
 
 test('email: plain SMTP with AUTH PLAIN, text and HTML parts, custom and Q-encoded headers — as the real Alertmanager', async (t) => {
   await compare(t, (port) => ({ to: 'Ops Team <ops@example.org>, "Doe, J" <jd@example.org>', from: 'am@example.org', smarthost: `127.0.0.1:${port}`, require_tls: false, auth_username: 'u', auth_password: 'p', auth_identity: '', headers: { subject: '[{{ .Status }}] {{ .CommonAnnotations.summary }}', 'x-team': 'ops' }, text: TEXT, html: HTML, hello: 'am.test' }), { auth: ['PLAIN', 'LOGIN'], user: 'u', password: 'p' });

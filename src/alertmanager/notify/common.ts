@@ -2,6 +2,7 @@
 // secrets may come from `_file` variants), the HTTP client settings with the global fallback,
 // Go's JSON encoding of a request body, Alertmanager's truncation rules, and its retry decision
 // for an HTTP status.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { HTTPClientConfig } from '../../config/types.js';
 import { doRequest, type HttpResponse } from '../../util/httpclient.js';
@@ -263,4 +264,16 @@ export function omitEmpty<T extends Record<string, unknown>>(o: T, keep: readonl
 /** Go's encoding/json writes a map's keys in sorted order. */
 export function sortedMap<V>(m: Readonly<Record<string, V>>): Record<string, V> {
   return Object.fromEntries(Object.keys(m).sort().map((k) => [k, m[k]!]));
+}
+
+/** notify.Key.Hash: the SHA-256 of the group key, hex — the dedup/alias/entity id integrations send. */
+export function groupKeyHash(groupKey: string): string {
+  return createHash('sha256').update(groupKey).digest('hex');
+}
+
+/** An API base URL whose path ends in "/", as Alertmanager makes it for paths appended to it. */
+export function withTrailingSlash(url: string): string {
+  const u = new URL(url);
+  if (!u.pathname.endsWith('/')) u.pathname += '/';
+  return u.toString();
 }

@@ -1,10 +1,9 @@
 // Opsgenie (notify/opsgenie): creates an alert keyed by the SHA-256 of the group key (and, with
 // update_alerts, rewrites its message and description), or closes it once the group resolves.
 // 429 and 5xx are retried.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { HTTPClientConfig } from '../../config/types.js';
-import { ConfigReader, checkStatus, goJSON, omitEmpty, sortedMap, send, templater, truncateInRunes } from './common.js';
+import { checkStatus, ConfigReader, goJSON, groupKeyHash, omitEmpty, send, sortedMap, templater, truncateInRunes, withTrailingSlash } from './common.js';
 import { NotifyError, type AlertmanagerGlobal, type Integration, type IntegrationDeps, type IntegrationType, type NotifyAlert, type NotifyContext } from './integration.js';
 
 const MAX_MESSAGE_RUNES = 130;
@@ -71,9 +70,7 @@ function parse(raw: Readonly<Record<string, unknown>>, global: AlertmanagerGloba
       if (!RESPONDER_TYPES.test(x.type.toLowerCase())) r.fail(`opsGenieConfig responder ${shown} type does not match valid options ${RESPONDER_TYPES.source}`);
     }
   }
-  const u = new URL(c.apiURL);
-  if (!u.pathname.endsWith('/')) u.pathname += '/';
-  c.apiURL = u.toString();
+  c.apiURL = withTrailingSlash(c.apiURL);
   if (c.apiKey === '' && c.apiKeyFile === '') {
     if (global.opsgenieApiKey === undefined && global.opsgenieApiKeyFile === undefined) r.fail('no global OpsGenie API Key set either inline or in a file');
     c.apiKey = global.opsgenieApiKey ?? '';
@@ -103,7 +100,7 @@ function create(c: OpsGenieConfig, index: number, deps: IntegrationDeps): Integr
     sendResolved: c.sendResolved,
     async notify(ctx: NotifyContext, alerts: readonly NotifyAlert[]): Promise<void> {
       const { data, text } = templater(deps, ctx, alerts);
-      const alias = createHash('sha256').update(ctx.groupKey).digest('hex');
+      const alias = groupKeyHash(ctx.groupKey);
       const details: Record<string, string> = { ...data.commonLabels };
       for (const [k, v] of Object.entries(c.details)) details[k] = await text(v);
       const requests: { method: string; url: string; body: string }[] = [];

@@ -1,9 +1,8 @@
 // PagerDuty (notify/pagerduty): Events API v2 with a routing key, or the v1 generic API with a
 // service key; the dedup/incident key is the SHA-256 of the group key. v2 retries 429, v1 403,
 // both every 5xx; a 400's error list is the failure's detail.
-import { createHash } from 'node:crypto';
 import type { HTTPClientConfig } from '../../config/types.js';
-import { ConfigReader, checkStatus, goJSON, omitEmpty, sortedMap, secretValue, send, templater, truncateInRunes } from './common.js';
+import { checkStatus, ConfigReader, goJSON, groupKeyHash, omitEmpty, secretValue, send, sortedMap, templater, truncateInRunes } from './common.js';
 import { NotifyError, type AlertmanagerGlobal, type Integration, type IntegrationDeps, type IntegrationType, type NotifyAlert, type NotifyContext } from './integration.js';
 
 const MAX_EVENT_BYTES = 512_000;
@@ -112,7 +111,7 @@ function create(c: PagerdutyConfig, index: number, deps: IntegrationDeps): Integ
     async notify(ctx: NotifyContext, alerts: readonly NotifyAlert[]): Promise<void> {
       const { data, text } = templater(deps, ctx, alerts);
       const eventType = data.status === 'resolved' ? 'resolve' : 'trigger';
-      const dedup = createHash('sha256').update(ctx.groupKey).digest('hex');
+      const dedup = groupKeyHash(ctx.groupKey);
       const details: Record<string, string> = {};
       for (const [k, v] of Object.entries(c.details)) {
         try {

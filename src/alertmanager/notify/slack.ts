@@ -2,7 +2,7 @@
 // incoming-webhook URL; only 5xx is retried.
 import type { HTTPClientConfig } from '../../config/types.js';
 import { ConfigReader, checkStatus, goJSON, omitEmpty, secretValue, send, templater, truncateInRunes } from './common.js';
-import type { AlertmanagerGlobal, Integration, IntegrationDeps, IntegrationType, NotifyAlert, NotifyContext } from './integration.js';
+import { NotifyError, type AlertmanagerGlobal, type Integration, type IntegrationDeps, type IntegrationType, type NotifyAlert, type NotifyContext } from './integration.js';
 
 const MAX_TITLE_RUNES = 1024;
 
@@ -171,7 +171,14 @@ function create(c: SlackConfig, index: number, deps: IntegrationDeps): Integrati
         },
         ['attachments'],
       );
-      const url = c.apiURL !== '' ? c.apiURL : secretValue('', c.apiURLFile);
+      let url = c.apiURL;
+      if (url === '') {
+        try {
+          url = secretValue('', c.apiURLFile);
+        } catch (e) {
+          throw new NotifyError((e as Error).message, false);
+        }
+      }
       const res = await send(url, goJSON(body), { contentType: 'application/json', http: c.http, signal: ctx.signal });
       checkStatus(res, [], undefined, `channel ${JSON.stringify(channel)}: `);
     },

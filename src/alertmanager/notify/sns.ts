@@ -4,9 +4,8 @@
 // deduplication id. Credentials: sigv4.access_key/secret_key, else AWS_ACCESS_KEY_ID/
 // AWS_SECRET_ACCESS_KEY(/AWS_SESSION_TOKEN) from the environment; profiles and role_arn are
 // refused at load. 5xx answers are retried, as is any failure to reach SNS.
-import { createHash } from 'node:crypto';
 import type { HTTPClientConfig } from '../../config/types.js';
-import { ConfigReader, send, templater } from './common.js';
+import { ConfigReader, groupKeyHash, send, templater } from './common.js';
 import { signV4, type AWSCredentials } from './sigv4.js';
 import { NotifyError, type AlertmanagerGlobal, type Integration, type IntegrationDeps, type IntegrationType, type NotifyAlert, type NotifyContext } from './integration.js';
 
@@ -106,7 +105,7 @@ function create(c: SNSConfig, index: number, deps: IntegrationDeps): Integration
         const arn = await text(c.topicARN);
         params.push(['TopicArn', arn]);
         if (arn.endsWith('.fifo')) {
-          const id = createHash('sha256').update(ctx.groupKey).digest('hex');
+          const id = groupKeyHash(ctx.groupKey);
           params.push(['MessageDeduplicationId', id], ['MessageGroupId', id]);
         }
       }

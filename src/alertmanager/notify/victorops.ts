@@ -1,9 +1,8 @@
 // VictorOps (notify/victorops): a flat JSON map posted to <api_url><api_key>/<routing_key>; the
 // entity id is the SHA-256 of the group key; message_type falls back to CRITICAL unless it is one
 // VictorOps knows, and is RECOVERY once the group resolves. Only 5xx is retried.
-import { createHash } from 'node:crypto';
 import type { HTTPClientConfig } from '../../config/types.js';
-import { ConfigReader, checkStatus, goJSON, secretValue, send, sortedMap, templater, truncateInRunes } from './common.js';
+import { checkStatus, ConfigReader, goJSON, groupKeyHash, secretValue, send, sortedMap, templater, truncateInRunes, withTrailingSlash } from './common.js';
 import { NotifyError, type AlertmanagerGlobal, type Integration, type IntegrationDeps, type IntegrationType, type NotifyAlert, type NotifyContext } from './integration.js';
 
 const MAX_STATE_MESSAGE_RUNES = 20480;
@@ -45,9 +44,7 @@ function parse(raw: Readonly<Record<string, unknown>>, global: AlertmanagerGloba
   for (const f of RESERVED) {
     if (f in c.customFields) r.fail(`victorOps config contains custom field ${f} which cannot be used as it conflicts with the fixed/static fields`);
   }
-  const u = new URL(c.apiURL);
-  if (!u.pathname.endsWith('/')) u.pathname += '/';
-  c.apiURL = u.toString();
+  c.apiURL = withTrailingSlash(c.apiURL);
   if (c.apiKey === '' && c.apiKeyFile === '') {
     if (global.victoropsApiKey === undefined && global.victoropsApiKeyFile === undefined) r.fail('no global VictorOps API Key set');
     c.apiKey = global.victoropsApiKey ?? '';
@@ -78,7 +75,7 @@ function create(c: VictorOpsConfig, index: number, deps: IntegrationDeps): Integ
       if (truncated) deps.log('warn', 'Truncated state_message', { incident: ctx.groupKey, max_runes: MAX_STATE_MESSAGE_RUNES });
       const msg: Record<string, string> = {
         message_type: messageType,
-        entity_id: createHash('sha256').update(ctx.groupKey).digest('hex'),
+        entity_id: groupKeyHash(ctx.groupKey),
         entity_display_name: await text(c.entityDisplayName),
         state_message: stateMessage,
         monitoring_tool: await text(c.monitoringTool),

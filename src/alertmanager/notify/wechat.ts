@@ -2,7 +2,7 @@
 // when WeChat answers 42001), then the message posted to <api_url>message/send. Non-200 statuses
 // and an expired token are retried; other WeChat error codes are not.
 import type { HTTPClientConfig } from '../../config/types.js';
-import { ConfigReader, goJSON, send, templater } from './common.js';
+import { ConfigReader, goJSON, send, templater, withTrailingSlash } from './common.js';
 import { encodeValues } from './pushover.js';
 import { NotifyError, type AlertmanagerGlobal, type Integration, type IntegrationDeps, type IntegrationType, type NotifyAlert, type NotifyContext } from './integration.js';
 
@@ -41,9 +41,7 @@ function parse(raw: Readonly<Record<string, unknown>>, global: AlertmanagerGloba
   if (!/^(text|markdown)$/.test(c.messageType)) r.fail(`weChat message type ${JSON.stringify(c.messageType)} does not match valid options ^(text|markdown)$`);
   if (c.apiSecret === '') c.apiSecret = global.wechatApiSecret || r.fail('no global Wechat ApiSecret set');
   if (c.corpID === '') c.corpID = global.wechatApiCorpId || r.fail('no global Wechat CorpID set');
-  const u = new URL(c.apiURL);
-  if (!u.pathname.endsWith('/')) u.pathname += '/';
-  c.apiURL = u.toString();
+  c.apiURL = withTrailingSlash(c.apiURL);
   return c;
 }
 

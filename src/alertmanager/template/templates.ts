@@ -12,28 +12,31 @@ import { EMAIL_HTML_TEMPLATE } from './email_html.js';
 import { formatGoValue, formatHTMLValue, notificationFuncs } from './funcs.js';
 
 type Mode = 'text' | 'html';
+
+/** html/template drops HTML comments from a template's text; text/template keeps them. */
+const source = (mode: Mode, text: string): string => (mode === 'html' ? text.replace(/<!--[\s\S]*?-->/g, '') : text);
 const FORMAT: Record<Mode, (v: unknown) => string> = { text: formatGoValue, html: formatHTMLValue };
 
 class TemplateSet implements NotificationTemplates {
   /** The last parsed file of each mode; its library chain reaches back to the defaults. */
   private readonly top: Record<Mode, GoTemplate>;
 
-  constructor(files: readonly { name: string; text: string }[], funcs: Record<string, TemplateFunc>) {
+  constructor(
+    files: readonly { name: string; text: string }[],
+    private readonly funcs: Record<string, TemplateFunc>,
+  ) {
     const build = (mode: Mode): GoTemplate => {
       let t = new GoTemplate('default.tmpl', DEFAULT_TEMPLATES, funcs, FORMAT[mode]);
       t = new GoTemplate('email.tmpl', EMAIL_HTML_TEMPLATE, funcs, FORMAT[mode], t);
-      for (const f of files) t = new GoTemplate(f.name, f.text, funcs, FORMAT[mode], t);
+      for (const f of files) t = new GoTemplate(f.name, source(mode, f.text), funcs, FORMAT[mode], t);
       return t;
     };
     this.top = { text: build('text'), html: build('html') };
-    this.funcs = funcs;
   }
-
-  private readonly funcs: Record<string, TemplateFunc>;
 
   private async expand(mode: Mode, text: string, data: TemplateData): Promise<string> {
     if (text === '') return '';
-    const t = new GoTemplate('', text, this.funcs, FORMAT[mode], this.top[mode]);
+    const t = new GoTemplate('', source(mode, text), this.funcs, FORMAT[mode], this.top[mode]);
     return t.execute(toGoData(data));
   }
 
