@@ -2,7 +2,7 @@
 // update_alerts then close), plus their retry rules and config validation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pagerduty } from '../../src/alertmanager/notify/pagerduty.js';
+import { metricBytes, pagerduty } from '../../src/alertmanager/notify/pagerduty.js';
 import { opsgenie } from '../../src/alertmanager/notify/opsgenie.js';
 import { NotifyError, type IntegrationType } from '../../src/alertmanager/notify/integration.js';
 import { loadNotificationTemplates } from '../../src/alertmanager/template/index.js';
@@ -65,4 +65,18 @@ test('pagerduty and opsgenie: config validation', () => {
   assert.throws(() => opsgenie.parse({ api_key: 'k', responders: [{ name: 'x', type: 'group' }] }, amGlobal()), /type does not match valid options/);
   assert.equal(opsgenie.parse({ api_key: 'k', api_url: 'http://og/base' }, amGlobal()).apiURL, 'http://og/base/');
   assert.equal(opsgenie.parse({}, amGlobal({ opsgenieApiKey: 'g' })).apiKey, 'g');
+});
+
+test('pagerduty: an event over 512 KB loses its details, as Alertmanager words it', async (t) => {
+  assert.equal(metricBytes(512_000), '512KB');
+  assert.equal(metricBytes(600_123), '600KB123B');
+  const sink = await startSink(t);
+  const logs: { msg: string }[] = [];
+  const cfg = pagerduty.parse({ routing_key: 'k', url: `${sink.url}/x`, details: { big: '{{ range .Alerts }}{{ .Annotations.blob }}{{ end }}' } }, amGlobal());
+  const integ = pagerduty.create(cfg, 0, { templates: await loadNotificationTemplates([], '.'), log: (_l, msg) => logs.push({ msg }) });
+  const big = notifyAlerts([{ labels: { alertname: 'Big' }, annotations: { blob: 'x'.repeat(600_000) }, startsAt: new Date().toISOString() }]);
+  await integ.notify(notifyContext('r', {}), big);
+  const body = JSON.parse(sink.requests[0]!.body) as { payload: { custom_details: Record<string, string> } };
+  assert.deepEqual(body.payload.custom_details, { error: 'Custom details have been removed because the original event exceeds the maximum size of 512KB' });
+  assert.match(logs[0]!.msg, /^Truncated Details because message of size (\d+[KMG]?B)+ exceeds limit 512KB$/);
 });

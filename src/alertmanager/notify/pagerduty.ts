@@ -189,16 +189,16 @@ function create(c: PagerdutyConfig, index: number, deps: IntegrationDeps): Integ
   };
 }
 
-/** alecthomas/units MetricBytes's String(): the largest 1000-power unit, e.g. "512KB". */
-function metricBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1000 && i < units.length - 1 && v % 1000 === 0) {
-    v /= 1000;
-    i++;
+/** alecthomas/units MetricBytes's String(): each non-zero 1000-power part, largest first, e.g. "600KB123B". */
+export function metricBytes(n: number): string {
+  if (n === 0) return '0B';
+  const parts: string[] = [];
+  for (const unit of ['', 'K', 'M', 'G', 'T', 'P', 'E']) {
+    if (n % 1000 !== 0) parts.unshift(`${n % 1000}${unit}B`);
+    n = Math.floor(n / 1000);
+    if (n === 0) break;
   }
-  return `${v}${units[i]}`;
+  return parts.join('');
 }
 
 const TRUNCATED = `Custom details have been removed because the original event exceeds the maximum size of ${metricBytes(MAX_EVENT_BYTES)}`;
