@@ -43,14 +43,14 @@ export class ConfigReader {
     if (v === undefined) return def;
     if (typeof v === 'string') return v;
     if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-    return this.fail(`${this.where}: ${key}: cannot unmarshal ${Array.isArray(v) ? 'a sequence' : 'a mapping'} into a string`);
+    return this.fail(`${key}: cannot unmarshal ${Array.isArray(v) ? 'a sequence' : 'a mapping'} into a string`);
   }
 
   bool(key: string, def: boolean): boolean {
     const v = this.get(key);
     if (v === undefined) return def;
     if (typeof v === 'boolean') return v;
-    return this.fail(`${this.where}: ${key}: cannot unmarshal ${JSON.stringify(v)} into a bool`);
+    return this.fail(`${key}: cannot unmarshal ${JSON.stringify(v)} into a bool`);
   }
 
   int(key: string, def: number): number {
@@ -58,7 +58,7 @@ export class ConfigReader {
     if (v === undefined) return def;
     if (typeof v === 'number' && Number.isInteger(v)) return v;
     if (typeof v === 'string' && /^-?\d+$/.test(v)) return Number(v);
-    return this.fail(`${this.where}: ${key}: cannot unmarshal ${JSON.stringify(v)} into an integer`);
+    return this.fail(`${key}: cannot unmarshal ${JSON.stringify(v)} into an integer`);
   }
 
   /** A *bool field: undefined when absent. */
@@ -70,7 +70,7 @@ export class ConfigReader {
   mapping(key: string): Readonly<Record<string, unknown>> | undefined {
     const v = this.get(key);
     if (v === undefined) return undefined;
-    if (typeof v !== 'object' || Array.isArray(v)) return this.fail(`${this.where}: ${key}: expected a mapping`);
+    if (typeof v !== 'object' || Array.isArray(v)) return this.fail(`${key}: expected a mapping`);
     return v as Record<string, unknown>;
   }
 
@@ -78,16 +78,16 @@ export class ConfigReader {
   url(key: string): string | undefined {
     const v = this.str(key);
     if (v === '') return undefined;
-    return parseURL(v, `${this.where}: ${key}`);
+    return parseURL(v, `${key}`);
   }
 
   stringMap(key: string): Record<string, string> | undefined {
     const v = this.get(key);
     if (v === undefined) return undefined;
-    if (typeof v !== 'object' || Array.isArray(v)) return this.fail(`${this.where}: ${key}: expected a mapping of strings`);
+    if (typeof v !== 'object' || Array.isArray(v)) return this.fail(`${key}: expected a mapping of strings`);
     const out: Record<string, string> = {};
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-      if (typeof x === 'object' && x !== null) this.fail(`${this.where}: ${key}.${k}: expected a string`);
+      if (typeof x === 'object' && x !== null) this.fail(`${key}.${k}: expected a string`);
       out[k] = x === null || x === undefined ? '' : String(x);
     }
     return out;
@@ -96,14 +96,14 @@ export class ConfigReader {
   list(key: string): Readonly<Record<string, unknown>>[] {
     const v = this.get(key);
     if (v === undefined) return [];
-    if (!Array.isArray(v)) return this.fail(`${this.where}: ${key}: expected a sequence`);
-    return v.map((x, i) => (typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Record<string, unknown>) : this.fail(`${this.where}: ${key}[${i}]: expected a mapping`)));
+    if (!Array.isArray(v)) return this.fail(`${key}: expected a sequence`);
+    return v.map((x, i) => (typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Record<string, unknown>) : this.fail(`${key}[${i}]: expected a mapping`)));
   }
 
   strings(key: string): string[] | undefined {
     const v = this.get(key);
     if (v === undefined) return undefined;
-    if (!Array.isArray(v)) return this.fail(`${this.where}: ${key}: expected a sequence of strings`);
+    if (!Array.isArray(v)) return this.fail(`${key}: expected a sequence of strings`);
     return v.map((x) => String(x));
   }
 
@@ -112,7 +112,7 @@ export class ConfigReader {
     const v = this.str(key);
     if (v === '') return defMs;
     const ms = parseGoDuration(v);
-    if (ms === null) return this.fail(`${this.where}: ${key}: time: invalid duration ${JSON.stringify(v)}`);
+    if (ms === null) return this.fail(`${key}: time: invalid duration ${JSON.stringify(v)}`);
     return ms;
   }
 
@@ -120,20 +120,20 @@ export class ConfigReader {
   http(global: AlertmanagerGlobal): Partial<HTTPClientConfig> {
     const own = this.get('http_config');
     const raw = (own ?? global.httpConfig ?? {}) as Record<string, unknown>;
-    if (typeof raw !== 'object' || Array.isArray(raw)) return this.fail(`${this.where}: http_config: expected a mapping`);
+    if (typeof raw !== 'object' || Array.isArray(raw)) return this.fail(`http_config: expected a mapping`);
     for (const k of Object.keys(raw)) {
-      if (!HTTP_CONFIG_KEYS.has(k)) this.fail(`${this.where}: http_config: field ${k} not found in type config.HTTPClientConfig`);
+      if (!HTTP_CONFIG_KEYS.has(k)) this.fail(`http_config: field ${k} not found in type config.HTTPClientConfig`);
     }
-    if (raw['oauth2'] !== undefined) this.fail(`${this.where}: http_config: oauth2 is not supported by prometheus-ts's Alertmanager`);
+    if (raw['oauth2'] !== undefined) this.fail(`http_config: oauth2 is not supported by prometheus-ts's Alertmanager`);
     const c = raw as Partial<HTTPClientConfig>;
     const auths = [c.basic_auth, c.authorization, c.bearer_token || c.bearer_token_file].filter((x) => x !== undefined && x !== '').length;
-    if (auths > 1) this.fail(`${this.where}: http_config: at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured`);
+    if (auths > 1) this.fail(`http_config: at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured`);
     return { follow_redirects: true, enable_http2: true, tls_config: {}, ...c } as Partial<HTTPClientConfig>;
   }
 
   done(): void {
     for (const k of Object.keys(this.raw)) {
-      if (!this.seen.has(k)) this.fail(`${this.where}: field ${k} not found in type config.${this.where}`);
+      if (!this.seen.has(k)) this.fail(`field ${k} not found in type config.${this.where}`);
     }
   }
 }
