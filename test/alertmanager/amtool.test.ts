@@ -129,3 +129,21 @@ test('amtool-ts check-config and config routes show|test: as the real amtool', {
     assert.equal(b.code, a.code, `exit code of ${args.join(' ')}`);
   }
 });
+
+test('amtool-ts --http.config.file: its basic auth reaches the server; user info in the URL conflicts with it', async (t) => {
+  const { startSink } = await import('./am_helpers.js');
+  const sink = await startSink(t, () => 200, '[]');
+  const dir = tempDir('amtool-http-');
+  t.after(dir.cleanup);
+  const file = join(dir.dir, 'http.yml');
+  writeFileSync(file, 'basic_auth: { username: u, password: p }\n');
+  const r = await amtoolTS([`--alertmanager.url=${sink.url}/prefix`, `--http.config.file=${file}`, '--no-version-check', 'silence', 'query'], dir.dir);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(sink.requests[0]!.url, '/prefix/api/v2/silences');
+  assert.equal(sink.requests[0]!.headers['authorization'], 'Basic ' + Buffer.from('u:p').toString('base64'));
+  const both = await amtoolTS([`--alertmanager.url=http://x:y@127.0.0.1:1/`, `--http.config.file=${file}`, 'silence', 'query'], dir.dir);
+  assert.equal(both.err, 'amtool: error: basic authentication and http.config.file are mutually exclusive\n\n');
+  writeFileSync(file, 'oauth3: {}\n');
+  const bad = await amtoolTS([`--alertmanager.url=${sink.url}`, `--http.config.file=${file}`, 'silence', 'query'], dir.dir);
+  assert.equal(bad.err, 'amtool: error: failed to load HTTP config file: field oauth3 not found in type config.HTTPClientConfig\n\n');
+});

@@ -118,17 +118,11 @@ export class ConfigReader {
 
   /** The entry's http_config, or global.http_config when it has none (as Alertmanager). */
   http(global: AlertmanagerGlobal): Partial<HTTPClientConfig> {
-    const own = this.get('http_config');
-    const raw = (own ?? global.httpConfig ?? {}) as Record<string, unknown>;
-    if (typeof raw !== 'object' || Array.isArray(raw)) return this.fail(`http_config: expected a mapping`);
-    for (const k of Object.keys(raw)) {
-      if (!HTTP_CONFIG_KEYS.has(k)) this.fail(`http_config: field ${k} not found in type config.HTTPClientConfig`);
+    try {
+      return httpClientConfig(this.get('http_config') ?? global.httpConfig ?? {});
+    } catch (e) {
+      return this.fail(`http_config: ${(e as Error).message}`);
     }
-    if (raw['oauth2'] !== undefined) this.fail(`http_config: oauth2 is not supported by prometheus-ts's Alertmanager`);
-    const c = raw as Partial<HTTPClientConfig>;
-    const auths = [c.basic_auth, c.authorization, c.bearer_token || c.bearer_token_file].filter((x) => x !== undefined && x !== '').length;
-    if (auths > 1) this.fail(`http_config: at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured`);
-    return { follow_redirects: true, enable_http2: true, tls_config: {}, ...c } as Partial<HTTPClientConfig>;
   }
 
   done(): void {
@@ -136,6 +130,19 @@ export class ConfigReader {
       if (!this.seen.has(k)) this.fail(`field ${k} not found in type config.${this.where}`);
     }
   }
+}
+
+/** An http_config mapping checked (known fields, one kind of auth) with common/config's defaults. */
+export function httpClientConfig(raw: unknown): Partial<HTTPClientConfig> {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new Error('expected a mapping');
+  for (const k of Object.keys(raw)) {
+    if (!HTTP_CONFIG_KEYS.has(k)) throw new Error(`field ${k} not found in type config.HTTPClientConfig`);
+  }
+  const c = raw as Partial<HTTPClientConfig> & { oauth2?: unknown };
+  if (c.oauth2 !== undefined) throw new Error('oauth2 is not supported by prometheus-ts');
+  const auths = [c.basic_auth, c.authorization, c.bearer_token || c.bearer_token_file].filter((x) => x !== undefined && x !== '').length;
+  if (auths > 1) throw new Error('at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured');
+  return { follow_redirects: true, enable_http2: true, tls_config: { insecure_skip_verify: false }, ...c };
 }
 
 /** Checks a configured URL as config.URL does: it must parse and be absolute. */

@@ -2,6 +2,7 @@
 // basic auth from the URL's user info, and errors worded as go-swagger words them — a response
 // the API defines is "[METHOD /path][code] operationName  payload", any other status is
 // "response status code does not match any response statuses defined …".
+import type { HTTPClientConfig } from '../../config/types.js';
 import { doRequest, type HttpResponse } from '../../util/httpclient.js';
 
 export interface APIAlert {
@@ -76,8 +77,11 @@ export class AlertmanagerClient {
   constructor(
     url: string,
     private readonly timeoutMs: number,
+    /** --http.config.file's settings (auth, TLS, proxy), if given. */
+    private readonly http?: Partial<HTTPClientConfig>,
   ) {
     const u = new URL(url);
+    if (u.username !== '' && http) throw new Error('basic authentication and http.config.file are mutually exclusive');
     this.auth = u.username !== '' ? 'Basic ' + Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64') : undefined;
     u.username = '';
     u.password = '';
@@ -98,7 +102,7 @@ export class AlertmanagerClient {
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let res: HttpResponse;
     try {
-      res = await doRequest(url, { method: op.method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }), timeoutMs: this.timeoutMs });
+      res = await doRequest(url, { method: op.method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }), timeoutMs: this.timeoutMs, ...(this.http ? { client: this.http } : {}) });
     } catch (e) {
       throw new APIError(`${op.method[0]}${op.method.slice(1).toLowerCase()} "${url}": ${transportMessage(e as NodeJS.ErrnoException, new URL(url))}`, 0);
     }

@@ -1,6 +1,9 @@
 // What every amtool-ts command gets: its flags, the output formatter, a client for
 // --alertmanager.url (with amtool's version check), and where its output goes.
-import { parseGoDuration } from '../../alertmanager/notify/common.js';
+import { readFileSync } from 'node:fs';
+import { parse as parseYAML } from 'yaml';
+import { httpClientConfig, parseGoDuration } from '../../alertmanager/notify/common.js';
+import type { HTTPClientConfig } from '../../config/types.js';
 import { AlertmanagerClient } from './client.js';
 import { Flags, UsageError, type FlagSpec } from './args.js';
 import { Formatter, type OutputFormat } from './format.js';
@@ -30,6 +33,7 @@ export interface Output {
 
 export class CommandContext {
   readonly formatter: Formatter;
+  private readonly http: Partial<HTTPClientConfig> | undefined;
 
   constructor(
     readonly flags: Flags,
@@ -39,8 +43,16 @@ export class CommandContext {
     const o = flags.str('output');
     if (o !== 'simple' && o !== 'extended' && o !== 'json') throw new UsageError(`enum value must be one of simple,extended,json, got '${o}'`);
     this.formatter = new Formatter(o as OutputFormat, flags.str('date.format'));
-    if (flags.str('http.config.file') !== '') throw new UsageError('--http.config.file is not supported by amtool-ts');
+    const file = flags.str('http.config.file');
+    if (file !== '') {
+      try {
+        this.http = httpClientConfig(parseYAML(readFileSync(file, 'utf8')) ?? {});
+      } catch (e) {
+        throw new UsageError(`failed to load HTTP config file: ${(e as Error).message}`);
+      }
+    }
   }
+
 
   get timeoutMs(): number {
     const ms = parseGoDuration(this.flags.str('timeout'));
@@ -50,7 +62,7 @@ export class CommandContext {
 
   /** A client for --alertmanager.url; warns, as amtool does, when the server's major.minor differs. */
   async client(): Promise<AlertmanagerClient> {
-    const c = new AlertmanagerClient(this.flags.str('alertmanager.url'), this.timeoutMs);
+    const c = new AlertmanagerClient(this.flags.str('alertmanager.url'), this.timeoutMs, this.http);
     if (this.flags.bool('version-check')) {
       try {
         const v = (await c.getStatus()).versionInfo?.version;
