@@ -57,7 +57,9 @@ receivers:
 }
 
 const TEXT = '{{ range .Alerts }}{{ .Labels.instance }}: {{ .Annotations.description }}\n{{ end }}.starts with a dot\n{{ .CommonAnnotations.summary }}';
-const HTML = '<!-- a comment\n html/template drops -->\n<p>{{ .CommonAnnotations.summary }}</p><a href="{{ (index .Alerts 0).GeneratorURL }}">{{ safeHtml "<b>ok</b>" }}</a>';
+const HTML = '<!-- a comment\n html/template drops -->\n<p>{{ .CommonAnnotations.summary }}</p><a href="{{ (index .Alerts 0).GeneratorURL }}">{{ safeHtml "<b>ok</b>" }}</a>' +
+  '<a href="http://grafana/d?var-inst={{ (index .Alerts 0).Labels.instance }}&s={{ .CommonAnnotations.summary }}#{{ .Status }}" title="{{ .CommonAnnotations.summary }}">g</a>' +
+  '<img src="{{ .ExternalURL }}/img path/{{ .Status }} é.png"><a href=\'{{ "javascript:alert(1)" }}\'>x</a><a href="{{ .Receiver | urlquery }}">r</a>';
 
 test('email: plain SMTP with AUTH PLAIN, text and HTML parts, custom and Q-encoded headers — as the real Alertmanager', async (t) => {
   await compare(t, (port) => ({ to: 'Ops Team <ops@example.org>, "Doe, J" <jd@example.org>', from: 'am@example.org', smarthost: `127.0.0.1:${port}`, require_tls: false, auth_username: 'u', auth_password: 'p', auth_identity: '', headers: { subject: '[{{ .Status }}] {{ .CommonAnnotations.summary }}', 'x-team': 'ops' }, text: TEXT, html: HTML, hello: 'am.test' }), { auth: ['PLAIN', 'LOGIN'], user: 'u', password: 'p' });

@@ -9,12 +9,13 @@ import type { NotificationTemplates, TemplateData } from '../notify/integration.
 import { toGoData } from './data.js';
 import { DEFAULT_TEMPLATES } from './defaults.js';
 import { EMAIL_HTML_TEMPLATE } from './email_html.js';
+import { escapeURLAttributes, URL_ESCAPERS } from './html_context.js';
 import { formatGoValue, formatHTMLValue, notificationFuncs } from './funcs.js';
 
 type Mode = 'text' | 'html';
 
-/** html/template drops HTML comments from a template's text; text/template keeps them. */
-const source = (mode: Mode, text: string): string => (mode === 'html' ? text.replace(/<!--[\s\S]*?-->/g, '') : text);
+/** html/template drops HTML comments from a template's text, and escapes URL attributes as URLs. */
+const source = (mode: Mode, text: string): string => (mode === 'html' ? escapeURLAttributes(text.replace(/<!--[\s\S]*?-->/g, '')) : text);
 const FORMAT: Record<Mode, (v: unknown) => string> = { text: formatGoValue, html: formatHTMLValue };
 
 class TemplateSet implements NotificationTemplates {
@@ -27,7 +28,7 @@ class TemplateSet implements NotificationTemplates {
   ) {
     const build = (mode: Mode): GoTemplate => {
       let t = new GoTemplate('default.tmpl', DEFAULT_TEMPLATES, funcs, FORMAT[mode]);
-      t = new GoTemplate('email.tmpl', EMAIL_HTML_TEMPLATE, funcs, FORMAT[mode], t);
+      t = new GoTemplate('email.tmpl', source(mode, EMAIL_HTML_TEMPLATE), funcs, FORMAT[mode], t);
       for (const f of files) t = new GoTemplate(f.name, source(mode, f.text), funcs, FORMAT[mode], t);
       return t;
     };
@@ -67,7 +68,7 @@ export async function loadNotificationTemplates(globs: readonly string[], baseDi
     for (const p of paths) files.push({ name: basename(p), text: await readFile(p, 'utf8') });
   }
   try {
-    return new TemplateSet(files, notificationFuncs);
+    return new TemplateSet(files, { ...notificationFuncs, ...URL_ESCAPERS });
   } catch (e) {
     if (e instanceof TemplateError) throw e;
     throw new TemplateError((e as Error).message);
