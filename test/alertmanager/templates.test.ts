@@ -76,3 +76,12 @@ test('template files: by glob relative to the config directory, in name order, l
   writeFileSync(join(dir, 'tmpl', 'c.tmpl'), '{{ define "bad" }}{{ date . }}{{ end }}');
   await assert.rejects(loadNotificationTemplates(['tmpl/*.tmpl'], dir), /template: c\.tmpl:1: function "date" not defined/);
 });
+
+test('template expansion: URL attributes are escaped as URLs, around control actions and trim markers', async () => {
+  const t = await loadNotificationTemplates([], '.');
+  const h = (s: string) => t.expandHTML(s, data);
+  assert.equal(await h('<a href="{{- .ExternalURL -}}?r={{ if true }}{{ "a b&c" }}{{ end }}">'), '<a href="http://am.example:9093?r=a%20b%26c">');
+  assert.equal(await h(`<a class="{{ "a b" }}" href='{{ "x y" }}'>{{ "<" }}</a>`), `<a class="a b" href='x%20y'>&lt;</a>`);
+  assert.equal(await h('<img src="{{ "data:image/png;base64,AA" }}">'), '<img src="#ZgotmplZ">');
+  assert.equal(await h('<a href="{{ $u := "x" }}{{ $u }}">'), '<a href="x">');
+});
