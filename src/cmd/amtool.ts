@@ -4,6 +4,7 @@ import { alertAdd, alertQuery, ALERT_ADD_FLAGS, ALERT_QUERY_FLAGS } from './amto
 import { configFileDefaults, Flags, parseArgs, UsageError, type FlagSpec } from './amtool/args.js';
 import { checkConfig, configShow, routesShow, routesTest, ROUTES_FLAGS } from './amtool/config_cmd.js';
 import { AMTOOL_VERSION, CommandContext, GLOBAL_FLAGS, type Output } from './amtool/context.js';
+import { templateRender, TEMPLATE_RENDER_FLAGS } from './amtool/template_cmd.js';
 import { silenceAdd, silenceExpire, silenceImport, silenceQuery, SILENCE_ADD_FLAGS, SILENCE_IMPORT_FLAGS, SILENCE_QUERY_FLAGS } from './amtool/silence.js';
 
 interface Command {
@@ -24,10 +25,11 @@ const COMMANDS: Command[] = [
   { path: ['config', 'show'], flags: [], run: configShow },
   { path: ['config', 'routes', 'show'], flags: ROUTES_FLAGS, run: routesShow },
   { path: ['config', 'routes', 'test'], flags: ROUTES_FLAGS, run: routesTest },
+  { path: ['template', 'render'], flags: TEMPLATE_RENDER_FLAGS, run: templateRender },
 ];
 /** The sub-command a group runs when none is named, as kingpin's .Default(). */
 const DEFAULTS: Record<string, string> = { alert: 'query', silence: 'query', config: 'show', 'config routes': 'show' };
-const REFUSED = new Set(['silence update', 'cluster', 'cluster show', 'template', 'template render']);
+const REFUSED = new Set(['silence update', 'cluster', 'cluster show']);
 
 const USAGE = `usage: amtool-ts [<flags>] <command> [<args> ...]
 
@@ -56,6 +58,7 @@ Commands:
   config show*
   config routes show* [<flags>]
   config routes test [<flags>] [<labels>...]
+  template render --template.glob=GLOB --template.text=TEXT [--template.type=text|html] [--template.data=FILE]
 `;
 
 /** Finds the command: the leading words that are not flags name it; groups fall back to their default. */

@@ -3,3 +3,4 @@ export { expandTemplate, checkTemplate, TemplateError, printValue, goG4, type Te
 // The engine itself, for other template dialects (Alertmanager's notification templates).
 export { GoTemplate, type TemplateFunc, type Value as TemplateValue } from './gotemplate.js';
 export { formatGoTime } from './gotime.js';
+export { sprintf } from './gotemplate.js';

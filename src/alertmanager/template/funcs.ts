@@ -2,7 +2,7 @@
 // toLower, title, join, match, safeHtml, reReplaceAll, stringSlice — and no others (date, tz,
 // since and humanizeDuration arrived in later releases, so a 0.25 template using them fails).
 import { compileRE2 } from '../../model/labels/index.js';
-import { printValue, type TemplateFunc, type TemplateValue } from '../../template/index.js';
+import { printValue, sprintf, type TemplateFunc, type TemplateValue } from '../../template/index.js';
 import { KV, Pair } from './data.js';
 
 /** html/template's HTML type: text that the HTML expansion prints unescaped. */
@@ -36,9 +36,26 @@ function title(s: string): string {
   });
 }
 
+/**
+ * strings.ToUpper/ToLower: each code point by its simple mapping only — a character whose full
+ * mapping is several (ß → SS) stays as it is.
+ */
+function simpleCase(s: string, to: 'upper' | 'lower'): string {
+  let out = '';
+  for (const ch of s) {
+    if (ch === '\u0130' && to === 'lower') {
+      out += 'i';
+      continue;
+    }
+    const m = to === 'upper' ? ch.toUpperCase() : ch.toLowerCase();
+    out += [...m].length === 1 ? m : ch;
+  }
+  return out;
+}
+
 export const notificationFuncs: Record<string, TemplateFunc> = {
-  toUpper: (s) => str(s).toUpperCase(),
-  toLower: (s) => str(s).toLowerCase(),
+  toUpper: (s) => simpleCase(str(s), 'upper'),
+  toLower: (s) => simpleCase(str(s), 'lower'),
   title: (s) => title(str(s)),
   join: (sep, list) => (Array.isArray(list) ? list.map(str).join(str(sep)) : list === null ? '' : (() => { throw new Error(`wrong type for value; expected []string; got ${typeof list}`); })()),
   match: (pattern, s) => regexp(pattern).matcher(str(s)).find(),
@@ -49,6 +66,10 @@ export const notificationFuncs: Record<string, TemplateFunc> = {
     return re.matcher(str(text)).replaceAll(str(repl).replace(/\$\{(\d+)\}/g, '$$$1'));
   },
   stringSlice: (...s) => s.map(str),
+  // Go's fmt over this data's types (maps print as map[k:v …], pairs as {k v}).
+  printf: (format, ...args) => sprintf(str(format), args, formatGoValue),
+  print: (...args) => args.map((a, i) => (i > 0 && typeof a !== 'string' && typeof args[i - 1] !== 'string' ? ' ' : '') + formatGoValue(a)).join(''),
+  println: (...args) => args.map(formatGoValue).join(' ') + '\n',
 };
 
 /** Go's %v of the values notification templates meet. */
