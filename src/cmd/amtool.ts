@@ -5,7 +5,7 @@ import { configFileDefaults, Flags, parseArgs, UsageError, type FlagSpec } from 
 import { checkConfig, configShow, routesShow, routesTest, ROUTES_FLAGS } from './amtool/config_cmd.js';
 import { AMTOOL_VERSION, CommandContext, GLOBAL_FLAGS, type Output } from './amtool/context.js';
 import { templateRender, TEMPLATE_RENDER_FLAGS } from './amtool/template_cmd.js';
-import { silenceAdd, silenceExpire, silenceImport, silenceQuery, SILENCE_ADD_FLAGS, SILENCE_IMPORT_FLAGS, SILENCE_QUERY_FLAGS } from './amtool/silence.js';
+import { silenceAdd, silenceExpire, silenceImport, silenceQuery, silenceUpdate, SILENCE_ADD_FLAGS, SILENCE_IMPORT_FLAGS, SILENCE_QUERY_FLAGS, SILENCE_UPDATE_FLAGS } from './amtool/silence.js';
 
 interface Command {
   path: string[];
@@ -21,6 +21,7 @@ const COMMANDS: Command[] = [
   { path: ['silence', 'add'], flags: SILENCE_ADD_FLAGS, run: silenceAdd },
   { path: ['silence', 'expire'], flags: [], run: silenceExpire },
   { path: ['silence', 'import'], flags: SILENCE_IMPORT_FLAGS, run: silenceImport },
+  { path: ['silence', 'update'], flags: SILENCE_UPDATE_FLAGS, run: silenceUpdate },
   { path: ['check-config'], flags: [], run: checkConfig },
   { path: ['config', 'show'], flags: [], run: configShow },
   { path: ['config', 'routes', 'show'], flags: ROUTES_FLAGS, run: routesShow },
@@ -29,7 +30,7 @@ const COMMANDS: Command[] = [
 ];
 /** The sub-command a group runs when none is named, as kingpin's .Default(). */
 const DEFAULTS: Record<string, string> = { alert: 'query', silence: 'query', config: 'show', 'config routes': 'show' };
-const REFUSED = new Set(['silence update', 'cluster', 'cluster show']);
+const REFUSED = new Set(['cluster', 'cluster show']);
 
 const USAGE = `usage: amtool-ts [<flags>] <command> [<args> ...]
 
@@ -54,6 +55,7 @@ Commands:
   silence expire [<silence-ids>...]
   silence import [<flags>] [<input-file>]
   silence query* [<flags>] [<matcher-groups>...]
+  silence update [<flags>] [<update-ids>...]
   check-config [<check-files>...]
   config show*
   config routes show* [<flags>]

@@ -86,6 +86,15 @@ test('amtool-ts and the real amtool against the real Alertmanager: same output f
   await same(['alert', 'query', '-s']);
   await same(['alert', 'query', '-a', '-s', '-o', 'extended']);
 
+  // Update: the output is the silence as read (its updatedAt then), so each tool updates its own.
+  const u1 = await ours(['silence', 'update', mine.out.trim(), '-c', 'longer', '-d', '3h', '-o', 'extended']);
+  const u2 = await real(['silence', 'update', theirs.out.trim(), '--end=2030-01-03T00:00:00Z', '-o', 'extended']);
+  assert.equal(u1.code, 0, u1.err);
+  assert.equal(u2.code, 0, u2.err);
+  assert.match(u1.out, /^ID +Matchers +Starts At +Ends At +Updated At +Created By +Comment {2}\n[0-9a-f-]{36} {2}\{alertname="DiskFull",instance=~"a\|b"\} .* longer {3}\n$/);
+  await same(['silence', 'query', '-o', 'extended']);
+  await same(['silence', 'update', '00000000-0000-0000-0000-000000000000', '-c', 'x']);
+
   // Import what query exported (the same ids come back), then expire one with each tool.
   const exported = (await real(['silence', 'query', '-o', 'json'])).out;
   await same(['silence', 'import'], { stdin: exported, sort: true });

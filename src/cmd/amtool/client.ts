@@ -50,6 +50,8 @@ interface Operation {
   template: string;
   name: string;
   errors: Record<number, string>;
+  /** Defined responses without a body (go-swagger then prints no payload). */
+  bare?: readonly number[];
 }
 
 const OPS = {
@@ -57,6 +59,7 @@ const OPS = {
   postAlerts: { method: 'POST', template: '/alerts', name: 'postAlerts', errors: { 400: 'BadRequest', 500: 'InternalServerError' } },
   getSilences: { method: 'GET', template: '/silences', name: 'getSilences', errors: { 400: 'BadRequest', 500: 'InternalServerError' } },
   postSilences: { method: 'POST', template: '/silences', name: 'postSilences', errors: { 400: 'BadRequest', 404: 'NotFound' } },
+  getSilence: { method: 'GET', template: '/silence/{silenceID}', name: 'getSilence', errors: { 404: 'NotFound', 500: 'InternalServerError' }, bare: [404] },
   deleteSilence: { method: 'DELETE', template: '/silence/{silenceID}', name: 'deleteSilence', errors: { 500: 'InternalServerError' } },
   getStatus: { method: 'GET', template: '/status', name: 'getStatus', errors: {} },
 } satisfies Record<string, Operation>;
@@ -117,6 +120,7 @@ export class AlertmanagerClient {
     } catch {
       /* a non-JSON payload prints as it came */
     }
+    if (op.bare?.includes(res.status)) throw new APIError(`[${op.method} ${op.template}][${res.status}] ${op.name}${known} `, res.status);
     throw new APIError(`[${op.method} ${op.template}][${res.status}] ${op.name}${known}  ${payload}`, res.status);
   }
 
@@ -136,6 +140,10 @@ export class AlertmanagerClient {
   async postSilence(s: PostableSilence): Promise<string> {
     const r = (await this.call(OPS.postSilences, '/silences', [], s)) as { silenceID: string };
     return r.silenceID;
+  }
+
+  async getSilence(id: string): Promise<APISilence> {
+    return (await this.call(OPS.getSilence, `/silence/${encodeURIComponent(id)}`, [])) as APISilence;
   }
 
   async deleteSilence(id: string): Promise<void> {

@@ -4,7 +4,7 @@ import { userInfo } from 'node:os';
 import { parseDuration } from '../../model/duration/index.js';
 import { parseGoDuration } from '../../alertmanager/notify/common.js';
 import { UsageError, type FlagSpec } from './args.js';
-import { APIError, type PostableSilence } from './client.js';
+import { APIError, type APISilence, type PostableSilence } from './client.js';
 import type { CommandContext } from './context.js';
 import { apiMatcher, parseMatcher, withAlertnameDefault } from './matcher.js';
 import { parseRFC3339 } from './times.js';
@@ -117,4 +117,40 @@ export async function silenceImport(c: CommandContext): Promise<void> {
     }
   }
   if (failed > 0) throw new UsageError(`couldn't import ${failed} out of ${list.length} silences`);
+}
+
+export const SILENCE_UPDATE_FLAGS: FlagSpec[] = [
+  { name: 'quiet', short: 'q', kind: 'bool' },
+  { name: 'duration', short: 'd', kind: 'string' },
+  { name: 'start', kind: 'string' },
+  { name: 'end', kind: 'string' },
+  { name: 'comment', short: 'c', kind: 'string' },
+];
+
+/**
+ * Changes start, end (or duration from the start) and comment of existing silences and prints
+ * them as they were read, with the id the update returned. (amtool 0.25's -q prints a pointer
+ * by mistake; the ids are printed here.)
+ */
+export async function silenceUpdate(c: CommandContext): Promise<void> {
+  const f = c.flags;
+  if (c.args.length < 1) throw new UsageError('no silence IDs specified');
+  const client = await c.client();
+  const updated: APISilence[] = [];
+  for (const id of c.args) {
+    const s = await client.getSilence(id);
+    if (f.str('start') !== '') s.startsAt = parseRFC3339(f.str('start')).toISOString();
+    if (f.str('end') !== '') s.endsAt = parseRFC3339(f.str('end')).toISOString();
+    else if (f.str('duration') !== '') {
+      const d = parseDuration(f.str('duration'));
+      if (d === 0) throw new UsageError('silence duration must be greater than 0');
+      s.endsAt = new Date(Date.parse(s.startsAt) + d).toISOString();
+    }
+    if (Date.parse(s.startsAt) > Date.parse(s.endsAt)) throw new UsageError('silence cannot start after it ends');
+    if (f.str('comment') !== '') s.comment = f.str('comment');
+    s.id = await client.postSilence({ id: s.id, matchers: s.matchers, startsAt: s.startsAt, endsAt: s.endsAt, createdBy: s.createdBy, comment: s.comment });
+    updated.push(s);
+  }
+  if (f.bool('quiet')) c.io.out(updated.map((s) => s.id + '\n').join(''));
+  else c.io.out(c.formatter.silences(updated));
 }
