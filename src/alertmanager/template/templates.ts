@@ -6,7 +6,7 @@ import { basename, isAbsolute, join } from 'node:path';
 import { GoTemplate, TemplateError, type TemplateFunc } from '../../template/index.js';
 import { glob } from '../../util/glob.js';
 import type { NotificationTemplates, TemplateData } from '../notify/integration.js';
-import { toGoData } from './data.js';
+import { toGoData, type GoData } from './data.js';
 import { DEFAULT_TEMPLATES } from './defaults.js';
 import { EMAIL_HTML_TEMPLATE } from './email_html.js';
 import { escapeURLAttributes, URL_ESCAPERS } from './html_context.js';
@@ -21,6 +21,8 @@ const FORMAT: Record<Mode, (v: unknown) => string> = { text: formatGoValue, html
 class TemplateSet implements NotificationTemplates {
   /** The last parsed file of each mode; its library chain reaches back to the defaults. */
   private readonly top: Record<Mode, GoTemplate>;
+  /** One notification expands many fields from the same data: its Go form is built once. */
+  private readonly goData = new WeakMap<TemplateData, GoData>();
 
   constructor(
     files: readonly { name: string; text: string }[],
@@ -38,7 +40,12 @@ class TemplateSet implements NotificationTemplates {
   private async expand(mode: Mode, text: string, data: TemplateData): Promise<string> {
     if (text === '') return '';
     const t = new GoTemplate('', source(mode, text), this.funcs, FORMAT[mode], this.top[mode]);
-    return t.execute(toGoData(data));
+    let goData = this.goData.get(data);
+    if (goData === undefined) {
+      goData = toGoData(data);
+      this.goData.set(data, goData);
+    }
+    return t.execute(goData);
   }
 
   expandText(text: string, data: TemplateData): Promise<string> {
