@@ -21,6 +21,7 @@ import { sendBody } from '../../compression.js';
 import { jsonPieces, matrixJSON, vectorJSON } from './json.js';
 import { Form, ParamError, parseTimeParam, parseTime, parseDurationParam, MIN_TIME, MAX_TIME } from './params.js';
 import { globalURL } from './global_url.js';
+import { traceQuery } from './trace.js';
 
 export type ErrorType = 'bad_data' | 'execution' | 'timeout' | 'canceled' | 'internal' | 'unavailable' | 'not_found' | 'not_acceptable';
 
@@ -299,7 +300,7 @@ export class APIv1 {
     return opts;
   }
 
-  private async run(q: Query, form: Form, opts: QueryOptions): Promise<Result> {
+  private async run(q: Query, form: Form, opts: QueryOptions, extra?: () => Promise<Record<string, unknown>>): Promise<Result> {
     // The timer covers waiting for a query slot; the engine checks the same limit as a deadline.
     const signal = opts.timeout !== undefined ? AbortSignal.timeout(opts.timeout) : undefined;
     let result;
@@ -313,6 +314,7 @@ export class APIv1 {
     }
     const data: Record<string, unknown> = await encodeValue(result.value);
     if (form.get('stats') !== '') data['stats'] = q.stats();
+    if (extra !== undefined) Object.assign(data, await extra());
     return { data, warnings: result.warnings };
   }
 
@@ -330,7 +332,9 @@ export class APIv1 {
     } catch (e) {
       throw invalidParam(e, 'query');
     }
-    return this.run(q, form, opts);
+    // Ours: trace=1 adds the per-node breakdown (./trace.ts) once the query itself has answered.
+    const trace = ['1', 'true'].includes(form.get('trace')) ? async () => ({ trace: await traceQuery(this.deps.engine, this.deps.queryable, form.get('query'), t, opts) }) : undefined;
+    return this.run(q, form, opts, trace);
   }
 
   private async queryRange(form: Form, req: IncomingMessage): Promise<Result> {
