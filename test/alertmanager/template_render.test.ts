@@ -21,9 +21,8 @@ const DATA = {
   groupLabels: { alertname: 'Disk Full' },
   commonLabels: { alertname: 'Disk Full', zone: 'eu' },
   commonAnnotations: {},
-  // No space in it: inside a called template (the email's __alertmanagerURL link) Go would
-  // percent-encode it, which amtool-ts does not do (see docs/alertmanager_notifications.md).
-  externalURL: 'http://am.example:9093/sub',
+  // A space, so the email's link (a template called inside href) shows Go's derived escaping.
+  externalURL: 'http://am.example:9093/sub path',
 };
 
 const FILE = `{{ define "mine" }}{{ range $i, $a := .Alerts }}{{ $i }}:{{ $a.Labels.instance }}{{ if $a.Annotations.summary }} {{ $a.Annotations.summary }}{{ end }};{{ end }}{{ end }}
@@ -62,6 +61,7 @@ const HTMLS = [
   '<a href="{{ .Receiver | urlquery }}">q</a><img src="{{ "javascript:x()" }}"><img src=\'{{ "mailto:a@b" }}\'>',
   '{{ template "email.default.html" . }}',
   '<!-- dropped -->{{ template "__subject" . }}<br>{{ safeHtml "<i>ok</i>" }}',
+  '<a href="{{ template "mine" . }}">m</a><a href="x?{{ template "__subject" . }}">s</a><a href="{{- template "__alertmanagerURL" . -}}">u</a>',
 ];
 
 const DEBIAN_DEFAULTS = '/usr/share/prometheus/alertmanager';

@@ -3,8 +3,10 @@
 // of the URL, percent-encoded after its "?" or "#" — and then for the attribute. The source is
 // rewritten before parsing: each such action gets the escaper as a last pipeline stage, and the
 // escaper's output is SafeHTML so the HTML printer does not escape it again. Actions anywhere
-// else keep the plain HTML-text escaping of the printer. (Template calls inside such attributes
-// are not re-escaped in the caller's context, as Go's derived templates would be.)
+// else keep the plain HTML-text escaping of the printer. A {{ template }} called inside such an
+// attribute is escaped in the caller's context, as Go's derived templates are: the call is
+// bracketed by span markers, the printer passes each value of the span through raw (marked), and
+// the finished output's spans are escaped as URLs (see UrlSpans).
 import type { TemplateFunc } from '../../template/index.js';
 import { SafeHTML } from './funcs.js';
 
@@ -49,6 +51,9 @@ export const URL_ESCAPERS: Record<string, TemplateFunc> = {
   __ts_url_path: (v) => new SafeHTML(attrEscape(processURL(str(v), true))),
   __ts_url_query: (v) => new SafeHTML(attrEscape(processURL(str(v), false))),
   __ts_attr: (v) => new SafeHTML(attrEscape(str(v))),
+  // Stand-ins so templates with span markers parse; each HTML expansion brings its own (UrlSpans).
+  __ts_span_open: () => new SafeHTML(''),
+  __ts_span_close: () => new SafeHTML(''),
 };
 
 /** Adds the URL escapers to the actions that stand in URL-valued attributes of an HTML template source. */
@@ -100,6 +105,11 @@ export function escapeURLAttributes(src: string): string {
     }
     const m = /^\{\{(-\s)?([\s\S]*?)(\s-)?\}\}$/.exec(action)!;
     const body = m[2]!.trim();
+    if (/^template\b/.test(body)) {
+      out += `{{${m[1] ?? ''} __ts_span_open ${JSON.stringify(part)} }}{{ ${body} }}{{ __ts_span_close ${m[3] ?? ''}}}`;
+      if (part === 'start') part = 'path';
+      continue;
+    }
     if (body === '' || body.startsWith('/*') || KEYWORDS.test(body) || /^\$\w*(\s*,\s*\$\w*)?\s*:?=/.test(body)) {
       out += action;
       continue;
@@ -124,4 +134,85 @@ function findClose(src: string, from: number): number {
     else if (c === '}' && src[j + 1] === '}') return j;
   }
   return -1;
+}
+
+// Span markers, from the private-use area: they never occur in templates or data.
+const OPEN = '\uE000';
+const CLOSE = '\uE001';
+const RAW = '\uE002';
+const ATTR_ONLY = '\uE003';
+const END = '\uE004';
+
+/** A marker the printer writes as it is. */
+export class SpanMarker {
+  constructor(readonly text: string) {}
+}
+
+/** urlquery's output inside a span: already a URL escape, so only the attribute's remains (as Go). */
+export class URLQueried {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * The state of one HTML expansion: how deep it is in called templates that stand in URL
+ * attributes, the marking of values printed there, and the final escaping of those spans.
+ */
+export class UrlSpans {
+  private depth = 0;
+
+  readonly funcs: Record<string, TemplateFunc> = {
+    __ts_span_open: (part) => {
+      this.depth++;
+      return new SpanMarker(OPEN + (part === 'query' ? 'q' : part === 'path' ? 'p' : 's'));
+    },
+    __ts_span_close: () => {
+      this.depth--;
+      return new SpanMarker(CLOSE);
+    },
+  };
+
+  get active(): boolean {
+    return this.depth > 0;
+  }
+
+  /** How the printer writes a value inside a span. */
+  mark(v: unknown, format: (v: unknown) => string): string {
+    if (v instanceof URLQueried) return ATTR_ONLY + v.text + END;
+    return RAW + format(v) + END;
+  }
+
+  /** Escapes the marked values of each span for their place in the URL. */
+  finish(out: string): string {
+    if (!out.includes(OPEN)) return out;
+    let res = '';
+    let depth = 0;
+    let part: Part = 'start';
+    for (let i = 0; i < out.length; i++) {
+      const c = out[i]!;
+      if (c === OPEN) {
+        if (depth++ === 0) part = ({ s: 'start', p: 'path', q: 'query' } as const)[out[i + 1] as 's' | 'p' | 'q'];
+        i++;
+        continue;
+      }
+      if (c === CLOSE) {
+        depth--;
+        continue;
+      }
+      if (c === RAW || c === ATTR_ONLY) {
+        const end = out.indexOf(END, i);
+        const v = out.slice(i + 1, end);
+        if (c === ATTR_ONLY) res += attrEscape(v);
+        else res += str((part === 'start' ? URL_ESCAPERS['__ts_url_start']! : part === 'path' ? URL_ESCAPERS['__ts_url_path']! : URL_ESCAPERS['__ts_url_query']!)(v));
+        if (part === 'start' && v !== '') part = 'path';
+        i = end;
+        continue;
+      }
+      if (depth > 0) {
+        if (c === '?' || c === '#') part = 'query';
+        else if (part === 'start' && !/\s/.test(c)) part = 'path';
+      }
+      res += c;
+    }
+    return res;
+  }
 }

@@ -9,10 +9,16 @@ import type { NotificationTemplates, TemplateData } from '../notify/integration.
 import { toGoData, type GoData } from './data.js';
 import { DEFAULT_TEMPLATES } from './defaults.js';
 import { EMAIL_HTML_TEMPLATE } from './email_html.js';
-import { escapeURLAttributes, URL_ESCAPERS } from './html_context.js';
+import { escapeURLAttributes, SpanMarker, URL_ESCAPERS, URLQueried, UrlSpans } from './html_context.js';
 import { formatGoValue, formatHTMLValue, notificationFuncs } from './funcs.js';
 
 type Mode = 'text' | 'html';
+
+/** Go's url.QueryEscape, as the builtin urlquery applies it. */
+const urlquery = (...args: unknown[]): string =>
+  encodeURIComponent(args.map((a) => formatGoValue(a)).join(''))
+    .replace(/%20/g, '+')
+    .replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
 
 /** html/template drops HTML comments from a template's text, and escapes URL attributes as URLs. */
 const source = (mode: Mode, text: string): string => (mode === 'html' ? escapeURLAttributes(text.replace(/<!--[\s\S]*?-->/g, '')) : text);
@@ -39,13 +45,37 @@ class TemplateSet implements NotificationTemplates {
 
   private async expand(mode: Mode, text: string, data: TemplateData): Promise<string> {
     if (text === '') return '';
+    if (mode === 'html') return this.expandHTMLText(text, data);
     const t = new GoTemplate('', source(mode, text), this.funcs, FORMAT[mode], this.top[mode]);
+    return t.execute(this.goDataOf(data));
+  }
+
+  private goDataOf(data: TemplateData): GoData {
     let goData = this.goData.get(data);
     if (goData === undefined) {
       goData = toGoData(data);
       this.goData.set(data, goData);
     }
-    return t.execute(goData);
+    return goData;
+  }
+
+  /** HTML: with this expansion's own printer and span state for template calls in URL attributes. */
+  private async expandHTMLText(text: string, data: TemplateData): Promise<string> {
+    const spans = new UrlSpans();
+    const funcs: Record<string, TemplateFunc> = {
+      ...this.funcs,
+      ...spans.funcs,
+      urlquery: (...args) => {
+        const q = (this.funcs['urlquery'] ?? urlquery)(...args) as string;
+        return spans.active ? new URLQueried(q) : q;
+      },
+    };
+    const print = (v: unknown): string => {
+      if (v instanceof SpanMarker) return v.text;
+      return spans.active ? spans.mark(v, formatGoValue) : formatHTMLValue(v);
+    };
+    const t = new GoTemplate('', source('html', text), funcs, print, this.top.html);
+    return spans.finish(await t.execute(this.goDataOf(data)));
   }
 
   expandText(text: string, data: TemplateData): Promise<string> {
