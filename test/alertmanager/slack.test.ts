@@ -34,7 +34,7 @@ const EVERY_DEFAULT = {
 };
 
 const CUSTOM_TMPL = `{{ define "my.title" }}{{ .CommonLabels.alertname | toUpper }} {{ title "hello wORLD it's foo-bar the QUICK brown_fox o'neil 3rd x.y über ÉCOLE" }} {{ toLower "ABC" }}{{ end }}
-{{ define "my.text" }}{{ range .Alerts.Firing }}{{ reReplaceAll ":(\\\\d+)" " port $1" .Labels.instance }};{{ if match "^a" .Labels.instance }}A{{ end }}{{ end }} {{ join "," (stringSlice "x" "y") }} {{ safeHtml "<b>" }} {{ .GroupLabels.SortedPairs }} {{ .CommonLabels.Names }} {{ (.CommonLabels.Remove (stringSlice "job")).Values }} {{ len .Alerts }} {{ .Receiver }} {{ .Status }}{{ end }}
+{{ define "my.text" }}{{ range .Alerts.Firing }}{{ reReplaceAll ":(\\\\d+)" " port $1" .Labels.instance }};{{ if match "^a" .Labels.instance }}A{{ end }}{{ end }} {{ join "," (stringSlice "x" "y") }} {{ safeHtml "<b>" }} {{ .GroupLabels.SortedPairs }} {{ .CommonLabels.Names }} {{ (.CommonLabels.Remove (stringSlice "job")).Values }} {{ len .Alerts }} {{ .Receiver }} {{ .Status }}{{ range .Alerts.Firing }} {{ .EndsAt }}{{ end }}{{ end }}
 `;
 
 const FIELDS = [{ title: '{{ .Status }}', value: '{{ len .Alerts.Firing }}' }, { title: 'x', value: 'y', short: false }];

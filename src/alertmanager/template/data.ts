@@ -88,6 +88,10 @@ export interface GoData {
   readonly ExternalURL: string;
 }
 
+/** Go's zero time.Time (year 1), which the contract writes as new Date(0). */
+const GO_ZERO_TIME = new Date('0001-01-01T00:00:00Z');
+const goTime = (d: Date): Date => (d.getTime() === 0 ? GO_ZERO_TIME : d);
+
 export function toGoData(d: TemplateData): GoData {
   const alerts = new Alerts();
   for (const a of d.alerts) {
@@ -95,8 +99,8 @@ export function toGoData(d: TemplateData): GoData {
       Status: a.status,
       Labels: KV.of(a.labels),
       Annotations: KV.of(a.annotations),
-      StartsAt: a.startsAt,
-      EndsAt: a.endsAt,
+      StartsAt: goTime(a.startsAt),
+      EndsAt: goTime(a.endsAt),
       GeneratorURL: a.generatorURL,
       Fingerprint: a.fingerprint,
     });
@@ -124,7 +128,8 @@ export function alertStatus(a: NotifyAlert, now: Date): 'firing' | 'resolved' {
 
 /**
  * The data of one notification (template.Template.Data): the receiver regexp-quoted, the group's
- * status (firing while any alert fires), and the labels and annotations all alerts share.
+ * status (firing while any alert fires), the labels and annotations all alerts share, and a
+ * firing alert's end hidden (the zero time) as types.Alerts does.
  */
 export function buildTemplateData(ctx: NotifyContext, alerts: readonly NotifyAlert[]): TemplateData {
   const list: TemplateAlert[] = alerts.map((a) => ({
@@ -132,7 +137,7 @@ export function buildTemplateData(ctx: NotifyContext, alerts: readonly NotifyAle
     labels: a.labels,
     annotations: a.annotations,
     startsAt: a.startsAt,
-    endsAt: a.endsAt,
+    endsAt: alertStatus(a, ctx.now) === 'firing' ? new Date(0) : a.endsAt,
     generatorURL: a.generatorURL,
     fingerprint: a.fingerprint,
   }));
