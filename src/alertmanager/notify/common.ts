@@ -254,10 +254,6 @@ export function checkStatus(res: HttpResponse, retryCodes: readonly number[] = [
   throw new NotifyError(prefix + msg, retry);
 }
 
-/** The common head of every integration config: send_resolved with the integration's default. */
-export function sendResolved(r: ConfigReader, def: boolean): boolean {
-  return r.bool('send_resolved', def);
-}
 
 /** Drops the keys whose value is Go's zero value, as `omitempty` does (keep lists the ones without it). */
 export function omitEmpty<T extends Record<string, unknown>>(o: T, keep: readonly string[] = []): Partial<T> {
