@@ -75,6 +75,35 @@ test('email: STARTTLS then AUTH LOGIN, and CRAM-MD5 — as the real Alertmanager
   await compare(t, (port) => ({ to: 'ops@example.org', from: 'am@example.org', smarthost: `127.0.0.1:${port}`, require_tls: false, auth_username: 'u', auth_secret: 's3', html: '' , text: 'x' }), { auth: ['CRAM-MD5', 'PLAIN'], user: 'u', password: 'p', secret: 's3' });
 });
 
+test('email: implicit TLS on port 465 — as the real Alertmanager', async (t) => {
+  const { dir, cleanup } = tempDir('am-smtps-');
+  t.after(cleanup);
+  const gen = spawnSync('/usr/bin/openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost']);
+  if (gen.status !== 0) return void t.skip('openssl could not make a certificate');
+  const tls = { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+  let sink;
+  try {
+    sink = await startSMTPSink(t, { implicitTLS: tls, port: 465, auth: ['PLAIN'], user: 'u', password: 'p' });
+  } catch (e) {
+    return void t.skip(`port 465 is not available here: ${(e as Error).message}`);
+  }
+  const cfg = { to: 'ops@example.org', from: 'am@example.org', smarthost: '127.0.0.1:465', require_tls: false, auth_username: 'u', auth_password: 'p', tls_config: { insecure_skip_verify: true }, text: '{{ .CommonLabels.alertname }}' };
+  const am = await startRealAlertmanager(t, `
+route: { receiver: mail, group_by: [alertname], group_wait: 1s }
+receivers:
+  - name: mail
+    email_configs:
+      - ${JSON.stringify(cfg)}
+`);
+  if (!am) return;
+  await postAlerts(am.url, alertsAt(Date.now()));
+  await sink.waitFor(1);
+  await drive(email, cfg, notifyContext('mail', { alertname: 'Hot' }), notifyAlerts(alertsAt(Date.now())));
+  const [r, o] = await sink.waitFor(2);
+  assert.deepEqual(o!.lines, r!.lines);
+  assert.equal(normalize(o!.messages[0]!).body, normalize(r!.messages[0]!).body);
+});
+
 test('email: require_tls without STARTTLS, refused credentials and a bad from address fail as Alertmanager', async (t) => {
   const sink = await startSMTPSink(t, { auth: ['PLAIN'], user: 'u', password: 'p' });
   const base = { to: 'ops@example.org', from: 'am@example.org', smarthost: `127.0.0.1:${sink.port}` };

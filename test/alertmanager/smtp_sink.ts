@@ -15,6 +15,9 @@ export interface SMTPSinkOptions {
   /** AUTH mechanisms to advertise (after TLS when starttls is set). */
   auth?: string[];
   starttls?: { key: Buffer; cert: Buffer };
+  /** TLS from the first byte (as on port 465). */
+  implicitTLS?: { key: Buffer; cert: Buffer };
+  port?: number;
   user?: string;
   password?: string;
   secret?: string;
@@ -24,11 +27,12 @@ const CHALLENGE = '<1896.697170952@sink.example>';
 
 export async function startSMTPSink(t: TestContext, o: SMTPSinkOptions = {}): Promise<{ port: number; sessions: SMTPSession[]; waitFor: (n: number, ms?: number) => Promise<SMTPSession[]> }> {
   const sessions: SMTPSession[] = [];
-  const srv = createServer((raw) => {
+  const srv = createServer((plain) => {
     const s: SMTPSession = { lines: [], messages: [] };
     sessions.push(s);
+    const raw: Socket = o.implicitTLS ? new TLSSocket(plain, { isServer: true, key: o.implicitTLS.key, cert: o.implicitTLS.cert }) : plain;
     let sock: Socket = raw;
-    let tls = false;
+    let tls = o.implicitTLS !== undefined;
     let buf = '';
     let mode: 'cmd' | 'data' | 'login-user' | 'login-pass' | 'cram' = 'cmd';
     let data = '';
@@ -125,7 +129,10 @@ export async function startSMTPSink(t: TestContext, o: SMTPSinkOptions = {}): Pr
     raw.on('error', () => {});
     send('220 sink.example ESMTP');
   });
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  await new Promise<void>((r, j) => {
+    srv.once('error', j);
+    srv.listen(o.port ?? 0, '127.0.0.1', () => r());
+  });
   t.after(() => srv.close());
   const waitFor = async (n: number, ms = 20_000) => {
     const deadline = Date.now() + ms;
