@@ -43,6 +43,7 @@ const TEXTS = [
   '{{ range .CommonLabels.SortedPairs }}{{ .Name }}={{ .Value }},{{ end }} {{ range $k, $v := (index .Alerts 0).Labels }}{{ $k }}{{ end }}',
   '{{ title "hello wORLD foo_bar o\'neil 2nd-place x.y.z" }} {{ toUpper "straße" }} {{ toLower "ÀÉÎ" }}',
   '{{ reReplaceAll "(h)(\\\\d):(\\\\d+)" "$2-$1 ${3}" (index .Alerts 0).Labels.instance }} {{ match "^h[0-9]" (index .Alerts 1).Labels.instance }} {{ match "x" "y" }}',
+  '{{ reReplaceAll "(a)(?P<n>b)" "[$1x][${2}y][$$][$n][${n}][$3][$1][$]" "ab" }} {{ reReplaceAll "x*" "-" "abc" }} {{ reReplaceAll "b*" "X" "abbc" }} {{ reReplaceAll "é|" "_" "aéb" }} {{ reReplaceAll "(?m)^" ">" "a\nb" }}',
   '{{ join "+" (stringSlice "a" "b") }} {{ stringSlice }} {{ printf "%q %d %5.2f %v" "s" 42 3.14159 .GroupLabels }} {{ len "héllo" }}',
   '{{ with .CommonAnnotations.missing }}x{{ else }}none{{ end }} {{ index .CommonLabels "nope" }}| {{ .CommonLabels.nope }}|',
   '{{ if and (eq .Status "firing") (gt (len .Alerts) 1) }}many{{ else if eq .Status "resolved" }}r{{ else }}one{{ end }}',

@@ -60,17 +60,67 @@ export const notificationFuncs: Record<string, TemplateFunc> = {
   join: (sep, list) => (Array.isArray(list) ? list.map(str).join(str(sep)) : list === null ? '' : (() => { throw new Error(`wrong type for value; expected []string; got ${typeof list}`); })()),
   match: (pattern, s) => regexp(pattern).matcher(str(s)).find(),
   safeHtml: (s) => new SafeHTML(str(s)),
-  reReplaceAll: (pattern, repl, text) => {
-    const re = regexp(pattern);
-    // Go's ReplaceAllString expands $1, ${1} and ${name}; RE2JS takes $1 and ${name}.
-    return re.matcher(str(text)).replaceAll(str(repl).replace(/\$\{(\d+)\}/g, '$$$1'));
-  },
+  reReplaceAll: (pattern, repl, text) => replaceAllString(regexp(pattern), str(text), str(repl)),
   stringSlice: (...s) => s.map(str),
   // Go's fmt over this data's types (maps print as map[k:v …], pairs as {k v}).
   printf: (format, ...args) => sprintf(str(format), args, formatGoValue),
   print: (...args) => args.map((a, i) => (i > 0 && typeof a !== 'string' && typeof args[i - 1] !== 'string' ? ' ' : '') + formatGoValue(a)).join(''),
   println: (...args) => args.map(formatGoValue).join(' ') + '\n',
 };
+
+type RE2 = ReturnType<typeof compileRE2>;
+type RE2Matcher = ReturnType<RE2['matcher']>;
+
+/**
+ * regexp.ReplaceAllString: every match replaced by the template expanded as Regexp.Expand does
+ * ($1, ${1}, $name, ${name}, $$; an unknown or unmatched group is empty; $1x names group "1x"),
+ * an empty match right after a match not replaced, and the search always moving on.
+ */
+function replaceAllString(re: RE2, src: string, template: string): string {
+  const m = re.matcher(src);
+  let out = '';
+  let lastEnd = 0;
+  let pos = 0;
+  while (pos <= src.length && m.find(pos)) {
+    const s = m.start();
+    const e = m.end();
+    out += src.slice(lastEnd, s);
+    if (e > lastEnd || s === 0) out += expand(template, m, re);
+    lastEnd = e;
+    const width = pos < src.length ? String.fromCodePoint(src.codePointAt(pos)!).length : 1;
+    pos = pos + width > e ? pos + width : pos + 1 > e ? pos + 1 : e;
+  }
+  return out + src.slice(lastEnd);
+}
+
+function expand(template: string, m: RE2Matcher, re: RE2): string {
+  let out = '';
+  let t = template;
+  while (t !== '') {
+    const i = t.indexOf('$');
+    if (i < 0) return out + t;
+    out += t.slice(0, i);
+    t = t.slice(i);
+    if (t[1] === '$') {
+      out += '$';
+      t = t.slice(2);
+      continue;
+    }
+    const ref = /^\$(?:\{(\w+)\}|(\w+))/.exec(t);
+    if (!ref) {
+      // Malformed: the $ is text.
+      out += '$';
+      t = t.slice(1);
+      continue;
+    }
+    t = t.slice(ref[0].length);
+    const name = ref[1] ?? ref[2]!;
+    const num = /^(0|[1-9]\d{0,7})$/.test(name) ? Number(name) : -1;
+    if (num >= 0) out += num <= m.groupCount() ? (m.group(num) ?? '') : '';
+    else if (name in re.namedGroups()) out += m.group(name) ?? '';
+  }
+  return out;
+}
 
 /** Go's %v of the values notification templates meet. */
 export function formatGoValue(v: TemplateValue): string {
