@@ -18,7 +18,7 @@ import { DiscoveryManager } from '../discovery/index.js';
 import { ScrapeManager } from '../scrape/index.js';
 import { createDB, type DB } from '../tsdb/index.js';
 import { Engine } from '../promql/index.js';
-import { RuleManager } from '../rules/index.js';
+import { RuleManager, backtest } from '../rules/index.js';
 import { NotifierManager } from '../notifier/index.js';
 import { APIv1, goTime, handlerName } from '../web/api/v1/index.js';
 import { federateHandler } from '../web/federate.js';
@@ -180,6 +180,10 @@ class Server {
       externalURL: opts.externalURL,
       listenAddress: opts.listenAddress,
       isReady: () => this.ready,
+      backtest: async (start, end) => {
+        const cfg = this.config!;
+        return backtest({ ruleFiles: await expandRuleFiles(cfg), start, end, evaluationInterval: cfg.global.evaluation_interval, source: this.db, externalLabels: cfg.global.external_labels, externalURL: this.opts.externalURL.toString(), lookbackDelta: opts.query.lookbackDelta });
+      },
       logger: logger.with({ component: 'api' }),
       registry,
     });

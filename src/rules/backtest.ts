@@ -4,21 +4,16 @@
 // of that data. Recorded series and ALERTS/ALERTS_FOR_STATE are computed afresh into an in-memory
 // head layered over the source; the source's own copies of them are hidden, so a backtest never
 // reads a live run's answer back.
-import { Labels, type Matcher } from '../model/labels/index.js';
+import { Labels, compareLabels, type Matcher } from '../model/labels/index.js';
 import { parseRuleFile } from '../model/rulefmt/index.js';
 import { Engine } from '../promql/index.js';
-import type { Querier, Queryable, SelectHints, SeriesSet } from '../storage/index.js';
-import { Head, MergeQuerier, type ChunkQuerier } from '../tsdb/index.js';
+import type { Querier, Queryable, SelectHints, Series, SeriesSet } from '../storage/index.js';
+import { Head, MergeQuerier } from '../tsdb/index.js';
 import { nopLogger } from '../util/log.js';
 import { RuleGroup } from './group.js';
 import { RuleMetrics } from './metrics.js';
 import { AlertingRule } from './rule.js';
 import type { AlertState } from './rule_info.js';
-
-/** Where the history comes from: chunk sources over a time range (blocks and WAL of a data dir, or a head filled from a server). */
-export interface BacktestSource {
-  chunkQueriers(mint: number, maxt: number): ChunkQuerier[];
-}
 
 export interface BacktestOptions {
   ruleFiles: readonly string[];
@@ -27,7 +22,8 @@ export interface BacktestOptions {
   end: number;
   /** The global evaluation_interval (ms), for groups without their own. */
   evaluationInterval: number;
-  source: BacktestSource;
+  /** Where the history comes from: the server's storage, a data directory read only, a head filled from a server. */
+  source: Queryable;
   externalLabels?: Labels;
   externalURL?: string;
   lookbackDelta?: number;
@@ -62,33 +58,73 @@ export interface BacktestResult {
 
 const ALERT_SERIES = ['ALERTS', 'ALERTS_FOR_STATE'];
 
-/** A chunk source without the series the backtest computes itself. */
-function hiding(q: ChunkQuerier, names: ReadonlySet<string>): ChunkQuerier {
+/** The source's series but those the backtest computes itself. */
+function hiding(ss: SeriesSet, names: ReadonlySet<string>): SeriesSet {
   return {
-    selectChunks: (matchers: readonly Matcher[]) => q.selectChunks(matchers).filter((s) => !names.has(s.labels.get('__name__'))),
-    labelValues: (name: string, matchers: readonly Matcher[]) => q.labelValues(name, matchers),
-    labelNames: (matchers: readonly Matcher[]) => q.labelNames(matchers),
+    next: () => {
+      while (ss.next()) if (!names.has(ss.at().labels.get('__name__'))) return true;
+      return false;
+    },
+    at: () => ss.at(),
+    err: () => ss.err(),
+    warnings: () => ss.warnings(),
   };
 }
 
+/**
+ * Two series sets in label order, merged in label order. They never hold the same series: the
+ * overlay holds only the names hidden from the source.
+ */
+function interleave(a: SeriesSet, b: SeriesSet): SeriesSet {
+  let ha = a.next();
+  let hb = b.next();
+  let cur: Series | null = null;
+  return {
+    next: () => {
+      if (!ha && !hb) return false;
+      if (ha && (!hb || compareLabels(a.at().labels, b.at().labels) <= 0)) {
+        cur = a.at();
+        ha = a.next();
+      } else {
+        cur = b.at();
+        hb = b.next();
+      }
+      return true;
+    },
+    at: () => cur!,
+    err: () => a.err() ?? b.err(),
+    warnings: () => [...a.warnings(), ...b.warnings()],
+  };
+}
+
+/** The source with the recorded and alert series it would already have hidden, and the overlay's over it. */
 class LayeredQueryable implements Queryable {
   constructor(
-    private readonly source: BacktestSource,
-    private readonly overlay: Head,
+    private readonly source: Queryable,
+    private readonly overlay: Queryable,
     private readonly hidden: ReadonlySet<string>,
   ) {}
 
   querier(mint: number, maxt: number): Querier {
-    const sources = this.source.chunkQueriers(mint, maxt).map((q) => hiding(q, this.hidden));
-    sources.push(this.overlay.chunkQuerier(mint, maxt));
-    const q = new MergeQuerier(sources, mint, maxt);
+    const src = this.source.querier(mint, maxt);
+    const ovl = this.overlay.querier(mint, maxt);
+    const merged = (f: (q: Querier) => string[]): string[] => [...new Set([...f(src), ...f(ovl)])].sort();
     return {
-      select: (sort: boolean, hints: SelectHints | undefined, ...m: Matcher[]): SeriesSet => q.select(sort, hints, ...m),
-      labelValues: (name: string, ...m: Matcher[]) => q.labelValues(name, ...m),
-      labelNames: (...m: Matcher[]) => q.labelNames(...m),
-      close: () => q.close(),
+      // Sorted either way: the interleave needs label order.
+      select: (_sort: boolean, hints: SelectHints | undefined, ...m: Matcher[]): SeriesSet => interleave(hiding(src.select(true, hints, ...m), this.hidden), ovl.select(true, hints, ...m)),
+      labelValues: (name: string, ...m: Matcher[]) => merged((q) => q.labelValues(name, ...m)),
+      labelNames: (...m: Matcher[]) => merged((q) => q.labelNames(...m)),
+      close: () => {
+        src.close();
+        ovl.close();
+      },
     };
   }
+}
+
+/** A memory-only head as a Queryable. */
+export function headQueryable(head: Head): Queryable {
+  return { querier: (mint, maxt) => new MergeQuerier([head.chunkQuerier(mint, maxt)], mint, maxt) };
 }
 
 /** Evaluates the rule files over [start, end] and returns every alert's pending and firing periods. */
@@ -102,7 +138,7 @@ export async function backtest(opts: BacktestOptions): Promise<BacktestResult> {
   }
   const hidden = new Set<string>(ALERT_SERIES);
   for (const { def } of defs) for (const r of def.rules) if (r.record !== undefined) hidden.add(r.record);
-  const queryable = new LayeredQueryable(opts.source, overlay, hidden);
+  const queryable = new LayeredQueryable(opts.source, headQueryable(overlay), hidden);
   const engine = new Engine({ timeout: 120_000, maxSamples: 50_000_000, lookbackDelta: opts.lookbackDelta ?? 300_000 });
   const metrics = new RuleMetrics();
   const groups = defs.map(

@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import { Block } from './block.js';
 import type { Head } from './head.js';
 import { readTsdbWAL } from './readonly.js';
-import type { ChunkQuerier } from './series.js';
+import { MergeQuerier, type ChunkQuerier } from './series.js';
+import type { Querier, Queryable } from '../storage/index.js';
 import { isULID } from './ulid.js';
 
-export class ReadOnlyDataDir {
+export class ReadOnlyDataDir implements Queryable {
   private constructor(
     readonly blocks: readonly Block[],
     readonly head: Head,
@@ -30,6 +31,10 @@ export class ReadOnlyDataDir {
     const out = this.blocks.filter((b) => b.overlaps(mint, maxt)).map((b) => b.chunkQuerier(mint, maxt));
     if (this.head.numSeries() > 0) out.push(this.head.chunkQuerier(mint, maxt));
     return out;
+  }
+
+  querier(mint: number, maxt: number): Querier {
+    return new MergeQuerier(this.chunkQueriers(mint, maxt), mint, maxt);
   }
 
   async close(): Promise<void> {

@@ -129,6 +129,13 @@ test('backtest rules over stored history gives the alerts the live rule manager 
   assert.deepEqual(sorted(viaURL.states), sorted(live.states));
   assert.deepEqual(sorted(viaURL.activeAt), sorted(live.activeAt));
 
+  // The same from the server's own storage, through the API (ours) the rules page uses.
+  const api = (await (await fetch(`${server.url}/api/v1/backtest?start=${start / 1000}&end=${end / 1000}`)).json()) as { status: string; data: BacktestJSON };
+  assert.equal(api.status, 'success', JSON.stringify(api));
+  const viaAPI = backtestStates(api.data, 1000, start, end);
+  assert.deepEqual(sorted(viaAPI.states), sorted(live.states));
+  assert.deepEqual(sorted(viaAPI.activeAt), sorted(live.activeAt));
+
   await server.proc.stop();
   stopped = true;
   const fromDir = await runPromtoolTs([...args, join(dir, 'data'), rulesFile]);

@@ -376,6 +376,14 @@ async function pages(t: import('node:test').TestContext, base: string, OUT: stri
     await pool.waitFor();
     assert.match(await pool.innerText(), /0 \/ 1 active targets/);
     await pool.locator('[data-testid=dropped]').waitFor();
+    await page.locator('[data-testid=sd-kind]').selectOption('dropped');
+    assert.deepEqual(await page.locator('[data-testid=sd-pool] b').allInnerTexts(), ['dropped']);
+    await page.locator('[data-testid=sd-kind]').selectOption('');
+    await page.locator('[data-testid=sd-pool-select]').selectOption('evil');
+    assert.equal(await page.locator('[data-testid=sd-pool]').count(), 1);
+    await page.locator('[data-testid=sd-pool-select]').selectOption('');
+    await page.locator('[data-testid=sd-search]').fill('job="dead"');
+    assert.deepEqual(await page.locator('[data-testid=sd-pool] b').allInnerTexts(), ['dead']);
   });
 
   await t.test('an API failure shows its error', async () => {
@@ -564,6 +572,23 @@ async function pages(t: import('node:test').TestContext, base: string, OUT: stri
     assert.match(text, /sum: Calculate sum over dimensions/);
     assert.match(await page.locator('[data-testid=explain-cost]').first().innerText(), /\d+ series · \d+ samples read \(\d+ here\) · \S+ \(\S+ here\)/);
     await page.screenshot({ path: join(OUT, 'explain.png'), fullPage: true });
+  });
+
+  await t.test('rules page: backtest the loaded rules over the stored history', async () => {
+    await page.goto(`${base}/rules`);
+    await page.locator('[data-testid=backtest-range]').fill('2m');
+    await page.locator('[data-testid=backtest-run]').click();
+    if (realPrometheus) {
+      await page.locator('[data-testid=backtest-error]').waitFor();
+      return;
+    }
+    await page.locator('[data-testid=backtest-result]').waitFor();
+    const alerts = page.locator('[data-testid=backtest-alert]');
+    const firing = alerts.filter({ hasText: 'AlwaysFiring' });
+    await firing.first().waitFor();
+    assert.ok((await firing.locator('[data-state=firing]').count()) >= 1);
+    assert.ok((await alerts.filter({ hasText: 'SlowToFire' }).locator('[data-state=pending]').count()) >= 1, 'for: 10m stays pending');
+    await page.screenshot({ path: join(OUT, 'backtest.png'), fullPage: true });
   });
 
   await t.test('dark theme', async () => {

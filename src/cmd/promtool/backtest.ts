@@ -7,7 +7,8 @@ import { existsSync, statSync } from 'node:fs';
 import { Labels, type Matcher } from '../../model/labels/index.js';
 import { parseRuleFile } from '../../model/rulefmt/index.js';
 import { inspect, parseExpr } from '../../promql/parser/index.js';
-import { backtest, type AlertTimeline, type BacktestResult, type BacktestSource } from '../../rules/backtest.js';
+import { backtest, headQueryable, type AlertTimeline, type BacktestResult } from '../../rules/index.js';
+import type { Queryable } from '../../storage/index.js';
 import { remoteRead } from '../../storage/remote/index.js';
 import { Head, ReadOnlyDataDir } from '../../tsdb/index.js';
 import { UsageError, parseArgs, parseGoDuration } from './flags.js';
@@ -40,7 +41,7 @@ function ruleSelectors(files: readonly string[]): { matchers: Matcher[]; back: n
 }
 
 /** A head holding what the rules select from the server at `url`, read by remote read. */
-async function remoteSource(url: string, files: readonly string[], start: number, end: number): Promise<BacktestSource> {
+async function remoteSource(url: string, files: readonly string[], start: number, end: number): Promise<Queryable> {
   const readURL = new URL('api/v1/read', url.endsWith('/') ? url : url + '/').href;
   const selectors = ruleSelectors(files);
   // A head whose chunk range spans everything, so series may be loaded one after another.
@@ -56,7 +57,7 @@ async function remoteSource(url: string, files: readonly string[], start: number
     for (const s of series.samples) ref = app.append(ref, series.labels, s.timestamp, s.value);
   }
   await app.commit();
-  return { chunkQueriers: (mint, maxt) => [head.chunkQuerier(mint, maxt)] };
+  return headQueryable(head);
 }
 
 function iso(ms: number): string {
@@ -109,7 +110,7 @@ async function rules(args: string[]): Promise<number> {
   if (missingFile(files)) return 1;
   const src = sources[0]!;
   let dataDir: ReadOnlyDataDir | null = null;
-  let source: BacktestSource;
+  let source: Queryable;
   if (isURL(src)) source = await remoteSource(src, files, start, end);
   else source = dataDir = ReadOnlyDataDir.open(src);
   try {

@@ -4,6 +4,7 @@ import { matchesSearch } from '../lib/format.js';
 import { formatAgo, formatDuration } from '../lib/time.js';
 import { ruleDefinition, type RuleDef } from '../lib/rules.js';
 import { Loaded, StateBadge } from './common.js';
+import { BacktestPanel } from './Backtest.js';
 
 interface Rule extends RuleDef { health: string; lastError?: string; evaluationTime: number; lastEvaluation: string; state?: string }
 interface Group { name: string; file: string; rules: Rule[]; interval: number; evaluationTime: number; lastEvaluation: string }
@@ -34,6 +35,7 @@ export function RulesPage() {
   return (
     <div>
       <h2>Rules</h2>
+      <BacktestPanel />
       <div className="toolbar filters">
         <select value={filter.type} onChange={(e) => setFilter({ ...filter, type: e.target.value as RuleFilter['type'] })} data-testid="rule-type" aria-label="Rule type">
           <option value="">All rule types</option><option value="alerting">Alerting</option><option value="recording">Recording</option>
