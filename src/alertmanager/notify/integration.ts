@@ -70,12 +70,16 @@ export interface TemplateData {
   readonly externalURL: string;
 }
 
-/** The loaded notification templates (default.tmpl plus the config's `templates:` globs). */
+/**
+ * The loaded notification templates (default.tmpl plus the config's `templates:` globs). The
+ * project's Go template engine executes asynchronously, so the real set returns promises; callers
+ * await either form.
+ */
 export interface NotificationTemplates {
   /** Expands a text template string with the data (text/template semantics). */
-  expandText(text: string, data: TemplateData): string;
+  expandText(text: string, data: TemplateData): string | Promise<string>;
   /** Expands an HTML template string with the data (html/template escaping). */
-  expandHTML(text: string, data: TemplateData): string;
+  expandHTML(text: string, data: TemplateData): string | Promise<string>;
 }
 
 /** What an integration may use besides its own config. */
