@@ -324,30 +324,40 @@ export class Head implements PostingsSource {
   commitBatch(b: BatchBuffers, n: number, newSeries: MemSeries[]): void {
     if (this.wal !== null && (newSeries.length > 0 || n > 0)) {
       const recs: Uint8Array[] = [];
-      if (newSeries.length > 0) {
-        this.encSeries.reset();
-        encodeSeriesRecord(this.encSeries, newSeries);
-        recs.push(this.encSeries.bytes());
-      }
-      if (n > 0) {
-        this.encSamples.reset();
-        encodeSamplesRecord(this.encSamples, b.refs, b.ts, b.vs, n);
-        recs.push(this.encSamples.bytes());
+      try {
+        if (newSeries.length > 0) {
+          this.encSeries.reset();
+          encodeSeriesRecord(this.encSeries, newSeries);
+          recs.push(this.encSeries.bytes());
+        }
+        if (n > 0) {
+          this.encSamples.reset();
+          encodeSamplesRecord(this.encSamples, b.refs, b.ts, b.vs, n);
+          recs.push(this.encSamples.bytes());
+        }
+      } catch (e) {
+        // A value the WAL cannot encode: the batch is refused whole, and its series stay usable.
+        this.clearPending(b, n);
+        throw e;
       }
       try {
         this.wal.log(recs);
       } catch (e) {
         this.counters.walWriteFailed();
-        for (let i = 0; i < n; i++) {
-          const s = this.byRef[b.refs[i]!];
-          if (s) s.pendT = NO_T;
-        }
+        this.clearPending(b, n);
         throw new StorageError('disk', `write to WAL: ${(e as Error).message}`);
       }
     }
     for (const s of newSeries) s.logged = true;
     this.applySamples(b.refs, b.ts, b.vs, n, true);
     this.flushChunks();
+  }
+
+  private clearPending(b: BatchBuffers, n: number): void {
+    for (let i = 0; i < n; i++) {
+      const s = this.byRef[b.refs[i]!];
+      if (s) s.pendT = NO_T;
+    }
   }
 
   private applySamples(refs: ArrayLike<number>, ts: ArrayLike<number>, vs: ArrayLike<number>, n: number, live: boolean): void {
