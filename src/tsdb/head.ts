@@ -626,6 +626,8 @@ class HeadAppender implements Appender {
 
   /** Fixed for the batch, as Prometheus fixes it when the appender is created. */
   private readonly minValid: number;
+  /** Samples behind one pending in this batch: counted as out of order at commit. */
+  private droppedOutOfOrder = 0;
 
   constructor(private readonly head: Head) {
     this.batch = head.nextBatch();
@@ -646,22 +648,20 @@ class HeadAppender implements Appender {
     F64[0] = v;
     const lo = U32[0]!;
     const hi = U32[1]!;
-    if (s.pendT !== NO_T) {
-      if (t < s.pendT) {
-        head.counters.outOfOrder(1);
-        throw errOutOfOrderSample();
-      }
-      if (t === s.pendT) {
-        if (hi === s.pendHi && lo === s.pendLo) return s.ref;
-        throw errDuplicateSampleForTimestamp();
-      }
-    } else if (t <= s.lastT) {
+    if (t <= s.lastT) {
       if (t < s.lastT) {
         head.counters.outOfOrder(1);
         throw errOutOfOrderSample();
       }
       if (hi === s.lastHi && lo === s.lastLo) return s.ref;
       throw errDuplicateSampleForTimestamp();
+    }
+    // Checked against committed samples only, as Prometheus's head does: one at or behind a
+    // sample still pending in a batch is dropped when that batch commits (the rest is kept),
+    // counted as out of order when it was behind.
+    if (s.pendT !== NO_T && t <= s.pendT) {
+      if (t < s.pendT) this.droppedOutOfOrder++;
+      return s.ref;
     }
     if (!s.logged && s.batch !== this.batch) {
       s.batch = this.batch;
@@ -710,6 +710,8 @@ class HeadAppender implements Appender {
     if (b !== null) this.head.activeAppenders--;
     const ns = this.newSeries;
     this.newSeries = [];
+    if (this.droppedOutOfOrder > 0) this.head.counters.outOfOrder(this.droppedOutOfOrder);
+    this.droppedOutOfOrder = 0;
     if (b === null && ns.length === 0) return;
     try {
       this.head.commitBatch(b ?? this.head.acquireBuffers(), n, ns);
@@ -731,6 +733,7 @@ class HeadAppender implements Appender {
     this.b = null;
     this.n = 0;
     this.newSeries = [];
+    this.droppedOutOfOrder = 0;
     return Promise.resolve();
   }
 }
