@@ -340,10 +340,12 @@ export class ScrapeLoop {
         try {
           ce.ref = app.append(ce.ref, ce.labels, sampleT, v);
         } catch (e) {
+          // These drop the sample; any other error fails the scrape, as in Prometheus's checkAddError.
           if (!(e instanceof StorageError)) throw e;
           if (e.kind === 'out_of_order') outOfOrder++;
           else if (e.kind === 'duplicate') duplicate++;
-          else outOfBounds++;
+          else if (e.kind === 'out_of_bounds') outOfBounds++;
+          else throw e;
           ce.lastIter = iter;
           continue;
         }
@@ -353,8 +355,8 @@ export class ScrapeLoop {
         ce.lastIter = iter;
       }
     } catch (e) {
-      if (!(e instanceof Error) || e instanceof StorageError) throw e;
-      // A parse error or a label check (sampleLabels): the scrape fails.
+      if (!(e instanceof Error)) throw e;
+      // A parse error, a label check (sampleLabels) or an append error: the scrape fails.
       failure = e.message;
     }
     if (sampleLimitHit) {

@@ -1,11 +1,15 @@
 // What a scrape refuses, beside the real Prometheus scraping the same targets: a sample stamped
 // far in the future is dropped alone (the head's max time stays, other targets go on), a
 // timestamp past int64 or a label value that is not UTF-8 fails the target, and a body past
-// sample_limit still reports how many samples it had.
+// sample_limit still reports how many samples it had; any other append error fails the scrape.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Matcher, MatchType } from '../../src/model/labels/index.ts';
-import { peer, startRealPrometheus } from '../util/peers.ts';
+import { Labels, Matcher, MatchType } from '../../src/model/labels/index.ts';
+import { loadConfig } from '../../src/config/index.ts';
+import { ScrapeManager } from '../../src/scrape/index.ts';
+import { StorageError } from '../../src/storage/index.ts';
+import { openDB } from '../../src/tsdb/index.ts';
+import { peer, startRealPrometheus, tempDir } from '../util/peers.ts';
 import { read, until, harness, serve } from './harness.ts';
 
 const eq = (n: string, v: string) => new Matcher(MatchType.Equal, n, v);
@@ -96,4 +100,39 @@ test('scrape refusals match the real Prometheus: future samples, long timestamps
   assert.equal(await value('count(hn)'), NaN);
   const realMax = (await get('/api/v1/status/tsdb')).headStats.maxTime as number;
   assert.ok(realMax < Date.now() + 60_000, `real head max time ${realMax}`);
+});
+
+test('an append error other than out of order, duplicate or out of bounds fails the scrape with its message', async (t) => {
+  const { port, server } = await serve(() => ({ body: 'ok_metric 1\nbroken_metric 2\n' }));
+  t.after(() => server.close());
+  const { dir, cleanup } = tempDir('scrape-err-');
+  t.after(cleanup);
+  const db = await openDB(dir, {}, { noBackground: true });
+  const failing = {
+    appender() {
+      const inner = db.appender();
+      return {
+        append(ref: number, ls: Labels, ts: number, v: number) {
+          if (ls.get('__name__') === 'broken_metric') throw new StorageError('disk', 'write to WAL: no space left on device');
+          return inner.append(ref, ls, ts, v);
+        },
+        rollback: () => inner.rollback(),
+        commit: () => inner.commit(),
+      };
+    },
+  };
+  const sm = new ScrapeManager({ appendable: failing });
+  const cfg = loadConfig(`global:\n  scrape_interval: 200ms\n  scrape_timeout: 100ms\nscrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`, 'test.yml');
+  sm.applyConfig(cfg);
+  sm.sync(new Map([['app', [{ source: '0', labels: {}, targets: [{ __address__: `127.0.0.1:${port}` }] }]]]));
+  t.after(async () => {
+    await sm.stop();
+    await db.close();
+  });
+  const tg = () => sm.targetsActive().get('app')?.[0];
+  await until(() => tg()?.lastScrape != null);
+  assert.equal(tg()!.health, 'down');
+  assert.equal(tg()!.lastError, 'write to WAL: no space left on device');
+  // Nothing of the failed body is kept.
+  assert.equal(read(db, eq('__name__', 'ok_metric')).length, 0);
 });
