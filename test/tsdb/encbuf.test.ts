@@ -19,6 +19,7 @@ test('the int64 edges still encode as Go does', () => {
   const e = new EncBuf();
   e.putVarint(-(2 ** 63));
   assert.deepEqual([...e.bytes()], [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
+  assert.equal(new DecBuf(e.bytes()).varint(), -(2 ** 63));
   e.reset();
   e.putVarint(-5);
   e.putVarint(2 ** 53);

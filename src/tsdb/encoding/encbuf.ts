@@ -175,6 +175,8 @@ export class DecBuf {
   }
   varint(): number {
     const u = this.uvarint();
+    // 2^64 - 1 (the zigzag of int64's minimum) reads back rounded up to 2^64.
+    if (u >= TWO64) return -TWO63;
     // Zigzag: even → non-negative, odd → negative.
     return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
   }
