@@ -93,7 +93,12 @@ function flockHolder(path: string): number | null {
  * list the file for an unrelated process that got the pid later.
  */
 function holdsLock(pid: number, p: string): boolean {
-  const st = statSync(p);
+  let st;
+  try {
+    st = statSync(p);
+  } catch {
+    return false; // removed meanwhile by its holder's close
+  }
   let fds: string[];
   try {
     fds = readdirSync(`/proc/${pid}/fd`);
