@@ -6,6 +6,7 @@ import { openDB } from '../../src/tsdb/index.ts';
 import type { DB } from '../../src/tsdb/index.ts';
 import { ScrapeManager } from '../../src/scrape/index.ts';
 import type { ScrapeFeatures } from '../../src/scrape/features.ts';
+import type { Appendable } from '../../src/storage/index.ts';
 import { DiscoveryManager } from '../../src/discovery/index.ts';
 import { loadConfig, type Config } from '../../src/config/index.ts';
 import type { Labels, Matcher } from '../../src/model/labels/index.ts';
@@ -87,3 +88,12 @@ export function serve(handler: (path: string) => { status?: number; body: string
   });
 }
 
+
+/** A ScrapeManager over `appendable` scraping one target (job "app") every 200ms, without discovery. */
+export function scrapeOneTarget(appendable: Appendable, port: number): ScrapeManager {
+  const sm = new ScrapeManager({ appendable });
+  const cfg = loadConfig(`global:\n  scrape_interval: 200ms\n  scrape_timeout: 100ms\nscrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`, 'test.yml');
+  sm.applyConfig(cfg);
+  sm.sync(new Map([['app', [{ source: '0', labels: {}, targets: [{ __address__: `127.0.0.1:${port}` }] }]]]));
+  return sm;
+}

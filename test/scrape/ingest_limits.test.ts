@@ -5,12 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Labels, Matcher, MatchType } from '../../src/model/labels/index.ts';
-import { loadConfig } from '../../src/config/index.ts';
-import { ScrapeManager } from '../../src/scrape/index.ts';
 import { StorageError } from '../../src/storage/index.ts';
 import { openDB } from '../../src/tsdb/index.ts';
 import { peer, startRealPrometheus, tempDir } from '../util/peers.ts';
-import { read, until, harness, serve } from './harness.ts';
+import { read, until, harness, serve, scrapeOneTarget } from './harness.ts';
 
 const eq = (n: string, v: string) => new Matcher(MatchType.Equal, n, v);
 const FUTURE = 4102444800000; // 2100-01-01
@@ -121,10 +119,7 @@ test('an append error other than out of order, duplicate or out of bounds fails 
       };
     },
   };
-  const sm = new ScrapeManager({ appendable: failing });
-  const cfg = loadConfig(`global:\n  scrape_interval: 200ms\n  scrape_timeout: 100ms\nscrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`, 'test.yml');
-  sm.applyConfig(cfg);
-  sm.sync(new Map([['app', [{ source: '0', labels: {}, targets: [{ __address__: `127.0.0.1:${port}` }] }]]]));
+  const sm = scrapeOneTarget(failing, port);
   t.after(async () => {
     await sm.stop();
     await db.close();

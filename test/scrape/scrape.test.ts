@@ -5,12 +5,12 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { openDB } from '../../src/tsdb/index.ts';
-import { ScrapeManager, populateLabels } from '../../src/scrape/index.ts';
+import { populateLabels } from '../../src/scrape/index.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { Matcher, MatchType, Labels } from '../../src/model/labels/index.ts';
 import { client } from '../../src/util/metrics.ts';
 import { freePort, peer, startProcess, tempDir, waitReady, startRealPrometheus } from '../util/peers.ts';
-import { read, until, harness, serve } from './harness.ts';
+import { read, until, harness, serve, scrapeOneTarget } from './harness.ts';
 
 const eq = (n: string, v: string) => new Matcher(MatchType.Equal, n, v);
 
@@ -121,10 +121,7 @@ test('a scrape that overruns its interval takes the next turn: scrapes of one ta
       };
     },
   };
-  const sm = new ScrapeManager({ appendable: slow });
-  const cfg = loadConfig(`global:\n  scrape_interval: 200ms\n  scrape_timeout: 100ms\nscrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`, 'test.yml');
-  sm.applyConfig(cfg);
-  sm.sync(new Map([['app', [{ source: '0', labels: {}, targets: [{ __address__: `127.0.0.1:${port}` }] }]]]));
+  const sm = scrapeOneTarget(slow, port);
   t.after(async () => {
     await sm.stop();
     await db.close();
