@@ -144,18 +144,29 @@ function startedBefore(pid: number, ms: number): boolean {
   }
 }
 
-/** Takes the directory's lock: writes our pid to `lock` and keeps the file open until release. */
+/**
+ * Takes the directory's lock: writes our pid to `lock` and keeps the file open until release.
+ * A missing lock file is created exclusively, so of two servers starting at once on a fresh
+ * directory one fails; a stale one is taken over in place.
+ */
 function acquireLock(dir: string): { path: string; fd: number } {
   const p = join(dir, 'lock');
-  if (existsSync(p)) {
+  let fd: number;
+  try {
+    fd = openSync(p, 'wx');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     const holder = flockHolder(p);
     if (holder !== null) throw new LockError(`lock DB directory: resource temporarily unavailable (${p} is locked by process ${holder})`);
-    const pid = Number(readFileSync(p, 'utf8').trim());
+    const text = readFileSync(p, 'utf8').trim();
+    // Created an instant ago and not written yet: another server is taking it now.
+    if (text === '' && Date.now() - statSync(p).mtimeMs < 2000) throw new LockError(`lock DB directory: resource temporarily unavailable (${p} is being taken by another process)`);
+    const pid = Number(text);
     if (Number.isInteger(pid) && pid > 0 && holdsLock(pid, p)) {
       throw new LockError(`lock DB directory: resource temporarily unavailable (${p} held by process ${pid}${pid === process.pid ? ', this one' : ''})`);
     }
+    fd = openSync(p, 'w');
   }
-  const fd = openSync(p, 'w');
   writeSync(fd, String(process.pid));
   return { path: p, fd };
 }

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDB } from '../../src/tsdb/index.ts';
@@ -65,4 +65,16 @@ test('a stale lock naming a live unrelated process does not stop the start; a se
   writeFileSync(join(dir, 'lock'), 'garbage');
   const db3 = await openDB(dir, {}, { noBackground: true });
   await db3.close();
+});
+
+test('an empty lock file created an instant ago is another server taking the lock; an old empty one is stale', async (t) => {
+  const { dir, cleanup } = tempDir('lock-');
+  t.after(cleanup);
+  const p = join(dir, 'lock');
+  writeFileSync(p, '');
+  await assert.rejects(openDB(dir, {}, { noBackground: true }), /being taken by another process/);
+  const old = new Date(Date.now() - 60_000);
+  utimesSync(p, old, old);
+  const db = await openDB(dir, {}, { noBackground: true });
+  await db.close();
 });
