@@ -40,10 +40,15 @@ export async function run(series = 100_000, repeats = 5): Promise<void> {
     console.log(`${series} series, ${db.head.numChunks()} head chunks`);
     for (let r = 0; r < repeats; r++) {
       const start = performance.now();
+      const cpu = process.cpuUsage();
       const q = engine.newInstantQuery(db, 'count(walgen_value)', at);
       const res = await q.exec();
       q.close();
-      console.log(`count(walgen_value) = ${JSON.stringify(res.value)}: ${((performance.now() - start) / 1000).toFixed(2)} s`);
+      const c = process.cpuUsage(cpu);
+      const n = res.value.type === 'vector' ? res.value.samples[0]?.f : NaN;
+      const m = (db as unknown as { mapper: { windowReads: number; cacheEvictions: number } }).mapper;
+      console.log(`window reads ${m.windowReads}, evictions ${m.cacheEvictions}`);
+      console.log(`count(walgen_value) = ${n}: ${((performance.now() - start) / 1000).toFixed(2)} s, ${((c.user + c.system) / 1e6).toFixed(2)} CPU-s`);
     }
     await db.close();
   } finally {

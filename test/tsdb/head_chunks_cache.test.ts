@@ -52,3 +52,30 @@ test('reading many more chunks than the cache holds: oldest-first eviction witho
   // Every read past the first HELD evicted exactly one chunk.
   assert.equal(m.cacheEvictions, 2 * N - HELD);
 });
+
+test('chunks flushed after a window of the file was read are read from the file, not the stale window', (t) => {
+  const { dir, cleanup } = tempDir('head-chunks-');
+  t.after(cleanup);
+  const m = new ChunkDiskMapper(join(dir, 'chunks_head'));
+  t.after(() => m.close());
+  const refs: number[] = [];
+  for (let round = 0; round < 50; round++) {
+    // A few chunks, flushed, then each read once (the first through the window of that area).
+    const fresh: number[] = [];
+    for (let i = 0; i < 3; i++) fresh.push(m.write(round * 3 + i + 1, round, round, 1, chunkBytes(round * 3 + i).subarray(0, 20 + ((round * 7 + i) % 50))));
+    m.flush();
+    refs.push(...fresh);
+    for (const [k, ref] of fresh.entries()) assert.deepEqual(m.read(ref), chunkBytes(round * 3 + k).subarray(0, 20 + ((round * 7 + k) % 50)), `round ${round} chunk ${k}`);
+  }
+  // Also a chunk still in the write buffer, and one that crosses a 64 KiB window boundary.
+  const big = new Uint8Array(70_000).map((_, i) => i & 0xff);
+  const bigRef = m.write(999, 0, 0, 1, big);
+  assert.deepEqual(m.read(bigRef), big);
+  m.flush();
+  const other = new ChunkDiskMapper(join(dir, 'chunks_head2'));
+  t.after(() => other.close());
+  const r2 = other.write(1, 0, 0, 1, big);
+  other.flush();
+  assert.deepEqual(other.read(r2), big);
+  assert.ok(m.windowReads > 0);
+});
