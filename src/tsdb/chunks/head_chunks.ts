@@ -73,6 +73,15 @@ export class ChunkDiskMapper {
   private retired: number[] = [];
   private readonly scratch = new Uint8Array(512);
 
+  /** cacheMaxBytes: the chunk read cache's size (see read). */
+  constructor(
+    readonly dir: string,
+    private readonly cacheMaxBytes = 32 * 1024 * 1024,
+  ) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+  }
+
   private name(seq: number): string {
     return join(this.dir, String(seq).padStart(6, '0'));
   }
@@ -161,14 +170,6 @@ export class ChunkDiskMapper {
   private ringLen = 0;
   /** Chunks dropped from the cache, for tests and metrics. */
   cacheEvictions = 0;
-
-  constructor(
-    readonly dir: string,
-    private readonly cacheMaxBytes = 32 * 1024 * 1024,
-  ) {
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-  }
 
   /** The data bytes of a chunk (callers must not modify them). */
   read(ref: number): Uint8Array {
