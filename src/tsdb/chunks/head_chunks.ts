@@ -21,6 +21,28 @@ interface HeadFile {
 
 export class HeadChunkError extends Error {}
 
+/** The uvarint at b[p] (a chunk's data length, after its 25-byte header). */
+function lengthAt(b: Uint8Array, p: number): number {
+  let len = 0;
+  let mul = 1;
+  for (let i = 0; i < 10 && p < b.length; i++) {
+    const c = b[p++]!;
+    len += (c & 0x7f) * mul;
+    if (c < 0x80) return len;
+    mul *= 128;
+  }
+  throw new HeadChunkError('corrupt head chunk: bad data length');
+}
+
+function uvarintBytes(x: number): number {
+  let n = 1;
+  while (x >= 0x80) {
+    x = Math.floor(x / 128);
+    n++;
+  }
+  return n;
+}
+
 /** Reads head chunks by ref from a chunks_head directory (another thread's view; no writing). */
 export class HeadChunkReader {
   private readonly fds = new Map<number, number>();
@@ -270,15 +292,8 @@ export class ChunkDiskMapper {
       b = w.b;
       base = w.base;
     }
-    let p = base + 25;
-    let len = 0;
-    let mul = 1;
-    for (;;) {
-      const c = b[p++]!;
-      len += (c & 0x7f) * mul;
-      if (c < 0x80) break;
-      mul *= 128;
-    }
+    const len = lengthAt(b, base + 25);
+    const p = base + 25 + uvarintBytes(len);
     if (b !== this.buf && p + len + 4 > b.length) return this.readDirect(f, off);
     if (b !== this.buf) {
       const w = this.window(f, off, p + len + 4 - base);
@@ -293,15 +308,8 @@ export class ChunkDiskMapper {
     const want = Math.min(this.scratch.length, f.size - off);
     readSync(f.fd, this.scratch, 0, want, off);
     let b = this.scratch;
-    let p = 25;
-    let len = 0;
-    let mul = 1;
-    for (;;) {
-      const c = b[p++]!;
-      len += (c & 0x7f) * mul;
-      if (c < 0x80) break;
-      mul *= 128;
-    }
+    const len = lengthAt(b, 25);
+    const p = 25 + uvarintBytes(len);
     const end = p + len + 4;
     if (end > b.length) {
       b = new Uint8Array(end);
