@@ -89,26 +89,89 @@ function flockHolder(path: string): number | null {
   return null;
 }
 
-function acquireLock(dir: string): string {
-  const p = join(dir, 'lock');
-  if (existsSync(p)) {
-    const holder = flockHolder(p);
-    if (holder !== null) throw new LockError(`lock DB directory: resource temporarily unavailable (${p} is locked by process ${holder})`);
-    const pid = Number(readFileSync(p, 'utf8').trim());
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
-      let alive = true;
-      try {
-        process.kill(pid, 0);
-      } catch (e) {
-        alive = (e as NodeJS.ErrnoException).code === 'EPERM';
-      }
-      if (alive) throw new LockError(`lock DB directory: resource temporarily unavailable (${p} held by process ${pid})`);
+/**
+ * Whether the process `pid` holds the lock file `p`. Node has no flock, so a lock is held while
+ * the process that wrote its pid keeps the file open: on Linux that is read from /proc/<pid>/fd,
+ * which is empty once the process has died (a zombie not reaped yet holds nothing) and does not
+ * list the file for an unrelated process that got the pid later.
+ */
+function holdsLock(pid: number, p: string): boolean {
+  let st;
+  try {
+    st = statSync(p);
+  } catch {
+    return false; // removed meanwhile by its holder's close
+  }
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return existsSync('/proc/self/fd') ? false : processAlive(pid);
+    // Another user's process: it can only be the writer if it started before the file was written.
+    return startedBefore(pid, st.mtimeMs);
+  }
+  for (const fd of fds) {
+    try {
+      const f = statSync(`/proc/${pid}/fd/${fd}`);
+      if (f.ino === st.ino && f.dev === st.dev) return true;
+    } catch {
+      /* closed meanwhile, or not a file */
     }
   }
-  const fd = openSync(p, 'w');
+  return false;
+}
+
+/** Without /proc: any live process with the pid counts (the best a pid file can say). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Whether the process started before (or about when) the given wall-clock time, from /proc. */
+function startedBefore(pid: number, ms: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields[0] === 'Z') return false;
+    const ticks = Number(fields[19]); // starttime, in clock ticks since boot (USER_HZ is 100 on Linux)
+    const btime = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    if (!Number.isFinite(ticks) || !Number.isFinite(btime)) return true;
+    return btime * 1000 + ticks * 10 <= ms + 2000;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Takes the directory's lock: writes our pid to `lock` and keeps the file open until release.
+ * A missing lock file is created exclusively, so of two servers starting at once on a fresh
+ * directory one fails; a stale one is taken over in place.
+ */
+function acquireLock(dir: string): { path: string; fd: number } {
+  const p = join(dir, 'lock');
+  let fd: number;
+  try {
+    fd = openSync(p, 'wx');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    const holder = flockHolder(p);
+    if (holder !== null) throw new LockError(`lock DB directory: resource temporarily unavailable (${p} is locked by process ${holder})`);
+    const text = readFileSync(p, 'utf8').trim();
+    // Created an instant ago and not written yet: another server is taking it now.
+    if (text === '' && Date.now() - statSync(p).mtimeMs < 2000) throw new LockError(`lock DB directory: resource temporarily unavailable (${p} is being taken by another process)`);
+    const pid = Number(text);
+    if (Number.isInteger(pid) && pid > 0 && holdsLock(pid, p)) {
+      throw new LockError(`lock DB directory: resource temporarily unavailable (${p} held by process ${pid}${pid === process.pid ? ', this one' : ''})`);
+    }
+    fd = openSync(p, 'w');
+  }
   writeSync(fd, String(process.pid));
-  closeSync(fd);
-  return p;
+  return { path: p, fd };
 }
 
 export class DB implements Storage, WALSource {
@@ -122,7 +185,7 @@ export class DB implements Storage, WALSource {
   private readonly compactor: Compactor;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
-  private lockPath: string | null = null;
+  private lock: { path: string; fd: number } | null = null;
   private closed = false;
   private replay = { min: 0, max: 0, current: 0 };
   private blocksBytesCache = 0;
@@ -180,7 +243,7 @@ export class DB implements Storage, WALSource {
     } catch (e) {
       throw ioError('open', this.dir, e);
     }
-    if (!this.opts.noLockfile) this.lockPath = acquireLock(this.dir);
+    if (!this.opts.noLockfile) this.lock = acquireLock(this.dir);
     for (const f of readdirSync(this.dir)) {
       if (f.endsWith('.tmp-for-creation') || f.endsWith('.tmp-for-deletion')) rmSync(join(this.dir, f), { recursive: true, force: true });
     }
@@ -613,7 +676,11 @@ export class DB implements Storage, WALSource {
     this.wal.close();
     this.mapper?.close();
     await Promise.all(this.blocks.map((b) => b.close()));
-    if (this.lockPath) rmSync(this.lockPath, { force: true });
+    if (this.lock) {
+      rmSync(this.lock.path, { force: true });
+      closeSync(this.lock.fd);
+      this.lock = null;
+    }
   }
 }
 

@@ -326,24 +326,27 @@ export class Head implements PostingsSource {
   commitBatch(b: BatchBuffers, n: number, newSeries: MemSeries[]): void {
     if (this.wal !== null && (newSeries.length > 0 || n > 0)) {
       const recs: Uint8Array[] = [];
-      if (newSeries.length > 0) {
-        this.encSeries.reset();
-        encodeSeriesRecord(this.encSeries, newSeries);
-        recs.push(this.encSeries.bytes());
-      }
-      if (n > 0) {
-        this.encSamples.reset();
-        encodeSamplesRecord(this.encSamples, b.refs, b.ts, b.vs, n);
-        recs.push(this.encSamples.bytes());
+      try {
+        if (newSeries.length > 0) {
+          this.encSeries.reset();
+          encodeSeriesRecord(this.encSeries, newSeries);
+          recs.push(this.encSeries.bytes());
+        }
+        if (n > 0) {
+          this.encSamples.reset();
+          encodeSamplesRecord(this.encSamples, b.refs, b.ts, b.vs, n);
+          recs.push(this.encSamples.bytes());
+        }
+      } catch (e) {
+        // A value the WAL cannot encode: the batch is refused whole, and its series stay usable.
+        this.clearPending(b, n);
+        throw e;
       }
       try {
         this.wal.log(recs);
       } catch (e) {
         this.counters.walWriteFailed();
-        for (let i = 0; i < n; i++) {
-          const s = this.byRef[b.refs[i]!];
-          if (s) s.pendT = NO_T;
-        }
+        this.clearPending(b, n);
         // Prometheus writes series then samples, and names the record that failed.
         throw new StorageError('disk', `write to WAL: ${newSeries.length > 0 ? 'log series' : 'log samples'}: ${(e as Error).message}`);
       }
@@ -351,6 +354,13 @@ export class Head implements PostingsSource {
     for (const s of newSeries) s.logged = true;
     this.applySamples(b.refs, b.ts, b.vs, n, true);
     this.flushChunks();
+  }
+
+  private clearPending(b: BatchBuffers, n: number): void {
+    for (let i = 0; i < n; i++) {
+      const s = this.byRef[b.refs[i]!];
+      if (s) s.pendT = NO_T;
+    }
   }
 
   private applySamples(refs: ArrayLike<number>, ts: ArrayLike<number>, vs: ArrayLike<number>, n: number, live: boolean): void {
@@ -620,6 +630,8 @@ class HeadAppender implements Appender {
 
   /** Fixed for the batch, as Prometheus fixes it when the appender is created. */
   private readonly minValid: number;
+  /** Samples behind one pending in this batch: counted as out of order at commit. */
+  private droppedOutOfOrder = 0;
 
   constructor(private readonly head: Head) {
     this.batch = head.nextBatch();
@@ -640,22 +652,20 @@ class HeadAppender implements Appender {
     F64[0] = v;
     const lo = U32[0]!;
     const hi = U32[1]!;
-    if (s.pendT !== NO_T) {
-      if (t < s.pendT) {
-        head.counters.outOfOrder(1);
-        throw errOutOfOrderSample();
-      }
-      if (t === s.pendT) {
-        if (hi === s.pendHi && lo === s.pendLo) return s.ref;
-        throw errDuplicateSampleForTimestamp();
-      }
-    } else if (t <= s.lastT) {
+    if (t <= s.lastT) {
       if (t < s.lastT) {
         head.counters.outOfOrder(1);
         throw errOutOfOrderSample();
       }
       if (hi === s.lastHi && lo === s.lastLo) return s.ref;
       throw errDuplicateSampleForTimestamp();
+    }
+    // Checked against committed samples only, as Prometheus's head does: one at or behind a
+    // sample still pending in a batch is dropped when that batch commits (the rest is kept),
+    // counted as out of order when it was behind.
+    if (s.pendT !== NO_T && t <= s.pendT) {
+      if (t < s.pendT) this.droppedOutOfOrder++;
+      return s.ref;
     }
     if (!s.logged && s.batch !== this.batch) {
       s.batch = this.batch;
@@ -704,6 +714,8 @@ class HeadAppender implements Appender {
     if (b !== null) this.head.activeAppenders--;
     const ns = this.newSeries;
     this.newSeries = [];
+    if (this.droppedOutOfOrder > 0) this.head.counters.outOfOrder(this.droppedOutOfOrder);
+    this.droppedOutOfOrder = 0;
     if (b === null && ns.length === 0) return;
     try {
       this.head.commitBatch(b ?? this.head.acquireBuffers(), n, ns);
@@ -725,6 +737,7 @@ class HeadAppender implements Appender {
     this.b = null;
     this.n = 0;
     this.newSeries = [];
+    this.droppedOutOfOrder = 0;
     return Promise.resolve();
   }
 }

@@ -3,7 +3,8 @@
 // middle, last; snappy flag when compressed), big-endian length, CRC32C. A commit is one
 // writeSync of one buffer, so a commit that returned survives kill -9 (the bytes are in the page
 // cache). On open a torn or corrupt tail is cut at the last good record and later segments are
-// removed. Checkpoints (checkpoint.NNNNNNNN/) condense finished segments at head truncation.
+// removed, and writing starts in a new segment. Checkpoints (checkpoint.NNNNNNNN/) condense
+// finished segments at head truncation.
 import {
   closeSync,
   existsSync,
@@ -296,9 +297,10 @@ export class WAL {
         break;
       }
     }
+    // Writes go to a new segment, as Prometheus starts one at every open: bytes after the last
+    // record (zeros, a torn page) then never sit in front of records written from now on.
     const all = listSegments(this.dir);
-    const last = all.length > 0 ? all[all.length - 1]! : Math.max(from, 0);
-    this.openSegment(last, true);
+    this.openSegment(all.length > 0 ? all[all.length - 1]! + 1 : Math.max(from, 0), false);
     return corruptions;
   }
 
