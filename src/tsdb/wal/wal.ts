@@ -345,7 +345,9 @@ export class WAL {
     const buf = out.bytes();
     let done = 0;
     try {
-      while (done < buf.length) done += writeSync(this.fd, buf, done, buf.length - done);
+      // At an explicit position: after a failed write is cut back, the file offset of a segment
+      // opened for writing (not appending) would still stand past the cut, leaving a hole of zeros.
+      while (done < buf.length) done += writeSync(this.fd, buf, done, buf.length - done, this.segBytes + done);
     } catch (e) {
       if (done > 0) {
         try {
