@@ -591,6 +591,34 @@ async function pages(t: import('node:test').TestContext, base: string, OUT: stri
     await page.screenshot({ path: join(OUT, 'backtest.png'), fullPage: true });
   });
 
+  await t.test('every view in both themes: light and dark backgrounds, screenshots', async () => {
+    const views: Array<[string, string, (() => Promise<void>)?]> = [
+      ['graph-explain', `/graph?g0.expr=${encodeURIComponent('sum by (job) (rate(up[1m]))')}&g0.tab=explain`],
+      ['graph-chart', `/graph?g0.expr=up&g0.tab=0&g0.range_input=1m`],
+      ['explorer', '/graph', async () => { await page.locator('[data-testid=explorer-button]').click(); await page.locator('[data-testid=explorer-metric]').first().waitFor(); }],
+      ['settings', '/graph', async () => { await page.locator('[data-testid=settings-menu]').click(); }],
+      ['targets', '/targets'],
+      ['rules-backtest', '/rules', async () => { await page.locator('[data-testid=backtest-run]').click(); await page.locator('[data-testid=backtest-result], [data-testid=backtest-error]').first().waitFor(); }],
+      ['service-discovery', '/service-discovery'],
+      ['status', '/status'],
+    ];
+    for (const theme of ['light', 'dark']) {
+      await page.goto(`${base}/graph`);
+      await page.evaluate((th) => localStorage.setItem('theme', th), theme);
+      for (const [name, path, act] of views) {
+        await page.goto(`${base}${path}`);
+        await page.locator('main').waitFor();
+        await act?.();
+        await page.waitForTimeout(300);
+        const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+        const lum = (bg.match(/\d+/g) ?? ['0', '0', '0']).slice(0, 3).map(Number).reduce((a, v) => a + v, 0) / 3;
+        assert.ok(theme === 'dark' ? lum < 60 : lum > 200, `${name} in the ${theme} theme: background ${bg}`);
+        await page.screenshot({ path: join(OUT, `${theme}-${name}.png`), fullPage: true });
+      }
+    }
+    await page.evaluate(() => localStorage.removeItem('theme'));
+  });
+
   await t.test('dark theme', async () => {
     await page.goto(`${base}/graph?g0.expr=up&g0.tab=0&g0.range_input=1m`);
     await page.locator('.theme-toggle').click();
