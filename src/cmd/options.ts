@@ -20,6 +20,8 @@ export interface ServerOptions {
   tsdb: {
     path: string;
     retentionDuration: number; // ms, 0 = none
+    /** Neither retention time nor size was given: the 15d default applies (Prometheus says so at start). */
+    defaultRetention: boolean;
     maxBytes: number; // 0 = none
     minBlockDuration: number;
     maxBlockDuration: number;
@@ -54,7 +56,8 @@ export function serverOptions(f: ParsedFlags): ServerOptions {
   // Retention: retention.time overrides the deprecated retention; with neither and no size, 15d.
   let retention = f.set.has('storage.tsdb.retention.time') ? dur(f, 'storage.tsdb.retention.time') : dur(f, 'storage.tsdb.retention');
   const maxBytes = raw['storage.tsdb.retention.size'] ? parseBytes(raw['storage.tsdb.retention.size']) : 0;
-  if (retention === 0 && maxBytes === 0) retention = DEFAULT_RETENTION;
+  const defaultRetention = retention === 0 && maxBytes === 0;
+  if (defaultRetention) retention = DEFAULT_RETENTION;
   let maxBlock = dur(f, 'storage.tsdb.max-block-duration');
   if (maxBlock === 0) maxBlock = retention !== 0 && retention / 10 < MAX_BLOCK_CAP ? Math.floor(retention / 10) : MAX_BLOCK_CAP;
 
@@ -85,6 +88,7 @@ export function serverOptions(f: ParsedFlags): ServerOptions {
     tsdb: {
       path: raw['storage.tsdb.path']!,
       retentionDuration: retention,
+      defaultRetention,
       maxBytes,
       minBlockDuration: dur(f, 'storage.tsdb.min-block-duration'),
       maxBlockDuration: maxBlock,

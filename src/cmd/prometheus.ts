@@ -1,24 +1,25 @@
 // prometheus-ts: the server. Parses Prometheus's flags, opens the TSDB, wires the data flow
 // (discovery → scrape → storage → query → rules → notify) and the HTTP front door, and applies
 // configuration on start, SIGHUP and /-/reload — all or nothing, so a bad reload keeps the old.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseFlags, usage, FlagError, formatBytes, flagDisplayValues } from './flags.js';
+import { parseFlags, usage, manPage, FlagError, formatBytes, flagDisplayValues } from './flags.js';
 import { serverOptions, type ServerOptions } from './options.js';
 import { BUILD_INFO, versionText } from './version.js';
-import { newLogger, type Logger } from '../util/log.js';
+import { newLogger, nopLogger, type Logger } from '../util/log.js';
 import { client, defaultRegistry, registerProcessMetrics } from '../util/metrics.js';
 import { Labels } from '../model/labels/index.js';
 import { formatDuration } from '../model/duration/index.js';
 import type { Config } from '../config/types.js';
 import { expandExternalLabels, getScrapeConfigs, loadConfigFile } from '../config/index.js';
 import { logFeatures } from './features.js';
+import { fdLimits, fsType, hostDetails, vmLimits } from './host.js';
 import { DiscoveryManager } from '../discovery/index.js';
 import { ScrapeManager } from '../scrape/index.js';
 import { createDB, type DB } from '../tsdb/index.js';
 import { Engine } from '../promql/index.js';
-import { RuleManager } from '../rules/index.js';
+import { RuleManager, backtest } from '../rules/index.js';
 import { NotifierManager } from '../notifier/index.js';
 import { APIv1, goTime, handlerName } from '../web/api/v1/index.js';
 import { federateHandler } from '../web/federate.js';
@@ -27,6 +28,8 @@ import { WebHandler } from '../web/web.js';
 import { RemoteStorage, readHandler, writeHandler } from '../storage/remote/index.js';
 import { relabel } from '../model/relabel/index.js';
 import { expandRuleFiles } from './rule_files.js';
+import { globalEvaluationInterval, lintConfig, lintRuleFile } from '../lint/index.js';
+import { glob } from '../util/glob.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -43,6 +46,8 @@ class Server {
   private lastConfigTime: Date | null = null;
 
   private db!: DB;
+  /** Whether start() got past loading the config (so that stopping has something to say). */
+  private started = false;
   private engine!: Engine;
   private scrape!: ScrapeManager;
   private discoveryScrape!: DiscoveryManager;
@@ -73,15 +78,39 @@ class Server {
   /** The config file, with external labels expanded from the environment when that feature is on. */
   private loadConfig(): Config {
     const cfg = loadConfigFile(this.opts.configFile);
+    this.logLints(cfg);
     if (this.opts.features.has('expand-external-labels')) {
       cfg.global.external_labels = expandExternalLabels(cfg.global.external_labels, process.env, (name) => this.logger.warn('Empty environment variable', { name }));
     }
     return cfg;
   }
 
+  /**
+   * Configs and rules that load but certainly do not do what they say (src/lint), logged as
+   * warnings at every (re)load; `promtool-ts check config` prints the same findings.
+   */
+  private logLints(cfg: Config): void {
+    try {
+      const text = readFileSync(this.opts.configFile, 'utf8');
+      const included = [...new Set(cfg.scrape_config_files.flatMap((p) => glob(p)))].map((file) => ({ file, text: readFileSync(file, 'utf8') }));
+      const findings = lintConfig(this.opts.configFile, text, included);
+      const evaluationInterval = globalEvaluationInterval(text);
+      for (const rf of new Set(cfg.rule_files.flatMap((p) => glob(p)))) findings.push(...lintRuleFile(rf, readFileSync(rf, 'utf8'), { evaluationInterval }));
+      for (const f of findings) this.logger.warn('Configuration lint', { file: `${f.file}:${f.line}:${f.column}`, problem: f.message, fix: f.fix });
+    } catch (e) {
+      // The loader reports unreadable files; a lint never stops a load.
+      this.logger.debug('Configuration lint failed', { err: e as Error });
+    }
+  }
+
   async start(): Promise<void> {
     const { opts, logger } = this;
-    logger.info('Starting Prometheus Server', { mode: 'server', version: versionText().split('\n')[0] });
+    if (opts.tsdb.defaultRetention) logger.info('No time or size retention was set so using the default time retention', { duration: formatDuration(opts.tsdb.retentionDuration) });
+    logger.info('Starting Prometheus Server', { mode: 'server', version: `(version=${BUILD_INFO.version}, branch=${BUILD_INFO.branch}, revision=${BUILD_INFO.revision})` });
+    logger.info('', { build_context: `(go=${BUILD_INFO.goVersion}, platform=${BUILD_INFO.goos}/${BUILD_INFO.goarch}, user=${BUILD_INFO.buildUser}, date=${BUILD_INFO.buildDate})` });
+    logger.info('', { host_details: hostDetails() });
+    logger.info('', { fd_limits: fdLimits() });
+    logger.info('', { vm_limits: vmLimits() });
     logFeatures(opts.features, logger);
     // The config is read before anything else so that a broken one fails fast, as Prometheus does.
     let cfg: Config;
@@ -93,6 +122,7 @@ class Server {
       throw new ExitError(2);
     }
 
+    this.started = true;
     const registry = defaultRegistry;
     // The storage is built now and opened once the web server listens, as Prometheus does: while
     // the WAL replays, /-/healthy answers, /-/ready and the API say 503, and
@@ -159,6 +189,10 @@ class Server {
       externalURL: opts.externalURL,
       listenAddress: opts.listenAddress,
       isReady: () => this.ready,
+      backtest: async (start, end) => {
+        const cfg = this.config!;
+        return backtest({ ruleFiles: await expandRuleFiles(cfg), start, end, evaluationInterval: cfg.global.evaluation_interval, source: this.db, externalLabels: cfg.global.external_labels, externalURL: this.opts.externalURL.toString(), lookbackDelta: opts.query.lookbackDelta });
+      },
       logger: logger.with({ component: 'api' }),
       registry,
     });
@@ -197,7 +231,10 @@ class Server {
       ...(opts.enableRemoteWriteReceiver ? { write: writeHandler(this.db, logger.with({ component: 'web' })) } : {}),
     });
     const addr = await this.web.listen();
-    logger.info('Start listening for connections', { address: `${addr.host}:${addr.port}` });
+    const address = `${addr.host}:${addr.port}`;
+    const webLog = logger.with({ component: 'web' });
+    webLog.info('Start listening for connections', { address });
+    logger.info('Starting TSDB ...');
 
     try {
       await this.db.init(dbDeps);
@@ -205,12 +242,20 @@ class Server {
       logger.error('Opening storage failed', { err: e as Error });
       throw new ExitError(1); // shutdown() closes what init() took
     }
+    // Where Prometheus's exporter-toolkit says it (its serve goroutine logs once the TSDB opened).
+    webLog.info('Listening on', { address });
+    if (webConfig?.tls_server_config === undefined) webLog.info('TLS is disabled.', { http2: false, address });
+    else webLog.info('TLS is enabled.', { http2: false, address });
+    logger.info('', { fs_type: fsType(opts.tsdb.path) });
     logger.info('TSDB started');
 
-    await this.applyConfig(cfg);
+    logger.info('Loading configuration file', { filename: opts.configFile });
+    const timings = await this.applyConfig(cfg);
+    logger.info('Completed loading of configuration file', { filename: opts.configFile, ...timings });
     this.ready = true;
     this.readyGauge.set(1);
     logger.info('Server is ready to receive web requests.');
+    logger.with({ component: 'rule manager' }).info('Starting rule manager...');
   }
 
   private runtimeInfo(): Record<string, unknown> {
@@ -244,13 +289,14 @@ class Server {
         } catch (e) {
           throw new Error(`couldn't load configuration (--config.file=${file}): ${(e as Error).message}`);
         }
+        let timings: Record<string, string>;
         try {
-          await this.applyConfig(cfg);
+          timings = await this.applyConfig(cfg);
         } catch (e) {
           this.logger.error('Failed to apply configuration', { err: e as Error });
           throw new Error(`one or more errors occurred while applying the new configuration (--config.file=${file})`);
         }
-        this.logger.info('Completed loading of configuration file', { filename: this.opts.configFile, totalDuration: `${Date.now() - started}ms` });
+        this.logger.info('Completed loading of configuration file', { filename: this.opts.configFile, ...timings });
       } catch (e) {
         this.reloadSuccess.set(0);
         this.lastReloadOk = false;
@@ -262,53 +308,89 @@ class Server {
     return next;
   }
 
-  private async applyConfig(cfg: Config): Promise<void> {
+  /**
+   * Applies the config everywhere; returns how long each part took, named as Prometheus's
+   * "Completed loading of configuration file" line names them.
+   */
+  private async applyConfig(cfg: Config): Promise<Record<string, string>> {
+    const started = performance.now();
+    const timings: Record<string, string> = {};
+    const timed = async (name: string, fn: () => unknown): Promise<void> => {
+      const t0 = performance.now();
+      await fn();
+      timings[name] = goDurationString(performance.now() - t0);
+    };
     // What can still fail after the config parsed is checked first: scrape_config_files and rules.
     const scrapeConfigs = getScrapeConfigs(cfg);
     const ruleFiles = await expandRuleFiles(cfg);
-    await this.rules.update(cfg.global.evaluation_interval, ruleFiles, cfg.global.external_labels, this.opts.externalURL.toString());
+    await timed('rules', () => this.rules.update(cfg.global.evaluation_interval, ruleFiles, cfg.global.external_labels, this.opts.externalURL.toString()));
     this.config = cfg;
-    this.engine.setDefaultEvaluationInterval(cfg.global.evaluation_interval);
-    // A relative query log path is relative to the config file's directory, as Prometheus's.
-    const qlog = cfg.global.query_log_file;
-    await this.engine.setQueryLogFile(qlog === '' ? '' : resolve(dirname(this.opts.configFile), qlog));
-    this.scrape.applyConfig({ ...cfg, scrape_configs: scrapeConfigs });
-    this.notifier.applyConfig(cfg);
-    await this.remote.applyConfig(cfg);
+    await timed('db_storage', () => {});
+    await timed('remote_storage', () => this.remote.applyConfig(cfg));
+    await timed('web_handler', () => {});
+    await timed('query_engine', async () => {
+      this.engine.setDefaultEvaluationInterval(cfg.global.evaluation_interval);
+      // A relative query log path is relative to the config file's directory, as Prometheus's.
+      const qlog = cfg.global.query_log_file;
+      await this.engine.setQueryLogFile(qlog === '' ? '' : resolve(dirname(this.opts.configFile), qlog));
+    });
+    await timed('scrape', () => this.scrape.applyConfig({ ...cfg, scrape_configs: scrapeConfigs }));
     const scrapeSD = new Map(scrapeConfigs.map((sc) => [sc.job_name, sc] as const));
-    this.discoveryScrape.applyConfig(scrapeSD);
-    this.discoveryNotify.applyConfig(this.notifier.sdConfigs(cfg));
+    await timed('scrape_sd', () => this.discoveryScrape.applyConfig(scrapeSD));
+    await timed('notify', () => this.notifier.applyConfig(cfg));
+    await timed('notify_sd', () => this.discoveryNotify.applyConfig(this.notifier.sdConfigs(cfg)));
+    timings['tracing'] = goDurationString(0);
     this.reloadSuccess.set(1);
     this.lastReloadOk = true;
     this.lastConfigTime = new Date();
     this.reloadTimestamp.set(Math.floor(this.lastConfigTime.getTime() / 1000));
+    const order = ['db_storage', 'remote_storage', 'web_handler', 'query_engine', 'scrape', 'scrape_sd', 'notify', 'notify_sd', 'rules', 'tracing'];
+    return { totalDuration: goDurationString(performance.now() - started), ...Object.fromEntries(order.map((k) => [k, timings[k]!])) };
   }
 
   async shutdown(reason: string): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    this.logger.warn('Received shutdown request, exiting gracefully...', { reason });
+    // Nothing had started when the config failed to load: Prometheus then prints only the error.
+    const quiet = !this.started;
+    const log = quiet ? nopLogger : this.logger;
+    if (reason === 'quit') log.warn('Received termination request via web service, exiting gracefully...');
+    else if (reason !== 'startup failure') log.warn('Received SIGTERM, exiting gracefully...');
     this.ready = false;
     this.readyGauge.set(0);
-    const step = async (what: string, fn: () => Promise<void>) => {
+    // Prometheus's words for the parts it stops, in its order; the rest stop without a line.
+    const step = async (fn: () => Promise<void> | undefined, before?: [Logger, string], after?: [Logger, string]) => {
+      if (before) before[0].info(before[1]);
       try {
         await fn();
-        this.logger.info(`${what} stopped`);
+        if (after) after[0].info(after[1]);
       } catch (e) {
-        this.logger.error(`Stopping ${what} failed`, { err: e as Error });
+        this.logger.error('Stopping failed', { err: e as Error });
       }
     };
-    await step('Discovery manager (scrape)', () => this.discoveryScrape?.stop() ?? Promise.resolve());
-    await step('Discovery manager (notify)', () => this.discoveryNotify?.stop() ?? Promise.resolve());
-    await step('Scrape manager', () => this.scrape?.stop() ?? Promise.resolve());
-    await step('Remote storage', () => this.remote?.close() ?? Promise.resolve());
-    await step('Rule manager', () => this.rules?.stop() ?? Promise.resolve());
-    await step('Notifier manager', () => this.notifier?.stop() ?? Promise.resolve());
-    await step('Web handler', () => this.web?.close() ?? Promise.resolve());
-    await step('TSDB', () => this.db?.close() ?? Promise.resolve());
-    await step('Query log', () => this.engine?.setQueryLogFile('') ?? Promise.resolve());
+    const ruleLog = log.with({ component: 'rule manager' });
+    await step(() => this.discoveryScrape?.stop(), [log, 'Stopping scrape discovery manager...'], [log, 'Scrape discovery manager stopped']);
+    await step(() => this.discoveryNotify?.stop(), [log, 'Stopping notify discovery manager...'], [log, 'Notify discovery manager stopped']);
+    await step(() => this.rules?.stop(), [ruleLog, 'Stopping rule manager...'], [ruleLog, 'Rule manager stopped']);
+    await step(() => this.scrape?.stop(), [log, 'Stopping scrape manager...'], [log, 'Scrape manager stopped']);
+    await step(() => this.remote?.close());
+    await step(() => this.notifier?.stop(), [log.with({ component: 'notifier' }), 'Stopping notification manager...'], [log, 'Notifier manager stopped']);
+    await step(() => this.web?.close());
+    await step(() => this.db?.close());
+    await step(() => this.engine?.setQueryLogFile(''));
+    if (quiet) return;
     this.logger.info('See you next time!');
   }
+}
+
+/** Go's time.Duration.String() for a duration measured in (fractional) milliseconds. */
+function goDurationString(ms: number): string {
+  const trim = (v: number, digits: number): string => v.toFixed(digits).replace(/\.?0+$/, '');
+  if (ms === 0) return '0s';
+  if (ms < 0.001) return `${Math.round(ms * 1e6)}ns`;
+  if (ms < 1) return `${trim(ms * 1000, 3)}µs`;
+  if (ms < 1000) return `${trim(ms, 6)}ms`;
+  return `${trim(ms / 1000, 9)}s`;
 }
 
 function describeRetention(o: ServerOptions): string {
@@ -334,6 +416,10 @@ async function main(argv: string[]): Promise<number> {
       return e.exitCode;
     }
     throw e;
+  }
+  if (flags.helpMan) {
+    process.stdout.write(manPage('prometheus', 'The Prometheus monitoring server', versionText()) + '\n');
+    return 0;
   }
   if (flags.help) {
     process.stdout.write(usage('prometheus', 'The Prometheus monitoring server') + '\n');

@@ -6,8 +6,8 @@
 import { gunzipSync } from 'node:zlib';
 import { Labels, LabelsBuilder, isValidLabelName } from '../model/labels/index.js';
 import { relabel } from '../model/relabel/index.js';
-import { newParser, TextParseError } from '../model/textparse/index.js';
-import { STALE_NAN } from '../model/value/index.js';
+import { decodeExposition, newParser } from '../model/textparse/index.js';
+import { STALE_NAN, isStaleNaN } from '../model/value/index.js';
 import { formatDuration } from '../model/duration/index.js';
 import type { Appendable, Appender, SeriesRef } from '../storage/index.js';
 import { StorageError } from '../storage/index.js';
@@ -36,6 +36,9 @@ interface CacheEntry {
 }
 
 class ScrapeFailure extends Error {}
+
+/** How far ahead of the scraper's clock a sample's timestamp may be (Prometheus's maxAheadTime). */
+const MAX_AHEAD_MS = 10 * 60 * 1000;
 
 /** Go-like wording for a failed HTTP GET, as Prometheus shows it in lastError. */
 function requestError(url: string, e: unknown, timeoutMs: number): string {
@@ -113,6 +116,9 @@ export class ScrapeLoop {
       let next = planned + interval;
       const now = Date.now();
       if (next <= now) next += Math.ceil((now - next + 1) / interval) * interval;
+      // The clock was set back: the next scrape is still one interval away at most, on the same
+      // phase (Prometheus's ticker runs on the monotonic clock; only the timestamps follow the wall).
+      else if (next - now > interval) next -= Math.floor((next - now - 1) / interval) * interval;
       this.timer = setTimeout(() => tick(next), next - now);
     };
     const startAt = Date.now() + first;
@@ -179,15 +185,13 @@ export class ScrapeLoop {
     let added = 0;
     let post = 0;
     if (err === null) {
-      try {
-        ({ total, added, post } = this.appendBody(app, body, contentType, start, iter));
-      } catch (e) {
-        err = userErrorMessage(e);
+      // Counts stay as far as the body got, on failure too: Prometheus reports them so.
+      let failure: string | null;
+      ({ total, added, post, failure } = this.appendBody(app, body, contentType, start, iter));
+      if (failure !== null) {
+        err = failure;
         await app.rollback();
         app = this.appendable.appender();
-        total = 0;
-        added = 0;
-        post = 0;
       }
     }
     if (err !== null) {
@@ -200,8 +204,8 @@ export class ScrapeLoop {
     try {
       await app.commit();
     } catch (e) {
-      err ??= userErrorMessage(e);
-      this.logger.warn('Scrape commit failed', { target: this.target.scrapeUrl, err: e as Error });
+      // As Prometheus: logged at error; the target's health is its scrape's, not the storage's.
+      this.logger.error('Scrape commit failed', { target: this.target.scrapeUrl, err: e as Error });
     }
     const t = this.target;
     t.lastScrape = new Date(start);
@@ -248,11 +252,15 @@ export class ScrapeLoop {
     }
     this.bodyBytes = raw.length;
     const ct = res.headers['content-type'];
-    return { body: raw.toString('utf8'), contentType: Array.isArray(ct) ? ct[0] : ct };
+    return { body: decodeExposition(raw), contentType: Array.isArray(ct) ? ct[0] : ct };
   }
 
-  /** Parses and appends a body; throws (nothing of it kept) on a parse error or a limit. */
-  private appendBody(app: Appender, body: string, contentType: string | undefined, t: number, iter: number): { total: number; added: number; post: number } {
+  /**
+   * Parses and appends a body. On a parse error or a limit it returns the failure (the caller
+   * rolls the appender back) with the counts so far; past sample_limit it reads on, so that
+   * scrape_samples_scraped counts the whole body.
+   */
+  private appendBody(app: Appender, body: string, contentType: string | undefined, t: number, iter: number): { total: number; added: number; post: number; failure: string | null } {
     const cfg = this.cfg;
     const p = newParser(body, contentType);
     const honorTs = cfg.honor_timestamps;
@@ -274,6 +282,12 @@ export class ScrapeLoop {
     let outOfOrder = 0;
     let duplicate = 0;
     let outOfBounds = 0;
+    let sampleLimitHit = false;
+    let limited = 0;
+    // Samples stamped further ahead than this are refused one by one (Prometheus's 10 minutes),
+    // so a target with a clock far ahead cannot push the head's max time past every other one.
+    const maxT = Date.now() + MAX_AHEAD_MS;
+    let failure: string | null = null;
     try {
       for (;;) {
         // The series the last body had here, so an unchanged line's labels are not read again.
@@ -296,44 +310,62 @@ export class ScrapeLoop {
         }
         const ts = p.timestamp();
         const sampleT = honorTs && ts !== null ? ts : t;
-        let ce: CacheEntry | undefined = prevOrder[total];
+        const pos = total++;
+        let ce: CacheEntry | undefined = prevOrder[pos];
+        let isNew = false;
         if (ce === undefined || !(p.wasExpected() || p.seriesIs(ce.key))) {
           const key = p.series();
           ce = this.cache.get(key);
           if (ce === undefined) {
             const ls = this.sampleLabels(p.labels());
             ce = { key, ref: 0, labels: ls, lastIter: 0 };
-            if (ls !== null) added++;
+            isNew = ls !== null;
             this.cache.set(key, ce);
           }
         }
-        order[total++] = ce;
+        order[pos] = ce;
         if (ce.labels === null) {
           ce.lastIter = iter;
           continue;
         }
         post++;
-        if (cfg.sample_limit > 0 && post > cfg.sample_limit) {
-          this.metrics.exceededSampleLimit.inc();
-          throw new Error('sample limit exceeded');
-        }
-        try {
-          ce.ref = app.append(ce.ref, ce.labels, sampleT, p.value());
-        } catch (e) {
-          if (!(e instanceof StorageError)) throw e;
-          if (e.kind === 'out_of_order') outOfOrder++;
-          else if (e.kind === 'duplicate') duplicate++;
-          else outOfBounds++;
+        const v = p.value();
+        // Staleness markers do not count against the limit (Prometheus's limitAppender).
+        if (cfg.sample_limit > 0 && !isStaleNaN(v) && ++limited > cfg.sample_limit) {
+          sampleLimitHit = true;
           ce.lastIter = iter;
           continue;
         }
+        if (sampleT > maxT) {
+          outOfBounds++;
+          ce.lastIter = iter;
+          continue;
+        }
+        try {
+          ce.ref = app.append(ce.ref, ce.labels, sampleT, v);
+        } catch (e) {
+          // These drop the sample; any other error fails the scrape, as in Prometheus's checkAddError.
+          if (!(e instanceof StorageError)) throw e;
+          if (e.kind === 'out_of_order') outOfOrder++;
+          else if (e.kind === 'duplicate') duplicate++;
+          else if (e.kind === 'out_of_bounds') outOfBounds++;
+          else throw e;
+          ce.lastIter = iter;
+          continue;
+        }
+        if (isNew && !sampleLimitHit) added++;
         // A series may come several times in one body (with timestamps): it is tracked once.
         if (ce.lastIter !== iter && (ts === null || !honorTs || cfg.track_timestamps_staleness)) seen.push(ce);
         ce.lastIter = iter;
       }
     } catch (e) {
-      if (e instanceof TextParseError) throw new Error(e.message);
-      throw e;
+      if (!(e instanceof Error)) throw e;
+      // A parse error, a label check (sampleLabels) or an append error: the scrape fails.
+      failure = userErrorMessage(e);
+    }
+    if (sampleLimitHit) {
+      this.metrics.exceededSampleLimit.inc();
+      failure ??= 'sample limit exceeded';
     }
     if (outOfOrder) {
       this.metrics.outOfOrder.inc(outOfOrder);
@@ -347,6 +379,7 @@ export class ScrapeLoop {
       this.metrics.outOfBounds.inc(outOfBounds);
       this.logger.warn('Error on ingesting samples that are too old or are too far into the future', { target: this.target.scrapeUrl, num_dropped: outOfBounds });
     }
+    if (failure !== null) return { total, added, post, failure };
     // Series of the previous scrape that are not in this one end here.
     for (const e of this.prevSeen) {
       if (e.lastIter !== iter && e.labels !== null) this.appendQuiet(app, e.ref, e.labels, t, STALE_NAN);
@@ -361,7 +394,7 @@ export class ScrapeLoop {
       for (const [k, e] of this.cache) if (e.lastIter < iter - 1) this.cache.delete(k);
     }
     for (const [name, m] of meta) this.target.setMetadata({ metric: name, type: m.type, help: m.help, unit: m.unit });
-    return { total, added, post };
+    return { total, added, post, failure: null };
   }
 
   /** Target labels attached (honor_labels or exported_ renaming), metric relabeling, limits. */

@@ -490,6 +490,8 @@ export class GoTemplate {
     text: string,
     private readonly funcs: Record<string, TemplateFunc>,
     private readonly formatValue: (v: Value) => string,
+    /** Earlier parsed templates whose {{define}}s this one may call (Go's template set). */
+    private readonly library?: GoTemplate,
   ) {
     const key = name + '\u0000' + text;
     let parsed = parseCache.get(key);
@@ -525,6 +527,11 @@ export class GoTemplate {
         if (n.else) this.checkFunctions(n.else);
       }
     }
+  }
+
+  /** A {{define}}d template by name: this text's own, else the library's (later sets override earlier ones). */
+  private lookup(name: string): Node[] | undefined {
+    return this.defs.get(name) ?? this.library?.lookup(name);
   }
 
   async execute(data: Value): Promise<string> {
@@ -587,7 +594,7 @@ export class GoTemplate {
           break;
         }
         case 'template': {
-          const body = this.defs.get(n.name);
+          const body = this.lookup(n.name);
           if (!body) throw new TemplateError(`template: ${this.name}:${n.loc ?? n.line}: executing "${this.name}" at <{{template "${n.name}"}}>: template "${n.name}" not defined`);
           const v = n.pipe ? await this.pipe(n.pipe, dot, vars, n.line) : null;
           await this.walk(body, v, [['$', v]], out);
@@ -662,6 +669,13 @@ export class GoTemplate {
         if (piped) margs.push(piped.value);
         const r = callTimeMethod(recv, head.path[head.path.length - 1]!, margs);
         if (r !== undefined) return r;
+      }
+      const m = goMethod(recv, head.path[head.path.length - 1]!);
+      if (m) {
+        const margs: Value[] = [];
+        for (const a of c.args.slice(1)) margs.push(await this.arg(a, dot, vars, line));
+        if (piped) margs.push(piped.value);
+        return m.apply(recv, margs);
       }
     }
     if (c.args.length > 1 && head.kind !== 'field' && head.kind !== 'var') {
@@ -738,6 +752,12 @@ export class GoTemplate {
         v = r;
         continue;
       }
+      const m = goMethod(v, p);
+      if (m) {
+        // Go looks a method up before a map key or field.
+        v = m.call(v);
+        continue;
+      }
       if (v instanceof Map) {
         // missingkey=zero, as Prometheus sets it: a missing label is the empty string.
         v = v.has(p) ? v.get(p) : '';
@@ -758,6 +778,16 @@ export class GoTemplate {
     if (v === null) return '<nil>';
     return this.formatValue(v);
   }
+}
+
+/**
+ * A Go-style method of a value: a function its class defines (not an own property, so plain data
+ * objects never have one) whose name is exported, as `.Alerts.Firing` or `.CommonLabels.Remove`.
+ */
+function goMethod(v: Value, name: string): ((...args: Value[]) => Value) | undefined {
+  if (v === null || typeof v !== 'object' || !/^[A-Z]/.test(name)) return undefined;
+  const f = (v as Record<string, unknown>)[name];
+  return typeof f === 'function' && !Object.prototype.hasOwnProperty.call(v, name) ? (f as (...args: Value[]) => Value) : undefined;
 }
 
 const BUILTINS = new Set(['and', 'or', 'not', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'len', 'index', 'print', 'printf', 'println', 'html', 'js', 'urlquery', 'slice', 'call']);

@@ -2,7 +2,9 @@
 // background compaction (in a worker) and retention by time and size, deletions via tombstones,
 // snapshots by hard links. Implements the project's Storage interface.
 import {
+  accessSync,
   closeSync,
+  constants,
   existsSync,
   linkSync,
   mkdirSync,
@@ -17,6 +19,7 @@ import {
 import { join } from 'node:path';
 import { compareLabels, type Labels, type Matcher } from '../model/labels/index.js';
 import type { Appender, Querier, Storage, WALSource } from '../storage/index.js';
+import { ioError } from '../util/ioerror.js';
 import { nopLogger, type Logger } from '../util/log.js';
 import { newRegistry, type Registry } from '../util/metrics.js';
 import { Block, dirSize, writeBlock, type BlockMeta, type SeriesChunks } from './block.js';
@@ -87,26 +90,89 @@ function flockHolder(path: string): number | null {
   return null;
 }
 
-function acquireLock(dir: string): string {
-  const p = join(dir, 'lock');
-  if (existsSync(p)) {
-    const holder = flockHolder(p);
-    if (holder !== null) throw new LockError(`lock DB directory: resource temporarily unavailable (${p} is locked by process ${holder})`);
-    const pid = Number(readFileSync(p, 'utf8').trim());
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
-      let alive = true;
-      try {
-        process.kill(pid, 0);
-      } catch (e) {
-        alive = (e as NodeJS.ErrnoException).code === 'EPERM';
-      }
-      if (alive) throw new LockError(`lock DB directory: resource temporarily unavailable (${p} held by process ${pid})`);
+/**
+ * Whether the process `pid` holds the lock file `p`. Node has no flock, so a lock is held while
+ * the process that wrote its pid keeps the file open: on Linux that is read from /proc/<pid>/fd,
+ * which is empty once the process has died (a zombie not reaped yet holds nothing) and does not
+ * list the file for an unrelated process that got the pid later.
+ */
+function holdsLock(pid: number, p: string): boolean {
+  let st;
+  try {
+    st = statSync(p);
+  } catch {
+    return false; // removed meanwhile by its holder's close
+  }
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return existsSync('/proc/self/fd') ? false : processAlive(pid);
+    // Another user's process: it can only be the writer if it started before the file was written.
+    return startedBefore(pid, st.mtimeMs);
+  }
+  for (const fd of fds) {
+    try {
+      const f = statSync(`/proc/${pid}/fd/${fd}`);
+      if (f.ino === st.ino && f.dev === st.dev) return true;
+    } catch {
+      /* closed meanwhile, or not a file */
     }
   }
-  const fd = openSync(p, 'w');
+  return false;
+}
+
+/** Without /proc: any live process with the pid counts (the best a pid file can say). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Whether the process started before (or about when) the given wall-clock time, from /proc. */
+function startedBefore(pid: number, ms: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields[0] === 'Z') return false;
+    const ticks = Number(fields[19]); // starttime, in clock ticks since boot (USER_HZ is 100 on Linux)
+    const btime = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    if (!Number.isFinite(ticks) || !Number.isFinite(btime)) return true;
+    return btime * 1000 + ticks * 10 <= ms + 2000;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Takes the directory's lock: writes our pid to `lock` and keeps the file open until release.
+ * A missing lock file is created exclusively, so of two servers starting at once on a fresh
+ * directory one fails; a stale one is taken over in place.
+ */
+function acquireLock(dir: string): { path: string; fd: number } {
+  const p = join(dir, 'lock');
+  let fd: number;
+  try {
+    fd = openSync(p, 'wx');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    const holder = flockHolder(p);
+    if (holder !== null) throw new LockError(`lock DB directory: resource temporarily unavailable (${p} is locked by process ${holder})`);
+    const text = readFileSync(p, 'utf8').trim();
+    // Created an instant ago and not written yet: another server is taking it now.
+    if (text === '' && Date.now() - statSync(p).mtimeMs < 2000) throw new LockError(`lock DB directory: resource temporarily unavailable (${p} is being taken by another process)`);
+    const pid = Number(text);
+    if (Number.isInteger(pid) && pid > 0 && holdsLock(pid, p)) {
+      throw new LockError(`lock DB directory: resource temporarily unavailable (${p} held by process ${pid}${pid === process.pid ? ', this one' : ''})`);
+    }
+    fd = openSync(p, 'w');
+  }
   writeSync(fd, String(process.pid));
-  closeSync(fd);
-  return p;
+  return { path: p, fd };
 }
 
 export class DB implements Storage, WALSource {
@@ -120,7 +186,7 @@ export class DB implements Storage, WALSource {
   private readonly compactor: Compactor;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
-  private lockPath: string | null = null;
+  private lock: { path: string; fd: number } | null = null;
   private closed = false;
   private replay = { min: 0, max: 0, current: 0 };
   private blocksBytesCache = 0;
@@ -171,11 +237,22 @@ export class DB implements Storage, WALSource {
   /** Opening work: lock, leftovers, blocks, WAL replay. */
   async init(deps: DBDeps): Promise<void> {
     mkdirSync(this.dir, { recursive: true });
-    if (!this.opts.noLockfile) this.lockPath = acquireLock(this.dir);
+    // Said first and plainly: later steps would fail on a read-only directory with a less clear
+    // error (node's recursive mkdir reports ENOENT there).
+    try {
+      accessSync(this.dir, constants.W_OK);
+    } catch (e) {
+      throw ioError('open', this.dir, e);
+    }
+    if (!this.opts.noLockfile) this.lock = acquireLock(this.dir);
     for (const f of readdirSync(this.dir)) {
       if (f.endsWith('.tmp-for-creation') || f.endsWith('.tmp-for-deletion')) rmSync(join(this.dir, f), { recursive: true, force: true });
     }
     this.mapper = new ChunkDiskMapper(join(this.dir, 'chunks_head'));
+    this.mapper.onWriteError = (err) => {
+      if (err) this.logger.error('Writing head chunks failed; full chunks stay in memory until the disk takes writes again', { dir: this.mapper!.dir, err: err.message });
+      else this.logger.info('Writing head chunks works again', { dir: this.mapper!.dir });
+    };
     this.head.mapper = this.mapper;
     this.reloadBlocks();
     const start = performance.now();
@@ -195,9 +272,46 @@ export class DB implements Storage, WALSource {
     this.metrics.replayDuration.set(secs);
     this.logger.info('WAL replay completed', { duration: `${secs.toFixed(3)}s`, series: this.head.numSeries() });
     if (!deps.noBackground) {
-      this.timer = setInterval(() => void this.compact().catch((e: Error) => this.logger.error('compaction failed', { err: e.message })), 5_000);
+      this.timer = setInterval(() => this.tick(), 5_000);
       this.timer.unref();
     }
+  }
+
+  /** Monotonic ms: wall-clock jumps must not stall or rush the background work. */
+  private lastReload = performance.now();
+  private retryAt = 0;
+  private backoff = 0;
+
+  /**
+   * Background work, as Prometheus's DB.run: the block set is re-read every minute (a block
+   * deleted or damaged under the server is noticed), and compaction runs unless it failed
+   * recently: after a failure it waits 1 s, 2 s, 4 s, … up to 1 min before it tries again.
+   */
+  private tick(): void {
+    if (this.closed || this.running) return;
+    const now = performance.now();
+    if (now - this.lastReload >= 60_000) {
+      this.lastReload = now;
+      try {
+        this.reloadBlocks();
+      } catch (e) {
+        this.logger.error('reloadBlocks', { err: (e as Error).message });
+      }
+    }
+    if (now < this.retryAt) return;
+    void this.compact().then(
+      () => (this.backoff = 0),
+      (e: Error) => {
+        this.backoff = Math.min(60_000, Math.max(1_000, this.backoff * 2));
+        this.retryAt = performance.now() + this.backoff;
+        this.logger.error('compaction failed', { err: e.message });
+      },
+    );
+  }
+
+  /** Re-reads the block set now (what the background does every minute). */
+  reload(): void {
+    this.reloadBlocks();
   }
 
   /**
@@ -215,7 +329,11 @@ export class DB implements Storage, WALSource {
     for (const f of readdirSync(this.dir).sort()) {
       if (!isULID(f)) continue;
       const dir = join(this.dir, f);
-      if (!statSync(dir).isDirectory()) continue;
+      try {
+        if (!statSync(dir).isDirectory()) continue;
+      } catch {
+        continue; // deleted between the listing and here
+      }
       const ex = loaded.get(f);
       if (ex) {
         next.push(ex);
@@ -251,6 +369,13 @@ export class DB implements Storage, WALSource {
       else keep.push(b);
     }
     keep.sort((a, b) => a.minTime - b.minTime);
+    // Blocks whose directory went away under the server: queries already running keep reading
+    // them (their files stay open); new ones no longer see them.
+    for (const b of this.blocks) {
+      if (next.includes(b)) continue;
+      this.logger.warn('Block directory is gone, leaving the block out of queries', { block: b.ulid, dir: b.dir });
+      void b.close();
+    }
     this.blocks = keep;
     this.blocksBytesCache = keep.reduce((n, b) => n + b.size(), 0);
   }
@@ -450,7 +575,7 @@ export class DB implements Storage, WALSource {
 
   /** Marks samples of matching series in [mint, maxt] deleted (tombstones in blocks and head). */
   async delete(mint: number, maxt: number, matchers: Matcher[]): Promise<void> {
-    await this.running;
+    await this.running?.catch(() => {});
     for (const b of this.blocks) {
       if (!b.overlaps(mint, maxt)) continue;
       const refs = postingsForMatchers(b.index, matchers);
@@ -471,7 +596,7 @@ export class DB implements Storage, WALSource {
 
   /** Rewrites blocks that carry tombstones without the deleted data. */
   async cleanTombstones(): Promise<void> {
-    await this.running;
+    await this.running?.catch(() => {});
     for (const b of [...this.blocks]) {
       if (b.tombstones.size === 0) continue;
       const meta = await this.compactor.compact(this.dir, [b.dir]);
@@ -483,7 +608,17 @@ export class DB implements Storage, WALSource {
 
   /** Hard-links every block (and writes the head as a block unless withHead is false) into dir. */
   async snapshot(dir: string, withHead: boolean): Promise<void> {
-    await this.running;
+    await this.running?.catch(() => {});
+    try {
+      this.writeSnapshot(dir, withHead);
+    } catch (e) {
+      // A half snapshot (a full disk) would look like a good one to whoever copies it: none is left.
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  private writeSnapshot(dir: string, withHead: boolean): void {
     mkdirSync(dir, { recursive: true });
     for (const b of this.blocks) {
       const link = (src: string, dst: string): void => {
@@ -562,7 +697,11 @@ export class DB implements Storage, WALSource {
     this.wal.close();
     this.mapper?.close();
     await Promise.all(this.blocks.map((b) => b.close()));
-    if (this.lockPath) rmSync(this.lockPath, { force: true });
+    if (this.lock) {
+      rmSync(this.lock.path, { force: true });
+      closeSync(this.lock.fd);
+      this.lock = null;
+    }
   }
 }
 

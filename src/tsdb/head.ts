@@ -106,9 +106,11 @@ export class MemSeries {
   private cut(t: number, chunkRange: number, cap: number, mapper: ChunkDiskMapper | null, arena: ByteArena | null): XORAppender {
     const old = this.app;
     if (old !== null && old.num > 0) {
-      // The mapper copies the bytes it is given, so the slot can go back right after.
-      if (mapper === null) this.chunks.push({ mint: this.appMint, maxt: this.lastT, ref: 0, data: old.bytes() });
-      else this.chunks.push({ mint: this.appMint, maxt: this.lastT, ref: mapper.write(this.ref, this.appMint, this.lastT, ENC_XOR, old.view()), data: null });
+      // The mapper copies the bytes it is given, so the slot can go back right after. A mapper
+      // that cannot write (a full disk) answers -1: the chunk stays in memory.
+      const ref = mapper === null ? -1 : mapper.write(this.ref, this.appMint, this.lastT, ENC_XOR, old.view());
+      if (ref < 0) this.chunks.push({ mint: this.appMint, maxt: this.lastT, ref: 0, data: old.bytes() });
+      else this.chunks.push({ mint: this.appMint, maxt: this.lastT, ref, data: null });
     }
     old?.release();
     const app = new XORAppender(cap, arena);
@@ -324,30 +326,41 @@ export class Head implements PostingsSource {
   commitBatch(b: BatchBuffers, n: number, newSeries: MemSeries[]): void {
     if (this.wal !== null && (newSeries.length > 0 || n > 0)) {
       const recs: Uint8Array[] = [];
-      if (newSeries.length > 0) {
-        this.encSeries.reset();
-        encodeSeriesRecord(this.encSeries, newSeries);
-        recs.push(this.encSeries.bytes());
-      }
-      if (n > 0) {
-        this.encSamples.reset();
-        encodeSamplesRecord(this.encSamples, b.refs, b.ts, b.vs, n);
-        recs.push(this.encSamples.bytes());
+      try {
+        if (newSeries.length > 0) {
+          this.encSeries.reset();
+          encodeSeriesRecord(this.encSeries, newSeries);
+          recs.push(this.encSeries.bytes());
+        }
+        if (n > 0) {
+          this.encSamples.reset();
+          encodeSamplesRecord(this.encSamples, b.refs, b.ts, b.vs, n);
+          recs.push(this.encSamples.bytes());
+        }
+      } catch (e) {
+        // A value the WAL cannot encode: the batch is refused whole, and its series stay usable.
+        this.clearPending(b, n);
+        throw e;
       }
       try {
         this.wal.log(recs);
       } catch (e) {
         this.counters.walWriteFailed();
-        for (let i = 0; i < n; i++) {
-          const s = this.byRef[b.refs[i]!];
-          if (s) s.pendT = NO_T;
-        }
-        throw new StorageError('disk', `write to WAL: ${(e as Error).message}`);
+        this.clearPending(b, n);
+        // Prometheus writes series then samples, and names the record that failed.
+        throw new StorageError('disk', `write to WAL: ${newSeries.length > 0 ? 'log series' : 'log samples'}: ${(e as Error).message}`);
       }
     }
     for (const s of newSeries) s.logged = true;
     this.applySamples(b.refs, b.ts, b.vs, n, true);
     this.flushChunks();
+  }
+
+  private clearPending(b: BatchBuffers, n: number): void {
+    for (let i = 0; i < n; i++) {
+      const s = this.byRef[b.refs[i]!];
+      if (s) s.pendT = NO_T;
+    }
   }
 
   private applySamples(refs: ArrayLike<number>, ts: ArrayLike<number>, vs: ArrayLike<number>, n: number, live: boolean): void {
@@ -400,11 +413,7 @@ export class Head implements PostingsSource {
 
   /** Writes queued full chunks; a failure leaves them queued (still readable) for the next try. */
   private flushChunks(): void {
-    try {
-      this.mapper?.flush();
-    } catch {
-      this.counters.walWriteFailed();
-    }
+    this.mapper?.tryFlush();
   }
 
   addTombstone(ref: number, iv: Interval): void {
@@ -426,7 +435,12 @@ export class Head implements PostingsSource {
     if (this.wal) {
       const enc = new EncBuf();
       encodeTombstonesRecord(enc, hit.map((ref) => ({ ref, mint, maxt })));
-      this.wal.log([enc.bytes()]);
+      try {
+        this.wal.log([enc.bytes()]);
+      } catch (e) {
+        this.counters.walWriteFailed();
+        throw e;
+      }
     }
     for (const r of hit) this.addTombstone(r, { mint, maxt });
   }
@@ -616,6 +630,8 @@ class HeadAppender implements Appender {
 
   /** Fixed for the batch, as Prometheus fixes it when the appender is created. */
   private readonly minValid: number;
+  /** Samples behind one pending in this batch: counted as out of order at commit. */
+  private droppedOutOfOrder = 0;
 
   constructor(private readonly head: Head) {
     this.batch = head.nextBatch();
@@ -636,22 +652,20 @@ class HeadAppender implements Appender {
     F64[0] = v;
     const lo = U32[0]!;
     const hi = U32[1]!;
-    if (s.pendT !== NO_T) {
-      if (t < s.pendT) {
-        head.counters.outOfOrder(1);
-        throw errOutOfOrderSample();
-      }
-      if (t === s.pendT) {
-        if (hi === s.pendHi && lo === s.pendLo) return s.ref;
-        throw errDuplicateSampleForTimestamp();
-      }
-    } else if (t <= s.lastT) {
+    if (t <= s.lastT) {
       if (t < s.lastT) {
         head.counters.outOfOrder(1);
         throw errOutOfOrderSample();
       }
       if (hi === s.lastHi && lo === s.lastLo) return s.ref;
       throw errDuplicateSampleForTimestamp();
+    }
+    // Checked against committed samples only, as Prometheus's head does: one at or behind a
+    // sample still pending in a batch is dropped when that batch commits (the rest is kept),
+    // counted as out of order when it was behind.
+    if (s.pendT !== NO_T && t <= s.pendT) {
+      if (t < s.pendT) this.droppedOutOfOrder++;
+      return s.ref;
     }
     if (!s.logged && s.batch !== this.batch) {
       s.batch = this.batch;
@@ -700,6 +714,8 @@ class HeadAppender implements Appender {
     if (b !== null) this.head.activeAppenders--;
     const ns = this.newSeries;
     this.newSeries = [];
+    if (this.droppedOutOfOrder > 0) this.head.counters.outOfOrder(this.droppedOutOfOrder);
+    this.droppedOutOfOrder = 0;
     if (b === null && ns.length === 0) return;
     try {
       this.head.commitBatch(b ?? this.head.acquireBuffers(), n, ns);
@@ -721,6 +737,7 @@ class HeadAppender implements Appender {
     this.b = null;
     this.n = 0;
     this.newSeries = [];
+    this.droppedOutOfOrder = 0;
     return Promise.resolve();
   }
 }

@@ -58,7 +58,7 @@ export class TSDBMetrics {
       });
     this.samplesAppended = counter('prometheus_tsdb_head_samples_appended_total', 'Total number of appended samples.', ['type']);
     this.outOfOrder = counter('prometheus_tsdb_out_of_order_samples_total', 'Total number of out of order samples ingestion failed attempts due to out of order being disabled.', ['type']);
-    this.outOfBounds = counter('prometheus_tsdb_out_of_bounds_samples_total', 'Total number of out of bound samples ingestion failed attempts with out of order support disabled.', ['type']);
+    this.outOfBounds = counter('prometheus_tsdb_out_of_bound_samples_total', 'Total number of out of bound samples ingestion failed attempts with out of order support disabled.', ['type']);
     this.seriesCreated = counter('prometheus_tsdb_head_series_created_total', 'Total number of series created in the head');
     this.seriesRemoved = counter('prometheus_tsdb_head_series_removed_total', 'Total number of series removed in the head');
     this.chunksCreated = counter('prometheus_tsdb_head_chunks_created_total', 'Total number of chunks created in the head');

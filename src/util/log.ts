@@ -30,6 +30,19 @@ function fmtValue(v: unknown): string {
   return /[\s"=]/.test(s) || s === '' ? JSON.stringify(s) : s;
 }
 
+/**
+ * `file.ts:line` of the code that logged (Prometheus's caller=main.go:513): the first stack frame
+ * outside this file. Logs are not on hot paths, and a debug line costs this only when enabled.
+ */
+function callerOf(): string | undefined {
+  const stack = new Error().stack?.split('\n') ?? [];
+  for (let i = 1; i < stack.length; i++) {
+    const m = /([^/\\(\s]+\.[cm]?[jt]s):(\d+):\d+\)?$/.exec(stack[i]!);
+    if (m && !/^log\.[cm]?[jt]s$/.test(m[1]!)) return `${m[1]}:${m[2]}`;
+  }
+  return undefined;
+}
+
 class LogfmtLogger implements Logger {
   constructor(
     private readonly min: number,
@@ -40,7 +53,9 @@ class LogfmtLogger implements Logger {
 
   private log(level: LogLevel, msg: string, kv?: Record<string, unknown>): void {
     if (ORDER[level] < this.min) return;
-    const rec: Record<string, unknown> = { ts: new Date().toISOString(), level, ...this.fields, msg, ...kv };
+    // As Prometheus's go-kit lines: ts, caller, level, the logger's fields, msg (left out when
+    // empty: Prometheus logs build_context, fs_type… as bare fields), then the line's own.
+    const rec: Record<string, unknown> = { ts: new Date().toISOString(), caller: callerOf(), level, ...this.fields, ...(msg === '' ? {} : { msg }), ...kv };
     if (this.format === 'json') {
       const o: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(rec)) o[k] = v instanceof Error ? v.message : v;

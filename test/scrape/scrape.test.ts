@@ -3,92 +3,14 @@
 // targets in the real Prometheus giving the same target labels and series.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import { gzipSync } from 'node:zlib';
-import { openDB, type DB } from '../../src/tsdb/index.ts';
-import { ScrapeManager, populateLabels } from '../../src/scrape/index.ts';
-import type { ScrapeFeatures } from '../../src/scrape/features.ts';
-import { DiscoveryManager } from '../../src/discovery/index.ts';
-import { loadConfig, type Config } from '../../src/config/index.ts';
+import { createServer } from 'node:http';
+import { openDB } from '../../src/tsdb/index.ts';
+import { populateLabels } from '../../src/scrape/index.ts';
+import { loadConfig } from '../../src/config/index.ts';
 import { Matcher, MatchType, Labels } from '../../src/model/labels/index.ts';
-import { isStaleNaN } from '../../src/model/value/index.ts';
 import { client } from '../../src/util/metrics.ts';
 import { freePort, peer, startProcess, tempDir, waitReady, startRealPrometheus } from '../util/peers.ts';
-
-interface Stored {
-  labels: Labels;
-  ts: number[];
-  vs: number[];
-  /** Staleness per sample: a JS array would canonicalize the StaleNaN bit pattern away. */
-  stale: boolean[];
-}
-
-function read(db: DB, ...matchers: Matcher[]): Stored[] {
-  const q = db.querier(0, Date.now() + 60_000);
-  const out: Stored[] = [];
-  const ss = q.select(true, undefined, ...matchers);
-  while (ss.next()) {
-    const s = ss.at();
-    const it = s.iterator();
-    const ts: number[] = [];
-    const vs: number[] = [];
-    const stale: boolean[] = [];
-    while (it.next()) {
-      ts.push(it.atT());
-      vs.push(it.atF());
-      stale.push(isStaleNaN(it.atF()));
-    }
-    out.push({ labels: s.labels, ts, vs, stale });
-  }
-  q.close();
-  return out;
-}
-
-async function until(cond: () => boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function harness(yaml: string, features: ScrapeFeatures = {}) {
-  const { dir, cleanup } = tempDir('scrape-');
-  const db = await openDB(dir, {}, {});
-  const cfg: Config = loadConfig(yaml, 'test.yml');
-  const sm = new ScrapeManager({ appendable: db, features });
-  const dm = new DiscoveryManager({ name: 'scrape', updateThrottleMs: 50 });
-  dm.onUpdate((t) => sm.sync(t));
-  sm.applyConfig(cfg);
-  dm.applyConfig(new Map(cfg.scrape_configs.map((s) => [s.job_name, s])));
-  return {
-    db,
-    sm,
-    dm,
-    async stop() {
-      await dm.stop();
-      await sm.stop();
-      await db.close();
-      cleanup();
-    },
-  };
-}
-
-function serve(handler: (path: string) => { status?: number; body: string; type?: string; gzip?: boolean }): Promise<{ port: number; server: Server }> {
-  return new Promise((resolve) => {
-    const server = createServer((req, res) => {
-      const r = handler(req.url ?? '/');
-      const headers: Record<string, string> = { 'Content-Type': r.type ?? 'text/plain; version=0.0.4' };
-      let body: Buffer = Buffer.from(r.body);
-      if (r.gzip && /gzip/.test(String(req.headers['accept-encoding']))) {
-        body = gzipSync(body);
-        headers['Content-Encoding'] = 'gzip';
-      }
-      res.writeHead(r.status ?? 200, headers).end(body);
-    });
-    server.listen(0, '127.0.0.1', () => resolve({ port: (server.address() as { port: number }).port, server }));
-  });
-}
+import { read, until, harness, serve, scrapeOneTarget } from './harness.ts';
 
 const eq = (n: string, v: string) => new Matcher(MatchType.Equal, n, v);
 
@@ -199,10 +121,7 @@ test('a scrape that overruns its interval takes the next turn: scrapes of one ta
       };
     },
   };
-  const sm = new ScrapeManager({ appendable: slow });
-  const cfg = loadConfig(`global:\n  scrape_interval: 200ms\n  scrape_timeout: 100ms\nscrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`, 'test.yml');
-  sm.applyConfig(cfg);
-  sm.sync(new Map([['app', [{ source: '0', labels: {}, targets: [{ __address__: `127.0.0.1:${port}` }] }]]]));
+  const sm = scrapeOneTarget(slow, port);
   t.after(async () => {
     await sm.stop();
     await db.close();

@@ -19,6 +19,8 @@ test('head and cardinality stats, metrics', async (t) => {
   for (let i = 0; i < 30; i++) app.append(0, Labels.fromStrings('__name__', i < 20 ? 'a_total' : 'b', 'pod', `p${i}`, 'ns', i % 3 === 0 ? 'x' : 'y'), 5000 + i, i);
   await app.commit();
   assert.throws(() => db.appender().append(0, Labels.fromStrings('__name__', 'b', 'pod', 'p20', 'ns', 'y'), 1000, 1), /out of order/);
+  // Older than half a block range behind the head's newest sample.
+  assert.throws(() => db.appender().append(0, Labels.fromStrings('__name__', 'b', 'pod', 'p20', 'ns', 'y'), 5028 - H, 1), /out of bounds/);
   const hs = db.headStats();
   assert.deepEqual(hs, { numSeries: 30, chunkCount: 30, minTime: 5000, maxTime: 5029, numLabelPairs: 2 + 30 + 2 });
   const cs = db.cardinalityStats(2);
@@ -34,6 +36,8 @@ test('head and cardinality stats, metrics', async (t) => {
     ['prometheus_tsdb_head_chunks', '30'],
     ['prometheus_tsdb_head_samples_appended_total{type="float"}', '30'],
     ['prometheus_tsdb_out_of_order_samples_total{type="float"}', '1'],
+    // Prometheus's name ("bound", not "bounds").
+    ['prometheus_tsdb_out_of_bound_samples_total{type="float"}', '1'],
     ['prometheus_tsdb_head_min_time', '5000'],
     ['prometheus_tsdb_head_max_time', '5029'],
     ['prometheus_tsdb_blocks_loaded', '0'],

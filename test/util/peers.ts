@@ -103,8 +103,11 @@ export async function waitReady(url: string, timeoutMs = 20_000, proc?: RunningP
   throw new Error(`${url} not ready after ${timeoutMs} ms (${last})${proc ? '\n' + proc.output() : ''}`);
 }
 
-/** The real Prometheus (Debian), on a free port with a temp data dir, started with the given config text. */
-export async function startRealPrometheus(configYaml: string, extraArgs: string[] = [], opts: { waitReady?: boolean; dataDir?: string } = {}): Promise<{ url: string; dir: string; proc: RunningProcess; stop: () => Promise<void> }> {
+/**
+ * The real Prometheus (Debian), on a free port with a temp data dir, started with the given config text.
+ * dataDir: where its TSDB goes (default: data/ in its temp dir); waitReady: false for a TLS port.
+ */
+export async function startRealPrometheus(configYaml: string, extraArgs: string[] = [], opts: { dataDir?: string; waitReady?: boolean } = {}): Promise<{ url: string; dir: string; proc: RunningProcess; stop: () => Promise<void> }> {
   const bin = PEERS.prometheus;
   const { dir, cleanup } = tempDir('real-prom-');
   const { writeFileSync } = await import('node:fs');

@@ -6,6 +6,7 @@
 import { Labels, LabelsBuilder } from '../labels/index.js';
 import type { MetricType } from '../../scrape/target_info.js';
 import { parseGoFloat } from '../value/index.js';
+import { goQuoteBytes, isEscapedByte } from './utf8.js';
 
 export type Entry = 'series' | 'type' | 'help' | 'unit' | 'comment';
 
@@ -228,7 +229,7 @@ export class TextParser {
     if (om) {
       const t = this.float(i, te);
       if (!Number.isFinite(t)) throw this.err(`invalid timestamp ${t}`);
-      this.ts = Math.trunc(t * 1000);
+      this.ts = omTimestamp(t);
     } else {
       this.ts = this.int(i, te);
     }
@@ -259,15 +260,21 @@ export class TextParser {
       i++;
       i = this.blanks(i, end);
       if (b.charCodeAt(i) !== 34 /* " */) throw this.err(`expected label value, got ${q(b.slice(i, i + 1) || '\n')} ("INVALID") while parsing: ${q(b.slice(this.seriesStart, Math.min(i + 1, end)))}`);
+      const vs = i;
       i++;
+      let badByte = false;
       for (;;) {
         if (i >= end) throw this.err(`expected label value, got "\\n" ("INVALID") while parsing: ${q(b.slice(this.seriesStart, end))}`);
         const c = b.charCodeAt(i);
         if (c === 92 /* \ */) i += 2;
         else if (c === 34) break;
-        else i++;
+        else {
+          if (c >= 0xdc00 && c <= 0xdfff && isEscapedByte(b, i)) badByte = true;
+          i++;
+        }
       }
       i++;
+      if (badByte) throw this.err(`invalid UTF-8 label value: ${goQuoteBytes(b.slice(vs, i))}`);
       i = this.blanks(i, end);
       const c = b.charCodeAt(i);
       if (c === 44 /* , */) {
@@ -330,10 +337,17 @@ export class TextParser {
       i++;
     } else if (b.charCodeAt(i) === 43) i++;
     if (i === e) throw this.err(`strconv.ParseInt: parsing ${q(b.slice(s, e))}: invalid syntax while parsing: ${q(b.slice(this.seriesStart, e))}`);
+    const digits = i;
     for (; i < e; i++) {
       const c = b.charCodeAt(i) - 48;
       if (c < 0 || c > 9) throw this.err(`strconv.ParseInt: parsing ${q(b.slice(s, e))}: invalid syntax while parsing: ${q(b.slice(this.seriesStart, e))}`);
       v = v * 10 + c;
+    }
+    // Go's ParseInt(…, 10, 64): past int64 is an error. Doubles lose the exact value beyond 2^53,
+    // so the range is decided on the digits.
+    if (v >= 1e15) {
+      if (!fitsInt64(b, digits, e, neg)) throw this.err(`strconv.ParseInt: parsing ${q(b.slice(s, e))}: value out of range while parsing: ${q(b.slice(this.seriesStart, e))}`);
+      v = Number(b.slice(digits, e)); // rounded once, not at every digit
     }
     return neg ? -v : v;
   }
@@ -418,13 +432,14 @@ export class TextParser {
     if (rest[1] !== undefined) {
       const t = parseGoFloat(rest[1]);
       if (t === null || !Number.isFinite(t)) throw this.err(`invalid exemplar timestamp ${rest[1]}`);
-      ts = Math.trunc(t * 1000);
+      ts = omTimestamp(t);
     }
     return { labels: lb.labels(), value, ts };
   }
 
   help(): [name: string, text: string] {
-    return [this.metaName, this.metaText];
+    // Invalid bytes kept by decodeExposition: U+FFFD, as Go's JSON shows them.
+    return [this.metaName, this.metaText.replace(/[\ud800-\udfff]/gu, '\ufffd')];
   }
 
   type(): [name: string, type: MetricType] {
@@ -439,6 +454,26 @@ export class TextParser {
   line(): number {
     return this.lineNo;
   }
+}
+
+const INT64_MAX_DIGITS = '9223372036854775807';
+const INT64_MIN_DIGITS = '9223372036854775808';
+
+/** Whether the decimal digits b[s, e) (sign already read) are within int64. */
+function fitsInt64(b: string, s: number, e: number, neg: boolean): boolean {
+  while (s < e - 1 && b.charCodeAt(s) === 48) s++;
+  const n = e - s;
+  if (n !== 19) return n < 19;
+  return b.slice(s, e) <= (neg ? INT64_MIN_DIGITS : INT64_MAX_DIGITS);
+}
+
+/**
+ * Go's conversion int64(ts * 1000) of an OpenMetrics timestamp: out of int64's range it gives
+ * the minimum on amd64 (what the real Prometheus runs on), a time no append accepts.
+ */
+function omTimestamp(seconds: number): number {
+  const ms = Math.trunc(seconds * 1000);
+  return ms >= 2 ** 63 || ms < -(2 ** 63) ? -(2 ** 63) : ms;
 }
 
 /** Parses `{a="b",c="d"}` found between [start, end) (the braces included) into lb. */

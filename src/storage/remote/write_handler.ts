@@ -1,6 +1,8 @@
 // The remote-write receiver (/api/v1/write, with --web.enable-remote-write-receiver): decodes a
-// snappy prompb WriteRequest and appends it in one batch. Out-of-order and duplicate samples are
-// client errors (400), as Prometheus answers them; nothing of a rejected request is half-stored.
+// snappy prompb WriteRequest and appends it in one batch. A sample behind (or, with another
+// value, at) a series' stored data is a client error (400), as Prometheus answers it, and nothing
+// of that request is kept; a series' samples out of order inside the request are dropped at
+// commit and the rest kept (204), as the head checks appends against committed data only.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { uncompress } from 'snappyjs';
 import type { Appendable } from '../interface.js';

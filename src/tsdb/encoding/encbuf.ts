@@ -2,6 +2,15 @@
 // (binary.PutUvarint / PutVarint), big-endian fixed widths, as Prometheus's encoding package.
 // Numbers stay JS doubles: timestamps and refs fit in 53 bits, so no BigInt is needed.
 const TWO32 = 4294967296;
+const TWO63 = 2 ** 63;
+const TWO64 = 2 ** 64;
+
+/** Thrown for a number an encoding cannot hold: writing it anyway would corrupt (or, for varints, never end). */
+export class EncodeRangeError extends RangeError {}
+
+function badValue(what: string, x: number): never {
+  throw new EncodeRangeError(`${what}: ${x} is not an integer in range`);
+}
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -39,10 +48,13 @@ export class EncBuf {
     b[this.len++] = x;
   }
   putBE64(x: number): void {
+    if (!(Number.isInteger(x) && x >= 0 && x < TWO64)) badValue('uint64', x);
     this.putBE32(Math.floor(x / TWO32) >>> 0);
     this.putBE32(x >>> 0);
   }
   putUvarint(x: number): void {
+    // NaN and ±Infinity fail here too (Infinity would loop forever below).
+    if (!(Number.isInteger(x) && x >= 0 && x < TWO64)) badValue('uvarint', x);
     this.grow(10);
     const b = this.b;
     while (x >= 0x80) {
@@ -52,6 +64,14 @@ export class EncBuf {
     b[this.len++] = x;
   }
   putVarint(x: number): void {
+    if (!(Number.isInteger(x) && x >= -TWO63 && x < TWO63)) badValue('varint', x);
+    if (x === -TWO63) {
+      // Its zigzag form, 2^64 - 1, is not a double: write that varint's bytes directly.
+      this.grow(10);
+      for (let i = 0; i < 9; i++) this.b[this.len++] = 0xff;
+      this.b[this.len++] = 0x01;
+      return;
+    }
     this.putUvarint(x >= 0 ? x * 2 : -x * 2 - 1);
   }
   putBytes(x: Uint8Array): void {
@@ -155,6 +175,8 @@ export class DecBuf {
   }
   varint(): number {
     const u = this.uvarint();
+    // 2^64 - 1 (the zigzag of int64's minimum) reads back rounded up to 2^64.
+    if (u >= TWO64) return -TWO63;
     // Zigzag: even → non-negative, odd → negative.
     return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
   }

@@ -3,7 +3,8 @@
 // middle, last; snappy flag when compressed), big-endian length, CRC32C. A commit is one
 // writeSync of one buffer, so a commit that returned survives kill -9 (the bytes are in the page
 // cache). On open a torn or corrupt tail is cut at the last good record and later segments are
-// removed. Checkpoints (checkpoint.NNNNNNNN/) condense finished segments at head truncation.
+// removed, and writing starts in a new segment. Checkpoints (checkpoint.NNNNNNNN/) condense
+// finished segments at head truncation.
 import {
   closeSync,
   existsSync,
@@ -20,6 +21,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { compress as snappyCompress, uncompress } from 'snappyjs';
+import { ioError } from '../../util/ioerror.js';
 import { EncBuf, crc32c } from '../encoding/index.js';
 import type { WALPosition } from './watcher.js';
 
@@ -257,7 +259,6 @@ export class WAL {
     this.dir = dir;
     this.segSize = segmentSize;
     this.compress = compress;
-    mkdirSync(dir, { recursive: true });
   }
 
   /**
@@ -296,18 +297,36 @@ export class WAL {
         break;
       }
     }
+    // Writes go to a new segment, as Prometheus starts one at every open: bytes after the last
+    // record (zeros, a torn page) then never sit in front of records written from now on.
     const all = listSegments(this.dir);
-    const last = all.length > 0 ? all[all.length - 1]! : Math.max(from, 0);
-    this.openSegment(last, true);
+    this.openSegment(all.length > 0 ? all[all.length - 1]! + 1 : Math.max(from, 0), false);
     return corruptions;
   }
 
+  /**
+   * Switches writes to segment n. The new file is opened before the current one is closed, so a
+   * failure (a full disk, a read-only directory) leaves the WAL writing where it was.
+   */
   private openSegment(n: number, append: boolean): void {
+    const path = join(this.dir, segName(n));
+    let fd: number;
+    try {
+      fd = openSync(path, append ? 'a' : 'w');
+    } catch (e) {
+      throw ioError('open', path, e);
+    }
+    let size: number;
+    try {
+      size = fstatSync(fd).size;
+    } catch (e) {
+      closeSync(fd);
+      throw e;
+    }
     if (this.fd >= 0) closeSync(this.fd);
-    const p = join(this.dir, segName(n));
-    this.fd = openSync(p, append ? 'a' : 'w');
+    this.fd = fd;
     this.seg = n;
-    this.segBytes = fstatSync(this.fd).size;
+    this.segBytes = size;
     this.broken = false;
   }
 
@@ -326,7 +345,9 @@ export class WAL {
     const buf = out.bytes();
     let done = 0;
     try {
-      while (done < buf.length) done += writeSync(this.fd, buf, done, buf.length - done);
+      // At an explicit position: after a failed write is cut back, the file offset of a segment
+      // opened for writing (not appending) would still stand past the cut, leaving a hole of zeros.
+      while (done < buf.length) done += writeSync(this.fd, buf, done, buf.length - done, this.segBytes + done);
     } catch (e) {
       if (done > 0) {
         try {
@@ -335,7 +356,7 @@ export class WAL {
           this.broken = true;
         }
       }
-      throw e;
+      throw ioError('write', join(this.dir, segName(this.seg)), e);
     }
     this.segBytes += buf.length;
     for (const l of this.writeListeners) l();

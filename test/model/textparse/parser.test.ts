@@ -2,7 +2,7 @@
 // and the errors Prometheus reports for broken bodies.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newParser, TextParseError } from '../../../src/model/textparse/index.ts';
+import { decodeExposition, newParser, TextParseError } from '../../../src/model/textparse/index.ts';
 import { isStaleNaN } from '../../../src/model/value/index.ts';
 
 function all(body: string, ct = 'text/plain; version=0.0.4') {
@@ -154,4 +154,37 @@ test('OpenMetrics: units, exemplars, float timestamps in seconds, # EOF required
 test('a stale marker is never produced by parsing', () => {
   const r = all('a NaN\n');
   assert.ok(!isStaleNaN((r[0] as unknown[])[2] as number));
+});
+
+test('timestamps are int64 as Go parses them: past the range is "value out of range", the edges are accepted', () => {
+  const ts = (body: string) => {
+    const p = newParser(body, undefined);
+    p.next();
+    return p.timestamp();
+  };
+  assert.equal(ts('m 1 9223372036854775807\n'), 9223372036854775807);
+  assert.equal(ts('m 1 -9223372036854775808\n'), -9223372036854775808);
+  assert.equal(ts('m 1 0009223372036854775807\n'), 9223372036854775807);
+  for (const bad of ['9223372036854775808', '-9223372036854775809', '12345678901234567890', '9'.repeat(400)]) {
+    assert.throws(() => ts(`m 1 ${bad}\n`), { message: `strconv.ParseInt: parsing "${bad}": value out of range while parsing: "m 1 ${bad}"` });
+  }
+  // OpenMetrics timestamps are float seconds; past int64 they become Go's amd64 conversion result.
+  const om = newParser('m 1 1e300\n# EOF\n', 'application/openmetrics-text');
+  om.next();
+  assert.equal(om.timestamp(), -(2 ** 63));
+});
+
+test('a label value that was not UTF-8 is refused with its bytes; elsewhere invalid bytes show as U+FFFD', () => {
+  const raw = Buffer.concat([Buffer.from('# HELP m h\xff\n', 'latin1'), Buffer.from('m{a="x'), Buffer.from([0xc3, 0x28]), Buffer.from('"} 1\n')]);
+  const p = newParser(decodeExposition(raw), undefined);
+  assert.equal(p.next(), 'help');
+  assert.deepEqual(p.help(), ['m', 'h\ufffd']);
+  assert.throws(() => p.next(), { message: 'invalid UTF-8 label value: "\\"x\\xc3(\\""' });
+  // Valid multi-byte UTF-8 (and a genuine U+FFFD) passes untouched.
+  const ok = newParser(decodeExposition(Buffer.from('m{a="é😀\ufffd"} 1\n')), undefined);
+  ok.next();
+  assert.equal(ok.labels().get('a'), 'é😀\ufffd');
+  // An encoded surrogate (not valid UTF-8) is refused byte by byte.
+  const sur = newParser(decodeExposition(Buffer.concat([Buffer.from('m{a="'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"} 1\n')])), undefined);
+  assert.throws(() => sur.next(), { message: 'invalid UTF-8 label value: "\\"\\xed\\xa0\\x80\\""' });
 });
