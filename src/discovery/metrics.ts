@@ -12,6 +12,7 @@ export class DiscoveryMetrics {
   readonly refreshFailures: client.Counter<'mechanism'>;
   readonly refreshDuration: client.Summary<'mechanism'>;
   readonly fileReadErrors: client.Counter;
+  readonly fileWatcherErrors: client.Counter;
   readonly fileScanDuration: client.Summary;
   readonly httpFailures: client.Counter;
   readonly dnsLookups: client.Counter;
@@ -30,6 +31,7 @@ export class DiscoveryMetrics {
     this.refreshFailures = get('prometheus_sd_refresh_failures_total', () => new client.Counter({ name: 'prometheus_sd_refresh_failures_total', help: 'Number of refresh failures for the given SD mechanism.', labelNames: ['mechanism'], registers }));
     this.refreshDuration = get('prometheus_sd_refresh_duration_seconds', () => new client.Summary({ name: 'prometheus_sd_refresh_duration_seconds', help: 'The duration of a refresh in seconds for the given SD mechanism.', labelNames: ['mechanism'], percentiles: [0.5, 0.9, 0.99], registers }));
     this.fileReadErrors = get('prometheus_sd_file_read_errors_total', () => new client.Counter({ name: 'prometheus_sd_file_read_errors_total', help: 'The number of File-SD read errors.', registers }));
+    this.fileWatcherErrors = get('prometheus_sd_file_watcher_errors_total', () => new client.Counter({ name: 'prometheus_sd_file_watcher_errors_total', help: 'The number of File-SD errors caused by filesystem watch failures.', registers }));
     this.fileScanDuration = get('prometheus_sd_file_scan_duration_seconds', () => new client.Summary({ name: 'prometheus_sd_file_scan_duration_seconds', help: 'The duration of the File-SD scan in seconds.', percentiles: [0.5, 0.9, 0.99], registers }));
     this.httpFailures = get('prometheus_sd_http_failures_total', () => new client.Counter({ name: 'prometheus_sd_http_failures_total', help: 'Number of HTTP service discovery refresh failures.', registers }));
     this.dnsLookups = get('prometheus_sd_dns_lookups_total', () => new client.Counter({ name: 'prometheus_sd_dns_lookups_total', help: 'The number of DNS-SD lookups.', registers }));

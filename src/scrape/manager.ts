@@ -36,6 +36,7 @@ export class ScrapeManager implements TargetRetriever {
   constructor(private readonly opts: ScrapeManagerOptions) {
     this.logger = opts.logger ?? nopLogger;
     this.metrics = new ScrapeMetrics(opts.registry);
+    this.metrics.metadataGauges(() => [...this.pools].flatMap(([job, p]) => p.activeTargets().map((t) => ({ job, metadata: t.metadata() }))));
   }
 
   applyConfig(cfg: Config): void {

@@ -18,9 +18,12 @@ export class ScrapeMetrics {
   readonly duplicate: client.Counter;
   readonly outOfBounds: client.Counter;
   readonly cacheFlushForced: client.Counter;
+  readonly targetSyncFailed: client.Counter<'scrape_job'>;
+  private readonly registers: Registry[];
 
   constructor(registry?: Registry) {
     const registers = registry ? [registry] : [];
+    this.registers = registers;
     this.intervalLength = new client.Summary({
       name: 'prometheus_target_interval_length_seconds',
       help: 'Actual intervals between scrapes.',
@@ -52,6 +55,40 @@ export class ScrapeMetrics {
     this.outOfOrder = new client.Counter({ name: 'prometheus_target_scrapes_sample_out_of_order_total', help: 'Total number of samples rejected due to not being out of the expected order.', registers });
     this.duplicate = new client.Counter({ name: 'prometheus_target_scrapes_sample_duplicate_timestamp_total', help: 'Total number of samples rejected due to duplicate timestamps but different values.', registers });
     this.outOfBounds = new client.Counter({ name: 'prometheus_target_scrapes_sample_out_of_bounds_total', help: 'Total number of samples rejected due to timestamp falling outside of the time bounds.', registers });
+    this.targetSyncFailed = new client.Counter({ name: 'prometheus_target_sync_failed_total', help: 'Total number of target sync failures.', labelNames: ['scrape_job'], registers });
     this.cacheFlushForced = new client.Counter({ name: 'prometheus_target_scrapes_cache_flush_forced_total', help: 'How many times a scrape cache was flushed due to getting big while scrapes are failing.', registers });
+  }
+
+  /**
+   * prometheus_target_metadata_cache_{entries,bytes} per scrape job, read at collection from the
+   * jobs' targets: the metadata entries their scrapes keep, and the bytes of their type, help and
+   * unit (Prometheus's metaEntry.size()).
+   */
+  metadataGauges(view: () => Iterable<{ job: string; metadata: readonly { type: string; help: string; unit: string }[] }>): void {
+    const registers = this.registers;
+    const collect = (g: client.Gauge<'scrape_job'>, f: (m: { type: string; help: string; unit: string }) => number): void => {
+      g.reset();
+      const byJob = new Map<string, number>();
+      for (const t of view()) byJob.set(t.job, (byJob.get(t.job) ?? 0) + t.metadata.reduce((a, m) => a + f(m), 0));
+      for (const [job, v] of byJob) g.set({ scrape_job: job }, v);
+    };
+    new client.Gauge({
+      name: 'prometheus_target_metadata_cache_entries',
+      help: 'Total number of metric metadata entries in the cache',
+      labelNames: ['scrape_job'],
+      registers,
+      collect() {
+        collect(this, () => 1);
+      },
+    });
+    new client.Gauge({
+      name: 'prometheus_target_metadata_cache_bytes',
+      help: 'The number of bytes that are currently used for storing metric metadata in the cache',
+      labelNames: ['scrape_job'],
+      registers,
+      collect() {
+        collect(this, (m) => m.type.length + m.help.length + m.unit.length);
+      },
+    });
   }
 }

@@ -36,6 +36,7 @@ export class ScrapePool {
     const job = this.cfg.job_name;
     const wanted = new Map<string, Target>();
     const dropped: Target[] = [];
+    let failures = 0;
     for (const g of groups) {
       for (const t of g.targets) {
         const base = Labels.fromObject({ ...g.labels, ...t });
@@ -45,6 +46,7 @@ export class ScrapePool {
         } catch (e) {
           if (e instanceof TargetError) {
             this.logger.error('Creating target failed', { scrape_pool: job, err: e.message });
+            failures++;
             continue;
           }
           throw e;
@@ -60,6 +62,7 @@ export class ScrapePool {
       }
     }
     this.dropped = dropped;
+    this.metrics.targetSyncFailed.inc({ scrape_job: job }, failures);
     const limit = this.cfg.target_limit;
     this.targetLimitError = limit > 0 && wanted.size > limit ? `target_limit exceeded (number of targets: ${wanted.size}, limit: ${limit})` : null;
     if (this.targetLimitError) this.metrics.exceededTargetLimit.inc();

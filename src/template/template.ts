@@ -1,6 +1,7 @@
 // Prometheus's template expansion for alert labels and annotations: Go text/template with the
 // `$labels`, `$externalLabels`, `$externalURL` and `$value` preamble, missing map keys printing
 // as empty, and Prometheus's own functions (humanize…, query, first, label, value, …).
+import { client, defaultRegistry } from '../util/metrics.js';
 import { formatFloatG } from '../model/value/index.js';
 import { compileRE2 } from '../model/labels/index.js';
 import { parseDuration as parsePromDuration } from '../model/duration/index.js';
@@ -239,17 +240,24 @@ function templateFuncs(opts: ExpandOptions): Record<string, TemplateFunc> {
   };
 }
 
+// Registered once for the process, as Prometheus's template package registers them in init().
+const expansions = new client.Counter({ name: 'prometheus_template_text_expansions_total', help: 'The total number of template text expansions.', registers: [defaultRegistry] });
+const expansionFailures = new client.Counter({ name: 'prometheus_template_text_expansion_failures_total', help: 'The total number of template text expansion failures.', registers: [defaultRegistry] });
+
 /** Expands one template (an alert's label or annotation). Throws TemplateError. */
 export async function expandTemplate(name: string, text: string, data: TemplateData, opts: ExpandOptions): Promise<string> {
+  expansions.inc();
   let tmpl: GoTemplate;
   try {
     tmpl = new GoTemplate(name, PREAMBLE + text, templateFuncs({ ...opts, externalURL: opts.externalURL ?? data.externalURL }), printValue);
   } catch (e) {
+    expansionFailures.inc();
     throw new TemplateError(`error parsing template ${name}: ${(e as Error).message}`);
   }
   try {
     return await tmpl.execute({ Labels: data.labels, ExternalLabels: data.externalLabels, ExternalURL: data.externalURL, Value: data.value });
   } catch (e) {
+    expansionFailures.inc();
     throw new TemplateError(`error executing template ${name}: ${(e as Error).message}`);
   }
 }

@@ -75,8 +75,13 @@ export class WebHandler {
   private readonly duration: client.Histogram<'handler'>;
   private readonly responseSize: client.Histogram<'handler'>;
   private indexCache: string | null = null;
+  private readonly metricsRequests: client.Counter<'code'>;
+  private readonly metricsInFlight: client.Gauge;
 
   constructor(private readonly opts: WebOptions) {
+    this.metricsRequests = new client.Counter({ name: 'promhttp_metric_handler_requests_total', help: 'Total number of scrapes by HTTP status code.', labelNames: ['code'], registers: [opts.registry] });
+    for (const code of ['200', '500', '503']) this.metricsRequests.inc({ code }, 0);
+    this.metricsInFlight = new client.Gauge({ name: 'promhttp_metric_handler_requests_in_flight', help: 'Current number of scrapes being served.', registers: [opts.registry] });
     this.requests = new client.Counter({
       name: 'prometheus_http_requests_total',
       help: 'Counter of HTTP requests.',
@@ -254,9 +259,19 @@ export class WebHandler {
         setImmediate(() => hooks!.quit());
         return;
       case '/metrics': {
-        const body = await this.opts.registry.metrics();
-        res.setHeader('Content-Type', this.opts.registry.contentType);
-        return send(req, res, 200, body);
+        // promhttp's own instrumentation of the metrics handler, as Prometheus's /metrics has it.
+        this.metricsInFlight.inc();
+        try {
+          const body = await this.opts.registry.metrics();
+          res.setHeader('Content-Type', this.opts.registry.contentType);
+          this.metricsRequests.inc({ code: '200' });
+          return send(req, res, 200, body);
+        } catch (e) {
+          this.metricsRequests.inc({ code: '500' });
+          throw e;
+        } finally {
+          this.metricsInFlight.dec();
+        }
       }
       case '/federate':
         // A GET-only route in Prometheus's router: OPTIONS tells so, any other method is refused.

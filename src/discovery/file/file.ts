@@ -35,10 +35,12 @@ export class FileProvider extends RefreshProvider {
             void this.refresh(new AbortController().signal).then(emit, (e: Error) => this.failed(e));
           }, 100);
         });
-        w.on('error', () => {});
+        w.on('error', () => this.ctx.metrics.fileWatcherErrors.inc());
         this.watchers.push(w);
       } catch {
-        // A directory that does not exist yet is covered by the periodic refresh.
+        // A directory that does not exist yet is covered by the periodic refresh; Prometheus
+        // counts the failed watch all the same.
+        this.ctx.metrics.fileWatcherErrors.inc();
       }
     }
   }
