@@ -1,0 +1,26 @@
+// What every HTTP integration shares: the effective http_config (its own, else global's), the
+// User-Agent Alertmanager sends, and the status check that decides retrying (2xx ok, 5xx retry,
+// anything else fails for good).
+import { httpClientConfigFrom } from '../../config/index.js';
+import type { HTTPClientConfig } from '../../config/types.js';
+import { doRequest } from '../../util/httpclient.js';
+import { NotifyError, type AlertmanagerGlobal } from './integration.js';
+
+export const USER_AGENT = 'Alertmanager/0.25.0';
+
+export function effectiveHTTPConfig(raw: unknown, global: AlertmanagerGlobal): HTTPClientConfig {
+  return httpClientConfigFrom(raw ?? global.httpConfig ?? null);
+}
+
+/** POSTs a JSON body; resolves on 2xx, throws NotifyError otherwise (retry on 5xx and transport errors). */
+export async function postJSON(url: string, body: string, client: HTTPClientConfig, signal: AbortSignal, details: (body: string) => string = (b) => b): Promise<void> {
+  let res;
+  try {
+    res = await doRequest(url, { method: 'POST', body, headers: { 'Content-Type': 'application/json', 'User-Agent': USER_AGENT }, client, signal });
+  } catch (e) {
+    throw new NotifyError(`Post "${url}": ${(e as Error).message}`, true);
+  }
+  if (res.status >= 200 && res.status < 300) return;
+  const d = details(res.body.toString('utf8'));
+  throw new NotifyError(`unexpected status code ${res.status}${d === '' ? '' : ': ' + d}`, Math.floor(res.status / 100) === 5);
+}

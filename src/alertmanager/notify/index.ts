@@ -1,0 +1,4 @@
+export * from './integration.js';
+export { integrationTypes } from './registry.js';
+export { templateData, templateDataJSON } from './data.js';
+export { webhookType, type WebhookConfig } from './webhook.js';
