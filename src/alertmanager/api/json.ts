@@ -74,11 +74,11 @@ function labelSet(v: unknown, field: string): Record<string, string> {
   return v as Record<string, string>;
 }
 
-function dateTime(v: unknown, field: string): number | undefined {
+/** An unparsable time fails the body's decoding, as strfmt.DateTime's UnmarshalJSON does. */
+function dateTime(v: unknown, field: string, what: string): number | undefined {
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') throw badType(field, 'string', v);
-  const ms = parseApiTime(v);
-  if (Number.isNaN(ms)) throw new ApiError(422, `${field} in body must be of type date-time: ${JSON.stringify(v)}`, 601);
+  const ms = typeof v === 'string' ? parseApiTime(v) : NaN;
+  if (Number.isNaN(ms)) throw new ApiError(400, `parsing ${what} body from "" failed, because parsing time ${JSON.stringify(String(v))}: not an RFC 3339 date-time (${field})`, 400);
   return ms;
 }
 
@@ -108,8 +108,8 @@ export function postableAlerts(body: unknown): PostableAlert[] {
     return {
       labels: labelSet(a.labels, `${i}.labels`),
       annotations: a.annotations === undefined || a.annotations === null ? {} : labelSet(a.annotations, `${i}.annotations`),
-      startsAt: dateTime(a.startsAt, `${i}.startsAt`),
-      endsAt: dateTime(a.endsAt, `${i}.endsAt`),
+      startsAt: dateTime(a.startsAt, `${i}.startsAt`, 'alerts'),
+      endsAt: dateTime(a.endsAt, `${i}.endsAt`, 'alerts'),
       generatorURL: g,
     };
   });
@@ -143,10 +143,10 @@ export function postableSilence(body: unknown): PostableSilence {
     try {
       return new AMMatcher(type, m.name, m.value);
     } catch (e) {
-      throw new ApiError(400, `invalid silence: invalid label matcher ${i}: ${(e as Error).message}`);
+      throw new ApiError(400, `silence invalid: invalid label matcher ${i}: invalid regular expression ${JSON.stringify(m.value)}: ${(e as Error).message}`);
     }
   });
   if (typeof body.createdBy !== 'string') throw badType('createdBy', 'string', body.createdBy);
   if (typeof body.comment !== 'string') throw badType('comment', 'string', body.comment);
-  return { id, matchers, startsAt: dateTime(body.startsAt, 'startsAt')!, endsAt: dateTime(body.endsAt, 'endsAt')!, createdBy: body.createdBy, comment: body.comment };
+  return { id, matchers, startsAt: dateTime(body.startsAt, 'startsAt', 'silence')!, endsAt: dateTime(body.endsAt, 'endsAt', 'silence')!, createdBy: body.createdBy, comment: body.comment };
 }

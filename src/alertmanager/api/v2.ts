@@ -126,7 +126,7 @@ export class ApiV2 {
         try {
           this.s.silences.expire(id);
         } catch (e) {
-          if (e instanceof SilenceNotFoundError) return send(res, 404, e.message);
+          // Alertmanager 0.25 answers an unknown id here with 500, not 404.
           return send(res, 500, (e as Error).message);
         }
         return send(res, 200, undefined);
@@ -139,7 +139,7 @@ export class ApiV2 {
   }
 
   private status(): Record<string, unknown> {
-    return { cluster: { status: 'disabled' }, config: { original: this.s.configText() }, uptime: apiTime(this.s.startedAt), versionInfo: this.s.version };
+    return { cluster: { peers: [], status: 'disabled' }, config: { original: this.s.configText() }, uptime: apiTime(this.s.startedAt), versionInfo: this.s.version };
   }
 
   /** Silenced and inhibited state of a label set, computed now (as the API's setAlertStatus does). */

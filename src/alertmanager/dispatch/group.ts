@@ -36,7 +36,9 @@ export class AggregationGroup {
 
   insert(a: Alert): void {
     this.alerts.set(a.fingerprint, a);
-    if (!this.hasFlushed && a.startsAt + this.route.cfg.groupWait < Date.now()) this.schedule(0);
+    // An alert already older than group_wait is flushed at once — before the alerts that come
+    // after it in the same batch, as Alertmanager's group goroutine does in practice.
+    if (!this.hasFlushed && a.startsAt + this.route.cfg.groupWait < Date.now()) this.tick();
   }
 
   empty(): boolean {
@@ -51,7 +53,6 @@ export class AggregationGroup {
   }
 
   private tick(): void {
-    this.timer = null;
     if (this.stopped) return;
     if (this.running) {
       this.due = true;

@@ -35,7 +35,7 @@ export function silenceState(s: Pick<Silence, 'startsAt' | 'endsAt'>, now: numbe
 }
 
 function validate(s: Silence): void {
-  const invalid = (why: string) => new SilenceValidationError(`invalid silence: ${why}`);
+  const invalid = (why: string) => new SilenceValidationError(`silence invalid: ${why}`);
   if (s.matchers.length === 0) throw invalid('at least one matcher required');
   let allEmpty = true;
   s.matchers.forEach((m, i) => {
