@@ -285,7 +285,7 @@ function toRoute(d: Decoded, parent: RouteDefaults, isRoot: boolean, receivers: 
   const active = (v.active_time_intervals as At<string[]> | undefined)?.value ?? [];
   if (isRoot) {
     if (receiver === '') throw new LineError(d.line, 'root route must specify a default receiver');
-    if (matchers.length > 0) throw new LineError(d.line, 'root route must not have any matchers');
+    if (matchers.length > 0) throw new LineError(lineOfKey(['match', 'match_re', 'matchers'].find((k) => v[k] !== undefined) ?? ''), 'root route must not have any matchers');
     if (v.continue === true) throw new LineError(lineOfKey('continue'), 'cannot have continue in root route');
     if (mute.length > 0) throw new LineError(lineOfKey('mute_time_intervals'), 'root route must not have any mute time intervals');
     if (active.length > 0) throw new LineError(lineOfKey('active_time_intervals'), 'root route must not have any active time intervals');
