@@ -114,9 +114,15 @@ test('snapshots: a torn silences file is reported and moved aside, the rest is k
   const { readFileSync, readdirSync } = await import('node:fs');
   const file = join(tmp.dir, 'data', 'silences');
   const bytes = readFileSync(file);
-  // Cut the file in the middle of its second record (the first record's length is one varint byte).
-  assert.ok(bytes[0]! < 0x80);
-  const firstLen = bytes[0]! + 1;
+  // Cut the file in the middle of its second record (each record: varint length, then the record).
+  let len = 0;
+  let at = 0;
+  for (let shift = 0; ; shift += 7) {
+    const b = bytes[at++]!;
+    len |= (b & 0x7f) << shift;
+    if (b < 0x80) break;
+  }
+  const firstLen = at + len;
   writeFileSync(file, bytes.subarray(0, firstLen + 10));
   am = await startAlertmanagerTs(config(sink.url), { dir: tmp.dir });
   t.after(() => am.stop());
