@@ -68,6 +68,7 @@ export interface Notification {
   path: string;
   at: number;
   body: Record<string, unknown>;
+  authorization: string | undefined;
 }
 
 export interface WebhookSink {
@@ -85,9 +86,9 @@ export async function startWebhookSink(t?: TestContext): Promise<WebhookSink> {
     req.on('data', (c) => (b += c));
     req.on('end', () => {
       try {
-        sink.received.push({ path: req.url ?? '', at: Date.now(), body: JSON.parse(b) as Record<string, unknown> });
+        sink.received.push({ path: req.url ?? '', at: Date.now(), body: JSON.parse(b) as Record<string, unknown>, authorization: req.headers.authorization });
       } catch {
-        sink.received.push({ path: req.url ?? '', at: Date.now(), body: { unparsable: b } });
+        sink.received.push({ path: req.url ?? '', at: Date.now(), body: { unparsable: b }, authorization: req.headers.authorization });
       }
       res.statusCode = sink.status;
       res.end();
