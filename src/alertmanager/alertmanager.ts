@@ -112,6 +112,14 @@ export class Alertmanager {
 
   /** Reloads alertmanager.yml; on error the running config stays and the error is thrown. */
   async reload(): Promise<void> {
+    (await this.prepareReload())();
+  }
+
+  /**
+   * Loads and checks alertmanager.yml without applying it; the returned function applies it.
+   * Lets an embedding server reload both configs all or nothing.
+   */
+  async prepareReload(): Promise<() => void> {
     const log = this.opts.logger;
     let runtime: Runtime;
     try {
@@ -139,17 +147,25 @@ export class Alertmanager {
       log.error('Loading configuration file failed', { file: this.opts.configFile, err: (e as Error).message });
       throw e;
     }
-    const old = this.runtime;
-    if (old !== null) {
-      old.dispatcher.stop();
-      old.inhibitor.stop();
-    }
-    this.runtime = runtime;
-    runtime.dispatcher.start();
-    this.metrics.reloadSuccess.set(1);
-    this.metrics.reloadTimestamp.set(Math.floor(Date.now() / 1000));
-    this.metrics.configHash.set(Number.parseInt(createHash('sha256').update(runtime.config.original).digest('hex').slice(0, 12), 16));
-    log.info('Completed loading of configuration file', { file: this.opts.configFile });
+    return () => {
+      const old = this.runtime;
+      if (old !== null) {
+        old.dispatcher.stop();
+        old.inhibitor.stop();
+      }
+      this.runtime = runtime;
+      runtime.dispatcher.start();
+      this.metrics.reloadSuccess.set(1);
+      this.metrics.reloadTimestamp.set(Math.floor(Date.now() / 1000));
+      this.metrics.configHash.set(Number.parseInt(createHash('sha256').update(runtime.config.original).digest('hex').slice(0, 12), 16));
+      log.info('Completed loading of configuration file', { file: this.opts.configFile });
+    };
+  }
+
+  /** Alerts posted in-process (the embedding server's notifier), as a POST /api/v2/alerts body; throws on a refused alert. */
+  receive(body: string): void {
+    const errors = this.api.ingest(body);
+    if (errors.length > 0) throw new Error(errors.join('; '));
   }
 
   private alertsByState(): Record<string, number> {

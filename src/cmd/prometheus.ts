@@ -27,6 +27,7 @@ import { WebHandler } from '../web/web.js';
 import { RemoteStorage, readHandler, writeHandler } from '../storage/remote/index.js';
 import { relabel } from '../model/relabel/index.js';
 import { expandRuleFiles } from './rule_files.js';
+import { startEmbeddedAlertmanager, type EmbeddedAlertmanager } from './embedded_alertmanager.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -51,6 +52,7 @@ class Server {
   private rules!: RuleManager;
   private web!: WebHandler;
   private remote!: RemoteStorage;
+  private alertmanager: EmbeddedAlertmanager | null = null;
 
   constructor(
     private readonly opts: ServerOptions,
@@ -185,7 +187,16 @@ class Server {
       federate: (req, res) => federate(req, res),
       read: readHandler({ queryable: this.db, externalLabels: () => this.config?.global.external_labels ?? Labels.EMPTY, sampleLimit: opts.remoteReadSampleLimit, logger }),
       ...(opts.enableRemoteWriteReceiver ? { write: writeHandler(this.db, logger.with({ component: 'web' })) } : {}),
+      alertmanager: (req, res, path) => (this.alertmanager === null ? notFoundHandler(res) : this.alertmanager.handle(req, res, path)),
     });
+    if (opts.alertmanagerConfigFile !== '') {
+      try {
+        this.alertmanager = await startEmbeddedAlertmanager(opts, this.notifier, logger.with({ component: 'alertmanager' }));
+      } catch (e) {
+        logger.error(`Error loading config (--alertmanager.config.file=${opts.alertmanagerConfigFile})`, { err: e as Error });
+        throw new ExitError(2);
+      }
+    }
     const addr = await this.web.listen();
     logger.info('Start listening for connections', { address: `${addr.host}:${addr.port}` });
 
@@ -234,8 +245,16 @@ class Server {
         } catch (e) {
           throw new Error(`couldn't load configuration (--config.file=${file}): ${(e as Error).message}`);
         }
+        // The embedded Alertmanager's config is checked first, so a bad one leaves both as they were.
+        let applyAlertmanager: () => void = () => {};
+        try {
+          if (this.alertmanager !== null) applyAlertmanager = await this.alertmanager.am.prepareReload();
+        } catch (e) {
+          throw new Error(`couldn't load configuration (--alertmanager.config.file=${JSON.stringify(this.opts.alertmanagerConfigFile)}): ${(e as Error).message}`);
+        }
         try {
           await this.applyConfig(cfg);
+          applyAlertmanager();
         } catch (e) {
           this.logger.error('Failed to apply configuration', { err: e as Error });
           throw new Error(`one or more errors occurred while applying the new configuration (--config.file=${file})`);
@@ -295,10 +314,17 @@ class Server {
     await step('Rule manager', () => this.rules?.stop() ?? Promise.resolve());
     await step('Notifier manager', () => this.notifier?.stop() ?? Promise.resolve());
     await step('Web handler', () => this.web?.close() ?? Promise.resolve());
+    await step('Alertmanager', async () => this.alertmanager?.am.close());
     await step('TSDB', () => this.db?.close() ?? Promise.resolve());
     await step('Query log', () => this.engine?.setQueryLogFile('') ?? Promise.resolve());
     this.logger.info('See you next time!');
   }
+}
+
+function notFoundHandler(res: import('node:http').ServerResponse): Promise<void> {
+  res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end('404 page not found\n');
+  return Promise.resolve();
 }
 
 function describeRetention(o: ServerOptions): string {

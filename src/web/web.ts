@@ -37,6 +37,8 @@ export interface WebHooks {
   write?: Handler;
   /** Remote read. */
   read?: Handler;
+  /** The embedded Alertmanager (--alertmanager.config.file), under /alertmanager/; path relative to that. */
+  alertmanager?: Handler;
 }
 
 const MIME: Record<string, string> = {
@@ -190,6 +192,9 @@ export class WebHandler {
     // the WAL replay status stays open, it is what the UI's starting page polls.
     if ((path === '/federate' || (path.startsWith('/api/v1/') && path !== '/api/v1/status/walreplay')) && !hooks?.isReady()) {
       return text(res, 503, 'Service Unavailable');
+    }
+    if (hooks?.alertmanager !== undefined && (path === '/alertmanager' || path.startsWith('/alertmanager/'))) {
+      return hooks.alertmanager(req, res, path.slice('/alertmanager'.length) || '/');
     }
     switch (path) {
       case '/-/healthy':

@@ -217,6 +217,16 @@ export class ApiV2 {
   }
 
   private postAlerts(res: ServerResponse, text: string): void {
+    const errors = this.ingest(text);
+    if (errors.length > 0) return send(res, 400, errors.join('; '));
+    send(res, 200, undefined);
+  }
+
+  /**
+   * Takes a POST /api/v2/alerts body: stores the valid alerts, returns why the others were
+   * refused; throws ApiError when the body itself is malformed.
+   */
+  ingest(text: string): string[] {
     const posted = postableAlerts(parseBody(text, 'alerts'));
     const now = Date.now();
     const resolveTimeout = this.s.config().global.resolveTimeout;
@@ -242,8 +252,7 @@ export class ApiV2 {
       valid.push(newAlert({ labels, annotations: p.annotations, startsAt, endsAt, generatorURL: p.generatorURL, updatedAt: now, timeout }));
     }
     this.s.store.put(valid);
-    if (errors.length > 0) return send(res, 400, errors.join('; '));
-    send(res, 200, undefined);
+    return errors;
   }
 
   private getSilences(q: URLSearchParams): unknown[] {
