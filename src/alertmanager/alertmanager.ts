@@ -2,6 +2,7 @@
 // dispatcher, its metrics, and its HTTP endpoints (relative to its route prefix). Used alone by
 // `alertmanager-ts` and embedded by `prometheus-ts --alertmanager.config.file`.
 import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import type { Logger } from '../util/log.js';
@@ -57,6 +58,7 @@ export class Alertmanager {
   private readonly startedAt = Date.now();
 
   private constructor(private readonly opts: AlertmanagerOptions) {
+    mkdirSync(opts.storagePath, { recursive: true });
     this.silences = new Silences({ retention: opts.retention, snapshotPath: join(opts.storagePath, 'silences'), logger: opts.logger.with({ component: 'silences' }) });
     this.nflog = new NotificationLog({ retention: opts.retention, snapshotPath: join(opts.storagePath, 'nflog'), logger: opts.logger.with({ component: 'nflog' }) });
     this.metrics = new AMMetrics(opts.registry, { alertsByState: () => this.alertsByState(), silencesByState: () => this.silencesByState() });

@@ -56,7 +56,7 @@ test('embedded: prometheus-ts runs the Alertmanager, sends to it and to the conf
   const ams = (await (await fetch(`${prom.url}/api/v1/alertmanagers`)).json()) as { data: { activeAlertmanagers: { url: string }[] } };
   assert.ok(ams.data.activeAlertmanagers.some((a) => a.url.endsWith('/alertmanager/api/v2/alerts')));
   assert.equal((await fetch(`${prom.url}/alertmanager/-/healthy`)).status, 200);
-  assert.ok(readdirSync(join(tmp.dir, 'data', 'alertmanager')).includes('nflog'));
+  assert.ok(await until(() => readdirSync(join(tmp.dir, 'data', 'alertmanager')).includes('nflog'), 5_000), 'the notification log is kept under <storage.tsdb.path>/alertmanager/');
   // A bad alertmanager.yml fails the reload of both; the old one keeps running.
   writeFileSync(join(tmp.dir, 'alertmanager.yml'), amConfig(sink.url, 'embedded').replace('receiver: critical\n      continue', 'receiver: nobody\n      continue'));
   const bad = await fetch(`${prom.url}/-/reload`, { method: 'POST' });
