@@ -40,3 +40,15 @@ test('labels: fingerprint and printed form as prometheus/common model.LabelSet',
   assert.equal(fingerprint({ alertname: 'ContainerDown', instance: 'a', severity: 'critical' }), '67e6f779db0addab');
   assert.equal(labelSetString({ b: 'x"y', a: '1' }), '{a="1", b="x\\"y"}');
 });
+
+test('labels: fingerprint of non-ASCII label values hashes their UTF-8 bytes', () => {
+  // FNV-1a 64 over name 0xff value 0xff, computed with BigInt as a reference.
+  const ref = (n: string, v: string) => {
+    let h = 0xcbf29ce484222325n;
+    for (const b of [...Buffer.from(n), 0xff, ...Buffer.from(v), 0xff]) h = BigInt.asUintN(64, (h ^ BigInt(b)) * 0x100000001b3n);
+    return h.toString(16).padStart(16, '0');
+  };
+  assert.equal(fingerprint({ a: 'é' }), ref('a', 'é'));
+  assert.equal(fingerprint({ a: 'xé日本' }), ref('a', 'xé日本'));
+  assert.equal(fingerprint({ job: 'api' }), ref('job', 'api'));
+});

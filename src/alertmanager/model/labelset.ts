@@ -23,19 +23,39 @@ function fnvBytes(hi: number, lo: number, bytes: Uint8Array): [number, number] {
   return [hi, lo];
 }
 
-const SEP = new Uint8Array([0xff]);
+// The running hash of fingerprint(), kept here so that hashing a label allocates nothing.
+let fpHi = 0;
+let fpLo = 0;
+
+function fnvByte(b: number): void {
+  const lo = (fpLo ^ b) >>> 0;
+  const a = lo * PRIME_LO;
+  fpHi = (fpHi * PRIME_LO + Math.floor(a / TWO32) + ((lo * 256) % TWO32)) % TWO32;
+  fpLo = a % TWO32;
+}
+
+/** Hashes a string's UTF-8 bytes: ASCII directly, anything else through the encoder. */
+function fnvString(s: string): void {
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) >= 0x80) {
+      [fpHi, fpLo] = fnvBytes(fpHi, fpLo, enc.encode(s.slice(i)));
+      return;
+    }
+    fnvByte(s.charCodeAt(i));
+  }
+}
 
 /** model.LabelSet.Fingerprint(): FNV-1a 64 over the sorted names and values, 16 hex digits. */
 export function fingerprint(ls: LabelSet): string {
-  let hi = OFFSET_HI;
-  let lo = OFFSET_LO;
+  fpHi = OFFSET_HI;
+  fpLo = OFFSET_LO;
   for (const name of Object.keys(ls).sort()) {
-    [hi, lo] = fnvBytes(hi, lo, enc.encode(name));
-    [hi, lo] = fnvBytes(hi, lo, SEP);
-    [hi, lo] = fnvBytes(hi, lo, enc.encode(ls[name]!));
-    [hi, lo] = fnvBytes(hi, lo, SEP);
+    fnvString(name);
+    fnvByte(0xff);
+    fnvString(ls[name]!);
+    fnvByte(0xff);
   }
-  return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
+  return fpHi.toString(16).padStart(8, '0') + fpLo.toString(16).padStart(8, '0');
 }
 
 /** model.LabelSet.String(): `{a="1", b="2"}`, names sorted, values Go-quoted. */
