@@ -2,7 +2,7 @@
 // data plus version, groupKey and truncatedAlerts — POSTed as JSON.
 import type { HTTPClientConfig } from '../../config/types.js';
 import { templateData, templateDataJSON } from './data.js';
-import { effectiveHTTPConfig, postJSON } from './http.js';
+import { effectiveHTTPConfig, integrationAgent, postJSON } from './http.js';
 import type { AlertmanagerGlobal, Integration, IntegrationType } from './integration.js';
 
 export interface WebhookConfig {
@@ -34,6 +34,7 @@ function parse(raw: Readonly<Record<string, unknown>>, global: AlertmanagerGloba
 }
 
 function create(c: WebhookConfig, index: number): Integration {
+  const agent = integrationAgent(c.url);
   return {
     name: 'webhook',
     index,
@@ -41,7 +42,7 @@ function create(c: WebhookConfig, index: number): Integration {
     async notify(ctx, alerts) {
       const sent = c.maxAlerts > 0 && alerts.length > c.maxAlerts ? alerts.slice(0, c.maxAlerts) : alerts;
       const msg = { ...templateDataJSON(templateData(ctx, sent)), version: '4', groupKey: ctx.groupKey, truncatedAlerts: alerts.length - sent.length };
-      await postJSON(c.url, JSON.stringify(msg) + '\n', c.http, ctx.signal, (body) => `${c.url}: ${body}`);
+      await postJSON(c.url, JSON.stringify(msg) + '\n', c.http, ctx.signal, (body) => `${c.url}: ${body}`, agent);
     },
   };
 }
