@@ -9,6 +9,7 @@ import { contractDate, resolvedAt, type Alert } from '../model/index.js';
 import type { NflogEntry, NotificationLog, ReceiverKey } from '../nflog/index.js';
 import { NotifyError, type Integration, type NotifyAlert, type NotifyContext } from '../notify/index.js';
 import type { Silences } from '../silence/index.js';
+import { sleep } from '../../util/sleep.js';
 import { promLabelsHash } from '../../util/xxhash.js';
 import { ExponentialBackoff } from './backoff.js';
 
@@ -137,17 +138,4 @@ export class Pipeline {
       await sleep(backoff.next(), ctx.signal);
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

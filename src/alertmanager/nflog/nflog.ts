@@ -3,7 +3,7 @@
 // a repeated flush does not notify again before repeat_interval. Persisted as Alertmanager's
 // `nflog` snapshot (protobuf MeshEntry records).
 import type { Logger } from '../../util/log.js';
-import { ProtoWriter, readFields, readPackedUints, readSnapshot, readTimestamp, utf8, writeSnapshot } from '../persist/index.js';
+import { ProtoWriter, readFields, readPackedUints, readSnapshot, readTimestamp, Snapshotter, utf8 } from '../persist/index.js';
 
 export interface ReceiverKey {
   readonly groupName: string; // the receiver's name
@@ -32,11 +32,12 @@ export interface NflogOptions {
 export class NotificationLog {
   private readonly entries = new Map<string, NflogEntry>();
   private readonly now: () => number;
-  private dirty = false;
-  private flushTimer: NodeJS.Timeout | null = null;
+  // Written soon after each notification so that a crash does not make it be sent again.
+  private readonly snapshots: Snapshotter;
 
   constructor(private readonly opts: NflogOptions) {
     this.now = opts.now ?? Date.now;
+    this.snapshots = new Snapshotter(opts.snapshotPath, () => [...this.entries.values()].map(encodeMeshEntry));
     if (opts.snapshotPath !== undefined) {
       for (const e of readSnapshot(opts.snapshotPath, decodeMeshEntry, opts.logger)) this.entries.set(keyOf(e.groupKey, e.receiver), e);
       this.gc();
@@ -69,25 +70,15 @@ export class NotificationLog {
   }
 
   private changed(): void {
-    if (this.opts.snapshotPath === undefined) return;
-    this.dirty = true;
-    // Written soon after each notification so that a crash does not make it be sent again.
-    this.flushTimer ??= setTimeout(() => {
-      this.flushTimer = null;
-      this.snapshot();
-    }, 50);
+    this.snapshots.changed();
   }
 
   snapshot(): number {
-    if (this.opts.snapshotPath === undefined || !this.dirty) return 0;
-    this.dirty = false;
-    return writeSnapshot(this.opts.snapshotPath, [...this.entries.values()].map(encodeMeshEntry));
+    return this.snapshots.snapshot();
   }
 
   close(): void {
-    if (this.flushTimer !== null) clearTimeout(this.flushTimer);
-    this.flushTimer = null;
-    this.snapshot();
+    this.snapshots.close();
   }
 }
 

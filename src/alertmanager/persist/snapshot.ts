@@ -31,3 +31,40 @@ export function readSnapshot<T>(path: string, decode: (m: Uint8Array) => T, logg
   }
   return items;
 }
+
+/**
+ * Keeps one snapshot file current: a change marks it dirty and the file is rewritten soon after
+ * (a burst of changes coalesced into one write), on demand, and on close.
+ */
+export class Snapshotter {
+  private dirty = false;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly path: string | undefined,
+    private readonly records: () => Uint8Array[],
+    private readonly delayMs = 50,
+  ) {}
+
+  changed(): void {
+    if (this.path === undefined) return;
+    this.dirty = true;
+    this.timer ??= setTimeout(() => {
+      this.timer = null;
+      this.snapshot();
+    }, this.delayMs);
+  }
+
+  /** Writes the file now if anything changed; returns its size in bytes. */
+  snapshot(): number {
+    if (this.path === undefined || !this.dirty) return 0;
+    this.dirty = false;
+    return writeSnapshot(this.path, this.records());
+  }
+
+  close(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.snapshot();
+  }
+}

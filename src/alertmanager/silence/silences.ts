@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../util/log.js';
 import { AMMatcher, matchersMatch, type MatchType } from '../matchers/index.js';
 import type { LabelSet } from '../model/index.js';
-import { ProtoWriter, readFields, readSnapshot, readTimestamp, utf8, writeSnapshot } from '../persist/index.js';
+import { ProtoWriter, readFields, readSnapshot, readTimestamp, Snapshotter, utf8 } from '../persist/index.js';
 
 export type SilenceState = 'active' | 'pending' | 'expired';
 
@@ -63,13 +63,13 @@ export interface SilencesOptions {
 export class Silences {
   private readonly byId = new Map<string, Silence>();
   private readonly now: () => number;
-  private dirty = false;
-  private flushTimer: NodeJS.Timeout | null = null;
+  private readonly snapshots: Snapshotter;
   /** Bumped on every change; lets callers cache what a version muted. */
   version = 0;
 
   constructor(private readonly opts: SilencesOptions) {
     this.now = opts.now ?? Date.now;
+    this.snapshots = new Snapshotter(opts.snapshotPath, () => [...this.byId.values()].map((s) => encodeMeshSilence(s, s.endsAt + this.opts.retention)));
     if (opts.snapshotPath !== undefined) {
       for (const s of readSnapshot(opts.snapshotPath, decodeMeshSilence, opts.logger)) this.byId.set(s.id, s);
       this.gc();
@@ -159,26 +159,16 @@ export class Silences {
 
   private changed(): void {
     this.version++;
-    if (this.opts.snapshotPath === undefined) return;
-    this.dirty = true;
-    // Changes are few and precious: written soon after they happen, a burst coalesced into one write.
-    this.flushTimer ??= setTimeout(() => {
-      this.flushTimer = null;
-      this.snapshot();
-    }, 50);
+    this.snapshots.changed();
   }
 
   /** Writes the snapshot now if anything changed; returns its size in bytes. */
   snapshot(): number {
-    if (this.opts.snapshotPath === undefined || !this.dirty) return 0;
-    this.dirty = false;
-    return writeSnapshot(this.opts.snapshotPath, [...this.byId.values()].map((s) => encodeMeshSilence(s, s.endsAt + this.opts.retention)));
+    return this.snapshots.snapshot();
   }
 
   close(): void {
-    if (this.flushTimer !== null) clearTimeout(this.flushTimer);
-    this.flushTimer = null;
-    this.snapshot();
+    this.snapshots.close();
   }
 }
 
