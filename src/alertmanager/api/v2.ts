@@ -41,7 +41,12 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = body === undefined ? '' : JSON.stringify(body);
+  if (body === undefined) {
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': 0 });
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }
@@ -232,6 +237,8 @@ export class ApiV2 {
     const resolveTimeout = this.s.config().global.resolveTimeout;
     const valid: Alert[] = [];
     const errors: string[] = [];
+    // Counted per request rather than per alert: a labelled counter's inc is not free.
+    let firing = 0;
     for (const p of posted) {
       let startsAt = p.startsAt ?? ZERO_TIME;
       let endsAt = p.endsAt ?? ZERO_TIME;
@@ -241,8 +248,8 @@ export class ApiV2 {
         timeout = true;
         endsAt = now + resolveTimeout;
       }
-      this.s.metrics.received.inc({ status: endsAt > Date.now() ? 'firing' : 'resolved', version: 'v2' });
-      const labels = Object.fromEntries(Object.entries(p.labels).filter(([, v]) => v !== ''));
+      if (endsAt > now) firing++;
+      const labels = dropEmpty(p.labels);
       const err = validateAlert(labels, p.annotations, startsAt, endsAt);
       if (err !== null) {
         errors.push(err);
@@ -251,6 +258,8 @@ export class ApiV2 {
       }
       valid.push(newAlert({ labels, annotations: p.annotations, startsAt, endsAt, generatorURL: p.generatorURL, updatedAt: now, timeout }));
     }
+    if (firing > 0) this.s.metrics.received.inc({ status: 'firing', version: 'v2' }, firing);
+    if (posted.length > firing) this.s.metrics.received.inc({ status: 'resolved', version: 'v2' }, posted.length - firing);
     this.s.store.put(valid);
     return errors;
   }
@@ -284,6 +293,14 @@ export class ApiV2 {
     }
     send(res, 200, { silenceID: id });
   }
+}
+
+/** The labels without empty values (an empty value is no label), copied only when needed. */
+function dropEmpty(ls: Record<string, string>): Record<string, string> {
+  for (const k in ls) {
+    if (ls[k] === '') return Object.fromEntries(Object.entries(ls).filter(([, v]) => v !== ''));
+  }
+  return ls;
 }
 
 function validateAlert(labels: LabelSet, annotations: LabelSet, startsAt: number, endsAt: number): string | null {

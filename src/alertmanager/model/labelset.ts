@@ -5,57 +5,53 @@ import { goQuote } from '../../model/labels/index.js';
 export type LabelSet = Readonly<Record<string, string>>;
 
 const enc = new TextEncoder();
-const TWO32 = 4294967296;
-// FNV-1a 64, computed on two 32-bit halves because a Number cannot hold 64 bits exactly.
-const OFFSET_HI = 0xcbf29ce4;
-const OFFSET_LO = 0x84222325;
-const PRIME_LO = 0x1b3; // the prime is 2^40 + 0x1b3
 
-function fnvBytes(hi: number, lo: number, bytes: Uint8Array): [number, number] {
-  for (let i = 0; i < bytes.length; i++) {
-    lo = (lo ^ bytes[i]!) >>> 0;
-    const a = lo * PRIME_LO;
-    const carry = Math.floor(a / TWO32);
-    const nlo = a % TWO32;
-    hi = (hi * PRIME_LO + carry + ((lo * 256) % TWO32)) % TWO32;
-    lo = nlo;
-  }
-  return [hi, lo];
-}
-
-// The running hash of fingerprint(), kept here so that hashing a label allocates nothing.
-let fpHi = 0;
-let fpLo = 0;
+// FNV-1a 64 on four 16-bit limbs (little end first), all integer arithmetic: the prime is
+// 2^40 + 0x1b3, so a product is each limb times 0x1b3 plus the limb two places down times 2^8.
+let h0 = 0;
+let h1 = 0;
+let h2 = 0;
+let h3 = 0;
 
 function fnvByte(b: number): void {
-  const lo = (fpLo ^ b) >>> 0;
-  const a = lo * PRIME_LO;
-  fpHi = (fpHi * PRIME_LO + Math.floor(a / TWO32) + ((lo * 256) % TWO32)) % TWO32;
-  fpLo = a % TWO32;
+  h0 ^= b;
+  const t0 = h0 * 0x1b3;
+  const t1 = h1 * 0x1b3 + (t0 >>> 16);
+  const t2 = h2 * 0x1b3 + h0 * 0x100 + (t1 >>> 16);
+  h3 = (h3 * 0x1b3 + h1 * 0x100 + (t2 >>> 16)) & 0xffff;
+  h0 = t0 & 0xffff;
+  h1 = t1 & 0xffff;
+  h2 = t2 & 0xffff;
 }
 
 /** Hashes a string's UTF-8 bytes: ASCII directly, anything else through the encoder. */
 function fnvString(s: string): void {
   for (let i = 0; i < s.length; i++) {
-    if (s.charCodeAt(i) >= 0x80) {
-      [fpHi, fpLo] = fnvBytes(fpHi, fpLo, enc.encode(s.slice(i)));
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) {
+      for (const b of enc.encode(s.slice(i))) fnvByte(b);
       return;
     }
-    fnvByte(s.charCodeAt(i));
+    fnvByte(c);
   }
 }
 
+const hex4 = (x: number): string => x.toString(16).padStart(4, '0');
+
 /** model.LabelSet.Fingerprint(): FNV-1a 64 over the sorted names and values, 16 hex digits. */
 export function fingerprint(ls: LabelSet): string {
-  fpHi = OFFSET_HI;
-  fpLo = OFFSET_LO;
+  // The offset basis 0xcbf29ce484222325.
+  h0 = 0x2325;
+  h1 = 0x8422;
+  h2 = 0x9ce4;
+  h3 = 0xcbf2;
   for (const name of Object.keys(ls).sort()) {
     fnvString(name);
     fnvByte(0xff);
     fnvString(ls[name]!);
     fnvByte(0xff);
   }
-  return fpHi.toString(16).padStart(8, '0') + fpLo.toString(16).padStart(8, '0');
+  return hex4(h3) + hex4(h2) + hex4(h1) + hex4(h0);
 }
 
 /** model.LabelSet.String(): `{a="1", b="2"}`, names sorted, values Go-quoted. */
