@@ -37,7 +37,7 @@ export class NotificationLog {
 
   constructor(private readonly opts: NflogOptions) {
     this.now = opts.now ?? Date.now;
-    this.snapshots = new Snapshotter(opts.snapshotPath, () => [...this.entries.values()].map(encodeMeshEntry));
+    this.snapshots = new Snapshotter(opts.snapshotPath, () => [...this.entries.values()].map(encodedEntry));
     if (opts.snapshotPath !== undefined) {
       for (const e of readSnapshot(opts.snapshotPath, decodeMeshEntry, opts.logger)) this.entries.set(keyOf(e.groupKey, e.receiver), e);
       this.gc();
@@ -80,6 +80,18 @@ export class NotificationLog {
   close(): void {
     this.snapshots.close();
   }
+}
+
+/** Entries never change once logged, so each is encoded once for all the snapshots it is in. */
+const encoded = new WeakMap<NflogEntry, Uint8Array>();
+
+function encodedEntry(e: NflogEntry): Uint8Array {
+  let b = encoded.get(e);
+  if (b === undefined) {
+    b = encodeMeshEntry(e);
+    encoded.set(e, b);
+  }
+  return b;
 }
 
 function encodeMeshEntry(e: NflogEntry): Uint8Array {
