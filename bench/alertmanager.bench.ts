@@ -2,7 +2,8 @@
 // 10k alerts in 1k groups (10 per group, grouped by `group`) posted as Prometheus posts them
 // (batches of 64), re-sent for ROUNDS rounds; then the time until every group's first webhook
 // notification has arrived; CPU seconds (utime+stime) over the whole run and RSS after it.
-// Each Alertmanager runs alone, on its own empty storage directory.
+// Each Alertmanager runs alone, on its own empty storage directory; ours as bin/alertmanager-ts.js
+// starts it (2 MiB semi-spaces).
 import { createServer } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,7 +49,7 @@ async function measure(which: 'alertmanager' | 'alertmanager-ts'): Promise<Resul
   const port = await freePort();
   const args = [`--config.file=${join(work, 'am.yml')}`, `--storage.path=${join(work, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='];
   const built = join(ROOT, 'dist/cmd/alertmanager.js');
-  const p = which === 'alertmanager' ? startProcess(PEERS.alertmanager, args) : existsSync(built) ? startProcess(process.execPath, [built, ...args], { cwd: ROOT }) : startProcess(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cmd/alertmanager.ts'), ...args], { cwd: ROOT });
+  const p = which === 'alertmanager' ? startProcess(PEERS.alertmanager, args) : existsSync(built) ? startProcess(process.execPath, ['--max-semi-space-size=2', built, ...args], { cwd: ROOT }) : startProcess(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cmd/alertmanager.ts'), ...args], { cwd: ROOT });
   try {
     await waitReady(`http://127.0.0.1:${port}/-/ready`, 30_000, p);
     const pid = p.proc.pid!;
