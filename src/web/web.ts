@@ -55,7 +55,7 @@ const MIME: Record<string, string> = {
 };
 
 /** Routes of the single-page UI; each serves index.html. */
-const UI_ROUTES = ['/graph', '/alerts', '/targets', '/service-discovery', '/rules', '/config', '/flags', '/status', '/tsdb-status', '/agent', '/starting'];
+const UI_ROUTES = ['/graph', '/alerts', '/targets', '/service-discovery', '/rules', '/config', '/flags', '/status', '/tsdb-status', '/agent', '/starting', '/am'];
 
 /** Prometheus's answer to another method on /-/reload and /-/quit. */
 const LIFECYCLE_METHODS = 'Only POST or PUT requests allowed';

@@ -6,6 +6,7 @@ import { TargetsPage } from './pages/Targets.js';
 import { ServiceDiscoveryPage } from './pages/ServiceDiscovery.js';
 import { RulesPage } from './pages/Rules.js';
 import { ConfigPage, FlagsPage, StatusPage, TSDBStatusPage } from './pages/Status.js';
+import { AlertmanagerPage } from './pages/Alertmanager.js';
 
 const GraphPage = lazy(() => import('./pages/Graph.js'));
 
@@ -47,6 +48,15 @@ class ErrorBoundary extends Component<{ children: ReactNode }, { error: Error | 
   }
 }
 
+/** Whether this server runs an Alertmanager (--alertmanager.config.file): its status answers. */
+function useEmbeddedAlertmanager(): boolean {
+  const [has, setHas] = useState(false);
+  useEffect(() => {
+    fetch(`${pathPrefix()}/alertmanager/api/v2/status`).then((r) => setHas(r.ok), () => setHas(false));
+  }, []);
+  return has;
+}
+
 export function App() {
   const [route, setRoute] = useState(currentRoute());
   const [theme, setTheme] = useState<Theme>(initialTheme);
@@ -72,9 +82,11 @@ export function App() {
     case '/flags': page = <FlagsPage />; break;
     case '/status': page = <StatusPage />; break;
     case '/tsdb-status': page = <TSDBStatusPage />; break;
+    case '/am': page = <AlertmanagerPage route={route} />; break;
     default: page = <GraphPage />;
   }
   const inStatus = STATUS_MENU.some(([to]) => to === base);
+  const hasAM = useEmbeddedAlertmanager();
   return (
     <ThemeContext.Provider value={theme}>
       <nav className="navbar">
@@ -82,6 +94,7 @@ export function App() {
         {NAV.map(([to, label]) => (
           <span key={to} className={base === to ? 'nav-item active' : 'nav-item'}><Link to={to}>{label}</Link></span>
         ))}
+        {hasAM && <span className={base === '/am' ? 'nav-item active' : 'nav-item'}><Link to="/am">Alertmanager</Link></span>}
         <span className={inStatus ? 'nav-item dropdown active' : 'nav-item dropdown'}>
           <button className="nav-button" onClick={() => setMenu(!menu)} aria-expanded={menu} data-testid="status-menu">Status ▾</button>
           {menu && (
