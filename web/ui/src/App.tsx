@@ -52,7 +52,9 @@ class ErrorBoundary extends Component<{ children: ReactNode }, { error: Error | 
 function useEmbeddedAlertmanager(): boolean {
   const [has, setHas] = useState(false);
   useEffect(() => {
-    fetch(`${pathPrefix()}/alertmanager/api/v2/status`).then((r) => setHas(r.ok), () => setHas(false));
+    fetch(`${pathPrefix()}/alertmanager/api/v2/status`)
+      .then((r) => (r.ok ? r.json() : null))
+      .then((j: { versionInfo?: unknown } | null) => setHas(j !== null && typeof j === 'object' && j.versionInfo !== undefined), () => setHas(false));
   }, []);
   return has;
 }
