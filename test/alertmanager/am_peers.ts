@@ -24,6 +24,9 @@ export interface AMStartOptions {
   dir?: string;
   port?: number;
   args?: string[];
+  /** Where readiness is asked (default /-/ready), and with which headers (basic auth). */
+  readyPath?: string;
+  readyHeaders?: Record<string, string>;
 }
 
 async function start(cmd: string, baseArgs: string[], configYaml: string, o: AMStartOptions): Promise<RunningAM> {
@@ -39,7 +42,8 @@ async function start(cmd: string, baseArgs: string[], configYaml: string, o: AMS
     ...(o.args ?? []),
   ], { cwd: ROOT });
   const url = `http://127.0.0.1:${port}`;
-  await waitReady(`${url}/-/ready`, 30_000, proc);
+  if (o.readyHeaders === undefined) await waitReady(`${url}${o.readyPath ?? '/-/ready'}`, 30_000, proc);
+  else await waitReadyWith(`${url}${o.readyPath ?? '/-/ready'}`, o.readyHeaders, proc);
   return {
     url,
     port,
@@ -51,6 +55,20 @@ async function start(cmd: string, baseArgs: string[], configYaml: string, o: AMS
       return code;
     },
   };
+}
+
+async function waitReadyWith(url: string, headers: Record<string, string>, proc: RunningProcess): Promise<void> {
+  const end = Date.now() + 30_000;
+  while (Date.now() < end) {
+    try {
+      if ((await fetch(url, { headers })).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (proc.proc.exitCode !== null) throw new Error(`exited before ready:\n${proc.output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} not ready:\n${proc.output()}`);
 }
 
 export function startAlertmanagerTs(configYaml: string, o: AMStartOptions = {}): Promise<RunningAM> {
