@@ -35,7 +35,8 @@ export function gettableAlert(a: Alert, status: AlertStatusJSON, receivers: read
     startsAt: apiTime(a.startsAt),
     status,
     updatedAt: apiTime(a.updatedAt),
-    generatorURL: a.generatorURL,
+    // Left out when empty, as go-swagger omits an empty `format: uri` string.
+    ...(a.generatorURL === '' ? {} : { generatorURL: a.generatorURL }),
     labels: { ...a.labels },
   };
 }
