@@ -82,6 +82,17 @@ test('bad input: 400s naming the problem, a bad config on reload keeps the old o
   const metrics = await (await fetch(`${am.url}/metrics`)).text();
   assert.match(metrics, /^alertmanager_config_last_reload_successful 0$/m);
   assert.ok(await until(() => sink.received.some((n) => String(n.body.groupKey) === '{}:{alertname="Good"}'), 5_000), 'the old config still delivers');
+  // SIGHUP reloads a good config.
+  writeFileSync(join(am.dir, 'alertmanager.yml'), config(sink.url).replace('receiver: hook', 'receiver: renamed').replace('name: hook', 'name: renamed'));
+  am.proc.proc.kill('SIGHUP');
+  const receivers = async () => ((await (await fetch(`${am.url}/api/v2/receivers`)).json()) as { name: string }[]).map((r) => r.name);
+  let names: string[] = [];
+  for (let i = 0; i < 50 && names[0] !== 'renamed'; i++) {
+    names = await receivers();
+    await sleep(100);
+  }
+  assert.deepEqual(names, ['renamed'], am.proc.output());
+  assert.match(await (await fetch(`${am.url}/metrics`)).text(), /^alertmanager_config_last_reload_successful 1$/m);
 });
 
 test('snapshots: silences written by Alertmanager 0.25 are read by alertmanager-ts, and back', { timeout: 60_000 }, async (t) => {
