@@ -76,4 +76,6 @@ test('webhook: config errors as Alertmanager words them', () => {
   assert.throws(() => webhookType.parse({ url: 'ftp://x' }, global), /scheme required for webhook url/);
   assert.throws(() => webhookType.parse({ url: 'http://x', max_alerts: -1 }, global), /max_alerts/);
   assert.throws(() => webhookType.parse({ url: 'http://x', http_config: { tls_config: { min_version: 'TLS9' } } }, global), /unknown TLS version: TLS9/);
+  assert.throws(() => webhookType.parse({ url: 'http://x', http_config: { oauth2: { client_id: 'a', token_url: 'http://t' } } }, global), /oauth2 is not supported by prometheus-ts/);
+  assert.throws(() => loadAlertmanagerConfig('global:\n  http_config:\n    oauth2: {client_id: a, token_url: "http://t"}\nroute: {receiver: r}\nreceivers: [{name: r}]\n', 'am.yml'), /am\.yml:3: http_config: oauth2 is not supported/);
 });

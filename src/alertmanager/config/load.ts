@@ -5,12 +5,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import { bool, DecodeError, list, str, stringMap, struct, type DecodeCtx, type Decoded, type Decoder, type StructSpec, lineOf } from '../../config/decode.js';
-import { httpClientConfigFrom } from '../../config/index.js';
 import { parseDuration } from '../../model/duration/index.js';
 import { AMMatcher, compareMatchers, parseMatchers } from '../matchers/index.js';
 import { isValidLabelName } from '../model/index.js';
 import type { AlertmanagerGlobal } from '../notify/integration.js';
 import { integrationTypes } from '../notify/registry.js';
+import { checkedHTTPConfig } from '../notify/http.js';
 import { checkLocation, parseDayOfMonthRange, parseMonthRange, parseTimeRange, parseWeekdayRange, parseYearRange, type TimeInterval } from './timeinterval.js';
 import type { AlertmanagerConfig, InhibitRuleConfig, IntegrationConfig, ReceiverConfig, RouteConfig } from './types.js';
 
@@ -164,9 +164,9 @@ function toGlobal(d: Decoded | undefined): AlertmanagerGlobal {
   const http = v.http_config as At<Record<string, unknown>> | undefined;
   if (http !== undefined) {
     try {
-      httpClientConfigFrom(http.value);
+      checkedHTTPConfig(http.value);
     } catch (e) {
-      throw new LineError(http.line, `http_config: ${(e as Error).message}`);
+      throw new LineError(http.line, `http_config: ${(e as Error).message.replace(/^http_config: /, '')}`);
     }
   }
   const urlOf = (k: string, def: string): string => {

@@ -10,8 +10,15 @@ import { NotifyError, type AlertmanagerGlobal } from './integration.js';
 
 export const USER_AGENT = 'Alertmanager/0.25.0';
 
+/** An http_config as the HTTP client can honour it; OAuth 2.0 is refused (the client has none). */
+export function checkedHTTPConfig(raw: unknown): HTTPClientConfig {
+  const c = httpClientConfigFrom(raw ?? null);
+  if (c.oauth2 !== undefined) throw new Error('http_config: oauth2 is not supported by prometheus-ts');
+  return c;
+}
+
 export function effectiveHTTPConfig(raw: unknown, global: AlertmanagerGlobal): HTTPClientConfig {
-  return httpClientConfigFrom(raw ?? global.httpConfig ?? null);
+  return checkedHTTPConfig(raw ?? global.httpConfig ?? null);
 }
 
 /**
