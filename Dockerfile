@@ -4,11 +4,19 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY . .
+# npm ci builds dist/ (prepare); then only the runtime dependencies are kept.
 RUN npm ci && npm prune --omit=dev
 
+# The image carries what runs and nothing else: dist/, bin/, the runtime node_modules and the
+# default config — no sources, tests or dev dependencies.
 FROM node:20-bookworm-slim
+# prom/prometheus is busybox-based and has wget; compose files' healthchecks call it.
+RUN apt-get update && apt-get install -y --no-install-recommends wget && rm -rf /var/lib/apt/lists/*
 WORKDIR /prometheus
-COPY --from=build /app /app
+COPY --from=build /app/package.json /app/prometheus.yml /app/
+COPY --from=build /app/bin /app/bin
+COPY --from=build /app/dist /app/dist
+COPY --from=build /app/node_modules /app/node_modules
 # `prometheus` and `promtool` on the PATH as in prom/prometheus, so `docker exec prometheus
 # promtool check rules …` works unchanged.
 RUN mkdir -p /etc/prometheus /prometheus \
@@ -19,5 +27,6 @@ RUN mkdir -p /etc/prometheus /prometheus \
 USER nobody
 EXPOSE 9090
 VOLUME ["/prometheus"]
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s CMD wget -q -O /dev/null http://127.0.0.1:9090/-/healthy || exit 1
 ENTRYPOINT ["node", "/app/bin/prometheus-ts.js"]
 CMD ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"]

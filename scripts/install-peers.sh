@@ -2,9 +2,10 @@
 # Installs the real peers the differential tests run against, from Debian's packages:
 # Prometheus and promtool (2.42), Alertmanager, node_exporter, Pushgateway, VictoriaMetrics (a
 # long-term store that takes remote write), Chromium for the UI tests, and python3-requests for
-# the seed's own test_prometheus.py. Idempotent and quiet.
+# the seed's own test_prometheus.py, and faketime (libfaketime) for the clock-jump tests.
+# Idempotent and quiet.
 set -euo pipefail
-pkgs=(prometheus prometheus-alertmanager prometheus-node-exporter prometheus-pushgateway victoria-metrics chromium python3-requests)
+pkgs=(prometheus prometheus-alertmanager prometheus-node-exporter prometheus-pushgateway victoria-metrics chromium python3-requests faketime)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -127,6 +127,8 @@ export interface ParsedFlags {
   /** Flags the user set explicitly. */
   set: Set<string>;
   help: boolean;
+  /** --help-man: the usage as a troff man page, as kingpin prints it. */
+  helpMan: boolean;
   version: boolean;
 }
 
@@ -179,11 +181,14 @@ export function parseFlags(argv: string[], defs: FlagDef[] = SERVER_FLAGS): Pars
   const set = new Set<string>();
   const lists = new Map<string, string[]>();
   let help = false;
+  let helpMan = false;
   let version = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    // kingpin's --help-long differs from --help only for commands, which the server has none of.
     if (arg === '-h' || arg === '--help' || arg === '--help-long' || arg === '--help-man') {
       help = true;
+      if (arg === '--help-man') helpMan = true;
       continue;
     }
     if (arg === '--version') {
@@ -227,7 +232,7 @@ export function parseFlags(argv: string[], defs: FlagDef[] = SERVER_FLAGS): Pars
     }
     set.add(name);
   }
-  return { raw, set, help, version };
+  return { raw, set, help, helpMan, version };
 }
 
 /**
@@ -258,6 +263,13 @@ export function flagDisplayValues(f: ParsedFlags, derived: Record<string, string
   return out;
 }
 
+/** A flag as kingpin shows it in help: `--name`, then `=default` or `=<placeholder>` unless boolean. */
+function flagHead(f: FlagDef): string {
+  let head = `--${f.name}`;
+  if (f.kind !== 'bool') head += f.default !== '' ? `=${f.kind === 'string' || f.kind === 'enum' ? JSON.stringify(f.default) : f.default}` : `=${f.placeholder ?? f.name.toUpperCase()}`;
+  return head;
+}
+
 /** kingpin-style usage text. */
 export function usage(program: string, description: string, defs: FlagDef[] = SERVER_FLAGS): string {
   const lines = [`usage: ${program} [<flags>]`, '', description, '', 'Flags:'];
@@ -265,9 +277,20 @@ export function usage(program: string, description: string, defs: FlagDef[] = SE
   lines.push('      --version                  Show application version.');
   for (const f of defs) {
     if (f.hidden) continue;
-    let head = `--${f.name}`;
-    if (f.kind !== 'bool') head += f.default !== '' ? `=${f.kind === 'string' || f.kind === 'enum' ? JSON.stringify(f.default) : f.default}` : `=${f.placeholder ?? f.name.toUpperCase()}`;
-    lines.push(`      ${head.padEnd(26)} ${f.help}`);
+    lines.push(`      ${flagHead(f).padEnd(26)} ${f.help}`);
+  }
+  return lines.join('\n');
+}
+
+/** The usage as a troff man page, laid out as kingpin's --help-man template lays it out. */
+export function manPage(program: string, description: string, version: string, defs: FlagDef[] = SERVER_FLAGS): string {
+  const esc = (t: string) => t.replace(/\\/g, '\\\\');
+  const lines = [`.TH ${program} 1 ${version}`, '.SH "NAME"', program, '.SH "SYNOPSIS"', '.TP', `\\fB${program} [<flags>]\\fR`, '', '.SH "DESCRIPTION"', description, '.SH "OPTIONS"'];
+  lines.push('.TP', '\\fB-h, --help\\fR', 'Show context-sensitive help (also try --help-long and --help-man).');
+  lines.push('.TP', '\\fB--version\\fR', 'Show application version.');
+  for (const f of defs) {
+    if (f.hidden) continue;
+    lines.push('.TP', `\\fB${esc(flagHead(f))}\\fR`, esc(f.help));
   }
   return lines.join('\n');
 }

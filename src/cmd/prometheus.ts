@@ -1,10 +1,10 @@
 // prometheus-ts: the server. Parses Prometheus's flags, opens the TSDB, wires the data flow
 // (discovery → scrape → storage → query → rules → notify) and the HTTP front door, and applies
 // configuration on start, SIGHUP and /-/reload — all or nothing, so a bad reload keeps the old.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseFlags, usage, FlagError, formatBytes, flagDisplayValues } from './flags.js';
+import { parseFlags, usage, manPage, FlagError, formatBytes, flagDisplayValues } from './flags.js';
 import { serverOptions, type ServerOptions } from './options.js';
 import { BUILD_INFO, versionText } from './version.js';
 import { newLogger, type Logger } from '../util/log.js';
@@ -18,7 +18,7 @@ import { DiscoveryManager } from '../discovery/index.js';
 import { ScrapeManager } from '../scrape/index.js';
 import { createDB, type DB } from '../tsdb/index.js';
 import { Engine } from '../promql/index.js';
-import { RuleManager } from '../rules/index.js';
+import { RuleManager, backtest } from '../rules/index.js';
 import { NotifierManager } from '../notifier/index.js';
 import { APIv1, goTime, handlerName } from '../web/api/v1/index.js';
 import { federateHandler } from '../web/federate.js';
@@ -28,6 +28,8 @@ import { RemoteStorage, readHandler, writeHandler } from '../storage/remote/inde
 import { relabel } from '../model/relabel/index.js';
 import { expandRuleFiles } from './rule_files.js';
 import { startEmbeddedAlertmanager, type EmbeddedAlertmanager } from './embedded_alertmanager.js';
+import { globalEvaluationInterval, lintConfig, lintRuleFile } from '../lint/index.js';
+import { glob } from '../util/glob.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -75,10 +77,29 @@ class Server {
   /** The config file, with external labels expanded from the environment when that feature is on. */
   private loadConfig(): Config {
     const cfg = loadConfigFile(this.opts.configFile);
+    this.logLints(cfg);
     if (this.opts.features.has('expand-external-labels')) {
       cfg.global.external_labels = expandExternalLabels(cfg.global.external_labels, process.env, (name) => this.logger.warn('Empty environment variable', { name }));
     }
     return cfg;
+  }
+
+  /**
+   * Configs and rules that load but certainly do not do what they say (src/lint), logged as
+   * warnings at every (re)load; `promtool-ts check config` prints the same findings.
+   */
+  private logLints(cfg: Config): void {
+    try {
+      const text = readFileSync(this.opts.configFile, 'utf8');
+      const included = [...new Set(cfg.scrape_config_files.flatMap((p) => glob(p)))].map((file) => ({ file, text: readFileSync(file, 'utf8') }));
+      const findings = lintConfig(this.opts.configFile, text, included);
+      const evaluationInterval = globalEvaluationInterval(text);
+      for (const rf of new Set(cfg.rule_files.flatMap((p) => glob(p)))) findings.push(...lintRuleFile(rf, readFileSync(rf, 'utf8'), { evaluationInterval }));
+      for (const f of findings) this.logger.warn('Configuration lint', { file: `${f.file}:${f.line}:${f.column}`, problem: f.message, fix: f.fix });
+    } catch (e) {
+      // The loader reports unreadable files; a lint never stops a load.
+      this.logger.debug('Configuration lint failed', { err: e as Error });
+    }
   }
 
   async start(): Promise<void> {
@@ -161,6 +182,10 @@ class Server {
       externalURL: opts.externalURL,
       listenAddress: opts.listenAddress,
       isReady: () => this.ready,
+      backtest: async (start, end) => {
+        const cfg = this.config!;
+        return backtest({ ruleFiles: await expandRuleFiles(cfg), start, end, evaluationInterval: cfg.global.evaluation_interval, source: this.db, externalLabels: cfg.global.external_labels, externalURL: this.opts.externalURL.toString(), lookbackDelta: opts.query.lookbackDelta });
+      },
       logger: logger.with({ component: 'api' }),
       registry,
     });
@@ -350,6 +375,10 @@ async function main(argv: string[]): Promise<number> {
       return e.exitCode;
     }
     throw e;
+  }
+  if (flags.helpMan) {
+    process.stdout.write(manPage('prometheus', 'The Prometheus monitoring server', versionText()) + '\n');
+    return 0;
   }
   if (flags.help) {
     process.stdout.write(usage('prometheus', 'The Prometheus monitoring server') + '\n');

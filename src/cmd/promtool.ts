@@ -13,6 +13,7 @@ const COMMANDS: Record<string, { module: string; help: string }> = {
   debug: { module: 'debug', help: 'Fetch debug information (metrics, all; pprof is not available).' },
   push: { module: 'push', help: 'Push to a Prometheus server (metrics).' },
   test: { module: 'test', help: 'Unit testing (rules, promql).' },
+  backtest: { module: 'backtest', help: 'Evaluate rule files over stored history: when each alert would have been pending and firing (rules; ours).' },
 };
 
 const VERSION = 'promtool-ts, version 0.1.0 (compatible with promtool 2.48)';

@@ -108,17 +108,22 @@ export class RuleGroup {
     // evaluation skips (and counts) the iterations it overran, as Prometheus's group loop does.
     const tick = async (planned: number): Promise<void> => {
       if (this.stopped) return;
-      let missed = Math.floor((Date.now() - planned) / this.interval);
+      const iv = this.interval;
+      const behind = Date.now() - planned;
+      // Whole intervals overrun; a clock set back by more than an interval moves the evaluation
+      // timestamps back with it, as Prometheus's evalTimestamp arithmetic (truncating) does.
+      const shift = behind >= 0 ? Math.floor(behind / iv) : behind > -iv ? 0 : Math.trunc((behind + iv) / iv) - 1;
+      const missed = Math.max(0, shift);
       if (missed > 0) this.opts.metrics.missed.inc({ rule_group: this.key() }, missed);
-      else missed = 0;
-      const evalAt = planned + missed * this.interval;
+      const evalAt = planned + shift * iv;
       this.opts.metrics.iterations.inc({ rule_group: this.key() }, missed + 1);
       this.running = this.evalAt(evalAt).catch((e: unknown) => this.opts.logger.error('Rule group evaluation failed', { group: this.name, err: e as Error }));
       await this.running;
       this.running = null;
       if (this.stopped) return;
       const next = evalAt + this.interval;
-      this.timer = setTimeout(() => void tick(next), Math.max(0, next - Date.now()));
+      // Never more than an interval away, whatever the wall clock did meanwhile.
+      this.timer = setTimeout(() => void tick(next), Math.min(iv, Math.max(0, next - Date.now())));
     };
     this.timer = setTimeout(() => void tick(first), Math.max(0, first - Date.now()));
   }

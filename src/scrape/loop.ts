@@ -112,6 +112,9 @@ export class ScrapeLoop {
       let next = planned + interval;
       const now = Date.now();
       if (next <= now) next += Math.ceil((now - next + 1) / interval) * interval;
+      // The clock was set back: the next scrape is still one interval away at most, on the same
+      // phase (Prometheus's ticker runs on the monotonic clock; only the timestamps follow the wall).
+      else if (next - now > interval) next -= Math.floor((next - now - 1) / interval) * interval;
       this.timer = setTimeout(() => tick(next), next - now);
     };
     const startAt = Date.now() + first;
@@ -199,8 +202,8 @@ export class ScrapeLoop {
     try {
       await app.commit();
     } catch (e) {
-      err ??= (e as Error).message;
-      this.logger.warn('Scrape commit failed', { target: this.target.scrapeUrl, err: e as Error });
+      // As Prometheus: logged at error; the target's health is its scrape's, not the storage's.
+      this.logger.error('Scrape commit failed', { target: this.target.scrapeUrl, err: e as Error });
     }
     const t = this.target;
     t.lastScrape = new Date(start);

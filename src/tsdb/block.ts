@@ -9,7 +9,7 @@ import { ChunkReader, ChunkWindow, ChunkWriter, READ_AHEAD } from './chunks/inde
 import { IndexReader, writeIndex, type ChunkMeta, type IndexSeries } from './index/index.js';
 import { postingsForMatchers } from './postings.js';
 import { cmpStr, type ChunkData, type ChunkQuerier, type ChunkSeries, type Interval } from './series.js';
-import { TOMBSTONES_FILE, readTombstones, writeTombstones, type TombstoneMap } from './tombstones/index.js';
+import { TOMBSTONES_FILE, readTombstones, writeReplacing, writeTombstones, type TombstoneMap } from './tombstones/index.js';
 import { newULID } from './ulid.js';
 
 export interface BlockDesc {
@@ -55,9 +55,7 @@ export function readMeta(dir: string): BlockMeta {
 
 export function writeMeta(dir: string, m: BlockMeta): number {
   const text = JSON.stringify(m, null, '\t');
-  const p = join(dir, 'meta.json');
-  writeFileSync(p + '.tmp', text);
-  renameSync(p + '.tmp', p);
+  writeReplacing(join(dir, 'meta.json'), text);
   return Buffer.byteLength(text);
 }
 
@@ -85,23 +83,46 @@ export function writeBlock(
 ): BlockMeta {
   const tmp = join(parent, ulid + '.tmp-for-creation');
   rmSync(tmp, { recursive: true, force: true });
+  try {
+    return writeBlockIn(tmp, parent, series, mint, maxt, compaction, ulid);
+  } catch (e) {
+    // A block that could not be written whole (a full disk) leaves nothing behind.
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+function writeBlockIn(
+  tmp: string,
+  parent: string,
+  series: Iterable<SeriesChunks>,
+  mint: number,
+  maxt: number,
+  compaction: BlockMeta['compaction'] | null,
+  ulid: string,
+): BlockMeta {
   mkdirSync(tmp, { recursive: true });
   const cw = new ChunkWriter(join(tmp, 'chunks'));
   const idx: IndexSeries[] = [];
   let numSamples = 0;
   let numChunks = 0;
-  for (const s of series) {
-    const metas: ChunkMeta[] = [];
-    for (const c of s.chunks) {
-      const ref = cw.write(ENC_XOR, c.data);
-      metas.push({ mint: c.mint, maxt: c.maxt, ref });
-      numSamples += xorNumSamples(c.data);
+  try {
+    for (const s of series) {
+      const metas: ChunkMeta[] = [];
+      for (const c of s.chunks) {
+        const ref = cw.write(ENC_XOR, c.data);
+        metas.push({ mint: c.mint, maxt: c.maxt, ref });
+        numSamples += xorNumSamples(c.data);
+      }
+      if (metas.length === 0) continue;
+      numChunks += metas.length;
+      idx.push({ labels: s.labels, chunks: metas });
     }
-    if (metas.length === 0) continue;
-    numChunks += metas.length;
-    idx.push({ labels: s.labels, chunks: metas });
+    cw.close();
+  } catch (e) {
+    cw.abort();
+    throw e;
   }
-  cw.close();
   writeIndex(join(tmp, 'index'), idx);
   writeTombstones(join(tmp, TOMBSTONES_FILE), new Map());
   const meta: BlockMeta = {
@@ -170,7 +191,11 @@ export class Block {
   }
 
   size(): number {
-    return dirSize(this.dir);
+    try {
+      return dirSize(this.dir);
+    } catch {
+      return 0; // the directory was deleted under the server; the next reload drops the block
+    }
   }
 
   overlaps(mint: number, maxt: number): boolean {

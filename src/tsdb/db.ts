@@ -2,7 +2,9 @@
 // background compaction (in a worker) and retention by time and size, deletions via tombstones,
 // snapshots by hard links. Implements the project's Storage interface.
 import {
+  accessSync,
   closeSync,
+  constants,
   existsSync,
   linkSync,
   mkdirSync,
@@ -17,6 +19,7 @@ import {
 import { join } from 'node:path';
 import { compareLabels, type Labels, type Matcher } from '../model/labels/index.js';
 import type { Appender, Querier, Storage, WALSource } from '../storage/index.js';
+import { ioError } from '../util/ioerror.js';
 import { nopLogger, type Logger } from '../util/log.js';
 import { newRegistry, type Registry } from '../util/metrics.js';
 import { Block, dirSize, writeBlock, type BlockMeta, type SeriesChunks } from './block.js';
@@ -170,11 +173,22 @@ export class DB implements Storage, WALSource {
   /** Opening work: lock, leftovers, blocks, WAL replay. */
   async init(deps: DBDeps): Promise<void> {
     mkdirSync(this.dir, { recursive: true });
+    // Said first and plainly: later steps would fail on a read-only directory with a less clear
+    // error (node's recursive mkdir reports ENOENT there).
+    try {
+      accessSync(this.dir, constants.W_OK);
+    } catch (e) {
+      throw ioError('open', this.dir, e);
+    }
     if (!this.opts.noLockfile) this.lockPath = acquireLock(this.dir);
     for (const f of readdirSync(this.dir)) {
       if (f.endsWith('.tmp-for-creation') || f.endsWith('.tmp-for-deletion')) rmSync(join(this.dir, f), { recursive: true, force: true });
     }
     this.mapper = new ChunkDiskMapper(join(this.dir, 'chunks_head'));
+    this.mapper.onWriteError = (err) => {
+      if (err) this.logger.error('Writing head chunks failed; full chunks stay in memory until the disk takes writes again', { dir: this.mapper!.dir, err: err.message });
+      else this.logger.info('Writing head chunks works again', { dir: this.mapper!.dir });
+    };
     this.head.mapper = this.mapper;
     this.reloadBlocks();
     const start = performance.now();
@@ -194,9 +208,46 @@ export class DB implements Storage, WALSource {
     this.metrics.replayDuration.set(secs);
     this.logger.info('WAL replay completed', { duration: `${secs.toFixed(3)}s`, series: this.head.numSeries() });
     if (!deps.noBackground) {
-      this.timer = setInterval(() => void this.compact().catch((e: Error) => this.logger.error('compaction failed', { err: e.message })), 5_000);
+      this.timer = setInterval(() => this.tick(), 5_000);
       this.timer.unref();
     }
+  }
+
+  /** Monotonic ms: wall-clock jumps must not stall or rush the background work. */
+  private lastReload = performance.now();
+  private retryAt = 0;
+  private backoff = 0;
+
+  /**
+   * Background work, as Prometheus's DB.run: the block set is re-read every minute (a block
+   * deleted or damaged under the server is noticed), and compaction runs unless it failed
+   * recently: after a failure it waits 1 s, 2 s, 4 s, … up to 1 min before it tries again.
+   */
+  private tick(): void {
+    if (this.closed || this.running) return;
+    const now = performance.now();
+    if (now - this.lastReload >= 60_000) {
+      this.lastReload = now;
+      try {
+        this.reloadBlocks();
+      } catch (e) {
+        this.logger.error('reloadBlocks', { err: (e as Error).message });
+      }
+    }
+    if (now < this.retryAt) return;
+    void this.compact().then(
+      () => (this.backoff = 0),
+      (e: Error) => {
+        this.backoff = Math.min(60_000, Math.max(1_000, this.backoff * 2));
+        this.retryAt = performance.now() + this.backoff;
+        this.logger.error('compaction failed', { err: e.message });
+      },
+    );
+  }
+
+  /** Re-reads the block set now (what the background does every minute). */
+  reload(): void {
+    this.reloadBlocks();
   }
 
   /** Re-reads the block set; blocks named in `fresh` were just written here and skip verification. */
@@ -208,7 +259,11 @@ export class DB implements Storage, WALSource {
     for (const f of readdirSync(this.dir).sort()) {
       if (!isULID(f)) continue;
       const dir = join(this.dir, f);
-      if (!statSync(dir).isDirectory()) continue;
+      try {
+        if (!statSync(dir).isDirectory()) continue;
+      } catch {
+        continue; // deleted between the listing and here
+      }
       const ex = loaded.get(f);
       if (ex) {
         next.push(ex);
@@ -230,6 +285,13 @@ export class DB implements Storage, WALSource {
       else keep.push(b);
     }
     keep.sort((a, b) => a.minTime - b.minTime);
+    // Blocks whose directory went away under the server: queries already running keep reading
+    // them (their files stay open); new ones no longer see them.
+    for (const b of this.blocks) {
+      if (next.includes(b)) continue;
+      this.logger.warn('Block directory is gone, leaving the block out of queries', { block: b.ulid, dir: b.dir });
+      void b.close();
+    }
     this.blocks = keep;
     this.blocksBytesCache = keep.reduce((n, b) => n + b.size(), 0);
   }
@@ -429,7 +491,7 @@ export class DB implements Storage, WALSource {
 
   /** Marks samples of matching series in [mint, maxt] deleted (tombstones in blocks and head). */
   async delete(mint: number, maxt: number, matchers: Matcher[]): Promise<void> {
-    await this.running;
+    await this.running?.catch(() => {});
     for (const b of this.blocks) {
       if (!b.overlaps(mint, maxt)) continue;
       const refs = postingsForMatchers(b.index, matchers);
@@ -450,7 +512,7 @@ export class DB implements Storage, WALSource {
 
   /** Rewrites blocks that carry tombstones without the deleted data. */
   async cleanTombstones(): Promise<void> {
-    await this.running;
+    await this.running?.catch(() => {});
     for (const b of [...this.blocks]) {
       if (b.tombstones.size === 0) continue;
       const meta = await this.compactor.compact(this.dir, [b.dir]);
@@ -462,7 +524,17 @@ export class DB implements Storage, WALSource {
 
   /** Hard-links every block (and writes the head as a block unless withHead is false) into dir. */
   async snapshot(dir: string, withHead: boolean): Promise<void> {
-    await this.running;
+    await this.running?.catch(() => {});
+    try {
+      this.writeSnapshot(dir, withHead);
+    } catch (e) {
+      // A half snapshot (a full disk) would look like a good one to whoever copies it: none is left.
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  private writeSnapshot(dir: string, withHead: boolean): void {
     mkdirSync(dir, { recursive: true });
     for (const b of this.blocks) {
       const link = (src: string, dst: string): void => {

@@ -106,9 +106,11 @@ export class MemSeries {
   private cut(t: number, chunkRange: number, cap: number, mapper: ChunkDiskMapper | null, arena: ByteArena | null): XORAppender {
     const old = this.app;
     if (old !== null && old.num > 0) {
-      // The mapper copies the bytes it is given, so the slot can go back right after.
-      if (mapper === null) this.chunks.push({ mint: this.appMint, maxt: this.lastT, ref: 0, data: old.bytes() });
-      else this.chunks.push({ mint: this.appMint, maxt: this.lastT, ref: mapper.write(this.ref, this.appMint, this.lastT, ENC_XOR, old.view()), data: null });
+      // The mapper copies the bytes it is given, so the slot can go back right after. A mapper
+      // that cannot write (a full disk) answers -1: the chunk stays in memory.
+      const ref = mapper === null ? -1 : mapper.write(this.ref, this.appMint, this.lastT, ENC_XOR, old.view());
+      if (ref < 0) this.chunks.push({ mint: this.appMint, maxt: this.lastT, ref: 0, data: old.bytes() });
+      else this.chunks.push({ mint: this.appMint, maxt: this.lastT, ref, data: null });
     }
     old?.release();
     const app = new XORAppender(cap, arena);
@@ -342,7 +344,8 @@ export class Head implements PostingsSource {
           const s = this.byRef[b.refs[i]!];
           if (s) s.pendT = NO_T;
         }
-        throw new StorageError('disk', `write to WAL: ${(e as Error).message}`);
+        // Prometheus writes series then samples, and names the record that failed.
+        throw new StorageError('disk', `write to WAL: ${newSeries.length > 0 ? 'log series' : 'log samples'}: ${(e as Error).message}`);
       }
     }
     for (const s of newSeries) s.logged = true;
@@ -400,11 +403,7 @@ export class Head implements PostingsSource {
 
   /** Writes queued full chunks; a failure leaves them queued (still readable) for the next try. */
   private flushChunks(): void {
-    try {
-      this.mapper?.flush();
-    } catch {
-      this.counters.walWriteFailed();
-    }
+    this.mapper?.tryFlush();
   }
 
   addTombstone(ref: number, iv: Interval): void {
@@ -426,7 +425,12 @@ export class Head implements PostingsSource {
     if (this.wal) {
       const enc = new EncBuf();
       encodeTombstonesRecord(enc, hit.map((ref) => ({ ref, mint, maxt })));
-      this.wal.log([enc.bytes()]);
+      try {
+        this.wal.log([enc.bytes()]);
+      } catch (e) {
+        this.counters.walWriteFailed();
+        throw e;
+      }
     }
     for (const r of hit) this.addTombstone(r, { mint, maxt });
   }

@@ -8,3 +8,4 @@ export { newULID, isULID } from './ulid.js';
 export type { ChunkData, Interval } from './series.js';
 export { MergeQuerier, type ChunkQuerier } from './series.js';
 export { readTsdbWAL } from './readonly.js';
+export { ReadOnlyDataDir } from './readonly_db.js';

@@ -257,6 +257,9 @@ export class WebHandler {
       }
       this.indexCache = readFileSync(file, 'utf8')
         .replaceAll('PATH_PREFIX_PLACEHOLDER', this.opts.routePrefix)
+        // The page is served at every UI route (/graph/, /targets/x): its assets are named from
+        // the route prefix, not relative to whichever URL the page was opened at.
+        .replaceAll('="./assets/', `="${this.opts.routePrefix.replace(/\/$/, '')}/assets/`)
         .replaceAll('TITLE_PLACEHOLDER', escapeHtml(this.opts.pageTitle));
     }
     res.setHeader('Content-Type', MIME['.html']!);

@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { peer, tempDir } from '../util/peers.js';
-import { runPromtoolTs } from '../util/server.js';
+import { runCommand, runPromtoolTs } from '../util/server.js';
 
 function real(bin: string, args: string[]): { stdout: string; stderr: string; code: number } {
   const r = spawnSync(bin, args, { encoding: 'utf8' });
@@ -95,4 +95,61 @@ test('promtool-ts tsdb: errors as promtool words them', async () => {
   } finally {
     cleanup();
   }
+});
+
+test('create-blocks-from openmetrics streams a file larger than its read size: lines split across reads, series spelled two ways, exemplars, several windows', async (t) => {
+  const promtool = peer('promtool', t);
+  if (!promtool) return;
+  const { dir, cleanup } = tempDir('promtool-stream-');
+  t.after(cleanup);
+  // ~3 MiB: label values long enough that many lines straddle the 1 MiB read boundaries; the
+  // second spelling puts the labels in another order (one series, two texts); 7 h spans 4 blocks.
+  const pad = 'x'.repeat(700);
+  const lines = ['# TYPE big counter'];
+  for (let i = 0; i < 1700; i++) {
+    const ts = 1700000000 + i * 15;
+    lines.push(i % 2 === 0 ? `big_total{a="${pad}",b="${i % 3}"} ${i} ${ts}` : `big_total{b="${i % 3}",a="${pad}"} ${i} ${ts} # {trace_id="t${i}"} 1 ${ts}`);
+  }
+  lines.push('# EOF', '');
+  const om = join(dir, 'in.om');
+  writeFileSync(om, lines.join('\n'));
+  const theirs = join(dir, 'theirs');
+  const ours = join(dir, 'ours');
+  const r1 = real(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', om, theirs]);
+  const r2 = await runPromtoolTs(['tsdb', 'create-blocks-from', 'openmetrics', om, ours]);
+  assert.equal(r2.code, r1.code, r2.stderr);
+  if (r1.code !== 0) {
+    assert.equal(r2.stderr.trim().split('\n').pop(), r1.stderr.trim().split('\n').pop());
+    return;
+  }
+  mkdirSync(join(theirs, 'wal'));
+  mkdirSync(join(ours, 'wal'));
+  const dump = (d: string): string => spawnSync(promtool, ['tsdb', 'dump', d], { encoding: 'utf8', maxBuffer: 1 << 26 }).stdout.split('\n').sort().join('\n');
+  assert.ok(dump(ours).split('\n').length > 1700);
+  assert.equal(dump(ours), dump(theirs));
+});
+
+test('create-blocks-from openmetrics holds one block window, not the file: a 36 MB input backfills in a 48 MB heap', async (t) => {
+  const { dir, cleanup } = tempDir('promtool-heap-');
+  t.after(cleanup);
+  const om = join(dir, 'in.om');
+  const fd = openSync(om, 'w');
+  let buf = '# TYPE m counter\n';
+  for (let s = 0; s < 500; s++) {
+    for (let i = 0; i < 1000; i++) {
+      buf += `m_total{instance="host-${s}:9100",job="node",mode="idle"} ${i * 3} ${1700000000 + i * 30}\n`;
+      if (buf.length > 1 << 20) {
+        writeSync(fd, buf);
+        buf = '';
+      }
+    }
+  }
+  writeSync(fd, buf + '# EOF\n');
+  closeSync(fd);
+  // Reading the whole text and splitting it (as this command once did) dies of heap exhaustion here.
+  const r = await runCommand(process.execPath, ['--import', 'tsx', 'src/cmd/promtool.ts', 'tsdb', 'create-blocks-from', 'openmetrics', '-q', om, join(dir, 'out')], {
+    env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=48' },
+  });
+  assert.equal(r.code, 0, r.stderr.slice(-2000));
+  assert.equal(readdirSync(join(dir, 'out')).length, 5, 'a block per 2h window over the 8h20m of data');
 });

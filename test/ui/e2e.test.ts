@@ -22,10 +22,12 @@ const buildIfStale = buildUIIfStale;
 const MIME: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.svg': 'image/svg+xml' };
 
 function startProxy(port: number, upstream: string): http.Server {
-  const html = readFileSync(join(DIST, 'index.html'), 'utf8').replace('PATH_PREFIX_PLACEHOLDER', PREFIX);
+  // As this server serves the page: the prefix filled in and assets named from it, so a page
+  // opened at a sub-path (/graph/, /targets/x) finds them.
+  const html = readFileSync(join(DIST, 'index.html'), 'utf8').replace('PATH_PREFIX_PLACEHOLDER', PREFIX).replaceAll('="./assets/', `="${PREFIX}/assets/`);
   const srv = http.createServer((req, res) => {
     const url = req.url ?? '/';
-    if (url.startsWith(`${PREFIX}/api/v1/`)) {
+    if (url.startsWith(`${PREFIX}/api/v1/`) || url === `${PREFIX}/metrics`) {
       const headers = { ...req.headers };
       delete headers.host;
       const up = http.request(upstream + url.slice(PREFIX.length), { method: req.method, headers }, (ur) => {
@@ -361,6 +363,14 @@ async function pages(t: import('node:test').TestContext, base: string, OUT: stri
     await pool.waitFor();
     assert.match(await pool.innerText(), /0 \/ 1 active targets/);
     await pool.locator('[data-testid=dropped]').waitFor();
+    await page.locator('[data-testid=sd-kind]').selectOption('dropped');
+    assert.deepEqual(await page.locator('[data-testid=sd-pool] b').allInnerTexts(), ['dropped']);
+    await page.locator('[data-testid=sd-kind]').selectOption('');
+    await page.locator('[data-testid=sd-pool-select]').selectOption('evil');
+    assert.equal(await page.locator('[data-testid=sd-pool]').count(), 1);
+    await page.locator('[data-testid=sd-pool-select]').selectOption('');
+    await page.locator('[data-testid=sd-search]').fill('job="dead"');
+    assert.deepEqual(await page.locator('[data-testid=sd-pool] b').allInnerTexts(), ['dead']);
   });
 
   await t.test('an API failure shows its error', async () => {
@@ -374,6 +384,198 @@ async function pages(t: import('node:test').TestContext, base: string, OUT: stri
     assert.match(await page.locator('[data-testid=page-error]').innerText(), /^Error rendering this page: /);
     assert.equal(await page.locator('.navbar').count(), 1);
     await page.unroute('**/api/v1/status/tsdb');
+  });
+
+  await t.test('graph y axis: SI prefixes, the axis as wide as its labels', async () => {
+    await page.goto(`${base}/graph?g0.expr=${encodeURIComponent('vector(1234567890) + time() * 0')}&g0.tab=0&g0.range_input=1m`);
+    const graph = page.locator('[data-testid=graph]');
+    await graph.locator('canvas').waitFor();
+    await page.waitForFunction(() => (document.querySelector('[data-testid=graph]') as HTMLElement | null)?.dataset.yLabels !== undefined);
+    const labels = (await graph.getAttribute('data-y-labels'))!.split(' ');
+    assert.ok(labels.every((l) => /^-?\d+(\.\d+)?[kMGTPEZY]?$/.test(l)), labels.join(' '));
+    assert.ok(labels.some((l) => l.endsWith('G')), `a gigabyte-sized value reads in G: ${labels.join(' ')}`);
+  });
+
+  await t.test('theme toggle redraws the chart in the new theme at once', async () => {
+    await page.goto(`${base}/graph?g0.expr=up&g0.tab=0&g0.range_input=1m`);
+    await page.locator('[data-testid=graph] canvas').waitFor();
+    // Luminance of the solid pixels in the y-axis strip: the labels are --fg (dark on light, light on dark).
+    const axisLum = (): Promise<{ min: number; max: number }> =>
+      page.evaluate(() => {
+        const c = document.querySelector('[data-testid=graph] canvas') as HTMLCanvasElement;
+        const d = c.getContext('2d')!.getImageData(0, 0, 50, c.height).data;
+        let min = 255;
+        let max = 0;
+        for (let i = 0; i < d.length; i += 4) {
+          if (d[i + 3]! < 220) continue;
+          const l = 0.2126 * d[i]! + 0.7152 * d[i + 1]! + 0.0722 * d[i + 2]!;
+          min = Math.min(min, l);
+          max = Math.max(max, l);
+        }
+        return { min, max };
+      });
+    const start = await page.evaluate(() => document.documentElement.dataset.theme);
+    const first = await axisLum();
+    await page.locator('.theme-toggle').click();
+    await page.waitForTimeout(300);
+    const second = await axisLum();
+    const [light, dark] = start === 'dark' ? [second, first] : [first, second];
+    assert.ok(light.min < 60, `light theme: dark labels (${JSON.stringify(light)})`);
+    assert.ok(dark.max > 180 && dark.min > 50, `dark theme: light labels, none left dark (${JSON.stringify(dark)})`);
+    await page.locator('.theme-toggle').click();
+  });
+
+  await t.test('pages opened at a sub-path load their assets', async () => {
+    for (const path of ['/graph/', '/targets/x', '/alerts/']) {
+      await page.goto(`${base}${path}`);
+      await page.locator('.navbar').waitFor();
+    }
+  });
+
+  await t.test('the editor offers and accepts only this server\'s functions', async () => {
+    await page.goto(`${base}/graph`);
+    await page.locator('.cm-content').click();
+    await page.keyboard.type('sort_');
+    const list = page.locator('.cm-tooltip-autocomplete');
+    await list.getByText('sort_desc', { exact: true }).first().waitFor();
+    assert.equal(await list.getByText('sort_by_label', { exact: true }).count(), 0, 'sort_by_label is Prometheus 3');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('info(up)');
+    await page.keyboard.press('Escape');
+    await page.locator('.cm-lintRange-error').first().waitFor();
+  });
+
+  await t.test('panels: duplicate, reorder, log scale in the URL', async () => {
+    await page.goto(`${base}/graph?g0.expr=up&g0.tab=1&g1.expr=vector(2)&g1.tab=1`);
+    const panels = page.locator('[data-testid=panel]');
+    await panels.nth(1).locator('[data-testid=result-table]').waitFor();
+    await panels.nth(0).locator('[data-testid=duplicate]').click();
+    await page.waitForURL(/g2\.expr=vector/);
+    assert.deepEqual(await panels.locator('.cm-content').allInnerTexts(), ['up', 'up', 'vector(2)']);
+    await panels.nth(2).locator('[data-testid=move-up]').click();
+    await page.waitForURL(/g1\.expr=vector/);
+    assert.deepEqual(await panels.locator('.cm-content').allInnerTexts(), ['up', 'vector(2)', 'up']);
+    assert.equal(await panels.nth(0).locator('[data-testid=move-up]').isDisabled(), true);
+    await page.goto(`${base}/graph?g0.expr=up&g0.tab=0&g0.range_input=1m`);
+    await page.locator('[data-testid=log-scale]').check();
+    await page.waitForURL(/g0\.y_axis=log/);
+    await page.locator('[data-testid=graph] canvas').waitFor();
+  });
+
+  await t.test('query history and favourites survive a reload', async () => {
+    await page.goto(`${base}/graph`);
+    await page.evaluate(() => { localStorage.removeItem('queryHistory'); localStorage.removeItem('queryFavourites'); });
+    for (const q of ['vector(11)', 'vector(22)']) {
+      await page.goto(`${base}/graph`);
+      await page.locator('.cm-content').click();
+      await page.keyboard.type(q);
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Enter');
+      await page.waitForURL(new RegExp(`g0\\.expr=${encodeURIComponent(q).replace(/[()]/g, '\\$&')}`));
+    }
+    await page.reload();
+    await page.locator('[data-testid=history-button]').click();
+    assert.deepEqual(await page.locator('[data-testid=history-item] a').allInnerTexts(), ['vector(22)', 'vector(11)']);
+    await page.locator('[data-testid=history-item]').filter({ hasText: 'vector(11)' }).getByRole('button', { name: 'Star' }).click();
+    assert.deepEqual(await page.locator('[data-testid=favourite] a').allInnerTexts(), ['vector(11)']);
+    await page.locator('[data-testid=favourite] a').click();
+    assert.equal(await page.locator('.cm-content').innerText(), 'vector(11)');
+  });
+
+  await t.test('settings: local time on the table view, autocomplete off; kept across a reload', async () => {
+    await page.goto(`${base}/graph?g0.expr=up&g0.tab=1&g0.moment_input=2023-11-20%2009%3A00%3A00`);
+    await page.locator('[data-testid=settings-menu]').click();
+    await page.locator('[data-testid=setting-localTime]').check();
+    await page.locator('[data-testid=setting-autocomplete]').uncheck();
+    await page.reload();
+    assert.match(await page.locator('[data-testid=moment-local]').innerText(), /^2023-11-20 \d\d:00:00 [+-]\d\d:\d\d$/);
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' + rat');
+    await page.waitForTimeout(400);
+    assert.equal(await page.locator('.cm-tooltip-autocomplete').count(), 0, 'no completion while autocomplete is off');
+    await page.evaluate(() => localStorage.removeItem('settings'));
+  });
+
+  await t.test('metrics explorer: type, help and labels of a metric', async () => {
+    await page.goto(`${base}/graph`);
+    await page.locator('[data-testid=explorer-button]').click();
+    await page.locator('[data-testid=explorer] input').fill('evil_metric');
+    const row = page.locator('[data-testid=explorer-metric]').filter({ hasText: 'evil_metric' }).first();
+    await row.getByText('gauge').waitFor();
+    await row.locator('td').nth(1).click();
+    assert.match(await row.locator('[data-testid=explorer-labels]').innerText(), /Labels: .*\blabel\b/);
+    await page.keyboard.press('Escape');
+  });
+
+  await t.test('targets: pool and health selectors', async () => {
+    await page.goto(`${base}/targets`);
+    await page.locator('[data-testid=pool]').first().waitFor();
+    await page.locator('[data-testid=pool-select]').selectOption('evil');
+    assert.equal(await page.locator('[data-testid=pool]').count(), 1);
+    await page.locator('[data-testid=pool-select]').selectOption('');
+    await page.locator('[data-testid=health-select]').selectOption('down');
+    assert.ok((await page.locator('[data-testid=target]').count()) >= 1);
+    assert.equal(await page.locator('[data-testid=target][data-health=up]').count(), 0);
+  });
+
+  await t.test('rules: filters by type, state and name', async () => {
+    await page.goto(`${base}/rules`);
+    await page.locator('[data-testid=rule]').first().waitFor();
+    const all = await page.locator('[data-testid=rule]').count();
+    await page.locator('[data-testid=rule-state]').selectOption('firing');
+    assert.equal(await page.locator('[data-testid=rule]').count(), 1);
+    assert.match(await page.locator('[data-testid=rule]').innerText(), /AlwaysFiring/);
+    await page.locator('[data-testid=rule-state]').selectOption('');
+    await page.locator('[data-testid=rule-search]').fill('slowto');
+    assert.equal(await page.locator('[data-testid=rule]').count(), 1);
+    await page.locator('[data-testid=rule-search]').fill('');
+    await page.locator('[data-testid=rule-type]').selectOption('recording');
+    assert.equal(await page.locator('[data-testid=rule]').count(), 0);
+    assert.ok(all >= 2);
+  });
+
+  await t.test('a starting server shows its WAL replay progress, then the page', async () => {
+    await page.route('**/-/ready', (r) => r.fulfill({ status: 503, body: 'Service Unavailable' }));
+    await page.route('**/api/v1/status/walreplay', (r) => r.fulfill({ status: 200, contentType: 'application/json', body: '{"status":"success","data":{"min":0,"max":4,"current":2}}' }));
+    await page.goto(`${base}/graph`);
+    assert.match(await page.locator('[data-testid=replay-progress]').innerText(), /WAL segment 2 of 0–4 \(40%\)/);
+    await page.unroute('**/-/ready');
+    await page.unroute('**/api/v1/status/walreplay');
+    await page.locator('[data-testid=panel]').waitFor();
+  });
+
+  await t.test('explain: the expression as a tree with what each node does and, from the trace, what it costs', async () => {
+    await page.goto(`${base}/graph?g0.expr=${encodeURIComponent('sum by (job) (rate(up[1m])) > 0')}&g0.tab=explain`);
+    if (realPrometheus) {
+      await page.locator('[data-testid=no-trace]').waitFor();
+      return;
+    }
+    await page.locator('[data-testid=explain]').waitFor();
+    assert.deepEqual(await page.locator('[data-testid=explain-node]').evaluateAll((ns) => ns.map((n) => n.getAttribute('data-node'))), ['BinaryExpr', 'AggregateExpr', 'Call', 'MatrixSelector', 'NumberLiteral']);
+    const text = await page.locator('[data-testid=explain]').innerText();
+    assert.match(text, /rate\(\): .+/);
+    assert.match(text, /sum: Calculate sum over dimensions/);
+    assert.match(await page.locator('[data-testid=explain-cost]').first().innerText(), /\d+ series · \d+ samples read \(\d+ here\) · \S+ \(\S+ here\)/);
+    await page.screenshot({ path: join(OUT, 'explain.png'), fullPage: true });
+  });
+
+  await t.test('rules page: backtest the loaded rules over the stored history', async () => {
+    await page.goto(`${base}/rules`);
+    await page.locator('[data-testid=backtest-range]').fill('2m');
+    await page.locator('[data-testid=backtest-run]').click();
+    if (realPrometheus) {
+      await page.locator('[data-testid=backtest-error]').waitFor();
+      return;
+    }
+    await page.locator('[data-testid=backtest-result]').waitFor();
+    const alerts = page.locator('[data-testid=backtest-alert]');
+    const firing = alerts.filter({ hasText: 'AlwaysFiring' });
+    await firing.first().waitFor();
+    assert.ok((await firing.locator('[data-state=firing]').count()) >= 1);
+    assert.ok((await alerts.filter({ hasText: 'SlowToFire' }).locator('[data-state=pending]').count()) >= 1, 'for: 10m stays pending');
+    await page.screenshot({ path: join(OUT, 'backtest.png'), fullPage: true });
   });
 
   await t.test('dark theme', async () => {
@@ -391,7 +593,17 @@ async function pages(t: import('node:test').TestContext, base: string, OUT: stri
       await page.getByText(text).first().waitFor();
       assert.equal(await page.locator('[data-testid=api-error]').count(), 0);
       assert.equal(await page.locator('main img').count(), 0, 'label values and annotations are text');
-      if (path === '/status') assert.match(await page.locator('[data-testid=alertmanagers]').innerText(), new RegExp(`127\\.0\\.0\\.1:${deadPort}/api/v2/alerts`));
+      if (path === '/status') {
+        assert.match(await page.locator('[data-testid=alertmanagers]').innerText(), new RegExp(`127\\.0\\.0\\.1:${deadPort}/api/v2/alerts`));
+        // The process as its own runtime sees it: Node's facts for this server, Go's for Prometheus.
+        const facts = await page.locator('[data-testid=runtime-facts]').innerText();
+        const runtime = await page.locator('table.kv').first().innerText();
+        if (realPrometheus) assert.match(facts, /Goroutines\t\d+/);
+        else {
+          assert.match(facts, /Runtime\tNode\.js 20\.[\s\S]*Event loop lag \(p99\)\t[\d.]+ m?s[\s\S]*V8 heap used\t/);
+          assert.doesNotMatch(runtime + facts, /Goroutines|GOMAXPROCS|GOGC/);
+        }
+      }
       if (path === '/flags') {
         await page.locator('[data-testid=flag-search]').fill('tsdb.path');
         assert.equal(await page.locator('[data-testid=flag]').count(), 1);

@@ -5,7 +5,7 @@ import { parseDuration, formatDuration, parseTime, formatTime, formatAgo, defaul
 import { ruleDefinition } from '../../web/ui/src/lib/rules.js';
 import { groupTargets } from '../../web/ui/src/lib/targets.js';
 import { legendClick } from '../../web/ui/src/lib/legend.js';
-import { formatSeriesName, countStates, matchesSearch, formatBytes, seriesColor, formatHistogram } from '../../web/ui/src/lib/format.js';
+import { formatSeriesName, countStates, matchesSearch, formatBytes, seriesColor, formatHistogram, formatAxisValue } from '../../web/ui/src/lib/format.js';
 import { highlightYAML } from '../../web/ui/src/lib/yaml.js';
 
 test('decodes a link copied from Prometheus', () => {
@@ -151,4 +151,36 @@ test('legend: a click isolates a series (again: all), Ctrl+click toggles one', (
 test('native histogram samples in the table', () => {
   assert.equal(formatHistogram({ count: '3', sum: '4.5', buckets: [[0, '1', '2', '2'], [3, '0', '0', '1']] }), 'count=3 sum=4.5 (1,2]:2 [0,0]:1');
   assert.equal(formatHistogram({ count: '0', sum: '0' }), 'count=0 sum=0');
+});
+
+test('y-axis values read with SI prefixes, as Prometheus graphs them', () => {
+  assert.deepEqual(
+    [0, 1, 999, 1000, 1500, 1_000_000, 2.5e9, 1.2345678e12, 0.5, 0.0015, 2e-7, -3_000_000, 1e30].map(formatAxisValue),
+    ['0', '1', '999', '1k', '1.5k', '1M', '2.5G', '1.235T', '500m', '1.5m', '200n', '-3M', '1000000Y'],
+  );
+});
+
+test('query history: newest first, each once, at most 50; favourites toggle', async () => {
+  const { queryHistory, recordQuery, toggleFavourite, favourites, HISTORY_MAX } = await import('../../web/ui/src/lib/history.js');
+  const m = new Map<string, string>();
+  const store = { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v) };
+  for (let i = 0; i < 60; i++) recordQuery(`q${i}`, store);
+  recordQuery('q10', store);
+  recordQuery('  ', store);
+  const h = queryHistory(store);
+  assert.equal(h.length, HISTORY_MAX);
+  assert.deepEqual(h.slice(0, 3), ['q10', 'q59', 'q58']);
+  assert.deepEqual(toggleFavourite('up', store), ['up']);
+  assert.deepEqual(toggleFavourite('up', store), []);
+  assert.deepEqual(favourites(store), []);
+  m.set('queryHistory', '{not json');
+  assert.deepEqual(queryHistory(store), []);
+});
+
+test('targets: the pool and health filters', () => {
+  const t = (pool: string, health: string) => ({ scrapePool: pool, scrapeUrl: `http://${pool}/metrics`, health, labels: { job: pool } });
+  const ts = [t('a', 'up'), t('a', 'down'), t('b', 'up'), t('c', 'unknown')];
+  assert.deepEqual(groupTargets(ts, { unhealthyOnly: false, pool: 'a', search: '' }).map((p) => [p.name, p.shown.length]), [['a', 2]]);
+  assert.deepEqual(groupTargets(ts, { unhealthyOnly: false, health: 'up', search: '' }).map((p) => [p.name, p.shown.length]), [['a', 1], ['b', 1]]);
+  assert.deepEqual(groupTargets(ts, { unhealthyOnly: false, health: 'unknown', search: '' }).map((p) => p.name), ['c']);
 });

@@ -104,7 +104,8 @@ export async function waitReady(url: string, timeoutMs = 20_000, proc?: RunningP
 }
 
 /** The real Prometheus (Debian), on a free port with a temp data dir, started with the given config text. */
-export async function startRealPrometheus(configYaml: string, extraArgs: string[] = []): Promise<{ url: string; dir: string; proc: RunningProcess; stop: () => Promise<void> }> {
+/** dataDir: where its TSDB goes (default: data/ in its temp dir). */
+export async function startRealPrometheus(configYaml: string, extraArgs: string[] = [], opts: { dataDir?: string } = {}): Promise<{ url: string; dir: string; proc: RunningProcess; stop: () => Promise<void> }> {
   const bin = PEERS.prometheus;
   const { dir, cleanup } = tempDir('real-prom-');
   const { writeFileSync } = await import('node:fs');
@@ -112,7 +113,7 @@ export async function startRealPrometheus(configYaml: string, extraArgs: string[
   const port = await freePort();
   const proc = startProcess(bin, [
     `--config.file=${join(dir, 'prometheus.yml')}`,
-    `--storage.tsdb.path=${join(dir, 'data')}`,
+    `--storage.tsdb.path=${opts.dataDir ?? join(dir, 'data')}`,
     `--web.listen-address=127.0.0.1:${port}`,
     ...extraArgs,
   ]);

@@ -21,11 +21,12 @@ export interface OurServer {
  * Starts prometheus-ts with a config (YAML text) in a temp dir; resolves once /-/ready is 200.
  * built: run the compiled server (bin/prometheus-ts.js, as users run it) instead of the sources through tsx — what benchmarks measure.
  * nodeArgs: flags for node itself (e.g. --cpu-prof), before the entry point.
+ * env: variables added to this process's environment for the server (e.g. libfaketime's).
  */
 export async function startOurServer(
   configYaml: string,
   extraArgs: string[] = [],
-  opts: { dir?: string; waitReady?: boolean; port?: number; built?: boolean; nodeArgs?: string[] } = {},
+  opts: { dir?: string; waitReady?: boolean; port?: number; built?: boolean; nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {},
 ): Promise<OurServer> {
   const tmp = opts.dir ? { dir: opts.dir, cleanup: () => {} } : tempDir('ours-');
   const dir = tmp.dir;
@@ -39,7 +40,7 @@ export async function startOurServer(
     `--storage.tsdb.path=${join(dir, 'data')}`,
     `--web.listen-address=127.0.0.1:${port}`,
     ...extraArgs,
-  ], { cwd: ROOT });
+  ], { cwd: ROOT, ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}) });
   const url = `http://127.0.0.1:${port}`;
   if (opts.waitReady !== false) await waitReady(`${url}/-/ready`, 30_000, proc);
   return {
@@ -53,6 +54,24 @@ export async function startOurServer(
       return code;
     },
   };
+}
+
+/** The sum over all label sets of a metric on a server's /metrics (NaN when absent). */
+export async function metricValue(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  let sum = NaN;
+  for (const m of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))) sum = (Number.isNaN(sum) ? 0 : sum) + Number(m[1]);
+  return sum;
+}
+
+/** Polls cond every 100 ms for up to ms; fails naming what, with the end of the server's log. */
+export async function until(srv: OurServer, what: string, ms: number, cond: () => Promise<boolean> | boolean): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${ms} ms waiting for ${what}; server log:\n${srv.proc.output().slice(-4000)}`);
 }
 
 /** Runs promtool-ts with args; resolves with exit code and output. */

@@ -17,7 +17,7 @@ export interface RouteConfig {
   readonly muteTimeIntervals: readonly string[];
   readonly activeTimeIntervals: readonly string[];
   readonly routes: readonly RouteConfig[];
-  /** The settings as the user wrote them (for amtool's `config routes` and /api/v2/status). */
+  /** Where the route starts in the file, for messages about it. */
   readonly line: number;
 }
 

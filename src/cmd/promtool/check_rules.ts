@@ -62,29 +62,40 @@ export function duplicateRulesMessage(groups: RuleGroupDef[]): string | null {
 
 export interface LintSettings {
   duplicateRules: boolean;
+  /** prometheus-ts's own lints of configs and rules (src/lint): `config`, on by default. */
+  config: boolean;
   fatal: boolean;
 }
 
+/** promtool's --lint values, plus `config` (ours), which the default includes. */
+export const DEFAULT_LINT = 'duplicate-rules,config';
+
 export function parseLintSettings(value: string, fatal: boolean): LintSettings {
-  const ls: LintSettings = { duplicateRules: false, fatal };
+  const ls: LintSettings = { duplicateRules: false, config: false, fatal };
   for (const s of value.split(',')) {
-    if (s === 'all' || s === 'duplicate-rules') ls.duplicateRules = true;
+    if (s === 'all') ls.duplicateRules = ls.config = true;
+    else if (s === 'duplicate-rules') ls.duplicateRules = true;
+    else if (s === 'config') ls.config = true;
     else if (s !== 'none') process.stdout.write(`WARNING: unknown lint option ${s}\n`);
   }
   return ls;
 }
 
-/** Checks parsed rules and prints the verdict; returns [failed, hasErrors] as promtool tracks them. */
-function report(groups: RuleGroupDef[], errors: string[], ls: LintSettings): [boolean, boolean] {
+/**
+ * Checks parsed rules and prints the verdict; returns [failed, hasErrors] as promtool tracks them.
+ * `indent` prefixes each error and the lint message: check config prints them with Println("    ", …).
+ */
+export function report(groups: RuleGroupDef[], errors: string[], ls: LintSettings, indent = ''): [boolean, boolean] {
   if (errors.length > 0) {
     process.stderr.write('  FAILED:\n');
-    for (const e of errors) process.stderr.write(`${e}\n`);
+    for (const e of errors) process.stderr.write(`${indent}${e}\n`);
     // Since 2.48 a file that fails to parse ends without the blank line.
+    if (indent !== '') process.stdout.write('\n');
     return [true, true];
   }
   const lint = ls.duplicateRules ? duplicateRulesMessage(groups) : null;
   if (lint !== null) {
-    process.stderr.write(`  FAILED:\n${lint}\n`);
+    process.stderr.write(`  FAILED:\n${indent}${lint}\n`);
     process.stdout.write('\n');
     return [true, false];
   }
@@ -100,7 +111,7 @@ function readStdin(): string {
 
 export async function run(args: string[]): Promise<number> {
   const files: string[] = [];
-  let lintValue = 'duplicate-rules';
+  let lintValue = DEFAULT_LINT;
   let lintFatal = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;

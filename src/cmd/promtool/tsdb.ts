@@ -1,12 +1,13 @@
 // promtool-ts tsdb: list, analyze, dump, create-blocks-from openmetrics — the real promtool's
 // arguments and output (Prometheus 2.48), over this project's TSDB.
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Labels, compareLabels, type Matcher } from '../../model/labels/index.js';
+import type { Matcher } from '../../model/labels/index.js';
 import { formatFloatG } from '../../model/value/index.js';
 import { parseMetricSelector } from '../../promql/parser/index.js';
-import { UsageError, parseArgs, parseGoDuration } from './flags.js';
-import { Block, MergeQuerier, encodeChunksLikeHead, isULID, readTsdbWAL, writeBlock, type BlockMeta, type ChunkQuerier, type SeriesChunks } from '../../tsdb/index.js';
+import { UsageError, parseArgs } from './flags.js';
+import { backfillArgs, backfillOpenMetrics } from './tsdb_backfill_openmetrics.js';
+import { Block, MergeQuerier, isULID, readTsdbWAL, type ChunkQuerier } from '../../tsdb/index.js';
 
 const DEFAULT_DB = 'data/';
 const HOUR = 3600_000;
@@ -262,179 +263,18 @@ function postingsFor(block: Block, ms: Matcher[]): ArrayLike<number> {
   return out;
 }
 
-// ---- create-blocks-from openmetrics ----
-
-interface OMSample {
-  labels: Labels;
-  t: number;
-  v: number;
-}
-
-class OMParseError extends Error {}
-
-function parseOMValue(s: string, line: number): number {
-  if (s === 'NaN') return NaN;
-  if (s === '+Inf' || s === 'Inf') return Infinity;
-  if (s === '-Inf') return -Infinity;
-  const v = Number(s);
-  if (s === '' || Number.isNaN(v)) throw new OMParseError(`strconv.ParseFloat: parsing ${JSON.stringify(s)}: invalid syntax (line ${line})`);
-  return v;
-}
-
-/** The sample lines of an OpenMetrics text (metadata and exemplars are not needed to backfill). */
-export function parseOpenMetricsSamples(text: string): OMSample[] {
-  const out: OMSample[] = [];
-  const lines = text.split('\n');
-  let sawEOF = false;
-  for (let ln = 0; ln < lines.length; ln++) {
-    const line = lines[ln]!;
-    if (sawEOF) {
-      if (line !== '') throw new OMParseError('unexpected data after # EOF');
-      continue;
-    }
-    if (line === '# EOF') {
-      sawEOF = true;
-      continue;
-    }
-    if (line === '' || line.startsWith('#')) continue;
-    let i = 0;
-    while (i < line.length && line[i] !== '{' && line[i] !== ' ') i++;
-    const pairs: [string, string][] = [['__name__', line.slice(0, i)]];
-    if (line[i] === '{') {
-      i++;
-      while (line[i] !== '}') {
-        const eq = line.indexOf('=', i);
-        if (eq < 0) throw new OMParseError(`expected equal, got ${JSON.stringify(line.slice(i))} (line ${ln + 1})`);
-        const name = line.slice(i, eq).trim();
-        if (line[eq + 1] !== '"') throw new OMParseError(`expected label value, got ${JSON.stringify(line.slice(eq + 1))} (line ${ln + 1})`);
-        let j = eq + 2;
-        let val = '';
-        while (j < line.length && line[j] !== '"') {
-          if (line[j] === '\\') {
-            const c = line[j + 1];
-            val += c === 'n' ? '\n' : c;
-            j += 2;
-          } else val += line[j++];
-        }
-        if (j >= line.length) throw new OMParseError(`unterminated label value (line ${ln + 1})`);
-        pairs.push([name, val]);
-        i = j + 1;
-        if (line[i] === ',') i++;
-      }
-      i++;
-    }
-    const rest = line.slice(i).trim().split(' # ')[0]!.split(/\s+/);
-    const v = parseOMValue(rest[0] ?? '', ln + 1);
-    if (rest.length < 2) throw new OMParseError('expected timestamp for series got none');
-    const ts = Number(rest[1]);
-    if (!Number.isFinite(ts)) throw new OMParseError(`invalid timestamp ${rest[1]}`);
-    out.push({ labels: Labels.fromPairs(pairs), t: Math.trunc(ts * 1000), v });
-  }
-  if (!sawEOF) throw new OMParseError('data does not end with # EOF');
-  return out;
-}
-
-/** promtool's getCompatibleBlockDuration: 2h, or the largest of 2h·3^i (i < 10) not above maxMs. */
-export function compatibleBlockDuration(maxMs: number): number {
-  let bd = 2 * HOUR;
-  if (maxMs > bd) {
-    const ranges = [2 * HOUR];
-    for (let i = 1; i < 10; i++) ranges.push(ranges[i - 1]! * 3);
-    let idx = ranges.length - 1;
-    for (let i = 0; i < ranges.length; i++) {
-      if (ranges[i]! > maxMs) {
-        idx = i - 1;
-        break;
-      }
-    }
-    bd = ranges[idx]!;
-  }
-  return bd;
-}
-
-/**
- * The samples of one block to be written, by series, appended as Prometheus's BlockWriter takes
- * them: in time order per series, a repeated timestamp only with the same value.
- */
-export class BlockSamples {
-  private readonly series = new Map<string, { labels: Labels; ts: number[]; vs: number[] }>();
-
-  /** `context` prefixes the error, as the caller's Go code wraps it. */
-  add(labels: Labels, t: number, v: number, context: string): void {
-    const k = labels.key();
-    let e = this.series.get(k);
-    if (!e) this.series.set(k, (e = { labels, ts: [], vs: [] }));
-    const last = e.ts[e.ts.length - 1];
-    if (last !== undefined && t <= last) {
-      if (t < last) throw new Error(`${context}: out of order sample`);
-      if (!Object.is(e.vs[e.vs.length - 1], v)) throw new Error(`${context}: duplicate sample for timestamp`);
-      return;
-    }
-    e.ts.push(t);
-    e.vs.push(v);
-  }
-
-  /** Writes the block (chunks cut as the head cuts them for chunkRange); null when it has no samples. */
-  write(outDir: string, chunkRange: number): BlockMeta | null {
-    const series: SeriesChunks[] = [];
-    let mint = Number.MAX_SAFE_INTEGER;
-    let maxt = Number.MIN_SAFE_INTEGER;
-    for (const e of this.series.values()) {
-      if (e.ts.length === 0) continue;
-      series.push({ labels: e.labels, chunks: encodeChunksLikeHead(Float64Array.from(e.ts), Float64Array.from(e.vs), e.ts.length, chunkRange) });
-      mint = Math.min(mint, e.ts[0]!);
-      maxt = Math.max(maxt, e.ts[e.ts.length - 1]!);
-    }
-    if (series.length === 0) return null;
-    series.sort((a, b) => compareLabels(a.labels, b.labels));
-    return writeBlock(outDir, series, mint, maxt + 1, null);
-  }
-}
-
 async function createBlocksFrom(args: string[]): Promise<number> {
   if (args[0] === 'rules') return ((await import('./tsdb_backfill_rules.js')) as { run: (a: string[]) => Promise<number> }).run(args.slice(1));
   if (args[0] !== 'openmetrics') throw new UsageError(args[0] === undefined ? 'expected command but got none' : `expected command but got "${args[0]}"`);
-  const p = parseArgs(args.slice(1), ['max-block-duration'], { r: 'human-readable', q: 'quiet' });
-  const input = p.args[0];
-  if (input === undefined) throw new UsageError("required argument 'input file' not provided");
-  const outDir = p.args[1] ?? DEFAULT_DB;
-  const text = readFileSync(input, 'utf8');
-  mkdirSync(outDir, { recursive: true });
-  let samples: OMSample[];
-  try {
-    samples = parseOpenMetricsSamples(text);
-  } catch (e) {
-    throw new Error(`getting min and max timestamp: next: ${(e as Error).message}`);
-  }
-  let mint = Number.MAX_SAFE_INTEGER;
-  let maxt = Number.MIN_SAFE_INTEGER;
-  for (const s of samples) {
-    if (s.t < mint) mint = s.t;
-    if (s.t > maxt) maxt = s.t;
-  }
-  if (samples.length === 0) mint = maxt = 0;
-  const bd = compatibleBlockDuration(p.flags.has('max-block-duration') ? parseGoDuration(p.flags.get('max-block-duration')!) : 0);
-  mint = bd * Math.trunc(mint / bd);
-  const human = p.bools.has('human-readable');
+  const a = backfillArgs(args.slice(1), DEFAULT_DB);
   let wroteHeader = false;
-  // Bucket samples by block window, then by series.
-  const windows = new Map<number, BlockSamples>();
-  for (const s of samples) {
-    const w = mint + Math.floor((s.t - mint) / bd) * bd;
-    let m = windows.get(w);
-    if (!m) windows.set(w, (m = new BlockSamples()));
-    m.add(s.labels, s.t, s.v, 'block creation: process blocks: add sample');
-  }
-  for (const w of [...windows.keys()].sort((a, b) => a - b)) {
-    const meta = windows.get(w)!.write(outDir, 2 * bd);
-    if (meta && !p.bools.has('quiet')) {
-      const b = new Block(join(outDir, meta.ulid));
-      const rows = wroteHeader ? [blockRow(b, human)] : [HEADER, blockRow(b, human)];
-      process.stdout.write(tabwrite(rows));
+  await backfillOpenMetrics(a.input, a.outDir, a.maxBlockMs, {
+    block: async (b) => {
+      if (a.quiet) return;
+      process.stdout.write(tabwrite(wroteHeader ? [blockRow(b, a.human)] : [HEADER, blockRow(b, a.human)]));
       wroteHeader = true;
-      await b.close();
-    }
-  }
+    },
+  });
   return 0;
 }
 

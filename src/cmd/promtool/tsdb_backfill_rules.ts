@@ -14,13 +14,13 @@ import { promLabelsHash } from '../../util/xxhash.js';
 import { parseArgs, parseGoDuration, UsageError } from './flags.js';
 import { call } from './query.js';
 import { missingFile } from './subcommand.js';
-import { BlockSamples, compatibleBlockDuration } from './tsdb.js';
+import { BlockSamples, compatibleBlockDuration } from './backfill.js';
 
 const NS_PER_MS = 1_000_000n;
 const NS_PER_S = 1_000_000_000n;
 
 /** promtool's parseTime: a Unix timestamp (seconds, fractions allowed) or RFC 3339; in ns. */
-function parseTime(s: string): bigint {
+export function parseTime(s: string): bigint {
   if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) {
     const t = Number(s);
     const sec = Math.trunc(t);

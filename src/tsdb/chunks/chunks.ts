@@ -88,6 +88,13 @@ export class ChunkWriter {
       this.fd = -1;
     }
   }
+
+  /** Gives up a write that failed: closes the file without writing what is still queued. */
+  abort(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+    this.blen = 0;
+  }
 }
 
 export class ChunkFileError extends Error {}

@@ -3,6 +3,9 @@
 // version 1, padding), then per chunk: series ref <8b>, mint <8b>, maxt <8b>, encoding <1b>,
 // uvarint length, data, CRC32C of all of it. Writes are buffered and flushed at each commit.
 // The WAL stays the source of truth: at open the directory is cleared and replay refills it.
+// A failing disk never fails an append here: write() does no I/O that can throw, a failed flush
+// keeps the chunks queued (still readable) and marks the mapper unwritable, and the head keeps
+// full chunks in memory until a flush succeeds again (Prometheus panics instead).
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32c } from '../encoding/index.js';
@@ -82,6 +85,20 @@ export class ChunkDiskMapper {
     return join(this.dir, String(seq).padStart(6, '0'));
   }
 
+  /** False after a failed write, until a flush succeeds: chunks cut meanwhile stay in the head's memory. */
+  writable = true;
+  /** Called with the error of each failed write (a full disk) and with null once writes succeed again. */
+  onWriteError: (err: Error | null) => void = () => {};
+
+  /** A new file is due (the last attempt to start one failed): the next tryFlush starts it. */
+  private needCut = false;
+
+  private failed(e: unknown): void {
+    const was = this.writable;
+    this.writable = false;
+    if (was) this.onWriteError(e as Error);
+  }
+
   private cut(): void {
     this.flush();
     const seq = this.cur === null ? 1 : this.cur.seq + 1;
@@ -89,7 +106,13 @@ export class ChunkDiskMapper {
     const h = new Uint8Array(FILE_HEADER);
     new DataView(h.buffer).setUint32(0, MAGIC_HEAD_CHUNKS);
     h[4] = 1;
-    writeSync(fd, h);
+    try {
+      writeSync(fd, h);
+    } catch (e) {
+      closeSync(fd);
+      rmSync(this.name(seq), { force: true });
+      throw e;
+    }
     const f: HeadFile = { seq, fd, size: FILE_HEADER, maxt: Number.MIN_SAFE_INTEGER };
     this.files.set(seq, f);
     this.cur = f;
@@ -105,10 +128,22 @@ export class ChunkDiskMapper {
     this.buf = nb;
   }
 
-  /** Queues a chunk for writing; returns its ref (file seq << 32 | offset). */
+  /**
+   * Queues a chunk for writing; returns its ref (file seq << 32 | offset), or -1 when the mapper is
+   * not writable or a new file cannot be started: the caller keeps that chunk in memory.
+   */
   write(seriesRef: number, mint: number, maxt: number, encoding: number, data: Uint8Array): number {
+    if (!this.writable) return -1;
     const size = 25 + 5 + data.length + 4;
-    if (this.cur === null || this.cur.size + size > MAX_FILE) this.cut();
+    if (this.cur === null || this.cur.size + size > MAX_FILE) {
+      try {
+        this.cut();
+      } catch (e) {
+        this.needCut = true;
+        this.failed(e);
+        return -1;
+      }
+    }
     const f = this.cur!;
     this.grow(size);
     const b = this.buf;
@@ -136,7 +171,7 @@ export class ChunkDiskMapper {
     f.size += p - o;
     if (maxt > f.maxt) f.maxt = maxt;
     this.blen = p;
-    if (this.blen > 4 << 20) this.flush();
+    if (this.blen > 4 << 20) this.tryFlush();
     return ref;
   }
 
@@ -147,6 +182,26 @@ export class ChunkDiskMapper {
     while (done < this.blen) done += writeSync(this.cur.fd, this.buf, done, this.blen - done, this.bstart + done);
     this.bstart += this.blen;
     this.blen = 0;
+  }
+
+  /**
+   * flush() that reports instead of throwing: a failure leaves the chunks queued (readable from
+   * the buffer) and the mapper unwritable; a success makes it writable again.
+   */
+  tryFlush(): void {
+    try {
+      if (this.needCut) {
+        this.cut();
+        this.needCut = false;
+      } else this.flush();
+    } catch (e) {
+      this.failed(e);
+      return;
+    }
+    if (!this.writable) {
+      this.writable = true;
+      this.onWriteError(null);
+    }
   }
 
   /**
@@ -220,7 +275,14 @@ export class ChunkDiskMapper {
     }
     this.retired = [];
     // Start a new file so the current one can go at a later truncation.
-    if (this.cur !== null && this.cur.size > FILE_HEADER) this.cut();
+    if (this.cur !== null && this.cur.size > FILE_HEADER && this.writable) {
+      try {
+        this.cut();
+      } catch (e) {
+        this.needCut = true;
+        this.failed(e);
+      }
+    }
     for (const f of this.files.values()) {
       if (f === this.cur || f.maxt >= mint) continue;
       // Open queriers may still read it: unlink now, close the descriptor at the next truncation.
@@ -238,6 +300,8 @@ export class ChunkDiskMapper {
   close(): void {
     try {
       this.flush();
+    } catch {
+      // The WAL holds every sample of these chunks; the next start rebuilds them from it.
     } finally {
       for (const f of this.files.values()) closeSync(f.fd);
       this.files.clear();

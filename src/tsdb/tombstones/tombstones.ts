@@ -1,6 +1,21 @@
 // The `tombstones` file of a block: magic 0x0130BA30, version 1, then per (series, interval):
 // uvarint series ref, uvarint 1, varint mint, varint maxt; a CRC32C of the entries at the end.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+
+/**
+ * Writes a file whole or not at all: a failed write (a full disk) leaves the old file as it was,
+ * never a truncated one that would make its block unreadable at the next start.
+ */
+export function writeReplacing(path: string, data: Uint8Array | string): void {
+  const tmp = path + '.tmp';
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
 import { DecBuf, EncBuf, crc32c } from '../encoding/index.js';
 import type { Interval } from '../series.js';
 
@@ -25,7 +40,7 @@ export function writeTombstones(path: string, ts: TombstoneMap): number {
     }
   }
   b.putBE32(crc32c(b.b, 5, b.len));
-  writeFileSync(path, b.bytes());
+  writeReplacing(path, b.bytes());
   return b.len;
 }
 

@@ -18,11 +18,36 @@ function segName(n: number): string {
 export function writeCheckpoint(walDir: string, upTo: number, mint: number, live: ArrayLike<number>): { series: number; samples: number } {
   const keep = new Set<number>();
   for (let i = 0; i < live.length; i++) keep.add(live[i]!);
-  const out = new EncBuf(1 << 20);
   const tmpDir = join(walDir, `checkpoint.${segName(upTo)}.tmp`);
   rmSync(tmpDir, { recursive: true, force: true });
   mkdirSync(tmpDir);
-  const fd = openSync(join(tmpDir, segName(0)), 'w');
+  let fd = -1;
+  try {
+    fd = openSync(join(tmpDir, segName(0)), 'w');
+    const r = fillCheckpoint(walDir, upTo, mint, keep, fd);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = -1;
+    const final = join(walDir, `checkpoint.${segName(upTo)}`);
+    rmSync(final, { recursive: true, force: true });
+    renameSync(tmpDir, final);
+    for (const s of listSegments(walDir)) if (s <= upTo) rmSync(join(walDir, segName(s)), { force: true });
+    for (const f of readdirSync(walDir)) {
+      if (f.startsWith('checkpoint.') && f !== `checkpoint.${segName(upTo)}`) rmSync(join(walDir, f), { recursive: true, force: true });
+    }
+    return r;
+  } catch (e) {
+    // A checkpoint that could not be written (a full disk) leaves nothing behind; the segments it
+    // would have replaced stay, and the next head truncation tries again.
+    if (fd >= 0) closeSync(fd);
+    rmSync(tmpDir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** Writes the condensed records of the previous checkpoint and segments ≤ upTo to fd. */
+function fillCheckpoint(walDir: string, upTo: number, mint: number, keep: Set<number>, fd: number): { series: number; samples: number } {
+  const out = new EncBuf(1 << 20);
   let written = 0;
   const flush = (): void => {
     const b = out.bytes();
@@ -97,15 +122,6 @@ export function writeCheckpoint(walDir: string, upTo: number, mint: number, live
     readSegment(join(walDir, segName(s)), onRecord);
   }
   flush();
-  fsyncSync(fd);
-  closeSync(fd);
-  const final = join(walDir, `checkpoint.${segName(upTo)}`);
-  rmSync(final, { recursive: true, force: true });
-  renameSync(tmpDir, final);
-  for (const s of listSegments(walDir)) if (s <= upTo) rmSync(join(walDir, segName(s)), { force: true });
-  for (const f of readdirSync(walDir)) {
-    if (f.startsWith('checkpoint.') && f !== `checkpoint.${segName(upTo)}`) rmSync(join(walDir, f), { recursive: true, force: true });
-  }
   return { series: nSeries, samples: nSamples };
 }
 

@@ -20,6 +20,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { compress as snappyCompress, uncompress } from 'snappyjs';
+import { ioError } from '../../util/ioerror.js';
 import { EncBuf, crc32c } from '../encoding/index.js';
 import type { WALPosition } from './watcher.js';
 
@@ -257,7 +258,6 @@ export class WAL {
     this.dir = dir;
     this.segSize = segmentSize;
     this.compress = compress;
-    mkdirSync(dir, { recursive: true });
   }
 
   /**
@@ -302,12 +302,29 @@ export class WAL {
     return corruptions;
   }
 
+  /**
+   * Switches writes to segment n. The new file is opened before the current one is closed, so a
+   * failure (a full disk, a read-only directory) leaves the WAL writing where it was.
+   */
   private openSegment(n: number, append: boolean): void {
+    const path = join(this.dir, segName(n));
+    let fd: number;
+    try {
+      fd = openSync(path, append ? 'a' : 'w');
+    } catch (e) {
+      throw ioError('open', path, e);
+    }
+    let size: number;
+    try {
+      size = fstatSync(fd).size;
+    } catch (e) {
+      closeSync(fd);
+      throw e;
+    }
     if (this.fd >= 0) closeSync(this.fd);
-    const p = join(this.dir, segName(n));
-    this.fd = openSync(p, append ? 'a' : 'w');
+    this.fd = fd;
     this.seg = n;
-    this.segBytes = fstatSync(this.fd).size;
+    this.segBytes = size;
     this.broken = false;
   }
 
@@ -335,7 +352,7 @@ export class WAL {
           this.broken = true;
         }
       }
-      throw e;
+      throw ioError('write', join(this.dir, segName(this.seg)), e);
     }
     this.segBytes += buf.length;
     for (const l of this.writeListeners) l();

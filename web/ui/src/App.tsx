@@ -1,6 +1,8 @@
 import { Component, lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { pathPrefix } from './api.js';
 import { initialTheme, ThemeContext, type Theme } from './theme.js';
+import { loadSettings, saveSettings, SettingsContext, type Settings } from './lib/settings.js';
+import { StartingPage, useStarting } from './pages/Starting.js';
 import { AlertsPage } from './pages/Alerts.js';
 import { TargetsPage } from './pages/Targets.js';
 import { ServiceDiscoveryPage } from './pages/ServiceDiscovery.js';
@@ -63,13 +65,22 @@ export function App() {
   const [route, setRoute] = useState(currentRoute());
   const [theme, setTheme] = useState<Theme>(initialTheme);
   const [menu, setMenu] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const [settings, setSettingsState] = useState<Settings>(() => loadSettings());
+  const setSettings = (s: Settings): void => {
+    saveSettings(s);
+    setSettingsState(s);
+  };
+  const starting = useStarting();
   useEffect(() => {
     const h = () => { setRoute(currentRoute()); setMenu(false); };
     window.addEventListener('popstate', h);
     return () => window.removeEventListener('popstate', h);
   }, []);
+  // Applied while rendering: effects run children first, so the chart's (which draws on a canvas
+  // with colours read from the CSS variables) would otherwise redraw in the old theme.
+  if (document.documentElement.dataset.theme !== theme) document.documentElement.dataset.theme = theme;
   useEffect(() => {
-    document.documentElement.dataset.theme = theme;
     localStorage.setItem('theme', theme);
   }, [theme]);
 
@@ -91,6 +102,7 @@ export function App() {
   const hasAM = useEmbeddedAlertmanager();
   return (
     <ThemeContext.Provider value={theme}>
+    <SettingsContext.Provider value={{ settings, setSettings }}>
       <nav className="navbar">
         <span className="brand"><Link to="/graph">Prometheus</Link></span>
         {NAV.map(([to, label]) => (
@@ -106,15 +118,28 @@ export function App() {
           )}
         </span>
         <span className="nav-item"><a href="https://prometheus.io/docs/prometheus/latest/getting_started/">Help</a></span>
+        <span className="nav-item dropdown settings">
+          <button className="nav-button" onClick={() => setSettingsOpen(!settingsOpen)} aria-expanded={settingsOpen} title="Settings" data-testid="settings-menu">⚙</button>
+          {settingsOpen && (
+            <span className="dropdown-menu settings-menu" data-testid="settings">
+              {([['localTime', 'Use local time'], ['autocomplete', 'Enable autocomplete'], ['highlighting', 'Enable syntax highlighting'], ['linter', 'Enable linter']] as Array<[keyof Settings, string]>).map(([k, label]) => (
+                <label key={k}><input type="checkbox" checked={settings[k]} onChange={(e) => setSettings({ ...settings, [k]: e.target.checked })} data-testid={`setting-${k}`} /> {label}</label>
+              ))}
+            </span>
+          )}
+        </span>
         <button className="nav-button theme-toggle" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} title="Toggle the colour theme">
           {theme === 'dark' ? '☀ Light' : '☾ Dark'}
         </button>
       </nav>
-      <main className="container" onClick={() => setMenu(false)}>
-        <ErrorBoundary key={base}>
-          <Suspense fallback={<div className="loading">Loading…</div>}>{page}</Suspense>
-        </ErrorBoundary>
+      <main className="container" onClick={() => { setMenu(false); setSettingsOpen(false); }}>
+        {starting !== null ? <StartingPage status={starting} /> : (
+          <ErrorBoundary key={base}>
+            <Suspense fallback={<div className="loading">Loading…</div>}>{page}</Suspense>
+          </ErrorBoundary>
+        )}
       </main>
+    </SettingsContext.Provider>
     </ThemeContext.Provider>
   );
 }

@@ -14,6 +14,7 @@ import type { Queryable, SeriesSet } from '../../../storage/index.js';
 import { marshalConfig, type Config } from '../../../config/index.js';
 import type { TargetRetriever } from '../../../scrape/target_info.js';
 import type { RulesRetriever, ActiveAlert, RuleGroupInfo } from '../../../rules/rule_info.js';
+import type { BacktestResult } from '../../../rules/index.js';
 import type { AlertmanagerRetriever } from '../../../notifier/alertmanager_info.js';
 import type { Logger } from '../../../util/log.js';
 import type { Registry } from '../../../util/metrics.js';
@@ -21,6 +22,7 @@ import { sendBody } from '../../compression.js';
 import { jsonPieces, matrixJSON, vectorJSON } from './json.js';
 import { Form, ParamError, parseTimeParam, parseTime, parseDurationParam, MIN_TIME, MAX_TIME } from './params.js';
 import { globalURL } from './global_url.js';
+import { traceQuery } from './trace.js';
 
 export type ErrorType = 'bad_data' | 'execution' | 'timeout' | 'canceled' | 'internal' | 'unavailable' | 'not_found' | 'not_acceptable';
 
@@ -73,6 +75,8 @@ export interface APIDeps {
   /** --web.listen-address: a localhost target on its port is this server. */
   listenAddress: string;
   isReady: () => boolean;
+  /** Ours: the loaded rules evaluated over the stored history of [start, end] (ms); see rules/backtest.ts. */
+  backtest?: (start: number, end: number) => Promise<BacktestResult>;
   logger: Logger;
   registry?: Registry;
 }
@@ -212,6 +216,7 @@ export class APIv1 {
     r(['GET'], '/status/walreplay', async () => ({ data: this.deps.db.walReplayStatus() }));
     r(['GET'], '/alerts', async () => this.alerts());
     r(['GET'], '/rules', (f) => this.rules(f));
+    r(GP, '/backtest', (f) => this.backtest(f));
     r(['POST', 'PUT'], '/admin/tsdb/delete_series', (f) => this.deleteSeries(f));
     r(['POST', 'PUT'], '/admin/tsdb/clean_tombstones', () => this.cleanTombstones());
     r(['POST', 'PUT'], '/admin/tsdb/snapshot', (f) => this.snapshot(f));
@@ -299,7 +304,7 @@ export class APIv1 {
     return opts;
   }
 
-  private async run(q: Query, form: Form, opts: QueryOptions): Promise<Result> {
+  private async run(q: Query, form: Form, opts: QueryOptions, extra?: () => Promise<Record<string, unknown>>): Promise<Result> {
     // The timer covers waiting for a query slot; the engine checks the same limit as a deadline.
     const signal = opts.timeout !== undefined ? AbortSignal.timeout(opts.timeout) : undefined;
     let result;
@@ -313,7 +318,44 @@ export class APIv1 {
     }
     const data: Record<string, unknown> = await encodeValue(result.value);
     if (form.get('stats') !== '') data['stats'] = q.stats();
+    if (extra !== undefined) Object.assign(data, await extra());
     return { data, warnings: result.warnings };
+  }
+
+  /** Ours: GET|POST /api/v1/backtest?start=…&end=… — the loaded rules over the stored history. */
+  private async backtest(form: Form): Promise<Result> {
+    if (this.deps.backtest === undefined) throw new APIError('unavailable', 'backtesting is not available');
+    let start: number;
+    let end: number;
+    try {
+      start = parseTime(form.get('start'));
+    } catch (e) {
+      throw invalidParam(e, 'start');
+    }
+    try {
+      end = form.get('end') === '' ? Date.now() : parseTime(form.get('end'));
+    } catch (e) {
+      throw invalidParam(e, 'end');
+    }
+    if (end < start) throw new APIError('bad_data', 'end timestamp must not be before start time');
+    // As query_range's 11,000 points: a backtest is one evaluation per group interval.
+    if (end - start > 31 * 24 * 3600_000) throw new APIError('bad_data', 'backtest range longer than 31d');
+    const r = await this.deps.backtest(start, end);
+    const iso = (ms: number): string => new Date(ms).toISOString();
+    return {
+      data: {
+        evaluations: r.evaluations,
+        errors: r.errors,
+        alerts: r.alerts.map((a) => ({
+          file: a.file,
+          group: a.group,
+          alertname: a.rule,
+          labels: a.labels.toObject(),
+          activeAt: a.activeAt.map(iso),
+          periods: a.periods.map((p) => ({ state: p.state, from: iso(p.from), to: iso(p.to), open: p.open })),
+        })),
+      },
+    };
   }
 
   private async query(form: Form, req: IncomingMessage): Promise<Result> {
@@ -330,7 +372,9 @@ export class APIv1 {
     } catch (e) {
       throw invalidParam(e, 'query');
     }
-    return this.run(q, form, opts);
+    // Ours: trace=1 adds the per-node breakdown (./trace.ts) once the query itself has answered.
+    const trace = ['1', 'true'].includes(form.get('trace')) ? async () => ({ trace: await traceQuery(this.deps.engine, this.deps.queryable, form.get('query'), t, opts) }) : undefined;
+    return this.run(q, form, opts, trace);
   }
 
   private async queryRange(form: Form, req: IncomingMessage): Promise<Result> {

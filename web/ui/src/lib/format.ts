@@ -61,3 +61,20 @@ export function formatHistogram(h: HistogramValue): string {
   const buckets = (h.buckets ?? []).map(([rule, lo, hi, n]) => `${open[rule] ?? '('}${lo},${hi}${close[rule] ?? ']'}:${n}`);
   return `count=${h.count} sum=${h.sum}${buckets.length ? ` ${buckets.join(' ')}` : ''}`;
 }
+
+const SI_BIG = ['', 'k', 'M', 'G', 'T', 'P', 'E', 'Z', 'Y'];
+const SI_SMALL = ['', 'm', 'µ', 'n', 'p', 'f', 'a', 'z', 'y'];
+
+/**
+ * A y-axis tick as Prometheus's graph labels it: SI prefixes by powers of 1000 (1.5M, 250k, 20m),
+ * at most 4 significant digits, so a byte or a nanosecond graph stays readable in a narrow axis.
+ */
+export function formatAxisValue(v: number): string {
+  if (v === 0 || !Number.isFinite(v)) return String(v);
+  const abs = Math.abs(v);
+  let exp = Math.floor(Math.log10(abs) / 3);
+  exp = Math.max(-(SI_SMALL.length - 1), Math.min(SI_BIG.length - 1, exp));
+  const scaled = v / 1000 ** exp;
+  const unit = exp >= 0 ? SI_BIG[exp] : SI_SMALL[-exp];
+  return `${parseFloat(scaled.toPrecision(4))}${unit}`;
+}

@@ -93,19 +93,37 @@ export function shiftedEnd(endTime: number | null, rangeMs: number, dir: -1 | 1,
   return Math.round(((endTime ?? nowMs) + (dir * rangeMs) / 2) / 1000) * 1000;
 }
 
+/** "2006-01-02 15:04:05" in the browser's time zone. */
+export function formatLocalTime(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+/** The browser's offset from UTC at a moment, as "+01:00". */
+export function utcOffset(ms: number): string {
+  const off = -new Date(ms).getTimezoneOffset();
+  const a = Math.abs(off);
+  return `${off < 0 ? '-' : '+'}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
+}
+
+/** A time for display: UTC, or the browser's local time with its offset. */
+export function formatDisplayTime(ms: number, local: boolean): string {
+  return local ? `${formatLocalTime(ms)} ${utcOffset(ms)}` : formatTime(ms);
+}
+
 /** Largest epoch milliseconds a JS Date holds; the TSDB reports ±2^63 for an empty head. */
 const MAX_DATE_MS = 8.64e15;
 
-/** "2006-01-02 15:04:05 UTC" for a timestamp in ms or an RFC 3339 text; "-" when there is none (empty head, Go zero time). */
-export function formatTimestamp(t: number | string): string {
+/** "2006-01-02 15:04:05 UTC" (or local time with its offset) for a timestamp in ms or an RFC 3339 text; "-" when there is none (empty head, Go zero time). */
+export function formatTimestamp(t: number | string, local = false): string {
   const ms = typeof t === 'string' ? Date.parse(t) : t;
   if (!isFinite(ms) || Math.abs(ms) > MAX_DATE_MS || ms <= Date.UTC(1, 0, 1)) return '-';
-  return `${formatTime(ms)} UTC`;
+  return local ? formatDisplayTime(ms, true) : `${formatTime(ms)} UTC`;
 }
 
-/** A time-axis tick label in UTC, 24-hour: seconds when ticks are under a minute apart, the date when a day or more. */
-export function axisTimeLabel(ms: number, tickSpacingMs: number): string {
-  const full = formatTime(ms); // "2006-01-02 15:04:05"
+/** A time-axis tick label in UTC (or local time), 24-hour: seconds when ticks are under a minute apart, the date when a day or more. */
+export function axisTimeLabel(ms: number, tickSpacingMs: number, local = false): string {
+  const full = local ? formatLocalTime(ms) : formatTime(ms); // "2006-01-02 15:04:05"
   if (tickSpacingMs >= 24 * 3600 * 1000) return full.slice(5, 10);
   if (tickSpacingMs >= 60 * 1000) return full.slice(11, 16);
   return full.slice(11, 19);

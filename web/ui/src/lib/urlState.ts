@@ -1,8 +1,8 @@
 // Panel state in Prometheus's URL form: g0.expr=…&g0.tab=0&g0.range_input=1h…
 export interface PanelState {
   expr: string;
-  /** 0 = graph, 1 = table (Prometheus's numbering). */
-  tab: 0 | 1;
+  /** 0 = graph, 1 = table (Prometheus's numbering), 2 = explain (`tab=explain`, as Prometheus 3 names it). */
+  tab: 0 | 1 | 2;
   rangeInput: string;
   /** End time in ms, or null for "now". */
   endTime: number | null;
@@ -12,12 +12,14 @@ export interface PanelState {
   stepInput: number | null;
   stacked: boolean;
   showExemplars: boolean;
+  /** A logarithmic y axis (ours: `y_axis=log`, left out when linear so links stay Prometheus's). */
+  logScale: boolean;
 }
 
 import { formatTime, parseDuration, parseTime } from './time.js';
 
 export function defaultPanel(): PanelState {
-  return { expr: '', tab: 1, rangeInput: '1h', endTime: null, momentTime: null, stepInput: null, stacked: false, showExemplars: false };
+  return { expr: '', tab: 1, rangeInput: '1h', endTime: null, momentTime: null, stepInput: null, stacked: false, showExemplars: false, logScale: false };
 }
 
 /** Decodes a location.search string into panels; no panel params gives one default panel. */
@@ -36,7 +38,7 @@ export function decodePanels(search: string): PanelState[] {
     switch (m[2]) {
       case 'expr': p.expr = value; break;
       // As Prometheus: only "0" is the graph; a missing or other tab opens the table.
-      case 'tab': p.tab = value === '0' ? 0 : 1; break;
+      case 'tab': p.tab = value === '0' || value === 'graph' ? 0 : value === 'explain' ? 2 : 1; break;
       case 'range_input': if (parseDuration(value) !== null) p.rangeInput = value; break;
       case 'end_input': p.endTime = parseTime(value); break;
       case 'moment_input': p.momentTime = parseTime(value); break;
@@ -49,6 +51,7 @@ export function decodePanels(search: string): PanelState[] {
       // Links from Prometheus 2.49+ say display_mode=lines|stacked|heatmap instead (heatmap: drawn as lines).
       case 'display_mode': p.stacked = value === 'stacked'; break;
       case 'show_exemplars': p.showExemplars = value === '1'; break;
+      case 'y_axis': p.logScale = value === 'log'; break;
     }
   }
   if (byIndex.size === 0) return [defaultPanel()];
@@ -62,13 +65,14 @@ export function encodePanels(panels: PanelState[]): string {
   panels.forEach((p, i) => {
     const g = `g${i}`;
     parts.push(`${g}.expr=${enc(p.expr)}`);
-    parts.push(`${g}.tab=${p.tab}`);
+    parts.push(`${g}.tab=${p.tab === 2 ? 'explain' : p.tab}`);
     parts.push(`${g}.stacked=${p.stacked ? 1 : 0}`);
     parts.push(`${g}.show_exemplars=${p.showExemplars ? 1 : 0}`);
     parts.push(`${g}.range_input=${enc(p.rangeInput)}`);
     if (p.endTime !== null) parts.push(`${g}.end_input=${enc(formatTime(p.endTime))}`);
     if (p.momentTime !== null) parts.push(`${g}.moment_input=${enc(formatTime(p.momentTime))}`);
     if (p.stepInput !== null) parts.push(`${g}.step_input=${p.stepInput}`);
+    if (p.logScale) parts.push(`${g}.y_axis=log`);
   });
   return parts.join('&');
 }

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useAPI } from '../hooks.js';
 import { countStates, matchesSearch } from '../lib/format.js';
 import { formatAgo, formatTimestamp } from '../lib/time.js';
+import { useSettings } from '../lib/settings.js';
 import { ruleDefinition, type RuleDef } from '../lib/rules.js';
 import { Loaded, LabelBadges, StateBadge, Toggle } from './common.js';
 
@@ -57,6 +58,7 @@ export function AlertsPage() {
 }
 
 function AlertRule({ r, showAnnotations }: { r: Rule; showAnnotations: boolean }) {
+  const { localTime } = useSettings();
   const [open, setOpen] = useState(false);
   const state = r.state ?? 'inactive';
   const alerts = r.alerts ?? [];
@@ -82,7 +84,7 @@ function AlertRule({ r, showAnnotations }: { r: Rule; showAnnotations: boolean }
                     )}
                   </td>
                   <td><StateBadge state={a.state} /></td>
-                  <td className="nowrap" title={a.activeAt}>{a.activeAt ? <>{formatTimestamp(a.activeAt)}<div className="stats">{formatAgo(Date.parse(a.activeAt), now)}</div></> : '-'}</td>
+                  <td className="nowrap" title={a.activeAt}>{a.activeAt ? <>{formatTimestamp(a.activeAt, localTime)}<div className="stats">{formatAgo(Date.parse(a.activeAt), now)}</div></> : '-'}</td>
                   <td className="num">{a.value}</td>
                 </tr>
               ))}</tbody>

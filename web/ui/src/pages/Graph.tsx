@@ -1,10 +1,14 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { apiCall } from '../api.js';
-import { useAPI } from '../hooks.js';
 import { decodePanels, encodePanels, defaultPanel, type PanelState } from '../lib/urlState.js';
-import { defaultStep, formatTime, parseDuration, parseTime, shiftedEnd, zoomedRange } from '../lib/time.js';
-import { formatHistogram, formatSeriesName, matchesSearch, type HistogramValue, type LabelSet } from '../lib/format.js';
+import { defaultStep, formatDisplayTime, formatTime, parseDuration, parseTime, shiftedEnd, zoomedRange } from '../lib/time.js';
+import { formatHistogram, formatSeriesName, type HistogramValue, type LabelSet } from '../lib/format.js';
 import { PromQLEditor } from './Editor.js';
+import { MetricExplorer } from './MetricExplorer.js';
+import { QueryHistory } from './QueryHistory.js';
+import { ExplainView } from './Explain.js';
+import { recordQuery } from '../lib/history.js';
+import { useSettings } from '../lib/settings.js';
 import { UPlotChart, type RangeSeries } from './UPlotChart.js';
 
 // Native histogram samples come as histogram/histograms instead of value/values.
@@ -18,7 +22,19 @@ interface Outcome { error?: string; warnings: string[]; took: number; instant?: 
 
 const RANGES = ['1m', '5m', '15m', '30m', '1h', '2h', '6h', '12h', '1d', '2d', '1w', '2w', '4w', '8w', '1y'];
 
-function Panel({ state, onChange, onRemove }: { state: PanelState; onChange: (p: PanelState) => void; onRemove: () => void }) {
+interface PanelActions {
+  onChange: (p: PanelState) => void;
+  onRemove: () => void;
+  onDuplicate: () => void;
+  /** Moves the panel up (-1) or down (1); undefined where it cannot move. */
+  onMove?: (dir: -1 | 1) => void;
+  first: boolean;
+  last: boolean;
+}
+
+function Panel({ state, onChange, onRemove, onDuplicate, onMove, first, last }: { state: PanelState } & PanelActions) {
+  const { localTime } = useSettings();
+  const [historyOpen, setHistoryOpen] = useState(false);
   const [expr, setExpr] = useState(state.expr);
   const [out, setOut] = useState<Outcome | null>(null);
   const [loading, setLoading] = useState(false);
@@ -29,6 +45,7 @@ function Panel({ state, onChange, onRemove }: { state: PanelState; onChange: (p:
   useEffect(() => setExpr(state.expr), [state.expr]);
 
   const execute = useCallback(() => {
+    recordQuery(expr);
     onChange({ ...state, expr });
     setRuns((r) => r + 1);
   }, [state, expr, onChange]);
@@ -41,7 +58,7 @@ function Panel({ state, onChange, onRemove }: { state: PanelState; onChange: (p:
   };
 
   useEffect(() => {
-    if (state.expr === '') { setOut(null); return; }
+    if (state.expr === '' || state.tab === 2) { setOut(null); return; }
     let live = true;
     const t0 = performance.now();
     setLoading(true);
@@ -80,13 +97,19 @@ function Panel({ state, onChange, onRemove }: { state: PanelState; onChange: (p:
         <PromQLEditor value={expr} onChange={setExpr} onExecute={execute} insertRef={insert} />
         <button onClick={format} title="Format expression" disabled={expr.trim() === ''} data-testid="format">Format</button>
         <button onClick={() => setExplorer(true)} title="Open metrics explorer" data-testid="explorer-button">Metrics</button>
+        <button onClick={() => setHistoryOpen(true)} title="Query history and favourites" data-testid="history-button">History</button>
         <button className="primary" onClick={execute} data-testid="execute">Execute</button>
+        <button onClick={() => onMove?.(-1)} disabled={first} title="Move panel up" aria-label="Move panel up" data-testid="move-up">↑</button>
+        <button onClick={() => onMove?.(1)} disabled={last} title="Move panel down" aria-label="Move panel down" data-testid="move-down">↓</button>
+        <button onClick={onDuplicate} title="Duplicate panel" aria-label="Duplicate panel" data-testid="duplicate">Clone</button>
         <button onClick={onRemove} title="Remove panel" aria-label="Remove panel">✕</button>
       </div>
       {explorer && <MetricExplorer onPick={(m) => { setExplorer(false); insert.current?.(m); }} onClose={() => setExplorer(false)} />}
+      {historyOpen && <QueryHistory onPick={(q) => { setHistoryOpen(false); setExpr(q); }} onClose={() => setHistoryOpen(false)} />}
       <div className="row tabs">
         <button className={state.tab === 1 ? 'active' : ''} onClick={() => onChange({ ...state, tab: 1 })}>Table</button>
         <button className={state.tab === 0 ? 'active' : ''} onClick={() => onChange({ ...state, tab: 0 })}>Graph</button>
+        <button className={state.tab === 2 ? 'active' : ''} onClick={() => onChange({ ...state, tab: 2 })} data-testid="explain-tab">Explain</button>
         <span className="spacer" />
         {loading && <span className="loading">Loading…</span>}
         {out && !out.error && (
@@ -95,10 +118,11 @@ function Panel({ state, onChange, onRemove }: { state: PanelState; onChange: (p:
           </span>
         )}
       </div>
-      {state.tab === 1 ? (
+      {state.tab === 2 ? null : state.tab === 1 ? (
         <div className="row">
           Evaluation time:
           <button onClick={() => onChange({ ...state, momentTime: shiftedEnd(state.momentTime, rangeMs, -1, Date.now()) })} title="Move back by half the range" aria-label="Earlier">‹‹</button>
+          {localTime && state.momentTime !== null && <span className="stats" data-testid="moment-local">{formatDisplayTime(state.momentTime, true)}</span>}
           <input type="text" size={32} placeholder="now (UTC: YYYY-MM-DD HH:MM:SS)" defaultValue={state.momentTime === null ? '' : formatTime(state.momentTime)}
             key={String(state.momentTime)} onBlur={(e) => onChange({ ...state, momentTime: parseTime(e.target.value) })} data-testid="moment-input" />
           <button onClick={() => onChange({ ...state, momentTime: shiftedEnd(state.momentTime, rangeMs, 1, Date.now()) })} title="Move forward by half the range" aria-label="Later">››</button>
@@ -121,15 +145,17 @@ function Panel({ state, onChange, onRemove }: { state: PanelState; onChange: (p:
           <input type="text" size={6} placeholder="auto" defaultValue={state.stepInput ?? ''} key={'s' + String(state.stepInput)}
             onBlur={(e) => { const n = parseFloat(e.target.value); onChange({ ...state, stepInput: isFinite(n) && n > 0 ? n : null }); }} />
           <label><input type="checkbox" checked={state.stacked} onChange={(e) => onChange({ ...state, stacked: e.target.checked })} /> stacked</label>
+          <label><input type="checkbox" checked={state.logScale} onChange={(e) => onChange({ ...state, logScale: e.target.checked })} data-testid="log-scale" /> log scale</label>
         </div>
       )}
       {formatError && <div className="error" data-testid="format-error">Error formatting expression: {formatError}</div>}
       {out?.error && <div className="error" data-testid="query-error">Error executing query: {out.error}</div>}
       {out?.warnings.map((w, i) => <div key={i} className="warning">Warning: {w}</div>)}
       {state.tab === 1 && out?.instant && <ResultTable data={out.instant} />}
+      {state.tab === 2 && <ExplainView expr={state.expr} time={state.momentTime} runs={runs} />}
       {state.tab === 0 && out?.range && (out.range.series.length === 0
         ? <div className="info" data-testid="empty-result">Empty query result</div>
-        : <UPlotChart {...out.range} stacked={state.stacked} onZoom={(from, to) => onChange({ ...state, ...zoomedRange(from, to) })} />)}
+        : <UPlotChart {...out.range} stacked={state.stacked} logScale={state.logScale} onZoom={(from, to) => onChange({ ...state, ...zoomedRange(from, to) })} />)}
     </div>
   );
 }
@@ -161,26 +187,6 @@ function ResultTable({ data }: { data: InstantData }) {
   );
 }
 
-/** All metric names of the server to pick one from; the pick is inserted at the editor's cursor. */
-function MetricExplorer({ onPick, onClose }: { onPick: (m: string) => void; onClose: () => void }) {
-  const names = useAPI<string[]>('label/__name__/values');
-  const [filter, setFilter] = useState('');
-  const list = (names.data ?? []).filter((n) => matchesSearch(n, filter));
-  return (
-    <div className="modal-backdrop" onClick={onClose}>
-      <div className="modal" data-testid="explorer" onClick={(e) => e.stopPropagation()}>
-        <div className="row"><b>Metrics Explorer</b><span className="spacer" /><button onClick={onClose} aria-label="Close">✕</button></div>
-        <input autoFocus placeholder="Filter metric names" value={filter} onChange={(e) => setFilter(e.target.value)} />
-        {names.loading && <div className="loading">Loading metric names…</div>}
-        {names.error && <div className="error">{names.error}</div>}
-        <ul className="metric-list">
-          {list.map((n) => <li key={n}><a href="#" onClick={(e) => { e.preventDefault(); onPick(n); }}>{n}</a></li>)}
-        </ul>
-      </div>
-    </div>
-  );
-}
-
 export default function GraphPage() {
   const [panels, setPanels] = useState<PanelState[]>(() => decodePanels(window.location.search));
   // Stable keys, so removing a panel keeps the others' editors and results.
@@ -209,11 +215,21 @@ export default function GraphPage() {
   return (
     <div>
       {panels.map((p, i) => (
-        <Panel key={ids.current[i]} state={p}
+        <Panel key={ids.current[i]} state={p} first={i === 0} last={i === panels.length - 1}
           onChange={(np) => setPanels((ps) => ps.map((x, j) => (j === i ? np : x)))}
           onRemove={() => {
             ids.current.splice(i, 1);
             setPanels((ps) => (ps.length === 1 ? [defaultPanel()] : ps.filter((_, j) => j !== i)));
+          }}
+          onDuplicate={() => {
+            ids.current.splice(i + 1, 0, nextId.current++);
+            setPanels((ps) => [...ps.slice(0, i + 1), { ...ps[i]! }, ...ps.slice(i + 1)]);
+          }}
+          onMove={(dir) => {
+            const j = i + dir;
+            if (j < 0 || j >= panels.length) return;
+            [ids.current[i], ids.current[j]] = [ids.current[j]!, ids.current[i]!];
+            setPanels((ps) => ps.map((x, k) => (k === i ? ps[j]! : k === j ? ps[i]! : x)));
           }} />
       ))}
       <button onClick={() => setPanels((ps) => [...ps, defaultPanel()])} data-testid="add-panel">Add Panel</button>

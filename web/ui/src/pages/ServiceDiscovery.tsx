@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useAPI } from '../hooks.js';
+import { formatSeriesName, matchesSearch } from '../lib/format.js';
 import { Loaded, LabelBadges, Toggle } from './common.js';
 
 interface T { discoveredLabels: Record<string, string>; labels?: Record<string, string>; scrapePool?: string }
@@ -7,6 +8,9 @@ interface T { discoveredLabels: Record<string, string>; labels?: Record<string, 
 export function ServiceDiscoveryPage() {
   const f = useAPI<{ activeTargets: T[]; droppedTargets: T[] }>('targets', { state: 'any' });
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
+  const [poolFilter, setPoolFilter] = useState('');
+  const [kind, setKind] = useState<'' | 'active' | 'dropped'>('');
+  const [search, setSearch] = useState('');
   return (
     <div>
       <h2>Service Discovery</h2>
@@ -21,16 +25,36 @@ export function ServiceDiscoveryPage() {
         d.activeTargets.forEach((t) => add(t, false));
         d.droppedTargets.forEach((t) => add(t, true));
         if (pools.size === 0) return <div className="info">No targets discovered.</div>;
-        const sorted = [...pools.entries()].sort((a, b) => a[0].localeCompare(b[0]));
+        const names = [...pools.keys()].sort();
+        const shown = (x: { t: T; dropped: boolean }): boolean =>
+          (kind === '' || (kind === 'dropped') === x.dropped) && matchesSearch(`${formatSeriesName(x.t.discoveredLabels)} ${formatSeriesName(x.t.labels ?? {})}`, search);
+        const filtering = kind !== '' || search.trim() !== '';
+        const sorted = [...pools.entries()]
+          .filter(([pool]) => poolFilter === '' || pool === poolFilter)
+          .map(([pool, ts]): [string, typeof ts, number, number] => [pool, ts.filter(shown), ts.filter((x) => !x.dropped).length, ts.length])
+          .filter(([, ts]) => !filtering || ts.length > 0)
+          .sort((a, b) => a[0].localeCompare(b[0]));
+        const allCollapsed = sorted.length > 0 && sorted.every(([p]) => collapsed.has(p));
         return (
           <>
-            <ul>{sorted.map(([pool, ts]) => <li key={pool}><a href={`#pool-${pool}`}>{pool}</a> <span className="stats">({ts.filter((x) => !x.dropped).length} / {ts.length} active targets)</span></li>)}</ul>
-            {sorted.map(([pool, ts]) => {
+            <div className="toolbar filters">
+              <select value={poolFilter} onChange={(e) => setPoolFilter(e.target.value)} data-testid="sd-pool-select" aria-label="Scrape pool">
+                <option value="">All scrape pools</option>
+                {names.map((n) => <option key={n} value={n}>{n}</option>)}
+              </select>
+              <select value={kind} onChange={(e) => setKind(e.target.value as typeof kind)} data-testid="sd-kind" aria-label="Active or dropped">
+                <option value="">Active and dropped</option><option value="active">Active only</option><option value="dropped">Dropped only</option>
+              </select>
+              <input type="search" className="search" placeholder="Filter by labels" value={search} onChange={(e) => setSearch(e.target.value)} data-testid="sd-search" />
+              <button onClick={() => setCollapsed(allCollapsed ? new Set() : new Set(sorted.map(([p]) => p)))}>{allCollapsed ? 'Expand all' : 'Collapse all'}</button>
+            </div>
+            <ul>{sorted.map(([pool, , active, total]) => <li key={pool}><a href={`#pool-${pool}`}>{pool}</a> <span className="stats">({active} / {total} active targets)</span></li>)}</ul>
+            {sorted.map(([pool, ts, active, total]) => {
               const open = !collapsed.has(pool);
               return (
                 <div key={pool} id={`pool-${pool}`} className="panel" data-testid="sd-pool">
                   <Toggle open={open} onToggle={() => { const n = new Set(collapsed); if (open) n.add(pool); else n.delete(pool); setCollapsed(n); }}>
-                    <b>{pool}</b> <span className="count">({ts.filter((x) => !x.dropped).length} / {ts.length} active targets)</span>
+                    <b>{pool}</b> <span className="count">({active} / {total} active targets)</span>
                   </Toggle>
                   {open && (
                     <table>

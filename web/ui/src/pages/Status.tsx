@@ -1,7 +1,10 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { pathPrefix } from '../api.js';
+import { GO_ONLY_FIELDS, parseMetrics, runtimeFacts, type RuntimeFact } from '../lib/runtime.js';
 import { useAPI } from '../hooks.js';
 import { formatBytes, matchesSearch } from '../lib/format.js';
 import { formatTimestamp } from '../lib/time.js';
+import { useSettings } from '../lib/settings.js';
 import { highlightYAML } from '../lib/yaml.js';
 import { Loaded } from './common.js';
 
@@ -43,14 +46,33 @@ const TITLES: Record<string, string> = {
   version: 'Version', revision: 'Revision', branch: 'Branch', buildUser: 'BuildUser', buildDate: 'BuildDate', goVersion: 'GoVersion',
 };
 
-function showValue(k: string, v: unknown): string {
+function showValue(k: string, v: unknown, local: boolean): string {
   if (k === 'reloadConfigSuccess') return v ? 'Successful' : 'Unsuccessful';
-  if (k === 'startTime' || k === 'lastConfigTime') return formatTimestamp(String(v));
+  if (k === 'startTime' || k === 'lastConfigTime') return formatTimestamp(String(v), local);
   return String(v);
 }
 
 function KV({ data }: { data: Record<string, unknown> }) {
-  return <table className="kv"><tbody>{Object.entries(data).map(([k, v]) => <tr key={k}><th>{TITLES[k] ?? k}</th><td>{showValue(k, v)}</td></tr>)}</tbody></table>;
+  const { localTime } = useSettings();
+  return <table className="kv"><tbody>{Object.entries(data).map(([k, v]) => <tr key={k}><th>{TITLES[k] ?? k}</th><td>{showValue(k, v, localTime)}</td></tr>)}</tbody></table>;
+}
+
+/** The process's runtime facts from its /metrics (Node's for this server, Go's for a Prometheus). */
+function useRuntimeFacts(): { facts?: RuntimeFact[]; error?: string } {
+  const [state, setState] = useState<{ facts?: RuntimeFact[]; error?: string }>({});
+  useEffect(() => {
+    let live = true;
+    fetch(`${pathPrefix()}/metrics`)
+      .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`))))
+      .then((text) => {
+        const m = parseMetrics(text);
+        const version = /nodejs_version_info\{[^}]*version="v?([^"]+)"/.exec(text)?.[1] ?? '';
+        if (live) setState({ facts: runtimeFacts(m, version) });
+      })
+      .catch((e: Error) => live && setState({ error: e.message }));
+    return () => { live = false; };
+  }, []);
+  return state;
 }
 
 interface Alertmanagers { activeAlertmanagers: Array<{ url: string }>; droppedAlertmanagers: Array<{ url: string }> }
@@ -59,10 +81,16 @@ export function StatusPage() {
   const rt = useAPI<Record<string, unknown>>('status/runtimeinfo');
   const bi = useAPI<Record<string, unknown>>('status/buildinfo');
   const am = useAPI<Alertmanagers>('alertmanagers');
+  const facts = useRuntimeFacts();
   return (
     <div>
       <h2>Runtime Information</h2>
-      <Loaded f={rt}>{(d) => <KV data={d} />}</Loaded>
+      <Loaded f={rt}>{(d) => <KV data={String(bi.data?.goVersion ?? '').startsWith('node') ? Object.fromEntries(Object.entries(d).filter(([k]) => !GO_ONLY_FIELDS.has(k))) : d} />}</Loaded>
+      <h2>Process</h2>
+      {facts.error !== undefined && <div className="error" data-testid="runtime-error">Error fetching /metrics: {facts.error}</div>}
+      {facts.facts && (
+        <table className="kv" data-testid="runtime-facts"><tbody>{facts.facts.map((f) => <tr key={f.title}><th>{f.title}</th><td>{f.value}</td></tr>)}</tbody></table>
+      )}
       <h2>Build Information</h2>
       <Loaded f={bi}>{(d) => <KV data={d} />}</Loaded>
       <h2>Alertmanagers</h2>
@@ -91,6 +119,7 @@ function StatTable({ title, rows, col }: { title: string; rows: Stat[] | null | 
 }
 
 export function TSDBStatusPage() {
+  const { localTime } = useSettings();
   const f = useAPI<TSDB>('status/tsdb');
   return (
     <div>
@@ -100,7 +129,7 @@ export function TSDBStatusPage() {
           <h3>Head Stats</h3>
           <table><thead><tr><th>Number of Series</th><th>Number of Chunks</th><th>Number of Label Pairs</th><th>Current Min Time</th><th>Current Max Time</th></tr></thead>
             <tbody><tr><td>{d.headStats.numSeries}</td><td>{d.headStats.chunkCount}</td><td>{d.headStats.numLabelPairs}</td>
-              <td>{formatTimestamp(d.headStats.minTime)}</td><td>{formatTimestamp(d.headStats.maxTime)}</td></tr></tbody></table>
+              <td>{formatTimestamp(d.headStats.minTime, localTime)}</td><td>{formatTimestamp(d.headStats.maxTime, localTime)}</td></tr></tbody></table>
           <StatTable title="Top 10 series count by metric names" rows={d.seriesCountByMetricName} col="Count" />
           <StatTable title="Top 10 label names with value count" rows={d.labelValueCountByLabelName} col="Count" />
           <StatTable title="Top 10 label names with high memory usage" rows={d.memoryInBytesByLabelName} col="Bytes" />

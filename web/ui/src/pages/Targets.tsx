@@ -11,18 +11,28 @@ export function TargetsPage() {
   const f = useAPI<{ activeTargets: Target[] }>('targets', { state: 'active' });
   const [unhealthy, setUnhealthy] = useState(false);
   const [search, setSearch] = useState('');
+  const [health, setHealth] = useState<'' | 'up' | 'down' | 'unknown'>('');
+  const [pool, setPool] = useState('');
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
   return (
     <div>
       <h2>Targets</h2>
       <Loaded f={f}>{(d) => {
-        const pools = groupTargets(d.activeTargets, unhealthy, search);
+        const pools = groupTargets(d.activeTargets, { unhealthyOnly: unhealthy, health, pool, search });
+        const poolNames = [...new Set(d.activeTargets.map((t) => t.scrapePool))].sort();
         const allCollapsed = pools.length > 0 && pools.every((p) => collapsed.has(p.name));
         const now = Date.now();
         return (
           <>
             <div className="toolbar">
               <label><input type="checkbox" checked={unhealthy} onChange={(e) => setUnhealthy(e.target.checked)} data-testid="unhealthy-only" /> Unhealthy only</label>
+              <select value={pool} onChange={(e) => setPool(e.target.value)} data-testid="pool-select" aria-label="Scrape pool">
+                <option value="">All scrape pools</option>
+                {poolNames.map((n) => <option key={n} value={n}>{n}</option>)}
+              </select>
+              <select value={health} onChange={(e) => setHealth(e.target.value as typeof health)} data-testid="health-select" aria-label="Health">
+                <option value="">Any health</option><option value="up">Up</option><option value="down">Down</option><option value="unknown">Unknown</option>
+              </select>
               <input type="search" className="search" placeholder="Filter by endpoint or labels" value={search} onChange={(e) => setSearch(e.target.value)} data-testid="target-search" />
               <button onClick={() => setCollapsed(allCollapsed ? new Set() : new Set(pools.map((p) => p.name)))}>{allCollapsed ? 'Expand all' : 'Collapse all'}</button>
             </div>

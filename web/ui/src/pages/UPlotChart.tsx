@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
-import { formatSeriesName, seriesColor, type LabelSet } from '../lib/format.js';
-import { axisTimeLabel, formatTime } from '../lib/time.js';
+import { formatAxisValue, formatSeriesName, seriesColor, type LabelSet } from '../lib/format.js';
+import { axisTimeLabel, formatDisplayTime } from '../lib/time.js';
+import { useSettings } from '../lib/settings.js';
 import { legendClick } from '../lib/legend.js';
 import { cssVar, useTheme } from '../theme.js';
 
@@ -18,9 +19,10 @@ interface Hover { left: number; top: number; flip: boolean; time: string; rows: 
  * Range-query chart: lines or stacked; dragging selects a new time range (onZoom), the legend isolates
  * or toggles series, hovering shows the values under the cursor.
  */
-export function UPlotChart({ series, start, end, step, stacked, onZoom }: {
-  series: RangeSeries[]; start: number; end: number; step: number; stacked: boolean; onZoom: (fromMs: number, toMs: number) => void;
+export function UPlotChart({ series, start, end, step, stacked, logScale = false, onZoom }: {
+  series: RangeSeries[]; start: number; end: number; step: number; stacked: boolean; logScale?: boolean; onZoom: (fromMs: number, toMs: number) => void;
 }) {
+  const { localTime } = useSettings();
   const host = useRef<HTMLDivElement>(null);
   const [hidden, setHidden] = useState<Set<number>>(new Set());
   const [hover, setHover] = useState<Hover | null>(null);
@@ -38,7 +40,8 @@ export function UPlotChart({ series, start, end, step, stacked, onZoom }: {
       const col = new Array<number | null>(xs.length).fill(null);
       for (const [t, v] of s.values ?? []) {
         const i = index.get(Math.round(t * 1000) / 1000);
-        if (i !== undefined) col[i] = parseFloat(v);
+        // A log axis has no place for zero or less: such points are left out, not drawn at -Infinity.
+        if (i !== undefined) col[i] = logScale && !(parseFloat(v) > 0) ? null : parseFloat(v);
       }
       return col;
     });
@@ -61,10 +64,21 @@ export function UPlotChart({ series, start, end, step, stacked, onZoom }: {
       width: width(),
       height: 320,
       legend: { show: false },
+      scales: logScale ? { y: { distr: 3, log: 10 } } : undefined,
       cursor: { drag: { x: true, y: false, setScale: false }, points: { size: 7 } },
       axes: [
-        { ...axis, space: 90, values: (_u, ticks) => ticks.map((t) => axisTimeLabel(t * 1000, ticks.length > 1 ? (ticks[1] - ticks[0]) * 1000 : 0)) },
-        { ...axis, size: 70 },
+        { ...axis, space: 90, values: (_u, ticks) => ticks.map((t) => axisTimeLabel(t * 1000, ticks.length > 1 ? (ticks[1] - ticks[0]) * 1000 : 0, localTime)) },
+        {
+          ...axis,
+          values: (_u, ticks) => {
+            const labels = ticks.map(formatAxisValue);
+            // The labels are drawn on the canvas; the element carries them as text too (tests, screen readers).
+            if (host.current) host.current.dataset.yLabels = labels.join(' ');
+            return labels;
+          },
+          // As wide as its longest label (7 px a character at the axis font), so nothing is clipped.
+          size: (_u, values) => 24 + 7 * Math.max(3, ...(values ?? []).map((v) => String(v).length)),
+        },
       ],
       bands,
       series: [{}, ...series.map((s, i) => ({
@@ -93,7 +107,7 @@ export function UPlotChart({ series, start, end, step, stacked, onZoom }: {
             .sort((a, b) => Math.abs((a.drawn as number) - y) - Math.abs((b.drawn as number) - y))
             .slice(0, TOOLTIP_MAX)
             .map((r) => ({ i: r.i, name: r.name, value: String(r.v) }));
-          setHover(rows.length === 0 ? null : { left: u.cursor.left + u.over.offsetLeft, top: u.cursor.top ?? 0, flip: u.cursor.left > u.over.clientWidth / 2, time: formatTime(xs[i] * 1000), rows });
+          setHover(rows.length === 0 ? null : { left: u.cursor.left + u.over.offsetLeft, top: u.cursor.top ?? 0, flip: u.cursor.left > u.over.clientWidth / 2, time: formatDisplayTime(xs[i] * 1000, localTime), rows });
         }],
       },
     };
@@ -101,7 +115,7 @@ export function UPlotChart({ series, start, end, step, stacked, onZoom }: {
     const resize = (): void => plot.setSize({ width: width(), height: 320 });
     window.addEventListener('resize', resize);
     return () => { window.removeEventListener('resize', resize); plot.destroy(); };
-  }, [series, start, end, step, stacked, hidden, theme]);
+  }, [series, start, end, step, stacked, logScale, hidden, theme, localTime]);
 
 
   return (
