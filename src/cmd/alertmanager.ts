@@ -12,6 +12,7 @@ import { client, newRegistry } from '../util/metrics.js';
 import { createServerFor, loadWebConfig } from '../web/webconfig/index.js';
 import { splitHostPort } from '../web/web.js';
 import { FlagError, parseFlags, usage, type FlagDef } from './flags.js';
+import { alertmanagerUI } from './alertmanager_ui.js';
 
 const s = (name: string, def: string, help: string, extra: Partial<FlagDef> = {}): FlagDef => ({ name, kind: 'string', default: def, help, ...extra });
 const d = (name: string, def: string, help: string, extra: Partial<FlagDef> = {}): FlagDef => ({ name, kind: 'duration', default: def, help, ...extra });
@@ -135,6 +136,7 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   const prefix = urls.routePrefix;
+  const ui = alertmanagerUI(prefix);
   const maxGets = Number(raw['web.get-concurrency']) > 0 ? Number(raw['web.get-concurrency']) : 8;
   let gets = 0;
   const handler = (req: IncomingMessage, res: ServerResponse) => {
@@ -153,6 +155,7 @@ async function main(argv: string[]): Promise<number> {
       }
       path = path.slice(prefix.length);
     }
+    if (ui(req, res, path)) return;
     const isGet = req.method === 'GET';
     if (isGet && gets >= maxGets) {
       res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' });

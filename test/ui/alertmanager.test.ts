@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { peer, tempDir } from '../util/peers.js';
 import { startOurServer } from '../util/server.js';
 import { buildUIIfStale } from '../util/ui_build.js';
+import { startAlertmanagerTs } from '../alertmanager/am_peers.js';
 
 test('UI: the Alertmanager pages against the embedded Alertmanager', { timeout: 120_000 }, async (t) => {
   const chromium = peer('chromium', t);
@@ -79,5 +80,32 @@ test('UI: the Alertmanager pages against the embedded Alertmanager', { timeout: 
   await page.locator('[data-testid=am-state-expired]').getByText('Expired (1)').waitFor();
   const after = (await (await fetch(`${prom.url}/alertmanager/api/v2/silences`)).json()) as { status: { state: string } }[];
   assert.deepEqual(after.map((s) => s.status.state), ['expired']);
+  assert.deepEqual(errors, []);
+});
+
+test('UI: alertmanager-ts serves the Alertmanager pages alone, under its route prefix', { timeout: 120_000 }, async (t) => {
+  const chromium = peer('chromium', t);
+  if (chromium === null) return;
+  await buildUIIfStale();
+  const am = await startAlertmanagerTs('route:\n  receiver: r\n  group_wait: 1h\nreceivers:\n  - name: r\n', { args: ['--web.route-prefix=/am-ts'], readyPath: '/am-ts/-/ready' });
+  t.after(() => am.stop());
+  await fetch(`${am.url}/am-ts/api/v2/alerts`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify([{ labels: { alertname: 'Standalone', instance: 'x' } }]) });
+  const { chromium: pw } = await import('playwright-core');
+  const browser = await pw.launch({ executablePath: chromium, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  t.after(() => browser.close());
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+  await page.goto(`${am.url}/am-ts/`);
+  await page.locator('[data-testid=am-alert]').first().waitFor();
+  assert.match(await page.locator('[data-testid=am-alert]').innerText(), /alertname="Standalone"/);
+  assert.equal(await page.title(), 'Alertmanager');
+  assert.equal(await page.getByRole('link', { name: 'Graph' }).count(), 0, 'no Prometheus pages around it');
+  await page.locator('.am-tabs').getByRole('link', { name: 'Silences', exact: true }).click();
+  await page.locator('[data-testid=am-state-active]').waitFor();
+  assert.ok(requests.every((p) => p.startsWith('/am-ts/')), requests.join(' '));
+  assert.ok(requests.includes('/am-ts/api/v2/silences'));
   assert.deepEqual(errors, []);
 });

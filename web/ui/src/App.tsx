@@ -8,7 +8,7 @@ import { TargetsPage } from './pages/Targets.js';
 import { ServiceDiscoveryPage } from './pages/ServiceDiscovery.js';
 import { RulesPage } from './pages/Rules.js';
 import { ConfigPage, FlagsPage, StatusPage, TSDBStatusPage } from './pages/Status.js';
-import { AlertmanagerPage } from './pages/Alertmanager.js';
+import { AlertmanagerPage, standaloneAlertmanager } from './pages/Alertmanager.js';
 
 const GraphPage = lazy(() => import('./pages/Graph.js'));
 
@@ -61,7 +61,39 @@ function useEmbeddedAlertmanager(): boolean {
   return has;
 }
 
+/** The page as alertmanager-ts serves it: the Alertmanager pages only. */
+function StandaloneAlertmanager({ route }: { route: string }) {
+  const [theme, setTheme] = useState<Theme>(initialTheme);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+    localStorage.setItem('theme', theme);
+  }, [theme]);
+  return (
+    <ThemeContext.Provider value={theme}>
+      <nav className="navbar">
+        <span className="brand"><Link to="/am">Alertmanager</Link></span>
+        <button className="nav-button theme-toggle" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} title="Toggle the colour theme">
+          {theme === 'dark' ? '☀ Light' : '☾ Dark'}
+        </button>
+      </nav>
+      <main className="container">
+        <ErrorBoundary key={route}><AlertmanagerPage route={route.startsWith('/am') ? route : '/am'} /></ErrorBoundary>
+      </main>
+    </ThemeContext.Provider>
+  );
+}
+
 export function App() {
+  const [route, setRoute] = useState(currentRoute());
+  useEffect(() => {
+    const h = () => setRoute(currentRoute());
+    window.addEventListener('popstate', h);
+    return () => window.removeEventListener('popstate', h);
+  }, []);
+  return standaloneAlertmanager() ? <StandaloneAlertmanager route={route} /> : <PrometheusApp />;
+}
+
+function PrometheusApp() {
   const [route, setRoute] = useState(currentRoute());
   const [theme, setTheme] = useState<Theme>(initialTheme);
   const [menu, setMenu] = useState(false);

@@ -6,7 +6,15 @@ import { pathPrefix } from '../api.js';
 import { LabelBadges, StateBadge } from './common.js';
 import { labelsToMatchers, matcherText, silenceMatcher, splitMatchers, type SilenceMatcher } from '../lib/matchers.js';
 
-const amBase = () => `${pathPrefix()}/alertmanager/api/v2`;
+declare global {
+  interface Window { __AM_API__?: string }
+}
+
+/** The Alertmanager's API: its own root when alertmanager-ts serves this page, else the server's /alertmanager/. */
+const amBase = () => window.__AM_API__ ?? `${pathPrefix()}/alertmanager/api/v2`;
+
+/** Served by alertmanager-ts itself (no Prometheus pages around it). */
+export const standaloneAlertmanager = (): boolean => window.__AM_API__ !== undefined;
 
 interface AMAlert {
   labels: Record<string, string>;
