@@ -18,10 +18,12 @@ COPY --from=build /app/bin /app/bin
 COPY --from=build /app/dist /app/dist
 COPY --from=build /app/node_modules /app/node_modules
 # `prometheus` and `promtool` on the PATH as in prom/prometheus, so `docker exec prometheus
-# promtool check rules …` works unchanged.
+# promtool check rules …` works unchanged; `alertmanager` too, so the same image can run as the
+# seed's Alertmanager (entrypoint alertmanager, storage under a volume of its own).
 RUN mkdir -p /etc/prometheus /prometheus \
  && ln -s /app/bin/prometheus-ts.js /usr/local/bin/prometheus \
  && ln -s /app/bin/promtool-ts.js /usr/local/bin/promtool \
+ && ln -s /app/bin/alertmanager-ts.js /usr/local/bin/alertmanager \
  && cp /app/prometheus.yml /etc/prometheus/prometheus.yml \
  && chown -R nobody:nogroup /etc/prometheus /prometheus
 USER nobody
