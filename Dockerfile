@@ -18,8 +18,8 @@ COPY --from=build /app/bin /app/bin
 COPY --from=build /app/dist /app/dist
 COPY --from=build /app/node_modules /app/node_modules
 # `prometheus` and `promtool` on the PATH as in prom/prometheus, so `docker exec prometheus
-# promtool check rules …` works unchanged; `alertmanager` too, so the same image can run as the
-# seed's Alertmanager (entrypoint alertmanager, storage under a volume of its own).
+# promtool check rules …` works unchanged; `alertmanager` too (alertmanager-ts: give it a
+# --storage.path on a writable volume, the image runs as nobody).
 RUN mkdir -p /etc/prometheus /prometheus \
  && ln -s /app/bin/prometheus-ts.js /usr/local/bin/prometheus \
  && ln -s /app/bin/promtool-ts.js /usr/local/bin/promtool \
