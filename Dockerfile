@@ -18,10 +18,12 @@ COPY --from=build /app/bin /app/bin
 COPY --from=build /app/dist /app/dist
 COPY --from=build /app/node_modules /app/node_modules
 # `prometheus` and `promtool` on the PATH as in prom/prometheus, so `docker exec prometheus
-# promtool check rules …` works unchanged.
+# promtool check rules …` works unchanged; `alertmanager` too (alertmanager-ts: give it a
+# --storage.path on a writable volume, the image runs as nobody).
 RUN mkdir -p /etc/prometheus /prometheus \
  && ln -s /app/bin/prometheus-ts.js /usr/local/bin/prometheus \
  && ln -s /app/bin/promtool-ts.js /usr/local/bin/promtool \
+ && ln -s /app/bin/alertmanager-ts.js /usr/local/bin/alertmanager \
  && cp /app/prometheus.yml /etc/prometheus/prometheus.yml \
  && chown -R nobody:nogroup /etc/prometheus /prometheus
 USER nobody

@@ -109,6 +109,7 @@ export const SERVER_FLAGS: FlagDef[] = [
   b('scrape.adjust-timestamps', 'Adjust scrape timestamps by up to `scrape.timestamp-tolerance` to align them to the intended schedule. See https://github.com/prometheus/prometheus/issues/7846 for more context. Experimental. This flag will be removed in a future release.', { default: 'true', hidden: true }),
   d('scrape.timestamp-tolerance', '2ms', 'Timestamp tolerance. See https://github.com/prometheus/prometheus/issues/7846 for more context. Experimental. This flag will be removed in a future release.', { hidden: true }),
   d('scrape.discovery-reload-interval', '5s', 'Interval used by scrape manager to throttle target groups updates.', { hidden: true }),
+  s('alertmanager.config.file', '', 'prometheus-ts: run an Alertmanager (0.25) in this process with this alertmanager.yml, served under /alertmanager/ and sent every alert besides alerting.alertmanagers. Its silences and notification log are kept under <storage.tsdb.path>/alertmanager/.', { placeholder: '<path>' }),
   n('alertmanager.notification-queue-capacity', '10000', 'The capacity of the queue for pending Alertmanager notifications. Use with server mode only.'),
   d('alertmanager.timeout', '', 'Timeout for sending alerts to Alertmanager. Use with server mode only.', { hidden: true, asText: true }),
   d('query.lookback-delta', '5m', 'The maximum lookback duration for retrieving metrics during expression evaluations and federation. Use with server mode only.'),

@@ -12,6 +12,8 @@ export interface ServerOptions {
   webConfigFile: string;
   externalURL: URL;
   routePrefix: string; // '' or '/x' (no trailing slash)
+  /** --alertmanager.config.file: the embedded Alertmanager's config ('' = none). */
+  alertmanagerConfigFile: string;
   enableLifecycle: boolean;
   enableAdminAPI: boolean;
   enableRemoteWriteReceiver: boolean;
@@ -80,6 +82,7 @@ export function serverOptions(f: ParsedFlags): ServerOptions {
     webConfigFile: raw['web.config.file']!,
     externalURL: external,
     routePrefix: prefix,
+    alertmanagerConfigFile: raw['alertmanager.config.file']!,
     enableLifecycle: raw['web.enable-lifecycle'] === 'true',
     enableAdminAPI: raw['web.enable-admin-api'] === 'true',
     enableRemoteWriteReceiver: raw['web.enable-remote-write-receiver'] === 'true' || raw['enable-feature']!.split(',').includes('remote-write-receiver'),

@@ -28,6 +28,7 @@ import { WebHandler } from '../web/web.js';
 import { RemoteStorage, readHandler, writeHandler } from '../storage/remote/index.js';
 import { relabel } from '../model/relabel/index.js';
 import { expandRuleFiles } from './rule_files.js';
+import { startEmbeddedAlertmanager, type EmbeddedAlertmanager } from './embedded_alertmanager.js';
 import { globalEvaluationInterval, lintConfig, lintRuleFile } from '../lint/index.js';
 import { glob } from '../util/glob.js';
 
@@ -56,6 +57,7 @@ class Server {
   private rules!: RuleManager;
   private web!: WebHandler;
   private remote!: RemoteStorage;
+  private alertmanager: EmbeddedAlertmanager | null = null;
 
   constructor(
     private readonly opts: ServerOptions,
@@ -229,7 +231,16 @@ class Server {
         registry,
       }),
       ...(opts.enableRemoteWriteReceiver ? { write: writeHandler(this.db, logger.with({ component: 'web' })) } : {}),
+      alertmanager: (req, res, path) => (this.alertmanager === null ? notFoundHandler(res) : this.alertmanager.handle(req, res, path)),
     });
+    if (opts.alertmanagerConfigFile !== '') {
+      try {
+        this.alertmanager = await startEmbeddedAlertmanager(opts, this.notifier, logger.with({ component: 'alertmanager' }));
+      } catch (e) {
+        logger.error(`Error loading config (--alertmanager.config.file=${opts.alertmanagerConfigFile})`, { err: e as Error });
+        throw new ExitError(2);
+      }
+    }
     const addr = await this.web.listen();
     const address = `${addr.host}:${addr.port}`;
     const webLog = logger.with({ component: 'web' });
@@ -289,9 +300,17 @@ class Server {
         } catch (e) {
           throw new Error(`couldn't load configuration (--config.file=${file}): ${(e as Error).message}`);
         }
+        // The embedded Alertmanager's config is checked first, so a bad one leaves both as they were.
+        let applyAlertmanager: () => void = () => {};
+        try {
+          if (this.alertmanager !== null) applyAlertmanager = await this.alertmanager.am.prepareReload();
+        } catch (e) {
+          throw new Error(`couldn't load configuration (--alertmanager.config.file=${JSON.stringify(this.opts.alertmanagerConfigFile)}): ${(e as Error).message}`);
+        }
         let timings: Record<string, string>;
         try {
           timings = await this.applyConfig(cfg);
+          applyAlertmanager();
         } catch (e) {
           this.logger.error('Failed to apply configuration', { err: e as Error });
           throw new Error(`one or more errors occurred while applying the new configuration (--config.file=${file})`);
@@ -376,6 +395,7 @@ class Server {
     await step(() => this.remote?.close());
     await step(() => this.notifier?.stop(), [log.with({ component: 'notifier' }), 'Stopping notification manager...'], [log, 'Notifier manager stopped']);
     await step(() => this.web?.close());
+    await step(async () => this.alertmanager?.am.close());
     await step(() => this.db?.close());
     await step(() => this.engine?.setQueryLogFile(''));
     if (quiet) return;
@@ -391,6 +411,12 @@ function goDurationString(ms: number): string {
   if (ms < 1) return `${trim(ms * 1000, 3)}µs`;
   if (ms < 1000) return `${trim(ms, 6)}ms`;
   return `${trim(ms / 1000, 9)}s`;
+}
+
+function notFoundHandler(res: import('node:http').ServerResponse): Promise<void> {
+  res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end('404 page not found\n');
+  return Promise.resolve();
 }
 
 function describeRetention(o: ServerOptions): string {

@@ -2,7 +2,7 @@
 // errors that name file and line. The result is the `Config` of types.ts with every default filled.
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { LineCounter, parseDocument, type Node } from 'yaml';
+import { Document, LineCounter, parseDocument, type Node } from 'yaml';
 import { Labels, isValidLabelName, AnchoredRegexp, RegexError } from '../model/labels/index.js';
 import { parseDuration, DurationError } from '../model/duration/index.js';
 import { glob } from '../util/glob.js';
@@ -689,4 +689,13 @@ export function loadConfigFile(path: string): Config {
     throw new ConfigError(`open ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
   }
   return loadConfig(text, path);
+}
+
+/**
+ * An HTTP client config given as a plain mapping (Alertmanager's `http_config`, handed to each
+ * integration as JSON): decoded and checked exactly as prometheus.yml's.
+ */
+export function httpClientConfigFrom(raw: unknown): HTTPClientConfig {
+  const d = struct(httpClientSpec)((new Document(raw ?? null).contents as Node | null) ?? null, { lc: new LineCounter() });
+  return toHTTPClient(d.values);
 }

@@ -3,6 +3,7 @@
 import type { TargetGroup } from '../config/types.js';
 import type { Logger } from '../util/log.js';
 import type { DiscoveryMetrics } from './metrics.js';
+import { sleep } from '../util/sleep.js';
 
 export interface ProviderContext {
   logger: Logger;
@@ -16,19 +17,8 @@ export interface Provider {
   stop(): void;
 }
 
-/** Sleeps ms, or less when the signal aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
+/** Sleeps ms, or less when the signal aborts (kept here for the mechanisms that import it). */
+export { sleep };
 
 /**
  * A provider that polls: refresh() now, then every interval, emitting what it found. Each refresh

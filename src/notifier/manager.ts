@@ -40,6 +40,8 @@ export class NotifierManager implements AlertmanagerRetriever {
   private externalLabels: Labels = Labels.EMPTY;
   private relabelConfigs: RelabelConfig[] = [];
   private sending: Promise<void> | null = null;
+  /** An Alertmanager in this process (the embedded one), sent every batch as the others are. */
+  private local: { url: string; post: (body: string) => void } | null = null;
   private stopped = false;
   private readonly m: {
     latency: client.Summary<'alertmanager'>;
@@ -182,12 +184,12 @@ export class NotifierManager implements AlertmanagerRetriever {
       );
       const targets: { url: string; cfg: AlertmanagerConfig }[] = [];
       for (const s of this.sets.values()) for (const url of s.active) targets.push({ url, cfg: s.cfg });
-      if (targets.length === 0) {
+      if (targets.length === 0 && this.local === null) {
         // Nowhere to send them: lost, and counted so as Prometheus counts them.
         this.m.dropped.inc(batch.length);
         continue;
       }
-      const results = await Promise.all(targets.map((t) => this.post(t.url, t.cfg, body, batch.length)));
+      const results = await Promise.all([...targets.map((t) => this.post(t.url, t.cfg, body, batch.length)), ...(this.local === null ? [] : [this.postLocal(this.local, body, batch.length)])]);
       if (!results.some((ok) => ok)) {
         this.m.dropped.inc(batch.length);
         this.logger.error('Error sending alerts', { count: batch.length, err: 'all Alertmanagers failed' });
@@ -211,8 +213,25 @@ export class NotifierManager implements AlertmanagerRetriever {
     }
   }
 
+  /** Also sends to an Alertmanager running in this process (prometheus-ts --alertmanager.config.file). */
+  setLocalAlertmanager(local: { url: string; post: (body: string) => void } | null): void {
+    this.local = local;
+  }
+
+  private async postLocal(local: { url: string; post: (body: string) => void }, body: string, count: number): Promise<boolean> {
+    try {
+      local.post(body);
+      this.m.sent.inc({ alertmanager: local.url }, count);
+      return true;
+    } catch (e) {
+      this.m.errors.inc({ alertmanager: local.url }, count);
+      this.logger.error('Error sending alert', { alertmanager: local.url, count, err: e as Error });
+      return false;
+    }
+  }
+
   activeAlertmanagers(): string[] {
-    return [...this.sets.values()].flatMap((s) => s.active);
+    return [...[...this.sets.values()].flatMap((s) => s.active), ...(this.local === null ? [] : [this.local.url])];
   }
 
   droppedAlertmanagers(): string[] {

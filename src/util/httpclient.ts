@@ -3,7 +3,7 @@
 // client cert, server name, insecure_skip_verify, min version), proxies (proxy_url, no_proxy,
 // proxy_from_environment, proxy_connect_header), redirects, timeout.
 import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders } from 'node:http';
-import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { request as httpsRequest, type Agent, type RequestOptions } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type SecureVersion } from 'node:tls';
@@ -32,6 +32,8 @@ export interface HttpRequestOptions {
    * (much cheaper per request); the caller aborts them by closing it, not through signal.
    */
   connection?: KeepAliveGetter;
+  /** A caller-owned agent (kept-alive, bounded sockets) for requests that go direct, not through a proxy. */
+  agent?: Agent;
 }
 
 const TLS_VERSIONS: Record<string, SecureVersion> = { TLS10: 'TLSv1', TLS11: 'TLSv1.1', TLS12: 'TLSv1.2', TLS13: 'TLSv1.3' };
@@ -88,6 +90,7 @@ async function requestUntil(url: string, opts: HttpRequestOptions, deadline: num
   if (opts.signal) reqOpts.signal = opts.signal;
   const proxy = proxyFor(u, opts.client);
   if (proxy) viaProxy(u, isHttps, reqOpts, proxy, opts.client);
+  else if (opts.agent !== undefined) reqOpts.agent = opts.agent;
   const plainGet = proxy === null && opts.connection !== undefined && !isHttps && opts.body === undefined && (opts.method ?? 'GET') === 'GET';
   const res = plainGet ? await opts.connection!.get(u, headers, deadline, opts.maxBodyBytes ?? 0) : await nodeRequest(u, isHttps, reqOpts, opts, deadline, proxy !== null && !isHttps ? proxy : null);
   const followRedirects = opts.client?.follow_redirects ?? true;

@@ -44,6 +44,8 @@ export interface WebHooks {
   write?: Handler;
   /** Remote read. */
   read?: Handler;
+  /** The embedded Alertmanager (--alertmanager.config.file), under /alertmanager/; path relative to that. */
+  alertmanager?: Handler;
 }
 
 const MIME: Record<string, string> = {
@@ -60,7 +62,7 @@ const MIME: Record<string, string> = {
 };
 
 /** Routes of the single-page UI; each serves index.html. */
-const UI_ROUTES = ['/graph', '/alerts', '/targets', '/service-discovery', '/rules', '/config', '/flags', '/status', '/tsdb-status', '/agent', '/starting'];
+const UI_ROUTES = ['/graph', '/alerts', '/targets', '/service-discovery', '/rules', '/config', '/flags', '/status', '/tsdb-status', '/agent', '/starting', '/am'];
 
 /** Prometheus's answer to another method on /-/reload and /-/quit. */
 const LIFECYCLE_METHODS = 'Only POST or PUT requests allowed';
@@ -233,6 +235,9 @@ export class WebHandler {
     // the WAL replay status stays open, it is what the UI's starting page polls.
     if ((path === '/federate' || (path.startsWith('/api/v1/') && path !== '/api/v1/status/walreplay')) && !hooks?.isReady()) {
       return text(res, 503, 'Service Unavailable');
+    }
+    if (hooks?.alertmanager !== undefined && (path === '/alertmanager' || path.startsWith('/alertmanager/'))) {
+      return hooks.alertmanager(req, res, path.slice('/alertmanager'.length) || '/');
     }
     switch (path) {
       case '/-/healthy':

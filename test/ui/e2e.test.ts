@@ -4,11 +4,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { peer, PEERS, freePort, tempDir, startRealPrometheus } from '../util/peers.js';
 import { startOurServer, type OurServer } from '../util/server.js';
+import { buildUIIfStale } from '../util/ui_build.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DIST = join(ROOT, 'dist/ui');
@@ -16,21 +17,7 @@ const OUT = join(ROOT, 'test-output/ui');
 const PREFIX = '/prom';
 const EVIL = '<img src=x onerror=alert(1)>';
 
-function newestMtime(dir: string): number {
-  let m = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    m = Math.max(m, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return m;
-}
-
-async function buildIfStale(): Promise<void> {
-  const idx = join(DIST, 'index.html');
-  if (existsSync(idx) && statSync(idx).mtimeMs > newestMtime(join(ROOT, 'web/ui/src'))) return;
-  const { build } = await import('vite');
-  await build({ configFile: join(ROOT, 'web/ui/vite.config.ts'), logLevel: 'warn' });
-}
+const buildIfStale = buildUIIfStale;
 
 const MIME: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.svg': 'image/svg+xml' };
 

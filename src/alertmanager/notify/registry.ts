@@ -1,6 +1,7 @@
 // Every integration kind a receiver may name; the config loader and the dispatcher loop over
 // this list, so adding an integration is its own file plus one line here.
 import type { IntegrationType } from './integration.js';
+import { webhookType } from './webhook.js';
 
 import { discord } from './discord.js';
 import { email } from './email.js';
@@ -18,6 +19,7 @@ import { wechat } from './wechat.js';
 const erased = <C>(t: IntegrationType<C>): IntegrationType => t as unknown as IntegrationType;
 
 export const integrationTypes: readonly IntegrationType[] = [
+  erased(webhookType),
   erased(email),
   erased(pagerduty),
   erased(slack),

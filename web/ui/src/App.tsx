@@ -8,6 +8,7 @@ import { TargetsPage } from './pages/Targets.js';
 import { ServiceDiscoveryPage } from './pages/ServiceDiscovery.js';
 import { RulesPage } from './pages/Rules.js';
 import { ConfigPage, FlagsPage, StatusPage, TSDBStatusPage } from './pages/Status.js';
+import { AlertmanagerPage, standaloneAlertmanager } from './pages/Alertmanager.js';
 
 const GraphPage = lazy(() => import('./pages/Graph.js'));
 
@@ -49,7 +50,50 @@ class ErrorBoundary extends Component<{ children: ReactNode }, { error: Error | 
   }
 }
 
+/** Whether this server runs an Alertmanager (--alertmanager.config.file): its status answers. */
+function useEmbeddedAlertmanager(): boolean {
+  const [has, setHas] = useState(false);
+  useEffect(() => {
+    fetch(`${pathPrefix()}/alertmanager/api/v2/status`)
+      .then((r) => (r.ok ? r.json() : null))
+      .then((j: { versionInfo?: unknown } | null) => setHas(j !== null && typeof j === 'object' && j.versionInfo !== undefined), () => setHas(false));
+  }, []);
+  return has;
+}
+
+/** The page as alertmanager-ts serves it: the Alertmanager pages only. */
+function StandaloneAlertmanager({ route }: { route: string }) {
+  const [theme, setTheme] = useState<Theme>(initialTheme);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+    localStorage.setItem('theme', theme);
+  }, [theme]);
+  return (
+    <ThemeContext.Provider value={theme}>
+      <nav className="navbar">
+        <span className="brand"><Link to="/am">Alertmanager</Link></span>
+        <button className="nav-button theme-toggle" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} title="Toggle the colour theme">
+          {theme === 'dark' ? '☀ Light' : '☾ Dark'}
+        </button>
+      </nav>
+      <main className="container">
+        <ErrorBoundary key={route}><AlertmanagerPage route={route.startsWith('/am') ? route : '/am'} /></ErrorBoundary>
+      </main>
+    </ThemeContext.Provider>
+  );
+}
+
 export function App() {
+  const [route, setRoute] = useState(currentRoute());
+  useEffect(() => {
+    const h = () => setRoute(currentRoute());
+    window.addEventListener('popstate', h);
+    return () => window.removeEventListener('popstate', h);
+  }, []);
+  return standaloneAlertmanager() ? <StandaloneAlertmanager route={route} /> : <PrometheusApp />;
+}
+
+function PrometheusApp() {
   const [route, setRoute] = useState(currentRoute());
   const [theme, setTheme] = useState<Theme>(initialTheme);
   const [menu, setMenu] = useState(false);
@@ -83,9 +127,11 @@ export function App() {
     case '/flags': page = <FlagsPage />; break;
     case '/status': page = <StatusPage />; break;
     case '/tsdb-status': page = <TSDBStatusPage />; break;
+    case '/am': page = <AlertmanagerPage route={route} />; break;
     default: page = <GraphPage />;
   }
   const inStatus = STATUS_MENU.some(([to]) => to === base);
+  const hasAM = useEmbeddedAlertmanager();
   return (
     <ThemeContext.Provider value={theme}>
     <SettingsContext.Provider value={{ settings, setSettings }}>
@@ -94,6 +140,7 @@ export function App() {
         {NAV.map(([to, label]) => (
           <span key={to} className={base === to ? 'nav-item active' : 'nav-item'}><Link to={to}>{label}</Link></span>
         ))}
+        {hasAM && <span className={base === '/am' ? 'nav-item active' : 'nav-item'}><Link to="/am">Alertmanager</Link></span>}
         <span className={inStatus ? 'nav-item dropdown active' : 'nav-item dropdown'}>
           <button className="nav-button" onClick={() => setMenu(!menu)} aria-expanded={menu} data-testid="status-menu">Status ▾</button>
           {menu && (

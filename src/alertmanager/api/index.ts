@@ -1,0 +1,1 @@
+export { ApiV2, type ApiState } from './v2.js';

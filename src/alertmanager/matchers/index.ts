@@ -1,0 +1,2 @@
+export { AMMatcher, compareMatchers, matchersMatch, matchersString, type MatchType } from './matcher.js';
+export { parseMatcher, parseMatchers, MatcherParseError } from './parse.js';

@@ -1,0 +1,3 @@
+export * from './labelset.js';
+export * from './time.js';
+export * from './alert.js';

@@ -1,0 +1,1 @@
+export { NotificationLog, type NflogEntry, type ReceiverKey, type NflogOptions } from './nflog.js';

@@ -1,0 +1,1 @@
+export { AlertStore, type AlertListener } from './alerts.js';
