@@ -1,5 +1,5 @@
 export * from './integration.js';
 export { integrationTypes } from './registry.js';
-export { templateData, templateDataJSON } from './data.js';
+export { templateDataJSON } from './data.js';
 export { webhookType, type WebhookConfig } from './webhook.js';
 export { checkedHTTPConfig, postJSON, integrationAgent, USER_AGENT } from './http.js';

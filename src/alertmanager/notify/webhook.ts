@@ -1,7 +1,8 @@
 // The webhook integration (`webhook_configs`): Alertmanager's payload version 4 — the template
 // data plus version, groupKey and truncatedAlerts — POSTed as JSON.
 import type { HTTPClientConfig } from '../../config/types.js';
-import { templateData, templateDataJSON } from './data.js';
+import { buildTemplateData } from '../template/index.js';
+import { templateDataJSON } from './data.js';
 import { effectiveHTTPConfig, integrationAgent, postJSON } from './http.js';
 import type { AlertmanagerGlobal, Integration, IntegrationType } from './integration.js';
 
@@ -41,7 +42,7 @@ function create(c: WebhookConfig, index: number): Integration {
     sendResolved: c.sendResolved,
     async notify(ctx, alerts) {
       const sent = c.maxAlerts > 0 && alerts.length > c.maxAlerts ? alerts.slice(0, c.maxAlerts) : alerts;
-      const msg = { ...templateDataJSON(templateData(ctx, sent)), version: '4', groupKey: ctx.groupKey, truncatedAlerts: alerts.length - sent.length };
+      const msg = { ...templateDataJSON(buildTemplateData(ctx, sent)), version: '4', groupKey: ctx.groupKey, truncatedAlerts: alerts.length - sent.length };
       await postJSON(c.url, JSON.stringify(msg) + '\n', c.http, ctx.signal, (body) => `${c.url}: ${body}`, agent);
     },
   };

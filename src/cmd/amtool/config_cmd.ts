@@ -1,6 +1,7 @@
 // amtool check-config, config [show], config routes [show]|test. The config is read by the
 // Alertmanager config loader (src/alertmanager/config), from --config.file or, without one,
 // from the running Alertmanager's /api/v2/status.
+import { loadAlertmanagerConfig, loadAlertmanagerConfigFile } from '../../alertmanager/config/index.js';
 import { dirname } from 'node:path';
 import { loadNotificationTemplates } from '../../alertmanager/template/index.js';
 import { compileRE2 } from '../../model/labels/index.js';
@@ -21,30 +22,14 @@ interface LoadedConfig {
   readonly receivers: readonly unknown[];
   readonly templates: readonly string[];
 }
-interface ConfigModule {
-  loadAlertmanagerConfigFile(path: string): LoadedConfig;
-  loadAlertmanagerConfig(text: string, filename: string): LoadedConfig;
-}
-
-async function configModule(): Promise<ConfigModule> {
-  // Resolved at run time: the loader is its own module, which amtool-ts needs only here.
-  const spec = '../../alertmanager/config/index.js';
-  try {
-    return (await import(spec)) as ConfigModule;
-  } catch (e) {
-    throw new UsageError(`the Alertmanager config loader is not part of this build: ${(e as Error).message}`);
-  }
-}
-
 export async function checkConfig(c: CommandContext): Promise<void> {
   if (c.args.length === 0) throw new UsageError('Failed to read from standard input');
-  const mod = await configModule();
   let failed = 0;
   for (const file of c.args) {
     let out = `Checking '${file}'`;
     let cfg: LoadedConfig | null = null;
     try {
-      cfg = mod.loadAlertmanagerConfigFile(file);
+      cfg = loadAlertmanagerConfigFile(file);
       out += '  SUCCESS\n';
     } catch (e) {
       out += `  FAILED: ${(e as Error).message}\n`;
@@ -74,15 +59,14 @@ export const ROUTES_FLAGS: FlagSpec[] = [
 ];
 
 async function loadConfig(c: CommandContext): Promise<LoadedConfig> {
-  const mod = await configModule();
   const file = c.flags.str('config.file');
   if (file !== '') {
     // Debian's amtool always has a URL (its default), so it always says this.
     c.io.err('Warning: --config.file flag overrides the --alertmanager.url.\n');
-    return mod.loadAlertmanagerConfigFile(file);
+    return loadAlertmanagerConfigFile(file);
   }
   const status = await (await c.client()).getStatus();
-  return mod.loadAlertmanagerConfig(status.config?.original ?? '', 'alertmanager.yml');
+  return loadAlertmanagerConfig(status.config?.original ?? '', 'alertmanager.yml');
 }
 
 const TYPE_ORDER = { '=': 0, '!=': 1, '=~': 2, '!~': 3 } as const;
