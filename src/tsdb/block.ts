@@ -4,7 +4,7 @@
 import { existsSync, fsyncSync, closeSync, openSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareLabels, type Labels, type Matcher } from '../model/labels/index.js';
-import { ENC_XOR, xorNumSamples } from './chunkenc/index.js';
+import { chunkNumSamples } from './chunkenc/index.js';
 import { ChunkReader, ChunkWindow, ChunkWriter, READ_AHEAD } from './chunks/index.js';
 import { IndexReader, writeIndex, type ChunkMeta, type IndexSeries } from './index/index.js';
 import { postingsForMatchers } from './postings.js';
@@ -93,9 +93,9 @@ export function writeBlock(
   for (const s of series) {
     const metas: ChunkMeta[] = [];
     for (const c of s.chunks) {
-      const ref = cw.write(ENC_XOR, c.data);
+      const ref = cw.write(c.enc, c.data);
       metas.push({ mint: c.mint, maxt: c.maxt, ref });
-      numSamples += xorNumSamples(c.data);
+      numSamples += chunkNumSamples(c.data);
     }
     if (metas.length === 0) continue;
     numChunks += metas.length;
@@ -201,8 +201,9 @@ export class Block {
     for (let i = 0; i < all.length; i++) {
       const metas: ChunkMeta[] = [];
       const labels = this.index.series(all[i]!, metas);
-      const data = this.chunks.chunks(metas.map((m) => m.ref), win, READ_AHEAD);
-      yield { ref: all[i]!, labels, chunks: metas.map((m, k) => ({ mint: m.mint, maxt: m.maxt, data: data[k]! })) };
+      const encs: number[] = [];
+      const data = this.chunks.chunks(metas.map((m) => m.ref), win, READ_AHEAD, encs);
+      yield { ref: all[i]!, labels, chunks: metas.map((m, k) => ({ mint: m.mint, maxt: m.maxt, enc: encs[k]!, data: data[k]! })) };
     }
   }
 
@@ -274,8 +275,9 @@ class BlockChunkQuerier implements ChunkQuerier {
   }
 
   read(metas: readonly ChunkMeta[]): ChunkData[] {
-    const data = this.b.chunks.chunks(metas.map((m) => m.ref), this.win, READ_AHEAD);
-    return metas.map((m, k) => ({ mint: m.mint, maxt: m.maxt, data: data[k]! }));
+    const encs: number[] = [];
+    const data = this.b.chunks.chunks(metas.map((m) => m.ref), this.win, READ_AHEAD, encs);
+    return metas.map((m, k) => ({ mint: m.mint, maxt: m.maxt, enc: encs[k]!, data: data[k]! }));
   }
 
   labelValues(name: string, matchers: readonly Matcher[]): string[] {

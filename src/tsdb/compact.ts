@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Labels, compareLabels } from '../model/labels/index.js';
 import { ValueType } from '../storage/index.js';
 import { Block, writeBlock, type BlockMeta, type SeriesChunks } from './block.js';
-import { SAMPLES_PER_CHUNK, XORAppender, xorNumSamples } from './chunkenc/index.js';
+import { ENC_XOR, SAMPLES_PER_CHUNK, XORAppender, xorNumSamples } from './chunkenc/index.js';
 import { ChunksIterator, type ChunkData, type Interval } from './series.js';
 
 /** Re-encodes samples into chunks of up to 120 samples. */
@@ -15,7 +15,7 @@ export function encodeChunks(ts: ArrayLike<number>, vs: ArrayLike<number>, n = t
     const a = new XORAppender(256);
     const end = Math.min(n, i + SAMPLES_PER_CHUNK);
     for (let j = i; j < end; j++) a.append(ts[j]!, vs[j]!);
-    out.push({ mint: ts[i]!, maxt: ts[end - 1]!, data: a.bytes() });
+    out.push({ mint: ts[i]!, maxt: ts[end - 1]!, enc: ENC_XOR, data: a.bytes() });
   }
   return out;
 }
@@ -30,8 +30,20 @@ function needsRewrite(chunks: ChunkData[], ivs: readonly Interval[], mint: numbe
   return false;
 }
 
-/** The series' chunks clipped to [mint, maxt), deletions applied; re-encoded only when needed. */
+/**
+ * The series' chunks clipped to [mint, maxt), deletions applied; re-encoded only when needed.
+ * Chunks of an encoding this server cannot re-encode go through byte for byte, whatever the
+ * rest needs: deletions over them are not applied rather than their data lost.
+ */
 export function finalizeChunks(parts: { chunks: ChunkData[]; ivs: readonly Interval[] }[], mint: number, maxt: number): ChunkData[] {
+  let kept: ChunkData[] | null = null;
+  for (const p of parts) for (const c of p.chunks) if (c.enc !== ENC_XOR) (kept ??= []).push(c);
+  if (kept === null) return finalizeFloatChunks(parts, mint, maxt);
+  const floats = finalizeFloatChunks(parts.map((p) => ({ chunks: p.chunks.filter((c) => c.enc === ENC_XOR), ivs: p.ivs })), mint, maxt);
+  return floats.concat(kept).sort((a, b) => a.mint - b.mint);
+}
+
+function finalizeFloatChunks(parts: { chunks: ChunkData[]; ivs: readonly Interval[] }[], mint: number, maxt: number): ChunkData[] {
   const all = parts.flatMap((p) => p.chunks.map((c) => ({ c, ivs: p.ivs })));
   all.sort((a, b) => a.c.mint - b.c.mint);
   const cs = all.map((x) => x.c);

@@ -21,6 +21,7 @@ import { nopLogger, type Logger } from '../util/log.js';
 import { newRegistry, type Registry } from '../util/metrics.js';
 import { Block, dirSize, writeBlock, type BlockMeta, type SeriesChunks } from './block.js';
 import { exponentialRanges, finalizeChunks, plan } from './compact.js';
+import { ENC_XOR } from './chunkenc/index.js';
 import { ChunkDiskMapper } from './chunks/index.js';
 import { Compactor, type HeadSeriesJob } from './compactor.js';
 import { Head } from './head.js';
@@ -29,7 +30,7 @@ import { postingsForMatchers } from './postings.js';
 import { MergeQuerier, type ChunkQuerier } from './series.js';
 import { addInterval, type TombstoneMap } from './tombstones/index.js';
 import { isULID } from './ulid.js';
-import { DEFAULT_SEGMENT_SIZE, WAL, type WALPosition } from './wal/index.js';
+import { DEFAULT_SEGMENT_SIZE, WAL, recordTypeName, type WALPosition } from './wal/index.js';
 
 export interface DBOptions {
   /** ms, 0 = none */
@@ -161,9 +162,15 @@ export class DB implements Storage, WALSource {
       chunksCreated: (n) => m.chunksCreated.inc(n),
       chunksRemoved: (n) => m.chunksRemoved.inc(n),
       walWriteFailed: () => m.walWritesFailed.inc(),
+      walUnsupportedRecord: (type) => {
+        m.walUnsupportedRecords.inc({ type: recordTypeName(type) });
+        this.unsupportedReplayed.set(type, (this.unsupportedReplayed.get(type) ?? 0) + 1);
+      },
     });
     this.compactor = new Compactor(!deps.inlineCompaction);
   }
+  /** WAL records replayed of types the head does not apply, by type (reported once replay ends). */
+  private readonly unsupportedReplayed = new Map<number, number>();
   /** Created in init(), after the lock: it clears chunks_head/, which WAL replay refills. */
   private mapper: ChunkDiskMapper | null = null;
 
@@ -189,6 +196,9 @@ export class DB implements Storage, WALSource {
     for (const c of corruptions) {
       this.metrics.walCorruptions.inc();
       this.logger.warn('Encountered WAL read error, attempting repair', { segment: c.segment, offset: c.offset, err: c.reason });
+    }
+    for (const [type, n] of this.unsupportedReplayed) {
+      this.logger.warn('WAL records of a type this server does not apply were left in the WAL untouched', { type: recordTypeName(type), records: n });
     }
     const secs = (performance.now() - start) / 1000;
     this.metrics.replayDuration.set(secs);
@@ -357,7 +367,7 @@ export class DB implements Storage, WALSource {
     const out: { labels: Labels; job: HeadSeriesJob }[] = [];
     for (const s of this.head.series.values()) {
       const refs = s.chunks.filter((c) => c.maxt >= mint && c.mint < maxt).map((c) => ({ mint: c.mint, maxt: c.maxt, ref: c.ref, data: c.data }));
-      const open = s.app !== null && s.app.num > 0 && s.lastT >= mint && s.appMint < maxt ? { mint: s.appMint, maxt: s.lastT, data: s.app.bytes(), num: s.app.num } : null;
+      const open = s.app !== null && s.app.num > 0 && s.lastT >= mint && s.appMint < maxt ? { mint: s.appMint, maxt: s.lastT, enc: ENC_XOR, data: s.app.bytes(), num: s.app.num } : null;
       if (refs.length === 0 && open === null) continue;
       out.push({ labels: s.labels, job: { flat: [...s.labels.flat], refs, open, ivs: this.head.tombstones.get(s.ref) ?? [] } });
     }

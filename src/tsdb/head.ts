@@ -40,7 +40,7 @@ function computeChunkEndTime(start: number, cur: number, max: number): number {
 export function encodeChunksLikeHead(ts: ArrayLike<number>, vs: ArrayLike<number>, n: number, chunkRange: number): ChunkData[] {
   const s = new MemSeries(0, Labels.EMPTY);
   for (let i = 0; i < n; i++) s.appendSample(ts[i]!, vs[i]!, chunkRange, null, null);
-  return s.allChunks(null).map((c) => ({ mint: c.mint, maxt: c.maxt, data: c.data }));
+  return s.allChunks(null).map((c) => ({ mint: c.mint, maxt: c.maxt, enc: c.enc, data: c.data }));
 }
 
 export interface HeadChunkMeta {
@@ -131,12 +131,12 @@ export class MemSeries {
     const sel = this.chunks.filter((c) => c.maxt >= mint && c.mint <= maxt);
     const open: ChunkData | null =
       this.app !== null && this.app.num > 0 && this.lastT >= mint && this.appMint <= maxt
-        ? { mint: this.appMint, maxt: this.lastT, data: this.app.bytes(), num: this.app.num }
+        ? { mint: this.appMint, maxt: this.lastT, enc: ENC_XOR, data: this.app.bytes(), num: this.app.num }
         : null;
     let loaded: ChunkData[] | null = null;
     return () => {
       if (loaded === null) {
-        loaded = sel.map((c) => ({ mint: c.mint, maxt: c.maxt, data: c.data ?? mapper!.read(c.ref) }));
+        loaded = sel.map((c) => ({ mint: c.mint, maxt: c.maxt, enc: ENC_XOR, data: c.data ?? mapper!.read(c.ref) }));
         if (open) loaded.push(open);
       }
       return loaded;
@@ -162,6 +162,8 @@ export interface HeadCounters {
   chunksCreated(n: number): void;
   chunksRemoved(n: number): void;
   walWriteFailed(): void;
+  /** A WAL record of a type this head does not apply (left in the WAL; checkpoints keep it). */
+  walUnsupportedRecord(type: number): void;
 }
 
 const nopCounters: HeadCounters = {
@@ -173,6 +175,7 @@ const nopCounters: HeadCounters = {
   chunksCreated() {},
   chunksRemoved() {},
   walWriteFailed() {},
+  walUnsupportedRecord() {},
 };
 
 interface BatchBuffers {
@@ -390,6 +393,7 @@ export class Head implements PostingsSource {
     series: (ref, labels) => this.importSeries(ref, labels),
     sample: (ref, t, v) => this.importSample(ref, t, v),
     tombstone: (ref, mint, maxt) => this.importTombstone(ref, { mint, maxt }),
+    unknown: (type) => this.counters.walUnsupportedRecord(type),
   };
   private readonly replayAlias = new Map<number, number>();
 

@@ -10,11 +10,13 @@ import {
   type SeriesIterator,
   type SeriesSet,
 } from '../storage/index.js';
-import { XORIterator, xorNumSamples } from './chunkenc/index.js';
+import { ENC_XOR, XORIterator, chunkNumSamples, noteUndecodedChunk } from './chunkenc/index.js';
 
 export interface ChunkData {
   mint: number;
   maxt: number;
+  /** The encoding byte the chunk was read with (chunkenc: ENC_XOR, ENC_HISTOGRAM…), kept wherever the chunk goes. */
+  enc: number;
   data: Uint8Array;
   /** Sample count when the bytes belong to a chunk still being appended to. */
   num?: number;
@@ -65,6 +67,10 @@ export class ChunksIterator implements SeriesIterator {
       const c = this.chunks[this.ci]!;
       if (c.maxt < minT || c.maxt < this.mint) continue;
       if (c.mint > this.maxt) return false;
+      if (c.enc !== ENC_XOR) {
+        noteUndecodedChunk(c.enc);
+        continue;
+      }
       this.it.reset(c.data, c.num);
       return true;
     }
@@ -187,7 +193,7 @@ export function mergeChunkSamples(chunks: ChunkData[], mint: number, maxt: numbe
  */
 function mergeParts(all: { c: ChunkData; ivs: readonly Interval[] }[], mint: number, maxt: number): ArrayIterator {
   let cap = 0;
-  for (const x of all) cap += x.c.num ?? xorNumSamples(x.c.data);
+  for (const x of all) cap += x.c.num ?? chunkNumSamples(x.c.data);
   const ts = new Float64Array(cap);
   const vs = new Float64Array(cap);
   let k = 0;

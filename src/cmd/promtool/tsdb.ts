@@ -6,6 +6,7 @@ import { Labels, compareLabels, type Matcher } from '../../model/labels/index.js
 import { formatFloatG } from '../../model/value/index.js';
 import { parseMetricSelector } from '../../promql/parser/index.js';
 import { UsageError, parseArgs, parseGoDuration } from './flags.js';
+import { ENC_FLOAT_HISTOGRAM, ENC_HISTOGRAM, ENC_XOR, chunkNumSamples } from '../../tsdb/chunkenc/index.js';
 import { Block, MergeQuerier, encodeChunksLikeHead, isULID, readTsdbWAL, writeBlock, type BlockMeta, type ChunkQuerier, type SeriesChunks } from '../../tsdb/index.js';
 
 const DEFAULT_DB = 'data/';
@@ -236,18 +237,29 @@ async function analyze(args: string[]): Promise<number> {
   if (p.bools.has('extended')) {
     const samples: number[] = [];
     const sizes: number[] = [];
+    const hSamples: number[] = [];
+    const hSizes: number[] = [];
+    let total = 0;
     for (const ref of refs) {
       const chks: { mint: number; maxt: number; ref: number }[] = [];
       ir.series(ref, chks);
       for (const c of chks) {
-        const data = block.chunks.chunk(c.ref);
-        samples.push((data[0]! << 8) | data[1]!);
-        sizes.push(data.length);
+        const { enc, data } = block.chunks.chunk(c.ref);
+        if (enc === ENC_XOR) {
+          samples.push(chunkNumSamples(data));
+          sizes.push(data.length);
+        } else if (enc === ENC_HISTOGRAM || enc === ENC_FLOAT_HISTOGRAM) {
+          hSamples.push(chunkNumSamples(data));
+          hSizes.push(data.length);
+        }
+        total++;
       }
     }
     out('\nCompaction analysis:\n\n');
-    displayHistogram('samples per float chunk', samples, samples.length);
-    displayHistogram('bytes per float chunk', sizes, sizes.length);
+    displayHistogram('samples per float chunk', samples, total);
+    displayHistogram('bytes per float chunk', sizes, total);
+    displayHistogram('samples per histogram chunk', hSamples, total);
+    displayHistogram('bytes per histogram chunk', hSizes, total);
   }
   for (const b of blocks) await b.close();
   return 0;

@@ -1,2 +1,3 @@
 export * from './xor.js';
 export * from './arena.js';
+export * from './encoding.js';

@@ -2,6 +2,8 @@
 // wal/checkpoint.NNNNNNNN/ holding only what the head still needs — series records of live series,
 // samples at or after the truncation time, tombstones still in range — and then deleted. The
 // checkpoint is itself a WAL segment in Prometheus's format, as Prometheus writes its own.
+// Records of a type this server does not decode are copied into the checkpoint byte for byte
+// (rather than keeping their segments): what it cannot judge, it cannot judge to be obsolete.
 // Pure file work, so it runs in the compaction worker, off the event loop.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +17,7 @@ function segName(n: number): string {
 }
 
 /** Writes checkpoint.upTo from the previous checkpoint and segments ≤ upTo; removes what it replaces. */
-export function writeCheckpoint(walDir: string, upTo: number, mint: number, live: ArrayLike<number>): { series: number; samples: number } {
+export function writeCheckpoint(walDir: string, upTo: number, mint: number, live: ArrayLike<number>): { series: number; samples: number; unknown: number } {
   const keep = new Set<number>();
   for (let i = 0; i < live.length; i++) keep.add(live[i]!);
   const out = new EncBuf(1 << 20);
@@ -39,6 +41,7 @@ export function writeCheckpoint(walDir: string, upTo: number, mint: number, live
   };
   let nSeries = 0;
   let nSamples = 0;
+  let nUnknown = 0;
   // Per record: keep what the head still needs, re-encoded in the same record kinds.
   let series: { ref: number; labels: Labels }[] = [];
   const refs: number[] = [];
@@ -63,6 +66,11 @@ export function writeCheckpoint(walDir: string, upTo: number, mint: number, live
     },
     tombstone: (ref, a, b) => {
       if (b >= mint && keep.has(ref)) stones.push({ ref, mint: a, maxt: b });
+    },
+    unknown: (_type, r) => {
+      frameRecords(out, written, [r], true);
+      nUnknown++;
+      if (out.len > 8 << 20) flush();
     },
   };
   const onRecord = (r: WALRecord): void => {
@@ -106,7 +114,7 @@ export function writeCheckpoint(walDir: string, upTo: number, mint: number, live
   for (const f of readdirSync(walDir)) {
     if (f.startsWith('checkpoint.') && f !== `checkpoint.${segName(upTo)}`) rmSync(join(walDir, f), { recursive: true, force: true });
   }
-  return { series: nSeries, samples: nSamples };
+  return { series: nSeries, samples: nSamples, unknown: nUnknown };
 }
 
 export function removeCheckpointLeftovers(walDir: string): void {

@@ -8,6 +8,35 @@ import { DecBuf, EncBuf } from '../encoding/index.js';
 export const REC_SERIES = 1;
 export const REC_SAMPLES = 2;
 export const REC_TOMBSTONES = 3;
+export const REC_EXEMPLARS = 4;
+export const REC_MMAP_MARKERS = 5;
+export const REC_METADATA = 6;
+export const REC_HISTOGRAM_SAMPLES = 7;
+export const REC_FLOAT_HISTOGRAM_SAMPLES = 8;
+
+/** Prometheus's name for a record type (record.Type.String()). */
+export function recordTypeName(t: number): string {
+  switch (t) {
+    case REC_SERIES:
+      return 'series';
+    case REC_SAMPLES:
+      return 'samples';
+    case REC_TOMBSTONES:
+      return 'tombstones';
+    case REC_EXEMPLARS:
+      return 'exemplars';
+    case REC_HISTOGRAM_SAMPLES:
+      return 'histogram_samples';
+    case REC_FLOAT_HISTOGRAM_SAMPLES:
+      return 'float_histogram_samples';
+    case REC_MMAP_MARKERS:
+      return 'mmapmarkers';
+    case REC_METADATA:
+      return 'metadata';
+    default:
+      return 'unknown';
+  }
+}
 
 const F64 = new Float64Array(1);
 const U32 = new Uint32Array(F64.buffer);
@@ -55,9 +84,14 @@ export interface RecordHandlers {
   /** Float value given as its two 32-bit halves too, so staleness markers pass through intact. */
   sample(ref: number, t: number, v: number): void;
   tombstone(ref: number, mint: number, maxt: number): void;
+  /**
+   * A record of a type not decoded here (type byte included; a view, valid during the call only).
+   * Readers that keep or rewrite the WAL must keep it: it is data this server cannot interpret.
+   */
+  unknown?(type: number, rec: Uint8Array): void;
 }
 
-/** Decodes one record (type byte included). Unknown types (exemplars, metadata, histograms) are skipped. */
+/** Decodes one record (type byte included); a type not decoded here goes to h.unknown. */
 export function decodeRecord(rec: Uint8Array, h: RecordHandlers): void {
   if (rec.length === 0) return;
   const d = new DecBuf(rec, 1);
@@ -97,5 +131,6 @@ export function decodeRecord(rec: Uint8Array, h: RecordHandlers): void {
       }
       break;
     default:
+      h.unknown?.(rec[0]!, rec);
   }
 }
