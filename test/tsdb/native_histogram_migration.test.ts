@@ -118,10 +118,14 @@ test('native histograms from a real Prometheus survive our WAL replay, checkpoin
   assert.deepEqual(histogramChunks(data), before, 'compaction keeps the histogram chunks byte for byte');
   assert.deepEqual(histogramRecords(join(data, 'wal')), walBefore, 'the checkpoint keeps every histogram record byte for byte');
 
-  // Retention drops whole blocks; what remains is untouched.
-  const metas = blockDirs(data).map((d) => new Block(d)).map((b) => (void b.close(), b.meta));
+  // Retention drops whole blocks; what remains is untouched. The limit keeps the newest block with
+  // histogram chunks and drops the oldest (the merged one).
+  const metas = blockDirs(data).map((d) => JSON.parse(readFileSync(join(d, 'meta.json'), 'utf8')) as BlockMeta);
+  const withHist = metas.filter((m) => [...before].some((c) => Number(c.split(' ')[0]) >= m.minTime && Number(c.split(' ')[0]) < m.maxTime));
   const newest = Math.max(...metas.map((m) => m.maxTime));
-  const db2 = await openDB(data, { minBlockDuration: 2000, maxBlockDuration: 18_000, retentionDuration: newest - Math.min(...metas.map((m) => m.maxTime)) - 1 }, { noBackground: true, inlineCompaction: true });
+  const keepFrom = Math.max(...withHist.map((m) => m.maxTime));
+  assert.ok(withHist.length >= 2, 'histogram chunks in two blocks at least');
+  const db2 = await openDB(data, { minBlockDuration: 2000, maxBlockDuration: 18_000, retentionDuration: newest - keepFrom }, { noBackground: true, inlineCompaction: true });
   try {
     await db2.compact();
   } finally {

@@ -11,6 +11,8 @@ export interface PbSample {
 export interface PbTimeSeries {
   labels: Labels;
   samples: PbSample[];
+  /** Native histogram samples (field 4) in a decoded request: counted, not decoded (the TSDB takes none yet). */
+  histograms?: number;
 }
 
 export interface PbMetadata {
@@ -76,9 +78,14 @@ export function encodeWriteRequest(series: PbTimeSeries[], metadata: PbMetadata[
 function readSeries(r: ProtoReader): PbTimeSeries {
   const pairs: [string, string][] = [];
   const samples: PbSample[] = [];
+  let histograms = 0;
   while (!r.done()) {
     const { field, wireType } = r.tag();
     if (field === 1 && wireType === 2) pairs.push(readLabel(r.sub()));
+    else if (field === 4 && wireType === 2) {
+      histograms++;
+      r.skip(wireType);
+    }
     else if (field === 2 && wireType === 2) {
       const sr = r.sub();
       let value = 0;
@@ -92,7 +99,7 @@ function readSeries(r: ProtoReader): PbTimeSeries {
       samples.push({ value, timestamp });
     } else r.skip(wireType);
   }
-  return { labels: Labels.fromPairs(pairs), samples };
+  return histograms > 0 ? { labels: Labels.fromPairs(pairs), samples, histograms } : { labels: Labels.fromPairs(pairs), samples };
 }
 
 function readMetadata(r: ProtoReader): PbMetadata {

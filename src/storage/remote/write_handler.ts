@@ -36,6 +36,14 @@ export function writeHandler(appendable: Appendable, logger: Logger) {
       res.end(`${(e as Error).message}\n`);
       return;
     }
+    // Prometheus without native histograms fails such a request whole (500, nothing stored).
+    const hist = ts.find((s) => (s.histograms ?? 0) > 0);
+    if (hist !== undefined) {
+      logger.error('Error appending remote write', { err: 'native histograms are disabled', series: hist.labels.toString() });
+      res.statusCode = 500;
+      res.end('native histograms are disabled\n');
+      return;
+    }
     const app = appendable.appender();
     try {
       for (const s of ts) {
