@@ -1,0 +1,210 @@
+// The head's write path: an Appender buffers a batch in typed arrays (checking each sample
+// against its series' last and pending ones), and its commit makes the batch durable — one WAL
+// write of the new series and the samples — then applies it to the series' chunks.
+import type { Labels } from '../model/labels/index.js';
+import {
+  StorageError,
+  errDuplicateSampleForTimestamp,
+  errOutOfBounds,
+  errOutOfOrderSample,
+  type Appender,
+  type SeriesRef,
+} from '../storage/index.js';
+import { EncBuf } from './encoding/index.js';
+import type { Head } from './head.js';
+import { NO_T, type MemSeries } from './mem_series.js';
+import { encodeSamplesRecord, encodeSeriesRecord } from './wal/index.js';
+
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+
+/** A batch's samples, column by column (pooled by the head). */
+export interface BatchBuffers {
+  refs: Uint32Array;
+  ts: Float64Array;
+  vs: Float64Array;
+}
+
+/** Scratch for the WAL records of a commit: commits are synchronous, so one pair serves every head. */
+const encSeries = new EncBuf(4096);
+const encSamples = new EncBuf(1 << 16);
+
+/** Makes a batch durable in the WAL then applies it. Throws StorageError('disk') if the WAL write fails. */
+export function commitBatch(head: Head, b: BatchBuffers, n: number, newSeries: MemSeries[]): void {
+  if (head.wal !== null && (newSeries.length > 0 || n > 0)) {
+    const recs: Uint8Array[] = [];
+    if (newSeries.length > 0) {
+      encSeries.reset();
+      encodeSeriesRecord(encSeries, newSeries);
+      recs.push(encSeries.bytes());
+    }
+    if (n > 0) {
+      encSamples.reset();
+      encodeSamplesRecord(encSamples, b.refs, b.ts, b.vs, n);
+      recs.push(encSamples.bytes());
+    }
+    try {
+      head.wal.log(recs);
+    } catch (e) {
+      head.counters.walWriteFailed();
+      for (let i = 0; i < n; i++) {
+        const s = head.byRef[b.refs[i]!];
+        if (s) s.pendT = NO_T;
+      }
+      throw new StorageError('disk', `write to WAL: ${(e as Error).message}`);
+    }
+  }
+  for (const s of newSeries) s.logged = true;
+  applySamples(head, b.refs, b.ts, b.vs, n, true);
+  head.flushChunks();
+}
+
+/** Appends committed samples to their series' chunks (samples not above a series' last are skipped, counted out of order). */
+export function applySamples(head: Head, refs: ArrayLike<number>, ts: ArrayLike<number>, vs: ArrayLike<number>, n: number, live: boolean): void {
+  let appended = 0;
+  let ooo = 0;
+  let chunks = 0;
+  let mint = head.minTime;
+  let maxt = head.maxTime;
+  const byRef = head.byRef;
+  const minValid = head.minValidTime;
+  const chunkRange = head.chunkRange;
+  const mapper = head.mapper;
+  const arena = head.arena;
+  for (let i = 0; i < n; i++) {
+    const s = byRef[refs[i]!];
+    if (s === undefined) continue;
+    if (live) s.pendT = NO_T;
+    const t = ts[i]!;
+    if (t <= s.lastT || t < minValid) {
+      if (live && t < s.lastT) ooo++;
+      continue;
+    }
+    if (s.appendSample(t, vs[i]!, chunkRange, mapper, arena)) chunks++;
+    appended++;
+    if (t < mint) mint = t;
+    if (t > maxt) maxt = t;
+  }
+  head.minTime = mint;
+  head.maxTime = maxt;
+  if (appended > 0) head.counters.samplesAppended(appended);
+  if (ooo > 0) head.counters.outOfOrder(ooo);
+  if (chunks > 0) head.counters.chunksCreated(chunks);
+}
+
+export class HeadAppender implements Appender {
+  private b: BatchBuffers | null = null;
+  private n = 0;
+  private newSeries: MemSeries[] = [];
+  private readonly batch: number;
+
+  /** Fixed for the batch, as Prometheus fixes it when the appender is created. */
+  private readonly minValid: number;
+
+  constructor(private readonly head: Head) {
+    this.batch = head.nextBatch();
+    this.minValid = head.appendableMinValidTime();
+  }
+
+  append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
+    const head = this.head;
+    let s = ref > 0 ? head.getByRef(ref) : undefined;
+    if (s === undefined) {
+      if (labels.isEmpty()) throw new StorageError('invalid_sample', 'invalid sample: empty labelset');
+      s = head.getOrCreate(labels).s;
+    }
+    if (t < this.minValid) {
+      head.counters.outOfBounds(1);
+      throw errOutOfBounds();
+    }
+    F64[0] = v;
+    const lo = U32[0]!;
+    const hi = U32[1]!;
+    if (s.pendT !== NO_T) {
+      if (t < s.pendT) {
+        head.counters.outOfOrder(1);
+        throw errOutOfOrderSample();
+      }
+      if (t === s.pendT) {
+        if (hi === s.pendHi && lo === s.pendLo) return s.ref;
+        throw errDuplicateSampleForTimestamp();
+      }
+    } else if (t <= s.lastT) {
+      if (t < s.lastT) {
+        head.counters.outOfOrder(1);
+        throw errOutOfOrderSample();
+      }
+      if (hi === s.lastHi && lo === s.lastLo) return s.ref;
+      throw errDuplicateSampleForTimestamp();
+    }
+    if (!s.logged && s.batch !== this.batch) {
+      s.batch = this.batch;
+      this.newSeries.push(s);
+    }
+    s.pendT = t;
+    s.pendHi = hi;
+    s.pendLo = lo;
+    let b = this.b;
+    if (b === null) {
+      b = this.b = head.acquireBuffers();
+      head.activeAppenders++;
+    }
+    if (this.n === b.refs.length) {
+      const c = b.refs.length * 2;
+      const refs = new Uint32Array(c);
+      refs.set(b.refs);
+      const ts = new Float64Array(c);
+      ts.set(b.ts);
+      const vs = new Float64Array(c);
+      vs.set(b.vs);
+      b = this.b = { refs, ts, vs };
+    }
+    b.refs[this.n] = s.ref;
+    b.ts[this.n] = t;
+    b.vs[this.n] = v;
+    this.n++;
+    return s.ref;
+  }
+
+  commit(): Promise<void> {
+    try {
+      this.commitSync();
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** Synchronous commit (what commit() does; exposed for callers that batch without awaiting). */
+  commitSync(): void {
+    const b = this.b;
+    const n = this.n;
+    this.n = 0;
+    this.b = null;
+    if (b !== null) this.head.activeAppenders--;
+    const ns = this.newSeries;
+    this.newSeries = [];
+    if (b === null && ns.length === 0) return;
+    try {
+      commitBatch(this.head, b ?? this.head.acquireBuffers(), n, ns);
+    } finally {
+      if (b) this.head.releaseBuffers(b);
+    }
+  }
+
+  rollback(): Promise<void> {
+    const b = this.b;
+    if (b !== null) {
+      for (let i = 0; i < this.n; i++) {
+        const s = this.head.series.get(b.refs[i]!);
+        if (s) s.pendT = NO_T;
+      }
+      this.head.releaseBuffers(b);
+      this.head.activeAppenders--;
+    }
+    this.b = null;
+    this.n = 0;
+    this.newSeries = [];
+    return Promise.resolve();
+  }
+}
