@@ -10,7 +10,8 @@ import {
   type SeriesIterator,
   type SeriesSet,
 } from '../storage/index.js';
-import { ENC_XOR, XORIterator, chunkNumSamples, noteUndecodedChunk } from './chunkenc/index.js';
+import type { FloatHistogram, Histogram } from '../model/histogram/index.js';
+import { ENC_FLOAT_HISTOGRAM, ENC_HISTOGRAM, ENC_XOR, FloatHistogramIterator, HistogramIterator, XORIterator, chunkNumSamples, noteUndecodedChunk } from './chunkenc/index.js';
 
 export interface ChunkData {
   mint: number;
@@ -47,10 +48,18 @@ function deleted(ivs: readonly Interval[], t: number): boolean {
   return false;
 }
 
-/** Iterates non-overlapping chunks in order, clipped to [mint, maxt] minus deleted intervals. */
+/**
+ * Iterates non-overlapping chunks in order, clipped to [mint, maxt] minus deleted intervals.
+ * Histogram chunks are read only for a caller that reads histogram samples (`histograms`);
+ * for the others they are skipped, as chunks of an encoding this server cannot decode always are.
+ */
 export class ChunksIterator implements SeriesIterator {
   private ci = -1;
   private it = new XORIterator();
+  /** The kind of the current chunk's samples, and its iterator when not XOR. */
+  private vt: ValueType = ValueType.Float;
+  private h: HistogramIterator | null = null;
+  private fh: FloatHistogramIterator | null = null;
   private cur = false;
   private e: Error | null = null;
   constructor(
@@ -58,7 +67,21 @@ export class ChunksIterator implements SeriesIterator {
     private readonly mint: number,
     private readonly maxt: number,
     private readonly ivs: readonly Interval[],
+    private readonly histograms = false,
   ) {}
+
+  private innerNext(): ValueType {
+    if (this.vt === ValueType.Float) return this.it.next();
+    return this.vt === ValueType.Histogram ? this.h!.next() : this.fh!.next();
+  }
+  private innerT(): number {
+    if (this.vt === ValueType.Float) return this.it.atT();
+    return this.vt === ValueType.Histogram ? this.h!.atT() : this.fh!.atT();
+  }
+  private innerErr(): Error | null {
+    if (this.vt === ValueType.Float) return this.it.err();
+    return this.vt === ValueType.Histogram ? this.h!.err() : this.fh!.err();
+  }
 
   private nextChunk(minT: number): boolean {
     for (;;) {
@@ -67,21 +90,32 @@ export class ChunksIterator implements SeriesIterator {
       const c = this.chunks[this.ci]!;
       if (c.maxt < minT || c.maxt < this.mint) continue;
       if (c.mint > this.maxt) return false;
-      if (c.enc !== ENC_XOR) {
-        noteUndecodedChunk(c.enc);
-        continue;
+      if (c.enc === ENC_XOR) {
+        this.vt = ValueType.Float;
+        this.it.reset(c.data, c.num);
+        return true;
       }
-      this.it.reset(c.data, c.num);
-      return true;
+      if (c.enc === ENC_HISTOGRAM || c.enc === ENC_FLOAT_HISTOGRAM) {
+        if (!this.histograms) continue;
+        if (c.enc === ENC_HISTOGRAM) {
+          this.vt = ValueType.Histogram;
+          this.h = new HistogramIterator(c.data, c.num);
+        } else {
+          this.vt = ValueType.FloatHistogram;
+          this.fh = new FloatHistogramIterator(c.data, c.num);
+        }
+        return true;
+      }
+      noteUndecodedChunk(c.enc);
     }
   }
 
   next(): ValueType {
     if (this.ci >= this.chunks.length) return ValueType.None;
     for (;;) {
-      if (this.ci < 0 || this.it.next() === ValueType.None) {
-        if (this.ci >= 0 && this.it.err()) {
-          this.e = this.it.err();
+      if (this.ci < 0 || this.innerNext() === ValueType.None) {
+        if (this.ci >= 0 && this.innerErr()) {
+          this.e = this.innerErr();
           this.ci = this.chunks.length;
           return ValueType.None;
         }
@@ -92,7 +126,7 @@ export class ChunksIterator implements SeriesIterator {
         }
         continue;
       }
-      const t = this.it.atT();
+      const t = this.innerT();
       if (t < this.mint) continue;
       if (t > this.maxt) {
         this.ci = this.chunks.length;
@@ -101,12 +135,12 @@ export class ChunksIterator implements SeriesIterator {
       }
       if (this.ivs.length > 0 && deleted(this.ivs, t)) continue;
       this.cur = true;
-      return ValueType.Float;
+      return this.vt;
     }
   }
 
   seek(t: number): ValueType {
-    if (this.cur && this.it.atT() >= t) return ValueType.Float;
+    if (this.cur && this.innerT() >= t) return this.vt;
     if (this.ci >= this.chunks.length) return ValueType.None;
     // Skip whole chunks that end before t.
     if (this.ci < 0 || this.chunks[this.ci]!.maxt < t) {
@@ -124,15 +158,24 @@ export class ChunksIterator implements SeriesIterator {
     for (;;) {
       const vt = this.next();
       if (vt === ValueType.None) return vt;
-      if (this.it.atT() >= t) return vt;
+      if (this.innerT() >= t) return vt;
     }
   }
 
   atT(): number {
-    return this.it.atT();
+    return this.innerT();
   }
   atF(): number {
     return this.it.atF();
+  }
+  atHistogram(): Histogram {
+    if (this.vt === ValueType.Histogram) return this.h!.atHistogram();
+    throw new Error(`no integer histogram at this position (value type ${this.vt})`);
+  }
+  atFloatHistogram(): FloatHistogram {
+    if (this.vt === ValueType.FloatHistogram) return this.fh!.atFloatHistogram();
+    if (this.vt === ValueType.Histogram) return this.h!.atHistogram().toFloat();
+    throw new Error(`no histogram at this position (value type ${this.vt})`);
   }
   err(): Error | null {
     return this.e;
@@ -170,6 +213,12 @@ export class ArrayIterator implements SeriesIterator {
   }
   atF(): number {
     return this.vs[this.i]!;
+  }
+  atHistogram(): Histogram {
+    throw new Error('merged samples are floats only');
+  }
+  atFloatHistogram(): FloatHistogram {
+    throw new Error('merged samples are floats only');
   }
   err(): Error | null {
     return this.e;
@@ -225,12 +274,14 @@ class StoredSeries implements Series {
     private readonly parts: ChunkSeries[],
     private readonly mint: number,
     private readonly maxt: number,
+    private readonly histograms: boolean,
   ) {}
+  /** Overlapping chunks are merged as floats: histogram samples in them are left out (not yet merged). */
   iterator(): SeriesIterator {
     if (this.parts.length === 1) {
       const p = this.parts[0]!;
       const cs = p.chunks();
-      if (!overlapping(cs)) return new ChunksIterator(cs, this.mint, this.maxt, p.intervals);
+      if (!overlapping(cs)) return new ChunksIterator(cs, this.mint, this.maxt, p.intervals, this.histograms);
       return mergeChunkSamples(cs, this.mint, this.maxt, p.intervals);
     }
     // Several sources (overlapping blocks, or a block and the head): deletions are per source.
@@ -238,7 +289,7 @@ class StoredSeries implements Series {
     for (const p of this.parts) for (const c of p.chunks()) all.push({ c, ivs: p.intervals });
     all.sort((a, b) => a.c.mint - b.c.mint);
     const cs = all.map((x) => x.c);
-    if (!overlapping(cs) && this.parts.every((p) => p.intervals.length === 0)) return new ChunksIterator(cs, this.mint, this.maxt, []);
+    if (!overlapping(cs) && this.parts.every((p) => p.intervals.length === 0)) return new ChunksIterator(cs, this.mint, this.maxt, [], this.histograms);
     return mergeParts(all, this.mint, this.maxt);
   }
 }
@@ -274,6 +325,7 @@ export class MergeQuerier implements Querier {
     void sortSeries; // always sorted: merging needs label order anyway
     let mint = this.mint;
     let maxt = this.maxt;
+    const histograms = hints?.histograms === true;
     if (hints) {
       mint = Math.max(mint, hints.start);
       maxt = Math.min(maxt, hints.end);
@@ -281,7 +333,7 @@ export class MergeQuerier implements Querier {
     try {
       if (this.sources.length === 1) {
         const list = this.sources[0]!.selectChunks(matchers);
-        return new ListSeriesSet(list.map((cs) => new StoredSeries(cs.labels, [cs], mint, maxt)));
+        return new ListSeriesSet(list.map((cs) => new StoredSeries(cs.labels, [cs], mint, maxt, histograms)));
       }
       const byKey = new Map<string, ChunkSeries[]>();
       for (const s of this.sources) {
@@ -293,7 +345,7 @@ export class MergeQuerier implements Querier {
         }
       }
       const out: Series[] = [];
-      for (const parts of byKey.values()) out.push(new StoredSeries(parts[0]!.labels, parts, mint, maxt));
+      for (const parts of byKey.values()) out.push(new StoredSeries(parts[0]!.labels, parts, mint, maxt, histograms));
       out.sort((a, b) => compareLabels(a.labels, b.labels));
       return new ListSeriesSet(out);
     } catch (e) {

@@ -7,6 +7,7 @@ import { formatFloatG } from '../../model/value/index.js';
 import { parseMetricSelector } from '../../promql/parser/index.js';
 import { UsageError, parseArgs, parseGoDuration } from './flags.js';
 import { ENC_FLOAT_HISTOGRAM, ENC_HISTOGRAM, ENC_XOR, chunkNumSamples } from '../../tsdb/chunkenc/index.js';
+import { ValueType } from '../../storage/index.js';
 import { Block, MergeQuerier, encodeChunksLikeHead, isULID, readTsdbWAL, writeBlock, type BlockMeta, type ChunkQuerier, type SeriesChunks } from '../../tsdb/index.js';
 
 const DEFAULT_DB = 'data/';
@@ -101,7 +102,7 @@ async function dump(args: string[]): Promise<number> {
   const head = readTsdbWAL(join(dir, 'wal'), blocks.length > 0 ? Math.max(...blocks.map((b) => b.maxTime)) : Number.MIN_SAFE_INTEGER);
   if (head.numSeries() > 0) sources.push(head.chunkQuerier(mint, maxt));
   const q = new MergeQuerier(sources, mint, maxt);
-  const ss = q.select(false, undefined, ...matchers);
+  const ss = q.select(false, { start: mint, end: maxt, histograms: true }, ...matchers);
   const out: string[] = [];
   const flush = (): void => {
     if (out.length > 0) process.stdout.write(out.join(''));
@@ -111,8 +112,19 @@ async function dump(args: string[]): Promise<number> {
     const s = ss.at();
     const ls = s.labels.toString();
     const it = s.iterator();
-    while (it.next() !== 0) {
+    // promtool's three loops, one iterator: floats while floats come, then float histograms, then
+    // histograms — each loop consumes the sample that ends it (so a histogram series prints from
+    // its third sample on, as the real one prints it).
+    while (it.next() === ValueType.Float) {
       out.push(`${ls} ${formatFloatG(it.atF())} ${it.atT()}\n`);
+      if (out.length >= 4096) flush();
+    }
+    while (it.next() === ValueType.FloatHistogram) {
+      out.push(`${ls} ${it.atFloatHistogram().toString()} ${it.atT()}\n`);
+      if (out.length >= 4096) flush();
+    }
+    while (it.next() === ValueType.Histogram) {
+      out.push(`${ls} ${it.atHistogram().toString()} ${it.atT()}\n`);
       if (out.length >= 4096) flush();
     }
     const e = it.err();

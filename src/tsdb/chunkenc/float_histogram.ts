@@ -1,0 +1,210 @@
+// Prometheus's float native-histogram chunk (encoding 3), byte for byte: the same header and
+// layout as the integer one; per sample the timestamp (varbit, then delta-of-delta), then count,
+// zero count, sum and every bucket (absolute) as 64-bit floats in the first sample and
+// XOR-encoded after, each value with a leading/trailing window of its own.
+import { CounterResetHint, FloatHistogram, countSpans } from '../../model/histogram/index.js';
+import { isStaleNaN } from '../../model/value/index.js';
+import { ValueType } from '../../storage/index.js';
+import { BitReader, BitWriter, newXORState, putVarbitInt, readVarbitInt, xorRead, xorWrite, type XORState } from './bstream.js';
+import { COUNTER_RESET_MASK, CounterResetHeader, HISTOGRAM_HEADER_BYTES, counterResetHint, readLayout, writeLayout, type Layout } from './histogram_layout.js';
+import { absoluteByIndex } from './histogram.js';
+import { expandsTo, widen } from './histogram_recode.js';
+
+export class FloatHistogramAppender {
+  readonly w = new BitWriter(HISTOGRAM_HEADER_BYTES);
+  num = 0;
+  private layout: Layout = { schema: 0, zeroThreshold: 0, positiveSpans: [], negativeSpans: [] };
+  t = 0;
+  private tDelta = 0;
+  private cnt: XORState = newXORState();
+  private zCnt: XORState = newXORState();
+  private sum: XORState = newXORState();
+  private pBuckets: XORState[] = [];
+  private nBuckets: XORState[] = [];
+  private last: FloatHistogram | null = null;
+  private samples: { t: number; h: FloatHistogram }[] = [];
+
+  header(): CounterResetHeader {
+    return this.w.buf[2]! & COUNTER_RESET_MASK;
+  }
+
+  setHeader(h: CounterResetHeader): void {
+    this.w.buf[2] = (this.w.buf[2]! & ~COUNTER_RESET_MASK) | h;
+  }
+
+  /** As HistogramAppender.appendable, for float counts. */
+  appendable(h: FloatHistogram): 'ok' | 'widen' | 'reset' | 'new' {
+    const last = this.last;
+    if (this.num === 0 || last === null) return 'ok';
+    if (this.header() === CounterResetHeader.Gauge || h.counterResetHint === CounterResetHint.Gauge) return 'new';
+    if (h.counterResetHint === CounterResetHint.CounterReset) return 'reset';
+    if (isStaleNaN(h.sum)) return 'ok';
+    if (isStaleNaN(last.sum)) return 'new';
+    if (h.count < last.count) return 'reset';
+    if (h.schema !== this.layout.schema || h.zeroThreshold !== this.layout.zeroThreshold) return 'new';
+    if (h.zeroCount < last.zeroCount) return 'reset';
+    const p = expandsTo(this.layout.positiveSpans, h.positiveSpans);
+    const n = expandsTo(this.layout.negativeSpans, h.negativeSpans);
+    if (p === null || n === null) return 'reset';
+    for (const [spans, buckets, hs, hb] of [
+      [last.positiveSpans, last.positiveBuckets, h.positiveSpans, h.positiveBuckets],
+      [last.negativeSpans, last.negativeBuckets, h.negativeSpans, h.negativeBuckets],
+    ] as const) {
+      const old = absoluteByIndex(spans, buckets, false);
+      const cur = absoluteByIndex(hs, hb, false);
+      for (const [idx, c] of old) if ((cur.get(idx) ?? c) < c) return 'reset';
+    }
+    return p || n ? 'widen' : 'ok';
+  }
+
+  widenedFor(h: FloatHistogram): FloatHistogramAppender {
+    const a = new FloatHistogramAppender();
+    const header = this.header();
+    for (const s of this.samples) {
+      const x = FloatHistogram.of({ ...s.h });
+      if (!isStaleNaN(x.sum)) {
+        x.positiveBuckets = widen(x.positiveSpans, x.positiveBuckets, h.positiveSpans, false);
+        x.negativeBuckets = widen(x.negativeSpans, x.negativeBuckets, h.negativeSpans, false);
+        x.positiveSpans = h.positiveSpans;
+        x.negativeSpans = h.negativeSpans;
+      }
+      a.append(s.t, x);
+    }
+    a.setHeader(header);
+    return a;
+  }
+
+  append(t: number, hin: FloatHistogram): void {
+    const w = this.w;
+    const h = isStaleNaN(hin.sum) ? FloatHistogram.of({ sum: hin.sum }) : hin;
+    this.samples.push({ t, h });
+    let tDelta = 0;
+    if (this.num === 0) {
+      this.layout = { schema: h.schema, zeroThreshold: h.zeroThreshold, positiveSpans: h.positiveSpans.map((s) => ({ ...s })), negativeSpans: h.negativeSpans.map((s) => ({ ...s })) };
+      writeLayout(w, this.layout);
+      putVarbitInt(w, t);
+      w.writeFloat(h.count);
+      w.writeFloat(h.zeroCount);
+      w.writeFloat(h.sum);
+      this.cnt = newXORState(h.count);
+      this.zCnt = newXORState(h.zeroCount);
+      this.sum = newXORState(h.sum);
+      this.pBuckets = [];
+      this.nBuckets = [];
+      for (const b of h.positiveBuckets) {
+        w.writeFloat(b);
+        this.pBuckets.push(newXORState(b));
+      }
+      for (const b of h.negativeBuckets) {
+        w.writeFloat(b);
+        this.nBuckets.push(newXORState(b));
+      }
+    } else {
+      tDelta = t - this.t;
+      putVarbitInt(w, tDelta - this.tDelta);
+      xorWrite(w, this.cnt, h.count);
+      xorWrite(w, this.zCnt, h.zeroCount);
+      xorWrite(w, this.sum, h.sum);
+      for (let i = 0; i < h.positiveBuckets.length; i++) xorWrite(w, this.pBuckets[i]!, h.positiveBuckets[i]!);
+      for (let i = 0; i < h.negativeBuckets.length; i++) xorWrite(w, this.nBuckets[i]!, h.negativeBuckets[i]!);
+    }
+    this.num++;
+    w.buf[0] = this.num >>> 8;
+    w.buf[1] = this.num & 0xff;
+    this.t = t;
+    this.tDelta = tDelta;
+    this.last = h;
+  }
+
+  bytes(): Uint8Array {
+    return this.w.bytes();
+  }
+}
+
+export class FloatHistogramIterator {
+  private r: BitReader;
+  private numTotal: number;
+  private numRead = 0;
+  private header: number;
+  private layout: Layout = { schema: 0, zeroThreshold: 0, positiveSpans: [], negativeSpans: [] };
+  private t = 0;
+  private tDelta = 0;
+  private cnt: XORState = newXORState();
+  private zCnt: XORState = newXORState();
+  private sum: XORState = newXORState();
+  private pBuckets: XORState[] = [];
+  private nBuckets: XORState[] = [];
+  private cur = FloatHistogram.of({});
+  private e: Error | null = null;
+
+  constructor(data: Uint8Array, num?: number) {
+    this.r = new BitReader(data, HISTOGRAM_HEADER_BYTES);
+    this.numTotal = num ?? ((data[0]! << 8) | data[1]!);
+    this.header = data.length > 2 ? data[2]! & COUNTER_RESET_MASK : 0;
+  }
+
+  next(): ValueType {
+    if (this.e !== null || this.numRead >= this.numTotal) return ValueType.None;
+    const h = FloatHistogram.of({});
+    try {
+      const r = this.r;
+      if (this.numRead === 0) {
+        this.layout = readLayout(r);
+        this.t = readVarbitInt(r);
+        h.count = r.readFloat();
+        h.zeroCount = r.readFloat();
+        h.sum = r.readFloat();
+        this.cnt = newXORState(h.count);
+        this.zCnt = newXORState(h.zeroCount);
+        this.sum = newXORState(h.sum);
+        this.pBuckets = [];
+        this.nBuckets = [];
+        for (let i = countSpans(this.layout.positiveSpans); i > 0; i--) {
+          const v = r.readFloat();
+          h.positiveBuckets.push(v);
+          this.pBuckets.push(newXORState(v));
+        }
+        for (let i = countSpans(this.layout.negativeSpans); i > 0; i--) {
+          const v = r.readFloat();
+          h.negativeBuckets.push(v);
+          this.nBuckets.push(newXORState(v));
+        }
+      } else {
+        this.tDelta += readVarbitInt(r);
+        this.t += this.tDelta;
+        h.count = xorRead(r, this.cnt);
+        h.zeroCount = xorRead(r, this.zCnt);
+        h.sum = xorRead(r, this.sum);
+        if (!isStaleNaN(h.sum)) {
+          for (const st of this.pBuckets) h.positiveBuckets.push(xorRead(r, st));
+          for (const st of this.nBuckets) h.negativeBuckets.push(xorRead(r, st));
+        }
+      }
+    } catch (err) {
+      this.e = err as Error;
+      return ValueType.None;
+    }
+    this.numRead++;
+    this.cur = h;
+    return ValueType.FloatHistogram;
+  }
+
+  atT(): number {
+    return this.t;
+  }
+
+  atFloatHistogram(): FloatHistogram {
+    const h = this.cur;
+    if (isStaleNaN(h.sum)) return FloatHistogram.of({ sum: h.sum });
+    h.counterResetHint = counterResetHint(this.header, this.numRead);
+    h.schema = this.layout.schema;
+    h.zeroThreshold = this.layout.zeroThreshold;
+    h.positiveSpans = this.layout.positiveSpans;
+    h.negativeSpans = this.layout.negativeSpans;
+    return h;
+  }
+
+  err(): Error | null {
+    return this.e;
+  }
+}
