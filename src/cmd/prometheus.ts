@@ -107,6 +107,7 @@ class Server {
         maxBlockDuration: opts.tsdb.maxBlockDuration,
         noLockfile: opts.tsdb.noLockfile,
         walCompression: opts.tsdb.walCompression,
+        enableNativeHistograms: opts.features.has('native-histograms'),
         ...(opts.tsdb.walSegmentSize > 0 ? { walSegmentSize: opts.tsdb.walSegmentSize } : {}),
       }, dbDeps);
     } catch (e) {

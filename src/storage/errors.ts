@@ -22,3 +22,4 @@ export const errDuplicateSampleForTimestamp = (): StorageError =>
   new StorageError('duplicate', 'duplicate sample for timestamp');
 export const errOutOfBounds = (): StorageError => new StorageError('out_of_bounds', 'out of bounds');
 export const errTooOldSample = (): StorageError => new StorageError('too_old', 'too old sample');
+export const errNativeHistogramsDisabled = (): StorageError => new StorageError('invalid_sample', 'native histograms are disabled');

@@ -24,6 +24,12 @@ export interface Appender {
    * the rest of the batch is unaffected.
    */
   append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef;
+  /**
+   * Adds a native-histogram sample: an integer histogram h, or a float histogram fh (the other
+   * null), as Prometheus's AppendHistogram. Throws as append does, and errNativeHistogramsDisabled
+   * unless the storage was opened with native histograms on (--enable-feature=native-histograms).
+   */
+  appendHistogram(ref: SeriesRef, labels: Labels, t: number, h: Histogram | null, fh: FloatHistogram | null): SeriesRef;
   /** Makes the whole batch durable (WAL) and visible to queries. */
   commit(): Promise<void>;
   /** Drops the whole batch. */

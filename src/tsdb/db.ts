@@ -21,7 +21,6 @@ import { nopLogger, type Logger } from '../util/log.js';
 import { newRegistry, type Registry } from '../util/metrics.js';
 import { Block, dirSize, writeBlock, type BlockMeta, type SeriesChunks } from './block.js';
 import { exponentialRanges, finalizeChunks, plan } from './compact.js';
-import { ENC_XOR } from './chunkenc/index.js';
 import { ChunkDiskMapper } from './chunks/index.js';
 import { Compactor, type HeadSeriesJob } from './compactor.js';
 import { Head } from './head.js';
@@ -43,6 +42,8 @@ export interface DBOptions {
   maxBlockDuration: number;
   noLockfile: boolean;
   walSegmentSize?: number;
+  /** Appenders take native histograms (--enable-feature=native-histograms). */
+  enableNativeHistograms?: boolean;
   /** Snappy-compress WAL records (Prometheus 2.48's default: --storage.tsdb.wal-compression). */
   walCompression?: boolean;
 }
@@ -155,6 +156,10 @@ export class DB implements Storage, WALSource {
         m.samplesAppended.inc({ type: 'float' }, n);
         this.appendedSinceOpen += n;
       },
+      histogramsAppended: (n) => {
+        m.samplesAppended.inc({ type: 'histogram' }, n);
+        this.appendedSinceOpen += n;
+      },
       outOfOrder: (n) => m.outOfOrder.inc({ type: 'float' }, n),
       outOfBounds: (n) => m.outOfBounds.inc({ type: 'float' }, n),
       seriesCreated: (n) => m.seriesCreated.inc(n),
@@ -167,6 +172,7 @@ export class DB implements Storage, WALSource {
         this.unsupportedReplayed.set(type, (this.unsupportedReplayed.get(type) ?? 0) + 1);
       },
     });
+    this.head.nativeHistograms = opts.enableNativeHistograms === true;
     this.compactor = new Compactor(!deps.inlineCompaction);
   }
   /** WAL records replayed of types the head does not apply, by type (reported once replay ends). */
@@ -366,8 +372,8 @@ export class DB implements Storage, WALSource {
   private headSeriesJobs(mint: number, maxt: number): HeadSeriesJob[] {
     const out: { labels: Labels; job: HeadSeriesJob }[] = [];
     for (const s of this.head.series.values()) {
-      const refs = s.chunks.filter((c) => c.maxt >= mint && c.mint < maxt).map((c) => ({ mint: c.mint, maxt: c.maxt, ref: c.ref, data: c.data }));
-      const open = s.app !== null && s.app.num > 0 && s.lastT >= mint && s.appMint < maxt ? { mint: s.appMint, maxt: s.lastT, enc: ENC_XOR, data: s.app.bytes(), num: s.app.num } : null;
+      const refs = s.chunks.filter((c) => c.maxt >= mint && c.mint < maxt).map((c) => ({ mint: c.mint, maxt: c.maxt, enc: c.enc, ref: c.ref, data: c.data }));
+      const open = s.lastT >= mint && s.appMint < maxt ? s.openChunk() : null;
       if (refs.length === 0 && open === null) continue;
       out.push({ labels: s.labels, job: { flat: [...s.labels.flat], refs, open, ivs: this.head.tombstones.get(s.ref) ?? [] } });
     }

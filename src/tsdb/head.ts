@@ -21,6 +21,7 @@ export { MemSeries, encodeChunksLikeHead, type HeadChunkMeta } from './mem_serie
 
 export interface HeadCounters {
   samplesAppended(n: number): void;
+  histogramsAppended(n: number): void;
   outOfOrder(n: number): void;
   outOfBounds(n: number): void;
   seriesCreated(n: number): void;
@@ -34,6 +35,7 @@ export interface HeadCounters {
 
 const nopCounters: HeadCounters = {
   samplesAppended() {},
+  histogramsAppended() {},
   outOfOrder() {},
   outOfBounds() {},
   seriesCreated() {},
@@ -64,6 +66,8 @@ export class Head implements PostingsSource {
   minValidTime = NO_T;
   readonly chunkRange: number;
   wal: WAL | null;
+  /** Whether appenders take native histograms (--enable-feature=native-histograms); replay always does. */
+  nativeHistograms = false;
   /** Where full chunks go (null: kept in memory, for read-only heads). */
   mapper: ChunkDiskMapper | null = null;
   /** The open chunks' bytes. */
@@ -232,12 +236,11 @@ export class Head implements PostingsSource {
         s.chunks = s.chunks.slice(k);
         removedChunks += k;
       }
-      if (s.app !== null && s.lastT < mint) {
-        s.app.release();
-        s.app = null;
+      if (s.hasOpenChunk() && s.lastT < mint) {
+        s.dropOpenChunk();
         removedChunks++;
       }
-      if (s.chunks.length === 0 && s.app === null && s.pendT === NO_T) gone.push(s);
+      if (s.chunks.length === 0 && !s.hasOpenChunk() && s.pendT === NO_T) gone.push(s);
       else newMin = Math.min(newMin, Math.max(s.minTime(), mint));
     }
     for (const s of gone) {

@@ -2,9 +2,11 @@
 // against its series' last and pending ones), and its commit makes the batch durable — one WAL
 // write of the new series and the samples — then applies it to the series' chunks.
 import type { Labels } from '../model/labels/index.js';
+import type { FloatHistogram, Histogram } from '../model/histogram/index.js';
 import {
   StorageError,
   errDuplicateSampleForTimestamp,
+  errNativeHistogramsDisabled,
   errOutOfBounds,
   errOutOfOrderSample,
   type Appender,
@@ -13,7 +15,7 @@ import {
 import { EncBuf } from './encoding/index.js';
 import type { Head } from './head.js';
 import { NO_T, type MemSeries } from './mem_series.js';
-import { encodeSamplesRecord, encodeSeriesRecord } from './wal/index.js';
+import { encodeHistogramSamplesRecord, encodeSamplesRecord, encodeSeriesRecord, type RefHistogram } from './wal/index.js';
 
 const F64 = new Float64Array(1);
 const U32 = new Uint32Array(F64.buffer);
@@ -28,10 +30,19 @@ export interface BatchBuffers {
 /** Scratch for the WAL records of a commit: commits are synchronous, so one pair serves every head. */
 const encSeries = new EncBuf(4096);
 const encSamples = new EncBuf(1 << 16);
+const encHistograms = new EncBuf(1 << 12);
+const encFloatHistograms = new EncBuf(1 << 12);
+
+/** A batch's histogram samples (rare next to floats: plain arrays), integer and float. */
+export interface HistogramBatch {
+  ints: RefHistogram[];
+  floats: RefHistogram[];
+}
 
 /** Makes a batch durable in the WAL then applies it. Throws StorageError('disk') if the WAL write fails. */
-export function commitBatch(head: Head, b: BatchBuffers, n: number, newSeries: MemSeries[]): void {
-  if (head.wal !== null && (newSeries.length > 0 || n > 0)) {
+export function commitBatch(head: Head, b: BatchBuffers, n: number, newSeries: MemSeries[], hb: HistogramBatch | null = null): void {
+  const nh = hb === null ? 0 : hb.ints.length + hb.floats.length;
+  if (head.wal !== null && (newSeries.length > 0 || n > 0 || nh > 0)) {
     const recs: Uint8Array[] = [];
     if (newSeries.length > 0) {
       encSeries.reset();
@@ -43,6 +54,17 @@ export function commitBatch(head: Head, b: BatchBuffers, n: number, newSeries: M
       encodeSamplesRecord(encSamples, b.refs, b.ts, b.vs, n);
       recs.push(encSamples.bytes());
     }
+    // After the floats, integer then float histograms, as Prometheus logs a commit.
+    if (hb !== null && hb.ints.length > 0) {
+      encHistograms.reset();
+      encodeHistogramSamplesRecord(encHistograms, hb.ints, false);
+      recs.push(encHistograms.bytes());
+    }
+    if (hb !== null && hb.floats.length > 0) {
+      encFloatHistograms.reset();
+      encodeHistogramSamplesRecord(encFloatHistograms, hb.floats, true);
+      recs.push(encFloatHistograms.bytes());
+    }
     try {
       head.wal.log(recs);
     } catch (e) {
@@ -51,12 +73,42 @@ export function commitBatch(head: Head, b: BatchBuffers, n: number, newSeries: M
         const s = head.byRef[b.refs[i]!];
         if (s) s.pendT = NO_T;
       }
+      if (hb !== null) {
+        for (const x of [...hb.ints, ...hb.floats]) {
+          const s = head.byRef[x.ref];
+          if (s) s.pendT = NO_T;
+        }
+      }
       throw new StorageError('disk', `write to WAL: ${(e as Error).message}`);
     }
   }
   for (const s of newSeries) s.logged = true;
   applySamples(head, b.refs, b.ts, b.vs, n, true);
+  if (hb !== null && nh > 0) applyHistograms(head, hb);
   head.flushChunks();
+}
+
+/** Appends committed histogram samples to their series' chunks. */
+function applyHistograms(head: Head, hb: HistogramBatch): void {
+  let appended = 0;
+  let chunks = 0;
+  for (const [list, float] of [
+    [hb.ints, false],
+    [hb.floats, true],
+  ] as const) {
+    for (const x of list) {
+      const s = head.byRef[x.ref];
+      if (s === undefined) continue;
+      s.pendT = NO_T;
+      if (x.t <= s.lastT || x.t < head.minValidTime) continue;
+      if (s.appendHistogram(x.t, float ? null : (x.h as Histogram), float ? (x.h as FloatHistogram) : null, head.chunkRange, head.mapper)) chunks++;
+      appended++;
+      if (x.t < head.minTime) head.minTime = x.t;
+      if (x.t > head.maxTime) head.maxTime = x.t;
+    }
+  }
+  if (appended > 0) head.counters.histogramsAppended(appended);
+  if (chunks > 0) head.counters.chunksCreated(chunks);
 }
 
 /** Appends committed samples to their series' chunks (samples not above a series' last are skipped, counted out of order). */
@@ -96,6 +148,7 @@ export class HeadAppender implements Appender {
   private b: BatchBuffers | null = null;
   private n = 0;
   private newSeries: MemSeries[] = [];
+  private hb: HistogramBatch | null = null;
   private readonly batch: number;
 
   /** Fixed for the batch, as Prometheus fixes it when the appender is created. */
@@ -166,6 +219,36 @@ export class HeadAppender implements Appender {
     return s.ref;
   }
 
+  appendHistogram(ref: SeriesRef, labels: Labels, t: number, h: Histogram | null, fh: FloatHistogram | null): SeriesRef {
+    const head = this.head;
+    if (!head.nativeHistograms) throw errNativeHistogramsDisabled();
+    const x = h ?? fh;
+    if (x === null) throw new StorageError('invalid_sample', 'invalid sample: no histogram');
+    let s = ref > 0 ? head.getByRef(ref) : undefined;
+    if (s === undefined) {
+      if (labels.isEmpty()) throw new StorageError('invalid_sample', 'invalid sample: empty labelset');
+      s = head.getOrCreate(labels).s;
+    }
+    if (t < this.minValid) {
+      head.counters.outOfBounds(1);
+      throw errOutOfBounds();
+    }
+    const last = s.pendT !== NO_T ? s.pendT : s.lastT;
+    if (t < last) {
+      head.counters.outOfOrder(1);
+      throw errOutOfOrderSample();
+    }
+    if (t === last) throw errDuplicateSampleForTimestamp();
+    if (!s.logged && s.batch !== this.batch) {
+      s.batch = this.batch;
+      this.newSeries.push(s);
+    }
+    s.pendT = t;
+    const hb = (this.hb ??= { ints: [], floats: [] });
+    (h !== null ? hb.ints : hb.floats).push({ ref: s.ref, t, h: x });
+    return s.ref;
+  }
+
   commit(): Promise<void> {
     try {
       this.commitSync();
@@ -184,9 +267,11 @@ export class HeadAppender implements Appender {
     if (b !== null) this.head.activeAppenders--;
     const ns = this.newSeries;
     this.newSeries = [];
-    if (b === null && ns.length === 0) return;
+    const hb = this.hb;
+    this.hb = null;
+    if (b === null && ns.length === 0 && hb === null) return;
     try {
-      commitBatch(this.head, b ?? this.head.acquireBuffers(), n, ns);
+      commitBatch(this.head, b ?? this.head.acquireBuffers(), n, ns, hb);
     } finally {
       if (b) this.head.releaseBuffers(b);
     }
@@ -202,9 +287,16 @@ export class HeadAppender implements Appender {
       this.head.releaseBuffers(b);
       this.head.activeAppenders--;
     }
+    if (this.hb !== null) {
+      for (const x of [...this.hb.ints, ...this.hb.floats]) {
+        const s = this.head.getByRef(x.ref);
+        if (s) s.pendT = NO_T;
+      }
+    }
     this.b = null;
     this.n = 0;
     this.newSeries = [];
+    this.hb = null;
     return Promise.resolve();
   }
 }

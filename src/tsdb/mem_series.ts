@@ -2,7 +2,18 @@
 // XOR chunk being appended to, cut as Prometheus's head cuts them. Also what the append path keeps
 // per series (last and pending sample) to judge the next sample without decoding.
 import { Labels } from '../model/labels/index.js';
-import { ByteArena, ENC_XOR, SAMPLES_PER_CHUNK, XORAppender } from './chunkenc/index.js';
+import { CounterResetHint, type FloatHistogram, type Histogram } from '../model/histogram/index.js';
+import {
+  ByteArena,
+  CounterResetHeader,
+  ENC_FLOAT_HISTOGRAM,
+  ENC_HISTOGRAM,
+  ENC_XOR,
+  FloatHistogramAppender,
+  HistogramAppender,
+  SAMPLES_PER_CHUNK,
+  XORAppender,
+} from './chunkenc/index.js';
 import type { ChunkDiskMapper } from './chunks/index.js';
 import type { ChunkData } from './series.js';
 
@@ -17,9 +28,13 @@ function rangeForTimestamp(t: number, width: number): number {
   return Math.trunc(t / width) * width + width;
 }
 
-/** The end time that spreads the rest of the range evenly over chunks like the current one. */
-function computeChunkEndTime(start: number, cur: number, max: number): number {
-  const n = (max - start) / ((cur - start + 1) * 4);
+/** Prometheus's histogram chunk cutting: aim at 1 KiB, never below 10 samples inside a range. */
+const TARGET_BYTES_PER_HISTOGRAM_CHUNK = 1024;
+const MIN_SAMPLES_PER_HISTOGRAM_CHUNK = 10;
+
+/** The end time that spreads the rest of the range evenly over chunks like the current one (ratioToFull: how many more of it fit). */
+function computeChunkEndTime(start: number, cur: number, max: number, ratioToFull = 4): number {
+  const n = (max - start) / ((cur - start + 1) * ratioToFull);
   if (n <= 1) return max;
   return Math.trunc(start + (max - start) / Math.floor(n));
 }
@@ -34,6 +49,7 @@ export function encodeChunksLikeHead(ts: ArrayLike<number>, vs: ArrayLike<number
 export interface HeadChunkMeta {
   mint: number;
   maxt: number;
+  enc: number;
   ref: number;
   data: Uint8Array | null;
 }
@@ -43,8 +59,12 @@ export class MemSeries {
   readonly labels: Labels;
   /** Full chunks: on disk (ref into chunks_head) or, without a disk mapper, in memory. */
   chunks: HeadChunkMeta[] = [];
+  /** The open chunk: XOR (app) or histogram (happ), never both; appMint is its first timestamp. */
   app: XORAppender | null = null;
+  happ: HistogramAppender | FloatHistogramAppender | null = null;
   appMint = 0;
+  /** Whether the open histogram chunk's end time was predicted yet (Prometheus's histogramChunkHasComputedEndTime). */
+  private hEndComputed = false;
   lastT = NO_T;
   lastHi = 0;
   lastLo = 0;
@@ -91,19 +111,97 @@ export class MemSeries {
     return cut;
   }
 
-  private cut(t: number, chunkRange: number, cap: number, mapper: ChunkDiskMapper | null, arena: ByteArena | null): XORAppender {
+  /** Closes the open chunk (either kind) into the full chunks. */
+  private closeOpen(mapper: ChunkDiskMapper | null): void {
     const old = this.app;
     if (old !== null && old.num > 0) {
       // The mapper copies the bytes it is given, so the slot can go back right after.
-      if (mapper === null) this.chunks.push({ mint: this.appMint, maxt: this.lastT, ref: 0, data: old.bytes() });
-      else this.chunks.push({ mint: this.appMint, maxt: this.lastT, ref: mapper.write(this.ref, this.appMint, this.lastT, ENC_XOR, old.view()), data: null });
+      if (mapper === null) this.chunks.push({ mint: this.appMint, maxt: this.lastT, enc: ENC_XOR, ref: 0, data: old.bytes() });
+      else this.chunks.push({ mint: this.appMint, maxt: this.lastT, enc: ENC_XOR, ref: mapper.write(this.ref, this.appMint, this.lastT, ENC_XOR, old.view()), data: null });
     }
     old?.release();
+    this.app = null;
+    const h = this.happ;
+    if (h !== null && h.num > 0) {
+      const enc = h instanceof HistogramAppender ? ENC_HISTOGRAM : ENC_FLOAT_HISTOGRAM;
+      const data = h.bytes();
+      this.chunks.push({ mint: this.appMint, maxt: this.lastT, enc, ref: mapper === null ? 0 : mapper.write(this.ref, this.appMint, this.lastT, enc, data), data: mapper === null ? data : null });
+    }
+    this.happ = null;
+  }
+
+  private cut(t: number, chunkRange: number, cap: number, mapper: ChunkDiskMapper | null, arena: ByteArena | null): XORAppender {
+    this.closeOpen(mapper);
     const app = new XORAppender(cap, arena);
     this.app = app;
     this.appMint = t;
     this.nextCut = rangeForTimestamp(t, chunkRange);
     return app;
+  }
+
+  /**
+   * Appends a committed histogram sample (h, or fh for a float histogram); returns true when a
+   * new chunk was cut. Cut as Prometheus 2.48 cuts histogram chunks: on a change of kind, at the
+   * range boundary or a predicted end time once a quarter of 1 KiB is used, at 2 KiB (but not
+   * under 10 samples inside the range), and when the sample cannot join the chunk (new schema,
+   * counter reset: flagged in the new chunk's header).
+   */
+  appendHistogram(t: number, h: Histogram | null, fh: FloatHistogram | null, chunkRange: number, mapper: ChunkDiskMapper | null): boolean {
+    const float = h === null;
+    const x = (h ?? fh)!;
+    let cut = false;
+    let a = this.happ;
+    const prev = a;
+    if (a === null || (a instanceof HistogramAppender) === float) {
+      this.closeOpen(mapper);
+      a = this.happ = float ? new FloatHistogramAppender() : new HistogramAppender();
+      this.appMint = t;
+      this.nextCut = rangeForTimestamp(t, chunkRange);
+      cut = true;
+    }
+    const num = a.num;
+    const bytes = a.w.byteLength();
+    const nextRangeStart = this.hEndComputed ? rangeForTimestamp(this.appMint, chunkRange) : this.nextCut;
+    if (!this.hEndComputed && bytes >= TARGET_BYTES_PER_HISTOGRAM_CHUNK / 4) {
+      this.nextCut = computeChunkEndTime(this.appMint, this.lastT, this.nextCut, TARGET_BYTES_PER_HISTOGRAM_CHUNK / bytes);
+      this.hEndComputed = true;
+    }
+    if (!cut && (t >= this.nextCut || bytes >= TARGET_BYTES_PER_HISTOGRAM_CHUNK * 2) && (num >= MIN_SAMPLES_PER_HISTOGRAM_CHUNK || t >= nextRangeStart)) {
+      this.closeOpen(mapper);
+      a = this.happ = float ? new FloatHistogramAppender() : new HistogramAppender();
+      this.appMint = t;
+      this.nextCut = rangeForTimestamp(t, chunkRange);
+      cut = true;
+    }
+    if (cut) this.hEndComputed = false;
+    if (a.num === 0) {
+      appendTyped(a, t, x);
+      // The first sample's header: a gauge, an explicit reset, or (after a chunk of the same kind) whether it follows on.
+      if (x.counterResetHint === CounterResetHint.Gauge) a.setHeader(CounterResetHeader.Gauge);
+      else if (x.counterResetHint === CounterResetHint.CounterReset) a.setHeader(CounterResetHeader.CounterReset);
+      else if (prev !== null && prev !== a && prev.num > 0 && prev instanceof HistogramAppender !== float) {
+        a.setHeader(appendableTyped(prev, x) === 'reset' ? CounterResetHeader.CounterReset : CounterResetHeader.NotCounterReset);
+      }
+    } else {
+      const k = appendableTyped(a, x);
+      if (k === 'widen') {
+        a = this.happ = a instanceof HistogramAppender ? a.widenedFor(x as Histogram) : a.widenedFor(x as FloatHistogram);
+        appendTyped(a, t, x);
+      } else if (k === 'ok') appendTyped(a, t, x);
+      else {
+        // Not appendable: a new chunk right away (the predicted end time is kept, as Prometheus keeps it).
+        this.closeOpen(mapper);
+        a = this.happ = float ? new FloatHistogramAppender() : new HistogramAppender();
+        if (k === 'reset') a.setHeader(CounterResetHeader.CounterReset);
+        appendTyped(a, t, x);
+        if (x.counterResetHint === CounterResetHint.Gauge) a.setHeader(CounterResetHeader.Gauge);
+        this.appMint = t;
+        this.nextCut = rangeForTimestamp(t, chunkRange);
+        cut = true;
+      }
+    }
+    this.lastT = t;
+    return cut;
   }
 
   /** Closed chunks (read back from disk) plus a snapshot of the open one. */
@@ -117,26 +215,51 @@ export class MemSeries {
    */
   chunksIn(mapper: ChunkDiskMapper | null, mint: number, maxt: number): () => ChunkData[] {
     const sel = this.chunks.filter((c) => c.maxt >= mint && c.mint <= maxt);
-    const open: ChunkData | null =
-      this.app !== null && this.app.num > 0 && this.lastT >= mint && this.appMint <= maxt
-        ? { mint: this.appMint, maxt: this.lastT, enc: ENC_XOR, data: this.app.bytes(), num: this.app.num }
-        : null;
+    const open = this.lastT >= mint && this.appMint <= maxt ? this.openChunk() : null;
     let loaded: ChunkData[] | null = null;
     return () => {
       if (loaded === null) {
-        loaded = sel.map((c) => ({ mint: c.mint, maxt: c.maxt, enc: ENC_XOR, data: c.data ?? mapper!.read(c.ref) }));
+        loaded = sel.map((c) => ({ mint: c.mint, maxt: c.maxt, enc: c.enc, data: c.data ?? mapper!.read(c.ref) }));
         if (open) loaded.push(open);
       }
       return loaded;
     };
   }
 
+  /** A copy of the open chunk, or null when none (or empty). */
+  openChunk(): ChunkData | null {
+    if (this.app !== null && this.app.num > 0) return { mint: this.appMint, maxt: this.lastT, enc: ENC_XOR, data: this.app.bytes(), num: this.app.num };
+    const h = this.happ;
+    if (h !== null && h.num > 0) return { mint: this.appMint, maxt: this.lastT, enc: h instanceof HistogramAppender ? ENC_HISTOGRAM : ENC_FLOAT_HISTOGRAM, data: h.bytes(), num: h.num };
+    return null;
+  }
+
+  hasOpenChunk(): boolean {
+    return this.app !== null || this.happ !== null;
+  }
+
+  /** Drops the open chunk (it lies wholly before a truncation). */
+  dropOpenChunk(): void {
+    this.app?.release();
+    this.app = null;
+    this.happ = null;
+  }
+
   numChunks(): number {
-    return this.chunks.length + (this.app === null ? 0 : 1);
+    return this.chunks.length + (this.hasOpenChunk() ? 1 : 0);
   }
 
   minTime(): number {
     if (this.chunks.length > 0) return this.chunks[0]!.mint;
-    return this.app === null ? NO_T : this.appMint;
+    return this.hasOpenChunk() ? this.appMint : NO_T;
   }
+}
+
+function appendTyped(a: HistogramAppender | FloatHistogramAppender, t: number, x: Histogram | FloatHistogram): void {
+  if (a instanceof HistogramAppender) a.append(t, x as Histogram);
+  else a.append(t, x as FloatHistogram);
+}
+
+function appendableTyped(a: HistogramAppender | FloatHistogramAppender, x: Histogram | FloatHistogram): 'ok' | 'widen' | 'reset' | 'new' {
+  return a instanceof HistogramAppender ? a.appendable(x as Histogram) : a.appendable(x as FloatHistogram);
 }

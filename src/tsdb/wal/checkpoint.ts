@@ -1,6 +1,7 @@
 // Checkpoints: when the head is truncated, the segments up to a point are condensed into
 // wal/checkpoint.NNNNNNNN/ holding only what the head still needs — series records of live series,
-// samples at or after the truncation time, tombstones still in range — and then deleted. The
+// samples (floats and histograms) at or after the truncation time, tombstones still in range —
+// and then deleted. The
 // checkpoint is itself a WAL segment in Prometheus's format, as Prometheus writes its own.
 // Records of a type this server does not decode are copied into the checkpoint byte for byte
 // (rather than keeping their segments): what it cannot judge, it cannot judge to be obsolete.
@@ -9,7 +10,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, ren
 import { join } from 'node:path';
 import type { Labels } from '../../model/labels/index.js';
 import { EncBuf } from '../encoding/index.js';
-import { decodeRecord, encodeSamplesRecord, encodeSeriesRecord, encodeTombstonesRecord, type RecordHandlers } from './records.js';
+import { decodeRecord, encodeHistogramSamplesRecord, encodeSamplesRecord, encodeSeriesRecord, encodeTombstonesRecord, type RecordHandlers, type RefHistogram } from './records.js';
 import { frameRecords, lastCheckpoint, listSegments, readSegment, type WALRecord } from './wal.js';
 
 function segName(n: number): string {
@@ -49,6 +50,8 @@ export function writeCheckpoint(walDir: string, upTo: number, mint: number, live
   // Float64Array, not number[]: V8 canonicalizes NaNs in double arrays (staleness markers).
   let vs = new Float64Array(1 << 16);
   let stones: { ref: number; mint: number; maxt: number }[] = [];
+  let hists: RefHistogram[] = [];
+  let floatHists: RefHistogram[] = [];
   const handlers: RecordHandlers = {
     series: (ref, labels) => {
       if (keep.has(ref)) series.push({ ref, labels });
@@ -66,6 +69,12 @@ export function writeCheckpoint(walDir: string, upTo: number, mint: number, live
     },
     tombstone: (ref, a, b) => {
       if (b >= mint && keep.has(ref)) stones.push({ ref, mint: a, maxt: b });
+    },
+    histogram: (ref, t, h) => {
+      if (t >= mint && keep.has(ref)) hists.push({ ref, t, h });
+    },
+    floatHistogram: (ref, t, h) => {
+      if (t >= mint && keep.has(ref)) floatHists.push({ ref, t, h });
     },
     unknown: (_type, r) => {
       frameRecords(out, written, [r], true);
@@ -91,6 +100,18 @@ export function writeCheckpoint(walDir: string, upTo: number, mint: number, live
     if (stones.length > 0) {
       encodeTombstonesRecord(rec, stones);
       stones = [];
+      emit();
+    }
+    if (hists.length > 0) {
+      encodeHistogramSamplesRecord(rec, hists, false);
+      nSamples += hists.length;
+      hists = [];
+      emit();
+    }
+    if (floatHists.length > 0) {
+      encodeHistogramSamplesRecord(rec, floatHists, true);
+      nSamples += floatHists.length;
+      floatHists = [];
       emit();
     }
   };
