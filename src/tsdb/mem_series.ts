@@ -148,7 +148,7 @@ export class MemSeries {
    */
   appendHistogram(t: number, h: Histogram | null, fh: FloatHistogram | null, chunkRange: number, mapper: ChunkDiskMapper | null): boolean {
     const float = h === null;
-    const x = (h ?? fh)!;
+    let x = (h ?? fh)!;
     let cut = false;
     let a = this.happ;
     const prev = a;
@@ -183,7 +183,12 @@ export class MemSeries {
         a.setHeader(appendableTyped(prev, x) === 'reset' ? CounterResetHeader.CounterReset : CounterResetHeader.NotCounterReset);
       }
     } else {
-      const k = appendableTyped(a, x);
+      let k: ReturnType<typeof appendableTyped>;
+      if (x.counterResetHint === CounterResetHint.Gauge && a.header() === CounterResetHeader.Gauge) {
+        const y = a instanceof HistogramAppender ? a.gaugeAligned(x as Histogram) : a.gaugeAligned(x as FloatHistogram);
+        k = appendableTyped(a, y);
+        if (k === 'ok' || k === 'widen') x = y;
+      } else k = appendableTyped(a, x);
       if (k === 'widen') {
         a = this.happ = a instanceof HistogramAppender ? a.widenedFor(x as Histogram) : a.widenedFor(x as FloatHistogram);
         appendTyped(a, t, x);

@@ -8,10 +8,11 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CounterResetHint } from '../../src/model/histogram/index.js';
 import { Labels, Matcher } from '../../src/model/labels/index.js';
 import { ValueType } from '../../src/storage/index.js';
 import { Block, type BlockMeta } from '../../src/tsdb/block.js';
-import { ENC_XOR } from '../../src/tsdb/chunkenc/index.js';
+import { ENC_XOR, FloatHistogramAppender, FloatHistogramIterator, HistogramAppender, HistogramIterator } from '../../src/tsdb/chunkenc/index.js';
 import { compactBlockDirs } from '../../src/tsdb/compact.js';
 import { openDB } from '../../src/tsdb/index.js';
 import { isULID } from '../../src/tsdb/ulid.js';
@@ -21,6 +22,8 @@ import { freePort, peer, startProcess, tempDir, waitReady } from '../util/peers.
 import { runPromtoolTs } from '../util/server.js';
 
 const NAME = 'test_native_histogram';
+/** A recording rule of the real one over the histogram: its results are float histograms (chunk encoding 3). */
+const RATE = 'test_native_histogram:rate1s';
 
 function blockDirs(data: string): string[] {
   return readdirSync(data)
@@ -35,7 +38,7 @@ function histogramChunks(data: string): Set<string> {
     const b = new Block(d);
     try {
       for (const s of b.allSeries()) {
-        if (s.labels.get('__name__') !== NAME) continue;
+        if (s.labels.get('__name__') !== NAME && s.labels.get('__name__') !== RATE) continue;
         for (const c of s.chunks) if (c.enc !== ENC_XOR) out.add(`${c.mint} ${c.maxt} ${c.enc} ${Buffer.from(c.data).toString('hex')}`);
       }
     } finally {
@@ -76,7 +79,11 @@ function realRun(t: TestContext, bin: string): Promise<RealRun | null> {
     const { dir } = tempDir('nh-real-');
     process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
     const target = await startHistogramTarget(NAME);
-    writeFileSync(join(dir, 'p.yml'), `global:\n  scrape_interval: 100ms\n  scrape_timeout: 100ms\nscrape_configs:\n  - job_name: h\n    static_configs:\n      - targets: ['${target.address}']\n`);
+    writeFileSync(join(dir, 'rules.yml'), `groups:\n  - name: h\n    interval: 100ms\n    rules:\n      - record: ${RATE}\n        expr: rate(${NAME}[1s])\n`);
+    writeFileSync(
+      join(dir, 'p.yml'),
+      `global:\n  scrape_interval: 100ms\n  scrape_timeout: 100ms\nrule_files: ['${join(dir, 'rules.yml')}']\nscrape_configs:\n  - job_name: h\n    static_configs:\n      - targets: ['${target.address}']\n`,
+    );
     const data = join(dir, 'data');
     const proc = await startReal(bin, dir, data);
     try {
@@ -128,7 +135,8 @@ test('native histograms from a real Prometheus survive our WAL replay, checkpoin
 
   const before = histogramChunks(data);
   assert.ok(before.size >= 3, `histogram chunks in the real blocks: ${before.size}`);
-  for (const c of before) assert.equal(c.split(' ')[2], '2', 'the real Prometheus writes integer histograms with encoding 2');
+  const encodings = new Set([...before].map((c) => c.split(' ')[2]));
+  assert.deepEqual([...encodings].sort(), ['2', '3'], 'the real Prometheus wrote integer (2) and float (3) histogram chunks');
   const samplesBefore = await histogramSamples(data);
   assert.ok(samplesBefore.length >= 30, `histogram samples read: ${samplesBefore.length}`);
 
@@ -216,3 +224,48 @@ test('the histogram chunks our head cuts from a real WAL are the bytes the real 
   // Our blocks cover the real ones' ranges (and the rest of the WAL): each real chunk is among ours.
   for (const c of want) assert.ok(got.has(c), `our head cut the real chunk ${c.slice(0, 60)}…`);
 });
+
+test('every histogram chunk of the real Prometheus is re-encoded bit for bit by our appenders', async (t) => {
+  const bin = peer('prometheus', t);
+  if (!bin) return;
+  const run = await realRun(t, bin);
+  if (!run) return;
+  let n = 0;
+  for (const c of histogramChunks(run.data)) {
+    const [, , enc, hex] = c.split(' ');
+    const data = Buffer.from(hex!, 'hex');
+    const bytes = enc === '2' ? reencode(data, new HistogramIterator(data), new HistogramAppender()) : reencodeFloat(data, new FloatHistogramIterator(data), new FloatHistogramAppender());
+    assert.equal(Buffer.from(bytes).toString('hex'), hex, `chunk of encoding ${enc}`);
+    n++;
+  }
+  assert.ok(n >= 4);
+});
+
+/** The chunk's samples appended anew; the header (counter reset, gauge) is the chunk's, not its samples'. */
+function reencode(data: Uint8Array, it: HistogramIterator, a: HistogramAppender): Uint8Array {
+  const header = data[2]! & 0xc0;
+  while (it.next() !== ValueType.None) {
+    let h = it.atHistogram();
+    h.counterResetHint = header === 0xc0 ? CounterResetHint.Gauge : CounterResetHint.Unknown;
+    if (header === 0xc0) h = a.gaugeAligned(h);
+    if (a.appendable(h) === 'widen') a = a.widenedFor(h);
+    a.append(it.atT(), h);
+  }
+  assert.equal(it.err(), null);
+  a.setHeader(header);
+  return a.bytes();
+}
+
+function reencodeFloat(data: Uint8Array, it: FloatHistogramIterator, a: FloatHistogramAppender): Uint8Array {
+  const header = data[2]! & 0xc0;
+  while (it.next() !== ValueType.None) {
+    let h = it.atFloatHistogram();
+    h.counterResetHint = header === 0xc0 ? CounterResetHint.Gauge : CounterResetHint.Unknown;
+    if (header === 0xc0) h = a.gaugeAligned(h);
+    if (a.appendable(h) === 'widen') a = a.widenedFor(h);
+    a.append(it.atT(), h);
+  }
+  assert.equal(it.err(), null);
+  a.setHeader(header);
+  return a.bytes();
+}

@@ -8,7 +8,7 @@ import { ValueType } from '../../storage/index.js';
 import { BitReader, BitWriter, newXORState, putVarbitInt, readVarbitInt, xorRead, xorWrite, type XORState } from './bstream.js';
 import { COUNTER_RESET_MASK, CounterResetHeader, HISTOGRAM_HEADER_BYTES, counterResetHint, readLayout, writeLayout, type Layout } from './histogram_layout.js';
 import { absoluteByIndex } from './histogram.js';
-import { expandsTo, widen } from './histogram_recode.js';
+import { expandsTo, unionSpans, widen } from './histogram_recode.js';
 
 export class FloatHistogramAppender {
   readonly w = new BitWriter(HISTOGRAM_HEADER_BYTES);
@@ -36,7 +36,16 @@ export class FloatHistogramAppender {
   appendable(h: FloatHistogram): 'ok' | 'widen' | 'reset' | 'new' {
     const last = this.last;
     if (this.num === 0 || last === null) return 'ok';
-    if (this.header() === CounterResetHeader.Gauge || h.counterResetHint === CounterResetHint.Gauge) return 'new';
+    // Gauge and counter histograms never share a chunk.
+    const gauge = h.counterResetHint === CounterResetHint.Gauge;
+    if ((this.header() === CounterResetHeader.Gauge) !== gauge) return 'new';
+    if (gauge) {
+      if (isStaleNaN(h.sum)) return 'ok';
+      if (isStaleNaN(last.sum)) return 'new';
+      if (h.schema !== this.layout.schema || h.zeroThreshold !== this.layout.zeroThreshold) return 'new';
+      // h was aligned to cover the chunk's buckets (gaugeAligned): only the chunk may need widening.
+      return expandsTo(this.layout.positiveSpans, h.positiveSpans) || expandsTo(this.layout.negativeSpans, h.negativeSpans) ? 'widen' : 'ok';
+    }
     if (h.counterResetHint === CounterResetHint.CounterReset) return 'reset';
     if (isStaleNaN(h.sum)) return 'ok';
     if (isStaleNaN(last.sum)) return 'new';
@@ -55,6 +64,23 @@ export class FloatHistogramAppender {
       for (const [idx, c] of old) if ((cur.get(idx) ?? c) < c) return 'reset';
     }
     return p || n ? 'widen' : 'ok';
+  }
+
+  /**
+   * A gauge sample for this gauge chunk, its buckets re-coded to also cover the chunk's (gauge
+   * buckets may vanish and come back; the chunk keeps the union), or h itself when it does already.
+   */
+  gaugeAligned(h: FloatHistogram): FloatHistogram {
+    if (isStaleNaN(h.sum) || this.num === 0) return h;
+    const p = unionSpans(this.layout.positiveSpans, h.positiveSpans);
+    const n = unionSpans(this.layout.negativeSpans, h.negativeSpans);
+    if (!expandsTo(h.positiveSpans, p) && !expandsTo(h.negativeSpans, n)) return h;
+    const x = FloatHistogram.of({ ...h });
+    x.positiveBuckets = widen(h.positiveSpans, h.positiveBuckets, p, false);
+    x.negativeBuckets = widen(h.negativeSpans, h.negativeBuckets, n, false);
+    x.positiveSpans = p;
+    x.negativeSpans = n;
+    return x;
   }
 
   widenedFor(h: FloatHistogram): FloatHistogramAppender {

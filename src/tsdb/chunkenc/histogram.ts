@@ -11,7 +11,7 @@ import { isStaleNaN } from '../../model/value/index.js';
 import { ValueType } from '../../storage/index.js';
 import { BitReader, BitWriter, newXORState, putVarbitInt, putVarbitUint, readVarbitInt, readVarbitUint, xorRead, xorWrite, type XORState } from './bstream.js';
 import { COUNTER_RESET_MASK, CounterResetHeader, HISTOGRAM_HEADER_BYTES, counterResetHint, readLayout, writeLayout, type Layout } from './histogram_layout.js';
-import { expandsTo, widen } from './histogram_recode.js';
+import { expandsTo, unionSpans, widen } from './histogram_recode.js';
 
 export class HistogramAppender {
   readonly w = new BitWriter(HISTOGRAM_HEADER_BYTES);
@@ -52,7 +52,16 @@ export class HistogramAppender {
    */
   appendable(h: Histogram): 'ok' | 'widen' | 'reset' | 'new' {
     if (this.num === 0) return 'ok';
-    if (this.header() === CounterResetHeader.Gauge || h.counterResetHint === CounterResetHint.Gauge) return 'new';
+    // Gauge and counter histograms never share a chunk.
+    const gauge = h.counterResetHint === CounterResetHint.Gauge;
+    if ((this.header() === CounterResetHeader.Gauge) !== gauge) return 'new';
+    if (gauge) {
+      if (isStaleNaN(h.sum)) return 'ok';
+      if (isStaleNaN(this.lastSum())) return 'new';
+      if (h.schema !== this.layout.schema || h.zeroThreshold !== this.layout.zeroThreshold) return 'new';
+      // h was aligned to cover the chunk's buckets (gaugeAligned): only the chunk may need widening.
+      return expandsTo(this.layout.positiveSpans, h.positiveSpans) || expandsTo(this.layout.negativeSpans, h.negativeSpans) ? 'widen' : 'ok';
+    }
     if (h.counterResetHint === CounterResetHint.CounterReset) return 'reset';
     if (isStaleNaN(h.sum)) return 'ok';
     if (isStaleNaN(this.lastSum())) return 'new';
@@ -65,6 +74,23 @@ export class HistogramAppender {
     if (bucketWentDown(this.pBuckets, this.layout.positiveSpans, h.positiveBuckets, h.positiveSpans)) return 'reset';
     if (bucketWentDown(this.nBuckets, this.layout.negativeSpans, h.negativeBuckets, h.negativeSpans)) return 'reset';
     return p || n ? 'widen' : 'ok';
+  }
+
+  /**
+   * A gauge sample for this gauge chunk, its buckets re-coded to also cover the chunk's (gauge
+   * buckets may vanish and come back; the chunk keeps the union), or h itself when it does already.
+   */
+  gaugeAligned(h: Histogram): Histogram {
+    if (isStaleNaN(h.sum) || this.num === 0) return h;
+    const p = unionSpans(this.layout.positiveSpans, h.positiveSpans);
+    const n = unionSpans(this.layout.negativeSpans, h.negativeSpans);
+    if (!expandsTo(h.positiveSpans, p) && !expandsTo(h.negativeSpans, n)) return h;
+    const x = Histogram.of({ ...h });
+    x.positiveBuckets = widen(h.positiveSpans, h.positiveBuckets, p, true);
+    x.negativeBuckets = widen(h.negativeSpans, h.negativeBuckets, n, true);
+    x.positiveSpans = p;
+    x.negativeSpans = n;
+    return x;
   }
 
   /** A new appender holding this chunk's samples re-coded to h's (wider) bucket layout. */

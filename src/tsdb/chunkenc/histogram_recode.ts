@@ -46,3 +46,16 @@ export function widen(from: readonly Span[], buckets: readonly number[], to: rea
   }
   return out;
 }
+
+/** The spans of every bucket in a or b, as maximal runs (the first offset absolute, as Prometheus merges gauge layouts). */
+export function unionSpans(a: readonly Span[], b: readonly Span[]): Span[] {
+  const set = [...new Set([...indexes(a), ...indexes(b)])].sort((x, y) => x - y);
+  const out: Span[] = [];
+  let last = 0;
+  for (const idx of set) {
+    if (out.length > 0 && idx === last + 1) out[out.length - 1]!.length++;
+    else out.push({ offset: out.length === 0 ? idx : idx - last - 1, length: 1 });
+    last = idx;
+  }
+  return out;
+}
