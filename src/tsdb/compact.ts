@@ -5,7 +5,18 @@ import { join } from 'node:path';
 import { Labels, compareLabels } from '../model/labels/index.js';
 import { ValueType } from '../storage/index.js';
 import { Block, writeBlock, type BlockMeta, type SeriesChunks } from './block.js';
-import { ENC_XOR, SAMPLES_PER_CHUNK, XORAppender, xorNumSamples } from './chunkenc/index.js';
+import { CounterResetHint, type FloatHistogram, type Histogram } from '../model/histogram/index.js';
+import {
+  CounterResetHeader,
+  ENC_FLOAT_HISTOGRAM,
+  ENC_HISTOGRAM,
+  ENC_XOR,
+  FloatHistogramAppender,
+  HistogramAppender,
+  SAMPLES_PER_CHUNK,
+  XORAppender,
+  xorNumSamples,
+} from './chunkenc/index.js';
 import { ChunksIterator, type ChunkData, type Interval } from './series.js';
 
 /** Re-encodes samples into chunks of up to 120 samples. */
@@ -37,10 +48,109 @@ function needsRewrite(chunks: ChunkData[], ivs: readonly Interval[], mint: numbe
  */
 export function finalizeChunks(parts: { chunks: ChunkData[]; ivs: readonly Interval[] }[], mint: number, maxt: number): ChunkData[] {
   let kept: ChunkData[] | null = null;
-  for (const p of parts) for (const c of p.chunks) if (c.enc !== ENC_XOR) (kept ??= []).push(c);
-  if (kept === null) return finalizeFloatChunks(parts, mint, maxt);
-  const floats = finalizeFloatChunks(parts.map((p) => ({ chunks: p.chunks.filter((c) => c.enc === ENC_XOR), ivs: p.ivs })), mint, maxt);
-  return floats.concat(kept).sort((a, b) => a.mint - b.mint);
+  let histograms = false;
+  for (const p of parts) {
+    for (const c of p.chunks) {
+      if (c.enc === ENC_HISTOGRAM || c.enc === ENC_FLOAT_HISTOGRAM) histograms = true;
+      else if (c.enc !== ENC_XOR) (kept ??= []).push(c);
+    }
+  }
+  if (kept === null && !histograms) return finalizeFloatChunks(parts, mint, maxt);
+  const known = kept === null ? parts : parts.map((p) => ({ chunks: p.chunks.filter((c) => c.enc <= ENC_FLOAT_HISTOGRAM && c.enc !== 0), ivs: p.ivs }));
+  const out = histograms ? finalizeMixedChunks(known, mint, maxt) : finalizeFloatChunks(known, mint, maxt);
+  return kept === null ? out : out.concat(kept).sort((a, b) => a.mint - b.mint);
+}
+
+/** As finalizeFloatChunks, for a series with histogram chunks: samples of every kind decoded, merged and re-encoded (see encodeMixed). */
+function finalizeMixedChunks(parts: { chunks: ChunkData[]; ivs: readonly Interval[] }[], mint: number, maxt: number): ChunkData[] {
+  const all = parts.flatMap((p) => p.chunks.map((c) => ({ c, ivs: p.ivs })));
+  all.sort((a, b) => a.c.mint - b.c.mint);
+  const cs = all.map((x) => x.c);
+  if (!needsRewrite(cs, parts.length === 1 ? parts[0]!.ivs : parts.flatMap((p) => p.ivs), mint, maxt)) return cs;
+  const samples: MixedSample[] = [];
+  for (const x of all) {
+    const it = new ChunksIterator([x.c], mint, maxt - 1, x.ivs, true);
+    for (let vt = it.next(); vt !== ValueType.None; vt = it.next()) {
+      if (vt === ValueType.Float) samples.push({ t: it.atT(), f: it.atF(), h: null, fh: null });
+      else if (vt === ValueType.Histogram) samples.push({ t: it.atT(), f: 0, h: it.atHistogram(), fh: null });
+      else samples.push({ t: it.atT(), f: 0, h: null, fh: it.atFloatHistogram() });
+    }
+    const e = it.err();
+    if (e) throw e;
+  }
+  // Stable: of two samples at one time, the one from the earlier chunk wins.
+  samples.sort((a, b) => a.t - b.t);
+  const dedup = samples.filter((s, i) => i === 0 || samples[i - 1]!.t !== s.t);
+  return encodeMixed(dedup);
+}
+
+interface MixedSample {
+  t: number;
+  f: number;
+  h: Histogram | null;
+  fh: FloatHistogram | null;
+}
+
+/**
+ * Encodes samples of any kinds into chunks, as Prometheus's compaction re-encodes a merged series:
+ * a new chunk at a change of kind, every 120 samples, and where a histogram cannot join the
+ * chunk (other schema, counter reset — flagged in the header); a wider bucket layout re-codes
+ * the chunk. NaN payloads survive (values go through Float64Arrays and XOR bits).
+ */
+function encodeMixed(samples: MixedSample[]): ChunkData[] {
+  const out: ChunkData[] = [];
+  let i = 0;
+  /** The previous chunk ended at a counter reset: the next one says so in its header. */
+  let reset = false;
+  while (i < samples.length) {
+    const s0 = samples[i]!;
+    let j = i;
+    let next = false;
+    if (s0.h === null && s0.fh === null) {
+      const a = new XORAppender(256);
+      while (j < samples.length && samples[j]!.h === null && samples[j]!.fh === null && a.num < SAMPLES_PER_CHUNK) a.append(samples[j]!.t, samples[j++]!.f);
+      out.push({ mint: s0.t, maxt: samples[j - 1]!.t, enc: ENC_XOR, data: a.bytes() });
+    } else if (s0.h !== null) {
+      let a = new HistogramAppender();
+      a.append(s0.t, s0.h);
+      if (s0.h.counterResetHint === CounterResetHint.Gauge) a.setHeader(CounterResetHeader.Gauge);
+      else if (s0.h.counterResetHint === CounterResetHint.CounterReset) a.setHeader(CounterResetHeader.CounterReset);
+      for (j = i + 1; j < samples.length && samples[j]!.h !== null && a.num < SAMPLES_PER_CHUNK; j++) {
+        let h = samples[j]!.h!;
+        if (h.counterResetHint === CounterResetHint.Gauge && a.header() === CounterResetHeader.Gauge) h = a.gaugeAligned(h);
+        const k = a.appendable(h);
+        if (k === 'widen') a = a.widenedFor(h);
+        else if (k !== 'ok') {
+          next = k === 'reset';
+          break;
+        }
+        a.append(samples[j]!.t, h);
+      }
+      if (reset) a.setHeader(CounterResetHeader.CounterReset);
+      out.push({ mint: s0.t, maxt: samples[j - 1]!.t, enc: ENC_HISTOGRAM, data: a.bytes() });
+    } else {
+      let a = new FloatHistogramAppender();
+      a.append(s0.t, s0.fh!);
+      if (s0.fh!.counterResetHint === CounterResetHint.Gauge) a.setHeader(CounterResetHeader.Gauge);
+      else if (s0.fh!.counterResetHint === CounterResetHint.CounterReset) a.setHeader(CounterResetHeader.CounterReset);
+      for (j = i + 1; j < samples.length && samples[j]!.fh !== null && a.num < SAMPLES_PER_CHUNK; j++) {
+        let h = samples[j]!.fh!;
+        if (h.counterResetHint === CounterResetHint.Gauge && a.header() === CounterResetHeader.Gauge) h = a.gaugeAligned(h);
+        const k = a.appendable(h);
+        if (k === 'widen') a = a.widenedFor(h);
+        else if (k !== 'ok') {
+          next = k === 'reset';
+          break;
+        }
+        a.append(samples[j]!.t, h);
+      }
+      if (reset) a.setHeader(CounterResetHeader.CounterReset);
+      out.push({ mint: s0.t, maxt: samples[j - 1]!.t, enc: ENC_FLOAT_HISTOGRAM, data: a.bytes() });
+    }
+    reset = next;
+    i = j;
+  }
+  return out;
 }
 
 function finalizeFloatChunks(parts: { chunks: ChunkData[]; ivs: readonly Interval[] }[], mint: number, maxt: number): ChunkData[] {

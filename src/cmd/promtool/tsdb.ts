@@ -6,7 +6,7 @@ import { Labels, compareLabels, type Matcher } from '../../model/labels/index.js
 import { formatFloatG } from '../../model/value/index.js';
 import { parseMetricSelector } from '../../promql/parser/index.js';
 import { UsageError, parseArgs, parseGoDuration } from './flags.js';
-import { ENC_FLOAT_HISTOGRAM, ENC_HISTOGRAM, ENC_XOR, chunkNumSamples } from '../../tsdb/chunkenc/index.js';
+import { ENC_FLOAT_HISTOGRAM, ENC_HISTOGRAM, ENC_XOR, FloatHistogramIterator, HistogramIterator, chunkNumSamples } from '../../tsdb/chunkenc/index.js';
 import { ValueType } from '../../storage/index.js';
 import { Block, MergeQuerier, encodeChunksLikeHead, isULID, readTsdbWAL, writeBlock, type BlockMeta, type ChunkQuerier, type SeriesChunks } from '../../tsdb/index.js';
 
@@ -251,6 +251,7 @@ async function analyze(args: string[]): Promise<number> {
     const sizes: number[] = [];
     const hSamples: number[] = [];
     const hSizes: number[] = [];
+    const hBuckets: number[] = [];
     let total = 0;
     for (const ref of refs) {
       const chks: { mint: number; maxt: number; ref: number }[] = [];
@@ -263,6 +264,22 @@ async function analyze(args: string[]): Promise<number> {
         } else if (enc === ENC_HISTOGRAM || enc === ENC_FLOAT_HISTOGRAM) {
           hSamples.push(chunkNumSamples(data));
           hSizes.push(data.length);
+          // Buckets summed over the chunk's samples, positive and negative.
+          let buckets = 0;
+          if (enc === ENC_HISTOGRAM) {
+            const it = new HistogramIterator(data);
+            while (it.next() !== ValueType.None) {
+              const h = it.atHistogram();
+              buckets += h.positiveBuckets.length + h.negativeBuckets.length;
+            }
+          } else {
+            const it = new FloatHistogramIterator(data);
+            while (it.next() !== ValueType.None) {
+              const h = it.atFloatHistogram();
+              buckets += h.positiveBuckets.length + h.negativeBuckets.length;
+            }
+          }
+          hBuckets.push(buckets);
         }
         total++;
       }
@@ -272,6 +289,7 @@ async function analyze(args: string[]): Promise<number> {
     displayHistogram('bytes per float chunk', sizes, total);
     displayHistogram('samples per histogram chunk', hSamples, total);
     displayHistogram('bytes per histogram chunk', hSizes, total);
+    displayHistogram('buckets per histogram chunk', hBuckets, total);
   }
   for (const b of blocks) await b.close();
   return 0;
