@@ -107,6 +107,10 @@ export async function startHistogramTarget(name = 'test_native_histogram'): Prom
   return {
     address: `127.0.0.1:${port}`,
     scrapes: () => n,
-    close: () => new Promise((r) => server.close(() => r())),
+    close: () =>
+      new Promise((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   };
 }
