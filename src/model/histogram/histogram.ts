@@ -143,6 +143,35 @@ export function bucketBound(idx: number, schema: number): number {
   return frac * 2 ** exp;
 }
 
+export interface Bucket {
+  lower: number;
+  upper: number;
+  lowerInclusive: boolean;
+  upperInclusive: boolean;
+  count: number;
+}
+
+/**
+ * Every non-empty bucket from the lowest bound up: negative buckets, the zero bucket, positive
+ * buckets (what the API's JSON lists). Negative buckets are [lower, upper), positive (lower, upper].
+ */
+export function nonEmptyBuckets(h: FloatHistogram): Bucket[] {
+  const neg: Bucket[] = [];
+  let k = 0;
+  for (const idx of bucketIndexes(h.negativeSpans)) {
+    const c = h.negativeBuckets[k++]!;
+    if (c !== 0) neg.push({ lower: -bucketBound(idx, h.schema), upper: -bucketBound(idx - 1, h.schema), lowerInclusive: true, upperInclusive: false, count: c });
+  }
+  const out = neg.reverse();
+  if (h.zeroCount !== 0) out.push({ lower: -h.zeroThreshold, upper: h.zeroThreshold, lowerInclusive: true, upperInclusive: true, count: h.zeroCount });
+  k = 0;
+  for (const idx of bucketIndexes(h.positiveSpans)) {
+    const c = h.positiveBuckets[k++]!;
+    if (c !== 0) out.push({ lower: bucketBound(idx - 1, h.schema), upper: bucketBound(idx, h.schema), lowerInclusive: false, upperInclusive: true, count: c });
+  }
+  return out;
+}
+
 function histogramString(
   count: number,
   sum: number,

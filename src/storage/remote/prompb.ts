@@ -1,5 +1,6 @@
 // The prompb messages of remote write 1.0 and remote read (types.proto, remote.proto): encode and
 // decode between their wire form and this project's Labels / samples.
+import { FloatHistogram, Histogram, type Span } from '../../model/histogram/index.js';
 import { Labels, Matcher, MatchType } from '../../model/labels/index.js';
 import { ProtoReader, ProtoWriter } from './protobuf.js';
 
@@ -11,8 +12,87 @@ export interface PbSample {
 export interface PbTimeSeries {
   labels: Labels;
   samples: PbSample[];
-  /** Native histogram samples (field 4) in a decoded request: counted, not decoded (the TSDB takes none yet). */
-  histograms?: number;
+  /** Native histogram samples (field 4), integer or float. */
+  histograms?: PbHistogram[];
+}
+
+/** A prompb.Histogram sample: an integer histogram h or a float one fh. */
+export interface PbHistogram {
+  timestamp: number;
+  h: Histogram | null;
+  fh: FloatHistogram | null;
+}
+
+function unzigzag(n: number): number {
+  return n % 2 === 0 ? n / 2 : -(n + 1) / 2;
+}
+
+/** Repeated scalars, packed (one length-delimited field) or not. */
+function readRepeated(r: ProtoReader, wireType: number, out: number[], one: (r: ProtoReader) => number): void {
+  if (wireType !== 2) {
+    out.push(one(r));
+    return;
+  }
+  const p = r.sub();
+  while (!p.done()) out.push(one(p));
+}
+
+function readSpan(r: ProtoReader): Span {
+  const s = { offset: 0, length: 0 };
+  while (!r.done()) {
+    const t = r.tag();
+    if (t.field === 1 && t.wireType === 0) s.offset = unzigzag(r.varint());
+    else if (t.field === 2 && t.wireType === 0) s.length = r.varint();
+    else r.skip(t.wireType);
+  }
+  return s;
+}
+
+/** prompb.Histogram (types.proto): counts as ints (count_int, deltas) or floats (count_float, counts). */
+function readHistogram(r: ProtoReader): PbHistogram {
+  let float = false;
+  const f = { count: 0, sum: 0, schema: 0, zeroThreshold: 0, zeroCount: 0, hint: 0, timestamp: 0 };
+  const pSpans: Span[] = [];
+  const nSpans: Span[] = [];
+  const pBuckets: number[] = [];
+  const nBuckets: number[] = [];
+  while (!r.done()) {
+    const { field, wireType } = r.tag();
+    if (field === 1 && wireType === 0) f.count = r.varint();
+    else if (field === 2 && wireType === 1) {
+      f.count = r.double();
+      float = true;
+    } else if (field === 3 && wireType === 1) f.sum = r.double();
+    else if (field === 4 && wireType === 0) f.schema = unzigzag(r.varint());
+    else if (field === 5 && wireType === 1) f.zeroThreshold = r.double();
+    else if (field === 6 && wireType === 0) f.zeroCount = r.varint();
+    else if (field === 7 && wireType === 1) {
+      f.zeroCount = r.double();
+      float = true;
+    } else if (field === 8 && wireType === 2) nSpans.push(readSpan(r.sub()));
+    else if (field === 9) readRepeated(r, wireType, nBuckets, (x) => unzigzag(x.varint()));
+    else if (field === 10) readRepeated(r, wireType, nBuckets, (x) => x.double());
+    else if (field === 11 && wireType === 2) pSpans.push(readSpan(r.sub()));
+    else if (field === 12) readRepeated(r, wireType, pBuckets, (x) => unzigzag(x.varint()));
+    else if (field === 13) readRepeated(r, wireType, pBuckets, (x) => x.double());
+    else if (field === 14 && wireType === 0) f.hint = r.varint();
+    else if (field === 15 && wireType === 0) f.timestamp = r.varint();
+    else r.skip(wireType);
+  }
+  // prompb's reset hints (UNKNOWN, YES, NO, GAUGE) number as Prometheus's counter reset hints.
+  const fields = {
+    counterResetHint: f.hint,
+    schema: f.schema,
+    zeroThreshold: f.zeroThreshold,
+    zeroCount: f.zeroCount,
+    count: f.count,
+    sum: f.sum,
+    positiveSpans: pSpans,
+    negativeSpans: nSpans,
+    positiveBuckets: pBuckets,
+    negativeBuckets: nBuckets,
+  };
+  return float ? { timestamp: f.timestamp, h: null, fh: FloatHistogram.of(fields) } : { timestamp: f.timestamp, h: Histogram.of(fields), fh: null };
 }
 
 export interface PbMetadata {
@@ -78,14 +158,11 @@ export function encodeWriteRequest(series: PbTimeSeries[], metadata: PbMetadata[
 function readSeries(r: ProtoReader): PbTimeSeries {
   const pairs: [string, string][] = [];
   const samples: PbSample[] = [];
-  let histograms = 0;
+  const histograms: PbHistogram[] = [];
   while (!r.done()) {
     const { field, wireType } = r.tag();
     if (field === 1 && wireType === 2) pairs.push(readLabel(r.sub()));
-    else if (field === 4 && wireType === 2) {
-      histograms++;
-      r.skip(wireType);
-    }
+    else if (field === 4 && wireType === 2) histograms.push(readHistogram(r.sub()));
     else if (field === 2 && wireType === 2) {
       const sr = r.sub();
       let value = 0;
@@ -99,7 +176,7 @@ function readSeries(r: ProtoReader): PbTimeSeries {
       samples.push({ value, timestamp });
     } else r.skip(wireType);
   }
-  return histograms > 0 ? { labels: Labels.fromPairs(pairs), samples, histograms } : { labels: Labels.fromPairs(pairs), samples };
+  return histograms.length > 0 ? { labels: Labels.fromPairs(pairs), samples, histograms } : { labels: Labels.fromPairs(pairs), samples };
 }
 
 function readMetadata(r: ProtoReader): PbMetadata {

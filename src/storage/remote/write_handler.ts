@@ -36,19 +36,13 @@ export function writeHandler(appendable: Appendable, logger: Logger) {
       res.end(`${(e as Error).message}\n`);
       return;
     }
-    // Prometheus without native histograms fails such a request whole (500, nothing stored).
-    const hist = ts.find((s) => (s.histograms ?? 0) > 0);
-    if (hist !== undefined) {
-      logger.error('Error appending remote write', { err: 'native histograms are disabled', series: hist.labels.toString() });
-      res.statusCode = 500;
-      res.end('native histograms are disabled\n');
-      return;
-    }
     const app = appendable.appender();
     try {
       for (const s of ts) {
         let ref = 0;
         for (const smp of s.samples) ref = app.append(ref, s.labels, smp.timestamp, smp.value);
+        // Without native histograms the storage refuses these: the request fails whole (500), as in Prometheus.
+        for (const h of s.histograms ?? []) ref = app.appendHistogram(ref, s.labels, h.timestamp, h.h, h.fh);
       }
       await app.commit();
     } catch (e) {
