@@ -2,108 +2,34 @@
 // layout as the integer one; per sample the timestamp (varbit, then delta-of-delta), then count,
 // zero count, sum and every bucket (absolute) as 64-bit floats in the first sample and
 // XOR-encoded after, each value with a leading/trailing window of its own.
-import { CounterResetHint, FloatHistogram, countSpans } from '../../model/histogram/index.js';
+import { FloatHistogram, countSpans } from '../../model/histogram/index.js';
 import { isStaleNaN } from '../../model/value/index.js';
 import { ValueType } from '../../storage/index.js';
-import { BitReader, BitWriter, newXORState, putVarbitInt, readVarbitInt, xorRead, xorWrite, type XORState } from './bstream.js';
-import { COUNTER_RESET_MASK, CounterResetHeader, HISTOGRAM_HEADER_BYTES, counterResetHint, readLayout, writeLayout, type Layout } from './histogram_layout.js';
-import { absoluteByIndex } from './histogram.js';
-import { expandsTo, unionSpans, widen } from './histogram_recode.js';
+import { BitReader, newXORState, putVarbitInt, readVarbitInt, xorRead, xorWrite, type XORState } from './bstream.js';
+import { COUNTER_RESET_MASK, HISTOGRAM_HEADER_BYTES, counterResetHint, readLayout, writeLayout, type Layout } from './histogram_layout.js';
+import { HistogramChunkAppender } from './histogram_appender.js';
 
-export class FloatHistogramAppender {
-  readonly w = new BitWriter(HISTOGRAM_HEADER_BYTES);
-  num = 0;
-  private layout: Layout = { schema: 0, zeroThreshold: 0, positiveSpans: [], negativeSpans: [] };
-  t = 0;
+export class FloatHistogramAppender extends HistogramChunkAppender<FloatHistogram> {
+  protected readonly deltas = false;
   private tDelta = 0;
   private cnt: XORState = newXORState();
   private zCnt: XORState = newXORState();
   private sum: XORState = newXORState();
   private pBuckets: XORState[] = [];
   private nBuckets: XORState[] = [];
-  private last: FloatHistogram | null = null;
-  private samples: { t: number; h: FloatHistogram }[] = [];
 
-  header(): CounterResetHeader {
-    return this.w.buf[2]! & COUNTER_RESET_MASK;
+  protected fresh(): this {
+    return new FloatHistogramAppender() as this;
   }
 
-  setHeader(h: CounterResetHeader): void {
-    this.w.buf[2] = (this.w.buf[2]! & ~COUNTER_RESET_MASK) | h;
-  }
-
-  /** As HistogramAppender.appendable, for float counts. */
-  appendable(h: FloatHistogram): 'ok' | 'widen' | 'reset' | 'new' {
-    const last = this.last;
-    if (this.num === 0 || last === null) return 'ok';
-    // Gauge and counter histograms never share a chunk.
-    const gauge = h.counterResetHint === CounterResetHint.Gauge;
-    if ((this.header() === CounterResetHeader.Gauge) !== gauge) return 'new';
-    if (gauge) {
-      if (isStaleNaN(h.sum)) return 'ok';
-      if (isStaleNaN(last.sum)) return 'new';
-      if (h.schema !== this.layout.schema || h.zeroThreshold !== this.layout.zeroThreshold) return 'new';
-      // h was aligned to cover the chunk's buckets (gaugeAligned): only the chunk may need widening.
-      return expandsTo(this.layout.positiveSpans, h.positiveSpans) || expandsTo(this.layout.negativeSpans, h.negativeSpans) ? 'widen' : 'ok';
-    }
-    if (h.counterResetHint === CounterResetHint.CounterReset) return 'reset';
-    if (isStaleNaN(h.sum)) return 'ok';
-    if (isStaleNaN(last.sum)) return 'new';
-    if (h.count < last.count) return 'reset';
-    if (h.schema !== this.layout.schema || h.zeroThreshold !== this.layout.zeroThreshold) return 'new';
-    if (h.zeroCount < last.zeroCount) return 'reset';
-    const p = expandsTo(this.layout.positiveSpans, h.positiveSpans);
-    const n = expandsTo(this.layout.negativeSpans, h.negativeSpans);
-    if (p === null || n === null) return 'reset';
-    for (const [spans, buckets, hs, hb] of [
-      [last.positiveSpans, last.positiveBuckets, h.positiveSpans, h.positiveBuckets],
-      [last.negativeSpans, last.negativeBuckets, h.negativeSpans, h.negativeBuckets],
-    ] as const) {
-      const old = absoluteByIndex(spans, buckets, false);
-      const cur = absoluteByIndex(hs, hb, false);
-      for (const [idx, c] of old) if ((cur.get(idx) ?? c) < c) return 'reset';
-    }
-    return p || n ? 'widen' : 'ok';
-  }
-
-  /**
-   * A gauge sample for this gauge chunk, its buckets re-coded to also cover the chunk's (gauge
-   * buckets may vanish and come back; the chunk keeps the union), or h itself when it does already.
-   */
-  gaugeAligned(h: FloatHistogram): FloatHistogram {
-    if (isStaleNaN(h.sum) || this.num === 0) return h;
-    const p = unionSpans(this.layout.positiveSpans, h.positiveSpans);
-    const n = unionSpans(this.layout.negativeSpans, h.negativeSpans);
-    if (!expandsTo(h.positiveSpans, p) && !expandsTo(h.negativeSpans, n)) return h;
-    const x = FloatHistogram.of({ ...h });
-    x.positiveBuckets = widen(h.positiveSpans, h.positiveBuckets, p, false);
-    x.negativeBuckets = widen(h.negativeSpans, h.negativeBuckets, n, false);
-    x.positiveSpans = p;
-    x.negativeSpans = n;
-    return x;
-  }
-
-  widenedFor(h: FloatHistogram): FloatHistogramAppender {
-    const a = new FloatHistogramAppender();
-    const header = this.header();
-    for (const s of this.samples) {
-      const x = FloatHistogram.of({ ...s.h });
-      if (!isStaleNaN(x.sum)) {
-        x.positiveBuckets = widen(x.positiveSpans, x.positiveBuckets, h.positiveSpans, false);
-        x.negativeBuckets = widen(x.negativeSpans, x.negativeBuckets, h.negativeSpans, false);
-        x.positiveSpans = h.positiveSpans;
-        x.negativeSpans = h.negativeSpans;
-      }
-      a.append(s.t, x);
-    }
-    a.setHeader(header);
-    return a;
+  protected copyOf(h: FloatHistogram): FloatHistogram {
+    return FloatHistogram.of({ ...h, positiveSpans: h.positiveSpans.map((x) => ({ ...x })), negativeSpans: h.negativeSpans.map((x) => ({ ...x })), positiveBuckets: [...h.positiveBuckets], negativeBuckets: [...h.negativeBuckets] });
   }
 
   append(t: number, hin: FloatHistogram): void {
     const w = this.w;
     const h = isStaleNaN(hin.sum) ? FloatHistogram.of({ sum: hin.sum }) : hin;
-    this.samples.push({ t, h });
+    this.remember(t, h);
     let tDelta = 0;
     if (this.num === 0) {
       this.layout = { schema: h.schema, zeroThreshold: h.zeroThreshold, positiveSpans: h.positiveSpans.map((s) => ({ ...s })), negativeSpans: h.negativeSpans.map((s) => ({ ...s })) };
@@ -139,11 +65,6 @@ export class FloatHistogramAppender {
     w.buf[1] = this.num & 0xff;
     this.t = t;
     this.tDelta = tDelta;
-    this.last = h;
-  }
-
-  bytes(): Uint8Array {
-    return this.w.bytes();
   }
 }
 

@@ -6,18 +6,15 @@
 // A chunk holds one bucket layout: a sample whose buckets are a superset is taken by re-coding
 // the chunk with the wider layout; fewer buckets, another schema or zero threshold, or any
 // count going down start a new chunk (a counter reset, flagged in the header).
-import { CounterResetHint, Histogram, countSpans, type Span } from '../../model/histogram/index.js';
+import { Histogram, countSpans } from '../../model/histogram/index.js';
 import { isStaleNaN } from '../../model/value/index.js';
 import { ValueType } from '../../storage/index.js';
-import { BitReader, BitWriter, newXORState, putVarbitInt, putVarbitUint, readVarbitInt, readVarbitUint, xorRead, xorWrite, type XORState } from './bstream.js';
-import { COUNTER_RESET_MASK, CounterResetHeader, HISTOGRAM_HEADER_BYTES, counterResetHint, readLayout, writeLayout, type Layout } from './histogram_layout.js';
-import { expandsTo, unionSpans, widen } from './histogram_recode.js';
+import { BitReader, newXORState, putVarbitInt, putVarbitUint, readVarbitInt, readVarbitUint, xorRead, xorWrite, type XORState } from './bstream.js';
+import { COUNTER_RESET_MASK, HISTOGRAM_HEADER_BYTES, counterResetHint, readLayout, writeLayout, type Layout } from './histogram_layout.js';
+import { HistogramChunkAppender } from './histogram_appender.js';
 
-export class HistogramAppender {
-  readonly w = new BitWriter(HISTOGRAM_HEADER_BYTES);
-  num = 0;
-  private layout: Layout = { schema: 0, zeroThreshold: 0, positiveSpans: [], negativeSpans: [] };
-  t = 0;
+export class HistogramAppender extends HistogramChunkAppender<Histogram> {
+  protected readonly deltas = true;
   private cnt = 0;
   private zCnt = 0;
   private tDelta = 0;
@@ -28,87 +25,13 @@ export class HistogramAppender {
   private pDelta: number[] = [];
   private nDelta: number[] = [];
   private sum: XORState = newXORState();
-  /** The last appended sample, kept to re-code the chunk when the layout widens. */
-  private samples: { t: number; h: Histogram }[] = [];
 
-  header(): CounterResetHeader {
-    return this.w.buf[2]! & COUNTER_RESET_MASK;
+  protected fresh(): this {
+    return new HistogramAppender() as this;
   }
 
-  setHeader(h: CounterResetHeader): void {
-    this.w.buf[2] = (this.w.buf[2]! & ~COUNTER_RESET_MASK) | h;
-  }
-
-  lastSum(): number {
-    const f = new Float64Array(1);
-    new Uint32Array(f.buffer).set([this.sum.lo, this.sum.hi]);
-    return f[0]!;
-  }
-
-  /**
-   * Whether h can go into this chunk: 'ok', 'widen' (its buckets are a superset: re-code first),
-   * 'reset' (a count went down, or buckets disappeared: a new chunk, flagged a counter reset), or
-   * 'new' (another schema or zero threshold, or after a stale marker: a new chunk).
-   */
-  appendable(h: Histogram): 'ok' | 'widen' | 'reset' | 'new' {
-    if (this.num === 0) return 'ok';
-    // Gauge and counter histograms never share a chunk.
-    const gauge = h.counterResetHint === CounterResetHint.Gauge;
-    if ((this.header() === CounterResetHeader.Gauge) !== gauge) return 'new';
-    if (gauge) {
-      if (isStaleNaN(h.sum)) return 'ok';
-      if (isStaleNaN(this.lastSum())) return 'new';
-      if (h.schema !== this.layout.schema || h.zeroThreshold !== this.layout.zeroThreshold) return 'new';
-      // h was aligned to cover the chunk's buckets (gaugeAligned): only the chunk may need widening.
-      return expandsTo(this.layout.positiveSpans, h.positiveSpans) || expandsTo(this.layout.negativeSpans, h.negativeSpans) ? 'widen' : 'ok';
-    }
-    if (h.counterResetHint === CounterResetHint.CounterReset) return 'reset';
-    if (isStaleNaN(h.sum)) return 'ok';
-    if (isStaleNaN(this.lastSum())) return 'new';
-    if (h.count < this.cnt) return 'reset';
-    if (h.schema !== this.layout.schema || h.zeroThreshold !== this.layout.zeroThreshold) return 'new';
-    if (h.zeroCount < this.zCnt) return 'reset';
-    const p = expandsTo(this.layout.positiveSpans, h.positiveSpans);
-    const n = expandsTo(this.layout.negativeSpans, h.negativeSpans);
-    if (p === null || n === null) return 'reset';
-    if (bucketWentDown(this.pBuckets, this.layout.positiveSpans, h.positiveBuckets, h.positiveSpans)) return 'reset';
-    if (bucketWentDown(this.nBuckets, this.layout.negativeSpans, h.negativeBuckets, h.negativeSpans)) return 'reset';
-    return p || n ? 'widen' : 'ok';
-  }
-
-  /**
-   * A gauge sample for this gauge chunk, its buckets re-coded to also cover the chunk's (gauge
-   * buckets may vanish and come back; the chunk keeps the union), or h itself when it does already.
-   */
-  gaugeAligned(h: Histogram): Histogram {
-    if (isStaleNaN(h.sum) || this.num === 0) return h;
-    const p = unionSpans(this.layout.positiveSpans, h.positiveSpans);
-    const n = unionSpans(this.layout.negativeSpans, h.negativeSpans);
-    if (!expandsTo(h.positiveSpans, p) && !expandsTo(h.negativeSpans, n)) return h;
-    const x = Histogram.of({ ...h });
-    x.positiveBuckets = widen(h.positiveSpans, h.positiveBuckets, p, true);
-    x.negativeBuckets = widen(h.negativeSpans, h.negativeBuckets, n, true);
-    x.positiveSpans = p;
-    x.negativeSpans = n;
-    return x;
-  }
-
-  /** A new appender holding this chunk's samples re-coded to h's (wider) bucket layout. */
-  widenedFor(h: Histogram): HistogramAppender {
-    const a = new HistogramAppender();
-    const header = this.header();
-    for (const s of this.samples) {
-      const x = s.h.copy();
-      if (!isStaleNaN(x.sum)) {
-        x.positiveBuckets = widen(x.positiveSpans, x.positiveBuckets, h.positiveSpans, true);
-        x.negativeBuckets = widen(x.negativeSpans, x.negativeBuckets, h.negativeSpans, true);
-        x.positiveSpans = h.positiveSpans;
-        x.negativeSpans = h.negativeSpans;
-      }
-      a.append(s.t, x);
-    }
-    a.setHeader(header);
-    return a;
+  protected copyOf(h: Histogram): Histogram {
+    return h.copy();
   }
 
   /** Appends h, which must fit the chunk's layout (see appendable). */
@@ -116,7 +39,7 @@ export class HistogramAppender {
     const w = this.w;
     const stale = isStaleNaN(hin.sum);
     const h = stale ? Histogram.of({ sum: hin.sum }) : hin;
-    this.samples.push({ t, h: h.copy() });
+    this.remember(t, h);
     let tDelta = 0;
     let cntDelta = 0;
     let zCntDelta = 0;
@@ -169,38 +92,6 @@ export class HistogramAppender {
     for (let i = 0; i < h.positiveBuckets.length && i < this.pBuckets.length; i++) this.pBuckets[i] = h.positiveBuckets[i]!;
     for (let i = 0; i < h.negativeBuckets.length && i < this.nBuckets.length; i++) this.nBuckets[i] = h.negativeBuckets[i]!;
   }
-
-  bytes(): Uint8Array {
-    return this.w.bytes();
-  }
-}
-
-/** Whether any bucket present in both layouts has a lower count in the new histogram. */
-function bucketWentDown(oldDeltas: readonly number[], oldSpans: readonly Span[], newDeltas: readonly number[], newSpans: readonly Span[]): boolean {
-  const old = absoluteByIndex(oldSpans, oldDeltas, true);
-  const cur = absoluteByIndex(newSpans, newDeltas, true);
-  for (const [idx, c] of old) {
-    const n = cur.get(idx);
-    if (n !== undefined && n < c) return true;
-  }
-  return false;
-}
-
-/** Bucket index → absolute count. */
-export function absoluteByIndex(spans: readonly Span[], buckets: readonly number[], deltas: boolean): Map<number, number> {
-  const out = new Map<number, number>();
-  let idx = 0;
-  let k = 0;
-  let c = 0;
-  for (const s of spans) {
-    idx += s.offset;
-    for (let j = 0; j < s.length; j++) {
-      c = deltas ? c + buckets[k]! : buckets[k]!;
-      k++;
-      out.set(idx++, c);
-    }
-  }
-  return out;
 }
 
 /** Iterates an integer histogram chunk. */

@@ -59,3 +59,20 @@ export function unionSpans(a: readonly Span[], b: readonly Span[]): Span[] {
   }
   return out;
 }
+
+/** Bucket index → absolute count. */
+export function absoluteByIndex(spans: readonly Span[], buckets: readonly number[], deltas: boolean): Map<number, number> {
+  const out = new Map<number, number>();
+  let idx = 0;
+  let k = 0;
+  let c = 0;
+  for (const s of spans) {
+    idx += s.offset;
+    for (let j = 0; j < s.length; j++) {
+      c = deltas ? c + buckets[k]! : buckets[k]!;
+      k++;
+      out.set(idx++, c);
+    }
+  }
+  return out;
+}

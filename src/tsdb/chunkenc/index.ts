@@ -5,3 +5,4 @@ export * from './bstream.js';
 export * from './histogram_layout.js';
 export * from './histogram.js';
 export * from './float_histogram.js';
+export * from './histogram_appender.js';
