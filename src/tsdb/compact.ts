@@ -13,6 +13,7 @@ import {
   ENC_XOR,
   FloatHistogramAppender,
   HistogramAppender,
+  HistogramChunkAppender,
   SAMPLES_PER_CHUNK,
   XORAppender,
   xorNumSamples,
@@ -97,6 +98,36 @@ interface MixedSample {
  * chunk (other schema, counter reset — flagged in the header); a wider bucket layout re-codes
  * the chunk. NaN payloads survive (values go through Float64Arrays and XOR bits).
  */
+/** One histogram chunk from samples[i] on: up to where a sample of another kind or one that cannot join starts (reset: it was a counter reset). */
+function histogramRun<H extends Histogram | FloatHistogram>(
+  samples: MixedSample[],
+  i: number,
+  pick: (s: MixedSample) => H | null,
+  first: HistogramChunkAppender<H>,
+  reset: boolean,
+): { end: number; data: Uint8Array; reset: boolean } {
+  let a = first;
+  const h0 = pick(samples[i]!)!;
+  a.append(samples[i]!.t, h0);
+  if (h0.counterResetHint === CounterResetHint.Gauge) a.setHeader(CounterResetHeader.Gauge);
+  else if (reset || h0.counterResetHint === CounterResetHint.CounterReset) a.setHeader(CounterResetHeader.CounterReset);
+  let j = i + 1;
+  let next = false;
+  for (; j < samples.length && a.num < SAMPLES_PER_CHUNK; j++) {
+    let h = pick(samples[j]!);
+    if (h === null) break;
+    if (h.counterResetHint === CounterResetHint.Gauge && a.header() === CounterResetHeader.Gauge) h = a.gaugeAligned(h);
+    const k = a.appendable(h);
+    if (k === 'widen') a = a.widenedFor(h);
+    else if (k !== 'ok') {
+      next = k === 'reset';
+      break;
+    }
+    a.append(samples[j]!.t, h);
+  }
+  return { end: j, data: a.bytes(), reset: next };
+}
+
 function encodeMixed(samples: MixedSample[]): ChunkData[] {
   const out: ChunkData[] = [];
   let i = 0;
@@ -110,42 +141,11 @@ function encodeMixed(samples: MixedSample[]): ChunkData[] {
       const a = new XORAppender(256);
       while (j < samples.length && samples[j]!.h === null && samples[j]!.fh === null && a.num < SAMPLES_PER_CHUNK) a.append(samples[j]!.t, samples[j++]!.f);
       out.push({ mint: s0.t, maxt: samples[j - 1]!.t, enc: ENC_XOR, data: a.bytes() });
-    } else if (s0.h !== null) {
-      let a = new HistogramAppender();
-      a.append(s0.t, s0.h);
-      if (s0.h.counterResetHint === CounterResetHint.Gauge) a.setHeader(CounterResetHeader.Gauge);
-      else if (s0.h.counterResetHint === CounterResetHint.CounterReset) a.setHeader(CounterResetHeader.CounterReset);
-      for (j = i + 1; j < samples.length && samples[j]!.h !== null && a.num < SAMPLES_PER_CHUNK; j++) {
-        let h = samples[j]!.h!;
-        if (h.counterResetHint === CounterResetHint.Gauge && a.header() === CounterResetHeader.Gauge) h = a.gaugeAligned(h);
-        const k = a.appendable(h);
-        if (k === 'widen') a = a.widenedFor(h);
-        else if (k !== 'ok') {
-          next = k === 'reset';
-          break;
-        }
-        a.append(samples[j]!.t, h);
-      }
-      if (reset) a.setHeader(CounterResetHeader.CounterReset);
-      out.push({ mint: s0.t, maxt: samples[j - 1]!.t, enc: ENC_HISTOGRAM, data: a.bytes() });
     } else {
-      let a = new FloatHistogramAppender();
-      a.append(s0.t, s0.fh!);
-      if (s0.fh!.counterResetHint === CounterResetHint.Gauge) a.setHeader(CounterResetHeader.Gauge);
-      else if (s0.fh!.counterResetHint === CounterResetHint.CounterReset) a.setHeader(CounterResetHeader.CounterReset);
-      for (j = i + 1; j < samples.length && samples[j]!.fh !== null && a.num < SAMPLES_PER_CHUNK; j++) {
-        let h = samples[j]!.fh!;
-        if (h.counterResetHint === CounterResetHint.Gauge && a.header() === CounterResetHeader.Gauge) h = a.gaugeAligned(h);
-        const k = a.appendable(h);
-        if (k === 'widen') a = a.widenedFor(h);
-        else if (k !== 'ok') {
-          next = k === 'reset';
-          break;
-        }
-        a.append(samples[j]!.t, h);
-      }
-      if (reset) a.setHeader(CounterResetHeader.CounterReset);
-      out.push({ mint: s0.t, maxt: samples[j - 1]!.t, enc: ENC_FLOAT_HISTOGRAM, data: a.bytes() });
+      const r: { end: number; data: Uint8Array; reset: boolean } = s0.h !== null ? histogramRun(samples, i, (x) => x.h, new HistogramAppender(), reset) : histogramRun(samples, i, (x) => x.fh, new FloatHistogramAppender(), reset);
+      out.push({ mint: s0.t, maxt: samples[r.end - 1]!.t, enc: s0.h !== null ? ENC_HISTOGRAM : ENC_FLOAT_HISTOGRAM, data: r.data });
+      j = r.end;
+      next = r.reset;
     }
     reset = next;
     i = j;

@@ -159,7 +159,8 @@ export class HeadAppender implements Appender {
     this.minValid = head.appendableMinValidTime();
   }
 
-  append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
+  /** The series a sample goes to (created if new), once its time is within bounds. */
+  private seriesFor(ref: SeriesRef, labels: Labels, t: number): MemSeries {
     const head = this.head;
     let s = ref > 0 ? head.getByRef(ref) : undefined;
     if (s === undefined) {
@@ -170,6 +171,12 @@ export class HeadAppender implements Appender {
       head.counters.outOfBounds(1);
       throw errOutOfBounds();
     }
+    return s;
+  }
+
+  append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
+    const head = this.head;
+    const s = this.seriesFor(ref, labels, t);
     F64[0] = v;
     const lo = U32[0]!;
     const hi = U32[1]!;
@@ -224,15 +231,7 @@ export class HeadAppender implements Appender {
     if (!head.nativeHistograms) throw errNativeHistogramsDisabled();
     const x = h ?? fh;
     if (x === null) throw new StorageError('invalid_sample', 'invalid sample: no histogram');
-    let s = ref > 0 ? head.getByRef(ref) : undefined;
-    if (s === undefined) {
-      if (labels.isEmpty()) throw new StorageError('invalid_sample', 'invalid sample: empty labelset');
-      s = head.getOrCreate(labels).s;
-    }
-    if (t < this.minValid) {
-      head.counters.outOfBounds(1);
-      throw errOutOfBounds();
-    }
+    const s = this.seriesFor(ref, labels, t);
     const last = s.pendT !== NO_T ? s.pendT : s.lastT;
     if (t < last) {
       head.counters.outOfOrder(1);

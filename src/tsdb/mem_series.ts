@@ -11,7 +11,9 @@ import {
   ENC_XOR,
   FloatHistogramAppender,
   HistogramAppender,
+  HistogramChunkAppender,
   SAMPLES_PER_CHUNK,
+  type Appendability,
   XORAppender,
 } from './chunkenc/index.js';
 import type { ChunkDiskMapper } from './chunks/index.js';
@@ -61,7 +63,7 @@ export class MemSeries {
   chunks: HeadChunkMeta[] = [];
   /** The open chunk: XOR (app) or histogram (happ), never both; appMint is its first timestamp. */
   app: XORAppender | null = null;
-  happ: HistogramAppender | FloatHistogramAppender | null = null;
+  happ: HistogramChunkAppender<Histogram | FloatHistogram> | null = null;
   appMint = 0;
   /** Whether the open histogram chunk's end time was predicted yet (Prometheus's histogramChunkHasComputedEndTime). */
   private hEndComputed = false;
@@ -175,30 +177,30 @@ export class MemSeries {
     }
     if (cut) this.hEndComputed = false;
     if (a.num === 0) {
-      appendTyped(a, t, x);
+      a.append(t, x);
       // The first sample's header: a gauge, an explicit reset, or (after a chunk of the same kind) whether it follows on.
       if (x.counterResetHint === CounterResetHint.Gauge) a.setHeader(CounterResetHeader.Gauge);
       else if (x.counterResetHint === CounterResetHint.CounterReset) a.setHeader(CounterResetHeader.CounterReset);
       else if (prev !== null && prev !== a && prev.num > 0 && prev instanceof HistogramAppender !== float) {
-        a.setHeader(appendableTyped(prev, x) === 'reset' ? CounterResetHeader.CounterReset : CounterResetHeader.NotCounterReset);
+        a.setHeader(prev.appendable(x) === 'reset' ? CounterResetHeader.CounterReset : CounterResetHeader.NotCounterReset);
       }
     } else {
-      let k: ReturnType<typeof appendableTyped>;
+      let k: Appendability;
       if (x.counterResetHint === CounterResetHint.Gauge && a.header() === CounterResetHeader.Gauge) {
-        const y = a instanceof HistogramAppender ? a.gaugeAligned(x as Histogram) : a.gaugeAligned(x as FloatHistogram);
-        k = appendableTyped(a, y);
+        const y = a.gaugeAligned(x);
+        k = a.appendable(y);
         if (k === 'ok' || k === 'widen') x = y;
-      } else k = appendableTyped(a, x);
+      } else k = a.appendable(x);
       if (k === 'widen') {
-        a = this.happ = a instanceof HistogramAppender ? a.widenedFor(x as Histogram) : a.widenedFor(x as FloatHistogram);
-        appendTyped(a, t, x);
-      } else if (k === 'ok') appendTyped(a, t, x);
+        a = this.happ = a.widenedFor(x);
+        a.append(t, x);
+      } else if (k === 'ok') a.append(t, x);
       else {
         // Not appendable: a new chunk right away (the predicted end time is kept, as Prometheus keeps it).
         this.closeOpen(mapper);
         a = this.happ = float ? new FloatHistogramAppender() : new HistogramAppender();
         if (k === 'reset') a.setHeader(CounterResetHeader.CounterReset);
-        appendTyped(a, t, x);
+        a.append(t, x);
         if (x.counterResetHint === CounterResetHint.Gauge) a.setHeader(CounterResetHeader.Gauge);
         this.appMint = t;
         this.nextCut = rangeForTimestamp(t, chunkRange);
@@ -258,13 +260,4 @@ export class MemSeries {
     if (this.chunks.length > 0) return this.chunks[0]!.mint;
     return this.hasOpenChunk() ? this.appMint : NO_T;
   }
-}
-
-function appendTyped(a: HistogramAppender | FloatHistogramAppender, t: number, x: Histogram | FloatHistogram): void {
-  if (a instanceof HistogramAppender) a.append(t, x as Histogram);
-  else a.append(t, x as FloatHistogram);
-}
-
-function appendableTyped(a: HistogramAppender | FloatHistogramAppender, x: Histogram | FloatHistogram): 'ok' | 'widen' | 'reset' | 'new' {
-  return a instanceof HistogramAppender ? a.appendable(x as Histogram) : a.appendable(x as FloatHistogram);
 }

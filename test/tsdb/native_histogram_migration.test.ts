@@ -8,11 +8,11 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CounterResetHint } from '../../src/model/histogram/index.js';
+import { CounterResetHint, type FloatHistogram, type Histogram } from '../../src/model/histogram/index.js';
 import { Labels, Matcher } from '../../src/model/labels/index.js';
 import { ValueType } from '../../src/storage/index.js';
 import { Block, type BlockMeta } from '../../src/tsdb/block.js';
-import { ENC_XOR, FloatHistogramAppender, FloatHistogramIterator, HistogramAppender, HistogramIterator } from '../../src/tsdb/chunkenc/index.js';
+import { ENC_XOR, FloatHistogramAppender, FloatHistogramIterator, HistogramAppender, HistogramIterator, type HistogramChunkAppender } from '../../src/tsdb/chunkenc/index.js';
 import { compactBlockDirs } from '../../src/tsdb/compact.js';
 import { openDB } from '../../src/tsdb/index.js';
 import { isULID } from '../../src/tsdb/ulid.js';
@@ -242,7 +242,16 @@ test('every histogram chunk of the real Prometheus is re-encoded bit for bit by 
   for (const c of histogramChunks(run.data)) {
     const [, , enc, hex] = c.split(' ');
     const data = Buffer.from(hex!, 'hex');
-    const bytes = enc === '2' ? reencode(data, new HistogramIterator(data), new HistogramAppender()) : reencodeFloat(data, new FloatHistogramIterator(data), new FloatHistogramAppender());
+    let bytes: Uint8Array;
+    if (enc === '2') {
+      const it = new HistogramIterator(data);
+      bytes = reencode(data, () => (it.next() === ValueType.None ? null : it.atHistogram()), () => it.atT(), new HistogramAppender());
+      assert.equal(it.err(), null);
+    } else {
+      const it = new FloatHistogramIterator(data);
+      bytes = reencode(data, () => (it.next() === ValueType.None ? null : it.atFloatHistogram()), () => it.atT(), new FloatHistogramAppender());
+      assert.equal(it.err(), null);
+    }
     assert.equal(Buffer.from(bytes).toString('hex'), hex, `chunk of encoding ${enc}`);
     n++;
   }
@@ -250,30 +259,14 @@ test('every histogram chunk of the real Prometheus is re-encoded bit for bit by 
 });
 
 /** The chunk's samples appended anew; the header (counter reset, gauge) is the chunk's, not its samples'. */
-function reencode(data: Uint8Array, it: HistogramIterator, a: HistogramAppender): Uint8Array {
+function reencode<H extends Histogram | FloatHistogram>(data: Uint8Array, next: () => H | null, t: () => number, a: HistogramChunkAppender<H>): Uint8Array {
   const header = data[2]! & 0xc0;
-  while (it.next() !== ValueType.None) {
-    let h = it.atHistogram();
+  for (let h = next(); h !== null; h = next()) {
     h.counterResetHint = header === 0xc0 ? CounterResetHint.Gauge : CounterResetHint.Unknown;
     if (header === 0xc0) h = a.gaugeAligned(h);
     if (a.appendable(h) === 'widen') a = a.widenedFor(h);
-    a.append(it.atT(), h);
+    a.append(t(), h);
   }
-  assert.equal(it.err(), null);
-  a.setHeader(header);
-  return a.bytes();
-}
-
-function reencodeFloat(data: Uint8Array, it: FloatHistogramIterator, a: FloatHistogramAppender): Uint8Array {
-  const header = data[2]! & 0xc0;
-  while (it.next() !== ValueType.None) {
-    let h = it.atFloatHistogram();
-    h.counterResetHint = header === 0xc0 ? CounterResetHint.Gauge : CounterResetHint.Unknown;
-    if (header === 0xc0) h = a.gaugeAligned(h);
-    if (a.appendable(h) === 'widen') a = a.widenedFor(h);
-    a.append(it.atT(), h);
-  }
-  assert.equal(it.err(), null);
   a.setHeader(header);
   return a.bytes();
 }

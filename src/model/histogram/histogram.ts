@@ -32,7 +32,8 @@ interface HistogramFields {
   negativeBuckets: number[];
 }
 
-export class Histogram implements HistogramFields {
+/** The fields both kinds have; what the buckets hold differs (see each). */
+abstract class HistogramBase implements HistogramFields {
   counterResetHint = CounterResetHint.Unknown;
   schema = 0;
   zeroThreshold = 0;
@@ -41,9 +42,12 @@ export class Histogram implements HistogramFields {
   sum = 0;
   positiveSpans: Span[] = [];
   negativeSpans: Span[] = [];
-  /** Deltas: each bucket's count minus the previous bucket's (the first is absolute). */
   positiveBuckets: number[] = [];
   negativeBuckets: number[] = [];
+}
+
+/** Integer counts; buckets are deltas: each bucket's count minus the previous bucket's (the first is absolute). */
+export class Histogram extends HistogramBase {
 
   static of(f: Partial<HistogramFields>): Histogram {
     return Object.assign(new Histogram(), f);
@@ -75,29 +79,19 @@ export class Histogram implements HistogramFields {
   }
 
   /** Prometheus's Histogram.String(): `{count:N, sum:S, [lo,hi):n, …}` (non-empty buckets only). */
-  toString(): string {
+  override toString(): string {
     return histogramString(this.count, this.sum, this.zeroCount, this.zeroThreshold, this.schema, this.positiveSpans, cumulate(this.positiveBuckets), this.negativeSpans, cumulate(this.negativeBuckets), String);
   }
 }
 
-export class FloatHistogram implements HistogramFields {
-  counterResetHint = CounterResetHint.Unknown;
-  schema = 0;
-  zeroThreshold = 0;
-  zeroCount = 0;
-  count = 0;
-  sum = 0;
-  positiveSpans: Span[] = [];
-  negativeSpans: Span[] = [];
-  /** Absolute bucket counts. */
-  positiveBuckets: number[] = [];
-  negativeBuckets: number[] = [];
+/** Float counts; buckets are absolute counts. */
+export class FloatHistogram extends HistogramBase {
 
   static of(f: Partial<HistogramFields>): FloatHistogram {
     return Object.assign(new FloatHistogram(), f);
   }
 
-  toString(): string {
+  override toString(): string {
     return histogramString(this.count, this.sum, this.zeroCount, this.zeroThreshold, this.schema, this.positiveSpans, this.positiveBuckets, this.negativeSpans, this.negativeBuckets, formatFloatG);
   }
 }

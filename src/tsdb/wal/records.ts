@@ -49,6 +49,19 @@ const F64 = new Float64Array(1);
 const U32 = new Uint32Array(F64.buffer);
 const TWO32 = 4294967296;
 
+/** The base series ref and timestamp (a signed 64-bit big-endian) that sample records start with. */
+function putBase(enc: EncBuf, r0: number, t0: number): void {
+  enc.putBE64(r0);
+  const hi = Math.floor(t0 / TWO32);
+  enc.putBE32(hi >>> 0);
+  enc.putBE32((t0 - hi * TWO32) >>> 0);
+}
+
+function readBE64Int(d: DecBuf): number {
+  const hi = d.be32() | 0;
+  return hi * TWO32 + d.be32();
+}
+
 export function encodeSeriesRecord(enc: EncBuf, series: readonly { ref: number; labels: Labels }[]): void {
   enc.putByte(REC_SERIES);
   for (const s of series) {
@@ -64,10 +77,7 @@ export function encodeSamplesRecord(enc: EncBuf, refs: ArrayLike<number>, ts: Ar
   if (n === 0) return;
   const r0 = refs[0]!;
   const t0 = ts[0]!;
-  enc.putBE64(r0);
-  const hi = Math.floor(t0 / TWO32);
-  enc.putBE32(hi >>> 0);
-  enc.putBE32((t0 - hi * TWO32) >>> 0);
+  putBase(enc, r0, t0);
   for (let i = 0; i < n; i++) {
     enc.putVarint(refs[i]! - r0);
     enc.putVarint(ts[i]! - t0);
@@ -128,10 +138,7 @@ export function encodeHistogramSamplesRecord(enc: EncBuf, samples: readonly RefH
   if (samples.length === 0) return;
   const r0 = samples[0]!.ref;
   const t0 = samples[0]!.t;
-  enc.putBE64(r0);
-  const hi = Math.floor(t0 / TWO32);
-  enc.putBE32(hi >>> 0);
-  enc.putBE32((t0 - hi * TWO32) >>> 0);
+  putBase(enc, r0, t0);
   for (const s of samples) {
     const h = s.h;
     enc.putVarint(s.ref - r0);
@@ -162,8 +169,7 @@ export function encodeHistogramSamplesRecord(enc: EncBuf, samples: readonly RefH
 function decodeHistogramSamples(d: DecBuf, float: boolean, h: RecordHandlers): void {
   if (d.remaining() === 0) return;
   const r0 = d.be64();
-  const hi = d.be32() | 0;
-  const t0 = hi * TWO32 + d.be32();
+  const t0 = readBE64Int(d);
   while (d.remaining() > 0) {
     const ref = r0 + d.varint();
     const t = t0 + d.varint();
@@ -220,8 +226,7 @@ export function decodeRecord(rec: Uint8Array, h: RecordHandlers): void {
     case REC_SAMPLES: {
       if (d.remaining() === 0) break;
       const r0 = d.be64();
-      const hi = d.be32() | 0;
-      const t0 = hi * TWO32 + d.be32();
+      const t0 = readBE64Int(d);
       while (d.remaining() > 0) {
         const ref = r0 + d.varint();
         const t = t0 + d.varint();
