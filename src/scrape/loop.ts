@@ -6,7 +6,8 @@
 import { gunzipSync } from 'node:zlib';
 import { Labels, LabelsBuilder, isValidLabelName } from '../model/labels/index.js';
 import { relabel } from '../model/relabel/index.js';
-import { newParser, TextParseError } from '../model/textparse/index.js';
+import { reduceResolution, type FloatHistogram, type Histogram } from '../model/histogram/index.js';
+import { ProtobufParser, isProtobuf, newParser, TextParseError } from '../model/textparse/index.js';
 import { STALE_NAN } from '../model/value/index.js';
 import { formatDuration } from '../model/duration/index.js';
 import type { Appendable, Appender, SeriesRef } from '../storage/index.js';
@@ -22,6 +23,9 @@ import { BUILD_INFO } from '../cmd/version.js';
 
 export const ACCEPT_HEADER =
   'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+/** Prometheus 2.48's Accept header with native histograms on: the protobuf format first. */
+export const ACCEPT_HEADER_WITH_PROTOBUF =
+  'application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,application/openmetrics-text;version=1.0.0;q=0.8,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 const USER_AGENT = `Prometheus/${BUILD_INFO.version.split('+')[0]}`;
 
 interface CacheEntry {
@@ -92,6 +96,8 @@ export class ScrapeLoop {
     private readonly offsetSeed = 0,
     /** --enable-feature=extra-scrape-metrics. */
     private readonly extraMetrics = false,
+    /** --enable-feature=native-histograms: protobuf asked for first, native histograms taken. */
+    private readonly nativeHistograms = false,
   ) {}
   /** Uncompressed bytes of the last body; -1 when it passed body_size_limit, 0 when none came. */
   private bodyBytes = 0;
@@ -161,7 +167,7 @@ export class ScrapeLoop {
     }
     this.lastStart = start;
     void planned;
-    let body = '';
+    let body: Buffer = Buffer.alloc(0);
     let contentType: string | undefined;
     let err: string | null = this.forcedError();
     if (err === null) {
@@ -210,11 +216,11 @@ export class ScrapeLoop {
     if (err !== null) this.logger.debug('Scrape failed', { scrape_pool: t.scrapePool, target: t.scrapeUrl, err });
   }
 
-  private async fetch(): Promise<{ body: string; contentType: string | undefined }> {
+  private async fetch(): Promise<{ body: Buffer; contentType: string | undefined }> {
     this.bodyBytes = 0;
     const timeout = this.target.scrapeTimeout;
     const headers: Record<string, string> = {
-      Accept: ACCEPT_HEADER,
+      Accept: this.nativeHistograms ? ACCEPT_HEADER_WITH_PROTOBUF : ACCEPT_HEADER,
       'User-Agent': USER_AGENT,
       'X-Prometheus-Scrape-Timeout-Seconds': String(timeout / 1000),
     };
@@ -247,13 +253,32 @@ export class ScrapeLoop {
     }
     this.bodyBytes = raw.length;
     const ct = res.headers['content-type'];
-    return { body: raw.toString('utf8'), contentType: Array.isArray(ct) ? ct[0] : ct };
+    return { body: raw, contentType: Array.isArray(ct) ? ct[0] : ct };
+  }
+
+  /**
+   * A native histogram within native_histogram_bucket_limit: its schema lowered (buckets merged
+   * pairwise) until it fits, as Prometheus does; past schema -4 the scrape fails.
+   */
+  private withinBucketLimit(h: Histogram | null, fh: FloatHistogram | null): { h: Histogram | null; fh: FloatHistogram | null } {
+    const limit = this.cfg.native_histogram_bucket_limit;
+    if (!(limit > 0)) return { h, fh };
+    let x = (h ?? fh)!;
+    while (x.positiveBuckets.length + x.negativeBuckets.length > limit) {
+      if (x.schema <= -4) {
+        this.metrics.exceededBucketLimit.inc();
+        throw new Error('histogram bucket limit exceeded');
+      }
+      x = reduceResolution(x, h !== null);
+    }
+    return h !== null ? { h: x as Histogram, fh: null } : { h: null, fh: x as FloatHistogram };
   }
 
   /** Parses and appends a body; throws (nothing of it kept) on a parse error or a limit. */
-  private appendBody(app: Appender, body: string, contentType: string | undefined, t: number, iter: number): { total: number; added: number; post: number } {
+  private appendBody(app: Appender, body: Buffer, contentType: string | undefined, t: number, iter: number): { total: number; added: number; post: number } {
     const cfg = this.cfg;
-    const p = newParser(body, contentType);
+    // Protobuf only when asked for (native histograms on), as Prometheus parses it only then.
+    const p = this.nativeHistograms && isProtobuf(contentType) ? new ProtobufParser(body, cfg.scrape_classic_histograms) : newParser(body.toString('utf8'), contentType);
     const honorTs = cfg.honor_timestamps;
     const seen: CacheEntry[] = [];
     const prevOrder = p.openMetrics === this.orderOpenMetrics ? this.order : [];
@@ -317,7 +342,12 @@ export class ScrapeLoop {
           throw new Error('sample limit exceeded');
         }
         try {
-          ce.ref = app.append(ce.ref, ce.labels, sampleT, p.value());
+          const hv = p.histogram();
+          if (hv === null) ce.ref = app.append(ce.ref, ce.labels, sampleT, p.value());
+          else {
+            const { h, fh } = this.withinBucketLimit(hv.h, hv.fh);
+            ce.ref = app.appendHistogram(ce.ref, ce.labels, sampleT, h, fh);
+          }
         } catch (e) {
           if (!(e instanceof StorageError)) throw e;
           if (e.kind === 'out_of_order') outOfOrder++;

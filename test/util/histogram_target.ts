@@ -24,6 +24,13 @@ function histogramMessage(w: ProtoWriter, obs: number[]): void {
   }
   w.int64(1, obs.length); // sample_count
   w.double(2, sum); // sample_sum
+  // Classic buckets too (cumulative counts at upper bounds; +Inf left implicit), as client_golang sends both.
+  for (const ub of [0.5, 1, 4, 16]) {
+    w.message(3, (bk) => {
+      bk.int64(1, obs.filter((v) => v <= ub).length);
+      bk.double(2, ub);
+    });
+  }
   w.tag(5, 0); // schema (sint32) 0
   w.varint(0);
   w.double(6, 1e-128); // zero_threshold

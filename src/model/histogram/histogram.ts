@@ -194,3 +194,65 @@ function histogramString(
   }
   return parts.join(', ') + '}';
 }
+
+/**
+ * Spans and buckets without empty buckets, as maximal runs (Prometheus's Compact(0)): what a
+ * histogram is stored as. Buckets are deltas (integer histograms) or absolute counts.
+ */
+export function compactBuckets(spans: readonly Span[], buckets: readonly number[], deltas: boolean): { spans: Span[]; buckets: number[] } {
+  const outSpans: Span[] = [];
+  const out: number[] = [];
+  let k = 0;
+  let abs = 0;
+  let prevAbs = 0;
+  let last = 0;
+  for (const idx of bucketIndexes(spans)) {
+    abs = deltas ? abs + buckets[k]! : buckets[k]!;
+    k++;
+    if (abs === 0) continue;
+    if (outSpans.length > 0 && idx === last + 1) outSpans[outSpans.length - 1]!.length++;
+    else outSpans.push({ offset: outSpans.length === 0 ? idx : idx - last - 1, length: 1 });
+    out.push(deltas ? abs - prevAbs : abs);
+    prevAbs = abs;
+    last = idx;
+  }
+  return { spans: outSpans, buckets: out };
+}
+
+/** The histogram at one schema lower (buckets merged pairwise: index i goes to ceil(i/2)), as Prometheus's ReduceResolution. */
+export function reduceResolution<H extends Histogram | FloatHistogram>(h: H, deltas: boolean): H {
+  const merge = (spans: readonly Span[], buckets: readonly number[]): { spans: Span[]; buckets: number[] } => {
+    const byIdx = new Map<number, number>();
+    let k = 0;
+    let abs = 0;
+    for (const idx of bucketIndexes(spans)) {
+      abs = deltas ? abs + buckets[k]! : buckets[k]!;
+      k++;
+      const j = Math.ceil(idx / 2);
+      byIdx.set(j, (byIdx.get(j) ?? 0) + abs);
+    }
+    const idxs = [...byIdx.keys()].sort((a, b) => a - b);
+    const outSpans: Span[] = [];
+    const out: number[] = [];
+    let last = 0;
+    let prev = 0;
+    for (const j of idxs) {
+      if (outSpans.length > 0 && j === last + 1) outSpans[outSpans.length - 1]!.length++;
+      else outSpans.push({ offset: outSpans.length === 0 ? j : j - last - 1, length: 1 });
+      const c = byIdx.get(j)!;
+      out.push(deltas ? c - prev : c);
+      prev = c;
+      last = j;
+    }
+    return { spans: outSpans, buckets: out };
+  };
+  const p = merge(h.positiveSpans, h.positiveBuckets);
+  const n = merge(h.negativeSpans, h.negativeBuckets);
+  const x = Object.assign(Object.create(Object.getPrototypeOf(h) as object) as H, h);
+  x.schema = h.schema - 1;
+  x.positiveSpans = p.spans;
+  x.positiveBuckets = p.buckets;
+  x.negativeSpans = n.spans;
+  x.negativeBuckets = n.buckets;
+  return x;
+}

@@ -1,2 +1,3 @@
 // The exposition formats' face: a parser per scrape body, chosen by Content-Type.
-export { TextParser, TextParseError, newParser, type Entry, type Exemplar } from './parser.js';
+export { TextParser, TextParseError, isProtobuf, newParser, type Entry, type Exemplar } from './parser.js';
+export { ProtobufParser, formatOpenMetricsFloat } from './protobuf.js';
