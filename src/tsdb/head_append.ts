@@ -27,6 +27,9 @@ export interface BatchBuffers {
   vs: Float64Array;
 }
 
+/** The float columns of a batch that has none (new series or histograms only): nothing to take from the pool. */
+const NO_SAMPLES: BatchBuffers = { refs: new Uint32Array(0), ts: new Float64Array(0), vs: new Float64Array(0) };
+
 /** Scratch for the WAL records of a commit: commits are synchronous, so one pair serves every head. */
 const encSeries = new EncBuf(4096);
 const encSamples = new EncBuf(1 << 16);
@@ -270,7 +273,7 @@ export class HeadAppender implements Appender {
     this.hb = null;
     if (b === null && ns.length === 0 && hb === null) return;
     try {
-      commitBatch(this.head, b ?? this.head.acquireBuffers(), n, ns, hb);
+      commitBatch(this.head, b ?? NO_SAMPLES, n, ns, hb);
     } finally {
       if (b) this.head.releaseBuffers(b);
     }

@@ -53,6 +53,12 @@ export abstract class HistogramChunkAppender<H extends Histogram | FloatHistogra
     if (isStaleNaN(last.sum)) return 'new';
     if (!gauge && h.count < last.count) return 'reset';
     if (h.schema !== this.layout.schema || h.zeroThreshold !== this.layout.zeroThreshold) return 'new';
+    // The common case, the chunk's very layout: compare bucket by bucket, nothing to build.
+    if (sameSpans(this.layout.positiveSpans, h.positiveSpans) && sameSpans(this.layout.negativeSpans, h.negativeSpans)) {
+      if (gauge) return 'ok';
+      if (h.zeroCount < last.zeroCount) return 'reset';
+      return this.wentDownInPlace(last.positiveBuckets, h.positiveBuckets) || this.wentDownInPlace(last.negativeBuckets, h.negativeBuckets) ? 'reset' : 'ok';
+    }
     const p = expandsTo(this.layout.positiveSpans, h.positiveSpans);
     const n = expandsTo(this.layout.negativeSpans, h.negativeSpans);
     // A gauge sample was aligned to cover the chunk's buckets (gaugeAligned): only the chunk may need widening.
@@ -62,6 +68,18 @@ export abstract class HistogramChunkAppender<H extends Histogram | FloatHistogra
     if (this.bucketWentDown(last.positiveSpans, last.positiveBuckets, h.positiveSpans, h.positiveBuckets)) return 'reset';
     if (this.bucketWentDown(last.negativeSpans, last.negativeBuckets, h.negativeSpans, h.negativeBuckets)) return 'reset';
     return p || n ? 'widen' : 'ok';
+  }
+
+  /** Whether a count went down between two bucket lists of one layout. */
+  private wentDownInPlace(old: readonly number[], cur: readonly number[]): boolean {
+    let a = 0;
+    let b = 0;
+    for (let i = 0; i < old.length; i++) {
+      a = this.deltas ? a + old[i]! : old[i]!;
+      b = this.deltas ? b + cur[i]! : cur[i]!;
+      if (b < a) return true;
+    }
+    return false;
   }
 
   private bucketWentDown(oldSpans: H['positiveSpans'], oldBuckets: readonly number[], newSpans: H['positiveSpans'], newBuckets: readonly number[]): boolean {
@@ -102,4 +120,10 @@ export abstract class HistogramChunkAppender<H extends Histogram | FloatHistogra
   bytes(): Uint8Array {
     return this.w.bytes();
   }
+}
+
+function sameSpans(a: readonly { offset: number; length: number }[], b: readonly { offset: number; length: number }[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]!.offset !== b[i]!.offset || a[i]!.length !== b[i]!.length) return false;
+  return true;
 }
