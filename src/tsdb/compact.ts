@@ -18,7 +18,7 @@ import {
   XORAppender,
   xorNumSamples,
 } from './chunkenc/index.js';
-import { ChunksIterator, type ChunkData, type Interval } from './series.js';
+import { ChunksIterator, decodeMixed, type ChunkData, type Interval, type MixedSample } from './series.js';
 
 /** Re-encodes samples into chunks of up to 120 samples. */
 export function encodeChunks(ts: ArrayLike<number>, vs: ArrayLike<number>, n = ts.length): ChunkData[] {
@@ -68,28 +68,7 @@ function finalizeMixedChunks(parts: { chunks: ChunkData[]; ivs: readonly Interva
   all.sort((a, b) => a.c.mint - b.c.mint);
   const cs = all.map((x) => x.c);
   if (!needsRewrite(cs, parts.length === 1 ? parts[0]!.ivs : parts.flatMap((p) => p.ivs), mint, maxt)) return cs;
-  const samples: MixedSample[] = [];
-  for (const x of all) {
-    const it = new ChunksIterator([x.c], mint, maxt - 1, x.ivs, true);
-    for (let vt = it.next(); vt !== ValueType.None; vt = it.next()) {
-      if (vt === ValueType.Float) samples.push({ t: it.atT(), f: it.atF(), h: null, fh: null });
-      else if (vt === ValueType.Histogram) samples.push({ t: it.atT(), f: 0, h: it.atHistogram(), fh: null });
-      else samples.push({ t: it.atT(), f: 0, h: null, fh: it.atFloatHistogram() });
-    }
-    const e = it.err();
-    if (e) throw e;
-  }
-  // Stable: of two samples at one time, the one from the earlier chunk wins.
-  samples.sort((a, b) => a.t - b.t);
-  const dedup = samples.filter((s, i) => i === 0 || samples[i - 1]!.t !== s.t);
-  return encodeMixed(dedup);
-}
-
-interface MixedSample {
-  t: number;
-  f: number;
-  h: Histogram | null;
-  fh: FloatHistogram | null;
+  return encodeMixed(decodeMixed(all, mint, maxt - 1));
 }
 
 /**

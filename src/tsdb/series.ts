@@ -276,12 +276,13 @@ class StoredSeries implements Series {
     private readonly maxt: number,
     private readonly histograms: boolean,
   ) {}
-  /** Overlapping chunks are merged as floats: histogram samples in them are left out (not yet merged). */
+  /** Overlapping chunks are decoded and merged (with their histograms for a caller that reads them). */
   iterator(): SeriesIterator {
     if (this.parts.length === 1) {
       const p = this.parts[0]!;
       const cs = p.chunks();
       if (!overlapping(cs)) return new ChunksIterator(cs, this.mint, this.maxt, p.intervals, this.histograms);
+      if (this.histograms && hasHistograms(cs)) return mergeMixed(cs.map((c) => ({ c, ivs: p.intervals })), this.mint, this.maxt);
       return mergeChunkSamples(cs, this.mint, this.maxt, p.intervals);
     }
     // Several sources (overlapping blocks, or a block and the head): deletions are per source.
@@ -290,6 +291,7 @@ class StoredSeries implements Series {
     all.sort((a, b) => a.c.mint - b.c.mint);
     const cs = all.map((x) => x.c);
     if (!overlapping(cs) && this.parts.every((p) => p.intervals.length === 0)) return new ChunksIterator(cs, this.mint, this.maxt, [], this.histograms);
+    if (this.histograms && hasHistograms(cs)) return mergeMixed(all, this.mint, this.maxt);
     return mergeParts(all, this.mint, this.maxt);
   }
 }
@@ -372,4 +374,88 @@ export class MergeQuerier implements Querier {
 
 export function cmpStr(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A decoded sample of any kind: a float f, or an integer (h) or float (fh) histogram. */
+export interface MixedSample {
+  t: number;
+  f: number;
+  h: Histogram | null;
+  fh: FloatHistogram | null;
+}
+
+/**
+ * Every sample of the chunks (each with its own deletions) in [mint, maxt], of every kind, in time
+ * order; of two at one time the one from the earlier chunk wins. Throws a chunk's decoding error.
+ */
+export function decodeMixed(all: { c: ChunkData; ivs: readonly Interval[] }[], mint: number, maxt: number): MixedSample[] {
+  const samples: MixedSample[] = [];
+  for (const x of all) {
+    const it = new ChunksIterator([x.c], mint, maxt, x.ivs, true);
+    for (let vt = it.next(); vt !== ValueType.None; vt = it.next()) {
+      if (vt === ValueType.Float) samples.push({ t: it.atT(), f: it.atF(), h: null, fh: null });
+      else if (vt === ValueType.Histogram) samples.push({ t: it.atT(), f: 0, h: it.atHistogram(), fh: null });
+      else samples.push({ t: it.atT(), f: 0, h: null, fh: it.atFloatHistogram() });
+    }
+    const e = it.err();
+    if (e) throw e;
+  }
+  samples.sort((a, b) => a.t - b.t);
+  return samples.filter((s, i) => i === 0 || samples[i - 1]!.t !== s.t);
+}
+
+/** Iterates merged samples of every kind (overlapping chunks with histograms, for a caller that reads them). */
+class MixedIterator implements SeriesIterator {
+  private i = -1;
+  constructor(
+    private readonly s: MixedSample[],
+    private readonly e: Error | null,
+  ) {}
+  private vt(): ValueType {
+    const x = this.s[this.i];
+    if (x === undefined) return ValueType.None;
+    return x.h !== null ? ValueType.Histogram : x.fh !== null ? ValueType.FloatHistogram : ValueType.Float;
+  }
+  next(): ValueType {
+    if (this.i < this.s.length) this.i++;
+    return this.vt();
+  }
+  seek(t: number): ValueType {
+    if (this.i < 0) this.i = 0;
+    while (this.i < this.s.length && this.s[this.i]!.t < t) this.i++;
+    return this.vt();
+  }
+  atT(): number {
+    return this.s[this.i]!.t;
+  }
+  atF(): number {
+    return this.s[this.i]!.f;
+  }
+  atHistogram(): Histogram {
+    const h = this.s[this.i]!.h;
+    if (h === null) throw new Error('no integer histogram at this position');
+    return h;
+  }
+  atFloatHistogram(): FloatHistogram {
+    const x = this.s[this.i]!;
+    if (x.fh !== null) return x.fh;
+    if (x.h !== null) return x.h.toFloat();
+    throw new Error('no histogram at this position');
+  }
+  err(): Error | null {
+    return this.e;
+  }
+}
+
+function mergeMixed(all: { c: ChunkData; ivs: readonly Interval[] }[], mint: number, maxt: number): SeriesIterator {
+  try {
+    return new MixedIterator(decodeMixed(all, mint, maxt), null);
+  } catch (e) {
+    return new MixedIterator([], e as Error);
+  }
+}
+
+function hasHistograms(cs: readonly ChunkData[]): boolean {
+  for (const c of cs) if (c.enc === ENC_HISTOGRAM || c.enc === ENC_FLOAT_HISTOGRAM) return true;
+  return false;
 }

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { CounterResetHint, FloatHistogram, Histogram } from '../../src/model/histogram/index.js';
 import { Labels, Matcher } from '../../src/model/labels/index.js';
 import { ValueType } from '../../src/storage/index.js';
-import { ENC_FLOAT_HISTOGRAM, ENC_HISTOGRAM } from '../../src/tsdb/chunkenc/index.js';
-import { Block } from '../../src/tsdb/block.js';
+import { ENC_FLOAT_HISTOGRAM, ENC_HISTOGRAM, HistogramAppender } from '../../src/tsdb/chunkenc/index.js';
+import { Block, writeBlock } from '../../src/tsdb/block.js';
 import { openDB, type DB } from '../../src/tsdb/index.js';
 import { tempDir } from '../util/peers.js';
 
@@ -103,5 +103,29 @@ test('histograms survive a restart (WAL), compaction into blocks, a checkpoint a
     return ts < 1000 || ts > 2950;
   });
   assert.deepEqual(await samples(db, 'h'), kept, 'deleted samples gone, the rest intact');
+  await db.close();
+});
+
+test('overlapping blocks holding histograms read merged, then compact into one', async (t) => {
+  const { dir, cleanup } = tempDir('hist-overlap-');
+  t.after(cleanup);
+  // Two blocks over the same range, the same series: even and odd steps.
+  for (const odd of [0, 1]) {
+    let a = new HistogramAppender();
+    for (let i = odd; i < 40; i += 2) {
+      if (a.appendable(hist(i)) === 'widen') a = a.widenedFor(hist(i));
+      a.append(i * 100, hist(i));
+    }
+    writeBlock(dir, [{ labels: L, chunks: [{ mint: odd * 100, maxt: (38 + odd) * 100, enc: ENC_HISTOGRAM, data: a.bytes() }] }], 0, 10_000, null);
+  }
+  const want = Array.from({ length: 40 }, (_, i) => `${i * 100} ${hist(i).toString()}`);
+  let db = await openDB(dir, { minBlockDuration: 10_000, maxBlockDuration: 30_000 }, { noBackground: true, inlineCompaction: true });
+  assert.equal(db.blockMetas().length, 2);
+  assert.deepEqual(await samples(db, 'h'), want, 'merged at read time');
+  await db.compact();
+  assert.equal(db.blockMetas().length, 1, 'vertical compaction merged them');
+  await db.close();
+  db = await openDB(dir, { minBlockDuration: 10_000, maxBlockDuration: 30_000 }, { noBackground: true });
+  assert.deepEqual(await samples(db, 'h'), want, 'one block, re-encoded');
   await db.close();
 });
