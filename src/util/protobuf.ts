@@ -173,3 +173,30 @@ export class ProtoReader {
     }
   }
 }
+
+/** A sint32/sint64 (zigzag-encoded) value from its varint. */
+export function unzigzag(n: number): number {
+  return n % 2 === 0 ? n / 2 : -(n + 1) / 2;
+}
+
+/** Repeated scalars, packed (one length-delimited field) or not. */
+export function readRepeated(r: ProtoReader, wireType: number, out: number[], one: (r: ProtoReader) => number): void {
+  if (wireType !== 2) {
+    out.push(one(r));
+    return;
+  }
+  const p = r.sub();
+  while (!p.done()) out.push(one(p));
+}
+
+/** A native histogram's BucketSpan {sint32 offset = 1; uint32 length = 2}: the same message in the exposition format and in prompb. */
+export function readBucketSpan(r: ProtoReader): { offset: number; length: number } {
+  const s = { offset: 0, length: 0 };
+  while (!r.done()) {
+    const t = r.tag();
+    if (t.field === 1 && t.wireType === 0) s.offset = unzigzag(r.varint());
+    else if (t.field === 2 && t.wireType === 0) s.length = r.varint();
+    else r.skip(t.wireType);
+  }
+  return s;
+}

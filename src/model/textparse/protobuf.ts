@@ -7,7 +7,7 @@
 import { FloatHistogram, Histogram, CounterResetHint, type Span } from '../histogram/index.js';
 import { Labels, LabelsBuilder } from '../labels/index.js';
 import type { MetricType } from '../../scrape/target_info.js';
-import { ProtoReader } from '../../util/protobuf.js';
+import { ProtoReader, readBucketSpan as readSpan, readRepeated, unzigzag } from '../../util/protobuf.js';
 import { compactBuckets } from '../histogram/index.js';
 import { TextParseError, type Entry } from './parser.js';
 
@@ -18,7 +18,6 @@ const COUNTER = 0;
 const GAUGE = 1;
 const SUMMARY = 2;
 const UNTYPED = 3;
-const HISTOGRAM = 4;
 const GAUGE_HISTOGRAM = 5;
 
 interface PbHistogram {
@@ -59,29 +58,6 @@ interface Item {
   fh: FloatHistogram | null;
 }
 
-function unzigzag(n: number): number {
-  return n % 2 === 0 ? n / 2 : -(n + 1) / 2;
-}
-
-function repeated(r: ProtoReader, wireType: number, out: number[], one: (r: ProtoReader) => number): void {
-  if (wireType !== 2) {
-    out.push(one(r));
-    return;
-  }
-  const p = r.sub();
-  while (!p.done()) out.push(one(p));
-}
-
-function readSpan(r: ProtoReader): Span {
-  const s = { offset: 0, length: 0 };
-  while (!r.done()) {
-    const t = r.tag();
-    if (t.field === 1 && t.wireType === 0) s.offset = unzigzag(r.varint());
-    else if (t.field === 2 && t.wireType === 0) s.length = r.varint();
-    else r.skip(t.wireType);
-  }
-  return s;
-}
 
 function readHistogram(r: ProtoReader): PbHistogram {
   const h: PbHistogram = { count: 0, countFloat: 0, sum: 0, buckets: [], schema: 0, zeroThreshold: 0, zeroCount: 0, zeroCountFloat: 0, negSpans: [], negDeltas: [], negCounts: [], posSpans: [], posDeltas: [], posCounts: [] };
@@ -106,11 +82,11 @@ function readHistogram(r: ProtoReader): PbHistogram {
     else if (field === 7 && wireType === 0) h.zeroCount = r.varint();
     else if (field === 8 && wireType === 1) h.zeroCountFloat = r.double();
     else if (field === 9 && wireType === 2) h.negSpans.push(readSpan(r.sub()));
-    else if (field === 10) repeated(r, wireType, h.negDeltas, (x) => unzigzag(x.varint()));
-    else if (field === 11) repeated(r, wireType, h.negCounts, (x) => x.double());
+    else if (field === 10) readRepeated(r, wireType, h.negDeltas, (x) => unzigzag(x.varint()));
+    else if (field === 11) readRepeated(r, wireType, h.negCounts, (x) => x.double());
     else if (field === 12 && wireType === 2) h.posSpans.push(readSpan(r.sub()));
-    else if (field === 13) repeated(r, wireType, h.posDeltas, (x) => unzigzag(x.varint()));
-    else if (field === 14) repeated(r, wireType, h.posCounts, (x) => x.double());
+    else if (field === 13) readRepeated(r, wireType, h.posDeltas, (x) => unzigzag(x.varint()));
+    else if (field === 14) readRepeated(r, wireType, h.posCounts, (x) => x.double());
     else r.skip(wireType);
   }
   return h;

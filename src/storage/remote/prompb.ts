@@ -2,7 +2,7 @@
 // decode between their wire form and this project's Labels / samples.
 import { FloatHistogram, Histogram, type Span } from '../../model/histogram/index.js';
 import { Labels, Matcher, MatchType } from '../../model/labels/index.js';
-import { ProtoReader, ProtoWriter } from './protobuf.js';
+import { ProtoReader, ProtoWriter, readBucketSpan as readSpan, readRepeated, unzigzag } from './protobuf.js';
 
 export interface PbSample {
   value: number;
@@ -23,30 +23,6 @@ export interface PbHistogram {
   fh: FloatHistogram | null;
 }
 
-function unzigzag(n: number): number {
-  return n % 2 === 0 ? n / 2 : -(n + 1) / 2;
-}
-
-/** Repeated scalars, packed (one length-delimited field) or not. */
-function readRepeated(r: ProtoReader, wireType: number, out: number[], one: (r: ProtoReader) => number): void {
-  if (wireType !== 2) {
-    out.push(one(r));
-    return;
-  }
-  const p = r.sub();
-  while (!p.done()) out.push(one(p));
-}
-
-function readSpan(r: ProtoReader): Span {
-  const s = { offset: 0, length: 0 };
-  while (!r.done()) {
-    const t = r.tag();
-    if (t.field === 1 && t.wireType === 0) s.offset = unzigzag(r.varint());
-    else if (t.field === 2 && t.wireType === 0) s.length = r.varint();
-    else r.skip(t.wireType);
-  }
-  return s;
-}
 
 /** prompb.Histogram (types.proto): counts as ints (count_int, deltas) or floats (count_float, counts). */
 function readHistogram(r: ProtoReader): PbHistogram {
