@@ -3,7 +3,8 @@
 // chunk bytes Prometheus writes include it, so ours do too. Values of up to 64 bits are passed as
 // JS integers (exact up to 2^53; two's complement for negatives) or as hi/lo 32-bit halves.
 // Also the varbit integer encodings (buckets of 1…64 bits after a unary prefix) and the
-// Gorilla XOR value encoding with its leading/trailing-zero window.
+// Gorilla XOR value encoding with its leading/trailing-zero window (xor.ts has its own copy,
+// inlined into the float chunk's hot path over arena slots; kept apart on purpose).
 
 const TWO32 = 4294967296;
 const F64 = new Float64Array(1);
