@@ -67,7 +67,10 @@ function finalizeMixedChunks(parts: { chunks: ChunkData[]; ivs: readonly Interva
   const all = parts.flatMap((p) => p.chunks.map((c) => ({ c, ivs: p.ivs })));
   all.sort((a, b) => a.c.mint - b.c.mint);
   const cs = all.map((x) => x.c);
-  if (!needsRewrite(cs, parts.length === 1 ? parts[0]!.ivs : parts.flatMap((p) => p.ivs), mint, maxt)) return cs;
+  // An open head histogram chunk's bytes are whole as they are (their count is written with each
+  // sample): as Prometheus, they go into the block unchanged unless something else asks for a rewrite.
+  const judged = cs.map((c) => (c.num !== undefined && c.enc !== ENC_XOR ? { ...c, num: undefined } : c));
+  if (!needsRewrite(judged, parts.length === 1 ? parts[0]!.ivs : parts.flatMap((p) => p.ivs), mint, maxt)) return cs.map((c) => (c.num === undefined ? c : { mint: c.mint, maxt: c.maxt, enc: c.enc, data: c.data }));
   return encodeMixed(decodeMixed(all, mint, maxt - 1));
 }
 
