@@ -5,8 +5,8 @@
 import { FloatHistogram, countSpans } from '../../model/histogram/index.js';
 import { isStaleNaN } from '../../model/value/index.js';
 import { ValueType } from '../../storage/index.js';
-import { BitReader, newXORState, putVarbitInt, readVarbitInt, xorRead, xorWrite, type XORState } from './bstream.js';
-import { COUNTER_RESET_MASK, HISTOGRAM_HEADER_BYTES, counterResetHint, readLayout, writeLayout, type Layout } from './histogram_layout.js';
+import { newXORState, putVarbitInt, readVarbitInt, xorRead, xorWrite, type XORState } from './bstream.js';
+import { HistogramChunkIterator, counterResetHint, readLayout, writeLayout } from './histogram_layout.js';
 import { HistogramChunkAppender } from './histogram_appender.js';
 
 export class FloatHistogramAppender extends HistogramChunkAppender<FloatHistogram> {
@@ -68,27 +68,13 @@ export class FloatHistogramAppender extends HistogramChunkAppender<FloatHistogra
   }
 }
 
-export class FloatHistogramIterator {
-  private r: BitReader;
-  private numTotal: number;
-  private numRead = 0;
-  private header: number;
-  private layout: Layout = { schema: 0, zeroThreshold: 0, positiveSpans: [], negativeSpans: [] };
-  private t = 0;
-  private tDelta = 0;
+export class FloatHistogramIterator extends HistogramChunkIterator {
   private cnt: XORState = newXORState();
   private zCnt: XORState = newXORState();
   private sum: XORState = newXORState();
   private pBuckets: XORState[] = [];
   private nBuckets: XORState[] = [];
   private cur = FloatHistogram.of({});
-  private e: Error | null = null;
-
-  constructor(data: Uint8Array, num?: number) {
-    this.r = new BitReader(data, HISTOGRAM_HEADER_BYTES);
-    this.numTotal = num ?? ((data[0]! << 8) | data[1]!);
-    this.header = data.length > 2 ? data[2]! & COUNTER_RESET_MASK : 0;
-  }
 
   next(): ValueType {
     if (this.e !== null || this.numRead >= this.numTotal) return ValueType.None;
@@ -136,10 +122,6 @@ export class FloatHistogramIterator {
     return ValueType.FloatHistogram;
   }
 
-  atT(): number {
-    return this.t;
-  }
-
   atFloatHistogram(): FloatHistogram {
     const h = this.cur;
     if (isStaleNaN(h.sum)) return FloatHistogram.of({ sum: h.sum });
@@ -149,9 +131,5 @@ export class FloatHistogramIterator {
     h.positiveSpans = this.layout.positiveSpans;
     h.negativeSpans = this.layout.negativeSpans;
     return h;
-  }
-
-  err(): Error | null {
-    return this.e;
   }
 }

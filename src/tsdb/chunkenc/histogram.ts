@@ -9,8 +9,8 @@
 import { Histogram, countSpans } from '../../model/histogram/index.js';
 import { isStaleNaN } from '../../model/value/index.js';
 import { ValueType } from '../../storage/index.js';
-import { BitReader, newXORState, putVarbitInt, putVarbitUint, readVarbitInt, readVarbitUint, xorRead, xorWrite, type XORState } from './bstream.js';
-import { COUNTER_RESET_MASK, HISTOGRAM_HEADER_BYTES, counterResetHint, readLayout, writeLayout, type Layout } from './histogram_layout.js';
+import { newXORState, putVarbitInt, putVarbitUint, readVarbitInt, readVarbitUint, xorRead, xorWrite, type XORState } from './bstream.js';
+import { HistogramChunkIterator, counterResetHint, readLayout, writeLayout } from './histogram_layout.js';
 import { HistogramChunkAppender } from './histogram_appender.js';
 
 export class HistogramAppender extends HistogramChunkAppender<Histogram> {
@@ -95,16 +95,9 @@ export class HistogramAppender extends HistogramChunkAppender<Histogram> {
 }
 
 /** Iterates an integer histogram chunk. */
-export class HistogramIterator {
-  private r: BitReader;
-  private numTotal: number;
-  private numRead = 0;
-  private header: number;
-  private layout: Layout = { schema: 0, zeroThreshold: 0, positiveSpans: [], negativeSpans: [] };
-  private t = 0;
+export class HistogramIterator extends HistogramChunkIterator {
   private cnt = 0;
   private zCnt = 0;
-  private tDelta = 0;
   private cntDelta = 0;
   private zCntDelta = 0;
   private pBuckets: number[] = [];
@@ -113,13 +106,6 @@ export class HistogramIterator {
   private nDelta: number[] = [];
   private readonly sum: XORState = newXORState();
   private sumV = 0;
-  private e: Error | null = null;
-
-  constructor(data: Uint8Array, num?: number) {
-    this.r = new BitReader(data, HISTOGRAM_HEADER_BYTES);
-    this.numTotal = num ?? ((data[0]! << 8) | data[1]!);
-    this.header = data.length > 2 ? data[2]! & COUNTER_RESET_MASK : 0;
-  }
 
   next(): ValueType {
     if (this.e !== null || this.numRead >= this.numTotal) return ValueType.None;
@@ -169,10 +155,6 @@ export class HistogramIterator {
     return ValueType.Histogram;
   }
 
-  atT(): number {
-    return this.t;
-  }
-
   atHistogram(): Histogram {
     if (isStaleNaN(this.sumV)) return Histogram.of({ sum: this.sumV });
     return Histogram.of({
@@ -187,9 +169,5 @@ export class HistogramIterator {
       positiveBuckets: [...this.pBuckets],
       negativeBuckets: [...this.nBuckets],
     });
-  }
-
-  err(): Error | null {
-    return this.e;
   }
 }

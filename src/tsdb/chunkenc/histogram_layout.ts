@@ -3,7 +3,7 @@
 // start — zero threshold (one byte for powers of two 2^-243…2^10), schema, then positive and
 // negative spans as varbit lengths and offsets.
 import { CounterResetHint, type Span } from '../../model/histogram/index.js';
-import { type BitReader, type BitWriter, putVarbitInt, putVarbitUint, readVarbitInt, readVarbitUint } from './bstream.js';
+import { BitReader, type BitWriter, putVarbitInt, putVarbitUint, readVarbitInt, readVarbitUint } from './bstream.js';
 
 export const HISTOGRAM_HEADER_BYTES = 3;
 
@@ -104,5 +104,32 @@ export function headerForHint(h: CounterResetHint): CounterResetHeader {
       return CounterResetHeader.Gauge;
     default:
       return CounterResetHeader.Unknown;
+  }
+}
+
+/** What the two histogram chunk iterators share: the reader past the header, counts, the layout, the timestamp. */
+export abstract class HistogramChunkIterator {
+  protected readonly r: BitReader;
+  protected readonly numTotal: number;
+  protected numRead = 0;
+  protected readonly header: number;
+  protected layout: Layout = { schema: 0, zeroThreshold: 0, positiveSpans: [], negativeSpans: [] };
+  protected t = 0;
+  protected tDelta = 0;
+  protected e: Error | null = null;
+
+  /** num: the samples to read (an open chunk's count at the time it was copied). */
+  constructor(data: Uint8Array, num?: number) {
+    this.r = new BitReader(data, HISTOGRAM_HEADER_BYTES);
+    this.numTotal = num ?? ((data[0]! << 8) | data[1]!);
+    this.header = data.length > 2 ? data[2]! & COUNTER_RESET_MASK : 0;
+  }
+
+  atT(): number {
+    return this.t;
+  }
+
+  err(): Error | null {
+    return this.e;
   }
 }
