@@ -115,6 +115,55 @@ function writeSeries(w: ProtoWriter, ts: PbTimeSeries): void {
       sw.int64(2, s.timestamp);
     });
   }
+  for (const h of ts.histograms ?? []) w.message(4, (hw) => writeHistogram(hw, h));
+}
+
+function zigzag(n: number): number {
+  return n >= 0 ? n * 2 : -n * 2 - 1;
+}
+
+/** A prompb.Histogram: integer counts and bucket deltas, or float counts and absolute buckets (the count oneof always written, so a reader knows which). */
+function writeHistogram(w: ProtoWriter, p: PbHistogram): void {
+  const x = (p.h ?? p.fh)!;
+  const float = p.h === null;
+  if (float) w.double(2, x.count);
+  else {
+    w.tag(1, 0);
+    w.varint(x.count);
+  }
+  w.double(3, x.sum);
+  w.tag(4, 0);
+  w.varint(zigzag(x.schema));
+  w.double(5, x.zeroThreshold);
+  if (float) w.double(7, x.zeroCount);
+  else {
+    w.tag(6, 0);
+    w.varint(x.zeroCount);
+  }
+  const spans = (field: number, list: readonly Span[]): void => {
+    for (const s of list) {
+      w.message(field, (sw) => {
+        sw.tag(1, 0);
+        sw.varint(zigzag(s.offset));
+        sw.int64(2, s.length);
+      });
+    }
+  };
+  const buckets = (field: number, list: readonly number[]): void => {
+    for (const b of list) {
+      if (float) w.double(field, b);
+      else {
+        w.tag(field, 0);
+        w.varint(zigzag(b));
+      }
+    }
+  };
+  spans(8, x.negativeSpans);
+  buckets(float ? 10 : 9, x.negativeBuckets);
+  spans(11, x.positiveSpans);
+  buckets(float ? 13 : 12, x.positiveBuckets);
+  w.int64(14, x.counterResetHint);
+  w.int64(15, p.timestamp);
 }
 
 export function encodeWriteRequest(series: PbTimeSeries[], metadata: PbMetadata[] = []): Uint8Array {
