@@ -18,7 +18,9 @@ export function logFeatures(features: Iterable<string>, logger: Logger): void {
     if (HONOURED[f]) (f === 'remote-write-receiver' ? logger.warn : logger.info).call(logger, HONOURED[f]!);
     else if (PERMANENT.has(f)) logger.warn('This option for --enable-feature is now permanently enabled and therefore a no-op.', { option: f });
     else if (NOTHING_TO_DO.has(f)) logger.info('Feature has nothing to change in prometheus-ts; accepted', { option: f });
-    else if (['agent', 'exemplar-storage', 'native-histograms', 'otlp-write-receiver', 'promql-per-step-stats', 'promql-experimental-functions'].includes(f)) {
+    else if (f === 'native-histograms') {
+      logger.warn('Native histograms: the TSDB takes, stores, compacts and dumps them; scrapes (protobuf) and the remote-write receiver take them, remote write sends them (send_native_histograms); PromQL and the API over them are not supported by prometheus-ts yet', { option: f });
+    } else if (['agent', 'exemplar-storage', 'otlp-write-receiver', 'promql-per-step-stats', 'promql-experimental-functions'].includes(f)) {
       logger.warn('Feature not supported by prometheus-ts yet; ignored', { option: f });
     } else logger.warn('Unknown option for --enable-feature', { option: f });
   }

@@ -139,6 +139,7 @@ class Server {
         maxBlockDuration: opts.tsdb.maxBlockDuration,
         noLockfile: opts.tsdb.noLockfile,
         walCompression: opts.tsdb.walCompression,
+        enableNativeHistograms: opts.features.has('native-histograms'),
         ...(opts.tsdb.walSegmentSize > 0 ? { walSegmentSize: opts.tsdb.walSegmentSize } : {}),
       }, dbDeps);
     } catch (e) {
@@ -147,7 +148,7 @@ class Server {
     }
 
     this.engine = new Engine({ timeout: opts.query.timeout, maxSamples: opts.query.maxSamples, lookbackDelta: opts.query.lookbackDelta, maxConcurrency: opts.query.maxConcurrency, logger: logger.with({ component: 'query engine' }), registry });
-    this.scrape = new ScrapeManager({ appendable: this.db, logger: logger.with({ component: 'scrape manager' }), registry, features: { extraMetrics: opts.features.has('extra-scrape-metrics'), noDefaultPort: opts.features.has('no-default-scrape-port') } });
+    this.scrape = new ScrapeManager({ appendable: this.db, logger: logger.with({ component: 'scrape manager' }), registry, features: { extraMetrics: opts.features.has('extra-scrape-metrics'), noDefaultPort: opts.features.has('no-default-scrape-port'), nativeHistograms: opts.features.has('native-histograms') } });
     // Remote write tails the WAL, so it sends whatever is stored: scrapes, rules, received writes;
     // and the scraped targets' metric metadata.
     const scrape = this.scrape;

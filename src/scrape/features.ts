@@ -4,4 +4,6 @@ export interface ScrapeFeatures {
   extraMetrics?: boolean;
   /** no-default-scrape-port: no :80 / :443 added to a port-less address. */
   noDefaultPort?: boolean;
+  /** native-histograms: ask for the protobuf format first and take its native histograms. */
+  nativeHistograms?: boolean;
 }

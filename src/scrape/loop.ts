@@ -6,7 +6,8 @@
 import { gunzipSync } from 'node:zlib';
 import { Labels, LabelsBuilder, isValidLabelName } from '../model/labels/index.js';
 import { relabel } from '../model/relabel/index.js';
-import { decodeExposition, newParser } from '../model/textparse/index.js';
+import { reduceResolution, type FloatHistogram, type Histogram } from '../model/histogram/index.js';
+import { ProtobufParser, decodeExposition, isProtobuf, newParser } from '../model/textparse/index.js';
 import { STALE_NAN, isStaleNaN } from '../model/value/index.js';
 import { formatDuration } from '../model/duration/index.js';
 import type { Appendable, Appender, SeriesRef } from '../storage/index.js';
@@ -23,6 +24,9 @@ import { userErrorMessage } from '../util/runtime_error.js';
 
 export const ACCEPT_HEADER =
   'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+/** Prometheus 2.48's Accept header with native histograms on: the protobuf format first. */
+export const ACCEPT_HEADER_WITH_PROTOBUF =
+  'application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,application/openmetrics-text;version=1.0.0;q=0.8,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 const USER_AGENT = `Prometheus/${BUILD_INFO.version.split('+')[0]}`;
 
 interface CacheEntry {
@@ -96,6 +100,8 @@ export class ScrapeLoop {
     private readonly offsetSeed = 0,
     /** --enable-feature=extra-scrape-metrics. */
     private readonly extraMetrics = false,
+    /** --enable-feature=native-histograms: protobuf asked for first, native histograms taken. */
+    private readonly nativeHistograms = false,
   ) {}
   /** Uncompressed bytes of the last body; -1 when it passed body_size_limit, 0 when none came. */
   private bodyBytes = 0;
@@ -168,7 +174,7 @@ export class ScrapeLoop {
     }
     this.lastStart = start;
     void planned;
-    let body = '';
+    let body: string | Buffer = '';
     let contentType: string | undefined;
     let err: string | null = this.forcedError();
     if (err === null) {
@@ -215,11 +221,12 @@ export class ScrapeLoop {
     if (err !== null) this.logger.debug('Scrape failed', { scrape_pool: t.scrapePool, target: t.scrapeUrl, err });
   }
 
-  private async fetch(): Promise<{ body: string; contentType: string | undefined }> {
+  /** The body: protobuf as bytes (native histograms on), text decoded and checked as UTF-8. */
+  private async fetch(): Promise<{ body: string | Buffer; contentType: string | undefined }> {
     this.bodyBytes = 0;
     const timeout = this.target.scrapeTimeout;
     const headers: Record<string, string> = {
-      Accept: ACCEPT_HEADER,
+      Accept: this.nativeHistograms ? ACCEPT_HEADER_WITH_PROTOBUF : ACCEPT_HEADER,
       'User-Agent': USER_AGENT,
       'X-Prometheus-Scrape-Timeout-Seconds': String(timeout / 1000),
     };
@@ -252,7 +259,26 @@ export class ScrapeLoop {
     }
     this.bodyBytes = raw.length;
     const ct = res.headers['content-type'];
-    return { body: decodeExposition(raw), contentType: Array.isArray(ct) ? ct[0] : ct };
+    const contentType = Array.isArray(ct) ? ct[0] : ct;
+    // Protobuf only when asked for (native histograms on), as Prometheus parses it only then.
+    return { body: this.nativeHistograms && isProtobuf(contentType) ? raw : decodeExposition(raw), contentType };
+  }
+  /**
+   * A native histogram within native_histogram_bucket_limit: its schema lowered (buckets merged
+   * pairwise) until it fits, as Prometheus does; past schema -4 the scrape fails.
+   */
+  private withinBucketLimit(h: Histogram | null, fh: FloatHistogram | null): { h: Histogram | null; fh: FloatHistogram | null } {
+    const limit = this.cfg.native_histogram_bucket_limit;
+    if (!(limit > 0)) return { h, fh };
+    let x = (h ?? fh)!;
+    while (x.positiveBuckets.length + x.negativeBuckets.length > limit) {
+      if (x.schema <= -4) {
+        this.metrics.exceededBucketLimit.inc();
+        throw new Error('histogram bucket limit exceeded');
+      }
+      x = reduceResolution(x, h !== null);
+    }
+    return h !== null ? { h: x as Histogram, fh: null } : { h: null, fh: x as FloatHistogram };
   }
 
   /**
@@ -260,9 +286,9 @@ export class ScrapeLoop {
    * rolls the appender back) with the counts so far; past sample_limit it reads on, so that
    * scrape_samples_scraped counts the whole body.
    */
-  private appendBody(app: Appender, body: string, contentType: string | undefined, t: number, iter: number): { total: number; added: number; post: number; failure: string | null } {
+  private appendBody(app: Appender, body: string | Buffer, contentType: string | undefined, t: number, iter: number): { total: number; added: number; post: number; failure: string | null } {
     const cfg = this.cfg;
-    const p = newParser(body, contentType);
+    const p = typeof body === 'string' ? newParser(body, contentType) : new ProtobufParser(body, cfg.scrape_classic_histograms);
     const honorTs = cfg.honor_timestamps;
     const seen: CacheEntry[] = [];
     const prevOrder = p.openMetrics === this.orderOpenMetrics ? this.order : [];
@@ -342,7 +368,12 @@ export class ScrapeLoop {
           continue;
         }
         try {
-          ce.ref = app.append(ce.ref, ce.labels, sampleT, v);
+          const hv = p.histogram();
+          if (hv === null) ce.ref = app.append(ce.ref, ce.labels, sampleT, v);
+          else {
+            const { h, fh } = this.withinBucketLimit(hv.h, hv.fh);
+            ce.ref = app.appendHistogram(ce.ref, ce.labels, sampleT, h, fh);
+          }
         } catch (e) {
           // These drop the sample; any other error fails the scrape, as in Prometheus's checkAddError.
           if (!(e instanceof StorageError)) throw e;

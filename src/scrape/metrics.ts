@@ -12,6 +12,7 @@ export class ScrapeMetrics {
   readonly poolsFailed: client.Counter;
   readonly exceededSampleLimit: client.Counter;
   readonly exceededBodySize: client.Counter;
+  readonly exceededBucketLimit: client.Counter;
   readonly exceededTargetLimit: client.Counter;
   readonly exceededLabelLimits: client.Counter;
   readonly outOfOrder: client.Counter;
@@ -48,6 +49,7 @@ export class ScrapeMetrics {
     this.targetsGauge = new client.Gauge({ name: 'prometheus_target_scrape_pool_targets', help: 'Current number of targets in this scrape pool.', labelNames: ['scrape_job'], registers });
     this.poolsTotal = new client.Counter({ name: 'prometheus_target_scrape_pools_total', help: 'Total number of scrape pool creation attempts.', registers });
     this.poolsFailed = new client.Counter({ name: 'prometheus_target_scrape_pools_failed_total', help: 'Total number of scrape pool creations that failed.', registers });
+    this.exceededBucketLimit = new client.Counter({ name: 'prometheus_target_scrapes_exceeded_native_histogram_bucket_limit_total', help: 'Total number of scrapes that hit the native histogram bucket limit and were rejected.', registers });
     this.exceededSampleLimit = new client.Counter({ name: 'prometheus_target_scrapes_exceeded_sample_limit_total', help: 'Total number of scrapes that hit the sample limit and were rejected.', registers });
     this.exceededBodySize = new client.Counter({ name: 'prometheus_target_scrapes_exceeded_body_size_limit_total', help: 'Total number of scrapes that hit the body size limit', registers });
     this.exceededTargetLimit = new client.Counter({ name: 'prometheus_target_scrape_pool_exceeded_target_limit_total', help: 'Total number of times scrape pools hit the target limit, during sync or config reload.', registers });

@@ -74,7 +74,7 @@ export class ScrapePool {
     }
     for (const [key, target] of wanted) {
       if (this.loops.has(key)) continue;
-      const loop = new ScrapeLoop(target, this.cfg, this.appendable, this.metrics, this.logger, () => this.targetLimitError, this.offsetSeed, this.features.extraMetrics);
+      const loop = new ScrapeLoop(target, this.cfg, this.appendable, this.metrics, this.logger, () => this.targetLimitError, this.offsetSeed, this.features.extraMetrics, this.features.nativeHistograms);
       this.loops.set(key, loop);
       loop.start();
     }

@@ -28,3 +28,4 @@ export const errTooOldSample = (): StorageError => new StorageError('too_old', '
  * as Prometheus words it, as an execution error — never a partial answer passed off as whole.
  */
 export class StorageReadError extends Error {}
+export const errNativeHistogramsDisabled = (): StorageError => new StorageError('invalid_sample', 'native histograms are disabled');

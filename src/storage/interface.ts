@@ -3,6 +3,7 @@
 // remote write, which tails the WAL as Prometheus's does, through WALSource.
 // Timestamps are milliseconds since the epoch; values are float64 (a sample may later carry a
 // native histogram, so iterators report the kind of value at each position).
+import type { FloatHistogram, Histogram } from '../model/histogram/index.js';
 import type { Labels, Matcher } from '../model/labels/index.js';
 
 /** A series reference handed out by an Appender; 0 means "unknown, look it up by labels". */
@@ -23,6 +24,12 @@ export interface Appender {
    * the rest of the batch is unaffected.
    */
   append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef;
+  /**
+   * Adds a native-histogram sample: an integer histogram h, or a float histogram fh (the other
+   * null), as Prometheus's AppendHistogram. Throws as append does, and errNativeHistogramsDisabled
+   * unless the storage was opened with native histograms on (--enable-feature=native-histograms).
+   */
+  appendHistogram(ref: SeriesRef, labels: Labels, t: number, h: Histogram | null, fh: FloatHistogram | null): SeriesRef;
   /** Makes the whole batch durable (WAL) and visible to queries. */
   commit(): Promise<void>;
   /** Drops the whole batch. */
@@ -54,8 +61,12 @@ export interface SeriesIterator {
   seek(t: number): ValueType;
   /** Timestamp of the current sample. */
   atT(): number;
-  /** Float value of the current sample. */
+  /** Float value of the current sample (when next/seek said ValueType.Float). */
   atF(): number;
+  /** The integer native histogram of the current sample (ValueType.Histogram). */
+  atHistogram(): Histogram;
+  /** The current sample as a float histogram (ValueType.FloatHistogram, or Histogram converted). */
+  atFloatHistogram(): FloatHistogram;
   err(): Error | null;
 }
 
@@ -81,6 +92,13 @@ export interface SelectHints {
   range?: number;
   grouping?: string[];
   by?: boolean;
+  /**
+   * The caller reads native-histogram samples (atHistogram/atFloatHistogram). Without it the
+   * iterators yield float samples only, as before: no reader but promtool's dump (and, later,
+   * PromQL, the API and remote write) interprets histograms yet, and a histogram is never to be
+   * read as a float.
+   */
+  histograms?: boolean;
 }
 
 export interface Querier {

@@ -4,7 +4,7 @@
 import { existsSync, fsyncSync, closeSync, openSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareLabels, type Labels, type Matcher } from '../model/labels/index.js';
-import { ENC_XOR, xorNumSamples } from './chunkenc/index.js';
+import { chunkNumSamples } from './chunkenc/index.js';
 import { ChunkFileError, ChunkReader, ChunkWindow, ChunkWriter, READ_AHEAD } from './chunks/index.js';
 import { IndexError, IndexReader, writeIndex, type ChunkMeta, type IndexSeries } from './index/index.js';
 import { StorageReadError } from '../storage/errors.js';
@@ -111,9 +111,9 @@ function writeBlockIn(
     for (const s of series) {
       const metas: ChunkMeta[] = [];
       for (const c of s.chunks) {
-        const ref = cw.write(ENC_XOR, c.data);
+        const ref = cw.write(c.enc, c.data);
         metas.push({ mint: c.mint, maxt: c.maxt, ref });
-        numSamples += xorNumSamples(c.data);
+        numSamples += chunkNumSamples(c.data);
       }
       if (metas.length === 0) continue;
       numChunks += metas.length;
@@ -228,8 +228,9 @@ export class Block {
     for (let i = 0; i < all.length; i++) {
       const metas: ChunkMeta[] = [];
       const labels = this.index.series(all[i]!, metas);
-      const data = this.chunks.chunks(metas.map((m) => m.ref), win, READ_AHEAD);
-      yield { ref: all[i]!, labels, chunks: metas.map((m, k) => ({ mint: m.mint, maxt: m.maxt, data: data[k]! })) };
+      const encs: number[] = [];
+      const data = this.chunks.chunks(metas.map((m) => m.ref), win, READ_AHEAD, encs);
+      yield { ref: all[i]!, labels, chunks: metas.map((m, k) => ({ mint: m.mint, maxt: m.maxt, enc: encs[k]!, data: data[k]! })) };
     }
   }
 
@@ -308,13 +309,14 @@ class BlockChunkQuerier implements ChunkQuerier {
 
   read(metas: readonly ChunkMeta[]): ChunkData[] {
     let data: Uint8Array[];
+    const encs: number[] = [];
     try {
-      data = this.b.chunks.chunks(metas.map((m) => m.ref), this.win, READ_AHEAD);
+      data = this.b.chunks.chunks(metas.map((m) => m.ref), this.win, READ_AHEAD, encs);
     } catch (e) {
       if (!(e instanceof ChunkFileError)) throw e;
       throw new StorageReadError(`cannot populate chunk ${this.failingRef(metas) ?? metas[0]?.ref} from block ${this.b.ulid}: ${e.reason}`);
     }
-    return metas.map((m, k) => ({ mint: m.mint, maxt: m.maxt, data: data[k]! }));
+    return metas.map((m, k) => ({ mint: m.mint, maxt: m.maxt, enc: encs[k]!, data: data[k]! }));
   }
 
   /** Which of a series' chunks is the damaged one (read one at a time; only on the error path). */

@@ -5,8 +5,20 @@ import { join } from 'node:path';
 import { Labels, compareLabels } from '../model/labels/index.js';
 import { ValueType } from '../storage/index.js';
 import { Block, writeBlock, type BlockMeta, type SeriesChunks } from './block.js';
-import { SAMPLES_PER_CHUNK, XORAppender, xorNumSamples } from './chunkenc/index.js';
-import { ChunksIterator, type ChunkData, type Interval } from './series.js';
+import { CounterResetHint, type FloatHistogram, type Histogram } from '../model/histogram/index.js';
+import {
+  CounterResetHeader,
+  ENC_FLOAT_HISTOGRAM,
+  ENC_HISTOGRAM,
+  ENC_XOR,
+  FloatHistogramAppender,
+  HistogramAppender,
+  HistogramChunkAppender,
+  SAMPLES_PER_CHUNK,
+  XORAppender,
+  xorNumSamples,
+} from './chunkenc/index.js';
+import { ChunksIterator, decodeMixed, type ChunkData, type Interval, type MixedSample } from './series.js';
 
 /** Re-encodes samples into chunks of up to 120 samples. */
 export function encodeChunks(ts: ArrayLike<number>, vs: ArrayLike<number>, n = ts.length): ChunkData[] {
@@ -15,7 +27,7 @@ export function encodeChunks(ts: ArrayLike<number>, vs: ArrayLike<number>, n = t
     const a = new XORAppender(256);
     const end = Math.min(n, i + SAMPLES_PER_CHUNK);
     for (let j = i; j < end; j++) a.append(ts[j]!, vs[j]!);
-    out.push({ mint: ts[i]!, maxt: ts[end - 1]!, data: a.bytes() });
+    out.push({ mint: ts[i]!, maxt: ts[end - 1]!, enc: ENC_XOR, data: a.bytes() });
   }
   return out;
 }
@@ -30,8 +42,100 @@ function needsRewrite(chunks: ChunkData[], ivs: readonly Interval[], mint: numbe
   return false;
 }
 
-/** The series' chunks clipped to [mint, maxt), deletions applied; re-encoded only when needed. */
+/**
+ * The series' chunks clipped to [mint, maxt), deletions applied; re-encoded only when needed.
+ * Chunks of an encoding this server cannot re-encode go through byte for byte, whatever the
+ * rest needs: deletions over them are not applied rather than their data lost.
+ */
 export function finalizeChunks(parts: { chunks: ChunkData[]; ivs: readonly Interval[] }[], mint: number, maxt: number): ChunkData[] {
+  let kept: ChunkData[] | null = null;
+  let histograms = false;
+  for (const p of parts) {
+    for (const c of p.chunks) {
+      if (c.enc === ENC_HISTOGRAM || c.enc === ENC_FLOAT_HISTOGRAM) histograms = true;
+      else if (c.enc !== ENC_XOR) (kept ??= []).push(c);
+    }
+  }
+  if (kept === null && !histograms) return finalizeFloatChunks(parts, mint, maxt);
+  const known = kept === null ? parts : parts.map((p) => ({ chunks: p.chunks.filter((c) => c.enc <= ENC_FLOAT_HISTOGRAM && c.enc !== 0), ivs: p.ivs }));
+  const out = histograms ? finalizeMixedChunks(known, mint, maxt) : finalizeFloatChunks(known, mint, maxt);
+  return kept === null ? out : out.concat(kept).sort((a, b) => a.mint - b.mint);
+}
+
+/** As finalizeFloatChunks, for a series with histogram chunks: samples of every kind decoded, merged and re-encoded (see encodeMixed). */
+function finalizeMixedChunks(parts: { chunks: ChunkData[]; ivs: readonly Interval[] }[], mint: number, maxt: number): ChunkData[] {
+  const all = parts.flatMap((p) => p.chunks.map((c) => ({ c, ivs: p.ivs })));
+  all.sort((a, b) => a.c.mint - b.c.mint);
+  const cs = all.map((x) => x.c);
+  // An open head histogram chunk's bytes are whole as they are (their count is written with each
+  // sample): as Prometheus, they go into the block unchanged unless something else asks for a rewrite.
+  const judged = cs.map((c) => (c.num !== undefined && c.enc !== ENC_XOR ? { ...c, num: undefined } : c));
+  if (!needsRewrite(judged, parts.length === 1 ? parts[0]!.ivs : parts.flatMap((p) => p.ivs), mint, maxt)) return cs.map((c) => (c.num === undefined ? c : { mint: c.mint, maxt: c.maxt, enc: c.enc, data: c.data }));
+  return encodeMixed(decodeMixed(all, mint, maxt - 1));
+}
+
+/**
+ * Encodes samples of any kinds into chunks, as Prometheus's compaction re-encodes a merged series:
+ * a new chunk at a change of kind, every 120 samples, and where a histogram cannot join the
+ * chunk (other schema, counter reset — flagged in the header); a wider bucket layout re-codes
+ * the chunk. NaN payloads survive (values go through Float64Arrays and XOR bits).
+ */
+/** One histogram chunk from samples[i] on: up to where a sample of another kind or one that cannot join starts (reset: it was a counter reset). */
+function histogramRun<H extends Histogram | FloatHistogram>(
+  samples: MixedSample[],
+  i: number,
+  pick: (s: MixedSample) => H | null,
+  first: HistogramChunkAppender<H>,
+  reset: boolean,
+): { end: number; data: Uint8Array; reset: boolean } {
+  let a = first;
+  const h0 = pick(samples[i]!)!;
+  a.append(samples[i]!.t, h0);
+  if (h0.counterResetHint === CounterResetHint.Gauge) a.setHeader(CounterResetHeader.Gauge);
+  else if (reset || h0.counterResetHint === CounterResetHint.CounterReset) a.setHeader(CounterResetHeader.CounterReset);
+  let j = i + 1;
+  let next = false;
+  for (; j < samples.length && a.num < SAMPLES_PER_CHUNK; j++) {
+    let h = pick(samples[j]!);
+    if (h === null) break;
+    if (h.counterResetHint === CounterResetHint.Gauge && a.header() === CounterResetHeader.Gauge) h = a.gaugeAligned(h);
+    const k = a.appendable(h);
+    if (k === 'widen') a = a.widenedFor(h);
+    else if (k !== 'ok') {
+      next = k === 'reset';
+      break;
+    }
+    a.append(samples[j]!.t, h);
+  }
+  return { end: j, data: a.bytes(), reset: next };
+}
+
+function encodeMixed(samples: MixedSample[]): ChunkData[] {
+  const out: ChunkData[] = [];
+  let i = 0;
+  /** The previous chunk ended at a counter reset: the next one says so in its header. */
+  let reset = false;
+  while (i < samples.length) {
+    const s0 = samples[i]!;
+    let j = i;
+    let next = false;
+    if (s0.h === null && s0.fh === null) {
+      const a = new XORAppender(256);
+      while (j < samples.length && samples[j]!.h === null && samples[j]!.fh === null && a.num < SAMPLES_PER_CHUNK) a.append(samples[j]!.t, samples[j++]!.f);
+      out.push({ mint: s0.t, maxt: samples[j - 1]!.t, enc: ENC_XOR, data: a.bytes() });
+    } else {
+      const r: { end: number; data: Uint8Array; reset: boolean } = s0.h !== null ? histogramRun(samples, i, (x) => x.h, new HistogramAppender(), reset) : histogramRun(samples, i, (x) => x.fh, new FloatHistogramAppender(), reset);
+      out.push({ mint: s0.t, maxt: samples[r.end - 1]!.t, enc: s0.h !== null ? ENC_HISTOGRAM : ENC_FLOAT_HISTOGRAM, data: r.data });
+      j = r.end;
+      next = r.reset;
+    }
+    reset = next;
+    i = j;
+  }
+  return out;
+}
+
+function finalizeFloatChunks(parts: { chunks: ChunkData[]; ivs: readonly Interval[] }[], mint: number, maxt: number): ChunkData[] {
   const all = parts.flatMap((p) => p.chunks.map((c) => ({ c, ivs: p.ivs })));
   all.sort((a, b) => a.c.mint - b.c.mint);
   const cs = all.map((x) => x.c);

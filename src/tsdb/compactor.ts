@@ -20,7 +20,7 @@ export type CompactJob =
 /** A head series as the worker needs it: labels, full chunks by ref, the open chunk's bytes, deletions. */
 export interface HeadSeriesJob {
   flat: string[];
-  refs: { mint: number; maxt: number; ref: number; data: Uint8Array | null }[];
+  refs: { mint: number; maxt: number; enc: number; ref: number; data: Uint8Array | null }[];
   open: ChunkData | null;
   ivs: Interval[];
 }
@@ -31,7 +31,7 @@ export function writeHeadBlock(parent: string, chunksHead: string, series: HeadS
   try {
     function* gen(): Generator<SeriesChunks> {
       for (const s of series) {
-        const cs: ChunkData[] = s.refs.map((c) => ({ mint: c.mint, maxt: c.maxt, data: c.data ?? reader.read(c.ref) }));
+        const cs: ChunkData[] = s.refs.map((c) => ({ mint: c.mint, maxt: c.maxt, enc: c.enc, data: c.data ?? reader.read(c.ref) }));
         if (s.open) cs.push(s.open);
         const chunks = finalizeChunks([{ chunks: cs, ivs: s.ivs }], mint, maxt);
         if (chunks.length > 0) yield { labels: Labels.fromSortedFlat(s.flat), chunks };

@@ -33,7 +33,7 @@ import { postingsForMatchers } from './postings.js';
 import { MergeQuerier, type ChunkQuerier } from './series.js';
 import { addInterval, type TombstoneMap } from './tombstones/index.js';
 import { isULID } from './ulid.js';
-import { DEFAULT_SEGMENT_SIZE, WAL, type WALPosition } from './wal/index.js';
+import { DEFAULT_SEGMENT_SIZE, WAL, recordTypeName, type WALPosition } from './wal/index.js';
 
 export interface DBOptions {
   /** ms, 0 = none */
@@ -46,6 +46,8 @@ export interface DBOptions {
   maxBlockDuration: number;
   noLockfile: boolean;
   walSegmentSize?: number;
+  /** Appenders take native histograms (--enable-feature=native-histograms). */
+  enableNativeHistograms?: boolean;
   /** Snappy-compress WAL records (Prometheus 2.48's default: --storage.tsdb.wal-compression). */
   walCompression?: boolean;
 }
@@ -221,6 +223,10 @@ export class DB implements Storage, WALSource {
         m.samplesAppended.inc({ type: 'float' }, n);
         this.appendedSinceOpen += n;
       },
+      histogramsAppended: (n) => {
+        m.samplesAppended.inc({ type: 'histogram' }, n);
+        this.appendedSinceOpen += n;
+      },
       outOfOrder: (n) => m.outOfOrder.inc({ type: 'float' }, n),
       outOfBounds: (n) => m.outOfBounds.inc({ type: 'float' }, n),
       seriesCreated: (n) => m.seriesCreated.inc(n),
@@ -228,9 +234,16 @@ export class DB implements Storage, WALSource {
       chunksCreated: (n) => m.chunksCreated.inc(n),
       chunksRemoved: (n) => m.chunksRemoved.inc(n),
       walWriteFailed: () => m.walWritesFailed.inc(),
+      walUnsupportedRecord: (type) => {
+        m.walUnsupportedRecords.inc({ type: recordTypeName(type) });
+        this.unsupportedReplayed.set(type, (this.unsupportedReplayed.get(type) ?? 0) + 1);
+      },
     });
+    this.head.nativeHistograms = opts.enableNativeHistograms === true;
     this.compactor = new Compactor(!deps.inlineCompaction);
   }
+  /** WAL records replayed of types the head does not apply, by type (reported once replay ends). */
+  private readonly unsupportedReplayed = new Map<number, number>();
   /** Created in init(), after the lock: it clears chunks_head/, which WAL replay refills. */
   private mapper: ChunkDiskMapper | null = null;
 
@@ -267,6 +280,9 @@ export class DB implements Storage, WALSource {
     for (const c of corruptions) {
       this.metrics.walCorruptions.inc();
       this.logger.warn('Encountered WAL read error, attempting repair', { segment: c.segment, offset: c.offset, err: c.reason });
+    }
+    for (const [type, n] of this.unsupportedReplayed) {
+      this.logger.warn('WAL records of a type this server does not apply were left in the WAL untouched', { type: recordTypeName(type), records: n });
     }
     const secs = (performance.now() - start) / 1000;
     this.metrics.replayDuration.set(secs);
@@ -502,8 +518,8 @@ export class DB implements Storage, WALSource {
   private headSeriesJobs(mint: number, maxt: number): HeadSeriesJob[] {
     const out: { labels: Labels; job: HeadSeriesJob }[] = [];
     for (const s of this.head.series.values()) {
-      const refs = s.chunks.filter((c) => c.maxt >= mint && c.mint < maxt).map((c) => ({ mint: c.mint, maxt: c.maxt, ref: c.ref, data: c.data }));
-      const open = s.app !== null && s.app.num > 0 && s.lastT >= mint && s.appMint < maxt ? { mint: s.appMint, maxt: s.lastT, data: s.app.bytes(), num: s.app.num } : null;
+      const refs = s.chunks.filter((c) => c.maxt >= mint && c.mint < maxt).map((c) => ({ mint: c.mint, maxt: c.maxt, enc: c.enc, ref: c.ref, data: c.data }));
+      const open = s.lastT >= mint && s.appMint < maxt ? s.openChunk() : null;
       if (refs.length === 0 && open === null) continue;
       out.push({ labels: s.labels, job: { flat: [...s.labels.flat], refs, open, ivs: this.head.tombstones.get(s.ref) ?? [] } });
     }

@@ -1,5 +1,6 @@
 // prometheus_tsdb_* metrics, named and typed as Prometheus 2.48 names them.
 import { client, type Registry } from '../util/metrics.js';
+import { encodingName, undecodedChunkReads } from './chunkenc/index.js';
 
 export interface DBStateView {
   headSeries(): number;
@@ -42,6 +43,8 @@ export class TSDBMetrics {
   readonly headTruncationsFailed: client.Counter;
   readonly checkpointsFailed: client.Counter;
   readonly checkpointDeletions: client.Counter;
+  /** Not Prometheus's: data this server cannot interpret, left intact (docs/operations.md). */
+  readonly walUnsupportedRecords: client.Counter<'type'>;
 
   constructor(reg: Registry, view: DBStateView) {
     const registers = [reg];
@@ -85,6 +88,25 @@ export class TSDBMetrics {
     this.headTruncationsFailed = counter('prometheus_tsdb_head_truncations_failed_total', 'Total number of head truncations that failed.');
     this.checkpointsFailed = counter('prometheus_tsdb_checkpoint_creations_failed_total', 'Total number of checkpoint creations that failed.');
     this.checkpointDeletions = counter('prometheus_tsdb_checkpoint_deletions_total', 'Total number of checkpoint deletions attempted.');
+    this.walUnsupportedRecords = counter(
+      'prometheus_tsdb_wal_unsupported_records_total',
+      'WAL records read at replay of a type this server does not apply; they are left in the WAL and kept by checkpoints.',
+      ['type'],
+    );
+    const seen = new Map<number, number>();
+    new client.Counter<'encoding'>({
+      name: 'prometheus_tsdb_unsupported_chunks_read_total',
+      help: 'Chunks a query read of an encoding this server cannot decode; left out of the result, never rewritten.',
+      labelNames: ['encoding'],
+      registers,
+      collect() {
+        for (const [enc, n] of undecodedChunkReads) {
+          const d = n - (seen.get(enc) ?? 0);
+          if (d > 0) this.inc({ encoding: encodingName(enc) }, d);
+          seen.set(enc, n);
+        }
+      },
+    });
     gauge('prometheus_tsdb_head_chunks_storage_size_bytes', 'Size of the chunks_head directory.', () => view.headChunksBytes());
     gauge('prometheus_tsdb_wal_segment_current', 'Write log segment index that TSDB is currently writing to.', () => view.walSegmentCurrent());
     gauge('prometheus_tsdb_symbol_table_size_bytes', 'Size of symbol table in memory for loaded blocks', () => view.symbolTableBytes());

@@ -10,11 +10,14 @@ import {
   type SeriesIterator,
   type SeriesSet,
 } from '../storage/index.js';
-import { XORIterator, xorNumSamples } from './chunkenc/index.js';
+import type { FloatHistogram, Histogram } from '../model/histogram/index.js';
+import { ENC_FLOAT_HISTOGRAM, ENC_HISTOGRAM, ENC_XOR, FloatHistogramIterator, HistogramIterator, XORIterator, chunkNumSamples, noteUndecodedChunk } from './chunkenc/index.js';
 
 export interface ChunkData {
   mint: number;
   maxt: number;
+  /** The encoding byte the chunk was read with (chunkenc: ENC_XOR, ENC_HISTOGRAM…), kept wherever the chunk goes. */
+  enc: number;
   data: Uint8Array;
   /** Sample count when the bytes belong to a chunk still being appended to. */
   num?: number;
@@ -45,10 +48,18 @@ function deleted(ivs: readonly Interval[], t: number): boolean {
   return false;
 }
 
-/** Iterates non-overlapping chunks in order, clipped to [mint, maxt] minus deleted intervals. */
+/**
+ * Iterates non-overlapping chunks in order, clipped to [mint, maxt] minus deleted intervals.
+ * Histogram chunks are read only for a caller that reads histogram samples (`histograms`);
+ * for the others they are skipped, as chunks of an encoding this server cannot decode always are.
+ */
 export class ChunksIterator implements SeriesIterator {
   private ci = -1;
   private it = new XORIterator();
+  /** The kind of the current chunk's samples, and its iterator when not XOR. */
+  private vt: ValueType = ValueType.Float;
+  private h: HistogramIterator | null = null;
+  private fh: FloatHistogramIterator | null = null;
   private cur = false;
   private e: Error | null = null;
   constructor(
@@ -56,7 +67,21 @@ export class ChunksIterator implements SeriesIterator {
     private readonly mint: number,
     private readonly maxt: number,
     private readonly ivs: readonly Interval[],
+    private readonly histograms = false,
   ) {}
+
+  private innerNext(): ValueType {
+    if (this.vt === ValueType.Float) return this.it.next();
+    return this.vt === ValueType.Histogram ? this.h!.next() : this.fh!.next();
+  }
+  private innerT(): number {
+    if (this.vt === ValueType.Float) return this.it.atT();
+    return this.vt === ValueType.Histogram ? this.h!.atT() : this.fh!.atT();
+  }
+  private innerErr(): Error | null {
+    if (this.vt === ValueType.Float) return this.it.err();
+    return this.vt === ValueType.Histogram ? this.h!.err() : this.fh!.err();
+  }
 
   private nextChunk(minT: number): boolean {
     for (;;) {
@@ -65,17 +90,32 @@ export class ChunksIterator implements SeriesIterator {
       const c = this.chunks[this.ci]!;
       if (c.maxt < minT || c.maxt < this.mint) continue;
       if (c.mint > this.maxt) return false;
-      this.it.reset(c.data, c.num);
-      return true;
+      if (c.enc === ENC_XOR) {
+        this.vt = ValueType.Float;
+        this.it.reset(c.data, c.num);
+        return true;
+      }
+      if (c.enc === ENC_HISTOGRAM || c.enc === ENC_FLOAT_HISTOGRAM) {
+        if (!this.histograms) continue;
+        if (c.enc === ENC_HISTOGRAM) {
+          this.vt = ValueType.Histogram;
+          this.h = new HistogramIterator(c.data, c.num);
+        } else {
+          this.vt = ValueType.FloatHistogram;
+          this.fh = new FloatHistogramIterator(c.data, c.num);
+        }
+        return true;
+      }
+      noteUndecodedChunk(c.enc);
     }
   }
 
   next(): ValueType {
     if (this.ci >= this.chunks.length) return ValueType.None;
     for (;;) {
-      if (this.ci < 0 || this.it.next() === ValueType.None) {
-        if (this.ci >= 0 && this.it.err()) {
-          this.e = this.it.err();
+      if (this.ci < 0 || this.innerNext() === ValueType.None) {
+        if (this.ci >= 0 && this.innerErr()) {
+          this.e = this.innerErr();
           this.ci = this.chunks.length;
           return ValueType.None;
         }
@@ -86,7 +126,7 @@ export class ChunksIterator implements SeriesIterator {
         }
         continue;
       }
-      const t = this.it.atT();
+      const t = this.innerT();
       if (t < this.mint) continue;
       if (t > this.maxt) {
         this.ci = this.chunks.length;
@@ -95,12 +135,12 @@ export class ChunksIterator implements SeriesIterator {
       }
       if (this.ivs.length > 0 && deleted(this.ivs, t)) continue;
       this.cur = true;
-      return ValueType.Float;
+      return this.vt;
     }
   }
 
   seek(t: number): ValueType {
-    if (this.cur && this.it.atT() >= t) return ValueType.Float;
+    if (this.cur && this.innerT() >= t) return this.vt;
     if (this.ci >= this.chunks.length) return ValueType.None;
     // Skip whole chunks that end before t.
     if (this.ci < 0 || this.chunks[this.ci]!.maxt < t) {
@@ -118,15 +158,24 @@ export class ChunksIterator implements SeriesIterator {
     for (;;) {
       const vt = this.next();
       if (vt === ValueType.None) return vt;
-      if (this.it.atT() >= t) return vt;
+      if (this.innerT() >= t) return vt;
     }
   }
 
   atT(): number {
-    return this.it.atT();
+    return this.innerT();
   }
   atF(): number {
     return this.it.atF();
+  }
+  atHistogram(): Histogram {
+    if (this.vt === ValueType.Histogram) return this.h!.atHistogram();
+    throw new Error(`no integer histogram at this position (value type ${this.vt})`);
+  }
+  atFloatHistogram(): FloatHistogram {
+    if (this.vt === ValueType.FloatHistogram) return this.fh!.atFloatHistogram();
+    if (this.vt === ValueType.Histogram) return this.h!.atHistogram().toFloat();
+    throw new Error(`no histogram at this position (value type ${this.vt})`);
   }
   err(): Error | null {
     return this.e;
@@ -165,6 +214,12 @@ export class ArrayIterator implements SeriesIterator {
   atF(): number {
     return this.vs[this.i]!;
   }
+  atHistogram(): Histogram {
+    throw new Error('merged samples are floats only');
+  }
+  atFloatHistogram(): FloatHistogram {
+    throw new Error('merged samples are floats only');
+  }
   err(): Error | null {
     return this.e;
   }
@@ -187,7 +242,7 @@ export function mergeChunkSamples(chunks: ChunkData[], mint: number, maxt: numbe
  */
 function mergeParts(all: { c: ChunkData; ivs: readonly Interval[] }[], mint: number, maxt: number): ArrayIterator {
   let cap = 0;
-  for (const x of all) cap += x.c.num ?? xorNumSamples(x.c.data);
+  for (const x of all) cap += x.c.num ?? chunkNumSamples(x.c.data);
   const ts = new Float64Array(cap);
   const vs = new Float64Array(cap);
   let k = 0;
@@ -219,12 +274,15 @@ class StoredSeries implements Series {
     private readonly parts: ChunkSeries[],
     private readonly mint: number,
     private readonly maxt: number,
+    private readonly histograms: boolean,
   ) {}
+  /** Overlapping chunks are decoded and merged (with their histograms for a caller that reads them). */
   iterator(): SeriesIterator {
     if (this.parts.length === 1) {
       const p = this.parts[0]!;
       const cs = p.chunks();
-      if (!overlapping(cs)) return new ChunksIterator(cs, this.mint, this.maxt, p.intervals);
+      if (!overlapping(cs)) return new ChunksIterator(cs, this.mint, this.maxt, p.intervals, this.histograms);
+      if (this.histograms && hasHistograms(cs)) return mergeMixed(cs.map((c) => ({ c, ivs: p.intervals })), this.mint, this.maxt);
       return mergeChunkSamples(cs, this.mint, this.maxt, p.intervals);
     }
     // Several sources (overlapping blocks, or a block and the head): deletions are per source.
@@ -232,7 +290,8 @@ class StoredSeries implements Series {
     for (const p of this.parts) for (const c of p.chunks()) all.push({ c, ivs: p.intervals });
     all.sort((a, b) => a.c.mint - b.c.mint);
     const cs = all.map((x) => x.c);
-    if (!overlapping(cs) && this.parts.every((p) => p.intervals.length === 0)) return new ChunksIterator(cs, this.mint, this.maxt, []);
+    if (!overlapping(cs) && this.parts.every((p) => p.intervals.length === 0)) return new ChunksIterator(cs, this.mint, this.maxt, [], this.histograms);
+    if (this.histograms && hasHistograms(cs)) return mergeMixed(all, this.mint, this.maxt);
     return mergeParts(all, this.mint, this.maxt);
   }
 }
@@ -268,6 +327,7 @@ export class MergeQuerier implements Querier {
     void sortSeries; // always sorted: merging needs label order anyway
     let mint = this.mint;
     let maxt = this.maxt;
+    const histograms = hints?.histograms === true;
     if (hints) {
       mint = Math.max(mint, hints.start);
       maxt = Math.min(maxt, hints.end);
@@ -275,7 +335,7 @@ export class MergeQuerier implements Querier {
     try {
       if (this.sources.length === 1) {
         const list = this.sources[0]!.selectChunks(matchers);
-        return new ListSeriesSet(list.map((cs) => new StoredSeries(cs.labels, [cs], mint, maxt)));
+        return new ListSeriesSet(list.map((cs) => new StoredSeries(cs.labels, [cs], mint, maxt, histograms)));
       }
       const byKey = new Map<string, ChunkSeries[]>();
       for (const s of this.sources) {
@@ -287,7 +347,7 @@ export class MergeQuerier implements Querier {
         }
       }
       const out: Series[] = [];
-      for (const parts of byKey.values()) out.push(new StoredSeries(parts[0]!.labels, parts, mint, maxt));
+      for (const parts of byKey.values()) out.push(new StoredSeries(parts[0]!.labels, parts, mint, maxt, histograms));
       out.sort((a, b) => compareLabels(a.labels, b.labels));
       return new ListSeriesSet(out);
     } catch (e) {
@@ -314,4 +374,88 @@ export class MergeQuerier implements Querier {
 
 export function cmpStr(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A decoded sample of any kind: a float f, or an integer (h) or float (fh) histogram. */
+export interface MixedSample {
+  t: number;
+  f: number;
+  h: Histogram | null;
+  fh: FloatHistogram | null;
+}
+
+/**
+ * Every sample of the chunks (each with its own deletions) in [mint, maxt], of every kind, in time
+ * order; of two at one time the one from the earlier chunk wins. Throws a chunk's decoding error.
+ */
+export function decodeMixed(all: { c: ChunkData; ivs: readonly Interval[] }[], mint: number, maxt: number): MixedSample[] {
+  const samples: MixedSample[] = [];
+  for (const x of all) {
+    const it = new ChunksIterator([x.c], mint, maxt, x.ivs, true);
+    for (let vt = it.next(); vt !== ValueType.None; vt = it.next()) {
+      if (vt === ValueType.Float) samples.push({ t: it.atT(), f: it.atF(), h: null, fh: null });
+      else if (vt === ValueType.Histogram) samples.push({ t: it.atT(), f: 0, h: it.atHistogram(), fh: null });
+      else samples.push({ t: it.atT(), f: 0, h: null, fh: it.atFloatHistogram() });
+    }
+    const e = it.err();
+    if (e) throw e;
+  }
+  samples.sort((a, b) => a.t - b.t);
+  return samples.filter((s, i) => i === 0 || samples[i - 1]!.t !== s.t);
+}
+
+/** Iterates merged samples of every kind (overlapping chunks with histograms, for a caller that reads them). */
+class MixedIterator implements SeriesIterator {
+  private i = -1;
+  constructor(
+    private readonly s: MixedSample[],
+    private readonly e: Error | null,
+  ) {}
+  private vt(): ValueType {
+    const x = this.s[this.i];
+    if (x === undefined) return ValueType.None;
+    return x.h !== null ? ValueType.Histogram : x.fh !== null ? ValueType.FloatHistogram : ValueType.Float;
+  }
+  next(): ValueType {
+    if (this.i < this.s.length) this.i++;
+    return this.vt();
+  }
+  seek(t: number): ValueType {
+    if (this.i < 0) this.i = 0;
+    while (this.i < this.s.length && this.s[this.i]!.t < t) this.i++;
+    return this.vt();
+  }
+  atT(): number {
+    return this.s[this.i]!.t;
+  }
+  atF(): number {
+    return this.s[this.i]!.f;
+  }
+  atHistogram(): Histogram {
+    const h = this.s[this.i]!.h;
+    if (h === null) throw new Error('no integer histogram at this position');
+    return h;
+  }
+  atFloatHistogram(): FloatHistogram {
+    const x = this.s[this.i]!;
+    if (x.fh !== null) return x.fh;
+    if (x.h !== null) return x.h.toFloat();
+    throw new Error('no histogram at this position');
+  }
+  err(): Error | null {
+    return this.e;
+  }
+}
+
+function mergeMixed(all: { c: ChunkData; ivs: readonly Interval[] }[], mint: number, maxt: number): SeriesIterator {
+  try {
+    return new MixedIterator(decodeMixed(all, mint, maxt), null);
+  } catch (e) {
+    return new MixedIterator([], e as Error);
+  }
+}
+
+function hasHistograms(cs: readonly ChunkData[]): boolean {
+  for (const c of cs) if (c.enc === ENC_HISTOGRAM || c.enc === ENC_FLOAT_HISTOGRAM) return true;
+  return false;
 }

@@ -9,6 +9,8 @@ import { UsageError, parseArgs } from './flags.js';
 import { IndexError } from '../../tsdb/index/index.js';
 import { ChunkFileError } from '../../tsdb/chunks/index.js';
 import { backfillArgs, backfillOpenMetrics } from './tsdb_backfill_openmetrics.js';
+import { ENC_FLOAT_HISTOGRAM, ENC_HISTOGRAM, ENC_XOR, FloatHistogramIterator, HistogramIterator, chunkNumSamples } from '../../tsdb/chunkenc/index.js';
+import { ValueType } from '../../storage/index.js';
 import { Block, MergeQuerier, isULID, readTsdbWAL, type ChunkQuerier } from '../../tsdb/index.js';
 
 const DEFAULT_DB = 'data/';
@@ -118,7 +120,7 @@ async function dump(args: string[]): Promise<number> {
   const head = readTsdbWAL(join(dir, 'wal'), blocks.length > 0 ? Math.max(...blocks.map((b) => b.maxTime)) : Number.MIN_SAFE_INTEGER);
   if (head.numSeries() > 0) sources.push(head.chunkQuerier(mint, maxt));
   const q = new MergeQuerier(sources, mint, maxt);
-  const ss = q.select(false, undefined, ...matchers);
+  const ss = q.select(false, { start: mint, end: maxt, histograms: true }, ...matchers);
   const out: string[] = [];
   const flush = (): void => {
     if (out.length > 0) process.stdout.write(out.join(''));
@@ -128,8 +130,19 @@ async function dump(args: string[]): Promise<number> {
     const s = ss.at();
     const ls = s.labels.toString();
     const it = s.iterator();
-    while (it.next() !== 0) {
+    // promtool's three loops, one iterator: floats while floats come, then float histograms, then
+    // histograms — each loop consumes the sample that ends it (so a histogram series prints from
+    // its third sample on, as the real one prints it).
+    while (it.next() === ValueType.Float) {
       out.push(`${ls} ${formatFloatG(it.atF())} ${it.atT()}\n`);
+      if (out.length >= 4096) flush();
+    }
+    while (it.next() === ValueType.FloatHistogram) {
+      out.push(`${ls} ${it.atFloatHistogram().toString()} ${it.atT()}\n`);
+      if (out.length >= 4096) flush();
+    }
+    while (it.next() === ValueType.Histogram) {
+      out.push(`${ls} ${it.atHistogram().toString()} ${it.atT()}\n`);
       if (out.length >= 4096) flush();
     }
     const e = it.err();
@@ -254,18 +267,47 @@ async function analyze(args: string[]): Promise<number> {
   if (p.bools.has('extended')) {
     const samples: number[] = [];
     const sizes: number[] = [];
+    const hSamples: number[] = [];
+    const hSizes: number[] = [];
+    const hBuckets: number[] = [];
+    let total = 0;
     for (const ref of refs) {
       const chks: { mint: number; maxt: number; ref: number }[] = [];
       seriesOf(block, ref, chks);
       for (const c of chks) {
-        const data = block.chunks.chunk(c.ref);
-        samples.push((data[0]! << 8) | data[1]!);
-        sizes.push(data.length);
+        const { enc, data } = block.chunks.chunk(c.ref);
+        if (enc === ENC_XOR) {
+          samples.push(chunkNumSamples(data));
+          sizes.push(data.length);
+        } else if (enc === ENC_HISTOGRAM || enc === ENC_FLOAT_HISTOGRAM) {
+          hSamples.push(chunkNumSamples(data));
+          hSizes.push(data.length);
+          // Buckets summed over the chunk's samples, positive and negative.
+          let buckets = 0;
+          if (enc === ENC_HISTOGRAM) {
+            const it = new HistogramIterator(data);
+            while (it.next() !== ValueType.None) {
+              const h = it.atHistogram();
+              buckets += h.positiveBuckets.length + h.negativeBuckets.length;
+            }
+          } else {
+            const it = new FloatHistogramIterator(data);
+            while (it.next() !== ValueType.None) {
+              const h = it.atFloatHistogram();
+              buckets += h.positiveBuckets.length + h.negativeBuckets.length;
+            }
+          }
+          hBuckets.push(buckets);
+        }
+        total++;
       }
     }
     out('\nCompaction analysis:\n\n');
-    displayHistogram('samples per float chunk', samples, samples.length);
-    displayHistogram('bytes per float chunk', sizes, sizes.length);
+    displayHistogram('samples per float chunk', samples, total);
+    displayHistogram('bytes per float chunk', sizes, total);
+    displayHistogram('samples per histogram chunk', hSamples, total);
+    displayHistogram('bytes per histogram chunk', hSizes, total);
+    displayHistogram('buckets per histogram chunk', hBuckets, total);
   }
   for (const b of blocks) await b.close();
   return 0;

@@ -405,6 +405,11 @@ export class TextParser {
     return lb.labels();
   }
 
+  /** Text formats carry no native histograms (the protobuf parser's counterpart). */
+  histogram(): null {
+    return null;
+  }
+
   /** The exemplar on the current line (OpenMetrics), or null. */
   exemplar(): Exemplar | null {
     if (this.exemplarStart < 0) return null;
@@ -565,4 +570,10 @@ function unescapeHelp(s: string, om: boolean): string {
 export function newParser(body: string, contentType: string | undefined): TextParser {
   const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   return new TextParser(body, mediaType === 'application/openmetrics-text');
+}
+
+/** Whether a Content-Type is the protobuf exposition format (see protobuf.ts). */
+export function isProtobuf(contentType: string | undefined): boolean {
+  const parts = (contentType ?? '').split(';').map((x) => x.trim().toLowerCase());
+  return parts[0] === 'application/vnd.google.protobuf' && parts.includes('proto=io.prometheus.client.metricfamily');
 }

@@ -1,7 +1,8 @@
 // The prompb messages of remote write 1.0 and remote read (types.proto, remote.proto): encode and
 // decode between their wire form and this project's Labels / samples.
+import { FloatHistogram, Histogram, type Span } from '../../model/histogram/index.js';
 import { Labels, Matcher, MatchType } from '../../model/labels/index.js';
-import { ProtoReader, ProtoWriter } from './protobuf.js';
+import { ProtoReader, ProtoWriter, readBucketSpan as readSpan, readRepeated, unzigzag } from './protobuf.js';
 
 export interface PbSample {
   value: number;
@@ -11,6 +12,63 @@ export interface PbSample {
 export interface PbTimeSeries {
   labels: Labels;
   samples: PbSample[];
+  /** Native histogram samples (field 4), integer or float. */
+  histograms?: PbHistogram[];
+}
+
+/** A prompb.Histogram sample: an integer histogram h or a float one fh. */
+export interface PbHistogram {
+  timestamp: number;
+  h: Histogram | null;
+  fh: FloatHistogram | null;
+}
+
+
+/** prompb.Histogram (types.proto): counts as ints (count_int, deltas) or floats (count_float, counts). */
+function readHistogram(r: ProtoReader): PbHistogram {
+  let float = false;
+  const f = { count: 0, sum: 0, schema: 0, zeroThreshold: 0, zeroCount: 0, hint: 0, timestamp: 0 };
+  const pSpans: Span[] = [];
+  const nSpans: Span[] = [];
+  const pBuckets: number[] = [];
+  const nBuckets: number[] = [];
+  while (!r.done()) {
+    const { field, wireType } = r.tag();
+    if (field === 1 && wireType === 0) f.count = r.varint();
+    else if (field === 2 && wireType === 1) {
+      f.count = r.double();
+      float = true;
+    } else if (field === 3 && wireType === 1) f.sum = r.double();
+    else if (field === 4 && wireType === 0) f.schema = unzigzag(r.varint());
+    else if (field === 5 && wireType === 1) f.zeroThreshold = r.double();
+    else if (field === 6 && wireType === 0) f.zeroCount = r.varint();
+    else if (field === 7 && wireType === 1) {
+      f.zeroCount = r.double();
+      float = true;
+    } else if (field === 8 && wireType === 2) nSpans.push(readSpan(r.sub()));
+    else if (field === 9) readRepeated(r, wireType, nBuckets, (x) => unzigzag(x.varint()));
+    else if (field === 10) readRepeated(r, wireType, nBuckets, (x) => x.double());
+    else if (field === 11 && wireType === 2) pSpans.push(readSpan(r.sub()));
+    else if (field === 12) readRepeated(r, wireType, pBuckets, (x) => unzigzag(x.varint()));
+    else if (field === 13) readRepeated(r, wireType, pBuckets, (x) => x.double());
+    else if (field === 14 && wireType === 0) f.hint = r.varint();
+    else if (field === 15 && wireType === 0) f.timestamp = r.varint();
+    else r.skip(wireType);
+  }
+  // prompb's reset hints (UNKNOWN, YES, NO, GAUGE) number as Prometheus's counter reset hints.
+  const fields = {
+    counterResetHint: f.hint,
+    schema: f.schema,
+    zeroThreshold: f.zeroThreshold,
+    zeroCount: f.zeroCount,
+    count: f.count,
+    sum: f.sum,
+    positiveSpans: pSpans,
+    negativeSpans: nSpans,
+    positiveBuckets: pBuckets,
+    negativeBuckets: nBuckets,
+  };
+  return float ? { timestamp: f.timestamp, h: null, fh: FloatHistogram.of(fields) } : { timestamp: f.timestamp, h: Histogram.of(fields), fh: null };
 }
 
 export interface PbMetadata {
@@ -57,6 +115,55 @@ function writeSeries(w: ProtoWriter, ts: PbTimeSeries): void {
       sw.int64(2, s.timestamp);
     });
   }
+  for (const h of ts.histograms ?? []) w.message(4, (hw) => writeHistogram(hw, h));
+}
+
+function zigzag(n: number): number {
+  return n >= 0 ? n * 2 : -n * 2 - 1;
+}
+
+/** A prompb.Histogram: integer counts and bucket deltas, or float counts and absolute buckets (the count oneof always written, so a reader knows which). */
+function writeHistogram(w: ProtoWriter, p: PbHistogram): void {
+  const x = (p.h ?? p.fh)!;
+  const float = p.h === null;
+  if (float) w.double(2, x.count);
+  else {
+    w.tag(1, 0);
+    w.varint(x.count);
+  }
+  w.double(3, x.sum);
+  w.tag(4, 0);
+  w.varint(zigzag(x.schema));
+  w.double(5, x.zeroThreshold);
+  if (float) w.double(7, x.zeroCount);
+  else {
+    w.tag(6, 0);
+    w.varint(x.zeroCount);
+  }
+  const spans = (field: number, list: readonly Span[]): void => {
+    for (const s of list) {
+      w.message(field, (sw) => {
+        sw.tag(1, 0);
+        sw.varint(zigzag(s.offset));
+        sw.int64(2, s.length);
+      });
+    }
+  };
+  const buckets = (field: number, list: readonly number[]): void => {
+    for (const b of list) {
+      if (float) w.double(field, b);
+      else {
+        w.tag(field, 0);
+        w.varint(zigzag(b));
+      }
+    }
+  };
+  spans(8, x.negativeSpans);
+  buckets(float ? 10 : 9, x.negativeBuckets);
+  spans(11, x.positiveSpans);
+  buckets(float ? 13 : 12, x.positiveBuckets);
+  w.int64(14, x.counterResetHint);
+  w.int64(15, p.timestamp);
 }
 
 export function encodeWriteRequest(series: PbTimeSeries[], metadata: PbMetadata[] = []): Uint8Array {
@@ -76,9 +183,11 @@ export function encodeWriteRequest(series: PbTimeSeries[], metadata: PbMetadata[
 function readSeries(r: ProtoReader): PbTimeSeries {
   const pairs: [string, string][] = [];
   const samples: PbSample[] = [];
+  const histograms: PbHistogram[] = [];
   while (!r.done()) {
     const { field, wireType } = r.tag();
     if (field === 1 && wireType === 2) pairs.push(readLabel(r.sub()));
+    else if (field === 4 && wireType === 2) histograms.push(readHistogram(r.sub()));
     else if (field === 2 && wireType === 2) {
       const sr = r.sub();
       let value = 0;
@@ -92,7 +201,7 @@ function readSeries(r: ProtoReader): PbTimeSeries {
       samples.push({ value, timestamp });
     } else r.skip(wireType);
   }
-  return { labels: Labels.fromPairs(pairs), samples };
+  return histograms.length > 0 ? { labels: Labels.fromPairs(pairs), samples, histograms } : { labels: Labels.fromPairs(pairs), samples };
 }
 
 function readMetadata(r: ProtoReader): PbMetadata {

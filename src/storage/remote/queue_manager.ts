@@ -12,6 +12,7 @@ import type { RelabelConfig, RemoteWriteConfig } from '../../config/types.js';
 import type { Logger } from '../../util/log.js';
 import { client, type Registry } from '../../util/metrics.js';
 import { doRequest } from '../../util/httpclient.js';
+import { FloatHistogram, Histogram } from '../../model/histogram/index.js';
 import { METRIC_TYPES, encodeWriteRequest, type PbMetadata, type PbTimeSeries } from './prompb.js';
 import { EWMARate, SHARD_UPDATE_INTERVAL, desiredShards } from './sharding.js';
 import type { WALSource } from '../interface.js';
@@ -36,13 +37,15 @@ export const USER_AGENT = 'Prometheus/2.48.0';
  */
 class ShardQueue {
   labels: Labels[] = [];
+  /** The native histogram of each queued entry (null: a float sample, its value in vs). */
+  hs: (Histogram | FloatHistogram | null)[] = [];
   ts = new Float64Array(1024);
   vs = new Float64Array(1024);
   n = 0;
   sending = false;
   timer: NodeJS.Timeout | null = null;
 
-  push(ls: Labels, t: number, v: number): void {
+  push(ls: Labels, t: number, v: number, h: Histogram | FloatHistogram | null = null): void {
     if (this.n === this.ts.length) {
       const ts = new Float64Array(this.n * 2);
       ts.set(this.ts);
@@ -52,15 +55,16 @@ class ShardQueue {
       this.vs = vs;
     }
     this.labels.push(ls);
+    this.hs.push(h);
     this.ts[this.n] = t;
     this.vs[this.n] = v;
     this.n++;
   }
 
   /** Removes and returns the oldest max samples. */
-  take(max: number): { labels: Labels[]; ts: Float64Array; vs: Float64Array } {
+  take(max: number): { labels: Labels[]; ts: Float64Array; vs: Float64Array; hs: (Histogram | FloatHistogram | null)[] } {
     const k = Math.min(max, this.n);
-    const out = { labels: this.labels.splice(0, k), ts: this.ts.slice(0, k), vs: this.vs.slice(0, k) };
+    const out = { labels: this.labels.splice(0, k), ts: this.ts.slice(0, k), vs: this.vs.slice(0, k), hs: this.hs.splice(0, k) };
     this.ts.copyWithin(0, k, this.n);
     this.vs.copyWithin(0, k, this.n);
     this.n -= k;
@@ -283,6 +287,20 @@ export class QueueManager implements WatcherConsumer {
     }
   }
 
+  /** A native-histogram sample: sent with send_native_histograms (as Prometheus reads them from the WAL only then). */
+  histogram(ref: number, t: number, h: Histogram | null, fh: FloatHistogram | null): void {
+    if (!this.cfg.send_native_histograms) return;
+    this.dataIn.incr(1);
+    const ls = this.outLabels(ref);
+    if (ls === null) {
+      this.metrics.dropped.inc(this.lbl);
+      this.dataDropped.incr(1);
+      return;
+    }
+    this.shards[ls.hash() % this.shards.length]!.push(ls, t, 0, h ?? fh);
+    this.pending++;
+  }
+
   full(): boolean {
     return this.resharding || this.pending >= this.capacity();
   }
@@ -337,9 +355,9 @@ export class QueueManager implements WatcherConsumer {
 
   private flush(s: ShardQueue): void {
     if (s.sending || s.n === 0) return;
-    const { labels, ts, vs } = s.take(this.cfg.queue_config.max_samples_per_send);
+    const { labels, ts, vs, hs } = s.take(this.cfg.queue_config.max_samples_per_send);
     s.sending = true;
-    const p = this.sendBatch(labels, ts, vs).finally(() => {
+    const p = this.sendBatch(labels, ts, vs, hs).finally(() => {
       s.sending = false;
       this.inflight.delete(p);
       this.pending -= ts.length;
@@ -352,7 +370,7 @@ export class QueueManager implements WatcherConsumer {
     this.inflight.add(p);
   }
 
-  private async sendBatch(labels: Labels[], ts: Float64Array, vs: Float64Array): Promise<void> {
+  private async sendBatch(labels: Labels[], ts: Float64Array, vs: Float64Array, hs: (Histogram | FloatHistogram | null)[]): Promise<void> {
     // Group by series, keeping sample order (one Labels object per cached series).
     const bySeries = new Map<Labels, PbTimeSeries>();
     let highest = 0;
@@ -363,7 +381,9 @@ export class QueueManager implements WatcherConsumer {
         s = { labels: k, samples: [] };
         bySeries.set(k, s);
       }
-      s.samples.push({ value: vs[i]!, timestamp: ts[i]! });
+      const h = hs[i] ?? null;
+      if (h === null) s.samples.push({ value: vs[i]!, timestamp: ts[i]! });
+      else (s.histograms ??= []).push(h instanceof Histogram ? { timestamp: ts[i]!, h, fh: null } : { timestamp: ts[i]!, h: null, fh: h });
       if (ts[i]! > highest) highest = ts[i]!;
     }
     const body = compress(encodeWriteRequest([...bySeries.values()]));

@@ -48,6 +48,8 @@ export function writeHandler(appendable: Appendable, logger: Logger) {
       for (const s of ts) {
         let ref = 0;
         for (const smp of s.samples) ref = app.append(ref, s.labels, smp.timestamp, smp.value);
+        // Without native histograms the storage refuses these: the request fails whole (500), as in Prometheus.
+        for (const h of s.histograms ?? []) ref = app.appendHistogram(ref, s.labels, h.timestamp, h.h, h.fh);
       }
       await app.commit();
     } catch (e) {

@@ -6,7 +6,6 @@
 import { ValueType } from '../../storage/index.js';
 import { ByteArena } from './arena.js';
 
-export const ENC_XOR = 1;
 /** Samples per head chunk before a new one is cut (Prometheus's target). */
 export const SAMPLES_PER_CHUNK = 120;
 

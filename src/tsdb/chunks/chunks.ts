@@ -151,9 +151,11 @@ export class ChunkReader {
     return seg < this.fds.length && off + 2 <= this.sizes[seg]!;
   }
 
-  /** The data bytes of a chunk (encoding must be XOR); verifies its checksum. */
-  chunk(ref: number): Uint8Array {
-    return this.chunks([ref])[0]!;
+  /** The data bytes of a chunk and its encoding byte; verifies its checksum. */
+  chunk(ref: number): { enc: number; data: Uint8Array } {
+    const encs: number[] = [];
+    const data = this.chunks([ref], undefined, 0, encs)[0]!;
+    return { enc: encs[0]!, data };
   }
 
   /**
@@ -162,8 +164,9 @@ export class ChunkReader {
    * were written, so refs are served from a window read ahead (`win`, up to `maxAhead` bytes):
    * a few positioned reads per block and query rather than one per chunk. A window lives as long
    * as a view into it: callers that walk many series drop each one's chunks when done with it.
+   * Each chunk's encoding byte is pushed to `encs`: a chunk is never taken for XOR unseen.
    */
-  chunks(refs: readonly number[], win: ChunkWindow = new ChunkWindow(), maxAhead = 0): Uint8Array[] {
+  chunks(refs: readonly number[], win: ChunkWindow = new ChunkWindow(), maxAhead = 0, encs: number[] | null = null): Uint8Array[] {
     const out: Uint8Array[] = [];
     let i = 0;
     while (i < refs.length) {
@@ -196,7 +199,7 @@ export class ChunkReader {
           at = 0;
           total = this.chunkLength(buf, 0, seg, off, size);
         }
-        out.push(this.verified(buf, at, total, seg, off));
+        out.push(this.verified(buf, at, total, seg, off, encs));
       }
       i = j;
     }
@@ -220,8 +223,8 @@ export class ChunkReader {
     return total;
   }
 
-  /** The data of the chunk at buf[at, at+total) after checking its CRC32C. */
-  private verified(buf: Uint8Array, at: number, total: number, seg: number, off: number): Uint8Array {
+  /** The data of the chunk at buf[at, at+total) after checking its CRC32C; its encoding byte goes to encs. */
+  private verified(buf: Uint8Array, at: number, total: number, seg: number, off: number, encs: number[] | null): Uint8Array {
     const crcAt = at + total - 4;
     let i = at;
     while (buf[i]! >= 0x80) i++;
@@ -229,6 +232,7 @@ export class ChunkReader {
     const crc = ((buf[crcAt]! << 24) | (buf[crcAt + 1]! << 16) | (buf[crcAt + 2]! << 8) | buf[crcAt + 3]!) >>> 0;
     const got = crc32c(buf, enc, crcAt);
     if (got !== crc) throw new ChunkFileError(`${join(this.dir, segmentFileName(seg))}: checksum mismatch for chunk at ${off}`, `checksum mismatch expected:${crc.toString(16)}, actual:${got.toString(16)}`);
+    encs?.push(buf[enc]!);
     return buf.subarray(enc + 1, crcAt);
   }
 

@@ -1,13 +1,16 @@
 // Checkpoints: when the head is truncated, the segments up to a point are condensed into
 // wal/checkpoint.NNNNNNNN/ holding only what the head still needs — series records of live series,
-// samples at or after the truncation time, tombstones still in range — and then deleted. The
+// samples (floats and histograms) at or after the truncation time, tombstones still in range —
+// and then deleted. The
 // checkpoint is itself a WAL segment in Prometheus's format, as Prometheus writes its own.
+// Records of a type this server does not decode are copied into the checkpoint byte for byte
+// (rather than keeping their segments): what it cannot judge, it cannot judge to be obsolete.
 // Pure file work, so it runs in the compaction worker, off the event loop.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Labels } from '../../model/labels/index.js';
 import { EncBuf } from '../encoding/index.js';
-import { decodeRecord, encodeSamplesRecord, encodeSeriesRecord, encodeTombstonesRecord, type RecordHandlers } from './records.js';
+import { decodeRecord, encodeHistogramSamplesRecord, encodeSamplesRecord, encodeSeriesRecord, encodeTombstonesRecord, type RecordHandlers, type RefHistogram } from './records.js';
 import { frameRecords, lastCheckpoint, listSegments, readSegment, type WALRecord } from './wal.js';
 
 function segName(n: number): string {
@@ -15,7 +18,7 @@ function segName(n: number): string {
 }
 
 /** Writes checkpoint.upTo from the previous checkpoint and segments ≤ upTo; removes what it replaces. */
-export function writeCheckpoint(walDir: string, upTo: number, mint: number, live: ArrayLike<number>): { series: number; samples: number } {
+export function writeCheckpoint(walDir: string, upTo: number, mint: number, live: ArrayLike<number>): { series: number; samples: number; unknown: number } {
   const keep = new Set<number>();
   for (let i = 0; i < live.length; i++) keep.add(live[i]!);
   const tmpDir = join(walDir, `checkpoint.${segName(upTo)}.tmp`);
@@ -46,7 +49,7 @@ export function writeCheckpoint(walDir: string, upTo: number, mint: number, live
 }
 
 /** Writes the condensed records of the previous checkpoint and segments ≤ upTo to fd. */
-function fillCheckpoint(walDir: string, upTo: number, mint: number, keep: Set<number>, fd: number): { series: number; samples: number } {
+function fillCheckpoint(walDir: string, upTo: number, mint: number, keep: Set<number>, fd: number): { series: number; samples: number; unknown: number } {
   const out = new EncBuf(1 << 20);
   let written = 0;
   const flush = (): void => {
@@ -64,6 +67,7 @@ function fillCheckpoint(walDir: string, upTo: number, mint: number, keep: Set<nu
   };
   let nSeries = 0;
   let nSamples = 0;
+  let nUnknown = 0;
   // Per record: keep what the head still needs, re-encoded in the same record kinds.
   let series: { ref: number; labels: Labels }[] = [];
   const refs: number[] = [];
@@ -71,6 +75,8 @@ function fillCheckpoint(walDir: string, upTo: number, mint: number, keep: Set<nu
   // Float64Array, not number[]: V8 canonicalizes NaNs in double arrays (staleness markers).
   let vs = new Float64Array(1 << 16);
   let stones: { ref: number; mint: number; maxt: number }[] = [];
+  let hists: RefHistogram[] = [];
+  let floatHists: RefHistogram[] = [];
   const handlers: RecordHandlers = {
     series: (ref, labels) => {
       if (keep.has(ref)) series.push({ ref, labels });
@@ -88,6 +94,17 @@ function fillCheckpoint(walDir: string, upTo: number, mint: number, keep: Set<nu
     },
     tombstone: (ref, a, b) => {
       if (b >= mint && keep.has(ref)) stones.push({ ref, mint: a, maxt: b });
+    },
+    histogram: (ref, t, h) => {
+      if (t >= mint && keep.has(ref)) hists.push({ ref, t, h });
+    },
+    floatHistogram: (ref, t, h) => {
+      if (t >= mint && keep.has(ref)) floatHists.push({ ref, t, h });
+    },
+    unknown: (_type, r) => {
+      frameRecords(out, written, [r], true);
+      nUnknown++;
+      if (out.len > 8 << 20) flush();
     },
   };
   const onRecord = (r: WALRecord): void => {
@@ -110,6 +127,18 @@ function fillCheckpoint(walDir: string, upTo: number, mint: number, keep: Set<nu
       stones = [];
       emit();
     }
+    if (hists.length > 0) {
+      encodeHistogramSamplesRecord(rec, hists, false);
+      nSamples += hists.length;
+      hists = [];
+      emit();
+    }
+    if (floatHists.length > 0) {
+      encodeHistogramSamplesRecord(rec, floatHists, true);
+      nSamples += floatHists.length;
+      floatHists = [];
+      emit();
+    }
   };
   const prev = lastCheckpoint(walDir);
   if (prev) {
@@ -122,7 +151,7 @@ function fillCheckpoint(walDir: string, upTo: number, mint: number, keep: Set<nu
     readSegment(join(walDir, segName(s)), onRecord);
   }
   flush();
-  return { series: nSeries, samples: nSamples };
+  return { series: nSeries, samples: nSamples, unknown: nUnknown };
 }
 
 export function removeCheckpointLeftovers(walDir: string): void {

@@ -6,7 +6,8 @@
 // keeps them.
 import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { REC_SAMPLES, decodeRecord, type RecordHandlers } from './records.js';
+import type { FloatHistogram, Histogram } from '../../model/histogram/index.js';
+import { REC_FLOAT_HISTOGRAM_SAMPLES, REC_HISTOGRAM_SAMPLES, REC_SAMPLES, decodeRecord, type RecordHandlers } from './records.js';
 import { listSegments, scanRecords, segName } from './wal.js';
 
 export interface WALPosition {
@@ -18,6 +19,8 @@ export interface WALPosition {
 export interface WatcherConsumer {
   /** One samples record. The arrays are reused after the call returns. */
   samples(refs: Float64Array, ts: Float64Array, vs: Float64Array, n: number): void;
+  /** One native-histogram sample (integer h or float fh), for a consumer that sends them. */
+  histogram?(ref: number, t: number, h: Histogram | null, fh: FloatHistogram | null): void;
   /** True while it takes no more: the watcher stops before the next record. */
   full(): boolean;
   /** Segments it had not read yet were removed (checkpointed) before the watcher reached them. */
@@ -60,6 +63,12 @@ export class WALWatcher {
         this.n++;
       },
     };
+    // Histogram records are decoded only for a consumer that sends them.
+    if (consumer.histogram) {
+      const send = consumer.histogram.bind(consumer);
+      this.handlers.histogram = (ref, t, h) => send(ref, t, h, null);
+      this.handlers.floatHistogram = (ref, t, fh) => send(ref, t, null, fh);
+    }
   }
 
   position(): WALPosition {
@@ -102,7 +111,10 @@ export class WALWatcher {
     const seg = this.pos.segment;
     const r = scanRecords(this.buf.subarray(0, got), this.pos.offset, this.path(seg), (rec) => {
       this.consumer.recordRead(RECORD_TYPES[rec[0]!] ?? 'unknown');
-      if (rec[0] !== REC_SAMPLES) return true;
+      if (rec[0] !== REC_SAMPLES) {
+        if (this.consumer.histogram && (rec[0] === REC_HISTOGRAM_SAMPLES || rec[0] === REC_FLOAT_HISTOGRAM_SAMPLES)) decodeRecord(rec, this.handlers);
+        return true;
+      }
       this.n = 0;
       decodeRecord(rec, this.handlers);
       if (this.n > 0) this.consumer.samples(this.refs, this.ts, this.vs, this.n);
