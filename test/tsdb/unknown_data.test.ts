@@ -29,6 +29,7 @@ test('WAL records of types the head does not apply are counted at replay and kep
   t.after(cleanup);
   const walDir = join(dir, 'wal');
   const wal = new WAL(walDir);
+  await wal.replay(() => {}); // the WAL's contract: replayed (its directory made) before writes
   const enc = new EncBuf();
   encodeSeriesRecord(enc, [{ ref: 1, labels: Labels.fromStrings('__name__', 'x') }]);
   const series = enc.bytes().slice();
