@@ -6,7 +6,7 @@ import { LineCounter, parseDocument, type Node } from 'yaml';
 import { Labels, isValidLabelName, AnchoredRegexp, RegexError } from '../model/labels/index.js';
 import { parseDuration, DurationError } from '../model/duration/index.js';
 import { glob } from '../util/glob.js';
-import { bool, DecodeError, float, int, list, raw, str, stringMap, struct, uint, type DecodeCtx, type Decoded, type Decoder, type StructSpec } from './decode.js';
+import { bool, DecodeError, int, list, raw, str, stringMap, struct, uint, type DecodeCtx, type Decoded, type Decoder, type StructSpec } from './decode.js';
 import type {
   AlertmanagerConfig,
   Authorization,

@@ -1,8 +1,7 @@
 // The prometheus.yml model. Field names are the YAML names, unchanged, so a reader of the YAML
 // finds each one; durations are milliseconds (number); sizes are bytes. Loading (config.ts)
 // fills every default exactly as Prometheus 2.48 does, so consumers never apply defaults.
-import type { Labels } from '../model/labels/index.js';
-import type { AnchoredRegexp } from '../model/labels/index.js';
+import type { AnchoredRegexp, Labels } from '../model/labels/index.js';
 
 export type Duration = number; // ms
 

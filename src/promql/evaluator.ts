@@ -9,7 +9,6 @@ import type {
   BinaryExpr,
   Call,
   Expr,
-  MatrixSelector,
   SubqueryExpr,
   VectorSelector,
   ValueTypeName,
@@ -983,7 +982,7 @@ export class Evaluator {
     const oneIdx = new Map<number, number>();
     // Points of the "one" side per step, by series.
     const onePtr = new Int32Array(one.length);
-    this.forEachStep(many, (i, t, present, at) => {
+    this.forEachStep(many, (_i, t, present, at) => {
       oneAt.clear();
       matched.clear();
       oneIdx.clear();

@@ -99,7 +99,6 @@ function goDur(text: string): string {
 
 /** Runs one unit-test file; returns the failures (empty when it passes). */
 export async function runRuleTestFile(file: string): Promise<string[]> {
-  let spec: UnitTestFile;
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -108,7 +107,7 @@ export async function runRuleTestFile(file: string): Promise<string[]> {
   }
   const decodeErr = checkUnitTestFile(text);
   if (decodeErr !== null) return [decodeErr];
-  spec = (parseYAML(text) ?? {}) as UnitTestFile;
+  const spec = (parseYAML(text) ?? {}) as UnitTestFile;
   const order = spec.group_eval_order ?? [];
   const dupGroup = order.find((g, i) => order.indexOf(g) !== i);
   if (dupGroup !== undefined) return [`group name repeated in evaluation order: ${dupGroup}`];

@@ -107,7 +107,7 @@ function lex(name: string, src: string): Piece[] {
       if (inStr === "'") throw new TemplateError(`template: ${name}:${actionLine}: unterminated character constant`);
       throw new TemplateError(`template: ${name}:${actionLine}: unclosed action`);
     }
-    let end = j;
+    const end = j;
     let body = src.slice(start, end);
     if (/\s-$/.test(body)) {
       body = body.slice(0, -2);

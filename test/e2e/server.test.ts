@@ -212,7 +212,7 @@ test('global.query_log_file (relative to the config file) gets one JSON line per
   assert.deepEqual(Object.keys(instant), ['httpRequest', 'params', 'stats', 'ts'], 'keys sorted as Go writes them');
   assert.deepEqual(instant['httpRequest'], { clientIP: '127.0.0.1', method: 'GET', path: '/api/v1/query' });
   assert.deepEqual(instant['params'], { end: '2023-11-14T22:13:20.000Z', query: 'vector(1)', start: '2023-11-14T22:13:20.000Z', step: 0 });
-  assert.ok((instant['stats'] as { timings: Record<string, number> }).timings.evalTotalTime >= 0);
+  assert.ok((instant['stats'] as { timings: { evalTotalTime: number } }).timings.evalTotalTime >= 0);
   const range = JSON.parse(lines.find((l) => l.includes('"query":"up"'))!) as { httpRequest: { method: string; path: string }; params: { step: number; end: string } };
   assert.equal(range.httpRequest.method, 'POST');
   assert.equal(range.httpRequest.path, '/api/v1/query_range');

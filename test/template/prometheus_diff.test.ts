@@ -5,8 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { peer, tempDir } from '../util/peers.ts';
-import { startRealPrometheus } from '../util/peers.ts';
+import { peer, tempDir, startRealPrometheus } from '../util/peers.ts';
 import { startOurServer } from '../util/server.ts';
 
 const ANNOTATIONS: Record<string, string> = {

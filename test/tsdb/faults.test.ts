@@ -48,7 +48,7 @@ for (const damage of ['index checksum', 'truncated chunks', 'bad meta']) {
     if (damage === 'index checksum') {
       const p = join(bdir, 'index');
       const b = readFileSync(p);
-      b[14] ^= 0xff; // inside the symbol table
+      b[14]! ^= 0xff; // inside the symbol table
       writeFileSync(p, b);
     } else if (damage === 'truncated chunks') {
       const p = join(bdir, 'chunks', '000001');

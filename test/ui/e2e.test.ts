@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // Headless Chromium drives the UI twice: served by a tiny proxy in front of the real Prometheus
 // (proving the UI speaks only /api/v1), and served by this server itself under
 // --web.route-prefix; the same pages must work against both.
@@ -49,7 +50,7 @@ function startProxy(port: number, upstream: string): http.Server {
       return;
     }
     if (url.startsWith(`${PREFIX}/assets/`)) {
-      const f = join(DIST, 'assets', url.slice(`${PREFIX}/assets/`.length).split('?')[0].replace(/\.\./g, ''));
+      const f = join(DIST, 'assets', url.slice(`${PREFIX}/assets/`.length).split('?')[0]!.replace(/\.\./g, ''));
       if (existsSync(f)) { res.writeHead(200, { 'Content-Type': MIME[extname(f)] ?? 'application/octet-stream' }); res.end(readFileSync(f)); return; }
     }
     if (url.startsWith(PREFIX)) { res.writeHead(200, { 'Content-Type': 'text/html' }); res.end(html); return; }
@@ -398,7 +399,7 @@ async function pages(t: import('node:test').TestContext, base: string, OUT: stri
     await page.locator('.theme-toggle').click();
   });
 
-  for (const [path, text] of [['/service-discovery', 'Service Discovery'], ['/rules', 'AlwaysFiring'], ['/config', 'scrape_configs'], ['/flags', 'storage.tsdb.path'], ['/status', 'Alertmanagers'], ['/tsdb-status', 'Head Stats']]) {
+  for (const [path, text] of <[string, string][]>[['/service-discovery', 'Service Discovery'], ['/rules', 'AlwaysFiring'], ['/config', 'scrape_configs'], ['/flags', 'storage.tsdb.path'], ['/status', 'Alertmanagers'], ['/tsdb-status', 'Head Stats']]) {
     await t.test(`page ${path}`, async () => {
       await page.goto(`${base}${path}`);
       await page.getByText(text).first().waitFor();

@@ -91,7 +91,7 @@ export class TextParser {
       this.lineEnd = nl;
       this.pos = nl + 1;
       let i = this.lineStart;
-      let end = nl;
+      const end = nl;
       if (!this.openMetrics) {
         // Text format: leading blanks and empty lines are allowed; a CR before LF is not special.
         while (i < end && (b.charCodeAt(i) === 32 || b.charCodeAt(i) === 9)) i++;

@@ -100,7 +100,7 @@ export class XORAppender {
       const free = 8 - (pos & 7);
       const take = free < nbits ? free : nbits;
       const bits = (value >>> (nbits - take)) & ((1 << take) - 1);
-      buf[off + (pos >>> 3)] |= bits << (free - take);
+      buf[off + (pos >>> 3)]! |= bits << (free - take);
       pos += take;
       nbits -= take;
     }
@@ -108,7 +108,7 @@ export class XORAppender {
   }
 
   private writeBit(b: number): void {
-    if (b) this.buf[this.off + (this.pos >>> 3)] |= 0x80 >>> (this.pos & 7);
+    if (b) this.buf[this.off + (this.pos >>> 3)]! |= 0x80 >>> (this.pos & 7);
     this.pos++;
   }
 

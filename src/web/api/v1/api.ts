@@ -415,14 +415,6 @@ export class APIv1 {
     }
   }
 
-  private limit(form: Form): number {
-    const s = form.get('limit');
-    if (s === '') return 0;
-    const n = Number(s);
-    if (!Number.isInteger(n)) throw new APIError('bad_data', 'limit must be a number');
-    return n;
-  }
-
   private async labelNames(form: Form): Promise<Result> {
     const [start, end] = this.range(form);
     const sets = this.matcherSets(form, false);

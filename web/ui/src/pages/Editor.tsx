@@ -61,7 +61,7 @@ export function PromQLEditor({ value, onChange, onExecute, insertRef }: {
     view.current = v;
     if (insertRef) insertRef.current = (text) => { v.dispatch(v.state.replaceSelection(text)); v.focus(); };
     return () => v.destroy();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Built once: later props reach the editor through cb and insertRef, not by rebuilding it.
   }, []);
 
   useEffect(() => {
