@@ -6,8 +6,8 @@ import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newParser } from '../src/model/textparse/index.ts';
-import { startOurServer } from '../test/util/server.ts';
-import { freePort, PEERS, startProcess, waitReady } from '../test/util/peers.ts';
+import { startOurServer } from '../test/support/server.ts';
+import { freePort, PEERS, startProcess, waitReady } from '../test/support/peers.ts';
 
 function cpuSeconds(pid: number): number {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');

@@ -3,9 +3,8 @@
 //  - layer: the importing unit may import only units of a lower layer (LAYERS below, lowest
 //    first); a unit is the longest prefix of the file's path under src/ that LAYERS names;
 //  - face: a module in another folder is reached through that folder's index.ts, where the
-//    folder has one;
-//  - parent: a folder never imports its own parent folder's modules (the parent is built from
-//    its children, so that import is a cycle in waiting).
+//    folder has one (a parent folder's too: import-x/no-cycle then says when the parent's face
+//    leads back to the child).
 import { existsSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 
@@ -92,11 +91,6 @@ export const layersRule = {
         }
       }
       const fd = dirname(file);
-      const td = dirname(target);
-      if (td !== fd && (fd + sep).startsWith(td + sep)) {
-        context.report({ node, message: `a folder does not import its parent folder's modules (${trel})` });
-        return;
-      }
       const face = faceDir(target);
       if (face !== undefined && face !== fd && !target.endsWith(`${sep}index.ts`)) {
         context.report({

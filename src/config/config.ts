@@ -4,21 +4,19 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { LineCounter, parseDocument, type Node } from 'yaml';
 import { Labels, isValidLabelName, AnchoredRegexp, RegexError } from '../model/labels/index.js';
-import { parseDuration, DurationError } from '../model/duration/index.js';
 import { glob } from '../util/glob.js';
-import { bool, DecodeError, int, list, raw, str, stringMap, struct, uint, type DecodeCtx, type Decoded, type Decoder, type StructSpec } from './decode.js';
+import { bool, byteSize, ConfigError, DecodeError, duration, int, labelSet, list, raw, str, stringMap, strings, struct, uint, withLine, type DecodeCtx, type Decoded, type Decoder, type StructSpec } from '../configcodec/index.js';
+import { httpClientSpec, toHTTPClient } from '../httpclient/index.js';
+
+export { ConfigError };
 import type {
   AlertmanagerConfig,
-  Authorization,
-  BasicAuth,
   Config,
   ConsulSDConfig,
   DNSSDConfig,
   FileSDConfig,
   GlobalConfig,
-  HTTPClientConfig,
   HTTPSDConfig,
-  OAuth2,
   QueueConfig,
   RelabelAction,
   RelabelConfig,
@@ -27,124 +25,7 @@ import type {
   ScrapeConfig,
   ServiceDiscoveryConfigs,
   StaticConfig,
-  TLSConfig,
 } from './types.js';
-
-export class ConfigError extends Error {}
-
-// ---- leaf decoders ---------------------------------------------------------------------------
-
-const duration: Decoder<number> = (node, ctx) => {
-  const s = str(node, ctx);
-  try {
-    return parseDuration(s);
-  } catch (e) {
-    throw new DecodeError(0, (e as DurationError).message);
-  }
-};
-
-const SIZE_UNITS: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4, PB: 1024 ** 5, EB: 1024 ** 6 };
-const byteSize: Decoder<number> = (node, ctx) => {
-  const s = str(node, ctx).trim();
-  if (s === '' || s === '0') return 0;
-  const m = /^(\d+(?:\.\d+)?)([KMGTPE]?B)$/.exec(s);
-  if (m === null) throw new DecodeError(0, `units: unknown unit in ${s}`);
-  return Math.floor(Number(m[1]) * SIZE_UNITS[m[2]!]!);
-};
-
-const labelSet: Decoder<Record<string, string>> = stringMap(str, 'model.LabelSet');
-const strings = list(str);
-
-// ---- HTTP client config ------------------------------------------------------------------------
-
-const tlsSpec: StructSpec = {
-  goType: 'config.TLSConfig',
-  fields: { ca: str, ca_file: str, cert: str, cert_file: str, key: str, key_file: str, server_name: str, insecure_skip_verify: bool, min_version: str, max_version: str },
-};
-const basicAuthSpec: StructSpec = { goType: 'config.BasicAuth', fields: { username: str, username_file: str, password: str, password_file: str } };
-const authorizationSpec: StructSpec = { goType: 'config.Authorization', fields: { type: str, credentials: str, credentials_file: str } };
-const oauth2Spec: StructSpec = {
-  goType: 'config.OAuth2',
-  fields: { client_id: str, client_secret: str, client_secret_file: str, scopes: strings, token_url: str, endpoint_params: stringMap(str), tls_config: struct(tlsSpec), proxy_url: str, no_proxy: str, proxy_from_environment: bool, proxy_connect_header: stringMap(strings) },
-};
-const httpClientSpec: StructSpec = {
-  goType: 'config.HTTPClientConfig',
-  fields: {
-    basic_auth: struct(basicAuthSpec),
-    authorization: struct(authorizationSpec),
-    oauth2: struct(oauth2Spec),
-    bearer_token: str,
-    bearer_token_file: str,
-    tls_config: struct(tlsSpec),
-    proxy_url: str,
-    no_proxy: str,
-    proxy_from_environment: bool,
-    proxy_connect_header: stringMap(strings, 'config.Header'),
-    follow_redirects: bool,
-    enable_http2: bool,
-  },
-};
-
-const TLS_VERSIONS = ['TLS10', 'TLS11', 'TLS12', 'TLS13'];
-
-function toTLS(d: Decoded | undefined): TLSConfig {
-  const v = d?.values ?? {};
-  const t: TLSConfig = { insecure_skip_verify: (v.insecure_skip_verify as boolean) ?? false };
-  for (const k of ['ca', 'ca_file', 'cert', 'cert_file', 'key', 'key_file', 'server_name', 'min_version', 'max_version'] as const) if (v[k]) t[k] = v[k] as string;
-  for (const k of ['min_version', 'max_version'] as const) if (t[k] && !TLS_VERSIONS.includes(t[k]!)) throw new ConfigError(`unknown TLS version: ${t[k]}`);
-  if (t.ca && t.ca_file) throw new ConfigError('at most one of ca and ca_file must be configured');
-  if (t.cert && t.cert_file) throw new ConfigError('at most one of cert and cert_file must be configured');
-  if (t.key && t.key_file) throw new ConfigError('at most one of key and key_file must be configured');
-  if ((t.cert || t.cert_file) && !(t.key || t.key_file)) throw new ConfigError('exactly one of key or key_file must be configured when a client certificate is configured');
-  if ((t.key || t.key_file) && !(t.cert || t.cert_file)) throw new ConfigError('exactly one of cert or cert_file must be configured when a client key is configured');
-  return t;
-}
-
-function toHTTPClient(v: Record<string, unknown>): HTTPClientConfig {
-  const c: HTTPClientConfig = {
-    tls_config: toTLS(v.tls_config as Decoded | undefined),
-    follow_redirects: v.follow_redirects === undefined ? true : (v.follow_redirects as boolean),
-    enable_http2: v.enable_http2 === undefined ? true : (v.enable_http2 as boolean),
-  };
-  if (v.basic_auth) {
-    const b = (v.basic_auth as Decoded).values;
-    c.basic_auth = { username: (b.username as string) ?? '', ...(b.username_file ? { username_file: b.username_file as string } : {}), ...(b.password ? { password: b.password as string } : {}), ...(b.password_file ? { password_file: b.password_file as string } : {}) } as BasicAuth;
-    if (c.basic_auth.password && c.basic_auth.password_file) throw new ConfigError('at most one of basic_auth password & password_file must be configured');
-    if (c.basic_auth.username && c.basic_auth.username_file) throw new ConfigError('at most one of basic_auth username & username_file must be configured');
-  }
-  if (v.authorization) {
-    const a = (v.authorization as Decoded).values;
-    c.authorization = { type: (a.type as string) || 'Bearer', ...(a.credentials ? { credentials: a.credentials as string } : {}), ...(a.credentials_file ? { credentials_file: a.credentials_file as string } : {}) } as Authorization;
-    if (c.authorization.type.toLowerCase() === 'basic') throw new ConfigError(`authorization type cannot be set to "basic", use "basic_auth" instead`);
-    if (c.authorization.credentials && c.authorization.credentials_file) throw new ConfigError('at most one of authorization credentials & credentials_file must be configured');
-  }
-  if (v.oauth2) {
-    const o = (v.oauth2 as Decoded).values;
-    c.oauth2 = { client_id: (o.client_id as string) ?? '', token_url: (o.token_url as string) ?? '', ...(o.client_secret ? { client_secret: o.client_secret as string } : {}), ...(o.client_secret_file ? { client_secret_file: o.client_secret_file as string } : {}), scopes: (o.scopes as string[]) ?? [], endpoint_params: (o.endpoint_params as Record<string, string>) ?? {} } as OAuth2;
-  }
-  if (v.bearer_token) c.bearer_token = v.bearer_token as string;
-  if (v.bearer_token_file) c.bearer_token_file = v.bearer_token_file as string;
-  if (v.proxy_url) {
-    c.proxy_url = v.proxy_url as string;
-    try {
-      new URL(c.proxy_url);
-    } catch {
-      throw new ConfigError(`parse "${c.proxy_url}": invalid URI for request`);
-    }
-  }
-  if (v.no_proxy) c.no_proxy = v.no_proxy as string;
-  if (v.proxy_from_environment) c.proxy_from_environment = true;
-  if (v.proxy_connect_header) c.proxy_connect_header = v.proxy_connect_header as Record<string, string[]>;
-  const auths = [c.basic_auth, c.authorization, c.oauth2].filter(Boolean).length + (c.bearer_token || c.bearer_token_file ? 1 : 0);
-  if (c.bearer_token && c.bearer_token_file) throw new ConfigError('at most one of bearer_token & bearer_token_file must be configured');
-  if (auths > 1) {
-    if (c.basic_auth && (c.bearer_token || c.bearer_token_file)) throw new ConfigError('at most one of basic_auth, bearer_token & bearer_token_file must be configured');
-    if (c.authorization && (c.bearer_token || c.bearer_token_file)) throw new ConfigError('authorization is not compatible with bearer_token & bearer_token_file');
-    if (c.basic_auth && c.authorization) throw new ConfigError('at most one of basic_auth, oauth2 & authorization must be configured');
-    throw new ConfigError('at most one of basic_auth, oauth2 & authorization must be configured');
-  }
-  return c;
-}
 
 // ---- relabeling --------------------------------------------------------------------------------
 
@@ -189,17 +70,6 @@ function toRelabel(d: Decoded): RelabelConfig {
 }
 
 const relabelList: Decoder<RelabelConfig[]> = (node, ctx) => list(struct(relabelSpec), '[]*relabel.Config')(node, ctx).map(withLine(toRelabel));
-
-function withLine<T>(fn: (d: Decoded) => T): (d: Decoded) => T {
-  return (d) => {
-    try {
-      return fn(d);
-    } catch (e) {
-      if (e instanceof ConfigError && d.line) throw new DecodeError(d.line, `line ${d.line}: ${e.message}`);
-      throw e;
-    }
-  };
-}
 
 // ---- service discovery -------------------------------------------------------------------------
 

@@ -6,68 +6,10 @@
 import { stringify } from 'yaml';
 import { AnchoredRegexp, Labels } from '../model/labels/index.js';
 import { formatDuration } from '../model/duration/index.js';
+import { HTTP_FIELDS } from '../httpclient/index.js';
+import { INLINE_HTTP, INLINE_SD, type Kind, type ListOf, type Struct } from '../configcodec/index.js';
 import type { Config } from './types.js';
 
-type Kind = 'str' | 'bool' | 'int' | 'dur' | 'secret' | 'url' | 'bytes' | 'labels' | 'strmap' | 'list' | 'flow' | 'regex' | 'params' | 'raw';
-/** [yaml key, kind or nested struct, omitempty]; a struct in a list field is written as a list of it. */
-type Field = [string, Kind | Struct | ListOf, boolean];
-interface Struct {
-  fields: Field[];
-  /** Inline HTTP client settings (common's HTTPClientConfig) at this position. */
-}
-interface ListOf {
-  of: Struct;
-}
-
-const INLINE_HTTP = '__http__';
-const INLINE_SD = '__sd__';
-
-const TLS: Struct = {
-  fields: [
-    ['ca', 'str', true],
-    ['cert', 'str', true],
-    ['key', 'secret', true],
-    ['ca_file', 'str', true],
-    ['cert_file', 'str', true],
-    ['key_file', 'str', true],
-    ['server_name', 'str', true],
-    ['insecure_skip_verify', 'bool', false],
-    ['min_version', 'str', true],
-    ['max_version', 'str', true],
-  ],
-};
-const PROXY: Field[] = [
-  ['proxy_url', 'url', true],
-  ['no_proxy', 'str', true],
-  ['proxy_from_environment', 'bool', true],
-  ['proxy_connect_header', 'raw', true],
-];
-const HTTP: Field[] = [
-  ['basic_auth', { fields: [['username', 'str', false], ['password', 'secret', true], ['password_file', 'str', true]] }, true],
-  ['authorization', { fields: [['type', 'str', true], ['credentials', 'secret', true], ['credentials_file', 'str', true]] }, true],
-  [
-    'oauth2',
-    {
-      fields: [
-        ['client_id', 'str', false],
-        ['client_secret', 'secret', false],
-        ['client_secret_file', 'str', false],
-        ['scopes', 'list', true],
-        ['token_url', 'str', false],
-        ['endpoint_params', 'strmap', true],
-        ['tls_config', TLS, true],
-        ...PROXY,
-      ],
-    },
-    true,
-  ],
-  ['bearer_token', 'secret', true],
-  ['bearer_token_file', 'str', true],
-  ['tls_config', TLS, true],
-  ['follow_redirects', 'bool', false],
-  ['enable_http2', 'bool', false],
-  ...PROXY,
-];
 const RELABEL: Struct = {
   fields: [
     ['source_labels', 'flow', true],
@@ -271,7 +213,7 @@ function isZero(kind: Kind | Struct | ListOf, v: unknown): boolean {
   if (v instanceof Labels) return v.isEmpty();
   if (typeof kind === 'object' && 'fields' in kind) {
     const o = v as Record<string, unknown>;
-    return kind.fields.every(([k, f]) => (k === INLINE_HTTP ? HTTP.every(([hk, hf]) => isZero(hf, o[hk])) : k === INLINE_SD ? true : isZero(f, o[k])));
+    return kind.fields.every(([k, f]) => (k === INLINE_HTTP ? HTTP_FIELDS.every(([hk, hf]) => isZero(hf, o[hk])) : k === INLINE_SD ? true : isZero(f, o[k])));
   }
   return typeof v === 'object' && Object.keys(v as object).length === 0;
 }
@@ -342,7 +284,7 @@ function struct(s: Struct, v: Record<string, unknown>): Out | null {
   const out: [string, Out][] = [];
   for (const [key, kind, omit] of s.fields) {
     if (key === INLINE_HTTP) {
-      const http = struct({ fields: HTTP }, v);
+      const http = struct({ fields: HTTP_FIELDS }, v);
       if (http && 'map' in http) out.push(...http.map);
       continue;
     }

@@ -36,59 +36,8 @@ export interface GlobalConfig {
   keep_dropped_targets: number;
 }
 
-// ---- HTTP client settings shared by scraping, SD, alerting and remote write -------------------
-
-export interface BasicAuth {
-  username: string;
-  username_file?: string;
-  password?: string;
-  password_file?: string;
-}
-
-export interface Authorization {
-  type: string; // default 'Bearer'
-  credentials?: string;
-  credentials_file?: string;
-}
-
-export interface OAuth2 {
-  client_id: string;
-  client_secret?: string;
-  client_secret_file?: string;
-  scopes?: string[];
-  token_url: string;
-  endpoint_params?: Record<string, string>;
-  tls_config?: TLSConfig;
-  proxy_url?: string;
-}
-
-export interface TLSConfig {
-  ca?: string;
-  ca_file?: string;
-  cert?: string;
-  cert_file?: string;
-  key?: string;
-  key_file?: string;
-  server_name?: string;
-  insecure_skip_verify: boolean;
-  min_version?: string; // TLS10…TLS13
-  max_version?: string;
-}
-
-export interface HTTPClientConfig {
-  basic_auth?: BasicAuth;
-  authorization?: Authorization;
-  oauth2?: OAuth2;
-  bearer_token?: string; // deprecated forms, still accepted by 2.48
-  bearer_token_file?: string;
-  tls_config: TLSConfig;
-  proxy_url?: string;
-  no_proxy?: string;
-  proxy_from_environment?: boolean;
-  proxy_connect_header?: Record<string, string[]>;
-  follow_redirects: boolean; // default true
-  enable_http2: boolean; // default true
-}
+export type { Authorization, BasicAuth, HTTPClientConfig, OAuth2, TLSConfig } from '../httpclient/index.js';
+import type { HTTPClientConfig } from '../httpclient/index.js';
 
 // ---- Relabeling ----------------------------------------------------------------------------------
 

@@ -11,8 +11,8 @@ import { loadConfig, loadConfigFile, type TargetGroup } from '../../src/config/i
 import { newRegistry } from '../../src/util/metrics.ts';
 import type { Appendable } from '../../src/storage/index.ts';
 import { FakeConsul } from './consul_server.ts';
-import { tempDir } from '../util/peers.ts';
-import { SEED } from '../util/paths.ts';
+import { tempDir } from '../support/peers.ts';
+import { SEED } from '../support/paths.ts';
 
 const nullStorage: Appendable = { appender: () => ({ append: () => 1, commit: async () => {}, rollback: async () => {} }) };
 

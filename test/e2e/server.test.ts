@@ -4,10 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, readFileSync, mkdirSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
-import { startOurServer, type OurServer } from '../util/server.ts';
-import { freePort, tempDir, startProcess } from '../util/peers.ts';
-import { SERVER_ENTRY } from '../util/server.ts';
-import { SEED, ROOT } from '../util/paths.ts';
+import { startOurServer, type OurServer } from '../support/server.ts';
+import { freePort, tempDir, startProcess } from '../support/peers.ts';
+import { SERVER_ENTRY } from '../support/server.ts';
+import { SEED, ROOT } from '../support/paths.ts';
 
 const selfScrape = (port: number, interval = '1s') => `global:
   scrape_interval: ${interval}

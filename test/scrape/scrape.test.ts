@@ -13,7 +13,7 @@ import { loadConfig, type Config } from '../../src/config/index.ts';
 import { Matcher, MatchType, Labels } from '../../src/model/labels/index.ts';
 import { isStaleNaN } from '../../src/model/value/index.ts';
 import { client } from '../../src/util/metrics.ts';
-import { freePort, peer, startProcess, tempDir, waitReady, startRealPrometheus } from '../util/peers.ts';
+import { freePort, peer, startProcess, tempDir, waitReady, startRealPrometheus } from '../support/peers.ts';
 
 interface Stored {
   labels: Labels;

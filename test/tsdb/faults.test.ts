@@ -9,7 +9,7 @@ import { StorageError } from '../../src/storage/index.js';
 import { newLogger } from '../../src/util/log.js';
 import { newRegistry } from '../../src/util/metrics.js';
 import { openDB, type DB } from '../../src/tsdb/index.js';
-import { tempDir } from '../util/peers.js';
+import { tempDir } from '../support/peers.js';
 
 const H = 3600_000;
 

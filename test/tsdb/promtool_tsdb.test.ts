@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { peer, tempDir } from '../util/peers.js';
-import { runPromtoolTs } from '../util/server.js';
+import { peer, tempDir } from '../support/peers.js';
+import { runPromtoolTs } from '../support/server.js';
 
 function real(bin: string, args: string[]): { stdout: string; stderr: string; code: number } {
   const r = spawnSync(bin, args, { encoding: 'utf8' });

@@ -8,8 +8,8 @@ import http from 'node:http';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, readdirSync } from 'node:fs';
 import { join, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { peer, PEERS, freePort, tempDir, startRealPrometheus } from '../util/peers.js';
-import { startOurServer, type OurServer } from '../util/server.js';
+import { peer, PEERS, freePort, tempDir, startRealPrometheus } from '../support/peers.js';
+import { startOurServer, type OurServer } from '../support/server.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DIST = join(ROOT, 'dist/ui');

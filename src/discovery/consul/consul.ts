@@ -3,7 +3,7 @@
 // list itself too when no fixed service list is given. A service that leaves the catalog sends
 // an empty group so its targets go away.
 import type { ConsulSDConfig, TargetGroup } from '../../config/types.js';
-import { doRequest } from '../../util/httpclient.js';
+import { doRequest } from '../../httpclient/index.js';
 import type { Provider, ProviderContext } from '../provider.js';
 import { sleep } from '../provider.js';
 

@@ -1,6 +1,6 @@
 // http_sd_configs: a URL answering a JSON list of target groups, polled every refresh_interval.
 import type { HTTPSDConfig, TargetGroup } from '../../config/types.js';
-import { doRequest } from '../../util/httpclient.js';
+import { doRequest } from '../../httpclient/index.js';
 import { RefreshProvider, type ProviderContext } from '../provider.js';
 
 export class HTTPProvider extends RefreshProvider {

@@ -11,7 +11,7 @@ import type { Labels } from '../../model/labels/index.js';
 import type { RelabelConfig, RemoteWriteConfig } from '../../config/types.js';
 import type { Logger } from '../../util/log.js';
 import { client, type Registry } from '../../util/metrics.js';
-import { doRequest } from '../../util/httpclient.js';
+import { doRequest } from '../../httpclient/index.js';
 import { METRIC_TYPES, encodeWriteRequest, type PbMetadata, type PbTimeSeries } from './prompb.js';
 import { EWMARate, SHARD_UPDATE_INTERVAL, desiredShards } from './sharding.js';
 import type { WALSource } from '../interface.js';

@@ -11,8 +11,8 @@ import { Matcher, MatchType } from '../../../src/model/labels/index.ts';
 import { decodeChunkedReadResponse, encodeReadRequest, readFrames, RESPONSE_STREAMED_XOR_CHUNKS, STREAMED_CONTENT_TYPE } from '../../../src/storage/remote/index.ts';
 import { XORIterator } from '../../../src/tsdb/chunkenc/index.ts';
 import { ValueType } from '../../../src/storage/index.ts';
-import { PEERS, peer, tempDir, freePort, startProcess, waitReady, startRealPrometheus, type RunningProcess } from '../../util/peers.ts';
-import { runCommand, startOurServer, type OurServer } from '../../util/server.ts';
+import { PEERS, peer, tempDir, freePort, startProcess, waitReady, startRealPrometheus, type RunningProcess } from '../../support/peers.ts';
+import { runCommand, startOurServer, type OurServer } from '../../support/server.ts';
 import { isStaleNaN } from '../../../src/model/value/index.ts';
 
 const T0 = 1700000000;

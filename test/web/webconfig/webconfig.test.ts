@@ -6,8 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'node:https';
 import bcrypt from 'bcryptjs';
-import { startOurServer, runCommand, runPromtoolTs } from '../../util/server.ts';
-import { freePort, peer, tempDir } from '../../util/peers.ts';
+import { startOurServer, runCommand, runPromtoolTs } from '../../support/server.ts';
+import { freePort, peer, tempDir } from '../../support/peers.ts';
 import { checkBasicAuth } from '../../../src/web/webconfig/index.ts';
 import type { IncomingMessage } from 'node:http';
 
