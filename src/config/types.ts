@@ -1,7 +1,7 @@
 // The prometheus.yml model. Field names are the YAML names, unchanged, so a reader of the YAML
 // finds each one; durations are milliseconds (number); sizes are bytes. Loading (config.ts)
 // fills every default exactly as Prometheus 2.48 does, so consumers never apply defaults.
-import type { AnchoredRegexp, Labels } from '../model/labels/index.js';
+import type { Labels } from '../model/labels/index.js';
 
 export type Duration = number; // ms
 
@@ -41,28 +41,8 @@ import type { HTTPClientConfig } from '../httpclient/index.js';
 
 // ---- Relabeling ----------------------------------------------------------------------------------
 
-export type RelabelAction =
-  | 'replace'
-  | 'keep'
-  | 'drop'
-  | 'keepequal'
-  | 'dropequal'
-  | 'hashmod'
-  | 'labelmap'
-  | 'labeldrop'
-  | 'labelkeep'
-  | 'lowercase'
-  | 'uppercase';
-
-export interface RelabelConfig {
-  source_labels: string[];
-  separator: string; // ';'
-  regex: AnchoredRegexp; // default '(.*)'
-  modulus: number;
-  target_label: string;
-  replacement: string; // '$1'
-  action: RelabelAction; // 'replace'
-}
+export type { RelabelAction, RelabelConfig } from '../model/relabel/index.js';
+import type { RelabelConfig } from '../model/relabel/index.js';
 
 // ---- Service discovery ---------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 // keeps each provider's latest target groups, and hands consumers the full groups of each job
 // that changed — at once after a config is applied, then at most every updateThrottleMs
 // (Prometheus's 5 s), so a flapping catalog cannot make the scrape side thrash.
-import type { ServiceDiscoveryConfigs, TargetGroup } from '../config/types.js';
+import type { ServiceDiscoveryConfigs, TargetGroup } from '../config/index.js';
 import { nopLogger, type Logger } from '../util/log.js';
 import type { Registry } from '../util/metrics.js';
 import { DiscoveryMetrics } from './metrics.js';

@@ -4,3 +4,4 @@ export { RuleGroup, type GroupOptions } from './group.js';
 export { AlertingRule, RecordingRule, type Rule } from './rule.js';
 export { RuleMetrics } from './metrics.js';
 export type { RulesRetriever, RuleGroupInfo, RuleInfo, ActiveAlert, AlertState, RuleHealth } from './rule_info.js';
+export { runRuleTestFile } from './unittest.js';

@@ -11,14 +11,13 @@ import { STALE_NAN } from '../model/value/index.js';
 import { formatDuration } from '../model/duration/index.js';
 import type { Appendable, Appender, SeriesRef } from '../storage/index.js';
 import { StorageError } from '../storage/index.js';
-import type { ScrapeConfig } from '../config/types.js';
-import { doRequest } from '../httpclient/index.js';
-import { KeepAliveGetter } from '../httpclient/index.js';
+import type { ScrapeConfig } from '../config/index.js';
+import { doRequest, KeepAliveGetter } from '../httpclient/index.js';
 import type { Logger } from '../util/log.js';
 import type { ScrapeMetrics } from './metrics.js';
 import type { Target } from './target.js';
-import type { MetricType } from './target_info.js';
-import { BUILD_INFO } from '../cmd/version.js';
+import type { MetricType } from '../model/textparse/index.js';
+import { BUILD_INFO } from '../util/version.js';
 
 export const ACCEPT_HEADER =
   'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';

@@ -7,7 +7,7 @@ import { compareLabels, type Labels, type Matcher } from '../model/labels/index.
 import { ENC_XOR, xorNumSamples } from './chunkenc/index.js';
 import { ChunkReader, ChunkWindow, ChunkWriter, READ_AHEAD } from './chunks/index.js';
 import { IndexReader, writeIndex, type ChunkMeta, type IndexSeries } from './index/index.js';
-import { postingsForMatchers } from './postings.js';
+import { postingsForMatchers } from './index/index.js';
 import { cmpStr, type ChunkData, type ChunkQuerier, type ChunkSeries, type Interval } from './series.js';
 import { TOMBSTONES_FILE, readTombstones, writeTombstones, type TombstoneMap } from './tombstones/index.js';
 import { newULID } from './ulid.js';

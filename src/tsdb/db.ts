@@ -25,7 +25,7 @@ import { ChunkDiskMapper } from './chunks/index.js';
 import { Compactor, type HeadSeriesJob } from './compactor.js';
 import { Head } from './head.js';
 import { TSDBMetrics } from './metrics.js';
-import { postingsForMatchers } from './postings.js';
+import { postingsForMatchers } from './index/index.js';
 import { MergeQuerier, type ChunkQuerier } from './series.js';
 import { addInterval, type TombstoneMap } from './tombstones/index.js';
 import { isULID } from './ulid.js';

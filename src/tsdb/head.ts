@@ -15,7 +15,7 @@ import {
 import { ByteArena, ENC_XOR, SAMPLES_PER_CHUNK, XORAppender } from './chunkenc/index.js';
 import type { ChunkDiskMapper } from './chunks/index.js';
 import { EncBuf } from './encoding/index.js';
-import { postingsForMatchers, type PostingsList, type PostingsSource } from './postings.js';
+import { postingsForMatchers, type PostingsList, type PostingsSource } from './index/index.js';
 import { cmpStr, type ChunkData, type ChunkQuerier, type ChunkSeries, type Interval } from './series.js';
 import { decodeRecord, encodeSamplesRecord, encodeSeriesRecord, encodeTombstonesRecord, type RecordHandlers, type WAL, type WALRecord } from './wal/index.js';
 

@@ -1,7 +1,7 @@
 // The read path shared by head and blocks: a series as labels plus its chunks (and deletion
 // intervals), an iterator over them clipped to the querier's range, and a querier that merges
 // several sources (blocks + head), deduplicating overlapping samples.
-import { compareLabels, type Labels, type Matcher } from '../model/labels/index.js';
+import { compareLabels, compareStrings, type Labels, type Matcher } from '../model/labels/index.js';
 import {
   ValueType,
   type Querier,
@@ -20,10 +20,8 @@ export interface ChunkData {
   num?: number;
 }
 
-export interface Interval {
-  mint: number;
-  maxt: number;
-}
+export type { Interval } from './tombstones/index.js';
+import type { Interval } from './tombstones/index.js';
 
 export interface ChunkSeries {
   labels: Labels;
@@ -312,6 +310,4 @@ export class MergeQuerier implements Querier {
   }
 }
 
-export function cmpStr(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+export const cmpStr = compareStrings;

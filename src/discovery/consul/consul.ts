@@ -2,7 +2,7 @@
 // (`index`/`wait`) on /v1/health/service/<name>, as Prometheus's Consul SD does — the catalog
 // list itself too when no fixed service list is given. A service that leaves the catalog sends
 // an empty group so its targets go away.
-import type { ConsulSDConfig, TargetGroup } from '../../config/types.js';
+import type { ConsulSDConfig, TargetGroup } from '../../config/index.js';
 import { doRequest } from '../../httpclient/index.js';
 import type { Provider, ProviderContext } from '../provider.js';
 import { sleep } from '../provider.js';

@@ -1,6 +1,6 @@
 // dns_sd_configs: SRV, A, AAAA, MX and NS lookups of the configured names, every refresh_interval.
 import { promises as dns } from 'node:dns';
-import type { DNSSDConfig, TargetGroup } from '../../config/types.js';
+import type { DNSSDConfig, TargetGroup } from '../../config/index.js';
 import { RefreshProvider, type ProviderContext } from '../provider.js';
 
 /** Record targets as DNS writes them (and Prometheus shows them): fully qualified, with the dot. */

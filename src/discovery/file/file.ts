@@ -5,7 +5,7 @@ import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { glob } from '../../util/glob.js';
 import { parse as parseYAML } from 'yaml';
-import type { FileSDConfig, TargetGroup } from '../../config/types.js';
+import type { FileSDConfig, TargetGroup } from '../../config/index.js';
 import { isValidLabelName } from '../../model/labels/index.js';
 import { RefreshProvider, type ProviderContext } from '../provider.js';
 

@@ -1,5 +1,5 @@
 // http_sd_configs: a URL answering a JSON list of target groups, polled every refresh_interval.
-import type { HTTPSDConfig, TargetGroup } from '../../config/types.js';
+import type { HTTPSDConfig, TargetGroup } from '../../config/index.js';
 import { doRequest } from '../../httpclient/index.js';
 import { RefreshProvider, type ProviderContext } from '../provider.js';
 

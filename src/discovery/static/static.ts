@@ -1,5 +1,5 @@
 // static_configs: the targets written in the config, one group per static config block.
-import type { StaticConfig, TargetGroup } from '../../config/types.js';
+import type { StaticConfig, TargetGroup } from '../../config/index.js';
 import type { Provider } from '../provider.js';
 
 export class StaticProvider implements Provider {

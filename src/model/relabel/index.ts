@@ -1,1 +1,2 @@
 export * from './relabel.js';
+export type { RelabelAction, RelabelConfig } from './config.js';

@@ -4,7 +4,7 @@
 // timestamp; labels are parsed only when the caller asks (a series not seen before). Numbers are
 // read in place from the string.
 import { Labels, LabelsBuilder } from '../labels/index.js';
-import type { MetricType } from '../../scrape/target_info.js';
+import type { MetricType } from './metric_type.js';
 import { parseGoFloat } from '../value/index.js';
 
 export type Entry = 'series' | 'type' | 'help' | 'unit' | 'comment';

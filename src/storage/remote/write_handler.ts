@@ -3,8 +3,8 @@
 // client errors (400), as Prometheus answers them; nothing of a rejected request is half-stored.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { uncompress } from 'snappyjs';
-import type { Appendable } from '../interface.js';
-import { StorageError } from '../errors.js';
+import type { Appendable } from '../index.js';
+import { StorageError } from '../index.js';
 import type { Logger } from '../../util/log.js';
 import { decodeWriteRequest } from './prompb.js';
 

@@ -3,7 +3,7 @@
 // a uvarint delta, then delta-of-delta timestamps in 14/17/20/64-bit buckets and XOR-compressed
 // values with a leading/trailing-zero window. 64-bit words are handled as two uint32 halves so the
 // hot path needs no BigInt.
-import { ValueType } from '../../storage/index.js';
+import { ValueType } from '../../model/value/index.js';
 import { ByteArena } from './arena.js';
 
 export const ENC_XOR = 1;

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Labels } from '../../model/labels/index.js';
 import { DecBuf, crc32c, fromUtf8 } from '../encoding/index.js';
-import type { PostingsList, PostingsSource } from '../postings.js';
+import type { PostingsList, PostingsSource } from './postings.js';
 import { MAGIC_INDEX, type ChunkMeta } from './writer.js';
 
 export class IndexError extends Error {}

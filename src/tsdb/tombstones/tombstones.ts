@@ -2,10 +2,15 @@
 // uvarint series ref, uvarint 1, varint mint, varint maxt; a CRC32C of the entries at the end.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { DecBuf, EncBuf, crc32c } from '../encoding/index.js';
-import type { Interval } from '../series.js';
 
 export const MAGIC_TOMBSTONES = 0x0130ba30;
 export const TOMBSTONES_FILE = 'tombstones';
+
+/** A deleted time range of a series, both ends inclusive. */
+export interface Interval {
+  mint: number;
+  maxt: number;
+}
 
 export type TombstoneMap = Map<number, Interval[]>;
 

@@ -12,9 +12,9 @@ import { parseMetricSelector, parseExpr, prettify, ParseErrors, ParseErr } from 
 import { PromQLError, type Engine, type Query, type QueryOptions, type Value } from '../../../promql/index.js';
 import type { Queryable, SeriesSet } from '../../../storage/index.js';
 import { marshalConfig, type Config } from '../../../config/index.js';
-import type { TargetRetriever } from '../../../scrape/target_info.js';
-import type { RulesRetriever, ActiveAlert, RuleGroupInfo } from '../../../rules/rule_info.js';
-import type { AlertmanagerRetriever } from '../../../notifier/alertmanager_info.js';
+import type { TargetRetriever } from '../../../scrape/index.js';
+import type { RulesRetriever, ActiveAlert, RuleGroupInfo } from '../../../rules/index.js';
+import type { AlertmanagerRetriever } from '../../../notifier/index.js';
 import type { Logger } from '../../../util/log.js';
 import type { Registry } from '../../../util/metrics.js';
 import { sendBody } from '../../compression.js';
