@@ -7,16 +7,13 @@ import { Labels, isValidLabelName, AnchoredRegexp, RegexError } from '../model/l
 import { glob } from '../util/glob.js';
 import { bool, byteSize, ConfigError, DecodeError, duration, int, labelSet, list, raw, str, stringMap, strings, struct, uint, withLine, type DecodeCtx, type Decoded, type Decoder, type StructSpec } from '../configcodec/index.js';
 import { httpClientSpec, toHTTPClient } from '../httpclient/index.js';
+import { mechanisms, unsupportedKeys } from '../discovery/index.js';
 
 export { ConfigError };
 import type {
   AlertmanagerConfig,
   Config,
-  ConsulSDConfig,
-  DNSSDConfig,
-  FileSDConfig,
   GlobalConfig,
-  HTTPSDConfig,
   QueueConfig,
   RelabelAction,
   RelabelConfig,
@@ -24,7 +21,6 @@ import type {
   RemoteWriteConfig,
   ScrapeConfig,
   ServiceDiscoveryConfigs,
-  StaticConfig,
 } from './types.js';
 
 // ---- relabeling --------------------------------------------------------------------------------
@@ -71,100 +67,22 @@ function toRelabel(d: Decoded): RelabelConfig {
 
 const relabelList: Decoder<RelabelConfig[]> = (node, ctx) => list(struct(relabelSpec), '[]*relabel.Config')(node, ctx).map(withLine(toRelabel));
 
-// ---- service discovery -------------------------------------------------------------------------
+// ---- service discovery: every registered mechanism, and Prometheus's others refused ----------
 
-const staticSpec: StructSpec = { goType: 'targetgroup.Group', fields: { targets: strings, labels: labelSet } };
-const fileSDSpec: StructSpec = { goType: 'file.SDConfig', fields: { files: strings, refresh_interval: duration } };
-const consulSpec: StructSpec = {
-  goType: 'consul.SDConfig',
-  fields: { server: str, path_prefix: str, token: str, datacenter: str, namespace: str, partition: str, tag_separator: str, scheme: str, username: str, password: str, services: strings, tags: strings, node_meta: stringMap(str), allow_stale: bool, refresh_interval: duration },
-  inline: [httpClientSpec],
-};
-const httpSDSpec: StructSpec = { goType: 'http.SDConfig', fields: { url: str, refresh_interval: duration }, inline: [httpClientSpec] };
-const dnsSDSpec: StructSpec = { goType: 'dns.SDConfig', fields: { names: strings, refresh_interval: duration, type: str, port: int } };
-
-const UNSUPPORTED_SD = ['azure_sd_configs', 'digitalocean_sd_configs', 'docker_sd_configs', 'dockerswarm_sd_configs', 'ec2_sd_configs', 'eureka_sd_configs', 'gce_sd_configs', 'hetzner_sd_configs', 'ionos_sd_configs', 'kubernetes_sd_configs', 'kuma_sd_configs', 'lightsail_sd_configs', 'linode_sd_configs', 'marathon_sd_configs', 'nerve_sd_configs', 'nomad_sd_configs', 'openstack_sd_configs', 'ovhcloud_sd_configs', 'puppetdb_sd_configs', 'scaleway_sd_configs', 'serverset_sd_configs', 'triton_sd_configs', 'uyuni_sd_configs', 'vultr_sd_configs'];
-
-const sdFields: Record<string, Decoder<unknown>> = {
-  static_configs: list(struct(staticSpec), '[]*targetgroup.Group'),
-  file_sd_configs: list(struct(fileSDSpec), '[]*file.SDConfig'),
-  consul_sd_configs: list(struct(consulSpec), '[]*consul.SDConfig'),
-  http_sd_configs: list(struct(httpSDSpec), '[]*http.SDConfig'),
-  dns_sd_configs: list(struct(dnsSDSpec), '[]*dns.SDConfig'),
-  ...Object.fromEntries(UNSUPPORTED_SD.map((k) => [k, list(raw, '[]interface {}')])),
-};
+function sdFields(): Record<string, Decoder<unknown>> {
+  const out: Record<string, Decoder<unknown>> = {};
+  for (const m of mechanisms()) out[m.key] = list(struct(m.spec), `[]*${m.goType}`);
+  for (const k of unsupportedKeys()) out[k] = list(raw, '[]interface {}');
+  return out;
+}
 
 function toSD(v: Record<string, unknown>): ServiceDiscoveryConfigs {
-  const statics = ((v.static_configs as Decoded[]) ?? []).map(
-    withLine((d): StaticConfig => {
-      const targets = (d.values.targets as string[]) ?? [];
-      const labels = (d.values.labels as Record<string, string>) ?? {};
-      for (const n of Object.keys(labels)) if (!isValidLabelName(n)) throw new ConfigError(`"${n}" is not a valid label name`);
-      return { targets, labels };
-    }),
-  );
-  const files = ((v.file_sd_configs as Decoded[]) ?? []).map(
-    withLine((d): FileSDConfig => {
-      const files = (d.values.files as string[]) ?? [];
-      if (files.length === 0) throw new ConfigError('file service discovery config must contain at least one path name');
-      for (const f of files) if (!/\.(json|ya?ml)$/.test(f.split('/').pop() ?? '')) throw new ConfigError(`path name "${f}" is not valid for file discovery`);
-      return { files, refresh_interval: (d.values.refresh_interval as number) ?? 300_000 };
-    }),
-  );
-  const consul = ((v.consul_sd_configs as Decoded[]) ?? []).map(
-    withLine((d): ConsulSDConfig => {
-      const x = d.values;
-      const server = (x.server as string) ?? 'localhost:8500';
-      if (server.trim() === '') throw new ConfigError('consul SD configuration requires a server address');
-      return {
-        ...toHTTPClient(x),
-        server,
-        ...(x.path_prefix ? { path_prefix: x.path_prefix as string } : {}),
-        ...(x.token ? { token: x.token as string } : {}),
-        ...(x.datacenter ? { datacenter: x.datacenter as string } : {}),
-        ...(x.namespace ? { namespace: x.namespace as string } : {}),
-        ...(x.partition ? { partition: x.partition as string } : {}),
-        ...(x.username ? { username: x.username as string } : {}),
-        ...(x.password ? { password: x.password as string } : {}),
-        tag_separator: x.tag_separator === undefined ? ',' : (x.tag_separator as string),
-        scheme: (x.scheme as string) || 'http',
-        services: (x.services as string[]) ?? [],
-        tags: (x.tags as string[]) ?? [],
-        node_meta: (x.node_meta as Record<string, string>) ?? {},
-        allow_stale: x.allow_stale === undefined ? true : (x.allow_stale as boolean),
-        refresh_interval: (x.refresh_interval as number) ?? 30_000,
-      };
-    }),
-  );
-  const http = ((v.http_sd_configs as Decoded[]) ?? []).map(
-    withLine((d): HTTPSDConfig => {
-      const url = (d.values.url as string) ?? '';
-      if (url === '') throw new ConfigError('URL is missing');
-      let u: URL;
-      try {
-        u = new URL(url);
-      } catch {
-        throw new ConfigError(`parse "${url}": invalid URI for request`);
-      }
-      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError('URL scheme must be \'http\' or \'https\'');
-      if (u.host === '') throw new ConfigError('host is missing in URL');
-      return { ...toHTTPClient(d.values), url, refresh_interval: (d.values.refresh_interval as number) ?? 60_000 };
-    }),
-  );
-  const dns = ((v.dns_sd_configs as Decoded[]) ?? []).map(
-    withLine((d): DNSSDConfig => {
-      const names = (d.values.names as string[]) ?? [];
-      if (names.length === 0) throw new ConfigError('DNS-SD config must contain at least one SRV record name');
-      const type = ((d.values.type as string) || 'SRV').toUpperCase() as DNSSDConfig['type'];
-      if (!['SRV', 'A', 'AAAA', 'MX', 'NS'].includes(type)) throw new ConfigError(`invalid DNS-SD records type ${type}`);
-      const port = (d.values.port as number) ?? 0;
-      if (type !== 'SRV' && type !== 'NS' && port === 0) throw new ConfigError('a port is required in DNS-SD configs for all record types except SRV');
-      return { names, refresh_interval: (d.values.refresh_interval as number) ?? 30_000, type, port };
-    }),
-  );
+  const out: Record<string, unknown> = {};
+  for (const m of mechanisms()) out[m.key] = ((v[m.key] as Decoded[]) ?? []).map(withLine((d) => m.fromDecoded(d)));
   const unsupported: Record<string, unknown[]> = {};
-  for (const k of UNSUPPORTED_SD) if (v[k]) unsupported[k] = v[k] as unknown[];
-  return { static_configs: statics, file_sd_configs: files, consul_sd_configs: consul, http_sd_configs: http, dns_sd_configs: dns, unsupported_sd_configs: unsupported };
+  for (const k of unsupportedKeys()) if (v[k]) unsupported[k] = v[k] as unknown[];
+  out.unsupported_sd_configs = unsupported;
+  return out as unknown as ServiceDiscoveryConfigs;
 }
 
 // ---- scrape configs ----------------------------------------------------------------------------
@@ -193,7 +111,7 @@ const scrapeSpec: StructSpec = {
     enable_compression: bool,
     relabel_configs: relabelList,
     metric_relabel_configs: relabelList,
-    ...sdFields,
+    ...sdFields(),
   },
   inline: [httpClientSpec],
 };
@@ -280,7 +198,7 @@ function toGlobal(d: Decoded | undefined): GlobalConfig {
 
 const alertmanagerSpec: StructSpec = {
   goType: 'config.AlertmanagerConfig',
-  fields: { scheme: str, path_prefix: str, timeout: duration, api_version: str, relabel_configs: relabelList, ...sdFields },
+  fields: { scheme: str, path_prefix: str, timeout: duration, api_version: str, relabel_configs: relabelList, ...sdFields() },
   inline: [httpClientSpec],
 };
 const alertingSpec: StructSpec = {
@@ -425,9 +343,10 @@ function checkGlob(p: string): void {
   if (depth !== 0) throw new ConfigError(`invalid rule file path "${p}"`);
 }
 
-/** Relative file SD paths joined to dir (Prometheus's SetDirectory). */
+/** Relative paths of the discovery configs joined to dir (Prometheus's SetDirectory). */
 function joinFileSDPaths<T extends ServiceDiscoveryConfigs>(sd: T, dir: string): T {
-  for (const c of sd.file_sd_configs) c.files = c.files.map((f) => (isAbsolute(f) ? f : join(dir, f)));
+  const configs = sd as unknown as Record<string, unknown[]>;
+  for (const m of mechanisms()) if (m.resolvePaths) for (const c of configs[m.key] ?? []) m.resolvePaths(c, dir);
   return sd;
 }
 

@@ -8,6 +8,7 @@ import { AnchoredRegexp, Labels } from '../model/labels/index.js';
 import { formatDuration } from '../model/duration/index.js';
 import { HTTP_FIELDS } from '../httpclient/index.js';
 import { INLINE_HTTP, INLINE_SD, type Kind, type ListOf, type Struct } from '../configcodec/index.js';
+import { mechanisms } from '../discovery/index.js';
 import type { Config } from './types.js';
 
 const RELABEL: Struct = {
@@ -21,36 +22,6 @@ const RELABEL: Struct = {
     ['action', 'str', true],
   ],
 };
-/** Discovery configs by key; written in this (sorted) order after everything else. */
-const SD: [string, Struct][] = [
-  [
-    'consul_sd_configs',
-    {
-      fields: [
-        ['server', 'str', true],
-        ['path_prefix', 'str', true],
-        ['token', 'secret', true],
-        ['datacenter', 'str', true],
-        ['namespace', 'str', true],
-        ['partition', 'str', true],
-        ['tag_separator', 'str', true],
-        ['scheme', 'str', true],
-        ['username', 'str', true],
-        ['password', 'secret', true],
-        ['allow_stale', 'bool', false],
-        ['refresh_interval', 'dur', true],
-        ['services', 'list', true],
-        ['tags', 'list', true],
-        ['node_meta', 'strmap', true],
-        [INLINE_HTTP, 'raw', false],
-      ],
-    },
-  ],
-  ['dns_sd_configs', { fields: [['names', 'list', false], ['refresh_interval', 'dur', true], ['type', 'str', false], ['port', 'int', false]] }],
-  ['file_sd_configs', { fields: [['files', 'list', false], ['refresh_interval', 'dur', true]] }],
-  ['http_sd_configs', { fields: [[INLINE_HTTP, 'raw', false], ['refresh_interval', 'dur', true], ['url', 'str', false]] }],
-  ['static_configs', { fields: [['targets', 'list', false], ['labels', 'strmap', true]] }],
-];
 const SCRAPE: Struct = {
   fields: [
     ['job_name', 'str', false],
@@ -290,9 +261,9 @@ function struct(s: Struct, v: Record<string, unknown>): Out | null {
     }
     if (key === INLINE_SD) {
       const sd: [string, Out][] = [];
-      for (const [k, st] of SD) {
-        const o = value({ of: st }, v[k], true);
-        if (o) sd.push([k, o]);
+      for (const m of mechanisms()) {
+        const o = value({ of: m.marshal }, v[m.key], true);
+        if (o) sd.push([m.key, o]);
       }
       const other = (v as { unsupported_sd_configs?: Record<string, unknown[]> }).unsupported_sd_configs ?? {};
       for (const [k, x] of Object.entries(other)) {

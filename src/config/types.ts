@@ -44,67 +44,18 @@ import type { HTTPClientConfig } from '../httpclient/index.js';
 export type { RelabelAction, RelabelConfig } from '../model/relabel/index.js';
 import type { RelabelConfig } from '../model/relabel/index.js';
 
-// ---- Service discovery ---------------------------------------------------------------------------
+// ---- Service discovery: each mechanism's config lives with it (src/discovery/<name>/config.ts) --
 
-/** One group of targets sharing labels (Prometheus's targetgroup.Group). */
-export interface TargetGroup {
-  /** Each target is a label set; at least __address__. */
-  targets: Record<string, string>[];
-  labels: Record<string, string>;
-  /** Unique within its provider: an update with the same source replaces the group. */
-  source: string;
-}
-
-export interface StaticConfig {
-  targets: string[];
-  labels: Record<string, string>;
-}
-
-export interface FileSDConfig {
-  files: string[];
-  refresh_interval: Duration; // 5m
-}
-
-export interface ConsulSDConfig extends HTTPClientConfig {
-  server: string; // localhost:8500
-  path_prefix?: string;
-  token?: string;
-  datacenter?: string;
-  namespace?: string;
-  partition?: string;
-  tag_separator: string; // ','
-  scheme: string; // http
-  username?: string;
-  password?: string;
-  services: string[];
-  tags: string[];
-  node_meta: Record<string, string>;
-  allow_stale: boolean; // true
-  refresh_interval: Duration; // 30s
-}
-
-export interface HTTPSDConfig extends HTTPClientConfig {
-  url: string;
-  refresh_interval: Duration; // 60s
-}
-
-export interface DNSSDConfig {
-  names: string[];
-  refresh_interval: Duration; // 30s
-  type: 'SRV' | 'A' | 'AAAA' | 'MX' | 'NS';
-  port: number;
-}
-
-/** Every discovery mechanism a scrape config or an alertmanager config may hold. */
-export interface ServiceDiscoveryConfigs {
-  static_configs: StaticConfig[];
-  file_sd_configs: FileSDConfig[];
-  consul_sd_configs: ConsulSDConfig[];
-  http_sd_configs: HTTPSDConfig[];
-  dns_sd_configs: DNSSDConfig[];
-  /** SD kinds that parse but that this project does not run (kubernetes_sd_configs, …): name → raw. */
-  unsupported_sd_configs: Record<string, unknown[]>;
-}
+export type {
+  ConsulSDConfig,
+  DNSSDConfig,
+  FileSDConfig,
+  HTTPSDConfig,
+  ServiceDiscoveryConfigs,
+  StaticConfig,
+  TargetGroup,
+} from '../discovery/index.js';
+import type { ServiceDiscoveryConfigs } from '../discovery/index.js';
 
 // ---- Scraping ------------------------------------------------------------------------------------
 

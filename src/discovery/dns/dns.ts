@@ -1,7 +1,8 @@
 // dns_sd_configs: SRV, A, AAAA, MX and NS lookups of the configured names, every refresh_interval.
 import { promises as dns } from 'node:dns';
-import type { DNSSDConfig, TargetGroup } from '../../config/index.js';
-import { RefreshProvider, type ProviderContext } from '../provider.js';
+import type { TargetGroup, ProviderContext } from '../mechanism/index.js';
+import type { DNSSDConfig } from './config.js';
+import { RefreshProvider } from '../mechanism/index.js';
 
 /** Record targets as DNS writes them (and Prometheus shows them): fully qualified, with the dot. */
 function fqdn(name: string): string {

@@ -1,7 +1,8 @@
 // http_sd_configs: a URL answering a JSON list of target groups, polled every refresh_interval.
-import type { HTTPSDConfig, TargetGroup } from '../../config/index.js';
+import type { TargetGroup } from '../mechanism/index.js';
+import type { HTTPSDConfig } from './config.js';
 import { doRequest } from '../../httpclient/index.js';
-import { RefreshProvider, type ProviderContext } from '../provider.js';
+import { RefreshProvider, type ProviderContext } from '../mechanism/index.js';
 
 export class HTTPProvider extends RefreshProvider {
   constructor(

@@ -1,7 +1,7 @@
 // What every discovery mechanism is to the manager: something that, once started, reports the
 // full current list of its target groups whenever it changes, until stopped.
-import type { TargetGroup } from '../config/index.js';
-import type { Logger } from '../util/log.js';
+import type { TargetGroup } from './target_group.js';
+import type { Logger } from '../../util/log.js';
 import type { DiscoveryMetrics } from './metrics.js';
 
 export interface ProviderContext {

@@ -1,0 +1,38 @@
+// http_sd_configs: target groups fetched as JSON from a URL.
+import { ConfigError, duration, INLINE_HTTP, str, type Decoded } from '../../configcodec/index.js';
+import { httpClientSpec, toHTTPClient, type HTTPClientConfig } from '../../httpclient/index.js';
+import { onePerConfig, registerMechanism } from '../mechanism/index.js';
+import { HTTPProvider } from './http.js';
+
+export interface HTTPSDConfig extends HTTPClientConfig {
+  url: string;
+  refresh_interval: number; // ms, 60s
+}
+
+declare module '../mechanism/registry.js' {
+  interface SDConfigs {
+    http_sd_configs: HTTPSDConfig[];
+  }
+}
+
+registerMechanism<HTTPSDConfig>({
+  name: 'http',
+  key: 'http_sd_configs',
+  goType: 'http.SDConfig',
+  spec: { goType: 'http.SDConfig', fields: { url: str, refresh_interval: duration }, inline: [httpClientSpec] },
+  fromDecoded(d: Decoded): HTTPSDConfig {
+    const url = (d.values.url as string) ?? '';
+    if (url === '') throw new ConfigError('URL is missing');
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch {
+      throw new ConfigError(`parse "${url}": invalid URI for request`);
+    }
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError("URL scheme must be 'http' or 'https'");
+    if (u.host === '') throw new ConfigError('host is missing in URL');
+    return { ...toHTTPClient(d.values), url, refresh_interval: (d.values.refresh_interval as number) ?? 60_000 };
+  },
+  marshal: { fields: [[INLINE_HTTP, 'raw', false], ['refresh_interval', 'dur', true], ['url', 'str', false]] },
+  providers: onePerConfig('http', (c, ctx) => new HTTPProvider(c, ctx)),
+});
