@@ -8,9 +8,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { doRequest } from '../../src/httpclient/index.ts';
-import { KeepAliveGetter } from '../../src/httpclient/index.ts';
-import { noProxyMatches, proxyFor } from '../../src/httpclient/index.ts';
+import { doRequest, KeepAliveGetter, noProxyMatches, proxyFor } from '../../src/httpclient/index.ts';
 import { tempDir } from '../support/peers.ts';
 import { runCommand } from '../support/server.ts';
 

@@ -1,8 +1,7 @@
 // http_sd_configs: a URL answering a JSON list of target groups, polled every refresh_interval.
-import type { TargetGroup } from '../mechanism/index.js';
+import { RefreshProvider, type TargetGroup, type ProviderContext } from '../mechanism/index.js';
 import type { HTTPSDConfig } from './config.js';
 import { doRequest } from '../../httpclient/index.js';
-import { RefreshProvider, type ProviderContext } from '../mechanism/index.js';
 
 export class HTTPProvider extends RefreshProvider {
   constructor(

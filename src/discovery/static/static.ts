@@ -1,7 +1,6 @@
 // static_configs: the targets written in the config, one group per static config block.
-import type { TargetGroup } from '../mechanism/index.js';
+import type { TargetGroup, Provider } from '../mechanism/index.js';
 import type { StaticConfig } from './config.js';
-import type { Provider } from '../mechanism/index.js';
 
 export class StaticProvider implements Provider {
   constructor(private readonly cfgs: StaticConfig[]) {}
