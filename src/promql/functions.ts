@@ -4,6 +4,7 @@
 // label_*) live in the evaluator.
 import { kahanSumInc } from './kahan.js';
 import { executionError } from './errors.js';
+import { formatGoPercentF } from '../model/value/index.js';
 
 /** A window of one series: samples lo ≤ i < hi, timestamps in ms. */
 export interface Window {
@@ -176,8 +177,8 @@ export function compareNaNFirst(a: number, b: number): number {
 }
 
 function holtWinters(w: Window, sf: number, tf: number): number | undefined {
-  if (sf <= 0 || sf >= 1) throw executionError(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${goF(sf)}`);
-  if (tf <= 0 || tf >= 1) throw executionError(`invalid trend factor. Expected: 0 < tf < 1, got: ${goF(tf)}`);
+  if (sf <= 0 || sf >= 1) throw executionError(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${formatGoPercentF(sf)}`);
+  if (tf <= 0 || tf >= 1) throw executionError(`invalid trend factor. Expected: 0 < tf < 1, got: ${formatGoPercentF(tf)}`);
   const { fs, lo, hi } = w;
   const l = hi - lo;
   if (l < 2) return undefined;
@@ -195,11 +196,6 @@ function holtWinters(w: Window, sf: number, tf: number): number | undefined {
 }
 
 /** Go's %f (6 decimals), used in a few error texts. */
-function goF(f: number): string {
-  if (Number.isNaN(f)) return 'NaN';
-  if (!Number.isFinite(f)) return f > 0 ? '+Inf' : '-Inf';
-  return f.toFixed(6);
-}
 
 export const RANGE_FUNCTIONS: Record<string, RangeFunction> = {
   rate: (w) => extrapolatedRate(w, true, true),

@@ -5,6 +5,7 @@
 // Prometheus does, and the type check runs only when there is none. The first error is shown.
 import { Matcher, MatchType, METRIC_NAME } from '../../model/labels/index.js';
 import { parseDuration } from '../../model/duration/index.js';
+import { formatGoPercentF } from '../../model/value/index.js';
 import type {
   AggregateExpr,
   BinaryExpr,
@@ -684,7 +685,7 @@ class Parser {
     }
 
     if (ts !== null && (!Number.isFinite(ts) || ts >= 9223372036854775807 || ts <= -9223372036854775808)) {
-      this.addError(posRange(e), `timestamp out of bounds for @ modifier: ${formatGoF(ts)}`);
+      this.addError(posRange(e), `timestamp out of bounds for @ modifier: ${formatGoPercentF(ts)}`);
     }
     let target: VectorSelector | SubqueryExpr;
     if (e.kind === 'VectorSelector' || e.kind === 'SubqueryExpr') target = e;
@@ -861,12 +862,6 @@ class Parser {
 }
 
 /** Go's %f: six decimals, +Inf/-Inf/NaN spelled as Go does. */
-function formatGoF(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  return v.toFixed(6);
-}
 
 /** Go's math.Round: halves away from zero. */
 function roundHalfAway(v: number): number {

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Labels, isValidLabelName, matchLabels, type Matcher } from '../../../model/labels/index.js';
-import { formatFloat } from '../../../model/value/index.js';
+import { formatFloat, formatGoFloatE } from '../../../model/value/index.js';
 import { formatDuration } from '../../../model/duration/index.js';
 import { parseMetricSelector, parseExpr, prettify, ParseErrors, ParseErr } from '../../../promql/parser/index.js';
 import { PromQLError, type Engine, type Query, type QueryOptions, type Value } from '../../../promql/index.js';
@@ -113,13 +113,6 @@ export function goTime(d: Date | null): string {
 }
 
 /** strconv.FormatFloat(v, 'e', -1, 64): shortest digits, exponent of at least two digits. */
-function goExp(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  const s = v.toExponential();
-  return s.replace(/e([+-])(\d)$/, 'e$10$2');
-}
 
 /** Timestamps in results: seconds with up to three decimals, as a JSON number. */
 function ts(t: number): number {
@@ -165,7 +158,7 @@ function alertJSON(a: ActiveAlert): Record<string, unknown> {
     annotations: labelsObj(a.annotations),
     state: a.state,
     activeAt: goTime(a.activeAt),
-    value: goExp(a.value),
+    value: formatGoFloatE(a.value),
   };
   if (a.keepFiringSince) o['keepFiringSince'] = goTime(a.keepFiringSince);
   return o;
