@@ -5,7 +5,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { LineCounter, parseDocument, type Node } from 'yaml';
 import { Labels, isValidLabelName, AnchoredRegexp, RegexError } from '../model/labels/index.js';
 import { glob } from '../util/glob.js';
-import { bool, byteSize, ConfigError, DecodeError, duration, int, labelSet, list, raw, str, stringMap, strings, struct, uint, withLine, type DecodeCtx, type Decoded, type Decoder, type StructSpec } from '../configcodec/index.js';
+import { bool, byteSize, ConfigError, parseConfigURL, DecodeError, duration, int, labelSet, list, raw, str, stringMap, strings, struct, uint, withLine, type DecodeCtx, type Decoded, type Decoder, type StructSpec } from '../configcodec/index.js';
 import { httpClientSpec, toHTTPClient } from '../httpclient/index.js';
 import { mechanisms, unsupportedKeys } from '../discovery/index.js';
 
@@ -243,12 +243,7 @@ const RESERVED_HEADERS = ['authorization', 'host', 'content-encoding', 'content-
 
 function checkURL(url: string): void {
   if (url === '') throw new ConfigError('url for remote_write is empty');
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new ConfigError(`parse "${url}": invalid URI for request`);
-  }
+  const u = parseConfigURL(url);
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError(`invalid URL scheme`);
   if (u.host === '') throw new ConfigError('empty host');
 }

@@ -38,3 +38,12 @@ export function withLine<T>(fn: (d: Decoded) => T): (d: Decoded) => T {
     }
   };
 }
+
+/** A URL as Go's url.Parse takes it for a request; its error as Go words it. */
+export function parseConfigURL(url: string): URL {
+  try {
+    return new URL(url);
+  } catch {
+    throw new ConfigError(`parse "${url}": invalid URI for request`);
+  }
+}

@@ -1,6 +1,6 @@
 // The HTTP client settings (Prometheus common's HTTPClientConfig) shared by scraping, discovery,
 // alerting and remote write: the type, its YAML decoding and validation, and how it is written back.
-import { bool, ConfigError, str, stringMap, strings, struct, type Decoded, type Field, type Struct, type StructSpec } from '../configcodec/index.js';
+import { bool, ConfigError, parseConfigURL, str, stringMap, strings, struct, type Decoded, type Field, type Struct, type StructSpec } from '../configcodec/index.js';
 
 export interface BasicAuth {
   username: string;
@@ -123,11 +123,7 @@ export function toHTTPClient(v: Record<string, unknown>): HTTPClientConfig {
   if (v.bearer_token_file) c.bearer_token_file = v.bearer_token_file as string;
   if (v.proxy_url) {
     c.proxy_url = v.proxy_url as string;
-    try {
-      new URL(c.proxy_url);
-    } catch {
-      throw new ConfigError(`parse "${c.proxy_url}": invalid URI for request`);
-    }
+    parseConfigURL(c.proxy_url);
   }
   if (v.no_proxy) c.no_proxy = v.no_proxy as string;
   if (v.proxy_from_environment) c.proxy_from_environment = true;

@@ -3,7 +3,7 @@
 // (verifying its checksums) and serves it as a ChunkQuerier.
 import { existsSync, fsyncSync, closeSync, openSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareLabels, type Labels, type Matcher } from '../model/labels/index.js';
+import type { Labels, Matcher } from '../model/labels/index.js';
 import { ENC_XOR, xorNumSamples } from './chunkenc/index.js';
 import { ChunkReader, ChunkWindow, ChunkWriter, READ_AHEAD } from './chunks/index.js';
 import { IndexReader, writeIndex, type ChunkMeta, type IndexSeries } from './index/index.js';
@@ -294,8 +294,4 @@ class BlockChunkQuerier implements ChunkQuerier {
     for (const s of this.selectChunks(matchers)) for (const n of s.labels.names()) set.add(n);
     return [...set].sort(cmpStr);
   }
-}
-
-export function sortSeriesChunks(list: SeriesChunks[]): SeriesChunks[] {
-  return list.sort((a, b) => compareLabels(a.labels, b.labels));
 }

@@ -1,7 +1,6 @@
 // Compaction: head ranges and groups of blocks become new blocks. Merging series from several
 // blocks keeps chunks as they are unless they overlap or carry deletions, in which case the
 // samples are decoded, deduplicated and re-encoded. Also the leveled planner (ranges ×3).
-import { join } from 'node:path';
 import { Labels, compareLabels } from '../model/labels/index.js';
 import { ValueType } from '../storage/index.js';
 import { Block, writeBlock, type BlockMeta, type SeriesChunks } from './block.js';
@@ -151,8 +150,4 @@ export function plan(blocks: PlanBlock[], ranges: number[]): string[] {
     }
   }
   return [];
-}
-
-export function blockDir(parent: string, ulid: string): string {
-  return join(parent, ulid);
 }

@@ -19,7 +19,7 @@ import { compareLabels, type Labels, type Matcher } from '../model/labels/index.
 import type { Appender, Querier, Storage, WALSource } from '../storage/index.js';
 import { nopLogger, type Logger } from '../util/log.js';
 import { newRegistry, type Registry } from '../util/metrics.js';
-import { Block, dirSize, writeBlock, type BlockMeta, type SeriesChunks } from './block.js';
+import { Block, writeBlock, type BlockMeta, type SeriesChunks } from './block.js';
 import { exponentialRanges, finalizeChunks, plan } from './compact.js';
 import { ChunkDiskMapper } from './chunks/index.js';
 import { Compactor, type HeadSeriesJob } from './compactor.js';
@@ -567,8 +567,4 @@ export async function openDB(dir: string, opts: Partial<DBOptions>, deps: DBDeps
     throw e;
   }
   return db;
-}
-
-export function blockDirSize(dir: string): number {
-  return dirSize(dir);
 }

@@ -1,5 +1,5 @@
 // http_sd_configs: target groups fetched as JSON from a URL.
-import { ConfigError, duration, INLINE_HTTP, str, type Decoded } from '../../configcodec/index.js';
+import { ConfigError, duration, INLINE_HTTP, parseConfigURL, str, type Decoded } from '../../configcodec/index.js';
 import { httpClientSpec, toHTTPClient, type HTTPClientConfig } from '../../httpclient/index.js';
 import { onePerConfig, registerMechanism } from '../mechanism/index.js';
 import { HTTPProvider } from './http.js';
@@ -23,12 +23,7 @@ registerMechanism<HTTPSDConfig>({
   fromDecoded(d: Decoded): HTTPSDConfig {
     const url = (d.values.url as string) ?? '';
     if (url === '') throw new ConfigError('URL is missing');
-    let u: URL;
-    try {
-      u = new URL(url);
-    } catch {
-      throw new ConfigError(`parse "${url}": invalid URI for request`);
-    }
+    const u = parseConfigURL(url);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError("URL scheme must be 'http' or 'https'");
     if (u.host === '') throw new ConfigError('host is missing in URL');
     return { ...toHTTPClient(d.values), url, refresh_interval: (d.values.refresh_interval as number) ?? 60_000 };

@@ -3,7 +3,7 @@
 // samples at or after the truncation time, tombstones still in range — and then deleted. The
 // checkpoint is itself a WAL segment in Prometheus's format, as Prometheus writes its own.
 // Pure file work, so it runs in the compaction worker, off the event loop.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Labels } from '../../model/labels/index.js';
 import { EncBuf } from '../encoding/index.js';
@@ -107,9 +107,4 @@ export function writeCheckpoint(walDir: string, upTo: number, mint: number, live
     if (f.startsWith('checkpoint.') && f !== `checkpoint.${segName(upTo)}`) rmSync(join(walDir, f), { recursive: true, force: true });
   }
   return { series: nSeries, samples: nSamples };
-}
-
-export function removeCheckpointLeftovers(walDir: string): void {
-  if (!existsSync(walDir)) return;
-  for (const f of readdirSync(walDir)) if (/^checkpoint\.\d{8}\.tmp$/.test(f)) rmSync(join(walDir, f), { recursive: true, force: true });
 }
