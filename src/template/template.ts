@@ -4,7 +4,9 @@
 import { formatFloatG } from '../model/value/index.js';
 import { compileRE2 } from '../model/labels/index.js';
 import { parseDuration as parsePromDuration } from '../model/duration/index.js';
-import { GoTemplate, TemplateError, sprintf, setPrinter, type TemplateFunc, type Value } from './gotemplate.js';
+import { TemplateError, type TemplateFunc, type Value } from './ast.js';
+import { GoTemplate } from './exec.js';
+import { sprintf } from './funcs.js';
 import { goTimeString } from './gotime.js';
 
 export { TemplateError };
@@ -93,7 +95,6 @@ export function printValue(v: Value): string {
   }
   return String(v);
 }
-setPrinter(printValue);
 
 /** Go's time.Time String() in UTC: "2006-01-02 15:04:05.999999999 +0000 UTC". */
 function splitHostPort(s: string): [string, string] | null {
