@@ -18,6 +18,9 @@ import { QueryContext, isStale } from './context.js';
 import { PromQLError, executionError, ERR_SAME_LABELSET } from './errors.js';
 import { ELEMENT_FUNCTIONS, RANGE_FUNCTIONS, DATE_FUNCTIONS, COUNTER_FUNCTIONS, quantile, compareNaNFirst, type Window } from './functions.js';
 import { formatGoFloatF, parseGoFloat } from '../model/value/index.js';
+import { ARITHMETIC, COMPARISON, elemBinop, elemKeeps } from './binop.js';
+import { bucketQuantile, type Bucket, type QuantileNotes } from './quantile.js';
+import { selectK } from './topk.js';
 
 /** One series of an evaluated instant vector (points at step times) or range vector (raw points). */
 export interface EvalSeries {
@@ -50,58 +53,6 @@ function matrixWindow(arg: Expr): MatrixWindow {
 
 /** Cells (group × step) an aggregation accumulates at once: steps are taken in blocks that fit. */
 const AGG_CELLS = 1 << 16;
-
-const ARITHMETIC = new Set(['+', '-', '*', '/', '%', '^', 'atan2']);
-const COMPARISON = new Set(['==', '!=', '>', '<', '>=', '<=']);
-
-/** Set by elemBinop: whether a comparison kept the sample. */
-let keep = true;
-
-function elemBinop(op: string, l: number, r: number): number {
-  keep = true;
-  switch (op) {
-    case '+':
-      return l + r;
-    case '-':
-      return l - r;
-    case '*':
-      return l * r;
-    case '/':
-      return l / r;
-    case '%':
-      return l % r;
-    case '^':
-      return goPow(l, r);
-    case 'atan2':
-      return Math.atan2(l, r);
-    case '==':
-      keep = l === r;
-      return l;
-    case '!=':
-      keep = l !== r;
-      return l;
-    case '>':
-      keep = l > r;
-      return l;
-    case '<':
-      keep = l < r;
-      return l;
-    case '>=':
-      keep = l >= r;
-      return l;
-    case '<=':
-      keep = l <= r;
-      return l;
-  }
-  throw new PromQLError('internal', `operator "${op}" not allowed for operations between vectors`);
-}
-
-/** Go's math.Pow where it differs from JavaScript's **. */
-function goPow(x: number, y: number): number {
-  if (y === 0 || x === 1) return 1;
-  if (x === -1 && (y === Infinity || y === -Infinity)) return 1;
-  return x ** y;
-}
 
 function dropName(ls: Labels): Labels {
   return ls.has(METRIC_NAME) ? ls.withoutMetricName() : ls;
@@ -250,119 +201,11 @@ function absentLabels(arg: Expr): Labels {
   return b.labels();
 }
 
-/** Set by bucketQuantile when it had to even out decreasing bucket counts. */
-let monotonicityForced = false;
-
-interface Bucket {
-  upper: number;
-  count: number;
-}
-
-/** The quantile of a classic histogram's cumulative buckets (Prometheus's bucketQuantile). */
-function bucketQuantile(q: number, buckets: Bucket[]): number {
-  if (Number.isNaN(q)) return NaN;
-  if (q < 0) return -Infinity;
-  if (q > 1) return Infinity;
-  buckets.sort((a, b) => a.upper - b.upper);
-  if (buckets.length === 0 || buckets[buckets.length - 1]!.upper !== Infinity) return NaN;
-  // Buckets with the same bound (le="1" and le="1.0") are merged.
-  const merged: Bucket[] = [];
-  for (const b of buckets) {
-    const last = merged[merged.length - 1];
-    if (last !== undefined && last.upper === b.upper) last.count += b.count;
-    else merged.push({ upper: b.upper, count: b.count });
-  }
-  // Counts must not decrease with the bound; scraping races can make them, so they are evened.
-  let max = merged[0]!.count;
-  for (let i = 1; i < merged.length; i++) {
-    const b = merged[i]!;
-    if (b.count > max) max = b.count;
-    else if (b.count < max) {
-      b.count = max;
-      monotonicityForced = true;
-    }
-  }
-  if (merged.length < 2) return NaN;
-  const observations = merged[merged.length - 1]!.count;
-  if (observations === 0) return NaN;
-  let rank = q * observations;
-  let b = 0;
-  while (b < merged.length - 1 && !(merged[b]!.count >= rank)) b++;
-  if (b === merged.length - 1) return merged[merged.length - 2]!.upper;
-  if (b === 0 && merged[0]!.upper <= 0) return merged[0]!.upper;
-  let bucketStart = 0;
-  const bucketEnd = merged[b]!.upper;
-  let count = merged[b]!.count;
-  if (b > 0) {
-    bucketStart = merged[b - 1]!.upper;
-    count -= merged[b - 1]!.count;
-    rank -= merged[b - 1]!.count;
-  }
-  return bucketStart + (bucketEnd - bucketStart) * (rank / count);
-}
-
 function goG(f: number): string {
   if (Number.isNaN(f)) return 'NaN';
   if (f === Infinity) return '+Inf';
   if (f === -Infinity) return '-Inf';
   return String(f);
-}
-
-/**
- * topk/bottomk exactly as Prometheus selects: a binary heap of k (Go's container/heap moves),
- * where an element equal to the heap's top does not replace it, then the heap sorted for output
- * (Go sorts small slices by insertion, so ties keep their heap order).
- */
-function selectK(members: readonly number[], val: (s: number) => number, k: number, top: boolean): number[] {
-  // less(a, b): a is "smaller" for the heap; NaN is always smallest, so it goes first.
-  const less = (a: number, b: number): boolean => {
-    const x = val(a);
-    if (Number.isNaN(x)) return true;
-    return top ? x < val(b) : x > val(b);
-  };
-  const h: number[] = [];
-  const up = (j: number): void => {
-    while (j > 0) {
-      const i = (j - 1) >> 1;
-      if (!less(h[j]!, h[i]!)) break;
-      [h[i], h[j]] = [h[j]!, h[i]!];
-      j = i;
-    }
-  };
-  const down = (i0: number): boolean => {
-    let i = i0;
-    const n = h.length;
-    for (;;) {
-      const j1 = 2 * i + 1;
-      if (j1 >= n) break;
-      let j = j1;
-      const j2 = j1 + 1;
-      if (j2 < n && less(h[j2]!, h[j1]!)) j = j2;
-      if (!less(h[j]!, h[i]!)) break;
-      [h[i], h[j]] = [h[j]!, h[i]!];
-      i = j;
-    }
-    return i > i0;
-  };
-  for (const s of members) {
-    if (h.length < k) {
-      h.push(s);
-      up(h.length - 1);
-      continue;
-    }
-    const x = val(s);
-    const topV = val(h[0]!);
-    const replace = top ? topV < x || (Number.isNaN(topV) && !Number.isNaN(x)) : topV > x || (Number.isNaN(topV) && !Number.isNaN(x));
-    if (replace) {
-      h[0] = s;
-      if (k > 1 && !down(0)) up(0);
-    }
-  }
-  // sort.Sort(sort.Reverse(heap)): largest-first for topk, smallest-first for bottomk.
-  for (let i = 1; i < h.length; i++) {
-    for (let j = i; j > 0 && less(h[j - 1]!, h[j]!); j--) [h[j], h[j - 1]] = [h[j - 1]!, h[j]!];
-  }
-  return h;
 }
 
 export class Evaluator {
@@ -632,7 +475,11 @@ export class Evaluator {
   }
 
   private async absent(arg: Expr): Promise<EvalSeries[]> {
-    const v = await this.evalVector(arg);
+    return this.absentSteps(await this.evalVector(arg), arg);
+  }
+
+  /** absent() and absent_over_time(): 1 at the steps where no series has a point. */
+  private absentSteps(v: EvalSeries[], arg: Expr): EvalSeries[] {
     const present = new Uint8Array(this.steps);
     for (const s of v) for (const t of s.ts) present[this.stepIndex(t)] = 1;
     const ts: number[] = [];
@@ -694,19 +541,7 @@ export class Evaluator {
     });
     this.ctx.release(loaded);
     const series = out.series;
-    if (name === 'absent_over_time') {
-      const present = new Uint8Array(this.steps);
-      for (const s of series) for (const t of s.ts) present[this.stepIndex(t)] = 1;
-      const ts: number[] = [];
-      const fs: number[] = [];
-      for (let i = 0; i < this.steps; i++) {
-        if (present[i] === 0) {
-          ts.push(this.stepTime(i));
-          fs.push(1);
-        }
-      }
-      return ts.length > 0 ? [{ metric: absentLabels(e.args[0]!), ts, fs }] : [];
-    }
+    if (name === 'absent_over_time') return this.absentSteps(series, e.args[0]!);
     this.ctx.add(out.points);
     // Stored series have distinct label sets; with one metric name among them, so have the outputs.
     if (oneName && unwrapParens(e.args[matrixIdx]!).kind === 'MatrixSelector') return series;
@@ -755,6 +590,7 @@ export class Evaluator {
     const q = await this.evalScalar(e.args[0]!);
     for (const qi of q) this.warnQuantile(qi, e.args[0]!);
     const v = await this.evalVector(e.args[1]!);
+    const notes: QuantileNotes = { monotonicityForced: false };
     const groupOf = new Int32Array(v.length).fill(-1);
     const uppers = new Float64Array(v.length);
     const groupKeys = new Map<string, number>();
@@ -800,9 +636,9 @@ export class Evaluator {
         b.push({ upper: uppers[s]!, count: ser.fs[p]! });
       }
       for (const gi of touched) {
-        monotonicityForced = false;
-        acc.add(groupMetric[gi]!, groupOutKey[gi]!, t, bucketQuantile(q[i]!, buckets[gi]!));
-        if (monotonicityForced) {
+        notes.monotonicityForced = false;
+        acc.add(groupMetric[gi]!, groupOutKey[gi]!, t, bucketQuantile(q[i]!, buckets[gi]!, notes));
+        if (notes.monotonicityForced) {
           // Prometheus names the metric after dropping its name, so the name is always empty here.
           this.ctx.annotate('PromQL info: input to histogram_quantile needed to be fixed for monotonicity (and may give inaccurate results) for metric name ""', posRange(e.args[1]!));
         }
@@ -822,8 +658,7 @@ export class Evaluator {
       const r = await this.evalScalar(e.rhs);
       const vals = new Float64Array(this.steps);
       for (let i = 0; i < this.steps; i++) {
-        const v = elemBinop(e.op, l[i]!, r[i]!);
-        vals[i] = COMPARISON.has(e.op) ? (keep ? 1 : 0) : v;
+        vals[i] = COMPARISON.has(e.op) ? (elemKeeps(e.op, l[i]!, r[i]!) ? 1 : 0) : elemBinop(e.op, l[i]!, r[i]!);
       }
       return { type: 'scalar', vals };
     }
@@ -861,6 +696,7 @@ export class Evaluator {
         const sv = s[this.stepIndex(ser.ts[k]!)]!;
         const vv = ser.fs[k]!;
         let value = swap ? elemBinop(op, sv, vv) : elemBinop(op, vv, sv);
+        const keep = swap ? elemKeeps(op, sv, vv) : elemKeeps(op, vv, sv);
         if (isComparison && swap) value = vv;
         if (returnBool) {
           value = keep ? 1 : 0;
@@ -1010,6 +846,7 @@ export class Evaluator {
         let fr = one[oi]!.fs[oneIdx.get(oi)!]!;
         if (oneToMany) [fl, fr] = [fr, fl];
         let value = elemBinop(op, fl, fr);
+        const keep = elemKeeps(op, fl, fr);
         if (returnBool) value = keep ? 1 : 0;
         else if (!keep) continue;
         const out = resultMetric(mi, oi);
