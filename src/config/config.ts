@@ -5,7 +5,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { LineCounter, parseDocument, type Node } from 'yaml';
 import { Labels, isValidLabelName, AnchoredRegexp, RegexError } from '../model/labels/index.js';
 import { glob } from '../util/glob.js';
-import { bool, byteSize, ConfigError, parseConfigURL, DecodeError, duration, int, labelSet, list, raw, str, stringMap, strings, struct, uint, withLine, type DecodeCtx, type Decoded, type Decoder, type StructSpec } from '../configcodec/index.js';
+import { bool, byteSize, ConfigError, describedAs, parseConfigURL, DecodeError, duration, int, labelSet, list, raw, str, stringMap, strings, struct, uint, withLine, type DecodeCtx, type Decoded, type Decoder, type StructSpec } from '../configcodec/index.js';
 import { httpClientSpec, toHTTPClient } from '../httpclient/index.js';
 import { mechanisms, unsupportedKeys } from '../discovery/index.js';
 
@@ -65,7 +65,8 @@ function toRelabel(d: Decoded): RelabelConfig {
   return rc;
 }
 
-const relabelList: Decoder<RelabelConfig[]> = (node, ctx) => list(struct(relabelSpec), '[]*relabel.Config')(node, ctx).map(withLine(toRelabel));
+const relabelItems = list(struct(relabelSpec), '[]*relabel.Config');
+const relabelList: Decoder<RelabelConfig[]> = describedAs((node, ctx) => relabelItems(node, ctx).map(withLine(toRelabel)), relabelItems);
 
 // ---- service discovery: every registered mechanism, and Prometheus's others refused ----------
 
@@ -311,7 +312,8 @@ const storageSpec: StructSpec = {
   },
 };
 
-const configSpec: StructSpec = {
+/** prometheus.yml's top-level struct (exported for the docs' field tables). */
+export const configSpec: StructSpec = {
   goType: 'config.plain',
   fields: {
     global: struct(globalSpec),

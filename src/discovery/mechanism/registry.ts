@@ -15,7 +15,7 @@ export interface SDConfigs {}
 
 /** Every discovery mechanism a scrape config or an alertmanager config may hold. */
 export type ServiceDiscoveryConfigs = SDConfigs & {
-  /** Prometheus's mechanisms that prometheus-ts does not run: name → raw (refused at load). */
+  /** Prometheus's mechanisms that prometheus-ts does not run: name → raw (loaded, logged as not running). */
   unsupported_sd_configs: Record<string, unknown[]>;
 };
 
@@ -62,7 +62,7 @@ export function onePerConfig<C>(name: string, make: (c: C, ctx: ProviderContext)
     configs.map((c) => ({ key: `${name}:${JSON.stringify(c)}`, make: () => make(c, { ...ctx, logger: ctx.logger.with({ discovery: name }) }) }));
 }
 
-/** Prometheus 2.48's discovery mechanisms; those not registered here are refused at load. */
+/** Prometheus 2.48's discovery mechanisms; those not registered load and are logged as not running. */
 export const PROMETHEUS_SD_KEYS = [
   'azure_sd_configs', 'consul_sd_configs', 'digitalocean_sd_configs', 'dns_sd_configs', 'docker_sd_configs',
   'dockerswarm_sd_configs', 'ec2_sd_configs', 'eureka_sd_configs', 'file_sd_configs', 'gce_sd_configs',
