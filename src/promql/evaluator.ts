@@ -16,7 +16,7 @@ import type {
 import { exprType, posRange } from './parser/index.js';
 import { QueryContext, isStale } from './context.js';
 import { PromQLError, executionError, ERR_SAME_LABELSET } from './errors.js';
-import { ELEMENT_FUNCTIONS, RANGE_FUNCTIONS, DATE_FUNCTIONS, COUNTER_FUNCTIONS, quantile, compareNaNFirst, type Window } from './functions.js';
+import { FUNCTIONS, quantile, compareNaNFirst, type ElementEntry, type RangeEntry, type Window } from './functions.js';
 import { formatGoFloatF, parseGoFloat } from '../model/value/index.js';
 import { ARITHMETIC, COMPARISON, elemBinop, elemKeeps } from './binop.js';
 import { bucketQuantile, type Bucket, type QuantileNotes } from './quantile.js';
@@ -371,92 +371,93 @@ export class Evaluator {
 
   // ---- functions -------------------------------------------------------------------------
 
+  /** Functions with a shape of their own, each evaluated by its own code. */
+  private readonly special: Record<string, (e: Call) => Promise<EvalResult>> = {
+    time: async () => ({ type: 'scalar', vals: Float64Array.from({ length: this.steps }, (_, i) => this.stepTime(i) / 1000) }),
+    pi: async () => ({ type: 'scalar', vals: new Float64Array(this.steps).fill(Math.PI) }),
+    vector: async (e) => {
+      const vals = await this.evalScalar(e.args[0]!);
+      return { type: 'vector', series: [{ metric: Labels.EMPTY, ts: this.allStepTimes(), fs: Array.from(vals) }] };
+    },
+    scalar: async (e) => ({ type: 'scalar', vals: await this.scalarOf(e.args[0]!) }),
+    absent: async (e) => ({ type: 'vector', series: await this.absent(e.args[0]!) }),
+    timestamp: async (e) => {
+      const arg = unwrapParens(e.args[0]!);
+      if (arg.kind === 'VectorSelector') {
+        const series = await this.vectorSelector(arg, true);
+        return { type: 'vector', series: dedupe(series.map((s) => ({ ...s, metric: dropName(s.metric) }))) };
+      }
+      const v = await this.evalVector(arg);
+      return { type: 'vector', series: dedupe(v.map((s) => ({ metric: dropName(s.metric), ts: s.ts, fs: s.ts.map((t) => t / 1000) }))) };
+    },
+    sort: (e) => this.sorted(e, 1),
+    sort_desc: (e) => this.sorted(e, -1),
+    label_replace: async (e) => ({ type: 'vector', series: await this.labelReplace(e) }),
+    label_join: async (e) => ({ type: 'vector', series: await this.labelJoin(e) }),
+    histogram_quantile: async (e) => ({ type: 'vector', series: await this.histogramQuantile(e) }),
+    // These read native histogram samples only; float samples give no output.
+    histogram_count: (e) => this.nativeHistogramsOnly(e),
+    histogram_sum: (e) => this.nativeHistogramsOnly(e),
+    histogram_stddev: (e) => this.nativeHistogramsOnly(e),
+    histogram_stdvar: (e) => this.nativeHistogramsOnly(e),
+    histogram_fraction: (e) => this.nativeHistogramsOnly(e),
+  };
+
   private async call(e: Call): Promise<EvalResult> {
     const name = e.func.name;
-    switch (name) {
-      case 'time':
-        return { type: 'scalar', vals: Float64Array.from({ length: this.steps }, (_, i) => this.stepTime(i) / 1000) };
-      case 'pi':
-        return { type: 'scalar', vals: new Float64Array(this.steps).fill(Math.PI) };
-      case 'vector': {
-        const vals = await this.evalScalar(e.args[0]!);
-        return { type: 'vector', series: [{ metric: Labels.EMPTY, ts: this.allStepTimes(), fs: Array.from(vals) }] };
-      }
-      case 'scalar':
-        return { type: 'scalar', vals: await this.scalarOf(e.args[0]!) };
-      case 'absent':
-        return { type: 'vector', series: await this.absent(e.args[0]!) };
-      case 'timestamp': {
-        const arg = unwrapParens(e.args[0]!);
-        if (arg.kind === 'VectorSelector') {
-          const series = await this.vectorSelector(arg, true);
-          return { type: 'vector', series: dedupe(series.map((s) => ({ ...s, metric: dropName(s.metric) }))) };
-        }
-        const v = await this.evalVector(arg);
-        return { type: 'vector', series: dedupe(v.map((s) => ({ metric: dropName(s.metric), ts: s.ts, fs: s.ts.map((t) => t / 1000) }))) };
-      }
-      case 'sort':
-      case 'sort_desc': {
-        const v = await this.evalVector(e.args[0]!);
-        if (this.steps === 1) {
-          const dir = name === 'sort' ? 1 : -1;
-          // NaN goes last either way, as Prometheus's heap orders put it.
-          v.sort((a, b) => {
-            const x = a.fs[0]!;
-            const y = b.fs[0]!;
-            if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : 1;
-            if (Number.isNaN(y)) return -1;
-            return dir * (x - y);
-          });
-        }
-        return { type: 'vector', series: v };
-      }
-      case 'label_replace':
-        return { type: 'vector', series: await this.labelReplace(e) };
-      case 'label_join':
-        return { type: 'vector', series: await this.labelJoin(e) };
-      case 'histogram_quantile':
-        return { type: 'vector', series: await this.histogramQuantile(e) };
-      case 'histogram_count':
-      case 'histogram_sum':
-      case 'histogram_stddev':
-      case 'histogram_stdvar':
-      case 'histogram_fraction': {
-        // These read native histogram samples only; float samples give no output.
-        for (const a of e.args) await this.eval(a);
-        return { type: 'vector', series: [] };
-      }
-    }
-    const rangeFn = RANGE_FUNCTIONS[name];
-    if (rangeFn !== undefined) return { type: 'vector', series: await this.rangeFunction(e, name) };
-    const elemFn = ELEMENT_FUNCTIONS[name];
-    if (elemFn !== undefined) {
-      let series: EvalSeries[];
-      if (e.args.length === 0 && DATE_FUNCTIONS.has(name)) {
-        series = [{ metric: Labels.EMPTY, ts: this.allStepTimes(), fs: this.allStepTimes().map((t) => t / 1000) }];
-      } else {
-        series = await this.evalVector(e.args[0]!);
-      }
-      const scalars: Float64Array[] = [];
-      for (const a of e.args.slice(1)) scalars.push(await this.evalScalar(a));
-      const args = new Array<number>(scalars.length);
-      const out: EvalSeries[] = [];
-      const isClamp = name === 'clamp';
-      for (const s of series) {
-        const ts: number[] = [];
-        const fs: number[] = [];
-        for (let k = 0; k < s.ts.length; k++) {
-          const i = this.stepIndex(s.ts[k]!);
-          for (let a = 0; a < scalars.length; a++) args[a] = scalars[a]![i]!;
-          if (isClamp && args[1]! < args[0]!) continue;
-          ts.push(s.ts[k]!);
-          fs.push(elemFn(s.fs[k]!, args, s.ts[k]!));
-        }
-        if (ts.length > 0) out.push({ metric: dropName(s.metric), ts, fs });
-      }
-      return { type: 'vector', series: dedupe(out) };
-    }
+    const special = this.special[name];
+    if (special !== undefined) return special(e);
+    const f = FUNCTIONS[name];
+    if (f?.kind === 'range') return { type: 'vector', series: await this.rangeFunction(e, name, f) };
+    if (f?.kind === 'element') return { type: 'vector', series: await this.elementFunction(e, f) };
     throw new PromQLError('bad_data', `function "${name}" is not supported`);
+  }
+
+  private async sorted(e: Call, dir: 1 | -1): Promise<EvalResult> {
+    const v = await this.evalVector(e.args[0]!);
+    if (this.steps === 1) {
+      // NaN goes last either way, as Prometheus's heap orders put it.
+      v.sort((a, b) => {
+        const x = a.fs[0]!;
+        const y = b.fs[0]!;
+        if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : 1;
+        if (Number.isNaN(y)) return -1;
+        return dir * (x - y);
+      });
+    }
+    return { type: 'vector', series: v };
+  }
+
+  private async nativeHistogramsOnly(e: Call): Promise<EvalResult> {
+    for (const a of e.args) await this.eval(a);
+    return { type: 'vector', series: [] };
+  }
+
+  private async elementFunction(e: Call, f: ElementEntry): Promise<EvalSeries[]> {
+    let series: EvalSeries[];
+    if (e.args.length === 0 && f.defaultsToTime) {
+      series = [{ metric: Labels.EMPTY, ts: this.allStepTimes(), fs: this.allStepTimes().map((t) => t / 1000) }];
+    } else {
+      series = await this.evalVector(e.args[0]!);
+    }
+    const scalars: Float64Array[] = [];
+    for (const a of e.args.slice(1)) scalars.push(await this.evalScalar(a));
+    const args = new Array<number>(scalars.length);
+    const out: EvalSeries[] = [];
+    const { fn, skipStep } = f;
+    for (const s of series) {
+      const ts: number[] = [];
+      const fs: number[] = [];
+      for (let k = 0; k < s.ts.length; k++) {
+        const i = this.stepIndex(s.ts[k]!);
+        for (let a = 0; a < scalars.length; a++) args[a] = scalars[a]![i]!;
+        if (skipStep !== null && skipStep(args)) continue;
+        ts.push(s.ts[k]!);
+        fs.push(fn(s.fs[k]!, args, s.ts[k]!));
+      }
+      if (ts.length > 0) out.push({ metric: dropName(s.metric), ts, fs });
+    }
+    return dedupe(out);
   }
 
   private async scalarOf(arg: Expr): Promise<Float64Array> {
@@ -493,8 +494,8 @@ export class Evaluator {
     return ts.length > 0 ? [{ metric: absentLabels(arg), ts, fs }] : [];
   }
 
-  private async rangeFunction(e: Call, name: string): Promise<EvalSeries[]> {
-    const fn = RANGE_FUNCTIONS[name]!;
+  private async rangeFunction(e: Call, name: string, f: RangeEntry): Promise<EvalSeries[]> {
+    const fn = f.fn;
     let matrixIdx = -1;
     const scalars: Float64Array[] = [];
     for (let a = 0; a < e.args.length; a++) {
@@ -502,10 +503,11 @@ export class Evaluator {
       else scalars.push(await this.evalScalar(e.args[a]!));
     }
     const m = matrixWindow(e.args[matrixIdx]!);
-    const keepName = name === 'last_over_time';
+    const keepName = f.keepsName;
     const args = new Array<number>(scalars.length);
     const w: Window = { ts: [], fs: [], lo: 0, hi: 0, rangeStart: 0, rangeEnd: 0, stepT: 0, decreases: null };
-    const counter = COUNTER_FUNCTIONS.has(name);
+    const counter = f.counter;
+    const qArg = f.quantileArg;
     const out = new StepPoints(this.steps);
     let oneName = true;
     let firstName: string | undefined;
@@ -529,7 +531,7 @@ export class Evaluator {
         w.rangeEnd = ref;
         w.stepT = stepT;
         for (let a = 0; a < scalars.length; a++) args[a] = scalars[a]![i]!;
-        if (name === 'quantile_over_time') this.warnQuantile(args[0]!, e.args[0]!);
+        if (qArg !== null) this.warnQuantile(args[qArg]!, e.args[qArg]!);
         const v = fn(w, args);
         if (v === undefined) continue;
         out.push(stepT, v);
@@ -541,7 +543,7 @@ export class Evaluator {
     });
     this.ctx.release(loaded);
     const series = out.series;
-    if (name === 'absent_over_time') return this.absentSteps(series, e.args[0]!);
+    if (f.absent) return this.absentSteps(series, e.args[0]!);
     this.ctx.add(out.points);
     // Stored series have distinct label sets; with one metric name among them, so have the outputs.
     if (oneName && unwrapParens(e.args[matrixIdx]!).kind === 'MatrixSelector') return series;
