@@ -2,7 +2,7 @@
 // node yields its value at all steps at once: a scalar as one float per step, an instant vector
 // as series whose points sit at step timestamps. Labels-only work (signatures, grouping, output
 // label sets) is done once per series, not once per sample.
-import { Labels, LabelsBuilder, MatchType, AnchoredRegexp, isValidLabelName, compareLabels, METRIC_NAME } from '../model/labels/index.js';
+import { Labels, LabelsBuilder, MatchType, AnchoredRegexp, isValidLabelName, METRIC_NAME } from '../model/labels/index.js';
 import { expand } from '../model/relabel/index.js';
 import type {
   AggregateExpr,
@@ -15,25 +15,15 @@ import type {
 } from './parser/index.js';
 import { exprType, posRange } from './parser/index.js';
 import { QueryContext, isStale } from './context.js';
-import { PromQLError, executionError, ERR_SAME_LABELSET } from './errors.js';
-import { FUNCTIONS, quantile, compareNaNFirst, type ElementEntry, type RangeEntry, type Window } from './functions.js';
-import { formatGoFloatF, parseGoFloat } from '../model/value/index.js';
+import { PromQLError, executionError } from './errors.js';
+import { FUNCTIONS, type ElementEntry, type RangeEntry, type Window } from './functions.js';
+import { formatFloatG, parseGoFloat } from '../model/value/index.js';
 import { ARITHMETIC, COMPARISON, elemBinop, elemKeeps } from './binop.js';
 import { bucketQuantile, type Bucket, type QuantileNotes } from './quantile.js';
-import { selectK } from './topk.js';
+import { aggregateVector, type StepEvaluator } from './aggregate.js';
+import { dedupe, dropName, SeriesAcc, StepPoints, withLabel, type EvalResult, type EvalSeries } from './eval_series.js';
 
-/** One series of an evaluated instant vector (points at step times) or range vector (raw points). */
-export interface EvalSeries {
-  metric: Labels;
-  ts: number[];
-  fs: number[];
-}
-
-export type EvalResult =
-  | { type: 'scalar'; vals: Float64Array }
-  | { type: 'string'; v: string }
-  | { type: 'vector'; series: EvalSeries[] }
-  | { type: 'matrix'; series: EvalSeries[] };
+export type { EvalResult, EvalSeries } from './eval_series.js';
 
 /** Where the windows of a range-vector argument sit: their length, offset and @ time. */
 interface MatrixWindow {
@@ -51,51 +41,6 @@ function matrixWindow(arg: Expr): MatrixWindow {
   throw new PromQLError('internal', `expected range vector, got ${e.kind}`);
 }
 
-/** Cells (group × step) an aggregation accumulates at once: steps are taken in blocks that fit. */
-const AGG_CELLS = 1 << 16;
-
-function dropName(ls: Labels): Labels {
-  return ls.has(METRIC_NAME) ? ls.withoutMetricName() : ls;
-}
-
-/**
- * The points of one series at a time, kept in arrays sized for every step and reused across
- * series. A series with a point at every step shares one array of the step times (evaluation
- * never changes a series' arrays in place), so dense results hold their timestamps once.
- */
-class StepPoints {
-  readonly series: EvalSeries[] = [];
-  points = 0;
-  private readonly ts: Float64Array;
-  private readonly fs: Float64Array;
-  private n = 0;
-  private everyStep: number[] | null = null;
-  constructor(private readonly steps: number) {
-    this.ts = new Float64Array(steps);
-    this.fs = new Float64Array(steps);
-  }
-  push(t: number, f: number): void {
-    this.ts[this.n] = t;
-    this.fs[this.n++] = f;
-  }
-  /** Ends the current series: kept with this metric if it has points (arrays of its exact size). */
-  take(metric: Labels): void {
-    const n = this.n;
-    if (n === 0) return;
-    const ts = n === this.steps && this.everyStep !== null ? this.everyStep : new Array<number>(n);
-    const fs = new Array<number>(n);
-    for (let i = 0; i < n; i++) fs[i] = this.fs[i]!;
-    if (ts !== this.everyStep) {
-      for (let i = 0; i < n; i++) ts[i] = this.ts[i]!;
-      if (n === this.steps) this.everyStep = ts;
-    }
-    this.series.push({ metric, ts, fs });
-    this.points += n;
-    this.n = 0;
-  }
-}
-
-/** decreases[i]: how many of the samples 1..i are lower than the one before (a reused array, grown as needed). */
 function countDecreases(fs: ArrayLike<number>, n: number, reuse: Int32Array | null): Int32Array {
   const d = reuse !== null && reuse.length >= n ? reuse : new Int32Array(Math.max(n, 2 * (reuse?.length ?? 0)));
   d[0] = 0;
@@ -104,67 +49,6 @@ function countDecreases(fs: ArrayLike<number>, n: number, reuse: Int32Array | nu
 }
 
 /** Appends points per output label set, refusing two samples with the same labels at one step. */
-class SeriesAcc {
-  private readonly map = new Map<string, EvalSeries>();
-  add(metric: Labels, key: string, t: number, f: number): void {
-    let s = this.map.get(key);
-    if (s === undefined) {
-      s = { metric, ts: [], fs: [] };
-      this.map.set(key, s);
-    } else if (s.ts[s.ts.length - 1] === t) {
-      throw executionError(ERR_SAME_LABELSET);
-    }
-    s.ts.push(t);
-    s.fs.push(f);
-  }
-  result(): EvalSeries[] {
-    return [...this.map.values()];
-  }
-}
-
-/** Merges series that share a label set (an error if they have a point at the same step). */
-function dedupe(list: EvalSeries[], strict = false): EvalSeries[] {
-  if (list.length < 2) return list;
-  const byKey = new Map<string, number>();
-  const out: EvalSeries[] = [];
-  for (const s of list) {
-    const k = s.metric.key();
-    const i = byKey.get(k);
-    if (i === undefined) {
-      byKey.set(k, out.length);
-      out.push(s);
-      continue;
-    }
-    if (strict) throw executionError(ERR_SAME_LABELSET);
-    const a = out[i]!;
-    const ts: number[] = [];
-    const fs: number[] = [];
-    let x = 0;
-    let y = 0;
-    while (x < a.ts.length || y < s.ts.length) {
-      if (y >= s.ts.length || (x < a.ts.length && a.ts[x]! < s.ts[y]!)) {
-        ts.push(a.ts[x]!);
-        fs.push(a.fs[x++]!);
-      } else if (x >= a.ts.length || s.ts[y]! < a.ts[x]!) {
-        ts.push(s.ts[y]!);
-        fs.push(s.fs[y++]!);
-      } else {
-        throw executionError(ERR_SAME_LABELSET);
-      }
-    }
-    out[i] = { metric: a.metric, ts, fs };
-  }
-  return out;
-}
-
-/** The series with one label set (an empty value removes the label), as label_replace/label_join do. */
-function withLabel(s: EvalSeries, name: string, value: string): EvalSeries {
-  const b = s.metric.builder();
-  if (value === '') b.del(name);
-  else b.set(name, value);
-  return { metric: b.labels(), ts: s.ts, fs: s.fs };
-}
-
 function unwrapParens(e: Expr): Expr {
   while (e.kind === 'ParenExpr' || e.kind === 'StepInvariantExpr') e = e.expr;
   return e;
@@ -201,14 +85,8 @@ function absentLabels(arg: Expr): Labels {
   return b.labels();
 }
 
-function goG(f: number): string {
-  if (Number.isNaN(f)) return 'NaN';
-  if (f === Infinity) return '+Inf';
-  if (f === -Infinity) return '-Inf';
-  return String(f);
-}
 
-export class Evaluator {
+export class Evaluator implements StepEvaluator {
   readonly steps: number;
 
   constructor(
@@ -221,11 +99,11 @@ export class Evaluator {
     this.steps = Math.floor((end - start) / interval) + 1;
   }
 
-  private stepTime(i: number): number {
+  stepTime(i: number): number {
     return this.start + i * this.interval;
   }
 
-  private stepIndex(t: number): number {
+  stepIndex(t: number): number {
     return Math.round((t - this.start) / this.interval);
   }
 
@@ -550,8 +428,8 @@ export class Evaluator {
     return dedupe(series, true);
   }
 
-  private warnQuantile(q: number, param: Expr): void {
-    if (q < 0 || q > 1 || Number.isNaN(q)) this.ctx.annotate(`PromQL warning: quantile value should be between 0 and 1, got ${goG(q)}`, posRange(param));
+  warnQuantile(q: number, param: Expr): void {
+    if (q < 0 || q > 1 || Number.isNaN(q)) this.ctx.annotate(`PromQL warning: quantile value should be between 0 and 1, got ${formatFloatG(q)}`, posRange(param));
   }
 
   private async labelReplace(e: Call): Promise<EvalSeries[]> {
@@ -719,7 +597,7 @@ export class Evaluator {
   }
 
   /** Walks the steps, calling fn with the indices of the series that have a point at each. */
-  private forEachStep(v: EvalSeries[], fn: (i: number, t: number, present: number[], at: Int32Array) => void): void {
+  forEachStep(v: EvalSeries[], fn: (i: number, t: number, present: number[], at: Int32Array) => void): void {
     const ptr = new Int32Array(v.length);
     const at = new Int32Array(v.length);
     const present: number[] = [];
@@ -883,172 +761,6 @@ export class Evaluator {
       label = await this.evalString(e.param!);
       if (!isValidLabelName(label)) throw executionError(`invalid label name "${label}"`);
     }
-
-    const v = await this.evalVector(e.expr);
-    const grouping = e.grouping;
-    const without = e.without;
-    const dropNames = without ? [...grouping, METRIC_NAME] : [];
-    const groupOf = new Int32Array(v.length);
-    const groupKeys = new Map<string, number>();
-    const groupMetric: Labels[] = [];
-    for (let s = 0; s < v.length; s++) {
-      const m = v[s]!.metric;
-      const g = without ? m.drop(dropNames) : m.keep(grouping);
-      const k = g.key();
-      let gi = groupKeys.get(k);
-      if (gi === undefined) {
-        gi = groupMetric.length;
-        groupKeys.set(k, gi);
-        groupMetric.push(g);
-      }
-      groupOf[s] = gi;
-    }
-    const G = groupMetric.length;
-    const acc = new SeriesAcc();
-    if (op === 'topk' || op === 'bottomk' || op === 'quantile' || op === 'count_values') {
-      const members: number[][] = Array.from({ length: G }, () => []);
-      const touched: number[] = [];
-      const cv = new Map<string, { metric: Labels; count: number }>();
-      const byWithValue = [...grouping, label];
-      this.forEachStep(v, (i, t, present, at) => {
-        touched.length = 0;
-        for (const s of present) {
-          const gi = op === 'count_values' ? 0 : groupOf[s]!;
-          if (members[gi]!.length === 0) touched.push(gi);
-          members[gi]!.push(s);
-        }
-        const val = (s: number): number => v[s]!.fs[at[s]!]!;
-        for (const gi of touched) {
-          const ms = members[gi]!;
-          if (op === 'quantile') {
-            this.warnQuantile(param![i]!, e.param!);
-            acc.add(groupMetric[gi]!, String(gi), t, quantile(param![i]!, ms.map(val)));
-          } else if (op === 'count_values') {
-            cv.clear();
-            for (const s of ms) {
-              // The value label is set before grouping, so it can merge groups (as in Prometheus).
-              const withValue = v[s]!.metric.builder().set(label, formatGoFloatF(val(s))).labels();
-              const metric = without ? withValue.drop(dropNames) : withValue.keep(byWithValue);
-              const k = metric.key();
-              const c = cv.get(k);
-              if (c === undefined) cv.set(k, { metric, count: 1 });
-              else c.count++;
-            }
-            for (const [k, c] of cv) acc.add(c.metric, k, t, c.count);
-          } else {
-            const kf = param![i]!;
-            if (!(kf >= 1)) {
-              ms.length = 0;
-              continue;
-            }
-            if (kf > Number.MAX_SAFE_INTEGER * 1024) throw executionError(`Scalar value ${goG(kf)} overflows int64`);
-            const k = Math.trunc(kf);
-            const heap = selectK(ms, val, k, op === 'topk');
-            for (const s of heap) acc.add(v[s]!.metric, v[s]!.metric.key(), t, val(s));
-          }
-          ms.length = 0;
-        }
-      });
-      return { type: 'vector', series: acc.result() };
-    }
-    // Series by series over a block of steps (each series' points read in order, not every
-    // series visited at every step), into one cell per group and step. Within a cell the series
-    // still come in their order, so sums and means are the same floats as step by step.
-    const B = Math.max(1, Math.min(this.steps, Math.floor(AGG_CELLS / G)));
-    const value = new Float64Array(G * B);
-    const mean = new Float64Array(G * B);
-    const count = new Float64Array(G * B);
-    const seen = new Uint8Array(G * B);
-    const touchedAt: number[][] = Array.from({ length: B }, () => []);
-    const groupKey = groupMetric.map((_, gi) => String(gi));
-    const ptr = new Int32Array(v.length);
-    for (let b0 = 0; b0 < this.steps; b0 += B) {
-      const nb = Math.min(B, this.steps - b0);
-      const blockEnd = this.stepTime(b0 + nb - 1);
-      for (let s = 0; s < v.length; s++) {
-        const { ts, fs } = v[s]!;
-        const row = groupOf[s]! * B - b0;
-        let p = ptr[s]!;
-        for (; p < ts.length && ts[p]! <= blockEnd; p++) {
-          const i = this.stepIndex(ts[p]!);
-          const c = row + i;
-          const f = fs[p]!;
-          if (seen[c] === 0) {
-            seen[c] = 1;
-            touchedAt[i - b0]!.push(groupOf[s]!);
-            count[c] = 1;
-            value[c] = op === 'stddev' || op === 'stdvar' ? 0 : f;
-            mean[c] = f;
-            continue;
-          }
-          const n = ++count[c]!;
-          switch (op) {
-            case 'sum':
-              value[c]! += f;
-              break;
-            case 'avg': {
-              const m = mean[c]!;
-              if (m === Infinity || m === -Infinity) {
-                if ((f === Infinity || f === -Infinity) && m > 0 === f > 0) break;
-                if (Number.isFinite(f)) break;
-              }
-              mean[c] = m + (f / n - m / n);
-              break;
-            }
-            case 'max':
-              if (value[c]! < f || Number.isNaN(value[c]!)) value[c] = f;
-              break;
-            case 'min':
-              if (value[c]! > f || Number.isNaN(value[c]!)) value[c] = f;
-              break;
-            case 'stddev':
-            case 'stdvar': {
-              const delta = f - mean[c]!;
-              mean[c]! += delta / n;
-              value[c]! += delta * (f - mean[c]!);
-              break;
-            }
-          }
-        }
-        ptr[s] = p;
-        if (this.ctx.shouldYield()) await this.ctx.yieldNow();
-      }
-      for (let j = 0; j < nb; j++) {
-        const t = this.stepTime(b0 + j);
-        for (const gi of touchedAt[j]!) {
-          const c = gi * B + j;
-          seen[c] = 0;
-          let out: number;
-          switch (op) {
-            case 'avg':
-              out = mean[c]!;
-              break;
-            case 'count':
-              out = count[c]!;
-              break;
-            case 'group':
-              out = 1;
-              break;
-            case 'stdvar':
-              out = value[c]! / count[c]!;
-              break;
-            case 'stddev':
-              out = Math.sqrt(value[c]! / count[c]!);
-              break;
-            default:
-              out = value[c]!;
-          }
-          acc.add(groupMetric[gi]!, groupKey[gi]!, t, out);
-        }
-        touchedAt[j]!.length = 0;
-      }
-    }
-    return { type: 'vector', series: acc.result() };
+    return aggregateVector(this, e, await this.evalVector(e.expr), param, label);
   }
 }
-
-export function sortSeries(series: EvalSeries[]): EvalSeries[] {
-  return series.sort((a, b) => compareLabels(a.metric, b.metric));
-}
-
-export { compareNaNFirst };
