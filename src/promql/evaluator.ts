@@ -2,6 +2,9 @@
 // node yields its value at all steps at once: a scalar as one float per step, an instant vector
 // as series whose points sit at step timestamps. Labels-only work (signatures, grouping, output
 // label sets) is done once per series, not once per sample.
+// Why this file is long: the Evaluator is the one recursive walk, and its node methods share the
+// step grid, the query context and the lookback; what needs none of that lives beside it
+// (binop, quantile, topk, aggregate, eval_series, functions).
 import { Labels, LabelsBuilder, MatchType, AnchoredRegexp, isValidLabelName, METRIC_NAME } from '../model/labels/index.js';
 import { expand } from '../model/relabel/index.js';
 import type {

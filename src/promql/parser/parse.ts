@@ -1,6 +1,7 @@
 // Recursive-descent PromQL parser following Prometheus 2.48's grammar and precedence:
 // or < and/unless < comparisons < + - < * / % atan2 < ^ (right-associative); unary +/- bind
 // like *, so -a^b is -(a^b); range, offset and @ bind to the selector they follow.
+// Why this file is long: one recursive-descent parser, whose productions call each other.
 // Syntax errors stop the parse; semantic ones found while parsing are collected like
 // Prometheus does, and the type check runs only when there is none. The first error is shown.
 import { Matcher, MatchType, METRIC_NAME } from '../../model/labels/index.js';

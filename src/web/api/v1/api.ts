@@ -1,6 +1,8 @@
 // Prometheus's HTTP API v1, as 2.48 answers it on the wire: the same routes, parameters, JSON
 // envelope, result encodings, error types and HTTP status codes, so Grafana, promtool and the
 // client libraries work unchanged.
+// Why this file is long: one route table and its handlers, which share the request parsing
+// (times, matchers, limits) and the response envelope.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
