@@ -72,7 +72,7 @@ const relabelList: Decoder<RelabelConfig[]> = describedAs((node, ctx) => relabel
 
 function sdFields(): Record<string, Decoder<unknown>> {
   const out: Record<string, Decoder<unknown>> = {};
-  for (const m of mechanisms()) out[m.key] = list(struct(m.spec), `[]*${m.goType}`);
+  for (const m of mechanisms()) out[m.key] = list(struct(m.spec), `[]*${m.spec.goType}`);
   for (const k of unsupportedKeys()) out[k] = list(raw, '[]interface {}');
   return out;
 }

@@ -1,5 +1,5 @@
 // consul_sd_configs: services of a Consul catalog, watched with blocking queries.
-import { bool, ConfigError, duration, INLINE_HTTP, str, stringMap, strings, type Decoded } from '../../configcodec/index.js';
+import { bool, ConfigError, duration, INLINE_HTTP, schema, str, stringMap, strings, type Decoded } from '../../configcodec/index.js';
 import { httpClientSpec, toHTTPClient, type HTTPClientConfig } from '../../httpclient/index.js';
 import { onePerConfig, registerMechanism } from '../mechanism/index.js';
 import { ConsulProvider } from './consul.js';
@@ -31,12 +31,24 @@ declare module '../mechanism/registry.js' {
 registerMechanism<ConsulSDConfig>({
   name: 'consul',
   key: 'consul_sd_configs',
-  goType: 'consul.SDConfig',
-  spec: {
-    goType: 'consul.SDConfig',
-    fields: { server: str, path_prefix: str, token: str, datacenter: str, namespace: str, partition: str, tag_separator: str, scheme: str, username: str, password: str, services: strings, tags: strings, node_meta: stringMap(str), allow_stale: bool, refresh_interval: duration },
-    inline: [httpClientSpec],
-  },
+  ...schema('consul.SDConfig', [
+    ['server', str, 'str', true],
+    ['path_prefix', str, 'str', true],
+    ['token', str, 'secret', true],
+    ['datacenter', str, 'str', true],
+    ['namespace', str, 'str', true],
+    ['partition', str, 'str', true],
+    ['tag_separator', str, 'str', true],
+    ['scheme', str, 'str', true],
+    ['username', str, 'str', true],
+    ['password', str, 'secret', true],
+    ['allow_stale', bool, 'bool', false],
+    ['refresh_interval', duration, 'dur', true],
+    ['services', strings, 'list', true],
+    ['tags', strings, 'list', true],
+    ['node_meta', stringMap(str), 'strmap', true],
+    { inline: httpClientSpec, key: INLINE_HTTP },
+  ]),
   fromDecoded(d: Decoded): ConsulSDConfig {
   const x = d.values;
   const server = (x.server as string) ?? 'localhost:8500';
@@ -59,26 +71,6 @@ registerMechanism<ConsulSDConfig>({
     allow_stale: x.allow_stale === undefined ? true : (x.allow_stale as boolean),
     refresh_interval: (x.refresh_interval as number) ?? 30_000,
   };
-  },
-  marshal: {
-    fields: [
-      ['server', 'str', true],
-      ['path_prefix', 'str', true],
-      ['token', 'secret', true],
-      ['datacenter', 'str', true],
-      ['namespace', 'str', true],
-      ['partition', 'str', true],
-      ['tag_separator', 'str', true],
-      ['scheme', 'str', true],
-      ['username', 'str', true],
-      ['password', 'secret', true],
-      ['allow_stale', 'bool', false],
-      ['refresh_interval', 'dur', true],
-      ['services', 'list', true],
-      ['tags', 'list', true],
-      ['node_meta', 'strmap', true],
-      [INLINE_HTTP, 'raw', false],
-    ],
   },
   providers: onePerConfig('consul', (c, ctx) => new ConsulProvider(c, ctx)),
 });

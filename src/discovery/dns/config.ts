@@ -1,5 +1,5 @@
 // dns_sd_configs: targets from SRV, A, AAAA, MX or NS records.
-import { ConfigError, duration, int, strings, str, type Decoded } from '../../configcodec/index.js';
+import { ConfigError, duration, int, schema, strings, str, type Decoded } from '../../configcodec/index.js';
 import { onePerConfig, registerMechanism } from '../mechanism/index.js';
 import { DNSProvider } from './dns.js';
 
@@ -19,8 +19,12 @@ declare module '../mechanism/registry.js' {
 registerMechanism<DNSSDConfig>({
   name: 'dns',
   key: 'dns_sd_configs',
-  goType: 'dns.SDConfig',
-  spec: { goType: 'dns.SDConfig', fields: { names: strings, refresh_interval: duration, type: str, port: int } },
+  ...schema('dns.SDConfig', [
+    ['names', strings, 'list', false],
+    ['refresh_interval', duration, 'dur', true],
+    ['type', str, 'str', false],
+    ['port', int, 'int', false],
+  ]),
   fromDecoded(d: Decoded): DNSSDConfig {
     const names = (d.values.names as string[]) ?? [];
     if (names.length === 0) throw new ConfigError('DNS-SD config must contain at least one SRV record name');
@@ -30,6 +34,5 @@ registerMechanism<DNSSDConfig>({
     if (type !== 'SRV' && type !== 'NS' && port === 0) throw new ConfigError('a port is required in DNS-SD configs for all record types except SRV');
     return { names, refresh_interval: (d.values.refresh_interval as number) ?? 30_000, type, port };
   },
-  marshal: { fields: [['names', 'list', false], ['refresh_interval', 'dur', true], ['type', 'str', false], ['port', 'int', false]] },
   providers: onePerConfig('dns', (c, ctx) => new DNSProvider(c, ctx)),
 });

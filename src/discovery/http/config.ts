@@ -1,5 +1,5 @@
 // http_sd_configs: target groups fetched as JSON from a URL.
-import { ConfigError, duration, INLINE_HTTP, parseConfigURL, str, type Decoded } from '../../configcodec/index.js';
+import { ConfigError, duration, INLINE_HTTP, parseConfigURL, schema, str, type Decoded } from '../../configcodec/index.js';
 import { httpClientSpec, toHTTPClient, type HTTPClientConfig } from '../../httpclient/index.js';
 import { onePerConfig, registerMechanism } from '../mechanism/index.js';
 import { HTTPProvider } from './http.js';
@@ -18,8 +18,11 @@ declare module '../mechanism/registry.js' {
 registerMechanism<HTTPSDConfig>({
   name: 'http',
   key: 'http_sd_configs',
-  goType: 'http.SDConfig',
-  spec: { goType: 'http.SDConfig', fields: { url: str, refresh_interval: duration }, inline: [httpClientSpec] },
+  ...schema('http.SDConfig', [
+    { inline: httpClientSpec, key: INLINE_HTTP },
+    ['refresh_interval', duration, 'dur', true],
+    ['url', str, 'str', false],
+  ]),
   fromDecoded(d: Decoded): HTTPSDConfig {
     const url = (d.values.url as string) ?? '';
     if (url === '') throw new ConfigError('URL is missing');
@@ -28,6 +31,5 @@ registerMechanism<HTTPSDConfig>({
     if (u.host === '') throw new ConfigError('host is missing in URL');
     return { ...toHTTPClient(d.values), url, refresh_interval: (d.values.refresh_interval as number) ?? 60_000 };
   },
-  marshal: { fields: [[INLINE_HTTP, 'raw', false], ['refresh_interval', 'dur', true], ['url', 'str', false]] },
   providers: onePerConfig('http', (c, ctx) => new HTTPProvider(c, ctx)),
 });

@@ -2,7 +2,8 @@
 // looped over by the config loader (decode, validation), the config marshaller
 // (/api/v1/status/config) and the discovery manager (providers). A mechanism is one folder: its
 // config type adds its `<name>_sd_configs` key to SDConfigs by declaration merging, and its
-// registration brings the decode spec, the validation, the marshal layout and the provider.
+// registration brings one field table (configcodec's schema(): decode spec and marshal layout),
+// the validation and defaults, and the providers.
 import type { Decoded, StructSpec, Struct } from '../../configcodec/index.js';
 import type { Provider, ProviderContext } from './provider.js';
 
@@ -24,8 +25,7 @@ export interface Mechanism<C = unknown> {
   name: string;
   /** The YAML key of its list ('file_sd_configs'). */
   key: string;
-  /** Go's type name, for decode errors ('file.SDConfig'). */
-  goType: string;
+  /** The decode spec; its goType names the struct in errors ('file.SDConfig'). */
   spec: StructSpec;
   /** Validates a decoded entry and fills Prometheus's defaults; throws ConfigError. */
   fromDecoded(d: Decoded): C;

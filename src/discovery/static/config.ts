@@ -1,5 +1,5 @@
 // static_configs: targets written in the config itself.
-import { ConfigError, labelSet, strings, type Decoded } from '../../configcodec/index.js';
+import { ConfigError, labelSet, schema, strings, type Decoded } from '../../configcodec/index.js';
 import { isValidLabelName } from '../../model/labels/index.js';
 import { registerMechanism } from '../mechanism/index.js';
 import { StaticProvider } from './static.js';
@@ -18,15 +18,16 @@ declare module '../mechanism/registry.js' {
 registerMechanism<StaticConfig>({
   name: 'static',
   key: 'static_configs',
-  goType: 'targetgroup.Group',
-  spec: { goType: 'targetgroup.Group', fields: { targets: strings, labels: labelSet } },
+  ...schema('targetgroup.Group', [
+    ['targets', strings, 'list', false],
+    ['labels', labelSet, 'strmap', true],
+  ]),
   fromDecoded(d: Decoded): StaticConfig {
     const targets = (d.values.targets as string[]) ?? [];
     const labels = (d.values.labels as Record<string, string>) ?? {};
     for (const n of Object.keys(labels)) if (!isValidLabelName(n)) throw new ConfigError(`"${n}" is not a valid label name`);
     return { targets, labels };
   },
-  marshal: { fields: [['targets', 'list', false], ['labels', 'strmap', true]] },
   // One provider for the job's whole list: a group per static config block.
   providers: (configs) => (configs.length === 0 ? [] : [{ key: `static:${JSON.stringify(configs)}`, make: () => new StaticProvider(configs) }]),
 });
