@@ -13,6 +13,7 @@ export const LAYERS = [
   ['util', 'types'],
   ['model'],
   ['configcodec'],
+  ['model/relabel'],
   ['template', 'httpclient'],
   ['discovery'],
   ['config'],

@@ -3,10 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { LineCounter, parseDocument, type Node } from 'yaml';
-import { Labels, isValidLabelName, AnchoredRegexp, RegexError } from '../model/labels/index.js';
+import { Labels, isValidLabelName } from '../model/labels/index.js';
 import { glob } from '../util/glob.js';
-import { bool, byteSize, ConfigError, describedAs, parseConfigURL, DecodeError, duration, int, labelSet, list, raw, str, stringMap, strings, struct, uint, withLine, type DecodeCtx, type Decoded, type Decoder, type StructSpec } from '../configcodec/index.js';
+import { bool, byteSize, ConfigError, parseConfigURL, DecodeError, duration, int, labelSet, list, raw, str, stringMap, strings, struct, uint, withLine, type DecodeCtx, type Decoded, type Decoder, type StructSpec } from '../configcodec/index.js';
 import { httpClientSpec, toHTTPClient } from '../httpclient/index.js';
+import { relabelList } from '../model/relabel/index.js';
 import { mechanisms, unsupportedKeys } from '../discovery/index.js';
 
 export { ConfigError };
@@ -15,7 +16,6 @@ import type {
   Config,
   GlobalConfig,
   QueueConfig,
-  RelabelAction,
   RelabelConfig,
   RemoteReadConfig,
   RemoteWriteConfig,
@@ -23,50 +23,6 @@ import type {
   ServiceDiscoveryConfigs,
 } from './types.js';
 
-// ---- relabeling --------------------------------------------------------------------------------
-
-const relabelSpec: StructSpec = {
-  goType: 'relabel.Config',
-  fields: { source_labels: list(str, 'model.LabelNames'), separator: str, regex: str, modulus: uint, target_label: str, replacement: str, action: str },
-};
-
-const ACTIONS: RelabelAction[] = ['replace', 'keep', 'drop', 'keepequal', 'dropequal', 'hashmod', 'labelmap', 'labeldrop', 'labelkeep', 'lowercase', 'uppercase'];
-const TARGET_LABEL_RE = /^(?:(?:[a-zA-Z_]|\$(?:\{\w+\}|\w+))+\w*)+$/;
-
-function toRelabel(d: Decoded): RelabelConfig {
-  const v = d.values;
-  const action = ((v.action as string) || 'replace').toLowerCase() as RelabelAction;
-  if (!ACTIONS.includes(action)) throw new ConfigError(`unknown relabel action "${v.action as string}"`);
-  let regex: AnchoredRegexp;
-  const src = v.regex === undefined ? '(.*)' : (v.regex as string);
-  try {
-    regex = new AnchoredRegexp(src);
-  } catch (e) {
-    throw new ConfigError((e as RegexError).message);
-  }
-  for (const s of (v.source_labels as string[]) ?? []) if (!isValidLabelName(s)) throw new ConfigError(`"${s}" is not a valid label name`);
-  const rc: RelabelConfig = {
-    source_labels: (v.source_labels as string[]) ?? [],
-    separator: v.separator === undefined ? ';' : (v.separator as string),
-    regex,
-    modulus: (v.modulus as number) ?? 0,
-    target_label: (v.target_label as string) ?? '',
-    replacement: v.replacement === undefined ? '$1' : (v.replacement as string),
-    action,
-  };
-  if (action === 'hashmod' && rc.modulus === 0) throw new ConfigError(`relabel configuration for hashmod requires non-zero modulus`);
-  if (['replace', 'hashmod', 'lowercase', 'uppercase', 'keepequal', 'dropequal'].includes(action) && rc.target_label === '') throw new ConfigError(`relabel configuration for ${action} action requires 'target_label' value`);
-  if ((action === 'replace' || action === 'lowercase' || action === 'uppercase') && !TARGET_LABEL_RE.test(rc.target_label)) throw new ConfigError(`"${rc.target_label}" is invalid 'target_label' for ${action} action`);
-  if ((action === 'lowercase' || action === 'uppercase' || action === 'hashmod' || action === 'keepequal' || action === 'dropequal') && !isValidLabelName(rc.target_label)) throw new ConfigError(`"${rc.target_label}" is invalid 'target_label' for ${action} action`);
-  if ((action === 'keepequal' || action === 'dropequal') && (v.regex !== undefined || v.modulus !== undefined || v.separator !== undefined || v.replacement !== undefined)) throw new ConfigError(`${action} action requires only 'source_labels' and \`target_label\`, and no other fields`);
-  if (action === 'labelmap' && !TARGET_LABEL_RE.test(rc.replacement)) throw new ConfigError(`"${rc.replacement}" is invalid 'replacement' for ${action} action`);
-  if (action === 'hashmod' && !isValidLabelName(rc.target_label)) throw new ConfigError(`"${rc.target_label}" is invalid 'target_label' for ${action} action`);
-  if ((action === 'labeldrop' || action === 'labelkeep') && (rc.source_labels.length > 0 || rc.target_label !== '' || rc.modulus !== 0 || rc.separator !== ';' || rc.replacement !== '$1')) throw new ConfigError(`${action} action requires only 'regex', and no other fields`);
-  return rc;
-}
-
-const relabelItems = list(struct(relabelSpec), '[]*relabel.Config');
-const relabelList: Decoder<RelabelConfig[]> = describedAs((node, ctx) => relabelItems(node, ctx).map(withLine(toRelabel)), relabelItems);
 
 // ---- service discovery: every registered mechanism, and Prometheus's others refused ----------
 

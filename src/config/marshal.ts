@@ -9,19 +9,10 @@ import { formatDuration } from '../model/duration/index.js';
 import { HTTP_FIELDS } from '../httpclient/index.js';
 import { INLINE_HTTP, INLINE_SD, type Kind, type ListOf, type Struct } from '../configcodec/index.js';
 import { mechanisms } from '../discovery/index.js';
+import { relabelSchema } from '../model/relabel/index.js';
 import type { Config } from './types.js';
 
-const RELABEL: Struct = {
-  fields: [
-    ['source_labels', 'flow', true],
-    ['separator', 'str', true],
-    ['regex', 'regex', true],
-    ['modulus', 'int', true],
-    ['target_label', 'str', true],
-    ['replacement', 'str', true],
-    ['action', 'str', true],
-  ],
-};
+const RELABEL: Struct = relabelSchema.marshal;
 const SCRAPE: Struct = {
   fields: [
     ['job_name', 'str', false],

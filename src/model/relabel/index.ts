@@ -1,2 +1,2 @@
 export * from './relabel.js';
-export type { RelabelAction, RelabelConfig } from './config.js';
+export { relabelList, relabelSchema, type RelabelAction, type RelabelConfig } from './config.js';
