@@ -3,24 +3,14 @@
 import { type Labels, METRIC_NAME } from '../model/labels/index.js';
 import { formatFloatG, formatGoFloatF } from '../model/value/index.js';
 import { executionError } from './errors.js';
-import type { AggregateExpr, Expr } from './parser/index.js';
-import type { QueryContext } from './context.js';
+import type { AggregateExpr } from './parser/index.js';
 import { quantile } from './functions.js';
 import { selectK } from './topk.js';
-import { SeriesAcc, type EvalResult, type EvalSeries } from './eval_series.js';
+import { SeriesAcc, type EvalResult, type EvalSeries, type StepEvaluator } from './eval_series.js';
 
 /** Cells (group × step) an aggregation accumulates at once: steps are taken in blocks that fit. */
 const AGG_CELLS = 1 << 16;
 
-/** What aggregation needs of the evaluator: the steps, and the query's context for yielding. */
-export interface StepEvaluator {
-  readonly steps: number;
-  readonly ctx: QueryContext;
-  stepTime(i: number): number;
-  stepIndex(t: number): number;
-  forEachStep(v: EvalSeries[], fn: (i: number, t: number, present: number[], at: Int32Array) => void): void;
-  warnQuantile(q: number, param: Expr): void;
-}
 
 /** e over v: param is topk/bottomk's k or quantile's φ per step, label count_values' label. */
 export async function aggregateVector(ev: StepEvaluator, e: AggregateExpr, v: EvalSeries[], param: Float64Array | null, label: string): Promise<EvalResult> {

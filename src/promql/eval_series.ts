@@ -2,6 +2,8 @@
 // builders that collect them (by step, by output label set) and deduplicate label sets.
 import { type Labels, METRIC_NAME } from '../model/labels/index.js';
 import { ERR_SAME_LABELSET, executionError } from './errors.js';
+import type { Expr } from './parser/index.js';
+import type { QueryContext } from './context.js';
 
 /** One series of an evaluated instant vector (points at step times) or range vector (raw points). */
 export interface EvalSeries {
@@ -118,4 +120,14 @@ export function withLabel(s: EvalSeries, name: string, value: string): EvalSerie
   if (value === '') b.del(name);
   else b.set(name, value);
   return { metric: b.labels(), ts: s.ts, fs: s.fs };
+}
+
+/** What the step-by-step operators (aggregation, vector matching) need of the evaluator. */
+export interface StepEvaluator {
+  readonly steps: number;
+  readonly ctx: QueryContext;
+  stepTime(i: number): number;
+  stepIndex(t: number): number;
+  forEachStep(v: EvalSeries[], fn: (i: number, t: number, present: number[], at: Int32Array) => void): void;
+  warnQuantile(q: number, param: Expr): void;
 }

@@ -4,7 +4,7 @@
 // label sets) is done once per series, not once per sample.
 // Why this file is long: the Evaluator is the one recursive walk, and its node methods share the
 // step grid, the query context and the lookback; what needs none of that lives beside it
-// (binop, quantile, topk, aggregate, eval_series, functions).
+// (binop, vector_matching, quantile, topk, aggregate, eval_series, functions).
 import { Labels, LabelsBuilder, MatchType, AnchoredRegexp, isValidLabelName, METRIC_NAME } from '../model/labels/index.js';
 import { expand } from '../model/relabel/index.js';
 import type {
@@ -21,10 +21,11 @@ import { QueryContext, isStale } from './context.js';
 import { PromQLError, executionError } from './errors.js';
 import { FUNCTIONS, type ElementEntry, type RangeEntry, type Window } from './functions.js';
 import { formatFloatG, parseGoFloat } from '../model/value/index.js';
-import { ARITHMETIC, COMPARISON, elemBinop, elemKeeps } from './binop.js';
+import { COMPARISON, elemBinop, elemKeeps } from './binop.js';
 import { bucketQuantile, type Bucket, type QuantileNotes } from './quantile.js';
-import { aggregateVector, type StepEvaluator } from './aggregate.js';
-import { dedupe, dropName, SeriesAcc, StepPoints, withLabel, type EvalResult, type EvalSeries } from './eval_series.js';
+import { aggregateVector } from './aggregate.js';
+import { andUnless, or, vectorScalar, vectorVector } from './vector_matching.js';
+import { dedupe, dropName, SeriesAcc, StepPoints, withLabel, type EvalResult, type EvalSeries, type StepEvaluator } from './eval_series.js';
 
 export type { EvalResult, EvalSeries } from './eval_series.js';
 
@@ -548,12 +549,12 @@ export class Evaluator implements StepEvaluator {
     if (lt === 'scalar') {
       const l = await this.evalScalar(e.lhs);
       const r = await this.evalVector(e.rhs);
-      return { type: 'vector', series: this.vectorScalar(r, l, e.op, true, e.returnBool) };
+      return { type: 'vector', series: vectorScalar(this, r, l, e.op, true, e.returnBool) };
     }
     if (rt === 'scalar') {
       const l = await this.evalVector(e.lhs);
       const r = await this.evalScalar(e.rhs);
-      return { type: 'vector', series: this.vectorScalar(l, r, e.op, false, e.returnBool) };
+      return { type: 'vector', series: vectorScalar(this, l, r, e.op, false, e.returnBool) };
     }
     const l = await this.evalVector(e.lhs);
     const r = await this.evalVector(e.rhs);
@@ -561,45 +562,13 @@ export class Evaluator implements StepEvaluator {
     switch (e.op) {
       case 'and':
       case 'unless':
-        return { type: 'vector', series: this.andUnless(l, r, vm.on, vm.matchingLabels, e.op === 'and') };
+        return { type: 'vector', series: andUnless(this, l, r, vm.on, vm.matchingLabels, e.op === 'and') };
       case 'or':
-        return { type: 'vector', series: this.or(l, r, vm.on, vm.matchingLabels) };
+        return { type: 'vector', series: or(this, l, r, vm.on, vm.matchingLabels) };
     }
-    return { type: 'vector', series: await this.vectorVector(l, r, e.op, vm, e.returnBool) };
+    return { type: 'vector', series: await vectorVector(this, l, r, e.op, vm, e.returnBool) };
   }
 
-  private vectorScalar(v: EvalSeries[], s: Float64Array, op: string, swap: boolean, returnBool: boolean): EvalSeries[] {
-    const isComparison = COMPARISON.has(op);
-    const out: EvalSeries[] = [];
-    for (const ser of v) {
-      const metric = ARITHMETIC.has(op) || returnBool ? dropName(ser.metric) : ser.metric;
-      const ts: number[] = [];
-      const fs: number[] = [];
-      for (let k = 0; k < ser.ts.length; k++) {
-        const sv = s[this.stepIndex(ser.ts[k]!)]!;
-        const vv = ser.fs[k]!;
-        let value = swap ? elemBinop(op, sv, vv) : elemBinop(op, vv, sv);
-        const keep = swap ? elemKeeps(op, sv, vv) : elemKeeps(op, vv, sv);
-        if (isComparison && swap) value = vv;
-        if (returnBool) {
-          value = keep ? 1 : 0;
-        } else if (!keep) {
-          continue;
-        }
-        ts.push(ser.ts[k]!);
-        fs.push(value);
-      }
-      if (ts.length > 0) out.push({ metric, ts, fs });
-    }
-    return dedupe(out);
-  }
-
-  private signatures(v: EvalSeries[], on: boolean, names: string[]): string[] {
-    const dropNames = on ? [] : [...names, METRIC_NAME];
-    return v.map((s) => (on ? s.metric.keep(names) : s.metric.drop(dropNames)).key());
-  }
-
-  /** Walks the steps, calling fn with the indices of the series that have a point at each. */
   forEachStep(v: EvalSeries[], fn: (i: number, t: number, present: number[], at: Int32Array) => void): void {
     const ptr = new Int32Array(v.length);
     const at = new Int32Array(v.length);
@@ -619,141 +588,6 @@ export class Evaluator implements StepEvaluator {
       fn(i, t, present, at);
     }
   }
-
-  private andUnless(l: EvalSeries[], r: EvalSeries[], on: boolean, names: string[], isAnd: boolean): EvalSeries[] {
-    if (l.length === 0) return [];
-    const ls = this.signatures(l, on, names);
-    const rs = this.signatures(r, on, names);
-    const rightAt: Set<string>[] = Array.from({ length: this.steps }, () => new Set<string>());
-    for (let s = 0; s < r.length; s++) for (const t of r[s]!.ts) rightAt[this.stepIndex(t)]!.add(rs[s]!);
-    const out: EvalSeries[] = [];
-    for (let s = 0; s < l.length; s++) {
-      const ser = l[s]!;
-      const ts: number[] = [];
-      const fs: number[] = [];
-      for (let k = 0; k < ser.ts.length; k++) {
-        if (rightAt[this.stepIndex(ser.ts[k]!)]!.has(ls[s]!) === isAnd) {
-          ts.push(ser.ts[k]!);
-          fs.push(ser.fs[k]!);
-        }
-      }
-      if (ts.length > 0) out.push({ metric: ser.metric, ts, fs });
-    }
-    return out;
-  }
-
-  private or(l: EvalSeries[], r: EvalSeries[], on: boolean, names: string[]): EvalSeries[] {
-    const ls = this.signatures(l, on, names);
-    const rs = this.signatures(r, on, names);
-    const leftAt: Set<string>[] = Array.from({ length: this.steps }, () => new Set<string>());
-    for (let s = 0; s < l.length; s++) for (const t of l[s]!.ts) leftAt[this.stepIndex(t)]!.add(ls[s]!);
-    const out: EvalSeries[] = [...l];
-    for (let s = 0; s < r.length; s++) {
-      const ser = r[s]!;
-      const ts: number[] = [];
-      const fs: number[] = [];
-      for (let k = 0; k < ser.ts.length; k++) {
-        if (!leftAt[this.stepIndex(ser.ts[k]!)]!.has(rs[s]!)) {
-          ts.push(ser.ts[k]!);
-          fs.push(ser.fs[k]!);
-        }
-      }
-      if (ts.length > 0) out.push({ metric: ser.metric, ts, fs });
-    }
-    return dedupe(out);
-  }
-
-  private async vectorVector(l: EvalSeries[], r: EvalSeries[], op: string, vm: NonNullable<BinaryExpr['vectorMatching']>, returnBool: boolean): Promise<EvalSeries[]> {
-    if (l.length === 0 || r.length === 0) return [];
-    const oneToMany = vm.card === 'one-to-many';
-    // The "many" side is walked; the "one" side is looked up by signature.
-    const many = oneToMany ? r : l;
-    const one = oneToMany ? l : r;
-    const manySigs = this.signatures(many, vm.on, vm.matchingLabels);
-    const oneSigs = this.signatures(one, vm.on, vm.matchingLabels);
-    const dropMetricName = ARITHMETIC.has(op) || returnBool;
-    const outLabels = new Map<number, { metric: Labels; key: string }>();
-    const resultMetric = (mi: number, oi: number): { metric: Labels; key: string } => {
-      const ck = mi * one.length + oi;
-      let o = outLabels.get(ck);
-      if (o !== undefined) return o;
-      const b = many[mi]!.metric.builder();
-      if (dropMetricName) b.del(METRIC_NAME);
-      if (vm.card === 'one-to-one') {
-        if (vm.on) b.keep(...vm.matchingLabels);
-        else b.del(...vm.matchingLabels);
-      }
-      const oneMetric = one[oi]!.metric;
-      for (const ln of vm.include) {
-        const v = oneMetric.get(ln);
-        if (v !== '') b.set(ln, v);
-        else b.del(ln);
-      }
-      const metric = b.labels();
-      o = { metric, key: metric.key() };
-      outLabels.set(ck, o);
-      return o;
-    };
-    const matchLabels = (m: Labels): string => (vm.on ? m.keep(vm.matchingLabels) : m.drop([...vm.matchingLabels, METRIC_NAME])).toString();
-    const acc = new SeriesAcc();
-    const oneAt = new Map<string, number>();
-    const matched = new Map<string, Set<string> | null>();
-    const oneIdx = new Map<number, number>();
-    // Points of the "one" side per step, by series.
-    const onePtr = new Int32Array(one.length);
-    this.forEachStep(many, (_i, t, present, at) => {
-      oneAt.clear();
-      matched.clear();
-      oneIdx.clear();
-      for (let oi = 0; oi < one.length; oi++) {
-        const ser = one[oi]!;
-        const p = onePtr[oi]!;
-        if (p >= ser.ts.length || ser.ts[p] !== t) continue;
-        onePtr[oi] = p + 1;
-        const sig = oneSigs[oi]!;
-        const dup = oneAt.get(sig);
-        if (dup !== undefined) {
-          const side = oneToMany ? 'left' : 'right';
-          throw executionError(
-            `found duplicate series for the match group ${matchLabels(ser.metric)} on the ${side} hand-side of the operation: [${ser.metric.toString()}, ${one[dup]!.metric.toString()}];many-to-many matching not allowed: matching labels must be unique on one side`,
-          );
-        }
-        oneAt.set(sig, oi);
-        oneIdx.set(oi, p);
-      }
-      for (const mi of present) {
-        const sig = manySigs[mi]!;
-        const oi = oneAt.get(sig);
-        if (oi === undefined) continue;
-        let fl = many[mi]!.fs[at[mi]!]!;
-        let fr = one[oi]!.fs[oneIdx.get(oi)!]!;
-        if (oneToMany) [fl, fr] = [fr, fl];
-        let value = elemBinop(op, fl, fr);
-        const keep = elemKeeps(op, fl, fr);
-        if (returnBool) value = keep ? 1 : 0;
-        else if (!keep) continue;
-        const out = resultMetric(mi, oi);
-        const inserted = matched.get(sig);
-        if (vm.card === 'one-to-one') {
-          if (inserted !== undefined) throw executionError('multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');
-          matched.set(sig, null);
-        } else {
-          let set = inserted;
-          if (set === undefined || set === null) {
-            set = new Set<string>();
-            matched.set(sig, set);
-          } else if (set.has(out.key)) {
-            throw executionError('multiple matches for labels: grouping labels must ensure unique matches');
-          }
-          set.add(out.key);
-        }
-        acc.add(out.metric, out.key, t, value);
-      }
-    });
-    return acc.result();
-  }
-
-  // ---- aggregations ----------------------------------------------------------------------
 
   private async aggregate(e: AggregateExpr): Promise<EvalResult> {
     const op = e.op;
