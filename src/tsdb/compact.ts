@@ -5,7 +5,7 @@ import { Labels, compareLabels } from '../model/labels/index.js';
 import { ValueType } from '../storage/index.js';
 import { Block, writeBlock, type BlockMeta, type SeriesChunks } from './block.js';
 import { SAMPLES_PER_CHUNK, XORAppender, xorNumSamples } from './chunkenc/index.js';
-import { ChunksIterator, type ChunkData, type Interval } from './series.js';
+import { ChunksIterator, sortedUnique, type ChunkData, type Interval } from './series.js';
 
 /** Re-encodes samples into chunks of up to 120 samples. */
 export function encodeChunks(ts: ArrayLike<number>, vs: ArrayLike<number>, n = ts.length): ChunkData[] {
@@ -52,17 +52,8 @@ export function finalizeChunks(parts: { chunks: ChunkData[]; ivs: readonly Inter
     const e = it.err();
     if (e) throw e;
   }
-  const idx = Array.from({ length: k }, (_, i) => i).sort((a, b) => ts[a]! - ts[b]! || a - b);
-  const ot = new Float64Array(idx.length);
-  const ov = new Float64Array(idx.length);
-  let n = 0;
-  for (const i of idx) {
-    if (n > 0 && ot[n - 1] === ts[i]) continue;
-    ot[n] = ts[i]!;
-    ov[n] = vs[i]!;
-    n++;
-  }
-  return encodeChunks(ot, ov, n);
+  const [ot, ov] = sortedUnique(ts, vs, k);
+  return encodeChunks(ot, ov, ot.length);
 }
 
 /** Merges blocks (which may overlap) into one new block in parent; returns its meta. */

@@ -198,6 +198,15 @@ function mergeParts(all: { c: ChunkData; ivs: readonly Interval[] }[], mint: num
     }
     error ??= it.err();
   }
+  const [ot, ov] = sortedUnique(ts, vs, k);
+  return new ArrayIterator(ot, ov, error);
+}
+
+/**
+ * The first k samples in time order, one per timestamp: of samples with the same timestamp the
+ * first gathered wins (chunks are gathered oldest source first).
+ */
+export function sortedUnique(ts: Float64Array, vs: Float64Array, k: number): [ts: Float64Array, vs: Float64Array] {
   const idx = Array.from({ length: k }, (_, i) => i).sort((a, b) => ts[a]! - ts[b]! || a - b);
   const ot = new Float64Array(k);
   const ov = new Float64Array(k);
@@ -208,7 +217,7 @@ function mergeParts(all: { c: ChunkData; ivs: readonly Interval[] }[], mint: num
     ov[n] = vs[i]!;
     n++;
   }
-  return new ArrayIterator(ot.subarray(0, n), ov.subarray(0, n), error);
+  return [ot.subarray(0, n), ov.subarray(0, n)];
 }
 
 class StoredSeries implements Series {
