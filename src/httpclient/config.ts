@@ -1,6 +1,6 @@
 // The HTTP client settings (Prometheus common's HTTPClientConfig) shared by scraping, discovery,
 // alerting and remote write: the type, its YAML decoding and validation, and how it is written back.
-import { bool, ConfigError, parseConfigURL, str, stringMap, strings, struct, type Decoded, type Field, type Struct, type StructSpec } from '../configcodec/index.js';
+import { bool, ConfigError, parseConfigURL, schema, str, stringMap, strings, struct, type Decoded, type Decoder, type Field, type SchemaField, type Struct, type StructSpec } from '../configcodec/index.js';
 
 export interface BasicAuth {
   username: string;
@@ -54,33 +54,63 @@ export interface HTTPClientConfig {
   enable_http2: boolean; // default true
 }
 
-export const tlsSpec: StructSpec = {
-  goType: 'config.TLSConfig',
-  fields: { ca: str, ca_file: str, cert: str, cert_file: str, key: str, key_file: str, server_name: str, insecure_skip_verify: bool, min_version: str, max_version: str },
-};
+const tls = schema('config.TLSConfig', [
+  ['ca', str, 'str', true],
+  ['cert', str, 'str', true],
+  ['key', str, 'secret', true],
+  ['ca_file', str, 'str', true],
+  ['cert_file', str, 'str', true],
+  ['key_file', str, 'str', true],
+  ['server_name', str, 'str', true],
+  ['insecure_skip_verify', bool, 'bool', false],
+  ['min_version', str, 'str', true],
+  ['max_version', str, 'str', true],
+]);
+export const tlsSpec = tls.spec;
+export const TLS_FIELDS = tls.marshal;
+
+function proxyFields(header: Decoder<unknown>): SchemaField[] {
+  return [
+    ['proxy_url', str, 'url', true],
+    ['no_proxy', str, 'str', true],
+    ['proxy_from_environment', bool, 'bool', true],
+    ['proxy_connect_header', header, 'raw', true],
+  ];
+}
+
+// username_file is read, but not written back: /api/v1/status/config shows basic_auth as the
+// Prometheus this is compared with does (username, password, password_file).
 const basicAuthSpec: StructSpec = { goType: 'config.BasicAuth', fields: { username: str, username_file: str, password: str, password_file: str } };
-const authorizationSpec: StructSpec = { goType: 'config.Authorization', fields: { type: str, credentials: str, credentials_file: str } };
-const oauth2Spec: StructSpec = {
-  goType: 'config.OAuth2',
-  fields: { client_id: str, client_secret: str, client_secret_file: str, scopes: strings, token_url: str, endpoint_params: stringMap(str), tls_config: struct(tlsSpec), proxy_url: str, no_proxy: str, proxy_from_environment: bool, proxy_connect_header: stringMap(strings) },
-};
-export const httpClientSpec: StructSpec = {
-  goType: 'config.HTTPClientConfig',
-  fields: {
-    basic_auth: struct(basicAuthSpec),
-    authorization: struct(authorizationSpec),
-    oauth2: struct(oauth2Spec),
-    bearer_token: str,
-    bearer_token_file: str,
-    tls_config: struct(tlsSpec),
-    proxy_url: str,
-    no_proxy: str,
-    proxy_from_environment: bool,
-    proxy_connect_header: stringMap(strings, 'config.Header'),
-    follow_redirects: bool,
-    enable_http2: bool,
-  },
-};
+const BASIC_AUTH_FIELDS: Struct = { fields: [['username', 'str', false], ['password', 'secret', true], ['password_file', 'str', true]] };
+const authorization = schema('config.Authorization', [
+  ['type', str, 'str', true],
+  ['credentials', str, 'secret', true],
+  ['credentials_file', str, 'str', true],
+]);
+const oauth2 = schema('config.OAuth2', [
+  ['client_id', str, 'str', false],
+  ['client_secret', str, 'secret', false],
+  ['client_secret_file', str, 'str', false],
+  ['scopes', strings, 'list', true],
+  ['token_url', str, 'str', false],
+  ['endpoint_params', stringMap(str), 'strmap', true],
+  ['tls_config', struct(tls.spec), tls.marshal, true],
+  ...proxyFields(stringMap(strings)),
+]);
+/** HTTPClientConfig, in the order yaml.v2 writes its fields. */
+const http = schema('config.HTTPClientConfig', [
+  ['basic_auth', struct(basicAuthSpec), BASIC_AUTH_FIELDS, true],
+  ['authorization', struct(authorization.spec), authorization.marshal, true],
+  ['oauth2', struct(oauth2.spec), oauth2.marshal, true],
+  ['bearer_token', str, 'secret', true],
+  ['bearer_token_file', str, 'str', true],
+  ['tls_config', struct(tls.spec), tls.marshal, true],
+  ['follow_redirects', bool, 'bool', false],
+  ['enable_http2', bool, 'bool', false],
+  ...proxyFields(stringMap(strings, 'config.Header')),
+]);
+export const httpClientSpec = http.spec;
+export const HTTP_FIELDS: Field[] = http.marshal.fields;
 
 const TLS_VERSIONS = ['TLS10', 'TLS11', 'TLS12', 'TLS13'];
 
@@ -138,51 +168,3 @@ export function toHTTPClient(v: Record<string, unknown>): HTTPClientConfig {
   }
   return c;
 }
-
-export const TLS_FIELDS: Struct = {
-  fields: [
-    ['ca', 'str', true],
-    ['cert', 'str', true],
-    ['key', 'secret', true],
-    ['ca_file', 'str', true],
-    ['cert_file', 'str', true],
-    ['key_file', 'str', true],
-    ['server_name', 'str', true],
-    ['insecure_skip_verify', 'bool', false],
-    ['min_version', 'str', true],
-    ['max_version', 'str', true],
-  ],
-};
-const PROXY: Field[] = [
-  ['proxy_url', 'url', true],
-  ['no_proxy', 'str', true],
-  ['proxy_from_environment', 'bool', true],
-  ['proxy_connect_header', 'raw', true],
-];
-/** HTTPClientConfig's fields, in the order yaml.v2 writes them. */
-export const HTTP_FIELDS: Field[] = [
-  ['basic_auth', { fields: [['username', 'str', false], ['password', 'secret', true], ['password_file', 'str', true]] }, true],
-  ['authorization', { fields: [['type', 'str', true], ['credentials', 'secret', true], ['credentials_file', 'str', true]] }, true],
-  [
-    'oauth2',
-    {
-      fields: [
-        ['client_id', 'str', false],
-        ['client_secret', 'secret', false],
-        ['client_secret_file', 'str', false],
-        ['scopes', 'list', true],
-        ['token_url', 'str', false],
-        ['endpoint_params', 'strmap', true],
-        ['tls_config', TLS_FIELDS, true],
-        ...PROXY,
-      ],
-    },
-    true,
-  ],
-  ['bearer_token', 'secret', true],
-  ['bearer_token_file', 'str', true],
-  ['tls_config', TLS_FIELDS, true],
-  ['follow_redirects', 'bool', false],
-  ['enable_http2', 'bool', false],
-  ...PROXY,
-];

@@ -254,41 +254,41 @@ export class Evaluator implements StepEvaluator {
   // ---- functions -------------------------------------------------------------------------
 
   /** Functions with a shape of their own, each evaluated by its own code. */
-  private readonly special: Record<string, (e: Call) => Promise<EvalResult>> = {
-    time: async () => ({ type: 'scalar', vals: Float64Array.from({ length: this.steps }, (_, i) => this.stepTime(i) / 1000) }),
-    pi: async () => ({ type: 'scalar', vals: new Float64Array(this.steps).fill(Math.PI) }),
-    vector: async (e) => {
-      const vals = await this.evalScalar(e.args[0]!);
-      return { type: 'vector', series: [{ metric: Labels.EMPTY, ts: this.allStepTimes(), fs: Array.from(vals) }] };
+  private static readonly special: Record<string, (ev: Evaluator, e: Call) => Promise<EvalResult>> = {
+    time: async (ev) => ({ type: 'scalar', vals: Float64Array.from({ length: ev.steps }, (_, i) => ev.stepTime(i) / 1000) }),
+    pi: async (ev) => ({ type: 'scalar', vals: new Float64Array(ev.steps).fill(Math.PI) }),
+    vector: async (ev, e) => {
+      const vals = await ev.evalScalar(e.args[0]!);
+      return { type: 'vector', series: [{ metric: Labels.EMPTY, ts: ev.allStepTimes(), fs: Array.from(vals) }] };
     },
-    scalar: async (e) => ({ type: 'scalar', vals: await this.scalarOf(e.args[0]!) }),
-    absent: async (e) => ({ type: 'vector', series: await this.absent(e.args[0]!) }),
-    timestamp: async (e) => {
+    scalar: async (ev, e) => ({ type: 'scalar', vals: await ev.scalarOf(e.args[0]!) }),
+    absent: async (ev, e) => ({ type: 'vector', series: await ev.absent(e.args[0]!) }),
+    timestamp: async (ev, e) => {
       const arg = unwrapParens(e.args[0]!);
       if (arg.kind === 'VectorSelector') {
-        const series = await this.vectorSelector(arg, true);
+        const series = await ev.vectorSelector(arg, true);
         return { type: 'vector', series: dedupe(series.map((s) => ({ ...s, metric: dropName(s.metric) }))) };
       }
-      const v = await this.evalVector(arg);
+      const v = await ev.evalVector(arg);
       return { type: 'vector', series: dedupe(v.map((s) => ({ metric: dropName(s.metric), ts: s.ts, fs: s.ts.map((t) => t / 1000) }))) };
     },
-    sort: (e) => this.sorted(e, 1),
-    sort_desc: (e) => this.sorted(e, -1),
-    label_replace: async (e) => ({ type: 'vector', series: await this.labelReplace(e) }),
-    label_join: async (e) => ({ type: 'vector', series: await this.labelJoin(e) }),
-    histogram_quantile: async (e) => ({ type: 'vector', series: await this.histogramQuantile(e) }),
+    sort: (ev, e) => ev.sorted(e, 1),
+    sort_desc: (ev, e) => ev.sorted(e, -1),
+    label_replace: async (ev, e) => ({ type: 'vector', series: await ev.labelReplace(e) }),
+    label_join: async (ev, e) => ({ type: 'vector', series: await ev.labelJoin(e) }),
+    histogram_quantile: async (ev, e) => ({ type: 'vector', series: await ev.histogramQuantile(e) }),
     // These read native histogram samples only; float samples give no output.
-    histogram_count: (e) => this.nativeHistogramsOnly(e),
-    histogram_sum: (e) => this.nativeHistogramsOnly(e),
-    histogram_stddev: (e) => this.nativeHistogramsOnly(e),
-    histogram_stdvar: (e) => this.nativeHistogramsOnly(e),
-    histogram_fraction: (e) => this.nativeHistogramsOnly(e),
+    histogram_count: (ev, e) => ev.nativeHistogramsOnly(e),
+    histogram_sum: (ev, e) => ev.nativeHistogramsOnly(e),
+    histogram_stddev: (ev, e) => ev.nativeHistogramsOnly(e),
+    histogram_stdvar: (ev, e) => ev.nativeHistogramsOnly(e),
+    histogram_fraction: (ev, e) => ev.nativeHistogramsOnly(e),
   };
 
   private async call(e: Call): Promise<EvalResult> {
     const name = e.func.name;
-    const special = this.special[name];
-    if (special !== undefined) return special(e);
+    const special = Evaluator.special[name];
+    if (special !== undefined) return special(this, e);
     const f = FUNCTIONS[name];
     if (f?.kind === 'range') return { type: 'vector', series: await this.rangeFunction(e, name, f) };
     if (f?.kind === 'element') return { type: 'vector', series: await this.elementFunction(e, f) };
