@@ -5,9 +5,9 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { LineCounter, parseDocument, type Node } from 'yaml';
 import { Labels, isValidLabelName } from '../model/labels/index.js';
 import { glob } from '../util/glob.js';
-import { bool, byteSize, ConfigError, parseConfigURL, DecodeError, duration, int, labelSet, list, raw, str, stringMap, strings, struct, uint, withLine, type DecodeCtx, type Decoded, type Decoder, type StructSpec } from '../configcodec/index.js';
+import { bool, byteSize, ConfigError, INLINE_HTTP, INLINE_SD, parseConfigURL, schema, DecodeError, duration, int, labelSet, list, raw, str, stringMap, strings, struct, uint, withLine, type DecodeCtx, type Decoded, type Decoder, type StructSpec } from '../configcodec/index.js';
 import { httpClientSpec, toHTTPClient } from '../httpclient/index.js';
-import { relabelList } from '../model/relabel/index.js';
+import { relabelList, relabelSchema } from '../model/relabel/index.js';
 import { mechanisms, unsupportedKeys } from '../discovery/index.js';
 
 export { ConfigError };
@@ -44,34 +44,33 @@ function toSD(v: Record<string, unknown>): ServiceDiscoveryConfigs {
 
 // ---- scrape configs ----------------------------------------------------------------------------
 
-const scrapeSpec: StructSpec = {
-  goType: 'config.ScrapeConfig',
-  fields: {
-    job_name: str,
-    honor_labels: bool,
-    honor_timestamps: bool,
-    track_timestamps_staleness: bool,
-    params: stringMap(strings, 'url.Values'),
-    scrape_interval: duration,
-    scrape_timeout: duration,
-    scrape_classic_histograms: bool,
-    metrics_path: str,
-    scheme: str,
-    body_size_limit: byteSize,
-    sample_limit: uint,
-    target_limit: uint,
-    label_limit: uint,
-    label_name_length_limit: uint,
-    label_value_length_limit: uint,
-    native_histogram_bucket_limit: uint,
-    keep_dropped_targets: uint,
-    enable_compression: bool,
-    relabel_configs: relabelList,
-    metric_relabel_configs: relabelList,
-    ...sdFields(),
-  },
-  inline: [httpClientSpec],
-};
+/** config.ScrapeConfig, in Go's field order (yaml.v2 writes it so). */
+export const scrapeSchema = schema('config.ScrapeConfig', [
+  ['job_name', str, 'str', false],
+  ['honor_labels', bool, 'bool', true],
+  ['honor_timestamps', bool, 'bool', false],
+  ['track_timestamps_staleness', bool, 'bool', false],
+  ['params', stringMap(strings, 'url.Values'), 'params', true],
+  ['scrape_interval', duration, 'dur', true],
+  ['scrape_timeout', duration, 'dur', true],
+  ['scrape_classic_histograms', bool, 'bool', true],
+  ['metrics_path', str, 'str', true],
+  ['scheme', str, 'str', true],
+  ['body_size_limit', byteSize, 'bytes', true],
+  ['sample_limit', uint, 'int', true],
+  ['target_limit', uint, 'int', true],
+  ['label_limit', uint, 'int', true],
+  ['label_name_length_limit', uint, 'int', true],
+  ['label_value_length_limit', uint, 'int', true],
+  ['native_histogram_bucket_limit', uint, 'int', true],
+  ['keep_dropped_targets', uint, 'int', true],
+  ['enable_compression', bool, null, true],
+  { inline: httpClientSpec, key: INLINE_HTTP },
+  ['relabel_configs', relabelList, { of: relabelSchema.marshal }, true],
+  ['metric_relabel_configs', relabelList, { of: relabelSchema.marshal }, true],
+  { spread: sdFields(), key: INLINE_SD },
+]);
+const scrapeSpec = scrapeSchema.spec;
 
 function toScrape(d: Decoded, g: GlobalConfig): ScrapeConfig {
   const v = d.values;
@@ -115,10 +114,22 @@ function toScrape(d: Decoded, g: GlobalConfig): ScrapeConfig {
 
 // ---- global, alerting, remote, storage ---------------------------------------------------------
 
-const globalSpec: StructSpec = {
-  goType: 'config.GlobalConfig',
-  fields: { scrape_interval: duration, scrape_timeout: duration, evaluation_interval: duration, external_labels: labelSet, query_log_file: str, body_size_limit: byteSize, sample_limit: uint, target_limit: uint, label_limit: uint, label_name_length_limit: uint, label_value_length_limit: uint, keep_dropped_targets: uint },
-};
+/** config.GlobalConfig, in Go's field order. */
+export const globalSchema = schema('config.GlobalConfig', [
+  ['scrape_interval', duration, 'dur', true],
+  ['scrape_timeout', duration, 'dur', true],
+  ['evaluation_interval', duration, 'dur', true],
+  ['query_log_file', str, 'str', true],
+  ['external_labels', labelSet, 'labels', true],
+  ['body_size_limit', byteSize, 'bytes', true],
+  ['sample_limit', uint, 'int', true],
+  ['target_limit', uint, 'int', true],
+  ['label_limit', uint, 'int', true],
+  ['label_name_length_limit', uint, 'int', true],
+  ['label_value_length_limit', uint, 'int', true],
+  ['keep_dropped_targets', uint, 'int', true],
+]);
+const globalSpec = globalSchema.spec;
 
 function toGlobal(d: Decoded | undefined): GlobalConfig {
   const v = d?.values ?? {};
@@ -153,11 +164,16 @@ function toGlobal(d: Decoded | undefined): GlobalConfig {
   };
 }
 
-const alertmanagerSpec: StructSpec = {
-  goType: 'config.AlertmanagerConfig',
-  fields: { scheme: str, path_prefix: str, timeout: duration, api_version: str, relabel_configs: relabelList, ...sdFields() },
-  inline: [httpClientSpec],
-};
+export const alertmanagerSchema = schema('config.AlertmanagerConfig', [
+  { inline: httpClientSpec, key: INLINE_HTTP },
+  ['scheme', str, 'str', true],
+  ['path_prefix', str, 'str', true],
+  ['timeout', duration, 'dur', true],
+  ['api_version', str, 'str', false],
+  ['relabel_configs', relabelList, { of: relabelSchema.marshal }, true],
+  { spread: sdFields(), key: INLINE_SD },
+]);
+const alertmanagerSpec = alertmanagerSchema.spec;
 const alertingSpec: StructSpec = {
   goType: 'config.AlertingConfig',
   fields: { alert_relabel_configs: relabelList, alertmanagers: list(struct(alertmanagerSpec), '[]*config.AlertmanagerConfig') },
@@ -190,11 +206,17 @@ const remoteWriteSpec: StructSpec = {
   fields: { url: str, remote_timeout: duration, headers: stringMap(str), write_relabel_configs: relabelList, name: str, send_exemplars: bool, send_native_histograms: bool, queue_config: struct(queueSpec), metadata_config: struct(metadataSpec), sigv4: raw, azuread: raw },
   inline: [httpClientSpec],
 };
-const remoteReadSpec: StructSpec = {
-  goType: 'config.RemoteReadConfig',
-  fields: { url: str, remote_timeout: duration, headers: stringMap(str), read_recent: bool, name: str, required_matchers: stringMap(str), filter_external_labels: bool },
-  inline: [httpClientSpec],
-};
+export const remoteReadSchema = schema('config.RemoteReadConfig', [
+  ['url', str, 'url', false],
+  ['remote_timeout', duration, 'dur', true],
+  ['headers', stringMap(str), 'strmap', true],
+  ['read_recent', bool, 'bool', true],
+  ['name', str, 'str', true],
+  { inline: httpClientSpec, key: INLINE_HTTP },
+  ['required_matchers', stringMap(str), 'strmap', true],
+  ['filter_external_labels', bool, 'bool', true],
+]);
+const remoteReadSpec = remoteReadSchema.spec;
 
 const RESERVED_HEADERS = ['authorization', 'host', 'content-encoding', 'content-length', 'content-type', 'user-agent', 'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'www-authenticate', 'accept-encoding', 'x-prometheus-remote-write-version', 'x-prometheus-remote-read-version', 'x-prometheus-scrape-timeout-seconds', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256'];
 

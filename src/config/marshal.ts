@@ -10,46 +10,12 @@ import { HTTP_FIELDS } from '../httpclient/index.js';
 import { INLINE_HTTP, INLINE_SD, type Kind, type ListOf, type Struct } from '../configcodec/index.js';
 import { mechanisms } from '../discovery/index.js';
 import { relabelSchema } from '../model/relabel/index.js';
+import { alertmanagerSchema, globalSchema, remoteReadSchema, scrapeSchema } from './config.js';
 import type { Config } from './types.js';
 
 const RELABEL: Struct = relabelSchema.marshal;
-const SCRAPE: Struct = {
-  fields: [
-    ['job_name', 'str', false],
-    ['honor_labels', 'bool', true],
-    ['honor_timestamps', 'bool', false],
-    ['track_timestamps_staleness', 'bool', false],
-    ['params', 'params', true],
-    ['scrape_interval', 'dur', true],
-    ['scrape_timeout', 'dur', true],
-    ['scrape_classic_histograms', 'bool', true],
-    ['metrics_path', 'str', true],
-    ['scheme', 'str', true],
-    ['body_size_limit', 'bytes', true],
-    ['sample_limit', 'int', true],
-    ['target_limit', 'int', true],
-    ['label_limit', 'int', true],
-    ['label_name_length_limit', 'int', true],
-    ['label_value_length_limit', 'int', true],
-    ['native_histogram_bucket_limit', 'int', true],
-    ['keep_dropped_targets', 'int', true],
-    [INLINE_HTTP, 'raw', false],
-    ['relabel_configs', { of: RELABEL }, true],
-    ['metric_relabel_configs', { of: RELABEL }, true],
-    [INLINE_SD, 'raw', false],
-  ],
-};
-const ALERTMANAGER: Struct = {
-  fields: [
-    [INLINE_HTTP, 'raw', false],
-    ['scheme', 'str', true],
-    ['path_prefix', 'str', true],
-    ['timeout', 'dur', true],
-    ['api_version', 'str', false],
-    ['relabel_configs', { of: RELABEL }, true],
-    [INLINE_SD, 'raw', false],
-  ],
-};
+const SCRAPE: Struct = scrapeSchema.marshal;
+const ALERTMANAGER: Struct = alertmanagerSchema.marshal;
 const REMOTE_WRITE: Struct = {
   fields: [
     ['url', 'url', false],
@@ -81,34 +47,8 @@ const REMOTE_WRITE: Struct = {
     ['azuread', 'raw', true],
   ],
 };
-const REMOTE_READ: Struct = {
-  fields: [
-    ['url', 'url', false],
-    ['remote_timeout', 'dur', true],
-    ['headers', 'strmap', true],
-    ['read_recent', 'bool', true],
-    ['name', 'str', true],
-    [INLINE_HTTP, 'raw', false],
-    ['required_matchers', 'strmap', true],
-    ['filter_external_labels', 'bool', true],
-  ],
-};
-const GLOBAL: Struct = {
-  fields: [
-    ['scrape_interval', 'dur', true],
-    ['scrape_timeout', 'dur', true],
-    ['evaluation_interval', 'dur', true],
-    ['query_log_file', 'str', true],
-    ['external_labels', 'labels', true],
-    ['body_size_limit', 'bytes', true],
-    ['sample_limit', 'int', true],
-    ['target_limit', 'int', true],
-    ['label_limit', 'int', true],
-    ['label_name_length_limit', 'int', true],
-    ['label_value_length_limit', 'int', true],
-    ['keep_dropped_targets', 'int', true],
-  ],
-};
+const REMOTE_READ: Struct = remoteReadSchema.marshal;
+const GLOBAL: Struct = globalSchema.marshal;
 const CONFIG: Struct = {
   fields: [
     ['global', GLOBAL, false],

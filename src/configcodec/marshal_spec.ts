@@ -18,13 +18,16 @@ export const INLINE_HTTP = '__http__';
 /** A field key that stands for every registered discovery mechanism's `<name>_configs` list. */
 export const INLINE_SD = '__sd__';
 
-/** One field of a config struct, in the Go struct's order: its key, decoder, written kind, omitempty. */
-export type SchemaField = readonly [key: string, decode: Decoder<unknown>, kind: Kind | Struct | ListOf, omitempty: boolean];
-/** Inline settings (Go's `yaml:",inline"`) at this position: decoded by spec, written under key. */
-export interface SchemaInline {
-  inline: StructSpec;
-  key: string;
-}
+/**
+ * One field of a config struct, in the Go struct's order: its key, decoder, written kind (null:
+ * read but not written back, as the Prometheus compared with does not show it), omitempty.
+ */
+export type SchemaField = readonly [key: string, decode: Decoder<unknown>, kind: Kind | Struct | ListOf | null, omitempty: boolean];
+/**
+ * Inline settings at this position, written under key: a struct (Go's `yaml:",inline"`), or a set
+ * of fields decided elsewhere (the registered discovery mechanisms).
+ */
+export type SchemaInline = { inline: StructSpec; key: string } | { spread: Record<string, Decoder<unknown>>; key: string };
 
 /** A config struct described once: the decode spec and the marshal layout both come from it. */
 export interface Schema {
@@ -39,9 +42,12 @@ export function schema(goType: string, fields: readonly (SchemaField | SchemaInl
     if ('inline' in f) {
       spec.inline!.push(f.inline);
       marshal.fields.push([f.key, 'raw', false]);
+    } else if ('spread' in f) {
+      Object.assign(spec.fields, f.spread);
+      marshal.fields.push([f.key, 'raw', false]);
     } else {
       spec.fields[f[0]] = f[1];
-      marshal.fields.push([f[0], f[2], f[3]]);
+      if (f[2] !== null) marshal.fields.push([f[0], f[2], f[3]]);
     }
   }
   return { spec, marshal };
