@@ -174,10 +174,11 @@ export const alertmanagerSchema = schema('config.AlertmanagerConfig', [
   { spread: sdFields(), key: INLINE_SD },
 ]);
 const alertmanagerSpec = alertmanagerSchema.spec;
-const alertingSpec: StructSpec = {
-  goType: 'config.AlertingConfig',
-  fields: { alert_relabel_configs: relabelList, alertmanagers: list(struct(alertmanagerSpec), '[]*config.AlertmanagerConfig') },
-};
+const alertingSchema = schema('config.AlertingConfig', [
+  ['alert_relabel_configs', relabelList, { of: relabelSchema.marshal }, true],
+  ['alertmanagers', list(struct(alertmanagerSpec), '[]*config.AlertmanagerConfig'), { of: alertmanagerSchema.marshal }, true],
+]);
+const alertingSpec = alertingSchema.spec;
 
 function toAlertmanager(d: Decoded): AlertmanagerConfig {
   const v = d.values;
@@ -196,16 +197,38 @@ function toAlertmanager(d: Decoded): AlertmanagerConfig {
   };
 }
 
-const queueSpec: StructSpec = {
-  goType: 'config.QueueConfig',
-  fields: { capacity: int, max_shards: int, min_shards: int, max_samples_per_send: int, batch_send_deadline: duration, min_backoff: duration, max_backoff: duration, retry_on_http_429: bool, sample_age_limit: duration },
-};
-const metadataSpec: StructSpec = { goType: 'config.MetadataConfig', fields: { send: bool, send_interval: duration, max_samples_per_send: int } };
-const remoteWriteSpec: StructSpec = {
-  goType: 'config.RemoteWriteConfig',
-  fields: { url: str, remote_timeout: duration, headers: stringMap(str), write_relabel_configs: relabelList, name: str, send_exemplars: bool, send_native_histograms: bool, queue_config: struct(queueSpec), metadata_config: struct(metadataSpec), sigv4: raw, azuread: raw },
-  inline: [httpClientSpec],
-};
+const queueSchema = schema('config.QueueConfig', [
+  ['capacity', int, 'int', true],
+  ['max_shards', int, 'int', true],
+  ['min_shards', int, 'int', true],
+  ['max_samples_per_send', int, 'int', true],
+  ['batch_send_deadline', duration, 'dur', true],
+  ['min_backoff', duration, 'dur', true],
+  ['max_backoff', duration, 'dur', true],
+  ['retry_on_http_429', bool, 'bool', true],
+  ['sample_age_limit', duration, null, true],
+]);
+const metadataSchema = schema('config.MetadataConfig', [
+  ['send', bool, 'bool', false],
+  ['send_interval', duration, 'dur', false],
+  ['max_samples_per_send', int, 'int', true],
+]);
+/** config.RemoteWriteConfig, in Go's field order. */
+export const remoteWriteSchema = schema('config.RemoteWriteConfig', [
+  ['url', str, 'url', false],
+  ['remote_timeout', duration, 'dur', true],
+  ['headers', stringMap(str), 'strmap', true],
+  ['write_relabel_configs', relabelList, { of: relabelSchema.marshal }, true],
+  ['name', str, 'str', true],
+  ['send_exemplars', bool, 'bool', true],
+  ['send_native_histograms', bool, 'bool', true],
+  { inline: httpClientSpec, key: INLINE_HTTP },
+  ['queue_config', struct(queueSchema.spec), queueSchema.marshal, true],
+  ['metadata_config', struct(metadataSchema.spec), metadataSchema.marshal, true],
+  ['sigv4', raw, 'raw', true],
+  ['azuread', raw, 'raw', true],
+]);
+const remoteWriteSpec = remoteWriteSchema.spec;
 export const remoteReadSchema = schema('config.RemoteReadConfig', [
   ['url', str, 'url', false],
   ['remote_timeout', duration, 'dur', true],
@@ -282,29 +305,28 @@ function toRemoteRead(d: Decoded): RemoteReadConfig {
   };
 }
 
-const storageSpec: StructSpec = {
-  goType: 'config.StorageConfig',
-  fields: {
-    tsdb: struct({ goType: 'config.TSDBConfig', fields: { out_of_order_time_window: duration } }),
-    exemplars: struct({ goType: 'config.ExemplarsConfig', fields: { max_exemplars: int } }),
-  },
-};
+const tsdbSchema = schema('config.TSDBConfig', [['out_of_order_time_window', duration, 'dur', true]]);
+const exemplarsSchema = schema('config.ExemplarsConfig', [['max_exemplars', int, 'int', true]]);
+const storageSchema = schema('config.StorageConfig', [
+  ['tsdb', struct(tsdbSchema.spec), tsdbSchema.marshal, true],
+  ['exemplars', struct(exemplarsSchema.spec), exemplarsSchema.marshal, true],
+]);
+const storageSpec = storageSchema.spec;
 
-/** prometheus.yml's top-level struct (exported for the docs' field tables). */
-export const configSpec: StructSpec = {
-  goType: 'config.plain',
-  fields: {
-    global: struct(globalSpec),
-    alerting: struct(alertingSpec),
-    rule_files: strings,
-    scrape_config_files: strings,
-    scrape_configs: list(struct(scrapeSpec), '[]*config.ScrapeConfig'),
-    remote_write: list(struct(remoteWriteSpec), '[]*config.RemoteWriteConfig'),
-    remote_read: list(struct(remoteReadSpec), '[]*config.RemoteReadConfig'),
-    storage: struct(storageSpec),
-    tracing: raw,
-  },
-};
+/** prometheus.yml's top level, in the order Prometheus writes it back. */
+export const configSchema = schema('config.plain', [
+  ['global', struct(globalSpec), globalSchema.marshal, false],
+  ['alerting', struct(alertingSpec), alertingSchema.marshal, true],
+  ['rule_files', strings, 'list', true],
+  ['scrape_config_files', strings, 'list', true],
+  ['scrape_configs', list(struct(scrapeSpec), '[]*config.ScrapeConfig'), { of: scrapeSchema.marshal }, true],
+  ['storage', struct(storageSpec), storageSchema.marshal, true],
+  ['tracing', raw, 'raw', true],
+  ['remote_write', list(struct(remoteWriteSpec), '[]*config.RemoteWriteConfig'), { of: remoteWriteSchema.marshal }, true],
+  ['remote_read', list(struct(remoteReadSpec), '[]*config.RemoteReadConfig'), { of: remoteReadSchema.marshal }, true],
+]);
+/** prometheus.yml's top-level struct (also walked for the docs' field tables). */
+export const configSpec = configSchema.spec;
 
 // ---- entry points ------------------------------------------------------------------------------
 

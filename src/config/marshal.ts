@@ -2,66 +2,16 @@
 // page) shows it: Prometheus 2.48 marshals its Config structs with yaml.v2, so the fields come in
 // the structs' order, `omitempty` fields go when zero, secrets read <secret>, durations are
 // Prometheus durations, discovery configs come last in their sorted key order, lists hang at their
-// key's indentation and source_labels are a flow list. The layout here follows those structs.
+// key's indentation and source_labels are a flow list. The layouts come from each struct's schema
+// (configcodec's schema(), beside the package that owns the struct); this file writes them.
 import { stringify } from 'yaml';
 import { AnchoredRegexp, Labels } from '../model/labels/index.js';
 import { formatDuration } from '../model/duration/index.js';
 import { HTTP_FIELDS } from '../httpclient/index.js';
 import { INLINE_HTTP, INLINE_SD, type Kind, type ListOf, type Struct } from '../configcodec/index.js';
 import { mechanisms } from '../discovery/index.js';
-import { relabelSchema } from '../model/relabel/index.js';
-import { alertmanagerSchema, globalSchema, remoteReadSchema, scrapeSchema } from './config.js';
+import { configSchema } from './config.js';
 import type { Config } from './types.js';
-
-const RELABEL: Struct = relabelSchema.marshal;
-const SCRAPE: Struct = scrapeSchema.marshal;
-const ALERTMANAGER: Struct = alertmanagerSchema.marshal;
-const REMOTE_WRITE: Struct = {
-  fields: [
-    ['url', 'url', false],
-    ['remote_timeout', 'dur', true],
-    ['headers', 'strmap', true],
-    ['write_relabel_configs', { of: RELABEL }, true],
-    ['name', 'str', true],
-    ['send_exemplars', 'bool', true],
-    ['send_native_histograms', 'bool', true],
-    [INLINE_HTTP, 'raw', false],
-    [
-      'queue_config',
-      {
-        fields: [
-          ['capacity', 'int', true],
-          ['max_shards', 'int', true],
-          ['min_shards', 'int', true],
-          ['max_samples_per_send', 'int', true],
-          ['batch_send_deadline', 'dur', true],
-          ['min_backoff', 'dur', true],
-          ['max_backoff', 'dur', true],
-          ['retry_on_http_429', 'bool', true],
-        ],
-      },
-      true,
-    ],
-    ['metadata_config', { fields: [['send', 'bool', false], ['send_interval', 'dur', false], ['max_samples_per_send', 'int', true]] }, true],
-    ['sigv4', 'raw', true],
-    ['azuread', 'raw', true],
-  ],
-};
-const REMOTE_READ: Struct = remoteReadSchema.marshal;
-const GLOBAL: Struct = globalSchema.marshal;
-const CONFIG: Struct = {
-  fields: [
-    ['global', GLOBAL, false],
-    ['alerting', { fields: [['alert_relabel_configs', { of: RELABEL }, true], ['alertmanagers', { of: ALERTMANAGER }, true]] }, true],
-    ['rule_files', 'list', true],
-    ['scrape_config_files', 'list', true],
-    ['scrape_configs', { of: SCRAPE }, true],
-    ['storage', { fields: [['tsdb', { fields: [['out_of_order_time_window', 'dur', true]] }, true], ['exemplars', { fields: [['max_exemplars', 'int', true]] }, true]] }, true],
-    ['tracing', 'raw', true],
-    ['remote_write', { of: REMOTE_WRITE }, true],
-    ['remote_read', { of: REMOTE_READ }, true],
-  ],
-};
 
 /** A YAML node: a scalar already in YAML form, a flow list, a mapping or a list. */
 type Out = { scalar: string } | { flow: string[] } | { map: [string, Out][] } | { list: Out[] };
@@ -244,7 +194,7 @@ export function marshalConfig(cfg: Config): string {
   const view: Record<string, unknown> = { ...cfg };
   // Storage is only shown when it says something (Prometheus leaves unset sections out).
   if (cfg.storage.tsdb.out_of_order_time_window === 0 && cfg.storage.exemplars.max_exemplars === 100000) delete view.storage;
-  const root = struct(CONFIG, view);
+  const root = struct(configSchema.marshal, view);
   const lines: string[] = [];
   if (root && 'map' in root) root.map.forEach(([k, x]) => emit(x, '', lines, `${k}:`));
   return lines.join('\n') + '\n';
