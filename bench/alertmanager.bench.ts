@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort, PEERS, startProcess, waitReady } from '../test/util/peers.ts';
+import { freePort, PEERS, startProcess, waitReady } from '../test/support/peers.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const ALERTS = 10_000;

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PEERS } from '../test/util/peers.ts';
+import { PEERS } from '../test/support/peers.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SERIES = Number(process.env.BACKFILL_BENCH_SERIES ?? 2000);

@@ -10,8 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startOurServer } from '../test/util/server.ts';
-import { freePort, PEERS, startProcess, waitReady } from '../test/util/peers.ts';
+import { startOurServer } from '../test/support/server.ts';
+import { freePort, PEERS, startProcess, waitReady } from '../test/support/peers.ts';
 
 const SERIES = 10_000;
 const STEP = 15;

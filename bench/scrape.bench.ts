@@ -6,8 +6,8 @@ import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newParser } from '../src/model/textparse/index.ts';
-import { startOurServer } from '../test/util/server.ts';
-import { freePort, PEERS, startProcess, waitReady } from '../test/util/peers.ts';
+import { startOurServer } from '../test/support/server.ts';
+import { freePort, PEERS, startProcess, waitReady } from '../test/support/peers.ts';
 
 function cpuSeconds(pid: number): number {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -70,7 +70,7 @@ export async function run(): Promise<void> {
   });
   await new Promise<void>((r) => exporter.listen(0, '127.0.0.1', () => r()));
   const eport = (exporter.address() as { port: number }).port;
-  const targets = Array.from({ length: TARGETS }, (_, i) => `'127.0.0.1:${eport}'`);
+  const targets = Array.from({ length: TARGETS }, () => `'127.0.0.1:${eport}'`);
   const cfg = (i: number) => `global:\n  scrape_interval: 1s\n  scrape_timeout: 900ms\nscrape_configs:\n${targets.map((t, k) => `  - job_name: load${k}\n    static_configs: [{targets: [${t}]}]\n`).join('')}`.replace(/load(\d+)/g, `load$1x${i}`);
   const WINDOW = 30_000;
   const measure = async (pid: number, label: string) => {

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort, PEERS, startProcess, waitReady } from '../test/util/peers.ts';
+import { freePort, PEERS, startProcess, waitReady } from '../test/support/peers.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SCRAPES = 120;

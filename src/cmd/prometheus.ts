@@ -6,12 +6,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseFlags, usage, manPage, FlagError, formatBytes, flagDisplayValues } from './flags.js';
 import { serverOptions, type ServerOptions } from './options.js';
-import { BUILD_INFO, versionText } from './version.js';
+import { BUILD_INFO, versionText } from '../util/version.js';
 import { newLogger, nopLogger, type Logger } from '../util/log.js';
 import { client, defaultRegistry, registerProcessMetrics } from '../util/metrics.js';
 import { Labels } from '../model/labels/index.js';
 import { formatDuration } from '../model/duration/index.js';
-import type { Config } from '../config/types.js';
+import type { Config } from '../config/index.js';
 import { expandExternalLabels, getScrapeConfigs, loadConfigFile } from '../config/index.js';
 import { logFeatures } from './features.js';
 import { fdLimits, fsType, hostDetails, vmLimits } from './host.js';
@@ -291,7 +291,6 @@ class Server {
   reload(): Promise<void> {
     const next = this.reloadChain.then(async () => {
       this.logger.info('Loading configuration file', { filename: this.opts.configFile });
-      const started = Date.now();
       const file = JSON.stringify(this.opts.configFile);
       try {
         let cfg: Config;

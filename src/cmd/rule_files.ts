@@ -1,6 +1,6 @@
 // rule_files globs → the files they match, as Go's filepath.Glob does (wildcards * ? [..] in any
 // path component, no **; a pattern matching nothing is not an error).
-import type { Config } from '../config/types.js';
+import type { Config } from '../config/index.js';
 import { glob } from '../util/glob.js';
 
 export { glob };

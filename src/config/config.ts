@@ -2,331 +2,75 @@
 // errors that name file and line. The result is the `Config` of types.ts with every default filled.
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { Document, LineCounter, parseDocument, type Node } from 'yaml';
-import { Labels, isValidLabelName, AnchoredRegexp, RegexError } from '../model/labels/index.js';
-import { parseDuration, DurationError } from '../model/duration/index.js';
+import { LineCounter, parseDocument, type Node } from 'yaml';
+import { Labels, isValidLabelName } from '../model/labels/index.js';
 import { glob } from '../util/glob.js';
-import { bool, DecodeError, float, int, list, raw, str, stringMap, struct, uint, type DecodeCtx, type Decoded, type Decoder, type StructSpec } from './decode.js';
+import { bool, byteSize, ConfigError, INLINE_HTTP, INLINE_SD, parseConfigURL, schema, DecodeError, duration, int, labelSet, list, raw, str, stringMap, strings, struct, uint, withLine, type DecodeCtx, type Decoded, type Decoder, type StructSpec } from '../configcodec/index.js';
+import { httpClientSpec, toHTTPClient } from '../httpclient/index.js';
+import { relabelList, relabelSchema } from '../model/relabel/index.js';
+import { mechanisms, unsupportedKeys } from '../discovery/index.js';
+
+export { ConfigError };
 import type {
   AlertmanagerConfig,
-  Authorization,
-  BasicAuth,
   Config,
-  ConsulSDConfig,
-  DNSSDConfig,
-  FileSDConfig,
   GlobalConfig,
-  HTTPClientConfig,
-  HTTPSDConfig,
-  OAuth2,
   QueueConfig,
-  RelabelAction,
   RelabelConfig,
   RemoteReadConfig,
   RemoteWriteConfig,
   ScrapeConfig,
   ServiceDiscoveryConfigs,
-  StaticConfig,
-  TLSConfig,
 } from './types.js';
 
-export class ConfigError extends Error {}
 
-// ---- leaf decoders ---------------------------------------------------------------------------
+// ---- service discovery: every registered mechanism, and Prometheus's others refused ----------
 
-const duration: Decoder<number> = (node, ctx) => {
-  const s = str(node, ctx);
-  try {
-    return parseDuration(s);
-  } catch (e) {
-    throw new DecodeError(0, (e as DurationError).message);
-  }
-};
-
-const SIZE_UNITS: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4, PB: 1024 ** 5, EB: 1024 ** 6 };
-const byteSize: Decoder<number> = (node, ctx) => {
-  const s = str(node, ctx).trim();
-  if (s === '' || s === '0') return 0;
-  const m = /^(\d+(?:\.\d+)?)([KMGTPE]?B)$/.exec(s);
-  if (m === null) throw new DecodeError(0, `units: unknown unit in ${s}`);
-  return Math.floor(Number(m[1]) * SIZE_UNITS[m[2]!]!);
-};
-
-const labelSet: Decoder<Record<string, string>> = stringMap(str, 'model.LabelSet');
-const strings = list(str);
-
-// ---- HTTP client config ------------------------------------------------------------------------
-
-const tlsSpec: StructSpec = {
-  goType: 'config.TLSConfig',
-  fields: { ca: str, ca_file: str, cert: str, cert_file: str, key: str, key_file: str, server_name: str, insecure_skip_verify: bool, min_version: str, max_version: str },
-};
-const basicAuthSpec: StructSpec = { goType: 'config.BasicAuth', fields: { username: str, username_file: str, password: str, password_file: str } };
-const authorizationSpec: StructSpec = { goType: 'config.Authorization', fields: { type: str, credentials: str, credentials_file: str } };
-const oauth2Spec: StructSpec = {
-  goType: 'config.OAuth2',
-  fields: { client_id: str, client_secret: str, client_secret_file: str, scopes: strings, token_url: str, endpoint_params: stringMap(str), tls_config: struct(tlsSpec), proxy_url: str, no_proxy: str, proxy_from_environment: bool, proxy_connect_header: stringMap(strings) },
-};
-const httpClientSpec: StructSpec = {
-  goType: 'config.HTTPClientConfig',
-  fields: {
-    basic_auth: struct(basicAuthSpec),
-    authorization: struct(authorizationSpec),
-    oauth2: struct(oauth2Spec),
-    bearer_token: str,
-    bearer_token_file: str,
-    tls_config: struct(tlsSpec),
-    proxy_url: str,
-    no_proxy: str,
-    proxy_from_environment: bool,
-    proxy_connect_header: stringMap(strings, 'config.Header'),
-    follow_redirects: bool,
-    enable_http2: bool,
-  },
-};
-
-const TLS_VERSIONS = ['TLS10', 'TLS11', 'TLS12', 'TLS13'];
-
-function toTLS(d: Decoded | undefined): TLSConfig {
-  const v = d?.values ?? {};
-  const t: TLSConfig = { insecure_skip_verify: (v.insecure_skip_verify as boolean) ?? false };
-  for (const k of ['ca', 'ca_file', 'cert', 'cert_file', 'key', 'key_file', 'server_name', 'min_version', 'max_version'] as const) if (v[k]) t[k] = v[k] as string;
-  for (const k of ['min_version', 'max_version'] as const) if (t[k] && !TLS_VERSIONS.includes(t[k]!)) throw new ConfigError(`unknown TLS version: ${t[k]}`);
-  if (t.ca && t.ca_file) throw new ConfigError('at most one of ca and ca_file must be configured');
-  if (t.cert && t.cert_file) throw new ConfigError('at most one of cert and cert_file must be configured');
-  if (t.key && t.key_file) throw new ConfigError('at most one of key and key_file must be configured');
-  if ((t.cert || t.cert_file) && !(t.key || t.key_file)) throw new ConfigError('exactly one of key or key_file must be configured when a client certificate is configured');
-  if ((t.key || t.key_file) && !(t.cert || t.cert_file)) throw new ConfigError('exactly one of cert or cert_file must be configured when a client key is configured');
-  return t;
+function sdFields(): Record<string, Decoder<unknown>> {
+  const out: Record<string, Decoder<unknown>> = {};
+  for (const m of mechanisms()) out[m.key] = list(struct(m.spec), `[]*${m.spec.goType}`);
+  for (const k of unsupportedKeys()) out[k] = list(raw, '[]interface {}');
+  return out;
 }
-
-function toHTTPClient(v: Record<string, unknown>): HTTPClientConfig {
-  const c: HTTPClientConfig = {
-    tls_config: toTLS(v.tls_config as Decoded | undefined),
-    follow_redirects: v.follow_redirects === undefined ? true : (v.follow_redirects as boolean),
-    enable_http2: v.enable_http2 === undefined ? true : (v.enable_http2 as boolean),
-  };
-  if (v.basic_auth) {
-    const b = (v.basic_auth as Decoded).values;
-    c.basic_auth = { username: (b.username as string) ?? '', ...(b.username_file ? { username_file: b.username_file as string } : {}), ...(b.password ? { password: b.password as string } : {}), ...(b.password_file ? { password_file: b.password_file as string } : {}) } as BasicAuth;
-    if (c.basic_auth.password && c.basic_auth.password_file) throw new ConfigError('at most one of basic_auth password & password_file must be configured');
-    if (c.basic_auth.username && c.basic_auth.username_file) throw new ConfigError('at most one of basic_auth username & username_file must be configured');
-  }
-  if (v.authorization) {
-    const a = (v.authorization as Decoded).values;
-    c.authorization = { type: (a.type as string) || 'Bearer', ...(a.credentials ? { credentials: a.credentials as string } : {}), ...(a.credentials_file ? { credentials_file: a.credentials_file as string } : {}) } as Authorization;
-    if (c.authorization.type.toLowerCase() === 'basic') throw new ConfigError(`authorization type cannot be set to "basic", use "basic_auth" instead`);
-    if (c.authorization.credentials && c.authorization.credentials_file) throw new ConfigError('at most one of authorization credentials & credentials_file must be configured');
-  }
-  if (v.oauth2) {
-    const o = (v.oauth2 as Decoded).values;
-    c.oauth2 = { client_id: (o.client_id as string) ?? '', token_url: (o.token_url as string) ?? '', ...(o.client_secret ? { client_secret: o.client_secret as string } : {}), ...(o.client_secret_file ? { client_secret_file: o.client_secret_file as string } : {}), scopes: (o.scopes as string[]) ?? [], endpoint_params: (o.endpoint_params as Record<string, string>) ?? {} } as OAuth2;
-  }
-  if (v.bearer_token) c.bearer_token = v.bearer_token as string;
-  if (v.bearer_token_file) c.bearer_token_file = v.bearer_token_file as string;
-  if (v.proxy_url) {
-    c.proxy_url = v.proxy_url as string;
-    try {
-      new URL(c.proxy_url);
-    } catch {
-      throw new ConfigError(`parse "${c.proxy_url}": invalid URI for request`);
-    }
-  }
-  if (v.no_proxy) c.no_proxy = v.no_proxy as string;
-  if (v.proxy_from_environment) c.proxy_from_environment = true;
-  if (v.proxy_connect_header) c.proxy_connect_header = v.proxy_connect_header as Record<string, string[]>;
-  const auths = [c.basic_auth, c.authorization, c.oauth2].filter(Boolean).length + (c.bearer_token || c.bearer_token_file ? 1 : 0);
-  if (c.bearer_token && c.bearer_token_file) throw new ConfigError('at most one of bearer_token & bearer_token_file must be configured');
-  if (auths > 1) {
-    if (c.basic_auth && (c.bearer_token || c.bearer_token_file)) throw new ConfigError('at most one of basic_auth, bearer_token & bearer_token_file must be configured');
-    if (c.authorization && (c.bearer_token || c.bearer_token_file)) throw new ConfigError('authorization is not compatible with bearer_token & bearer_token_file');
-    if (c.basic_auth && c.authorization) throw new ConfigError('at most one of basic_auth, oauth2 & authorization must be configured');
-    throw new ConfigError('at most one of basic_auth, oauth2 & authorization must be configured');
-  }
-  return c;
-}
-
-// ---- relabeling --------------------------------------------------------------------------------
-
-const relabelSpec: StructSpec = {
-  goType: 'relabel.Config',
-  fields: { source_labels: list(str, 'model.LabelNames'), separator: str, regex: str, modulus: uint, target_label: str, replacement: str, action: str },
-};
-
-const ACTIONS: RelabelAction[] = ['replace', 'keep', 'drop', 'keepequal', 'dropequal', 'hashmod', 'labelmap', 'labeldrop', 'labelkeep', 'lowercase', 'uppercase'];
-const TARGET_LABEL_RE = /^(?:(?:[a-zA-Z_]|\$(?:\{\w+\}|\w+))+\w*)+$/;
-
-function toRelabel(d: Decoded): RelabelConfig {
-  const v = d.values;
-  const action = ((v.action as string) || 'replace').toLowerCase() as RelabelAction;
-  if (!ACTIONS.includes(action)) throw new ConfigError(`unknown relabel action "${v.action as string}"`);
-  let regex: AnchoredRegexp;
-  const src = v.regex === undefined ? '(.*)' : (v.regex as string);
-  try {
-    regex = new AnchoredRegexp(src);
-  } catch (e) {
-    throw new ConfigError((e as RegexError).message);
-  }
-  for (const s of (v.source_labels as string[]) ?? []) if (!isValidLabelName(s)) throw new ConfigError(`"${s}" is not a valid label name`);
-  const rc: RelabelConfig = {
-    source_labels: (v.source_labels as string[]) ?? [],
-    separator: v.separator === undefined ? ';' : (v.separator as string),
-    regex,
-    modulus: (v.modulus as number) ?? 0,
-    target_label: (v.target_label as string) ?? '',
-    replacement: v.replacement === undefined ? '$1' : (v.replacement as string),
-    action,
-  };
-  if (action === 'hashmod' && rc.modulus === 0) throw new ConfigError(`relabel configuration for hashmod requires non-zero modulus`);
-  if (['replace', 'hashmod', 'lowercase', 'uppercase', 'keepequal', 'dropequal'].includes(action) && rc.target_label === '') throw new ConfigError(`relabel configuration for ${action} action requires 'target_label' value`);
-  if ((action === 'replace' || action === 'lowercase' || action === 'uppercase') && !TARGET_LABEL_RE.test(rc.target_label)) throw new ConfigError(`"${rc.target_label}" is invalid 'target_label' for ${action} action`);
-  if ((action === 'lowercase' || action === 'uppercase' || action === 'hashmod' || action === 'keepequal' || action === 'dropequal') && !isValidLabelName(rc.target_label)) throw new ConfigError(`"${rc.target_label}" is invalid 'target_label' for ${action} action`);
-  if ((action === 'keepequal' || action === 'dropequal') && (v.regex !== undefined || v.modulus !== undefined || v.separator !== undefined || v.replacement !== undefined)) throw new ConfigError(`${action} action requires only 'source_labels' and \`target_label\`, and no other fields`);
-  if (action === 'labelmap' && !TARGET_LABEL_RE.test(rc.replacement)) throw new ConfigError(`"${rc.replacement}" is invalid 'replacement' for ${action} action`);
-  if (action === 'hashmod' && !isValidLabelName(rc.target_label)) throw new ConfigError(`"${rc.target_label}" is invalid 'target_label' for ${action} action`);
-  if ((action === 'labeldrop' || action === 'labelkeep') && (rc.source_labels.length > 0 || rc.target_label !== '' || rc.modulus !== 0 || rc.separator !== ';' || rc.replacement !== '$1')) throw new ConfigError(`${action} action requires only 'regex', and no other fields`);
-  return rc;
-}
-
-const relabelList: Decoder<RelabelConfig[]> = (node, ctx) => list(struct(relabelSpec), '[]*relabel.Config')(node, ctx).map(withLine(toRelabel));
-
-function withLine<T>(fn: (d: Decoded) => T): (d: Decoded) => T {
-  return (d) => {
-    try {
-      return fn(d);
-    } catch (e) {
-      if (e instanceof ConfigError && d.line) throw new DecodeError(d.line, `line ${d.line}: ${e.message}`);
-      throw e;
-    }
-  };
-}
-
-// ---- service discovery -------------------------------------------------------------------------
-
-const staticSpec: StructSpec = { goType: 'targetgroup.Group', fields: { targets: strings, labels: labelSet } };
-const fileSDSpec: StructSpec = { goType: 'file.SDConfig', fields: { files: strings, refresh_interval: duration } };
-const consulSpec: StructSpec = {
-  goType: 'consul.SDConfig',
-  fields: { server: str, path_prefix: str, token: str, datacenter: str, namespace: str, partition: str, tag_separator: str, scheme: str, username: str, password: str, services: strings, tags: strings, node_meta: stringMap(str), allow_stale: bool, refresh_interval: duration },
-  inline: [httpClientSpec],
-};
-const httpSDSpec: StructSpec = { goType: 'http.SDConfig', fields: { url: str, refresh_interval: duration }, inline: [httpClientSpec] };
-const dnsSDSpec: StructSpec = { goType: 'dns.SDConfig', fields: { names: strings, refresh_interval: duration, type: str, port: int } };
-
-const UNSUPPORTED_SD = ['azure_sd_configs', 'digitalocean_sd_configs', 'docker_sd_configs', 'dockerswarm_sd_configs', 'ec2_sd_configs', 'eureka_sd_configs', 'gce_sd_configs', 'hetzner_sd_configs', 'ionos_sd_configs', 'kubernetes_sd_configs', 'kuma_sd_configs', 'lightsail_sd_configs', 'linode_sd_configs', 'marathon_sd_configs', 'nerve_sd_configs', 'nomad_sd_configs', 'openstack_sd_configs', 'ovhcloud_sd_configs', 'puppetdb_sd_configs', 'scaleway_sd_configs', 'serverset_sd_configs', 'triton_sd_configs', 'uyuni_sd_configs', 'vultr_sd_configs'];
-
-const sdFields: Record<string, Decoder<unknown>> = {
-  static_configs: list(struct(staticSpec), '[]*targetgroup.Group'),
-  file_sd_configs: list(struct(fileSDSpec), '[]*file.SDConfig'),
-  consul_sd_configs: list(struct(consulSpec), '[]*consul.SDConfig'),
-  http_sd_configs: list(struct(httpSDSpec), '[]*http.SDConfig'),
-  dns_sd_configs: list(struct(dnsSDSpec), '[]*dns.SDConfig'),
-  ...Object.fromEntries(UNSUPPORTED_SD.map((k) => [k, list(raw, '[]interface {}')])),
-};
 
 function toSD(v: Record<string, unknown>): ServiceDiscoveryConfigs {
-  const statics = ((v.static_configs as Decoded[]) ?? []).map(
-    withLine((d): StaticConfig => {
-      const targets = (d.values.targets as string[]) ?? [];
-      const labels = (d.values.labels as Record<string, string>) ?? {};
-      for (const n of Object.keys(labels)) if (!isValidLabelName(n)) throw new ConfigError(`"${n}" is not a valid label name`);
-      return { targets, labels };
-    }),
-  );
-  const files = ((v.file_sd_configs as Decoded[]) ?? []).map(
-    withLine((d): FileSDConfig => {
-      const files = (d.values.files as string[]) ?? [];
-      if (files.length === 0) throw new ConfigError('file service discovery config must contain at least one path name');
-      for (const f of files) if (!/\.(json|ya?ml)$/.test(f.split('/').pop() ?? '')) throw new ConfigError(`path name "${f}" is not valid for file discovery`);
-      return { files, refresh_interval: (d.values.refresh_interval as number) ?? 300_000 };
-    }),
-  );
-  const consul = ((v.consul_sd_configs as Decoded[]) ?? []).map(
-    withLine((d): ConsulSDConfig => {
-      const x = d.values;
-      const server = (x.server as string) ?? 'localhost:8500';
-      if (server.trim() === '') throw new ConfigError('consul SD configuration requires a server address');
-      return {
-        ...toHTTPClient(x),
-        server,
-        ...(x.path_prefix ? { path_prefix: x.path_prefix as string } : {}),
-        ...(x.token ? { token: x.token as string } : {}),
-        ...(x.datacenter ? { datacenter: x.datacenter as string } : {}),
-        ...(x.namespace ? { namespace: x.namespace as string } : {}),
-        ...(x.partition ? { partition: x.partition as string } : {}),
-        ...(x.username ? { username: x.username as string } : {}),
-        ...(x.password ? { password: x.password as string } : {}),
-        tag_separator: x.tag_separator === undefined ? ',' : (x.tag_separator as string),
-        scheme: (x.scheme as string) || 'http',
-        services: (x.services as string[]) ?? [],
-        tags: (x.tags as string[]) ?? [],
-        node_meta: (x.node_meta as Record<string, string>) ?? {},
-        allow_stale: x.allow_stale === undefined ? true : (x.allow_stale as boolean),
-        refresh_interval: (x.refresh_interval as number) ?? 30_000,
-      };
-    }),
-  );
-  const http = ((v.http_sd_configs as Decoded[]) ?? []).map(
-    withLine((d): HTTPSDConfig => {
-      const url = (d.values.url as string) ?? '';
-      if (url === '') throw new ConfigError('URL is missing');
-      let u: URL;
-      try {
-        u = new URL(url);
-      } catch {
-        throw new ConfigError(`parse "${url}": invalid URI for request`);
-      }
-      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError('URL scheme must be \'http\' or \'https\'');
-      if (u.host === '') throw new ConfigError('host is missing in URL');
-      return { ...toHTTPClient(d.values), url, refresh_interval: (d.values.refresh_interval as number) ?? 60_000 };
-    }),
-  );
-  const dns = ((v.dns_sd_configs as Decoded[]) ?? []).map(
-    withLine((d): DNSSDConfig => {
-      const names = (d.values.names as string[]) ?? [];
-      if (names.length === 0) throw new ConfigError('DNS-SD config must contain at least one SRV record name');
-      const type = ((d.values.type as string) || 'SRV').toUpperCase() as DNSSDConfig['type'];
-      if (!['SRV', 'A', 'AAAA', 'MX', 'NS'].includes(type)) throw new ConfigError(`invalid DNS-SD records type ${type}`);
-      const port = (d.values.port as number) ?? 0;
-      if (type !== 'SRV' && type !== 'NS' && port === 0) throw new ConfigError('a port is required in DNS-SD configs for all record types except SRV');
-      return { names, refresh_interval: (d.values.refresh_interval as number) ?? 30_000, type, port };
-    }),
-  );
+  const out: Record<string, unknown> = {};
+  for (const m of mechanisms()) out[m.key] = ((v[m.key] as Decoded[]) ?? []).map(withLine((d) => m.fromDecoded(d)));
   const unsupported: Record<string, unknown[]> = {};
-  for (const k of UNSUPPORTED_SD) if (v[k]) unsupported[k] = v[k] as unknown[];
-  return { static_configs: statics, file_sd_configs: files, consul_sd_configs: consul, http_sd_configs: http, dns_sd_configs: dns, unsupported_sd_configs: unsupported };
+  for (const k of unsupportedKeys()) if (v[k]) unsupported[k] = v[k] as unknown[];
+  out.unsupported_sd_configs = unsupported;
+  return out as unknown as ServiceDiscoveryConfigs;
 }
 
 // ---- scrape configs ----------------------------------------------------------------------------
 
-const scrapeSpec: StructSpec = {
-  goType: 'config.ScrapeConfig',
-  fields: {
-    job_name: str,
-    honor_labels: bool,
-    honor_timestamps: bool,
-    track_timestamps_staleness: bool,
-    params: stringMap(strings, 'url.Values'),
-    scrape_interval: duration,
-    scrape_timeout: duration,
-    scrape_classic_histograms: bool,
-    metrics_path: str,
-    scheme: str,
-    body_size_limit: byteSize,
-    sample_limit: uint,
-    target_limit: uint,
-    label_limit: uint,
-    label_name_length_limit: uint,
-    label_value_length_limit: uint,
-    native_histogram_bucket_limit: uint,
-    keep_dropped_targets: uint,
-    enable_compression: bool,
-    relabel_configs: relabelList,
-    metric_relabel_configs: relabelList,
-    ...sdFields,
-  },
-  inline: [httpClientSpec],
-};
+/** config.ScrapeConfig, in Go's field order (yaml.v2 writes it so). */
+export const scrapeSchema = schema('config.ScrapeConfig', [
+  ['job_name', str, 'str', false],
+  ['honor_labels', bool, 'bool', true],
+  ['honor_timestamps', bool, 'bool', false],
+  ['track_timestamps_staleness', bool, 'bool', false],
+  ['params', stringMap(strings, 'url.Values'), 'params', true],
+  ['scrape_interval', duration, 'dur', true],
+  ['scrape_timeout', duration, 'dur', true],
+  ['scrape_classic_histograms', bool, 'bool', true],
+  ['metrics_path', str, 'str', true],
+  ['scheme', str, 'str', true],
+  ['body_size_limit', byteSize, 'bytes', true],
+  ['sample_limit', uint, 'int', true],
+  ['target_limit', uint, 'int', true],
+  ['label_limit', uint, 'int', true],
+  ['label_name_length_limit', uint, 'int', true],
+  ['label_value_length_limit', uint, 'int', true],
+  ['native_histogram_bucket_limit', uint, 'int', true],
+  ['keep_dropped_targets', uint, 'int', true],
+  ['enable_compression', bool, null, true],
+  { inline: httpClientSpec, key: INLINE_HTTP },
+  ['relabel_configs', relabelList, { of: relabelSchema.marshal }, true],
+  ['metric_relabel_configs', relabelList, { of: relabelSchema.marshal }, true],
+  { spread: sdFields(), key: INLINE_SD },
+]);
+const scrapeSpec = scrapeSchema.spec;
 
 function toScrape(d: Decoded, g: GlobalConfig): ScrapeConfig {
   const v = d.values;
@@ -370,10 +114,22 @@ function toScrape(d: Decoded, g: GlobalConfig): ScrapeConfig {
 
 // ---- global, alerting, remote, storage ---------------------------------------------------------
 
-const globalSpec: StructSpec = {
-  goType: 'config.GlobalConfig',
-  fields: { scrape_interval: duration, scrape_timeout: duration, evaluation_interval: duration, external_labels: labelSet, query_log_file: str, body_size_limit: byteSize, sample_limit: uint, target_limit: uint, label_limit: uint, label_name_length_limit: uint, label_value_length_limit: uint, keep_dropped_targets: uint },
-};
+/** config.GlobalConfig, in Go's field order. */
+export const globalSchema = schema('config.GlobalConfig', [
+  ['scrape_interval', duration, 'dur', true],
+  ['scrape_timeout', duration, 'dur', true],
+  ['evaluation_interval', duration, 'dur', true],
+  ['query_log_file', str, 'str', true],
+  ['external_labels', labelSet, 'labels', true],
+  ['body_size_limit', byteSize, 'bytes', true],
+  ['sample_limit', uint, 'int', true],
+  ['target_limit', uint, 'int', true],
+  ['label_limit', uint, 'int', true],
+  ['label_name_length_limit', uint, 'int', true],
+  ['label_value_length_limit', uint, 'int', true],
+  ['keep_dropped_targets', uint, 'int', true],
+]);
+const globalSpec = globalSchema.spec;
 
 function toGlobal(d: Decoded | undefined): GlobalConfig {
   const v = d?.values ?? {};
@@ -408,15 +164,21 @@ function toGlobal(d: Decoded | undefined): GlobalConfig {
   };
 }
 
-const alertmanagerSpec: StructSpec = {
-  goType: 'config.AlertmanagerConfig',
-  fields: { scheme: str, path_prefix: str, timeout: duration, api_version: str, relabel_configs: relabelList, ...sdFields },
-  inline: [httpClientSpec],
-};
-const alertingSpec: StructSpec = {
-  goType: 'config.AlertingConfig',
-  fields: { alert_relabel_configs: relabelList, alertmanagers: list(struct(alertmanagerSpec), '[]*config.AlertmanagerConfig') },
-};
+export const alertmanagerSchema = schema('config.AlertmanagerConfig', [
+  { inline: httpClientSpec, key: INLINE_HTTP },
+  ['scheme', str, 'str', true],
+  ['path_prefix', str, 'str', true],
+  ['timeout', duration, 'dur', true],
+  ['api_version', str, 'str', false],
+  ['relabel_configs', relabelList, { of: relabelSchema.marshal }, true],
+  { spread: sdFields(), key: INLINE_SD },
+]);
+const alertmanagerSpec = alertmanagerSchema.spec;
+const alertingSchema = schema('config.AlertingConfig', [
+  ['alert_relabel_configs', relabelList, { of: relabelSchema.marshal }, true],
+  ['alertmanagers', list(struct(alertmanagerSpec), '[]*config.AlertmanagerConfig'), { of: alertmanagerSchema.marshal }, true],
+]);
+const alertingSpec = alertingSchema.spec;
 
 function toAlertmanager(d: Decoded): AlertmanagerConfig {
   const v = d.values;
@@ -435,32 +197,55 @@ function toAlertmanager(d: Decoded): AlertmanagerConfig {
   };
 }
 
-const queueSpec: StructSpec = {
-  goType: 'config.QueueConfig',
-  fields: { capacity: int, max_shards: int, min_shards: int, max_samples_per_send: int, batch_send_deadline: duration, min_backoff: duration, max_backoff: duration, retry_on_http_429: bool, sample_age_limit: duration },
-};
-const metadataSpec: StructSpec = { goType: 'config.MetadataConfig', fields: { send: bool, send_interval: duration, max_samples_per_send: int } };
-const remoteWriteSpec: StructSpec = {
-  goType: 'config.RemoteWriteConfig',
-  fields: { url: str, remote_timeout: duration, headers: stringMap(str), write_relabel_configs: relabelList, name: str, send_exemplars: bool, send_native_histograms: bool, queue_config: struct(queueSpec), metadata_config: struct(metadataSpec), sigv4: raw, azuread: raw },
-  inline: [httpClientSpec],
-};
-const remoteReadSpec: StructSpec = {
-  goType: 'config.RemoteReadConfig',
-  fields: { url: str, remote_timeout: duration, headers: stringMap(str), read_recent: bool, name: str, required_matchers: stringMap(str), filter_external_labels: bool },
-  inline: [httpClientSpec],
-};
+const queueSchema = schema('config.QueueConfig', [
+  ['capacity', int, 'int', true],
+  ['max_shards', int, 'int', true],
+  ['min_shards', int, 'int', true],
+  ['max_samples_per_send', int, 'int', true],
+  ['batch_send_deadline', duration, 'dur', true],
+  ['min_backoff', duration, 'dur', true],
+  ['max_backoff', duration, 'dur', true],
+  ['retry_on_http_429', bool, 'bool', true],
+  ['sample_age_limit', duration, null, true],
+]);
+const metadataSchema = schema('config.MetadataConfig', [
+  ['send', bool, 'bool', false],
+  ['send_interval', duration, 'dur', false],
+  ['max_samples_per_send', int, 'int', true],
+]);
+/** config.RemoteWriteConfig, in Go's field order. */
+export const remoteWriteSchema = schema('config.RemoteWriteConfig', [
+  ['url', str, 'url', false],
+  ['remote_timeout', duration, 'dur', true],
+  ['headers', stringMap(str), 'strmap', true],
+  ['write_relabel_configs', relabelList, { of: relabelSchema.marshal }, true],
+  ['name', str, 'str', true],
+  ['send_exemplars', bool, 'bool', true],
+  ['send_native_histograms', bool, 'bool', true],
+  { inline: httpClientSpec, key: INLINE_HTTP },
+  ['queue_config', struct(queueSchema.spec), queueSchema.marshal, true],
+  ['metadata_config', struct(metadataSchema.spec), metadataSchema.marshal, true],
+  ['sigv4', raw, 'raw', true],
+  ['azuread', raw, 'raw', true],
+]);
+const remoteWriteSpec = remoteWriteSchema.spec;
+export const remoteReadSchema = schema('config.RemoteReadConfig', [
+  ['url', str, 'url', false],
+  ['remote_timeout', duration, 'dur', true],
+  ['headers', stringMap(str), 'strmap', true],
+  ['read_recent', bool, 'bool', true],
+  ['name', str, 'str', true],
+  { inline: httpClientSpec, key: INLINE_HTTP },
+  ['required_matchers', stringMap(str), 'strmap', true],
+  ['filter_external_labels', bool, 'bool', true],
+]);
+const remoteReadSpec = remoteReadSchema.spec;
 
 const RESERVED_HEADERS = ['authorization', 'host', 'content-encoding', 'content-length', 'content-type', 'user-agent', 'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'www-authenticate', 'accept-encoding', 'x-prometheus-remote-write-version', 'x-prometheus-remote-read-version', 'x-prometheus-scrape-timeout-seconds', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256'];
 
 function checkURL(url: string): void {
   if (url === '') throw new ConfigError('url for remote_write is empty');
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new ConfigError(`parse "${url}": invalid URI for request`);
-  }
+  const u = parseConfigURL(url);
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError(`invalid URL scheme`);
   if (u.host === '') throw new ConfigError('empty host');
 }
@@ -520,28 +305,28 @@ function toRemoteRead(d: Decoded): RemoteReadConfig {
   };
 }
 
-const storageSpec: StructSpec = {
-  goType: 'config.StorageConfig',
-  fields: {
-    tsdb: struct({ goType: 'config.TSDBConfig', fields: { out_of_order_time_window: duration } }),
-    exemplars: struct({ goType: 'config.ExemplarsConfig', fields: { max_exemplars: int } }),
-  },
-};
+const tsdbSchema = schema('config.TSDBConfig', [['out_of_order_time_window', duration, 'dur', true]]);
+const exemplarsSchema = schema('config.ExemplarsConfig', [['max_exemplars', int, 'int', true]]);
+const storageSchema = schema('config.StorageConfig', [
+  ['tsdb', struct(tsdbSchema.spec), tsdbSchema.marshal, true],
+  ['exemplars', struct(exemplarsSchema.spec), exemplarsSchema.marshal, true],
+]);
+const storageSpec = storageSchema.spec;
 
-const configSpec: StructSpec = {
-  goType: 'config.plain',
-  fields: {
-    global: struct(globalSpec),
-    alerting: struct(alertingSpec),
-    rule_files: strings,
-    scrape_config_files: strings,
-    scrape_configs: list(struct(scrapeSpec), '[]*config.ScrapeConfig'),
-    remote_write: list(struct(remoteWriteSpec), '[]*config.RemoteWriteConfig'),
-    remote_read: list(struct(remoteReadSpec), '[]*config.RemoteReadConfig'),
-    storage: struct(storageSpec),
-    tracing: raw,
-  },
-};
+/** prometheus.yml's top level, in the order Prometheus writes it back. */
+export const configSchema = schema('config.plain', [
+  ['global', struct(globalSpec), globalSchema.marshal, false],
+  ['alerting', struct(alertingSpec), alertingSchema.marshal, true],
+  ['rule_files', strings, 'list', true],
+  ['scrape_config_files', strings, 'list', true],
+  ['scrape_configs', list(struct(scrapeSpec), '[]*config.ScrapeConfig'), { of: scrapeSchema.marshal }, true],
+  ['storage', struct(storageSpec), storageSchema.marshal, true],
+  ['tracing', raw, 'raw', true],
+  ['remote_write', list(struct(remoteWriteSpec), '[]*config.RemoteWriteConfig'), { of: remoteWriteSchema.marshal }, true],
+  ['remote_read', list(struct(remoteReadSpec), '[]*config.RemoteReadConfig'), { of: remoteReadSchema.marshal }, true],
+]);
+/** prometheus.yml's top-level struct (also walked for the docs' field tables). */
+export const configSpec = configSchema.spec;
 
 // ---- entry points ------------------------------------------------------------------------------
 
@@ -555,9 +340,10 @@ function checkGlob(p: string): void {
   if (depth !== 0) throw new ConfigError(`invalid rule file path "${p}"`);
 }
 
-/** Relative file SD paths joined to dir (Prometheus's SetDirectory). */
+/** Relative paths of the discovery configs joined to dir (Prometheus's SetDirectory). */
 function joinFileSDPaths<T extends ServiceDiscoveryConfigs>(sd: T, dir: string): T {
-  for (const c of sd.file_sd_configs) c.files = c.files.map((f) => (isAbsolute(f) ? f : join(dir, f)));
+  const configs = sd as unknown as Record<string, unknown[]>;
+  for (const m of mechanisms()) if (m.resolvePaths) for (const c of configs[m.key] ?? []) m.resolvePaths(c, dir);
   return sd;
 }
 
@@ -689,13 +475,4 @@ export function loadConfigFile(path: string): Config {
     throw new ConfigError(`open ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
   }
   return loadConfig(text, path);
-}
-
-/**
- * An HTTP client config given as a plain mapping (Alertmanager's `http_config`, handed to each
- * integration as JSON): decoded and checked exactly as prometheus.yml's.
- */
-export function httpClientConfigFrom(raw: unknown): HTTPClientConfig {
-  const d = struct(httpClientSpec)((new Document(raw ?? null).contents as Node | null) ?? null, { lc: new LineCounter() });
-  return toHTTPClient(d.values);
 }

@@ -2,222 +2,16 @@
 // page) shows it: Prometheus 2.48 marshals its Config structs with yaml.v2, so the fields come in
 // the structs' order, `omitempty` fields go when zero, secrets read <secret>, durations are
 // Prometheus durations, discovery configs come last in their sorted key order, lists hang at their
-// key's indentation and source_labels are a flow list. The layout here follows those structs.
+// key's indentation and source_labels are a flow list. The layouts come from each struct's schema
+// (configcodec's schema(), beside the package that owns the struct); this file writes them.
 import { stringify } from 'yaml';
 import { AnchoredRegexp, Labels } from '../model/labels/index.js';
 import { formatDuration } from '../model/duration/index.js';
+import { HTTP_FIELDS } from '../httpclient/index.js';
+import { INLINE_HTTP, INLINE_SD, type Kind, type ListOf, type Struct } from '../configcodec/index.js';
+import { mechanisms } from '../discovery/index.js';
+import { configSchema } from './config.js';
 import type { Config } from './types.js';
-
-type Kind = 'str' | 'bool' | 'int' | 'dur' | 'secret' | 'url' | 'bytes' | 'labels' | 'strmap' | 'list' | 'flow' | 'regex' | 'params' | 'raw';
-/** [yaml key, kind or nested struct, omitempty]; a struct in a list field is written as a list of it. */
-type Field = [string, Kind | Struct | ListOf, boolean];
-interface Struct {
-  fields: Field[];
-  /** Inline HTTP client settings (common's HTTPClientConfig) at this position. */
-}
-interface ListOf {
-  of: Struct;
-}
-
-const INLINE_HTTP = '__http__';
-const INLINE_SD = '__sd__';
-
-const TLS: Struct = {
-  fields: [
-    ['ca', 'str', true],
-    ['cert', 'str', true],
-    ['key', 'secret', true],
-    ['ca_file', 'str', true],
-    ['cert_file', 'str', true],
-    ['key_file', 'str', true],
-    ['server_name', 'str', true],
-    ['insecure_skip_verify', 'bool', false],
-    ['min_version', 'str', true],
-    ['max_version', 'str', true],
-  ],
-};
-const PROXY: Field[] = [
-  ['proxy_url', 'url', true],
-  ['no_proxy', 'str', true],
-  ['proxy_from_environment', 'bool', true],
-  ['proxy_connect_header', 'raw', true],
-];
-const HTTP: Field[] = [
-  ['basic_auth', { fields: [['username', 'str', false], ['password', 'secret', true], ['password_file', 'str', true]] }, true],
-  ['authorization', { fields: [['type', 'str', true], ['credentials', 'secret', true], ['credentials_file', 'str', true]] }, true],
-  [
-    'oauth2',
-    {
-      fields: [
-        ['client_id', 'str', false],
-        ['client_secret', 'secret', false],
-        ['client_secret_file', 'str', false],
-        ['scopes', 'list', true],
-        ['token_url', 'str', false],
-        ['endpoint_params', 'strmap', true],
-        ['tls_config', TLS, true],
-        ...PROXY,
-      ],
-    },
-    true,
-  ],
-  ['bearer_token', 'secret', true],
-  ['bearer_token_file', 'str', true],
-  ['tls_config', TLS, true],
-  ['follow_redirects', 'bool', false],
-  ['enable_http2', 'bool', false],
-  ...PROXY,
-];
-const RELABEL: Struct = {
-  fields: [
-    ['source_labels', 'flow', true],
-    ['separator', 'str', true],
-    ['regex', 'regex', true],
-    ['modulus', 'int', true],
-    ['target_label', 'str', true],
-    ['replacement', 'str', true],
-    ['action', 'str', true],
-  ],
-};
-/** Discovery configs by key; written in this (sorted) order after everything else. */
-const SD: [string, Struct][] = [
-  [
-    'consul_sd_configs',
-    {
-      fields: [
-        ['server', 'str', true],
-        ['path_prefix', 'str', true],
-        ['token', 'secret', true],
-        ['datacenter', 'str', true],
-        ['namespace', 'str', true],
-        ['partition', 'str', true],
-        ['tag_separator', 'str', true],
-        ['scheme', 'str', true],
-        ['username', 'str', true],
-        ['password', 'secret', true],
-        ['allow_stale', 'bool', false],
-        ['refresh_interval', 'dur', true],
-        ['services', 'list', true],
-        ['tags', 'list', true],
-        ['node_meta', 'strmap', true],
-        [INLINE_HTTP, 'raw', false],
-      ],
-    },
-  ],
-  ['dns_sd_configs', { fields: [['names', 'list', false], ['refresh_interval', 'dur', true], ['type', 'str', false], ['port', 'int', false]] }],
-  ['file_sd_configs', { fields: [['files', 'list', false], ['refresh_interval', 'dur', true]] }],
-  ['http_sd_configs', { fields: [[INLINE_HTTP, 'raw', false], ['refresh_interval', 'dur', true], ['url', 'str', false]] }],
-  ['static_configs', { fields: [['targets', 'list', false], ['labels', 'strmap', true]] }],
-];
-const SCRAPE: Struct = {
-  fields: [
-    ['job_name', 'str', false],
-    ['honor_labels', 'bool', true],
-    ['honor_timestamps', 'bool', false],
-    ['track_timestamps_staleness', 'bool', false],
-    ['params', 'params', true],
-    ['scrape_interval', 'dur', true],
-    ['scrape_timeout', 'dur', true],
-    ['scrape_classic_histograms', 'bool', true],
-    ['metrics_path', 'str', true],
-    ['scheme', 'str', true],
-    ['body_size_limit', 'bytes', true],
-    ['sample_limit', 'int', true],
-    ['target_limit', 'int', true],
-    ['label_limit', 'int', true],
-    ['label_name_length_limit', 'int', true],
-    ['label_value_length_limit', 'int', true],
-    ['native_histogram_bucket_limit', 'int', true],
-    ['keep_dropped_targets', 'int', true],
-    [INLINE_HTTP, 'raw', false],
-    ['relabel_configs', { of: RELABEL }, true],
-    ['metric_relabel_configs', { of: RELABEL }, true],
-    [INLINE_SD, 'raw', false],
-  ],
-};
-const ALERTMANAGER: Struct = {
-  fields: [
-    [INLINE_HTTP, 'raw', false],
-    ['scheme', 'str', true],
-    ['path_prefix', 'str', true],
-    ['timeout', 'dur', true],
-    ['api_version', 'str', false],
-    ['relabel_configs', { of: RELABEL }, true],
-    [INLINE_SD, 'raw', false],
-  ],
-};
-const REMOTE_WRITE: Struct = {
-  fields: [
-    ['url', 'url', false],
-    ['remote_timeout', 'dur', true],
-    ['headers', 'strmap', true],
-    ['write_relabel_configs', { of: RELABEL }, true],
-    ['name', 'str', true],
-    ['send_exemplars', 'bool', true],
-    ['send_native_histograms', 'bool', true],
-    [INLINE_HTTP, 'raw', false],
-    [
-      'queue_config',
-      {
-        fields: [
-          ['capacity', 'int', true],
-          ['max_shards', 'int', true],
-          ['min_shards', 'int', true],
-          ['max_samples_per_send', 'int', true],
-          ['batch_send_deadline', 'dur', true],
-          ['min_backoff', 'dur', true],
-          ['max_backoff', 'dur', true],
-          ['retry_on_http_429', 'bool', true],
-        ],
-      },
-      true,
-    ],
-    ['metadata_config', { fields: [['send', 'bool', false], ['send_interval', 'dur', false], ['max_samples_per_send', 'int', true]] }, true],
-    ['sigv4', 'raw', true],
-    ['azuread', 'raw', true],
-  ],
-};
-const REMOTE_READ: Struct = {
-  fields: [
-    ['url', 'url', false],
-    ['remote_timeout', 'dur', true],
-    ['headers', 'strmap', true],
-    ['read_recent', 'bool', true],
-    ['name', 'str', true],
-    [INLINE_HTTP, 'raw', false],
-    ['required_matchers', 'strmap', true],
-    ['filter_external_labels', 'bool', true],
-  ],
-};
-const GLOBAL: Struct = {
-  fields: [
-    ['scrape_interval', 'dur', true],
-    ['scrape_timeout', 'dur', true],
-    ['evaluation_interval', 'dur', true],
-    ['query_log_file', 'str', true],
-    ['external_labels', 'labels', true],
-    ['body_size_limit', 'bytes', true],
-    ['sample_limit', 'int', true],
-    ['target_limit', 'int', true],
-    ['label_limit', 'int', true],
-    ['label_name_length_limit', 'int', true],
-    ['label_value_length_limit', 'int', true],
-    ['keep_dropped_targets', 'int', true],
-  ],
-};
-const CONFIG: Struct = {
-  fields: [
-    ['global', GLOBAL, false],
-    ['alerting', { fields: [['alert_relabel_configs', { of: RELABEL }, true], ['alertmanagers', { of: ALERTMANAGER }, true]] }, true],
-    ['rule_files', 'list', true],
-    ['scrape_config_files', 'list', true],
-    ['scrape_configs', { of: SCRAPE }, true],
-    ['storage', { fields: [['tsdb', { fields: [['out_of_order_time_window', 'dur', true]] }, true], ['exemplars', { fields: [['max_exemplars', 'int', true]] }, true]] }, true],
-    ['tracing', 'raw', true],
-    ['remote_write', { of: REMOTE_WRITE }, true],
-    ['remote_read', { of: REMOTE_READ }, true],
-  ],
-};
 
 /** A YAML node: a scalar already in YAML form, a flow list, a mapping or a list. */
 type Out = { scalar: string } | { flow: string[] } | { map: [string, Out][] } | { list: Out[] };
@@ -271,7 +65,7 @@ function isZero(kind: Kind | Struct | ListOf, v: unknown): boolean {
   if (v instanceof Labels) return v.isEmpty();
   if (typeof kind === 'object' && 'fields' in kind) {
     const o = v as Record<string, unknown>;
-    return kind.fields.every(([k, f]) => (k === INLINE_HTTP ? HTTP.every(([hk, hf]) => isZero(hf, o[hk])) : k === INLINE_SD ? true : isZero(f, o[k])));
+    return kind.fields.every(([k, f]) => (k === INLINE_HTTP ? HTTP_FIELDS.every(([hk, hf]) => isZero(hf, o[hk])) : k === INLINE_SD ? true : isZero(f, o[k])));
   }
   return typeof v === 'object' && Object.keys(v as object).length === 0;
 }
@@ -342,15 +136,15 @@ function struct(s: Struct, v: Record<string, unknown>): Out | null {
   const out: [string, Out][] = [];
   for (const [key, kind, omit] of s.fields) {
     if (key === INLINE_HTTP) {
-      const http = struct({ fields: HTTP }, v);
+      const http = struct({ fields: HTTP_FIELDS }, v);
       if (http && 'map' in http) out.push(...http.map);
       continue;
     }
     if (key === INLINE_SD) {
       const sd: [string, Out][] = [];
-      for (const [k, st] of SD) {
-        const o = value({ of: st }, v[k], true);
-        if (o) sd.push([k, o]);
+      for (const m of mechanisms()) {
+        const o = value({ of: m.marshal }, v[m.key], true);
+        if (o) sd.push([m.key, o]);
       }
       const other = (v as { unsupported_sd_configs?: Record<string, unknown[]> }).unsupported_sd_configs ?? {};
       for (const [k, x] of Object.entries(other)) {
@@ -400,7 +194,7 @@ export function marshalConfig(cfg: Config): string {
   const view: Record<string, unknown> = { ...cfg };
   // Storage is only shown when it says something (Prometheus leaves unset sections out).
   if (cfg.storage.tsdb.out_of_order_time_window === 0 && cfg.storage.exemplars.max_exemplars === 100000) delete view.storage;
-  const root = struct(CONFIG, view);
+  const root = struct(configSchema.marshal, view);
   const lines: string[] = [];
   if (root && 'map' in root) root.map.forEach(([k, x]) => emit(x, '', lines, `${k}:`));
   return lines.join('\n') + '\n';

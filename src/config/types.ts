@@ -2,7 +2,6 @@
 // finds each one; durations are milliseconds (number); sizes are bytes. Loading (config.ts)
 // fills every default exactly as Prometheus 2.48 does, so consumers never apply defaults.
 import type { Labels } from '../model/labels/index.js';
-import type { AnchoredRegexp } from '../model/labels/index.js';
 
 export type Duration = number; // ms
 
@@ -37,146 +36,26 @@ export interface GlobalConfig {
   keep_dropped_targets: number;
 }
 
-// ---- HTTP client settings shared by scraping, SD, alerting and remote write -------------------
-
-export interface BasicAuth {
-  username: string;
-  username_file?: string;
-  password?: string;
-  password_file?: string;
-}
-
-export interface Authorization {
-  type: string; // default 'Bearer'
-  credentials?: string;
-  credentials_file?: string;
-}
-
-export interface OAuth2 {
-  client_id: string;
-  client_secret?: string;
-  client_secret_file?: string;
-  scopes?: string[];
-  token_url: string;
-  endpoint_params?: Record<string, string>;
-  tls_config?: TLSConfig;
-  proxy_url?: string;
-}
-
-export interface TLSConfig {
-  ca?: string;
-  ca_file?: string;
-  cert?: string;
-  cert_file?: string;
-  key?: string;
-  key_file?: string;
-  server_name?: string;
-  insecure_skip_verify: boolean;
-  min_version?: string; // TLS10…TLS13
-  max_version?: string;
-}
-
-export interface HTTPClientConfig {
-  basic_auth?: BasicAuth;
-  authorization?: Authorization;
-  oauth2?: OAuth2;
-  bearer_token?: string; // deprecated forms, still accepted by 2.48
-  bearer_token_file?: string;
-  tls_config: TLSConfig;
-  proxy_url?: string;
-  no_proxy?: string;
-  proxy_from_environment?: boolean;
-  proxy_connect_header?: Record<string, string[]>;
-  follow_redirects: boolean; // default true
-  enable_http2: boolean; // default true
-}
+export type { Authorization, BasicAuth, HTTPClientConfig, OAuth2, TLSConfig } from '../httpclient/index.js';
+import type { HTTPClientConfig } from '../httpclient/index.js';
 
 // ---- Relabeling ----------------------------------------------------------------------------------
 
-export type RelabelAction =
-  | 'replace'
-  | 'keep'
-  | 'drop'
-  | 'keepequal'
-  | 'dropequal'
-  | 'hashmod'
-  | 'labelmap'
-  | 'labeldrop'
-  | 'labelkeep'
-  | 'lowercase'
-  | 'uppercase';
+export type { RelabelAction, RelabelConfig } from '../model/relabel/index.js';
+import type { RelabelConfig } from '../model/relabel/index.js';
 
-export interface RelabelConfig {
-  source_labels: string[];
-  separator: string; // ';'
-  regex: AnchoredRegexp; // default '(.*)'
-  modulus: number;
-  target_label: string;
-  replacement: string; // '$1'
-  action: RelabelAction; // 'replace'
-}
+// ---- Service discovery: each mechanism's config lives with it (src/discovery/<name>/config.ts) --
 
-// ---- Service discovery ---------------------------------------------------------------------------
-
-/** One group of targets sharing labels (Prometheus's targetgroup.Group). */
-export interface TargetGroup {
-  /** Each target is a label set; at least __address__. */
-  targets: Record<string, string>[];
-  labels: Record<string, string>;
-  /** Unique within its provider: an update with the same source replaces the group. */
-  source: string;
-}
-
-export interface StaticConfig {
-  targets: string[];
-  labels: Record<string, string>;
-}
-
-export interface FileSDConfig {
-  files: string[];
-  refresh_interval: Duration; // 5m
-}
-
-export interface ConsulSDConfig extends HTTPClientConfig {
-  server: string; // localhost:8500
-  path_prefix?: string;
-  token?: string;
-  datacenter?: string;
-  namespace?: string;
-  partition?: string;
-  tag_separator: string; // ','
-  scheme: string; // http
-  username?: string;
-  password?: string;
-  services: string[];
-  tags: string[];
-  node_meta: Record<string, string>;
-  allow_stale: boolean; // true
-  refresh_interval: Duration; // 30s
-}
-
-export interface HTTPSDConfig extends HTTPClientConfig {
-  url: string;
-  refresh_interval: Duration; // 60s
-}
-
-export interface DNSSDConfig {
-  names: string[];
-  refresh_interval: Duration; // 30s
-  type: 'SRV' | 'A' | 'AAAA' | 'MX' | 'NS';
-  port: number;
-}
-
-/** Every discovery mechanism a scrape config or an alertmanager config may hold. */
-export interface ServiceDiscoveryConfigs {
-  static_configs: StaticConfig[];
-  file_sd_configs: FileSDConfig[];
-  consul_sd_configs: ConsulSDConfig[];
-  http_sd_configs: HTTPSDConfig[];
-  dns_sd_configs: DNSSDConfig[];
-  /** SD kinds that parse but that this project does not run (kubernetes_sd_configs, …): name → raw. */
-  unsupported_sd_configs: Record<string, unknown[]>;
-}
+export type {
+  ConsulSDConfig,
+  DNSSDConfig,
+  FileSDConfig,
+  HTTPSDConfig,
+  ServiceDiscoveryConfigs,
+  StaticConfig,
+  TargetGroup,
+} from '../discovery/index.js';
+import type { ServiceDiscoveryConfigs } from '../discovery/index.js';
 
 // ---- Scraping ------------------------------------------------------------------------------------
 

@@ -2,16 +2,17 @@
 // keeps each provider's latest target groups, and hands consumers the full groups of each job
 // that changed — at once after a config is applied, then at most every updateThrottleMs
 // (Prometheus's 5 s), so a flapping catalog cannot make the scrape side thrash.
-import type { ServiceDiscoveryConfigs, TargetGroup } from '../config/types.js';
 import { nopLogger, type Logger } from '../util/log.js';
 import type { Registry } from '../util/metrics.js';
-import { DiscoveryMetrics } from './metrics.js';
-import type { Provider, ProviderContext } from './provider.js';
-import { StaticProvider } from './static/static.js';
-import { FileProvider } from './file/file.js';
-import { ConsulProvider } from './consul/consul.js';
-import { HTTPProvider } from './http/http.js';
-import { DNSProvider } from './dns/dns.js';
+import {
+  DiscoveryMetrics,
+  mechanisms,
+  type Provider,
+  type ProviderContext,
+  type ProviderSpec,
+  type ServiceDiscoveryConfigs,
+  type TargetGroup,
+} from './mechanism/index.js';
 
 export interface DiscoveryManagerOptions {
   name: string;
@@ -28,9 +29,6 @@ interface RunningProvider {
 }
 
 /** A provider config's identity: same kind and same settings = same running provider. */
-function providerKey(kind: string, cfg: unknown): string {
-  return kind + ':' + JSON.stringify(cfg);
-}
 
 export class DiscoveryManager {
   private readonly logger: Logger;
@@ -97,14 +95,10 @@ export class DiscoveryManager {
     this.flush();
   }
 
-  private providerConfigs(sd: ServiceDiscoveryConfigs): { key: string; make: () => Provider }[] {
+  private providerConfigs(sd: ServiceDiscoveryConfigs): ProviderSpec[] {
     const ctx: ProviderContext = { logger: this.logger, metrics: this.metrics, name: this.opts.name };
-    const out: { key: string; make: () => Provider }[] = [];
-    if ((sd.static_configs ?? []).length > 0) out.push({ key: providerKey('static', sd.static_configs), make: () => new StaticProvider(sd.static_configs) });
-    for (const c of sd.file_sd_configs ?? []) out.push({ key: providerKey('file', c), make: () => new FileProvider(c, { ...ctx, logger: this.logger.with({ discovery: 'file' }) }) });
-    for (const c of sd.consul_sd_configs ?? []) out.push({ key: providerKey('consul', c), make: () => new ConsulProvider(c, { ...ctx, logger: this.logger.with({ discovery: 'consul' }) }) });
-    for (const c of sd.http_sd_configs ?? []) out.push({ key: providerKey('http', c), make: () => new HTTPProvider(c, { ...ctx, logger: this.logger.with({ discovery: 'http' }) }) });
-    for (const c of sd.dns_sd_configs ?? []) out.push({ key: providerKey('dns', c), make: () => new DNSProvider(c, { ...ctx, logger: this.logger.with({ discovery: 'dns' }) }) });
+    const configs = sd as unknown as Record<string, unknown[] | undefined>;
+    const out = mechanisms().flatMap((m) => m.providers(configs[m.key] ?? [], ctx));
     for (const kind of Object.keys(sd.unsupported_sd_configs ?? {})) {
       this.logger.warn('Service discovery mechanism not supported by prometheus-ts; its targets are not discovered', { mechanism: kind });
     }

@@ -4,8 +4,8 @@
 import { posix } from 'node:path';
 import { Labels, LabelsBuilder } from '../model/labels/index.js';
 import { relabel } from '../model/relabel/index.js';
-import type { AlertmanagerConfig, Config, RelabelConfig, ServiceDiscoveryConfigs, TargetGroup } from '../config/types.js';
-import { doRequest } from '../util/httpclient.js';
+import type { AlertmanagerConfig, Config, RelabelConfig, ServiceDiscoveryConfigs, TargetGroup } from '../config/index.js';
+import { doRequest } from '../httpclient/index.js';
 import { nopLogger, type Logger } from '../util/log.js';
 import { client, type Registry } from '../util/metrics.js';
 import type { Alert } from './alert.js';

@@ -2,8 +2,7 @@
 // storage, the limits (samples, deadline, cancellation), statistics and warnings. Evaluation
 // yields to the event loop from its loops so a heavy query never stalls scraping for long.
 import { setImmediate as yieldMacrotask } from 'node:timers/promises';
-import type { Matcher } from '../model/labels/index.js';
-import type { Labels } from '../model/labels/index.js';
+import type { Matcher, Labels } from '../model/labels/index.js';
 import type { Queryable, SelectHints } from '../storage/index.js';
 import { startPosInput, type PositionRange } from './parser/index.js';
 import { StorageReadError, ValueType } from '../storage/index.js';

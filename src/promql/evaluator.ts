@@ -2,36 +2,32 @@
 // node yields its value at all steps at once: a scalar as one float per step, an instant vector
 // as series whose points sit at step timestamps. Labels-only work (signatures, grouping, output
 // label sets) is done once per series, not once per sample.
-import { Labels, LabelsBuilder, MatchType, AnchoredRegexp, isValidLabelName, compareLabels, METRIC_NAME } from '../model/labels/index.js';
+// Why this file is long: the Evaluator is the one recursive walk, and its node methods share the
+// step grid, the query context and the lookback; what needs none of that lives beside it
+// (binop, vector_matching, quantile, topk, aggregate, eval_series, functions).
+import { Labels, LabelsBuilder, MatchType, AnchoredRegexp, isValidLabelName, METRIC_NAME } from '../model/labels/index.js';
 import { expand } from '../model/relabel/index.js';
 import type {
   AggregateExpr,
   BinaryExpr,
   Call,
   Expr,
-  MatrixSelector,
   SubqueryExpr,
   VectorSelector,
   ValueTypeName,
 } from './parser/index.js';
 import { exprType, posRange } from './parser/index.js';
 import { QueryContext, isStale } from './context.js';
-import { PromQLError, executionError, ERR_SAME_LABELSET } from './errors.js';
-import { ELEMENT_FUNCTIONS, RANGE_FUNCTIONS, DATE_FUNCTIONS, COUNTER_FUNCTIONS, quantile, compareNaNFirst, type Window } from './functions.js';
-import { formatGoFloatF, parseGoFloat } from '../model/value/index.js';
+import { PromQLError, executionError } from './errors.js';
+import { FUNCTIONS, type ElementEntry, type RangeEntry, type Window } from './functions.js';
+import { formatFloatG, parseGoFloat } from '../model/value/index.js';
+import { COMPARISON, elemBinop, elemKeeps } from './binop.js';
+import { bucketQuantile, type Bucket, type QuantileNotes } from './quantile.js';
+import { aggregateVector } from './aggregate.js';
+import { andUnless, or, vectorScalar, vectorVector } from './vector_matching.js';
+import { dedupe, dropName, SeriesAcc, StepPoints, withLabel, type EvalResult, type EvalSeries, type StepEvaluator } from './eval_series.js';
 
-/** One series of an evaluated instant vector (points at step times) or range vector (raw points). */
-export interface EvalSeries {
-  metric: Labels;
-  ts: number[];
-  fs: number[];
-}
-
-export type EvalResult =
-  | { type: 'scalar'; vals: Float64Array }
-  | { type: 'string'; v: string }
-  | { type: 'vector'; series: EvalSeries[] }
-  | { type: 'matrix'; series: EvalSeries[] };
+export type { EvalResult, EvalSeries } from './eval_series.js';
 
 /** Where the windows of a range-vector argument sit: their length, offset and @ time. */
 interface MatrixWindow {
@@ -49,103 +45,6 @@ function matrixWindow(arg: Expr): MatrixWindow {
   throw new PromQLError('internal', `expected range vector, got ${e.kind}`);
 }
 
-/** Cells (group × step) an aggregation accumulates at once: steps are taken in blocks that fit. */
-const AGG_CELLS = 1 << 16;
-
-const ARITHMETIC = new Set(['+', '-', '*', '/', '%', '^', 'atan2']);
-const COMPARISON = new Set(['==', '!=', '>', '<', '>=', '<=']);
-
-/** Set by elemBinop: whether a comparison kept the sample. */
-let keep = true;
-
-function elemBinop(op: string, l: number, r: number): number {
-  keep = true;
-  switch (op) {
-    case '+':
-      return l + r;
-    case '-':
-      return l - r;
-    case '*':
-      return l * r;
-    case '/':
-      return l / r;
-    case '%':
-      return l % r;
-    case '^':
-      return goPow(l, r);
-    case 'atan2':
-      return Math.atan2(l, r);
-    case '==':
-      keep = l === r;
-      return l;
-    case '!=':
-      keep = l !== r;
-      return l;
-    case '>':
-      keep = l > r;
-      return l;
-    case '<':
-      keep = l < r;
-      return l;
-    case '>=':
-      keep = l >= r;
-      return l;
-    case '<=':
-      keep = l <= r;
-      return l;
-  }
-  throw new PromQLError('internal', `operator "${op}" not allowed for operations between vectors`);
-}
-
-/** Go's math.Pow where it differs from JavaScript's **. */
-function goPow(x: number, y: number): number {
-  if (y === 0 || x === 1) return 1;
-  if (x === -1 && (y === Infinity || y === -Infinity)) return 1;
-  return x ** y;
-}
-
-function dropName(ls: Labels): Labels {
-  return ls.has(METRIC_NAME) ? ls.withoutMetricName() : ls;
-}
-
-/**
- * The points of one series at a time, kept in arrays sized for every step and reused across
- * series. A series with a point at every step shares one array of the step times (evaluation
- * never changes a series' arrays in place), so dense results hold their timestamps once.
- */
-class StepPoints {
-  readonly series: EvalSeries[] = [];
-  points = 0;
-  private readonly ts: Float64Array;
-  private readonly fs: Float64Array;
-  private n = 0;
-  private everyStep: number[] | null = null;
-  constructor(private readonly steps: number) {
-    this.ts = new Float64Array(steps);
-    this.fs = new Float64Array(steps);
-  }
-  push(t: number, f: number): void {
-    this.ts[this.n] = t;
-    this.fs[this.n++] = f;
-  }
-  /** Ends the current series: kept with this metric if it has points (arrays of its exact size). */
-  take(metric: Labels): void {
-    const n = this.n;
-    if (n === 0) return;
-    const ts = n === this.steps && this.everyStep !== null ? this.everyStep : new Array<number>(n);
-    const fs = new Array<number>(n);
-    for (let i = 0; i < n; i++) fs[i] = this.fs[i]!;
-    if (ts !== this.everyStep) {
-      for (let i = 0; i < n; i++) ts[i] = this.ts[i]!;
-      if (n === this.steps) this.everyStep = ts;
-    }
-    this.series.push({ metric, ts, fs });
-    this.points += n;
-    this.n = 0;
-  }
-}
-
-/** decreases[i]: how many of the samples 1..i are lower than the one before (a reused array, grown as needed). */
 function countDecreases(fs: ArrayLike<number>, n: number, reuse: Int32Array | null): Int32Array {
   const d = reuse !== null && reuse.length >= n ? reuse : new Int32Array(Math.max(n, 2 * (reuse?.length ?? 0)));
   d[0] = 0;
@@ -154,67 +53,6 @@ function countDecreases(fs: ArrayLike<number>, n: number, reuse: Int32Array | nu
 }
 
 /** Appends points per output label set, refusing two samples with the same labels at one step. */
-class SeriesAcc {
-  private readonly map = new Map<string, EvalSeries>();
-  add(metric: Labels, key: string, t: number, f: number): void {
-    let s = this.map.get(key);
-    if (s === undefined) {
-      s = { metric, ts: [], fs: [] };
-      this.map.set(key, s);
-    } else if (s.ts[s.ts.length - 1] === t) {
-      throw executionError(ERR_SAME_LABELSET);
-    }
-    s.ts.push(t);
-    s.fs.push(f);
-  }
-  result(): EvalSeries[] {
-    return [...this.map.values()];
-  }
-}
-
-/** Merges series that share a label set (an error if they have a point at the same step). */
-function dedupe(list: EvalSeries[], strict = false): EvalSeries[] {
-  if (list.length < 2) return list;
-  const byKey = new Map<string, number>();
-  const out: EvalSeries[] = [];
-  for (const s of list) {
-    const k = s.metric.key();
-    const i = byKey.get(k);
-    if (i === undefined) {
-      byKey.set(k, out.length);
-      out.push(s);
-      continue;
-    }
-    if (strict) throw executionError(ERR_SAME_LABELSET);
-    const a = out[i]!;
-    const ts: number[] = [];
-    const fs: number[] = [];
-    let x = 0;
-    let y = 0;
-    while (x < a.ts.length || y < s.ts.length) {
-      if (y >= s.ts.length || (x < a.ts.length && a.ts[x]! < s.ts[y]!)) {
-        ts.push(a.ts[x]!);
-        fs.push(a.fs[x++]!);
-      } else if (x >= a.ts.length || s.ts[y]! < a.ts[x]!) {
-        ts.push(s.ts[y]!);
-        fs.push(s.fs[y++]!);
-      } else {
-        throw executionError(ERR_SAME_LABELSET);
-      }
-    }
-    out[i] = { metric: a.metric, ts, fs };
-  }
-  return out;
-}
-
-/** The series with one label set (an empty value removes the label), as label_replace/label_join do. */
-function withLabel(s: EvalSeries, name: string, value: string): EvalSeries {
-  const b = s.metric.builder();
-  if (value === '') b.del(name);
-  else b.set(name, value);
-  return { metric: b.labels(), ts: s.ts, fs: s.fs };
-}
-
 function unwrapParens(e: Expr): Expr {
   while (e.kind === 'ParenExpr' || e.kind === 'StepInvariantExpr') e = e.expr;
   return e;
@@ -251,122 +89,8 @@ function absentLabels(arg: Expr): Labels {
   return b.labels();
 }
 
-/** Set by bucketQuantile when it had to even out decreasing bucket counts. */
-let monotonicityForced = false;
 
-interface Bucket {
-  upper: number;
-  count: number;
-}
-
-/** The quantile of a classic histogram's cumulative buckets (Prometheus's bucketQuantile). */
-function bucketQuantile(q: number, buckets: Bucket[]): number {
-  if (Number.isNaN(q)) return NaN;
-  if (q < 0) return -Infinity;
-  if (q > 1) return Infinity;
-  buckets.sort((a, b) => a.upper - b.upper);
-  if (buckets.length === 0 || buckets[buckets.length - 1]!.upper !== Infinity) return NaN;
-  // Buckets with the same bound (le="1" and le="1.0") are merged.
-  const merged: Bucket[] = [];
-  for (const b of buckets) {
-    const last = merged[merged.length - 1];
-    if (last !== undefined && last.upper === b.upper) last.count += b.count;
-    else merged.push({ upper: b.upper, count: b.count });
-  }
-  // Counts must not decrease with the bound; scraping races can make them, so they are evened.
-  let max = merged[0]!.count;
-  for (let i = 1; i < merged.length; i++) {
-    const b = merged[i]!;
-    if (b.count > max) max = b.count;
-    else if (b.count < max) {
-      b.count = max;
-      monotonicityForced = true;
-    }
-  }
-  if (merged.length < 2) return NaN;
-  const observations = merged[merged.length - 1]!.count;
-  if (observations === 0) return NaN;
-  let rank = q * observations;
-  let b = 0;
-  while (b < merged.length - 1 && !(merged[b]!.count >= rank)) b++;
-  if (b === merged.length - 1) return merged[merged.length - 2]!.upper;
-  if (b === 0 && merged[0]!.upper <= 0) return merged[0]!.upper;
-  let bucketStart = 0;
-  const bucketEnd = merged[b]!.upper;
-  let count = merged[b]!.count;
-  if (b > 0) {
-    bucketStart = merged[b - 1]!.upper;
-    count -= merged[b - 1]!.count;
-    rank -= merged[b - 1]!.count;
-  }
-  return bucketStart + (bucketEnd - bucketStart) * (rank / count);
-}
-
-function goG(f: number): string {
-  if (Number.isNaN(f)) return 'NaN';
-  if (f === Infinity) return '+Inf';
-  if (f === -Infinity) return '-Inf';
-  return String(f);
-}
-
-/**
- * topk/bottomk exactly as Prometheus selects: a binary heap of k (Go's container/heap moves),
- * where an element equal to the heap's top does not replace it, then the heap sorted for output
- * (Go sorts small slices by insertion, so ties keep their heap order).
- */
-function selectK(members: readonly number[], val: (s: number) => number, k: number, top: boolean): number[] {
-  // less(a, b): a is "smaller" for the heap; NaN is always smallest, so it goes first.
-  const less = (a: number, b: number): boolean => {
-    const x = val(a);
-    if (Number.isNaN(x)) return true;
-    return top ? x < val(b) : x > val(b);
-  };
-  const h: number[] = [];
-  const up = (j: number): void => {
-    while (j > 0) {
-      const i = (j - 1) >> 1;
-      if (!less(h[j]!, h[i]!)) break;
-      [h[i], h[j]] = [h[j]!, h[i]!];
-      j = i;
-    }
-  };
-  const down = (i0: number): boolean => {
-    let i = i0;
-    const n = h.length;
-    for (;;) {
-      const j1 = 2 * i + 1;
-      if (j1 >= n) break;
-      let j = j1;
-      const j2 = j1 + 1;
-      if (j2 < n && less(h[j2]!, h[j1]!)) j = j2;
-      if (!less(h[j]!, h[i]!)) break;
-      [h[i], h[j]] = [h[j]!, h[i]!];
-      i = j;
-    }
-    return i > i0;
-  };
-  for (const s of members) {
-    if (h.length < k) {
-      h.push(s);
-      up(h.length - 1);
-      continue;
-    }
-    const x = val(s);
-    const topV = val(h[0]!);
-    const replace = top ? topV < x || (Number.isNaN(topV) && !Number.isNaN(x)) : topV > x || (Number.isNaN(topV) && !Number.isNaN(x));
-    if (replace) {
-      h[0] = s;
-      if (k > 1 && !down(0)) up(0);
-    }
-  }
-  // sort.Sort(sort.Reverse(heap)): largest-first for topk, smallest-first for bottomk.
-  for (let i = 1; i < h.length; i++) {
-    for (let j = i; j > 0 && less(h[j - 1]!, h[j]!); j--) [h[j], h[j - 1]] = [h[j - 1]!, h[j]!];
-  }
-  return h;
-}
-
-export class Evaluator {
+export class Evaluator implements StepEvaluator {
   readonly steps: number;
   /** eval calls since the stack last started afresh (see eval). */
   private callsSinceYield = 0;
@@ -381,11 +105,11 @@ export class Evaluator {
     this.steps = Math.floor((end - start) / interval) + 1;
   }
 
-  private stepTime(i: number): number {
+  stepTime(i: number): number {
     return this.start + i * this.interval;
   }
 
-  private stepIndex(t: number): number {
+  stepIndex(t: number): number {
     return Math.round((t - this.start) / this.interval);
   }
 
@@ -538,92 +262,93 @@ export class Evaluator {
 
   // ---- functions -------------------------------------------------------------------------
 
+  /** Functions with a shape of their own, each evaluated by its own code. */
+  private static readonly special: Record<string, (ev: Evaluator, e: Call) => Promise<EvalResult>> = {
+    time: async (ev) => ({ type: 'scalar', vals: Float64Array.from({ length: ev.steps }, (_, i) => ev.stepTime(i) / 1000) }),
+    pi: async (ev) => ({ type: 'scalar', vals: new Float64Array(ev.steps).fill(Math.PI) }),
+    vector: async (ev, e) => {
+      const vals = await ev.evalScalar(e.args[0]!);
+      return { type: 'vector', series: [{ metric: Labels.EMPTY, ts: ev.allStepTimes(), fs: Array.from(vals) }] };
+    },
+    scalar: async (ev, e) => ({ type: 'scalar', vals: await ev.scalarOf(e.args[0]!) }),
+    absent: async (ev, e) => ({ type: 'vector', series: await ev.absent(e.args[0]!) }),
+    timestamp: async (ev, e) => {
+      const arg = unwrapParens(e.args[0]!);
+      if (arg.kind === 'VectorSelector') {
+        const series = await ev.vectorSelector(arg, true);
+        return { type: 'vector', series: dedupe(series.map((s) => ({ ...s, metric: dropName(s.metric) }))) };
+      }
+      const v = await ev.evalVector(arg);
+      return { type: 'vector', series: dedupe(v.map((s) => ({ metric: dropName(s.metric), ts: s.ts, fs: s.ts.map((t) => t / 1000) }))) };
+    },
+    sort: (ev, e) => ev.sorted(e, 1),
+    sort_desc: (ev, e) => ev.sorted(e, -1),
+    label_replace: async (ev, e) => ({ type: 'vector', series: await ev.labelReplace(e) }),
+    label_join: async (ev, e) => ({ type: 'vector', series: await ev.labelJoin(e) }),
+    histogram_quantile: async (ev, e) => ({ type: 'vector', series: await ev.histogramQuantile(e) }),
+    // These read native histogram samples only; float samples give no output.
+    histogram_count: (ev, e) => ev.nativeHistogramsOnly(e),
+    histogram_sum: (ev, e) => ev.nativeHistogramsOnly(e),
+    histogram_stddev: (ev, e) => ev.nativeHistogramsOnly(e),
+    histogram_stdvar: (ev, e) => ev.nativeHistogramsOnly(e),
+    histogram_fraction: (ev, e) => ev.nativeHistogramsOnly(e),
+  };
+
   private async call(e: Call): Promise<EvalResult> {
     const name = e.func.name;
-    switch (name) {
-      case 'time':
-        return { type: 'scalar', vals: Float64Array.from({ length: this.steps }, (_, i) => this.stepTime(i) / 1000) };
-      case 'pi':
-        return { type: 'scalar', vals: new Float64Array(this.steps).fill(Math.PI) };
-      case 'vector': {
-        const vals = await this.evalScalar(e.args[0]!);
-        return { type: 'vector', series: [{ metric: Labels.EMPTY, ts: this.allStepTimes(), fs: Array.from(vals) }] };
-      }
-      case 'scalar':
-        return { type: 'scalar', vals: await this.scalarOf(e.args[0]!) };
-      case 'absent':
-        return { type: 'vector', series: await this.absent(e.args[0]!) };
-      case 'timestamp': {
-        const arg = unwrapParens(e.args[0]!);
-        if (arg.kind === 'VectorSelector') {
-          const series = await this.vectorSelector(arg, true);
-          return { type: 'vector', series: dedupe(series.map((s) => ({ ...s, metric: dropName(s.metric) }))) };
-        }
-        const v = await this.evalVector(arg);
-        return { type: 'vector', series: dedupe(v.map((s) => ({ metric: dropName(s.metric), ts: s.ts, fs: s.ts.map((t) => t / 1000) }))) };
-      }
-      case 'sort':
-      case 'sort_desc': {
-        const v = await this.evalVector(e.args[0]!);
-        if (this.steps === 1) {
-          const dir = name === 'sort' ? 1 : -1;
-          // NaN goes last either way, as Prometheus's heap orders put it.
-          v.sort((a, b) => {
-            const x = a.fs[0]!;
-            const y = b.fs[0]!;
-            if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : 1;
-            if (Number.isNaN(y)) return -1;
-            return dir * (x - y);
-          });
-        }
-        return { type: 'vector', series: v };
-      }
-      case 'label_replace':
-        return { type: 'vector', series: await this.labelReplace(e) };
-      case 'label_join':
-        return { type: 'vector', series: await this.labelJoin(e) };
-      case 'histogram_quantile':
-        return { type: 'vector', series: await this.histogramQuantile(e) };
-      case 'histogram_count':
-      case 'histogram_sum':
-      case 'histogram_stddev':
-      case 'histogram_stdvar':
-      case 'histogram_fraction': {
-        // These read native histogram samples only; float samples give no output.
-        for (const a of e.args) await this.eval(a);
-        return { type: 'vector', series: [] };
-      }
-    }
-    const rangeFn = RANGE_FUNCTIONS[name];
-    if (rangeFn !== undefined) return { type: 'vector', series: await this.rangeFunction(e, name) };
-    const elemFn = ELEMENT_FUNCTIONS[name];
-    if (elemFn !== undefined) {
-      let series: EvalSeries[];
-      if (e.args.length === 0 && DATE_FUNCTIONS.has(name)) {
-        series = [{ metric: Labels.EMPTY, ts: this.allStepTimes(), fs: this.allStepTimes().map((t) => t / 1000) }];
-      } else {
-        series = await this.evalVector(e.args[0]!);
-      }
-      const scalars: Float64Array[] = [];
-      for (const a of e.args.slice(1)) scalars.push(await this.evalScalar(a));
-      const args = new Array<number>(scalars.length);
-      const out: EvalSeries[] = [];
-      const isClamp = name === 'clamp';
-      for (const s of series) {
-        const ts: number[] = [];
-        const fs: number[] = [];
-        for (let k = 0; k < s.ts.length; k++) {
-          const i = this.stepIndex(s.ts[k]!);
-          for (let a = 0; a < scalars.length; a++) args[a] = scalars[a]![i]!;
-          if (isClamp && args[1]! < args[0]!) continue;
-          ts.push(s.ts[k]!);
-          fs.push(elemFn(s.fs[k]!, args, s.ts[k]!));
-        }
-        if (ts.length > 0) out.push({ metric: dropName(s.metric), ts, fs });
-      }
-      return { type: 'vector', series: dedupe(out) };
-    }
+    const special = Evaluator.special[name];
+    if (special !== undefined) return special(this, e);
+    const f = FUNCTIONS[name];
+    if (f?.kind === 'range') return { type: 'vector', series: await this.rangeFunction(e, name, f) };
+    if (f?.kind === 'element') return { type: 'vector', series: await this.elementFunction(e, f) };
     throw new PromQLError('bad_data', `function "${name}" is not supported`);
+  }
+
+  private async sorted(e: Call, dir: 1 | -1): Promise<EvalResult> {
+    const v = await this.evalVector(e.args[0]!);
+    if (this.steps === 1) {
+      // NaN goes last either way, as Prometheus's heap orders put it.
+      v.sort((a, b) => {
+        const x = a.fs[0]!;
+        const y = b.fs[0]!;
+        if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : 1;
+        if (Number.isNaN(y)) return -1;
+        return dir * (x - y);
+      });
+    }
+    return { type: 'vector', series: v };
+  }
+
+  private async nativeHistogramsOnly(e: Call): Promise<EvalResult> {
+    for (const a of e.args) await this.eval(a);
+    return { type: 'vector', series: [] };
+  }
+
+  private async elementFunction(e: Call, f: ElementEntry): Promise<EvalSeries[]> {
+    let series: EvalSeries[];
+    if (e.args.length === 0 && f.defaultsToTime) {
+      series = [{ metric: Labels.EMPTY, ts: this.allStepTimes(), fs: this.allStepTimes().map((t) => t / 1000) }];
+    } else {
+      series = await this.evalVector(e.args[0]!);
+    }
+    const scalars: Float64Array[] = [];
+    for (const a of e.args.slice(1)) scalars.push(await this.evalScalar(a));
+    const args = new Array<number>(scalars.length);
+    const out: EvalSeries[] = [];
+    const { fn, skipStep } = f;
+    for (const s of series) {
+      const ts: number[] = [];
+      const fs: number[] = [];
+      for (let k = 0; k < s.ts.length; k++) {
+        const i = this.stepIndex(s.ts[k]!);
+        for (let a = 0; a < scalars.length; a++) args[a] = scalars[a]![i]!;
+        if (skipStep !== null && skipStep(args)) continue;
+        ts.push(s.ts[k]!);
+        fs.push(fn(s.fs[k]!, args, s.ts[k]!));
+      }
+      if (ts.length > 0) out.push({ metric: dropName(s.metric), ts, fs });
+    }
+    return dedupe(out);
   }
 
   private async scalarOf(arg: Expr): Promise<Float64Array> {
@@ -642,7 +367,11 @@ export class Evaluator {
   }
 
   private async absent(arg: Expr): Promise<EvalSeries[]> {
-    const v = await this.evalVector(arg);
+    return this.absentSteps(await this.evalVector(arg), arg);
+  }
+
+  /** absent() and absent_over_time(): 1 at the steps where no series has a point. */
+  private absentSteps(v: EvalSeries[], arg: Expr): EvalSeries[] {
     const present = new Uint8Array(this.steps);
     for (const s of v) for (const t of s.ts) present[this.stepIndex(t)] = 1;
     const ts: number[] = [];
@@ -656,8 +385,8 @@ export class Evaluator {
     return ts.length > 0 ? [{ metric: absentLabels(arg), ts, fs }] : [];
   }
 
-  private async rangeFunction(e: Call, name: string): Promise<EvalSeries[]> {
-    const fn = RANGE_FUNCTIONS[name]!;
+  private async rangeFunction(e: Call, name: string, f: RangeEntry): Promise<EvalSeries[]> {
+    const fn = f.fn;
     let matrixIdx = -1;
     const scalars: Float64Array[] = [];
     for (let a = 0; a < e.args.length; a++) {
@@ -665,10 +394,11 @@ export class Evaluator {
       else scalars.push(await this.evalScalar(e.args[a]!));
     }
     const m = matrixWindow(e.args[matrixIdx]!);
-    const keepName = name === 'last_over_time';
+    const keepName = f.keepsName;
     const args = new Array<number>(scalars.length);
     const w: Window = { ts: [], fs: [], lo: 0, hi: 0, rangeStart: 0, rangeEnd: 0, stepT: 0, decreases: null };
-    const counter = COUNTER_FUNCTIONS.has(name);
+    const counter = f.counter;
+    const qArg = f.quantileArg;
     const out = new StepPoints(this.steps);
     let oneName = true;
     let firstName: string | undefined;
@@ -692,7 +422,7 @@ export class Evaluator {
         w.rangeEnd = ref;
         w.stepT = stepT;
         for (let a = 0; a < scalars.length; a++) args[a] = scalars[a]![i]!;
-        if (name === 'quantile_over_time') this.warnQuantile(args[0]!, e.args[0]!);
+        if (qArg !== null) this.warnQuantile(args[qArg]!, e.args[qArg]!);
         const v = fn(w, args);
         if (v === undefined) continue;
         out.push(stepT, v);
@@ -704,27 +434,15 @@ export class Evaluator {
     });
     this.ctx.release(loaded);
     const series = out.series;
-    if (name === 'absent_over_time') {
-      const present = new Uint8Array(this.steps);
-      for (const s of series) for (const t of s.ts) present[this.stepIndex(t)] = 1;
-      const ts: number[] = [];
-      const fs: number[] = [];
-      for (let i = 0; i < this.steps; i++) {
-        if (present[i] === 0) {
-          ts.push(this.stepTime(i));
-          fs.push(1);
-        }
-      }
-      return ts.length > 0 ? [{ metric: absentLabels(e.args[0]!), ts, fs }] : [];
-    }
+    if (f.absent) return this.absentSteps(series, e.args[0]!);
     this.ctx.add(out.points);
     // Stored series have distinct label sets; with one metric name among them, so have the outputs.
     if (oneName && unwrapParens(e.args[matrixIdx]!).kind === 'MatrixSelector') return series;
     return dedupe(series, true);
   }
 
-  private warnQuantile(q: number, param: Expr): void {
-    if (q < 0 || q > 1 || Number.isNaN(q)) this.ctx.annotate(`PromQL warning: quantile value should be between 0 and 1, got ${goG(q)}`, posRange(param));
+  warnQuantile(q: number, param: Expr): void {
+    if (q < 0 || q > 1 || Number.isNaN(q)) this.ctx.annotate(`PromQL warning: quantile value should be between 0 and 1, got ${formatFloatG(q)}`, posRange(param));
   }
 
   private async labelReplace(e: Call): Promise<EvalSeries[]> {
@@ -765,6 +483,7 @@ export class Evaluator {
     const q = await this.evalScalar(e.args[0]!);
     for (const qi of q) this.warnQuantile(qi, e.args[0]!);
     const v = await this.evalVector(e.args[1]!);
+    const notes: QuantileNotes = { monotonicityForced: false };
     const groupOf = new Int32Array(v.length).fill(-1);
     const uppers = new Float64Array(v.length);
     const groupKeys = new Map<string, number>();
@@ -810,9 +529,9 @@ export class Evaluator {
         b.push({ upper: uppers[s]!, count: ser.fs[p]! });
       }
       for (const gi of touched) {
-        monotonicityForced = false;
-        acc.add(groupMetric[gi]!, groupOutKey[gi]!, t, bucketQuantile(q[i]!, buckets[gi]!));
-        if (monotonicityForced) {
+        notes.monotonicityForced = false;
+        acc.add(groupMetric[gi]!, groupOutKey[gi]!, t, bucketQuantile(q[i]!, buckets[gi]!, notes));
+        if (notes.monotonicityForced) {
           // Prometheus names the metric after dropping its name, so the name is always empty here.
           this.ctx.annotate('PromQL info: input to histogram_quantile needed to be fixed for monotonicity (and may give inaccurate results) for metric name ""', posRange(e.args[1]!));
         }
@@ -832,20 +551,19 @@ export class Evaluator {
       const r = await this.evalScalar(e.rhs);
       const vals = new Float64Array(this.steps);
       for (let i = 0; i < this.steps; i++) {
-        const v = elemBinop(e.op, l[i]!, r[i]!);
-        vals[i] = COMPARISON.has(e.op) ? (keep ? 1 : 0) : v;
+        vals[i] = COMPARISON.has(e.op) ? (elemKeeps(e.op, l[i]!, r[i]!) ? 1 : 0) : elemBinop(e.op, l[i]!, r[i]!);
       }
       return { type: 'scalar', vals };
     }
     if (lt === 'scalar') {
       const l = await this.evalScalar(e.lhs);
       const r = await this.evalVector(e.rhs);
-      return { type: 'vector', series: this.vectorScalar(r, l, e.op, true, e.returnBool) };
+      return { type: 'vector', series: vectorScalar(this, r, l, e.op, true, e.returnBool) };
     }
     if (rt === 'scalar') {
       const l = await this.evalVector(e.lhs);
       const r = await this.evalScalar(e.rhs);
-      return { type: 'vector', series: this.vectorScalar(l, r, e.op, false, e.returnBool) };
+      return { type: 'vector', series: vectorScalar(this, l, r, e.op, false, e.returnBool) };
     }
     const l = await this.evalVector(e.lhs);
     const r = await this.evalVector(e.rhs);
@@ -853,45 +571,14 @@ export class Evaluator {
     switch (e.op) {
       case 'and':
       case 'unless':
-        return { type: 'vector', series: this.andUnless(l, r, vm.on, vm.matchingLabels, e.op === 'and') };
+        return { type: 'vector', series: andUnless(this, l, r, vm.on, vm.matchingLabels, e.op === 'and') };
       case 'or':
-        return { type: 'vector', series: this.or(l, r, vm.on, vm.matchingLabels) };
+        return { type: 'vector', series: or(this, l, r, vm.on, vm.matchingLabels) };
     }
-    return { type: 'vector', series: await this.vectorVector(l, r, e.op, vm, e.returnBool) };
+    return { type: 'vector', series: await vectorVector(this, l, r, e.op, vm, e.returnBool) };
   }
 
-  private vectorScalar(v: EvalSeries[], s: Float64Array, op: string, swap: boolean, returnBool: boolean): EvalSeries[] {
-    const isComparison = COMPARISON.has(op);
-    const out: EvalSeries[] = [];
-    for (const ser of v) {
-      const metric = ARITHMETIC.has(op) || returnBool ? dropName(ser.metric) : ser.metric;
-      const ts: number[] = [];
-      const fs: number[] = [];
-      for (let k = 0; k < ser.ts.length; k++) {
-        const sv = s[this.stepIndex(ser.ts[k]!)]!;
-        const vv = ser.fs[k]!;
-        let value = swap ? elemBinop(op, sv, vv) : elemBinop(op, vv, sv);
-        if (isComparison && swap) value = vv;
-        if (returnBool) {
-          value = keep ? 1 : 0;
-        } else if (!keep) {
-          continue;
-        }
-        ts.push(ser.ts[k]!);
-        fs.push(value);
-      }
-      if (ts.length > 0) out.push({ metric, ts, fs });
-    }
-    return dedupe(out);
-  }
-
-  private signatures(v: EvalSeries[], on: boolean, names: string[]): string[] {
-    const dropNames = on ? [] : [...names, METRIC_NAME];
-    return v.map((s) => (on ? s.metric.keep(names) : s.metric.drop(dropNames)).key());
-  }
-
-  /** Walks the steps, calling fn with the indices of the series that have a point at each. */
-  private forEachStep(v: EvalSeries[], fn: (i: number, t: number, present: number[], at: Int32Array) => void): void {
+  forEachStep(v: EvalSeries[], fn: (i: number, t: number, present: number[], at: Int32Array) => void): void {
     const ptr = new Int32Array(v.length);
     const at = new Int32Array(v.length);
     const present: number[] = [];
@@ -911,140 +598,6 @@ export class Evaluator {
     }
   }
 
-  private andUnless(l: EvalSeries[], r: EvalSeries[], on: boolean, names: string[], isAnd: boolean): EvalSeries[] {
-    if (l.length === 0) return [];
-    const ls = this.signatures(l, on, names);
-    const rs = this.signatures(r, on, names);
-    const rightAt: Set<string>[] = Array.from({ length: this.steps }, () => new Set<string>());
-    for (let s = 0; s < r.length; s++) for (const t of r[s]!.ts) rightAt[this.stepIndex(t)]!.add(rs[s]!);
-    const out: EvalSeries[] = [];
-    for (let s = 0; s < l.length; s++) {
-      const ser = l[s]!;
-      const ts: number[] = [];
-      const fs: number[] = [];
-      for (let k = 0; k < ser.ts.length; k++) {
-        if (rightAt[this.stepIndex(ser.ts[k]!)]!.has(ls[s]!) === isAnd) {
-          ts.push(ser.ts[k]!);
-          fs.push(ser.fs[k]!);
-        }
-      }
-      if (ts.length > 0) out.push({ metric: ser.metric, ts, fs });
-    }
-    return out;
-  }
-
-  private or(l: EvalSeries[], r: EvalSeries[], on: boolean, names: string[]): EvalSeries[] {
-    const ls = this.signatures(l, on, names);
-    const rs = this.signatures(r, on, names);
-    const leftAt: Set<string>[] = Array.from({ length: this.steps }, () => new Set<string>());
-    for (let s = 0; s < l.length; s++) for (const t of l[s]!.ts) leftAt[this.stepIndex(t)]!.add(ls[s]!);
-    const out: EvalSeries[] = [...l];
-    for (let s = 0; s < r.length; s++) {
-      const ser = r[s]!;
-      const ts: number[] = [];
-      const fs: number[] = [];
-      for (let k = 0; k < ser.ts.length; k++) {
-        if (!leftAt[this.stepIndex(ser.ts[k]!)]!.has(rs[s]!)) {
-          ts.push(ser.ts[k]!);
-          fs.push(ser.fs[k]!);
-        }
-      }
-      if (ts.length > 0) out.push({ metric: ser.metric, ts, fs });
-    }
-    return dedupe(out);
-  }
-
-  private async vectorVector(l: EvalSeries[], r: EvalSeries[], op: string, vm: NonNullable<BinaryExpr['vectorMatching']>, returnBool: boolean): Promise<EvalSeries[]> {
-    if (l.length === 0 || r.length === 0) return [];
-    const oneToMany = vm.card === 'one-to-many';
-    // The "many" side is walked; the "one" side is looked up by signature.
-    const many = oneToMany ? r : l;
-    const one = oneToMany ? l : r;
-    const manySigs = this.signatures(many, vm.on, vm.matchingLabels);
-    const oneSigs = this.signatures(one, vm.on, vm.matchingLabels);
-    const dropMetricName = ARITHMETIC.has(op) || returnBool;
-    const outLabels = new Map<number, { metric: Labels; key: string }>();
-    const resultMetric = (mi: number, oi: number): { metric: Labels; key: string } => {
-      const ck = mi * one.length + oi;
-      let o = outLabels.get(ck);
-      if (o !== undefined) return o;
-      const b = many[mi]!.metric.builder();
-      if (dropMetricName) b.del(METRIC_NAME);
-      if (vm.card === 'one-to-one') {
-        if (vm.on) b.keep(...vm.matchingLabels);
-        else b.del(...vm.matchingLabels);
-      }
-      const oneMetric = one[oi]!.metric;
-      for (const ln of vm.include) {
-        const v = oneMetric.get(ln);
-        if (v !== '') b.set(ln, v);
-        else b.del(ln);
-      }
-      const metric = b.labels();
-      o = { metric, key: metric.key() };
-      outLabels.set(ck, o);
-      return o;
-    };
-    const matchLabels = (m: Labels): string => (vm.on ? m.keep(vm.matchingLabels) : m.drop([...vm.matchingLabels, METRIC_NAME])).toString();
-    const acc = new SeriesAcc();
-    const oneAt = new Map<string, number>();
-    const matched = new Map<string, Set<string> | null>();
-    const oneIdx = new Map<number, number>();
-    // Points of the "one" side per step, by series.
-    const onePtr = new Int32Array(one.length);
-    this.forEachStep(many, (i, t, present, at) => {
-      oneAt.clear();
-      matched.clear();
-      oneIdx.clear();
-      for (let oi = 0; oi < one.length; oi++) {
-        const ser = one[oi]!;
-        const p = onePtr[oi]!;
-        if (p >= ser.ts.length || ser.ts[p] !== t) continue;
-        onePtr[oi] = p + 1;
-        const sig = oneSigs[oi]!;
-        const dup = oneAt.get(sig);
-        if (dup !== undefined) {
-          const side = oneToMany ? 'left' : 'right';
-          throw executionError(
-            `found duplicate series for the match group ${matchLabels(ser.metric)} on the ${side} hand-side of the operation: [${ser.metric.toString()}, ${one[dup]!.metric.toString()}];many-to-many matching not allowed: matching labels must be unique on one side`,
-          );
-        }
-        oneAt.set(sig, oi);
-        oneIdx.set(oi, p);
-      }
-      for (const mi of present) {
-        const sig = manySigs[mi]!;
-        const oi = oneAt.get(sig);
-        if (oi === undefined) continue;
-        let fl = many[mi]!.fs[at[mi]!]!;
-        let fr = one[oi]!.fs[oneIdx.get(oi)!]!;
-        if (oneToMany) [fl, fr] = [fr, fl];
-        let value = elemBinop(op, fl, fr);
-        if (returnBool) value = keep ? 1 : 0;
-        else if (!keep) continue;
-        const out = resultMetric(mi, oi);
-        const inserted = matched.get(sig);
-        if (vm.card === 'one-to-one') {
-          if (inserted !== undefined) throw executionError('multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');
-          matched.set(sig, null);
-        } else {
-          let set = inserted;
-          if (set === undefined || set === null) {
-            set = new Set<string>();
-            matched.set(sig, set);
-          } else if (set.has(out.key)) {
-            throw executionError('multiple matches for labels: grouping labels must ensure unique matches');
-          }
-          set.add(out.key);
-        }
-        acc.add(out.metric, out.key, t, value);
-      }
-    });
-    return acc.result();
-  }
-
-  // ---- aggregations ----------------------------------------------------------------------
-
   private async aggregate(e: AggregateExpr): Promise<EvalResult> {
     const op = e.op;
     let param: Float64Array | null = null;
@@ -1054,172 +607,6 @@ export class Evaluator {
       label = await this.evalString(e.param!);
       if (!isValidLabelName(label)) throw executionError(`invalid label name "${label}"`);
     }
-
-    const v = await this.evalVector(e.expr);
-    const grouping = e.grouping;
-    const without = e.without;
-    const dropNames = without ? [...grouping, METRIC_NAME] : [];
-    const groupOf = new Int32Array(v.length);
-    const groupKeys = new Map<string, number>();
-    const groupMetric: Labels[] = [];
-    for (let s = 0; s < v.length; s++) {
-      const m = v[s]!.metric;
-      const g = without ? m.drop(dropNames) : m.keep(grouping);
-      const k = g.key();
-      let gi = groupKeys.get(k);
-      if (gi === undefined) {
-        gi = groupMetric.length;
-        groupKeys.set(k, gi);
-        groupMetric.push(g);
-      }
-      groupOf[s] = gi;
-    }
-    const G = groupMetric.length;
-    const acc = new SeriesAcc();
-    if (op === 'topk' || op === 'bottomk' || op === 'quantile' || op === 'count_values') {
-      const members: number[][] = Array.from({ length: G }, () => []);
-      const touched: number[] = [];
-      const cv = new Map<string, { metric: Labels; count: number }>();
-      const byWithValue = [...grouping, label];
-      this.forEachStep(v, (i, t, present, at) => {
-        touched.length = 0;
-        for (const s of present) {
-          const gi = op === 'count_values' ? 0 : groupOf[s]!;
-          if (members[gi]!.length === 0) touched.push(gi);
-          members[gi]!.push(s);
-        }
-        const val = (s: number): number => v[s]!.fs[at[s]!]!;
-        for (const gi of touched) {
-          const ms = members[gi]!;
-          if (op === 'quantile') {
-            this.warnQuantile(param![i]!, e.param!);
-            acc.add(groupMetric[gi]!, String(gi), t, quantile(param![i]!, ms.map(val)));
-          } else if (op === 'count_values') {
-            cv.clear();
-            for (const s of ms) {
-              // The value label is set before grouping, so it can merge groups (as in Prometheus).
-              const withValue = v[s]!.metric.builder().set(label, formatGoFloatF(val(s))).labels();
-              const metric = without ? withValue.drop(dropNames) : withValue.keep(byWithValue);
-              const k = metric.key();
-              const c = cv.get(k);
-              if (c === undefined) cv.set(k, { metric, count: 1 });
-              else c.count++;
-            }
-            for (const [k, c] of cv) acc.add(c.metric, k, t, c.count);
-          } else {
-            const kf = param![i]!;
-            if (!(kf >= 1)) {
-              ms.length = 0;
-              continue;
-            }
-            if (kf > Number.MAX_SAFE_INTEGER * 1024) throw executionError(`Scalar value ${goG(kf)} overflows int64`);
-            const k = Math.trunc(kf);
-            const heap = selectK(ms, val, k, op === 'topk');
-            for (const s of heap) acc.add(v[s]!.metric, v[s]!.metric.key(), t, val(s));
-          }
-          ms.length = 0;
-        }
-      });
-      return { type: 'vector', series: acc.result() };
-    }
-    // Series by series over a block of steps (each series' points read in order, not every
-    // series visited at every step), into one cell per group and step. Within a cell the series
-    // still come in their order, so sums and means are the same floats as step by step.
-    const B = Math.max(1, Math.min(this.steps, Math.floor(AGG_CELLS / G)));
-    const value = new Float64Array(G * B);
-    const mean = new Float64Array(G * B);
-    const count = new Float64Array(G * B);
-    const seen = new Uint8Array(G * B);
-    const touchedAt: number[][] = Array.from({ length: B }, () => []);
-    const groupKey = groupMetric.map((_, gi) => String(gi));
-    const ptr = new Int32Array(v.length);
-    for (let b0 = 0; b0 < this.steps; b0 += B) {
-      const nb = Math.min(B, this.steps - b0);
-      const blockEnd = this.stepTime(b0 + nb - 1);
-      for (let s = 0; s < v.length; s++) {
-        const { ts, fs } = v[s]!;
-        const row = groupOf[s]! * B - b0;
-        let p = ptr[s]!;
-        for (; p < ts.length && ts[p]! <= blockEnd; p++) {
-          const i = this.stepIndex(ts[p]!);
-          const c = row + i;
-          const f = fs[p]!;
-          if (seen[c] === 0) {
-            seen[c] = 1;
-            touchedAt[i - b0]!.push(groupOf[s]!);
-            count[c] = 1;
-            value[c] = op === 'stddev' || op === 'stdvar' ? 0 : f;
-            mean[c] = f;
-            continue;
-          }
-          const n = ++count[c]!;
-          switch (op) {
-            case 'sum':
-              value[c]! += f;
-              break;
-            case 'avg': {
-              const m = mean[c]!;
-              if (m === Infinity || m === -Infinity) {
-                if ((f === Infinity || f === -Infinity) && m > 0 === f > 0) break;
-                if (Number.isFinite(f)) break;
-              }
-              mean[c] = m + (f / n - m / n);
-              break;
-            }
-            case 'max':
-              if (value[c]! < f || Number.isNaN(value[c]!)) value[c] = f;
-              break;
-            case 'min':
-              if (value[c]! > f || Number.isNaN(value[c]!)) value[c] = f;
-              break;
-            case 'stddev':
-            case 'stdvar': {
-              const delta = f - mean[c]!;
-              mean[c]! += delta / n;
-              value[c]! += delta * (f - mean[c]!);
-              break;
-            }
-          }
-        }
-        ptr[s] = p;
-        if (this.ctx.shouldYield()) await this.ctx.yieldNow();
-      }
-      for (let j = 0; j < nb; j++) {
-        const t = this.stepTime(b0 + j);
-        for (const gi of touchedAt[j]!) {
-          const c = gi * B + j;
-          seen[c] = 0;
-          let out: number;
-          switch (op) {
-            case 'avg':
-              out = mean[c]!;
-              break;
-            case 'count':
-              out = count[c]!;
-              break;
-            case 'group':
-              out = 1;
-              break;
-            case 'stdvar':
-              out = value[c]! / count[c]!;
-              break;
-            case 'stddev':
-              out = Math.sqrt(value[c]! / count[c]!);
-              break;
-            default:
-              out = value[c]!;
-          }
-          acc.add(groupMetric[gi]!, groupKey[gi]!, t, out);
-        }
-        touchedAt[j]!.length = 0;
-      }
-    }
-    return { type: 'vector', series: acc.result() };
+    return aggregateVector(this, e, await this.evalVector(e.expr), param, label);
   }
 }
-
-export function sortSeries(series: EvalSeries[]): EvalSeries[] {
-  return series.sort((a, b) => compareLabels(a.metric, b.metric));
-}
-
-export { compareNaNFirst };

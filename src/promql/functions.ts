@@ -4,6 +4,7 @@
 // label_*) live in the evaluator.
 import { kahanSumInc } from './kahan.js';
 import { executionError } from './errors.js';
+import { formatGoPercentF } from '../model/value/index.js';
 
 /** A window of one series: samples lo ≤ i < hi, timestamps in ms. */
 export interface Window {
@@ -21,9 +22,6 @@ export interface Window {
    */
   decreases: Int32Array | null;
 }
-
-/** Functions that read windows as counters (resets add the value before them). */
-export const COUNTER_FUNCTIONS = new Set(['rate', 'increase']);
 
 /** Returns the output value, or undefined for no output at this step. */
 export type RangeFunction = (w: Window, args: readonly number[]) => number | undefined;
@@ -176,8 +174,8 @@ export function compareNaNFirst(a: number, b: number): number {
 }
 
 function holtWinters(w: Window, sf: number, tf: number): number | undefined {
-  if (sf <= 0 || sf >= 1) throw executionError(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${goF(sf)}`);
-  if (tf <= 0 || tf >= 1) throw executionError(`invalid trend factor. Expected: 0 < tf < 1, got: ${goF(tf)}`);
+  if (sf <= 0 || sf >= 1) throw executionError(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${formatGoPercentF(sf)}`);
+  if (tf <= 0 || tf >= 1) throw executionError(`invalid trend factor. Expected: 0 < tf < 1, got: ${formatGoPercentF(tf)}`);
   const { fs, lo, hi } = w;
   const l = hi - lo;
   if (l < 2) return undefined;
@@ -195,13 +193,8 @@ function holtWinters(w: Window, sf: number, tf: number): number | undefined {
 }
 
 /** Go's %f (6 decimals), used in a few error texts. */
-function goF(f: number): string {
-  if (Number.isNaN(f)) return 'NaN';
-  if (!Number.isFinite(f)) return f > 0 ? '+Inf' : '-Inf';
-  return f.toFixed(6);
-}
 
-export const RANGE_FUNCTIONS: Record<string, RangeFunction> = {
+const RANGE_FUNCTIONS: Record<string, RangeFunction> = {
   rate: (w) => extrapolatedRate(w, true, true),
   increase: (w) => extrapolatedRate(w, true, false),
   delta: (w) => extrapolatedRate(w, false, false),
@@ -283,7 +276,7 @@ function dateFn(get: (d: Date) => number): ElementFunction {
 }
 
 /** Instant-vector functions computed value by value; all drop the metric name. */
-export const ELEMENT_FUNCTIONS: Record<string, ElementFunction> = {
+const ELEMENT_FUNCTIONS: Record<string, ElementFunction> = {
   abs: Math.abs,
   ceil: Math.ceil,
   floor: Math.floor,
@@ -329,5 +322,54 @@ export const ELEMENT_FUNCTIONS: Record<string, ElementFunction> = {
   year: dateFn((d) => d.getUTCFullYear()),
 };
 
-export const DATE_FUNCTIONS = new Set(['days_in_month', 'day_of_month', 'day_of_week', 'day_of_year', 'hour', 'minute', 'month', 'year']);
+const DATE_FUNCTIONS = ['days_in_month', 'day_of_month', 'day_of_week', 'day_of_year', 'hour', 'minute', 'month', 'year'];
+
+/** A function over one range-vector argument (and scalars), evaluated window by window. */
+export interface RangeEntry {
+  kind: 'range';
+  fn: RangeFunction;
+  /** The output keeps the input's metric name (last_over_time); all others drop it. */
+  keepsName: boolean;
+  /** Reads windows as counters: resets add the value before them (rate, increase). */
+  counter: boolean;
+  /** The scalar argument that is a quantile, warned about when outside [0, 1]. */
+  quantileArg: number | null;
+  /** The output is 1 at the steps where the input has no point (absent_over_time). */
+  absent: boolean;
+}
+
+/** A function of an instant vector's values one by one (and scalars); drops the metric name. */
+export interface ElementEntry {
+  kind: 'element';
+  fn: ElementFunction;
+  /** Without arguments it reads vector(time()) (the date functions). */
+  defaultsToTime: boolean;
+  /** A step whose scalar arguments make it yield no sample (clamp with max < min). */
+  skipStep: ((args: readonly number[]) => boolean) | null;
+}
+
+export type FunctionEntry = RangeEntry | ElementEntry;
+
+const RANGE_FLAGS: Record<string, Partial<RangeEntry>> = {
+  last_over_time: { keepsName: true },
+  rate: { counter: true },
+  increase: { counter: true },
+  quantile_over_time: { quantileArg: 0 },
+  absent_over_time: { absent: true },
+};
+
+const ELEMENT_FLAGS: Record<string, Partial<ElementEntry>> = {
+  clamp: { skipStep: (args) => args[1]! < args[0]! },
+  ...Object.fromEntries(DATE_FUNCTIONS.map((n) => [n, { defaultsToTime: true }])),
+};
+
+/** The functions the evaluator computes through one loop per kind, with each one's flags. */
+export const FUNCTIONS: Record<string, FunctionEntry> = {
+  ...Object.fromEntries(
+    Object.entries(RANGE_FUNCTIONS).map(([n, fn]) => [n, { kind: 'range', fn, keepsName: false, counter: false, quantileArg: null, absent: false, ...RANGE_FLAGS[n] } satisfies RangeEntry]),
+  ),
+  ...Object.fromEntries(
+    Object.entries(ELEMENT_FUNCTIONS).map(([n, fn]) => [n, { kind: 'element', fn, defaultsToTime: false, skipStep: null, ...ELEMENT_FLAGS[n] } satisfies ElementEntry]),
+  ),
+};
 

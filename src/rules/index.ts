@@ -5,3 +5,4 @@ export { AlertingRule, RecordingRule, type Rule } from './rule.js';
 export { RuleMetrics } from './metrics.js';
 export type { RulesRetriever, RuleGroupInfo, RuleInfo, ActiveAlert, AlertState, RuleHealth } from './rule_info.js';
 export { backtest, headQueryable, type BacktestOptions, type BacktestResult, type AlertTimeline, type AlertPeriod } from './backtest.js';
+export { runRuleTestFile } from './unittest.js';

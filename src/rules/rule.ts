@@ -9,7 +9,7 @@ import type { Queryable } from '../storage/index.js';
 import type { Alert } from '../notifier/index.js';
 import type { Logger } from '../util/log.js';
 import { expandTemplate } from '../template/index.js';
-import type { ActiveAlert, AlertState, RuleHealth, RuleInfo } from './rule_info.js';
+import type { ActiveAlert, AlertState, AlertingRuleInfo, RuleHealth, RuleInfo } from './rule_info.js';
 
 export interface RuleContext {
   engine: Engine;
@@ -287,7 +287,7 @@ export class AlertingRule extends Rule {
     return out;
   }
 
-  info(): RuleInfo {
+  info(): AlertingRuleInfo {
     return {
       type: 'alerting',
       name: this.name,

@@ -7,7 +7,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { parse as parseYAML } from 'yaml';
 import { Labels, compareLabels, goQuote } from '../model/labels/index.js';
 import { parseDuration, formatDuration } from '../model/duration/index.js';
-import { STALE_NAN } from '../model/value/index.js';
+import { formatGoFloatE, STALE_NAN } from '../model/value/index.js';
 import { openDB } from '../tsdb/index.js';
 import { Engine } from '../promql/index.js';
 import { parseMetricSelector } from '../promql/parser/index.js';
@@ -70,13 +70,9 @@ function alertsString(list: { labels: Record<string, string>; annotations: Recor
 }
 
 /** strconv.FormatFloat(v, 'E', -1, 64). */
+/** FormatFloat(v, 'E', -1, 64). */
 function goE(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '-Inf';
-  return v
-    .toExponential()
-    .toUpperCase()
-    .replace(/E([+-])(\d)$/, 'E$10$2');
+  return Number.isFinite(v) ? formatGoFloatE(v).toUpperCase() : formatGoFloatE(v);
 }
 
 function samplesString(list: { labels: Labels; value: number }[]): string {
@@ -99,7 +95,6 @@ function goDur(text: string): string {
 
 /** Runs one unit-test file; returns the failures (empty when it passes). */
 export async function runRuleTestFile(file: string): Promise<string[]> {
-  let spec: UnitTestFile;
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -108,7 +103,7 @@ export async function runRuleTestFile(file: string): Promise<string[]> {
   }
   const decodeErr = checkUnitTestFile(text);
   if (decodeErr !== null) return [decodeErr];
-  spec = (parseYAML(text) ?? {}) as UnitTestFile;
+  const spec = (parseYAML(text) ?? {}) as UnitTestFile;
   const order = spec.group_eval_order ?? [];
   const dupGroup = order.find((g, i) => order.indexOf(g) !== i);
   if (dupGroup !== undefined) return [`group name repeated in evaluation order: ${dupGroup}`];

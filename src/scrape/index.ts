@@ -2,4 +2,5 @@
 export { ScrapeManager, type ScrapeManagerOptions } from './manager.js';
 export { Target, populateLabels, targetURL, TargetError } from './target.js';
 export { ACCEPT_HEADER } from './loop.js';
-export type { TargetInfo, TargetRetriever, MetricMetadata, TargetHealth, MetricType } from './target_info.js';
+export type { TargetInfo, TargetRetriever, MetricMetadata, TargetHealth } from './target_info.js';
+export type { MetricType } from '../model/textparse/index.js';

@@ -12,14 +12,13 @@ import { STALE_NAN, isStaleNaN } from '../model/value/index.js';
 import { formatDuration } from '../model/duration/index.js';
 import type { Appendable, Appender, SeriesRef } from '../storage/index.js';
 import { StorageError } from '../storage/index.js';
-import type { ScrapeConfig } from '../config/types.js';
-import { doRequest } from '../util/httpclient.js';
-import { KeepAliveGetter } from '../util/keepalive_get.js';
+import type { ScrapeConfig } from '../config/index.js';
+import { doRequest, KeepAliveGetter } from '../httpclient/index.js';
 import type { Logger } from '../util/log.js';
 import type { ScrapeMetrics } from './metrics.js';
 import type { Target } from './target.js';
-import type { MetricType } from './target_info.js';
-import { BUILD_INFO } from '../cmd/version.js';
+import type { MetricType } from '../model/textparse/index.js';
+import { BUILD_INFO } from '../util/version.js';
 import { userErrorMessage } from '../util/runtime_error.js';
 
 export const ACCEPT_HEADER =

@@ -2,7 +2,7 @@
 // config did not change (their targets keep their loops), restarts changed ones, and stops the
 // pools of removed jobs.
 import type { Appendable } from '../storage/index.js';
-import type { Config, ScrapeConfig, TargetGroup } from '../config/types.js';
+import type { Config, ScrapeConfig, TargetGroup } from '../config/index.js';
 import { nopLogger, type Logger } from '../util/log.js';
 import type { Registry } from '../util/metrics.js';
 import { AnchoredRegexp, fnv1a32 } from '../model/labels/index.js';

@@ -3,7 +3,7 @@
 // starts a loop, a vanished one stops and writes its staleness markers.
 import { Labels } from '../model/labels/index.js';
 import type { Appendable } from '../storage/index.js';
-import type { ScrapeConfig, TargetGroup } from '../config/types.js';
+import type { ScrapeConfig, TargetGroup } from '../config/index.js';
 import type { Logger } from '../util/log.js';
 import type { ScrapeMetrics } from './metrics.js';
 import { ScrapeLoop } from './loop.js';

@@ -3,7 +3,7 @@
 import { LabelsBuilder, fnv1a32, type Labels } from '../model/labels/index.js';
 import { relabelBuilder } from '../model/relabel/index.js';
 import { formatDuration, parseDuration } from '../model/duration/index.js';
-import type { ScrapeConfig } from '../config/types.js';
+import type { ScrapeConfig } from '../config/index.js';
 import type { MetricMetadata, TargetHealth, TargetInfo } from './target_info.js';
 
 const ADDRESS = '__address__';

@@ -1,10 +1,9 @@
 // What the scrape side shows of each target to the HTTP API and the UI (/api/v1/targets,
 // /api/v1/targets/metadata, /api/v1/scrape_pools). The API formats; the scrape manager fills.
 import type { Labels } from '../model/labels/index.js';
+import type { MetricType } from '../model/textparse/index.js';
 
 export type TargetHealth = 'up' | 'down' | 'unknown';
-
-export type MetricType = 'counter' | 'gauge' | 'histogram' | 'gaugehistogram' | 'summary' | 'info' | 'stateset' | 'unknown';
 
 export interface MetricMetadata {
   metric: string; // metric family name

@@ -21,7 +21,6 @@ export const errOutOfOrderSample = (): StorageError => new StorageError('out_of_
 export const errDuplicateSampleForTimestamp = (): StorageError =>
   new StorageError('duplicate', 'duplicate sample for timestamp');
 export const errOutOfBounds = (): StorageError => new StorageError('out_of_bounds', 'out of bounds');
-export const errTooOldSample = (): StorageError => new StorageError('too_old', 'too old sample');
 
 /**
  * Stored data could not be read (a corrupt or truncated block): the query fails with it, worded

@@ -9,13 +9,8 @@ import type { Labels, Matcher } from '../model/labels/index.js';
 /** A series reference handed out by an Appender; 0 means "unknown, look it up by labels". */
 export type SeriesRef = number;
 
-/** The kind of value an iterator is positioned on (Prometheus's chunkenc.ValueType). */
-export const enum ValueType {
-  None = 0,
-  Float = 1,
-  Histogram = 2,
-  FloatHistogram = 3,
-}
+export { ValueType } from '../model/value/index.js';
+import { ValueType } from '../model/value/index.js';
 
 export interface Appender {
   /**

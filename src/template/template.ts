@@ -5,7 +5,10 @@ import { client, defaultRegistry } from '../util/metrics.js';
 import { formatFloatG } from '../model/value/index.js';
 import { compileRE2 } from '../model/labels/index.js';
 import { parseDuration as parsePromDuration } from '../model/duration/index.js';
-import { GoTemplate, TemplateError, sprintf, setPrinter, type TemplateFunc, type Value } from './gotemplate.js';
+import { TemplateError, type TemplateFunc, type Value } from './ast.js';
+import { GoTemplate } from './exec.js';
+import { sprintf } from './funcs.js';
+import { goTimeString } from './gotime.js';
 
 export { TemplateError };
 
@@ -93,15 +96,8 @@ export function printValue(v: Value): string {
   }
   return String(v);
 }
-setPrinter(printValue);
 
 /** Go's time.Time String() in UTC: "2006-01-02 15:04:05.999999999 +0000 UTC". */
-function goTimeString(d: Date): string {
-  const iso = d.toISOString();
-  const frac = iso.slice(19, 23).replace(/\.?0+$/, '');
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${frac} +0000 UTC`;
-}
-
 function splitHostPort(s: string): [string, string] | null {
   const m = /^\[([^\]]*)\]:(\d*)$/.exec(s) ?? /^([^:]*):(\d*)$/.exec(s);
   return m ? [m[1]!, m[2]!] : null;

@@ -1,14 +1,13 @@
 // Persisted blocks: a ULID-named directory with meta.json, index, chunks/ and tombstones, in
 // Prometheus's on-disk format. BlockWriter writes one from sorted series; Block opens one
 // (verifying its checksums) and serves it as a ChunkQuerier.
-import { existsSync, fsyncSync, closeSync, openSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, fsyncSync, closeSync, openSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareLabels, type Labels, type Matcher } from '../model/labels/index.js';
+import type { Labels, Matcher } from '../model/labels/index.js';
 import { chunkNumSamples } from './chunkenc/index.js';
 import { ChunkFileError, ChunkReader, ChunkWindow, ChunkWriter, READ_AHEAD } from './chunks/index.js';
-import { IndexError, IndexReader, writeIndex, type ChunkMeta, type IndexSeries } from './index/index.js';
+import { IndexError, IndexReader, postingsForMatchers, writeIndex, type ChunkMeta, type IndexSeries } from './index/index.js';
 import { StorageReadError } from '../storage/errors.js';
-import { postingsForMatchers } from './postings.js';
 import { cmpStr, type ChunkData, type ChunkQuerier, type ChunkSeries, type Interval } from './series.js';
 import { TOMBSTONES_FILE, readTombstones, writeReplacing, writeTombstones, type TombstoneMap } from './tombstones/index.js';
 import { newULID } from './ulid.js';
@@ -347,8 +346,4 @@ class BlockChunkQuerier implements ChunkQuerier {
     for (const s of this.selectChunks(matchers)) for (const n of s.labels.names()) set.add(n);
     return [...set].sort(cmpStr);
   }
-}
-
-export function sortSeriesChunks(list: SeriesChunks[]): SeriesChunks[] {
-  return list.sort((a, b) => compareLabels(a.labels, b.labels));
 }

@@ -1,7 +1,6 @@
 // Compaction: head ranges and groups of blocks become new blocks. Merging series from several
 // blocks keeps chunks as they are unless they overlap or carry deletions, in which case the
 // samples are decoded, deduplicated and re-encoded. Also the leveled planner (ranges ×3).
-import { join } from 'node:path';
 import { Labels, compareLabels } from '../model/labels/index.js';
 import { ValueType } from '../storage/index.js';
 import { Block, writeBlock, type BlockMeta, type SeriesChunks } from './block.js';
@@ -18,7 +17,7 @@ import {
   XORAppender,
   xorNumSamples,
 } from './chunkenc/index.js';
-import { ChunksIterator, decodeMixed, type ChunkData, type Interval, type MixedSample } from './series.js';
+import { ChunksIterator, decodeMixed, sortedUnique, type ChunkData, type Interval, type MixedSample } from './series.js';
 
 /** Re-encodes samples into chunks of up to 120 samples. */
 export function encodeChunks(ts: ArrayLike<number>, vs: ArrayLike<number>, n = ts.length): ChunkData[] {
@@ -157,17 +156,8 @@ function finalizeFloatChunks(parts: { chunks: ChunkData[]; ivs: readonly Interva
     const e = it.err();
     if (e) throw e;
   }
-  const idx = Array.from({ length: k }, (_, i) => i).sort((a, b) => ts[a]! - ts[b]! || a - b);
-  const ot = new Float64Array(idx.length);
-  const ov = new Float64Array(idx.length);
-  let n = 0;
-  for (const i of idx) {
-    if (n > 0 && ot[n - 1] === ts[i]) continue;
-    ot[n] = ts[i]!;
-    ov[n] = vs[i]!;
-    n++;
-  }
-  return encodeChunks(ot, ov, n);
+  const [ot, ov] = sortedUnique(ts, vs, k);
+  return encodeChunks(ot, ov, ot.length);
 }
 
 /** Merges blocks (which may overlap) into one new block in parent; returns its meta. */
@@ -255,8 +245,4 @@ export function plan(blocks: PlanBlock[], ranges: number[]): string[] {
     }
   }
   return [];
-}
-
-export function blockDir(parent: string, ulid: string): string {
-  return join(parent, ulid);
 }

@@ -22,14 +22,14 @@ import type { Appender, Querier, Storage, WALSource } from '../storage/index.js'
 import { ioError } from '../util/ioerror.js';
 import { nopLogger, type Logger } from '../util/log.js';
 import { newRegistry, type Registry } from '../util/metrics.js';
-import { Block, dirSize, writeBlock, type BlockMeta, type SeriesChunks } from './block.js';
+import { Block, writeBlock, type BlockMeta, type SeriesChunks } from './block.js';
 import { exponentialRanges, finalizeChunks, plan } from './compact.js';
 import { ChunkDiskMapper, ChunkFileError } from './chunks/index.js';
 import { IndexError } from './index/index.js';
 import { Compactor, type HeadSeriesJob } from './compactor.js';
 import { Head } from './head.js';
 import { TSDBMetrics } from './metrics.js';
-import { postingsForMatchers } from './postings.js';
+import { postingsForMatchers } from './index/index.js';
 import { MergeQuerier, type ChunkQuerier } from './series.js';
 import { addInterval, type TombstoneMap } from './tombstones/index.js';
 import { isULID } from './ulid.js';
@@ -743,8 +743,4 @@ export async function openDB(dir: string, opts: Partial<DBOptions>, deps: DBDeps
     throw e;
   }
   return db;
-}
-
-export function blockDirSize(dir: string): number {
-  return dirSize(dir);
 }

@@ -11,9 +11,8 @@ import { EncBuf } from './encoding/index.js';
 import { HeadAppender, type BatchBuffers } from './head_append.js';
 import { HeadChunkQuerier } from './head_read.js';
 import { HeadReplayer } from './head_replay.js';
-import { MemPostings } from './index/index.js';
+import { MemPostings, postingsForMatchers, type PostingsList, type PostingsSource } from './index/index.js';
 import { MemSeries, NO_T } from './mem_series.js';
-import { postingsForMatchers, type PostingsList, type PostingsSource } from './postings.js';
 import type { ChunkQuerier, Interval } from './series.js';
 import { encodeTombstonesRecord, type WAL, type WALRecord } from './wal/index.js';
 

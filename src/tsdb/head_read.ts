@@ -3,7 +3,7 @@
 import { compareLabels, type Matcher } from '../model/labels/index.js';
 import type { Head } from './head.js';
 import { NO_T, type MemSeries } from './mem_series.js';
-import { postingsForMatchers } from './postings.js';
+import { postingsForMatchers } from './index/index.js';
 import { cmpStr, type ChunkQuerier, type ChunkSeries } from './series.js';
 
 export class HeadChunkQuerier implements ChunkQuerier {

@@ -1,7 +1,7 @@
 // The read path shared by head and blocks: a series as labels plus its chunks (and deletion
 // intervals), an iterator over them clipped to the querier's range, and a querier that merges
 // several sources (blocks + head), deduplicating overlapping samples.
-import { compareLabels, type Labels, type Matcher } from '../model/labels/index.js';
+import { compareLabels, compareStrings, type Labels, type Matcher } from '../model/labels/index.js';
 import {
   ValueType,
   type Querier,
@@ -23,10 +23,8 @@ export interface ChunkData {
   num?: number;
 }
 
-export interface Interval {
-  mint: number;
-  maxt: number;
-}
+export type { Interval } from './tombstones/index.js';
+import type { Interval } from './tombstones/index.js';
 
 export interface ChunkSeries {
   labels: Labels;
@@ -255,6 +253,15 @@ function mergeParts(all: { c: ChunkData; ivs: readonly Interval[] }[], mint: num
     }
     error ??= it.err();
   }
+  const [ot, ov] = sortedUnique(ts, vs, k);
+  return new ArrayIterator(ot, ov, error);
+}
+
+/**
+ * The first k samples in time order, one per timestamp: of samples with the same timestamp the
+ * first gathered wins (chunks are gathered oldest source first).
+ */
+export function sortedUnique(ts: Float64Array, vs: Float64Array, k: number): [ts: Float64Array, vs: Float64Array] {
   const idx = Array.from({ length: k }, (_, i) => i).sort((a, b) => ts[a]! - ts[b]! || a - b);
   const ot = new Float64Array(k);
   const ov = new Float64Array(k);
@@ -265,7 +272,7 @@ function mergeParts(all: { c: ChunkData; ivs: readonly Interval[] }[], mint: num
     ov[n] = vs[i]!;
     n++;
   }
-  return new ArrayIterator(ot.subarray(0, n), ov.subarray(0, n), error);
+  return [ot.subarray(0, n), ov.subarray(0, n)];
 }
 
 class StoredSeries implements Series {
@@ -372,9 +379,7 @@ export class MergeQuerier implements Querier {
   }
 }
 
-export function cmpStr(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+export const cmpStr = compareStrings;
 
 /** A decoded sample of any kind: a float f, or an integer (h) or float (fh) histogram. */
 export interface MixedSample {

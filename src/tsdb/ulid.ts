@@ -32,10 +32,3 @@ export function newULID(ms = Date.now()): string {
 export function isULID(s: string): boolean {
   return /^[0-9A-HJKMNP-TV-Z]{26}$/.test(s);
 }
-
-/** The creation time (ms) encoded in a ULID. */
-export function ulidTime(s: string): number {
-  let t = 0;
-  for (let i = 0; i < 10; i++) t = t * 32 + ALPHABET.indexOf(s[i]!);
-  return t;
-}

@@ -7,7 +7,7 @@ import { formatFloatG, isStaleNaN } from '../model/value/index.js';
 import { parseMetricSelector } from '../promql/parser/index.js';
 import type { Queryable } from '../storage/index.js';
 import { ValueType } from '../storage/index.js';
-import type { Config } from '../config/types.js';
+import type { Config } from '../config/index.js';
 import type { Logger } from '../util/log.js';
 import { client, type Registry } from '../util/metrics.js';
 import { sendBody } from './compression.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import type { AlertmanagerGlobal, Integration, IntegrationType, NotifyAlert, NotifyContext } from '../../src/alertmanager/notify/integration.js';
 import { loadNotificationTemplates } from '../../src/alertmanager/template/index.js';
-import { PEERS, freePort, peer, startProcess, tempDir, waitReady } from '../util/peers.js';
+import { PEERS, freePort, peer, startProcess, tempDir, waitReady } from '../support/peers.js';
 
 /** Alertmanager 0.25's global defaults (config.DefaultGlobalConfig). */
 export function amGlobal(over: Partial<AlertmanagerGlobal> = {}): AlertmanagerGlobal {

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TestContext } from 'node:test';
-import { freePort, peer, startProcess, tempDir, waitReady, type RunningProcess } from '../util/peers.js';
+import { freePort, peer, startProcess, tempDir, waitReady, type RunningProcess } from '../support/peers.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const TSX = import.meta.resolve('tsx');

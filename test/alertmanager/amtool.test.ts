@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PEERS, peer, tempDir } from '../util/peers.js';
+import { PEERS, peer, tempDir } from '../support/peers.js';
 import { startRealAlertmanager } from './am_helpers.js';
 import { main } from '../../src/cmd/amtool.js';
 

@@ -3,7 +3,7 @@
 // from times, silence ids and version strings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { peer } from '../util/peers.js';
+import { peer } from '../support/peers.js';
 import { postJSON, startAlertmanagerTs, startRealAlertmanager, startWebhookSink } from './am_peers.js';
 
 const CONFIG = (sink: string) => `route:

@@ -20,7 +20,7 @@ const alertsAt = (now: number): TestAlert[] => [
   { labels: { alertname: 'QueueFull', instance: 'q1', job: 'mq' }, annotations: { summary: 'queue <full> & +1', description: 'ü & ö' }, startsAt: iso(now - 100), generatorURL: 'http://prom/graph?x=1&y=2' },
   { labels: { alertname: 'QueueFull', instance: 'q2', job: 'mq' }, annotations: { summary: 'queue <full> & +1' }, startsAt: iso(now - 50) },
 ];
-const U = (x: IntegrationType<never>) => x as unknown as IntegrationType<unknown>;
+const U = <C,>(x: IntegrationType<C>): IntegrationType<unknown> => x as unknown as IntegrationType<unknown>;
 const REPLY = JSON.stringify({ ok: true, result: { message_id: 1, chat: { id: 42 } }, access_token: 'tok', code: 0 });
 
 test('victorops, wechat, telegram, discord, webex: the same requests as the real Alertmanager, firing then resolved', async (t) => {

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import bcrypt from 'bcryptjs';
-import { tempDir } from '../util/peers.js';
-import { runCommand } from '../util/server.js';
+import { tempDir } from '../support/peers.js';
+import { runCommand } from '../support/server.js';
 import { AM_ENTRY, startAlertmanagerTs } from './am_peers.js';
 
 const TSX = import.meta.resolve('tsx');

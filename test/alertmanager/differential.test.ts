@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { peer } from '../util/peers.js';
+import { peer } from '../support/peers.js';
 import { postJSON, sleep, startAlertmanagerTs, startRealAlertmanager, startWebhookSink, type Notification, type RunningAM } from './am_peers.js';
 
 const SEED = readFileSync(join(resolve(import.meta.dirname, '../..'), '../shared/fixtures/seed/alertmanager.yml'), 'utf8');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Alertmanager } from '../../src/alertmanager/index.js';
 import { newLogger } from '../../src/util/log.js';
 import { newRegistry } from '../../src/util/metrics.js';
-import { tempDir } from '../util/peers.js';
+import { tempDir } from '../support/peers.js';
 import { sleep, startWebhookSink, until, type WebhookSink } from './am_peers.js';
 
 async function start(t: import('node:test').TestContext, yaml: string): Promise<Alertmanager> {

@@ -12,7 +12,7 @@ import { qEncode, quotedPrintable, parseAddressList } from '../../src/alertmanag
 import { NotifyError } from '../../src/alertmanager/notify/integration.js';
 import { amGlobal, drive, notifyAlerts, notifyContext, postAlerts, startRealAlertmanager, type TestAlert } from './am_helpers.js';
 import { startSMTPSink, type SMTPSinkOptions } from './smtp_sink.js';
-import { tempDir } from '../util/peers.js';
+import { tempDir } from '../support/peers.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 // Built just before posting, starting within group_wait: an alert older than that makes the real

@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { peer, tempDir } from '../util/peers.js';
-import { startOurServer } from '../util/server.js';
+import { peer, tempDir } from '../support/peers.js';
+import { startOurServer } from '../support/server.js';
 import { startAlertmanagerTs, startRealAlertmanager, startWebhookSink, until } from './am_peers.js';
 
 const amConfig = (sink: string, who: string) => `route:

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, peer, tempDir } from '../util/peers.js';
+import { freePort, peer, tempDir } from '../support/peers.js';
 import { postJSON, sleep, startAlertmanagerTs, startRealAlertmanager, startWebhookSink, until } from './am_peers.js';
 
 const config = (sink: string, extra = '') => `route:

@@ -16,7 +16,7 @@ const alertsAt = (now: number): TestAlert[] => [
   { labels: { alertname: 'Lag', instance: 'db1', job: 'pg', team: 'data' }, annotations: { summary: 'replication <lag>', runbook: 'http://wiki/x?a=1&b=2' }, startsAt: iso(now - 180), generatorURL: 'http://prom/graph' },
   { labels: { alertname: 'Lag', instance: 'db2', job: 'pg', team: 'data' }, annotations: { summary: 'replication <lag>' }, startsAt: iso(now - 60) },
 ];
-const U = (x: IntegrationType<never>) => x as unknown as IntegrationType<unknown>;
+const U = <C,>(x: IntegrationType<C>): IntegrationType<unknown> => x as unknown as IntegrationType<unknown>;
 
 test('pagerduty v2 and opsgenie: the same requests as the real Alertmanager, firing then resolved', async (t) => {
   await diffWithReal(

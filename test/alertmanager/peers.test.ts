@@ -2,8 +2,8 @@
 // config routes) and Prometheus 2.42 sending its alerts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { peer, startRealPrometheus } from '../util/peers.js';
-import { runCommand } from '../util/server.js';
+import { peer, startRealPrometheus } from '../support/peers.js';
+import { runCommand } from '../support/server.js';
 import { postJSON, startAlertmanagerTs, startWebhookSink, until } from './am_peers.js';
 
 const CONFIG = (sink: string) => `route:

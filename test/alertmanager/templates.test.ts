@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { KV, buildTemplateData, loadNotificationTemplates, quoteMeta } from '../../src/alertmanager/template/index.js';
 import type { TemplateData } from '../../src/alertmanager/notify/integration.js';
 import { notifyAlerts, notifyContext } from './am_helpers.js';
-import { tempDir } from '../util/peers.js';
+import { tempDir } from '../support/peers.js';
 
 const data: TemplateData = buildTemplateData(notifyContext('team.(a)', { alertname: 'X', zone: 'z1' }), [
   ...notifyAlerts([

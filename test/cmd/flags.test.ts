@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { parseFlags, parseBytes, formatBytes, flagDisplayValues, FlagError, SERVER_FLAGS } from '../../src/cmd/flags.ts';
 import { serverOptions } from '../../src/cmd/options.ts';
 
-import { SEED } from '../util/paths.ts';
+import { SEED } from '../support/paths.ts';
 const DAY = 24 * 3600 * 1000;
 
 /** The CMD array of the seed's Dockerfile, as Docker would pass it. */

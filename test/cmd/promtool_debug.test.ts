@@ -7,8 +7,8 @@ import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { freePort, peer, tempDir } from '../util/peers.ts';
-import { runCommand, runPromtoolTs } from '../util/server.ts';
+import { freePort, peer, tempDir } from '../support/peers.ts';
+import { runCommand, runPromtoolTs } from '../support/server.ts';
 
 const BODY = '# HELP up x\n# TYPE up gauge\nup 1\n'.repeat(40);
 

@@ -6,10 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { peer } from '../util/peers.ts';
-import { runCommand, runPromtoolTs } from '../util/server.ts';
+import { peer } from '../support/peers.ts';
+import { runCommand, runPromtoolTs } from '../support/server.ts';
 import { loadConfig, ConfigError } from '../../src/config/index.ts';
-import { SEED } from '../util/paths.ts';
+import { SEED } from '../support/paths.ts';
 
 const DIR = join(import.meta.dirname, 'corpus');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.yml')).sort();

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, loadConfigFile, marshalConfig } from '../../src/config/index.ts';
-import { peer, tempDir, freePort, startProcess, waitReady, startRealPrometheus } from '../util/peers.ts';
+import { peer, tempDir, freePort, startProcess, waitReady, startRealPrometheus } from '../support/peers.ts';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'status-config.yml');
 

@@ -6,8 +6,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getScrapeConfigs, loadConfigFile } from '../../src/config/index.ts';
 import { expandRuleFiles } from '../../src/cmd/rule_files.ts';
-import { tempDir } from '../util/peers.ts';
-import { runPromtoolTs, startOurServer } from '../util/server.ts';
+import { tempDir } from '../support/peers.ts';
+import { runPromtoolTs, startOurServer } from '../support/server.ts';
 
 function layout(root: string): void {
   mkdirSync(join(root, 'conf', 'jobs'), { recursive: true });

@@ -11,10 +11,10 @@ import { loadConfig, loadConfigFile, type TargetGroup } from '../../src/config/i
 import { newRegistry } from '../../src/util/metrics.ts';
 import type { Appendable } from '../../src/storage/index.ts';
 import { FakeConsul } from './consul_server.ts';
-import { tempDir } from '../util/peers.ts';
-import { SEED } from '../util/paths.ts';
+import { tempDir } from '../support/peers.ts';
+import { SEED } from '../support/paths.ts';
 
-const nullStorage: Appendable = { appender: () => ({ append: () => 1, commit: async () => {}, rollback: async () => {} }) };
+const nullStorage: Appendable = { appender: () => ({ append: () => 1, appendHistogram: () => 1, commit: async () => {}, rollback: async () => {} }) };
 
 async function until<T>(f: () => T | undefined | null | false | Promise<T | undefined | null | false>, ms = 10_000): Promise<T> {
   const end = Date.now() + ms;

@@ -5,9 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { peer, tempDir } from '../util/peers.ts';
-import { runCommand, runPromtoolTs } from '../util/server.ts';
-import { SEED } from '../util/paths.ts';
+import { peer, tempDir } from '../support/peers.ts';
+import { runCommand, runPromtoolTs } from '../support/server.ts';
+import { SEED } from '../support/paths.ts';
 import { FakeConsul } from './consul_server.ts';
 
 const CONFIG = `scrape_configs:

@@ -11,8 +11,8 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { tempDir } from '../util/peers.js';
-import { metricValue, startOurServer, until, type OurServer } from '../util/server.js';
+import { tempDir } from '../support/peers.js';
+import { metricValue, startOurServer, until, type OurServer } from '../support/server.js';
 
 const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1';
 const H = 3600_000;

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { compress } from 'snappyjs';
 import { Labels } from '../../src/model/labels/index.js';
 import { encodeWriteRequest, type PbTimeSeries } from '../../src/storage/remote/prompb.js';
-import { peer, startRealPrometheus, tempDir } from '../util/peers.js';
-import { metricValue, startOurServer, until, type OurServer } from '../util/server.js';
-import { fillDisk, mountTmpfs, unfill, unmount } from '../util/tmpfs.js';
+import { peer, startRealPrometheus, tempDir } from '../support/peers.js';
+import { metricValue, startOurServer, until, type OurServer } from '../support/server.js';
+import { fillDisk, mountTmpfs, unfill, unmount } from '../support/tmpfs.js';
 
 const H = 3600_000;
 const SERIES = 400;
@@ -25,7 +25,7 @@ async function remoteWrite(url: string, ts: number[]): Promise<{ status: number;
   const r = await fetch(`${url}/api/v1/write`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-protobuf', 'Content-Encoding': 'snappy', 'X-Prometheus-Remote-Write-Version': '0.1.0' },
-    body: compress(encodeWriteRequest(series)),
+    body: new Uint8Array(compress(encodeWriteRequest(series))),
   });
   return { status: r.status, body: await r.text() };
 }

@@ -6,8 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { peer, freePort, tempDir, startProcess, waitReady, type RunningProcess } from '../util/peers.ts';
-import { startOurServer } from '../util/server.ts';
+import { peer, freePort, tempDir, startProcess, waitReady, type RunningProcess } from '../support/peers.ts';
+import { startOurServer } from '../support/server.ts';
 
 async function count(base: string, expr: string, time: number): Promise<number> {
   const r = (await (await fetch(`${base}/api/v1/query?query=${encodeURIComponent(expr)}&time=${time}`)).json()) as { data: { result: { value: [number, string] }[] } };

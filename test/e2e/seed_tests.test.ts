@@ -4,10 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { startOurServer } from '../util/server.ts';
-import { freePort, tempDir } from '../util/peers.ts';
-import { runCommand } from '../util/server.ts';
-import { SEED } from '../util/paths.ts';
+import { startOurServer, runCommand } from '../support/server.ts';
+import { freePort, tempDir } from '../support/peers.ts';
+import { SEED } from '../support/paths.ts';
 
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 

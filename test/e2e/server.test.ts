@@ -4,10 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, readFileSync, mkdirSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
-import { startOurServer, type OurServer } from '../util/server.ts';
-import { freePort, tempDir, startProcess } from '../util/peers.ts';
-import { SERVER_ENTRY } from '../util/server.ts';
-import { SEED, ROOT } from '../util/paths.ts';
+import { startOurServer, type OurServer } from '../support/server.ts';
+import { freePort, tempDir, startProcess } from '../support/peers.ts';
+import { SERVER_ENTRY } from '../support/server.ts';
+import { SEED, ROOT } from '../support/paths.ts';
 
 const selfScrape = (port: number, interval = '1s') => `global:
   scrape_interval: ${interval}
@@ -212,7 +212,7 @@ test('global.query_log_file (relative to the config file) gets one JSON line per
   assert.deepEqual(Object.keys(instant), ['httpRequest', 'params', 'stats', 'ts'], 'keys sorted as Go writes them');
   assert.deepEqual(instant['httpRequest'], { clientIP: '127.0.0.1', method: 'GET', path: '/api/v1/query' });
   assert.deepEqual(instant['params'], { end: '2023-11-14T22:13:20.000Z', query: 'vector(1)', start: '2023-11-14T22:13:20.000Z', step: 0 });
-  assert.ok((instant['stats'] as { timings: Record<string, number> }).timings.evalTotalTime >= 0);
+  assert.ok((instant['stats'] as { timings: { evalTotalTime: number } }).timings.evalTotalTime >= 0);
   const range = JSON.parse(lines.find((l) => l.includes('"query":"up"'))!) as { httpRequest: { method: string; path: string }; params: { step: number; end: string } };
   assert.equal(range.httpRequest.method, 'POST');
   assert.equal(range.httpRequest.path, '/api/v1/query_range');

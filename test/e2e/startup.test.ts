@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Labels } from '../../src/model/labels/index.ts';
 import { openDB } from '../../src/tsdb/index.ts';
-import { tempDir } from '../util/peers.ts';
-import { startOurServer } from '../util/server.ts';
+import { tempDir } from '../support/peers.ts';
+import { startOurServer } from '../support/server.ts';
 
 test('during WAL replay /-/healthy answers, /-/ready and the API say 503, walreplay shows progress', async (t) => {
   const { dir, cleanup } = tempDir('startup-');

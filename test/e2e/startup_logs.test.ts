@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { peer, startRealPrometheus, tempDir } from '../util/peers.js';
-import { startOurServer } from '../util/server.js';
+import { peer, startRealPrometheus, tempDir } from '../support/peers.js';
+import { startOurServer } from '../support/server.js';
 
 /** What a logfmt line says: its msg, or the first field after level/component when it has none. */
 function key(line: string): string | null {

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lintConfig, lintRuleFile, templateRefs, formatFinding } from '../../src/lint/index.ts';
-import { peer, tempDir } from '../util/peers.js';
-import { SEED } from '../util/paths.js';
-import { runCommand, runPromtoolTs } from '../util/server.js';
+import { peer, tempDir } from '../support/peers.js';
+import { SEED } from '../support/paths.js';
+import { runCommand, runPromtoolTs } from '../support/server.js';
 
 const seedPath = (): string => join(SEED, 'prometheus.yml');
 

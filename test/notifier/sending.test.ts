@@ -11,7 +11,7 @@ import { Labels } from '../../src/model/labels/index.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { NotifierManager, type Alert } from '../../src/notifier/index.ts';
 import { newRegistry } from '../../src/util/metrics.ts';
-import { freePort, peer, startProcess, tempDir, waitReady } from '../util/peers.ts';
+import { freePort, peer, startProcess, tempDir, waitReady } from '../support/peers.ts';
 
 interface Received {
   url: string;

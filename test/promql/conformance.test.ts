@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runScript, parseScript } from '../../src/promql/promqltest/index.ts';
-import { CONFORMANCE } from '../util/paths.ts';
-import { runPromtoolTs } from '../util/server.ts';
-import { tempDir } from '../util/peers.ts';
+import { CONFORMANCE } from '../support/paths.ts';
+import { runPromtoolTs } from '../support/server.ts';
+import { tempDir } from '../support/peers.ts';
 
 /** file:line → why it does not pass yet. */
 const KNOWN_FAILURES: Record<string, string> = {};

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { openDB, type DB } from '../../src/tsdb/index.ts';
 import { Engine, type Value } from '../../src/promql/index.ts';
 import { formatFloat } from '../../src/model/value/index.ts';
-import { PEERS, peer, tempDir, freePort, startProcess, waitReady, type RunningProcess } from '../util/peers.ts';
-import { runCommand } from '../util/server.ts';
+import { PEERS, peer, tempDir, freePort, startProcess, waitReady, type RunningProcess } from '../support/peers.ts';
+import { runCommand } from '../support/server.ts';
 
 const T0 = 1700000000;
 // peer() prints why the tests skip, and throws (fails the file) under CI=true.

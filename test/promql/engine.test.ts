@@ -150,3 +150,7 @@ test("rate's extrapolation rounds as Prometheus's: one factor, then one multipli
   if (r.value.type !== 'vector') return;
   assert.equal(r.value.samples[0]!.f, 0.19999999999999998);
 });
+
+test("errors and warnings print floats as Go's %v does (1e+20, not 100000000000000000000)", async () => {
+  await assert.rejects(engine().newInstantQuery(db, 'topk(1e20, req_total)', 1_000_000).exec(), (e: unknown) => e instanceof PromQLError && e.message === 'Scalar value 1e+20 overflows int64');
+});

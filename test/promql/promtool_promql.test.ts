@@ -4,8 +4,8 @@
 // vector selector.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { peer, startRealPrometheus } from '../util/peers.ts';
-import { runPromtoolTs } from '../util/server.ts';
+import { peer, startRealPrometheus } from '../support/peers.ts';
+import { runPromtoolTs } from '../support/server.ts';
 
 const QUERIES = [
   'sum by(job)(rate(http_requests_total{code=~"5.."}[5m])) / on(job) group_left sum by(job)(rate(http_requests_total[5m])) > 0.05',

@@ -12,7 +12,7 @@ function failing(err: () => never): Queryable {
 }
 
 test('a TypeError in storage or evaluation is an execution error in Go runtime words', async () => {
-  const engine = new Engine({ timeout: 10_000, maxSamples: 1000 });
+  const engine = new Engine({ timeout: 10_000, maxSamples: 1000, lookbackDelta: 300_000 });
   const q = failing(() => {
     const o = undefined as unknown as { x: { y: number } };
     return o.x.y as never;

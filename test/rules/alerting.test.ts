@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
-import { startOurServer } from '../util/server.ts';
-import { freePort, peer, startProcess, tempDir, waitReady } from '../util/peers.ts';
-import { SEED } from '../util/paths.ts';
+import { startOurServer } from '../support/server.ts';
+import { freePort, peer, startProcess, tempDir, waitReady } from '../support/peers.ts';
+import { SEED } from '../support/paths.ts';
 
 async function until<T>(f: () => Promise<T | undefined | null | false>, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;

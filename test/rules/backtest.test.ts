@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { compress } from 'snappyjs';
 import { Labels } from '../../src/model/labels/index.ts';
 import { encodeWriteRequest } from '../../src/storage/remote/index.ts';
-import { tempDir } from '../util/peers.js';
-import { runPromtoolTs, startOurServer } from '../util/server.js';
+import { tempDir } from '../support/peers.js';
+import { runPromtoolTs, startOurServer } from '../support/server.js';
 
 const RULES = `groups:
   - name: demo
@@ -35,7 +35,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function push(url: string, t: number, values: Record<string, number>): Promise<void> {
   const series = Object.entries(values).map(([instance, v]) => ({ labels: Labels.fromObject({ __name__: 'demo_up', instance, job: 'demo' }), samples: [{ value: v, timestamp: t }] }));
-  const r = await fetch(`${url}/api/v1/write`, { method: 'POST', body: compress(encodeWriteRequest(series)), headers: { 'Content-Type': 'application/x-protobuf', 'Content-Encoding': 'snappy', 'X-Prometheus-Remote-Write-Version': '0.1.0' } });
+  const r = await fetch(`${url}/api/v1/write`, { method: 'POST', body: new Uint8Array(compress(encodeWriteRequest(series))), headers: { 'Content-Type': 'application/x-protobuf', 'Content-Encoding': 'snappy', 'X-Prometheus-Remote-Write-Version': '0.1.0' } });
   assert.equal(r.status, 204, await r.text());
 }
 

@@ -6,9 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { peer, startRealPrometheus, tempDir } from '../util/peers.ts';
-import { startOurServer } from '../util/server.ts';
-import { startAlertSink } from '../util/alert_sink.ts';
+import { peer, startRealPrometheus, tempDir } from '../support/peers.ts';
+import { startOurServer } from '../support/server.ts';
+import { startAlertSink } from '../support/alert_sink.ts';
 
 interface Posted {
   labels: Record<string, string>;

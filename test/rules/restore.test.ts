@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startOurServer } from '../util/server.ts';
-import { tempDir } from '../util/peers.ts';
+import { startOurServer } from '../support/server.ts';
+import { tempDir } from '../support/peers.ts';
 
 interface RulesData {
   groups: { rules: { name: string; lastEvaluation: string; alerts?: { activeAt: string; state: string }[] }[] }[];

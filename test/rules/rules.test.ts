@@ -15,7 +15,7 @@ import { RuleGroup, RuleManager, RuleMetrics, AlertingRule } from '../../src/rul
 import type { Alert } from '../../src/notifier/index.ts';
 import { nopLogger } from '../../src/util/log.ts';
 import { newRegistry } from '../../src/util/metrics.ts';
-import { tempDir } from '../util/peers.ts';
+import { tempDir } from '../support/peers.ts';
 
 const M = 60_000;
 

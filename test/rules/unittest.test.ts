@@ -4,9 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { peer, tempDir } from '../util/peers.ts';
-import { runCommand, runPromtoolTs } from '../util/server.ts';
-import { SEED } from '../util/paths.ts';
+import { peer, tempDir } from '../support/peers.ts';
+import { runCommand, runPromtoolTs } from '../support/server.ts';
+import { SEED } from '../support/paths.ts';
 
 const DIR = join(import.meta.dirname, 'unittest-corpus');
 const cases = readdirSync(DIR).filter((f) => /^(pass|fail|seed)-.*\.yml$/.test(f)).sort();

@@ -11,7 +11,7 @@ import { DiscoveryManager } from '../../src/discovery/index.ts';
 import { loadConfig, type Config } from '../../src/config/index.ts';
 import type { Labels, Matcher } from '../../src/model/labels/index.ts';
 import { isStaleNaN } from '../../src/model/value/index.ts';
-import { tempDir } from '../util/peers.ts';
+import { tempDir } from '../support/peers.ts';
 
 export interface Stored {
   labels: Labels;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Labels, Matcher, MatchType } from '../../src/model/labels/index.ts';
 import { StorageError } from '../../src/storage/index.ts';
 import { openDB } from '../../src/tsdb/index.ts';
-import { peer, startRealPrometheus, tempDir } from '../util/peers.ts';
+import { peer, startRealPrometheus, tempDir } from '../support/peers.ts';
 import { read, until, harness, serve, scrapeOneTarget } from './harness.ts';
 
 const eq = (n: string, v: string) => new Matcher(MatchType.Equal, n, v);
@@ -114,6 +114,7 @@ test('an append error other than out of order, duplicate or out of bounds fails 
           if (ls.get('__name__') === 'broken_metric') throw new StorageError('disk', 'write to WAL: no space left on device');
           return inner.append(ref, ls, ts, v);
         },
+        appendHistogram: inner.appendHistogram.bind(inner),
         rollback: () => inner.rollback(),
         commit: () => inner.commit(),
       };

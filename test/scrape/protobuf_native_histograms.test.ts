@@ -10,9 +10,9 @@ import { MatchType, Matcher } from '../../src/model/labels/index.ts';
 import { isStaleNaN } from '../../src/model/value/index.ts';
 import { ValueType } from '../../src/storage/index.ts';
 import { openDB } from '../../src/tsdb/index.ts';
-import { startHistogramTarget } from '../util/histogram_target.ts';
-import { freePort, peer, startProcess, tempDir, waitReady } from '../util/peers.ts';
-import { startOurServer } from '../util/server.ts';
+import { startHistogramTarget } from '../support/histogram_target.ts';
+import { freePort, peer, startProcess, tempDir, waitReady } from '../support/peers.ts';
+import { startOurServer } from '../support/server.ts';
 
 const NAME = 'scraped_native_histogram';
 const N = 12;

@@ -2,9 +2,8 @@
 // their job/instance labels), and promtool-ts check metrics beside the real promtool.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startOurServer } from '../util/server.ts';
-import { freePort, peer, startProcess, waitReady } from '../util/peers.ts';
-import { runCommand, runPromtoolTs } from '../util/server.ts';
+import { startOurServer, runCommand, runPromtoolTs } from '../support/server.ts';
+import { freePort, peer, startProcess, waitReady } from '../support/peers.ts';
 
 test('Pushgateway: pushed metrics are scraped with honor_labels, keeping the pushed job and instance', async (t) => {
   const bin = peer('pushgateway', t);

@@ -9,7 +9,7 @@ import { populateLabels } from '../../src/scrape/index.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { Matcher, MatchType, Labels } from '../../src/model/labels/index.ts';
 import { client } from '../../src/util/metrics.ts';
-import { freePort, peer, startProcess, tempDir, waitReady, startRealPrometheus } from '../util/peers.ts';
+import { freePort, peer, startProcess, tempDir, waitReady, startRealPrometheus } from '../support/peers.ts';
 import { read, until, harness, serve, scrapeOneTarget } from './harness.ts';
 
 const eq = (n: string, v: string) => new Matcher(MatchType.Equal, n, v);
@@ -111,6 +111,7 @@ test('a scrape that overruns its interval takes the next turn: scrapes of one ta
       most = Math.max(most, ++open);
       return {
         append: inner.append.bind(inner),
+        appendHistogram: inner.appendHistogram.bind(inner),
         rollback: inner.rollback.bind(inner),
         async commit() {
           await new Promise((r) => setTimeout(r, 500));

@@ -5,9 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { peer, tempDir } from '../util/peers.ts';
-import { startRealPrometheus } from '../util/peers.ts';
-import { startOurServer } from '../util/server.ts';
+import { peer, tempDir, startRealPrometheus } from '../support/peers.ts';
+import { startOurServer } from '../support/server.ts';
 
 const ANNOTATIONS: Record<string, string> = {
   labels: '{{ $labels.job }} on {{ $labels.instance }} ({{ .Labels.instance }}) missing=[{{ $labels.nope }}]',

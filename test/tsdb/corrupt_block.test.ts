@@ -6,8 +6,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PEERS, peer, startProcess, startRealPrometheus, tempDir, freePort } from '../util/peers.ts';
-import { runCommand, runPromtoolTs, startOurServer, SERVER_ENTRY } from '../util/server.ts';
+import { PEERS, peer, startProcess, startRealPrometheus, tempDir, freePort } from '../support/peers.ts';
+import { runCommand, runPromtoolTs, startOurServer, SERVER_ENTRY } from '../support/server.ts';
 
 const T0 = 1700000000;
 let work: { dir: string; cleanup: () => void } | null = null;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { DecBuf, EncBuf, EncodeRangeError } from '../../src/tsdb/encoding/index.ts';
 import { Labels } from '../../src/model/labels/index.ts';
 import { openDB } from '../../src/tsdb/index.ts';
-import { tempDir } from '../util/peers.ts';
+import { tempDir } from '../support/peers.ts';
 
 test('putVarint/putUvarint/putBE64 throw on non-integers and out-of-range numbers', () => {
   const e = new EncBuf();

@@ -10,7 +10,7 @@ import { StorageError, StorageReadError } from '../../src/storage/index.js';
 import { newLogger } from '../../src/util/log.js';
 import { newRegistry } from '../../src/util/metrics.js';
 import { openDB, type DB } from '../../src/tsdb/index.js';
-import { tempDir } from '../util/peers.js';
+import { tempDir } from '../support/peers.js';
 
 const H = 3600_000;
 
@@ -49,7 +49,7 @@ for (const damage of ['index checksum', 'bad meta']) {
     if (damage === 'index checksum') {
       const p = join(bdir, 'index');
       const b = readFileSync(p);
-      b[14] ^= 0xff; // inside the symbol table
+      b[14]! ^= 0xff; // inside the symbol table
       writeFileSync(p, b);
     } else writeFileSync(join(bdir, 'meta.json'), '{"ulid": ');
     const lines: string[] = [];

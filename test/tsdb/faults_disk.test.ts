@@ -10,8 +10,8 @@ import { StorageError } from '../../src/storage/index.js';
 import { newLogger } from '../../src/util/log.js';
 import { newRegistry, type Registry } from '../../src/util/metrics.js';
 import { openDB, type DB } from '../../src/tsdb/index.js';
-import { tempDir } from '../util/peers.js';
-import { fillDisk, fillInodes, mountTmpfs, unfill, unmount } from '../util/tmpfs.js';
+import { tempDir } from '../support/peers.js';
+import { fillDisk, fillInodes, mountTmpfs, unfill, unmount } from '../support/tmpfs.js';
 
 const H = 3600_000;
 

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ChunkDiskMapper } from '../../src/tsdb/chunks/index.ts';
-import { tempDir } from '../util/peers.ts';
+import { tempDir } from '../support/peers.ts';
 
 function chunkBytes(i: number): Uint8Array {
   const b = new Uint8Array(1024);

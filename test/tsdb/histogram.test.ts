@@ -10,7 +10,7 @@ import { ValueType } from '../../src/storage/index.js';
 import { ENC_FLOAT_HISTOGRAM, ENC_HISTOGRAM, HistogramAppender } from '../../src/tsdb/chunkenc/index.js';
 import { Block, writeBlock } from '../../src/tsdb/block.js';
 import { openDB, type DB } from '../../src/tsdb/index.js';
-import { tempDir } from '../util/peers.js';
+import { tempDir } from '../support/peers.js';
 
 const L = Labels.fromStrings('__name__', 'h', 'job', 'x');
 const LF = Labels.fromStrings('__name__', 'fh', 'job', 'x');

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Matcher } from '../../src/model/labels/index.js';
 import { openDB } from '../../src/tsdb/index.js';
-import { tempDir } from '../util/peers.js';
+import { tempDir } from '../support/peers.js';
 
 const child = fileURLToPath(new URL('./fixtures/append_child.ts', import.meta.url));
 

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync, existsSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDB } from '../../src/tsdb/index.ts';
-import { tempDir } from '../util/peers.ts';
+import { tempDir } from '../support/peers.ts';
 
 const child = fileURLToPath(new URL('./fixtures/lock_child.ts', import.meta.url));
 const LOCKED = /lock DB directory: resource temporarily unavailable/;

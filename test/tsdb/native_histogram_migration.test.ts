@@ -17,9 +17,9 @@ import { compactBlockDirs } from '../../src/tsdb/compact.js';
 import { openDB } from '../../src/tsdb/index.js';
 import { isULID } from '../../src/tsdb/ulid.js';
 import { lastCheckpoint } from '../../src/tsdb/wal/index.js';
-import { startHistogramTarget } from '../util/histogram_target.js';
-import { freePort, peer, startProcess, tempDir, waitReady } from '../util/peers.js';
-import { runPromtoolTs } from '../util/server.js';
+import { startHistogramTarget } from '../support/histogram_target.js';
+import { freePort, peer, startProcess, tempDir, waitReady } from '../support/peers.js';
+import { runPromtoolTs } from '../support/server.js';
 
 const NAME = 'test_native_histogram';
 /** A recording rule of the real one over the histogram: its results are float histograms (chunk encoding 3). */
@@ -116,7 +116,7 @@ async function startReal(bin: string, dir: string, data: string): Promise<{ url:
   ]);
   const url = `http://127.0.0.1:${port}`;
   await waitReady(`${url}/-/ready`, 30_000, proc);
-  return { url, stop: () => proc.stop(), output: () => proc.output() };
+  return { url, stop: async () => void (await proc.stop()), output: () => proc.output() };
 }
 
 async function rangeOf(url: string): Promise<unknown> {

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Labels, Matcher } from '../../src/model/labels/index.js';
 import { encodeChunks, openDB, writeBlock } from '../../src/tsdb/index.js';
-import { tempDir } from '../util/peers.js';
+import { tempDir } from '../support/peers.js';
 
 const H = 3600_000;
 

@@ -7,7 +7,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Labels, Matcher } from '../../src/model/labels/index.js';
 import { openDB } from '../../src/tsdb/index.js';
-import { freePort, peer, startProcess, startRealPrometheus, tempDir, waitReady } from '../util/peers.js';
+import { freePort, peer, startProcess, startRealPrometheus, tempDir, waitReady } from '../support/peers.js';
 
 test('a real Prometheus data dir opens with its head; our appends are read by the real promtool', async (t) => {
   if (!peer('prometheus', t)) return;

@@ -6,8 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, peer, startProcess, tempDir, waitReady } from '../util/peers.ts';
-import { runCommand, runPromtoolTs, startOurServer } from '../util/server.ts';
+import { freePort, peer, startProcess, tempDir, waitReady } from '../support/peers.ts';
+import { runCommand, runPromtoolTs, startOurServer } from '../support/server.ts';
 
 const HOUR = 3600;
 // Data from 12h ago (on a 2h boundary) for 6h, every 15s; the backfill spans three block windows.

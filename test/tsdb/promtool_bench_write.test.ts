@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { peer, tempDir } from '../util/peers.ts';
-import { runCommand, runPromtoolTs } from '../util/server.ts';
+import { peer, tempDir } from '../support/peers.ts';
+import { runCommand, runPromtoolTs } from '../support/server.ts';
 
 // The format of Prometheus's tsdb/testdata/20kseries.json: one label object a line, a duplicate.
 function seriesFile(dir: string): string {

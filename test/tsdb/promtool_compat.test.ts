@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { Labels, Matcher, MatchType } from '../../src/model/labels/index.js';
 import { formatFloatG, STALE_NAN } from '../../src/model/value/index.js';
 import { openDB } from '../../src/tsdb/index.js';
-import { peer, tempDir } from '../util/peers.js';
-import { runPromtoolTs } from '../util/server.js';
+import { peer, tempDir } from '../support/peers.js';
+import { runPromtoolTs } from '../support/server.js';
 
 const H = 3600_000;
 

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { peer, tempDir } from '../util/peers.js';
-import { runCommand, runPromtoolTs } from '../util/server.js';
+import { peer, tempDir } from '../support/peers.js';
+import { runCommand, runPromtoolTs } from '../support/server.js';
 
 function real(bin: string, args: string[]): { stdout: string; stderr: string; code: number } {
   const r = spawnSync(bin, args, { encoding: 'utf8' });

@@ -10,9 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Labels, Matcher } from '../../src/model/labels/index.ts';
 import { openDB, type DB } from '../../src/tsdb/index.ts';
-import { PEERS } from '../util/peers.ts';
-import { peer } from '../util/peers.ts';
-import { runCommand } from '../util/server.ts';
+import { PEERS, peer } from '../support/peers.ts';
+import { runCommand } from '../support/server.ts';
 
 const H = 3600_000;
 const DAY = 24 * H;

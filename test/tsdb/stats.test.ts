@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { Labels } from '../../src/model/labels/index.js';
 import { newRegistry } from '../../src/util/metrics.js';
 import { openDB } from '../../src/tsdb/index.js';
-import { tempDir } from '../util/peers.js';
+import { tempDir } from '../support/peers.js';
 
 const H = 3600_000;
 

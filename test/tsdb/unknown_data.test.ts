@@ -14,7 +14,7 @@ import { encodeChunks } from '../../src/tsdb/compact.js';
 import { openDB } from '../../src/tsdb/index.js';
 import { WAL, encodeSamplesRecord, encodeSeriesRecord, lastCheckpoint, listSegments, readSegment, writeCheckpoint } from '../../src/tsdb/wal/index.js';
 import { newRegistry } from '../../src/util/metrics.js';
-import { tempDir } from '../util/peers.js';
+import { tempDir } from '../support/peers.js';
 
 function records(walDir: string): string[] {
   const out: string[] = [];

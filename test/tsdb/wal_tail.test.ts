@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Labels, Matcher } from '../../src/model/labels/index.ts';
 import { openDB } from '../../src/tsdb/index.ts';
 import { listSegments } from '../../src/tsdb/wal/index.ts';
-import { tempDir } from '../util/peers.ts';
+import { tempDir } from '../support/peers.ts';
 
 const ls = Labels.fromStrings('__name__', 'm');
 

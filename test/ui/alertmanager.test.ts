@@ -5,9 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { peer, tempDir } from '../util/peers.js';
-import { startOurServer } from '../util/server.js';
-import { buildUIIfStale } from '../util/ui_build.js';
+import { peer, tempDir } from '../support/peers.js';
+import { startOurServer } from '../support/server.js';
+import { buildUIIfStale } from '../support/ui_build.js';
 import { startAlertmanagerTs } from '../alertmanager/am_peers.js';
 
 test('UI: the Alertmanager pages against the embedded Alertmanager', { timeout: 120_000 }, async (t) => {

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // Headless Chromium drives the UI twice: served by a tiny proxy in front of the real Prometheus
 // (proving the UI speaks only /api/v1), and served by this server itself under
 // --web.route-prefix; the same pages must work against both.
@@ -7,9 +8,9 @@ import http from 'node:http';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { peer, PEERS, freePort, tempDir, startRealPrometheus } from '../util/peers.js';
-import { startOurServer, type OurServer } from '../util/server.js';
-import { buildUIIfStale } from '../util/ui_build.js';
+import { peer, PEERS, freePort, tempDir, startRealPrometheus } from '../support/peers.js';
+import { startOurServer, type OurServer } from '../support/server.js';
+import { buildUIIfStale } from '../support/ui_build.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DIST = join(ROOT, 'dist/ui');
@@ -38,7 +39,7 @@ function startProxy(port: number, upstream: string): http.Server {
       return;
     }
     if (url.startsWith(`${PREFIX}/assets/`)) {
-      const f = join(DIST, 'assets', url.slice(`${PREFIX}/assets/`.length).split('?')[0].replace(/\.\./g, ''));
+      const f = join(DIST, 'assets', url.slice(`${PREFIX}/assets/`.length).split('?')[0]!.replace(/\.\./g, ''));
       if (existsSync(f)) { res.writeHead(200, { 'Content-Type': MIME[extname(f)] ?? 'application/octet-stream' }); res.end(readFileSync(f)); return; }
     }
     if (url.startsWith(PREFIX)) { res.writeHead(200, { 'Content-Type': 'text/html' }); res.end(html); return; }
@@ -615,7 +616,7 @@ async function pages(t: import('node:test').TestContext, base: string, OUT: stri
     await page.locator('.theme-toggle').click();
   });
 
-  for (const [path, text] of [['/service-discovery', 'Service Discovery'], ['/rules', 'AlwaysFiring'], ['/config', 'scrape_configs'], ['/flags', 'storage.tsdb.path'], ['/status', 'Alertmanagers'], ['/tsdb-status', 'Head Stats']]) {
+  for (const [path, text] of <[string, string][]>[['/service-discovery', 'Service Discovery'], ['/rules', 'AlwaysFiring'], ['/config', 'scrape_configs'], ['/flags', 'storage.tsdb.path'], ['/status', 'Alertmanagers'], ['/tsdb-status', 'Head Stats']]) {
     await t.test(`page ${path}`, async () => {
       await page.goto(`${base}${path}`);
       await page.getByText(text).first().waitFor();

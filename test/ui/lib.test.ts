@@ -12,15 +12,15 @@ test('decodes a link copied from Prometheus', () => {
   const q = '?g0.expr=rate(node_cpu_seconds_total%7Bmode%3D%22idle%22%7D%5B5m%5D)&g0.tab=0&g0.stacked=1&g0.show_exemplars=0&g0.range_input=6h&g0.end_input=2023-11-20%2010%3A00%3A00&g0.moment_input=2023-11-20%2009%3A00%3A00&g0.step_input=30&g1.expr=up&g1.tab=1';
   const ps = decodePanels(q);
   assert.equal(ps.length, 2);
-  assert.equal(ps[0].expr, 'rate(node_cpu_seconds_total{mode="idle"}[5m])');
-  assert.equal(ps[0].tab, 0);
-  assert.equal(ps[0].stacked, true);
-  assert.equal(ps[0].rangeInput, '6h');
-  assert.equal(ps[0].endTime, Date.UTC(2023, 10, 20, 10));
-  assert.equal(ps[0].momentTime, Date.UTC(2023, 10, 20, 9));
-  assert.equal(ps[0].stepInput, 30);
-  assert.equal(ps[1].expr, 'up');
-  assert.equal(ps[1].tab, 1);
+  assert.equal(ps[0]!.expr, 'rate(node_cpu_seconds_total{mode="idle"}[5m])');
+  assert.equal(ps[0]!.tab, 0);
+  assert.equal(ps[0]!.stacked, true);
+  assert.equal(ps[0]!.rangeInput, '6h');
+  assert.equal(ps[0]!.endTime, Date.UTC(2023, 10, 20, 10));
+  assert.equal(ps[0]!.momentTime, Date.UTC(2023, 10, 20, 9));
+  assert.equal(ps[0]!.stepInput, 30);
+  assert.equal(ps[1]!.expr, 'up');
+  assert.equal(ps[1]!.tab, 1);
 });
 
 test('encode then decode round-trips every field', () => {
@@ -32,20 +32,20 @@ test('encode then decode round-trips every field', () => {
 });
 
 test('a link without g0.tab opens the table, as in Prometheus; only tab=0 is the graph', () => {
-  assert.equal(decodePanels('g0.expr=up')[0].tab, 1);
-  assert.equal(decodePanels('g0.expr=up&g0.tab=0')[0].tab, 0);
-  assert.equal(decodePanels('g0.expr=up&g0.tab=x')[0].tab, 1);
+  assert.equal(decodePanels('g0.expr=up')[0]!.tab, 1);
+  assert.equal(decodePanels('g0.expr=up&g0.tab=0')[0]!.tab, 0);
+  assert.equal(decodePanels('g0.expr=up&g0.tab=x')[0]!.tab, 1);
 });
 
 test('links from newer Prometheus (g0.display_mode) open stacked or lines', () => {
-  assert.equal(decodePanels('g0.expr=up&g0.display_mode=stacked')[0].stacked, true);
-  assert.equal(decodePanels('g0.expr=up&g0.display_mode=lines')[0].stacked, false);
-  assert.equal(decodePanels('g0.expr=up&g0.display_mode=heatmap')[0].stacked, false);
+  assert.equal(decodePanels('g0.expr=up&g0.display_mode=stacked')[0]!.stacked, true);
+  assert.equal(decodePanels('g0.expr=up&g0.display_mode=lines')[0]!.stacked, false);
+  assert.equal(decodePanels('g0.expr=up&g0.display_mode=heatmap')[0]!.stacked, false);
 });
 
 test('no panel params gives one empty table panel; bad values fall back', () => {
   assert.deepEqual(decodePanels(''), [defaultPanel()]);
-  const [p] = decodePanels('g0.expr=x&g0.range_input=bogus&g0.step_input=-1&g0.end_input=nope');
+  const p = decodePanels('g0.expr=x&g0.range_input=bogus&g0.step_input=-1&g0.end_input=nope')[0]!;
   assert.equal(p.rangeInput, '1h');
   assert.equal(p.stepInput, null);
   assert.equal(p.endTime, null);

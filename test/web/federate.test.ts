@@ -12,8 +12,8 @@ import { federateHandler } from '../../src/web/federate.ts';
 import { nopLogger } from '../../src/util/log.ts';
 import { newRegistry } from '../../src/util/metrics.ts';
 import type { Queryable } from '../../src/storage/index.ts';
-import { startOurServer } from '../util/server.ts';
-import { freePort, peer, startRealPrometheus, tempDir } from '../util/peers.ts';
+import { startOurServer } from '../support/server.ts';
+import { freePort, peer, startRealPrometheus, tempDir } from '../support/peers.ts';
 
 test('the real Prometheus scraping /federate gets the matched series with external labels', async (t) => {
   if (!peer('prometheus', t)) return;

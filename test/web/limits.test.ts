@@ -3,8 +3,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { startOurServer, type OurServer } from '../util/server.ts';
-import { PEERS, peer, startRealPrometheus } from '../util/peers.ts';
+import { startOurServer, type OurServer } from '../support/server.ts';
+import { PEERS, peer, startRealPrometheus } from '../support/peers.ts';
 
 interface Answer {
   status: number;

@@ -8,8 +8,8 @@ import { connect, type Socket } from 'node:net';
 import { WebHandler } from '../../src/web/web.ts';
 import { nopLogger } from '../../src/util/log.ts';
 import { newRegistry } from '../../src/util/metrics.ts';
-import { freePort, peer, startRealPrometheus } from '../util/peers.ts';
-import { startOurServer } from '../util/server.ts';
+import { freePort, peer, startRealPrometheus } from '../support/peers.ts';
+import { startOurServer } from '../support/server.ts';
 
 /** A raw connection: what it received, and whether the server closed it. */
 interface Raw {

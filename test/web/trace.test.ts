@@ -2,7 +2,7 @@
 // expression's tree, each node evaluated alone with its result type, series, samples and time.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startOurServer } from '../util/server.js';
+import { startOurServer } from '../support/server.js';
 
 interface Node { expr: string; node: string; op?: string; resultType?: string; series?: number; samples?: number; seconds?: number; selfSeconds?: number; selfSamples?: number; error?: string; children: Node[] }
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { WebHandler, type Handler } from '../../src/web/web.ts';
 import { nopLogger } from '../../src/util/log.ts';
 import { newRegistry } from '../../src/util/metrics.ts';
-import { freePort } from '../util/peers.ts';
+import { freePort } from '../support/peers.ts';
 
 async function start(opts: { lifecycle: boolean; prefix?: string; externalPath?: string }, hooks: { reload?: () => Promise<void>; ready?: () => boolean; quit?: () => void; api?: Handler; federate?: Handler } = {}) {
   const port = await freePort();

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
-import { bool, DecodeError, list, str, stringMap, struct, type DecodeCtx, type Decoded, type Decoder, type StructSpec, lineOf } from '../../config/decode.js';
+import { bool, DecodeError, list, str, stringMap, struct, type DecodeCtx, type Decoded, type Decoder, type StructSpec, lineOf } from '../../configcodec/index.js';
 import { parseDuration } from '../../model/duration/index.js';
 import { AMMatcher, compareMatchers, parseMatchers } from '../matchers/index.js';
 import { isValidLabelName } from '../model/index.js';

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { HTTPClientConfig } from '../../config/types.js';
-import { doRequest, type HttpResponse } from '../../util/httpclient.js';
+import { doRequest, type HttpResponse } from '../../httpclient/index.js';
 import { buildTemplateData } from '../template/index.js';
 import { NotifyError, type AlertmanagerGlobal, type IntegrationDeps, type NotifyAlert, type NotifyContext, type TemplateData } from './integration.js';
 

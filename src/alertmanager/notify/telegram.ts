@@ -3,7 +3,7 @@
 // link previews off. Any failure is retried, as Alertmanager does.
 import type { HTTPClientConfig } from '../../config/types.js';
 import { ConfigReader, goJSON, sortedMap, templater, truncateInRunes } from './common.js';
-import { doRequest } from '../../util/httpclient.js';
+import { doRequest } from '../../httpclient/index.js';
 import { NotifyError, type AlertmanagerGlobal, type Integration, type IntegrationDeps, type IntegrationType, type NotifyAlert, type NotifyContext } from './integration.js';
 
 const MAX_MESSAGE_RUNES = 4096;

@@ -1,7 +1,7 @@
 // Alertmanager's template data (template.Data) in the shape templates see it: Go field names,
 // label/annotation sets as KV maps with their methods (SortedPairs, Names, Values, Remove), and
 // the alert list with Firing/Resolved. Method names are capitalised so the template engine
-// resolves them as Go methods (see goMethod in src/template/gotemplate.ts).
+// resolves them as Go methods (see goMethod in src/template/exec.ts).
 import type { NotifyAlert, NotifyContext, TemplateAlert, TemplateData } from '../notify/integration.js';
 
 /** One key/value pair (template.Pair). */

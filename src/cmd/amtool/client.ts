@@ -3,7 +3,7 @@
 // the API defines is "[METHOD /path][code] operationName  payload", any other status is
 // "response status code does not match any response statuses defined …".
 import type { HTTPClientConfig } from '../../config/types.js';
-import { doRequest, type HttpResponse } from '../../util/httpclient.js';
+import { doRequest, type HttpResponse } from '../../httpclient/index.js';
 
 export interface APIAlert {
   labels: Record<string, string>;

@@ -14,7 +14,7 @@ import { Head, ReadOnlyDataDir } from '../../tsdb/index.js';
 import { UsageError, parseArgs, parseGoDuration } from './flags.js';
 import { missingFile } from './subcommand.js';
 import { parseTime } from './tsdb_backfill_rules.js';
-import { goDuration } from './tsdb.js';
+import { goDuration } from './tsdb_blocks.js';
 
 const LOOKBACK = 300_000;
 

@@ -5,7 +5,7 @@
 import { getScrapeConfigs, loadConfigFile, type ScrapeConfig, type TargetGroup } from '../../config/index.js';
 import { DiscoveryManager } from '../../discovery/index.js';
 import { Labels } from '../../model/labels/index.js';
-import { populateLabels } from '../../scrape/target.js';
+import { populateLabels } from '../../scrape/index.js';
 import { parseArgs, parseGoDuration, withUsage, UsageError } from './flags.js';
 import { missingFile } from './subcommand.js';
 

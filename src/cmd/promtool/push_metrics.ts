@@ -10,7 +10,7 @@ import { Labels } from '../../model/labels/index.js';
 import { newParser, TextParseError } from '../../model/textparse/index.js';
 import { formatFloatG, parseGoFloat } from '../../model/value/index.js';
 import { encodeWriteRequest, USER_AGENT, type PbMetadata, type PbTimeSeries } from '../../storage/remote/index.js';
-import { doRequest } from '../../util/httpclient.js';
+import { doRequest } from '../../httpclient/index.js';
 import { goNetError } from './goerrors.js';
 import { parseArgs, parseGoDuration, UsageError, withUsage } from './flags.js';
 import { missingFile } from './subcommand.js';

@@ -1,5 +1,5 @@
 // promtool-ts test rules FILE…: rule unit tests, reported as promtool reports them.
-import { runRuleTestFile } from '../../rules/unittest.js';
+import { runRuleTestFile } from '../../rules/index.js';
 import { missingFile } from './subcommand.js';
 
 export async function run(args: string[]): Promise<number> {

@@ -12,31 +12,11 @@ import { backfillArgs, backfillOpenMetrics } from './tsdb_backfill_openmetrics.j
 import { ENC_FLOAT_HISTOGRAM, ENC_HISTOGRAM, ENC_XOR, FloatHistogramIterator, HistogramIterator, chunkNumSamples } from '../../tsdb/chunkenc/index.js';
 import { ValueType } from '../../storage/index.js';
 import { Block, MergeQuerier, isULID, readTsdbWAL, type ChunkQuerier } from '../../tsdb/index.js';
+import { goDuration } from './tsdb_blocks.js';
 
 const DEFAULT_DB = 'data/';
-const HOUR = 3600_000;
 
 // ---- formatting helpers (Go's time.Duration, time.Time, units.Base2Bytes, tabwriter) ----
-
-/** Go's time.Duration.String() for a duration in milliseconds. */
-export function goDuration(ms: number): string {
-  if (ms === 0) return '0s';
-  const neg = ms < 0;
-  let x = Math.abs(ms);
-  let out: string;
-  if (x < 1000) out = `${x}ms`;
-  else {
-    const h = Math.floor(x / HOUR);
-    x -= h * HOUR;
-    const m = Math.floor(x / 60_000);
-    x -= m * 60_000;
-    const s = Math.floor(x / 1000);
-    const frac = x - s * 1000;
-    const secs = frac === 0 ? String(s) : `${s}.${String(frac).padStart(3, '0').replace(/0+$/, '')}`;
-    out = (h > 0 ? `${h}h${m}m` : m > 0 ? `${m}m` : '') + secs + 's';
-  }
-  return neg ? '-' + out : out;
-}
 
 function goTimeUTC(ms: number): string {
   const secs = Math.trunc(ms / 1000);

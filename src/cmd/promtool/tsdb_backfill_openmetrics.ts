@@ -8,7 +8,7 @@ import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Labels } from '../../model/labels/index.js';
 import { Block } from '../../tsdb/index.js';
-import { BlockSamples, compatibleBlockDuration, detached } from './backfill.js';
+import { BlockSamples, compatibleBlockDuration, detached } from './tsdb_blocks.js';
 import { UsageError, parseArgs, parseGoDuration } from './flags.js';
 
 class OMParseError extends Error {}

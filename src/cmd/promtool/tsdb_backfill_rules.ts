@@ -14,7 +14,7 @@ import { promLabelsHash } from '../../util/xxhash.js';
 import { parseArgs, parseGoDuration, UsageError } from './flags.js';
 import { call } from './query.js';
 import { missingFile } from './subcommand.js';
-import { BlockSamples, compatibleBlockDuration } from './backfill.js';
+import { BlockSamples, compatibleBlockDuration } from './tsdb_blocks.js';
 
 const NS_PER_MS = 1_000_000n;
 const NS_PER_S = 1_000_000_000n;

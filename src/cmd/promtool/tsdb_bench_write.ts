@@ -9,7 +9,7 @@ import { Labels } from '../../model/labels/index.js';
 import { formatFloatG } from '../../model/value/index.js';
 import { openDB, type DB } from '../../tsdb/index.js';
 import { parseArgs, UsageError } from './flags.js';
-import { goDuration } from './tsdb.js';
+import { goDuration } from './tsdb_blocks.js';
 
 const TIME_DELTA = 30_000;
 

@@ -2,10 +2,9 @@
 // (`index`/`wait`) on /v1/health/service/<name>, as Prometheus's Consul SD does — the catalog
 // list itself too when no fixed service list is given. A service that leaves the catalog sends
 // an empty group so its targets go away.
-import type { ConsulSDConfig, TargetGroup } from '../../config/types.js';
-import { doRequest } from '../../util/httpclient.js';
-import type { Provider, ProviderContext } from '../provider.js';
-import { sleep } from '../provider.js';
+import { sleep, type TargetGroup, type Provider, type ProviderContext } from '../mechanism/index.js';
+import type { ConsulSDConfig } from './config.js';
+import { doRequest } from '../../httpclient/index.js';
 
 const WATCH_TIMEOUT_MS = 2 * 60 * 1000;
 const RETRY_INTERVAL_MS = 15 * 1000;

@@ -1,7 +1,7 @@
 // dns_sd_configs: SRV, A, AAAA, MX and NS lookups of the configured names, every refresh_interval.
 import { promises as dns } from 'node:dns';
-import type { DNSSDConfig, TargetGroup } from '../../config/types.js';
-import { RefreshProvider, type ProviderContext } from '../provider.js';
+import { RefreshProvider, type TargetGroup, type ProviderContext } from '../mechanism/index.js';
+import type { DNSSDConfig } from './config.js';
 
 /** Record targets as DNS writes them (and Prometheus shows them): fully qualified, with the dot. */
 function fqdn(name: string): string {

@@ -5,9 +5,9 @@ import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { glob } from '../../util/glob.js';
 import { parse as parseYAML } from 'yaml';
-import type { FileSDConfig, TargetGroup } from '../../config/types.js';
+import { RefreshProvider, type TargetGroup, type ProviderContext } from '../mechanism/index.js';
+import type { FileSDConfig } from './config.js';
 import { isValidLabelName } from '../../model/labels/index.js';
-import { RefreshProvider, type ProviderContext } from '../provider.js';
 
 export class FileProvider extends RefreshProvider {
   private readonly lastGood = new Map<string, TargetGroup[]>();

@@ -1,7 +1,7 @@
 // http_sd_configs: a URL answering a JSON list of target groups, polled every refresh_interval.
-import type { HTTPSDConfig, TargetGroup } from '../../config/types.js';
-import { doRequest } from '../../util/httpclient.js';
-import { RefreshProvider, type ProviderContext } from '../provider.js';
+import { RefreshProvider, type TargetGroup, type ProviderContext } from '../mechanism/index.js';
+import type { HTTPSDConfig } from './config.js';
+import { doRequest } from '../../httpclient/index.js';
 
 export class HTTPProvider extends RefreshProvider {
   constructor(

@@ -1,6 +1,6 @@
 // static_configs: the targets written in the config, one group per static config block.
-import type { StaticConfig, TargetGroup } from '../../config/types.js';
-import type { Provider } from '../provider.js';
+import type { TargetGroup, Provider } from '../mechanism/index.js';
+import type { StaticConfig } from './config.js';
 
 export class StaticProvider implements Provider {
   constructor(private readonly cfgs: StaticConfig[]) {}

@@ -3,9 +3,6 @@
 // As in Prometheus, a label with an empty value is the same as an absent label.
 
 export const METRIC_NAME = '__name__';
-export const ALERT_NAME = 'alertname';
-export const BUCKET_LABEL = 'le';
-export const INSTANCE_NAME = 'instance';
 
 export interface Label {
   name: string;

@@ -1,1 +1,2 @@
 export * from './relabel.js';
+export { relabelList, relabelSchema, type RelabelAction, type RelabelConfig } from './config.js';

@@ -5,7 +5,7 @@
 // alerts, Alertmanager discovery and remote write.
 import { createHash } from 'node:crypto';
 import { Labels, LabelsBuilder, isValidLabelName } from '../labels/index.js';
-import type { RelabelConfig } from '../../config/types.js';
+import type { RelabelConfig } from './config.js';
 
 interface Match {
   groups: (string | null)[];

@@ -4,7 +4,7 @@
 // timestamp; labels are parsed only when the caller asks (a series not seen before). Numbers are
 // read in place from the string.
 import { Labels, LabelsBuilder } from '../labels/index.js';
-import type { MetricType } from '../../scrape/target_info.js';
+import type { MetricType } from './metric_type.js';
 import { parseGoFloat } from '../value/index.js';
 import { goQuoteBytes, isEscapedByte } from './utf8.js';
 
@@ -92,7 +92,7 @@ export class TextParser {
       this.lineEnd = nl;
       this.pos = nl + 1;
       let i = this.lineStart;
-      let end = nl;
+      const end = nl;
       if (!this.openMetrics) {
         // Text format: leading blanks and empty lines are allowed; a CR before LF is not special.
         while (i < end && (b.charCodeAt(i) === 32 || b.charCodeAt(i) === 9)) i++;

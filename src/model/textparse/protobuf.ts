@@ -6,7 +6,7 @@
 // when scrape_classic_histograms asks. Same face as TextParser, plus histogram().
 import { FloatHistogram, Histogram, CounterResetHint, type Span } from '../histogram/index.js';
 import { Labels, LabelsBuilder } from '../labels/index.js';
-import type { MetricType } from '../../scrape/target_info.js';
+import type { MetricType } from './metric_type.js';
 import { ProtoReader, readBucketSpan as readSpan, readRepeated, unzigzag } from '../../util/protobuf.js';
 import { compactBuckets } from '../histogram/index.js';
 import { TextParseError, type Entry } from './parser.js';

@@ -1,2 +1,3 @@
 export * from './value.js';
-export * from './gofloat.js';
+export * from './value_type.js';
+export * from './strconv.js';

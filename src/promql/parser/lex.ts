@@ -2,6 +2,7 @@
 // braces, brackets, the colon of a subquery) because the token stream and the wording of its
 // errors depend on it: inside braces words are plain identifiers, inside brackets a duration
 // comes first and any letter after it is taken as the subquery colon.
+// Why this file is long: one lexer, whose token rules share the position and the open context.
 
 export const enum Tok {
   EOF,

@@ -1,10 +1,12 @@
 // Recursive-descent PromQL parser following Prometheus 2.48's grammar and precedence:
 // or < and/unless < comparisons < + - < * / % atan2 < ^ (right-associative); unary +/- bind
 // like *, so -a^b is -(a^b); range, offset and @ bind to the selector they follow.
+// Why this file is long: one recursive-descent parser, whose productions call each other.
 // Syntax errors stop the parse; semantic ones found while parsing are collected like
 // Prometheus does, and the type check runs only when there is none. The first error is shown.
 import { Matcher, MatchType, METRIC_NAME } from '../../model/labels/index.js';
 import { parseDuration } from '../../model/duration/index.js';
+import { formatGoPercentF } from '../../model/value/index.js';
 import type {
   AggregateExpr,
   BinaryExpr,
@@ -685,7 +687,7 @@ class Parser {
     }
 
     if (ts !== null && (!Number.isFinite(ts) || ts >= 9223372036854775807 || ts <= -9223372036854775808)) {
-      this.addError(posRange(e), `timestamp out of bounds for @ modifier: ${formatGoF(ts)}`);
+      this.addError(posRange(e), `timestamp out of bounds for @ modifier: ${formatGoPercentF(ts)}`);
     }
     let target: VectorSelector | SubqueryExpr;
     if (e.kind === 'VectorSelector' || e.kind === 'SubqueryExpr') target = e;
@@ -862,12 +864,6 @@ class Parser {
 }
 
 /** Go's %f: six decimals, +Inf/-Inf/NaN spelled as Go does. */
-function formatGoF(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  return v.toFixed(6);
-}
 
 /** Go's math.Round: halves away from zero. */
 function roundHalfAway(v: number): number {

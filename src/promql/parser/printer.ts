@@ -1,8 +1,7 @@
 // Prometheus's canonical text for an expression (what format_query returns and rules show).
-import { goQuote } from '../../model/labels/index.js';
+import { goQuote, METRIC_NAME } from '../../model/labels/index.js';
 import { formatDuration } from '../../model/duration/index.js';
 import { formatFloatG } from '../../model/value/index.js';
-import { METRIC_NAME } from '../../model/labels/index.js';
 import type { BinaryExpr, Expr, SubqueryExpr, VectorSelector } from './ast.js';
 
 function offsetText(ms: number): string {

@@ -8,14 +8,14 @@
 import { createHash } from 'node:crypto';
 import { compress } from 'snappyjs';
 import type { Labels } from '../../model/labels/index.js';
-import type { RelabelConfig, RemoteWriteConfig } from '../../config/types.js';
+import type { RelabelConfig, RemoteWriteConfig } from '../../config/index.js';
 import type { Logger } from '../../util/log.js';
 import { client, type Registry } from '../../util/metrics.js';
-import { doRequest } from '../../util/httpclient.js';
+import { doRequest } from '../../httpclient/index.js';
 import { FloatHistogram, Histogram } from '../../model/histogram/index.js';
 import { METRIC_TYPES, encodeWriteRequest, type PbMetadata, type PbTimeSeries } from './prompb.js';
 import { EWMARate, SHARD_UPDATE_INTERVAL, desiredShards } from './sharding.js';
-import type { WALSource } from '../interface.js';
+import type { WALSource } from '../index.js';
 import { WALWatcher, type WatcherConsumer } from '../../tsdb/wal/index.js';
 
 export type RelabelFn = (labels: Labels, cfgs: RelabelConfig[]) => Labels | null;

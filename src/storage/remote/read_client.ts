@@ -14,7 +14,8 @@ export async function remoteRead(url: string, queries: PbQuery[], opts: { timeou
   try {
     res = await fetch(url, {
       method: 'POST',
-      body,
+      // A copy on its own ArrayBuffer, as fetch's BodyInit types it.
+      body: new Uint8Array(body),
       headers: {
         'Content-Type': 'application/x-protobuf',
         'Content-Encoding': 'snappy',

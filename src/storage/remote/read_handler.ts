@@ -6,8 +6,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { compress, uncompress } from 'snappyjs';
 import { Labels, Matcher } from '../../model/labels/index.js';
-import type { Queryable, SeriesIterator } from '../interface.js';
-import { ValueType } from '../interface.js';
+import type { Queryable, SeriesIterator } from '../index.js';
+import { ValueType } from '../index.js';
 import { XORAppender, SAMPLES_PER_CHUNK } from '../../tsdb/chunkenc/index.js';
 import type { Logger } from '../../util/log.js';
 import { client, type Registry } from '../../util/metrics.js';

@@ -1,11 +1,11 @@
 // Remote storage: one QueueManager per remote_write config, reconciled on reload (an unchanged
 // queue keeps running and its backlog).
-import type { Config } from '../../config/types.js';
+import type { Config } from '../../config/index.js';
 import { Labels } from '../../model/labels/index.js';
 import type { Logger } from '../../util/log.js';
 import { nopLogger } from '../../util/log.js';
 import { client, defaultRegistry, type Registry } from '../../util/metrics.js';
-import type { WALSource } from '../interface.js';
+import type { WALSource } from '../index.js';
 import { newQueueMetrics, QueueManager, queueName, type MetricMetadata, type QueueMetrics, type RelabelFn } from './queue_manager.js';
 
 export interface RemoteStorageOptions {

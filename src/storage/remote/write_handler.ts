@@ -5,8 +5,8 @@
 // commit and the rest kept (204), as the head checks appends against committed data only.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { uncompress } from 'snappyjs';
-import type { Appendable } from '../interface.js';
-import { StorageError } from '../errors.js';
+import type { Appendable } from '../index.js';
+import { StorageError } from '../index.js';
 import type { Logger } from '../../util/log.js';
 import { readBodyLimited } from '../../util/request_body.js';
 import { decodeWriteRequest } from './prompb.js';

@@ -3,7 +3,7 @@
 // a uvarint delta, then delta-of-delta timestamps in 14/17/20/64-bit buckets and XOR-compressed
 // values with a leading/trailing-zero window. 64-bit words are handled as two uint32 halves so the
 // hot path needs no BigInt.
-import { ValueType } from '../../storage/index.js';
+import { ValueType } from '../../model/value/index.js';
 import { ByteArena } from './arena.js';
 
 /** Samples per head chunk before a new one is cut (Prometheus's target). */
@@ -99,7 +99,7 @@ export class XORAppender {
       const free = 8 - (pos & 7);
       const take = free < nbits ? free : nbits;
       const bits = (value >>> (nbits - take)) & ((1 << take) - 1);
-      buf[off + (pos >>> 3)] |= bits << (free - take);
+      buf[off + (pos >>> 3)]! |= bits << (free - take);
       pos += take;
       nbits -= take;
     }
@@ -107,7 +107,7 @@ export class XORAppender {
   }
 
   private writeBit(b: number): void {
-    if (b) this.buf[this.off + (this.pos >>> 3)] |= 0x80 >>> (this.pos & 7);
+    if (b) this.buf[this.off + (this.pos >>> 3)]! |= 0x80 >>> (this.pos & 7);
     this.pos++;
   }
 

@@ -1,7 +1,7 @@
 // The head's in-memory inverted index (Prometheus's index.MemPostings): label name → value →
 // sorted series refs, plus the sorted list of every ref. Lists stay sorted as series are added;
 // removing series rebuilds the whole index (truncation removes many at once, rarely).
-import type { PostingsList } from '../postings.js';
+import type { PostingsList } from './postings.js';
 
 function cmpStr(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

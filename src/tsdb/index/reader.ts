@@ -2,8 +2,8 @@
 // every section's checksum verified at open, so a damaged index is found before it serves queries.
 import { readFileSync } from 'node:fs';
 import { Labels } from '../../model/labels/index.js';
-import { DecBuf, crc32c, fromUtf8 } from '../encoding/index.js';
-import type { PostingsList, PostingsSource } from '../postings.js';
+import { DecBuf, crc32c } from '../encoding/index.js';
+import type { PostingsList, PostingsSource } from './postings.js';
 import { MAGIC_INDEX, type ChunkMeta } from './writer.js';
 
 export class IndexError extends Error {
@@ -179,8 +179,4 @@ export class IndexReader implements PostingsSource {
   size(): number {
     return this.b.length;
   }
-}
-
-export function decodeString(b: Uint8Array): string {
-  return fromUtf8(b);
 }

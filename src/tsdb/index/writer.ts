@@ -2,9 +2,8 @@
 // ID = offset/16), label indices, postings (4-byte aligned), label offset table, postings offset
 // table, TOC — every section with its CRC32C. The whole file is built in memory then written once.
 import { writeFileSync } from 'node:fs';
-import type { Labels } from '../../model/labels/index.js';
+import { compareStrings as cmpStr, type Labels } from '../../model/labels/index.js';
 import { EncBuf, crc32c } from '../encoding/index.js';
-import { cmpStr } from '../series.js';
 
 export const MAGIC_INDEX = 0xbaaad700;
 export const INDEX_VERSION = 2;

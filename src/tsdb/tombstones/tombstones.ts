@@ -17,10 +17,15 @@ export function writeReplacing(path: string, data: Uint8Array | string): void {
   }
 }
 import { DecBuf, EncBuf, crc32c } from '../encoding/index.js';
-import type { Interval } from '../series.js';
 
 export const MAGIC_TOMBSTONES = 0x0130ba30;
 export const TOMBSTONES_FILE = 'tombstones';
+
+/** A deleted time range of a series, both ends inclusive. */
+export interface Interval {
+  mint: number;
+  maxt: number;
+}
 
 export type TombstoneMap = Map<number, Interval[]>;
 

@@ -6,7 +6,7 @@
 // Records of a type this server does not decode are copied into the checkpoint byte for byte
 // (rather than keeping their segments): what it cannot judge, it cannot judge to be obsolete.
 // Pure file work, so it runs in the compaction worker, off the event loop.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Labels } from '../../model/labels/index.js';
 import { EncBuf } from '../encoding/index.js';
@@ -152,9 +152,4 @@ function fillCheckpoint(walDir: string, upTo: number, mint: number, keep: Set<nu
   }
   flush();
   return { series: nSeries, samples: nSamples, unknown: nUnknown };
-}
-
-export function removeCheckpointLeftovers(walDir: string): void {
-  if (!existsSync(walDir)) return;
-  for (const f of readdirSync(walDir)) if (/^checkpoint\.\d{8}\.tmp$/.test(f)) rmSync(join(walDir, f), { recursive: true, force: true });
 }

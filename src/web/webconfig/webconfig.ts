@@ -85,7 +85,7 @@ export function loadWebConfig(path: string): WebConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
-  } catch (e) {
+  } catch {
     throw new WebConfigError(`open ${path}: no such file or directory`);
   }
   const cfg = parseWebConfig(text, path);

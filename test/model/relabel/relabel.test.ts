@@ -7,7 +7,7 @@ import { Labels } from '../../../src/model/labels/index.ts';
 import { relabel, expand } from '../../../src/model/relabel/index.ts';
 import { loadConfig } from '../../../src/config/index.ts';
 import type { RelabelConfig } from '../../../src/config/types.ts';
-import { peer, startRealPrometheus } from '../../util/peers.ts';
+import { peer, startRealPrometheus } from '../../support/peers.ts';
 
 function rules(yaml: string): RelabelConfig[] {
   const cfg = loadConfig(`scrape_configs:\n  - job_name: j\n    relabel_configs:\n${yaml.replace(/^/gm, '      ')}\n`, 't.yml');

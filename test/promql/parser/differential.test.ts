@@ -3,7 +3,7 @@
 // (the server reports parse errors as `invalid parameter "query": <parser message>`).
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { peer, startRealPrometheus } from '../../util/peers.js';
+import { peer, startRealPrometheus } from '../../support/peers.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseExpr, parseMetricSelector, prettify } from '../../../src/promql/parser/index.js';

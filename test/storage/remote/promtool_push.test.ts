@@ -7,8 +7,8 @@ import { createServer } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { uncompress } from 'snappyjs';
-import { peer, startRealPrometheus, tempDir } from '../../util/peers.ts';
-import { runPromtoolTs, startOurServer } from '../../util/server.ts';
+import { peer, startRealPrometheus, tempDir } from '../../support/peers.ts';
+import { runPromtoolTs, startOurServer } from '../../support/server.ts';
 import { decodeWriteRequest } from '../../../src/storage/remote/index.ts';
 
 const T = 1_700_000_000_000;

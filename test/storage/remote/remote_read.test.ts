@@ -4,16 +4,15 @@
 // from us as from the real Prometheus.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { compress } from 'snappyjs';
 import { Matcher, MatchType } from '../../../src/model/labels/index.ts';
 import { decodeChunkedReadResponse, encodeReadRequest, readFrames, RESPONSE_STREAMED_XOR_CHUNKS, STREAMED_CONTENT_TYPE } from '../../../src/storage/remote/index.ts';
 import { XORIterator } from '../../../src/tsdb/chunkenc/index.ts';
 import { ValueType } from '../../../src/storage/index.ts';
-import { PEERS, peer, tempDir, freePort, startProcess, waitReady, startRealPrometheus, type RunningProcess } from '../../util/peers.ts';
-import { runCommand, startOurServer, type OurServer } from '../../util/server.ts';
-import { existsSync } from 'node:fs';
+import { PEERS, peer, tempDir, freePort, startProcess, waitReady, startRealPrometheus, type RunningProcess } from '../../support/peers.ts';
+import { runCommand, startOurServer, type OurServer } from '../../support/server.ts';
 import { isStaleNaN } from '../../../src/model/value/index.ts';
 
 const T0 = 1700000000;
@@ -62,7 +61,7 @@ type Got = Map<string, { t: number; v: number }[]>;
 
 /** A streamed read of the matchers over [start, end], decoded to samples per series (within the range). */
 async function streamedRead(base: string, matchers: Matcher[], start: number, end: number): Promise<Got> {
-  const body = compress(encodeReadRequest([{ startTimestampMs: start, endTimestampMs: end, matchers }], [RESPONSE_STREAMED_XOR_CHUNKS]));
+  const body = new Uint8Array(compress(encodeReadRequest([{ startTimestampMs: start, endTimestampMs: end, matchers }], [RESPONSE_STREAMED_XOR_CHUNKS])));
   const r = await fetch(`${base}/api/v1/read`, { method: 'POST', body, headers: { 'Content-Type': 'application/x-protobuf', 'Content-Encoding': 'snappy', 'X-Prometheus-Remote-Read-Version': '0.1.0' } });
   assert.equal(r.status, 200, await r.clone().text());
   assert.equal(r.headers.get('content-type'), STREAMED_CONTENT_TYPE);
@@ -94,7 +93,7 @@ test('a STREAMED_XOR_CHUNKS read (as Thanos sidecar sends) gets the same series 
     [[new Matcher(MatchType.Equal, '__name__', 'rr_metric'), new Matcher(MatchType.Equal, 'site', 'elsewhere')], T0 * 1000, (T0 + 100) * 1000],
   ];
   for (const [matchers, start, end] of cases) {
-    const [a, b] = await Promise.all([streamedRead(realURL, matchers, start, end), streamedRead(ours.url, matchers, start, end)]);
+    const [a, b]: [Got, Got] = await Promise.all([streamedRead(realURL, matchers, start, end), streamedRead(ours.url, matchers, start, end)]);
     const what = matchers.map(String).join(',');
     assert.deepEqual([...b.keys()], [...a.keys()], `same series, same order: ${what}`);
     for (const [k, samples] of a) assert.deepEqual(b.get(k), samples, `${what}: ${k}`);

@@ -15,7 +15,7 @@ import { RemoteStorage, type PbMetadata, decodeWriteRequest, encodeWriteRequest,
 import type { Config, RemoteWriteConfig, RelabelConfig } from '../../../src/config/types.ts';
 import { newRegistry } from '../../../src/util/metrics.ts';
 import { STALE_NAN, isStaleNaN } from '../../../src/model/value/index.ts';
-import { peer, startRealPrometheus, freePort } from '../../util/peers.ts';
+import { peer, startRealPrometheus, freePort } from '../../support/peers.ts';
 
 /** A real TSDB in a temp dir: remote write tails its WAL. */
 async function tempDB(t: TestContext): Promise<DB> {

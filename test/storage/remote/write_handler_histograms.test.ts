@@ -10,7 +10,7 @@ import { ProtoWriter } from '../../../src/storage/remote/protobuf.ts';
 import { writeHandler } from '../../../src/storage/remote/write_handler.ts';
 import { openDB } from '../../../src/tsdb/index.ts';
 import { nopLogger } from '../../../src/util/log.ts';
-import { tempDir } from '../../util/peers.ts';
+import { tempDir } from '../../support/peers.ts';
 
 test('a remote write carrying native histograms is refused whole (500), nothing stored', async (t) => {
   const { dir, cleanup } = tempDir('rw-hist-');

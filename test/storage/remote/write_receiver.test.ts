@@ -11,7 +11,7 @@ import { Labels, Matcher } from '../../../src/model/labels/index.ts';
 import { openDB } from '../../../src/tsdb/index.ts';
 import { encodeWriteRequest, writeHandler, type PbTimeSeries } from '../../../src/storage/remote/index.ts';
 import { nopLogger } from '../../../src/util/log.ts';
-import { peer, startRealPrometheus, tempDir } from '../../util/peers.ts';
+import { peer, startRealPrometheus, tempDir } from '../../support/peers.ts';
 
 const T0 = Math.floor(Date.now() / 1000) * 1000 - 60_000;
 const series = (name: string, samples: [number, number][]): PbTimeSeries => ({
@@ -28,7 +28,7 @@ const REQUESTS: PbTimeSeries[][] = [
 ];
 
 async function push(url: string, body: PbTimeSeries[]): Promise<number> {
-  const res = await fetch(url, { method: 'POST', body: compress(encodeWriteRequest(body)), headers: { 'Content-Encoding': 'snappy', 'Content-Type': 'application/x-protobuf' } });
+  const res = await fetch(url, { method: 'POST', body: new Uint8Array(compress(encodeWriteRequest(body))), headers: { 'Content-Encoding': 'snappy', 'Content-Type': 'application/x-protobuf' } });
   await res.arrayBuffer();
   return res.status;
 }

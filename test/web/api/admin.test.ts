@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startOurServer } from '../../util/server.ts';
-import { freePort } from '../../util/peers.ts';
+import { startOurServer } from '../../support/server.ts';
+import { freePort } from '../../support/peers.ts';
 
 async function waitFor(url: string, cond: (j: { data: { result: unknown[] } }) => boolean): Promise<void> {
   for (let i = 0; i < 100; i++) {

@@ -6,8 +6,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { startOurServer, type OurServer } from '../../util/server.ts';
-import { PEERS, peer, startRealPrometheus } from '../../util/peers.ts';
+import { startOurServer, type OurServer } from '../../support/server.ts';
+import { PEERS, peer, startRealPrometheus } from '../../support/peers.ts';
 
 const STEP = 5_000;
 let exporter: Server;
@@ -345,7 +345,7 @@ test('buildinfo, flags, runtimeinfo, config, targets and tsdb status have Promet
 });
 
 test('the real promtool query prints the same for this server as for the real Prometheus, and so does promtool-ts query', { skip: !available && 'the real Prometheus is not installed' }, async () => {
-  const { runCommand, runPromtoolTs } = await import('../../util/server.ts');
+  const { runCommand, runPromtoolTs } = await import('../../support/server.ts');
   const S = T - 20;
   const cmds = [
     ['query', 'instant', `--time=${T}`, '{u}', 'demo_temp_celsius'],

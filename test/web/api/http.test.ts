@@ -3,8 +3,8 @@
 // --web.external-url.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startOurServer, type OurServer } from '../../util/server.ts';
-import { freePort, waitReady } from '../../util/peers.ts';
+import { startOurServer, type OurServer } from '../../support/server.ts';
+import { freePort, waitReady } from '../../support/peers.ts';
 
 let s: OurServer;
 let base = '';

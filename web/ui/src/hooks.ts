@@ -14,7 +14,7 @@ export function useAPI<T>(path: string, params?: Record<string, string>): Fetche
       (e: Error) => live && setState({ error: e.message, loading: false }),
     );
     return () => { live = false; };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // key stands for path and params: a new params object with the same contents refetches nothing.
   }, [key]);
   return state;
 }

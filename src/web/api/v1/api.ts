@@ -1,21 +1,22 @@
 // Prometheus's HTTP API v1, as 2.48 answers it on the wire: the same routes, parameters, JSON
 // envelope, result encodings, error types and HTTP status codes, so Grafana, promtool and the
 // client libraries work unchanged.
+// Why this file is long: one route table and its handlers, which share the request parsing
+// (times, matchers, limits) and the response envelope.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Labels, isValidLabelName, matchLabels, type Matcher } from '../../../model/labels/index.js';
-import { formatFloat } from '../../../model/value/index.js';
+import { formatFloat, formatGoFloatE } from '../../../model/value/index.js';
 import { formatDuration } from '../../../model/duration/index.js';
 import { parseMetricSelector, parseExpr, prettify, ParseErrors, ParseErr } from '../../../promql/parser/index.js';
 import { PromQLError, type Engine, type Query, type QueryOptions, type Value } from '../../../promql/index.js';
 import type { Queryable, SeriesSet } from '../../../storage/index.js';
 import { marshalConfig, type Config } from '../../../config/index.js';
-import type { TargetRetriever } from '../../../scrape/target_info.js';
-import type { RulesRetriever, ActiveAlert, RuleGroupInfo } from '../../../rules/rule_info.js';
-import type { BacktestResult } from '../../../rules/index.js';
-import type { AlertmanagerRetriever } from '../../../notifier/alertmanager_info.js';
+import type { TargetRetriever } from '../../../scrape/index.js';
+import type { RulesRetriever, ActiveAlert, RuleGroupInfo, BacktestResult } from '../../../rules/index.js';
+import type { AlertmanagerRetriever } from '../../../notifier/index.js';
 import type { Logger } from '../../../util/log.js';
 import type { Registry } from '../../../util/metrics.js';
 import { sendBody } from '../../compression.js';
@@ -118,13 +119,6 @@ export function goTime(d: Date | null): string {
 }
 
 /** strconv.FormatFloat(v, 'e', -1, 64): shortest digits, exponent of at least two digits. */
-function goExp(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  const s = v.toExponential();
-  return s.replace(/e([+-])(\d)$/, 'e$10$2');
-}
 
 /** Timestamps in results: seconds with up to three decimals, as a JSON number. */
 function ts(t: number): number {
@@ -170,7 +164,7 @@ function alertJSON(a: ActiveAlert): Record<string, unknown> {
     annotations: labelsObj(a.annotations),
     state: a.state,
     activeAt: goTime(a.activeAt),
-    value: goExp(a.value),
+    value: formatGoFloatE(a.value),
   };
   if (a.keepFiringSince) o['keepFiringSince'] = goTime(a.keepFiringSince);
   return o;
@@ -460,14 +454,6 @@ export class APIv1 {
       if (e instanceof APIError) throw e;
       throw new APIError('bad_data', parseErrorMessage(e));
     }
-  }
-
-  private limit(form: Form): number {
-    const s = form.get('limit');
-    if (s === '') return 0;
-    const n = Number(s);
-    if (!Number.isInteger(n)) throw new APIError('bad_data', 'limit must be a number');
-    return n;
   }
 
   private async labelNames(form: Form): Promise<Result> {

@@ -38,7 +38,7 @@ const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b
 
 /** Colour of the i-th series as #rrggbb: the palette first, then hues a golden angle apart, so colours rarely repeat. */
 export function seriesColor(i: number): string {
-  if (i < PALETTE.length) return PALETTE[i];
+  if (i < PALETTE.length) return PALETTE[i]!;
   const h = (i * 137.508) % 360;
   const s = 0.65;
   const l = 0.45;

@@ -20,7 +20,7 @@ export function parseDuration(text: string): number | null {
   let total = 0;
   for (let i = 0; i < UNITS.length; i++) {
     const g = m[i + 1];
-    if (g !== undefined) total += parseInt(g, 10) * UNITS[i][1];
+    if (g !== undefined) total += parseInt(g, 10) * UNITS[i]![1];
   }
   return total;
 }
@@ -53,7 +53,7 @@ export function parseTime(text: string): number | null {
   const s = text.trim();
   const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:\d{2})?$/.exec(s);
   if (!m) return null;
-  const base = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], m[6] ? +m[6] : 0, m[7] ? Math.round(+`0.${m[7]}` * 1000) : 0);
+  const base = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, m[6] ? +m[6] : 0, m[7] ? Math.round(+`0.${m[7]}` * 1000) : 0);
   if (m[8] && m[8] !== 'Z') {
     const sign = m[8][0] === '-' ? -1 : 1;
     const off = (+m[8].slice(1, 3) * 60 + +m[8].slice(4, 6)) * 60000;

@@ -29,7 +29,7 @@ export function decodePanels(search: string): PanelState[] {
   for (const [key, value] of params) {
     const m = /^g(\d+)\.(.+)$/.exec(key);
     if (!m) continue;
-    const idx = parseInt(m[1], 10);
+    const idx = parseInt(m[1]!, 10);
     let p = byIndex.get(idx);
     if (!p) {
       p = defaultPanel();

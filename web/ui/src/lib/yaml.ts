@@ -8,7 +8,7 @@ export function highlightYAML(src: string): Token[] {
     if (line.trimStart().startsWith('#')) {
       out.push({ text: line, cls: 'y-com' });
     } else if (m) {
-      out.push({ text: m[1], cls: '' }, { text: m[2], cls: 'y-key' }, { text: m[3] + m[4], cls: '' }, { text: m[5], cls: 'y-str' });
+      out.push({ text: m[1]!, cls: '' }, { text: m[2]!, cls: 'y-key' }, { text: m[3]! + m[4]!, cls: '' }, { text: m[5]!, cls: 'y-str' });
     } else {
       out.push({ text: line, cls: 'y-str' });
     }

@@ -89,7 +89,6 @@ export function PromQLEditor({ value, onChange, onExecute, insertRef }: {
     if (insertRef) insertRef.current = (text) => { v.dispatch(v.state.replaceSelection(text)); v.focus(); };
     return () => v.destroy();
     // Rebuilt only when a setting changes; the current text carries over through `value`.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [autocomplete, highlighting, lint]);
 
   useEffect(() => {

@@ -87,7 +87,7 @@ function Panel({ state, onChange, onRemove, onDuplicate, onMove, first, last }: 
   const shiftRange = (dir: number) => {
     const r = parseDuration(state.rangeInput) ?? 3600000;
     const i = RANGES.findIndex((x) => (parseDuration(x) ?? 0) > r - 1);
-    const next = RANGES[Math.min(RANGES.length - 1, Math.max(0, (i < 0 ? RANGES.length - 1 : i) + dir))];
+    const next = RANGES[Math.min(RANGES.length - 1, Math.max(0, (i < 0 ? RANGES.length - 1 : i) + dir))]!;
     onChange({ ...state, rangeInput: next });
   };
 

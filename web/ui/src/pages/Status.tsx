@@ -107,7 +107,7 @@ export function StatusPage() {
 }
 
 interface Stat { name: string; value: number }
-interface TSDB { headStats: Record<string, number>; seriesCountByMetricName: Stat[]; labelValueCountByLabelName: Stat[]; memoryInBytesByLabelName: Stat[]; seriesCountByLabelValuePair: Stat[] }
+interface TSDB { headStats: { numSeries: number; chunkCount: number; numLabelPairs: number; minTime: number; maxTime: number }; seriesCountByMetricName: Stat[]; labelValueCountByLabelName: Stat[]; memoryInBytesByLabelName: Stat[]; seriesCountByLabelValuePair: Stat[] }
 
 function StatTable({ title, rows, col }: { title: string; rows: Stat[] | null | undefined; col: string }) {
   return (

@@ -50,12 +50,12 @@ export function UPlotChart({ series, start, end, step, stacked, logScale = false
       const acc = new Array<number>(xs.length).fill(0);
       ys = raw.map((col, si) => {
         if (hidden.has(si)) return col;
-        return col.map((v, i) => (v === null ? null : (acc[i] += v)));
+        return col.map((v, i) => (v === null ? null : (acc[i]! += v)));
       });
     }
     // Stacked: each visible series fills down to the one below it (uPlot bands clip the fills), not to 0.
     const visible = series.map((_, i) => i).filter((i) => !hidden.has(i));
-    const bands = stacked ? visible.slice(1).map((si, k) => ({ series: [si + 1, visible[k] + 1] as [number, number] })) : undefined;
+    const bands = stacked ? visible.slice(1).map((si, k) => ({ series: [si + 1, visible[k]! + 1] as [number, number] })) : undefined;
     const fg = cssVar('--fg');
     const grid = { stroke: cssVar('--border'), width: 1 };
     const axis = { stroke: fg, grid, ticks: grid };
@@ -67,7 +67,7 @@ export function UPlotChart({ series, start, end, step, stacked, logScale = false
       scales: logScale ? { y: { distr: 3, log: 10 } } : undefined,
       cursor: { drag: { x: true, y: false, setScale: false }, points: { size: 7 } },
       axes: [
-        { ...axis, space: 90, values: (_u, ticks) => ticks.map((t) => axisTimeLabel(t * 1000, ticks.length > 1 ? (ticks[1] - ticks[0]) * 1000 : 0, localTime)) },
+        { ...axis, space: 90, values: (_u, ticks) => ticks.map((t) => axisTimeLabel(t * 1000, ticks.length > 1 ? (ticks[1]! - ticks[0]!) * 1000 : 0, localTime)) },
         {
           ...axis,
           values: (_u, ticks) => {
@@ -102,12 +102,12 @@ export function UPlotChart({ series, start, end, step, stacked, logScale = false
           if (i === null || i === undefined || u.cursor.left === undefined || u.cursor.left < 0) { setHover(null); return; }
           const y = u.posToVal(u.cursor.top ?? 0, 'y');
           const rows = series
-            .map((s, si) => ({ i: si, name: formatSeriesName(s.metric), v: raw[si][i], drawn: ys[si][i] }))
+            .map((s, si) => ({ i: si, name: formatSeriesName(s.metric), v: raw[si]![i], drawn: ys[si]![i] }))
             .filter((r) => !hidden.has(r.i) && r.v !== null)
             .sort((a, b) => Math.abs((a.drawn as number) - y) - Math.abs((b.drawn as number) - y))
             .slice(0, TOOLTIP_MAX)
             .map((r) => ({ i: r.i, name: r.name, value: String(r.v) }));
-          setHover(rows.length === 0 ? null : { left: u.cursor.left + u.over.offsetLeft, top: u.cursor.top ?? 0, flip: u.cursor.left > u.over.clientWidth / 2, time: formatDisplayTime(xs[i] * 1000, localTime), rows });
+          setHover(rows.length === 0 ? null : { left: u.cursor.left + u.over.offsetLeft, top: u.cursor.top ?? 0, flip: u.cursor.left > u.over.clientWidth / 2, time: formatDisplayTime(xs[i]! * 1000, localTime), rows });
         }],
       },
     };

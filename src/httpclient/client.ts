@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type SecureVersion } from 'node:tls';
 import { proxyAuthorization, proxyFor } from './proxy.js';
-import type { HTTPClientConfig } from '../config/types.js';
+import type { HTTPClientConfig } from './config.js';
 import type { KeepAliveGetter } from './keepalive_get.js';
 
 export interface HttpResponse {

@@ -22,6 +22,23 @@ export function lineOf(ctx: DecodeCtx, node: Node | null | undefined): number {
 
 export type Decoder<T> = (node: Node | null, ctx: DecodeCtx) => T;
 
+/** What a composite decoder decodes, so tools (the docs' field tables) can walk a spec. */
+export type Shape = { kind: 'struct'; spec: StructSpec } | { kind: 'list' | 'map'; item: Decoder<unknown> } | { kind: 'raw' };
+
+const shapes = new WeakMap<Decoder<unknown>, Shape>();
+
+/** The shape of a decoder built by struct/list/stringMap/raw (or declared with describedAs). */
+export function shapeOf(d: Decoder<unknown>): Shape | undefined {
+  return shapes.get(d);
+}
+
+/** Declares that decoder d decodes what `like` decodes (for decoders that post-process). */
+export function describedAs<T>(d: Decoder<T>, like: Decoder<unknown>): Decoder<T> {
+  const s = shapes.get(like);
+  if (s !== undefined) shapes.set(d, s);
+  return d;
+}
+
 function yamlTag(node: Node): string {
   if (isMap(node)) return '!!map';
   if (isSeq(node)) return '!!seq';
@@ -74,21 +91,25 @@ export const float: Decoder<number> = (node, ctx) => {
 };
 
 export function list<T>(item: Decoder<T>, goType = '[]string'): Decoder<T[]> {
-  return (node, ctx) => {
+  const d: Decoder<T[]> = (node, ctx) => {
     if (node === null || (isScalar(node) && node.value === null)) return [];
     if (!isSeq(node)) throw typeError(ctx, node, goType);
     return (node as YAMLSeq<Node>).items.map((n) => item(n, ctx));
   };
+  shapes.set(d, { kind: 'list', item });
+  return d;
 }
 
 export function stringMap<T>(item: Decoder<T>, goType = 'map[string]string'): Decoder<Record<string, T>> {
-  return (node, ctx) => {
+  const d: Decoder<Record<string, T>> = (node, ctx) => {
     if (node === null || (isScalar(node) && node.value === null)) return {};
     if (!isMap(node)) throw typeError(ctx, node, goType);
     const out: Record<string, T> = {};
     for (const p of (node as YAMLMap<Node, Node>).items) out[str(p.key as Node, ctx)] = item((p.value as Node) ?? null, ctx);
     return out;
   };
+  shapes.set(d, { kind: 'map', item });
+  return d;
 }
 
 /** A struct: every key must be a known field; each field decoded by its decoder. */
@@ -117,7 +138,7 @@ export interface Decoded {
 }
 
 export function struct(spec: StructSpec): Decoder<Decoded> {
-  return (node, ctx) => {
+  const d: Decoder<Decoded> = (node, ctx) => {
     const values: Record<string, unknown> = {};
     const lines: Record<string, number> = {};
     if (node === null || (isScalar(node) && node.value === null)) return { values, line: 0, lines };
@@ -141,7 +162,10 @@ export function struct(spec: StructSpec): Decoder<Decoded> {
     }
     return { values, line: lineOf(ctx, node), lines };
   };
+  shapes.set(d, { kind: 'struct', spec });
+  return d;
 }
 
 /** A raw pass-through (for SD kinds parsed but not run). */
 export const raw: Decoder<unknown> = (node) => (node === null ? null : node.toJSON());
+shapes.set(raw, { kind: 'raw' });

@@ -8,11 +8,9 @@ import { createServer as createHttpsServer } from 'node:https';
 import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { doRequest } from '../../src/util/httpclient.ts';
-import { KeepAliveGetter } from '../../src/util/keepalive_get.ts';
-import { noProxyMatches, proxyFor } from '../../src/util/proxy.ts';
-import { tempDir } from './peers.ts';
-import { runCommand } from './server.ts';
+import { doRequest, KeepAliveGetter, noProxyMatches, proxyFor } from '../../src/httpclient/index.ts';
+import { tempDir } from '../support/peers.ts';
+import { runCommand } from '../support/server.ts';
 
 interface Seen {
   method: string;

@@ -1,5 +1,5 @@
-// Go's float text conversions where PromQL exposes them: `le` bucket bounds are read with
-// strconv.ParseFloat, and count_values writes values with FormatFloat(f, 'f', -1, 64).
+// Go's number text, in one place: strconv.ParseFloat (`le` bucket bounds), FormatFloat 'f' and
+// 'e' with the shortest exact digits (count_values, API and unit-test messages), and fmt's %f.
 
 const DECIMAL = /^[+-]?(?:\d+(?:_\d+)*\.?(?:\d+(?:_\d+)*)?|\.\d+(?:_\d+)*)(?:[eE][+-]?\d+)?$/;
 const HEX = /^([+-]?)0[xX]([0-9a-fA-F]*)\.?([0-9a-fA-F]*)[pP]([+-]?\d+)$/;
@@ -51,4 +51,21 @@ export function formatGoFloatF(f: number): string {
   else if (intLen >= digits.length) out = digits + '0'.repeat(intLen - digits.length);
   else out = digits.slice(0, intLen) + '.' + digits.slice(intLen);
   return (neg ? '-' : '') + out;
+}
+
+function nonFinite(f: number): string | null {
+  if (Number.isNaN(f)) return 'NaN';
+  if (f === Infinity) return '+Inf';
+  if (f === -Infinity) return '-Inf';
+  return null;
+}
+
+/** strconv.FormatFloat(f, 'e', -1, 64): shortest digits, at least two exponent digits. */
+export function formatGoFloatE(f: number): string {
+  return nonFinite(f) ?? f.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
+}
+
+/** fmt's %f (six decimals), as Go's errors print floats. */
+export function formatGoPercentF(f: number): string {
+  return nonFinite(f) ?? f.toFixed(6);
 }

@@ -2,7 +2,7 @@
 // request (with no_proxy, Go's httpproxy rules, which never proxy localhost), or with
 // proxy_from_environment the HTTP_PROXY / HTTPS_PROXY / NO_PROXY variables.
 import { isIP } from 'node:net';
-import type { HTTPClientConfig } from '../config/types.js';
+import type { HTTPClientConfig } from './config.js';
 
 function ipv4ToInt(ip: string): number {
   return ip.split('.').reduce((n, p) => n * 256 + Number(p), 0);

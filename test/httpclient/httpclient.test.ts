@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { doRequest } from '../../src/util/httpclient.ts';
+import { doRequest } from '../../src/httpclient/index.ts';
 
 async function listen(handler: Parameters<typeof createServer>[1]): Promise<{ url: string; close: () => void }> {
   const server = createServer(handler);

@@ -1,9 +1,9 @@
 // What every discovery mechanism is to the manager: something that, once started, reports the
 // full current list of its target groups whenever it changes, until stopped.
-import type { TargetGroup } from '../config/types.js';
-import type { Logger } from '../util/log.js';
+import type { TargetGroup } from './target_group.js';
+import type { Logger } from '../../util/log.js';
 import type { DiscoveryMetrics } from './metrics.js';
-import { sleep } from '../util/sleep.js';
+import { sleep } from '../../util/sleep.js';
 
 export interface ProviderContext {
   logger: Logger;

@@ -1,7 +1,7 @@
 // --version and prometheus_build_info name the platform as Prometheus does (Go's GOOS/GOARCH).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BUILD_INFO, versionText } from '../../src/cmd/version.ts';
+import { BUILD_INFO, versionText } from '../../src/util/version.ts';
 
 test('--version reads as Prometheus\'s, with the platform in Go\'s names', () => {
   const lines = versionText().split('\n');

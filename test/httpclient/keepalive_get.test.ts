@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createNetServer, type Socket } from 'node:net';
-import { KeepAliveGetter } from '../../src/util/keepalive_get.ts';
-import { freePort } from './peers.ts';
+import { KeepAliveGetter } from '../../src/httpclient/index.ts';
+import { freePort } from '../support/peers.ts';
 
 async function listen<S extends ReturnType<typeof createHttpServer> | ReturnType<typeof createNetServer>>(server: S): Promise<{ url: URL; close: () => void; connections: () => number }> {
   let n = 0;

@@ -1,5 +1,5 @@
 // Service discovery's own metrics, named as Prometheus names them.
-import { client, type Registry } from '../util/metrics.js';
+import { client, type Registry } from '../../util/metrics.js';
 
 export class DiscoveryMetrics {
   readonly discoveredTargets: client.Gauge<'config' | 'name'>;

@@ -1,7 +1,7 @@
 // Postings: sorted lists of series refs, and the matcher → postings logic shared by the head and
 // persisted blocks, with Prometheus's semantics (a matcher that accepts '' also selects series
 // without the label; `=~"a|b"` is looked up value by value instead of scanning every value).
-import { MatchType, type Matcher } from '../model/labels/index.js';
+import { MatchType, type Matcher } from '../../model/labels/index.js';
 
 export type PostingsList = ArrayLike<number>;
 
