@@ -25,7 +25,13 @@ const tsResolver = {
   resolve(source, file) {
     if (!source.startsWith('.')) return { found: false };
     const p = resolve(dirname(file), source);
-    for (const c of [p.replace(/\.js$/, '.ts'), p.replace(/\.js$/, '.tsx'), p, `${p}.ts`, `${p}.tsx`]) {
+    for (const c of [
+      p.replace(/\.js$/, '.ts'),
+      p.replace(/\.js$/, '.tsx'),
+      p,
+      `${p}.ts`,
+      `${p}.tsx`,
+    ]) {
       if (existsSync(c)) return { found: true, path: c };
     }
     return { found: false };

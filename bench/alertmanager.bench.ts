@@ -17,7 +17,11 @@ const BATCH = 64;
 const ROUNDS = Number(process.env.AM_BENCH_ROUNDS ?? 5);
 const CLK_TCK = 100;
 
-const procKB = (pid: number, field: string): number => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+const procKB = (pid: number, field: string): number =>
+  Number(
+    new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ??
+      NaN,
+  ) / 1024;
 function cpuSecs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -45,31 +49,65 @@ async function measure(which: 'alertmanager' | 'alertmanager-ts'): Promise<Resul
   });
   await new Promise<void>((r) => sink.listen(0, '127.0.0.1', () => r()));
   const sinkPort = (sink.address() as { port: number }).port;
-  writeFileSync(join(work, 'am.yml'), `route:\n  receiver: hook\n  group_by: [group]\n  group_wait: 1s\n  group_interval: 1m\n  repeat_interval: 1h\nreceivers:\n  - name: hook\n    webhook_configs:\n      - url: http://127.0.0.1:${sinkPort}/\n`);
+  writeFileSync(
+    join(work, 'am.yml'),
+    `route:\n  receiver: hook\n  group_by: [group]\n  group_wait: 1s\n  group_interval: 1m\n  repeat_interval: 1h\nreceivers:\n  - name: hook\n    webhook_configs:\n      - url: http://127.0.0.1:${sinkPort}/\n`,
+  );
   const port = await freePort();
-  const args = [`--config.file=${join(work, 'am.yml')}`, `--storage.path=${join(work, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='];
+  const args = [
+    `--config.file=${join(work, 'am.yml')}`,
+    `--storage.path=${join(work, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--cluster.listen-address=',
+  ];
   const built = join(ROOT, 'dist/cmd/alertmanager.js');
-  const p = which === 'alertmanager' ? startProcess(PEERS.alertmanager, args) : existsSync(built) ? startProcess(process.execPath, ['--max-semi-space-size=2', built, ...args], { cwd: ROOT }) : startProcess(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cmd/alertmanager.ts'), ...args], { cwd: ROOT });
+  const p =
+    which === 'alertmanager'
+      ? startProcess(PEERS.alertmanager, args)
+      : existsSync(built)
+        ? startProcess(process.execPath, ['--max-semi-space-size=2', built, ...args], { cwd: ROOT })
+        : startProcess(
+            process.execPath,
+            ['--import', 'tsx', join(ROOT, 'src/cmd/alertmanager.ts'), ...args],
+            { cwd: ROOT },
+          );
   try {
     await waitReady(`http://127.0.0.1:${port}/-/ready`, 30_000, p);
     const pid = p.proc.pid!;
     const cpu0 = cpuSecs(pid);
     const startsAt = new Date().toISOString();
-    const alerts = Array.from({ length: ALERTS }, (_, i) => ({ labels: { alertname: 'Bench', group: `g${i % GROUPS}`, instance: `i${i}`, job: 'bench' }, annotations: { summary: `alert ${i}` }, startsAt, generatorURL: 'http://prometheus:9090/graph' }));
+    const alerts = Array.from({ length: ALERTS }, (_, i) => ({
+      labels: { alertname: 'Bench', group: `g${i % GROUPS}`, instance: `i${i}`, job: 'bench' },
+      annotations: { summary: `alert ${i}` },
+      startsAt,
+      generatorURL: 'http://prometheus:9090/graph',
+    }));
     const t0 = performance.now();
     for (let round = 0; round < ROUNDS; round++) {
       const endsAt = new Date(Date.now() + 600_000).toISOString();
       for (let i = 0; i < ALERTS; i += BATCH) {
-        const r = await fetch(`http://127.0.0.1:${port}/api/v2/alerts`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(alerts.slice(i, i + BATCH).map((a) => ({ ...a, endsAt }))) });
+        const r = await fetch(`http://127.0.0.1:${port}/api/v2/alerts`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(alerts.slice(i, i + BATCH).map((a) => ({ ...a, endsAt }))),
+        });
         if (r.status !== 200) throw new Error(`${which}: POST ${r.status} ${await r.text()}`);
       }
     }
     const ingestSecs = (performance.now() - t0) / 1000;
     const deadline = Date.now() + 120_000;
-    while (groupsSeen.size < GROUPS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    if (groupsSeen.size < GROUPS) throw new Error(`${which}: only ${groupsSeen.size} of ${GROUPS} groups notified`);
+    while (groupsSeen.size < GROUPS && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    if (groupsSeen.size < GROUPS)
+      throw new Error(`${which}: only ${groupsSeen.size} of ${GROUPS} groups notified`);
     const notifySecs = (performance.now() - t0) / 1000;
-    return { ingestPerSec: (ALERTS * ROUNDS) / ingestSecs, notifySecs, cpuSecs: cpuSecs(pid) - cpu0, rssMiB: procKB(pid, 'VmRSS'), peakMiB: procKB(pid, 'VmHWM') };
+    return {
+      ingestPerSec: (ALERTS * ROUNDS) / ingestSecs,
+      notifySecs,
+      cpuSecs: cpuSecs(pid) - cpu0,
+      rssMiB: procKB(pid, 'VmRSS'),
+      peakMiB: procKB(pid, 'VmHWM'),
+    };
   } finally {
     await p.stop();
     sink.closeAllConnections();
@@ -79,14 +117,20 @@ async function measure(which: 'alertmanager' | 'alertmanager-ts'): Promise<Resul
 }
 
 export async function run(): Promise<void> {
-  console.log(`${ALERTS} alerts in ${GROUPS} groups, ${ROUNDS} rounds of POSTs in batches of ${BATCH}, one webhook receiver`);
-  console.log('server            alerts/s ingested   all groups notified (s from first POST)   CPU s   RSS MiB   peak RSS MiB');
+  console.log(
+    `${ALERTS} alerts in ${GROUPS} groups, ${ROUNDS} rounds of POSTs in batches of ${BATCH}, one webhook receiver`,
+  );
+  console.log(
+    'server            alerts/s ingested   all groups notified (s from first POST)   CPU s   RSS MiB   peak RSS MiB',
+  );
   for (const which of ['alertmanager', 'alertmanager-ts'] as const) {
     if (which === 'alertmanager' && !existsSync(PEERS.alertmanager)) {
       console.log(`alertmanager      skipped: ${PEERS.alertmanager} not installed`);
       continue;
     }
     const r = await measure(which);
-    console.log(`${which.padEnd(17)} ${r.ingestPerSec.toFixed(0).padStart(17)}   ${r.notifySecs.toFixed(2).padStart(40)}   ${r.cpuSecs.toFixed(2).padStart(5)}   ${r.rssMiB.toFixed(0).padStart(7)}   ${r.peakMiB.toFixed(0).padStart(12)}`);
+    console.log(
+      `${which.padEnd(17)} ${r.ingestPerSec.toFixed(0).padStart(17)}   ${r.notifySecs.toFixed(2).padStart(40)}   ${r.cpuSecs.toFixed(2).padStart(5)}   ${r.rssMiB.toFixed(0).padStart(7)}   ${r.peakMiB.toFixed(0).padStart(12)}`,
+    );
   }
 }

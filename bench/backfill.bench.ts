@@ -30,7 +30,9 @@ function generate(path: string): void {
     const series = `${name}{cpu="${s % 64}",mode="m${s % 8}",instance="host-${Math.floor(s / 64)}:9100",job="node"}`;
     let v = counter ? 0 : 1000;
     for (let i = 0; i < steps; i++) {
-      v = counter ? v + ((s * 7 + i * 13) % 11) : Math.round((v + (((s + i * 3) % 5) - 2) * 0.01) * 100) / 100;
+      v = counter
+        ? v + ((s * 7 + i * 13) % 11)
+        : Math.round((v + (((s + i * 3) % 5) - 2) * 0.01) * 100) / 100;
       buf += `${series} ${v} ${T0 + i * STEP_S}.000\n`;
       if (buf.length > 1 << 20) flush();
     }
@@ -48,10 +50,18 @@ interface Run {
 
 function timed(cmd: string, args: string[]): Run {
   const start = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S', cmd, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S', cmd, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
   const last = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
-  return { peakMiB: last[0]! / 1024, cpuSecs: last[1]! + last[2]!, wallSecs: (performance.now() - start) / 1000 };
+  return {
+    peakMiB: last[0]! / 1024,
+    cpuSecs: last[1]! + last[2]!,
+    wallSecs: (performance.now() - start) / 1000,
+  };
 }
 
 export async function run(): Promise<void> {
@@ -64,17 +74,52 @@ export async function run(): Promise<void> {
     const om = join(work, 'in.om');
     generate(om);
     const mb = statSync(om).size / 1e6;
-    console.log(`input: ${SERIES} series × ${HOURS} h at ${STEP_S} s, ${mb.toFixed(0)} MB of OpenMetrics text`);
+    console.log(
+      `input: ${SERIES} series × ${HOURS} h at ${STEP_S} s, ${mb.toFixed(0)} MB of OpenMetrics text`,
+    );
     const runs: [string, Run][] = [];
-    if (PEERS.promtool !== null) runs.push(['promtool 2.42', timed(PEERS.promtool, ['tsdb', 'create-blocks-from', 'openmetrics', '-q', om, join(work, 'theirs')])]);
+    if (PEERS.promtool !== null)
+      runs.push([
+        'promtool 2.42',
+        timed(PEERS.promtool, [
+          'tsdb',
+          'create-blocks-from',
+          'openmetrics',
+          '-q',
+          om,
+          join(work, 'theirs'),
+        ]),
+      ]);
     else console.log('promtool: not installed, only ours measured');
-    runs.push(['promtool-ts', timed(process.execPath, [join(ROOT, 'bin/promtool-ts.js'), 'tsdb', 'create-blocks-from', 'openmetrics', '-q', om, join(work, 'ours')])]);
-    for (const [who, r] of runs) console.log(`${who.padEnd(14)} peak RSS ${r.peakMiB.toFixed(0).padStart(5)} MiB (${(r.peakMiB / mb).toFixed(2)}× input)  CPU ${r.cpuSecs.toFixed(1)} s  wall ${r.wallSecs.toFixed(1)} s`);
+    runs.push([
+      'promtool-ts',
+      timed(process.execPath, [
+        join(ROOT, 'bin/promtool-ts.js'),
+        'tsdb',
+        'create-blocks-from',
+        'openmetrics',
+        '-q',
+        om,
+        join(work, 'ours'),
+      ]),
+    ]);
+    for (const [who, r] of runs)
+      console.log(
+        `${who.padEnd(14)} peak RSS ${r.peakMiB.toFixed(0).padStart(5)} MiB (${(r.peakMiB / mb).toFixed(2)}× input)  CPU ${r.cpuSecs.toFixed(1)} s  wall ${r.wallSecs.toFixed(1)} s`,
+      );
     if (runs.length === 2) {
       const [theirs, ours] = [runs[0]![1], runs[1]![1]];
-      console.log(`ratio ours/promtool: peak RSS ${(ours.peakMiB / theirs.peakMiB).toFixed(2)}, CPU ${(ours.cpuSecs / theirs.cpuSecs).toFixed(2)}`);
-      const dump = (dir: string): string => spawnSync(PEERS.promtool!, ['tsdb', 'dump', dir], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout.split('\n').sort().join('\n');
-      console.log(`blocks dumped by the real promtool: ${dump(join(work, 'theirs')) === dump(join(work, 'ours')) ? 'identical' : 'DIFFER'}`);
+      console.log(
+        `ratio ours/promtool: peak RSS ${(ours.peakMiB / theirs.peakMiB).toFixed(2)}, CPU ${(ours.cpuSecs / theirs.cpuSecs).toFixed(2)}`,
+      );
+      const dump = (dir: string): string =>
+        spawnSync(PEERS.promtool!, ['tsdb', 'dump', dir], { encoding: 'utf8', maxBuffer: 1 << 30 })
+          .stdout.split('\n')
+          .sort()
+          .join('\n');
+      console.log(
+        `blocks dumped by the real promtool: ${dump(join(work, 'theirs')) === dump(join(work, 'ours')) ? 'identical' : 'DIFFER'}`,
+      );
     }
   } finally {
     rmSync(work, { recursive: true, force: true });

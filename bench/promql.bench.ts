@@ -7,7 +7,14 @@
 // on a shared machine) and the server's peak RSS while that query ran (VmHWM reset before it).
 // API load: concurrent loopback clients for a fixed time, requests/s and p99 latency.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import {
+  cpSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  createWriteStream,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startOurServer } from '../test/support/server.ts';
@@ -22,7 +29,8 @@ const LONG_JOB = 1;
 
 export async function writeData(file: string, end: number): Promise<void> {
   const out = createWriteStream(file);
-  const write = (s: string) => (out.write(s) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())));
+  const write = (s: string) =>
+    out.write(s) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r()));
   const start = end - HOURS * 3600;
   await write('# TYPE bench_requests counter\n');
   for (let s = 0; s < SERIES; s++) {
@@ -40,12 +48,28 @@ export async function writeData(file: string, end: number): Promise<void> {
     await write(buf);
   }
   await write('# TYPE bench_latency_seconds histogram\n');
-  const les = ['0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '10', '+Inf'];
+  const les = [
+    '0.005',
+    '0.01',
+    '0.025',
+    '0.05',
+    '0.1',
+    '0.25',
+    '0.5',
+    '1',
+    '2.5',
+    '5',
+    '10',
+    '+Inf',
+  ];
   for (let inst = 0; inst < 50; inst++) {
     let buf = '';
     for (let t = start; t <= end; t += STEP) {
       const n = (t - start) / STEP;
-      les.forEach((le, i) => (buf += `bench_latency_seconds_bucket{instance="i${inst}",le="${le}"} ${n * (i + 1) * 3} ${t}\n`));
+      les.forEach(
+        (le, i) =>
+          (buf += `bench_latency_seconds_bucket{instance="i${inst}",le="${le}"} ${n * (i + 1) * 3} ${t}\n`),
+      );
       buf += `bench_latency_seconds_count{instance="i${inst}"} ${n * les.length * 3} ${t}\n`;
     }
     await write(buf);
@@ -68,10 +92,19 @@ function cpuMs(pid: number): number {
 
 const median = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-interface QueryFigures { wallMs: number; cpuMs: number; peakMiB: number }
+interface QueryFigures {
+  wallMs: number;
+  cpuMs: number;
+  peakMiB: number;
+}
 
 /** Runs a query `runs` times against the server of process `pid`: median wall and CPU time, peak RSS over the runs. */
-async function timeQuery(base: string, pid: number, path: string, runs: number): Promise<QueryFigures> {
+async function timeQuery(
+  base: string,
+  pid: number,
+  path: string,
+  runs: number,
+): Promise<QueryFigures> {
   const walls: number[] = [];
   const cpus: number[] = [];
   writeFileSync(`/proc/${pid}/clear_refs`, '5'); // resets VmHWM to the current RSS
@@ -87,7 +120,12 @@ async function timeQuery(base: string, pid: number, path: string, runs: number):
   return { wallMs: median(walls), cpuMs: median(cpus), peakMiB: rssPeakMiB(pid) };
 }
 
-async function load(base: string, path: string, concurrency: number, ms: number): Promise<{ rps: number; p99: number }> {
+async function load(
+  base: string,
+  path: string,
+  concurrency: number,
+  ms: number,
+): Promise<{ rps: number; p99: number }> {
   const lat: number[] = [];
   const end = performance.now() + ms;
   await Promise.all(
@@ -111,43 +149,90 @@ export async function run(): Promise<void> {
     const om = join(work, 'data.om');
     let t0 = performance.now();
     await writeData(om, end);
-    console.log(`data: ${SERIES} counter series + 50 histograms × 13 series, ${HOURS}h at ${STEP}s, job${LONG_JOB} over ${LONG_HOURS}h (written in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    console.log(
+      `data: ${SERIES} counter series + 50 histograms × 13 series, ${HOURS}h at ${STEP}s, job${LONG_JOB} over ${LONG_HOURS}h (written in ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+    );
     t0 = performance.now();
-    execFileSync(PEERS.promtool, ['tsdb', 'create-blocks-from', 'openmetrics', om, join(work, 'real')], { stdio: 'ignore' });
-    console.log(`imported with the real promtool in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    execFileSync(
+      PEERS.promtool,
+      ['tsdb', 'create-blocks-from', 'openmetrics', om, join(work, 'real')],
+      { stdio: 'ignore' },
+    );
+    console.log(
+      `imported with the real promtool in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
     rmSync(om);
     cpSync(join(work, 'real'), join(work, 'ours', 'data'), { recursive: true });
     const cfg = 'global:\n  scrape_interval: 1h\n';
     writeFileSync(join(work, 'prometheus.yml'), cfg);
     const rport = await freePort();
-    const real = startProcess(PEERS.prometheus, [`--config.file=${join(work, 'prometheus.yml')}`, `--storage.tsdb.path=${join(work, 'real')}`, `--web.listen-address=127.0.0.1:${rport}`, '--storage.tsdb.retention.time=100y']);
+    const real = startProcess(PEERS.prometheus, [
+      `--config.file=${join(work, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(work, 'real')}`,
+      `--web.listen-address=127.0.0.1:${rport}`,
+      '--storage.tsdb.retention.time=100y',
+    ]);
     await waitReady(`http://127.0.0.1:${rport}/-/ready`, 60_000, real);
-    const ours = await startOurServer(cfg, ['--storage.tsdb.retention.time=100y'], { dir: join(work, 'ours'), built: true });
+    const ours = await startOurServer(cfg, ['--storage.tsdb.retention.time=100y'], {
+      dir: join(work, 'ours'),
+      built: true,
+    });
     const bases = { prometheus: `http://127.0.0.1:${rport}`, 'prometheus-ts': ours.url };
     const e = end;
     const s = end - 3600;
     const queries: [string, string][] = [
-      ['rate(x[5m]) over 10k series, instant', `/api/v1/query?query=${encodeURIComponent('rate(bench_requests_total[5m])')}&time=${e}`],
-      ['sum by (job) (rate(…[5m])), 1h at 15s', `/api/v1/query_range?query=${encodeURIComponent('sum by (job) (rate(bench_requests_total[5m]))')}&start=${s}&end=${e}&step=15`],
-      ['histogram_quantile(0.99, sum by (le) (rate(…[5m]))), 1h at 15s', `/api/v1/query_range?query=${encodeURIComponent('histogram_quantile(0.99, sum by (le) (rate(bench_latency_seconds_bucket[5m])))')}&start=${s}&end=${e}&step=15`],
-      ['topk(10, rate(…[5m])), instant', `/api/v1/query?query=${encodeURIComponent('topk(10, rate(bench_requests_total[5m]))')}&time=${e}`],
-      ['max_over_time(rate(…[5m])[30m:1m]) (subquery), instant', `/api/v1/query?query=${encodeURIComponent('max_over_time(sum by (job) (rate(bench_requests_total[5m]))[30m:1m])')}&time=${e}`],
-      ['1k series range query, 1h at 15s', `/api/v1/query_range?query=${encodeURIComponent('bench_requests_total{job="job1"}')}&start=${s}&end=${e}&step=15`],
-      ['rate(…[5m]) over 1k series, 24h at 60s', `/api/v1/query_range?query=${encodeURIComponent('rate(bench_requests_total{job="job1"}[5m])')}&start=${e - LONG_HOURS * 3600}&end=${e}&step=60`],
+      [
+        'rate(x[5m]) over 10k series, instant',
+        `/api/v1/query?query=${encodeURIComponent('rate(bench_requests_total[5m])')}&time=${e}`,
+      ],
+      [
+        'sum by (job) (rate(…[5m])), 1h at 15s',
+        `/api/v1/query_range?query=${encodeURIComponent('sum by (job) (rate(bench_requests_total[5m]))')}&start=${s}&end=${e}&step=15`,
+      ],
+      [
+        'histogram_quantile(0.99, sum by (le) (rate(…[5m]))), 1h at 15s',
+        `/api/v1/query_range?query=${encodeURIComponent('histogram_quantile(0.99, sum by (le) (rate(bench_latency_seconds_bucket[5m])))')}&start=${s}&end=${e}&step=15`,
+      ],
+      [
+        'topk(10, rate(…[5m])), instant',
+        `/api/v1/query?query=${encodeURIComponent('topk(10, rate(bench_requests_total[5m]))')}&time=${e}`,
+      ],
+      [
+        'max_over_time(rate(…[5m])[30m:1m]) (subquery), instant',
+        `/api/v1/query?query=${encodeURIComponent('max_over_time(sum by (job) (rate(bench_requests_total[5m]))[30m:1m])')}&time=${e}`,
+      ],
+      [
+        '1k series range query, 1h at 15s',
+        `/api/v1/query_range?query=${encodeURIComponent('bench_requests_total{job="job1"}')}&start=${s}&end=${e}&step=15`,
+      ],
+      [
+        'rate(…[5m]) over 1k series, 24h at 60s',
+        `/api/v1/query_range?query=${encodeURIComponent('rate(bench_requests_total{job="job1"}[5m])')}&start=${e - LONG_HOURS * 3600}&end=${e}&step=60`,
+      ],
     ];
     const pids = { prometheus: real.proc.pid!, 'prometheus-ts': ours.proc.proc.pid! };
-    console.log(`RSS after start (MiB): prometheus ${rssPeakMiB(pids.prometheus).toFixed(0)} | prometheus-ts ${rssPeakMiB(pids['prometheus-ts']).toFixed(0)}`);
-    console.log('\nper query, median of 5 runs — wall ms, server CPU ms, peak RSS MiB: prometheus | prometheus-ts | ratio');
+    console.log(
+      `RSS after start (MiB): prometheus ${rssPeakMiB(pids.prometheus).toFixed(0)} | prometheus-ts ${rssPeakMiB(pids['prometheus-ts']).toFixed(0)}`,
+    );
+    console.log(
+      '\nper query, median of 5 runs — wall ms, server CPU ms, peak RSS MiB: prometheus | prometheus-ts | ratio',
+    );
     for (const [name, path] of queries) {
       const a = await timeQuery(bases.prometheus, pids.prometheus, path, 5);
       const b = await timeQuery(bases['prometheus-ts'], pids['prometheus-ts'], path, 5);
-      const row = (k: keyof QueryFigures, digits: number) => `${a[k].toFixed(digits)} | ${b[k].toFixed(digits)} | ${(b[k] / a[k]).toFixed(2)}x`;
-      console.log(`  ${name}\n    wall ${row('wallMs', 1)};  cpu ${row('cpuMs', 0)};  peak RSS ${row('peakMiB', 0)}`);
+      const row = (k: keyof QueryFigures, digits: number) =>
+        `${a[k].toFixed(digits)} | ${b[k].toFixed(digits)} | ${(b[k] / a[k]).toFixed(2)}x`;
+      console.log(
+        `  ${name}\n    wall ${row('wallMs', 1)};  cpu ${row('cpuMs', 0)};  peak RSS ${row('peakMiB', 0)}`,
+      );
     }
     console.log('\nAPI under load (50 concurrent loopback clients, 5 s each) — req/s, p99 ms');
     const small = `/api/v1/query?query=${encodeURIComponent('count(bench_latency_seconds_count)')}&time=${e}`;
     const series = `/api/v1/series?match[]=${encodeURIComponent('bench_latency_seconds_count')}&start=${s}&end=${e}`;
-    for (const [name, path] of [['small instant query', small], ['series (50 series)', series]] as const) {
+    for (const [name, path] of [
+      ['small instant query', small],
+      ['series (50 series)', series],
+    ] as const) {
       for (const [srv, base] of Object.entries(bases)) {
         const r = await load(base, path, 50, 5000);
         console.log(`  ${name} — ${srv}: ${r.rps.toFixed(0)} req/s, p99 ${r.p99.toFixed(1)} ms`);

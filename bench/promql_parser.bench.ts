@@ -35,7 +35,9 @@ function measure(label: string, n: number, bytes: number, f: () => void): void {
   for (let i = 0; i < n; i++) f();
   const ns = Number(process.hrtime.bigint() - t0);
   const perOp = ns / n;
-  console.log(`${label}: ${(perOp / 1000).toFixed(2)} µs/op, ${((bytes * n) / (ns / 1e9) / 1e6).toFixed(1)} MB/s of query text (${n} ops, wall clock)`);
+  console.log(
+    `${label}: ${(perOp / 1000).toFixed(2)} µs/op, ${((bytes * n) / (ns / 1e9) / 1e6).toFixed(1)} MB/s of query text (${n} ops, wall clock)`,
+  );
 }
 
 export async function run(): Promise<void> {
@@ -52,7 +54,10 @@ export async function run(): Promise<void> {
   measure('exprToString (corpus round-robin)', 200_000, avg, () => {
     exprToString(trees[i++ % trees.length]!);
   });
-  const long = Array.from({ length: 200 }, (_, k) => `rate(m${k}{job="j",instance=~"i.*"}[5m])`).join(' + ');
+  const long = Array.from(
+    { length: 200 },
+    (_, k) => `rate(m${k}{job="j",instance=~"i.*"}[5m])`,
+  ).join(' + ');
   measure(`parseExpr (one ${long.length}-char sum of 200 rates)`, 500, long.length, () => {
     parseExpr(long);
   });

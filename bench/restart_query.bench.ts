@@ -15,7 +15,9 @@ import { openDB } from '../src/tsdb/index.js';
 export async function run(series = 100_000, repeats = 5): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'restart-query-'));
   try {
-    const ls = Array.from({ length: series }, (_, i) => Labels.fromStrings('__name__', 'walgen_value', 'id', String(i), 'shard', String(i % 16)));
+    const ls = Array.from({ length: series }, (_, i) =>
+      Labels.fromStrings('__name__', 'walgen_value', 'id', String(i), 'shard', String(i % 16)),
+    );
     let t = 1_700_000_000_000;
     let at = 0;
     for (let runNo = 0; runNo < 3; runNo++) {
@@ -46,9 +48,12 @@ export async function run(series = 100_000, repeats = 5): Promise<void> {
       q.close();
       const c = process.cpuUsage(cpu);
       const n = res.value.type === 'vector' ? res.value.samples[0]?.f : NaN;
-      const m = (db as unknown as { mapper: { windowReads: number; cacheEvictions: number } }).mapper;
+      const m = (db as unknown as { mapper: { windowReads: number; cacheEvictions: number } })
+        .mapper;
       console.log(`window reads ${m.windowReads}, evictions ${m.cacheEvictions}`);
-      console.log(`count(walgen_value) = ${n}: ${((performance.now() - start) / 1000).toFixed(2)} s, ${((c.user + c.system) / 1e6).toFixed(2)} CPU-s`);
+      console.log(
+        `count(walgen_value) = ${n}: ${((performance.now() - start) / 1000).toFixed(2)} s, ${((c.user + c.system) / 1e6).toFixed(2)} CPU-s`,
+      );
     }
     await db.close();
   } finally {

@@ -18,10 +18,20 @@ export function seriesSet(n: number): Labels[] {
     const kind = i % 4;
     out.push(
       Labels.fromStrings(
-        '__name__', kind === 0 ? 'node_cpu_seconds_total' : kind === 1 ? 'http_requests_total' : kind === 2 ? 'node_memory_free_bytes' : 'process_open_fds',
-        'instance', `host-${Math.floor(i / 100)}:9100`,
-        'job', `job-${i % 10}`,
-        'idx', String(i % 100),
+        '__name__',
+        kind === 0
+          ? 'node_cpu_seconds_total'
+          : kind === 1
+            ? 'http_requests_total'
+            : kind === 2
+              ? 'node_memory_free_bytes'
+              : 'process_open_fds',
+        'instance',
+        `host-${Math.floor(i / 100)}:9100`,
+        'job',
+        `job-${i % 10}`,
+        'idx',
+        String(i % 100),
       ),
     );
   }
@@ -33,9 +43,12 @@ export function value(i: number, k: number, state: Float64Array): number {
   const kind = i % 4;
   let x = state[i]!;
   const r = ((i * 2654435761 + k * 40503) >>> 0) / 4294967296;
-  if (kind === 0) x += 15 * r; // cpu seconds: float counter
-  else if (kind === 1) x += Math.floor(r * 20); // integer counter
-  else if (kind === 2) x = 8e9 + Math.floor(r * 1e6) * 4096; // gauge in pages
+  if (kind === 0)
+    x += 15 * r; // cpu seconds: float counter
+  else if (kind === 1)
+    x += Math.floor(r * 20); // integer counter
+  else if (kind === 2)
+    x = 8e9 + Math.floor(r * 1e6) * 4096; // gauge in pages
   else x = 40 + Math.floor(r * 5); // small gauge
   state[i] = x;
   return x;
@@ -45,7 +58,14 @@ export function value(i: number, k: number, state: Float64Array): number {
  * Appends `scrapes` scrapes of every series (a few ms of jitter each), one appender and commit per
  * `perCommit` series (a scrape target's worth); returns the sample count.
  */
-export async function appendScrapes(db: DB, labels: Labels[], scrapes: number, t0: number, step: number, perCommit = labels.length): Promise<number> {
+export async function appendScrapes(
+  db: DB,
+  labels: Labels[],
+  scrapes: number,
+  t0: number,
+  step: number,
+  perCommit = labels.length,
+): Promise<number> {
   const refs = new Float64Array(labels.length);
   const state = new Float64Array(labels.length);
   let n = 0;

@@ -53,9 +53,18 @@ export function renderFieldTable(): string {
   };
   visit(configSpec);
   const out = ['| struct (Go type) | fields that load |', '|---|---|', ...rows];
-  if (kept) out.push('', '† loaded as given and shown by `/api/v1/status/config`, but not acted on.');
+  if (kept)
+    out.push('', '† loaded as given and shown by `/api/v1/status/config`, but not acted on.');
   if (refused.size > 0) {
-    out.push('', `Discovery mechanisms Prometheus knows that prometheus-ts does not run (they load and are logged as not running): ${[...refused].sort().map((k) => `\`${k}\``).join(', ')}.`);
+    out.push(
+      '',
+      `Discovery mechanisms Prometheus knows that prometheus-ts does not run (they load and are logged as not running): ${[
+        ...refused,
+      ]
+        .sort()
+        .map((k) => `\`${k}\``)
+        .join(', ')}.`,
+    );
   }
   return out.join('\n');
 }

@@ -18,5 +18,7 @@ if (canBuild) {
   process.exit(r.status ?? 1);
 }
 if (!existsSync('dist/cmd/prometheus.js')) {
-  process.stderr.write('prometheus-ts: dist/ is not built and the dev dependencies that build it are not installed: run `npm ci` (with dev dependencies) once, or install from the published package, which ships dist/.\n');
+  process.stderr.write(
+    'prometheus-ts: dist/ is not built and the dev dependencies that build it are not installed: run `npm ci` (with dev dependencies) once, or install from the published package, which ships dist/.\n',
+  );
 }

@@ -13,11 +13,19 @@ const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
 const p = JSON.parse(readFileSync(join(dir, file), 'utf8'));
 const STAGES = [
   ['WAL: snappy', (f) => f.url.includes('/snappyjs/')],
-  ['WAL: record encoding, framing, write', (f) => /\/tsdb\/wal\//.test(f.url) || f.functionName === 'writeSync'],
+  [
+    'WAL: record encoding, framing, write',
+    (f) => /\/tsdb\/wal\//.test(f.url) || f.functionName === 'writeSync',
+  ],
   ['head: XOR chunk append', (f) => f.url.includes('/tsdb/chunkenc/')],
   ['head: append and apply to series (besides XOR)', (f) => f.url.includes('/tsdb/')],
   ['text parser', (f) => f.url.includes('/textparse/')],
-  ['http: request write and response read', (f) => /\/util\/(keepalive_get|httpclient)\.js/.test(f.url) || /stream_base_commons|node:net/.test(f.url)],
+  [
+    'http: request write and response read',
+    (f) =>
+      /\/util\/(keepalive_get|httpclient)\.js/.test(f.url) ||
+      /stream_base_commons|node:net/.test(f.url),
+  ],
   ['scrape loop: cache, report series, timers', (f) => f.url.includes('/scrape/')],
   ['garbage collector', (f) => f.functionName === '(garbage collector)'],
 ];
@@ -45,5 +53,10 @@ p.samples.forEach((id, i) => {
   }
   spent.set(stage, (spent.get(stage) ?? 0) + dt);
 });
-console.log(`main thread busy ${(busy / 1e6).toFixed(2)} s of ${((p.endTime - p.startTime - skip) / 1e6).toFixed(1)} s profiled`);
-for (const [stage, us] of [...spent].sort((a, b) => b[1] - a[1])) console.log(`${((100 * us) / busy).toFixed(0).padStart(3)}%  ${(us / 1000).toFixed(0).padStart(6)} ms  ${stage}`);
+console.log(
+  `main thread busy ${(busy / 1e6).toFixed(2)} s of ${((p.endTime - p.startTime - skip) / 1e6).toFixed(1)} s profiled`,
+);
+for (const [stage, us] of [...spent].sort((a, b) => b[1] - a[1]))
+  console.log(
+    `${((100 * us) / busy).toFixed(0).padStart(3)}%  ${(us / 1000).toFixed(0).padStart(6)} ms  ${stage}`,
+  );

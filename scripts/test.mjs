@@ -18,7 +18,8 @@ function find(dir, out) {
   return out;
 }
 
-const OUT_OF_PROCESS = /\/(peers|server)\.[jt]s['"]|['"]node:child_process['"]|['"]playwright-core['"]/;
+const OUT_OF_PROCESS =
+  /\/(peers|server)\.[jt]s['"]|['"]node:child_process['"]|['"]playwright-core['"]/;
 
 const args = process.argv.slice(2);
 const unit = args.includes('--unit');

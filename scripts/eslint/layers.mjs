@@ -51,7 +51,13 @@ function unitOf(rel) {
 
 function resolveImport(fromFile, spec) {
   const p = resolve(dirname(fromFile), spec);
-  for (const c of [p.replace(/\.js$/, '.ts'), p.replace(/\.js$/, '.tsx'), p, p + '.ts', `${p}/index.ts`]) {
+  for (const c of [
+    p.replace(/\.js$/, '.ts'),
+    p.replace(/\.js$/, '.tsx'),
+    p,
+    p + '.ts',
+    `${p}/index.ts`,
+  ]) {
     if (existsSync(c)) return c;
   }
   return undefined;
@@ -66,7 +72,7 @@ function faceDir(file) {
 export const layersRule = {
   meta: {
     type: 'problem',
-    docs: { description: 'imports point down the layers and go through each folder\'s index.ts' },
+    docs: { description: "imports point down the layers and go through each folder's index.ts" },
     schema: [],
   },
   create(context) {
@@ -83,13 +89,19 @@ export const layersRule = {
       const to = unitOf(trel);
       if (from === undefined || to === undefined) {
         const unknown = from === undefined ? rel : trel;
-        context.report({ node, message: `src/${unknown.split(sep)[0]} has no layer: give it its line in LAYERS (scripts/eslint/layers.mjs)` });
+        context.report({
+          node,
+          message: `src/${unknown.split(sep)[0]} has no layer: give it its line in LAYERS (scripts/eslint/layers.mjs)`,
+        });
         return;
       }
       if (from !== to) {
         const only = ONLY[from];
         if (only !== undefined && !only.includes(to)) {
-          context.report({ node, message: `src/${from} may import only ${only.join(', ')}; not src/${to}` });
+          context.report({
+            node,
+            message: `src/${from} may import only ${only.join(', ')}; not src/${to}`,
+          });
         } else if (rank.get(to) >= rank.get(from)) {
           context.report({
             node,

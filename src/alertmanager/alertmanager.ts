@@ -38,7 +38,14 @@ export interface AlertmanagerOptions {
 /** How often silences and the notification log are garbage-collected and snapshotted by default. */
 const MAINTENANCE_INTERVAL = 15 * 60_000;
 
-export const AM_VERSION = { version: '0.25.0', revision: 'prometheus-ts', branch: 'main', buildUser: 'prometheus-ts', buildDate: '', goVersion: `node${process.versions.node}` };
+export const AM_VERSION = {
+  version: '0.25.0',
+  revision: 'prometheus-ts',
+  branch: 'main',
+  buildUser: 'prometheus-ts',
+  buildDate: '',
+  goVersion: `node${process.versions.node}`,
+};
 
 interface Runtime {
   config: AlertmanagerConfig;
@@ -59,9 +66,20 @@ export class Alertmanager {
 
   private constructor(private readonly opts: AlertmanagerOptions) {
     mkdirSync(opts.storagePath, { recursive: true });
-    this.silences = new Silences({ retention: opts.retention, snapshotPath: join(opts.storagePath, 'silences'), logger: opts.logger.with({ component: 'silences' }) });
-    this.nflog = new NotificationLog({ retention: opts.retention, snapshotPath: join(opts.storagePath, 'nflog'), logger: opts.logger.with({ component: 'nflog' }) });
-    this.metrics = new AMMetrics(opts.registry, { alertsByState: () => this.alertsByState(), silencesByState: () => this.silencesByState() });
+    this.silences = new Silences({
+      retention: opts.retention,
+      snapshotPath: join(opts.storagePath, 'silences'),
+      logger: opts.logger.with({ component: 'silences' }),
+    });
+    this.nflog = new NotificationLog({
+      retention: opts.retention,
+      snapshotPath: join(opts.storagePath, 'nflog'),
+      logger: opts.logger.with({ component: 'nflog' }),
+    });
+    this.metrics = new AMMetrics(opts.registry, {
+      alertsByState: () => this.alertsByState(),
+      silencesByState: () => this.silencesByState(),
+    });
     this.api = new ApiV2({
       config: () => this.rt().config,
       route: () => this.rt().route,
@@ -126,7 +144,10 @@ export class Alertmanager {
     let runtime: Runtime;
     try {
       const config = loadAlertmanagerConfigFile(this.opts.configFile);
-      const templates = await loadNotificationTemplates(config.templates, dirname(config.sourceFile));
+      const templates = await loadNotificationTemplates(
+        config.templates,
+        dirname(config.sourceFile),
+      );
       const receivers = new Map<string, Integration[]>();
       for (const r of config.receivers) {
         receivers.set(
@@ -134,19 +155,39 @@ export class Alertmanager {
           r.integrations.map((ic) =>
             ic.type.create(ic.config, ic.index, {
               templates,
-              log: (level, msg, fields) => log.with({ receiver: r.name, integration: `${ic.type.name}[${ic.index}]` })[level](msg, fields),
+              log: (level, msg, fields) =>
+                log
+                  .with({ receiver: r.name, integration: `${ic.type.name}[${ic.index}]` })
+                  [level](msg, fields),
             }),
           ),
         );
       }
       const route = new Route(config.route);
       const inhibitor = new Inhibitor(config.inhibitRules, this.store);
-      const pipeline = new Pipeline({ inhibitor, silences: this.silences, nflog: this.nflog, timeIntervals: config.timeIntervals, receivers, metrics: this.metrics, logger: log, externalURL: this.opts.externalURL.toString().replace(/\/$/, '') });
-      const dispatcher = new Dispatcher(route, this.store, (ctx, alerts) => pipeline.run(ctx, alerts), (n) => this.metrics.aggregationGroups.set(n));
+      const pipeline = new Pipeline({
+        inhibitor,
+        silences: this.silences,
+        nflog: this.nflog,
+        timeIntervals: config.timeIntervals,
+        receivers,
+        metrics: this.metrics,
+        logger: log,
+        externalURL: this.opts.externalURL.toString().replace(/\/$/, ''),
+      });
+      const dispatcher = new Dispatcher(
+        route,
+        this.store,
+        (ctx, alerts) => pipeline.run(ctx, alerts),
+        (n) => this.metrics.aggregationGroups.set(n),
+      );
       runtime = { config, route, inhibitor, dispatcher };
     } catch (e) {
       this.metrics.reloadSuccess.set(0);
-      log.error('Loading configuration file failed', { file: this.opts.configFile, err: (e as Error).message });
+      log.error('Loading configuration file failed', {
+        file: this.opts.configFile,
+        err: (e as Error).message,
+      });
       throw e;
     }
     return () => {
@@ -159,7 +200,12 @@ export class Alertmanager {
       runtime.dispatcher.start();
       this.metrics.reloadSuccess.set(1);
       this.metrics.reloadTimestamp.set(Math.floor(Date.now() / 1000));
-      this.metrics.configHash.set(Number.parseInt(createHash('sha256').update(runtime.config.original).digest('hex').slice(0, 12), 16));
+      this.metrics.configHash.set(
+        Number.parseInt(
+          createHash('sha256').update(runtime.config.original).digest('hex').slice(0, 12),
+          16,
+        ),
+      );
       log.info('Completed loading of configuration file', { file: this.opts.configFile });
     };
   }
@@ -189,14 +235,21 @@ export class Alertmanager {
   }
 
   /** Serves a request; `path` is relative to the route prefix. */
-  async handle(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
+  async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    query: URLSearchParams,
+  ): Promise<void> {
     const method = req.method ?? 'GET';
     const text = (status: number, body: string) => {
       res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end(body);
     };
-    if (path.startsWith('/api/v2/')) return this.api.handle(req, res, path.slice('/api/v2'.length), query);
-    if (path.startsWith('/api/v1/')) return text(410, 'The Alertmanager API v1 was removed; prometheus-ts serves /api/v2 only.\n');
+    if (path.startsWith('/api/v2/'))
+      return this.api.handle(req, res, path.slice('/api/v2'.length), query);
+    if (path.startsWith('/api/v1/'))
+      return text(410, 'The Alertmanager API v1 was removed; prometheus-ts serves /api/v2 only.\n');
     switch (path) {
       case '/-/healthy':
       case '/-/ready':
@@ -231,4 +284,3 @@ export class Alertmanager {
     this.nflog.close();
   }
 }
-

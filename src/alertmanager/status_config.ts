@@ -31,7 +31,14 @@ export function maskedConfigText(text: string): string {
   const doc = parseDocument(text);
   visit(doc, {
     Pair(_, pair) {
-      if (isPair(pair) && isScalar(pair.key) && SECRET_KEYS.has(String(pair.key.value)) && isScalar(pair.value) && pair.value.value !== null && pair.value.value !== '') {
+      if (
+        isPair(pair) &&
+        isScalar(pair.key) &&
+        SECRET_KEYS.has(String(pair.key.value)) &&
+        isScalar(pair.value) &&
+        pair.value.value !== null &&
+        pair.value.value !== ''
+      ) {
         pair.value.value = '<secret>';
       }
     },

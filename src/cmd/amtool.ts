@@ -2,17 +2,32 @@
 // import, check-config, config [show], config routes [show]|test — against --alertmanager.url.
 import { alertAdd, alertQuery, ALERT_ADD_FLAGS, ALERT_QUERY_FLAGS } from './amtool/alert.js';
 import { configFileDefaults, Flags, parseArgs, UsageError, type FlagSpec } from './amtool/args.js';
-import { checkConfig, configShow, routesShow, routesTest, ROUTES_FLAGS } from './amtool/config_cmd.js';
+import {
+  checkConfig,
+  configShow,
+  routesShow,
+  routesTest,
+  ROUTES_FLAGS,
+} from './amtool/config_cmd.js';
 import { AMTOOL_VERSION, CommandContext, GLOBAL_FLAGS, type Output } from './amtool/context.js';
 import { templateRender, TEMPLATE_RENDER_FLAGS } from './amtool/template_cmd.js';
-import { silenceAdd, silenceExpire, silenceImport, silenceQuery, silenceUpdate, SILENCE_ADD_FLAGS, SILENCE_IMPORT_FLAGS, SILENCE_QUERY_FLAGS, SILENCE_UPDATE_FLAGS } from './amtool/silence.js';
+import {
+  silenceAdd,
+  silenceExpire,
+  silenceImport,
+  silenceQuery,
+  silenceUpdate,
+  SILENCE_ADD_FLAGS,
+  SILENCE_IMPORT_FLAGS,
+  SILENCE_QUERY_FLAGS,
+  SILENCE_UPDATE_FLAGS,
+} from './amtool/silence.js';
 
 interface Command {
   path: string[];
   flags: FlagSpec[];
   run: (c: CommandContext) => Promise<number | void>;
 }
-
 
 const COMMANDS: Command[] = [
   { path: ['alert', 'query'], flags: ALERT_QUERY_FLAGS, run: alertQuery },
@@ -29,7 +44,12 @@ const COMMANDS: Command[] = [
   { path: ['template', 'render'], flags: TEMPLATE_RENDER_FLAGS, run: templateRender },
 ];
 /** The sub-command a group runs when none is named, as kingpin's .Default(). */
-const DEFAULTS: Record<string, string> = { alert: 'query', silence: 'query', config: 'show', 'config routes': 'show' };
+const DEFAULTS: Record<string, string> = {
+  alert: 'query',
+  silence: 'query',
+  config: 'show',
+  'config routes': 'show',
+};
 const REFUSED = new Set(['cluster', 'cluster show']);
 
 const USAGE = `usage: amtool-ts [<flags>] <command> [<args> ...]
@@ -86,13 +106,25 @@ function resolve(argv: readonly string[]): { cmd: Command; rest: string[] } | st
   }
   while (DEFAULTS[path.join(' ')]) path.push(DEFAULTS[path.join(' ')]!);
   const first = words.length > 0 ? argv[words[0]!]! : '';
-  if (REFUSED.has(path.join(' ')) || REFUSED.has(first) || REFUSED.has(`${path[0] ?? ''} ${argv[words[1] ?? -1] ?? ''}`)) return `"${path.join(' ') || first}" is not supported by amtool-ts`;
+  if (
+    REFUSED.has(path.join(' ')) ||
+    REFUSED.has(first) ||
+    REFUSED.has(`${path[0] ?? ''} ${argv[words[1] ?? -1] ?? ''}`)
+  )
+    return `"${path.join(' ') || first}" is not supported by amtool-ts`;
   const cmd = COMMANDS.find((c) => c.path.join(' ') === path.join(' '));
-  if (!cmd) return words.length === 0 ? 'expected command but got nothing' : `expected command but got "${first}"`;
+  if (!cmd)
+    return words.length === 0
+      ? 'expected command but got nothing'
+      : `expected command but got "${first}"`;
   return { cmd, rest: argv.filter((_, i) => !used.has(i)) };
 }
 
-const VALUED = new Set([...GLOBAL_FLAGS, ...COMMANDS.flatMap((c) => c.flags)].filter((f) => f.kind !== 'bool').flatMap((f) => [`--${f.name}`, ...(f.short ? [`-${f.short}`] : [])]));
+const VALUED = new Set(
+  [...GLOBAL_FLAGS, ...COMMANDS.flatMap((c) => c.flags)]
+    .filter((f) => f.kind !== 'bool')
+    .flatMap((f) => [`--${f.name}`, ...(f.short ? [`-${f.short}`] : [])]),
+);
 const takesValue = (flag: string) => VALUED.has(flag);
 
 /** Runs one command line; `home` is where amtool's config file is looked for. */
@@ -110,7 +142,11 @@ export async function main(argv: string[], io: Output, home?: string): Promise<n
     if (typeof r === 'string') throw new UsageError(r);
     const specs = [...GLOBAL_FLAGS, ...r.cmd.flags];
     const parsed = parseArgs(r.rest, specs);
-    const ctx = new CommandContext(new Flags(parsed, specs, configFileDefaults(home)), parsed.positional, io);
+    const ctx = new CommandContext(
+      new Flags(parsed, specs, configFileDefaults(home)),
+      parsed.positional,
+      io,
+    );
     return (await r.cmd.run(ctx)) ?? 0;
   } catch (e) {
     io.err(`amtool: error: ${(e as Error).message}\n\n`);

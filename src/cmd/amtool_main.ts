@@ -2,7 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { main } from './amtool.js';
 
-main(process.argv.slice(2), { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), stdin: () => readFileSync(0, 'utf8') }).then(
+main(process.argv.slice(2), {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+  stdin: () => readFileSync(0, 'utf8'),
+}).then(
   (code) => {
     process.exitCode = code;
   },

@@ -18,7 +18,11 @@ export interface EmbeddedAlertmanager {
 const RETENTION = 120 * 3600_000;
 const ALERTS_GC_INTERVAL = 30 * 60_000;
 
-export async function startEmbeddedAlertmanager(opts: ServerOptions, notifier: NotifierManager, logger: Logger): Promise<EmbeddedAlertmanager> {
+export async function startEmbeddedAlertmanager(
+  opts: ServerOptions,
+  notifier: NotifierManager,
+  logger: Logger,
+): Promise<EmbeddedAlertmanager> {
   const externalURL = new URL(opts.externalURL.toString().replace(/\/?$/, '/') + 'alertmanager');
   const am = await Alertmanager.start({
     configFile: opts.alertmanagerConfigFile,
@@ -30,9 +34,13 @@ export async function startEmbeddedAlertmanager(opts: ServerOptions, notifier: N
     // Its own registry: /alertmanager/metrics shows the alertmanager_* metrics as a standalone one would.
     registry: newRegistry(),
   });
-  notifier.setLocalAlertmanager({ url: `${externalURL.toString()}/api/v2/alerts`, post: (body) => am.receive(body) });
+  notifier.setLocalAlertmanager({
+    url: `${externalURL.toString()}/api/v2/alerts`,
+    post: (body) => am.receive(body),
+  });
   return {
     am,
-    handle: (req, res, path) => am.handle(req, res, path, new URL(req.url ?? '/', 'http://localhost').searchParams),
+    handle: (req, res, path) =>
+      am.handle(req, res, path, new URL(req.url ?? '/', 'http://localhost').searchParams),
   };
 }

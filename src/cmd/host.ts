@@ -17,7 +17,9 @@ export function hostDetails(): string {
 /** A /proc/self/limits row as `(soft=…, hard=…)`, Prometheus's wording for unlimited included. */
 function limit(row: string): string {
   try {
-    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith(row));
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(row));
     const f = line?.slice(row.length).trim().split(/\s+/);
     if (!f || f.length < 2) return '(soft=unknown, hard=unknown)';
     return `(soft=${f[0]}, hard=${f[1]})`;

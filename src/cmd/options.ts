@@ -51,17 +51,26 @@ export interface ServerOptions {
 const DEFAULT_RETENTION = 15 * 24 * 3600 * 1000;
 const MAX_BLOCK_CAP = 31 * 24 * 3600 * 1000;
 
-const dur = (f: ParsedFlags, name: string): number => (f.raw[name] === '' ? 0 : parseDuration(f.raw[name]!));
+const dur = (f: ParsedFlags, name: string): number =>
+  f.raw[name] === '' ? 0 : parseDuration(f.raw[name]!);
 
 export function serverOptions(f: ParsedFlags): ServerOptions {
   const raw = f.raw;
   // Retention: retention.time overrides the deprecated retention; with neither and no size, 15d.
-  let retention = f.set.has('storage.tsdb.retention.time') ? dur(f, 'storage.tsdb.retention.time') : dur(f, 'storage.tsdb.retention');
-  const maxBytes = raw['storage.tsdb.retention.size'] ? parseBytes(raw['storage.tsdb.retention.size']) : 0;
+  let retention = f.set.has('storage.tsdb.retention.time')
+    ? dur(f, 'storage.tsdb.retention.time')
+    : dur(f, 'storage.tsdb.retention');
+  const maxBytes = raw['storage.tsdb.retention.size']
+    ? parseBytes(raw['storage.tsdb.retention.size'])
+    : 0;
   const defaultRetention = retention === 0 && maxBytes === 0;
   if (defaultRetention) retention = DEFAULT_RETENTION;
   let maxBlock = dur(f, 'storage.tsdb.max-block-duration');
-  if (maxBlock === 0) maxBlock = retention !== 0 && retention / 10 < MAX_BLOCK_CAP ? Math.floor(retention / 10) : MAX_BLOCK_CAP;
+  if (maxBlock === 0)
+    maxBlock =
+      retention !== 0 && retention / 10 < MAX_BLOCK_CAP
+        ? Math.floor(retention / 10)
+        : MAX_BLOCK_CAP;
 
   const listen = raw['web.listen-address']!;
   const { port } = splitHostPort(listen);
@@ -75,7 +84,9 @@ export function serverOptions(f: ParsedFlags): ServerOptions {
   if (!prefix.startsWith('/')) prefix = '/' + prefix;
   prefix = prefix.replace(/\/+$/, '');
 
-  const noLockfile = raw['storage.tsdb.no-lockfile'] === 'true' || (f.set.has('storage.tsdb.use-lockfile') && raw['storage.tsdb.use-lockfile'] === 'false');
+  const noLockfile =
+    raw['storage.tsdb.no-lockfile'] === 'true' ||
+    (f.set.has('storage.tsdb.use-lockfile') && raw['storage.tsdb.use-lockfile'] === 'false');
   return {
     configFile: raw['config.file']!,
     listenAddress: listen,
@@ -85,7 +96,9 @@ export function serverOptions(f: ParsedFlags): ServerOptions {
     alertmanagerConfigFile: raw['alertmanager.config.file']!,
     enableLifecycle: raw['web.enable-lifecycle'] === 'true',
     enableAdminAPI: raw['web.enable-admin-api'] === 'true',
-    enableRemoteWriteReceiver: raw['web.enable-remote-write-receiver'] === 'true' || raw['enable-feature']!.split(',').includes('remote-write-receiver'),
+    enableRemoteWriteReceiver:
+      raw['web.enable-remote-write-receiver'] === 'true' ||
+      raw['enable-feature']!.split(',').includes('remote-write-receiver'),
     pageTitle: raw['web.page-title']!,
     corsOrigin: raw['web.cors.origin']!,
     tsdb: {
@@ -96,7 +109,9 @@ export function serverOptions(f: ParsedFlags): ServerOptions {
       minBlockDuration: dur(f, 'storage.tsdb.min-block-duration'),
       maxBlockDuration: maxBlock,
       noLockfile,
-      walSegmentSize: raw['storage.tsdb.wal-segment-size'] ? parseBytes(raw['storage.tsdb.wal-segment-size']) : 0,
+      walSegmentSize: raw['storage.tsdb.wal-segment-size']
+        ? parseBytes(raw['storage.tsdb.wal-segment-size'])
+        : 0,
       walCompression: raw['storage.tsdb.wal-compression'] !== 'false',
     },
     rules: {

@@ -66,15 +66,38 @@ class Server {
     private readonly onQuit: () => void,
   ) {
     const registers = [defaultRegistry];
-    this.reloadSuccess = new client.Gauge({ name: 'prometheus_config_last_reload_successful', help: 'Whether the last configuration reload attempt was successful.', registers });
-    this.reloadTimestamp = new client.Gauge({ name: 'prometheus_config_last_reload_success_timestamp_seconds', help: 'Timestamp of the last successful configuration reload.', registers });
-    this.readyGauge = new client.Gauge({ name: 'prometheus_ready', help: 'Whether Prometheus startup was fully completed and the server is ready for normal operation.', registers });
+    this.reloadSuccess = new client.Gauge({
+      name: 'prometheus_config_last_reload_successful',
+      help: 'Whether the last configuration reload attempt was successful.',
+      registers,
+    });
+    this.reloadTimestamp = new client.Gauge({
+      name: 'prometheus_config_last_reload_success_timestamp_seconds',
+      help: 'Timestamp of the last successful configuration reload.',
+      registers,
+    });
+    this.readyGauge = new client.Gauge({
+      name: 'prometheus_ready',
+      help: 'Whether Prometheus startup was fully completed and the server is ready for normal operation.',
+      registers,
+    });
     new client.Gauge({
       name: 'prometheus_build_info',
-      help: 'A metric with a constant \'1\' value labeled by version, revision, branch, goversion from which prometheus was built, and the goos and goarch for the build.',
+      help: "A metric with a constant '1' value labeled by version, revision, branch, goversion from which prometheus was built, and the goos and goarch for the build.",
       labelNames: ['branch', 'goarch', 'goos', 'goversion', 'revision', 'tags', 'version'],
       registers,
-    }).set({ branch: BUILD_INFO.branch, goarch: BUILD_INFO.goarch, goos: BUILD_INFO.goos, goversion: BUILD_INFO.goVersion, revision: BUILD_INFO.revision, tags: 'netgo,builtinassets', version: BUILD_INFO.version }, 1);
+    }).set(
+      {
+        branch: BUILD_INFO.branch,
+        goarch: BUILD_INFO.goarch,
+        goos: BUILD_INFO.goos,
+        goversion: BUILD_INFO.goVersion,
+        revision: BUILD_INFO.revision,
+        tags: 'netgo,builtinassets',
+        version: BUILD_INFO.version,
+      },
+      1,
+    );
   }
 
   /** The config file, with external labels expanded from the environment when that feature is on. */
@@ -82,7 +105,11 @@ class Server {
     const cfg = loadConfigFile(this.opts.configFile);
     this.logLints(cfg);
     if (this.opts.features.has('expand-external-labels')) {
-      cfg.global.external_labels = expandExternalLabels(cfg.global.external_labels, process.env, (name) => this.logger.warn('Empty environment variable', { name }));
+      cfg.global.external_labels = expandExternalLabels(
+        cfg.global.external_labels,
+        process.env,
+        (name) => this.logger.warn('Empty environment variable', { name }),
+      );
     }
     return cfg;
   }
@@ -94,11 +121,19 @@ class Server {
   private logLints(cfg: Config): void {
     try {
       const text = readFileSync(this.opts.configFile, 'utf8');
-      const included = [...new Set(cfg.scrape_config_files.flatMap((p) => glob(p)))].map((file) => ({ file, text: readFileSync(file, 'utf8') }));
+      const included = [...new Set(cfg.scrape_config_files.flatMap((p) => glob(p)))].map(
+        (file) => ({ file, text: readFileSync(file, 'utf8') }),
+      );
       const findings = lintConfig(this.opts.configFile, text, included);
       const evaluationInterval = globalEvaluationInterval(text);
-      for (const rf of new Set(cfg.rule_files.flatMap((p) => glob(p)))) findings.push(...lintRuleFile(rf, readFileSync(rf, 'utf8'), { evaluationInterval }));
-      for (const f of findings) this.logger.warn('Configuration lint', { file: `${f.file}:${f.line}:${f.column}`, problem: f.message, fix: f.fix });
+      for (const rf of new Set(cfg.rule_files.flatMap((p) => glob(p))))
+        findings.push(...lintRuleFile(rf, readFileSync(rf, 'utf8'), { evaluationInterval }));
+      for (const f of findings)
+        this.logger.warn('Configuration lint', {
+          file: `${f.file}:${f.line}:${f.column}`,
+          problem: f.message,
+          fix: f.fix,
+        });
     } catch (e) {
       // The loader reports unreadable files; a lint never stops a load.
       this.logger.debug('Configuration lint failed', { err: e as Error });
@@ -107,9 +142,17 @@ class Server {
 
   async start(): Promise<void> {
     const { opts, logger } = this;
-    if (opts.tsdb.defaultRetention) logger.info('No time or size retention was set so using the default time retention', { duration: formatDuration(opts.tsdb.retentionDuration) });
-    logger.info('Starting Prometheus Server', { mode: 'server', version: `(version=${BUILD_INFO.version}, branch=${BUILD_INFO.branch}, revision=${BUILD_INFO.revision})` });
-    logger.info('', { build_context: `(go=${BUILD_INFO.goVersion}, platform=${BUILD_INFO.goos}/${BUILD_INFO.goarch}, user=${BUILD_INFO.buildUser}, date=${BUILD_INFO.buildDate})` });
+    if (opts.tsdb.defaultRetention)
+      logger.info('No time or size retention was set so using the default time retention', {
+        duration: formatDuration(opts.tsdb.retentionDuration),
+      });
+    logger.info('Starting Prometheus Server', {
+      mode: 'server',
+      version: `(version=${BUILD_INFO.version}, branch=${BUILD_INFO.branch}, revision=${BUILD_INFO.revision})`,
+    });
+    logger.info('', {
+      build_context: `(go=${BUILD_INFO.goVersion}, platform=${BUILD_INFO.goos}/${BUILD_INFO.goarch}, user=${BUILD_INFO.buildUser}, date=${BUILD_INFO.buildDate})`,
+    });
     logger.info('', { host_details: hostDetails() });
     logger.info('', { fd_limits: fdLimits() });
     logger.info('', { vm_limits: vmLimits() });
@@ -120,7 +163,10 @@ class Server {
       cfg = this.loadConfig();
       await expandRuleFiles(cfg);
     } catch (e) {
-      logger.error(`Error loading config (--config.file=${opts.configFile})`, { file: resolve(opts.configFile), err: e as Error });
+      logger.error(`Error loading config (--config.file=${opts.configFile})`, {
+        file: resolve(opts.configFile),
+        err: e as Error,
+      });
       throw new ExitError(2);
     }
 
@@ -132,31 +178,74 @@ class Server {
     const dbDeps = { logger: logger.with({ component: 'tsdb' }), registry };
     try {
       mkdirSync(opts.tsdb.path, { recursive: true });
-      this.db = createDB(opts.tsdb.path, {
-        retentionDuration: opts.tsdb.retentionDuration,
-        maxBytes: opts.tsdb.maxBytes,
-        minBlockDuration: opts.tsdb.minBlockDuration,
-        maxBlockDuration: opts.tsdb.maxBlockDuration,
-        noLockfile: opts.tsdb.noLockfile,
-        walCompression: opts.tsdb.walCompression,
-        enableNativeHistograms: opts.features.has('native-histograms'),
-        ...(opts.tsdb.walSegmentSize > 0 ? { walSegmentSize: opts.tsdb.walSegmentSize } : {}),
-      }, dbDeps);
+      this.db = createDB(
+        opts.tsdb.path,
+        {
+          retentionDuration: opts.tsdb.retentionDuration,
+          maxBytes: opts.tsdb.maxBytes,
+          minBlockDuration: opts.tsdb.minBlockDuration,
+          maxBlockDuration: opts.tsdb.maxBlockDuration,
+          noLockfile: opts.tsdb.noLockfile,
+          walCompression: opts.tsdb.walCompression,
+          enableNativeHistograms: opts.features.has('native-histograms'),
+          ...(opts.tsdb.walSegmentSize > 0 ? { walSegmentSize: opts.tsdb.walSegmentSize } : {}),
+        },
+        dbDeps,
+      );
     } catch (e) {
       logger.error('Opening storage failed', { err: e as Error });
       throw new ExitError(1);
     }
 
-    this.engine = new Engine({ timeout: opts.query.timeout, maxSamples: opts.query.maxSamples, lookbackDelta: opts.query.lookbackDelta, maxConcurrency: opts.query.maxConcurrency, logger: logger.with({ component: 'query engine' }), registry });
-    this.scrape = new ScrapeManager({ appendable: this.db, logger: logger.with({ component: 'scrape manager' }), registry, features: { extraMetrics: opts.features.has('extra-scrape-metrics'), noDefaultPort: opts.features.has('no-default-scrape-port'), nativeHistograms: opts.features.has('native-histograms') } });
+    this.engine = new Engine({
+      timeout: opts.query.timeout,
+      maxSamples: opts.query.maxSamples,
+      lookbackDelta: opts.query.lookbackDelta,
+      maxConcurrency: opts.query.maxConcurrency,
+      logger: logger.with({ component: 'query engine' }),
+      registry,
+    });
+    this.scrape = new ScrapeManager({
+      appendable: this.db,
+      logger: logger.with({ component: 'scrape manager' }),
+      registry,
+      features: {
+        extraMetrics: opts.features.has('extra-scrape-metrics'),
+        noDefaultPort: opts.features.has('no-default-scrape-port'),
+        nativeHistograms: opts.features.has('native-histograms'),
+      },
+    });
     // Remote write tails the WAL, so it sends whatever is stored: scrapes, rules, received writes;
     // and the scraped targets' metric metadata.
     const scrape = this.scrape;
-    const metadata = () => [...scrape.targetsActive().values()].flatMap((ts) => ts.flatMap((t) => t.metadata()));
-    this.remote = new RemoteStorage({ source: this.db, relabel, logger: logger.with({ component: 'remote' }), registry, flushDeadlineMs: opts.remoteFlushDeadline, metadata });
-    this.discoveryScrape = new DiscoveryManager({ name: 'scrape', logger: logger.with({ component: 'discovery manager scrape' }), registry, updateThrottleMs: opts.discoveryReloadInterval });
-    this.discoveryNotify = new DiscoveryManager({ name: 'notify', logger: logger.with({ component: 'discovery manager notify' }), registry, updateThrottleMs: opts.discoveryReloadInterval });
-    this.notifier = new NotifierManager({ queueCapacity: opts.notificationQueueCapacity, logger: logger.with({ component: 'notifier' }), registry, externalURL: opts.externalURL.toString() });
+    const metadata = () =>
+      [...scrape.targetsActive().values()].flatMap((ts) => ts.flatMap((t) => t.metadata()));
+    this.remote = new RemoteStorage({
+      source: this.db,
+      relabel,
+      logger: logger.with({ component: 'remote' }),
+      registry,
+      flushDeadlineMs: opts.remoteFlushDeadline,
+      metadata,
+    });
+    this.discoveryScrape = new DiscoveryManager({
+      name: 'scrape',
+      logger: logger.with({ component: 'discovery manager scrape' }),
+      registry,
+      updateThrottleMs: opts.discoveryReloadInterval,
+    });
+    this.discoveryNotify = new DiscoveryManager({
+      name: 'notify',
+      logger: logger.with({ component: 'discovery manager notify' }),
+      registry,
+      updateThrottleMs: opts.discoveryReloadInterval,
+    });
+    this.notifier = new NotifierManager({
+      queueCapacity: opts.notificationQueueCapacity,
+      logger: logger.with({ component: 'notifier' }),
+      registry,
+      externalURL: opts.externalURL.toString(),
+    });
     this.rules = new RuleManager({
       queryable: this.db,
       appendable: this.db,
@@ -183,7 +272,14 @@ class Server {
       config: () => this.config!,
       flags: () => this.flagValues,
       runtimeInfo: () => this.runtimeInfo(),
-      buildInfo: { version: BUILD_INFO.version, revision: BUILD_INFO.revision, branch: BUILD_INFO.branch, buildUser: BUILD_INFO.buildUser, buildDate: BUILD_INFO.buildDate, goVersion: BUILD_INFO.goVersion },
+      buildInfo: {
+        version: BUILD_INFO.version,
+        revision: BUILD_INFO.revision,
+        branch: BUILD_INFO.branch,
+        buildUser: BUILD_INFO.buildUser,
+        buildDate: BUILD_INFO.buildDate,
+        goVersion: BUILD_INFO.goVersion,
+      },
       enableAdmin: opts.enableAdminAPI,
       enableRemoteWriteReceiver: opts.enableRemoteWriteReceiver,
       corsOrigin: opts.corsOrigin,
@@ -194,12 +290,27 @@ class Server {
       isReady: () => this.ready,
       backtest: async (start, end) => {
         const cfg = this.config!;
-        return backtest({ ruleFiles: await expandRuleFiles(cfg), start, end, evaluationInterval: cfg.global.evaluation_interval, source: this.db, externalLabels: cfg.global.external_labels, externalURL: this.opts.externalURL.toString(), lookbackDelta: opts.query.lookbackDelta });
+        return backtest({
+          ruleFiles: await expandRuleFiles(cfg),
+          start,
+          end,
+          evaluationInterval: cfg.global.evaluation_interval,
+          source: this.db,
+          externalLabels: cfg.global.external_labels,
+          externalURL: this.opts.externalURL.toString(),
+          lookbackDelta: opts.query.lookbackDelta,
+        });
       },
       logger: logger.with({ component: 'api' }),
       registry,
     });
-    const federate = federateHandler({ queryable: this.db, config: () => this.config!, lookbackDelta: opts.query.lookbackDelta, logger, registry });
+    const federate = federateHandler({
+      queryable: this.db,
+      config: () => this.config!,
+      lookbackDelta: opts.query.lookbackDelta,
+      logger,
+      registry,
+    });
 
     const webConfig = opts.webConfigFile ? loadWebConfig(opts.webConfigFile) : null;
     this.web = new WebHandler({
@@ -231,14 +342,26 @@ class Server {
         logger,
         registry,
       }),
-      ...(opts.enableRemoteWriteReceiver ? { write: writeHandler(this.db, logger.with({ component: 'web' })) } : {}),
-      alertmanager: (req, res, path) => (this.alertmanager === null ? notFoundHandler(res) : this.alertmanager.handle(req, res, path)),
+      ...(opts.enableRemoteWriteReceiver
+        ? { write: writeHandler(this.db, logger.with({ component: 'web' })) }
+        : {}),
+      alertmanager: (req, res, path) =>
+        this.alertmanager === null
+          ? notFoundHandler(res)
+          : this.alertmanager.handle(req, res, path),
     });
     if (opts.alertmanagerConfigFile !== '') {
       try {
-        this.alertmanager = await startEmbeddedAlertmanager(opts, this.notifier, logger.with({ component: 'alertmanager' }));
+        this.alertmanager = await startEmbeddedAlertmanager(
+          opts,
+          this.notifier,
+          logger.with({ component: 'alertmanager' }),
+        );
       } catch (e) {
-        logger.error(`Error loading config (--alertmanager.config.file=${opts.alertmanagerConfigFile})`, { err: e as Error });
+        logger.error(
+          `Error loading config (--alertmanager.config.file=${opts.alertmanagerConfigFile})`,
+          { err: e as Error },
+        );
         throw new ExitError(2);
       }
     }
@@ -256,14 +379,18 @@ class Server {
     }
     // Where Prometheus's exporter-toolkit says it (its serve goroutine logs once the TSDB opened).
     webLog.info('Listening on', { address });
-    if (webConfig?.tls_server_config === undefined) webLog.info('TLS is disabled.', { http2: false, address });
+    if (webConfig?.tls_server_config === undefined)
+      webLog.info('TLS is disabled.', { http2: false, address });
     else webLog.info('TLS is enabled.', { http2: false, address });
     logger.info('', { fs_type: fsType(opts.tsdb.path) });
     logger.info('TSDB started');
 
     logger.info('Loading configuration file', { filename: opts.configFile });
     const timings = await this.applyConfig(cfg);
-    logger.info('Completed loading of configuration file', { filename: opts.configFile, ...timings });
+    logger.info('Completed loading of configuration file', {
+      filename: opts.configFile,
+      ...timings,
+    });
     this.ready = true;
     this.readyGauge.set(1);
     logger.info('Server is ready to receive web requests.');
@@ -276,7 +403,9 @@ class Server {
       CWD: process.cwd(),
       reloadConfigSuccess: this.lastReloadOk,
       // Whole seconds, as Prometheus reads it back from its timestamp gauge.
-      lastConfigTime: goTime(this.lastConfigTime && new Date(Math.floor(this.lastConfigTime.getTime() / 1000) * 1000)),
+      lastConfigTime: goTime(
+        this.lastConfigTime && new Date(Math.floor(this.lastConfigTime.getTime() / 1000) * 1000),
+      ),
       corruptionCount: 0,
       goroutineCount: 0,
       GOMAXPROCS: 1,
@@ -298,14 +427,19 @@ class Server {
           cfg = this.loadConfig();
           await expandRuleFiles(cfg);
         } catch (e) {
-          throw new Error(`couldn't load configuration (--config.file=${file}): ${(e as Error).message}`);
+          throw new Error(
+            `couldn't load configuration (--config.file=${file}): ${(e as Error).message}`,
+          );
         }
         // The embedded Alertmanager's config is checked first, so a bad one leaves both as they were.
         let applyAlertmanager: () => void = () => {};
         try {
-          if (this.alertmanager !== null) applyAlertmanager = await this.alertmanager.am.prepareReload();
+          if (this.alertmanager !== null)
+            applyAlertmanager = await this.alertmanager.am.prepareReload();
         } catch (e) {
-          throw new Error(`couldn't load configuration (--alertmanager.config.file=${JSON.stringify(this.opts.alertmanagerConfigFile)}): ${(e as Error).message}`);
+          throw new Error(
+            `couldn't load configuration (--alertmanager.config.file=${JSON.stringify(this.opts.alertmanagerConfigFile)}): ${(e as Error).message}`,
+          );
         }
         let timings: Record<string, string>;
         try {
@@ -313,9 +447,14 @@ class Server {
           applyAlertmanager();
         } catch (e) {
           this.logger.error('Failed to apply configuration', { err: e as Error });
-          throw new Error(`one or more errors occurred while applying the new configuration (--config.file=${file})`);
+          throw new Error(
+            `one or more errors occurred while applying the new configuration (--config.file=${file})`,
+          );
         }
-        this.logger.info('Completed loading of configuration file', { filename: this.opts.configFile, ...timings });
+        this.logger.info('Completed loading of configuration file', {
+          filename: this.opts.configFile,
+          ...timings,
+        });
       } catch (e) {
         this.reloadSuccess.set(0);
         this.lastReloadOk = false;
@@ -342,7 +481,14 @@ class Server {
     // What can still fail after the config parsed is checked first: scrape_config_files and rules.
     const scrapeConfigs = getScrapeConfigs(cfg);
     const ruleFiles = await expandRuleFiles(cfg);
-    await timed('rules', () => this.rules.update(cfg.global.evaluation_interval, ruleFiles, cfg.global.external_labels, this.opts.externalURL.toString()));
+    await timed('rules', () =>
+      this.rules.update(
+        cfg.global.evaluation_interval,
+        ruleFiles,
+        cfg.global.external_labels,
+        this.opts.externalURL.toString(),
+      ),
+    );
     this.config = cfg;
     await timed('db_storage', () => {});
     await timed('remote_storage', () => this.remote.applyConfig(cfg));
@@ -351,7 +497,9 @@ class Server {
       this.engine.setDefaultEvaluationInterval(cfg.global.evaluation_interval);
       // A relative query log path is relative to the config file's directory, as Prometheus's.
       const qlog = cfg.global.query_log_file;
-      await this.engine.setQueryLogFile(qlog === '' ? '' : resolve(dirname(this.opts.configFile), qlog));
+      await this.engine.setQueryLogFile(
+        qlog === '' ? '' : resolve(dirname(this.opts.configFile), qlog),
+      );
     });
     await timed('scrape', () => this.scrape.applyConfig({ ...cfg, scrape_configs: scrapeConfigs }));
     const scrapeSD = new Map(scrapeConfigs.map((sc) => [sc.job_name, sc] as const));
@@ -363,8 +511,22 @@ class Server {
     this.lastReloadOk = true;
     this.lastConfigTime = new Date();
     this.reloadTimestamp.set(Math.floor(this.lastConfigTime.getTime() / 1000));
-    const order = ['db_storage', 'remote_storage', 'web_handler', 'query_engine', 'scrape', 'scrape_sd', 'notify', 'notify_sd', 'rules', 'tracing'];
-    return { totalDuration: goDurationString(performance.now() - started), ...Object.fromEntries(order.map((k) => [k, timings[k]!])) };
+    const order = [
+      'db_storage',
+      'remote_storage',
+      'web_handler',
+      'query_engine',
+      'scrape',
+      'scrape_sd',
+      'notify',
+      'notify_sd',
+      'rules',
+      'tracing',
+    ];
+    return {
+      totalDuration: goDurationString(performance.now() - started),
+      ...Object.fromEntries(order.map((k) => [k, timings[k]!])),
+    };
   }
 
   async shutdown(reason: string): Promise<void> {
@@ -373,12 +535,17 @@ class Server {
     // Nothing had started when the config failed to load: Prometheus then prints only the error.
     const quiet = !this.started;
     const log = quiet ? nopLogger : this.logger;
-    if (reason === 'quit') log.warn('Received termination request via web service, exiting gracefully...');
+    if (reason === 'quit')
+      log.warn('Received termination request via web service, exiting gracefully...');
     else if (reason !== 'startup failure') log.warn('Received SIGTERM, exiting gracefully...');
     this.ready = false;
     this.readyGauge.set(0);
     // Prometheus's words for the parts it stops, in its order; the rest stop without a line.
-    const step = async (fn: () => Promise<void> | undefined, before?: [Logger, string], after?: [Logger, string]) => {
+    const step = async (
+      fn: () => Promise<void> | undefined,
+      before?: [Logger, string],
+      after?: [Logger, string],
+    ) => {
       if (before) before[0].info(before[1]);
       try {
         await fn();
@@ -388,12 +555,32 @@ class Server {
       }
     };
     const ruleLog = log.with({ component: 'rule manager' });
-    await step(() => this.discoveryScrape?.stop(), [log, 'Stopping scrape discovery manager...'], [log, 'Scrape discovery manager stopped']);
-    await step(() => this.discoveryNotify?.stop(), [log, 'Stopping notify discovery manager...'], [log, 'Notify discovery manager stopped']);
-    await step(() => this.rules?.stop(), [ruleLog, 'Stopping rule manager...'], [ruleLog, 'Rule manager stopped']);
-    await step(() => this.scrape?.stop(), [log, 'Stopping scrape manager...'], [log, 'Scrape manager stopped']);
+    await step(
+      () => this.discoveryScrape?.stop(),
+      [log, 'Stopping scrape discovery manager...'],
+      [log, 'Scrape discovery manager stopped'],
+    );
+    await step(
+      () => this.discoveryNotify?.stop(),
+      [log, 'Stopping notify discovery manager...'],
+      [log, 'Notify discovery manager stopped'],
+    );
+    await step(
+      () => this.rules?.stop(),
+      [ruleLog, 'Stopping rule manager...'],
+      [ruleLog, 'Rule manager stopped'],
+    );
+    await step(
+      () => this.scrape?.stop(),
+      [log, 'Stopping scrape manager...'],
+      [log, 'Scrape manager stopped'],
+    );
     await step(() => this.remote?.close());
-    await step(() => this.notifier?.stop(), [log.with({ component: 'notifier' }), 'Stopping notification manager...'], [log, 'Notifier manager stopped']);
+    await step(
+      () => this.notifier?.stop(),
+      [log.with({ component: 'notifier' }), 'Stopping notification manager...'],
+      [log, 'Notifier manager stopped'],
+    );
     await step(() => this.web?.close());
     await step(async () => this.alertmanager?.am.close());
     await step(() => this.db?.close());
@@ -444,7 +631,9 @@ async function main(argv: string[]): Promise<number> {
     throw e;
   }
   if (flags.helpMan) {
-    process.stdout.write(manPage('prometheus', 'The Prometheus monitoring server', versionText()) + '\n');
+    process.stdout.write(
+      manPage('prometheus', 'The Prometheus monitoring server', versionText()) + '\n',
+    );
     return 0;
   }
   if (flags.help) {
@@ -467,7 +656,10 @@ async function main(argv: string[]): Promise<number> {
   registerProcessMetrics();
   let exiting = false;
   // Prometheus writes the route prefix and max block duration it derives back into its flags.
-  const shownFlags = flagDisplayValues(flags, { 'web.route-prefix': opts.routePrefix || '/', 'storage.tsdb.max-block-duration': formatDuration(opts.tsdb.maxBlockDuration) });
+  const shownFlags = flagDisplayValues(flags, {
+    'web.route-prefix': opts.routePrefix || '/',
+    'storage.tsdb.max-block-duration': formatDuration(opts.tsdb.maxBlockDuration),
+  });
   const server: Server = new Server(opts, shownFlags, logger, () => void exit('quit', 0));
   const exit = async (reason: string, code: number) => {
     if (exiting) return;

@@ -6,20 +6,47 @@ import { existsSync } from 'node:fs';
 import { globalFlags } from './promtool/flags.js';
 
 const COMMANDS: Record<string, { module: string; help: string }> = {
-  check: { module: 'check', help: 'Check the resources for validity (config, rules, metrics, web-config, healthy, ready, service-discovery).' },
-  query: { module: 'query', help: 'Run query against a Prometheus server (instant, range, series, labels).' },
-  tsdb: { module: 'tsdb', help: 'Run tsdb commands (list, analyze, dump, create-blocks-from openmetrics|rules, bench write).' },
-  promql: { module: 'promql', help: 'PromQL formatting and editing (format, label-matchers). Requires the --experimental flag.' },
-  debug: { module: 'debug', help: 'Fetch debug information (metrics, all; pprof is not available).' },
+  check: {
+    module: 'check',
+    help: 'Check the resources for validity (config, rules, metrics, web-config, healthy, ready, service-discovery).',
+  },
+  query: {
+    module: 'query',
+    help: 'Run query against a Prometheus server (instant, range, series, labels).',
+  },
+  tsdb: {
+    module: 'tsdb',
+    help: 'Run tsdb commands (list, analyze, dump, create-blocks-from openmetrics|rules, bench write).',
+  },
+  promql: {
+    module: 'promql',
+    help: 'PromQL formatting and editing (format, label-matchers). Requires the --experimental flag.',
+  },
+  debug: {
+    module: 'debug',
+    help: 'Fetch debug information (metrics, all; pprof is not available).',
+  },
   push: { module: 'push', help: 'Push to a Prometheus server (metrics).' },
   test: { module: 'test', help: 'Unit testing (rules, promql).' },
-  backtest: { module: 'backtest', help: 'Evaluate rule files over stored history: when each alert would have been pending and firing (rules; ours).' },
+  backtest: {
+    module: 'backtest',
+    help: 'Evaluate rule files over stored history: when each alert would have been pending and firing (rules; ours).',
+  },
 };
 
 const VERSION = 'promtool-ts, version 0.1.0 (compatible with promtool 2.48)';
 
 function usage(): string {
-  const lines = ['usage: promtool-ts [<flags>] <command> [<args> ...]', '', 'Tooling for the Prometheus monitoring system.', '', 'Flags:', '  --experimental  Enable experimental commands.', '', 'Commands:'];
+  const lines = [
+    'usage: promtool-ts [<flags>] <command> [<args> ...]',
+    '',
+    'Tooling for the Prometheus monitoring system.',
+    '',
+    'Flags:',
+    '  --experimental  Enable experimental commands.',
+    '',
+    'Commands:',
+  ];
   for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(8)} ${c.help}`);
   return lines.join('\n');
 }
@@ -49,7 +76,9 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`promtool-ts: error: command "${args[0]}" is not available in this build`);
     return 1;
   }
-  const mod = (await import(pathToFileURL(file).href)) as { run: (args: string[]) => Promise<number> };
+  const mod = (await import(pathToFileURL(file).href)) as {
+    run: (args: string[]) => Promise<number>;
+  };
   return mod.run(args.slice(1));
 }
 

@@ -5,7 +5,31 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { LineCounter, parseDocument, type Node } from 'yaml';
 import { Labels, isValidLabelName } from '../model/labels/index.js';
 import { glob } from '../util/glob.js';
-import { bool, byteSize, ConfigError, INLINE_HTTP, INLINE_SD, parseConfigURL, schema, DecodeError, duration, int, labelSet, list, raw, str, stringMap, strings, struct, uint, withLine, type DecodeCtx, type Decoded, type Decoder, type StructSpec } from '../configcodec/index.js';
+import {
+  bool,
+  byteSize,
+  ConfigError,
+  INLINE_HTTP,
+  INLINE_SD,
+  parseConfigURL,
+  schema,
+  DecodeError,
+  duration,
+  int,
+  labelSet,
+  list,
+  raw,
+  str,
+  stringMap,
+  strings,
+  struct,
+  uint,
+  withLine,
+  type DecodeCtx,
+  type Decoded,
+  type Decoder,
+  type StructSpec,
+} from '../configcodec/index.js';
 import { httpClientSpec, toHTTPClient } from '../httpclient/index.js';
 import { relabelList, relabelSchema } from '../model/relabel/index.js';
 import { mechanisms, unsupportedKeys } from '../discovery/index.js';
@@ -23,7 +47,6 @@ import type {
   ServiceDiscoveryConfigs,
 } from './types.js';
 
-
 // ---- service discovery: every registered mechanism, and Prometheus's others refused ----------
 
 function sdFields(): Record<string, Decoder<unknown>> {
@@ -35,7 +58,8 @@ function sdFields(): Record<string, Decoder<unknown>> {
 
 function toSD(v: Record<string, unknown>): ServiceDiscoveryConfigs {
   const out: Record<string, unknown> = {};
-  for (const m of mechanisms()) out[m.key] = ((v[m.key] as Decoded[]) ?? []).map(withLine((d) => m.fromDecoded(d)));
+  for (const m of mechanisms())
+    out[m.key] = ((v[m.key] as Decoded[]) ?? []).map(withLine((d) => m.fromDecoded(d)));
   const unsupported: Record<string, unknown[]> = {};
   for (const k of unsupportedKeys()) if (v[k]) unsupported[k] = v[k] as unknown[];
   out.unsupported_sd_configs = unsupported;
@@ -79,7 +103,10 @@ function toScrape(d: Decoded, g: GlobalConfig): ScrapeConfig {
   const interval = (v.scrape_interval as number) || g.scrape_interval;
   let timeout = v.scrape_timeout as number | undefined;
   if (!timeout) timeout = g.scrape_timeout > interval ? interval : g.scrape_timeout;
-  if (timeout > interval) throw new ConfigError(`scrape timeout greater than scrape interval for scrape config with job name "${job}"`);
+  if (timeout > interval)
+    throw new ConfigError(
+      `scrape timeout greater than scrape interval for scrape config with job name "${job}"`,
+    );
   const scheme = (v.scheme as string) || 'http';
   // Prometheus accepts any scheme here; a target with one it can't scrape fails when its labels are populated.
   const metricsPath = (v.metrics_path as string) || '/metrics';
@@ -98,15 +125,26 @@ function toScrape(d: Decoded, g: GlobalConfig): ScrapeConfig {
     scrape_classic_histograms: (v.scrape_classic_histograms as boolean) ?? false,
     metrics_path: metricsPath,
     scheme,
-    body_size_limit: v.body_size_limit === undefined ? g.body_size_limit : (v.body_size_limit as number),
+    body_size_limit:
+      v.body_size_limit === undefined ? g.body_size_limit : (v.body_size_limit as number),
     sample_limit: v.sample_limit === undefined ? g.sample_limit : (v.sample_limit as number),
     target_limit: v.target_limit === undefined ? g.target_limit : (v.target_limit as number),
     label_limit: v.label_limit === undefined ? g.label_limit : (v.label_limit as number),
-    label_name_length_limit: v.label_name_length_limit === undefined ? g.label_name_length_limit : (v.label_name_length_limit as number),
-    label_value_length_limit: v.label_value_length_limit === undefined ? g.label_value_length_limit : (v.label_value_length_limit as number),
+    label_name_length_limit:
+      v.label_name_length_limit === undefined
+        ? g.label_name_length_limit
+        : (v.label_name_length_limit as number),
+    label_value_length_limit:
+      v.label_value_length_limit === undefined
+        ? g.label_value_length_limit
+        : (v.label_value_length_limit as number),
     native_histogram_bucket_limit: (v.native_histogram_bucket_limit as number) ?? 0,
-    keep_dropped_targets: v.keep_dropped_targets === undefined ? g.keep_dropped_targets : (v.keep_dropped_targets as number),
-    enable_compression: v.enable_compression === undefined ? true : (v.enable_compression as boolean),
+    keep_dropped_targets:
+      v.keep_dropped_targets === undefined
+        ? g.keep_dropped_targets
+        : (v.keep_dropped_targets as number),
+    enable_compression:
+      v.enable_compression === undefined ? true : (v.enable_compression as boolean),
     relabel_configs: (v.relabel_configs as RelabelConfig[]) ?? [],
     metric_relabel_configs: (v.metric_relabel_configs as RelabelConfig[]) ?? [],
   };
@@ -141,7 +179,11 @@ function toGlobal(d: Decoded | undefined): GlobalConfig {
     const line = d?.lines[key] ?? d?.line ?? 0;
     return line ? new DecodeError(line, `line ${line}: ${message}`) : new ConfigError(message);
   };
-  if (timeout > interval) throw at(v.scrape_timeout ? 'scrape_timeout' : 'scrape_interval', 'global scrape timeout greater than scrape interval');
+  if (timeout > interval)
+    throw at(
+      v.scrape_timeout ? 'scrape_timeout' : 'scrape_interval',
+      'global scrape timeout greater than scrape interval',
+    );
   const ext = (v.external_labels as Record<string, string>) ?? {};
   for (const [n, val] of Object.entries(ext)) {
     if (!isValidLabelName(n)) throw at('external_labels', `"${n}" is not a valid label name`);
@@ -176,14 +218,20 @@ export const alertmanagerSchema = schema('config.AlertmanagerConfig', [
 const alertmanagerSpec = alertmanagerSchema.spec;
 const alertingSchema = schema('config.AlertingConfig', [
   ['alert_relabel_configs', relabelList, { of: relabelSchema.marshal }, true],
-  ['alertmanagers', list(struct(alertmanagerSpec), '[]*config.AlertmanagerConfig'), { of: alertmanagerSchema.marshal }, true],
+  [
+    'alertmanagers',
+    list(struct(alertmanagerSpec), '[]*config.AlertmanagerConfig'),
+    { of: alertmanagerSchema.marshal },
+    true,
+  ],
 ]);
 const alertingSpec = alertingSchema.spec;
 
 function toAlertmanager(d: Decoded): AlertmanagerConfig {
   const v = d.values;
   const api = ((v.api_version as string) || 'v2') as AlertmanagerConfig['api_version'];
-  if (api !== 'v1' && api !== 'v2') throw new ConfigError(`expected Alertmanager api version to be one of [v1 v2] but got ${api}`);
+  if (api !== 'v1' && api !== 'v2')
+    throw new ConfigError(`expected Alertmanager api version to be one of [v1 v2] but got ${api}`);
   if (api === 'v1') throw new ConfigError('v1 is deprecated and no longer supported; use v2');
   const scheme = (v.scheme as string) || 'http';
   return {
@@ -241,17 +289,39 @@ export const remoteReadSchema = schema('config.RemoteReadConfig', [
 ]);
 const remoteReadSpec = remoteReadSchema.spec;
 
-const RESERVED_HEADERS = ['authorization', 'host', 'content-encoding', 'content-length', 'content-type', 'user-agent', 'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'www-authenticate', 'accept-encoding', 'x-prometheus-remote-write-version', 'x-prometheus-remote-read-version', 'x-prometheus-scrape-timeout-seconds', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256'];
+const RESERVED_HEADERS = [
+  'authorization',
+  'host',
+  'content-encoding',
+  'content-length',
+  'content-type',
+  'user-agent',
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'www-authenticate',
+  'accept-encoding',
+  'x-prometheus-remote-write-version',
+  'x-prometheus-remote-read-version',
+  'x-prometheus-scrape-timeout-seconds',
+  'x-amz-date',
+  'x-amz-security-token',
+  'x-amz-content-sha256',
+];
 
 function checkURL(url: string): void {
   if (url === '') throw new ConfigError('url for remote_write is empty');
   const u = parseConfigURL(url);
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError(`invalid URL scheme`);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new ConfigError(`invalid URL scheme`);
   if (u.host === '') throw new ConfigError('empty host');
 }
 
 function checkHeaders(h: Record<string, string>): void {
-  for (const k of Object.keys(h)) if (RESERVED_HEADERS.includes(k.toLowerCase())) throw new ConfigError(`${k} is a reserved header. It must not be changed`);
+  for (const k of Object.keys(h))
+    if (RESERVED_HEADERS.includes(k.toLowerCase()))
+      throw new ConfigError(`${k} is a reserved header. It must not be changed`);
 }
 
 function toRemoteWrite(d: Decoded): RemoteWriteConfig {
@@ -282,7 +352,11 @@ function toRemoteWrite(d: Decoded): RemoteWriteConfig {
     send_exemplars: (v.send_exemplars as boolean) ?? false,
     send_native_histograms: (v.send_native_histograms as boolean) ?? false,
     queue_config: queue,
-    metadata_config: { send: md.send === undefined ? true : (md.send as boolean), send_interval: (md.send_interval as number) ?? 60_000, max_samples_per_send: (md.max_samples_per_send as number) ?? 2000 },
+    metadata_config: {
+      send: md.send === undefined ? true : (md.send as boolean),
+      send_interval: (md.send_interval as number) ?? 60_000,
+      max_samples_per_send: (md.max_samples_per_send as number) ?? 2000,
+    },
   };
 }
 
@@ -301,11 +375,14 @@ function toRemoteRead(d: Decoded): RemoteReadConfig {
     read_recent: (v.read_recent as boolean) ?? false,
     name: (v.name as string) ?? '',
     required_matchers: (v.required_matchers as Record<string, string>) ?? {},
-    filter_external_labels: v.filter_external_labels === undefined ? true : (v.filter_external_labels as boolean),
+    filter_external_labels:
+      v.filter_external_labels === undefined ? true : (v.filter_external_labels as boolean),
   };
 }
 
-const tsdbSchema = schema('config.TSDBConfig', [['out_of_order_time_window', duration, 'dur', true]]);
+const tsdbSchema = schema('config.TSDBConfig', [
+  ['out_of_order_time_window', duration, 'dur', true],
+]);
 const exemplarsSchema = schema('config.ExemplarsConfig', [['max_exemplars', int, 'int', true]]);
 const storageSchema = schema('config.StorageConfig', [
   ['tsdb', struct(tsdbSchema.spec), tsdbSchema.marshal, true],
@@ -319,11 +396,26 @@ export const configSchema = schema('config.plain', [
   ['alerting', struct(alertingSpec), alertingSchema.marshal, true],
   ['rule_files', strings, 'list', true],
   ['scrape_config_files', strings, 'list', true],
-  ['scrape_configs', list(struct(scrapeSpec), '[]*config.ScrapeConfig'), { of: scrapeSchema.marshal }, true],
+  [
+    'scrape_configs',
+    list(struct(scrapeSpec), '[]*config.ScrapeConfig'),
+    { of: scrapeSchema.marshal },
+    true,
+  ],
   ['storage', struct(storageSpec), storageSchema.marshal, true],
   ['tracing', raw, 'raw', true],
-  ['remote_write', list(struct(remoteWriteSpec), '[]*config.RemoteWriteConfig'), { of: remoteWriteSchema.marshal }, true],
-  ['remote_read', list(struct(remoteReadSpec), '[]*config.RemoteReadConfig'), { of: remoteReadSchema.marshal }, true],
+  [
+    'remote_write',
+    list(struct(remoteWriteSpec), '[]*config.RemoteWriteConfig'),
+    { of: remoteWriteSchema.marshal },
+    true,
+  ],
+  [
+    'remote_read',
+    list(struct(remoteReadSpec), '[]*config.RemoteReadConfig'),
+    { of: remoteReadSchema.marshal },
+    true,
+  ],
 ]);
 /** prometheus.yml's top-level struct (also walked for the docs' field tables). */
 export const configSpec = configSchema.spec;
@@ -343,11 +435,15 @@ function checkGlob(p: string): void {
 /** Relative paths of the discovery configs joined to dir (Prometheus's SetDirectory). */
 function joinFileSDPaths<T extends ServiceDiscoveryConfigs>(sd: T, dir: string): T {
   const configs = sd as unknown as Record<string, unknown[]>;
-  for (const m of mechanisms()) if (m.resolvePaths) for (const c of configs[m.key] ?? []) m.resolvePaths(c, dir);
+  for (const m of mechanisms())
+    if (m.resolvePaths) for (const c of configs[m.key] ?? []) m.resolvePaths(c, dir);
   return sd;
 }
 
-const scrapeConfigsSpec: StructSpec = { goType: 'config.ScrapeConfigs', fields: { scrape_configs: list(struct(scrapeSpec), '[]*config.ScrapeConfig') } };
+const scrapeConfigsSpec: StructSpec = {
+  goType: 'config.ScrapeConfigs',
+  fields: { scrape_configs: list(struct(scrapeSpec), '[]*config.ScrapeConfig') },
+};
 
 /**
  * The main file's scrape configs and those of every file scrape_config_files matches, read now
@@ -368,13 +464,22 @@ export function getScrapeConfigs(cfg: Config): ScrapeConfig[] {
         throw fail((e as Error).message);
       }
       const lc = new LineCounter();
-      const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, merge: true });
-      if (doc.errors.length > 0) throw fail(`yaml: line ${lc.linePos(doc.errors[0]!.pos[0]).line}: ${doc.errors[0]!.message.split('\n')[0]}`);
+      const doc = parseDocument(text, {
+        lineCounter: lc,
+        prettyErrors: false,
+        uniqueKeys: false,
+        merge: true,
+      });
+      if (doc.errors.length > 0)
+        throw fail(
+          `yaml: line ${lc.linePos(doc.errors[0]!.pos[0]).line}: ${doc.errors[0]!.message.split('\n')[0]}`,
+        );
       let top: Decoded;
       try {
         top = struct(scrapeConfigsSpec)((doc.contents as Node | null) ?? null, { lc });
       } catch (e) {
-        if (e instanceof DecodeError) throw fail(e.unmarshal ? 'yaml: unmarshal errors:\n  ' + e.message : e.message);
+        if (e instanceof DecodeError)
+          throw fail(e.unmarshal ? 'yaml: unmarshal errors:\n  ' + e.message : e.message);
         throw e;
       }
       for (const d of (top.values.scrape_configs as Decoded[]) ?? []) {
@@ -385,7 +490,10 @@ export function getScrapeConfigs(cfg: Config): ScrapeConfig[] {
           throw fail((e as Error).message);
         }
         const first = firstIn.get(sc.job_name);
-        if (first !== undefined) throw fail(`found multiple scrape configs with job name "${sc.job_name}", first found in ${first}`);
+        if (first !== undefined)
+          throw fail(
+            `found multiple scrape configs with job name "${sc.job_name}", first found in ${first}`,
+          );
         firstIn.set(sc.job_name, `"${abs}"`);
         out.push(sc);
       }
@@ -397,11 +505,18 @@ export function getScrapeConfigs(cfg: Config): ScrapeConfig[] {
 /** Parses and validates a prometheus.yml text. Errors: ConfigError naming the file (and line). */
 export function loadConfig(text: string, filename: string): Config {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, merge: true });
+  const doc = parseDocument(text, {
+    lineCounter: lc,
+    prettyErrors: false,
+    uniqueKeys: false,
+    merge: true,
+  });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const { line } = lc.linePos(e.pos[0]);
-    throw new ConfigError(`parsing YAML file ${filename}: yaml: line ${line}: ${e.message.split('\n')[0]}`);
+    throw new ConfigError(
+      `parsing YAML file ${filename}: yaml: line ${line}: ${e.message.split('\n')[0]}`,
+    );
   }
   const ctx: DecodeCtx = { lc };
   const prefix = `parsing YAML file ${filename}`;
@@ -410,7 +525,9 @@ export function loadConfig(text: string, filename: string): Config {
     top = struct(configSpec)((doc.contents as Node | null) ?? null, ctx);
   } catch (e) {
     if (e instanceof DecodeError) {
-      throw new ConfigError(`${prefix}: ${e.unmarshal ? 'yaml: unmarshal errors:\n  ' + e.message : e.message}`);
+      throw new ConfigError(
+        `${prefix}: ${e.unmarshal ? 'yaml: unmarshal errors:\n  ' + e.message : e.message}`,
+      );
     }
     throw e;
   }
@@ -429,7 +546,10 @@ export function loadConfig(text: string, filename: string): Config {
     const jobs = new Set<string>();
     for (const d of (v.scrape_configs as Decoded[]) ?? []) {
       const sc = joinFileSD(withLine((x) => toScrape(x, global))(d));
-      if (jobs.has(sc.job_name)) throw new ConfigError(`${d.line ? `line ${d.line}: ` : ''}found multiple scrape configs with job name "${sc.job_name}"`);
+      if (jobs.has(sc.job_name))
+        throw new ConfigError(
+          `${d.line ? `line ${d.line}: ` : ''}found multiple scrape configs with job name "${sc.job_name}"`,
+        );
       jobs.add(sc.job_name);
       scrapeConfigs.push(sc);
     }
@@ -438,7 +558,8 @@ export function loadConfig(text: string, filename: string): Config {
     const rwNames = new Set<string>();
     for (const rw of remoteWrite) {
       if (rw.name === '') continue;
-      if (rwNames.has(rw.name)) throw new ConfigError(`found multiple remote write configs with job name "${rw.name}"`);
+      if (rwNames.has(rw.name))
+        throw new ConfigError(`found multiple remote write configs with job name "${rw.name}"`);
       rwNames.add(rw.name);
     }
     const storage = (v.storage as Decoded | undefined)?.values ?? {};
@@ -448,14 +569,21 @@ export function loadConfig(text: string, filename: string): Config {
       global,
       alerting: {
         alert_relabel_configs: (alerting.alert_relabel_configs as RelabelConfig[]) ?? [],
-        alertmanagers: ((alerting.alertmanagers as Decoded[]) ?? []).map(withLine(toAlertmanager)).map(joinFileSD),
+        alertmanagers: ((alerting.alertmanagers as Decoded[]) ?? [])
+          .map(withLine(toAlertmanager))
+          .map(joinFileSD),
       },
       rule_files: ruleFiles,
-      scrape_config_files: ((v.scrape_config_files as string[]) ?? []).map((p) => (isAbsolute(p) ? p : join(sdDir, p))),
+      scrape_config_files: ((v.scrape_config_files as string[]) ?? []).map((p) =>
+        isAbsolute(p) ? p : join(sdDir, p),
+      ),
       scrape_configs: scrapeConfigs,
       remote_write: remoteWrite,
       remote_read: ((v.remote_read as Decoded[]) ?? []).map(withLine(toRemoteRead)),
-      storage: { tsdb: { out_of_order_time_window: (tsdb.out_of_order_time_window as number) ?? 0 }, exemplars: { max_exemplars: (exemplars.max_exemplars as number) ?? 100000 } },
+      storage: {
+        tsdb: { out_of_order_time_window: (tsdb.out_of_order_time_window as number) ?? 0 },
+        exemplars: { max_exemplars: (exemplars.max_exemplars as number) ?? 100000 },
+      },
       ...(v.tracing ? { tracing: v.tracing as Record<string, unknown> } : {}),
       sourceFile: resolve(filename),
       original: text,
@@ -472,7 +600,9 @@ export function loadConfigFile(path: string): Config {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new ConfigError(`open ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
+    throw new ConfigError(
+      `open ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`,
+    );
   }
   return loadConfig(text, path);
 }

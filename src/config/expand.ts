@@ -37,7 +37,11 @@ export function goExpand(s: string, mapping: (name: string) => string): string {
   return from === 0 ? s : out + s.slice(from);
 }
 
-export function expandExternalLabels(ls: Labels, env: NodeJS.ProcessEnv, warnEmpty: (name: string) => void): Labels {
+export function expandExternalLabels(
+  ls: Labels,
+  env: NodeJS.ProcessEnv,
+  warnEmpty: (name: string) => void,
+): Labels {
   const out: Record<string, string> = {};
   ls.forEach((n, v) => {
     out[n] = goExpand(v, (name) => {

@@ -8,7 +8,13 @@ import { stringify } from 'yaml';
 import { AnchoredRegexp, Labels } from '../model/labels/index.js';
 import { formatDuration } from '../model/duration/index.js';
 import { HTTP_FIELDS } from '../httpclient/index.js';
-import { INLINE_HTTP, INLINE_SD, type Kind, type ListOf, type Struct } from '../configcodec/index.js';
+import {
+  INLINE_HTTP,
+  INLINE_SD,
+  type Kind,
+  type ListOf,
+  type Struct,
+} from '../configcodec/index.js';
 import { mechanisms } from '../discovery/index.js';
 import { configSchema } from './config.js';
 import type { Config } from './types.js';
@@ -47,12 +53,15 @@ function redactURL(s: string): string {
 
 function fromRaw(v: unknown): Out | null {
   if (v === undefined || v === null) return null;
-  if (Array.isArray(v)) return v.length ? { list: v.map((x) => fromRaw(x) ?? { scalar: 'null' }) } : null;
+  if (Array.isArray(v))
+    return v.length ? { list: v.map((x) => fromRaw(x) ?? { scalar: 'null' }) } : null;
   if (typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>).flatMap(([k, x]): [string, Out][] => {
-      const o = fromRaw(x);
-      return o ? [[k, o]] : [];
-    });
+    const entries = Object.entries(v as Record<string, unknown>).flatMap(
+      ([k, x]): [string, Out][] => {
+        const o = fromRaw(x);
+        return o ? [[k, o]] : [];
+      },
+    );
     return entries.length ? { map: entries } : null;
   }
   return scalar(v as string | number | boolean);
@@ -65,7 +74,13 @@ function isZero(kind: Kind | Struct | ListOf, v: unknown): boolean {
   if (v instanceof Labels) return v.isEmpty();
   if (typeof kind === 'object' && 'fields' in kind) {
     const o = v as Record<string, unknown>;
-    return kind.fields.every(([k, f]) => (k === INLINE_HTTP ? HTTP_FIELDS.every(([hk, hf]) => isZero(hf, o[hk])) : k === INLINE_SD ? true : isZero(f, o[k])));
+    return kind.fields.every(([k, f]) =>
+      k === INLINE_HTTP
+        ? HTTP_FIELDS.every(([hk, hf]) => isZero(hf, o[hk]))
+        : k === INLINE_SD
+          ? true
+          : isZero(f, o[k]),
+    );
   }
   return typeof v === 'object' && Object.keys(v as object).length === 0;
 }
@@ -76,14 +91,30 @@ function value(kind: Kind | Struct | ListOf, v: unknown, omitempty: boolean): Ou
     if ('of' in kind) {
       const items = (v as unknown[] | undefined) ?? [];
       if (items.length === 0) return omitempty ? null : { list: [] };
-      return { list: items.map((x) => struct(kind.of, x as Record<string, unknown>) ?? { map: [] }) };
+      return {
+        list: items.map((x) => struct(kind.of, x as Record<string, unknown>) ?? { map: [] }),
+      };
     }
     if (omitempty && isZero(kind, v)) return null;
     const s = v === undefined || v === null ? null : struct(kind, v as Record<string, unknown>);
     return s === null && !omitempty ? { map: [] } : s;
   }
-  const empty = v === undefined || v === null || v === '' || v === 0 || v === false || (Array.isArray(v) && v.length === 0);
-  if (omitempty && empty && kind !== 'labels' && kind !== 'strmap' && kind !== 'params' && kind !== 'raw') return null;
+  const empty =
+    v === undefined ||
+    v === null ||
+    v === '' ||
+    v === 0 ||
+    v === false ||
+    (Array.isArray(v) && v.length === 0);
+  if (
+    omitempty &&
+    empty &&
+    kind !== 'labels' &&
+    kind !== 'strmap' &&
+    kind !== 'params' &&
+    kind !== 'raw'
+  )
+    return null;
   switch (kind) {
     case 'str':
       return scalar((v as string | undefined) ?? '');
@@ -109,12 +140,16 @@ function value(kind: Kind | Struct | ListOf, v: unknown, omitempty: boolean): Ou
       return { map: m };
     }
     case 'strmap': {
-      const entries = Object.entries((v as Record<string, string> | undefined) ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const entries = Object.entries((v as Record<string, string> | undefined) ?? {}).sort(
+        ([a], [b]) => (a < b ? -1 : a > b ? 1 : 0),
+      );
       if (entries.length === 0) return omitempty ? null : { map: [] };
       return { map: entries.map(([k, x]) => [k, scalar(x)]) };
     }
     case 'params': {
-      const entries = Object.entries((v as Record<string, string[]> | undefined) ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const entries = Object.entries((v as Record<string, string[]> | undefined) ?? {}).sort(
+        ([a], [b]) => (a < b ? -1 : a > b ? 1 : 0),
+      );
       if (entries.length === 0) return null;
       return { map: entries.map(([k, xs]) => [k, { list: xs.map(scalar) }]) };
     }
@@ -146,7 +181,8 @@ function struct(s: Struct, v: Record<string, unknown>): Out | null {
         const o = value({ of: m.marshal }, v[m.key], true);
         if (o) sd.push([m.key, o]);
       }
-      const other = (v as { unsupported_sd_configs?: Record<string, unknown[]> }).unsupported_sd_configs ?? {};
+      const other =
+        (v as { unsupported_sd_configs?: Record<string, unknown[]> }).unsupported_sd_configs ?? {};
       for (const [k, x] of Object.entries(other)) {
         const o = fromRaw(x);
         if (o) sd.push([k, o]);
@@ -193,7 +229,11 @@ function emit(o: Out, indent: string, lines: string[], prefix: string): void {
 export function marshalConfig(cfg: Config): string {
   const view: Record<string, unknown> = { ...cfg };
   // Storage is only shown when it says something (Prometheus leaves unset sections out).
-  if (cfg.storage.tsdb.out_of_order_time_window === 0 && cfg.storage.exemplars.max_exemplars === 100000) delete view.storage;
+  if (
+    cfg.storage.tsdb.out_of_order_time_window === 0 &&
+    cfg.storage.exemplars.max_exemplars === 100000
+  )
+    delete view.storage;
   const root = struct(configSchema.marshal, view);
   const lines: string[] = [];
   if (root && 'map' in root) root.map.forEach(([k, x]) => emit(x, '', lines, `${k}:`));

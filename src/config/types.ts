@@ -36,7 +36,13 @@ export interface GlobalConfig {
   keep_dropped_targets: number;
 }
 
-export type { Authorization, BasicAuth, HTTPClientConfig, OAuth2, TLSConfig } from '../httpclient/index.js';
+export type {
+  Authorization,
+  BasicAuth,
+  HTTPClientConfig,
+  OAuth2,
+  TLSConfig,
+} from '../httpclient/index.js';
 import type { HTTPClientConfig } from '../httpclient/index.js';
 
 // ---- Relabeling ----------------------------------------------------------------------------------

@@ -2,11 +2,25 @@
 // an unknown field is `line N: field x not found in type config.T`, a wrong type is
 // `line N: cannot unmarshal !!str `abc` into int`. Errors carry the YAML line so every message can
 // name file:line.
-import { isMap, isScalar, isSeq, LineCounter, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  type Pair,
+  type Scalar,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
 
 export class DecodeError extends Error {
   /** unmarshal: an error Go's YAML decoder itself reports (listed under "yaml: unmarshal errors:"). */
-  constructor(readonly line: number, message: string, readonly unmarshal = false) {
+  constructor(
+    readonly line: number,
+    message: string,
+    readonly unmarshal = false,
+  ) {
     super(message);
   }
 }
@@ -23,7 +37,10 @@ export function lineOf(ctx: DecodeCtx, node: Node | null | undefined): number {
 export type Decoder<T> = (node: Node | null, ctx: DecodeCtx) => T;
 
 /** What a composite decoder decodes, so tools (the docs' field tables) can walk a spec. */
-export type Shape = { kind: 'struct'; spec: StructSpec } | { kind: 'list' | 'map'; item: Decoder<unknown> } | { kind: 'raw' };
+export type Shape =
+  | { kind: 'struct'; spec: StructSpec }
+  | { kind: 'list' | 'map'; item: Decoder<unknown> }
+  | { kind: 'raw' };
 
 const shapes = new WeakMap<Decoder<unknown>, Shape>();
 
@@ -56,7 +73,11 @@ function shown(node: Node): string {
 
 export function typeError(ctx: DecodeCtx, node: Node, goType: string): DecodeError {
   const s = shown(node);
-  return new DecodeError(lineOf(ctx, node), `line ${lineOf(ctx, node)}: cannot unmarshal ${yamlTag(node)}${s ? ' ' + s : ''} into ${goType}`, true);
+  return new DecodeError(
+    lineOf(ctx, node),
+    `line ${lineOf(ctx, node)}: cannot unmarshal ${yamlTag(node)}${s ? ' ' + s : ''} into ${goType}`,
+    true,
+  );
 }
 
 export const str: Decoder<string> = (node, ctx) => {
@@ -74,7 +95,8 @@ export const bool: Decoder<boolean> = (node, ctx) => {
 
 export const int: Decoder<number> = (node, ctx) => {
   if (node === null || (isScalar(node) && node.value === null)) return 0;
-  if (!isScalar(node) || typeof node.value !== 'number' || !Number.isInteger(node.value)) throw typeError(ctx, node, 'int');
+  if (!isScalar(node) || typeof node.value !== 'number' || !Number.isInteger(node.value))
+    throw typeError(ctx, node, 'int');
   return node.value;
 };
 
@@ -100,12 +122,16 @@ export function list<T>(item: Decoder<T>, goType = '[]string'): Decoder<T[]> {
   return d;
 }
 
-export function stringMap<T>(item: Decoder<T>, goType = 'map[string]string'): Decoder<Record<string, T>> {
+export function stringMap<T>(
+  item: Decoder<T>,
+  goType = 'map[string]string',
+): Decoder<Record<string, T>> {
   const d: Decoder<Record<string, T>> = (node, ctx) => {
     if (node === null || (isScalar(node) && node.value === null)) return {};
     if (!isMap(node)) throw typeError(ctx, node, goType);
     const out: Record<string, T> = {};
-    for (const p of (node as YAMLMap<Node, Node>).items) out[str(p.key as Node, ctx)] = item((p.value as Node) ?? null, ctx);
+    for (const p of (node as YAMLMap<Node, Node>).items)
+      out[str(p.key as Node, ctx)] = item((p.value as Node) ?? null, ctx);
     return out;
   };
   shapes.set(d, { kind: 'map', item });
@@ -147,15 +173,18 @@ export function struct(spec: StructSpec): Decoder<Decoded> {
     for (const p of (node as YAMLMap<Node, Node>).items as Pair<Node, Node>[]) {
       const key = str(p.key, ctx);
       const l = lineOf(ctx, p.key);
-      if (seen.has(key)) throw new DecodeError(l, `line ${l}: key ${JSON.stringify(key)} already set in map`);
+      if (seen.has(key))
+        throw new DecodeError(l, `line ${l}: key ${JSON.stringify(key)} already set in map`);
       seen.add(key);
       const f = findField(spec, key);
-      if (!f) throw new DecodeError(l, `line ${l}: field ${key} not found in type ${spec.goType}`, true);
+      if (!f)
+        throw new DecodeError(l, `line ${l}: field ${key} not found in type ${spec.goType}`, true);
       try {
         values[key] = f(p.value ?? null, ctx);
       } catch (e) {
         // A value error without a position (a bad duration, size…) gets the field's line and name.
-        if (e instanceof DecodeError && e.line === 0) throw new DecodeError(l, `line ${l}: ${key}: ${e.message}`);
+        if (e instanceof DecodeError && e.line === 0)
+          throw new DecodeError(l, `line ${l}: ${key}: ${e.message}`);
         throw e;
       }
       lines[key] = l;

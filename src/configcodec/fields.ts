@@ -14,7 +14,15 @@ export const duration: Decoder<number> = (node, ctx) => {
   }
 };
 
-const SIZE_UNITS: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4, PB: 1024 ** 5, EB: 1024 ** 6 };
+const SIZE_UNITS: Record<string, number> = {
+  B: 1,
+  KB: 1024,
+  MB: 1024 ** 2,
+  GB: 1024 ** 3,
+  TB: 1024 ** 4,
+  PB: 1024 ** 5,
+  EB: 1024 ** 6,
+};
 export const byteSize: Decoder<number> = (node, ctx) => {
   const s = str(node, ctx).trim();
   if (s === '' || s === '0') return 0;
@@ -26,14 +34,14 @@ export const byteSize: Decoder<number> = (node, ctx) => {
 export const labelSet: Decoder<Record<string, string>> = stringMap(str, 'model.LabelSet');
 export const strings = list(str);
 
-
 /** A validation error of a decoded struct, reported at the struct's first line. */
 export function withLine<T>(fn: (d: Decoded) => T): (d: Decoded) => T {
   return (d) => {
     try {
       return fn(d);
     } catch (e) {
-      if (e instanceof ConfigError && d.line) throw new DecodeError(d.line, `line ${d.line}: ${e.message}`);
+      if (e instanceof ConfigError && d.line)
+        throw new DecodeError(d.line, `line ${d.line}: ${e.message}`);
       throw e;
     }
   };

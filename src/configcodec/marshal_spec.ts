@@ -3,7 +3,21 @@
 // marshal layout from one table.
 import type { Decoder, StructSpec } from './decode.js';
 
-export type Kind = 'str' | 'bool' | 'int' | 'dur' | 'secret' | 'url' | 'bytes' | 'labels' | 'strmap' | 'list' | 'flow' | 'regex' | 'params' | 'raw';
+export type Kind =
+  | 'str'
+  | 'bool'
+  | 'int'
+  | 'dur'
+  | 'secret'
+  | 'url'
+  | 'bytes'
+  | 'labels'
+  | 'strmap'
+  | 'list'
+  | 'flow'
+  | 'regex'
+  | 'params'
+  | 'raw';
 /** [yaml key, kind or nested struct, omitempty]; a struct in a list field is written as a list of it. */
 export type Field = [string, Kind | Struct | ListOf, boolean];
 export interface Struct {
@@ -22,12 +36,18 @@ export const INLINE_SD = '__sd__';
  * One field of a config struct, in the Go struct's order: its key, decoder, written kind (null:
  * read but not written back, as the Prometheus compared with does not show it), omitempty.
  */
-export type SchemaField = readonly [key: string, decode: Decoder<unknown>, kind: Kind | Struct | ListOf | null, omitempty: boolean];
+export type SchemaField = readonly [
+  key: string,
+  decode: Decoder<unknown>,
+  kind: Kind | Struct | ListOf | null,
+  omitempty: boolean,
+];
 /**
  * Inline settings at this position, written under key: a struct (Go's `yaml:",inline"`), or a set
  * of fields decided elsewhere (the registered discovery mechanisms).
  */
-export type SchemaInline = { inline: StructSpec; key: string } | { spread: Record<string, Decoder<unknown>>; key: string };
+export type SchemaInline =
+  { inline: StructSpec; key: string } | { spread: Record<string, Decoder<unknown>>; key: string };
 
 /** A config struct described once: the decode spec and the marshal layout both come from it. */
 export interface Schema {

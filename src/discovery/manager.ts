@@ -96,11 +96,18 @@ export class DiscoveryManager {
   }
 
   private providerConfigs(sd: ServiceDiscoveryConfigs): ProviderSpec[] {
-    const ctx: ProviderContext = { logger: this.logger, metrics: this.metrics, name: this.opts.name };
+    const ctx: ProviderContext = {
+      logger: this.logger,
+      metrics: this.metrics,
+      name: this.opts.name,
+    };
     const configs = sd as unknown as Record<string, unknown[] | undefined>;
     const out = mechanisms().flatMap((m) => m.providers(configs[m.key] ?? [], ctx));
     for (const kind of Object.keys(sd.unsupported_sd_configs ?? {})) {
-      this.logger.warn('Service discovery mechanism not supported by prometheus-ts; its targets are not discovered', { mechanism: kind });
+      this.logger.warn(
+        'Service discovery mechanism not supported by prometheus-ts; its targets are not discovered',
+        { mechanism: kind },
+      );
     }
     return out;
   }
@@ -149,7 +156,11 @@ export class DiscoveryManager {
   /** The latest groups of every job (for the API's service-discovery view and tests). */
   targetGroups(): Map<string, TargetGroup[]> {
     const out = new Map<string, TargetGroup[]>();
-    for (const [job, running] of this.jobs) out.set(job, running.flatMap((r) => r.groups));
+    for (const [job, running] of this.jobs)
+      out.set(
+        job,
+        running.flatMap((r) => r.groups),
+      );
     return out;
   }
 

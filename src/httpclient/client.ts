@@ -36,7 +36,12 @@ export interface HttpRequestOptions {
   agent?: Agent;
 }
 
-const TLS_VERSIONS: Record<string, SecureVersion> = { TLS10: 'TLSv1', TLS11: 'TLSv1.1', TLS12: 'TLSv1.2', TLS13: 'TLSv1.3' };
+const TLS_VERSIONS: Record<string, SecureVersion> = {
+  TLS10: 'TLSv1',
+  TLS11: 'TLSv1.1',
+  TLS12: 'TLSv1.2',
+  TLS13: 'TLSv1.3',
+};
 
 const readSecret = (inline: string | undefined, file: string | undefined): string | undefined =>
   file ? readFileSync(file, 'utf8').trim() : inline;
@@ -45,7 +50,9 @@ const readSecret = (inline: string | undefined, file: string | undefined): strin
 export function authorizationHeader(c: Partial<HTTPClientConfig> | undefined): string | undefined {
   if (!c) return undefined;
   if (c.basic_auth) {
-    const user = c.basic_auth.username_file ? readFileSync(c.basic_auth.username_file, 'utf8').trim() : c.basic_auth.username;
+    const user = c.basic_auth.username_file
+      ? readFileSync(c.basic_auth.username_file, 'utf8').trim()
+      : c.basic_auth.username;
     const pass = readSecret(c.basic_auth.password, c.basic_auth.password_file) ?? '';
     return 'Basic ' + Buffer.from(`${user}:${pass}`).toString('base64');
   }
@@ -80,21 +87,50 @@ export function doRequest(url: string, opts: HttpRequestOptions = {}): Promise<H
   return requestUntil(url, opts, opts.timeoutMs ? Date.now() + opts.timeoutMs : 0, 0);
 }
 
-async function requestUntil(url: string, opts: HttpRequestOptions, deadline: number, redirects: number): Promise<HttpResponse> {
+async function requestUntil(
+  url: string,
+  opts: HttpRequestOptions,
+  deadline: number,
+  redirects: number,
+): Promise<HttpResponse> {
   const u = new URL(url);
   const headers: Record<string, string> = { ...opts.headers };
   const auth = authorizationHeader(opts.client);
   if (auth && headers['Authorization'] === undefined) headers['Authorization'] = auth;
   const isHttps = u.protocol === 'https:';
-  const reqOpts: RequestOptions = { method: opts.method ?? 'GET', headers, ...(isHttps ? tlsOptions(opts.client) : {}) };
+  const reqOpts: RequestOptions = {
+    method: opts.method ?? 'GET',
+    headers,
+    ...(isHttps ? tlsOptions(opts.client) : {}),
+  };
   if (opts.signal) reqOpts.signal = opts.signal;
   const proxy = proxyFor(u, opts.client);
   if (proxy) viaProxy(u, isHttps, reqOpts, proxy, opts.client);
   else if (opts.agent !== undefined) reqOpts.agent = opts.agent;
-  const plainGet = proxy === null && opts.connection !== undefined && !isHttps && opts.body === undefined && (opts.method ?? 'GET') === 'GET';
-  const res = plainGet ? await opts.connection!.get(u, headers, deadline, opts.maxBodyBytes ?? 0) : await nodeRequest(u, isHttps, reqOpts, opts, deadline, proxy !== null && !isHttps ? proxy : null);
+  const plainGet =
+    proxy === null &&
+    opts.connection !== undefined &&
+    !isHttps &&
+    opts.body === undefined &&
+    (opts.method ?? 'GET') === 'GET';
+  const res = plainGet
+    ? await opts.connection!.get(u, headers, deadline, opts.maxBodyBytes ?? 0)
+    : await nodeRequest(
+        u,
+        isHttps,
+        reqOpts,
+        opts,
+        deadline,
+        proxy !== null && !isHttps ? proxy : null,
+      );
   const followRedirects = opts.client?.follow_redirects ?? true;
-  if (followRedirects && res.status >= 300 && res.status < 400 && res.headers.location && redirects < 10) {
+  if (
+    followRedirects &&
+    res.status >= 300 &&
+    res.status < 400 &&
+    res.headers.location &&
+    redirects < 10
+  ) {
     return requestUntil(new URL(res.headers.location, u).toString(), opts, deadline, redirects + 1);
   }
   return res;
@@ -104,23 +140,49 @@ async function requestUntil(url: string, opts: HttpRequestOptions, deadline: num
  * Points the request at a proxy: a plain-http target is asked of the proxy in absolute form; an
  * https one goes through a CONNECT tunnel, TLS to the target inside it.
  */
-function viaProxy(u: URL, isHttps: boolean, reqOpts: RequestOptions, proxy: URL, client: Partial<HTTPClientConfig> | undefined): void {
+function viaProxy(
+  u: URL,
+  isHttps: boolean,
+  reqOpts: RequestOptions,
+  proxy: URL,
+  client: Partial<HTTPClientConfig> | undefined,
+): void {
   const auth = proxyAuthorization(proxy);
   const proxyPort = Number(proxy.port || (proxy.protocol === 'https:' ? 443 : 80));
   const viaTLS = proxy.protocol === 'https:';
   if (!isHttps) {
-    const headers = { ...(reqOpts.headers as Record<string, string>), Host: u.host, ...(auth ? { 'Proxy-Authorization': auth } : {}) };
-    Object.assign(reqOpts, { host: proxy.hostname, hostname: proxy.hostname, port: proxyPort, path: u.href, headers });
+    const headers = {
+      ...(reqOpts.headers as Record<string, string>),
+      Host: u.host,
+      ...(auth ? { 'Proxy-Authorization': auth } : {}),
+    };
+    Object.assign(reqOpts, {
+      host: proxy.hostname,
+      hostname: proxy.hostname,
+      port: proxyPort,
+      path: u.href,
+      headers,
+    });
     return;
   }
   const target = `${u.hostname.replace(/^\[(.*)\]$/, '$1')}:${u.port || 443}`;
-  const connectHeaders: Record<string, string> = { Host: target, ...(auth ? { 'Proxy-Authorization': auth } : {}) };
-  for (const [k, vs] of Object.entries(client?.proxy_connect_header ?? {})) connectHeaders[k] = vs.join(', ');
+  const connectHeaders: Record<string, string> = {
+    Host: target,
+    ...(auth ? { 'Proxy-Authorization': auth } : {}),
+  };
+  for (const [k, vs] of Object.entries(client?.proxy_connect_header ?? {}))
+    connectHeaders[k] = vs.join(', ');
   const tls = tlsOptions(client);
   let tunnel: ClientRequest | null = null;
   Object.assign(reqOpts, {
     createConnection: (_o: unknown, cb: (err: Error | null, s?: Socket) => void) => {
-      tunnel = (viaTLS ? httpsRequest : httpRequest)({ host: proxy.hostname, port: proxyPort, method: 'CONNECT', path: target, headers: connectHeaders });
+      tunnel = (viaTLS ? httpsRequest : httpRequest)({
+        host: proxy.hostname,
+        port: proxyPort,
+        method: 'CONNECT',
+        path: target,
+        headers: connectHeaders,
+      });
       tunnel.on('connect', (res, socket) => {
         if (res.statusCode !== 200) {
           socket.destroy();
@@ -128,7 +190,19 @@ function viaProxy(u: URL, isHttps: boolean, reqOpts: RequestOptions, proxy: URL,
           return;
         }
         const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
-        cb(null, tlsConnect({ socket, servername: tls.servername ?? (isIP(host) ? undefined : host), ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: tls.rejectUnauthorized ?? true, minVersion: tls.minVersion, maxVersion: tls.maxVersion }) as unknown as Socket);
+        cb(
+          null,
+          tlsConnect({
+            socket,
+            servername: tls.servername ?? (isIP(host) ? undefined : host),
+            ca: tls.ca,
+            cert: tls.cert,
+            key: tls.key,
+            rejectUnauthorized: tls.rejectUnauthorized ?? true,
+            minVersion: tls.minVersion,
+            maxVersion: tls.maxVersion,
+          }) as unknown as Socket,
+        );
       });
       tunnel.on('error', (e) => cb(new Error(`proxyconnect tcp: ${e.message}`)));
       tunnel.end();
@@ -138,7 +212,14 @@ function viaProxy(u: URL, isHttps: boolean, reqOpts: RequestOptions, proxy: URL,
   void tunnel;
 }
 
-function nodeRequest(u: URL, isHttps: boolean, reqOpts: RequestOptions, opts: HttpRequestOptions, deadline: number, proxy: URL | null = null): Promise<HttpResponse> {
+function nodeRequest(
+  u: URL,
+  isHttps: boolean,
+  reqOpts: RequestOptions,
+  opts: HttpRequestOptions,
+  deadline: number,
+  proxy: URL | null = null,
+): Promise<HttpResponse> {
   return new Promise<HttpResponse>((resolve, reject) => {
     // One plain timer per exchange: cheaper than a timeout AbortSignal combined with the caller's.
     let timer: NodeJS.Timeout | undefined;
@@ -162,12 +243,20 @@ function nodeRequest(u: URL, isHttps: boolean, reqOpts: RequestOptions, opts: Ht
         }
         chunks.push(c);
       });
-      r.on('end', () => ok({ status: r.statusCode ?? 0, headers: r.headers, body: Buffer.concat(chunks) }));
+      r.on('end', () =>
+        ok({ status: r.statusCode ?? 0, headers: r.headers, body: Buffer.concat(chunks) }),
+      );
       r.on('error', fail);
     };
-    const req = proxy ? (proxy.protocol === 'https:' ? httpsRequest : httpRequest)(reqOpts, onResponse) : (isHttps ? httpsRequest : httpRequest)(u, reqOpts, onResponse);
+    const req = proxy
+      ? (proxy.protocol === 'https:' ? httpsRequest : httpRequest)(reqOpts, onResponse)
+      : (isHttps ? httpsRequest : httpRequest)(u, reqOpts, onResponse);
     req.on('error', fail);
-    if (deadline) timer = setTimeout(() => req.destroy(new Error(`context deadline exceeded (timeout ${opts.timeoutMs}ms)`)), Math.max(0, deadline - Date.now()));
+    if (deadline)
+      timer = setTimeout(
+        () => req.destroy(new Error(`context deadline exceeded (timeout ${opts.timeoutMs}ms)`)),
+        Math.max(0, deadline - Date.now()),
+      );
     if (opts.body !== undefined) req.end(opts.body);
     else req.end();
   });

@@ -48,7 +48,12 @@ export class KeepAliveGetter {
   private ex: Exchange | null = null;
 
   /** One GET; rejects on a network error, a malformed response, the deadline (ms epoch, 0: none) or a body over maxBody (0: none). */
-  async get(url: URL, headers: Record<string, string>, deadline: number, maxBody: number): Promise<GetResponse> {
+  async get(
+    url: URL,
+    headers: Record<string, string>,
+    deadline: number,
+    maxBody: number,
+  ): Promise<GetResponse> {
     const key = `${url.hostname}:${url.port || '80'}`;
     const reused = this.sock !== null && this.sockKey === key;
     try {
@@ -70,14 +75,26 @@ export class KeepAliveGetter {
     this.fail(err);
   }
 
-  private exchange(url: URL, key: string, headers: Record<string, string>, deadline: number, maxBody: number): Promise<GetResponse> {
+  private exchange(
+    url: URL,
+    key: string,
+    headers: Record<string, string>,
+    deadline: number,
+    maxBody: number,
+  ): Promise<GetResponse> {
     if (this.sock === null || this.sockKey !== key) this.open(url, key);
     const sock = this.sock!;
     let req = `GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\n`;
     for (const n in headers) req += `${n}: ${headers[n]}\r\n`;
     req += '\r\n';
     return new Promise<GetResponse>((resolve, reject) => {
-      const timer = deadline > 0 ? setTimeout(() => this.close(new Error('context deadline exceeded')), Math.max(0, deadline - Date.now())) : undefined;
+      const timer =
+        deadline > 0
+          ? setTimeout(
+              () => this.close(new Error('context deadline exceeded')),
+              Math.max(0, deadline - Date.now()),
+            )
+          : undefined;
       const settle = () => {
         clearTimeout(timer);
         this.ex = null;
@@ -108,7 +125,10 @@ export class KeepAliveGetter {
 
   private open(url: URL, key: string): void {
     this.sock?.destroy();
-    const s = connect({ host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port || 80) });
+    const s = connect({
+      host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: Number(url.port || 80),
+    });
     s.setNoDelay(true);
     s.on('data', (d: Buffer) => {
       if (this.sock === s) this.onData(d);
@@ -154,7 +174,8 @@ export class KeepAliveGetter {
       if (ex.headers === null) {
         const he = b.indexOf(HEAD_END);
         if (he < 0) {
-          if (b.length > 1 << 20) return this.close(new Error('server response headers exceeded 1 MiB'));
+          if (b.length > 1 << 20)
+            return this.close(new Error('server response headers exceeded 1 MiB'));
           ex.carry = b;
           return;
         }
@@ -183,7 +204,10 @@ export class KeepAliveGetter {
           }
           const line = b.toString('latin1', 0, le);
           const size = parseInt(line.split(';')[0]!.trim(), 16);
-          if (!Number.isFinite(size) || size < 0) return this.close(new Error(`malformed chunked encoding (size line ${JSON.stringify(line)})`));
+          if (!Number.isFinite(size) || size < 0)
+            return this.close(
+              new Error(`malformed chunked encoding (size line ${JSON.stringify(line)})`),
+            );
           b = b.subarray(le + 2);
           if (size === 0) ex.mode = 'trailer';
           else {
@@ -205,7 +229,8 @@ export class KeepAliveGetter {
             ex.carry = b;
             return;
           }
-          if (b[0] !== 13 || b[1] !== 10) return this.close(new Error('malformed chunked encoding'));
+          if (b[0] !== 13 || b[1] !== 10)
+            return this.close(new Error('malformed chunked encoding'));
           b = b.subarray(2);
           ex.mode = 'chunk-size';
           continue;
@@ -260,7 +285,9 @@ export class KeepAliveGetter {
       ex.mode = 'length';
       ex.left = Number(headers['content-length']);
       if (!Number.isSafeInteger(ex.left) || ex.left < 0) {
-        this.close(new Error(`malformed Content-Length ${JSON.stringify(headers['content-length'])}`));
+        this.close(
+          new Error(`malformed Content-Length ${JSON.stringify(headers['content-length'])}`),
+        );
         return false;
       }
     } else {

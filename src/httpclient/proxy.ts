@@ -13,7 +13,7 @@ function inCIDR(ip: string, cidr: string): boolean {
   const bits = Number(bitsText);
   if (isIP(ip) !== 4 || isIP(net!) !== 4 || !Number.isInteger(bits)) return false;
   const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-  return ((ipv4ToInt(ip) & mask) >>> 0) === ((ipv4ToInt(net!) & mask) >>> 0);
+  return (ipv4ToInt(ip) & mask) >>> 0 === (ipv4ToInt(net!) & mask) >>> 0;
 }
 
 /** Go's httpproxy NO_PROXY matching: `*`, IPs, CIDRs, domains (`.y.com` only below it, `y.com` itself too), optional port. */
@@ -40,7 +40,8 @@ export function noProxyMatches(u: URL, noProxy: string): boolean {
       continue;
     }
     if (entry.startsWith('*.')) entry = entry.slice(1);
-    if (entry.startsWith('.') ? host.endsWith(entry) : host === entry || host.endsWith('.' + entry)) return true;
+    if (entry.startsWith('.') ? host.endsWith(entry) : host === entry || host.endsWith('.' + entry))
+      return true;
   }
   return false;
 }
@@ -51,13 +52,20 @@ function isLocal(host: string): boolean {
 }
 
 /** The proxy for a request to u, or null to go direct. */
-export function proxyFor(u: URL, c: Partial<HTTPClientConfig> | undefined, env: NodeJS.ProcessEnv = process.env): URL | null {
+export function proxyFor(
+  u: URL,
+  c: Partial<HTTPClientConfig> | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): URL | null {
   if (!c) return null;
   let proxy: string | undefined;
   let noProxy = '';
   let httpproxyRules = false;
   if (c.proxy_from_environment) {
-    proxy = u.protocol === 'https:' ? (env.HTTPS_PROXY ?? env.https_proxy) : (env.HTTP_PROXY ?? env.http_proxy);
+    proxy =
+      u.protocol === 'https:'
+        ? (env.HTTPS_PROXY ?? env.https_proxy)
+        : (env.HTTP_PROXY ?? env.http_proxy);
     noProxy = env.NO_PROXY ?? env.no_proxy ?? '';
     httpproxyRules = true;
   } else if (c.proxy_url) {
@@ -73,5 +81,10 @@ export function proxyFor(u: URL, c: Partial<HTTPClientConfig> | undefined, env: 
 /** Proxy-Authorization for a proxy URL with user info. */
 export function proxyAuthorization(proxy: URL): string | undefined {
   if (!proxy.username) return undefined;
-  return 'Basic ' + Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64');
+  return (
+    'Basic ' +
+    Buffer.from(
+      `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`,
+    ).toString('base64')
+  );
 }

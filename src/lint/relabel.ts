@@ -6,7 +6,9 @@ import type { LintFinding } from './finding.js';
 import type { Path, YamlDoc } from './yaml_doc.js';
 
 /** Which labels a relabel list can see: a scrape job's discovered targets, or scraped series. */
-export type RelabelStage = { kind: 'target'; metaPrefixes: readonly string[]; mechanisms: readonly string[] } | { kind: 'series'; section: string };
+export type RelabelStage =
+  | { kind: 'target'; metaPrefixes: readonly string[]; mechanisms: readonly string[] }
+  | { kind: 'series'; section: string };
 
 interface Rule {
   index: number;
@@ -88,7 +90,13 @@ function at(doc: YamlDoc, path: Path): { file: string; line: number; column: num
 }
 
 /** Lints one relabel list (`relabel_configs`, `metric_relabel_configs`, …) at `listPath`. */
-export function lintRelabelList(doc: YamlDoc, listPath: Path, context: string, stage: RelabelStage, out: LintFinding[]): void {
+export function lintRelabelList(
+  doc: YamlDoc,
+  listPath: Path,
+  context: string,
+  stage: RelabelStage,
+  out: LintFinding[],
+): void {
   const rules = readRules(doc, listPath);
   const name = (r: Rule): string => `${context}[${r.index}]`;
   const written = new Set<string>();
@@ -101,8 +109,10 @@ export function lintRelabelList(doc: YamlDoc, listPath: Path, context: string, s
       const groups = re.groupCount();
       const named = re.namedGroups() as Record<string, number>;
       const fields: [string, string][] = [];
-      if (r.action === 'replace' || r.action === 'labelmap') fields.push(['replacement', r.replacement]);
-      if (r.action === 'replace' && r.targetLabel !== undefined) fields.push(['target_label', r.targetLabel]);
+      if (r.action === 'replace' || r.action === 'labelmap')
+        fields.push(['replacement', r.replacement]);
+      if (r.action === 'replace' && r.targetLabel !== undefined)
+        fields.push(['target_label', r.targetLabel]);
       for (const [field, template] of fields) {
         for (const ref of templateRefs(template)) {
           const numeric = /^\d+$/.test(ref.name);
@@ -113,7 +123,10 @@ export function lintRelabelList(doc: YamlDoc, listPath: Path, context: string, s
             : /^\d/.test(ref.name)
               ? `writes ${ref.raw}, which Go reads as the group named "${ref.name}" (a name runs on over letters, digits and _), not group ${/^\d+/.exec(ref.name)![0]}`
               : `refers to the group named "${ref.name}", which regex ${JSON.stringify(r.regex)} does not have`;
-          const shown = template.split(ref.raw).join('').replace(/\$\{?(\w+)\}?/g, '<$$$1>');
+          const shown = template
+            .split(ref.raw)
+            .join('')
+            .replace(/\$\{?(\w+)\}?/g, '<$$$1>');
           const effect =
             field === 'target_label'
               ? `the target label's name loses that part`
@@ -125,7 +138,11 @@ export function lintRelabelList(doc: YamlDoc, listPath: Path, context: string, s
             : /^\d/.test(ref.name)
               ? `write \${${/^\d+/.exec(ref.name)![0]}}${ref.name.replace(/^\d+/, '')} instead of ${ref.raw}.`
               : `name the group in the regex, (?P<${ref.name}>…), or refer to it by number.`;
-          out.push({ ...at(doc, [...r.path, field]), message: `${name(r)}: ${field} ${JSON.stringify(template)} ${what}: ${effect}.`, fix });
+          out.push({
+            ...at(doc, [...r.path, field]),
+            message: `${name(r)}: ${field} ${JSON.stringify(template)} ${what}: ${effect}.`,
+            fix,
+          });
         }
       }
     }
@@ -141,17 +158,29 @@ export function lintRelabelList(doc: YamlDoc, listPath: Path, context: string, s
         continue;
       }
       if (stage.metaPrefixes.some((p) => src.startsWith(p))) continue;
-      const found = stage.mechanisms.length === 0 ? 'no service discovery (only static_configs, which set no __meta_* labels)' : stage.mechanisms.join(', ');
+      const found =
+        stage.mechanisms.length === 0
+          ? 'no service discovery (only static_configs, which set no __meta_* labels)'
+          : stage.mechanisms.join(', ');
       out.push({
         ...at(doc, [...r.path, 'source_labels']),
         message: `${name(r)}: source label ${src} can never be set: this job discovers targets with ${found}${stage.metaPrefixes.length > 0 ? `, whose labels start with ${stage.metaPrefixes.join(' or ')}` : ''}.`,
-        fix: stage.metaPrefixes.length > 0 ? `use a label the job's discovery sets (${stage.metaPrefixes.map((p) => p + '*').join(', ')}), or add the discovery that sets ${src}.` : `add the service discovery that sets ${src}, or remove this rule.`,
+        fix:
+          stage.metaPrefixes.length > 0
+            ? `use a label the job's discovery sets (${stage.metaPrefixes.map((p) => p + '*').join(', ')}), or add the discovery that sets ${src}.`
+            : `add the service discovery that sets ${src}, or remove this rule.`,
       });
     }
     // 3. A write that a later unconditional write of the same label makes dead.
-    const readsAll = r.action === 'labelmap' || r.action === 'labeldrop' || r.action === 'labelkeep';
-    for (const label of [...unread.keys()]) if (readsAll || r.sources.includes(label)) unread.delete(label);
-    if (WRITES_TARGET.has(r.action) && r.targetLabel !== undefined && !r.targetLabel.includes('$')) {
+    const readsAll =
+      r.action === 'labelmap' || r.action === 'labeldrop' || r.action === 'labelkeep';
+    for (const label of [...unread.keys()])
+      if (readsAll || r.sources.includes(label)) unread.delete(label);
+    if (
+      WRITES_TARGET.has(r.action) &&
+      r.targetLabel !== undefined &&
+      !r.targetLabel.includes('$')
+    ) {
       const label = r.targetLabel;
       const unconditional = r.action !== 'replace' || (re !== null && matchesEverything(re));
       const pending = unread.get(label) ?? [];

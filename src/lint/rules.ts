@@ -15,7 +15,13 @@ function duration(s: string | undefined): number | undefined {
 }
 
 function fmt(ms: number): string {
-  return ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : ms % 60_000 === 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+  return ms % 3_600_000 === 0
+    ? `${ms / 3_600_000}h`
+    : ms % 60_000 === 0
+      ? `${ms / 60_000}m`
+      : ms % 1000 === 0
+        ? `${ms / 1000}s`
+        : `${ms}ms`;
 }
 
 /** The metric names an expression selects by name (a selector's name or its `__name__="…"`). */
@@ -30,7 +36,8 @@ export function selectedMetricNames(expr: string): string[] {
   inspect(e, (n) => {
     if (n.kind !== 'VectorSelector') return;
     if (n.name !== '') names.add(n.name);
-    for (const m of n.labelMatchers) if (m.name === '__name__' && m.type === '=') names.add(m.value);
+    for (const m of n.labelMatchers)
+      if (m.name === '__name__' && m.type === '=') names.add(m.value);
   });
   return [...names];
 }
@@ -100,7 +107,10 @@ export function lintRuleFile(file: string, text: string, opts: RuleLintOptions):
             file,
             ...doc.pos([...rule, 'expr']),
             message: `group "${groupName}" rule "${name}": selects ${m}, which no series of ${opts.knownFrom ?? 'the server'} has: the rule ${alert !== undefined ? 'can never fire' : 'records nothing'} until a target exposes it.`,
-            fix: guess !== undefined ? `did you mean ${guess}? Otherwise check that the target exposing ${m} is scraped.` : `check the metric's name, and that the target exposing it is scraped.`,
+            fix:
+              guess !== undefined
+                ? `did you mean ${guess}? Otherwise check that the target exposing ${m} is scraped.`
+                : `check the metric's name, and that the target exposing it is scraped.`,
           });
         }
       }

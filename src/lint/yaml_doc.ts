@@ -17,7 +17,9 @@ export class YamlDoc {
 
   private node(path: Path): Node | undefined {
     const n = this.doc.getIn(path, true);
-    return n !== null && typeof n === 'object' && 'range' in (n as object) ? (n as Node) : undefined;
+    return n !== null && typeof n === 'object' && 'range' in (n as object)
+      ? (n as Node)
+      : undefined;
   }
 
   /** A scalar's value as a string (numbers and booleans as written), or undefined. */

@@ -4,7 +4,13 @@
 import { posix } from 'node:path';
 import { Labels, LabelsBuilder } from '../model/labels/index.js';
 import { relabel } from '../model/relabel/index.js';
-import type { AlertmanagerConfig, Config, RelabelConfig, ServiceDiscoveryConfigs, TargetGroup } from '../config/index.js';
+import type {
+  AlertmanagerConfig,
+  Config,
+  RelabelConfig,
+  ServiceDiscoveryConfigs,
+  TargetGroup,
+} from '../config/index.js';
 import { doRequest } from '../httpclient/index.js';
 import { nopLogger, type Logger } from '../util/log.js';
 import { client, type Registry } from '../util/metrics.js';
@@ -57,14 +63,48 @@ export class NotifierManager implements AlertmanagerRetriever {
     this.logger = opts.logger ?? nopLogger;
     const registers = opts.registry ? [opts.registry] : [];
     this.m = {
-      latency: new client.Summary({ name: 'prometheus_notifications_latency_seconds', help: 'Latency quantiles for sending alert notifications.', labelNames: ['alertmanager'], percentiles: [0.5, 0.9, 0.99], maxAgeSeconds: 600, ageBuckets: 5, registers }),
-      errors: new client.Counter({ name: 'prometheus_notifications_errors_total', help: 'Total number of errors sending alert notifications.', labelNames: ['alertmanager'], registers }),
-      sent: new client.Counter({ name: 'prometheus_notifications_sent_total', help: 'Total number of alerts sent.', labelNames: ['alertmanager'], registers }),
-      dropped: new client.Counter({ name: 'prometheus_notifications_dropped_total', help: 'Total number of alerts dropped due to errors when sending to Alertmanager.', registers }),
-      queueLength: new client.Gauge({ name: 'prometheus_notifications_queue_length', help: 'The number of alert notifications in the queue.', registers }),
-      discovered: new client.Gauge({ name: 'prometheus_notifications_alertmanagers_discovered', help: 'The number of alertmanagers discovered and active.', registers }),
+      latency: new client.Summary({
+        name: 'prometheus_notifications_latency_seconds',
+        help: 'Latency quantiles for sending alert notifications.',
+        labelNames: ['alertmanager'],
+        percentiles: [0.5, 0.9, 0.99],
+        maxAgeSeconds: 600,
+        ageBuckets: 5,
+        registers,
+      }),
+      errors: new client.Counter({
+        name: 'prometheus_notifications_errors_total',
+        help: 'Total number of errors sending alert notifications.',
+        labelNames: ['alertmanager'],
+        registers,
+      }),
+      sent: new client.Counter({
+        name: 'prometheus_notifications_sent_total',
+        help: 'Total number of alerts sent.',
+        labelNames: ['alertmanager'],
+        registers,
+      }),
+      dropped: new client.Counter({
+        name: 'prometheus_notifications_dropped_total',
+        help: 'Total number of alerts dropped due to errors when sending to Alertmanager.',
+        registers,
+      }),
+      queueLength: new client.Gauge({
+        name: 'prometheus_notifications_queue_length',
+        help: 'The number of alert notifications in the queue.',
+        registers,
+      }),
+      discovered: new client.Gauge({
+        name: 'prometheus_notifications_alertmanagers_discovered',
+        help: 'The number of alertmanagers discovered and active.',
+        registers,
+      }),
     };
-    new client.Gauge({ name: 'prometheus_notifications_queue_capacity', help: 'The capacity of the alert notifications queue.', registers }).set(this.capacity);
+    new client.Gauge({
+      name: 'prometheus_notifications_queue_capacity',
+      help: 'The capacity of the alert notifications queue.',
+      registers,
+    }).set(this.capacity);
   }
 
   applyConfig(cfg: Config): void {
@@ -73,7 +113,12 @@ export class NotifierManager implements AlertmanagerRetriever {
     const next = new Map<string, AlertmanagerSet>();
     cfg.alerting.alertmanagers.forEach((am, i) => {
       const key = `config-${i}`;
-      const set: AlertmanagerSet = { cfg: am, groups: this.sets.get(key)?.groups ?? [], active: [], dropped: [] };
+      const set: AlertmanagerSet = {
+        cfg: am,
+        groups: this.sets.get(key)?.groups ?? [],
+        active: [],
+        dropped: [],
+      };
       this.resolve(set);
       next.set(key, set);
     });
@@ -101,7 +146,8 @@ export class NotifierManager implements AlertmanagerRetriever {
   private resolve(set: AlertmanagerSet): void {
     const active = new Set<string>();
     const dropped: string[] = [];
-    const url = (l: Labels) => `${l.get('__scheme__')}://${l.get('__address__')}${l.get('__alerts_path__')}`;
+    const url = (l: Labels) =>
+      `${l.get('__scheme__')}://${l.get('__address__')}${l.get('__alerts_path__')}`;
     for (const g of set.groups) {
       for (const t of g.targets) {
         const lb = new LabelsBuilder(Labels.fromObject(t));
@@ -183,25 +229,44 @@ export class NotifierManager implements AlertmanagerRetriever {
         })),
       );
       const targets: { url: string; cfg: AlertmanagerConfig }[] = [];
-      for (const s of this.sets.values()) for (const url of s.active) targets.push({ url, cfg: s.cfg });
+      for (const s of this.sets.values())
+        for (const url of s.active) targets.push({ url, cfg: s.cfg });
       if (targets.length === 0 && this.local === null) {
         // Nowhere to send them: lost, and counted so as Prometheus counts them.
         this.m.dropped.inc(batch.length);
         continue;
       }
-      const results = await Promise.all([...targets.map((t) => this.post(t.url, t.cfg, body, batch.length)), ...(this.local === null ? [] : [this.postLocal(this.local, body, batch.length)])]);
+      const results = await Promise.all([
+        ...targets.map((t) => this.post(t.url, t.cfg, body, batch.length)),
+        ...(this.local === null ? [] : [this.postLocal(this.local, body, batch.length)]),
+      ]);
       if (!results.some((ok) => ok)) {
         this.m.dropped.inc(batch.length);
-        this.logger.error('Error sending alerts', { count: batch.length, err: 'all Alertmanagers failed' });
+        this.logger.error('Error sending alerts', {
+          count: batch.length,
+          err: 'all Alertmanagers failed',
+        });
       }
     }
   }
 
-  private async post(url: string, cfg: AlertmanagerConfig, body: string, count: number): Promise<boolean> {
+  private async post(
+    url: string,
+    cfg: AlertmanagerConfig,
+    body: string,
+    count: number,
+  ): Promise<boolean> {
     const started = performance.now();
     try {
-      const res = await doRequest(url, { method: 'POST', body, headers: { 'Content-Type': 'application/json', 'User-Agent': 'Prometheus/2.48.0' }, timeoutMs: cfg.timeout || 10_000, client: cfg });
-      if (res.status < 200 || res.status >= 300) throw new Error(`bad response status ${res.status}`);
+      const res = await doRequest(url, {
+        method: 'POST',
+        body,
+        headers: { 'Content-Type': 'application/json', 'User-Agent': 'Prometheus/2.48.0' },
+        timeoutMs: cfg.timeout || 10_000,
+        client: cfg,
+      });
+      if (res.status < 200 || res.status >= 300)
+        throw new Error(`bad response status ${res.status}`);
       this.m.sent.inc({ alertmanager: url }, count);
       return true;
     } catch (e) {
@@ -218,7 +283,11 @@ export class NotifierManager implements AlertmanagerRetriever {
     this.local = local;
   }
 
-  private async postLocal(local: { url: string; post: (body: string) => void }, body: string, count: number): Promise<boolean> {
+  private async postLocal(
+    local: { url: string; post: (body: string) => void },
+    body: string,
+    count: number,
+  ): Promise<boolean> {
     try {
       local.post(body);
       this.m.sent.inc({ alertmanager: local.url }, count);
@@ -231,7 +300,10 @@ export class NotifierManager implements AlertmanagerRetriever {
   }
 
   activeAlertmanagers(): string[] {
-    return [...[...this.sets.values()].flatMap((s) => s.active), ...(this.local === null ? [] : [this.local.url])];
+    return [
+      ...[...this.sets.values()].flatMap((s) => s.active),
+      ...(this.local === null ? [] : [this.local.url]),
+    ];
   }
 
   droppedAlertmanagers(): string[] {

@@ -11,9 +11,14 @@ import { SeriesAcc, type EvalResult, type EvalSeries, type StepEvaluator } from 
 /** Cells (group × step) an aggregation accumulates at once: steps are taken in blocks that fit. */
 const AGG_CELLS = 1 << 16;
 
-
 /** e over v: param is topk/bottomk's k or quantile's φ per step, label count_values' label. */
-export async function aggregateVector(ev: StepEvaluator, e: AggregateExpr, v: EvalSeries[], param: Float64Array | null, label: string): Promise<EvalResult> {
+export async function aggregateVector(
+  ev: StepEvaluator,
+  e: AggregateExpr,
+  v: EvalSeries[],
+  param: Float64Array | null,
+  label: string,
+): Promise<EvalResult> {
   const op = e.op;
   const grouping = e.grouping;
   const without = e.without;
@@ -57,7 +62,9 @@ export async function aggregateVector(ev: StepEvaluator, e: AggregateExpr, v: Ev
           cv.clear();
           for (const s of ms) {
             // The value label is set before grouping, so it can merge groups (as in Prometheus).
-            const withValue = v[s]!.metric.builder().set(label, formatGoFloatF(val(s))).labels();
+            const withValue = v[s]!.metric.builder()
+              .set(label, formatGoFloatF(val(s)))
+              .labels();
             const metric = without ? withValue.drop(dropNames) : withValue.keep(byWithValue);
             const k = metric.key();
             const c = cv.get(k);
@@ -71,7 +78,8 @@ export async function aggregateVector(ev: StepEvaluator, e: AggregateExpr, v: Ev
             ms.length = 0;
             continue;
           }
-          if (kf > Number.MAX_SAFE_INTEGER * 1024) throw executionError(`Scalar value ${formatFloatG(kf)} overflows int64`);
+          if (kf > Number.MAX_SAFE_INTEGER * 1024)
+            throw executionError(`Scalar value ${formatFloatG(kf)} overflows int64`);
           const k = Math.trunc(kf);
           const heap = selectK(ms, val, k, op === 'topk');
           for (const s of heap) acc.add(v[s]!.metric, v[s]!.metric.key(), t, val(s));

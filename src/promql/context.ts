@@ -64,8 +64,10 @@ export class QueryContext {
   }
 
   checkLimits(): void {
-    if (this.signal?.aborted) throw new PromQLError('canceled', 'query was canceled in expression evaluation');
-    if (performance.now() > this.deadline) throw new PromQLError('timeout', 'query timed out in expression evaluation');
+    if (this.signal?.aborted)
+      throw new PromQLError('canceled', 'query was canceled in expression evaluation');
+    if (performance.now() > this.deadline)
+      throw new PromQLError('timeout', 'query timed out in expression evaluation');
   }
 
   /**

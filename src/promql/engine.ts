@@ -7,7 +7,14 @@ import { nopLogger, type Logger } from '../util/log.js';
 import { client, type Registry } from '../util/metrics.js';
 import { Gate } from '../util/gate.js';
 import { userErrorMessage } from '../util/runtime_error.js';
-import { parseExpr, documentedType, ParseErrors, ParseErr, walk, type Expr } from './parser/index.js';
+import {
+  parseExpr,
+  documentedType,
+  ParseErrors,
+  ParseErr,
+  walk,
+  type Expr,
+} from './parser/index.js';
 import { exprType } from './parser/index.js';
 import { QueryContext } from './context.js';
 import { Evaluator, type EvalResult } from './evaluator.js';
@@ -90,11 +97,27 @@ export class Engine {
     this.defaultEvaluationInterval = opts.defaultEvaluationInterval ?? 60_000;
     const registers = opts.registry ? [opts.registry] : [];
     if (opts.registry) {
-      const queries = new client.Gauge({ name: 'prometheus_engine_queries', help: 'The current number of queries being executed or waiting.', registers });
-      new client.Gauge({ name: 'prometheus_engine_queries_concurrent_max', help: 'The max number of concurrent queries.', registers }).set(opts.maxConcurrency ?? 20);
-      this.queryLogEnabled = new client.Gauge({ name: 'prometheus_engine_query_log_enabled', help: 'State of the query log.', registers });
+      const queries = new client.Gauge({
+        name: 'prometheus_engine_queries',
+        help: 'The current number of queries being executed or waiting.',
+        registers,
+      });
+      new client.Gauge({
+        name: 'prometheus_engine_queries_concurrent_max',
+        help: 'The max number of concurrent queries.',
+        registers,
+      }).set(opts.maxConcurrency ?? 20);
+      this.queryLogEnabled = new client.Gauge({
+        name: 'prometheus_engine_query_log_enabled',
+        help: 'State of the query log.',
+        registers,
+      });
       this.queryLogEnabled.set(0);
-      this.queryLogFailures = new client.Counter({ name: 'prometheus_engine_query_log_failures_total', help: 'The number of query log failures.', registers });
+      this.queryLogFailures = new client.Counter({
+        name: 'prometheus_engine_query_log_failures_total',
+        help: 'The number of query log failures.',
+        registers,
+      });
       const duration = new client.Summary({
         name: 'prometheus_engine_query_duration_seconds',
         help: 'Query timings',
@@ -104,7 +127,11 @@ export class Engine {
         ageBuckets: 5,
         registers,
       });
-      const samples = new client.Counter({ name: 'prometheus_engine_query_samples_total', help: 'The total number of samples loaded by all queries.', registers });
+      const samples = new client.Counter({
+        name: 'prometheus_engine_query_samples_total',
+        help: 'The total number of samples loaded by all queries.',
+        registers,
+      });
       this.metrics = { queries, duration, samples };
     } else {
       this.metrics = null;
@@ -118,7 +145,8 @@ export class Engine {
   async setQueryLogFile(path: string): Promise<void> {
     if ((this.queryLogger?.path ?? '') === path) return;
     const old = this.queryLogger;
-    this.queryLogger = path === '' ? null : new QueryLogger(path, () => this.queryLogFailures?.inc());
+    this.queryLogger =
+      path === '' ? null : new QueryLogger(path, () => this.queryLogFailures?.inc());
     this.queryLogEnabled?.set(this.queryLogger ? 1 : 0);
     await old?.close();
   }
@@ -133,13 +161,27 @@ export class Engine {
     return new EngineQuery(this, q, qs, expr, ts, ts, 0, opts);
   }
 
-  newRangeQuery(q: Queryable, qs: string, start: number, end: number, step: number, opts: QueryOptions = {}): Query {
+  newRangeQuery(
+    q: Queryable,
+    qs: string,
+    start: number,
+    end: number,
+    step: number,
+    opts: QueryOptions = {},
+  ): Query {
     const expr = parse(qs);
     const t = exprType(expr);
     if (t !== 'vector' && t !== 'scalar') {
-      throw new PromQLError('bad_data', `invalid expression type "${documentedType(t)}" for range query, must be Scalar or instant Vector`);
+      throw new PromQLError(
+        'bad_data',
+        `invalid expression type "${documentedType(t)}" for range query, must be Scalar or instant Vector`,
+      );
     }
-    if (step <= 0) throw new PromQLError('bad_data', 'zero or negative query resolution step widths are not accepted. Try a positive integer');
+    if (step <= 0)
+      throw new PromQLError(
+        'bad_data',
+        'zero or negative query resolution step widths are not accepted. Try a positive integer',
+      );
     return new EngineQuery(this, q, qs, expr, start, end, step, opts);
   }
 
@@ -149,7 +191,10 @@ export class Engine {
     m?.queries.inc();
     const queued = performance.now();
     try {
-      await this.gate.acquire(signal, () => new PromQLError('canceled', 'query was canceled in query queue'));
+      await this.gate.acquire(
+        signal,
+        () => new PromQLError('canceled', 'query was canceled in query queue'),
+      );
     } catch (e) {
       m?.queries.dec();
       throw e;
@@ -163,7 +208,11 @@ export class Engine {
       const ctx = new QueryContext(
         query.queryable,
         this.opts.maxSamples > 0 ? this.opts.maxSamples : Infinity,
-        began + Math.min(this.opts.timeout > 0 ? this.opts.timeout : Infinity, query.opts.timeout ?? Infinity),
+        began +
+          Math.min(
+            this.opts.timeout > 0 ? this.opts.timeout : Infinity,
+            query.opts.timeout ?? Infinity,
+          ),
         signal,
         query.start,
         query.end,
@@ -171,8 +220,17 @@ export class Engine {
         query.queryString,
       );
       resolveStartEnd(query.statement, query.start, query.end);
-      const lookback = query.opts.lookbackDelta && query.opts.lookbackDelta > 0 ? query.opts.lookbackDelta : this.opts.lookbackDelta;
-      const ev = new Evaluator(ctx, query.start, query.end, query.step > 0 ? query.step : 1, lookback);
+      const lookback =
+        query.opts.lookbackDelta && query.opts.lookbackDelta > 0
+          ? query.opts.lookbackDelta
+          : this.opts.lookbackDelta;
+      const ev = new Evaluator(
+        ctx,
+        query.start,
+        query.end,
+        query.step > 0 ? query.step : 1,
+        lookback,
+      );
       query.timings.queryPreparationTime = (performance.now() - prepStart) / 1000;
       const evalStart = performance.now();
       const res = await ev.eval(query.statement);
@@ -191,14 +249,30 @@ export class Engine {
     } catch (e) {
       // A fault of ours is answered as Prometheus answers a panic in its engine: an execution
       // error "unexpected error: runtime error: …"; the engine's own message goes to the log.
-      error = e instanceof PromQLError ? e : new PromQLError('execution', `unexpected error: ${userErrorMessage(e)}`);
-      if (!(e instanceof PromQLError)) this.logger.error('runtime panic in parser', { expr: query.queryString, err: e as Error, stack: (e as Error).stack ?? '' });
+      error =
+        e instanceof PromQLError
+          ? e
+          : new PromQLError('execution', `unexpected error: ${userErrorMessage(e)}`);
+      if (!(e instanceof PromQLError))
+        this.logger.error('runtime panic in parser', {
+          expr: query.queryString,
+          err: e as Error,
+          stack: (e as Error).stack ?? '',
+        });
       throw error;
     } finally {
       query.timings.execTotalTime = (performance.now() - queued) / 1000;
       this.gate.release();
       m?.queries.dec();
-      this.queryLogger?.log({ query: query.queryString, start: query.start, end: query.end, step: query.step, stats: query.stats(), ...(error ? { error: error.message } : {}), ...(query.opts.origin ? { origin: query.opts.origin } : {}) });
+      this.queryLogger?.log({
+        query: query.queryString,
+        start: query.start,
+        end: query.end,
+        step: query.step,
+        stats: query.stats(),
+        ...(error ? { error: error.message } : {}),
+        ...(query.opts.origin ? { origin: query.opts.origin } : {}),
+      });
     }
   }
 }
@@ -214,7 +288,8 @@ function parse(qs: string): Expr {
   try {
     return parseExpr(qs);
   } catch (e) {
-    if (e instanceof ParseErrors || e instanceof ParseErr) throw new PromQLError('bad_data', e.message);
+    if (e instanceof ParseErrors || e instanceof ParseErr)
+      throw new PromQLError('bad_data', e.message);
     throw e;
   }
 }
@@ -222,7 +297,10 @@ function parse(qs: string): Expr {
 /** `@ start()` and `@ end()` are the query's own start and end, wherever they appear. */
 function resolveStartEnd(expr: Expr, start: number, end: number): void {
   walk(expr, (node) => {
-    if ((node.kind === 'VectorSelector' || node.kind === 'SubqueryExpr') && node.startOrEnd !== null) {
+    if (
+      (node.kind === 'VectorSelector' || node.kind === 'SubqueryExpr') &&
+      node.startOrEnd !== null
+    ) {
       node.timestamp = node.startOrEnd === 'start' ? start : end;
     }
   });
@@ -233,23 +311,48 @@ function toValue(res: EvalResult, step: number, t: number): Value {
   switch (res.type) {
     case 'scalar':
       if (instant) return { type: 'scalar', t, v: res.vals[0]! };
-      return { type: 'matrix', series: [{ metric: Labels.EMPTY, ts: Array.from(res.vals, (_, i) => t + i * step), fs: Array.from(res.vals) }] };
+      return {
+        type: 'matrix',
+        series: [
+          {
+            metric: Labels.EMPTY,
+            ts: Array.from(res.vals, (_, i) => t + i * step),
+            fs: Array.from(res.vals),
+          },
+        ],
+      };
     case 'string':
       return { type: 'string', t, v: res.v };
     case 'matrix':
-      return { type: 'matrix', series: res.series.sort((a, b) => compareLabels(a.metric, b.metric)) as Series[] };
+      return {
+        type: 'matrix',
+        series: res.series.sort((a, b) => compareLabels(a.metric, b.metric)) as Series[],
+      };
     case 'vector':
       if (instant) {
         const samples: Sample[] = [];
-        for (const s of res.series) if (s.fs.length > 0) samples.push({ metric: s.metric, t, f: s.fs[0]! });
+        for (const s of res.series)
+          if (s.fs.length > 0) samples.push({ metric: s.metric, t, f: s.fs[0]! });
         return { type: 'vector', samples };
       }
-      return { type: 'matrix', series: res.series.filter((s) => s.ts.length > 0).sort((a, b) => compareLabels(a.metric, b.metric)) };
+      return {
+        type: 'matrix',
+        series: res.series
+          .filter((s) => s.ts.length > 0)
+          .sort((a, b) => compareLabels(a.metric, b.metric)),
+      };
   }
 }
 
 class EngineQuery implements Query {
-  readonly timings = { evalTotalTime: 0, resultSortTime: 0, queryPreparationTime: 0, innerEvalTime: 0, execQueueTime: 0, execTotalTime: 0 };
+  readonly timings = {
+    evalTotalTime: 0,
+    resultSortTime: 0,
+    queryPreparationTime: 0,
+    innerEvalTime: 0,
+    execQueueTime: 0,
+    execTotalTime: 0,
+  };
   readonly samples = { totalQueryableSamples: 0, peakSamples: 0 };
   private readonly controller = new AbortController();
 
@@ -265,7 +368,9 @@ class EngineQuery implements Query {
   ) {}
 
   exec(signal?: AbortSignal): Promise<QueryResult> {
-    const combined = signal ? AbortSignal.any([signal, this.controller.signal]) : this.controller.signal;
+    const combined = signal
+      ? AbortSignal.any([signal, this.controller.signal])
+      : this.controller.signal;
     return this.engine.run(this, combined);
   }
 

@@ -20,5 +20,8 @@ export const ERR_SAME_LABELSET = 'vector cannot contain metrics with the same la
 
 /** Prometheus's ErrTooManySamples, worded for where it happened. */
 export function tooManySamples(env: string): PromQLError {
-  return new PromQLError('execution', `query processing would load too many samples into memory in ${env}`);
+  return new PromQLError(
+    'execution',
+    `query processing would load too many samples into memory in ${env}`,
+  );
 }

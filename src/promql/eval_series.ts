@@ -128,6 +128,9 @@ export interface StepEvaluator {
   readonly ctx: QueryContext;
   stepTime(i: number): number;
   stepIndex(t: number): number;
-  forEachStep(v: EvalSeries[], fn: (i: number, t: number, present: number[], at: Int32Array) => void): void;
+  forEachStep(
+    v: EvalSeries[],
+    fn: (i: number, t: number, present: number[], at: Int32Array) => void,
+  ): void;
   warnQuantile(q: number, param: Expr): void;
 }

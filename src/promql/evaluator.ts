@@ -5,7 +5,14 @@
 // Why this file is long: the Evaluator is the one recursive walk, and its node methods share the
 // step grid, the query context and the lookback; what needs none of that lives beside it
 // (binop, vector_matching, quantile, topk, aggregate, eval_series, functions).
-import { Labels, LabelsBuilder, MatchType, AnchoredRegexp, isValidLabelName, METRIC_NAME } from '../model/labels/index.js';
+import {
+  Labels,
+  LabelsBuilder,
+  MatchType,
+  AnchoredRegexp,
+  isValidLabelName,
+  METRIC_NAME,
+} from '../model/labels/index.js';
 import { expand } from '../model/relabel/index.js';
 import type {
   AggregateExpr,
@@ -25,7 +32,16 @@ import { COMPARISON, elemBinop, elemKeeps } from './binop.js';
 import { bucketQuantile, type Bucket, type QuantileNotes } from './quantile.js';
 import { aggregateVector } from './aggregate.js';
 import { andUnless, or, vectorScalar, vectorVector } from './vector_matching.js';
-import { dedupe, dropName, SeriesAcc, StepPoints, withLabel, type EvalResult, type EvalSeries, type StepEvaluator } from './eval_series.js';
+import {
+  dedupe,
+  dropName,
+  SeriesAcc,
+  StepPoints,
+  withLabel,
+  type EvalResult,
+  type EvalSeries,
+  type StepEvaluator,
+} from './eval_series.js';
 
 export type { EvalResult, EvalSeries } from './eval_series.js';
 
@@ -46,7 +62,10 @@ function matrixWindow(arg: Expr): MatrixWindow {
 }
 
 function countDecreases(fs: ArrayLike<number>, n: number, reuse: Int32Array | null): Int32Array {
-  const d = reuse !== null && reuse.length >= n ? reuse : new Int32Array(Math.max(n, 2 * (reuse?.length ?? 0)));
+  const d =
+    reuse !== null && reuse.length >= n
+      ? reuse
+      : new Int32Array(Math.max(n, 2 * (reuse?.length ?? 0)));
   d[0] = 0;
   for (let i = 1; i < n; i++) d[i] = d[i - 1]! + (fs[i]! < fs[i - 1]! ? 1 : 0);
   return d;
@@ -73,7 +92,8 @@ function absentLabels(arg: Expr): Labels {
   const e = unwrapParens(arg);
   let vs: VectorSelector | null = null;
   if (e.kind === 'VectorSelector') vs = e;
-  else if (e.kind === 'MatrixSelector' && e.vectorSelector.kind === 'VectorSelector') vs = e.vectorSelector;
+  else if (e.kind === 'MatrixSelector' && e.vectorSelector.kind === 'VectorSelector')
+    vs = e.vectorSelector;
   if (vs === null) return Labels.EMPTY;
   const b = new LabelsBuilder();
   const has = new Set<string>();
@@ -88,7 +108,6 @@ function absentLabels(arg: Expr): Labels {
   }
   return b.labels();
 }
-
 
 export class Evaluator implements StepEvaluator {
   readonly steps: number;
@@ -134,8 +153,13 @@ export class Evaluator implements StepEvaluator {
         const r = await this.eval(e.expr);
         if (e.op === '+') return r;
         if (r.type === 'scalar') return { type: 'scalar', vals: r.vals.map((v) => -v) };
-        if (r.type !== 'vector') throw new PromQLError('internal', `unexpected ${r.type} in unary expression`);
-        const out = r.series.map((s) => ({ metric: dropName(s.metric), ts: s.ts, fs: s.fs.map((f) => -f) }));
+        if (r.type !== 'vector')
+          throw new PromQLError('internal', `unexpected ${r.type} in unary expression`);
+        const out = r.series.map((s) => ({
+          metric: dropName(s.metric),
+          ts: s.ts,
+          fs: s.fs.map((f) => -f),
+        }));
         return { type: 'vector', series: dedupe(out) };
       }
       case 'VectorSelector':
@@ -143,7 +167,12 @@ export class Evaluator implements StepEvaluator {
       case 'MatrixSelector': {
         const series: EvalSeries[] = [];
         await this.eachMatrixSeries(e, '', (metric, ts, fs, n) => {
-          if (n > 0) series.push({ metric, ts: Array.prototype.slice.call(ts, 0, n) as number[], fs: Array.prototype.slice.call(fs, 0, n) as number[] });
+          if (n > 0)
+            series.push({
+              metric,
+              ts: Array.prototype.slice.call(ts, 0, n) as number[],
+              fs: Array.prototype.slice.call(fs, 0, n) as number[],
+            });
         });
         return { type: 'matrix', series };
       }
@@ -161,7 +190,8 @@ export class Evaluator implements StepEvaluator {
   private async evalVector(e: Expr): Promise<EvalSeries[]> {
     const r = await this.eval(e);
     if (r.type === 'vector') return r.series;
-    if (r.type === 'scalar') return [{ metric: Labels.EMPTY, ts: this.allStepTimes(), fs: Array.from(r.vals) }];
+    if (r.type === 'scalar')
+      return [{ metric: Labels.EMPTY, ts: this.allStepTimes(), fs: Array.from(r.vals) }];
     throw new PromQLError('internal', `expected instant vector, got ${r.type}`);
   }
 
@@ -192,20 +222,27 @@ export class Evaluator implements StepEvaluator {
     const first = (fixed ?? this.start) - off;
     const last = (fixed ?? this.end) - off;
     const out = new StepPoints(this.steps);
-    await this.ctx.eachSeries(first - this.lookback, last, vs.labelMatchers, { start: first - this.lookback, end: last, step: this.interval }, false, (metric, sts, sfs, n) => {
-      if (n === 0) return;
-      let j = -1;
-      for (let i = 0; i < this.steps; i++) {
-        const stepT = this.stepTime(i);
-        const ref = (fixed ?? stepT) - off;
-        while (j + 1 < n && sts[j + 1]! <= ref) j++;
-        if (j < 0 || sts[j]! < ref - this.lookback) continue;
-        const f = sfs[j]!;
-        if (isStale(f)) continue;
-        out.push(stepT, sampleTime ? sts[j]! / 1000 : f);
-      }
-      out.take(metric);
-    });
+    await this.ctx.eachSeries(
+      first - this.lookback,
+      last,
+      vs.labelMatchers,
+      { start: first - this.lookback, end: last, step: this.interval },
+      false,
+      (metric, sts, sfs, n) => {
+        if (n === 0) return;
+        let j = -1;
+        for (let i = 0; i < this.steps; i++) {
+          const stepT = this.stepTime(i);
+          const ref = (fixed ?? stepT) - off;
+          while (j + 1 < n && sts[j + 1]! <= ref) j++;
+          if (j < 0 || sts[j]! < ref - this.lookback) continue;
+          const f = sfs[j]!;
+          if (isStale(f)) continue;
+          out.push(stepT, sampleTime ? sts[j]! / 1000 : f);
+        }
+        out.take(metric);
+      },
+    );
     this.ctx.add(out.points);
     return out.series;
   }
@@ -240,11 +277,18 @@ export class Evaluator implements StepEvaluator {
     const last = (fixed ?? this.end) - vs.offset;
     const mint = first - e.range;
     let points = 0;
-    await this.ctx.eachSeries(mint, last, vs.labelMatchers, { start: mint, end: last, step: this.interval, range: e.range, ...(func ? { func } : {}) }, true, (metric, ts, fs, n) => {
-      points += n;
-      this.ctx.add(n);
-      fn(metric, ts, fs, n);
-    });
+    await this.ctx.eachSeries(
+      mint,
+      last,
+      vs.labelMatchers,
+      { start: mint, end: last, step: this.interval, range: e.range, ...(func ? { func } : {}) },
+      true,
+      (metric, ts, fs, n) => {
+        points += n;
+        this.ctx.add(n);
+        fn(metric, ts, fs, n);
+      },
+    );
     return points;
   }
 
@@ -263,43 +307,62 @@ export class Evaluator implements StepEvaluator {
   // ---- functions -------------------------------------------------------------------------
 
   /** Functions with a shape of their own, each evaluated by its own code. */
-  private static readonly special: Record<string, (ev: Evaluator, e: Call) => Promise<EvalResult>> = {
-    time: async (ev) => ({ type: 'scalar', vals: Float64Array.from({ length: ev.steps }, (_, i) => ev.stepTime(i) / 1000) }),
-    pi: async (ev) => ({ type: 'scalar', vals: new Float64Array(ev.steps).fill(Math.PI) }),
-    vector: async (ev, e) => {
-      const vals = await ev.evalScalar(e.args[0]!);
-      return { type: 'vector', series: [{ metric: Labels.EMPTY, ts: ev.allStepTimes(), fs: Array.from(vals) }] };
-    },
-    scalar: async (ev, e) => ({ type: 'scalar', vals: await ev.scalarOf(e.args[0]!) }),
-    absent: async (ev, e) => ({ type: 'vector', series: await ev.absent(e.args[0]!) }),
-    timestamp: async (ev, e) => {
-      const arg = unwrapParens(e.args[0]!);
-      if (arg.kind === 'VectorSelector') {
-        const series = await ev.vectorSelector(arg, true);
-        return { type: 'vector', series: dedupe(series.map((s) => ({ ...s, metric: dropName(s.metric) }))) };
-      }
-      const v = await ev.evalVector(arg);
-      return { type: 'vector', series: dedupe(v.map((s) => ({ metric: dropName(s.metric), ts: s.ts, fs: s.ts.map((t) => t / 1000) }))) };
-    },
-    sort: (ev, e) => ev.sorted(e, 1),
-    sort_desc: (ev, e) => ev.sorted(e, -1),
-    label_replace: async (ev, e) => ({ type: 'vector', series: await ev.labelReplace(e) }),
-    label_join: async (ev, e) => ({ type: 'vector', series: await ev.labelJoin(e) }),
-    histogram_quantile: async (ev, e) => ({ type: 'vector', series: await ev.histogramQuantile(e) }),
-    // These read native histogram samples only; float samples give no output.
-    histogram_count: (ev, e) => ev.nativeHistogramsOnly(e),
-    histogram_sum: (ev, e) => ev.nativeHistogramsOnly(e),
-    histogram_stddev: (ev, e) => ev.nativeHistogramsOnly(e),
-    histogram_stdvar: (ev, e) => ev.nativeHistogramsOnly(e),
-    histogram_fraction: (ev, e) => ev.nativeHistogramsOnly(e),
-  };
+  private static readonly special: Record<string, (ev: Evaluator, e: Call) => Promise<EvalResult>> =
+    {
+      time: async (ev) => ({
+        type: 'scalar',
+        vals: Float64Array.from({ length: ev.steps }, (_, i) => ev.stepTime(i) / 1000),
+      }),
+      pi: async (ev) => ({ type: 'scalar', vals: new Float64Array(ev.steps).fill(Math.PI) }),
+      vector: async (ev, e) => {
+        const vals = await ev.evalScalar(e.args[0]!);
+        return {
+          type: 'vector',
+          series: [{ metric: Labels.EMPTY, ts: ev.allStepTimes(), fs: Array.from(vals) }],
+        };
+      },
+      scalar: async (ev, e) => ({ type: 'scalar', vals: await ev.scalarOf(e.args[0]!) }),
+      absent: async (ev, e) => ({ type: 'vector', series: await ev.absent(e.args[0]!) }),
+      timestamp: async (ev, e) => {
+        const arg = unwrapParens(e.args[0]!);
+        if (arg.kind === 'VectorSelector') {
+          const series = await ev.vectorSelector(arg, true);
+          return {
+            type: 'vector',
+            series: dedupe(series.map((s) => ({ ...s, metric: dropName(s.metric) }))),
+          };
+        }
+        const v = await ev.evalVector(arg);
+        return {
+          type: 'vector',
+          series: dedupe(
+            v.map((s) => ({ metric: dropName(s.metric), ts: s.ts, fs: s.ts.map((t) => t / 1000) })),
+          ),
+        };
+      },
+      sort: (ev, e) => ev.sorted(e, 1),
+      sort_desc: (ev, e) => ev.sorted(e, -1),
+      label_replace: async (ev, e) => ({ type: 'vector', series: await ev.labelReplace(e) }),
+      label_join: async (ev, e) => ({ type: 'vector', series: await ev.labelJoin(e) }),
+      histogram_quantile: async (ev, e) => ({
+        type: 'vector',
+        series: await ev.histogramQuantile(e),
+      }),
+      // These read native histogram samples only; float samples give no output.
+      histogram_count: (ev, e) => ev.nativeHistogramsOnly(e),
+      histogram_sum: (ev, e) => ev.nativeHistogramsOnly(e),
+      histogram_stddev: (ev, e) => ev.nativeHistogramsOnly(e),
+      histogram_stdvar: (ev, e) => ev.nativeHistogramsOnly(e),
+      histogram_fraction: (ev, e) => ev.nativeHistogramsOnly(e),
+    };
 
   private async call(e: Call): Promise<EvalResult> {
     const name = e.func.name;
     const special = Evaluator.special[name];
     if (special !== undefined) return special(this, e);
     const f = FUNCTIONS[name];
-    if (f?.kind === 'range') return { type: 'vector', series: await this.rangeFunction(e, name, f) };
+    if (f?.kind === 'range')
+      return { type: 'vector', series: await this.rangeFunction(e, name, f) };
     if (f?.kind === 'element') return { type: 'vector', series: await this.elementFunction(e, f) };
     throw new PromQLError('bad_data', `function "${name}" is not supported`);
   }
@@ -327,7 +390,13 @@ export class Evaluator implements StepEvaluator {
   private async elementFunction(e: Call, f: ElementEntry): Promise<EvalSeries[]> {
     let series: EvalSeries[];
     if (e.args.length === 0 && f.defaultsToTime) {
-      series = [{ metric: Labels.EMPTY, ts: this.allStepTimes(), fs: this.allStepTimes().map((t) => t / 1000) }];
+      series = [
+        {
+          metric: Labels.EMPTY,
+          ts: this.allStepTimes(),
+          fs: this.allStepTimes().map((t) => t / 1000),
+        },
+      ];
     } else {
       series = await this.evalVector(e.args[0]!);
     }
@@ -396,7 +465,16 @@ export class Evaluator implements StepEvaluator {
     const m = matrixWindow(e.args[matrixIdx]!);
     const keepName = f.keepsName;
     const args = new Array<number>(scalars.length);
-    const w: Window = { ts: [], fs: [], lo: 0, hi: 0, rangeStart: 0, rangeEnd: 0, stepT: 0, decreases: null };
+    const w: Window = {
+      ts: [],
+      fs: [],
+      lo: 0,
+      hi: 0,
+      rangeStart: 0,
+      rangeEnd: 0,
+      stepT: 0,
+      decreases: null,
+    };
     const counter = f.counter;
     const qArg = f.quantileArg;
     const out = new StepPoints(this.steps);
@@ -442,7 +520,11 @@ export class Evaluator implements StepEvaluator {
   }
 
   warnQuantile(q: number, param: Expr): void {
-    if (q < 0 || q > 1 || Number.isNaN(q)) this.ctx.annotate(`PromQL warning: quantile value should be between 0 and 1, got ${formatFloatG(q)}`, posRange(param));
+    if (q < 0 || q > 1 || Number.isNaN(q))
+      this.ctx.annotate(
+        `PromQL warning: quantile value should be between 0 and 1, got ${formatFloatG(q)}`,
+        posRange(param),
+      );
   }
 
   private async labelReplace(e: Call): Promise<EvalSeries[]> {
@@ -457,7 +539,8 @@ export class Evaluator implements StepEvaluator {
     } catch {
       throw executionError(`invalid regular expression in label_replace(): ${regexStr}`);
     }
-    if (!isValidLabelName(dst)) throw executionError(`invalid destination label name in label_replace(): ${dst}`);
+    if (!isValidLabelName(dst))
+      throw executionError(`invalid destination label name in label_replace(): ${dst}`);
     const out = v.map((s) => {
       const m = re.exec(s.metric.get(src));
       return m === null ? s : withLabel(s, dst, expand(repl, m));
@@ -472,10 +555,12 @@ export class Evaluator implements StepEvaluator {
     const srcs: string[] = [];
     for (const a of e.args.slice(3)) {
       const src = await this.evalString(a);
-      if (!isValidLabelName(src)) throw executionError(`invalid source label name in label_join(): ${src}`);
+      if (!isValidLabelName(src))
+        throw executionError(`invalid source label name in label_join(): ${src}`);
       srcs.push(src);
     }
-    if (!isValidLabelName(dst)) throw executionError(`invalid destination label name in label_join(): ${dst}`);
+    if (!isValidLabelName(dst))
+      throw executionError(`invalid destination label name in label_join(): ${dst}`);
     return dedupe(v.map((s) => withLabel(s, dst, srcs.map((n) => s.metric.get(n)).join(sep))));
   }
 
@@ -494,7 +579,10 @@ export class Evaluator implements StepEvaluator {
       const le = metric.get('le');
       const upper = parseGoFloat(le);
       if (upper === null || (le === '' && !metric.has('le'))) {
-        this.ctx.annotate(`PromQL warning: bucket label "le" is missing or has a malformed value of "${le}" for metric name "${metric.metricName()}"`, posRange(e.args[1]!));
+        this.ctx.annotate(
+          `PromQL warning: bucket label "le" is missing or has a malformed value of "${le}" for metric name "${metric.metricName()}"`,
+          posRange(e.args[1]!),
+        );
         continue;
       }
       uppers[s] = upper;
@@ -533,7 +621,10 @@ export class Evaluator implements StepEvaluator {
         acc.add(groupMetric[gi]!, groupOutKey[gi]!, t, bucketQuantile(q[i]!, buckets[gi]!, notes));
         if (notes.monotonicityForced) {
           // Prometheus names the metric after dropping its name, so the name is always empty here.
-          this.ctx.annotate('PromQL info: input to histogram_quantile needed to be fixed for monotonicity (and may give inaccurate results) for metric name ""', posRange(e.args[1]!));
+          this.ctx.annotate(
+            'PromQL info: input to histogram_quantile needed to be fixed for monotonicity (and may give inaccurate results) for metric name ""',
+            posRange(e.args[1]!),
+          );
         }
         buckets[gi]!.length = 0;
       }
@@ -551,7 +642,11 @@ export class Evaluator implements StepEvaluator {
       const r = await this.evalScalar(e.rhs);
       const vals = new Float64Array(this.steps);
       for (let i = 0; i < this.steps; i++) {
-        vals[i] = COMPARISON.has(e.op) ? (elemKeeps(e.op, l[i]!, r[i]!) ? 1 : 0) : elemBinop(e.op, l[i]!, r[i]!);
+        vals[i] = COMPARISON.has(e.op)
+          ? elemKeeps(e.op, l[i]!, r[i]!)
+            ? 1
+            : 0
+          : elemBinop(e.op, l[i]!, r[i]!);
       }
       return { type: 'scalar', vals };
     }
@@ -567,18 +662,29 @@ export class Evaluator implements StepEvaluator {
     }
     const l = await this.evalVector(e.lhs);
     const r = await this.evalVector(e.rhs);
-    const vm = e.vectorMatching ?? { card: 'one-to-one', matchingLabels: [], on: false, include: [] };
+    const vm = e.vectorMatching ?? {
+      card: 'one-to-one',
+      matchingLabels: [],
+      on: false,
+      include: [],
+    };
     switch (e.op) {
       case 'and':
       case 'unless':
-        return { type: 'vector', series: andUnless(this, l, r, vm.on, vm.matchingLabels, e.op === 'and') };
+        return {
+          type: 'vector',
+          series: andUnless(this, l, r, vm.on, vm.matchingLabels, e.op === 'and'),
+        };
       case 'or':
         return { type: 'vector', series: or(this, l, r, vm.on, vm.matchingLabels) };
     }
     return { type: 'vector', series: await vectorVector(this, l, r, e.op, vm, e.returnBool) };
   }
 
-  forEachStep(v: EvalSeries[], fn: (i: number, t: number, present: number[], at: Int32Array) => void): void {
+  forEachStep(
+    v: EvalSeries[],
+    fn: (i: number, t: number, present: number[], at: Int32Array) => void,
+  ): void {
     const ptr = new Int32Array(v.length);
     const at = new Int32Array(v.length);
     const present: number[] = [];
@@ -602,7 +708,8 @@ export class Evaluator implements StepEvaluator {
     const op = e.op;
     let param: Float64Array | null = null;
     let label = '';
-    if (op === 'topk' || op === 'bottomk' || op === 'quantile') param = await this.evalScalar(e.param!);
+    if (op === 'topk' || op === 'bottomk' || op === 'quantile')
+      param = await this.evalScalar(e.param!);
     if (op === 'count_values') {
       label = await this.evalString(e.param!);
       if (!isValidLabelName(label)) throw executionError(`invalid label name "${label}"`);

@@ -55,8 +55,10 @@ function extrapolatedRate(w: Window, isCounter: boolean, isRate: boolean): numbe
   }
   const threshold = averageDurationBetweenSamples * 1.1;
   let extrapolateToInterval = sampledInterval;
-  extrapolateToInterval += durationToStart < threshold ? durationToStart : averageDurationBetweenSamples / 2;
-  extrapolateToInterval += durationToEnd < threshold ? durationToEnd : averageDurationBetweenSamples / 2;
+  extrapolateToInterval +=
+    durationToStart < threshold ? durationToStart : averageDurationBetweenSamples / 2;
+  extrapolateToInterval +=
+    durationToEnd < threshold ? durationToEnd : averageDurationBetweenSamples / 2;
   // One factor, then one multiplication, in Prometheus's order: the rounding is then the same
   // (multiplying and dividing the result in turn gave 0.2 where Prometheus gives 0.19999999999999998).
   let factor = extrapolateToInterval / sampledInterval;
@@ -77,10 +79,20 @@ function instantValue(w: Window, isRate: boolean): number | undefined {
 }
 
 /** Least squares fit of the window, x in seconds relative to interceptTime (Kahan-summed). */
-export function linearRegression(w: Window, interceptTime: number): [slope: number, intercept: number] {
+export function linearRegression(
+  w: Window,
+  interceptTime: number,
+): [slope: number, intercept: number] {
   const { ts, fs, lo, hi } = w;
   let n = 0;
-  let sumX = 0, cX = 0, sumY = 0, cY = 0, sumXY = 0, cXY = 0, sumX2 = 0, cX2 = 0;
+  let sumX = 0,
+    cX = 0,
+    sumY = 0,
+    cY = 0,
+    sumXY = 0,
+    cXY = 0,
+    sumX2 = 0,
+    cX2 = 0;
   const initY = fs[lo]!;
   let constY = true;
   for (let i = lo; i < hi; i++) {
@@ -88,10 +100,14 @@ export function linearRegression(w: Window, interceptTime: number): [slope: numb
     if (constY && i > lo && f !== initY) constY = false;
     n++;
     const x = (ts[i]! - interceptTime) / 1000;
-    sumX = kahanSumInc(x, sumX, cX, comp); cX = comp[0]!;
-    sumY = kahanSumInc(f, sumY, cY, comp); cY = comp[0]!;
-    sumXY = kahanSumInc(x * f, sumXY, cXY, comp); cXY = comp[0]!;
-    sumX2 = kahanSumInc(x * x, sumX2, cX2, comp); cX2 = comp[0]!;
+    sumX = kahanSumInc(x, sumX, cX, comp);
+    cX = comp[0]!;
+    sumY = kahanSumInc(f, sumY, cY, comp);
+    cY = comp[0]!;
+    sumXY = kahanSumInc(x * f, sumXY, cXY, comp);
+    cXY = comp[0]!;
+    sumX2 = kahanSumInc(x * x, sumX2, cX2, comp);
+    cX2 = comp[0]!;
   }
   if (constY) {
     if (!Number.isFinite(initY) && !Number.isNaN(initY)) return [NaN, NaN];
@@ -109,7 +125,8 @@ export function linearRegression(w: Window, interceptTime: number): [slope: numb
 }
 
 function sumOverTime(w: Window): number {
-  let sum = 0, c = 0;
+  let sum = 0,
+    c = 0;
   for (let i = w.lo; i < w.hi; i++) {
     sum = kahanSumInc(w.fs[i]!, sum, c, comp);
     c = comp[0]!;
@@ -119,7 +136,9 @@ function sumOverTime(w: Window): number {
 }
 
 function avgOverTime(w: Window): number {
-  let mean = 0, count = 0, c = 0;
+  let mean = 0,
+    count = 0,
+    c = 0;
   for (let i = w.lo; i < w.hi; i++) {
     const f = w.fs[i]!;
     count++;
@@ -140,7 +159,11 @@ function avgOverTime(w: Window): number {
 }
 
 function varianceOverTime(w: Window): number {
-  let count = 0, mean = 0, cMean = 0, aux = 0, cAux = 0;
+  let count = 0,
+    mean = 0,
+    cMean = 0,
+    aux = 0,
+    cAux = 0;
   for (let i = w.lo; i < w.hi; i++) {
     const f = w.fs[i]!;
     count++;
@@ -174,8 +197,14 @@ export function compareNaNFirst(a: number, b: number): number {
 }
 
 function holtWinters(w: Window, sf: number, tf: number): number | undefined {
-  if (sf <= 0 || sf >= 1) throw executionError(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${formatGoPercentF(sf)}`);
-  if (tf <= 0 || tf >= 1) throw executionError(`invalid trend factor. Expected: 0 < tf < 1, got: ${formatGoPercentF(tf)}`);
+  if (sf <= 0 || sf >= 1)
+    throw executionError(
+      `invalid smoothing factor. Expected: 0 < sf < 1, got: ${formatGoPercentF(sf)}`,
+    );
+  if (tf <= 0 || tf >= 1)
+    throw executionError(
+      `invalid trend factor. Expected: 0 < tf < 1, got: ${formatGoPercentF(tf)}`,
+    );
   const { fs, lo, hi } = w;
   const l = hi - lo;
   if (l < 2) return undefined;
@@ -309,7 +338,9 @@ const ELEMENT_FUNCTIONS: Record<string, ElementFunction> = {
   clamp: (f, args) => Math.max(args[0]!, Math.min(args[1]!, f)),
   clamp_min: (f, args) => Math.max(args[0]!, f),
   clamp_max: (f, args) => Math.min(args[0]!, f),
-  days_in_month: dateFn((d) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate()),
+  days_in_month: dateFn((d) =>
+    new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate(),
+  ),
   day_of_month: dateFn((d) => d.getUTCDate()),
   day_of_week: dateFn((d) => d.getUTCDay()),
   day_of_year: dateFn((d) => {
@@ -322,7 +353,16 @@ const ELEMENT_FUNCTIONS: Record<string, ElementFunction> = {
   year: dateFn((d) => d.getUTCFullYear()),
 };
 
-const DATE_FUNCTIONS = ['days_in_month', 'day_of_month', 'day_of_week', 'day_of_year', 'hour', 'minute', 'month', 'year'];
+const DATE_FUNCTIONS = [
+  'days_in_month',
+  'day_of_month',
+  'day_of_week',
+  'day_of_year',
+  'hour',
+  'minute',
+  'month',
+  'year',
+];
 
 /** A function over one range-vector argument (and scalars), evaluated window by window. */
 export interface RangeEntry {
@@ -366,10 +406,29 @@ const ELEMENT_FLAGS: Record<string, Partial<ElementEntry>> = {
 /** The functions the evaluator computes through one loop per kind, with each one's flags. */
 export const FUNCTIONS: Record<string, FunctionEntry> = {
   ...Object.fromEntries(
-    Object.entries(RANGE_FUNCTIONS).map(([n, fn]) => [n, { kind: 'range', fn, keepsName: false, counter: false, quantileArg: null, absent: false, ...RANGE_FLAGS[n] } satisfies RangeEntry]),
+    Object.entries(RANGE_FUNCTIONS).map(([n, fn]) => [
+      n,
+      {
+        kind: 'range',
+        fn,
+        keepsName: false,
+        counter: false,
+        quantileArg: null,
+        absent: false,
+        ...RANGE_FLAGS[n],
+      } satisfies RangeEntry,
+    ]),
   ),
   ...Object.fromEntries(
-    Object.entries(ELEMENT_FUNCTIONS).map(([n, fn]) => [n, { kind: 'element', fn, defaultsToTime: false, skipStep: null, ...ELEMENT_FLAGS[n] } satisfies ElementEntry]),
+    Object.entries(ELEMENT_FUNCTIONS).map(([n, fn]) => [
+      n,
+      {
+        kind: 'element',
+        fn,
+        defaultsToTime: false,
+        skipStep: null,
+        ...ELEMENT_FLAGS[n],
+      } satisfies ElementEntry,
+    ]),
   ),
 };
-

@@ -44,7 +44,12 @@ export class QueryLogger {
   log(e: QueryLogEntry): void {
     if (this.failed) return this.onFailure();
     const entry: Record<string, unknown> = {
-      params: { end: formatDate(e.end), query: e.query, start: formatDate(e.start), step: Math.trunc(e.step / 1000) },
+      params: {
+        end: formatDate(e.end),
+        query: e.query,
+        start: formatDate(e.start),
+        step: Math.trunc(e.step / 1000),
+      },
       stats: e.stats,
       ts: new Date().toISOString(),
       ...e.origin,

@@ -4,7 +4,12 @@
  * where an element equal to the heap's top does not replace it, then the heap sorted for output
  * (Go sorts small slices by insertion, so ties keep their heap order).
  */
-export function selectK(members: readonly number[], val: (s: number) => number, k: number, top: boolean): number[] {
+export function selectK(
+  members: readonly number[],
+  val: (s: number) => number,
+  k: number,
+  top: boolean,
+): number[] {
   // less(a, b): a is "smaller" for the heap; NaN is always smallest, so it goes first.
   const less = (a: number, b: number): boolean => {
     const x = val(a);
@@ -43,7 +48,9 @@ export function selectK(members: readonly number[], val: (s: number) => number, 
     }
     const x = val(s);
     const topV = val(h[0]!);
-    const replace = top ? topV < x || (Number.isNaN(topV) && !Number.isNaN(x)) : topV > x || (Number.isNaN(topV) && !Number.isNaN(x));
+    const replace = top
+      ? topV < x || (Number.isNaN(topV) && !Number.isNaN(x))
+      : topV > x || (Number.isNaN(topV) && !Number.isNaN(x));
     if (replace) {
       h[0] = s;
       if (k > 1 && !down(0)) up(0);

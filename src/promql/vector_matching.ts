@@ -6,7 +6,14 @@ import { executionError } from './errors.js';
 import { ARITHMETIC, COMPARISON, elemBinop, elemKeeps } from './binop.js';
 import { dedupe, dropName, SeriesAcc, type EvalSeries, type StepEvaluator } from './eval_series.js';
 
-export function vectorScalar(ev: StepEvaluator, v: EvalSeries[], s: Float64Array, op: string, swap: boolean, returnBool: boolean): EvalSeries[] {
+export function vectorScalar(
+  ev: StepEvaluator,
+  v: EvalSeries[],
+  s: Float64Array,
+  op: string,
+  swap: boolean,
+  returnBool: boolean,
+): EvalSeries[] {
   const isComparison = COMPARISON.has(op);
   const out: EvalSeries[] = [];
   for (const ser of v) {
@@ -38,12 +45,20 @@ function signatures(_ev: StepEvaluator, v: EvalSeries[], on: boolean, names: str
 }
 
 /** Walks the steps, calling fn with the indices of the series that have a point at each. */
-export function andUnless(ev: StepEvaluator, l: EvalSeries[], r: EvalSeries[], on: boolean, names: string[], isAnd: boolean): EvalSeries[] {
+export function andUnless(
+  ev: StepEvaluator,
+  l: EvalSeries[],
+  r: EvalSeries[],
+  on: boolean,
+  names: string[],
+  isAnd: boolean,
+): EvalSeries[] {
   if (l.length === 0) return [];
   const ls = signatures(ev, l, on, names);
   const rs = signatures(ev, r, on, names);
   const rightAt: Set<string>[] = Array.from({ length: ev.steps }, () => new Set<string>());
-  for (let s = 0; s < r.length; s++) for (const t of r[s]!.ts) rightAt[ev.stepIndex(t)]!.add(rs[s]!);
+  for (let s = 0; s < r.length; s++)
+    for (const t of r[s]!.ts) rightAt[ev.stepIndex(t)]!.add(rs[s]!);
   const out: EvalSeries[] = [];
   for (let s = 0; s < l.length; s++) {
     const ser = l[s]!;
@@ -60,7 +75,13 @@ export function andUnless(ev: StepEvaluator, l: EvalSeries[], r: EvalSeries[], o
   return out;
 }
 
-export function or(ev: StepEvaluator, l: EvalSeries[], r: EvalSeries[], on: boolean, names: string[]): EvalSeries[] {
+export function or(
+  ev: StepEvaluator,
+  l: EvalSeries[],
+  r: EvalSeries[],
+  on: boolean,
+  names: string[],
+): EvalSeries[] {
   const ls = signatures(ev, l, on, names);
   const rs = signatures(ev, r, on, names);
   const leftAt: Set<string>[] = Array.from({ length: ev.steps }, () => new Set<string>());
@@ -81,7 +102,14 @@ export function or(ev: StepEvaluator, l: EvalSeries[], r: EvalSeries[], on: bool
   return dedupe(out);
 }
 
-export async function vectorVector(ev: StepEvaluator, l: EvalSeries[], r: EvalSeries[], op: string, vm: NonNullable<BinaryExpr['vectorMatching']>, returnBool: boolean): Promise<EvalSeries[]> {
+export async function vectorVector(
+  ev: StepEvaluator,
+  l: EvalSeries[],
+  r: EvalSeries[],
+  op: string,
+  vm: NonNullable<BinaryExpr['vectorMatching']>,
+  returnBool: boolean,
+): Promise<EvalSeries[]> {
   if (l.length === 0 || r.length === 0) return [];
   const oneToMany = vm.card === 'one-to-many';
   // The "many" side is walked; the "one" side is looked up by signature.
@@ -112,7 +140,8 @@ export async function vectorVector(ev: StepEvaluator, l: EvalSeries[], r: EvalSe
     outLabels.set(ck, o);
     return o;
   };
-  const matchLabels = (m: Labels): string => (vm.on ? m.keep(vm.matchingLabels) : m.drop([...vm.matchingLabels, METRIC_NAME])).toString();
+  const matchLabels = (m: Labels): string =>
+    (vm.on ? m.keep(vm.matchingLabels) : m.drop([...vm.matchingLabels, METRIC_NAME])).toString();
   const acc = new SeriesAcc();
   const oneAt = new Map<string, number>();
   const matched = new Map<string, Set<string> | null>();
@@ -153,7 +182,10 @@ export async function vectorVector(ev: StepEvaluator, l: EvalSeries[], r: EvalSe
       const out = resultMetric(mi, oi);
       const inserted = matched.get(sig);
       if (vm.card === 'one-to-one') {
-        if (inserted !== undefined) throw executionError('multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');
+        if (inserted !== undefined)
+          throw executionError(
+            'multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)',
+          );
         matched.set(sig, null);
       } else {
         let set = inserted;
@@ -161,7 +193,9 @@ export async function vectorVector(ev: StepEvaluator, l: EvalSeries[], r: EvalSe
           set = new Set<string>();
           matched.set(sig, set);
         } else if (set.has(out.key)) {
-          throw executionError('multiple matches for labels: grouping labels must ensure unique matches');
+          throw executionError(
+            'multiple matches for labels: grouping labels must ensure unique matches',
+          );
         }
         set.add(out.key);
       }

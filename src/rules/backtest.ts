@@ -108,10 +108,15 @@ class LayeredQueryable implements Queryable {
   querier(mint: number, maxt: number): Querier {
     const src = this.source.querier(mint, maxt);
     const ovl = this.overlay.querier(mint, maxt);
-    const merged = (f: (q: Querier) => string[]): string[] => [...new Set([...f(src), ...f(ovl)])].sort();
+    const merged = (f: (q: Querier) => string[]): string[] =>
+      [...new Set([...f(src), ...f(ovl)])].sort();
     return {
       // Sorted either way: the interleave needs label order.
-      select: (_sort: boolean, hints: SelectHints | undefined, ...m: Matcher[]): SeriesSet => interleave(hiding(src.select(true, hints, ...m), this.hidden), ovl.select(true, hints, ...m)),
+      select: (_sort: boolean, hints: SelectHints | undefined, ...m: Matcher[]): SeriesSet =>
+        interleave(
+          hiding(src.select(true, hints, ...m), this.hidden),
+          ovl.select(true, hints, ...m),
+        ),
       labelValues: (name: string, ...m: Matcher[]) => merged((q) => q.labelValues(name, ...m)),
       labelNames: (...m: Matcher[]) => merged((q) => q.labelNames(...m)),
       close: () => {
@@ -137,9 +142,14 @@ export async function backtest(opts: BacktestOptions): Promise<BacktestResult> {
     for (const def of groups) defs.push({ file, def });
   }
   const hidden = new Set<string>(ALERT_SERIES);
-  for (const { def } of defs) for (const r of def.rules) if (r.record !== undefined) hidden.add(r.record);
+  for (const { def } of defs)
+    for (const r of def.rules) if (r.record !== undefined) hidden.add(r.record);
   const queryable = new LayeredQueryable(opts.source, headQueryable(overlay), hidden);
-  const engine = new Engine({ timeout: 120_000, maxSamples: 50_000_000, lookbackDelta: opts.lookbackDelta ?? 300_000 });
+  const engine = new Engine({
+    timeout: 120_000,
+    maxSamples: 50_000_000,
+    lookbackDelta: opts.lookbackDelta ?? 300_000,
+  });
   const metrics = new RuleMetrics();
   const groups = defs.map(
     ({ file, def }) =>
@@ -171,7 +181,8 @@ export async function backtest(opts: BacktestOptions): Promise<BacktestResult> {
   let evaluations = 0;
   for (;;) {
     let gi = -1;
-    for (let i = 0; i < groups.length; i++) if (next[i]! <= opts.end && (gi < 0 || next[i]! < next[gi]!)) gi = i;
+    for (let i = 0; i < groups.length; i++)
+      if (next[i]! <= opts.end && (gi < 0 || next[i]! < next[gi]!)) gi = i;
     if (gi < 0) break;
     const g = groups[gi]!;
     const ts = next[gi]!;
@@ -187,7 +198,18 @@ export async function backtest(opts: BacktestOptions): Promise<BacktestResult> {
         const key = `${g.file}\u0000${g.name}\u0000${a.labels.key()}`;
         seen.set(key, a.state);
         let tl = timelines.get(key);
-        if (tl === undefined) timelines.set(key, (tl = { file: g.file, group: g.name, rule: rule.name, labels: a.labels, activeAt: [], periods: [] }));
+        if (tl === undefined)
+          timelines.set(
+            key,
+            (tl = {
+              file: g.file,
+              group: g.name,
+              rule: rule.name,
+              labels: a.labels,
+              activeAt: [],
+              periods: [],
+            }),
+          );
         const activeAt = a.activeAt!.getTime();
         if (tl.activeAt[tl.activeAt.length - 1] !== activeAt) tl.activeAt.push(activeAt);
       }
@@ -209,6 +231,18 @@ export async function backtest(opts: BacktestOptions): Promise<BacktestResult> {
       if (state !== 'inactive') tl.periods.push({ state, from: ts, to: ts, open: true });
     }
   }
-  const alerts = [...timelines.values()].sort((a, b) => (a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.group !== b.group ? (a.group < b.group ? -1 : 1) : a.labels.key() < b.labels.key() ? -1 : 1));
+  const alerts = [...timelines.values()].sort((a, b) =>
+    a.file !== b.file
+      ? a.file < b.file
+        ? -1
+        : 1
+      : a.group !== b.group
+        ? a.group < b.group
+          ? -1
+          : 1
+        : a.labels.key() < b.labels.key()
+          ? -1
+          : 1,
+  );
   return { evaluations, alerts, errors: [...errors] };
 }

@@ -57,23 +57,35 @@ export class RuleGroup {
     this.file = opts.file;
     this.interval = opts.interval;
     this.limit = opts.def.limit;
-    this.rules = opts.def.rules.map((r) =>
-      {
-        // A rule label set to "" removes that label from the result, and the rules API still
-        // lists it as "" (Labels.fromObject would drop it), so the set is built as written.
-        const unset = Object.keys(r.labels).filter((n) => r.labels[n] === '');
-        const ruleLabels = Labels.fromSortedFlat(
-          Object.keys(r.labels)
-            .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-            .flatMap((n) => [n, r.labels[n]!]),
-        );
-        return r.alert !== undefined
-          ? new AlertingRule(r.alert, r.expr, r.for, r.keep_firing_for, ruleLabels, Labels.fromObject(r.annotations), unset)
-          : new RecordingRule(r.record!, r.expr, ruleLabels, unset);
-      },
-    );
+    this.rules = opts.def.rules.map((r) => {
+      // A rule label set to "" removes that label from the result, and the rules API still
+      // lists it as "" (Labels.fromObject would drop it), so the set is built as written.
+      const unset = Object.keys(r.labels).filter((n) => r.labels[n] === '');
+      const ruleLabels = Labels.fromSortedFlat(
+        Object.keys(r.labels)
+          .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+          .flatMap((n) => [n, r.labels[n]!]),
+      );
+      return r.alert !== undefined
+        ? new AlertingRule(
+            r.alert,
+            r.expr,
+            r.for,
+            r.keep_firing_for,
+            ruleLabels,
+            Labels.fromObject(r.annotations),
+            unset,
+          )
+        : new RecordingRule(r.record!, r.expr, ruleLabels, unset);
+    });
     // Counters start at 0 for a new group, as Prometheus creates them with the group.
-    for (const c of [opts.metrics.missed, opts.metrics.iterations, opts.metrics.evaluations, opts.metrics.failures]) c.inc({ rule_group: this.key() }, 0);
+    for (const c of [
+      opts.metrics.missed,
+      opts.metrics.iterations,
+      opts.metrics.evaluations,
+      opts.metrics.failures,
+    ])
+      c.inc({ rule_group: this.key() }, 0);
     opts.metrics.interval.set({ rule_group: this.key() }, this.interval / 1000);
     opts.metrics.rules.set({ rule_group: this.key() }, this.rules.length);
   }
@@ -100,7 +112,12 @@ export class RuleGroup {
   }
 
   private get offsetNs(): bigint {
-    return (this.offsetCache ??= promLabelsHash([['file', this.file], ['name', this.name]]) % (BigInt(this.interval) * NS_PER_MS));
+    return (this.offsetCache ??=
+      promLabelsHash([
+        ['file', this.file],
+        ['name', this.name],
+      ]) %
+      (BigInt(this.interval) * NS_PER_MS));
   }
 
   start(): void {
@@ -113,12 +130,22 @@ export class RuleGroup {
       const behind = Date.now() - planned;
       // Whole intervals overrun; a clock set back by more than an interval moves the evaluation
       // timestamps back with it, as Prometheus's evalTimestamp arithmetic (truncating) does.
-      const shift = behind >= 0 ? Math.floor(behind / iv) : behind > -iv ? 0 : Math.trunc((behind + iv) / iv) - 1;
+      const shift =
+        behind >= 0
+          ? Math.floor(behind / iv)
+          : behind > -iv
+            ? 0
+            : Math.trunc((behind + iv) / iv) - 1;
       const missed = Math.max(0, shift);
       if (missed > 0) this.opts.metrics.missed.inc({ rule_group: this.key() }, missed);
       const evalAt = planned + shift * iv;
       this.opts.metrics.iterations.inc({ rule_group: this.key() }, missed + 1);
-      this.running = this.evalAt(evalAt).catch((e: unknown) => this.opts.logger.error('Rule group evaluation failed', { group: this.name, err: e as Error }));
+      this.running = this.evalAt(evalAt).catch((e: unknown) =>
+        this.opts.logger.error('Rule group evaluation failed', {
+          group: this.name,
+          err: e as Error,
+        }),
+      );
       await this.running;
       this.running = null;
       if (this.stopped) return;
@@ -149,7 +176,8 @@ export class RuleGroup {
     }
     // Rules gone from the new version: their series end at this group's first evaluation.
     for (const list of byKey.values()) {
-      for (const old of list) for (const ls of from.lastSeries.get(old)?.values() ?? []) this.staleSeries.push(ls);
+      for (const old of list)
+        for (const ls of from.lastSeries.get(old)?.values() ?? []) this.staleSeries.push(ls);
     }
   }
 
@@ -180,7 +208,11 @@ export class RuleGroup {
         rule.health = 'err';
         rule.lastError = userErrorMessage(e);
         this.opts.metrics.failures.inc({ rule_group: this.key() });
-        this.opts.logger.warn('Evaluating rule failed', { rule: rule.name, group: this.name, err: e as Error });
+        this.opts.logger.warn('Evaluating rule failed', {
+          rule: rule.name,
+          group: this.name,
+          err: e as Error,
+        });
       }
       if (failed) {
         // As Prometheus: a failed evaluation writes nothing, not even stale markers, so a
@@ -196,7 +228,12 @@ export class RuleGroup {
       samples += out.length;
       await this.write(rule, ts, out);
       if (rule instanceof AlertingRule) {
-        const alerts = rule.alertsToSend(ts, this.opts.resendDelay, this.interval, this.opts.externalURL);
+        const alerts = rule.alertsToSend(
+          ts,
+          this.opts.resendDelay,
+          this.interval,
+          this.opts.externalURL,
+        );
         if (alerts.length > 0) this.opts.notify(alerts);
       }
       rule.evaluationTime = (performance.now() - ruleStart) / 1000;
@@ -214,7 +251,11 @@ export class RuleGroup {
         }
       }
       this.staleSeries = [];
-      await app.commit().catch((e: unknown) => this.opts.logger.warn('Stale marker commit failed', { err: e as Error }));
+      await app
+        .commit()
+        .catch((e: unknown) =>
+          this.opts.logger.warn('Stale marker commit failed', { err: e as Error }),
+        );
     }
     this.evaluationTime = (performance.now() - started) / 1000;
     this.lastEvaluation = new Date(ts);
@@ -226,7 +267,11 @@ export class RuleGroup {
   }
 
   /** Appends a rule's output and ends its series that disappeared, in one commit. */
-  private async write(rule: Rule, ts: number, out: { labels: Labels; value: number }[]): Promise<void> {
+  private async write(
+    rule: Rule,
+    ts: number,
+    out: { labels: Labels; value: number }[],
+  ): Promise<void> {
     const app = this.opts.appendable.appender();
     const cur = new Map<string, Labels>();
     for (const s of out) {
@@ -270,7 +315,8 @@ export class RuleGroup {
       for (const a of rule.activeAlerts()) {
         const want = rule.forStateLabels(a.labels);
         const matchers: Matcher[] = [];
-        for (let i = 0; i < want.length; i++) matchers.push(Matcher.equal(want.nameAt(i), want.valueAt(i)));
+        for (let i = 0; i < want.length; i++)
+          matchers.push(Matcher.equal(want.nameAt(i), want.valueAt(i)));
         const ss = q.select(false, { start: mint, end: ts }, ...matchers);
         let lastT: number | null = null;
         let lastV = 0;
@@ -322,7 +368,18 @@ export class RuleGroup {
     }
     await app.commit().catch(() => {});
     const m = this.opts.metrics;
-    for (const g of [m.interval, m.rules, m.lastDuration, m.lastEvaluation, m.lastSamples, m.missed, m.iterations, m.evaluations, m.failures]) g.remove({ rule_group: this.key() });
+    for (const g of [
+      m.interval,
+      m.rules,
+      m.lastDuration,
+      m.lastEvaluation,
+      m.lastSamples,
+      m.missed,
+      m.iterations,
+      m.evaluations,
+      m.failures,
+    ])
+      g.remove({ rule_group: this.key() });
   }
 
   info(): RuleGroupInfo {

@@ -3,6 +3,20 @@ export { RuleManager, RuleLoadError, type RuleManagerOptions } from './manager.j
 export { RuleGroup, type GroupOptions } from './group.js';
 export { AlertingRule, RecordingRule, type Rule } from './rule.js';
 export { RuleMetrics } from './metrics.js';
-export type { RulesRetriever, RuleGroupInfo, RuleInfo, ActiveAlert, AlertState, RuleHealth } from './rule_info.js';
-export { backtest, headQueryable, type BacktestOptions, type BacktestResult, type AlertTimeline, type AlertPeriod } from './backtest.js';
+export type {
+  RulesRetriever,
+  RuleGroupInfo,
+  RuleInfo,
+  ActiveAlert,
+  AlertState,
+  RuleHealth,
+} from './rule_info.js';
+export {
+  backtest,
+  headQueryable,
+  type BacktestOptions,
+  type BacktestResult,
+  type AlertTimeline,
+  type AlertPeriod,
+} from './backtest.js';
 export { runRuleTestFile } from './unittest.js';

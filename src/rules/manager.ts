@@ -41,7 +41,12 @@ export class RuleManager implements RulesRetriever {
   }
 
   /** Loads the files (already glob-expanded) and applies them; throws listing every error. */
-  async update(evaluationInterval: number, files: string[], externalLabels: Labels, externalURL: string): Promise<void> {
+  async update(
+    evaluationInterval: number,
+    files: string[],
+    externalLabels: Labels,
+    externalURL: string,
+  ): Promise<void> {
     const defs: { file: string; def: RuleGroupDef }[] = [];
     const errors: string[] = [];
     for (const f of files) {
@@ -49,14 +54,22 @@ export class RuleManager implements RulesRetriever {
       for (const e of errs) errors.push(e.message);
       for (const g of groups) defs.push({ file: f, def: g });
     }
-    if (errors.length > 0) throw new RuleLoadError(`error loading rules, previous rule set restored: ${errors.join('; ')}`);
+    if (errors.length > 0)
+      throw new RuleLoadError(
+        `error loading rules, previous rule set restored: ${errors.join('; ')}`,
+      );
     const next = new Map<string, { group: RuleGroup; defKey: string }>();
     const restore = this.firstUpdate;
     this.firstUpdate = false;
     for (const { file, def } of defs) {
       const key = `${file};${def.name}`;
       const interval = def.interval > 0 ? def.interval : evaluationInterval;
-      const defKey = JSON.stringify({ def: { ...def, line: 0, rules: def.rules.map((r) => ({ ...r, line: 0 })) }, interval, ext: externalLabels.key(), externalURL });
+      const defKey = JSON.stringify({
+        def: { ...def, line: 0, rules: def.rules.map((r) => ({ ...r, line: 0 })) },
+        interval,
+        ext: externalLabels.key(),
+        externalURL,
+      });
       const old = this.groups.get(key);
       if (old && old.defKey === defKey) {
         next.set(key, old);
@@ -98,7 +111,19 @@ export class RuleManager implements RulesRetriever {
   }
 
   ruleGroups(): RuleGroupInfo[] {
-    return [...this.groups.values()].map((g) => g.group.info()).sort((a, b) => (a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return [...this.groups.values()]
+      .map((g) => g.group.info())
+      .sort((a, b) =>
+        a.file !== b.file
+          ? a.file < b.file
+            ? -1
+            : 1
+          : a.name < b.name
+            ? -1
+            : a.name > b.name
+              ? 1
+              : 0,
+      );
   }
 
   /** The running groups (for rule unit tests and the UI). */

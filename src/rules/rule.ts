@@ -9,7 +9,13 @@ import type { Queryable } from '../storage/index.js';
 import type { Alert } from '../notifier/index.js';
 import type { Logger } from '../util/log.js';
 import { expandTemplate } from '../template/index.js';
-import type { ActiveAlert, AlertState, AlertingRuleInfo, RuleHealth, RuleInfo } from './rule_info.js';
+import type {
+  ActiveAlert,
+  AlertState,
+  AlertingRuleInfo,
+  RuleHealth,
+  RuleInfo,
+} from './rule_info.js';
 
 export interface RuleContext {
   engine: Engine;
@@ -23,7 +29,11 @@ export interface RuleContext {
 /** How long a resolved alert is still sent to Alertmanager. */
 const RESOLVED_RETENTION = 15 * 60 * 1000;
 
-async function instantVector(ctx: RuleContext, expr: string, ts: number): Promise<{ metric: Labels; f: number }[]> {
+async function instantVector(
+  ctx: RuleContext,
+  expr: string,
+  ts: number,
+): Promise<{ metric: Labels; f: number }[]> {
   const q = ctx.engine.newInstantQuery(ctx.queryable, expr, ts);
   const { value } = await q.exec();
   if (value.type === 'vector') return value.samples.map((s) => ({ metric: s.metric, f: s.f }));
@@ -89,11 +99,15 @@ export class RecordingRule extends Rule {
       for (const n of this.unsetLabels) lb.del(n);
       const ls = lb.labels();
       const k = ls.key();
-      if (seen.has(k)) throw new Error('vector contains metrics with the same labelset after applying rule labels');
+      if (seen.has(k))
+        throw new Error(
+          'vector contains metrics with the same labelset after applying rule labels',
+        );
       seen.add(k);
       out.push({ labels: ls, value: s.f });
     }
-    if (ctx.limit > 0 && out.length > ctx.limit) throw new Error(`exceeded limit of ${ctx.limit} with ${out.length} series`);
+    if (ctx.limit > 0 && out.length > ctx.limit)
+      throw new Error(`exceeded limit of ${ctx.limit} with ${out.length} series`);
     return out;
   }
 
@@ -164,12 +178,22 @@ export class AlertingRule extends Rule {
     for (const s of vec) {
       const sampleLabels = s.metric.withoutMetricName();
       // As Prometheus, $labels is the sample's metric as returned, __name__ included if kept.
-      const data = { labels: s.metric.toObject(), externalLabels: extLabels, externalURL: ctx.externalURL, value: s.f };
+      const data = {
+        labels: s.metric.toObject(),
+        externalLabels: extLabels,
+        externalURL: ctx.externalURL,
+        value: s.f,
+      };
       const tmplName = `__alert_${this.name}`;
-      const query = async (q: string, t: number) => (await instantVector(ctx, q, t)).map((x) => ({ metric: x.metric.toObject(), value: x.f }));
+      const query = async (q: string, t: number) =>
+        (await instantVector(ctx, q, t)).map((x) => ({ metric: x.metric.toObject(), value: x.f }));
       const expand = async (text: string): Promise<string> => {
         try {
-          return await expandTemplate(tmplName, text, data, { timestamp: ts, query, externalURL: ctx.externalURL });
+          return await expandTemplate(tmplName, text, data, {
+            timestamp: ts,
+            query,
+            externalURL: ctx.externalURL,
+          });
         } catch (e) {
           ctx.logger.warn('Expanding alert template failed', { err: e as Error });
           return `<error expanding template: ${(e as Error).message}>`;
@@ -184,11 +208,26 @@ export class AlertingRule extends Rule {
       for (const n of this.unsetLabels) lb.del(n);
       lb.set('alertname', this.name);
       const ab = new LabelsBuilder();
-      for (let i = 0; i < this.annotations.length; i++) ab.set(this.annotations.nameAt(i), await expand(this.annotations.valueAt(i)));
+      for (let i = 0; i < this.annotations.length; i++)
+        ab.set(this.annotations.nameAt(i), await expand(this.annotations.valueAt(i)));
       const ls = lb.labels();
       const k = ls.key();
-      if (seen.has(k)) throw new Error('vector contains metrics with the same labelset after applying alert labels');
-      seen.set(k, { labels: ls, annotations: ab.labels(), state: 'pending', activeAt: null, keepFiringSince: null, value: s.f, firedAt: null, resolvedAt: null, lastSentAt: null, validUntil: null });
+      if (seen.has(k))
+        throw new Error(
+          'vector contains metrics with the same labelset after applying alert labels',
+        );
+      seen.set(k, {
+        labels: ls,
+        annotations: ab.labels(),
+        state: 'pending',
+        activeAt: null,
+        keepFiringSince: null,
+        value: s.f,
+        firedAt: null,
+        resolvedAt: null,
+        lastSentAt: null,
+        validUntil: null,
+      });
     }
     for (const [k, a] of seen) {
       const cur = this.active.get(k);
@@ -205,7 +244,8 @@ export class AlertingRule extends Rule {
       if (seen.has(k)) continue;
       if (a.state === 'pending' || a.resolvedAt !== null) {
         // Pending alerts just go; resolved ones are kept a while for resending.
-        if (a.state === 'pending' || ts - a.resolvedAt!.getTime() > RESOLVED_RETENTION) this.active.delete(k);
+        if (a.state === 'pending' || ts - a.resolvedAt!.getTime() > RESOLVED_RETENTION)
+          this.active.delete(k);
         continue;
       }
       if (this.keepFiringFor > 0) {
@@ -245,7 +285,10 @@ export class AlertingRule extends Rule {
       lb.set('__name__', 'ALERTS');
       lb.set('alertstate', a.state);
       out.push({ labels: lb.labels(), value: 1 });
-      out.push({ labels: this.forStateLabels(a.labels), value: Math.floor(a.activeAt!.getTime() / 1000) });
+      out.push({
+        labels: this.forStateLabels(a.labels),
+        value: Math.floor(a.activeAt!.getTime() / 1000),
+      });
     }
     return out;
   }
@@ -271,8 +314,10 @@ export class AlertingRule extends Rule {
     const out: Alert[] = [];
     for (const a of this.active.values()) {
       if (a.state === 'pending') continue;
-      const resolvedSinceSent = a.resolvedAt !== null && (a.lastSentAt === null || a.resolvedAt > a.lastSentAt);
-      if (!resolvedSinceSent && a.lastSentAt !== null && a.lastSentAt.getTime() + resendDelay >= ts) continue;
+      const resolvedSinceSent =
+        a.resolvedAt !== null && (a.lastSentAt === null || a.resolvedAt > a.lastSentAt);
+      if (!resolvedSinceSent && a.lastSentAt !== null && a.lastSentAt.getTime() + resendDelay >= ts)
+        continue;
       a.lastSentAt = new Date(ts);
       a.validUntil = new Date(ts + 4 * Math.max(resendDelay, interval));
       out.push({
@@ -296,7 +341,14 @@ export class AlertingRule extends Rule {
       keepFiringFor: this.keepFiringFor / 1000,
       labels: this.labels,
       annotations: this.annotations,
-      alerts: this.activeAlerts().map((a) => ({ labels: a.labels, annotations: a.annotations, state: a.state, activeAt: a.activeAt, keepFiringSince: a.keepFiringSince, value: a.value })),
+      alerts: this.activeAlerts().map((a) => ({
+        labels: a.labels,
+        annotations: a.annotations,
+        state: a.state,
+        activeAt: a.activeAt,
+        keepFiringSince: a.keepFiringSince,
+        value: a.value,
+      })),
       health: this.health,
       lastError: this.lastError,
       evaluationTime: this.evaluationTime,

@@ -60,11 +60,28 @@ function labelsString(o: Record<string, string>): string {
   return Labels.fromObject(o).toString();
 }
 
-function alertsString(list: { labels: Record<string, string>; annotations: Record<string, string> }[]): string {
+function alertsString(
+  list: { labels: Record<string, string>; annotations: Record<string, string> }[],
+): string {
   if (list.length === 0) return '[]';
-  let s = '[\n0:' + indentLines('\nLabels:' + labelsString(list[0]!.labels) + '\nAnnotations:' + labelsString(list[0]!.annotations), '  ');
+  let s =
+    '[\n0:' +
+    indentLines(
+      '\nLabels:' +
+        labelsString(list[0]!.labels) +
+        '\nAnnotations:' +
+        labelsString(list[0]!.annotations),
+      '  ',
+    );
   list.slice(1).forEach((l, i) => {
-    s += ',\n' + String(i + 1) + ':' + indentLines('\nLabels:' + labelsString(l.labels) + '\nAnnotations:' + labelsString(l.annotations), '  ');
+    s +=
+      ',\n' +
+      String(i + 1) +
+      ':' +
+      indentLines(
+        '\nLabels:' + labelsString(l.labels) + '\nAnnotations:' + labelsString(l.annotations),
+        '  ',
+      );
   });
   return s + '\n]';
 }
@@ -81,7 +98,9 @@ function samplesString(list: { labels: Labels; value: number }[]): string {
 }
 
 function sortByLabels<T extends { labels: Record<string, string> }>(list: T[]): T[] {
-  return list.sort((a, b) => compareLabels(Labels.fromObject(a.labels), Labels.fromObject(b.labels)));
+  return list.sort((a, b) =>
+    compareLabels(Labels.fromObject(a.labels), Labels.fromObject(b.labels)),
+  );
 }
 
 /** model.Duration's String(): "600s" in a test file prints as "10m". */
@@ -99,7 +118,9 @@ export async function runRuleTestFile(file: string): Promise<string[]> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    return [`open ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`];
+    return [
+      `open ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`,
+    ];
   }
   const decodeErr = checkUnitTestFile(text);
   if (decodeErr !== null) return [decodeErr];
@@ -117,11 +138,17 @@ export async function runRuleTestFile(file: string): Promise<string[]> {
     ruleFiles.push(...matched);
   }
   const errors: string[] = [];
-  for (const tg of spec.tests ?? []) errors.push(...(await runTestGroup(tg, ruleFiles, evalInterval, spec.group_eval_order ?? [])));
+  for (const tg of spec.tests ?? [])
+    errors.push(...(await runTestGroup(tg, ruleFiles, evalInterval, spec.group_eval_order ?? [])));
   return errors;
 }
 
-async function runTestGroup(tg: TestGroup, ruleFiles: string[], evalInterval: number, order: string[]): Promise<string[]> {
+async function runTestGroup(
+  tg: TestGroup,
+  ruleFiles: string[],
+  evalInterval: number,
+  order: string[],
+): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'rules-unittest-'));
   const db = await openDB(dir, { retentionDuration: 0 }, {});
   try {
@@ -184,11 +211,15 @@ async function runTestGroup(tg: TestGroup, ruleFiles: string[], evalInterval: nu
     let maxT = 0;
     for (const at of alertTests) {
       if (!at.alertname) {
-        return [`an item under alert_rule_test misses required attribute alertname at eval_time ${goDur(at.eval_time)}${tg.name ? ` (in TestGroup ${tg.name})` : ''}`];
+        return [
+          `an item under alert_rule_test misses required attribute alertname at eval_time ${goDur(at.eval_time)}${tg.name ? ` (in TestGroup ${tg.name})` : ''}`,
+        ];
       }
       const t = parseDuration(at.eval_time);
       if (t % evalInterval !== 0) {
-        errs.push(`    eval_time ${at.eval_time} is not a multiple of evaluation interval ${formatDuration(evalInterval)}`);
+        errs.push(
+          `    eval_time ${at.eval_time} is not a multiple of evaluation interval ${formatDuration(evalInterval)}`,
+        );
         continue;
       }
       alertTimes.set(t, [...(alertTimes.get(t) ?? []), at]);
@@ -205,15 +236,28 @@ async function runTestGroup(tg: TestGroup, ruleFiles: string[], evalInterval: nu
         for (const g of groups) {
           for (const r of g.rules) {
             if (!(r instanceof AlertingRule) || r.name !== at.alertname) continue;
-            for (const a of r.activeAlerts()) if (a.state === 'firing') got.push({ labels: a.labels.toObject(), annotations: a.annotations.toObject() });
+            for (const a of r.activeAlerts())
+              if (a.state === 'firing')
+                got.push({ labels: a.labels.toObject(), annotations: a.annotations.toObject() });
           }
         }
-        const exp = (at.exp_alerts ?? []).map((e) => ({ labels: { ...(e.exp_labels ?? {}), alertname: at.alertname }, annotations: e.exp_annotations ?? {} }));
+        const exp = (at.exp_alerts ?? []).map((e) => ({
+          labels: { ...(e.exp_labels ?? {}), alertname: at.alertname },
+          annotations: e.exp_annotations ?? {},
+        }));
         sortByLabels(got);
         sortByLabels(exp);
-        const same = got.length === exp.length && got.every((g, i) => labelsString(g.labels) === labelsString(exp[i]!.labels) && labelsString(g.annotations) === labelsString(exp[i]!.annotations));
+        const same =
+          got.length === exp.length &&
+          got.every(
+            (g, i) =>
+              labelsString(g.labels) === labelsString(exp[i]!.labels) &&
+              labelsString(g.annotations) === labelsString(exp[i]!.annotations),
+          );
         if (!same) {
-          errs.push(`${tg.name ? `    name: ${tg.name},\n` : ''}    alertname: ${at.alertname}, time: ${goDur(at.eval_time)}, \n        exp:${indentLines(alertsString(exp), '            ')}, \n        got:${indentLines(alertsString(got), '            ')}`);
+          errs.push(
+            `${tg.name ? `    name: ${tg.name},\n` : ''}    alertname: ${at.alertname}, time: ${goDur(at.eval_time)}, \n        exp:${indentLines(alertsString(exp), '            ')}, \n        got:${indentLines(alertsString(got), '            ')}`,
+          );
         }
       }
     }
@@ -227,7 +271,9 @@ async function runTestGroup(tg: TestGroup, ruleFiles: string[], evalInterval: nu
         else if (v.type === 'scalar') got = [{ labels: Labels.EMPTY, value: v.v }];
         else throw new Error(`rule result is not a vector or scalar: "${v.type}"`);
       } catch (e) {
-        errs.push(`    expr: ${JSON.stringify(et.expr)}, time: ${goDur(et.eval_time)}, err: ${(e as Error).message}`);
+        errs.push(
+          `    expr: ${JSON.stringify(et.expr)}, time: ${goDur(et.eval_time)}, err: ${(e as Error).message}`,
+        );
         continue;
       }
       let exp: { labels: Labels; value: number }[];
@@ -238,16 +284,26 @@ async function runTestGroup(tg: TestGroup, ruleFiles: string[], evalInterval: nu
           const ms = s.labels === '' ? [] : parseMetricSelector(s.labels);
           const o: Record<string, string> = {};
           for (const m of ms) o[m.name] = m.value;
-          return { labels: Labels.fromObject(o), value: typeof s.value === 'number' ? s.value : Number(s.value) };
+          return {
+            labels: Labels.fromObject(o),
+            value: typeof s.value === 'number' ? s.value : Number(s.value),
+          };
         });
       } catch (e) {
-        errs.push(`    expr: ${JSON.stringify(et.expr)}, time: ${goDur(et.eval_time)}, err: labels ${goQuote(badLabels)}: ${(e as Error).message}`);
+        errs.push(
+          `    expr: ${JSON.stringify(et.expr)}, time: ${goDur(et.eval_time)}, err: labels ${goQuote(badLabels)}: ${(e as Error).message}`,
+        );
         continue;
       }
       got.sort((a, b) => compareLabels(a.labels, b.labels));
       exp.sort((a, b) => compareLabels(a.labels, b.labels));
-      const same = got.length === exp.length && got.every((g, i) => g.labels.equals(exp[i]!.labels) && almostEqual(exp[i]!.value, g.value));
-      if (!same) errs.push(`    expr: ${JSON.stringify(et.expr)}, time: ${goDur(et.eval_time)},\n        exp: ${samplesString(exp)}\n        got: ${samplesString(got)}`);
+      const same =
+        got.length === exp.length &&
+        got.every((g, i) => g.labels.equals(exp[i]!.labels) && almostEqual(exp[i]!.value, g.value));
+      if (!same)
+        errs.push(
+          `    expr: ${JSON.stringify(et.expr)}, time: ${goDur(et.eval_time)},\n        exp: ${samplesString(exp)}\n        got: ${samplesString(got)}`,
+        );
     }
     for (const g of groups) await g.stop(false);
     return errs;

@@ -7,7 +7,12 @@ import { gunzipSync } from 'node:zlib';
 import { Labels, LabelsBuilder, isValidLabelName } from '../model/labels/index.js';
 import { relabel } from '../model/relabel/index.js';
 import { reduceResolution, type FloatHistogram, type Histogram } from '../model/histogram/index.js';
-import { ProtobufParser, decodeExposition, isProtobuf, newParser } from '../model/textparse/index.js';
+import {
+  ProtobufParser,
+  decodeExposition,
+  isProtobuf,
+  newParser,
+} from '../model/textparse/index.js';
 import { STALE_NAN, isStaleNaN } from '../model/value/index.js';
 import { formatDuration } from '../model/duration/index.js';
 import type { Appendable, Appender, SeriesRef } from '../storage/index.js';
@@ -48,7 +53,8 @@ function requestError(url: string, e: unknown, timeoutMs: number): string {
   const err = e as NodeJS.ErrnoException;
   const u = new URL(url);
   const addr = `${u.hostname}:${u.port || (u.protocol === 'https:' ? '443' : '80')}`;
-  if (err.name === 'AbortError' || /deadline|timeout/i.test(err.message)) return `Get "${url}": context deadline exceeded`;
+  if (err.name === 'AbortError' || /deadline|timeout/i.test(err.message))
+    return `Get "${url}": context deadline exceeded`;
   switch (err.code) {
     case 'ECONNREFUSED':
       return `Get "${url}": dial tcp ${addr}: connect: connection refused`;
@@ -153,7 +159,10 @@ export class ScrapeLoop {
     try {
       await app.commit();
     } catch (e) {
-      this.logger.warn('Stale marker commit failed', { target: this.target.scrapeUrl, err: e as Error });
+      this.logger.warn('Stale marker commit failed', {
+        target: this.target.scrapeUrl,
+        err: e as Error,
+      });
     }
   }
 
@@ -169,7 +178,10 @@ export class ScrapeLoop {
   async scrapeAndReport(planned = Date.now()): Promise<void> {
     const start = Date.now();
     if (this.lastStart > 0) {
-      this.metrics.intervalLength.observe({ interval: formatDuration(this.target.scrapeInterval) }, (start - this.lastStart) / 1000);
+      this.metrics.intervalLength.observe(
+        { interval: formatDuration(this.target.scrapeInterval) },
+        (start - this.lastStart) / 1000,
+      );
     }
     this.lastStart = start;
     void planned;
@@ -180,7 +192,10 @@ export class ScrapeLoop {
       try {
         ({ body, contentType } = await this.fetch());
       } catch (e) {
-        err = e instanceof ScrapeFailure ? e.message : requestError(this.target.scrapeUrl, e, this.target.scrapeTimeout);
+        err =
+          e instanceof ScrapeFailure
+            ? e.message
+            : requestError(this.target.scrapeUrl, e, this.target.scrapeTimeout);
       }
     }
     if (this.stopped && err !== null) return;
@@ -201,7 +216,8 @@ export class ScrapeLoop {
     }
     if (err !== null) {
       // A failed scrape ends every series of the last one, as a vanished target would.
-      for (const e of this.prevSeen) if (e.labels !== null) this.appendQuiet(app, e.ref, e.labels, start, STALE_NAN);
+      for (const e of this.prevSeen)
+        if (e.labels !== null) this.appendQuiet(app, e.ref, e.labels, start, STALE_NAN);
       this.prevSeen = [];
     }
     const duration = (Date.now() - start) / 1000;
@@ -217,7 +233,8 @@ export class ScrapeLoop {
     t.lastScrapeDuration = duration;
     t.health = err === null ? 'up' : 'down';
     t.lastError = err ?? '';
-    if (err !== null) this.logger.debug('Scrape failed', { scrape_pool: t.scrapePool, target: t.scrapeUrl, err });
+    if (err !== null)
+      this.logger.debug('Scrape failed', { scrape_pool: t.scrapePool, target: t.scrapeUrl, err });
   }
 
   /** The body: protobuf as bytes (native histograms on), text decoded and checked as UTF-8. */
@@ -233,7 +250,14 @@ export class ScrapeLoop {
     const limit = this.cfg.body_size_limit > 0 ? this.cfg.body_size_limit : 0;
     let res;
     try {
-      res = await doRequest(this.target.scrapeUrl, { headers, signal: this.controller.signal, connection: this.connection, timeoutMs: timeout, client: this.cfg, ...(limit ? { maxBodyBytes: limit } : {}) });
+      res = await doRequest(this.target.scrapeUrl, {
+        headers,
+        signal: this.controller.signal,
+        connection: this.connection,
+        timeoutMs: timeout,
+        client: this.cfg,
+        ...(limit ? { maxBodyBytes: limit } : {}),
+      });
     } catch (e) {
       if (/body size limit exceeded/.test((e as Error).message)) {
         this.metrics.exceededBodySize.inc();
@@ -242,7 +266,10 @@ export class ScrapeLoop {
       }
       throw e;
     }
-    if (res.status !== 200) throw new ScrapeFailure(`server returned HTTP status ${res.status} ${STATUS_TEXT[res.status] ?? ''}`.trimEnd());
+    if (res.status !== 200)
+      throw new ScrapeFailure(
+        `server returned HTTP status ${res.status} ${STATUS_TEXT[res.status] ?? ''}`.trimEnd(),
+      );
     let raw = res.body;
     if ((res.headers['content-encoding'] ?? '').toLowerCase() === 'gzip') {
       try {
@@ -260,13 +287,19 @@ export class ScrapeLoop {
     const ct = res.headers['content-type'];
     const contentType = Array.isArray(ct) ? ct[0] : ct;
     // Protobuf only when asked for (native histograms on), as Prometheus parses it only then.
-    return { body: this.nativeHistograms && isProtobuf(contentType) ? raw : decodeExposition(raw), contentType };
+    return {
+      body: this.nativeHistograms && isProtobuf(contentType) ? raw : decodeExposition(raw),
+      contentType,
+    };
   }
   /**
    * A native histogram within native_histogram_bucket_limit: its schema lowered (buckets merged
    * pairwise) until it fits, as Prometheus does; past schema -4 the scrape fails.
    */
-  private withinBucketLimit(h: Histogram | null, fh: FloatHistogram | null): { h: Histogram | null; fh: FloatHistogram | null } {
+  private withinBucketLimit(
+    h: Histogram | null,
+    fh: FloatHistogram | null,
+  ): { h: Histogram | null; fh: FloatHistogram | null } {
     const limit = this.cfg.native_histogram_bucket_limit;
     if (!(limit > 0)) return { h, fh };
     let x = (h ?? fh)!;
@@ -285,9 +318,18 @@ export class ScrapeLoop {
    * rolls the appender back) with the counts so far; past sample_limit it reads on, so that
    * scrape_samples_scraped counts the whole body.
    */
-  private appendBody(app: Appender, body: string | Buffer, contentType: string | undefined, t: number, iter: number): { total: number; added: number; post: number; failure: string | null } {
+  private appendBody(
+    app: Appender,
+    body: string | Buffer,
+    contentType: string | undefined,
+    t: number,
+    iter: number,
+  ): { total: number; added: number; post: number; failure: string | null } {
     const cfg = this.cfg;
-    const p = typeof body === 'string' ? newParser(body, contentType) : new ProtobufParser(body, cfg.scrape_classic_histograms);
+    const p =
+      typeof body === 'string'
+        ? newParser(body, contentType)
+        : new ProtobufParser(body, cfg.scrape_classic_histograms);
     const honorTs = cfg.honor_timestamps;
     const seen: CacheEntry[] = [];
     const prevOrder = p.openMetrics === this.orderOpenMetrics ? this.order : [];
@@ -385,7 +427,8 @@ export class ScrapeLoop {
         }
         if (isNew && !sampleLimitHit) added++;
         // A series may come several times in one body (with timestamps): it is tracked once.
-        if (ce.lastIter !== iter && (ts === null || !honorTs || cfg.track_timestamps_staleness)) seen.push(ce);
+        if (ce.lastIter !== iter && (ts === null || !honorTs || cfg.track_timestamps_staleness))
+          seen.push(ce);
         ce.lastIter = iter;
       }
     } catch (e) {
@@ -399,20 +442,30 @@ export class ScrapeLoop {
     }
     if (outOfOrder) {
       this.metrics.outOfOrder.inc(outOfOrder);
-      this.logger.warn('Error on ingesting out-of-order samples', { target: this.target.scrapeUrl, num_dropped: outOfOrder });
+      this.logger.warn('Error on ingesting out-of-order samples', {
+        target: this.target.scrapeUrl,
+        num_dropped: outOfOrder,
+      });
     }
     if (duplicate) {
       this.metrics.duplicate.inc(duplicate);
-      this.logger.warn('Error on ingesting samples with different value but same timestamp', { target: this.target.scrapeUrl, num_dropped: duplicate });
+      this.logger.warn('Error on ingesting samples with different value but same timestamp', {
+        target: this.target.scrapeUrl,
+        num_dropped: duplicate,
+      });
     }
     if (outOfBounds) {
       this.metrics.outOfBounds.inc(outOfBounds);
-      this.logger.warn('Error on ingesting samples that are too old or are too far into the future', { target: this.target.scrapeUrl, num_dropped: outOfBounds });
+      this.logger.warn(
+        'Error on ingesting samples that are too old or are too far into the future',
+        { target: this.target.scrapeUrl, num_dropped: outOfBounds },
+      );
     }
     if (failure !== null) return { total, added, post, failure };
     // Series of the previous scrape that are not in this one end here.
     for (const e of this.prevSeen) {
-      if (e.lastIter !== iter && e.labels !== null) this.appendQuiet(app, e.ref, e.labels, t, STALE_NAN);
+      if (e.lastIter !== iter && e.labels !== null)
+        this.appendQuiet(app, e.ref, e.labels, t, STALE_NAN);
     }
     this.prevSeen = seen;
     order.length = total;
@@ -423,7 +476,8 @@ export class ScrapeLoop {
     if (this.cache.size > 2 * (total + 16)) {
       for (const [k, e] of this.cache) if (e.lastIter < iter - 1) this.cache.delete(k);
     }
-    for (const [name, m] of meta) this.target.setMetadata({ metric: name, type: m.type, help: m.help, unit: m.unit });
+    for (const [name, m] of meta)
+      this.target.setMetadata({ metric: name, type: m.type, help: m.help, unit: m.unit });
     return { total, added, post, failure: null };
   }
 
@@ -456,12 +510,16 @@ export class ScrapeLoop {
     if (ls === null) return null;
     const name = ls.get('__name__');
     if (cfg.label_limit > 0 && ls.length > cfg.label_limit) {
-      throw new Error(`label_limit exceeded (metric: ${name}, number of labels: ${ls.length}, limit: ${cfg.label_limit})`);
+      throw new Error(
+        `label_limit exceeded (metric: ${name}, number of labels: ${ls.length}, limit: ${cfg.label_limit})`,
+      );
     }
     ls.forEach((n, v) => {
       if (!isValidLabelName(n)) throw new Error(`invalid label name "${n}" for metric ${name}`);
       if (cfg.label_name_length_limit > 0 && n.length > cfg.label_name_length_limit) {
-        throw new Error(`label_name_length_limit exceeded (metric: ${name.slice(0, 50)}, label name: ${n.slice(0, 50)}, length: ${n.length}, limit: ${cfg.label_name_length_limit})`);
+        throw new Error(
+          `label_name_length_limit exceeded (metric: ${name.slice(0, 50)}, label name: ${n.slice(0, 50)}, length: ${n.length}, limit: ${cfg.label_name_length_limit})`,
+        );
       }
       if (cfg.label_value_length_limit > 0 && v.length > cfg.label_value_length_limit) {
         throw new Error(
@@ -472,7 +530,15 @@ export class ScrapeLoop {
     return ls;
   }
 
-  private report(app: Appender, t: number, up: number, duration: number, scraped: number, post: number, added: number): void {
+  private report(
+    app: Appender,
+    t: number,
+    up: number,
+    duration: number,
+    scraped: number,
+    post: number,
+    added: number,
+  ): void {
     const values: [string, number][] = [
       ['up', up],
       ['scrape_duration_seconds', duration],
@@ -481,7 +547,11 @@ export class ScrapeLoop {
       ['scrape_series_added', added],
     ];
     if (this.extraMetrics) {
-      values.push(['scrape_timeout_seconds', this.target.scrapeTimeout / 1000], ['scrape_sample_limit', this.cfg.sample_limit], ['scrape_body_size_bytes', this.bodyBytes]);
+      values.push(
+        ['scrape_timeout_seconds', this.target.scrapeTimeout / 1000],
+        ['scrape_sample_limit', this.cfg.sample_limit],
+        ['scrape_body_size_bytes', this.bodyBytes],
+      );
     }
     for (const [name, v] of values) {
       let ls = this.reportLabels.get(name);

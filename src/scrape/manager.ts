@@ -21,7 +21,9 @@ export interface ScrapeManagerOptions {
 
 /** A config's identity for "did it change on reload" (compiled regexes compare by source). */
 function configKey(cfg: ScrapeConfig): string {
-  return JSON.stringify(cfg, (_k, v: unknown) => (v instanceof AnchoredRegexp ? `re:${v.source}` : v));
+  return JSON.stringify(cfg, (_k, v: unknown) =>
+    v instanceof AnchoredRegexp ? `re:${v.source}` : v,
+  );
 }
 
 export class ScrapeManager implements TargetRetriever {
@@ -36,7 +38,11 @@ export class ScrapeManager implements TargetRetriever {
   constructor(private readonly opts: ScrapeManagerOptions) {
     this.logger = opts.logger ?? nopLogger;
     this.metrics = new ScrapeMetrics(opts.registry);
-    this.metrics.metadataGauges(() => [...this.pools].flatMap(([job, p]) => p.activeTargets().map((t) => ({ job, metadata: t.metadata() }))));
+    this.metrics.metadataGauges(() =>
+      [...this.pools].flatMap(([job, p]) =>
+        p.activeTargets().map((t) => ({ job, metadata: t.metadata() })),
+      ),
+    );
   }
 
   applyConfig(cfg: Config): void {
@@ -56,7 +62,14 @@ export class ScrapeManager implements TargetRetriever {
       const pool = this.pools.get(job);
       if (pool === undefined) {
         this.metrics.poolsTotal.inc();
-        const p = new ScrapePool(sc, this.opts.appendable, this.metrics, this.logger.with({ scrape_pool: job }), this.offsetSeed, this.opts.features);
+        const p = new ScrapePool(
+          sc,
+          this.opts.appendable,
+          this.metrics,
+          this.logger.with({ scrape_pool: job }),
+          this.offsetSeed,
+          this.opts.features,
+        );
         this.pools.set(job, p);
         this.keys.set(job, key);
         const groups = this.lastTargets.get(job);

@@ -53,7 +53,8 @@ export class ScrapePool {
         }
         if (res.labels === null) {
           const keep = this.cfg.keep_dropped_targets;
-          if (keep === 0 || dropped.length < keep) dropped.push(new Target(job, Labels.EMPTY, res.discovered, this.cfg.params));
+          if (keep === 0 || dropped.length < keep)
+            dropped.push(new Target(job, Labels.EMPTY, res.discovered, this.cfg.params));
           continue;
         }
         const target = new Target(job, res.labels, res.discovered, this.cfg.params);
@@ -64,7 +65,10 @@ export class ScrapePool {
     this.dropped = dropped;
     this.metrics.targetSyncFailed.inc({ scrape_job: job }, failures);
     const limit = this.cfg.target_limit;
-    this.targetLimitError = limit > 0 && wanted.size > limit ? `target_limit exceeded (number of targets: ${wanted.size}, limit: ${limit})` : null;
+    this.targetLimitError =
+      limit > 0 && wanted.size > limit
+        ? `target_limit exceeded (number of targets: ${wanted.size}, limit: ${limit})`
+        : null;
     if (this.targetLimitError) this.metrics.exceededTargetLimit.inc();
     for (const [key, loop] of this.loops) {
       if (!wanted.has(key)) {
@@ -74,7 +78,17 @@ export class ScrapePool {
     }
     for (const [key, target] of wanted) {
       if (this.loops.has(key)) continue;
-      const loop = new ScrapeLoop(target, this.cfg, this.appendable, this.metrics, this.logger, () => this.targetLimitError, this.offsetSeed, this.features.extraMetrics, this.features.nativeHistograms);
+      const loop = new ScrapeLoop(
+        target,
+        this.cfg,
+        this.appendable,
+        this.metrics,
+        this.logger,
+        () => this.targetLimitError,
+        this.offsetSeed,
+        this.features.extraMetrics,
+        this.features.nativeHistograms,
+      );
       this.loops.set(key, loop);
       loop.start();
     }

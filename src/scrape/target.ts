@@ -34,7 +34,11 @@ function hasPort(addr: string): boolean {
  * Prometheus's PopulateLabels: config defaults (job, scheme, path, interval, timeout, params),
  * relabeling, a default port for the scheme, `instance` from the address, `__meta_*` removed.
  */
-export function populateLabels(base: Labels, cfg: ScrapeConfig, noDefaultPort = false): PopulatedLabels {
+export function populateLabels(
+  base: Labels,
+  cfg: ScrapeConfig,
+  noDefaultPort = false,
+): PopulatedLabels {
   const lb = new LabelsBuilder(base);
   const defaults: [string, string][] = [
     ['job', cfg.job_name],
@@ -44,7 +48,8 @@ export function populateLabels(base: Labels, cfg: ScrapeConfig, noDefaultPort = 
     [SCHEME, cfg.scheme],
   ];
   for (const [n, v] of defaults) if (lb.get(n) === '') lb.set(n, v);
-  for (const [k, v] of Object.entries(cfg.params ?? {})) if (v.length > 0) lb.set(PARAM_PREFIX + k, v[0]!);
+  for (const [k, v] of Object.entries(cfg.params ?? {}))
+    if (v.length > 0) lb.set(PARAM_PREFIX + k, v[0]!);
   const discovered = lb.labels();
   if (!relabelBuilder(lb, cfg.relabel_configs)) return { labels: null, discovered };
   let addr = lb.get(ADDRESS);
@@ -74,7 +79,10 @@ export function populateLabels(base: Labels, cfg: ScrapeConfig, noDefaultPort = 
     throw new TargetError(`error parsing scrape timeout: ${(e as Error).message}`);
   }
   if (to === 0) throw new TargetError('scrape timeout cannot be 0');
-  if (to > iv) throw new TargetError(`scrape timeout cannot be greater than scrape interval ("${timeout}" > "${interval}")`);
+  if (to > iv)
+    throw new TargetError(
+      `scrape timeout cannot be greater than scrape interval ("${timeout}" > "${interval}")`,
+    );
   const metas: string[] = [];
   lb.forEach((n) => {
     if (n.startsWith(META_PREFIX)) metas.push(n);

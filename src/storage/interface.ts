@@ -24,7 +24,13 @@ export interface Appender {
    * null), as Prometheus's AppendHistogram. Throws as append does, and errNativeHistogramsDisabled
    * unless the storage was opened with native histograms on (--enable-feature=native-histograms).
    */
-  appendHistogram(ref: SeriesRef, labels: Labels, t: number, h: Histogram | null, fh: FloatHistogram | null): SeriesRef;
+  appendHistogram(
+    ref: SeriesRef,
+    labels: Labels,
+    t: number,
+    h: Histogram | null,
+    fh: FloatHistogram | null,
+  ): SeriesRef;
   /** Makes the whole batch durable (WAL) and visible to queries. */
   commit(): Promise<void>;
   /** Drops the whole batch. */

@@ -1,13 +1,20 @@
 // Executing a parsed Go template: the tree walked against dot and variables, asynchronously so
 // that functions such as `query` can run PromQL; errors worded like Go's.
 import { callTimeMethod } from './gotime.js';
-import { TemplateError, type Arg, type Command, type Node, type Pipeline, type TemplateFunc, type Value } from './ast.js';
+import {
+  TemplateError,
+  type Arg,
+  type Command,
+  type Node,
+  type Pipeline,
+  type TemplateFunc,
+  type Value,
+} from './ast.js';
 import { parseTemplate } from './parse.js';
 import { BUILTINS, builtinFuncs, truth } from './funcs.js';
 
 class BreakSignal {}
 class ContinueSignal {}
-
 
 // Alert templates are expanded at every evaluation of every active alert, from the same few
 // texts: parsed trees are kept (they are not changed by execution), bounded so that ever-changing
@@ -54,7 +61,9 @@ export class GoTemplate {
       for (const c of p.cmds) {
         for (const a of c.args) {
           if (a.kind === 'ident' && !(a.name in this.funcs) && !BUILTINS.has(a.name)) {
-            throw new TemplateError(`template: ${this.name}:${line}: function "${a.name}" not defined`);
+            throw new TemplateError(
+              `template: ${this.name}:${line}: function "${a.name}" not defined`,
+            );
           }
           if (a.kind === 'pipe') checkPipe(a.pipe, line);
         }
@@ -78,10 +87,17 @@ export class GoTemplate {
   }
 
   private err(line: number | string, msg: string): TemplateError {
-    return new TemplateError(`template: ${this.name}:${line}: executing "${this.name}" at <${msg.split('\u0000')[0]}>: ${msg.split('\u0000')[1] ?? ''}`);
+    return new TemplateError(
+      `template: ${this.name}:${line}: executing "${this.name}" at <${msg.split('\u0000')[0]}>: ${msg.split('\u0000')[1] ?? ''}`,
+    );
   }
 
-  private async walk(nodes: Node[], dot: Value, vars: [string, Value][], out: string[]): Promise<void> {
+  private async walk(
+    nodes: Node[],
+    dot: Value,
+    vars: [string, Value][],
+    out: string[],
+  ): Promise<void> {
     for (const n of nodes) {
       switch (n.kind) {
         case 'text':
@@ -107,10 +123,14 @@ export class GoTemplate {
           const v = await this.pipe({ ...n.pipe, decl: [] }, dot, vars, n.line);
           const entries: [Value, Value][] = [];
           if (Array.isArray(v)) v.forEach((x, i) => entries.push([i, x]));
-          else if (v instanceof Map) for (const k of [...v.keys()].sort()) entries.push([k, v.get(k)]);
-          else if (v !== null && typeof v === 'object') for (const k of Object.keys(v).sort()) entries.push([k, (v as Record<string, Value>)[k]]);
+          else if (v instanceof Map)
+            for (const k of [...v.keys()].sort()) entries.push([k, v.get(k)]);
+          else if (v !== null && typeof v === 'object')
+            for (const k of Object.keys(v).sort())
+              entries.push([k, (v as Record<string, Value>)[k]]);
           else if (typeof v === 'number') for (let i = 0; i < v; i++) entries.push([i, i]);
-          else if (v !== null && v !== undefined) throw this.err(n.line, `range\u0000range can't iterate over ${this.print(v)}`);
+          else if (v !== null && v !== undefined)
+            throw this.err(n.line, `range\u0000range can't iterate over ${this.print(v)}`);
           if (entries.length === 0) {
             if (n.else) await this.walk(n.else, dot, vars, out);
           } else {
@@ -131,7 +151,10 @@ export class GoTemplate {
         }
         case 'template': {
           const body = this.lookup(n.name);
-          if (!body) throw new TemplateError(`template: ${this.name}:${n.loc ?? n.line}: executing "${this.name}" at <{{template "${n.name}"}}>: template "${n.name}" not defined`);
+          if (!body)
+            throw new TemplateError(
+              `template: ${this.name}:${n.loc ?? n.line}: executing "${this.name}" at <{{template "${n.name}"}}>: template "${n.name}" not defined`,
+            );
           const v = n.pipe ? await this.pipe(n.pipe, dot, vars, n.line) : null;
           await this.walk(body, v, [['$', v]], out);
           break;
@@ -144,7 +167,12 @@ export class GoTemplate {
     }
   }
 
-  private async pipe(p: Pipeline, dot: Value, vars: [string, Value][], line: number): Promise<Value> {
+  private async pipe(
+    p: Pipeline,
+    dot: Value,
+    vars: [string, Value][],
+    line: number,
+  ): Promise<Value> {
     let v: Value = undefined;
     let first = true;
     for (const c of p.cmds) {
@@ -166,7 +194,13 @@ export class GoTemplate {
     return v;
   }
 
-  private async command(c: Command, dot: Value, vars: [string, Value][], line: number, piped: { value: Value } | undefined): Promise<Value> {
+  private async command(
+    c: Command,
+    dot: Value,
+    vars: [string, Value][],
+    line: number,
+    piped: { value: Value } | undefined,
+  ): Promise<Value> {
     const head = c.args[0]!;
     if (head.kind === 'ident') {
       const args: Value[] = [];
@@ -192,13 +226,23 @@ export class GoTemplate {
         return await f(...args);
       } catch (e) {
         if (e instanceof TemplateError) throw e;
-        throw this.err(c.loc ?? line, `${c.text ?? name}\u0000error calling ${name}: ${(e as Error).message}`);
+        throw this.err(
+          c.loc ?? line,
+          `${c.text ?? name}\u0000error calling ${name}: ${(e as Error).message}`,
+        );
       }
     }
     // A method with arguments on a value that has methods: (toTime x).Format "2006".
-    if ((c.args.length > 1 || piped) && (head.kind === 'field' || head.kind === 'var' || head.kind === 'pipe') && head.path.length > 0) {
+    if (
+      (c.args.length > 1 || piped) &&
+      (head.kind === 'field' || head.kind === 'var' || head.kind === 'pipe') &&
+      head.path.length > 0
+    ) {
       const recvArg = { ...head, path: head.path.slice(0, -1) } as Arg;
-      const recv = head.kind === 'field' && recvArg.kind === 'field' && recvArg.path.length === 0 ? dot : await this.arg(recvArg, dot, vars, line);
+      const recv =
+        head.kind === 'field' && recvArg.kind === 'field' && recvArg.path.length === 0
+          ? dot
+          : await this.arg(recvArg, dot, vars, line);
       if (recv instanceof Date) {
         const margs: Value[] = [];
         for (const a of c.args.slice(1)) margs.push(await this.arg(a, dot, vars, line));
@@ -215,11 +259,17 @@ export class GoTemplate {
       }
     }
     if (c.args.length > 1 && head.kind !== 'field' && head.kind !== 'var') {
-      throw this.err(line, `${this.argText(head)}\u0000can't give argument to non-function ${this.argText(head)}`);
+      throw this.err(
+        line,
+        `${this.argText(head)}\u0000can't give argument to non-function ${this.argText(head)}`,
+      );
     }
     if (piped && (head.kind === 'field' || head.kind === 'var')) {
       // A field/method in a pipeline gets the previous value as its last argument: fields can't take one.
-      throw this.err(line, `${this.argText(head)}\u0000can't give argument to non-function ${this.argText(head)}`);
+      throw this.err(
+        line,
+        `${this.argText(head)}\u0000can't give argument to non-function ${this.argText(head)}`,
+      );
     }
     return this.arg(head, dot, vars, line);
   }
@@ -245,7 +295,11 @@ export class GoTemplate {
         return a.value;
       case 'number':
         // An integer constant is a Go int (bigint here); anything with . e E p P is a float64.
-        return Number.isInteger(a.value) && !/[.eEpP]/.test(a.text.replace(/^[-+]?0[xX][0-9a-fA-F_]*$/, '')) && Number.isSafeInteger(a.value) ? BigInt(a.value) : a.value;
+        return Number.isInteger(a.value) &&
+          !/[.eEpP]/.test(a.text.replace(/^[-+]?0[xX][0-9a-fA-F_]*$/, '')) &&
+          Number.isSafeInteger(a.value)
+          ? BigInt(a.value)
+          : a.value;
       case 'bool':
         return a.value;
       case 'nil':
@@ -267,7 +321,8 @@ export class GoTemplate {
             break;
           }
         }
-        if (!found) throw new TemplateError(`template: ${this.name}:${line}: undefined variable "${a.name}"`);
+        if (!found)
+          throw new TemplateError(`template: ${this.name}:${line}: undefined variable "${a.name}"`);
         return this.fields(v, a.path, line, [a.name, ...a.path].join('.'));
       }
       case 'field':
@@ -281,10 +336,12 @@ export class GoTemplate {
 
   private fields(v: Value, path: string[], line: number, text: string): Value {
     for (const p of path) {
-      if (v === null || v === undefined) throw this.err(line, `${text}\u0000nil pointer evaluating interface {}.${p}`);
+      if (v === null || v === undefined)
+        throw this.err(line, `${text}\u0000nil pointer evaluating interface {}.${p}`);
       if (v instanceof Date) {
         const r = callTimeMethod(v, p, []);
-        if (r === undefined) throw this.err(line, `${text}\u0000can't evaluate field ${p} in type time.Time`);
+        if (r === undefined)
+          throw this.err(line, `${text}\u0000can't evaluate field ${p} in type time.Time`);
         v = r;
         continue;
       }
@@ -323,5 +380,7 @@ export class GoTemplate {
 function goMethod(v: Value, name: string): ((...args: Value[]) => Value) | undefined {
   if (v === null || typeof v !== 'object' || !/^[A-Z]/.test(name)) return undefined;
   const f = (v as Record<string, unknown>)[name];
-  return typeof f === 'function' && !Object.prototype.hasOwnProperty.call(v, name) ? (f as (...args: Value[]) => Value) : undefined;
+  return typeof f === 'function' && !Object.prototype.hasOwnProperty.call(v, name)
+    ? (f as (...args: Value[]) => Value)
+    : undefined;
 }

@@ -7,11 +7,32 @@ export function truth(v: Value): boolean {
   if (v === null || v === undefined || v === false || v === 0 || v === 0n || v === '') return false;
   if (Array.isArray(v)) return v.length > 0;
   if (v instanceof Map) return v.size > 0;
-  if (typeof v === 'object') return Object.keys(v as object).length > 0 || !(Object.getPrototypeOf(v) === Object.prototype);
+  if (typeof v === 'object')
+    return Object.keys(v as object).length > 0 || !(Object.getPrototypeOf(v) === Object.prototype);
   return true;
 }
 
-export const BUILTINS = new Set(['and', 'or', 'not', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'len', 'index', 'print', 'printf', 'println', 'html', 'js', 'urlquery', 'slice', 'call']);
+export const BUILTINS = new Set([
+  'and',
+  'or',
+  'not',
+  'eq',
+  'ne',
+  'lt',
+  'le',
+  'gt',
+  'ge',
+  'len',
+  'index',
+  'print',
+  'printf',
+  'println',
+  'html',
+  'js',
+  'urlquery',
+  'slice',
+  'call',
+]);
 
 /** The Go type fmt names in %!verb(type=value). */
 function goTypeName(v: Value): string {
@@ -34,12 +55,20 @@ function basicKind(v: Value): string {
 function cmp(a: Value, b: Value, op: string): boolean {
   if (op === 'eq' || op === 'ne') {
     const eq = a === b;
-    if (!eq && basicKind(a) !== basicKind(b) && basicKind(a) !== 'other' && basicKind(b) !== 'other' && a !== null && b !== null) {
+    if (
+      !eq &&
+      basicKind(a) !== basicKind(b) &&
+      basicKind(a) !== 'other' &&
+      basicKind(b) !== 'other' &&
+      a !== null &&
+      b !== null
+    ) {
       throw new Error('incompatible types for comparison');
     }
     return op === 'eq' ? eq : !eq;
   }
-  if (basicKind(a) !== basicKind(b) || basicKind(a) === 'other' || basicKind(a) === 'bool') throw new Error('incompatible types for comparison');
+  if (basicKind(a) !== basicKind(b) || basicKind(a) === 'other' || basicKind(a) === 'bool')
+    throw new Error('incompatible types for comparison');
   const x = a as number | bigint | string;
   const y = b as number | bigint | string;
   switch (op) {
@@ -57,63 +86,115 @@ function cmp(a: Value, b: Value, op: string): boolean {
 /** Go's fmt.Sprintf for the verbs templates use. */
 export function sprintf(format: string, args: Value[], formatValue: (v: Value) => string): string {
   let ai = 0;
-  return format.replace(/%([-+# 0]*)(\d+)?(?:\.(\d+))?([a-zA-Z%])/g, (m, flags: string, width: string | undefined, prec: string | undefined, verb: string) => {
-    if (verb === '%') return '%';
-    if (ai >= args.length) return `%!${verb}(MISSING)`;
-    const a = args[ai++];
-    let s: string;
-    switch (verb) {
-      case 'd':
-        s = typeof a === 'number' ? String(Math.trunc(a)) : typeof a === 'bigint' ? String(a) : `%!d(${goTypeName(a)}=${formatValue(a)})`;
-        break;
-      case 'f':
-      case 'F':
-        s = typeof a === 'number' ? (Number.isFinite(a) ? a.toFixed(prec !== undefined ? Number(prec) : 6) : formatValue(a)) : `%!f(${goTypeName(a)}=${formatValue(a)})`;
-        break;
-      case 'e':
-        s = typeof a === 'number' ? a.toExponential(prec !== undefined ? Number(prec) : 6).replace(/e([+-])(\d)$/, 'e$10$2') : formatValue(a);
-        break;
-      case 'g':
-        s = typeof a === 'number' ? (prec !== undefined ? String(Number(a.toPrecision(Number(prec)))) : formatValue(a)) : formatValue(a);
-        break;
-      case 's':
-      case 'v':
-        // %s of a number or bool is a bad verb in Go; strings, Stringers and collections print.
-        if (verb === 's' && (typeof a === 'number' || typeof a === 'bigint' || typeof a === 'boolean')) {
-          s = `%!s(${goTypeName(a)}=${formatValue(a)})`;
-          break;
+  return (
+    format.replace(
+      /%([-+# 0]*)(\d+)?(?:\.(\d+))?([a-zA-Z%])/g,
+      (m, flags: string, width: string | undefined, prec: string | undefined, verb: string) => {
+        if (verb === '%') return '%';
+        if (ai >= args.length) return `%!${verb}(MISSING)`;
+        const a = args[ai++];
+        let s: string;
+        switch (verb) {
+          case 'd':
+            s =
+              typeof a === 'number'
+                ? String(Math.trunc(a))
+                : typeof a === 'bigint'
+                  ? String(a)
+                  : `%!d(${goTypeName(a)}=${formatValue(a)})`;
+            break;
+          case 'f':
+          case 'F':
+            s =
+              typeof a === 'number'
+                ? Number.isFinite(a)
+                  ? a.toFixed(prec !== undefined ? Number(prec) : 6)
+                  : formatValue(a)
+                : `%!f(${goTypeName(a)}=${formatValue(a)})`;
+            break;
+          case 'e':
+            s =
+              typeof a === 'number'
+                ? a
+                    .toExponential(prec !== undefined ? Number(prec) : 6)
+                    .replace(/e([+-])(\d)$/, 'e$10$2')
+                : formatValue(a);
+            break;
+          case 'g':
+            s =
+              typeof a === 'number'
+                ? prec !== undefined
+                  ? String(Number(a.toPrecision(Number(prec))))
+                  : formatValue(a)
+                : formatValue(a);
+            break;
+          case 's':
+          case 'v':
+            // %s of a number or bool is a bad verb in Go; strings, Stringers and collections print.
+            if (
+              verb === 's' &&
+              (typeof a === 'number' || typeof a === 'bigint' || typeof a === 'boolean')
+            ) {
+              s = `%!s(${goTypeName(a)}=${formatValue(a)})`;
+              break;
+            }
+            s = formatValue(a);
+            if (prec !== undefined && verb === 's') s = s.slice(0, Number(prec));
+            break;
+          case 'q':
+            s = JSON.stringify(typeof a === 'string' ? a : formatValue(a));
+            break;
+          case 'x':
+          case 'X':
+            s =
+              typeof a === 'number'
+                ? Math.trunc(a).toString(16)
+                : typeof a === 'bigint'
+                  ? a.toString(16)
+                  : Buffer.from(String(a)).toString('hex');
+            if (verb === 'X') s = s.toUpperCase();
+            break;
+          case 't':
+            s = String(Boolean(a));
+            break;
+          default:
+            s = `%!${verb}(${formatValue(a)})`;
         }
-        s = formatValue(a);
-        if (prec !== undefined && verb === 's') s = s.slice(0, Number(prec));
-        break;
-      case 'q':
-        s = JSON.stringify(typeof a === 'string' ? a : formatValue(a));
-        break;
-      case 'x':
-      case 'X':
-        s = typeof a === 'number' ? Math.trunc(a).toString(16) : typeof a === 'bigint' ? a.toString(16) : Buffer.from(String(a)).toString('hex');
-        if (verb === 'X') s = s.toUpperCase();
-        break;
-      case 't':
-        s = String(Boolean(a));
-        break;
-      default:
-        s = `%!${verb}(${formatValue(a)})`;
-    }
-    if (flags.includes('+') && (typeof a === 'number' || typeof a === 'bigint') && a >= 0 && 'dfeg'.includes(verb)) s = '+' + s;
-    if (width !== undefined && s.length < Number(width)) {
-      const pad = Number(width) - s.length;
-      if (flags.includes('-')) s = s + ' '.repeat(pad);
-      else if (flags.includes('0') && (typeof a === 'number' || typeof a === 'bigint')) s = (s.startsWith('-') ? '-' + '0'.repeat(pad) + s.slice(1) : '0'.repeat(pad) + s);
-      else s = ' '.repeat(pad) + s;
-    }
-    void m;
-    return s;
-  }) + (ai < args.length ? `%!(EXTRA ${args.slice(ai).map((a) => `${goTypeName(a)}=${formatValue(a)}`).join(', ')})` : '');
+        if (
+          flags.includes('+') &&
+          (typeof a === 'number' || typeof a === 'bigint') &&
+          a >= 0 &&
+          'dfeg'.includes(verb)
+        )
+          s = '+' + s;
+        if (width !== undefined && s.length < Number(width)) {
+          const pad = Number(width) - s.length;
+          if (flags.includes('-')) s = s + ' '.repeat(pad);
+          else if (flags.includes('0') && (typeof a === 'number' || typeof a === 'bigint'))
+            s = s.startsWith('-') ? '-' + '0'.repeat(pad) + s.slice(1) : '0'.repeat(pad) + s;
+          else s = ' '.repeat(pad) + s;
+        }
+        void m;
+        return s;
+      },
+    ) +
+    (ai < args.length
+      ? `%!(EXTRA ${args
+          .slice(ai)
+          .map((a) => `${goTypeName(a)}=${formatValue(a)}`)
+          .join(', ')})`
+      : '')
+  );
 }
 
 function htmlEscape(s: string): string {
-  return s.replace(/[&'<>"\u0000]/g, (c) => ({ '&': '&amp;', "'": '&#39;', '<': '&lt;', '>': '&gt;', '"': '&#34;', '\u0000': '\uFFFD' })[c]!);
+  return s.replace(
+    /[&'<>"\u0000]/g,
+    (c) =>
+      ({ '&': '&amp;', "'": '&#39;', '<': '&lt;', '>': '&gt;', '"': '&#34;', '\u0000': '\uFFFD' })[
+        c
+      ]!,
+  );
 }
 
 function jsEscape(s: string): string {
@@ -174,7 +255,8 @@ function makeBuiltins(printValue: (v: Value) => string): Record<string, Template
           const i = Number(k);
           if (i < 0 || i >= v.length) throw new Error(`index out of range: ${i}`);
           v = v[i];
-        } else if (v !== null && typeof v === 'object') v = String(k) in (v as object) ? (v as Record<string, Value>)[String(k)] : '';
+        } else if (v !== null && typeof v === 'object')
+          v = String(k) in (v as object) ? (v as Record<string, Value>)[String(k)] : '';
         else throw new Error(`can't index item of type ${typeof v}`);
       }
       return v;
@@ -192,10 +274,15 @@ function makeBuiltins(printValue: (v: Value) => string): Record<string, Template
     printf: (format, ...args) => sprintf(String(format), args, printValue),
     html: (...args) => htmlEscape(args.map((a) => printValue(a)).join('')),
     js: (...args) => jsEscape(args.map((a) => printValue(a)).join('')),
-    urlquery: (...args) => encodeURIComponent(args.map((a) => printValue(a)).join('')).replace(/%20/g, '+').replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase()),
+    urlquery: (...args) =>
+      encodeURIComponent(args.map((a) => printValue(a)).join(''))
+        .replace(/%20/g, '+')
+        .replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase()),
     slice: (a, ...idx) => {
-      if (typeof a === 'string') return a.slice(Number(idx[0] ?? 0), idx[1] === undefined ? undefined : Number(idx[1]));
-      if (Array.isArray(a)) return a.slice(Number(idx[0] ?? 0), idx[1] === undefined ? undefined : Number(idx[1]));
+      if (typeof a === 'string')
+        return a.slice(Number(idx[0] ?? 0), idx[1] === undefined ? undefined : Number(idx[1]));
+      if (Array.isArray(a))
+        return a.slice(Number(idx[0] ?? 0), idx[1] === undefined ? undefined : Number(idx[1]));
       throw new Error(`can't slice item of type ${typeof a}`);
     },
     call: async (f, ...args) => {

@@ -36,22 +36,29 @@ export function lex(name: string, src: string): Piece[] {
       if (inStr) {
         if (c === '\\' && inStr !== '`') j++;
         else if (c === inStr) inStr = null;
-        else if (c === '\n' && inStr !== '`') throw new TemplateError(`template: ${name}:${actionLine}: ${inStr === '"' ? 'unterminated quoted string' : 'unterminated character constant'}`);
+        else if (c === '\n' && inStr !== '`')
+          throw new TemplateError(
+            `template: ${name}:${actionLine}: ${inStr === '"' ? 'unterminated quoted string' : 'unterminated character constant'}`,
+          );
         continue;
       }
       if (c === '"' || c === '`' || c === "'") {
         // A quote glued to a word (q") is where Go's lexer stops with a bad character.
         if (j > start && /[\w.$]/.test(src[j - 1]!)) {
-          throw new TemplateError(`template: ${name}:${actionLine}: bad character U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} '${c}'`);
+          throw new TemplateError(
+            `template: ${name}:${actionLine}: bad character U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} '${c}'`,
+          );
         }
         inStr = c;
-      }
-      else if (c === '}' && src[j + 1] === '}') break;
+      } else if (c === '}' && src[j + 1] === '}') break;
     }
     if (j >= src.length) {
-      if (inStr === '"') throw new TemplateError(`template: ${name}:${actionLine}: unterminated quoted string`);
-      if (inStr === '`') throw new TemplateError(`template: ${name}:${actionLine}: unterminated raw quoted string`);
-      if (inStr === "'") throw new TemplateError(`template: ${name}:${actionLine}: unterminated character constant`);
+      if (inStr === '"')
+        throw new TemplateError(`template: ${name}:${actionLine}: unterminated quoted string`);
+      if (inStr === '`')
+        throw new TemplateError(`template: ${name}:${actionLine}: unterminated raw quoted string`);
+      if (inStr === "'")
+        throw new TemplateError(`template: ${name}:${actionLine}: unterminated character constant`);
       throw new TemplateError(`template: ${name}:${actionLine}: unclosed action`);
     }
     const end = j;
@@ -64,7 +71,8 @@ export function lex(name: string, src: string): Piece[] {
     i = j + 2;
     const trimmed = body.trim();
     if (trimmed.startsWith('/*')) {
-      if (!trimmed.endsWith('*/')) throw new TemplateError(`template: ${name}:${actionLine}: unclosed comment`);
+      if (!trimmed.endsWith('*/'))
+        throw new TemplateError(`template: ${name}:${actionLine}: unclosed comment`);
       continue;
     }
     void end;
@@ -79,7 +87,12 @@ export function countLines(s: string): number {
   return n;
 }
 
-export type Tok = { t: 'str' | 'raw' | 'num' | 'word' | 'var' | 'field' | 'op'; v: string; pos?: number; end?: number };
+export type Tok = {
+  t: 'str' | 'raw' | 'num' | 'word' | 'var' | 'field' | 'op';
+  v: string;
+  pos?: number;
+  end?: number;
+};
 
 export function tokenize(s: string, where: string, base = 0): Tok[] {
   const out: Tok[] = [];
@@ -101,12 +114,18 @@ export function tokenize(s: string, where: string, base = 0): Tok[] {
       i++;
       continue;
     }
-    if (/\s/.test(c)) throw new TemplateError(`template: ${where}: unrecognized character in action: U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+    if (/\s/.test(c))
+      throw new TemplateError(
+        `template: ${where}: unrecognized character in action: U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`,
+      );
     if (c === '"') {
       let j = i + 1;
       while (j < s.length && s[j] !== '"') j += s[j] === '\\' ? 2 : 1;
       if (j >= s.length) throw new TemplateError(`template: ${where}: unterminated quoted string`);
-      out.push({ t: 'str', v: JSON.parse(s.slice(i, j + 1).replace(/\\x([0-9a-fA-F]{2})/g, '\\u00$1')) as string });
+      out.push({
+        t: 'str',
+        v: JSON.parse(s.slice(i, j + 1).replace(/\\x([0-9a-fA-F]{2})/g, '\\u00$1')) as string,
+      });
       i = j + 1;
       continue;
     }
@@ -145,11 +164,15 @@ export function tokenize(s: string, where: string, base = 0): Tok[] {
     const q = /["`']/.exec(w.slice(1));
     if (q) {
       const ch = q[0];
-      throw new TemplateError(`template: ${where}: bad character U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} '${ch}'`);
+      throw new TemplateError(
+        `template: ${where}: bad character U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} '${ch}'`,
+      );
     }
     const numField = /^([-+]?\d+\.\d*)(\.[^.]*)/.exec(w);
-    if (numField) throw new TemplateError(`template: ${where}: unexpected "${numField[2]}" in operand`);
-    if (/^[-+]?0[xXbBoO]_*$/.test(w)) throw new TemplateError(`template: ${where}: illegal number syntax: "${w}"`);
+    if (numField)
+      throw new TemplateError(`template: ${where}: unexpected "${numField[2]}" in operand`);
+    if (/^[-+]?0[xXbBoO]_*$/.test(w))
+      throw new TemplateError(`template: ${where}: illegal number syntax: "${w}"`);
     w = m[0];
     i += w.length;
     if (w.startsWith('$')) out.push({ t: 'var', v: w });

@@ -1,6 +1,13 @@
 // Parsing a Go template: actions into pipelines (PipeParser), and the pieces into the node tree
 // with if/else if/range/with/define/template/block.
-import { TemplateError, type Action, type Arg, type Command, type Node, type Pipeline } from './ast.js';
+import {
+  TemplateError,
+  type Action,
+  type Arg,
+  type Command,
+  type Node,
+  type Pipeline,
+} from './ast.js';
 import { countLines, lex, tokenize, type Tok } from './lex.js';
 
 class PipeParser {
@@ -59,7 +66,9 @@ class PipeParser {
     }
     if (args.length === 0) {
       const t = this.toks[this.i];
-      throw this.err(t?.t === 'op' && t.v === '|' ? 'unexpected "|" in command' : 'missing value for command');
+      throw this.err(
+        t?.t === 'op' && t.v === '|' ? 'unexpected "|" in command' : 'missing value for command',
+      );
     }
     const cmd: Command = { args };
     const first = this.toks[start];
@@ -115,7 +124,8 @@ class PipeParser {
   }
 
   done(): void {
-    if (this.i < this.toks.length) throw this.err(`unexpected "${this.toks[this.i]!.v}" in command`);
+    if (this.i < this.toks.length)
+      throw this.err(`unexpected "${this.toks[this.i]!.v}" in command`);
   }
 }
 
@@ -129,7 +139,8 @@ export function parseTemplate(name: string, src: string, defs: Map<string, Node[
   let rangeDepth = 0;
   const checkArgs = (args: Arg[], a: Action): void => {
     for (const x of args) {
-      if (x.kind === 'var' && !vars.includes(x.name)) throw new TemplateError(`template: ${where(a)}: undefined variable "${x.name}"`);
+      if (x.kind === 'var' && !vars.includes(x.name))
+        throw new TemplateError(`template: ${where(a)}: undefined variable "${x.name}"`);
       if (x.kind === 'pipe') checkPipe(x.pipe, a);
       if (x.kind === 'field' && x.recv) checkArgs([x.recv], a);
     }
@@ -139,7 +150,11 @@ export function parseTemplate(name: string, src: string, defs: Map<string, Node[
     if (!p.assign) vars.push(...p.decl);
     for (const c of p.cmds) checkArgs(c.args, a);
   };
-  function parseList(terminators: string[]): { nodes: Node[]; end: string; endAction: Action | null } {
+  function parseList(terminators: string[]): {
+    nodes: Node[];
+    end: string;
+    endAction: Action | null;
+  } {
     const nodes: Node[] = [];
     while (pos < pieces.length) {
       const p = pieces[pos++]!;
@@ -154,7 +169,8 @@ export function parseTemplate(name: string, src: string, defs: Map<string, Node[
       const srcRef = { text: src, offset: 0 };
       const kw = /^(\w+)/.exec(words)?.[1] ?? '';
       const rest = words.slice(kw.length);
-      if (terminators.includes(kw) && (kw === 'end' || kw === 'else')) return { nodes, end: kw, endAction: a };
+      if (terminators.includes(kw) && (kw === 'end' || kw === 'else'))
+        return { nodes, end: kw, endAction: a };
       switch (kw) {
         case 'if':
         case 'with':
@@ -165,7 +181,8 @@ export function parseTemplate(name: string, src: string, defs: Map<string, Node[
         case 'block': {
           const toks = tokenize(rest, where(a));
           const nameTok = toks[0];
-          if (!nameTok || (nameTok.t !== 'str' && nameTok.t !== 'raw')) throw new TemplateError(`template: ${where(a)}: unexpected name in ${kw} clause`);
+          if (!nameTok || (nameTok.t !== 'str' && nameTok.t !== 'raw'))
+            throw new TemplateError(`template: ${where(a)}: unexpected name in ${kw} clause`);
           const outer = vars;
           vars = ['$'];
           const body = parseList(['end']);
@@ -174,21 +191,38 @@ export function parseTemplate(name: string, src: string, defs: Map<string, Node[
           defs.set(nameTok.v, body.nodes);
           if (kw === 'block') {
             const pp = new PipeParser(toks.slice(1), where(a));
-            nodes.push({ kind: 'template', name: nameTok.v, pipe: toks.length > 1 ? pp.pipeline(false) : null, line: a.line });
+            nodes.push({
+              kind: 'template',
+              name: nameTok.v,
+              pipe: toks.length > 1 ? pp.pipeline(false) : null,
+              line: a.line,
+            });
           }
           break;
         }
         case 'template': {
           const toks = tokenize(rest, where(a), wordsAt + kw.length);
           const nameTok = toks[0];
-          if (!nameTok || (nameTok.t !== 'str' && nameTok.t !== 'raw')) throw new TemplateError(`template: ${where(a)}: unexpected "${nameTok ? nameTok.v : '}}'}" in template clause`);
+          if (!nameTok || (nameTok.t !== 'str' && nameTok.t !== 'raw'))
+            throw new TemplateError(
+              `template: ${where(a)}: unexpected "${nameTok ? nameTok.v : '}}'}" in template clause`,
+            );
           const pp = new PipeParser(toks.slice(1), where(a));
           // Go places a template call at its name.
           const before = src.slice(0, nameTok.pos ?? 0);
-          const loc = nameTok.pos === undefined ? undefined : `${countLines(before) + 1}:${before.length - before.lastIndexOf('\n') - 1}`;
+          const loc =
+            nameTok.pos === undefined
+              ? undefined
+              : `${countLines(before) + 1}:${before.length - before.lastIndexOf('\n') - 1}`;
           const tpipe = toks.length > 1 ? pp.pipeline(false) : null;
           if (tpipe) checkPipe(tpipe, a);
-          nodes.push({ kind: 'template', name: nameTok.v, pipe: tpipe, line: a.line, ...(loc ? { loc } : {}) });
+          nodes.push({
+            kind: 'template',
+            name: nameTok.v,
+            pipe: tpipe,
+            line: a.line,
+            ...(loc ? { loc } : {}),
+          });
           break;
         }
         case 'end':
@@ -196,7 +230,8 @@ export function parseTemplate(name: string, src: string, defs: Map<string, Node[
           throw new TemplateError(`template: ${where(a)}: unexpected {{${kw}}}`);
         case 'break':
         case 'continue':
-          if (rangeDepth === 0) throw new TemplateError(`template: ${where(a)}: {{${kw}}} outside {{range}}`);
+          if (rangeDepth === 0)
+            throw new TemplateError(`template: ${where(a)}: {{${kw}}} outside {{range}}`);
           nodes.push({ kind: kw, line: a.line });
           break;
         default: {
@@ -213,8 +248,12 @@ export function parseTemplate(name: string, src: string, defs: Map<string, Node[
   /** if/with/range up to its {{end}}; "else if" nests an if that shares that end. */
   function parseBranch(kw: string, rest: string, a: Action, base?: number): Node {
     const toks = base === undefined ? tokenize(rest, where(a)) : tokenize(rest, where(a), base);
-    if (toks.length === 0) throw new TemplateError(`template: ${where(a)}: missing value for ${kw}`);
-    const pp = base === undefined ? new PipeParser(toks, where(a)) : new PipeParser(toks, where(a), { text: src, offset: 0 });
+    if (toks.length === 0)
+      throw new TemplateError(`template: ${where(a)}: missing value for ${kw}`);
+    const pp =
+      base === undefined
+        ? new PipeParser(toks, where(a))
+        : new PipeParser(toks, where(a), { text: src, offset: 0 });
     const pipe = pp.pipeline(true);
     pp.done();
     const scope = vars.length;

@@ -18,7 +18,10 @@ export interface TemplateSample {
   Value: number;
 }
 
-export type QueryFunc = (query: string, tsMs: number) => Promise<{ metric: Record<string, string>; value: number }[]>;
+export type QueryFunc = (
+  query: string,
+  tsMs: number,
+) => Promise<{ metric: Record<string, string>; value: number }[]>;
 
 export interface TemplateData {
   labels: Record<string, string>;
@@ -34,7 +37,8 @@ export interface ExpandOptions {
   externalURL?: string;
 }
 
-const PREAMBLE = '{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}';
+const PREAMBLE =
+  '{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}';
 
 /** Go's %.4g: four significant digits, trailing zeros removed, exponent when very large/small. */
 export function goG4(v: number, prec = 4): string {
@@ -45,7 +49,8 @@ export function goG4(v: number, prec = 4): string {
   const [mant, expS] = v.toExponential(prec - 1).split('e') as [string, string];
   const exp = Number(expS);
   const trim = (s: string) => (s.includes('.') ? s.replace(/\.?0+$/, '') : s);
-  if (exp < -4 || exp >= prec) return `${trim(mant)}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  if (exp < -4 || exp >= prec)
+    return `${trim(mant)}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
   return trim(v.toFixed(Math.max(0, prec - 1 - exp)));
 }
 
@@ -54,7 +59,9 @@ function templateRegexp(pattern: string): ReturnType<typeof compileRE2> {
   try {
     return compileRE2(pattern);
   } catch (e) {
-    throw new Error((e as Error).message.replace(/^(error parsing regexp: )+/, 'error parsing regexp: '));
+    throw new Error(
+      (e as Error).message.replace(/^(error parsing regexp: )+/, 'error parsing regexp: '),
+    );
   }
 }
 
@@ -91,8 +98,16 @@ export function printValue(v: Value): string {
   if (Array.isArray(v)) return '[' + v.map(printValue).join(' ') + ']';
   if (typeof v === 'object') {
     const o = v as Record<string, Value>;
-    if ('Labels' in o && 'Value' in o) return `{${printValue(o['Labels'])} ${printValue(o['Value'])}}`;
-    return 'map[' + Object.keys(o).sort().map((k) => `${k}:${printValue(o[k])}`).join(' ') + ']';
+    if ('Labels' in o && 'Value' in o)
+      return `{${printValue(o['Labels'])} ${printValue(o['Value'])}}`;
+    return (
+      'map[' +
+      Object.keys(o)
+        .sort()
+        .map((k) => `${k}:${printValue(o[k])}`)
+        .join(' ') +
+      ']'
+    );
   }
   return String(v);
 }
@@ -122,10 +137,20 @@ function templateFuncs(opts: ExpandOptions): Record<string, TemplateFunc> {
     reReplaceAll: (pattern, repl, text) => {
       const re = templateRegexp(String(pattern));
       // Go's ReplaceAllString expands $1/${name}; RE2JS's replaceAll takes the same $-syntax.
-      return re.matcher(String(text)).replaceAll(String(repl).replace(/\$\{(\w+)\}/g, (_m, n: string) => (/^\d+$/.test(n) ? `$${n}` : `\${${n}}`)));
+      return re
+        .matcher(String(text))
+        .replaceAll(
+          String(repl).replace(/\$\{(\w+)\}/g, (_m, n: string) =>
+            /^\d+$/.test(n) ? `$${n}` : `\${${n}}`,
+          ),
+        );
     },
     match: (pattern, text) => templateRegexp(String(pattern)).matcher(String(text)).find(),
-    title: (s) => String(s).replace(/(^|[^\p{L}\p{N}_'])(\p{L})/gu, (_m, pre: string, c: string) => pre + c.toUpperCase()),
+    title: (s) =>
+      String(s).replace(
+        /(^|[^\p{L}\p{N}_'])(\p{L})/gu,
+        (_m, pre: string, c: string) => pre + c.toUpperCase(),
+      ),
     toUpper: (s) => String(s).toUpperCase(),
     toLower: (s) => String(s).toLowerCase(),
     humanize: (i) => {
@@ -237,21 +262,44 @@ function templateFuncs(opts: ExpandOptions): Record<string, TemplateFunc> {
 }
 
 // Registered once for the process, as Prometheus's template package registers them in init().
-const expansions = new client.Counter({ name: 'prometheus_template_text_expansions_total', help: 'The total number of template text expansions.', registers: [defaultRegistry] });
-const expansionFailures = new client.Counter({ name: 'prometheus_template_text_expansion_failures_total', help: 'The total number of template text expansion failures.', registers: [defaultRegistry] });
+const expansions = new client.Counter({
+  name: 'prometheus_template_text_expansions_total',
+  help: 'The total number of template text expansions.',
+  registers: [defaultRegistry],
+});
+const expansionFailures = new client.Counter({
+  name: 'prometheus_template_text_expansion_failures_total',
+  help: 'The total number of template text expansion failures.',
+  registers: [defaultRegistry],
+});
 
 /** Expands one template (an alert's label or annotation). Throws TemplateError. */
-export async function expandTemplate(name: string, text: string, data: TemplateData, opts: ExpandOptions): Promise<string> {
+export async function expandTemplate(
+  name: string,
+  text: string,
+  data: TemplateData,
+  opts: ExpandOptions,
+): Promise<string> {
   expansions.inc();
   let tmpl: GoTemplate;
   try {
-    tmpl = new GoTemplate(name, PREAMBLE + text, templateFuncs({ ...opts, externalURL: opts.externalURL ?? data.externalURL }), printValue);
+    tmpl = new GoTemplate(
+      name,
+      PREAMBLE + text,
+      templateFuncs({ ...opts, externalURL: opts.externalURL ?? data.externalURL }),
+      printValue,
+    );
   } catch (e) {
     expansionFailures.inc();
     throw new TemplateError(`error parsing template ${name}: ${(e as Error).message}`);
   }
   try {
-    return await tmpl.execute({ Labels: data.labels, ExternalLabels: data.externalLabels, ExternalURL: data.externalURL, Value: data.value });
+    return await tmpl.execute({
+      Labels: data.labels,
+      ExternalLabels: data.externalLabels,
+      ExternalURL: data.externalURL,
+      Value: data.value,
+    });
   } catch (e) {
     expansionFailures.inc();
     throw new TemplateError(`error executing template ${name}: ${(e as Error).message}`);

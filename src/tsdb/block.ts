@@ -1,15 +1,51 @@
 // Persisted blocks: a ULID-named directory with meta.json, index, chunks/ and tombstones, in
 // Prometheus's on-disk format. BlockWriter writes one from sorted series; Block opens one
 // (verifying its checksums) and serves it as a ChunkQuerier.
-import { existsSync, fsyncSync, closeSync, openSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  fsyncSync,
+  closeSync,
+  openSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { Labels, Matcher } from '../model/labels/index.js';
 import { chunkNumSamples } from './chunkenc/index.js';
-import { ChunkFileError, ChunkReader, ChunkWindow, ChunkWriter, READ_AHEAD } from './chunks/index.js';
-import { IndexError, IndexReader, postingsForMatchers, writeIndex, type ChunkMeta, type IndexSeries } from './index/index.js';
+import {
+  ChunkFileError,
+  ChunkReader,
+  ChunkWindow,
+  ChunkWriter,
+  READ_AHEAD,
+} from './chunks/index.js';
+import {
+  IndexError,
+  IndexReader,
+  postingsForMatchers,
+  writeIndex,
+  type ChunkMeta,
+  type IndexSeries,
+} from './index/index.js';
 import { StorageReadError } from '../storage/errors.js';
-import { cmpStr, type ChunkData, type ChunkQuerier, type ChunkSeries, type Interval } from './series.js';
-import { TOMBSTONES_FILE, readTombstones, writeReplacing, writeTombstones, type TombstoneMap } from './tombstones/index.js';
+import {
+  cmpStr,
+  type ChunkData,
+  type ChunkQuerier,
+  type ChunkSeries,
+  type Interval,
+} from './series.js';
+import {
+  TOMBSTONES_FILE,
+  readTombstones,
+  writeReplacing,
+  writeTombstones,
+  type TombstoneMap,
+} from './tombstones/index.js';
 import { newULID } from './ulid.js';
 
 export interface BlockDesc {
@@ -30,7 +66,13 @@ export interface BlockMeta {
   minTime: number;
   maxTime: number;
   stats: BlockStats;
-  compaction: { level: number; sources: string[]; deletable?: boolean; parents?: BlockDesc[]; failed?: boolean };
+  compaction: {
+    level: number;
+    sources: string[];
+    deletable?: boolean;
+    parents?: BlockDesc[];
+    failed?: boolean;
+  };
   version: number;
 }
 
@@ -170,7 +212,11 @@ export class Block {
     this.dir = dir;
     this.meta = readMeta(dir);
     const chunkDir = join(dir, 'chunks');
-    const files = existsSync(chunkDir) ? readdirSync(chunkDir).filter((f) => /^\d{6}$/.test(f)).sort() : [];
+    const files = existsSync(chunkDir)
+      ? readdirSync(chunkDir)
+          .filter((f) => /^\d{6}$/.test(f))
+          .sort()
+      : [];
     this.chunks = new ChunkReader(chunkDir, files);
     try {
       this.index = new IndexReader(join(dir, 'index'));
@@ -228,8 +274,22 @@ export class Block {
       const metas: ChunkMeta[] = [];
       const labels = this.index.series(all[i]!, metas);
       const encs: number[] = [];
-      const data = this.chunks.chunks(metas.map((m) => m.ref), win, READ_AHEAD, encs);
-      yield { ref: all[i]!, labels, chunks: metas.map((m, k) => ({ mint: m.mint, maxt: m.maxt, enc: encs[k]!, data: data[k]! })) };
+      const data = this.chunks.chunks(
+        metas.map((m) => m.ref),
+        win,
+        READ_AHEAD,
+        encs,
+      );
+      yield {
+        ref: all[i]!,
+        labels,
+        chunks: metas.map((m, k) => ({
+          mint: m.mint,
+          maxt: m.maxt,
+          enc: encs[k]!,
+          data: data[k]!,
+        })),
+      };
     }
   }
 
@@ -256,7 +316,8 @@ const NO_INTERVALS: readonly Interval[] = [];
 function metasIn(metas: ChunkMeta[], mint: number, maxt: number): ChunkMeta[] {
   for (let i = 0; i < metas.length; i++) {
     const m = metas[i]!;
-    if (m.maxt < mint || m.mint > maxt) return metas.filter((x) => x.maxt >= mint && x.mint <= maxt);
+    if (m.maxt < mint || m.mint > maxt)
+      return metas.filter((x) => x.maxt >= mint && x.mint <= maxt);
   }
   return metas;
 }
@@ -300,7 +361,11 @@ class BlockChunkQuerier implements ChunkQuerier {
       const sel = metasIn(metas, this.mint, this.maxt);
       if (sel.length === 0) continue;
       const ivs = tombstones.size === 0 ? NO_INTERVALS : (tombstones.get(refs[i]!) ?? NO_INTERVALS);
-      if (ivs.length > 0 && ivs.some((iv) => iv.mint <= sel[0]!.mint && iv.maxt >= sel[sel.length - 1]!.maxt)) continue;
+      if (
+        ivs.length > 0 &&
+        ivs.some((iv) => iv.mint <= sel[0]!.mint && iv.maxt >= sel[sel.length - 1]!.maxt)
+      )
+        continue;
       out.push(new BlockSeries(labels, ivs, sel, this));
     }
     return out;
@@ -310,10 +375,17 @@ class BlockChunkQuerier implements ChunkQuerier {
     let data: Uint8Array[];
     const encs: number[] = [];
     try {
-      data = this.b.chunks.chunks(metas.map((m) => m.ref), this.win, READ_AHEAD, encs);
+      data = this.b.chunks.chunks(
+        metas.map((m) => m.ref),
+        this.win,
+        READ_AHEAD,
+        encs,
+      );
     } catch (e) {
       if (!(e instanceof ChunkFileError)) throw e;
-      throw new StorageReadError(`cannot populate chunk ${this.failingRef(metas) ?? metas[0]?.ref} from block ${this.b.ulid}: ${e.reason}`);
+      throw new StorageReadError(
+        `cannot populate chunk ${this.failingRef(metas) ?? metas[0]?.ref} from block ${this.b.ulid}: ${e.reason}`,
+      );
     }
     return metas.map((m, k) => ({ mint: m.mint, maxt: m.maxt, enc: encs[k]!, data: data[k]! }));
   }

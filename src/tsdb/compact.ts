@@ -17,10 +17,21 @@ import {
   XORAppender,
   xorNumSamples,
 } from './chunkenc/index.js';
-import { ChunksIterator, decodeMixed, sortedUnique, type ChunkData, type Interval, type MixedSample } from './series.js';
+import {
+  ChunksIterator,
+  decodeMixed,
+  sortedUnique,
+  type ChunkData,
+  type Interval,
+  type MixedSample,
+} from './series.js';
 
 /** Re-encodes samples into chunks of up to 120 samples. */
-export function encodeChunks(ts: ArrayLike<number>, vs: ArrayLike<number>, n = ts.length): ChunkData[] {
+export function encodeChunks(
+  ts: ArrayLike<number>,
+  vs: ArrayLike<number>,
+  n = ts.length,
+): ChunkData[] {
   const out: ChunkData[] = [];
   for (let i = 0; i < n; i += SAMPLES_PER_CHUNK) {
     const a = new XORAppender(256);
@@ -31,7 +42,12 @@ export function encodeChunks(ts: ArrayLike<number>, vs: ArrayLike<number>, n = t
   return out;
 }
 
-function needsRewrite(chunks: ChunkData[], ivs: readonly Interval[], mint: number, maxt: number): boolean {
+function needsRewrite(
+  chunks: ChunkData[],
+  ivs: readonly Interval[],
+  mint: number,
+  maxt: number,
+): boolean {
   for (let i = 0; i < chunks.length; i++) {
     const c = chunks[i]!;
     if (c.num !== undefined || c.mint < mint || c.maxt >= maxt) return true;
@@ -46,7 +62,11 @@ function needsRewrite(chunks: ChunkData[], ivs: readonly Interval[], mint: numbe
  * Chunks of an encoding this server cannot re-encode go through byte for byte, whatever the
  * rest needs: deletions over them are not applied rather than their data lost.
  */
-export function finalizeChunks(parts: { chunks: ChunkData[]; ivs: readonly Interval[] }[], mint: number, maxt: number): ChunkData[] {
+export function finalizeChunks(
+  parts: { chunks: ChunkData[]; ivs: readonly Interval[] }[],
+  mint: number,
+  maxt: number,
+): ChunkData[] {
   let kept: ChunkData[] | null = null;
   let histograms = false;
   for (const p of parts) {
@@ -56,20 +76,44 @@ export function finalizeChunks(parts: { chunks: ChunkData[]; ivs: readonly Inter
     }
   }
   if (kept === null && !histograms) return finalizeFloatChunks(parts, mint, maxt);
-  const known = kept === null ? parts : parts.map((p) => ({ chunks: p.chunks.filter((c) => c.enc <= ENC_FLOAT_HISTOGRAM && c.enc !== 0), ivs: p.ivs }));
-  const out = histograms ? finalizeMixedChunks(known, mint, maxt) : finalizeFloatChunks(known, mint, maxt);
+  const known =
+    kept === null
+      ? parts
+      : parts.map((p) => ({
+          chunks: p.chunks.filter((c) => c.enc <= ENC_FLOAT_HISTOGRAM && c.enc !== 0),
+          ivs: p.ivs,
+        }));
+  const out = histograms
+    ? finalizeMixedChunks(known, mint, maxt)
+    : finalizeFloatChunks(known, mint, maxt);
   return kept === null ? out : out.concat(kept).sort((a, b) => a.mint - b.mint);
 }
 
 /** As finalizeFloatChunks, for a series with histogram chunks: samples of every kind decoded, merged and re-encoded (see encodeMixed). */
-function finalizeMixedChunks(parts: { chunks: ChunkData[]; ivs: readonly Interval[] }[], mint: number, maxt: number): ChunkData[] {
+function finalizeMixedChunks(
+  parts: { chunks: ChunkData[]; ivs: readonly Interval[] }[],
+  mint: number,
+  maxt: number,
+): ChunkData[] {
   const all = parts.flatMap((p) => p.chunks.map((c) => ({ c, ivs: p.ivs })));
   all.sort((a, b) => a.c.mint - b.c.mint);
   const cs = all.map((x) => x.c);
   // An open head histogram chunk's bytes are whole as they are (their count is written with each
   // sample): as Prometheus, they go into the block unchanged unless something else asks for a rewrite.
-  const judged = cs.map((c) => (c.num !== undefined && c.enc !== ENC_XOR ? { ...c, num: undefined } : c));
-  if (!needsRewrite(judged, parts.length === 1 ? parts[0]!.ivs : parts.flatMap((p) => p.ivs), mint, maxt)) return cs.map((c) => (c.num === undefined ? c : { mint: c.mint, maxt: c.maxt, enc: c.enc, data: c.data }));
+  const judged = cs.map((c) =>
+    c.num !== undefined && c.enc !== ENC_XOR ? { ...c, num: undefined } : c,
+  );
+  if (
+    !needsRewrite(
+      judged,
+      parts.length === 1 ? parts[0]!.ivs : parts.flatMap((p) => p.ivs),
+      mint,
+      maxt,
+    )
+  )
+    return cs.map((c) =>
+      c.num === undefined ? c : { mint: c.mint, maxt: c.maxt, enc: c.enc, data: c.data },
+    );
   return encodeMixed(decodeMixed(all, mint, maxt - 1));
 }
 
@@ -91,13 +135,15 @@ function histogramRun<H extends Histogram | FloatHistogram>(
   const h0 = pick(samples[i]!)!;
   a.append(samples[i]!.t, h0);
   if (h0.counterResetHint === CounterResetHint.Gauge) a.setHeader(CounterResetHeader.Gauge);
-  else if (reset || h0.counterResetHint === CounterResetHint.CounterReset) a.setHeader(CounterResetHeader.CounterReset);
+  else if (reset || h0.counterResetHint === CounterResetHint.CounterReset)
+    a.setHeader(CounterResetHeader.CounterReset);
   let j = i + 1;
   let next = false;
   for (; j < samples.length && a.num < SAMPLES_PER_CHUNK; j++) {
     let h = pick(samples[j]!);
     if (h === null) break;
-    if (h.counterResetHint === CounterResetHint.Gauge && a.header() === CounterResetHeader.Gauge) h = a.gaugeAligned(h);
+    if (h.counterResetHint === CounterResetHint.Gauge && a.header() === CounterResetHeader.Gauge)
+      h = a.gaugeAligned(h);
     const k = a.appendable(h);
     if (k === 'widen') a = a.widenedFor(h);
     else if (k !== 'ok') {
@@ -120,11 +166,25 @@ function encodeMixed(samples: MixedSample[]): ChunkData[] {
     let next = false;
     if (s0.h === null && s0.fh === null) {
       const a = new XORAppender(256);
-      while (j < samples.length && samples[j]!.h === null && samples[j]!.fh === null && a.num < SAMPLES_PER_CHUNK) a.append(samples[j]!.t, samples[j++]!.f);
+      while (
+        j < samples.length &&
+        samples[j]!.h === null &&
+        samples[j]!.fh === null &&
+        a.num < SAMPLES_PER_CHUNK
+      )
+        a.append(samples[j]!.t, samples[j++]!.f);
       out.push({ mint: s0.t, maxt: samples[j - 1]!.t, enc: ENC_XOR, data: a.bytes() });
     } else {
-      const r: { end: number; data: Uint8Array; reset: boolean } = s0.h !== null ? histogramRun(samples, i, (x) => x.h, new HistogramAppender(), reset) : histogramRun(samples, i, (x) => x.fh, new FloatHistogramAppender(), reset);
-      out.push({ mint: s0.t, maxt: samples[r.end - 1]!.t, enc: s0.h !== null ? ENC_HISTOGRAM : ENC_FLOAT_HISTOGRAM, data: r.data });
+      const r: { end: number; data: Uint8Array; reset: boolean } =
+        s0.h !== null
+          ? histogramRun(samples, i, (x) => x.h, new HistogramAppender(), reset)
+          : histogramRun(samples, i, (x) => x.fh, new FloatHistogramAppender(), reset);
+      out.push({
+        mint: s0.t,
+        maxt: samples[r.end - 1]!.t,
+        enc: s0.h !== null ? ENC_HISTOGRAM : ENC_FLOAT_HISTOGRAM,
+        data: r.data,
+      });
       j = r.end;
       next = r.reset;
     }
@@ -134,12 +194,21 @@ function encodeMixed(samples: MixedSample[]): ChunkData[] {
   return out;
 }
 
-function finalizeFloatChunks(parts: { chunks: ChunkData[]; ivs: readonly Interval[] }[], mint: number, maxt: number): ChunkData[] {
+function finalizeFloatChunks(
+  parts: { chunks: ChunkData[]; ivs: readonly Interval[] }[],
+  mint: number,
+  maxt: number,
+): ChunkData[] {
   const all = parts.flatMap((p) => p.chunks.map((c) => ({ c, ivs: p.ivs })));
   all.sort((a, b) => a.c.mint - b.c.mint);
   const cs = all.map((x) => x.c);
   if (parts.length === 1 && !needsRewrite(cs, parts[0]!.ivs, mint, maxt)) return cs;
-  if (parts.length > 1 && parts.every((p) => p.ivs.length === 0) && !needsRewrite(cs, [], mint, maxt)) return cs;
+  if (
+    parts.length > 1 &&
+    parts.every((p) => p.ivs.length === 0) &&
+    !needsRewrite(cs, [], mint, maxt)
+  )
+    return cs;
   // Float64Arrays, not number[]: V8 canonicalizes NaNs stored in double arrays, which would
   // turn staleness markers into ordinary NaNs.
   let cap = 0;
@@ -166,12 +235,17 @@ export function compactBlockDirs(parent: string, dirs: string[], ulid?: string):
   try {
     const mint = Math.min(...blocks.map((b) => b.minTime));
     const maxt = Math.max(...blocks.map((b) => b.maxTime));
-    const iters = blocks.map((b) => ({ b, it: b.allSeries(), cur: null as (SeriesChunks & { ref: number }) | null }));
+    const iters = blocks.map((b) => ({
+      b,
+      it: b.allSeries(),
+      cur: null as (SeriesChunks & { ref: number }) | null,
+    }));
     for (const x of iters) x.cur = x.it.next().value ?? null;
     function* merged(): Generator<SeriesChunks> {
       for (;;) {
         let min: Labels | null = null;
-        for (const x of iters) if (x.cur && (min === null || compareLabels(x.cur.labels, min) < 0)) min = x.cur.labels;
+        for (const x of iters)
+          if (x.cur && (min === null || compareLabels(x.cur.labels, min) < 0)) min = x.cur.labels;
         if (min === null) return;
         const parts: { chunks: ChunkData[]; ivs: readonly Interval[] }[] = [];
         for (const x of iters) {
@@ -185,12 +259,20 @@ export function compactBlockDirs(parent: string, dirs: string[], ulid?: string):
       }
     }
     const sources = [...new Set(blocks.flatMap((b) => b.meta.compaction.sources))].sort();
-    const level = Math.max(...blocks.map((b) => b.meta.compaction.level)) + (blocks.length > 1 ? 1 : 0);
-    return writeBlock(parent, merged(), mint, maxt, {
-      level,
-      sources,
-      parents: blocks.map((b) => ({ ulid: b.ulid, minTime: b.minTime, maxTime: b.maxTime })),
-    }, ulid);
+    const level =
+      Math.max(...blocks.map((b) => b.meta.compaction.level)) + (blocks.length > 1 ? 1 : 0);
+    return writeBlock(
+      parent,
+      merged(),
+      mint,
+      maxt,
+      {
+        level,
+        sources,
+        parents: blocks.map((b) => ({ ulid: b.ulid, minTime: b.minTime, maxTime: b.maxTime })),
+      },
+      ulid,
+    );
   } finally {
     for (const b of blocks) void b.close();
   }

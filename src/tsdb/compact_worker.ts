@@ -9,14 +9,25 @@ import { writeHeadBlock, type CompactJob, type CompactResult } from './compactor
 parentPort!.on('message', (job: CompactJob) => {
   let res: CompactResult;
   try {
-    if (job.kind === 'blocks') res = { id: job.id, meta: compactBlockDirs(job.parent, job.dirs, job.ulid) };
-    else if (job.kind === 'head') res = { id: job.id, meta: writeHeadBlock(job.parent, job.chunksHead, job.series, job.mint, job.maxt, job.ulid) };
+    if (job.kind === 'blocks')
+      res = { id: job.id, meta: compactBlockDirs(job.parent, job.dirs, job.ulid) };
+    else if (job.kind === 'head')
+      res = {
+        id: job.id,
+        meta: writeHeadBlock(job.parent, job.chunksHead, job.series, job.mint, job.maxt, job.ulid),
+      };
     else if (job.kind === 'checkpoint') {
       writeCheckpoint(job.walDir, job.upTo, job.mint, job.live);
       res = { id: job.id, meta: null };
     } else {
-      const series = job.series.map((s) => ({ labels: Labels.fromSortedFlat(s.flat), chunks: s.chunks }));
-      res = { id: job.id, meta: writeBlock(job.parent, series, job.mint, job.maxt, null, job.ulid) };
+      const series = job.series.map((s) => ({
+        labels: Labels.fromSortedFlat(s.flat),
+        chunks: s.chunks,
+      }));
+      res = {
+        id: job.id,
+        meta: writeBlock(job.parent, series, job.mint, job.maxt, null, job.ulid),
+      };
     }
   } catch (e) {
     res = { id: job.id, error: (e as Error).message };

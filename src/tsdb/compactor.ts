@@ -13,9 +13,33 @@ import { writeCheckpoint } from './wal/index.js';
 
 export type CompactJob =
   | { kind: 'blocks'; id: number; parent: string; dirs: string[]; ulid: string }
-  | { kind: 'write'; id: number; parent: string; series: { flat: string[]; chunks: ChunkData[] }[]; mint: number; maxt: number; ulid: string }
-  | { kind: 'head'; id: number; parent: string; chunksHead: string; series: HeadSeriesJob[]; mint: number; maxt: number; ulid: string }
-  | { kind: 'checkpoint'; id: number; walDir: string; upTo: number; mint: number; live: Uint32Array };
+  | {
+      kind: 'write';
+      id: number;
+      parent: string;
+      series: { flat: string[]; chunks: ChunkData[] }[];
+      mint: number;
+      maxt: number;
+      ulid: string;
+    }
+  | {
+      kind: 'head';
+      id: number;
+      parent: string;
+      chunksHead: string;
+      series: HeadSeriesJob[];
+      mint: number;
+      maxt: number;
+      ulid: string;
+    }
+  | {
+      kind: 'checkpoint';
+      id: number;
+      walDir: string;
+      upTo: number;
+      mint: number;
+      live: Uint32Array;
+    };
 
 /** A head series as the worker needs it: labels, full chunks by ref, the open chunk's bytes, deletions. */
 export interface HeadSeriesJob {
@@ -26,12 +50,24 @@ export interface HeadSeriesJob {
 }
 
 /** Reads the chunks of head series and writes them as a block (in the worker, or inline). */
-export function writeHeadBlock(parent: string, chunksHead: string, series: HeadSeriesJob[], mint: number, maxt: number, ulid: string): BlockMeta {
+export function writeHeadBlock(
+  parent: string,
+  chunksHead: string,
+  series: HeadSeriesJob[],
+  mint: number,
+  maxt: number,
+  ulid: string,
+): BlockMeta {
   const reader = new HeadChunkReader(chunksHead);
   try {
     function* gen(): Generator<SeriesChunks> {
       for (const s of series) {
-        const cs: ChunkData[] = s.refs.map((c) => ({ mint: c.mint, maxt: c.maxt, enc: c.enc, data: c.data ?? reader.read(c.ref) }));
+        const cs: ChunkData[] = s.refs.map((c) => ({
+          mint: c.mint,
+          maxt: c.maxt,
+          enc: c.enc,
+          data: c.data ?? reader.read(c.ref),
+        }));
         if (s.open) cs.push(s.open);
         const chunks = finalizeChunks([{ chunks: cs, ivs: s.ivs }], mint, maxt);
         if (chunks.length > 0) yield { labels: Labels.fromSortedFlat(s.flat), chunks };
@@ -43,12 +79,21 @@ export function writeHeadBlock(parent: string, chunksHead: string, series: HeadS
   }
 }
 
-export type CompactResult = { id: number; meta: BlockMeta | null; error?: undefined } | { id: number; error: string; meta?: undefined };
+export type CompactResult =
+  | { id: number; meta: BlockMeta | null; error?: undefined }
+  | { id: number; error: string; meta?: undefined };
 
 export class Compactor {
   private worker: Worker | null = null;
   private seq = 0;
-  private readonly waiting = new Map<number, { resolve: (m: BlockMeta | null) => void; reject: (e: Error) => void; inline: () => BlockMeta | null }>();
+  private readonly waiting = new Map<
+    number,
+    {
+      resolve: (m: BlockMeta | null) => void;
+      reject: (e: Error) => void;
+      inline: () => BlockMeta | null;
+    }
+  >();
   private failed = false;
 
   constructor(private readonly useWorker = true) {}
@@ -62,7 +107,10 @@ export class Compactor {
       if (self.endsWith('.ts')) {
         // Running from sources (tests, tsx): the worker registers tsx before loading the module.
         const target = new URL('./compact_worker.ts', self).href;
-        w = new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(target)}); });`, { eval: true });
+        w = new Worker(
+          `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(target)}); });`,
+          { eval: true },
+        );
       } else w = new Worker(fileURLToPath(new URL('./compact_worker.js', self)));
       w.unref();
       w.on('message', (r: CompactResult) => {
@@ -109,21 +157,45 @@ export class Compactor {
     });
   }
 
-  async write(parent: string, series: SeriesChunks[], mint: number, maxt: number): Promise<BlockMeta> {
+  async write(
+    parent: string,
+    series: SeriesChunks[],
+    mint: number,
+    maxt: number,
+  ): Promise<BlockMeta> {
     const ulid = newULID();
-    const job: CompactJob = { kind: 'write', id: ++this.seq, parent, mint, maxt, ulid, series: series.map((s) => ({ flat: [...s.labels.flat], chunks: s.chunks })) };
+    const job: CompactJob = {
+      kind: 'write',
+      id: ++this.seq,
+      parent,
+      mint,
+      maxt,
+      ulid,
+      series: series.map((s) => ({ flat: [...s.labels.flat], chunks: s.chunks })),
+    };
     return (await this.run(job, () => writeBlock(parent, series, mint, maxt, null, ulid)))!;
   }
 
   /** Head series (sorted by labels) in [mint, maxt) to a block; chunk reads happen in the worker. */
-  async writeHead(parent: string, chunksHead: string, series: HeadSeriesJob[], mint: number, maxt: number): Promise<BlockMeta> {
+  async writeHead(
+    parent: string,
+    chunksHead: string,
+    series: HeadSeriesJob[],
+    mint: number,
+    maxt: number,
+  ): Promise<BlockMeta> {
     const ulid = newULID();
-    return (await this.run({ kind: 'head', id: ++this.seq, parent, chunksHead, series, mint, maxt, ulid }, () => writeHeadBlock(parent, chunksHead, series, mint, maxt, ulid)))!;
+    return (await this.run(
+      { kind: 'head', id: ++this.seq, parent, chunksHead, series, mint, maxt, ulid },
+      () => writeHeadBlock(parent, chunksHead, series, mint, maxt, ulid),
+    ))!;
   }
 
   async compact(parent: string, dirs: string[]): Promise<BlockMeta> {
     const ulid = newULID();
-    return (await this.run({ kind: 'blocks', id: ++this.seq, parent, dirs, ulid }, () => compactBlockDirs(parent, dirs, ulid)))!;
+    return (await this.run({ kind: 'blocks', id: ++this.seq, parent, dirs, ulid }, () =>
+      compactBlockDirs(parent, dirs, ulid),
+    ))!;
   }
 
   async checkpoint(walDir: string, upTo: number, mint: number, live: Uint32Array): Promise<void> {

@@ -163,13 +163,21 @@ function acquireLock(dir: string): { path: string; fd: number } {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     const holder = flockHolder(p);
-    if (holder !== null) throw new LockError(`lock DB directory: resource temporarily unavailable (${p} is locked by process ${holder})`);
+    if (holder !== null)
+      throw new LockError(
+        `lock DB directory: resource temporarily unavailable (${p} is locked by process ${holder})`,
+      );
     const text = readFileSync(p, 'utf8').trim();
     // Created an instant ago and not written yet: another server is taking it now.
-    if (text === '' && Date.now() - statSync(p).mtimeMs < 2000) throw new LockError(`lock DB directory: resource temporarily unavailable (${p} is being taken by another process)`);
+    if (text === '' && Date.now() - statSync(p).mtimeMs < 2000)
+      throw new LockError(
+        `lock DB directory: resource temporarily unavailable (${p} is being taken by another process)`,
+      );
     const pid = Number(text);
     if (Number.isInteger(pid) && pid > 0 && holdsLock(pid, p)) {
-      throw new LockError(`lock DB directory: resource temporarily unavailable (${p} held by process ${pid}${pid === process.pid ? ', this one' : ''})`);
+      throw new LockError(
+        `lock DB directory: resource temporarily unavailable (${p} held by process ${pid}${pid === process.pid ? ', this one' : ''})`,
+      );
     }
     fd = openSync(p, 'w');
   }
@@ -201,7 +209,11 @@ export class DB implements Storage, WALSource {
     this.opts = opts;
     this.logger = deps.logger ?? nopLogger;
     const reg = deps.registry ?? newRegistry();
-    this.wal = new WAL(join(dir, 'wal'), opts.walSegmentSize ?? DEFAULT_SEGMENT_SIZE, opts.walCompression ?? true);
+    this.wal = new WAL(
+      join(dir, 'wal'),
+      opts.walSegmentSize ?? DEFAULT_SEGMENT_SIZE,
+      opts.walCompression ?? true,
+    );
     this.metrics = new TSDBMetrics(reg, {
       headSeries: () => this.head.numSeries(),
       headChunks: () => this.head.numChunks(),
@@ -259,17 +271,25 @@ export class DB implements Storage, WALSource {
     }
     if (!this.opts.noLockfile) this.lock = acquireLock(this.dir);
     for (const f of readdirSync(this.dir)) {
-      if (f.endsWith('.tmp-for-creation') || f.endsWith('.tmp-for-deletion')) rmSync(join(this.dir, f), { recursive: true, force: true });
+      if (f.endsWith('.tmp-for-creation') || f.endsWith('.tmp-for-deletion'))
+        rmSync(join(this.dir, f), { recursive: true, force: true });
     }
     this.mapper = new ChunkDiskMapper(join(this.dir, 'chunks_head'));
     this.mapper.onWriteError = (err) => {
-      if (err) this.logger.error('Writing head chunks failed; full chunks stay in memory until the disk takes writes again', { dir: this.mapper!.dir, err: err.message });
+      if (err)
+        this.logger.error(
+          'Writing head chunks failed; full chunks stay in memory until the disk takes writes again',
+          { dir: this.mapper!.dir, err: err.message },
+        );
       else this.logger.info('Writing head chunks works again', { dir: this.mapper!.dir });
     };
     this.head.mapper = this.mapper;
     this.reloadBlocks();
     const start = performance.now();
-    this.head.minValidTime = this.blocks.length > 0 ? Math.max(...this.blocks.map((b) => b.maxTime)) : Number.MIN_SAFE_INTEGER;
+    this.head.minValidTime =
+      this.blocks.length > 0
+        ? Math.max(...this.blocks.map((b) => b.maxTime))
+        : Number.MIN_SAFE_INTEGER;
     const corruptions = await this.wal.replay(
       (r) => this.head.replayRecord(r),
       (seg, min, max) => (this.replay = { min, max, current: seg }),
@@ -279,14 +299,24 @@ export class DB implements Storage, WALSource {
     if (this.closed) return;
     for (const c of corruptions) {
       this.metrics.walCorruptions.inc();
-      this.logger.warn('Encountered WAL read error, attempting repair', { segment: c.segment, offset: c.offset, err: c.reason });
+      this.logger.warn('Encountered WAL read error, attempting repair', {
+        segment: c.segment,
+        offset: c.offset,
+        err: c.reason,
+      });
     }
     for (const [type, n] of this.unsupportedReplayed) {
-      this.logger.warn('WAL records of a type this server does not apply were left in the WAL untouched', { type: recordTypeName(type), records: n });
+      this.logger.warn(
+        'WAL records of a type this server does not apply were left in the WAL untouched',
+        { type: recordTypeName(type), records: n },
+      );
     }
     const secs = (performance.now() - start) / 1000;
     this.metrics.replayDuration.set(secs);
-    this.logger.info('WAL replay completed', { duration: `${secs.toFixed(3)}s`, series: this.head.numSeries() });
+    this.logger.info('WAL replay completed', {
+      duration: `${secs.toFixed(3)}s`,
+      series: this.head.numSeries(),
+    });
     if (!deps.noBackground) {
       this.timer = setInterval(() => this.tick(), 5_000);
       this.timer.unref();
@@ -364,19 +394,26 @@ export class DB implements Storage, WALSource {
       }
     }
     // A block that is the parent of another loaded block is a leftover of an interrupted compaction.
-    const parents = new Set(next.flatMap((b) => (b.meta.compaction.parents ?? []).map((p) => p.ulid)));
+    const parents = new Set(
+      next.flatMap((b) => (b.meta.compaction.parents ?? []).map((p) => p.ulid)),
+    );
     for (const ulid of [...corrupted.keys()]) {
       if (!parents.has(ulid)) continue;
       corrupted.delete(ulid);
-      this.logger.warn("Found corrupted block, but replaced by compacted one so it's safe to delete. This should not happen with atomic deletes.", { block: ulid });
+      this.logger.warn(
+        "Found corrupted block, but replaced by compacted one so it's safe to delete. This should not happen with atomic deletes.",
+        { block: ulid },
+      );
       rmSync(join(this.dir, ulid), { recursive: true, force: true });
     }
     if (corrupted.size > 0) {
       this.metrics.reloadsFailed.inc();
       for (const b of opened) void b.close();
       const [ulid, err] = [...corrupted][0]!;
-      const reason = err instanceof IndexError || err instanceof ChunkFileError ? err.reason : err.message;
-      for (const [u, e] of corrupted) this.logger.error('Corrupted block', { block: u, err: e.message });
+      const reason =
+        err instanceof IndexError || err instanceof ChunkFileError ? err.reason : err.message;
+      for (const [u, e] of corrupted)
+        this.logger.error('Corrupted block', { block: u, err: e.message });
       throw new Error(`reloadBlocks: corrupted block ${ulid}: ${reason}`);
     }
     const keep: Block[] = [];
@@ -389,7 +426,10 @@ export class DB implements Storage, WALSource {
     // them (their files stay open); new ones no longer see them.
     for (const b of this.blocks) {
       if (next.includes(b)) continue;
-      this.logger.warn('Block directory is gone, leaving the block out of queries', { block: b.ulid, dir: b.dir });
+      this.logger.warn('Block directory is gone, leaving the block out of queries', {
+        block: b.ulid,
+        dir: b.dir,
+      });
       void b.close();
     }
     this.blocks = keep;
@@ -426,7 +466,10 @@ export class DB implements Storage, WALSource {
     return this.wal.onWrite(cb);
   }
   appendedStats(): { samples: number; maxTime: number } {
-    return { samples: this.appendedSinceOpen, maxTime: this.appendedSinceOpen > 0 ? this.head.maxTime : 0 };
+    return {
+      samples: this.appendedSinceOpen,
+      maxTime: this.appendedSinceOpen > 0 ? this.head.maxTime : 0,
+    };
   }
 
   querier(mint: number, maxt: number): Querier {
@@ -437,7 +480,8 @@ export class DB implements Storage, WALSource {
       releases.push(b.acquire());
       sources.push(b.chunkQuerier(mint, maxt));
     }
-    if (this.head.maxTime >= mint && this.head.numSeries() > 0) sources.push(this.head.chunkQuerier(mint, maxt));
+    if (this.head.maxTime >= mint && this.head.numSeries() > 0)
+      sources.push(this.head.chunkQuerier(mint, maxt));
     return new MergeQuerier(sources, mint, maxt, () => {
       for (const r of releases) r();
     });
@@ -449,7 +493,9 @@ export class DB implements Storage, WALSource {
   }
 
   private headMinTime(): number {
-    return this.head.numSeries() === 0 || this.head.minTime === Number.MAX_SAFE_INTEGER ? 0 : Math.max(this.head.minTime, this.head.minValidTime);
+    return this.head.numSeries() === 0 || this.head.minTime === Number.MAX_SAFE_INTEGER
+      ? 0
+      : Math.max(this.head.minTime, this.head.minValidTime);
   }
   private headMaxTime(): number {
     return this.head.maxTime === Number.MIN_SAFE_INTEGER ? 0 : this.head.maxTime;
@@ -467,7 +513,11 @@ export class DB implements Storage, WALSource {
     const started = performance.now();
     let did = false;
     // Head: while it spans more than 1.5 block ranges, cut its oldest range into a block.
-    while (!this.closed && this.head.numSeries() > 0 && this.head.maxTime - Math.max(this.head.minTime, this.head.minValidTime) > (range * 3) / 2) {
+    while (
+      !this.closed &&
+      this.head.numSeries() > 0 &&
+      this.head.maxTime - Math.max(this.head.minTime, this.head.minValidTime) > (range * 3) / 2
+    ) {
       const mint = Math.floor(Math.max(this.head.minTime, this.head.minValidTime) / range) * range;
       const maxt = mint + range;
       await this.compactHead(mint, maxt);
@@ -476,13 +526,21 @@ export class DB implements Storage, WALSource {
     // Blocks: leveled, ×3 ranges up to the max block duration.
     const ranges = exponentialRanges(range, Math.max(range, this.opts.maxBlockDuration));
     for (let i = 0; i < 100 && !this.closed; i++) {
-      const dirs = plan(this.blocks.map((b) => ({ dir: b.dir, minTime: b.minTime, maxTime: b.maxTime })), ranges);
+      const dirs = plan(
+        this.blocks.map((b) => ({ dir: b.dir, minTime: b.minTime, maxTime: b.maxTime })),
+        ranges,
+      );
       if (dirs.length === 0) break;
       this.metrics.compactionsTriggered.inc();
       try {
         const meta = await this.compactor.compact(this.dir, dirs);
         this.metrics.compactions.inc();
-        this.logger.info('compact blocks', { count: dirs.length, mint: meta.minTime, maxt: meta.maxTime, ulid: meta.ulid });
+        this.logger.info('compact blocks', {
+          count: dirs.length,
+          mint: meta.minTime,
+          maxt: meta.maxTime,
+          ulid: meta.ulid,
+        });
         this.reloadBlocks();
       } catch (e) {
         this.metrics.compactionsFailed.inc();
@@ -501,7 +559,13 @@ export class DB implements Storage, WALSource {
     let meta: BlockMeta | null = null;
     if (series.length > 0) {
       try {
-        meta = await this.compactor.writeHead(this.dir, join(this.dir, 'chunks_head'), series, mint, maxt);
+        meta = await this.compactor.writeHead(
+          this.dir,
+          join(this.dir, 'chunks_head'),
+          series,
+          mint,
+          maxt,
+        );
       } catch (e) {
         this.metrics.compactionsFailed.inc();
         throw e;
@@ -518,10 +582,15 @@ export class DB implements Storage, WALSource {
   private headSeriesJobs(mint: number, maxt: number): HeadSeriesJob[] {
     const out: { labels: Labels; job: HeadSeriesJob }[] = [];
     for (const s of this.head.series.values()) {
-      const refs = s.chunks.filter((c) => c.maxt >= mint && c.mint < maxt).map((c) => ({ mint: c.mint, maxt: c.maxt, enc: c.enc, ref: c.ref, data: c.data }));
+      const refs = s.chunks
+        .filter((c) => c.maxt >= mint && c.mint < maxt)
+        .map((c) => ({ mint: c.mint, maxt: c.maxt, enc: c.enc, ref: c.ref, data: c.data }));
       const open = s.lastT >= mint && s.appMint < maxt ? s.openChunk() : null;
       if (refs.length === 0 && open === null) continue;
-      out.push({ labels: s.labels, job: { flat: [...s.labels.flat], refs, open, ivs: this.head.tombstones.get(s.ref) ?? [] } });
+      out.push({
+        labels: s.labels,
+        job: { flat: [...s.labels.flat], refs, open, ivs: this.head.tombstones.get(s.ref) ?? [] },
+      });
     }
     out.sort((a, b) => compareLabels(a.labels, b.labels));
     return out.map((x) => x.job);
@@ -532,7 +601,11 @@ export class DB implements Storage, WALSource {
     for (const s of this.head.series.values()) {
       const cs = s.chunksIn(this.head.mapper, mint, maxt - 1)();
       if (cs.length === 0) continue;
-      const chunks = finalizeChunks([{ chunks: cs, ivs: this.head.tombstones.get(s.ref) ?? [] }], mint, maxt);
+      const chunks = finalizeChunks(
+        [{ chunks: cs, ivs: this.head.tombstones.get(s.ref) ?? [] }],
+        mint,
+        maxt,
+      );
       if (chunks.length > 0) out.push({ labels: s.labels, chunks });
     }
     return out.sort((a, b) => compareLabels(a.labels, b.labels));
@@ -568,7 +641,9 @@ export class DB implements Storage, WALSource {
     const newestFirst = [...this.blocks].sort((a, b) => b.minTime - a.minTime);
     if (this.opts.retentionDuration > 0) {
       const newest = newestFirst[0]!.maxTime;
-      const i = newestFirst.findIndex((b, k) => k > 0 && newest - b.maxTime > this.opts.retentionDuration);
+      const i = newestFirst.findIndex(
+        (b, k) => k > 0 && newest - b.maxTime > this.opts.retentionDuration,
+      );
       if (i > 0) {
         for (const b of newestFirst.slice(i)) doomed.add(b);
         this.metrics.timeRetentions.inc();
@@ -596,13 +671,18 @@ export class DB implements Storage, WALSource {
       if (!b.overlaps(mint, maxt)) continue;
       const refs = postingsForMatchers(b.index, matchers);
       if (refs.length === 0) continue;
-      const ts: TombstoneMap = new Map([...b.tombstones].map(([k, v]) => [k, v.map((x) => ({ ...x }))]));
+      const ts: TombstoneMap = new Map(
+        [...b.tombstones].map(([k, v]) => [k, v.map((x) => ({ ...x }))]),
+      );
       let changed = false;
       for (let i = 0; i < refs.length; i++) {
         const metas: { mint: number; maxt: number; ref: number }[] = [];
         b.index.series(refs[i]!, metas);
         if (!metas.some((c) => c.mint <= maxt && c.maxt >= mint)) continue;
-        addInterval(ts, refs[i]!, { mint: Math.max(mint, b.minTime), maxt: Math.min(maxt, b.maxTime) });
+        addInterval(ts, refs[i]!, {
+          mint: Math.max(mint, b.minTime),
+          maxt: Math.min(maxt, b.maxTime),
+        });
         changed = true;
       }
       if (changed) b.setTombstones(ts);
@@ -654,10 +734,22 @@ export class DB implements Storage, WALSource {
     }
   }
 
-  headStats(): { numSeries: number; chunkCount: number; minTime: number; maxTime: number; numLabelPairs: number } {
+  headStats(): {
+    numSeries: number;
+    chunkCount: number;
+    minTime: number;
+    maxTime: number;
+    numLabelPairs: number;
+  } {
     let pairs = 0;
     for (const vm of this.head.postingsMap().values()) pairs += vm.size;
-    return { numSeries: this.head.numSeries(), chunkCount: this.head.numChunks(), minTime: this.headMinTime(), maxTime: this.headMaxTime(), numLabelPairs: pairs };
+    return {
+      numSeries: this.head.numSeries(),
+      chunkCount: this.head.numChunks(),
+      minTime: this.headMinTime(),
+      maxTime: this.headMaxTime(),
+      numLabelPairs: pairs,
+    };
   }
 
   /** Head cardinality, as /api/v1/status/tsdb reports it (top `limit` of each list). */
@@ -671,7 +763,8 @@ export class DB implements Storage, WALSource {
       xs.sort((a, b) => b.value - a.value || (a.name < b.name ? -1 : 1)).slice(0, limit);
     const idx = this.head.postingsMap();
     const byMetric: { name: string; value: number }[] = [];
-    for (const [v, refs] of idx.get('__name__') ?? []) byMetric.push({ name: v, value: refs.length });
+    for (const [v, refs] of idx.get('__name__') ?? [])
+      byMetric.push({ name: v, value: refs.length });
     const valueCount: { name: string; value: number }[] = [];
     const memory: { name: string; value: number }[] = [];
     const pairs: { name: string; value: number }[] = [];
@@ -727,13 +820,18 @@ export class DB implements Storage, WALSource {
  */
 export function createDB(dir: string, opts: Partial<DBOptions>, deps: DBDeps = {}): DB {
   const o: DBOptions = { ...DEFAULT_OPTIONS };
-  for (const [k, v] of Object.entries(opts)) if (v !== undefined) (o as unknown as Record<string, unknown>)[k] = v;
+  for (const [k, v] of Object.entries(opts))
+    if (v !== undefined) (o as unknown as Record<string, unknown>)[k] = v;
   if (o.minBlockDuration <= 0) o.minBlockDuration = DEFAULT_OPTIONS.minBlockDuration;
   if (o.maxBlockDuration < o.minBlockDuration) o.maxBlockDuration = o.minBlockDuration;
   return new DB(dir, o, deps);
 }
 
-export async function openDB(dir: string, opts: Partial<DBOptions>, deps: DBDeps = {}): Promise<DB> {
+export async function openDB(
+  dir: string,
+  opts: Partial<DBOptions>,
+  deps: DBDeps = {},
+): Promise<DB> {
   const db = createDB(dir, opts, deps);
   try {
     await db.init(deps);

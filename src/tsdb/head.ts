@@ -11,7 +11,12 @@ import { EncBuf } from './encoding/index.js';
 import { HeadAppender, type BatchBuffers } from './head_append.js';
 import { HeadChunkQuerier } from './head_read.js';
 import { HeadReplayer } from './head_replay.js';
-import { MemPostings, postingsForMatchers, type PostingsList, type PostingsSource } from './index/index.js';
+import {
+  MemPostings,
+  postingsForMatchers,
+  type PostingsList,
+  type PostingsSource,
+} from './index/index.js';
 import { MemSeries, NO_T } from './mem_series.js';
 import type { ChunkQuerier, Interval } from './series.js';
 import { encodeTombstonesRecord, type WAL, type WALRecord } from './wal/index.js';
@@ -166,7 +171,13 @@ export class Head implements PostingsSource {
   }
 
   acquireBuffers(): BatchBuffers {
-    return this.pool.pop() ?? { refs: new Uint32Array(1024), ts: new Float64Array(1024), vs: new Float64Array(1024) };
+    return (
+      this.pool.pop() ?? {
+        refs: new Uint32Array(1024),
+        ts: new Float64Array(1024),
+        vs: new Float64Array(1024),
+      }
+    );
   }
   releaseBuffers(b: BatchBuffers): void {
     if (this.pool.length < 16) this.pool.push(b);
@@ -208,7 +219,10 @@ export class Head implements PostingsSource {
     if (hit.length === 0) return;
     if (this.wal) {
       const enc = new EncBuf();
-      encodeTombstonesRecord(enc, hit.map((ref) => ({ ref, mint, maxt })));
+      encodeTombstonesRecord(
+        enc,
+        hit.map((ref) => ({ ref, mint, maxt })),
+      );
       try {
         this.wal.log([enc.bytes()]);
       } catch (e) {

@@ -15,7 +15,12 @@ import {
 import { EncBuf } from './encoding/index.js';
 import type { Head } from './head.js';
 import { NO_T, type MemSeries } from './mem_series.js';
-import { encodeHistogramSamplesRecord, encodeSamplesRecord, encodeSeriesRecord, type RefHistogram } from './wal/index.js';
+import {
+  encodeHistogramSamplesRecord,
+  encodeSamplesRecord,
+  encodeSeriesRecord,
+  type RefHistogram,
+} from './wal/index.js';
 
 const F64 = new Float64Array(1);
 const U32 = new Uint32Array(F64.buffer);
@@ -28,7 +33,11 @@ export interface BatchBuffers {
 }
 
 /** The float columns of a batch that has none (new series or histograms only): nothing to take from the pool. */
-const NO_SAMPLES: BatchBuffers = { refs: new Uint32Array(0), ts: new Float64Array(0), vs: new Float64Array(0) };
+const NO_SAMPLES: BatchBuffers = {
+  refs: new Uint32Array(0),
+  ts: new Float64Array(0),
+  vs: new Float64Array(0),
+};
 
 /** Scratch for the WAL records of a commit: commits are synchronous, so one pair serves every head. */
 const encSeries = new EncBuf(4096);
@@ -43,7 +52,13 @@ export interface HistogramBatch {
 }
 
 /** Makes a batch durable in the WAL then applies it. Throws StorageError('disk') if the WAL write fails. */
-export function commitBatch(head: Head, b: BatchBuffers, n: number, newSeries: MemSeries[], hb: HistogramBatch | null = null): void {
+export function commitBatch(
+  head: Head,
+  b: BatchBuffers,
+  n: number,
+  newSeries: MemSeries[],
+  hb: HistogramBatch | null = null,
+): void {
   const nh = hb === null ? 0 : hb.ints.length + hb.floats.length;
   if (head.wal !== null && (newSeries.length > 0 || n > 0 || nh > 0)) {
     const recs: Uint8Array[] = [];
@@ -80,7 +95,10 @@ export function commitBatch(head: Head, b: BatchBuffers, n: number, newSeries: M
       head.counters.walWriteFailed();
       clearPending(head, b, n, hb);
       // Prometheus writes series then samples, and names the record that failed.
-      throw new StorageError('disk', `write to WAL: ${newSeries.length > 0 ? 'log series' : 'log samples'}: ${(e as Error).message}`);
+      throw new StorageError(
+        'disk',
+        `write to WAL: ${newSeries.length > 0 ? 'log series' : 'log samples'}: ${(e as Error).message}`,
+      );
     }
   }
   for (const s of newSeries) s.logged = true;
@@ -116,7 +134,16 @@ function applyHistograms(head: Head, hb: HistogramBatch): void {
       if (s === undefined) continue;
       s.pendT = NO_T;
       if (x.t <= s.lastT || x.t < head.minValidTime) continue;
-      if (s.appendHistogram(x.t, float ? null : (x.h as Histogram), float ? (x.h as FloatHistogram) : null, head.chunkRange, head.mapper)) chunks++;
+      if (
+        s.appendHistogram(
+          x.t,
+          float ? null : (x.h as Histogram),
+          float ? (x.h as FloatHistogram) : null,
+          head.chunkRange,
+          head.mapper,
+        )
+      )
+        chunks++;
       appended++;
       if (x.t < head.minTime) head.minTime = x.t;
       if (x.t > head.maxTime) head.maxTime = x.t;
@@ -127,7 +154,14 @@ function applyHistograms(head: Head, hb: HistogramBatch): void {
 }
 
 /** Appends committed samples to their series' chunks (samples not above a series' last are skipped, counted out of order). */
-export function applySamples(head: Head, refs: ArrayLike<number>, ts: ArrayLike<number>, vs: ArrayLike<number>, n: number, live: boolean): void {
+export function applySamples(
+  head: Head,
+  refs: ArrayLike<number>,
+  ts: ArrayLike<number>,
+  vs: ArrayLike<number>,
+  n: number,
+  live: boolean,
+): void {
   let appended = 0;
   let ooo = 0;
   let chunks = 0;
@@ -181,7 +215,8 @@ export class HeadAppender implements Appender {
     const head = this.head;
     let s = ref > 0 ? head.getByRef(ref) : undefined;
     if (s === undefined) {
-      if (labels.isEmpty()) throw new StorageError('invalid_sample', 'invalid sample: empty labelset');
+      if (labels.isEmpty())
+        throw new StorageError('invalid_sample', 'invalid sample: empty labelset');
       s = head.getOrCreate(labels).s;
     }
     if (t < this.minValid) {
@@ -241,7 +276,13 @@ export class HeadAppender implements Appender {
     return s.ref;
   }
 
-  appendHistogram(ref: SeriesRef, labels: Labels, t: number, h: Histogram | null, fh: FloatHistogram | null): SeriesRef {
+  appendHistogram(
+    ref: SeriesRef,
+    labels: Labels,
+    t: number,
+    h: Histogram | null,
+    fh: FloatHistogram | null,
+  ): SeriesRef {
     const head = this.head;
     if (!head.nativeHistograms) throw errNativeHistogramsDisabled();
     const x = h ?? fh;

@@ -32,7 +32,11 @@ export class HeadChunkQuerier implements ChunkQuerier {
     const mint = this.mint;
     const maxt = this.maxt;
     const mapper = this.head.mapper;
-    return list.map((s) => ({ labels: s.labels, chunks: s.chunksIn(mapper, mint, maxt), intervals: tomb.get(s.ref) ?? [] }));
+    return list.map((s) => ({
+      labels: s.labels,
+      chunks: s.chunksIn(mapper, mint, maxt),
+      intervals: tomb.get(s.ref) ?? [],
+    }));
   }
 
   labelValues(name: string, matchers: readonly Matcher[]): string[] {

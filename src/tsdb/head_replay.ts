@@ -38,7 +38,8 @@ export class HeadReplayer {
     const head = this.head;
     const s = head.byRef[this.alias.size > 0 ? (this.alias.get(ref) ?? ref) : ref];
     if (s === undefined || t <= s.lastT || t < head.minValidTime) return;
-    if (s.appendSample(t, v, head.chunkRange, head.mapper, head.arena)) head.counters.chunksCreated(1);
+    if (s.appendSample(t, v, head.chunkRange, head.mapper, head.arena))
+      head.counters.chunksCreated(1);
     if (t < head.minTime) head.minTime = t;
     if (t > head.maxTime) head.maxTime = t;
   }

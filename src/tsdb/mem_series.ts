@@ -42,7 +42,12 @@ function computeChunkEndTime(start: number, cur: number, max: number, ratioToFul
 }
 
 /** Encodes sorted samples into chunks cut exactly as the head cuts them. */
-export function encodeChunksLikeHead(ts: ArrayLike<number>, vs: ArrayLike<number>, n: number, chunkRange: number): ChunkData[] {
+export function encodeChunksLikeHead(
+  ts: ArrayLike<number>,
+  vs: ArrayLike<number>,
+  n: number,
+  chunkRange: number,
+): ChunkData[] {
   const s = new MemSeries(0, Labels.EMPTY);
   for (let i = 0; i < n; i++) s.appendSample(ts[i]!, vs[i]!, chunkRange, null, null);
   return s.allChunks(null).map((c) => ({ mint: c.mint, maxt: c.maxt, enc: c.enc, data: c.data }));
@@ -88,7 +93,13 @@ export class MemSeries {
    * Prometheus's head cuts them: at the chunk-range boundary, at an end time predicted once a
    * quarter full (so samples spread evenly over the range), at 2×120 samples or ~1 KiB.
    */
-  appendSample(t: number, v: number, chunkRange: number, mapper: ChunkDiskMapper | null, arena: ByteArena | null): boolean {
+  appendSample(
+    t: number,
+    v: number,
+    chunkRange: number,
+    mapper: ChunkDiskMapper | null,
+    arena: ByteArena | null,
+  ): boolean {
     let cut = false;
     let app = this.app;
     if (app === null || app.sizeBytes() > MAX_BYTES_PER_XOR_CHUNK) {
@@ -100,7 +111,8 @@ export class MemSeries {
       this.appMint = t;
       this.nextCut = rangeForTimestamp(t, chunkRange);
     }
-    if (n === SAMPLES_PER_CHUNK / 4) this.nextCut = computeChunkEndTime(this.appMint, this.lastT, this.nextCut);
+    if (n === SAMPLES_PER_CHUNK / 4)
+      this.nextCut = computeChunkEndTime(this.appMint, this.lastT, this.nextCut);
     if (!cut && (t >= this.nextCut || n >= SAMPLES_PER_CHUNK * 2)) {
       app = this.cut(t, chunkRange, 192, mapper, arena);
       cut = true;
@@ -119,9 +131,20 @@ export class MemSeries {
     if (old !== null && old.num > 0) {
       // The mapper copies the bytes it is given, so the slot can go back right after. A mapper
       // that cannot write (a full disk) answers -1: the chunk stays in memory.
-      const ref = mapper === null ? -1 : mapper.write(this.ref, this.appMint, this.lastT, ENC_XOR, old.view());
-      if (ref < 0) this.chunks.push({ mint: this.appMint, maxt: this.lastT, enc: ENC_XOR, ref: 0, data: old.bytes() });
-      else this.chunks.push({ mint: this.appMint, maxt: this.lastT, enc: ENC_XOR, ref, data: null });
+      const ref =
+        mapper === null
+          ? -1
+          : mapper.write(this.ref, this.appMint, this.lastT, ENC_XOR, old.view());
+      if (ref < 0)
+        this.chunks.push({
+          mint: this.appMint,
+          maxt: this.lastT,
+          enc: ENC_XOR,
+          ref: 0,
+          data: old.bytes(),
+        });
+      else
+        this.chunks.push({ mint: this.appMint, maxt: this.lastT, enc: ENC_XOR, ref, data: null });
     }
     old?.release();
     this.app = null;
@@ -129,13 +152,26 @@ export class MemSeries {
     if (h !== null && h.num > 0) {
       const enc = h instanceof HistogramAppender ? ENC_HISTOGRAM : ENC_FLOAT_HISTOGRAM;
       const data = h.bytes();
-      const ref = mapper === null ? -1 : mapper.write(this.ref, this.appMint, this.lastT, enc, data);
-      this.chunks.push({ mint: this.appMint, maxt: this.lastT, enc, ref: Math.max(ref, 0), data: ref < 0 ? data : null });
+      const ref =
+        mapper === null ? -1 : mapper.write(this.ref, this.appMint, this.lastT, enc, data);
+      this.chunks.push({
+        mint: this.appMint,
+        maxt: this.lastT,
+        enc,
+        ref: Math.max(ref, 0),
+        data: ref < 0 ? data : null,
+      });
     }
     this.happ = null;
   }
 
-  private cut(t: number, chunkRange: number, cap: number, mapper: ChunkDiskMapper | null, arena: ByteArena | null): XORAppender {
+  private cut(
+    t: number,
+    chunkRange: number,
+    cap: number,
+    mapper: ChunkDiskMapper | null,
+    arena: ByteArena | null,
+  ): XORAppender {
     this.closeOpen(mapper);
     const app = new XORAppender(cap, arena);
     this.app = app;
@@ -151,13 +187,19 @@ export class MemSeries {
    * under 10 samples inside the range), and when the sample cannot join the chunk (new schema,
    * counter reset: flagged in the new chunk's header).
    */
-  appendHistogram(t: number, h: Histogram | null, fh: FloatHistogram | null, chunkRange: number, mapper: ChunkDiskMapper | null): boolean {
+  appendHistogram(
+    t: number,
+    h: Histogram | null,
+    fh: FloatHistogram | null,
+    chunkRange: number,
+    mapper: ChunkDiskMapper | null,
+  ): boolean {
     const float = h === null;
     let x = (h ?? fh)!;
     let cut = false;
     let a = this.happ;
     const prev = a;
-    if (a === null || (a instanceof HistogramAppender) === float) {
+    if (a === null || a instanceof HistogramAppender === float) {
       this.closeOpen(mapper);
       a = this.happ = float ? new FloatHistogramAppender() : new HistogramAppender();
       this.appMint = t;
@@ -166,12 +208,23 @@ export class MemSeries {
     }
     const num = a.num;
     const bytes = a.w.byteLength();
-    const nextRangeStart = this.hEndComputed ? rangeForTimestamp(this.appMint, chunkRange) : this.nextCut;
+    const nextRangeStart = this.hEndComputed
+      ? rangeForTimestamp(this.appMint, chunkRange)
+      : this.nextCut;
     if (!this.hEndComputed && bytes >= TARGET_BYTES_PER_HISTOGRAM_CHUNK / 4) {
-      this.nextCut = computeChunkEndTime(this.appMint, this.lastT, this.nextCut, TARGET_BYTES_PER_HISTOGRAM_CHUNK / bytes);
+      this.nextCut = computeChunkEndTime(
+        this.appMint,
+        this.lastT,
+        this.nextCut,
+        TARGET_BYTES_PER_HISTOGRAM_CHUNK / bytes,
+      );
       this.hEndComputed = true;
     }
-    if (!cut && (t >= this.nextCut || bytes >= TARGET_BYTES_PER_HISTOGRAM_CHUNK * 2) && (num >= MIN_SAMPLES_PER_HISTOGRAM_CHUNK || t >= nextRangeStart)) {
+    if (
+      !cut &&
+      (t >= this.nextCut || bytes >= TARGET_BYTES_PER_HISTOGRAM_CHUNK * 2) &&
+      (num >= MIN_SAMPLES_PER_HISTOGRAM_CHUNK || t >= nextRangeStart)
+    ) {
       this.closeOpen(mapper);
       a = this.happ = float ? new FloatHistogramAppender() : new HistogramAppender();
       this.appMint = t;
@@ -183,13 +236,26 @@ export class MemSeries {
       a.append(t, x);
       // The first sample's header: a gauge, an explicit reset, or (after a chunk of the same kind) whether it follows on.
       if (x.counterResetHint === CounterResetHint.Gauge) a.setHeader(CounterResetHeader.Gauge);
-      else if (x.counterResetHint === CounterResetHint.CounterReset) a.setHeader(CounterResetHeader.CounterReset);
-      else if (prev !== null && prev !== a && prev.num > 0 && prev instanceof HistogramAppender !== float) {
-        a.setHeader(prev.appendable(x) === 'reset' ? CounterResetHeader.CounterReset : CounterResetHeader.NotCounterReset);
+      else if (x.counterResetHint === CounterResetHint.CounterReset)
+        a.setHeader(CounterResetHeader.CounterReset);
+      else if (
+        prev !== null &&
+        prev !== a &&
+        prev.num > 0 &&
+        prev instanceof HistogramAppender !== float
+      ) {
+        a.setHeader(
+          prev.appendable(x) === 'reset'
+            ? CounterResetHeader.CounterReset
+            : CounterResetHeader.NotCounterReset,
+        );
       }
     } else {
       let k: Appendability;
-      if (x.counterResetHint === CounterResetHint.Gauge && a.header() === CounterResetHeader.Gauge) {
+      if (
+        x.counterResetHint === CounterResetHint.Gauge &&
+        a.header() === CounterResetHeader.Gauge
+      ) {
         const y = a.gaugeAligned(x);
         k = a.appendable(y);
         if (k === 'ok' || k === 'widen') x = y;
@@ -229,7 +295,12 @@ export class MemSeries {
     let loaded: ChunkData[] | null = null;
     return () => {
       if (loaded === null) {
-        loaded = sel.map((c) => ({ mint: c.mint, maxt: c.maxt, enc: c.enc, data: c.data ?? mapper!.read(c.ref) }));
+        loaded = sel.map((c) => ({
+          mint: c.mint,
+          maxt: c.maxt,
+          enc: c.enc,
+          data: c.data ?? mapper!.read(c.ref),
+        }));
         if (open) loaded.push(open);
       }
       return loaded;
@@ -238,9 +309,23 @@ export class MemSeries {
 
   /** A copy of the open chunk, or null when none (or empty). */
   openChunk(): ChunkData | null {
-    if (this.app !== null && this.app.num > 0) return { mint: this.appMint, maxt: this.lastT, enc: ENC_XOR, data: this.app.bytes(), num: this.app.num };
+    if (this.app !== null && this.app.num > 0)
+      return {
+        mint: this.appMint,
+        maxt: this.lastT,
+        enc: ENC_XOR,
+        data: this.app.bytes(),
+        num: this.app.num,
+      };
     const h = this.happ;
-    if (h !== null && h.num > 0) return { mint: this.appMint, maxt: this.lastT, enc: h instanceof HistogramAppender ? ENC_HISTOGRAM : ENC_FLOAT_HISTOGRAM, data: h.bytes(), num: h.num };
+    if (h !== null && h.num > 0)
+      return {
+        mint: this.appMint,
+        maxt: this.lastT,
+        enc: h instanceof HistogramAppender ? ENC_HISTOGRAM : ENC_FLOAT_HISTOGRAM,
+        data: h.bytes(),
+        num: h.num,
+      };
     return null;
   }
 

@@ -11,12 +11,15 @@ export function readTsdbWAL(walDir: string, minValidTime: number): Head {
   let from = 0;
   if (cp) {
     const d = join(walDir, cp.name);
-    for (const s of listSegments(d)) readSegment(join(d, String(s).padStart(8, '0')), (r) => head.replayRecord(r));
+    for (const s of listSegments(d))
+      readSegment(join(d, String(s).padStart(8, '0')), (r) => head.replayRecord(r));
     from = cp.index + 1;
   }
   for (const s of listSegments(walDir)) {
     if (s < from) continue;
-    const r = readSegment(join(walDir, String(s).padStart(8, '0')), (rec) => head.replayRecord(rec));
+    const r = readSegment(join(walDir, String(s).padStart(8, '0')), (rec) =>
+      head.replayRecord(rec),
+    );
     if (r.corruption) break;
   }
   head.endReplay();

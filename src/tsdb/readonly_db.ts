@@ -22,13 +22,18 @@ export class ReadOnlyDataDir implements Queryable {
       if (isULID(f) && statSync(join(dir, f)).isDirectory()) blocks.push(new Block(join(dir, f)));
     }
     blocks.sort((a, b) => a.minTime - b.minTime);
-    const head = readTsdbWAL(join(dir, 'wal'), blocks.length > 0 ? Math.max(...blocks.map((b) => b.maxTime)) : Number.MIN_SAFE_INTEGER);
+    const head = readTsdbWAL(
+      join(dir, 'wal'),
+      blocks.length > 0 ? Math.max(...blocks.map((b) => b.maxTime)) : Number.MIN_SAFE_INTEGER,
+    );
     return new ReadOnlyDataDir(blocks, head);
   }
 
   /** The blocks overlapping [mint, maxt] and the head, as chunk sources. */
   chunkQueriers(mint: number, maxt: number): ChunkQuerier[] {
-    const out = this.blocks.filter((b) => b.overlaps(mint, maxt)).map((b) => b.chunkQuerier(mint, maxt));
+    const out = this.blocks
+      .filter((b) => b.overlaps(mint, maxt))
+      .map((b) => b.chunkQuerier(mint, maxt));
     if (this.head.numSeries() > 0) out.push(this.head.chunkQuerier(mint, maxt));
     return out;
   }

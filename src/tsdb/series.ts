@@ -11,7 +11,16 @@ import {
   type SeriesSet,
 } from '../storage/index.js';
 import type { FloatHistogram, Histogram } from '../model/histogram/index.js';
-import { ENC_FLOAT_HISTOGRAM, ENC_HISTOGRAM, ENC_XOR, FloatHistogramIterator, HistogramIterator, XORIterator, chunkNumSamples, noteUndecodedChunk } from './chunkenc/index.js';
+import {
+  ENC_FLOAT_HISTOGRAM,
+  ENC_HISTOGRAM,
+  ENC_XOR,
+  FloatHistogramIterator,
+  HistogramIterator,
+  XORIterator,
+  chunkNumSamples,
+  noteUndecodedChunk,
+} from './chunkenc/index.js';
 
 export interface ChunkData {
   mint: number;
@@ -229,8 +238,17 @@ function overlapping(chunks: ChunkData[]): boolean {
 }
 
 /** Decodes and merges chunks that overlap in time; a timestamp seen twice keeps the first value. */
-export function mergeChunkSamples(chunks: ChunkData[], mint: number, maxt: number, ivs: readonly Interval[]): ArrayIterator {
-  return mergeParts(chunks.map((c) => ({ c, ivs })), mint, maxt);
+export function mergeChunkSamples(
+  chunks: ChunkData[],
+  mint: number,
+  maxt: number,
+  ivs: readonly Interval[],
+): ArrayIterator {
+  return mergeParts(
+    chunks.map((c) => ({ c, ivs })),
+    mint,
+    maxt,
+  );
 }
 
 /**
@@ -238,7 +256,11 @@ export function mergeChunkSamples(chunks: ChunkData[], mint: number, maxt: numbe
  * repeated timestamp. Float64Arrays throughout: V8 canonicalizes NaNs kept in number[] arrays,
  * which would turn staleness markers into ordinary NaNs.
  */
-function mergeParts(all: { c: ChunkData; ivs: readonly Interval[] }[], mint: number, maxt: number): ArrayIterator {
+function mergeParts(
+  all: { c: ChunkData; ivs: readonly Interval[] }[],
+  mint: number,
+  maxt: number,
+): ArrayIterator {
   let cap = 0;
   for (const x of all) cap += x.c.num ?? chunkNumSamples(x.c.data);
   const ts = new Float64Array(cap);
@@ -261,7 +283,11 @@ function mergeParts(all: { c: ChunkData; ivs: readonly Interval[] }[], mint: num
  * The first k samples in time order, one per timestamp: of samples with the same timestamp the
  * first gathered wins (chunks are gathered oldest source first).
  */
-export function sortedUnique(ts: Float64Array, vs: Float64Array, k: number): [ts: Float64Array, vs: Float64Array] {
+export function sortedUnique(
+  ts: Float64Array,
+  vs: Float64Array,
+  k: number,
+): [ts: Float64Array, vs: Float64Array] {
   const idx = Array.from({ length: k }, (_, i) => i).sort((a, b) => ts[a]! - ts[b]! || a - b);
   const ot = new Float64Array(k);
   const ov = new Float64Array(k);
@@ -288,8 +314,14 @@ class StoredSeries implements Series {
     if (this.parts.length === 1) {
       const p = this.parts[0]!;
       const cs = p.chunks();
-      if (!overlapping(cs)) return new ChunksIterator(cs, this.mint, this.maxt, p.intervals, this.histograms);
-      if (this.histograms && hasHistograms(cs)) return mergeMixed(cs.map((c) => ({ c, ivs: p.intervals })), this.mint, this.maxt);
+      if (!overlapping(cs))
+        return new ChunksIterator(cs, this.mint, this.maxt, p.intervals, this.histograms);
+      if (this.histograms && hasHistograms(cs))
+        return mergeMixed(
+          cs.map((c) => ({ c, ivs: p.intervals })),
+          this.mint,
+          this.maxt,
+        );
       return mergeChunkSamples(cs, this.mint, this.maxt, p.intervals);
     }
     // Several sources (overlapping blocks, or a block and the head): deletions are per source.
@@ -297,7 +329,8 @@ class StoredSeries implements Series {
     for (const p of this.parts) for (const c of p.chunks()) all.push({ c, ivs: p.intervals });
     all.sort((a, b) => a.c.mint - b.c.mint);
     const cs = all.map((x) => x.c);
-    if (!overlapping(cs) && this.parts.every((p) => p.intervals.length === 0)) return new ChunksIterator(cs, this.mint, this.maxt, [], this.histograms);
+    if (!overlapping(cs) && this.parts.every((p) => p.intervals.length === 0))
+      return new ChunksIterator(cs, this.mint, this.maxt, [], this.histograms);
     if (this.histograms && hasHistograms(cs)) return mergeMixed(all, this.mint, this.maxt);
     return mergeParts(all, this.mint, this.maxt);
   }
@@ -305,7 +338,10 @@ class StoredSeries implements Series {
 
 class ListSeriesSet implements SeriesSet {
   private i = -1;
-  constructor(private readonly list: Series[], private readonly e: Error | null = null) {}
+  constructor(
+    private readonly list: Series[],
+    private readonly e: Error | null = null,
+  ) {}
   next(): boolean {
     this.i++;
     return this.i < this.list.length;
@@ -342,7 +378,9 @@ export class MergeQuerier implements Querier {
     try {
       if (this.sources.length === 1) {
         const list = this.sources[0]!.selectChunks(matchers);
-        return new ListSeriesSet(list.map((cs) => new StoredSeries(cs.labels, [cs], mint, maxt, histograms)));
+        return new ListSeriesSet(
+          list.map((cs) => new StoredSeries(cs.labels, [cs], mint, maxt, histograms)),
+        );
       }
       const byKey = new Map<string, ChunkSeries[]>();
       for (const s of this.sources) {
@@ -354,7 +392,8 @@ export class MergeQuerier implements Querier {
         }
       }
       const out: Series[] = [];
-      for (const parts of byKey.values()) out.push(new StoredSeries(parts[0]!.labels, parts, mint, maxt, histograms));
+      for (const parts of byKey.values())
+        out.push(new StoredSeries(parts[0]!.labels, parts, mint, maxt, histograms));
       out.sort((a, b) => compareLabels(a.labels, b.labels));
       return new ListSeriesSet(out);
     } catch (e) {
@@ -393,13 +432,18 @@ export interface MixedSample {
  * Every sample of the chunks (each with its own deletions) in [mint, maxt], of every kind, in time
  * order; of two at one time the one from the earlier chunk wins. Throws a chunk's decoding error.
  */
-export function decodeMixed(all: { c: ChunkData; ivs: readonly Interval[] }[], mint: number, maxt: number): MixedSample[] {
+export function decodeMixed(
+  all: { c: ChunkData; ivs: readonly Interval[] }[],
+  mint: number,
+  maxt: number,
+): MixedSample[] {
   const samples: MixedSample[] = [];
   for (const x of all) {
     const it = new ChunksIterator([x.c], mint, maxt, x.ivs, true);
     for (let vt = it.next(); vt !== ValueType.None; vt = it.next()) {
       if (vt === ValueType.Float) samples.push({ t: it.atT(), f: it.atF(), h: null, fh: null });
-      else if (vt === ValueType.Histogram) samples.push({ t: it.atT(), f: 0, h: it.atHistogram(), fh: null });
+      else if (vt === ValueType.Histogram)
+        samples.push({ t: it.atT(), f: 0, h: it.atHistogram(), fh: null });
       else samples.push({ t: it.atT(), f: 0, h: null, fh: it.atFloatHistogram() });
     }
     const e = it.err();
@@ -419,7 +463,11 @@ class MixedIterator implements SeriesIterator {
   private vt(): ValueType {
     const x = this.s[this.i];
     if (x === undefined) return ValueType.None;
-    return x.h !== null ? ValueType.Histogram : x.fh !== null ? ValueType.FloatHistogram : ValueType.Float;
+    return x.h !== null
+      ? ValueType.Histogram
+      : x.fh !== null
+        ? ValueType.FloatHistogram
+        : ValueType.Float;
   }
   next(): ValueType {
     if (this.i < this.s.length) this.i++;
@@ -452,7 +500,11 @@ class MixedIterator implements SeriesIterator {
   }
 }
 
-function mergeMixed(all: { c: ChunkData; ivs: readonly Interval[] }[], mint: number, maxt: number): SeriesIterator {
+function mergeMixed(
+  all: { c: ChunkData; ivs: readonly Interval[] }[],
+  mint: number,
+  maxt: number,
+): SeriesIterator {
   try {
     return new MixedIterator(decodeMixed(all, mint, maxt), null);
   } catch (e) {

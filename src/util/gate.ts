@@ -9,7 +9,10 @@ export class Gate {
   constructor(private readonly limit: number) {}
 
   /** Resolves holding a slot; rejects with abortError() if the signal fires while waiting. */
-  async acquire(signal?: AbortSignal, abortError: () => Error = () => new Error('context canceled')): Promise<void> {
+  async acquire(
+    signal?: AbortSignal,
+    abortError: () => Error = () => new Error('context canceled'),
+  ): Promise<void> {
     if (this.limit <= 0 || this.active < this.limit) {
       this.active++;
       return;

@@ -60,10 +60,10 @@ export function glob(pattern: string): string[] {
       } catch {
         continue;
       }
-      for (const n of names.sort()) if (re.test(n) && !(n.startsWith('.') && !part.startsWith('.'))) next.push(join(base, n));
+      for (const n of names.sort())
+        if (re.test(n) && !(n.startsWith('.') && !part.startsWith('.'))) next.push(join(base, n));
     }
     bases = next;
   }
   return bases;
 }
-

@@ -55,7 +55,14 @@ class LogfmtLogger implements Logger {
     if (ORDER[level] < this.min) return;
     // As Prometheus's go-kit lines: ts, caller, level, the logger's fields, msg (left out when
     // empty: Prometheus logs build_context, fs_type… as bare fields), then the line's own.
-    const rec: Record<string, unknown> = { ts: new Date().toISOString(), caller: callerOf(), level, ...this.fields, ...(msg === '' ? {} : { msg }), ...kv };
+    const rec: Record<string, unknown> = {
+      ts: new Date().toISOString(),
+      caller: callerOf(),
+      level,
+      ...this.fields,
+      ...(msg === '' ? {} : { msg }),
+      ...kv,
+    };
     if (this.format === 'json') {
       const o: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(rec)) o[k] = v instanceof Error ? v.message : v;

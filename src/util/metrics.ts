@@ -35,7 +35,9 @@ export function newRegistry(): client.Registry {
 
 function addressSpaceLimit(): number {
   try {
-    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max address space'));
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max address space'));
     const soft = line?.slice('Max address space'.length).trim().split(/\s+/)[0];
     return soft === undefined || soft === 'unlimited' ? -1 : Number(soft);
   } catch {

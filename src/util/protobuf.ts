@@ -90,7 +90,10 @@ export class ProtoWriter {
 
 export class ProtoReader {
   pos = 0;
-  constructor(private readonly buf: Uint8Array, private readonly end: number = buf.length) {}
+  constructor(
+    private readonly buf: Uint8Array,
+    private readonly end: number = buf.length,
+  ) {}
 
   done(): boolean {
     return this.pos >= this.end;
@@ -180,7 +183,12 @@ export function unzigzag(n: number): number {
 }
 
 /** Repeated scalars, packed (one length-delimited field) or not. */
-export function readRepeated(r: ProtoReader, wireType: number, out: number[], one: (r: ProtoReader) => number): void {
+export function readRepeated(
+  r: ProtoReader,
+  wireType: number,
+  out: number[],
+  one: (r: ProtoReader) => number,
+): void {
   if (wireType !== 2) {
     out.push(one(r));
     return;

@@ -6,7 +6,14 @@
 
 /** JavaScript's built-in errors: faults in our code, not conditions we report on purpose. */
 export function isRuntimeError(e: unknown): boolean {
-  return e instanceof TypeError || e instanceof RangeError || e instanceof ReferenceError || e instanceof SyntaxError || e instanceof EvalError || e instanceof URIError;
+  return (
+    e instanceof TypeError ||
+    e instanceof RangeError ||
+    e instanceof ReferenceError ||
+    e instanceof SyntaxError ||
+    e instanceof EvalError ||
+    e instanceof URIError
+  );
 }
 
 /**
@@ -25,7 +32,8 @@ export function userErrorMessage(e: unknown): string {
   if (!isRuntimeError(e)) return e.message;
   if (e instanceof RangeError) {
     if (/call stack/i.test(e.message)) return 'runtime error: stack overflow';
-    if (/length|longer than|allocation failed|out of memory/i.test(e.message)) return 'runtime error: out of memory';
+    if (/length|longer than|allocation failed|out of memory/i.test(e.message))
+      return 'runtime error: out of memory';
     return 'runtime error: index out of range';
   }
   return 'runtime error: invalid memory address or nil pointer dereference';

@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 
 function packageVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../package.json'), 'utf8')) as { version: string };
+    const pkg = JSON.parse(
+      readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../package.json'), 'utf8'),
+    ) as { version: string };
     return pkg.version;
   } catch {
     return '0.0.0';
@@ -30,16 +32,34 @@ interface BuildStamp {
 
 function buildStamp(): BuildStamp {
   try {
-    return JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../build_info.json'), 'utf8')) as BuildStamp;
+    return JSON.parse(
+      readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../build_info.json'), 'utf8'),
+    ) as BuildStamp;
   } catch {
-    return { revision: 'unknown', branch: 'unknown', buildUser: 'prometheus-ts', buildDate: 'unknown' };
+    return {
+      revision: 'unknown',
+      branch: 'unknown',
+      buildUser: 'prometheus-ts',
+      buildDate: 'unknown',
+    };
   }
 }
 
 const STAMP = buildStamp();
 
 /** Node's architecture named as Go's GOARCH, which dashboards and build_info queries expect. */
-const GOARCH: Record<string, string> = { x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64', mips: 'mips', mipsel: 'mipsle', loong64: 'loong64' };
+const GOARCH: Record<string, string> = {
+  x64: 'amd64',
+  ia32: '386',
+  arm64: 'arm64',
+  arm: 'arm',
+  ppc64: 'ppc64le',
+  s390x: 's390x',
+  riscv64: 'riscv64',
+  mips: 'mips',
+  mipsel: 'mipsle',
+  loong64: 'loong64',
+};
 
 export const BUILD_INFO = {
   version: `2.48.0+prometheus-ts.${PROJECT_VERSION}`,

@@ -9,7 +9,7 @@ const P5 = 0x27d4eb2f165667c5n;
 
 const rotl = (x: bigint, r: bigint): bigint => ((x << r) | (x >> (64n - r))) & M;
 const round = (acc: bigint, lane: bigint): bigint => (rotl((acc + lane * P2) & M, 31n) * P1) & M;
-const merge = (acc: bigint, v: bigint): bigint => (((acc ^ round(0n, v)) * P1) + P4) & M;
+const merge = (acc: bigint, v: bigint): bigint => ((acc ^ round(0n, v)) * P1 + P4) & M;
 
 export function xxhash64(b: Uint8Array): bigint {
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
@@ -20,7 +20,7 @@ export function xxhash64(b: Uint8Array): bigint {
     let v1 = (P1 + P2) & M;
     let v2 = P2;
     let v3 = 0n;
-    let v4 = (-P1) & M;
+    let v4 = -P1 & M;
     for (; i + 32 <= n; i += 32) {
       v1 = round(v1, view.getBigUint64(i, true));
       v2 = round(v2, view.getBigUint64(i + 8, true));
@@ -31,9 +31,10 @@ export function xxhash64(b: Uint8Array): bigint {
     for (const v of [v1, v2, v3, v4]) acc = merge(acc, v);
   } else acc = P5;
   acc = (acc + BigInt(n)) & M;
-  for (; i + 8 <= n; i += 8) acc = ((rotl(acc ^ round(0n, view.getBigUint64(i, true)), 27n) * P1) + P4) & M;
+  for (; i + 8 <= n; i += 8)
+    acc = (rotl(acc ^ round(0n, view.getBigUint64(i, true)), 27n) * P1 + P4) & M;
   if (i + 4 <= n) {
-    acc = ((rotl(acc ^ ((BigInt(view.getUint32(i, true)) * P1) & M), 23n) * P2) + P3) & M;
+    acc = (rotl(acc ^ ((BigInt(view.getUint32(i, true)) * P1) & M), 23n) * P2 + P3) & M;
     i += 4;
   }
   for (; i < n; i++) acc = (rotl(acc ^ ((BigInt(b[i]!) * P5) & M), 11n) * P1) & M;

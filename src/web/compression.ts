@@ -11,14 +11,26 @@ const MIN_GZIP_BYTES = 1024;
 const ONE_BUFFER = 128 * 1024;
 
 /** Writes status, headers and body (one buffer or pieces in order), gzipped when the request accepts gzip. */
-export function sendBody(req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer | readonly Buffer[]): void {
-  const pieces = typeof body === 'string' ? [Buffer.from(body)] : Buffer.isBuffer(body) ? [body] : body;
+export function sendBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: string | Buffer | readonly Buffer[],
+): void {
+  const pieces =
+    typeof body === 'string' ? [Buffer.from(body)] : Buffer.isBuffer(body) ? [body] : body;
   let bytes = 0;
   for (const p of pieces) bytes += p.length;
-  const gzip = bytes > MIN_GZIP_BYTES && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+  const gzip =
+    bytes > MIN_GZIP_BYTES && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
   if (gzip) {
     const vary = res.getHeader('Vary');
-    headers = { ...headers, 'Content-Encoding': 'gzip', Vary: vary ? `${String(vary)}, Accept-Encoding` : 'Accept-Encoding' };
+    headers = {
+      ...headers,
+      'Content-Encoding': 'gzip',
+      Vary: vary ? `${String(vary)}, Accept-Encoding` : 'Accept-Encoding',
+    };
   }
   if (bytes <= ONE_BUFFER) {
     const payload = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, bytes);

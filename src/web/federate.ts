@@ -24,17 +24,29 @@ function escapeLabelValue(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
 
-export function federateHandler(deps: FederateDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export function federateHandler(
+  deps: FederateDeps,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const registers = deps.registry ? [deps.registry] : [];
-  const errors = new client.Counter({ name: 'prometheus_web_federation_errors_total', help: 'Total number of errors that occurred while sending federation responses.', registers });
-  const warnings = new client.Counter({ name: 'prometheus_web_federation_warnings_total', help: 'Total number of warnings that occurred while sending federation responses.', registers });
+  const errors = new client.Counter({
+    name: 'prometheus_web_federation_errors_total',
+    help: 'Total number of errors that occurred while sending federation responses.',
+    registers,
+  });
+  const warnings = new client.Counter({
+    name: 'prometheus_web_federation_warnings_total',
+    help: 'Total number of warnings that occurred while sending federation responses.',
+    registers,
+  });
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const sets: Matcher[][] = [];
     try {
       for (const m of url.searchParams.getAll('match[]')) sets.push(parseMetricSelector(m));
     } catch (e) {
-      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`${(e as Error).message}\n`);
+      res
+        .writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' })
+        .end(`${(e as Error).message}\n`);
       return;
     }
     const now = Date.now();
@@ -76,7 +88,9 @@ export function federateHandler(deps: FederateDeps): (req: IncomingMessage, res:
     } catch (e) {
       // Storage failed under the select: Prometheus answers 500 with the error.
       errors.inc();
-      res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`${(e as Error).message}\n`);
+      res
+        .writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' })
+        .end(`${(e as Error).message}\n`);
       return;
     } finally {
       q.close();

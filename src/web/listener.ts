@@ -7,7 +7,8 @@ import type { Server } from 'node:http';
 import { Server as TLSServer } from 'node:tls';
 
 /** Go's net/http answer to plain HTTP on a TLS listener. */
-const HTTP_ON_TLS = 'HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n';
+const HTTP_ON_TLS =
+  'HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n';
 /**
  * Connections waiting past the limit sit in the kernel's accept backlog in Go (somaxconn, 4096 on
  * current Linux); here they are accepted and held, as many at most.

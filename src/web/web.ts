@@ -1,7 +1,13 @@
 // The HTTP front door: one listener serving the lifecycle endpoints (/-/*), self-metrics, the
 // HTTP API, federation and the UI, all under the route prefix. Handlers of other packages are
 // mounted, never imported here by their internals.
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerOptions,
+  type ServerResponse,
+} from 'node:http';
 import type { Socket } from 'node:net';
 import { LimitedListener } from './listener.js';
 import { signalReadTimeout } from '../util/request_body.js';
@@ -29,7 +35,10 @@ export interface WebOptions {
   /** --web.read-timeout in ms: Go's ReadTimeout (the whole request, and idle keep-alive); 0 = none. */
   readTimeout?: number;
   /** Creates the HTTP server (TLS/basic auth from --web.config.file); plain HTTP by default. */
-  createServer?: (handler: (req: IncomingMessage, res: ServerResponse) => void, options: ServerOptions) => Server;
+  createServer?: (
+    handler: (req: IncomingMessage, res: ServerResponse) => void,
+    options: ServerOptions,
+  ) => Server;
   /** Returns the handler name for the HTTP metrics (e.g. /api/v1/query). */
   apiHandlerName?: (path: string) => string;
 }
@@ -62,7 +71,20 @@ const MIME: Record<string, string> = {
 };
 
 /** Routes of the single-page UI; each serves index.html. */
-const UI_ROUTES = ['/graph', '/alerts', '/targets', '/service-discovery', '/rules', '/config', '/flags', '/status', '/tsdb-status', '/agent', '/starting', '/am'];
+const UI_ROUTES = [
+  '/graph',
+  '/alerts',
+  '/targets',
+  '/service-discovery',
+  '/rules',
+  '/config',
+  '/flags',
+  '/status',
+  '/tsdb-status',
+  '/agent',
+  '/starting',
+  '/am',
+];
 
 /** Prometheus's answer to another method on /-/reload and /-/quit. */
 const LIFECYCLE_METHODS = 'Only POST or PUT requests allowed';
@@ -81,9 +103,18 @@ export class WebHandler {
   private readonly metricsInFlight: client.Gauge;
 
   constructor(private readonly opts: WebOptions) {
-    this.metricsRequests = new client.Counter({ name: 'promhttp_metric_handler_requests_total', help: 'Total number of scrapes by HTTP status code.', labelNames: ['code'], registers: [opts.registry] });
+    this.metricsRequests = new client.Counter({
+      name: 'promhttp_metric_handler_requests_total',
+      help: 'Total number of scrapes by HTTP status code.',
+      labelNames: ['code'],
+      registers: [opts.registry],
+    });
     for (const code of ['200', '500', '503']) this.metricsRequests.inc({ code }, 0);
-    this.metricsInFlight = new client.Gauge({ name: 'promhttp_metric_handler_requests_in_flight', help: 'Current number of scrapes being served.', registers: [opts.registry] });
+    this.metricsInFlight = new client.Gauge({
+      name: 'promhttp_metric_handler_requests_in_flight',
+      help: 'Current number of scrapes being served.',
+      registers: [opts.registry],
+    });
     this.requests = new client.Counter({
       name: 'prometheus_http_requests_total',
       help: 'Counter of HTTP requests.',
@@ -117,7 +148,10 @@ export class WebHandler {
       this.reading.set(req.socket, { req, res });
       res.once('finish', () => this.reading.delete(req.socket));
       this.serve(req, res).catch((err: unknown) => {
-        this.opts.logger.error('HTTP handler failed', { err: err instanceof Error ? err.message : String(err), path: req.url });
+        this.opts.logger.error('HTTP handler failed', {
+          err: err instanceof Error ? err.message : String(err),
+          path: req.url,
+        });
         if (!res.headersSent) {
           res.statusCode = 500;
           res.end('Internal Server Error\n');
@@ -130,16 +164,23 @@ export class WebHandler {
       requestTimeout: readTimeout,
       headersTimeout: readTimeout,
       // Node checks the deadlines on this tick; a coarse one would stretch a short timeout.
-      connectionsCheckingInterval: readTimeout > 0 ? Math.max(10, Math.min(1000, readTimeout / 4)) : 30_000,
+      connectionsCheckingInterval:
+        readTimeout > 0 ? Math.max(10, Math.min(1000, readTimeout / 4)) : 30_000,
     };
-    const server = this.opts.createServer ? this.opts.createServer(handler, options) : createHttpServer(options, handler);
+    const server = this.opts.createServer
+      ? this.opts.createServer(handler, options)
+      : createHttpServer(options, handler);
     // Go's server without an IdleTimeout waits ReadTimeout for the next request on a connection.
     server.keepAliveTimeout = readTimeout;
     server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
       // Past the read timeout with a request being served, its body read fails (as Go's does)
       // and the handler answers; otherwise the request never arrived and the connection just closes.
       const serving = this.reading.get(socket);
-      if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT' && serving !== undefined && !serving.req.complete) {
+      if (
+        err.code === 'ERR_HTTP_REQUEST_TIMEOUT' &&
+        serving !== undefined &&
+        !serving.req.complete
+      ) {
         // Go closes the connection once the answer is out: the rest of the body is never read.
         serving.res.once('finish', () => socket.destroy());
         signalReadTimeout(serving.req);
@@ -155,7 +196,9 @@ export class WebHandler {
     await listener.listen(port, host === '' ? undefined : host);
     this.listener = listener;
     const addr = listener.address();
-    return typeof addr === 'object' && addr !== null ? { host: addr.address, port: addr.port } : { host, port };
+    return typeof addr === 'object' && addr !== null
+      ? { host: addr.address, port: addr.port }
+      : { host, port };
   }
 
   /** Connections being served and waiting (--web.max-connections). */
@@ -180,10 +223,14 @@ export class WebHandler {
   }
 
   private handlerName(path: string): string {
-    if (path.startsWith('/api/v1/')) return this.opts.apiHandlerName ? this.opts.apiHandlerName(path.slice('/api/v1'.length)) : '/api/v1/*path';
+    if (path.startsWith('/api/v1/'))
+      return this.opts.apiHandlerName
+        ? this.opts.apiHandlerName(path.slice('/api/v1'.length))
+        : '/api/v1/*path';
     if (path.startsWith('/-/') || path === '/metrics' || path === '/federate') return path;
     if (path.startsWith('/assets/')) return '/assets/*filepath';
-    if (UI_ROUTES.some((r) => path === r || path.startsWith(r + '/'))) return path.split('/').slice(0, 2).join('/');
+    if (UI_ROUTES.some((r) => path === r || path.startsWith(r + '/')))
+      return path.split('/').slice(0, 2).join('/');
     return path === '/' ? '/' : 'other';
   }
 
@@ -212,11 +259,13 @@ export class WebHandler {
     const origWrite = res.write.bind(res);
     const origEnd = res.end.bind(res);
     res.write = ((chunk: unknown, ...rest: unknown[]) => {
-      if (chunk) size += typeof chunk === 'string' ? Buffer.byteLength(chunk) : (chunk as Buffer).length;
+      if (chunk)
+        size += typeof chunk === 'string' ? Buffer.byteLength(chunk) : (chunk as Buffer).length;
       return (origWrite as (...a: unknown[]) => boolean)(chunk, ...rest);
     }) as typeof res.write;
     res.end = ((chunk?: unknown, ...rest: unknown[]) => {
-      if (chunk && typeof chunk !== 'function') size += typeof chunk === 'string' ? Buffer.byteLength(chunk) : (chunk as Buffer).length;
+      if (chunk && typeof chunk !== 'function')
+        size += typeof chunk === 'string' ? Buffer.byteLength(chunk) : (chunk as Buffer).length;
       return (origEnd as (...a: unknown[]) => ServerResponse)(chunk, ...rest);
     }) as typeof res.end;
     res.on('finish', () => {
@@ -233,10 +282,17 @@ export class WebHandler {
     const method = req.method ?? 'GET';
     // Until storage and config are loaded, the API and federation answer as Prometheus's do;
     // the WAL replay status stays open, it is what the UI's starting page polls.
-    if ((path === '/federate' || (path.startsWith('/api/v1/') && path !== '/api/v1/status/walreplay')) && !hooks?.isReady()) {
+    if (
+      (path === '/federate' ||
+        (path.startsWith('/api/v1/') && path !== '/api/v1/status/walreplay')) &&
+      !hooks?.isReady()
+    ) {
       return text(res, 503, 'Service Unavailable');
     }
-    if (hooks?.alertmanager !== undefined && (path === '/alertmanager' || path.startsWith('/alertmanager/'))) {
+    if (
+      hooks?.alertmanager !== undefined &&
+      (path === '/alertmanager' || path.startsWith('/alertmanager/'))
+    ) {
       return hooks.alertmanager(req, res, path.slice('/alertmanager'.length) || '/');
     }
     switch (path) {
@@ -245,7 +301,9 @@ export class WebHandler {
         return text(res, 200, 'Prometheus Server is Healthy.\n');
       case '/-/ready':
         if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(res);
-        return hooks?.isReady() ? text(res, 200, 'Prometheus Server is Ready.\n') : text(res, 503, 'Service Unavailable');
+        return hooks?.isReady()
+          ? text(res, 200, 'Prometheus Server is Ready.\n')
+          : text(res, 503, 'Service Unavailable');
       case '/-/reload':
         if (method !== 'POST' && method !== 'PUT') return text(res, 405, LIFECYCLE_METHODS);
         if (!this.opts.enableLifecycle) return text(res, 403, 'Lifecycle API is not enabled.');
@@ -299,14 +357,19 @@ export class WebHandler {
     if (path.startsWith('/api/v1/')) {
       if (path === '/api/v1/write') {
         if (hooks?.write) return hooks.write(req, res, path);
-        return text(res, 404, 'remote write receiver needs to be enabled with --web.enable-remote-write-receiver\n');
+        return text(
+          res,
+          404,
+          'remote write receiver needs to be enabled with --web.enable-remote-write-receiver\n',
+        );
       }
       if (path === '/api/v1/read' && hooks?.read) return hooks.read(req, res, path);
       if (hooks?.api) return hooks.api(req, res, path.slice('/api/v1'.length));
       return notFound(res);
     }
     if (path.startsWith('/assets/')) return this.serveAsset(req, res, path);
-    if (UI_ROUTES.some((r) => path === r || path.startsWith(r + '/'))) return this.serveIndex(req, res);
+    if (UI_ROUTES.some((r) => path === r || path.startsWith(r + '/')))
+      return this.serveIndex(req, res);
     if (path === '/classic' || path.startsWith('/classic/')) return redirect(res, this.homePage());
     notFound(res);
   }
@@ -333,9 +396,11 @@ export class WebHandler {
   private serveAsset(req: IncomingMessage, res: ServerResponse, path: string): void {
     const root = resolve(this.opts.uiDir);
     const file = normalize(join(root, decodeURIComponent(path)));
-    if (!file.startsWith(root + '/') || !existsSync(file) || !statSync(file).isFile()) return notFound(res);
+    if (!file.startsWith(root + '/') || !existsSync(file) || !statSync(file).isFile())
+      return notFound(res);
     res.setHeader('Content-Type', MIME[extname(file)] ?? 'application/octet-stream');
-    if (path.startsWith('/assets/')) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+    if (path.startsWith('/assets/'))
+      res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
     send(req, res, 200, readFileSync(file));
   }
 }
@@ -350,13 +415,22 @@ function clientError(err: NodeJS.ErrnoException, socket: Socket): void {
     return;
   }
   if (err.code === 'HPE_HEADER_OVERFLOW') {
-    socket.end('HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n431 Request Header Fields Too Large');
+    socket.end(
+      'HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n431 Request Header Fields Too Large',
+    );
     return;
   }
-  socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request');
+  socket.end(
+    'HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request',
+  );
 }
 
-function send(req: IncomingMessage, res: ServerResponse, status: number, body: string | Buffer): void {
+function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  body: string | Buffer,
+): void {
   sendBody(req, res, status, {}, body);
 }
 

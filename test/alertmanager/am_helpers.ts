@@ -5,7 +5,13 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import type { AlertmanagerGlobal, Integration, IntegrationType, NotifyAlert, NotifyContext } from '../../src/alertmanager/notify/integration.js';
+import type {
+  AlertmanagerGlobal,
+  Integration,
+  IntegrationType,
+  NotifyAlert,
+  NotifyContext,
+} from '../../src/alertmanager/notify/integration.js';
 import { loadNotificationTemplates } from '../../src/alertmanager/template/index.js';
 import { PEERS, freePort, peer, startProcess, tempDir, waitReady } from '../support/peers.js';
 
@@ -50,13 +56,26 @@ export interface Recorded {
 }
 
 /** An HTTP server that records every request and answers with `status()` (200 unless set). */
-export async function startSink(t: TestContext, status: (r: Recorded) => number = () => 200, reply = '{}'): Promise<{ url: string; requests: Recorded[]; waitFor: (n: number, ms?: number) => Promise<Recorded[]> }> {
+export async function startSink(
+  t: TestContext,
+  status: (r: Recorded) => number = () => 200,
+  reply = '{}',
+): Promise<{
+  url: string;
+  requests: Recorded[];
+  waitFor: (n: number, ms?: number) => Promise<Recorded[]>;
+}> {
   const requests: Recorded[] = [];
   const srv = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const r = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const r = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       requests.push(r);
       res.writeHead(status(r), { 'Content-Type': 'application/json' });
       res.end(reply);
@@ -70,8 +89,10 @@ export async function startSink(t: TestContext, status: (r: Recorded) => number 
   const url = `http://127.0.0.1:${(srv.address() as { port: number }).port}`;
   const waitFor = async (n: number, ms = 20_000): Promise<Recorded[]> => {
     const deadline = Date.now() + ms;
-    while (requests.length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    if (requests.length < n) throw new Error(`sink got ${requests.length} of ${n} requests in ${ms} ms`);
+    while (requests.length < n && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    if (requests.length < n)
+      throw new Error(`sink got ${requests.length} of ${n} requests in ${ms} ms`);
     return requests;
   };
   return { url, requests, waitFor };
@@ -80,7 +101,11 @@ export async function startSink(t: TestContext, status: (r: Recorded) => number 
 export const EXTERNAL_URL = 'http://am.example:9093';
 
 /** The real Alertmanager 0.25 with the given config, or null (test skipped) when it is not installed. */
-export async function startRealAlertmanager(t: TestContext, configYaml: string, files: Record<string, string> = {}): Promise<{ url: string; dir: string } | null> {
+export async function startRealAlertmanager(
+  t: TestContext,
+  configYaml: string,
+  files: Record<string, string> = {},
+): Promise<{ url: string; dir: string } | null> {
   if (!peer('alertmanager', t)) return null;
   const { dir, cleanup } = tempDir('real-am-');
   writeFileSync(join(dir, 'alertmanager.yml'), configYaml);
@@ -112,7 +137,11 @@ export interface TestAlert {
 }
 
 export async function postAlerts(amURL: string, alerts: TestAlert[]): Promise<void> {
-  const r = await fetch(`${amURL}/api/v2/alerts`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(alerts) });
+  const r = await fetch(`${amURL}/api/v2/alerts`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(alerts),
+  });
   if (r.status !== 200) throw new Error(`POST alerts: ${r.status} ${await r.text()}`);
 }
 
@@ -128,8 +157,20 @@ export function notifyAlerts(alerts: TestAlert[]): NotifyAlert[] {
   }));
 }
 
-export function notifyContext(receiver: string, groupLabels: Record<string, string>, groupKey = '{}:{}'): NotifyContext {
-  return { receiver, groupKey, groupLabels, externalURL: EXTERNAL_URL, now: new Date(), repeatInterval: 4 * 3600_000, signal: new AbortController().signal };
+export function notifyContext(
+  receiver: string,
+  groupLabels: Record<string, string>,
+  groupKey = '{}:{}',
+): NotifyContext {
+  return {
+    receiver,
+    groupKey,
+    groupLabels,
+    externalURL: EXTERNAL_URL,
+    now: new Date(),
+    repeatInterval: 4 * 3600_000,
+    signal: new AbortController().signal,
+  };
 }
 
 export interface LogLine {
@@ -146,13 +187,26 @@ export interface DriveOptions {
 }
 
 /** Parses one config entry into an integration, with the templates of the globs. */
-export async function build<C>(type: IntegrationType<C>, raw: Record<string, unknown>, opts: DriveOptions = {}): Promise<Integration> {
+export async function build<C>(
+  type: IntegrationType<C>,
+  raw: Record<string, unknown>,
+  opts: DriveOptions = {},
+): Promise<Integration> {
   const templates = await loadNotificationTemplates(opts.templateGlobs ?? [], opts.baseDir ?? '.');
   const cfg = type.parse(raw, opts.global ?? amGlobal());
-  return type.create(cfg, 0, { templates, log: (level, msg, fields) => opts.logs?.push({ level, msg, fields }) });
+  return type.create(cfg, 0, {
+    templates,
+    log: (level, msg, fields) => opts.logs?.push({ level, msg, fields }),
+  });
 }
 
 /** Parses one config entry and sends one notification through it. */
-export async function drive<C>(type: IntegrationType<C>, raw: Record<string, unknown>, ctx: NotifyContext, alerts: NotifyAlert[], opts: DriveOptions = {}): Promise<void> {
+export async function drive<C>(
+  type: IntegrationType<C>,
+  raw: Record<string, unknown>,
+  ctx: NotifyContext,
+  alerts: NotifyAlert[],
+  opts: DriveOptions = {},
+): Promise<void> {
   await (await build(type, raw, opts)).notify(ctx, alerts);
 }

@@ -5,7 +5,14 @@ import { createServer, type Server } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TestContext } from 'node:test';
-import { freePort, peer, startProcess, tempDir, waitReady, type RunningProcess } from '../support/peers.js';
+import {
+  freePort,
+  peer,
+  startProcess,
+  tempDir,
+  waitReady,
+  type RunningProcess,
+} from '../support/peers.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const TSX = import.meta.resolve('tsx');
@@ -29,20 +36,30 @@ export interface AMStartOptions {
   readyHeaders?: Record<string, string>;
 }
 
-async function start(cmd: string, baseArgs: string[], configYaml: string, o: AMStartOptions): Promise<RunningAM> {
+async function start(
+  cmd: string,
+  baseArgs: string[],
+  configYaml: string,
+  o: AMStartOptions,
+): Promise<RunningAM> {
   const tmp = o.dir !== undefined ? { dir: o.dir, cleanup: () => {} } : tempDir('am-');
   writeFileSync(join(tmp.dir, 'alertmanager.yml'), configYaml);
   const port = o.port ?? (await freePort());
-  const proc = startProcess(cmd, [
-    ...baseArgs,
-    `--config.file=${join(tmp.dir, 'alertmanager.yml')}`,
-    `--storage.path=${join(tmp.dir, 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`,
-    '--cluster.listen-address=',
-    ...(o.args ?? []),
-  ], { cwd: ROOT });
+  const proc = startProcess(
+    cmd,
+    [
+      ...baseArgs,
+      `--config.file=${join(tmp.dir, 'alertmanager.yml')}`,
+      `--storage.path=${join(tmp.dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+      ...(o.args ?? []),
+    ],
+    { cwd: ROOT },
+  );
   const url = `http://127.0.0.1:${port}`;
-  if (o.readyHeaders === undefined) await waitReady(`${url}${o.readyPath ?? '/-/ready'}`, 30_000, proc);
+  if (o.readyHeaders === undefined)
+    await waitReady(`${url}${o.readyPath ?? '/-/ready'}`, 30_000, proc);
   else await waitReadyWith(`${url}${o.readyPath ?? '/-/ready'}`, o.readyHeaders, proc);
   return {
     url,
@@ -57,7 +74,11 @@ async function start(cmd: string, baseArgs: string[], configYaml: string, o: AMS
   };
 }
 
-async function waitReadyWith(url: string, headers: Record<string, string>, proc: RunningProcess): Promise<void> {
+async function waitReadyWith(
+  url: string,
+  headers: Record<string, string>,
+  proc: RunningProcess,
+): Promise<void> {
   const end = Date.now() + 30_000;
   while (Date.now() < end) {
     try {
@@ -71,12 +92,19 @@ async function waitReadyWith(url: string, headers: Record<string, string>, proc:
   throw new Error(`${url} not ready:\n${proc.output()}`);
 }
 
-export function startAlertmanagerTs(configYaml: string, o: AMStartOptions = {}): Promise<RunningAM> {
+export function startAlertmanagerTs(
+  configYaml: string,
+  o: AMStartOptions = {},
+): Promise<RunningAM> {
   return start(process.execPath, ['--import', TSX, AM_ENTRY], configYaml, o);
 }
 
 /** The real Alertmanager, or null (test skipped) when it is not installed. */
-export async function startRealAlertmanager(t: TestContext, configYaml: string, o: AMStartOptions = {}): Promise<RunningAM | null> {
+export async function startRealAlertmanager(
+  t: TestContext,
+  configYaml: string,
+  o: AMStartOptions = {},
+): Promise<RunningAM | null> {
   const bin = peer('alertmanager', t);
   if (bin === null) return null;
   return start(bin, [], configYaml, o);
@@ -104,9 +132,19 @@ export async function startWebhookSink(t?: TestContext): Promise<WebhookSink> {
     req.on('data', (c) => (b += c));
     req.on('end', () => {
       try {
-        sink.received.push({ path: req.url ?? '', at: Date.now(), body: JSON.parse(b) as Record<string, unknown>, authorization: req.headers.authorization });
+        sink.received.push({
+          path: req.url ?? '',
+          at: Date.now(),
+          body: JSON.parse(b) as Record<string, unknown>,
+          authorization: req.headers.authorization,
+        });
       } catch {
-        sink.received.push({ path: req.url ?? '', at: Date.now(), body: { unparsable: b }, authorization: req.headers.authorization });
+        sink.received.push({
+          path: req.url ?? '',
+          at: Date.now(),
+          body: { unparsable: b },
+          authorization: req.headers.authorization,
+        });
       }
       res.statusCode = sink.status;
       res.end();
@@ -122,8 +160,15 @@ export async function startWebhookSink(t?: TestContext): Promise<WebhookSink> {
   return sink;
 }
 
-export async function postJSON(url: string, body: unknown): Promise<{ status: number; text: string }> {
-  const r = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+export async function postJSON(
+  url: string,
+  body: unknown,
+): Promise<{ status: number; text: string }> {
+  const r = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   return { status: r.status, text: await r.text() };
 }
 

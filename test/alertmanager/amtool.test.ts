@@ -18,7 +18,9 @@ interface Run {
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, stdin?: string): Promise<Run> {
   return new Promise((resolve) => {
-    const p = execFile(cmd, args, { env, timeout: 30_000 }, (err, out, errOut) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out, err: errOut }));
+    const p = execFile(cmd, args, { env, timeout: 30_000 }, (err, out, errOut) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out, err: errOut }),
+    );
     if (stdin !== undefined) p.stdin!.end(stdin);
   });
 }
@@ -27,7 +29,11 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, stdin?: string
 async function amtoolTS(args: string[], home: string, stdin = ''): Promise<Run> {
   let out = '';
   let err = '';
-  const code = await main(args, { out: (s) => (out += s), err: (s) => (err += s), stdin: () => stdin }, home);
+  const code = await main(
+    args,
+    { out: (s) => (out += s), err: (s) => (err += s), stdin: () => stdin },
+    home,
+  );
   return { code, out, err };
 }
 
@@ -64,8 +70,24 @@ test('amtool-ts and the real amtool against the real Alertmanager: same output f
   };
 
   // Each tool adds alerts; both list the same set.
-  assert.equal((await ours(['alert', 'add', 'DiskFull', 'severity=critical', 'instance=a', '--annotation=summary=disk is full', '--generator-url=http://prom/g'])).code, 0);
-  assert.equal((await real(['alert', 'add', 'alertname=Lag', 'team=db', '--annotation=summary=lagging'])).code, 0);
+  assert.equal(
+    (
+      await ours([
+        'alert',
+        'add',
+        'DiskFull',
+        'severity=critical',
+        'instance=a',
+        '--annotation=summary=disk is full',
+        '--generator-url=http://prom/g',
+      ])
+    ).code,
+    0,
+  );
+  assert.equal(
+    (await real(['alert', 'add', 'alertname=Lag', 'team=db', '--annotation=summary=lagging'])).code,
+    0,
+  );
   assert.equal((await ours(['alert', 'add', 'Other', '--start=2024-01-01T00:00:00Z'])).code, 0);
   for (const o of ['simple', 'extended', 'json']) {
     await same(['alert', 'query', '-o', o]);
@@ -75,9 +97,28 @@ test('amtool-ts and the real amtool against the real Alertmanager: same output f
   await same(['alert', 'query', '--receiver=crit', '-o', 'extended']);
 
   // Silences written by one tool, read by both.
-  const mine = await ours(['silence', 'add', 'DiskFull', 'instance=~"a|b"', '-c', 'maintenance', '-a', 'ops', '-d', '2h']);
+  const mine = await ours([
+    'silence',
+    'add',
+    'DiskFull',
+    'instance=~"a|b"',
+    '-c',
+    'maintenance',
+    '-a',
+    'ops',
+    '-d',
+    '2h',
+  ]);
   assert.match(mine.out, /^[0-9a-f-]{36}\n$/);
-  const theirs = await real(['silence', 'add', 'team=db', '-c', 'db work', '--start=2030-01-01T00:00:00Z', '--end=2030-01-02T00:00:00Z']);
+  const theirs = await real([
+    'silence',
+    'add',
+    'team=db',
+    '-c',
+    'db work',
+    '--start=2030-01-01T00:00:00Z',
+    '--end=2030-01-02T00:00:00Z',
+  ]);
   assert.match(theirs.out, /^[0-9a-f-]{36}\n$/);
   for (const o of ['simple', 'extended', 'json']) await same(['silence', 'query', '-o', o]);
   await same(['silence', 'query', '-q']);
@@ -87,11 +128,31 @@ test('amtool-ts and the real amtool against the real Alertmanager: same output f
   await same(['alert', 'query', '-a', '-s', '-o', 'extended']);
 
   // Update: the output is the silence as read (its updatedAt then), so each tool updates its own.
-  const u1 = await ours(['silence', 'update', mine.out.trim(), '-c', 'longer', '-d', '3h', '-o', 'extended']);
-  const u2 = await real(['silence', 'update', theirs.out.trim(), '--end=2030-01-03T00:00:00Z', '-o', 'extended']);
+  const u1 = await ours([
+    'silence',
+    'update',
+    mine.out.trim(),
+    '-c',
+    'longer',
+    '-d',
+    '3h',
+    '-o',
+    'extended',
+  ]);
+  const u2 = await real([
+    'silence',
+    'update',
+    theirs.out.trim(),
+    '--end=2030-01-03T00:00:00Z',
+    '-o',
+    'extended',
+  ]);
   assert.equal(u1.code, 0, u1.err);
   assert.equal(u2.code, 0, u2.err);
-  assert.match(u1.out, /^ID +Matchers +Starts At +Ends At +Updated At +Created By +Comment {2}\n[0-9a-f-]{36} {2}\{alertname="DiskFull",instance=~"a\|b"\} .* longer {3}\n$/);
+  assert.match(
+    u1.out,
+    /^ID +Matchers +Starts At +Ends At +Updated At +Created By +Comment {2}\n[0-9a-f-]{36} {2}\{alertname="DiskFull",instance=~"a\|b"\} .* longer {3}\n$/,
+  );
   await same(['silence', 'query', '-o', 'extended']);
   await same(['silence', 'update', '00000000-0000-0000-0000-000000000000', '-c', 'x']);
 
@@ -114,30 +175,56 @@ test('amtool-ts and the real amtool against the real Alertmanager: same output f
   await same(['silence', 'expire', '00000000-0000-0000-0000-000000000000']);
   await same(['silence', 'import'], { stdin: '' });
   await same(['alert', 'add']);
-  const [r, o] = await Promise.all([run(PEERS.amtool, ['--alertmanager.url=http://127.0.0.1:1', 'silence', 'query'], env), amtoolTS(['--alertmanager.url=http://127.0.0.1:1', 'silence', 'query'], home.dir)]);
+  const [r, o] = await Promise.all([
+    run(PEERS.amtool, ['--alertmanager.url=http://127.0.0.1:1', 'silence', 'query'], env),
+    amtoolTS(['--alertmanager.url=http://127.0.0.1:1', 'silence', 'query'], home.dir),
+  ]);
   assert.equal(o.err, r.err);
   assert.equal(o.code, r.code);
 });
 
 const haveLoader = existsSync(join(process.cwd(), 'src', 'alertmanager', 'config', 'index.ts'));
 
-test('amtool-ts check-config and config routes show|test: as the real amtool', { skip: haveLoader ? false : 'the Alertmanager config loader (src/alertmanager/config) is not in this branch' }, async (t) => {
-  if (!peer('amtool', t)) return;
-  const dir = tempDir('amtool-cfg-');
-  t.after(dir.cleanup);
-  const env = { ...process.env, HOME: dir.dir };
-  const good = join(dir.dir, 'am.yml');
-  const bad = join(dir.dir, 'bad.yml');
-  writeFileSync(good, CONFIG);
-  writeFileSync(bad, 'route: { receiver: x }\nreceivers: [{ name: y }]\n');
-  for (const args of [['check-config', good], ['check-config', good, bad], ['config', 'routes', `--config.file=${good}`], ['config', 'routes', 'show', `--config.file=${good}`], ['config', 'routes', 'test', `--config.file=${good}`, 'severity=critical', 'team=db'], ['config', 'routes', 'test', `--config.file=${good}`, '--tree', 'team=db'], ['config', 'routes', 'test', `--config.file=${good}`, '--verify.receivers=crit', 'severity=critical']]) {
-    const [a, b] = await Promise.all([run(PEERS.amtool, args, env), amtoolTS(args, dir.dir)]);
-    // Error texts of the loaders differ in wording; the outcome and the report's shape must not.
-    const strip = (s: string) => s.replace(/FAILED: .*/g, 'FAILED: …');
-    assert.equal(strip(b.out), strip(a.out), `stdout of ${args.join(' ')}`);
-    assert.equal(b.code, a.code, `exit code of ${args.join(' ')}`);
-  }
-});
+test(
+  'amtool-ts check-config and config routes show|test: as the real amtool',
+  {
+    skip: haveLoader
+      ? false
+      : 'the Alertmanager config loader (src/alertmanager/config) is not in this branch',
+  },
+  async (t) => {
+    if (!peer('amtool', t)) return;
+    const dir = tempDir('amtool-cfg-');
+    t.after(dir.cleanup);
+    const env = { ...process.env, HOME: dir.dir };
+    const good = join(dir.dir, 'am.yml');
+    const bad = join(dir.dir, 'bad.yml');
+    writeFileSync(good, CONFIG);
+    writeFileSync(bad, 'route: { receiver: x }\nreceivers: [{ name: y }]\n');
+    for (const args of [
+      ['check-config', good],
+      ['check-config', good, bad],
+      ['config', 'routes', `--config.file=${good}`],
+      ['config', 'routes', 'show', `--config.file=${good}`],
+      ['config', 'routes', 'test', `--config.file=${good}`, 'severity=critical', 'team=db'],
+      ['config', 'routes', 'test', `--config.file=${good}`, '--tree', 'team=db'],
+      [
+        'config',
+        'routes',
+        'test',
+        `--config.file=${good}`,
+        '--verify.receivers=crit',
+        'severity=critical',
+      ],
+    ]) {
+      const [a, b] = await Promise.all([run(PEERS.amtool, args, env), amtoolTS(args, dir.dir)]);
+      // Error texts of the loaders differ in wording; the outcome and the report's shape must not.
+      const strip = (s: string) => s.replace(/FAILED: .*/g, 'FAILED: …');
+      assert.equal(strip(b.out), strip(a.out), `stdout of ${args.join(' ')}`);
+      assert.equal(b.code, a.code, `exit code of ${args.join(' ')}`);
+    }
+  },
+);
 
 test('amtool-ts --http.config.file: its basic auth reaches the server; user info in the URL conflicts with it', async (t) => {
   const { startSink } = await import('./am_helpers.js');
@@ -146,13 +233,42 @@ test('amtool-ts --http.config.file: its basic auth reaches the server; user info
   t.after(dir.cleanup);
   const file = join(dir.dir, 'http.yml');
   writeFileSync(file, 'basic_auth: { username: u, password: p }\n');
-  const r = await amtoolTS([`--alertmanager.url=${sink.url}/prefix`, `--http.config.file=${file}`, '--no-version-check', 'silence', 'query'], dir.dir);
+  const r = await amtoolTS(
+    [
+      `--alertmanager.url=${sink.url}/prefix`,
+      `--http.config.file=${file}`,
+      '--no-version-check',
+      'silence',
+      'query',
+    ],
+    dir.dir,
+  );
   assert.equal(r.code, 0, r.err);
   assert.equal(sink.requests[0]!.url, '/prefix/api/v2/silences');
-  assert.equal(sink.requests[0]!.headers['authorization'], 'Basic ' + Buffer.from('u:p').toString('base64'));
-  const both = await amtoolTS([`--alertmanager.url=http://x:y@127.0.0.1:1/`, `--http.config.file=${file}`, 'silence', 'query'], dir.dir);
-  assert.equal(both.err, 'amtool: error: basic authentication and http.config.file are mutually exclusive\n\n');
+  assert.equal(
+    sink.requests[0]!.headers['authorization'],
+    'Basic ' + Buffer.from('u:p').toString('base64'),
+  );
+  const both = await amtoolTS(
+    [
+      `--alertmanager.url=http://x:y@127.0.0.1:1/`,
+      `--http.config.file=${file}`,
+      'silence',
+      'query',
+    ],
+    dir.dir,
+  );
+  assert.equal(
+    both.err,
+    'amtool: error: basic authentication and http.config.file are mutually exclusive\n\n',
+  );
   writeFileSync(file, 'oauth3: {}\n');
-  const bad = await amtoolTS([`--alertmanager.url=${sink.url}`, `--http.config.file=${file}`, 'silence', 'query'], dir.dir);
-  assert.equal(bad.err, 'amtool: error: failed to load HTTP config file: field oauth3 not found in type config.HTTPClientConfig\n\n');
+  const bad = await amtoolTS(
+    [`--alertmanager.url=${sink.url}`, `--http.config.file=${file}`, 'silence', 'query'],
+    dir.dir,
+  );
+  assert.equal(
+    bad.err,
+    'amtool: error: failed to load HTTP config file: field oauth3 not found in type config.HTTPClientConfig\n\n',
+  );
 });

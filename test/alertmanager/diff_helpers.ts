@@ -5,7 +5,16 @@
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import type { IntegrationType } from '../../src/alertmanager/notify/integration.js';
-import { build, notifyAlerts, notifyContext, postAlerts, startRealAlertmanager, startSink, type Recorded, type TestAlert } from './am_helpers.js';
+import {
+  build,
+  notifyAlerts,
+  notifyContext,
+  postAlerts,
+  startRealAlertmanager,
+  startSink,
+  type Recorded,
+  type TestAlert,
+} from './am_helpers.js';
 
 export interface DiffEntry {
   type: IntegrationType<unknown>;
@@ -15,10 +24,24 @@ export interface DiffEntry {
 
 const key = (r: Recorded) => `${r.method} ${r.url}`;
 
-export async function diffWithReal(t: TestContext, entries: DiffEntry[], alerts: TestAlert[], opts: { resolve?: boolean; headers?: string[]; globalYaml?: string; expect: number; expectResolved?: number; reply?: string; compareHeaders?: boolean }): Promise<{ real: Recorded[]; ours: Recorded[] } | null> {
+export async function diffWithReal(
+  t: TestContext,
+  entries: DiffEntry[],
+  alerts: TestAlert[],
+  opts: {
+    resolve?: boolean;
+    headers?: string[];
+    globalYaml?: string;
+    expect: number;
+    expectResolved?: number;
+    reply?: string;
+    compareHeaders?: boolean;
+  },
+): Promise<{ real: Recorded[]; ours: Recorded[] } | null> {
   const sink = await startSink(t, () => 200, opts.reply);
   const byKey = new Map<string, Record<string, unknown>[]>();
-  for (const e of entries) byKey.set(e.type.configKey, [...(byKey.get(e.type.configKey) ?? []), e.raw(sink.url)]);
+  for (const e of entries)
+    byKey.set(e.type.configKey, [...(byKey.get(e.type.configKey) ?? []), e.raw(sink.url)]);
   const yaml = `
 global:
   resolve_timeout: 5m
@@ -49,9 +72,14 @@ ${[...byKey].map(([k, list]) => `    ${k}:\n${list.map((c) => '      - ' + JSON.
   // One integration per entry across the steps, as the dispatcher keeps them (WeChat caches its token).
   const integrations = await Promise.all(entries.map((e) => build(e.type, e.raw(ours.url))));
   for (const step of steps) {
-    for (const i of integrations) await i.notify(notifyContext('team-x', { alertname: alerts[0]!.labels['alertname']! }, groupKey), notifyAlerts(step));
+    for (const i of integrations)
+      await i.notify(
+        notifyContext('team-x', { alertname: alerts[0]!.labels['alertname']! }, groupKey),
+        notifyAlerts(step),
+      );
   }
-  const sortByKey = (rs: Recorded[]) => [...rs].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const sortByKey = (rs: Recorded[]) =>
+    [...rs].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   const a = sortByKey(real);
   const b = sortByKey(ours.requests);
   assert.deepEqual(b.map(key), a.map(key));
@@ -59,7 +87,8 @@ ${[...byKey].map(([k, list]) => `    ${k}:\n${list.map((c) => '      - ' + JSON.
     if (process.env.DUMP) console.log(key(b[i]!), b[i]!.body);
     assert.equal(b[i]!.body, a[i]!.body, `body of ${key(a[i]!)}`);
     if (opts.compareHeaders === false) continue;
-    for (const h of ['user-agent', 'content-type', ...(opts.headers ?? [])]) assert.equal(b[i]!.headers[h], a[i]!.headers[h], `${h} of ${key(a[i]!)}`);
+    for (const h of ['user-agent', 'content-type', ...(opts.headers ?? [])])
+      assert.equal(b[i]!.headers[h], a[i]!.headers[h], `${h} of ${key(a[i]!)}`);
   }
   return { real: a, ours: b };
 }

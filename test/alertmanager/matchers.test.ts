@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseMatcher, parseMatchers, matchersString, compareMatchers, AMMatcher } from '../../src/alertmanager/matchers/index.js';
+import {
+  parseMatcher,
+  parseMatchers,
+  matchersString,
+  compareMatchers,
+  AMMatcher,
+} from '../../src/alertmanager/matchers/index.js';
 import { fingerprint, labelSetString } from '../../src/alertmanager/model/index.js';
 
 test('matchers: both value spellings, operators, escapes', () => {
@@ -18,7 +24,14 @@ test('matchers: both value spellings, operators, escapes', () => {
 
 test('matchers: lists in braces, commas inside quotes, errors as Alertmanager words them', () => {
   const ms = parseMatchers('{alertname="Foo", job=~"a,b", instance!=""}');
-  assert.deepEqual(ms.map((m) => [m.name, m.type, m.value]), [['alertname', '=', 'Foo'], ['job', '=~', 'a,b'], ['instance', '!=', '']]);
+  assert.deepEqual(
+    ms.map((m) => [m.name, m.type, m.value]),
+    [
+      ['alertname', '=', 'Foo'],
+      ['job', '=~', 'a,b'],
+      ['instance', '!=', ''],
+    ],
+  );
   assert.throws(() => parseMatcher('foo'), /^Error: bad matcher format: foo$/);
   assert.throws(() => parseMatcher('a="b'), /matcher value contains unescaped double quote: "b/);
   assert.throws(() => parseMatcher('a="b"c"'), /unescaped double quote/);
@@ -37,7 +50,10 @@ test('matchers: regexps are anchored; route key order and form', () => {
 test('labels: fingerprint and printed form as prometheus/common model.LabelSet', () => {
   // Values computed by Alertmanager 0.25 for the same label sets.
   assert.equal(fingerprint({}), 'cbf29ce484222325');
-  assert.equal(fingerprint({ alertname: 'ContainerDown', instance: 'a', severity: 'critical' }), '67e6f779db0addab');
+  assert.equal(
+    fingerprint({ alertname: 'ContainerDown', instance: 'a', severity: 'critical' }),
+    '67e6f779db0addab',
+  );
   assert.equal(labelSetString({ b: 'x"y', a: '1' }), '{a="1", b="x\\"y"}');
 });
 
@@ -45,7 +61,8 @@ test('labels: fingerprint of non-ASCII label values hashes their UTF-8 bytes', (
   // FNV-1a 64 over name 0xff value 0xff, computed with BigInt as a reference.
   const ref = (n: string, v: string) => {
     let h = 0xcbf29ce484222325n;
-    for (const b of [...Buffer.from(n), 0xff, ...Buffer.from(v), 0xff]) h = BigInt.asUintN(64, (h ^ BigInt(b)) * 0x100000001b3n);
+    for (const b of [...Buffer.from(n), 0xff, ...Buffer.from(v), 0xff])
+      h = BigInt.asUintN(64, (h ^ BigInt(b)) * 0x100000001b3n);
     return h.toString(16).padStart(16, '0');
   };
   assert.equal(fingerprint({ a: 'é' }), ref('a', 'é'));

@@ -11,7 +11,14 @@ test('silences: update in place while allowed, else expire and replace; expire; 
   let now = 1_000_000_000_000;
   const s = new Silences({ retention: 120 * H, logger: nopLogger, now: () => now });
   const m = [new AMMatcher('=', 'alertname', 'A'), new AMMatcher('=~', 'instance', 'web-.*')];
-  const id = s.set({ id: '', matchers: m, startsAt: now - 1000, endsAt: now + H, createdBy: 'a', comment: 'c' });
+  const id = s.set({
+    id: '',
+    matchers: m,
+    startsAt: now - 1000,
+    endsAt: now + H,
+    createdBy: 'a',
+    comment: 'c',
+  });
   assert.equal(s.get(id)!.startsAt, now, 'a start in the past becomes now');
   assert.deepEqual(s.mutedBy({ alertname: 'A', instance: 'web-1' }), [id]);
   assert.deepEqual(s.mutedBy({ alertname: 'A', instance: 'db-1' }), []);
@@ -24,19 +31,51 @@ test('silences: update in place while allowed, else expire and replace; expire; 
   assert.equal(silenceState(s.get(id)!, now), 'expired');
   assert.equal(silenceState(s.get(id2)!, now), 'active');
   // A pending silence expires with start = end = now.
-  const p = s.set({ id: '', matchers: [new AMMatcher('=', 'x', 'y')], startsAt: now + H, endsAt: now + 2 * H, createdBy: 'a', comment: 'later' });
+  const p = s.set({
+    id: '',
+    matchers: [new AMMatcher('=', 'x', 'y')],
+    startsAt: now + H,
+    endsAt: now + 2 * H,
+    createdBy: 'a',
+    comment: 'later',
+  });
   assert.equal(silenceState(s.get(p)!, now), 'pending');
   s.expire(p);
   assert.deepEqual([s.get(p)!.startsAt, s.get(p)!.endsAt], [now, now]);
   assert.throws(() => s.expire(p), /already expired/);
-  assert.throws(() => s.set({ id: '00000000-0000-0000-0000-000000000000', matchers: m, startsAt: now, endsAt: now + H, createdBy: '', comment: '' }), /silence not found/);
-  assert.throws(() => s.set({ id: '', matchers: [new AMMatcher('=~', 'a', '.*')], startsAt: now, endsAt: now + H, createdBy: '', comment: '' }), /at least one matcher must not match the empty string/);
+  assert.throws(
+    () =>
+      s.set({
+        id: '00000000-0000-0000-0000-000000000000',
+        matchers: m,
+        startsAt: now,
+        endsAt: now + H,
+        createdBy: '',
+        comment: '',
+      }),
+    /silence not found/,
+  );
+  assert.throws(
+    () =>
+      s.set({
+        id: '',
+        matchers: [new AMMatcher('=~', 'a', '.*')],
+        startsAt: now,
+        endsAt: now + H,
+        createdBy: '',
+        comment: '',
+      }),
+    /at least one matcher must not match the empty string/,
+  );
   // Garbage collection after the retention, counted from each silence's end.
   now += 119 * H;
   assert.equal(s.gc(), 0);
   now += 2 * H;
   assert.equal(s.gc(), 2); // id and p ended about 121h ago; id2 ended 2h after its start
-  assert.deepEqual(s.list().map((x) => x.id), [id2]);
+  assert.deepEqual(
+    s.list().map((x) => x.id),
+    [id2],
+  );
 });
 
 test('nflog: entries expire after 2 × repeat_interval when that is shorter than the retention', () => {

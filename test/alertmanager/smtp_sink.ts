@@ -25,12 +25,21 @@ export interface SMTPSinkOptions {
 
 const CHALLENGE = '<1896.697170952@sink.example>';
 
-export async function startSMTPSink(t: TestContext, o: SMTPSinkOptions = {}): Promise<{ port: number; sessions: SMTPSession[]; waitFor: (n: number, ms?: number) => Promise<SMTPSession[]> }> {
+export async function startSMTPSink(
+  t: TestContext,
+  o: SMTPSinkOptions = {},
+): Promise<{
+  port: number;
+  sessions: SMTPSession[];
+  waitFor: (n: number, ms?: number) => Promise<SMTPSession[]>;
+}> {
   const sessions: SMTPSession[] = [];
   const srv = createServer((plain) => {
     const s: SMTPSession = { lines: [], messages: [] };
     sessions.push(s);
-    const raw: Socket = o.implicitTLS ? new TLSSocket(plain, { isServer: true, key: o.implicitTLS.key, cert: o.implicitTLS.cert }) : plain;
+    const raw: Socket = o.implicitTLS
+      ? new TLSSocket(plain, { isServer: true, key: o.implicitTLS.key, cert: o.implicitTLS.cert })
+      : plain;
     let sock: Socket = raw;
     let tls = o.implicitTLS !== undefined;
     let buf = '';
@@ -45,7 +54,10 @@ export async function startSMTPSink(t: TestContext, o: SMTPSinkOptions = {}): Pr
       send('250-sink.example greets you');
       ext.forEach((e, i) => send(`250${i === ext.length - 1 ? ' ' : '-'}${e}`));
     };
-    const ok = (u: string, p: string) => (u === o.user && p === o.password ? send('235 2.7.0 Authentication successful') : send('535 5.7.8 bad credentials'));
+    const ok = (u: string, p: string) =>
+      u === o.user && p === o.password
+        ? send('235 2.7.0 Authentication successful')
+        : send('535 5.7.8 bad credentials');
     const onLine = (line: string) => {
       if (mode === 'data') {
         if (line === '.') {
@@ -69,7 +81,13 @@ export async function startSMTPSink(t: TestContext, o: SMTPSinkOptions = {}): Pr
       if (mode === 'cram') {
         mode = 'cmd';
         const [u, d] = Buffer.from(line, 'base64').toString().split(' ');
-        return u === o.user && d === createHmac('md5', o.secret ?? '').update(CHALLENGE).digest('hex') ? send('235 ok') : send('535 bad');
+        return u === o.user &&
+          d ===
+            createHmac('md5', o.secret ?? '')
+              .update(CHALLENGE)
+              .digest('hex')
+          ? send('235 ok')
+          : send('535 bad');
       }
       const verb = line.split(' ')[0]!.toUpperCase();
       switch (verb) {
@@ -79,7 +97,11 @@ export async function startSMTPSink(t: TestContext, o: SMTPSinkOptions = {}): Pr
           return send('250 sink.example');
         case 'STARTTLS': {
           send('220 2.0.0 ready');
-          const secure = new TLSSocket(sock, { isServer: true, key: o.starttls!.key, cert: o.starttls!.cert });
+          const secure = new TLSSocket(sock, {
+            isServer: true,
+            key: o.starttls!.key,
+            cert: o.starttls!.cert,
+          });
           sock.removeAllListeners('data');
           sock = secure;
           tls = true;
@@ -90,7 +112,9 @@ export async function startSMTPSink(t: TestContext, o: SMTPSinkOptions = {}): Pr
         case 'AUTH': {
           const [, mech, init] = line.split(' ');
           if (mech === 'PLAIN') {
-            const [, u, p] = Buffer.from(init ?? '', 'base64').toString().split('\u0000');
+            const [, u, p] = Buffer.from(init ?? '', 'base64')
+              .toString()
+              .split('\u0000');
             return ok(u!, p!);
           }
           if (mech === 'LOGIN') {
@@ -138,7 +162,10 @@ export async function startSMTPSink(t: TestContext, o: SMTPSinkOptions = {}): Pr
     const deadline = Date.now() + ms;
     const done = () => sessions.filter((x) => x.lines.includes('QUIT')).length >= n;
     while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    if (!done()) throw new Error(`SMTP sink: ${sessions.length} sessions, not ${n} finished, in ${ms} ms: ${JSON.stringify(sessions)}`);
+    if (!done())
+      throw new Error(
+        `SMTP sink: ${sessions.length} sessions, not ${n} finished, in ${ms} ms: ${JSON.stringify(sessions)}`,
+      );
     return sessions;
   };
   return { port: (srv.address() as { port: number }).port, sessions, waitFor };

@@ -15,8 +15,24 @@ const DATA = {
   receiver: 'team-\\.x',
   status: 'firing',
   alerts: [
-    { status: 'firing', labels: { alertname: 'Disk Full', instance: 'h1:9100', severity: 'critical', zone: 'eu' }, annotations: { summary: 'disk <95%> & "rising"', description: 'line1\nline2' }, startsAt: '2024-03-05T06:07:08.123Z', endsAt: '0001-01-01T00:00:00Z', generatorURL: 'http://prom/graph?g0.expr=a+b&x=1', fingerprint: 'a1b2c3d4e5f60718' },
-    { status: 'resolved', labels: { alertname: 'Disk Full', instance: 'h2:9100', severity: 'warning', zone: 'eu' }, annotations: { summary: 'ok' }, startsAt: '2024-03-05T05:00:00Z', endsAt: '2024-03-05T06:00:00Z', generatorURL: '', fingerprint: '0000000000000001' },
+    {
+      status: 'firing',
+      labels: { alertname: 'Disk Full', instance: 'h1:9100', severity: 'critical', zone: 'eu' },
+      annotations: { summary: 'disk <95%> & "rising"', description: 'line1\nline2' },
+      startsAt: '2024-03-05T06:07:08.123Z',
+      endsAt: '0001-01-01T00:00:00Z',
+      generatorURL: 'http://prom/graph?g0.expr=a+b&x=1',
+      fingerprint: 'a1b2c3d4e5f60718',
+    },
+    {
+      status: 'resolved',
+      labels: { alertname: 'Disk Full', instance: 'h2:9100', severity: 'warning', zone: 'eu' },
+      annotations: { summary: 'ok' },
+      startsAt: '2024-03-05T05:00:00Z',
+      endsAt: '2024-03-05T06:00:00Z',
+      generatorURL: '',
+      fingerprint: '0000000000000001',
+    },
   ],
   groupLabels: { alertname: 'Disk Full' },
   commonLabels: { alertname: 'Disk Full', zone: 'eu' },
@@ -68,32 +84,68 @@ const HTMLS = [
 const DEBIAN_DEFAULTS = '/usr/share/prometheus/alertmanager';
 
 function real(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => execFile(PEERS.amtool, args, { timeout: 20_000 }, (e, out, err) => resolve({ code: e ? 1 : 0, out, err })));
+  return new Promise((resolve) =>
+    execFile(PEERS.amtool, args, { timeout: 20_000 }, (e, out, err) =>
+      resolve({ code: e ? 1 : 0, out, err }),
+    ),
+  );
 }
 
-async function ours(args: string[], home: string): Promise<{ code: number; out: string; err: string }> {
+async function ours(
+  args: string[],
+  home: string,
+): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await main(args, { out: (s) => (out += s), err: (s) => (err += s), stdin: () => '' }, home);
+  const code = await main(
+    args,
+    { out: (s) => (out += s), err: (s) => (err += s), stdin: () => '' },
+    home,
+  );
   return { code, out, err };
 }
 
-test('template render: the real amtool (Go\'s templates) and amtool-ts print the same for the same texts, data and files', async (t) => {
+test("template render: the real amtool (Go's templates) and amtool-ts print the same for the same texts, data and files", async (t) => {
   if (!peer('amtool', t)) return;
   const dir = tempDir('am-render-');
   t.after(dir.cleanup);
   writeFileSync(join(dir.dir, 'data.json'), JSON.stringify(DATA));
   writeFileSync(join(dir.dir, 'mine.tmpl'), FILE);
-  const base = [`--template.glob=${join(dir.dir, '*.tmpl')}`, `--template.data=${join(dir.dir, 'data.json')}`];
+  const base = [
+    `--template.glob=${join(dir.dir, '*.tmpl')}`,
+    `--template.data=${join(dir.dir, 'data.json')}`,
+  ];
   const defaults = `--template.glob=${DEBIAN_DEFAULTS}/*.tmpl`;
-  if (!existsSync(join(DEBIAN_DEFAULTS, 'default.tmpl'))) return void t.skip(`no ${DEBIAN_DEFAULTS}/default.tmpl`);
-  const cases = [...TEXTS.map((x) => [x, 'text'] as const), ...HTMLS.map((x) => [x, 'html'] as const)];
-  const results = await Promise.all(cases.map(([text, type]) => real(['template', 'render', defaults, ...base, `--template.text=${text}`, `--template.type=${type}`])));
+  if (!existsSync(join(DEBIAN_DEFAULTS, 'default.tmpl')))
+    return void t.skip(`no ${DEBIAN_DEFAULTS}/default.tmpl`);
+  const cases = [
+    ...TEXTS.map((x) => [x, 'text'] as const),
+    ...HTMLS.map((x) => [x, 'html'] as const),
+  ];
+  const results = await Promise.all(
+    cases.map(([text, type]) =>
+      real([
+        'template',
+        'render',
+        defaults,
+        ...base,
+        `--template.text=${text}`,
+        `--template.type=${type}`,
+      ]),
+    ),
+  );
   for (let i = 0; i < cases.length; i++) {
     const [text, type] = cases[i]!;
     const r = results[i]!;
-    const o = await ours(['template', 'render', ...base, `--template.text=${text}`, `--template.type=${type}`], dir.dir);
-    assert.equal(o.code, r.code, `exit code for ${type} ${text}: real said ${r.err}, ours ${o.err}`);
+    const o = await ours(
+      ['template', 'render', ...base, `--template.text=${text}`, `--template.type=${type}`],
+      dir.dir,
+    );
+    assert.equal(
+      o.code,
+      r.code,
+      `exit code for ${type} ${text}: real said ${r.err}, ours ${o.err}`,
+    );
     if (r.code === 0) assert.equal(o.out, r.out, `${type} ${text}`);
   }
 });

@@ -2,7 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { parseFlags, parseBytes, formatBytes, flagDisplayValues, FlagError, SERVER_FLAGS } from '../../src/cmd/flags.ts';
+import {
+  parseFlags,
+  parseBytes,
+  formatBytes,
+  flagDisplayValues,
+  FlagError,
+  SERVER_FLAGS,
+} from '../../src/cmd/flags.ts';
 import { serverOptions } from '../../src/cmd/options.ts';
 
 import { SEED } from '../support/paths.ts';
@@ -76,7 +83,9 @@ test('retention: size alone disables the time default; max block duration capped
   assert.equal(long.tsdb.maxBlockDuration, 31 * DAY);
   const deprecated = serverOptions(parseFlags(['--storage.tsdb.retention=3d']));
   assert.equal(deprecated.tsdb.retentionDuration, 3 * DAY);
-  const both = serverOptions(parseFlags(['--storage.tsdb.retention=3d', '--storage.tsdb.retention.time=5d']));
+  const both = serverOptions(
+    parseFlags(['--storage.tsdb.retention=3d', '--storage.tsdb.retention.time=5d']),
+  );
   assert.equal(both.tsdb.retentionDuration, 5 * DAY);
 });
 
@@ -84,18 +93,30 @@ test('external URL and route prefix', () => {
   const o = serverOptions(parseFlags(['--web.external-url=https://example.com/prom/']));
   assert.equal(o.routePrefix, '/prom');
   assert.equal(o.externalURL.href, 'https://example.com/prom/');
-  const p = serverOptions(parseFlags(['--web.external-url=https://example.com/prom/', '--web.route-prefix=/']));
+  const p = serverOptions(
+    parseFlags(['--web.external-url=https://example.com/prom/', '--web.route-prefix=/']),
+  );
   assert.equal(p.routePrefix, '');
   const q = serverOptions(parseFlags(['--web.route-prefix=inner']));
   assert.equal(q.routePrefix, '/inner');
   // Derived as Prometheus derives it: this machine's hostname and the listen port, whatever host the address names.
   for (const addr of ['127.0.0.1:9999', '0.0.0.0:9999', ':9999', '[::1]:9999']) {
-    assert.equal(serverOptions(parseFlags([`--web.listen-address=${addr}`])).externalURL.href, `http://${hostname().toLowerCase()}:9999/`);
+    assert.equal(
+      serverOptions(parseFlags([`--web.listen-address=${addr}`])).externalURL.href,
+      `http://${hostname().toLowerCase()}:9999/`,
+    );
   }
 });
 
 test('space-separated values, --no- booleans and repeated list flags', () => {
-  const f = parseFlags(['--config.file', 'x.yml', '--web.enable-lifecycle', '--no-web.enable-lifecycle', '--enable-feature=a,b', '--enable-feature=c']);
+  const f = parseFlags([
+    '--config.file',
+    'x.yml',
+    '--web.enable-lifecycle',
+    '--no-web.enable-lifecycle',
+    '--enable-feature=a,b',
+    '--enable-feature=c',
+  ]);
   assert.equal(f.raw['config.file'], 'x.yml');
   assert.equal(f.raw['web.enable-lifecycle'], 'false');
   assert.equal(f.raw['enable-feature'], 'a,b,c');
@@ -103,24 +124,63 @@ test('space-separated values, --no- booleans and repeated list flags', () => {
 
 test('unknown flags and bad values are one-line errors naming the flag', () => {
   const cases: [string[], RegExp][] = [
-    [['--storage.tsdb.retention.time=15x'], /^invalid value "15x" for flag --storage\.tsdb\.retention\.time: not a valid duration string: "15x"$/],
+    [
+      ['--storage.tsdb.retention.time=15x'],
+      /^invalid value "15x" for flag --storage\.tsdb\.retention\.time: not a valid duration string: "15x"$/,
+    ],
     [['--no-such-flag'], /^unknown long flag '--no-such-flag'$/],
-    [['--storage.tsdb.retention.size=10'], /--storage\.tsdb\.retention\.size: units: unknown unit "" in "10"/],
+    [
+      ['--storage.tsdb.retention.size=10'],
+      /--storage\.tsdb\.retention\.size: units: unknown unit "" in "10"/,
+    ],
     [['--query.max-samples=lots'], /--query\.max-samples/],
     [['--log.level=verbose'], /enum value must be one of debug,info,warn,error, got 'verbose'/],
     [['--config.file'], /expected argument for flag '--config\.file'/],
     // kingpin reads the next `--…` word as a flag, so the value is missing (not "--storage…").
-    [['--query.timeout', '--storage.tsdb.path=/x'], /^expected argument for flag '--query\.timeout'$/],
+    [
+      ['--query.timeout', '--storage.tsdb.path=/x'],
+      /^expected argument for flag '--query\.timeout'$/,
+    ],
     [['--web.external-url=::nope'], /--web\.external-url/],
   ];
   for (const [args, re] of cases) {
-    assert.throws(() => parseFlags(args), (e: unknown) => e instanceof FlagError && re.test(e.message) && !e.message.includes('\n'), args.join(' '));
+    assert.throws(
+      () => parseFlags(args),
+      (e: unknown) => e instanceof FlagError && re.test(e.message) && !e.message.includes('\n'),
+      args.join(' '),
+    );
   }
 });
 
 test('every flag the issue names exists', () => {
   const names = new Set(SERVER_FLAGS.map((f) => f.name));
-  for (const n of ['config.file', 'web.listen-address', 'web.external-url', 'web.route-prefix', 'web.enable-lifecycle', 'web.enable-admin-api', 'web.enable-remote-write-receiver', 'web.config.file', 'web.console.templates', 'web.console.libraries', 'storage.tsdb.path', 'storage.tsdb.retention.time', 'storage.tsdb.retention.size', 'storage.tsdb.min-block-duration', 'storage.tsdb.max-block-duration', 'storage.tsdb.no-lockfile', 'query.timeout', 'query.max-samples', 'query.max-concurrency', 'query.lookback-delta', 'rules.alert.for-outage-tolerance', 'rules.alert.for-grace-period', 'rules.alert.resend-delay', 'log.level', 'log.format']) {
+  for (const n of [
+    'config.file',
+    'web.listen-address',
+    'web.external-url',
+    'web.route-prefix',
+    'web.enable-lifecycle',
+    'web.enable-admin-api',
+    'web.enable-remote-write-receiver',
+    'web.config.file',
+    'web.console.templates',
+    'web.console.libraries',
+    'storage.tsdb.path',
+    'storage.tsdb.retention.time',
+    'storage.tsdb.retention.size',
+    'storage.tsdb.min-block-duration',
+    'storage.tsdb.max-block-duration',
+    'storage.tsdb.no-lockfile',
+    'query.timeout',
+    'query.max-samples',
+    'query.max-concurrency',
+    'query.lookback-delta',
+    'rules.alert.for-outage-tolerance',
+    'rules.alert.for-grace-period',
+    'rules.alert.resend-delay',
+    'log.level',
+    'log.format',
+  ]) {
     assert.ok(names.has(n), n);
   }
 });
@@ -146,7 +206,13 @@ test('status/flags values are the parsed values printed back as Prometheus print
   assert.equal(shown['storage.tsdb.max-block-chunk-segment-size'], '0B');
   assert.equal(shown['storage.tsdb.samples-per-chunk'], '120');
   assert.equal(shown['storage.tsdb.wal-compression-type'], 'snappy');
-  assert.doesNotThrow(() => parseFlags(['--storage.tsdb.wal-compression-type=zstd', '--storage.tsdb.samples-per-chunk=240', '--storage.tsdb.max-block-chunk-segment-size=512MB']));
+  assert.doesNotThrow(() =>
+    parseFlags([
+      '--storage.tsdb.wal-compression-type=zstd',
+      '--storage.tsdb.samples-per-chunk=240',
+      '--storage.tsdb.max-block-chunk-segment-size=512MB',
+    ]),
+  );
   assert.equal(flagDisplayValues(parseFlags(['--query.timeout=90s']))['query.timeout'], '1m30s');
   // Keys in Go's map order (sorted), as encoding/json writes them.
   const keys = Object.keys(shown);

@@ -31,7 +31,10 @@ test('debug metrics writes the archive promtool writes, with its messages', asyn
   const o = await runPromtoolTs(['debug', 'metrics', url], { cwd: ours.dir });
   assert.equal(o.code, r.code);
   assert.equal(o.stdout, r.stdout);
-  assert.equal(o.stdout, `collecting: ${url}/metrics\nCompiling debug information complete, all files written in "debug.tar.gz".\n`);
+  assert.equal(
+    o.stdout,
+    `collecting: ${url}/metrics\nCompiling debug information complete, all files written in "debug.tar.gz".\n`,
+  );
   const tar = gunzipSync(readFileSync(join(ours.dir, 'debug.tar.gz')));
   assert.ok(tar.equals(gunzipSync(readFileSync(join(real.dir, 'debug.tar.gz')))));
 });
@@ -64,5 +67,8 @@ test('debug all collects the metrics and says the profiles are left out; debug p
   assert.equal(pprof.code, 1);
   assert.equal(pprof.stdout, '');
   assert.equal(pprof.stderr.split('\n').length, 2);
-  assert.match(pprof.stderr, /^promtool: error: debug pprof is not available in promtool-ts: .*Node/);
+  assert.match(
+    pprof.stderr,
+    /^promtool: error: debug pprof is not available in promtool-ts: .*Node/,
+  );
 });

@@ -12,7 +12,9 @@ import { loadConfig, ConfigError } from '../../src/config/index.ts';
 import { SEED } from '../support/paths.ts';
 
 const DIR = join(import.meta.dirname, 'corpus');
-const files = readdirSync(DIR).filter((f) => f.endsWith('.yml')).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.yml'))
+  .sort();
 
 test('the corpus holds at least 40 configs, valid and invalid', () => {
   assert.ok(files.length >= 40, String(files.length));
@@ -29,11 +31,15 @@ test('promtool check config and promtool-ts check config agree on every corpus f
     const ours = await runPromtoolTs(['check', 'config', '--syntax-only', path]);
     if (f.startsWith('consul-')) {
       const want = f.startsWith('consul-ok') ? 0 : 1;
-      if (ours.code !== want) disagreements.push(`${f}: ours ${ours.code}, expected ${want} (${ours.stderr.trim()})`);
+      if (ours.code !== want)
+        disagreements.push(`${f}: ours ${ours.code}, expected ${want} (${ours.stderr.trim()})`);
       continue;
     }
     const real = await runCommand(promtool, ['check', 'config', '--syntax-only', path]);
-    if (real.code !== ours.code) disagreements.push(`${f}: real ${real.code} (${real.stderr.trim()}), ours ${ours.code} (${ours.stderr.trim()})`);
+    if (real.code !== ours.code)
+      disagreements.push(
+        `${f}: real ${real.code} (${real.stderr.trim()}), ours ${ours.code} (${ours.stderr.trim()})`,
+      );
     if (f.startsWith('ok-') && ours.code !== 0) disagreements.push(`${f} should load`);
     if (f.startsWith('bad-') && ours.code === 0) disagreements.push(`${f} should be rejected`);
   }
@@ -45,7 +51,10 @@ test('errors name the file and the line', () => {
     ['bad-unknown-field.yml', /line 3: field foo not found in type config\.ScrapeConfig/],
     ['bad-duration.yml', /line 2.*not a valid duration string: "15x"/],
     ['bad-duplicate-job.yml', /found multiple scrape configs with job name "a"/],
-    ['bad-timeout-gt-interval.yml', /line 2: scrape timeout greater than scrape interval for scrape config with job name "a"/],
+    [
+      'bad-timeout-gt-interval.yml',
+      /line 2: scrape timeout greater than scrape interval for scrape config with job name "a"/,
+    ],
     ['bad-type.yml', /line 2: cannot unmarshal !!seq into string/],
     ['bad-external-label-name.yml', /line 2: "1bad" is not a valid label name$/],
     ['bad-static-label.yml', /line 4: "0x" is not a valid label name$/],
@@ -54,7 +63,16 @@ test('errors name the file and the line', () => {
   ];
   for (const [f, re] of cases) {
     // Every one names the file, then the line.
-    assert.throws(() => loadConfig(readFileSync(join(DIR, f), 'utf8'), f), (e: unknown) => e instanceof ConfigError && new RegExp(`^parsing YAML file ${f}: (yaml: unmarshal errors:\\n  )?line \\d+: `).test(e.message) && re.test(e.message), f);
+    assert.throws(
+      () => loadConfig(readFileSync(join(DIR, f), 'utf8'), f),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        new RegExp(`^parsing YAML file ${f}: (yaml: unmarshal errors:\\n  )?line \\d+: `).test(
+          e.message,
+        ) &&
+        re.test(e.message),
+      f,
+    );
   }
 });
 

@@ -20,7 +20,11 @@ test('goExpand follows os.Expand', () => {
 
 test('external labels: $$ is a dollar, unset variables expand to nothing with a warning', () => {
   const warned: string[] = [];
-  const ls = expandExternalLabels(Labels.fromObject({ replica: '${HOSTNAME}', price: '$$5', region: '${UNSET_VAR}-eu' }), { HOSTNAME: 'prom-0' }, (n) => warned.push(n));
+  const ls = expandExternalLabels(
+    Labels.fromObject({ replica: '${HOSTNAME}', price: '$$5', region: '${UNSET_VAR}-eu' }),
+    { HOSTNAME: 'prom-0' },
+    (n) => warned.push(n),
+  );
   assert.deepEqual(ls.toObject(), { price: '$5', region: '-eu', replica: 'prom-0' });
   assert.deepEqual(warned, ['UNSET_VAR']);
 });

@@ -12,7 +12,14 @@ test('docs/configuration.md lists every field the loader accepts (regenerate: no
 
 test('the field table follows the registry: every registered discovery mechanism and its fields are listed', () => {
   const table = renderFieldTable();
-  for (const key of ['consul_sd_configs', 'dns_sd_configs', 'file_sd_configs', 'http_sd_configs', 'static_configs']) assert.match(table, new RegExp('`' + key + '`'));
+  for (const key of [
+    'consul_sd_configs',
+    'dns_sd_configs',
+    'file_sd_configs',
+    'http_sd_configs',
+    'static_configs',
+  ])
+    assert.match(table, new RegExp('`' + key + '`'));
   assert.match(table, /\| file\.SDConfig \| `files`, `refresh_interval` \|/);
   assert.match(table, /not run.*`kubernetes_sd_configs`/);
 });

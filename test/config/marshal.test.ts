@@ -6,7 +6,14 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, loadConfigFile, marshalConfig } from '../../src/config/index.ts';
-import { peer, tempDir, freePort, startProcess, waitReady, startRealPrometheus } from '../support/peers.ts';
+import {
+  peer,
+  tempDir,
+  freePort,
+  startProcess,
+  waitReady,
+  startRealPrometheus,
+} from '../support/peers.ts';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'status-config.yml');
 
@@ -25,10 +32,22 @@ test('status/config marshals the config as the real Prometheus does', async (t) 
   mkdirSync(join(dir, 'rules'));
   const port = await freePort();
   // Started from the config's directory with a relative path, as rule_files then print relative.
-  const real = startProcess(bin, ['--config.file=prometheus.yml', `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { cwd: dir });
+  const real = startProcess(
+    bin,
+    [
+      '--config.file=prometheus.yml',
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
+    { cwd: dir },
+  );
   t.after(() => real.stop());
   await waitReady(`http://127.0.0.1:${port}/-/ready`, 30_000, real);
-  const theirs = ((await (await fetch(`http://127.0.0.1:${port}/api/v1/status/config`)).json()) as { data: { yaml: string } }).data.yaml;
+  const theirs = (
+    (await (await fetch(`http://127.0.0.1:${port}/api/v1/status/config`)).json()) as {
+      data: { yaml: string };
+    }
+  ).data.yaml;
   const cwd = process.cwd();
   process.chdir(dir);
   let ours: string;
@@ -121,7 +140,9 @@ test('status/config is written as the real Prometheus writes it (a second config
   if (!peer('prometheus', t)) return;
   const real = await startRealPrometheus(CONFIG);
   t.after(() => real.stop());
-  const theirs = ((await (await fetch(`${real.url}/api/v1/status/config`)).json()) as { data: { yaml: string } }).data.yaml;
+  const theirs = (
+    (await (await fetch(`${real.url}/api/v1/status/config`)).json()) as { data: { yaml: string } }
+  ).data.yaml;
   const ours = marshalConfig(loadConfig(CONFIG, 'prometheus.yml'))
     .split('\n')
     .filter((l) => !ONLY_248.some((re) => re.test(l)))

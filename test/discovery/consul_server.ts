@@ -28,12 +28,16 @@ export class FakeConsul {
   private index = 1;
   private services: ConsulService[] = [];
   private waiters: (() => void)[] = [];
-  readonly requests: { path: string; query: Record<string, string>; token: string | undefined }[] = [];
+  readonly requests: { path: string; query: Record<string, string>; token: string | undefined }[] =
+    [];
   private server!: Server;
   port = 0;
 
   async start(): Promise<void> {
-    this.server = createServer((req, res) => void this.handle(req.url ?? '/', req.headers['x-consul-token'] as string | undefined, res));
+    this.server = createServer(
+      (req, res) =>
+        void this.handle(req.url ?? '/', req.headers['x-consul-token'] as string | undefined, res),
+    );
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
     this.port = (this.server.address() as { port: number }).port;
   }
@@ -52,11 +56,20 @@ export class FakeConsul {
     for (const w of ws) w();
   }
 
-  private async handle(url: string, token: string | undefined, res: import('node:http').ServerResponse): Promise<void> {
+  private async handle(
+    url: string,
+    token: string | undefined,
+    res: import('node:http').ServerResponse,
+  ): Promise<void> {
     const u = new URL(url, 'http://x');
     this.requests.push({ path: u.pathname, query: Object.fromEntries(u.searchParams), token });
     const json = (body: unknown) => {
-      res.writeHead(200, { 'Content-Type': 'application/json', 'X-Consul-Index': String(this.index), 'X-Consul-Knownleader': 'true', 'X-Consul-Lastcontact': '0' });
+      res.writeHead(200, {
+        'Content-Type': 'application/json',
+        'X-Consul-Index': String(this.index),
+        'X-Consul-Knownleader': 'true',
+        'X-Consul-Lastcontact': '0',
+      });
       res.end(JSON.stringify(body));
     };
     if (u.pathname === '/v1/agent/self') {
@@ -76,7 +89,8 @@ export class FakeConsul {
     }
     if (u.pathname === '/v1/catalog/services') {
       const out: Record<string, string[]> = { consul: [] };
-      for (const s of this.services) out[s.name] = [...new Set([...(out[s.name] ?? []), ...(s.tags ?? [])])];
+      for (const s of this.services)
+        out[s.name] = [...new Set([...(out[s.name] ?? []), ...(s.tags ?? [])])];
       json(out);
       return;
     }
@@ -88,9 +102,41 @@ export class FakeConsul {
         this.services
           .filter((s) => s.name === name && tags.every((t) => (s.tags ?? []).includes(t)))
           .map((s) => ({
-            Node: { ID: '', Node: s.node ?? 'node-1', Address: s.nodeAddress ?? '10.0.0.1', Datacenter: 'dc1', TaggedAddresses: { lan: s.nodeAddress ?? '10.0.0.1', wan: s.nodeAddress ?? '10.0.0.1' }, Meta: { rack: 'r1' } },
-            Service: { ID: s.id, Service: s.name, Tags: s.tags ?? [], Address: s.address, Meta: s.meta ?? {}, Port: s.port, Namespace: '', Partition: '' },
-            Checks: [{ Node: s.node ?? 'node-1', CheckID: 'serfHealth', Name: 'Serf Health Status', Status: 'passing' }, { Node: s.node ?? 'node-1', CheckID: `service:${s.id}`, Name: `Service '${s.name}' check`, Status: s.status ?? 'passing' }],
+            Node: {
+              ID: '',
+              Node: s.node ?? 'node-1',
+              Address: s.nodeAddress ?? '10.0.0.1',
+              Datacenter: 'dc1',
+              TaggedAddresses: {
+                lan: s.nodeAddress ?? '10.0.0.1',
+                wan: s.nodeAddress ?? '10.0.0.1',
+              },
+              Meta: { rack: 'r1' },
+            },
+            Service: {
+              ID: s.id,
+              Service: s.name,
+              Tags: s.tags ?? [],
+              Address: s.address,
+              Meta: s.meta ?? {},
+              Port: s.port,
+              Namespace: '',
+              Partition: '',
+            },
+            Checks: [
+              {
+                Node: s.node ?? 'node-1',
+                CheckID: 'serfHealth',
+                Name: 'Serf Health Status',
+                Status: 'passing',
+              },
+              {
+                Node: s.node ?? 'node-1',
+                CheckID: `service:${s.id}`,
+                Name: `Service '${s.name}' check`,
+                Status: s.status ?? 'passing',
+              },
+            ],
           })),
       );
       return;

@@ -9,7 +9,13 @@ import { loadConfig, type TargetGroup } from '../../src/config/index.ts';
 import { newRegistry } from '../../src/util/metrics.ts';
 
 function encodeName(name: string): Buffer {
-  return Buffer.concat([...name.split('.').filter(Boolean).map((p) => Buffer.concat([Buffer.from([p.length]), Buffer.from(p)])), Buffer.from([0])]);
+  return Buffer.concat([
+    ...name
+      .split('.')
+      .filter(Boolean)
+      .map((p) => Buffer.concat([Buffer.from([p.length]), Buffer.from(p)])),
+    Buffer.from([0]),
+  ]);
 }
 
 /** Answers SRV for _prom._tcp.test and A for app.test; NXDOMAIN otherwise. */
@@ -35,7 +41,10 @@ function answer(query: Buffer): Buffer {
     return Buffer.concat([Buffer.from([0xc0, 12]), h, data]);
   };
   if (qtype === 33 && name === '_prom._tcp.test') {
-    for (const [host, port] of [['node-a.test', 9100], ['node-b.test', 9101]] as const) {
+    for (const [host, port] of [
+      ['node-a.test', 9100],
+      ['node-b.test', 9101],
+    ] as const) {
       const d = Buffer.alloc(6);
       d.writeUInt16BE(1, 0);
       d.writeUInt16BE(1, 2);
@@ -61,7 +70,8 @@ test('dns_sd: SRV and A records become targets with __meta_dns_* labels', async 
   const old = dns.getServers();
   dns.setServers([`127.0.0.1:${server.address().port}`]);
   t.after(() => dns.setServers(old));
-  const cfg = loadConfig(`scrape_configs:
+  const cfg = loadConfig(
+    `scrape_configs:
   - job_name: srv
     dns_sd_configs:
       - names: [_prom._tcp.test]
@@ -70,21 +80,55 @@ test('dns_sd: SRV and A records become targets with __meta_dns_* labels', async 
       - names: [app.test]
         type: A
         port: 8080
-`, 'd.yml');
-  const dm = new DiscoveryManager({ name: 'scrape', updateThrottleMs: 50, registry: newRegistry() });
+`,
+    'd.yml',
+  );
+  const dm = new DiscoveryManager({
+    name: 'scrape',
+    updateThrottleMs: 50,
+    registry: newRegistry(),
+  });
   const latest = new Map<string, TargetGroup[]>();
   dm.onUpdate((ts) => {
     for (const [k, v] of ts) latest.set(k, v);
   });
   dm.applyConfig(new Map(cfg.scrape_configs.map((s) => [s.job_name, s])));
   t.after(() => dm.stop());
-  for (let i = 0; i < 100 && !((latest.get('srv')?.[0]?.targets.length ?? 0) > 0 && (latest.get('a')?.[0]?.targets.length ?? 0) > 0); i++) await new Promise((r) => setTimeout(r, 50));
+  for (
+    let i = 0;
+    i < 100 &&
+    !(
+      (latest.get('srv')?.[0]?.targets.length ?? 0) > 0 &&
+      (latest.get('a')?.[0]?.targets.length ?? 0) > 0
+    );
+    i++
+  )
+    await new Promise((r) => setTimeout(r, 50));
   assert.deepEqual(
-    latest.get('srv')![0]!.targets.sort((x, y) => x['__address__']!.localeCompare(y['__address__']!)),
+    latest
+      .get('srv')![0]!
+      .targets.sort((x, y) => x['__address__']!.localeCompare(y['__address__']!)),
     [
-      { __address__: 'node-a.test:9100', __meta_dns_name: '_prom._tcp.test', __meta_dns_srv_record_target: 'node-a.test.', __meta_dns_srv_record_port: '9100' },
-      { __address__: 'node-b.test:9101', __meta_dns_name: '_prom._tcp.test', __meta_dns_srv_record_target: 'node-b.test.', __meta_dns_srv_record_port: '9101' },
+      {
+        __address__: 'node-a.test:9100',
+        __meta_dns_name: '_prom._tcp.test',
+        __meta_dns_srv_record_target: 'node-a.test.',
+        __meta_dns_srv_record_port: '9100',
+      },
+      {
+        __address__: 'node-b.test:9101',
+        __meta_dns_name: '_prom._tcp.test',
+        __meta_dns_srv_record_target: 'node-b.test.',
+        __meta_dns_srv_record_port: '9101',
+      },
     ],
   );
-  assert.deepEqual(latest.get('a')![0]!.targets, [{ __address__: '10.0.0.7:8080', __meta_dns_name: 'app.test', __meta_dns_srv_record_target: '', __meta_dns_srv_record_port: '' }]);
+  assert.deepEqual(latest.get('a')![0]!.targets, [
+    {
+      __address__: '10.0.0.7:8080',
+      __meta_dns_name: 'app.test',
+      __meta_dns_srv_record_target: '',
+      __meta_dns_srv_record_port: '',
+    },
+  ]);
 });

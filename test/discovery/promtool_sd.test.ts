@@ -34,7 +34,10 @@ function setup(t: { after: (fn: () => void) => void }): string {
   t.after(cleanup);
   writeFileSync(join(dir, 'prometheus.yml'), CONFIG);
   mkdirSync(join(dir, 'targets'));
-  writeFileSync(join(dir, 'targets', 'a.json'), JSON.stringify([{ targets: ['x:1', 'y'], labels: { zone: 'z1', __address__: 'ignored' } }]));
+  writeFileSync(
+    join(dir, 'targets', 'a.json'),
+    JSON.stringify([{ targets: ['x:1', 'y'], labels: { zone: 'z1', __address__: 'ignored' } }]),
+  );
   return dir;
 }
 
@@ -59,11 +62,17 @@ for (const job of ['static', 'file']) {
   });
 }
 
-test('check service-discovery: file SD paths are taken from the config file\'s directory, as promtool takes them', async (t) => {
+test("check service-discovery: file SD paths are taken from the config file's directory, as promtool takes them", async (t) => {
   const promtool = peer('promtool', t);
   if (!promtool) return;
   const dir = setup(t);
-  const args = ['check', 'service-discovery', '--timeout=1s', join(basename(dir), 'prometheus.yml'), 'file'];
+  const args = [
+    'check',
+    'service-discovery',
+    '--timeout=1s',
+    join(basename(dir), 'prometheus.yml'),
+    'file',
+  ];
   const real = await runCommand(promtool, args, { cwd: dirname(dir) });
   const ours = await runPromtoolTs(args, { cwd: dirname(dir) });
   assert.match(real.stdout, new RegExp(`"__meta_filepath": "${basename(dir)}/targets/a.json"`));
@@ -92,19 +101,39 @@ test("check service-discovery of the seed's Consul job: discovered and relabeled
   await consul.start();
   t.after(() => consul.stop());
   consul.set([
-    { id: 'stt-1', name: 'stt', address: '10.0.0.5', port: 8080, tags: ['voice'], meta: { metrics_port: '9100' } },
+    {
+      id: 'stt-1',
+      name: 'stt',
+      address: '10.0.0.5',
+      port: 8080,
+      tags: ['voice'],
+      meta: { metrics_port: '9100' },
+    },
     { id: 'tts-1', name: 'tts', address: '10.0.0.6', port: 8081 },
   ]);
   const { dir, cleanup } = tempDir('promtool-sd-');
   t.after(cleanup);
-  const seed = readFileSync(join(SEED, 'prometheus.yml'), 'utf8').replace("server: 'consul-server-1:8500'", `server: '127.0.0.1:${consul.port}'`);
+  const seed = readFileSync(join(SEED, 'prometheus.yml'), 'utf8').replace(
+    "server: 'consul-server-1:8500'",
+    `server: '127.0.0.1:${consul.port}'`,
+  );
   writeFileSync(join(dir, 'prometheus.yml'), seed);
-  const ours = await runPromtoolTs(['check', 'service-discovery', '--timeout=2s', join(dir, 'prometheus.yml'), 'mordomo-services']);
+  const ours = await runPromtoolTs([
+    'check',
+    'service-discovery',
+    '--timeout=2s',
+    join(dir, 'prometheus.yml'),
+    'mordomo-services',
+  ]);
   assert.equal(ours.code, 0, ours.stderr);
   // promtool's format: json.MarshalIndent with two spaces, no trailing newline, keys sorted.
   assert.ok(ours.stdout.startsWith('[\n  {\n    "discoveredLabels": {\n'), ours.stdout);
   assert.ok(!ours.stdout.endsWith('\n'));
-  const res = JSON.parse(ours.stdout) as { discoveredLabels: Record<string, string>; labels: Record<string, string>; error?: object }[];
+  const res = JSON.parse(ours.stdout) as {
+    discoveredLabels: Record<string, string>;
+    labels: Record<string, string>;
+    error?: object;
+  }[];
   const byService = new Map(res.map((r) => [r.discoveredLabels['__meta_consul_service'], r]));
   const stt = byService.get('stt')!;
   assert.equal(stt.discoveredLabels['__address__'], '10.0.0.5:8080');

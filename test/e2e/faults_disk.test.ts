@@ -20,11 +20,18 @@ const SERIES = 400;
 async function remoteWrite(url: string, ts: number[]): Promise<{ status: number; body: string }> {
   const series: PbTimeSeries[] = [];
   for (let s = 0; s < SERIES; s++) {
-    series.push({ labels: Labels.fromStrings('__name__', 'rw', 's', String(s)), samples: ts.map((t) => ({ timestamp: t, value: Math.random() })) });
+    series.push({
+      labels: Labels.fromStrings('__name__', 'rw', 's', String(s)),
+      samples: ts.map((t) => ({ timestamp: t, value: Math.random() })),
+    });
   }
   const r = await fetch(`${url}/api/v1/write`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/x-protobuf', 'Content-Encoding': 'snappy', 'X-Prometheus-Remote-Write-Version': '0.1.0' },
+    headers: {
+      'Content-Type': 'application/x-protobuf',
+      'Content-Encoding': 'snappy',
+      'X-Prometheus-Remote-Write-Version': '0.1.0',
+    },
     body: new Uint8Array(compress(encodeWriteRequest(series))),
   });
   return { status: r.status, body: await r.text() };
@@ -34,7 +41,9 @@ async function remoteWrite(url: string, ts: number[]): Promise<{ status: number;
  * A temp dir with a tmpfs of 8 MiB at dir/data, and one after-hook that stops the server first,
  * then unmounts, then removes the dir (in that order: the server holds files on the tmpfs).
  */
-function setup(t: TestContext): { dir: string; data: string; started: (s: OurServer) => void } | null {
+function setup(
+  t: TestContext,
+): { dir: string; data: string; started: (s: OurServer) => void } | null {
   const { dir, cleanup } = tempDir('faults-e2e-');
   const data = join(dir, 'data');
   let srv: OurServer | null = null;
@@ -47,7 +56,20 @@ function setup(t: TestContext): { dir: string; data: string; started: (s: OurSer
   return { dir, data, started: (s) => (srv = s) };
 }
 
-async function query(url: string, q: string, time: number): Promise<{ status: string; data: { result: { metric: Record<string, string>; values?: [number, string][]; value?: [number, string] }[] } }> {
+async function query(
+  url: string,
+  q: string,
+  time: number,
+): Promise<{
+  status: string;
+  data: {
+    result: {
+      metric: Record<string, string>;
+      values?: [number, string][];
+      value?: [number, string];
+    }[];
+  };
+}> {
   const r = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(q)}&time=${time / 1000}`);
   return (await r.json()) as never;
 }
@@ -79,8 +101,16 @@ test('disk full under a running server (remote write): reads answer, errors coun
   let filler = fillDisk(data, 200 * 1024);
   const now = Math.floor(Date.now() / 1000) * 1000;
   assert.equal((await send([now])).status, 204);
-  await until(srv, 'a failed compaction', 20_000, async () => (await metricValue(srv.url, 'prometheus_tsdb_compactions_failed_total')) >= 1);
-  assert.match(srv.proc.output(), /level=error component=tsdb msg="compaction failed" err=".*ENOSPC/);
+  await until(
+    srv,
+    'a failed compaction',
+    20_000,
+    async () => (await metricValue(srv.url, 'prometheus_tsdb_compactions_failed_total')) >= 1,
+  );
+  assert.match(
+    srv.proc.output(),
+    /level=error component=tsdb msg="compaction failed" err=".*ENOSPC/,
+  );
   assert.deepEqual(halfWritten(data), [], 'no half-written block');
   assert.equal(await metricValue(srv.url, 'prometheus_tsdb_blocks_loaded'), 0);
 
@@ -90,10 +120,16 @@ test('disk full under a running server (remote write): reads answer, errors coun
     const r = await send([now + i * 1000]);
     assert.equal(r.status, 500, r.body);
     // Prometheus 2.42 answers the same: "write to WAL: log samples: write …/wal/00000000: no space left on device".
-    assert.match(r.body, /^write to WAL: log samples: write .*\/wal\/\d{8}: no space left on device\n$/);
+    assert.match(
+      r.body,
+      /^write to WAL: log samples: write .*\/wal\/\d{8}: no space left on device\n$/,
+    );
   }
   assert.ok((await metricValue(srv.url, 'prometheus_tsdb_wal_writes_failed_total')) >= 3);
-  assert.match(srv.proc.output(), /level=error .*msg="Error appending remote write" err="write to WAL: log samples: write .*: no space left on device"/);
+  assert.match(
+    srv.proc.output(),
+    /level=error .*msg="Error appending remote write" err="write to WAL: log samples: write .*: no space left on device"/,
+  );
   // Reads answer.
   const c = await query(srv.url, 'count(rw)', now);
   assert.equal(c.status, 'success');
@@ -111,7 +147,12 @@ test('disk full under a running server (remote write): reads answer, errors coun
   // Space is back: everything resumes by itself.
   unfill(filler);
   for (let i = 4; i <= 6; i++) assert.equal((await send([now + i * 1000])).status, 204);
-  await until(srv, 'the compaction retried by itself', 60_000, async () => (await metricValue(srv.url, 'prometheus_tsdb_blocks_loaded')) >= 1);
+  await until(
+    srv,
+    'the compaction retried by itself',
+    60_000,
+    async () => (await metricValue(srv.url, 'prometheus_tsdb_blocks_loaded')) >= 1,
+  );
   assert.deepEqual(halfWritten(data), []);
   const ok = await fetch(`${srv.url}/api/v1/admin/tsdb/snapshot`, { method: 'POST' });
   assert.equal(ok.status, 200);
@@ -127,7 +168,12 @@ test('disk full under a running server (remote write): reads answer, errors coun
   assert.equal(r.status, 'success');
   assert.equal(r.data.result.length, SERIES);
   const want = [...acked].sort((a, b) => a - b);
-  for (const s of r.data.result) assert.deepEqual(s.values!.map((v) => Math.round(v[0] * 1000)), want, `series s=${s.metric.s}`);
+  for (const s of r.data.result)
+    assert.deepEqual(
+      s.values!.map((v) => Math.round(v[0] * 1000)),
+      want,
+      `series s=${s.metric.s}`,
+    );
 
   // A block directory deleted under the running server: queries still answer (its files are open).
   const { rmSync } = await import('node:fs');
@@ -165,14 +211,23 @@ test('disk full under a scraping server: scrape commits fail (logged as Promethe
   };
   await until(srv, 'three stored scrapes', 20_000, async () => (await stored()).length >= 3);
   const filler = fillDisk(data);
-  await until(srv, 'a failed scrape commit', 20_000, () => /level=error .*msg="Scrape commit failed".*no space left on device/.test(srv.proc.output()));
+  await until(srv, 'a failed scrape commit', 20_000, () =>
+    /level=error .*msg="Scrape commit failed".*no space left on device/.test(srv.proc.output()),
+  );
   const before = await stored(); // reads answer while the disk is full
   assert.ok(before.length >= 3);
   // Prometheus reports the target by its scrape, not by the commit: still up.
-  const targets = (await (await fetch(`${srv.url}/api/v1/targets`)).json()) as { data: { activeTargets: { health: string }[] } };
+  const targets = (await (await fetch(`${srv.url}/api/v1/targets`)).json()) as {
+    data: { activeTargets: { health: string }[] };
+  };
   assert.equal(targets.data.activeTargets[0]!.health, 'up');
   unfill(filler);
-  await until(srv, 'scrapes stored again', 20_000, async () => (await stored()).length >= before.length + 2);
+  await until(
+    srv,
+    'scrapes stored again',
+    20_000,
+    async () => (await stored()).length >= before.length + 2,
+  );
   const committed = await stored();
   await srv.stop('SIGKILL');
   srv = await startOurServer(cfg, [], { dir });
@@ -189,17 +244,27 @@ test('a read-only data directory at start: one clear error line naming it, and e
   const srv = await startOurServer('global: {}\n', [], { dir: env.dir, waitReady: false });
   env.started(srv);
   const p = srv.proc.proc;
-  const code = await new Promise<number | null>((resolve) => (p.exitCode !== null ? resolve(p.exitCode) : p.on('exit', (c) => resolve(c))));
+  const code = await new Promise<number | null>((resolve) =>
+    p.exitCode !== null ? resolve(p.exitCode) : p.on('exit', (c) => resolve(c)),
+  );
   assert.equal(code, 1);
-  const errors = srv.proc.output().split('\n').filter((l) => l.includes('level=error'));
+  const errors = srv.proc
+    .output()
+    .split('\n')
+    .filter((l) => l.includes('level=error'));
   assert.equal(errors.length, 1, srv.proc.output());
-  assert.match(errors[0]!, new RegExp(`msg="Opening storage failed" err="open ${env.data}: read-only file system"$`));
+  assert.match(
+    errors[0]!,
+    new RegExp(`msg="Opening storage failed" err="open ${env.data}: read-only file system"$`),
+  );
 });
 
 test('disk full, side by side with the real Prometheus 2.42: the same refusal of remote writes, queries answer, the snapshot API fails as internal, both resume', async (t) => {
   if (peer('prometheus', t) === null) return;
   const flags = ['--web.enable-remote-write-receiver', '--web.enable-admin-api'];
-  const run = async (start: (data: string) => Promise<{ url: string; stop: () => Promise<unknown> }>): Promise<Record<string, string> | null> => {
+  const run = async (
+    start: (data: string) => Promise<{ url: string; stop: () => Promise<unknown> }>,
+  ): Promise<Record<string, string> | null> => {
     const env = setup(t);
     if (env === null) return null;
     const srv = await start(env.data);
@@ -214,7 +279,9 @@ test('disk full, side by side with the real Prometheus 2.42: the same refusal of
       out.refused = `${r.status} ${r.body.split(env.data).join('<data>')}`;
       break;
     }
-    out.query = String((await fetch(`${srv.url}/api/v1/query?query=count(rw)&time=${base / 1000 + 60}`)).status);
+    out.query = String(
+      (await fetch(`${srv.url}/api/v1/query?query=count(rw)&time=${base / 1000 + 60}`)).status,
+    );
     const snap = await fetch(`${srv.url}/api/v1/admin/tsdb/snapshot`, { method: 'POST' });
     const sj = (await snap.json()) as { errorType?: string; error?: string };
     out.snapshot = `${snap.status} ${sj.errorType} ${/^create snapshot: .*no space left on device/.test(sj.error ?? '')}`;
@@ -222,8 +289,12 @@ test('disk full, side by side with the real Prometheus 2.42: the same refusal of
     out.resumed = String((await remoteWrite(srv.url, [base + 9 * 60_000])).status);
     return out;
   };
-  const ours = await run(async (data) => startOurServer('global: {}\n', flags, { dir: join(data, '..') }));
-  const real = await run(async (data) => startRealPrometheus('global: {}\n', flags, { dataDir: data }));
+  const ours = await run(async (data) =>
+    startOurServer('global: {}\n', flags, { dir: join(data, '..') }),
+  );
+  const real = await run(async (data) =>
+    startRealPrometheus('global: {}\n', flags, { dataDir: data }),
+  );
   if (ours === null || real === null) return;
   assert.deepEqual(ours, real);
   assert.deepEqual(ours, {

@@ -6,11 +6,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { peer, freePort, tempDir, startProcess, waitReady, type RunningProcess } from '../support/peers.ts';
+import {
+  peer,
+  freePort,
+  tempDir,
+  startProcess,
+  waitReady,
+  type RunningProcess,
+} from '../support/peers.ts';
 import { startOurServer } from '../support/server.ts';
 
 async function count(base: string, expr: string, time: number): Promise<number> {
-  const r = (await (await fetch(`${base}/api/v1/query?query=${encodeURIComponent(expr)}&time=${time}`)).json()) as { data: { result: { value: [number, string] }[] } };
+  const r = (await (
+    await fetch(`${base}/api/v1/query?query=${encodeURIComponent(expr)}&time=${time}`)
+  ).json()) as { data: { result: { value: [number, string] }[] } };
   return r.data.result.reduce((n, s) => n + Number(s.value[1]), 0);
 }
 
@@ -22,7 +31,12 @@ test('remote write through a receiver outage: every scraped sample arrives once 
   writeFileSync(join(dir, 'receiver.yml'), 'global:\n  scrape_interval: 1h\n');
   const port = await freePort();
   const startReceiver = async (): Promise<RunningProcess> => {
-    const p = startProcess(bin, [`--config.file=${join(dir, 'receiver.yml')}`, `--storage.tsdb.path=${join(dir, 'receiver')}`, `--web.listen-address=127.0.0.1:${port}`, '--web.enable-remote-write-receiver']);
+    const p = startProcess(bin, [
+      `--config.file=${join(dir, 'receiver.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'receiver')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--web.enable-remote-write-receiver',
+    ]);
     await waitReady(`http://127.0.0.1:${port}/-/ready`, 30_000, p);
     return p;
   };
@@ -47,7 +61,8 @@ remote_write:
   t.after(() => ours.stop());
   const rx = `http://127.0.0.1:${port}`;
   const start = Date.now() / 1000;
-  const arrived = async (): Promise<boolean> => (await count(rx, 'count_over_time(up{job="self"}[1m])', Date.now() / 1000)) > 0;
+  const arrived = async (): Promise<boolean> =>
+    (await count(rx, 'count_over_time(up{job="self"}[1m])', Date.now() / 1000)) > 0;
   for (let i = 0; i < 100 && !(await arrived()); i++) await new Promise((r) => setTimeout(r, 200));
   assert.ok(await arrived(), 'samples reach the receiver');
 
@@ -71,7 +86,11 @@ remote_write:
   assert.equal(got, want, 'the receiver got every sample, those of the outage included');
   const metrics = await (await fetch(`${ours.url}/metrics`)).text();
   assert.match(metrics, /prometheus_remote_storage_samples_dropped_total\{[^}]*\} 0\n/);
-  assert.match(metrics, /prometheus_remote_storage_samples_retried_total\{[^}]*\} [1-9]/, 'sends failed during the outage and were retried');
+  assert.match(
+    metrics,
+    /prometheus_remote_storage_samples_retried_total\{[^}]*\} [1-9]/,
+    'sends failed during the outage and were retried',
+  );
 });
 
 test('remote write into VictoriaMetrics, a long-term store: it holds exactly the samples we scraped', async (t) => {
@@ -81,11 +100,22 @@ test('remote write into VictoriaMetrics, a long-term store: it holds exactly the
   const { dir, cleanup } = tempDir('rw-vm-');
   t.after(cleanup);
   const vmPort = await freePort();
-  const store = startProcess(vm, [`-storageDataPath=${join(dir, 'vm')}`, `-httpListenAddr=127.0.0.1:${vmPort}`, '-search.latencyOffset=0s', '-search.disableCache']);
+  const store = startProcess(vm, [
+    `-storageDataPath=${join(dir, 'vm')}`,
+    `-httpListenAddr=127.0.0.1:${vmPort}`,
+    '-search.latencyOffset=0s',
+    '-search.disableCache',
+  ]);
   t.after(() => store.stop());
   await waitReady(`http://127.0.0.1:${vmPort}/health`, 30_000, store);
   const nePort = await freePort();
-  const exporter = startProcess(ne, [`--web.listen-address=127.0.0.1:${nePort}`, '--collector.disable-defaults', '--collector.cpu', '--collector.meminfo', '--collector.loadavg']);
+  const exporter = startProcess(ne, [
+    `--web.listen-address=127.0.0.1:${nePort}`,
+    '--collector.disable-defaults',
+    '--collector.cpu',
+    '--collector.meminfo',
+    '--collector.loadavg',
+  ]);
   t.after(() => exporter.stop());
   await waitReady(`http://127.0.0.1:${nePort}/metrics`, 20_000, exporter);
   const ours = await startOurServer(
@@ -106,27 +136,55 @@ remote_write:
   await new Promise((r) => setTimeout(r, 2000));
 
   type Series = { metric: Record<string, string>; values: [number, string][] };
-  const mine = (((await (await fetch(`${ours.url}/api/v1/query?query=${encodeURIComponent('{job="node"}[1h]')}&time=${until / 1000}`)).json()) as { data: { result: Series[] } }).data.result);
-  const text = await (await fetch(`http://127.0.0.1:${vmPort}/api/v1/export?match[]=${encodeURIComponent('{job="node"}')}`)).text();
+  const mine = (
+    (await (
+      await fetch(
+        `${ours.url}/api/v1/query?query=${encodeURIComponent('{job="node"}[1h]')}&time=${until / 1000}`,
+      )
+    ).json()) as { data: { result: Series[] } }
+  ).data.result;
+  const text = await (
+    await fetch(
+      `http://127.0.0.1:${vmPort}/api/v1/export?match[]=${encodeURIComponent('{job="node"}')}`,
+    )
+  ).text();
   const theirs = new Map<string, [number, number][]>();
   for (const line of text.split('\n').filter(Boolean)) {
-    const s = JSON.parse(line) as { metric: Record<string, string>; values: (number | null)[]; timestamps: number[] };
+    const s = JSON.parse(line) as {
+      metric: Record<string, string>;
+      values: (number | null)[];
+      timestamps: number[];
+    };
     const { cluster, ...rest } = s.metric;
     assert.equal(cluster, 'mordomo-prod', 'external labels reach the store');
     const key = JSON.stringify(Object.entries(rest).sort());
-    const pts = s.timestamps.map((ts, i): [number, number] => [ts, Number(s.values[i])]).filter(([ts, v]) => ts <= until && !Number.isNaN(v));
-    theirs.set(key, [...(theirs.get(key) ?? []), ...pts].sort((a, b) => a[0] - b[0]));
+    const pts = s.timestamps
+      .map((ts, i): [number, number] => [ts, Number(s.values[i])])
+      .filter(([ts, v]) => ts <= until && !Number.isNaN(v));
+    theirs.set(
+      key,
+      [...(theirs.get(key) ?? []), ...pts].sort((a, b) => a[0] - b[0]),
+    );
   }
   assert.ok(mine.length > 50, `node_exporter series scraped (${mine.length})`);
   let samples = 0;
   for (const s of mine) {
     const key = JSON.stringify(Object.entries(s.metric).sort());
-    const want = s.values.map(([ts, v]): [number, number] => [Math.round(ts * 1000), Number(v)]).filter(([, v]) => !Number.isNaN(v));
+    const want = s.values
+      .map(([ts, v]): [number, number] => [Math.round(ts * 1000), Number(v)])
+      .filter(([, v]) => !Number.isNaN(v));
     const got = theirs.get(key) ?? [];
-    assert.deepEqual(got.map(([ts]) => ts), want.map(([ts]) => ts), `every timestamp of ${key}`);
+    assert.deepEqual(
+      got.map(([ts]) => ts),
+      want.map(([ts]) => ts),
+      `every timestamp of ${key}`,
+    );
     for (let i = 0; i < want.length; i++) {
       const [a, b] = [want[i]![1], got[i]![1]];
-      assert.ok(a === b || Math.abs(a - b) <= 1e-9 * Math.abs(a), `${key} at ${want[i]![0]}: ${a} vs ${b}`);
+      assert.ok(
+        a === b || Math.abs(a - b) <= 1e-9 * Math.abs(a),
+        `${key} at ${want[i]![0]}: ${a} vs ${b}`,
+      );
     }
     samples += want.length;
   }

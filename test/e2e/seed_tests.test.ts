@@ -13,7 +13,8 @@ const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 test("the seed's test_prometheus.py passes against this server", async (t) => {
   const check = await runCommand(PYTHON, ['-c', 'import requests']);
   if (check.code !== 0) {
-    const reason = 'python3 requests is not installed (scripts/install-peers.sh installs python3-requests)';
+    const reason =
+      'python3 requests is not installed (scripts/install-peers.sh installs python3-requests)';
     if (process.env.CI === 'true') throw new Error(reason);
     t.skip(reason);
     return;
@@ -38,11 +39,17 @@ scrape_configs:
   t.after(() => s.stop());
   // Wait for the first scrape so that `up` has a value and the target is healthy.
   for (let i = 0; i < 100; i++) {
-    const r = (await (await fetch(`${s.url}/api/v1/targets`)).json()) as { data: { activeTargets: { health: string }[] } };
-    if (r.data.activeTargets.length > 0 && r.data.activeTargets.every((x) => x.health === 'up')) break;
+    const r = (await (await fetch(`${s.url}/api/v1/targets`)).json()) as {
+      data: { activeTargets: { health: string }[] };
+    };
+    if (r.data.activeTargets.length > 0 && r.data.activeTargets.every((x) => x.health === 'up'))
+      break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  const py = readFileSync(join(SEED, 'test_prometheus.py'), 'utf8').replaceAll('http://localhost:9090', s.url);
+  const py = readFileSync(join(SEED, 'test_prometheus.py'), 'utf8').replaceAll(
+    'http://localhost:9090',
+    s.url,
+  );
   const runner = `${py}\n\nif __name__ == '__main__':\n    import sys\n    names = [n for n in list(globals()) if n.startswith('test_')]\n    failed = 0\n    for n in names:\n        try:\n            globals()[n]()\n            print('PASS', n)\n        except Exception as e:\n            failed += 1\n            print('FAIL', n, repr(e))\n    print(f"{len(names) - failed} passed, {failed} failed")\n    sys.exit(1 if failed else 0)\n`;
   const file = join(dir, 'test_prometheus_run.py');
   writeFileSync(file, runner);

@@ -18,7 +18,13 @@ function key(line: string): string | null {
 
 // Lines of the TSDB's internals that this server does not have in the same form yet, and
 // Prometheus's Go-only lines (none of the startup lines is Go-only today).
-const NOT_YET = new Set(['Replaying on-disk memory mappable chunks if any', 'On-disk memory mappable chunks replay completed', 'Replaying WAL, this may take a while', 'WAL segment loaded', 'WAL replay completed']);
+const NOT_YET = new Set([
+  'Replaying on-disk memory mappable chunks if any',
+  'On-disk memory mappable chunks replay completed',
+  'Replaying WAL, this may take a while',
+  'WAL segment loaded',
+  'WAL replay completed',
+]);
 
 function keys(output: string): string[] {
   return output
@@ -32,7 +38,8 @@ test('startup and shutdown log the lines Prometheus logs, in its order', async (
   if (!peer('prometheus', t)) return;
   const { dir, cleanup } = tempDir('startup-logs-');
   t.after(cleanup);
-  const cfg = 'global:\n  scrape_interval: 1h\nscrape_configs:\n  - job_name: x\n    static_configs: [{targets: ["127.0.0.1:1"]}]\n';
+  const cfg =
+    'global:\n  scrape_interval: 1h\nscrape_configs:\n  - job_name: x\n    static_configs: [{targets: ["127.0.0.1:1"]}]\n';
   writeFileSync(join(dir, 'p.yml'), cfg);
   const real = await startRealPrometheus(cfg);
   await real.proc.stop();
@@ -43,18 +50,28 @@ test('startup and shutdown log the lines Prometheus logs, in its order', async (
   const start = (ks: string[]) => ks.slice(0, ks.indexOf('Starting rule manager...') + 1);
   assert.deepEqual(start(ourKeys), start(realKeys));
   // Shutdown: the same lines; Prometheus stops its parts concurrently, so the order may differ.
-  const stop = (ks: string[]) => ks.slice(ks.indexOf('Received SIGTERM, exiting gracefully...')).sort();
+  const stop = (ks: string[]) =>
+    ks.slice(ks.indexOf('Received SIGTERM, exiting gracefully...')).sort();
   assert.deepEqual(stop(ourKeys), stop(realKeys));
-  assert.match(ours.proc.output(), /caller=prometheus\.ts:\d+ level=info msg="Starting Prometheus Server" mode=server version="\(version=2\.48\.0\+prometheus-ts\.\S+, branch=\S+, revision=\S+\)"/);
+  assert.match(
+    ours.proc.output(),
+    /caller=prometheus\.ts:\d+ level=info msg="Starting Prometheus Server" mode=server version="\(version=2\.48\.0\+prometheus-ts\.\S+, branch=\S+, revision=\S+\)"/,
+  );
 });
 
 test('a config that does not load: only the error, exit 2', async (t) => {
   const { dir, cleanup } = tempDir('startup-bad-');
   t.after(cleanup);
-  const s = await startOurServer('global:\n  scrape_interval: nope\n', [], { dir, waitReady: false });
+  const s = await startOurServer('global:\n  scrape_interval: nope\n', [], {
+    dir,
+    waitReady: false,
+  });
   const code = await new Promise<number | null>((res) => s.proc.proc.on('exit', (c) => res(c)));
   assert.equal(code, 2);
   const ks = keys(s.proc.output());
-  assert.equal(ks[ks.length - 1], 'Error loading config (--config.file=' + join(dir, 'prometheus.yml') + ')');
+  assert.equal(
+    ks[ks.length - 1],
+    'Error loading config (--config.file=' + join(dir, 'prometheus.yml') + ')',
+  );
   assert.ok(!ks.some((k) => /stopped|Stopping|See you/.test(k)), ks.join('\n'));
 });

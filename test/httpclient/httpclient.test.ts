@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { doRequest } from '../../src/httpclient/index.ts';
 
-async function listen(handler: Parameters<typeof createServer>[1]): Promise<{ url: string; close: () => void }> {
+async function listen(
+  handler: Parameters<typeof createServer>[1],
+): Promise<{ url: string; close: () => void }> {
   const server = createServer(handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const { port } = server.address() as { port: number };

@@ -8,7 +8,9 @@ import { createServer as createNetServer, type Socket } from 'node:net';
 import { KeepAliveGetter } from '../../src/httpclient/index.ts';
 import { freePort } from '../support/peers.ts';
 
-async function listen<S extends ReturnType<typeof createHttpServer> | ReturnType<typeof createNetServer>>(server: S): Promise<{ url: URL; close: () => void; connections: () => number }> {
+async function listen<
+  S extends ReturnType<typeof createHttpServer> | ReturnType<typeof createNetServer>,
+>(server: S): Promise<{ url: URL; close: () => void; connections: () => number }> {
   let n = 0;
   const socks = new Set<Socket>();
   server.on('connection', (s: Socket) => {
@@ -75,7 +77,20 @@ test('Content-Length bodies over one kept-alive connection; the request carries 
 });
 
 test('chunked bodies split anywhere across reads, with trailers; headers split too', async (t) => {
-  const s = await listen(raw(() => ['HTTP/1.1 200 OK\r\nTransfer-Enc', 'oding: chunked\r\nX-A: 1\r\nX-A: 2\r\n\r\n', '5\r\nhel', 'lo\r', '\n', '1', '0;ext=1\r\n', '0123456789abcdef\r\n', '0\r\nX-T: y\r\n', '\r\n']));
+  const s = await listen(
+    raw(() => [
+      'HTTP/1.1 200 OK\r\nTransfer-Enc',
+      'oding: chunked\r\nX-A: 1\r\nX-A: 2\r\n\r\n',
+      '5\r\nhel',
+      'lo\r',
+      '\n',
+      '1',
+      '0;ext=1\r\n',
+      '0123456789abcdef\r\n',
+      '0\r\nX-T: y\r\n',
+      '\r\n',
+    ]),
+  );
   const g = new KeepAliveGetter();
   t.after(() => {
     g.close();
@@ -93,7 +108,8 @@ test('a body without length ends with the connection; 1xx is skipped; 204 has no
   let requests = 0;
   const s = await listen(
     raw(() => {
-      if (requests++ === 0) return ['HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil', ' close', null];
+      if (requests++ === 0)
+        return ['HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil', ' close', null];
       return ['HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n'];
     }),
   );
@@ -111,7 +127,9 @@ test('a body without length ends with the connection; 1xx is skipped; 204 has no
 });
 
 test('a kept-alive connection the server dropped without answering is retried once on a fresh one', async (t) => {
-  const s = await listen(raw((k) => (k === 0 ? ['HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'] : [null])));
+  const s = await listen(
+    raw((k) => (k === 0 ? ['HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'] : [null])),
+  );
   const g = new KeepAliveGetter();
   t.after(() => {
     g.close();
@@ -147,7 +165,10 @@ test('a fresh connection closed before answering, a cut body, the deadline, the 
   await assert.rejects(g.get(s.url, {}, far(), 5), /body size limit exceeded \(5 bytes\)/);
   assert.equal((await g.get(s.url, {}, far(), 10)).body.toString(), '0123456789');
   const port = await freePort();
-  await assert.rejects(g.get(new URL(`http://127.0.0.1:${port}/`), {}, far(), 0), (e: NodeJS.ErrnoException) => e.code === 'ECONNREFUSED');
+  await assert.rejects(
+    g.get(new URL(`http://127.0.0.1:${port}/`), {}, far(), 0),
+    (e: NodeJS.ErrnoException) => e.code === 'ECONNREFUSED',
+  );
 });
 
 test('close() fails the GET in flight', async (t) => {

@@ -13,22 +13,39 @@ async function layerErrors(filePath: string, code: string): Promise<string[]> {
 }
 
 test('an import up the layers is refused, naming both folders', async () => {
-  const errs = await layerErrors('src/model/textparse/probe.ts', "import type { TargetInfo } from '../../scrape/index.js';\nexport type X = TargetInfo;\n");
+  const errs = await layerErrors(
+    'src/model/textparse/probe.ts',
+    "import type { TargetInfo } from '../../scrape/index.js';\nexport type X = TargetInfo;\n",
+  );
   assert.equal(errs.length, 1);
   assert.match(errs[0]!, /src\/model may not import src\/scrape/);
 });
 
 test("an import past another folder's index.ts is refused", async () => {
-  const errs = await layerErrors('src/scrape/probe.ts', "import { parseDuration } from '../model/duration/duration.js';\nexport const p = parseDuration;\n");
-  assert.deepEqual(errs, ['import model/duration/index.ts, not its module model/duration/duration.ts']);
+  const errs = await layerErrors(
+    'src/scrape/probe.ts',
+    "import { parseDuration } from '../model/duration/duration.js';\nexport const p = parseDuration;\n",
+  );
+  assert.deepEqual(errs, [
+    'import model/duration/index.ts, not its module model/duration/duration.ts',
+  ]);
 });
 
 test('alertmanager may import only its allowed layers', async () => {
-  const errs = await layerErrors('src/alertmanager/probe.ts', "import { Engine } from '../promql/index.js';\nexport const e = Engine;\n");
+  const errs = await layerErrors(
+    'src/alertmanager/probe.ts',
+    "import { Engine } from '../promql/index.js';\nexport const e = Engine;\n",
+  );
   assert.equal(errs.length, 1);
   assert.match(errs[0]!, /src\/alertmanager may import only/);
 });
 
 test('a downward import through the face passes', async () => {
-  assert.deepEqual(await layerErrors('src/scrape/probe.ts', "import { parseDuration } from '../model/duration/index.js';\nexport const p = parseDuration;\n"), []);
+  assert.deepEqual(
+    await layerErrors(
+      'src/scrape/probe.ts',
+      "import { parseDuration } from '../model/duration/index.js';\nexport const p = parseDuration;\n",
+    ),
+    [],
+  );
 });

@@ -25,13 +25,19 @@ test("the seed's mordomo-services job: both ${2} replacements and the dead first
   assert.equal(findings.length, 3, lines.join('\n'));
   const [a, b, c] = findings;
   assert.equal(a!.line, 72);
-  assert.match(a!.message, /replacement "\$\{1\}:\$\{2\}" refers to capture group 2, but regex "\(\[\^:\]\+\)" has only 1 group/);
+  assert.match(
+    a!.message,
+    /replacement "\$\{1\}:\$\{2\}" refers to capture group 2, but regex "\(\[\^:\]\+\)" has only 1 group/,
+  );
   assert.match(a!.message, /every __address__ ends in ":"/);
   assert.match(a!.fix, /source_labels: \[__meta_consul_service_address, /);
   assert.equal(b!.line, 77);
   assert.match(b!.message, /regex "\(\.\*\)" \(the default\)/);
   assert.equal(c!.line, 71);
-  assert.match(c!.message, /always overwritten by job "mordomo-services" relabel_configs\[4\] \(line 75\)/);
+  assert.match(
+    c!.message,
+    /always overwritten by job "mordomo-services" relabel_configs\[4\] \(line 75\)/,
+  );
 });
 
 const cfg = (body: string): string => `global:\n  scrape_interval: 15s\n${body}`;
@@ -67,13 +73,34 @@ test('relabel lints: named and numbered groups, $1_x, meta labels the job cannot
 `);
   const f = lintConfig('p.yml', text);
   const msgs = f.map((x) => x.message);
-  assert.ok(msgs.some((m) => /job "a" relabel_configs\[0\]: source label __meta_kubernetes_pod_name can never be set: this job discovers targets with no service discovery/.test(m)), msgs.join('\n'));
+  assert.ok(
+    msgs.some((m) =>
+      /job "a" relabel_configs\[0\]: source label __meta_kubernetes_pod_name can never be set: this job discovers targets with no service discovery/.test(
+        m,
+      ),
+    ),
+    msgs.join('\n'),
+  );
   assert.ok(msgs.some((m) => /refers to the group named "port"/.test(m)));
-  assert.ok(!msgs.some((m) => /group named "host"/.test(m)) && !msgs.some((m) => /capture group 2/.test(m)));
-  assert.ok(msgs.some((m) => /writes \$1_suffix, which Go reads as the group named "1_suffix"/.test(m)));
+  assert.ok(
+    !msgs.some((m) => /group named "host"/.test(m)) && !msgs.some((m) => /capture group 2/.test(m)),
+  );
+  assert.ok(
+    msgs.some((m) => /writes \$1_suffix, which Go reads as the group named "1_suffix"/.test(m)),
+  );
   assert.ok(f.some((x) => /\$\{1\}_suffix/.test(x.fix)));
-  assert.ok(msgs.some((m) => /metric_relabel_configs\[0\]: source label __meta_consul_service is never set here/.test(m)));
-  assert.ok(msgs.some((m) => /job "b" relabel_configs\[2\]: source label __meta_kubernetes_node_name can never be set: this job discovers targets with consul_sd_configs, whose labels start with __meta_consul_/.test(m)));
+  assert.ok(
+    msgs.some((m) =>
+      /metric_relabel_configs\[0\]: source label __meta_consul_service is never set here/.test(m),
+    ),
+  );
+  assert.ok(
+    msgs.some((m) =>
+      /job "b" relabel_configs\[2\]: source label __meta_kubernetes_node_name can never be set: this job discovers targets with consul_sd_configs, whose labels start with __meta_consul_/.test(
+        m,
+      ),
+    ),
+  );
   assert.equal(f.length, 5, msgs.join('\n'));
 });
 
@@ -92,7 +119,11 @@ test('an overwrite is dead only when the later write always happens and nothing 
   // Rule 0's write is read by rule 1; rule 2's and rule 3's are never read before rule 4, which
   // always writes t — both are dead, though rule 3 alone (conditional) would not kill rule 2.
   assert.deepEqual(
-    f.map((x) => /^job "a" relabel_configs\[(\d)\]: the t this rule writes is always overwritten by job "a" relabel_configs\[(\d)\]/.exec(x.message)?.slice(1)),
+    f.map((x) =>
+      /^job "a" relabel_configs\[(\d)\]: the t this rule writes is always overwritten by job "a" relabel_configs\[(\d)\]/
+        .exec(x.message)
+        ?.slice(1),
+    ),
     [
       ['2', '4'],
       ['3', '4'],
@@ -130,7 +161,11 @@ test('rule lints: for shorter than the interval; selectors of metrics the server
       - record: r
         expr: rate(http_requests_totl[5m]) + on() group_left {__name__="nope"}
 `;
-  const f = lintRuleFile('r.yml', text, { evaluationInterval: 60_000, knownMetrics: new Set(['up', 'process_cpu_seconds_total', 'http_requests_total']), knownFrom: 'http://s' });
+  const f = lintRuleFile('r.yml', text, {
+    evaluationInterval: 60_000,
+    knownMetrics: new Set(['up', 'process_cpu_seconds_total', 'http_requests_total']),
+    knownFrom: 'http://s',
+  });
   assert.equal(f.length, 3, f.map(formatFinding).join('\n'));
   assert.equal(f[0]!.line, 7);
   assert.match(f[0]!.message, /for: 10s is shorter than the group's evaluation interval 30s/);
@@ -143,22 +178,54 @@ test('check config: lint findings print with file:line and exit 0; --lint-fatal 
   const { dir, cleanup } = tempDir('lint-cc-');
   t.after(cleanup);
   mkdirSync(join(dir, 'rules'));
-  writeFileSync(join(dir, 'rules', 'dup.yml'), 'groups:\n  - name: g\n    rules:\n      - {record: a, expr: up}\n      - {record: a, expr: up}\n');
-  writeFileSync(join(dir, 'clean.yml'), "rule_files: ['rules/*.yml']\nscrape_configs:\n  - job_name: a\n    static_configs: [{targets: ['x:1']}]\n");
-  writeFileSync(join(dir, 'bad.yml'), "scrape_configs:\n  - job_name: a\n    static_configs: [{targets: ['x:1']}]\n    relabel_configs:\n      - {source_labels: [job], regex: '(.*)', replacement: '$1:$2', target_label: x}\n");
+  writeFileSync(
+    join(dir, 'rules', 'dup.yml'),
+    'groups:\n  - name: g\n    rules:\n      - {record: a, expr: up}\n      - {record: a, expr: up}\n',
+  );
+  writeFileSync(
+    join(dir, 'clean.yml'),
+    "rule_files: ['rules/*.yml']\nscrape_configs:\n  - job_name: a\n    static_configs: [{targets: ['x:1']}]\n",
+  );
+  writeFileSync(
+    join(dir, 'bad.yml'),
+    "scrape_configs:\n  - job_name: a\n    static_configs: [{targets: ['x:1']}]\n    relabel_configs:\n      - {source_labels: [job], regex: '(.*)', replacement: '$1:$2', target_label: x}\n",
+  );
   const bad = await runPromtoolTs(['check', 'config', join(dir, 'bad.yml')]);
   assert.equal(bad.code, 0, bad.stderr);
-  assert.match(bad.stderr, new RegExp(`WARNING: ${join(dir, 'bad.yml').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:5:\\d+: job "a" relabel_configs\\[0\\]: replacement "\\$1:\\$2" refers to capture group 2`));
-  assert.equal((await runPromtoolTs(['check', 'config', '--lint-fatal', join(dir, 'bad.yml')])).code, 3);
-  const none = await runPromtoolTs(['check', 'config', '--lint=none', '--lint-fatal', join(dir, 'bad.yml')]);
+  assert.match(
+    bad.stderr,
+    new RegExp(
+      `WARNING: ${join(dir, 'bad.yml').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:5:\\d+: job "a" relabel_configs\\[0\\]: replacement "\\$1:\\$2" refers to capture group 2`,
+    ),
+  );
+  assert.equal(
+    (await runPromtoolTs(['check', 'config', '--lint-fatal', join(dir, 'bad.yml')])).code,
+    3,
+  );
+  const none = await runPromtoolTs([
+    'check',
+    'config',
+    '--lint=none',
+    '--lint-fatal',
+    join(dir, 'bad.yml'),
+  ]);
   assert.equal(none.code, 0);
   assert.doesNotMatch(none.stderr, /WARNING/);
-  assert.equal((await runPromtoolTs(['check', 'config', '--agent', join(dir, 'clean.yml')])).code, 1);
-  assert.notEqual((await runPromtoolTs(['check', 'config', '--no-such-flag', join(dir, 'clean.yml')])).code, 0, 'an unknown flag is refused, not ignored');
+  assert.equal(
+    (await runPromtoolTs(['check', 'config', '--agent', join(dir, 'clean.yml')])).code,
+    1,
+  );
+  assert.notEqual(
+    (await runPromtoolTs(['check', 'config', '--no-such-flag', join(dir, 'clean.yml')])).code,
+    0,
+    'an unknown flag is refused, not ignored',
+  );
   const promtool = peer('promtool', t);
   if (!promtool) return;
   for (const extra of [[], ['--lint-fatal'], ['--lint=none', '--lint-fatal']]) {
-    const theirs = await runCommand(promtool, ['check', 'config', ...extra, 'clean.yml'], { cwd: dir });
+    const theirs = await runCommand(promtool, ['check', 'config', ...extra, 'clean.yml'], {
+      cwd: dir,
+    });
     const ours = await runPromtoolTs(['check', 'config', ...extra, 'clean.yml'], { cwd: dir });
     assert.equal(ours.code, theirs.code, `${extra.join(' ')}: ${ours.stderr}`);
     assert.equal(ours.stdout, theirs.stdout);

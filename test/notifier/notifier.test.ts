@@ -10,11 +10,26 @@ import { Labels } from '../../src/model/labels/index.ts';
 import { newRegistry } from '../../src/util/metrics.ts';
 
 function alert(i: number, extra: Record<string, string> = {}): Alert {
-  return { labels: Labels.fromObject({ alertname: 'A', n: String(i), ...extra }), annotations: Labels.fromObject({ summary: `s${i}` }), startsAt: new Date(1_700_000_000_000), endsAt: new Date(1_700_000_600_000), generatorURL: 'http://prom/graph?g0.expr=up' };
+  return {
+    labels: Labels.fromObject({ alertname: 'A', n: String(i), ...extra }),
+    annotations: Labels.fromObject({ summary: `s${i}` }),
+    startsAt: new Date(1_700_000_000_000),
+    endsAt: new Date(1_700_000_600_000),
+    generatorURL: 'http://prom/graph?g0.expr=up',
+  };
 }
 
 test('batches, external labels, alert relabeling, JSON shape, discovery relabeling, queue drops', async (t) => {
-  const posts: { path: string; body: { labels: Record<string, string>; annotations: Record<string, string>; startsAt: string; endsAt: string; generatorURL: string }[] }[] = [];
+  const posts: {
+    path: string;
+    body: {
+      labels: Record<string, string>;
+      annotations: Record<string, string>;
+      startsAt: string;
+      endsAt: string;
+      generatorURL: string;
+    }[];
+  }[] = [];
   const am = createServer((req, res) => {
     let b = '';
     req.on('data', (c) => (b += c));
@@ -26,7 +41,8 @@ test('batches, external labels, alert relabeling, JSON shape, discovery relabeli
   await new Promise<void>((r) => am.listen(0, '127.0.0.1', () => r()));
   t.after(() => am.close());
   const port = (am.address() as { port: number }).port;
-  const cfg = loadConfig(`global:
+  const cfg = loadConfig(
+    `global:
   external_labels: {cluster: eu, n: not-used}
 alerting:
   alert_relabel_configs:
@@ -41,17 +57,35 @@ alerting:
         - source_labels: [__address__]
           regex: 'skip-me:.*'
           action: drop
-`, 'n.yml');
+`,
+    'n.yml',
+  );
   const registry = newRegistry();
   const n = new NotifierManager({ registry, queueCapacity: 100 });
   n.applyConfig(cfg);
   const sd = n.sdConfigs(cfg);
   assert.deepEqual([...sd.keys()], ['config-0']);
-  n.sync(new Map([['config-0', [{ targets: cfg.alerting.alertmanagers[0]!.static_configs[0]!.targets.map((a) => ({ __address__: a })), labels: {}, source: '0' }]]]));
+  n.sync(
+    new Map([
+      [
+        'config-0',
+        [
+          {
+            targets: cfg.alerting.alertmanagers[0]!.static_configs[0]!.targets.map((a) => ({
+              __address__: a,
+            })),
+            labels: {},
+            source: '0',
+          },
+        ],
+      ],
+    ]),
+  );
   assert.deepEqual(n.activeAlertmanagers(), [`http://127.0.0.1:${port}/am/api/v2/alerts`]);
   assert.deepEqual(n.droppedAlertmanagers(), ['http://skip-me:9093/am/api/v2/alerts']);
   n.send([...Array.from({ length: 150 }, (_, i) => alert(i)), alert(999, { drop: 'yes' })]);
-  for (let i = 0; i < 100 && posts.reduce((a, p) => a + p.body.length, 0) < 100; i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 100 && posts.reduce((a, p) => a + p.body.length, 0) < 100; i++)
+    await new Promise((r) => setTimeout(r, 50));
   await n.stop();
   const sent = posts.flatMap((p) => p.body);
   // The queue holds 100: the 50 oldest were dropped; the relabel-dropped alert never queued.
@@ -67,7 +101,12 @@ alerting:
   assert.ok(!sent.some((a) => a.labels['drop']));
   const metrics = await registry.metrics();
   assert.match(metrics, /prometheus_notifications_dropped_total 50/);
-  assert.match(metrics, new RegExp(`prometheus_notifications_sent_total\\{alertmanager="http://127.0.0.1:${port}/am/api/v2/alerts"\\} 100`));
+  assert.match(
+    metrics,
+    new RegExp(
+      `prometheus_notifications_sent_total\\{alertmanager="http://127.0.0.1:${port}/am/api/v2/alerts"\\} 100`,
+    ),
+  );
   assert.match(metrics, /prometheus_notifications_queue_capacity 100/);
   assert.match(metrics, /prometheus_notifications_alertmanagers_discovered 1/);
 });

@@ -15,10 +15,13 @@ const KNOWN_FAILURES: Record<string, string> = {};
 
 /** Whole files out of scope, with the reason. */
 const OUT_OF_SCOPE: Record<string, string> = {
-  'native_histograms.test': 'native histograms are not implemented yet (floats only); the {{…}} histogram sample notation does not parse',
+  'native_histograms.test':
+    'native histograms are not implemented yet (floats only); the {{…}} histogram sample notation does not parse',
 };
 
-const files = readdirSync(CONFORMANCE).filter((f) => f.endsWith('.test')).sort();
+const files = readdirSync(CONFORMANCE)
+  .filter((f) => f.endsWith('.test'))
+  .sort();
 
 for (const f of files) {
   test(`conformance: ${f}`, async () => {
@@ -47,7 +50,10 @@ test('promtool-ts test promql reports passes and failures with the expected valu
   const { dir, cleanup } = tempDir();
   try {
     const file = join(dir, 'mine.test');
-    writeFileSync(file, 'load 1m\n  m{a="x"} 0+10x10\n\neval instant at 5m m\n  m{a="x"} 50\n\neval instant at 5m m\n  m{a="x"} 51\n\neval range from 0 to 2m step 1m rate(m[2m])\n  {a="x"} _ 0.08333333333333333 0.16666666666666666\n');
+    writeFileSync(
+      file,
+      'load 1m\n  m{a="x"} 0+10x10\n\neval instant at 5m m\n  m{a="x"} 50\n\neval instant at 5m m\n  m{a="x"} 51\n\neval range from 0 to 2m step 1m rate(m[2m])\n  {a="x"} _ 0.08333333333333333 0.16666666666666666\n',
+    );
     const r = await runPromtoolTs(['test', 'promql', file]);
     assert.equal(r.code, 1);
     assert.match(r.stdout, /mine\.test:7: m\n {2}\{__name__="m", a="x"\}: expected 51, got 50/);

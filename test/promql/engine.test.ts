@@ -21,9 +21,26 @@ before(async () => {
   for (let i = 0; i <= 240; i++) {
     const t = i * 15_000;
     for (let s = 0; s < 50; s++) {
-      app.append(0, Labels.fromStrings('__name__', 'req_total', 'job', s % 2 ? 'odd' : 'even', 'instance', `i${s}`), t, i * (s + 1));
+      app.append(
+        0,
+        Labels.fromStrings(
+          '__name__',
+          'req_total',
+          'job',
+          s % 2 ? 'odd' : 'even',
+          'instance',
+          `i${s}`,
+        ),
+        t,
+        i * (s + 1),
+      );
     }
-    app.append(0, Labels.fromStrings('__name__', 'gauge', 'job', 'a'), t, i === 100 ? STALE_NAN : i);
+    app.append(
+      0,
+      Labels.fromStrings('__name__', 'gauge', 'job', 'a'),
+      t,
+      i === 100 ? STALE_NAN : i,
+    );
   }
   await app.commit();
 });
@@ -37,7 +54,9 @@ function engine(opts: Partial<ConstructorParameters<typeof Engine>[0]> = {}): En
 }
 
 test('instant vector query returns one sample per series at the query time', async () => {
-  const r = await engine().newInstantQuery(db, 'sum by (job) (rate(req_total[5m]))', 3_000_000).exec();
+  const r = await engine()
+    .newInstantQuery(db, 'sum by (job) (rate(req_total[5m]))', 3_000_000)
+    .exec();
   assert.equal(r.value.type, 'vector');
   if (r.value.type !== 'vector') return;
   assert.equal(r.value.samples.length, 2);
@@ -70,61 +89,105 @@ test('a scalar range query gives one series without labels', async () => {
 test('parse errors are bad_data with the position', () => {
   assert.throws(
     () => engine().newInstantQuery(db, 'sum(rate(x[5m])', 0),
-    (e: unknown) => e instanceof PromQLError && e.errorType === 'bad_data' && /^1:\d+: parse error: /.test(e.message),
+    (e: unknown) =>
+      e instanceof PromQLError &&
+      e.errorType === 'bad_data' &&
+      /^1:\d+: parse error: /.test(e.message),
   );
 });
 
 test('a range query of a range vector is refused as Prometheus does', () => {
-  assert.throws(
-    () => engine().newRangeQuery(db, 'req_total[5m]', 0, 100, 10),
-    { message: 'invalid expression type "range vector" for range query, must be Scalar or instant Vector' },
-  );
+  assert.throws(() => engine().newRangeQuery(db, 'req_total[5m]', 0, 100, 10), {
+    message:
+      'invalid expression type "range vector" for range query, must be Scalar or instant Vector',
+  });
 });
 
 test('--query.max-samples stops a query that would load too many samples', async () => {
-  await assert.rejects(engine({ maxSamples: 100 }).newInstantQuery(db, 'req_total[1h]', 3_600_000).exec(), (e: unknown) => {
-    assert.ok(e instanceof PromQLError);
-    assert.equal(e.errorType, 'execution');
-    assert.equal(e.message, 'query processing would load too many samples into memory in query execution');
-    return true;
-  });
+  await assert.rejects(
+    engine({ maxSamples: 100 }).newInstantQuery(db, 'req_total[1h]', 3_600_000).exec(),
+    (e: unknown) => {
+      assert.ok(e instanceof PromQLError);
+      assert.equal(e.errorType, 'execution');
+      assert.equal(
+        e.message,
+        'query processing would load too many samples into memory in query execution',
+      );
+      return true;
+    },
+  );
   // The same query fits under a larger limit.
-  const ok = await engine({ maxSamples: 1_000_000 }).newInstantQuery(db, 'req_total[1h]', 3_600_000).exec();
+  const ok = await engine({ maxSamples: 1_000_000 })
+    .newInstantQuery(db, 'req_total[1h]', 3_600_000)
+    .exec();
   assert.equal(ok.value.type, 'matrix');
 });
 
 test('--query.timeout ends a long query with a timeout error', async () => {
-  const q = engine({ timeout: 1 }).newRangeQuery(db, 'sum by (instance) (rate(req_total[5m])) * on(instance) group_left count by (instance) (req_total)', 0, 3_600_000, 1_000);
-  await assert.rejects(q.exec(), (e: unknown) => e instanceof PromQLError && e.errorType === 'timeout' && e.message === 'query timed out in expression evaluation');
+  const q = engine({ timeout: 1 }).newRangeQuery(
+    db,
+    'sum by (instance) (rate(req_total[5m])) * on(instance) group_left count by (instance) (req_total)',
+    0,
+    3_600_000,
+    1_000,
+  );
+  await assert.rejects(
+    q.exec(),
+    (e: unknown) =>
+      e instanceof PromQLError &&
+      e.errorType === 'timeout' &&
+      e.message === 'query timed out in expression evaluation',
+  );
 });
 
-test('a per-query timeout (the API\'s timeout parameter) ends a long evaluation over a single series', async () => {
+test("a per-query timeout (the API's timeout parameter) ends a long evaluation over a single series", async () => {
   // One series and a fine subquery: the evaluation never yields between series, so only a
   // deadline it checks itself can stop it (a timer's abort would land after it finished).
-  const q = engine().newInstantQuery(db, 'count_over_time(gauge[1h:1ms])', 3_600_000, { timeout: 1 });
-  await assert.rejects(q.exec(), (e: unknown) => e instanceof PromQLError && e.errorType === 'timeout' && e.message === 'query timed out in expression evaluation');
-  const ok = await engine().newInstantQuery(db, 'count_over_time(gauge[1h:1m])', 3_600_000, { timeout: 60_000 }).exec();
+  const q = engine().newInstantQuery(db, 'count_over_time(gauge[1h:1ms])', 3_600_000, {
+    timeout: 1,
+  });
+  await assert.rejects(
+    q.exec(),
+    (e: unknown) =>
+      e instanceof PromQLError &&
+      e.errorType === 'timeout' &&
+      e.message === 'query timed out in expression evaluation',
+  );
+  const ok = await engine()
+    .newInstantQuery(db, 'count_over_time(gauge[1h:1m])', 3_600_000, { timeout: 60_000 })
+    .exec();
   assert.equal(ok.value.type, 'vector');
 });
 
 test('a cancelled query ends with canceled', async () => {
   const ac = new AbortController();
   ac.abort();
-  await assert.rejects(engine().newInstantQuery(db, 'req_total', 1000).exec(ac.signal), (e: unknown) => e instanceof PromQLError && e.errorType === 'canceled');
+  await assert.rejects(
+    engine().newInstantQuery(db, 'req_total', 1000).exec(ac.signal),
+    (e: unknown) => e instanceof PromQLError && e.errorType === 'canceled',
+  );
 });
 
 test('queries past --query.max-concurrency wait instead of failing', async () => {
   const e = engine({ maxConcurrency: 1 });
-  const results = await Promise.all(Array.from({ length: 5 }, () => e.newInstantQuery(db, 'count(req_total)', 1_000_000).exec()));
+  const results = await Promise.all(
+    Array.from({ length: 5 }, () => e.newInstantQuery(db, 'count(req_total)', 1_000_000).exec()),
+  );
   for (const r of results) assert.equal(r.value.type === 'vector' && r.value.samples[0]!.f, 50);
 });
 
 test('many-to-many matching is an execution error worded as Prometheus', async () => {
-  await assert.rejects(engine().newInstantQuery(db, 'req_total + on(job) req_total', 1_000_000).exec(), (e: unknown) => {
-    assert.ok(e instanceof PromQLError && e.errorType === 'execution');
-    assert.match(e.message, /^found duplicate series for the match group \{job="(odd|even)"\} on the right hand-side of the operation: \[.*\];many-to-many matching not allowed: matching labels must be unique on one side$/);
-    return true;
-  });
+  await assert.rejects(
+    engine().newInstantQuery(db, 'req_total + on(job) req_total', 1_000_000).exec(),
+    (e: unknown) => {
+      assert.ok(e instanceof PromQLError && e.errorType === 'execution');
+      assert.match(
+        e.message,
+        /^found duplicate series for the match group \{job="(odd|even)"\} on the right hand-side of the operation: \[.*\];many-to-many matching not allowed: matching labels must be unique on one side$/,
+      );
+      return true;
+    },
+  );
 });
 
 test('engine metrics are registered', async () => {
@@ -132,7 +195,10 @@ test('engine metrics are registered', async () => {
   const e = engine({ registry });
   await e.newInstantQuery(db, 'up', 0).exec();
   const text = await registry.metrics();
-  assert.match(text, /prometheus_engine_query_duration_seconds\{quantile="0.5",slice="inner_eval"\}/);
+  assert.match(
+    text,
+    /prometheus_engine_query_duration_seconds\{quantile="0.5",slice="inner_eval"\}/,
+  );
   assert.match(text, /prometheus_engine_queries_concurrent_max 20/);
 });
 
@@ -145,12 +211,17 @@ test('query stats count the samples loaded', async () => {
 test("rate's extrapolation rounds as Prometheus's: one factor, then one multiplication", async () => {
   // i2 grows 3 per 15 s; at a time off the sample grid the real Prometheus answers
   // 0.19999999999999998 (multiplying and then dividing the increase in turn gave 0.2).
-  const r = await engine().newInstantQuery(db, 'rate(req_total{instance="i2"}[5m])', 647_059).exec();
+  const r = await engine()
+    .newInstantQuery(db, 'rate(req_total{instance="i2"}[5m])', 647_059)
+    .exec();
   assert.equal(r.value.type, 'vector');
   if (r.value.type !== 'vector') return;
   assert.equal(r.value.samples[0]!.f, 0.19999999999999998);
 });
 
 test("errors and warnings print floats as Go's %v does (1e+20, not 100000000000000000000)", async () => {
-  await assert.rejects(engine().newInstantQuery(db, 'topk(1e20, req_total)', 1_000_000).exec(), (e: unknown) => e instanceof PromQLError && e.message === 'Scalar value 1e+20 overflows int64');
+  await assert.rejects(
+    engine().newInstantQuery(db, 'topk(1e20, req_total)', 1_000_000).exec(),
+    (e: unknown) => e instanceof PromQLError && e.message === 'Scalar value 1e+20 overflows int64',
+  );
 });

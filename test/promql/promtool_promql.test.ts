@@ -19,7 +19,9 @@ test('promql format prints what the real Prometheus format_query returns', async
   const real = await startRealPrometheus('global: {}\n');
   t.after(real.stop);
   for (const q of QUERIES) {
-    const res = (await (await fetch(`${real.url}/api/v1/format_query?query=${encodeURIComponent(q)}`)).json()) as { data: string };
+    const res = (await (
+      await fetch(`${real.url}/api/v1/format_query?query=${encodeURIComponent(q)}`)
+    ).json()) as { data: string };
     const ours = await runPromtoolTs(['--experimental', 'promql', 'format', q]);
     assert.equal(ours.code, 0, ours.stderr);
     assert.equal(ours.stdout, res.data + '\n', q);
@@ -29,7 +31,10 @@ test('promql format prints what the real Prometheus format_query returns', async
 test('promql commands need --experimental, which may also follow the command', async () => {
   const refused = await runPromtoolTs(['promql', 'format', 'up']);
   assert.equal(refused.code, 1);
-  assert.equal(refused.stderr, 'This command is experimental and requires the --experimental flag to be set.\n');
+  assert.equal(
+    refused.stderr,
+    'This command is experimental and requires the --experimental flag to be set.\n',
+  );
   const after = await runPromtoolTs(['promql', 'format', 'up', '--experimental']);
   assert.equal(after.stdout, 'up\n');
 });
@@ -51,13 +56,33 @@ test('label-matchers set replaces the matcher on that label or adds one, in ever
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, want + '\n', args.join(' '));
   }
-  const bad = await runPromtoolTs(['--experimental', 'promql', 'label-matchers', 'set', '-t', '<', 'x', 'a', 'b']);
+  const bad = await runPromtoolTs([
+    '--experimental',
+    'promql',
+    'label-matchers',
+    'set',
+    '-t',
+    '<',
+    'x',
+    'a',
+    'b',
+  ]);
   assert.equal(bad.code, 1);
-  assert.equal(bad.stderr, "promtool: error: enum value must be one of =,!=,=~,!~, got '<', try --help\n");
+  assert.equal(
+    bad.stderr,
+    "promtool: error: enum value must be one of =,!=,=~,!~, got '<', try --help\n",
+  );
 });
 
 test('label-matchers delete removes the matchers on that label from every selector', async () => {
-  const r = await runPromtoolTs(['--experimental', 'promql', 'label-matchers', 'delete', 'rate(x{a="b",c="d"}[5m]) + y{a="q"}', 'a']);
+  const r = await runPromtoolTs([
+    '--experimental',
+    'promql',
+    'label-matchers',
+    'delete',
+    'rate(x{a="b",c="d"}[5m]) + y{a="q"}',
+    'a',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, 'rate(x{c="d"}[5m]) + y\n');
 });

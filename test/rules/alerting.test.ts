@@ -23,7 +23,14 @@ async function until<T>(f: () => Promise<T | undefined | null | false>, ms = 30_
 
 interface Hook {
   path: string;
-  body: { status: string; alerts: { status: string; labels: Record<string, string>; annotations: Record<string, string> }[] };
+  body: {
+    status: string;
+    alerts: {
+      status: string;
+      labels: Record<string, string>;
+      annotations: Record<string, string>;
+    }[];
+  };
 }
 
 test("the seed's ContainerDown alert: pending, firing, sent to the real Alertmanager, routed by the seed's alertmanager.yml, resolved", async (t) => {
@@ -50,14 +57,24 @@ test("the seed's ContainerDown alert: pending, firing, sent to the real Alertman
     .replace(/group_interval: \d+s/, 'group_interval: 1s');
   writeFileSync(join(dir, 'alertmanager.yml'), amYaml);
   const amPort = await freePort();
-  const am = startProcess(amBin, [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${join(dir, 'am')}`, `--web.listen-address=127.0.0.1:${amPort}`, '--cluster.listen-address=']);
+  const am = startProcess(amBin, [
+    `--config.file=${join(dir, 'alertmanager.yml')}`,
+    `--storage.path=${join(dir, 'am')}`,
+    `--web.listen-address=127.0.0.1:${amPort}`,
+    '--cluster.listen-address=',
+  ]);
   t.after(() => am.stop());
   await waitReady(`http://127.0.0.1:${amPort}/-/ready`, 20_000, am);
 
   // A target we control: down at first (nothing listens), up later.
   const targetPort = await freePort();
   mkdirSync(join(dir, 'rules'));
-  writeFileSync(join(dir, 'rules', 'mordomo_alerts.yml'), readFileSync(join(SEED, 'rules', 'mordomo_alerts.yml'), 'utf8').replace(/for: 1m/, 'for: 2s').replace(/interval: 30s/, 'interval: 1s'));
+  writeFileSync(
+    join(dir, 'rules', 'mordomo_alerts.yml'),
+    readFileSync(join(SEED, 'rules', 'mordomo_alerts.yml'), 'utf8')
+      .replace(/for: 1m/, 'for: 2s')
+      .replace(/interval: 30s/, 'interval: 1s'),
+  );
   const port = await freePort();
   const config = `global:
   scrape_interval: 500ms
@@ -77,18 +94,39 @@ scrape_configs:
       - targets: ['127.0.0.1:${targetPort}']
 `;
   mkdirSync(join(dir, 'ours'));
-  const s = await startOurServer(config, ['--rules.alert.resend-delay=1s'], { port, dir: join(dir, 'ours') });
+  const s = await startOurServer(config, ['--rules.alert.resend-delay=1s'], {
+    port,
+    dir: join(dir, 'ours'),
+  });
   t.after(() => s.stop());
-  const api = async (path: string) => ((await (await fetch(`${s.url}${path}`)).json()) as { data: Record<string, unknown> }).data;
-  type ApiAlert = { labels: Record<string, string>; annotations: Record<string, string>; state: string; activeAt: string; value: string };
-  const containerDown = async () => ((await api('/api/v1/alerts'))['alerts'] as ApiAlert[]).find((a) => a.labels['alertname'] === 'ContainerDown');
+  const api = async (path: string) =>
+    ((await (await fetch(`${s.url}${path}`)).json()) as { data: Record<string, unknown> }).data;
+  type ApiAlert = {
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+    state: string;
+    activeAt: string;
+    value: string;
+  };
+  const containerDown = async () =>
+    ((await api('/api/v1/alerts'))['alerts'] as ApiAlert[]).find(
+      (a) => a.labels['alertname'] === 'ContainerDown',
+    );
 
   const pending = await until(async () => {
     const a = await containerDown();
     return a?.state === 'pending' ? a : null;
   });
-  assert.deepEqual(pending.labels, { alertname: 'ContainerDown', instance: `127.0.0.1:${targetPort}`, job: 'mordomo-api', severity: 'critical' });
-  assert.deepEqual(pending.annotations, { summary: 'Container mordomo-api is down', description: `127.0.0.1:${targetPort} has been down for > 1 minute` });
+  assert.deepEqual(pending.labels, {
+    alertname: 'ContainerDown',
+    instance: `127.0.0.1:${targetPort}`,
+    job: 'mordomo-api',
+    severity: 'critical',
+  });
+  assert.deepEqual(pending.annotations, {
+    summary: 'Container mordomo-api is down',
+    description: `127.0.0.1:${targetPort} has been down for > 1 minute`,
+  });
   assert.equal(pending.value, '0e+00');
   const firing = await until(async () => {
     const a = await containerDown();
@@ -96,7 +134,11 @@ scrape_configs:
   });
   assert.equal(firing.activeAt, pending.activeAt);
   // The rule API shows the group, its interval and the rule's state.
-  const groups = (await api('/api/v1/rules'))['groups'] as { name: string; interval: number; rules: { name: string; state?: string; health: string; duration?: number }[] }[];
+  const groups = (await api('/api/v1/rules'))['groups'] as {
+    name: string;
+    interval: number;
+    rules: { name: string; state?: string; health: string; duration?: number }[];
+  }[];
   const mordomo = groups.find((g) => g.name === 'mordomo')!;
   assert.equal(mordomo.interval, 1);
   assert.equal(mordomo.rules.length, 7);
@@ -104,20 +146,31 @@ scrape_configs:
   assert.equal(rule.duration, 2);
   assert.equal(rule.health, 'ok');
   // ALERTS series as Prometheus writes them.
-  const alertsSeries = (await api(`/api/v1/query?query=${encodeURIComponent('ALERTS{alertname="ContainerDown"}')}`))['result'] as { metric: Record<string, string> }[];
+  const alertsSeries = (
+    await api(`/api/v1/query?query=${encodeURIComponent('ALERTS{alertname="ContainerDown"}')}`)
+  )['result'] as { metric: Record<string, string> }[];
   assert.equal(alertsSeries[0]!.metric['alertstate'], 'firing');
 
   // The real Alertmanager has it, with the external labels attached.
-  type AmAlert = { labels: Record<string, string>; annotations: Record<string, string>; status: { state: string }; generatorURL: string };
+  type AmAlert = {
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+    status: { state: string };
+    generatorURL: string;
+  };
   const amAlert = await until(async () => {
-    const list = (await (await fetch(`http://127.0.0.1:${amPort}/api/v2/alerts`)).json()) as AmAlert[];
+    const list = (await (
+      await fetch(`http://127.0.0.1:${amPort}/api/v2/alerts`)
+    ).json()) as AmAlert[];
     return list.find((a) => a.labels['alertname'] === 'ContainerDown');
   });
   assert.equal(amAlert.labels['cluster'], 'mordomo-prod');
   assert.equal(amAlert.annotations['summary'], 'Container mordomo-api is down');
   assert.match(amAlert.generatorURL, /\/graph\?g0\.expr=up\+%3D%3D\+0&g0\.tab=1$/);
   // The seed's routing: severity=critical goes to the critical webhook.
-  const hook = await until(async () => hooks.find((h) => h.path === '/webhooks/alerts/critical' && h.body.status === 'firing'));
+  const hook = await until(async () =>
+    hooks.find((h) => h.path === '/webhooks/alerts/critical' && h.body.status === 'firing'),
+  );
   assert.equal(hook.body.alerts[0]!.labels['alertname'], 'ContainerDown');
 
   // The target comes up: the alert resolves, and Alertmanager is told.
@@ -125,9 +178,13 @@ scrape_configs:
   await new Promise<void>((r) => target.listen(targetPort, '127.0.0.1', () => r()));
   t.after(() => target.close());
   await until(async () => (await containerDown()) === undefined);
-  await until(async () => hooks.find((h) => h.path === '/webhooks/alerts/critical' && h.body.status === 'resolved'));
+  await until(async () =>
+    hooks.find((h) => h.path === '/webhooks/alerts/critical' && h.body.status === 'resolved'),
+  );
   const amStatus = await until(async () => {
-    const list = (await (await fetch(`http://127.0.0.1:${amPort}/api/v2/alerts?active=true`)).json()) as AmAlert[];
+    const list = (await (
+      await fetch(`http://127.0.0.1:${amPort}/api/v2/alerts?active=true`)
+    ).json()) as AmAlert[];
     return list.every((a) => a.labels['alertname'] !== 'ContainerDown') ? 'gone' : null;
   });
   assert.equal(amStatus, 'gone');

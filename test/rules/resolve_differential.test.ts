@@ -42,12 +42,18 @@ test('resolution and reload carry-over agree with the real Prometheus', async (t
     writeFileSync(rulesFile, rules(''));
     const yaml = `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files: ['${rulesFile}']\nscrape_configs:\n- job_name: flagger\n  static_configs:\n  - targets: ['${addr}']\nalerting:\n  alertmanagers:\n  - path_prefix: /${who}/\n    static_configs:\n    - targets: ['${addr}']\n`;
     const args = ['--web.enable-lifecycle', '--rules.alert.resend-delay=1s'];
-    const s = who === 'real' ? await startRealPrometheus(yaml, args) : await startOurServer(yaml, args);
+    const s =
+      who === 'real' ? await startRealPrometheus(yaml, args) : await startOurServer(yaml, args);
     t.after(() => s.stop());
     servers.push({ who, url: s.url });
   }
   type Rule = { name: string; state?: string; alerts?: { activeAt: string; state: string }[] };
-  const rulesOf = async (url: string) => ((await (await fetch(`${url}/api/v1/rules`)).json()) as { data: { groups: { rules: Rule[] }[] } }).data.groups.flatMap((g) => g.rules);
+  const rulesOf = async (url: string) =>
+    (
+      (await (await fetch(`${url}/api/v1/rules`)).json()) as {
+        data: { groups: { rules: Rule[] }[] };
+      }
+    ).data.groups.flatMap((g) => g.rules);
   const until = async (f: () => Promise<boolean> | boolean, what: string) => {
     const end = Date.now() + 30_000;
     while (!(await f())) {
@@ -64,7 +70,10 @@ test('resolution and reload carry-over agree with the real Prometheus', async (t
 
   // Reload with the group changed (a rule added): the alert keeps its activeAt.
   for (const s of servers) {
-    writeFileSync(join(dir, `${s.who}.rules.yml`), rules('  - record: flag:copy\n    expr: flag\n'));
+    writeFileSync(
+      join(dir, `${s.who}.rules.yml`),
+      rules('  - record: flag:copy\n    expr: flag\n'),
+    );
     const r = await fetch(`${s.url}/-/reload`, { method: 'POST' });
     assert.equal(r.status, 200, `${s.who} reload`);
   }
@@ -75,16 +84,29 @@ test('resolution and reload carry-over agree with the real Prometheus', async (t
   for (const s of servers) {
     const r = (await rulesOf(s.url))[0]!;
     assert.equal(r.state, 'firing', s.who);
-    assert.equal(r.alerts![0]!.activeAt, activeBefore.get(s.who), `${s.who}: activeAt carried over the reload`);
+    assert.equal(
+      r.alerts![0]!.activeAt,
+      activeBefore.get(s.who),
+      `${s.who}: activeAt carried over the reload`,
+    );
   }
 
   flag = 0;
-  const resolved = (who: string) => (posted.get(who) ?? []).find((p) => p.endsAt !== undefined && Date.parse(p.endsAt) <= Date.now());
+  const resolved = (who: string) =>
+    (posted.get(who) ?? []).find(
+      (p) => p.endsAt !== undefined && Date.parse(p.endsAt) <= Date.now(),
+    );
   await until(() => servers.every((s) => resolved(s.who) !== undefined), 'both resolved');
-  const view = (p: Posted) => ({ labels: p.labels, annotations: p.annotations, endsAfterStart: Date.parse(p.endsAt!) >= Date.parse(p.startsAt) });
+  const view = (p: Posted) => ({
+    labels: p.labels,
+    annotations: p.annotations,
+    endsAfterStart: Date.parse(p.endsAt!) >= Date.parse(p.startsAt),
+  });
   assert.deepEqual(view(resolved('ours')!), view(resolved('real')!));
   for (const s of servers) {
-    const q = (await (await fetch(`${s.url}/api/v1/query?query=ALERTS`)).json()) as { data: { result: unknown[] } };
+    const q = (await (await fetch(`${s.url}/api/v1/query?query=ALERTS`)).json()) as {
+      data: { result: unknown[] };
+    };
     assert.deepEqual(q.data.result, [], `${s.who}: ALERTS ended`);
     const r = (await rulesOf(s.url))[0]!;
     assert.equal(r.state, 'inactive', s.who);

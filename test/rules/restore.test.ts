@@ -8,16 +8,27 @@ import { startOurServer } from '../support/server.ts';
 import { tempDir } from '../support/peers.ts';
 
 interface RulesData {
-  groups: { rules: { name: string; lastEvaluation: string; alerts?: { activeAt: string; state: string }[] }[] }[];
+  groups: {
+    rules: {
+      name: string;
+      lastEvaluation: string;
+      alerts?: { activeAt: string; state: string }[];
+    }[];
+  }[];
 }
 
 test('after a restart a pending alert keeps the time it has already waited', async (t) => {
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
-  writeFileSync(join(dir, 'rules.yml'), 'groups:\n- name: g\n  interval: 1s\n  rules:\n  - alert: Slow\n    expr: vector(1)\n    for: 5m\n');
+  writeFileSync(
+    join(dir, 'rules.yml'),
+    'groups:\n- name: g\n  interval: 1s\n  rules:\n  - alert: Slow\n    expr: vector(1)\n    for: 5m\n',
+  );
   const yaml = `global:\n  evaluation_interval: 1s\nrule_files: ['${join(dir, 'rules.yml')}']\n`;
   const args = ['--rules.alert.for-grace-period=1s'];
-  const rule = async (url: string) => ((await (await fetch(`${url}/api/v1/rules`)).json()) as { data: RulesData }).data.groups[0]?.rules[0];
+  const rule = async (url: string) =>
+    ((await (await fetch(`${url}/api/v1/rules`)).json()) as { data: RulesData }).data.groups[0]
+      ?.rules[0];
   const waitFor = async <T>(f: () => Promise<T | undefined | false>): Promise<T> => {
     const end = Date.now() + 30_000;
     for (;;) {
@@ -37,7 +48,9 @@ test('after a restart a pending alert keeps the time it has already waited', asy
   const activeAt = await waitFor(async () => {
     const r = await rule(first.url);
     const a = r?.alerts?.[0];
-    return a && Date.parse(r.lastEvaluation) - Date.parse(a.activeAt) >= 3000 && Date.parse(a.activeAt);
+    return (
+      a && Date.parse(r.lastEvaluation) - Date.parse(a.activeAt) >= 3000 && Date.parse(a.activeAt)
+    );
   });
   assert.equal((await rule(first.url))!.alerts![0]!.state, 'pending');
   await first.proc.stop();
@@ -53,7 +66,10 @@ test('after a restart a pending alert keeps the time it has already waited', asy
   const firstEval = Date.parse(after.lastEvaluation);
   // Without restore activeAt would be the first evaluation after the start; restored, it is
   // shifted by the downtime only, so the ≥3 s already spent pending still count.
-  assert.ok(firstEval - restored >= 3000 - 1000, `activeAt ${new Date(restored).toISOString()} vs first evaluation ${after.lastEvaluation}`);
+  assert.ok(
+    firstEval - restored >= 3000 - 1000,
+    `activeAt ${new Date(restored).toISOString()} vs first evaluation ${after.lastEvaluation}`,
+  );
   assert.ok(restored > activeAt, 'shifted forward by the downtime');
   assert.equal(after.alerts![0]!.state, 'pending');
 });

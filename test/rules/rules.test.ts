@@ -19,25 +19,39 @@ import { tempDir } from '../support/peers.ts';
 
 const M = 60_000;
 
-async function env(t: { after: (f: () => unknown) => void }): Promise<{ db: DB; engine: Engine; dir: string }> {
+async function env(t: {
+  after: (f: () => unknown) => void;
+}): Promise<{ db: DB; engine: Engine; dir: string }> {
   const { dir, cleanup } = tempDir();
   const db = await openDB(join(dir, 'data'), { retentionDuration: 0 }, {});
   t.after(async () => {
     await db.close();
     cleanup();
   });
-  return { db, engine: new Engine({ timeout: 60_000, maxSamples: 50_000_000, lookbackDelta: 300_000 }), dir };
+  return {
+    db,
+    engine: new Engine({ timeout: 60_000, maxSamples: 50_000_000, lookbackDelta: 300_000 }),
+    dir,
+  };
 }
 
 // 'stale' stands for the marker: V8 canonicalizes NaNs kept in number arrays, losing its bits.
-async function put(db: DB, series: Record<string, string>, points: [number, number | 'stale'][]): Promise<void> {
+async function put(
+  db: DB,
+  series: Record<string, string>,
+  points: [number, number | 'stale'][],
+): Promise<void> {
   const app = db.appender();
   const ls = Labels.fromObject(series);
   for (const [t, v] of points) app.append(0, ls, t, v === 'stale' ? STALE_NAN : v);
   await app.commit();
 }
 
-async function instant(e: { db: DB; engine: Engine }, q: string, t: number): Promise<Record<string, number>> {
+async function instant(
+  e: { db: DB; engine: Engine },
+  q: string,
+  t: number,
+): Promise<Record<string, number>> {
   const { value } = await e.engine.newInstantQuery(e.db, q, t).exec();
   assert.equal(value.type, 'vector');
   const out: Record<string, number> = {};
@@ -45,7 +59,12 @@ async function instant(e: { db: DB; engine: Engine }, q: string, t: number): Pro
   return out;
 }
 
-function group(e: { db: DB; engine: Engine }, yaml: string, notify: (a: Alert[]) => void = () => {}, interval = M): RuleGroup {
+function group(
+  e: { db: DB; engine: Engine },
+  yaml: string,
+  notify: (a: Alert[]) => void = () => {},
+  interval = M,
+): RuleGroup {
   const { groups, errors } = parseRules(yaml, 'rules.yml');
   assert.deepEqual(errors, []);
   return new RuleGroup({
@@ -70,7 +89,9 @@ test('recording rules: a later rule sees an earlier one of the same evaluation, 
   const e = await env(t);
   await put(e.db, { __name__: 'x', job: 'a', drop_me: 'y' }, [[0, 2]]);
   await put(e.db, { __name__: 'x', job: 'b', drop_me: 'y' }, [[0, 3]]);
-  const g = group(e, `groups:
+  const g = group(
+    e,
+    `groups:
 - name: g
   rules:
   - record: job:x:double
@@ -78,9 +99,13 @@ test('recording rules: a later rule sees an earlier one of the same evaluation, 
     labels: { drop_me: "", kind: doubled }
   - record: total:x
     expr: sum(job:x:double)
-`);
+`,
+  );
   await g.evalAt(0);
-  assert.deepEqual(await instant(e, 'job:x:double', 0), { '{__name__="job:x:double", job="a", kind="doubled"}': 4, '{__name__="job:x:double", job="b", kind="doubled"}': 6 });
+  assert.deepEqual(await instant(e, 'job:x:double', 0), {
+    '{__name__="job:x:double", job="a", kind="doubled"}': 4,
+    '{__name__="job:x:double", job="b", kind="doubled"}': 6,
+  });
   assert.deepEqual(await instant(e, 'total:x', 0), { '{__name__="total:x"}': 10 });
   assert.equal(g.rules[0]!.health, 'ok');
   assert.ok(g.lastEvaluation && g.lastEvaluation.getTime() === 0);
@@ -88,8 +113,14 @@ test('recording rules: a later rule sees an earlier one of the same evaluation, 
 
 test('recording rules: a series no longer produced is ended by a stale marker', async (t) => {
   const e = await env(t);
-  await put(e.db, { __name__: 'up', job: 'a' }, [[0, 1], [M, 1]]);
-  await put(e.db, { __name__: 'up', job: 'b' }, [[0, 1], [M - 1000, 'stale']]);
+  await put(e.db, { __name__: 'up', job: 'a' }, [
+    [0, 1],
+    [M, 1],
+  ]);
+  await put(e.db, { __name__: 'up', job: 'b' }, [
+    [0, 1],
+    [M - 1000, 'stale'],
+  ]);
   const g = group(e, 'groups:\n- name: g\n  rules:\n  - record: r\n    expr: up\n');
   await g.evalAt(0);
   await g.evalAt(M);
@@ -100,9 +131,18 @@ test('recording rules: a series no longer produced is ended by a stale marker', 
 
 test('recording rules: limit exceeded fails the rule, and a failed evaluation writes no stale markers', async (t) => {
   const e = await env(t);
-  await put(e.db, { __name__: 'up', job: 'a' }, [[0, 1], [M, 1]]);
-  await put(e.db, { __name__: 'up', job: 'b' }, [[0, 1], [M, 1]]);
-  const g = group(e, 'groups:\n- name: g\n  limit: 2\n  rules:\n  - record: r\n    expr: up\n  - record: r2\n    expr: up * 2\n    labels: { x: "1" }\n');
+  await put(e.db, { __name__: 'up', job: 'a' }, [
+    [0, 1],
+    [M, 1],
+  ]);
+  await put(e.db, { __name__: 'up', job: 'b' }, [
+    [0, 1],
+    [M, 1],
+  ]);
+  const g = group(
+    e,
+    'groups:\n- name: g\n  limit: 2\n  rules:\n  - record: r\n    expr: up\n  - record: r2\n    expr: up * 2\n    labels: { x: "1" }\n',
+  );
   await g.evalAt(0);
   assert.equal(g.rules[0]!.health, 'ok');
   await put(e.db, { __name__: 'up', job: 'c' }, [[M, 1]]);
@@ -116,7 +156,11 @@ test('recording rules: limit exceeded fails the rule, and a failed evaluation wr
 test('alerting: pending, firing after for, resent, resolved with endsAt, ALERTS and ALERTS_FOR_STATE', async (t) => {
   const e = await env(t);
   const sent: Alert[][] = [];
-  await put(e.db, { __name__: 'up', job: 'node', instance: 'h:9100' }, [0, 1, 2, 3, 4, 5, 6].map((i) => [i * M, i < 5 ? 0 : 1] as [number, number]));
+  await put(
+    e.db,
+    { __name__: 'up', job: 'node', instance: 'h:9100' },
+    [0, 1, 2, 3, 4, 5, 6].map((i) => [i * M, i < 5 ? 0 : 1] as [number, number]),
+  );
   const g = group(
     e,
     `groups:
@@ -136,7 +180,9 @@ test('alerting: pending, firing after for, resent, resolved with endsAt, ALERTS 
   await g.evalAt(0);
   assert.equal(rule.state(), 'pending');
   assert.equal(sent.length, 0);
-  assert.deepEqual(await instant(e, 'ALERTS', 0), { '{__name__="ALERTS", alertname="ContainerDown", alertstate="pending", instance="h:9100", job="node", severity="critical"}': 1 });
+  assert.deepEqual(await instant(e, 'ALERTS', 0), {
+    '{__name__="ALERTS", alertname="ContainerDown", alertstate="pending", instance="h:9100", job="node", severity="critical"}': 1,
+  });
   assert.deepEqual(Object.values(await instant(e, 'ALERTS_FOR_STATE', 0)), [0]);
   await g.evalAt(M);
   assert.equal(rule.state(), 'pending');
@@ -144,13 +190,18 @@ test('alerting: pending, firing after for, resent, resolved with endsAt, ALERTS 
   assert.equal(rule.state(), 'firing');
   assert.equal(sent.length, 1);
   const a = sent[0]![0]!;
-  assert.equal(a.labels.toString(), '{alertname="ContainerDown", instance="h:9100", job="node", severity="critical"}');
+  assert.equal(
+    a.labels.toString(),
+    '{alertname="ContainerDown", instance="h:9100", job="node", severity="critical"}',
+  );
   assert.equal(a.annotations.get('summary'), 'h:9100 down');
   assert.equal(a.annotations.get('description'), 'value 0');
   assert.equal(a.startsAt.getTime(), 2 * M);
   assert.equal(a.endsAt?.getTime(), 2 * M + 4 * M);
   assert.equal(a.generatorURL, 'http://prom.example:9090/graph?g0.expr=up+%3D%3D+0&g0.tab=1');
-  assert.deepEqual(Object.keys(await instant(e, 'ALERTS', 2 * M)), ['{__name__="ALERTS", alertname="ContainerDown", alertstate="firing", instance="h:9100", job="node", severity="critical"}']);
+  assert.deepEqual(Object.keys(await instant(e, 'ALERTS', 2 * M)), [
+    '{__name__="ALERTS", alertname="ContainerDown", alertstate="firing", instance="h:9100", job="node", severity="critical"}',
+  ]);
   // Within the resend delay nothing is resent; after it, it is.
   await g.evalAt(2 * M + 30_000);
   assert.equal(sent.length, 1);
@@ -171,8 +222,16 @@ test('alerting: pending, firing after for, resent, resolved with endsAt, ALERTS 
 
 test('alerting: keep_firing_for keeps a firing alert after its condition is gone', async (t) => {
   const e = await env(t);
-  await put(e.db, { __name__: 'up', job: 'a' }, [[0, 0], [M, 1], [2 * M, 1], [3 * M, 1]]);
-  const g = group(e, 'groups:\n- name: g\n  rules:\n  - alert: Down\n    expr: up == 0\n    keep_firing_for: 2m\n');
+  await put(e.db, { __name__: 'up', job: 'a' }, [
+    [0, 0],
+    [M, 1],
+    [2 * M, 1],
+    [3 * M, 1],
+  ]);
+  const g = group(
+    e,
+    'groups:\n- name: g\n  rules:\n  - alert: Down\n    expr: up == 0\n    keep_firing_for: 2m\n',
+  );
   const rule = g.rules[0] as AlertingRule;
   await g.evalAt(0);
   assert.equal(rule.state(), 'firing');
@@ -189,7 +248,10 @@ test('alerting: limit exceeded clears the alerts and fails the rule', async (t) 
   const e = await env(t);
   await put(e.db, { __name__: 'up', job: 'a' }, [[0, 0]]);
   await put(e.db, { __name__: 'up', job: 'b' }, [[0, 0]]);
-  const g = group(e, 'groups:\n- name: g\n  limit: 1\n  rules:\n  - alert: Down\n    expr: up == 0\n');
+  const g = group(
+    e,
+    'groups:\n- name: g\n  limit: 1\n  rules:\n  - alert: Down\n    expr: up == 0\n',
+  );
   await g.evalAt(0);
   assert.equal(g.rules[0]!.lastError, 'exceeded limit of 1 with 2 alerts');
   assert.equal((g.rules[0] as AlertingRule).state(), 'inactive');
@@ -209,18 +271,36 @@ test('group timestamps are aligned to the interval, shifted by a per-group offse
 
 test('RuleManager: reload keeps active alerts of a changed group, a bad file keeps the old rules, metrics registered', async (t) => {
   const e = await env(t);
-  await put(e.db, { __name__: 'up', job: 'a' }, [[0, 0], [M, 0]]);
+  await put(e.db, { __name__: 'up', job: 'a' }, [
+    [0, 0],
+    [M, 0],
+  ]);
   const registry = newRegistry();
-  const mgr = new RuleManager({ queryable: e.db, appendable: e.db, engine: e.engine, notify: () => {}, externalLabels: Labels.EMPTY, externalURL: 'http://x', logger: nopLogger, registry });
+  const mgr = new RuleManager({
+    queryable: e.db,
+    appendable: e.db,
+    engine: e.engine,
+    notify: () => {},
+    externalLabels: Labels.EMPTY,
+    externalURL: 'http://x',
+    logger: nopLogger,
+    registry,
+  });
   t.after(() => mgr.stop());
   const file = join(e.dir, 'r.yml');
-  writeFileSync(file, 'groups:\n- name: g\n  interval: 1h\n  rules:\n  - alert: Down\n    expr: up == 0\n    for: 10m\n');
+  writeFileSync(
+    file,
+    'groups:\n- name: g\n  interval: 1h\n  rules:\n  - alert: Down\n    expr: up == 0\n    for: 10m\n',
+  );
   await mgr.update(M, [file], Labels.EMPTY, 'http://x');
   await mgr.groupList()[0]!.evalAt(0);
   const before = mgr.ruleGroups()[0]!.rules[0]!;
   assert.equal(before.type === 'alerting' && before.alerts[0]!.activeAt?.getTime(), 0);
   // Same group with an added rule: the alert keeps its activeAt.
-  writeFileSync(file, 'groups:\n- name: g\n  interval: 1h\n  rules:\n  - alert: Down\n    expr: up == 0\n    for: 10m\n  - record: r\n    expr: up\n');
+  writeFileSync(
+    file,
+    'groups:\n- name: g\n  interval: 1h\n  rules:\n  - alert: Down\n    expr: up == 0\n    for: 10m\n  - record: r\n    expr: up\n',
+  );
   await mgr.update(M, [file], Labels.EMPTY, 'http://x');
   const g2 = mgr.groupList()[0]!;
   assert.equal(g2.rules.length, 2);
@@ -229,7 +309,10 @@ test('RuleManager: reload keeps active alerts of a changed group, a bad file kee
   assert.equal(after.type === 'alerting' && after.alerts[0]!.activeAt?.getTime(), 0);
   // A broken file: the update throws and the running rules stay.
   writeFileSync(file, 'groups:\n- name: g\n  rules:\n  - alert: Down\n    expr: up ==\n');
-  await assert.rejects(mgr.update(M, [file], Labels.EMPTY, 'http://x'), /error loading rules|parse error/);
+  await assert.rejects(
+    mgr.update(M, [file], Labels.EMPTY, 'http://x'),
+    /error loading rules|parse error/,
+  );
   assert.equal(mgr.groupList()[0], g2);
   const text = await registry.metrics();
   assert.match(text, /prometheus_rule_group_rules\{rule_group=".*r\.yml;g"\} 2/);
@@ -241,12 +324,32 @@ test('after a restart the for state is restored from ALERTS_FOR_STATE', async (t
   const e = await env(t);
   const T0 = 1_700_000_000_000;
   const alertLabels = { alertname: 'Down', job: 'a' };
-  await put(e.db, { __name__: 'up', job: 'a' }, [[T0, 0], [T0 + 10 * M, 0], [T0 + 20 * M, 0], [T0 + 45 * M, 0]]);
+  await put(e.db, { __name__: 'up', job: 'a' }, [
+    [T0, 0],
+    [T0 + 10 * M, 0],
+    [T0 + 20 * M, 0],
+    [T0 + 45 * M, 0],
+  ]);
   // Before the restart: pending since T0, last written at T0+10m.
-  await put(e.db, { __name__: 'ALERTS_FOR_STATE', ...alertLabels }, [[T0, T0 / 1000], [T0 + 10 * M, T0 / 1000]]);
+  await put(e.db, { __name__: 'ALERTS_FOR_STATE', ...alertLabels }, [
+    [T0, T0 / 1000],
+    [T0 + 10 * M, T0 / 1000],
+  ]);
   const file = join(e.dir, 'r.yml');
-  writeFileSync(file, 'groups:\n- name: g\n  interval: 1h\n  rules:\n  - alert: Down\n    expr: up == 0\n    for: 30m\n');
-  const mgr = new RuleManager({ queryable: e.db, appendable: e.db, engine: e.engine, notify: () => {}, externalLabels: Labels.EMPTY, externalURL: '', logger: nopLogger, registry: newRegistry() });
+  writeFileSync(
+    file,
+    'groups:\n- name: g\n  interval: 1h\n  rules:\n  - alert: Down\n    expr: up == 0\n    for: 30m\n',
+  );
+  const mgr = new RuleManager({
+    queryable: e.db,
+    appendable: e.db,
+    engine: e.engine,
+    notify: () => {},
+    externalLabels: Labels.EMPTY,
+    externalURL: '',
+    logger: nopLogger,
+    registry: newRegistry(),
+  });
   t.after(() => mgr.stop());
   await mgr.update(M, [file], Labels.EMPTY, '');
   const g = mgr.groupList()[0]!;
@@ -265,28 +368,61 @@ test('restore: less than the grace period remaining waits the grace period; a st
   const T0 = 1_700_000_000_000;
   await put(e.db, { __name__: 'up', job: 'a' }, [[T0 + 30 * M, 0]]);
   await put(e.db, { __name__: 'up', job: 'b' }, [[T0 + 30 * M, 0]]);
-  await put(e.db, { __name__: 'ALERTS_FOR_STATE', alertname: 'Down', job: 'a' }, [[T0 + 25 * M, T0 / 1000]]);
-  await put(e.db, { __name__: 'ALERTS_FOR_STATE', alertname: 'Down', job: 'b' }, [[T0 + 20 * M, T0 / 1000], [T0 + 25 * M, 'stale']]);
-  const g = group(e, 'groups:\n- name: g\n  rules:\n  - alert: Down\n    expr: up == 0\n    for: 30m\n');
+  await put(e.db, { __name__: 'ALERTS_FOR_STATE', alertname: 'Down', job: 'a' }, [
+    [T0 + 25 * M, T0 / 1000],
+  ]);
+  await put(e.db, { __name__: 'ALERTS_FOR_STATE', alertname: 'Down', job: 'b' }, [
+    [T0 + 20 * M, T0 / 1000],
+    [T0 + 25 * M, 'stale'],
+  ]);
+  const g = group(
+    e,
+    'groups:\n- name: g\n  rules:\n  - alert: Down\n    expr: up == 0\n    for: 30m\n',
+  );
   g.markForRestore();
   const ts = T0 + 30 * M;
   await g.evalAt(ts);
-  const byJob = new Map((g.rules[0] as AlertingRule).info().alerts.map((a) => [a.labels.get('job'), a.activeAt?.getTime()]));
+  const byJob = new Map(
+    (g.rules[0] as AlertingRule)
+      .info()
+      .alerts.map((a) => [a.labels.get('job'), a.activeAt?.getTime()]),
+  );
   assert.equal(byJob.get('a'), ts + 10 * M - 30 * M);
   assert.equal(byJob.get('b'), ts);
 });
 
 test('reload: a rule removed from a changed group has its series ended at the next evaluation; $labels keeps __name__', async (t) => {
   const e = await env(t);
-  await put(e.db, { __name__: 'up', job: 'a' }, [[0, 0], [M, 0]]);
-  const mgr = new RuleManager({ queryable: e.db, appendable: e.db, engine: e.engine, notify: () => {}, externalLabels: Labels.EMPTY, externalURL: '', logger: nopLogger, registry: newRegistry() });
+  await put(e.db, { __name__: 'up', job: 'a' }, [
+    [0, 0],
+    [M, 0],
+  ]);
+  const mgr = new RuleManager({
+    queryable: e.db,
+    appendable: e.db,
+    engine: e.engine,
+    notify: () => {},
+    externalLabels: Labels.EMPTY,
+    externalURL: '',
+    logger: nopLogger,
+    registry: newRegistry(),
+  });
   t.after(() => mgr.stop());
   const file = join(e.dir, 'r.yml');
-  writeFileSync(file, 'groups:\n- name: g\n  interval: 1h\n  rules:\n  - record: gone\n    expr: up\n  - alert: Down\n    expr: up == 0\n    annotations: { m: "{{ $labels.__name__ }}/{{ $labels.job }}" }\n');
+  writeFileSync(
+    file,
+    'groups:\n- name: g\n  interval: 1h\n  rules:\n  - record: gone\n    expr: up\n  - alert: Down\n    expr: up == 0\n    annotations: { m: "{{ $labels.__name__ }}/{{ $labels.job }}" }\n',
+  );
   await mgr.update(M, [file], Labels.EMPTY, '');
   await mgr.groupList()[0]!.evalAt(0);
-  assert.equal((mgr.groupList()[0]!.rules[1] as AlertingRule).info().alerts[0]!.annotations.get('m'), 'up/a');
-  writeFileSync(file, 'groups:\n- name: g\n  interval: 1h\n  rules:\n  - alert: Down\n    expr: up == 0\n');
+  assert.equal(
+    (mgr.groupList()[0]!.rules[1] as AlertingRule).info().alerts[0]!.annotations.get('m'),
+    'up/a',
+  );
+  writeFileSync(
+    file,
+    'groups:\n- name: g\n  interval: 1h\n  rules:\n  - alert: Down\n    expr: up == 0\n',
+  );
   await mgr.update(M, [file], Labels.EMPTY, '');
   assert.deepEqual(Object.keys(await instant(e, 'gone', 30_000)), ['{__name__="gone", job="a"}']);
   await mgr.groupList()[0]!.evalAt(M);
@@ -296,16 +432,36 @@ test('reload: a rule removed from a changed group has its series ended at the ne
 test('RuleManager runs a group on its own aligned schedule and its output lands in storage', async (t) => {
   const e = await env(t);
   const registry = newRegistry();
-  const mgr = new RuleManager({ queryable: e.db, appendable: e.db, engine: e.engine, notify: () => {}, externalLabels: Labels.EMPTY, externalURL: '', logger: nopLogger, registry });
+  const mgr = new RuleManager({
+    queryable: e.db,
+    appendable: e.db,
+    engine: e.engine,
+    notify: () => {},
+    externalLabels: Labels.EMPTY,
+    externalURL: '',
+    logger: nopLogger,
+    registry,
+  });
   t.after(() => mgr.stop());
   const file = join(e.dir, 'r.yml');
-  writeFileSync(file, 'groups:\n- name: fast\n  interval: 200ms\n  rules:\n  - record: one\n    expr: vector(1)\n');
+  writeFileSync(
+    file,
+    'groups:\n- name: fast\n  interval: 200ms\n  rules:\n  - record: one\n    expr: vector(1)\n',
+  );
   await mgr.update(M, [file], Labels.EMPTY, '');
   const g = mgr.groupList()[0]!;
   const end = Date.now() + 10_000;
-  while ((g.lastEvaluation === null || g.lastEvaluation.getTime() === 0) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  while ((g.lastEvaluation === null || g.lastEvaluation.getTime() === 0) && Date.now() < end)
+    await new Promise((r) => setTimeout(r, 50));
   const ts = g.lastEvaluation!.getTime();
-  assert.equal(g.evalTimestamp(ts), ts, 'evaluation timestamps sit on the group\'s interval boundaries');
+  assert.equal(
+    g.evalTimestamp(ts),
+    ts,
+    "evaluation timestamps sit on the group's interval boundaries",
+  );
   assert.deepEqual(await instant(e, 'one', ts), { '{__name__="one"}': 1 });
-  assert.match(await registry.metrics(), /prometheus_rule_group_iterations_total\{rule_group=".*r\.yml;fast"\} [1-9]/);
+  assert.match(
+    await registry.metrics(),
+    /prometheus_rule_group_iterations_total\{rule_group=".*r\.yml;fast"\} [1-9]/,
+  );
 });

@@ -72,11 +72,20 @@ export async function harness(yaml: string, features: ScrapeFeatures = {}) {
   };
 }
 
-export function serve(handler: (path: string) => { status?: number; body: string | Buffer; type?: string; gzip?: boolean }): Promise<{ port: number; server: Server }> {
+export function serve(
+  handler: (path: string) => {
+    status?: number;
+    body: string | Buffer;
+    type?: string;
+    gzip?: boolean;
+  },
+): Promise<{ port: number; server: Server }> {
   return new Promise((resolve) => {
     const server = createServer((req, res) => {
       const r = handler(req.url ?? '/');
-      const headers: Record<string, string> = { 'Content-Type': r.type ?? 'text/plain; version=0.0.4' };
+      const headers: Record<string, string> = {
+        'Content-Type': r.type ?? 'text/plain; version=0.0.4',
+      };
       let body: Buffer = typeof r.body === 'string' ? Buffer.from(r.body) : r.body;
       if (r.gzip && /gzip/.test(String(req.headers['accept-encoding']))) {
         body = gzipSync(body);
@@ -84,16 +93,24 @@ export function serve(handler: (path: string) => { status?: number; body: string
       }
       res.writeHead(r.status ?? 200, headers).end(body);
     });
-    server.listen(0, '127.0.0.1', () => resolve({ port: (server.address() as { port: number }).port, server }));
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ port: (server.address() as { port: number }).port, server }),
+    );
   });
 }
-
 
 /** A ScrapeManager over `appendable` scraping one target (job "app") every 200ms, without discovery. */
 export function scrapeOneTarget(appendable: Appendable, port: number): ScrapeManager {
   const sm = new ScrapeManager({ appendable });
-  const cfg = loadConfig(`global:\n  scrape_interval: 200ms\n  scrape_timeout: 100ms\nscrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`, 'test.yml');
+  const cfg = loadConfig(
+    `global:\n  scrape_interval: 200ms\n  scrape_timeout: 100ms\nscrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`,
+    'test.yml',
+  );
   sm.applyConfig(cfg);
-  sm.sync(new Map([['app', [{ source: '0', labels: {}, targets: [{ __address__: `127.0.0.1:${port}` }] }]]]));
+  sm.sync(
+    new Map([
+      ['app', [{ source: '0', labels: {}, targets: [{ __address__: `127.0.0.1:${port}` }] }]],
+    ]),
+  );
   return sm;
 }

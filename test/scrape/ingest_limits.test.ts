@@ -17,7 +17,11 @@ const bodies: Record<string, string | Buffer> = {
   '/future': `hn 1 ${FUTURE}\nnow_metric 2\n`,
   '/longts': `hn 1 ${'9'.repeat(400)}\n`,
   '/int64ts': 'hn 1 12345678901234567890\n',
-  '/utf8': Buffer.concat([Buffer.from('bad{v="a'), Buffer.from([0xff, 0xfe]), Buffer.from('"} 1\n')]),
+  '/utf8': Buffer.concat([
+    Buffer.from('bad{v="a'),
+    Buffer.from([0xff, 0xfe]),
+    Buffer.from('"} 1\n'),
+  ]),
   '/limited': 'a 1\nb 2\nc 3\nd 4\n',
 };
 const jobs = Object.keys(bodies).map((p) => p.slice(1));
@@ -54,44 +58,79 @@ test('scrape refusals match the real Prometheus: future samples, long timestamps
   const yaml = config(port);
   const h = await harness(yaml);
   t.after(() => h.stop());
-  await until(() => jobs.every((j) => read(h.db, eq('__name__', 'up'), eq('job', j))[0]?.vs.length! >= 2));
+  await until(() =>
+    jobs.every((j) => read(h.db, eq('__name__', 'up'), eq('job', j))[0]?.vs.length! >= 2),
+  );
   const ours = new Map<string, Outcome>();
   for (const j of jobs) {
     const tg = h.sm.targetsActive().get(j)![0]!;
-    ours.set(j, { health: tg.health, lastError: tg.lastError, scraped: lastValue(h, 'scrape_samples_scraped', j), post: lastValue(h, 'scrape_samples_post_metric_relabeling', j) });
+    ours.set(j, {
+      health: tg.health,
+      lastError: tg.lastError,
+      scraped: lastValue(h, 'scrape_samples_scraped', j),
+      post: lastValue(h, 'scrape_samples_post_metric_relabeling', j),
+    });
   }
 
   // The future sample is dropped alone and does not move the head: later scrapes still append.
   assert.equal(read(h.db, eq('__name__', 'hn')).length, 0);
-  assert.ok(h.db.head.maxTime < Date.now() + 60_000, `head max time ${h.db.head.maxTime} moved into the future`);
+  assert.ok(
+    h.db.head.maxTime < Date.now() + 60_000,
+    `head max time ${h.db.head.maxTime} moved into the future`,
+  );
   const now = read(h.db, eq('__name__', 'now_metric'))[0]!;
   const before = now.ts.length;
   await until(() => read(h.db, eq('__name__', 'now_metric'))[0]!.ts.length > before);
   assert.deepEqual(ours.get('future'), { health: 'up', lastError: '', scraped: 2, post: 2 });
   assert.equal(ours.get('longts')!.health, 'down');
-  assert.equal(ours.get('longts')!.lastError, `strconv.ParseInt: parsing "${'9'.repeat(400)}": value out of range while parsing: "hn 1 ${'9'.repeat(400)}"`);
-  assert.equal(ours.get('int64ts')!.lastError, 'strconv.ParseInt: parsing "12345678901234567890": value out of range while parsing: "hn 1 12345678901234567890"');
+  assert.equal(
+    ours.get('longts')!.lastError,
+    `strconv.ParseInt: parsing "${'9'.repeat(400)}": value out of range while parsing: "hn 1 ${'9'.repeat(400)}"`,
+  );
+  assert.equal(
+    ours.get('int64ts')!.lastError,
+    'strconv.ParseInt: parsing "12345678901234567890": value out of range while parsing: "hn 1 12345678901234567890"',
+  );
   assert.equal(ours.get('utf8')!.lastError, 'invalid UTF-8 label value: "\\"a\\xff\\xfe\\""');
-  assert.deepEqual(ours.get('limited'), { health: 'down', lastError: 'sample limit exceeded', scraped: 4, post: 4 });
+  assert.deepEqual(ours.get('limited'), {
+    health: 'down',
+    lastError: 'sample limit exceeded',
+    scraped: 4,
+    post: 4,
+  });
 
   const bin = peer('prometheus', t);
   if (!bin) return;
   const real = await startRealPrometheus(yaml);
   t.after(() => real.stop());
-  const get = async (path: string) => ((await (await fetch(`${real.url}${path}`)).json()) as { data: any }).data;
-  const value = async (q: string): Promise<number> => Number((await get(`/api/v1/query?query=${encodeURIComponent(q)}`)).result[0]?.value[1] ?? NaN);
+  const get = async (path: string) =>
+    ((await (await fetch(`${real.url}${path}`)).json()) as { data: any }).data;
+  const value = async (q: string): Promise<number> =>
+    Number((await get(`/api/v1/query?query=${encodeURIComponent(q)}`)).result[0]?.value[1] ?? NaN);
   let targets: { labels: { job: string }; health: string; lastError: string }[] = [];
   for (let i = 0; i < 100; i++) {
     targets = (await get('/api/v1/targets')).activeTargets;
-    if (targets.length === jobs.length && targets.every((x) => x.health !== 'unknown') && !Number.isNaN(await value('count(scrape_samples_scraped)'))) break;
+    if (
+      targets.length === jobs.length &&
+      targets.every((x) => x.health !== 'unknown') &&
+      !Number.isNaN(await value('count(scrape_samples_scraped)'))
+    )
+      break;
     await new Promise((r) => setTimeout(r, 200));
   }
   for (const j of jobs) {
     const rt = targets.find((x) => x.labels.job === j)!;
-    const real: Outcome = { health: rt.health, lastError: rt.lastError, scraped: await value(`scrape_samples_scraped{job="${j}"}`), post: await value(`scrape_samples_post_metric_relabeling{job="${j}"}`) };
+    const real: Outcome = {
+      health: rt.health,
+      lastError: rt.lastError,
+      scraped: await value(`scrape_samples_scraped{job="${j}"}`),
+      post: await value(`scrape_samples_post_metric_relabeling{job="${j}"}`),
+    };
     // 2.42 (the peer) stops where 2.48 adds the offending text (` while parsing: "<line>"`, `: "<value>"`).
     const mine = { ...ours.get(j)! };
-    const rest = mine.lastError.startsWith(real.lastError) ? mine.lastError.slice(real.lastError.length) : '';
+    const rest = mine.lastError.startsWith(real.lastError)
+      ? mine.lastError.slice(real.lastError.length)
+      : '';
     if (/^(: | while parsing: )".*"$/.test(rest)) mine.lastError = real.lastError;
     assert.deepEqual(mine, real, `job ${j}`);
   }
@@ -111,7 +150,8 @@ test('an append error other than out of order, duplicate or out of bounds fails 
       const inner = db.appender();
       return {
         append(ref: number, ls: Labels, ts: number, v: number) {
-          if (ls.get('__name__') === 'broken_metric') throw new StorageError('disk', 'write to WAL: no space left on device');
+          if (ls.get('__name__') === 'broken_metric')
+            throw new StorageError('disk', 'write to WAL: no space left on device');
           return inner.append(ref, ls, ts, v);
         },
         appendHistogram: inner.appendHistogram.bind(inner),

@@ -8,13 +8,26 @@ import { Target } from '../../src/scrape/index.ts';
 
 test('scrape offsets: stable per target, within the interval, shifted by the server seed', () => {
   const interval = 15_000;
-  const targets = Array.from({ length: 50 }, (_, i) => new Target('job', Labels.fromStrings('instance', `h${i}:9100`, 'job', 'job'), Labels.fromStrings('__address__', `h${i}:9100`), {}));
+  const targets = Array.from(
+    { length: 50 },
+    (_, i) =>
+      new Target(
+        'job',
+        Labels.fromStrings('instance', `h${i}:9100`, 'job', 'job'),
+        Labels.fromStrings('__address__', `h${i}:9100`),
+        {},
+      ),
+  );
   const now = 1_700_000_000_123;
   const phase = (t: Target, seed: number) => (now + t.offset(interval, now, seed)) % interval;
   for (const t of targets) {
     const o = t.offset(interval, now, 7);
     assert.ok(o >= 0 && o <= interval, `offset ${o}`);
-    assert.equal(phase(t, 7), (now + 5000 + t.offset(interval, now + 5000, 7)) % interval, 'the phase does not depend on when it is asked');
+    assert.equal(
+      phase(t, 7),
+      (now + 5000 + t.offset(interval, now + 5000, 7)) % interval,
+      'the phase does not depend on when it is asked',
+    );
   }
   const a = targets.map((t) => phase(t, 1));
   const b = targets.map((t) => phase(t, 2));

@@ -26,7 +26,13 @@ async function stored(dataDir: string): Promise<Record<string, string[]>> {
   const db = await openDB(dataDir, {}, { noBackground: true });
   const out: Record<string, string[]> = {};
   try {
-    const ss = db.querier(0, Number.MAX_SAFE_INTEGER).select(true, { start: 0, end: Number.MAX_SAFE_INTEGER, histograms: true }, new Matcher(MatchType.Regexp, '__name__', `${NAME}.*`));
+    const ss = db
+      .querier(0, Number.MAX_SAFE_INTEGER)
+      .select(
+        true,
+        { start: 0, end: Number.MAX_SAFE_INTEGER, histograms: true },
+        new Matcher(MatchType.Regexp, '__name__', `${NAME}.*`),
+      );
     while (ss.next()) {
       const s = ss.at();
       const l = s.labels.drop(['instance']).toString();
@@ -56,14 +62,24 @@ for (const classic of [false, true]) {
     const tReal = await startHistogramTarget(NAME);
     t.after(() => tOurs.close());
     t.after(() => tReal.close());
-    const ours = await startOurServer(config(tOurs.address, classic), ['--enable-feature=native-histograms'], { dir });
+    const ours = await startOurServer(
+      config(tOurs.address, classic),
+      ['--enable-feature=native-histograms'],
+      { dir },
+    );
     writeFileSync(join(dir, 'real.yml'), config(tReal.address, false));
     const port = await freePort();
-    const real = startProcess(bin, [`--config.file=${join(dir, 'real.yml')}`, `--storage.tsdb.path=${join(dir, 'real-data')}`, `--web.listen-address=127.0.0.1:${port}`, '--enable-feature=native-histograms']);
+    const real = startProcess(bin, [
+      `--config.file=${join(dir, 'real.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'real-data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--enable-feature=native-histograms',
+    ]);
     t.after(() => real.stop());
     await waitReady(`http://127.0.0.1:${port}/-/ready`, 30_000, real);
     const until = Date.now() + 15_000;
-    while (Date.now() < until && (tOurs.scrapes() < N + 2 || tReal.scrapes() < N + 2)) await new Promise((r) => setTimeout(r, 100));
+    while (Date.now() < until && (tOurs.scrapes() < N + 2 || tReal.scrapes() < N + 2))
+      await new Promise((r) => setTimeout(r, 100));
     await real.stop();
     await ours.proc.stop();
     const want = await stored(join(dir, 'real-data'));
@@ -78,7 +94,11 @@ for (const classic of [false, true]) {
     const from = Math.max(w.indexOf(g[0]!), 0);
     const skip = Math.max(g.indexOf(w[0]!), 0);
     assert.ok(from + skip <= 2, `at most two early answers missed (${from}, ${skip})`);
-    assert.deepEqual(g.slice(skip, skip + N - 2 - from), w.slice(from, N - 2 - skip + from), 'the same native histogram samples');
+    assert.deepEqual(
+      g.slice(skip, skip + N - 2 - from),
+      w.slice(from, N - 2 - skip + from),
+      'the same native histogram samples',
+    );
     if (!classic) {
       assert.deepEqual(Object.keys(got), [native]);
       return;
@@ -105,14 +125,23 @@ test('native_histogram_bucket_limit lowers the schema until a histogram fits, as
   t.after(cleanup);
   const target = await startHistogramTarget(NAME);
   t.after(() => target.close());
-  const cfg = config(target.address, false).replace('    static_configs:', '    native_histogram_bucket_limit: 3\n    static_configs:');
+  const cfg = config(target.address, false).replace(
+    '    static_configs:',
+    '    native_histogram_bucket_limit: 3\n    static_configs:',
+  );
   const ours = await startOurServer(cfg, ['--enable-feature=native-histograms'], { dir });
   const until = Date.now() + 10_000;
   while (Date.now() < until && target.scrapes() < 6) await new Promise((r) => setTimeout(r, 100));
   await ours.proc.stop();
   const db = await openDB(join(dir, 'data'), {}, { noBackground: true });
   try {
-    const ss = db.querier(0, Number.MAX_SAFE_INTEGER).select(true, { start: 0, end: Number.MAX_SAFE_INTEGER, histograms: true }, Matcher.equal('__name__', NAME));
+    const ss = db
+      .querier(0, Number.MAX_SAFE_INTEGER)
+      .select(
+        true,
+        { start: 0, end: Number.MAX_SAFE_INTEGER, histograms: true },
+        Matcher.equal('__name__', NAME),
+      );
     assert.ok(ss.next());
     const it = ss.at().iterator();
     let n = 0;

@@ -12,20 +12,39 @@ test('Pushgateway: pushed metrics are scraped with honor_labels, keeping the pus
   const pg = startProcess(bin, [`--web.listen-address=127.0.0.1:${pgPort}`]);
   t.after(() => pg.stop());
   await waitReady(`http://127.0.0.1:${pgPort}/-/ready`, 15_000, pg);
-  const push = await fetch(`http://127.0.0.1:${pgPort}/metrics/job/backup/instance/db-1`, { method: 'POST', body: '# TYPE last_backup_seconds gauge\nlast_backup_seconds 1700000000\n' });
+  const push = await fetch(`http://127.0.0.1:${pgPort}/metrics/job/backup/instance/db-1`, {
+    method: 'POST',
+    body: '# TYPE last_backup_seconds gauge\nlast_backup_seconds 1700000000\n',
+  });
   assert.equal(push.status, 200);
   const port = await freePort();
-  const s = await startOurServer(`global:\n  scrape_interval: 500ms\nscrape_configs:\n  - job_name: pushgateway\n    honor_labels: true\n    static_configs: [{targets: ['127.0.0.1:${pgPort}']}]\n`, [], { port });
+  const s = await startOurServer(
+    `global:\n  scrape_interval: 500ms\nscrape_configs:\n  - job_name: pushgateway\n    honor_labels: true\n    static_configs: [{targets: ['127.0.0.1:${pgPort}']}]\n`,
+    [],
+    { port },
+  );
   t.after(() => s.stop());
   let result: { metric: Record<string, string>; value: [number, string] }[] = [];
   for (let i = 0; i < 100 && result.length === 0; i++) {
     await new Promise((r) => setTimeout(r, 100));
-    result = ((await (await fetch(`${s.url}/api/v1/query?query=last_backup_seconds`)).json()) as { data: { result: typeof result } }).data.result;
+    result = (
+      (await (await fetch(`${s.url}/api/v1/query?query=last_backup_seconds`)).json()) as {
+        data: { result: typeof result };
+      }
+    ).data.result;
   }
-  assert.deepEqual(result[0]!.metric, { __name__: 'last_backup_seconds', instance: 'db-1', job: 'backup' });
+  assert.deepEqual(result[0]!.metric, {
+    __name__: 'last_backup_seconds',
+    instance: 'db-1',
+    job: 'backup',
+  });
   assert.equal(result[0]!.value[1], '1700000000');
   // The Pushgateway's own series keep the scrape's job (no conflict), and `up` is the scrape job's.
-  const up = ((await (await fetch(`${s.url}/api/v1/query?query=up`)).json()) as { data: { result: typeof result } }).data.result;
+  const up = (
+    (await (await fetch(`${s.url}/api/v1/query?query=up`)).json()) as {
+      data: { result: typeof result };
+    }
+  ).data.result;
   assert.equal(up[0]!.metric['job'], 'pushgateway');
 });
 

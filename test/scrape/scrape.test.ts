@@ -9,7 +9,14 @@ import { populateLabels } from '../../src/scrape/index.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { Matcher, MatchType, Labels } from '../../src/model/labels/index.ts';
 import { client } from '../../src/util/metrics.ts';
-import { freePort, peer, startProcess, tempDir, waitReady, startRealPrometheus } from '../support/peers.ts';
+import {
+  freePort,
+  peer,
+  startProcess,
+  tempDir,
+  waitReady,
+  startRealPrometheus,
+} from '../support/peers.ts';
 import { read, until, harness, serve, scrapeOneTarget } from './harness.ts';
 
 const eq = (n: string, v: string) => new Matcher(MatchType.Equal, n, v);
@@ -21,23 +28,40 @@ test('node_exporter: every exposed series is stored with target labels; up and t
   const ne = startProcess(bin, [`--web.listen-address=127.0.0.1:${port}`]);
   t.after(() => ne.stop());
   await waitReady(`http://127.0.0.1:${port}/metrics`, 15_000, ne);
-  const h = await harness(`global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: node\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`);
+  const h = await harness(
+    `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: node\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`,
+  );
   t.after(() => h.stop());
-  await until(() => read(h.db, eq('__name__', 'up'), eq('job', 'node')).some((s) => s.vs.length >= 2));
+  await until(() =>
+    read(h.db, eq('__name__', 'up'), eq('job', 'node')).some((s) => s.vs.length >= 2),
+  );
   const up = read(h.db, eq('__name__', 'up'))[0]!;
   assert.equal(up.labels.toString(), `{__name__="up", instance="127.0.0.1:${port}", job="node"}`);
   assert.equal(up.vs.at(-1), 1);
   // Every metric family node_exporter exposes is stored under its name with job/instance added.
   const exposed = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const names = new Set(exposed.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(/[{ ]/)[0]!));
+  const names = new Set(
+    exposed
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'))
+      .map((l) => l.split(/[{ ]/)[0]!),
+  );
   const stored = new Set(read(h.db, eq('job', 'node')).map((s) => s.labels.get('__name__')));
   for (const n of names) assert.ok(stored.has(n), `missing ${n}`);
-  for (const r of ['scrape_duration_seconds', 'scrape_samples_scraped', 'scrape_samples_post_metric_relabeling', 'scrape_series_added']) assert.ok(stored.has(r), r);
+  for (const r of [
+    'scrape_duration_seconds',
+    'scrape_samples_scraped',
+    'scrape_samples_post_metric_relabeling',
+    'scrape_series_added',
+  ])
+    assert.ok(stored.has(r), r);
   const scraped = read(h.db, eq('__name__', 'scrape_samples_scraped'))[0]!;
   assert.ok(scraped.vs.at(-1)! > 100);
   // Metadata from # HELP / # TYPE is kept per target.
   const target = h.sm.targetsActive().get('node')![0]!;
-  const md = target.metadata().find((m) => m.metric === 'node_cpu_seconds_total' || m.metric === 'node_cpu_seconds');
+  const md = target
+    .metadata()
+    .find((m) => m.metric === 'node_cpu_seconds_total' || m.metric === 'node_cpu_seconds');
   assert.ok(md && md.type === 'counter' && md.help.length > 0);
   assert.equal(target.health, 'up');
 });
@@ -47,7 +71,9 @@ test('an exporter that goes away: up 0 with the error, and its series end with a
   let body = 'a_metric{x="1"} 1\nb_metric 2\n';
   const { port, server } = await serve(() => (alive ? { body } : { status: 503, body: 'down' }));
   t.after(() => server.close());
-  const h = await harness(`global:\n  scrape_interval: 200ms\n  scrape_timeout: 100ms\nscrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`);
+  const h = await harness(
+    `global:\n  scrape_interval: 200ms\n  scrape_timeout: 100ms\nscrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`,
+  );
   t.after(() => h.stop());
   await until(() => (read(h.db, eq('__name__', 'b_metric'))[0]?.vs.length ?? 0) >= 2);
   // A series that disappears from the body gets a stale marker at the next scrape.
@@ -70,7 +96,9 @@ test('series that change places or names between bodies keep their own values (t
   let n = 0;
   const { port, server } = await serve(() => ({ body: bodies[Math.min(n++, bodies.length - 1)]! }));
   t.after(() => server.close());
-  const h = await harness(`global:\n  scrape_interval: 200ms\n  scrape_timeout: 100ms\nscrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`);
+  const h = await harness(
+    `global:\n  scrape_interval: 200ms\n  scrape_timeout: 100ms\nscrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`,
+  );
   t.after(() => h.stop());
   const values = (a: string) => read(h.db, eq('__name__', 'm'), eq('a', a))[0]?.vs ?? [];
   await until(() => values('4').length >= 2);
@@ -85,10 +113,17 @@ test('series that change places or names between bodies keep their own values (t
 test('a series text the text format accepted is parsed again when the target switches to OpenMetrics', async (t) => {
   let om = false;
   const { port, server } = await serve(() =>
-    om ? { body: '# TYPE m gauge\nm{a="1",} 2\n# EOF\n', type: 'application/openmetrics-text; version=1.0.0' } : { body: 'm{a="1",} 1\n' },
+    om
+      ? {
+          body: '# TYPE m gauge\nm{a="1",} 2\n# EOF\n',
+          type: 'application/openmetrics-text; version=1.0.0',
+        }
+      : { body: 'm{a="1",} 1\n' },
   );
   t.after(() => server.close());
-  const h = await harness(`global:\n  scrape_interval: 200ms\n  scrape_timeout: 100ms\nscrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`);
+  const h = await harness(
+    `global:\n  scrape_interval: 200ms\n  scrape_timeout: 100ms\nscrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`,
+  );
   t.after(() => h.stop());
   await until(() => read(h.db, eq('__name__', 'm')).length > 0);
   om = true; // a trailing comma is not OpenMetrics
@@ -167,18 +202,27 @@ scrape_configs:
 test('a body that does not parse fails the whole scrape and stores nothing of it', async (t) => {
   const { port, server } = await serve(() => ({ body: 'good_metric 1\nbad{ metric 2\n' }));
   t.after(() => server.close());
-  const h = await harness(`global:\n  scrape_interval: 200ms\n  scrape_timeout: 100ms\nscrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`);
+  const h = await harness(
+    `global:\n  scrape_interval: 200ms\n  scrape_timeout: 100ms\nscrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`,
+  );
   t.after(() => h.stop());
   await until(() => read(h.db, eq('__name__', 'up')).length > 0);
   assert.equal(read(h.db, eq('__name__', 'up'))[0]!.vs.at(-1), 0);
   assert.equal(read(h.db, eq('__name__', 'good_metric')).length, 0);
   const tgt = h.sm.targetsActive().get('app')![0]!;
-  assert.match(tgt.lastError, /^expected equal, got "2" \("INVALID"\) while parsing: "bad\{ metric 2"$/);
+  assert.match(
+    tgt.lastError,
+    /^expected equal, got "2" \("INVALID"\) while parsing: "bad\{ metric 2"$/,
+  );
 });
 
 test('honor_labels, exported_ renaming, metric_relabel_configs, sample_limit, gzip, OpenMetrics', async (t) => {
   const { port, server } = await serve((path) => {
-    if (path.startsWith('/om')) return { body: '# TYPE m counter\nm_total{job="exported"} 3\n# EOF\n', type: 'application/openmetrics-text; version=1.0.0' };
+    if (path.startsWith('/om'))
+      return {
+        body: '# TYPE m counter\nm_total{job="exported"} 3\n# EOF\n',
+        type: 'application/openmetrics-text; version=1.0.0',
+      };
     return { body: 'x{job="inner",instance="i"} 1\ndrop_me 5\nkeep_me 6\n', gzip: true };
   });
   t.after(() => server.close());
@@ -205,9 +249,15 @@ scrape_configs:
     static_configs: [{targets: ['127.0.0.1:${port}']}]
 `);
   t.after(() => h.stop());
-  await until(() => read(h.db, eq('__name__', 'up')).length === 4 && read(h.db, eq('__name__', 'm_total')).length === 1);
+  await until(
+    () =>
+      read(h.db, eq('__name__', 'up')).length === 4 &&
+      read(h.db, eq('__name__', 'm_total')).length === 1,
+  );
   await until(() => read(h.db, eq('__name__', 'x')).length === 2);
-  const xs = read(h.db, eq('__name__', 'x')).map((s) => s.labels.toString()).sort();
+  const xs = read(h.db, eq('__name__', 'x'))
+    .map((s) => s.labels.toString())
+    .sort();
   assert.deepEqual(xs, [
     `{__name__="x", exported_instance="i", exported_job="inner", instance="127.0.0.1:${port}", job="plain"}`,
     '{__name__="x", instance="i", job="inner"}',
@@ -218,13 +268,18 @@ scrape_configs:
   await until(() => limited.lastScrape !== null);
   assert.equal(limited.lastError, 'sample limit exceeded');
   const om = read(h.db, eq('__name__', 'm_total'))[0]!;
-  assert.equal(om.labels.toString(), `{__name__="m_total", exported_job="exported", instance="127.0.0.1:${port}", job="om"}`);
+  assert.equal(
+    om.labels.toString(),
+    `{__name__="m_total", exported_job="exported", instance="127.0.0.1:${port}", job="om"}`,
+  );
 });
 
 test('relabeling drops targets (kept for the API) and the real Prometheus agrees on target labels and series', async (t) => {
   const bin = peer('prometheus', t);
   if (!bin) return;
-  const { port, server } = await serve(() => ({ body: 'demo_metric{a="1"} 1\ndemo_metric{a="2"} 2\nother 3\n' }));
+  const { port, server } = await serve(() => ({
+    body: 'demo_metric{a="1"} 1\ndemo_metric{a="2"} 2\nother 3\n',
+  }));
   t.after(() => server.close());
   const yaml = `global:
   scrape_interval: 1s
@@ -253,7 +308,15 @@ scrape_configs:
   const h = await harness(yaml);
   t.after(() => h.stop());
   await until(() => read(h.db, eq('__name__', 'demo_metric')).length === 2);
-  const realTargets = async () => ((await (await fetch(`${real.url}/api/v1/targets`)).json()) as { data: { activeTargets: { labels: Record<string, string>; health: string }[]; droppedTargets: { discoveredLabels: Record<string, string> }[] } }).data;
+  const realTargets = async () =>
+    (
+      (await (await fetch(`${real.url}/api/v1/targets`)).json()) as {
+        data: {
+          activeTargets: { labels: Record<string, string>; health: string }[];
+          droppedTargets: { discoveredLabels: Record<string, string> }[];
+        };
+      }
+    ).data;
   await until(() => true);
   let rt = await realTargets();
   for (let i = 0; i < 50 && rt.activeTargets[0]?.health !== 'up'; i++) {
@@ -261,12 +324,22 @@ scrape_configs:
     rt = await realTargets();
   }
   const ours = h.sm.targetsActive().get('demo')!;
-  assert.deepEqual(ours.map((x) => x.labels.toObject()), rt.activeTargets.map((x) => x.labels));
   assert.deepEqual(
-    h.sm.targetsDropped().get('demo')!.map((x) => x.discoveredLabels.toObject()),
+    ours.map((x) => x.labels.toObject()),
+    rt.activeTargets.map((x) => x.labels),
+  );
+  assert.deepEqual(
+    h.sm
+      .targetsDropped()
+      .get('demo')!
+      .map((x) => x.discoveredLabels.toObject()),
     rt.droppedTargets.map((x) => x.discoveredLabels),
   );
-  const realSeries = ((await (await fetch(`${real.url}/api/v1/series?match[]={job="demo"}`)).json()) as { data: Record<string, string>[] }).data;
+  const realSeries = (
+    (await (await fetch(`${real.url}/api/v1/series?match[]={job="demo"}`)).json()) as {
+      data: Record<string, string>[];
+    }
+  ).data;
   await until(() => read(h.db, eq('job', 'demo')).length >= realSeries.length);
   const ourSeries = read(h.db, eq('job', 'demo')).map((s) => s.labels.toObject());
   const key = (o: Record<string, string>) => JSON.stringify(Object.entries(o).sort());
@@ -275,8 +348,18 @@ scrape_configs:
 
 test('prom-client exporter: counters, gauges, histograms arrive as exposed', async (t) => {
   const reg = new client.Registry();
-  const c = new client.Counter({ name: 'jobs_total', help: 'Jobs.', labelNames: ['kind'], registers: [reg] });
-  const hist = new client.Histogram({ name: 'lat_seconds', help: 'Latency.', buckets: [0.1, 1], registers: [reg] });
+  const c = new client.Counter({
+    name: 'jobs_total',
+    help: 'Jobs.',
+    labelNames: ['kind'],
+    registers: [reg],
+  });
+  const hist = new client.Histogram({
+    name: 'lat_seconds',
+    help: 'Latency.',
+    buckets: [0.1, 1],
+    registers: [reg],
+  });
   c.inc({ kind: 'a' }, 3);
   hist.observe(0.5);
   const server = createServer(async (_req, res) => {
@@ -285,17 +368,28 @@ test('prom-client exporter: counters, gauges, histograms arrive as exposed', asy
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   t.after(() => server.close());
   const port = (server.address() as { port: number }).port;
-  const h = await harness(`global:\n  scrape_interval: 200ms\n  scrape_timeout: 100ms\nscrape_configs:\n  - job_name: pc\n    static_configs: [{targets: ['127.0.0.1:${port}']}]\n`);
+  const h = await harness(
+    `global:\n  scrape_interval: 200ms\n  scrape_timeout: 100ms\nscrape_configs:\n  - job_name: pc\n    static_configs: [{targets: ['127.0.0.1:${port}']}]\n`,
+  );
   after(() => h.stop());
   await until(() => read(h.db, eq('__name__', 'lat_seconds_bucket')).length === 3);
   assert.equal(read(h.db, eq('__name__', 'jobs_total'), eq('kind', 'a'))[0]!.vs.at(-1), 3);
-  const buckets = read(h.db, eq('__name__', 'lat_seconds_bucket')).map((s) => [s.labels.get('le'), s.vs.at(-1)]);
-  assert.deepEqual(buckets.sort(), [['+Inf', 1], ['0.1', 0], ['1', 1]]);
+  const buckets = read(h.db, eq('__name__', 'lat_seconds_bucket')).map((s) => [
+    s.labels.get('le'),
+    s.vs.at(-1),
+  ]);
+  assert.deepEqual(buckets.sort(), [
+    ['+Inf', 1],
+    ['0.1', 0],
+    ['1', 1],
+  ]);
 });
 
 test('--enable-feature=extra-scrape-metrics adds scrape_timeout_seconds, scrape_sample_limit, scrape_body_size_bytes', async (t) => {
   const body = '# TYPE m gauge\nm 1\nn 2\n';
-  const { port, server } = await serve((path) => (path === '/big' ? { body: body.repeat(100) } : { body }));
+  const { port, server } = await serve((path) =>
+    path === '/big' ? { body: body.repeat(100) } : { body },
+  );
   t.after(() => server.close());
   const h = await harness(
     `scrape_configs:
@@ -314,8 +408,13 @@ test('--enable-feature=extra-scrape-metrics adds scrape_timeout_seconds, scrape_
     { extraMetrics: true },
   );
   t.after(() => h.stop());
-  const last = (name: string, job: string) => read(h.db, eq('__name__', name), eq('job', job))[0]?.vs.at(-1);
-  await until(() => last('scrape_body_size_bytes', 'limited') !== undefined && last('scrape_body_size_bytes', 'x') !== undefined);
+  const last = (name: string, job: string) =>
+    read(h.db, eq('__name__', name), eq('job', job))[0]?.vs.at(-1);
+  await until(
+    () =>
+      last('scrape_body_size_bytes', 'limited') !== undefined &&
+      last('scrape_body_size_bytes', 'x') !== undefined,
+  );
   assert.equal(last('scrape_timeout_seconds', 'x'), 0.15);
   assert.equal(last('scrape_sample_limit', 'x'), 500);
   assert.equal(last('scrape_body_size_bytes', 'x'), Buffer.byteLength(body));
@@ -328,5 +427,8 @@ test('--enable-feature=no-default-scrape-port leaves a port-less address without
   const base = Labels.fromStrings('__address__', 'node.example');
   assert.equal(populateLabels(base, cfg).labels?.get('instance'), 'node.example:80');
   assert.equal(populateLabels(base, cfg, true).labels?.get('instance'), 'node.example');
-  assert.equal(populateLabels(base, { ...cfg, scheme: 'https' }).labels?.get('instance'), 'node.example:443');
+  assert.equal(
+    populateLabels(base, { ...cfg, scheme: 'https' }).labels?.get('instance'),
+    'node.example:443',
+  );
 });

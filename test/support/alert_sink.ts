@@ -11,7 +11,10 @@ export interface AlertSink<A> {
   posted: Map<string, A[]>;
 }
 
-export async function startAlertSink<A>(t: TestContext, onGet?: (req: IncomingMessage, res: ServerResponse) => void): Promise<AlertSink<A>> {
+export async function startAlertSink<A>(
+  t: TestContext,
+  onGet?: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<AlertSink<A>> {
   const posted = new Map<string, A[]>();
   const srv = createServer((req, res) => {
     if (req.method === 'GET' && onGet) return onGet(req, res);

@@ -5,7 +5,8 @@
 import { createServer, type Server } from 'node:http';
 import { ProtoWriter } from '../../src/storage/remote/protobuf.js';
 
-export const PROTOBUF_CONTENT_TYPE = 'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited';
+export const PROTOBUF_CONTENT_TYPE =
+  'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited';
 
 /** Protobuf sint32/sint64 (zigzag) as a plain varint. */
 function zigzag(n: number): number {
@@ -94,13 +95,16 @@ export interface HistogramTarget {
 }
 
 /** Starts the target on a free loopback port. */
-export async function startHistogramTarget(name = 'test_native_histogram'): Promise<HistogramTarget> {
+export async function startHistogramTarget(
+  name = 'test_native_histogram',
+): Promise<HistogramTarget> {
   const obs: number[] = [];
   let n = 0;
   const server: Server = createServer((req, res) => {
     n++;
     // A deterministic spread over several buckets, growing with every scrape.
-    for (let i = 0; i < 3; i++) obs.push(((n * 7 + i * 13) % 50) / 4 + (i === 2 && n % 5 === 0 ? 0 : 0.25));
+    for (let i = 0; i < 3; i++)
+      obs.push(((n * 7 + i * 13) % 50) / 4 + (i === 2 && n % 5 === 0 ? 0 : 0.25));
     if (n % 4 === 0) obs.push(0);
     if (!String(req.headers.accept ?? '').includes('application/vnd.google.protobuf')) {
       res.writeHead(406).end('protobuf only\n');

@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-export const SHARED = existsSync(resolve(ROOT, '../shared')) ? resolve(ROOT, '../shared') : '/work/shared';
+export const SHARED = existsSync(resolve(ROOT, '../shared'))
+  ? resolve(ROOT, '../shared')
+  : '/work/shared';
 export const SEED = join(SHARED, 'fixtures/seed');
 export const CONFORMANCE = join(SHARED, 'promql-conformance');

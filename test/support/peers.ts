@@ -62,8 +62,16 @@ export interface RunningProcess {
 }
 
 /** Starts a process; its stdout+stderr are kept for diagnostics. */
-export function startProcess(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): RunningProcess {
-  const proc = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startProcess(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): RunningProcess {
+  const proc = spawn(cmd, args, {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const keep = (b: Buffer) => {
     out += b.toString();
@@ -86,7 +94,11 @@ export function startProcess(cmd: string, args: string[], opts: { cwd?: string; 
 }
 
 /** Polls url until it answers 200 (or the timeout passes). */
-export async function waitReady(url: string, timeoutMs = 20_000, proc?: RunningProcess): Promise<void> {
+export async function waitReady(
+  url: string,
+  timeoutMs = 20_000,
+  proc?: RunningProcess,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
@@ -97,17 +109,26 @@ export async function waitReady(url: string, timeoutMs = 20_000, proc?: RunningP
     } catch (e) {
       last = (e as Error).message;
     }
-    if (proc && proc.proc.exitCode !== null) throw new Error(`process exited (${proc.proc.exitCode}) before ${url} was ready:\n${proc.output()}`);
+    if (proc && proc.proc.exitCode !== null)
+      throw new Error(
+        `process exited (${proc.proc.exitCode}) before ${url} was ready:\n${proc.output()}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`${url} not ready after ${timeoutMs} ms (${last})${proc ? '\n' + proc.output() : ''}`);
+  throw new Error(
+    `${url} not ready after ${timeoutMs} ms (${last})${proc ? '\n' + proc.output() : ''}`,
+  );
 }
 
 /**
  * The real Prometheus (Debian), on a free port with a temp data dir, started with the given config text.
  * dataDir: where its TSDB goes (default: data/ in its temp dir); waitReady: false for a TLS port.
  */
-export async function startRealPrometheus(configYaml: string, extraArgs: string[] = [], opts: { dataDir?: string; waitReady?: boolean } = {}): Promise<{ url: string; dir: string; proc: RunningProcess; stop: () => Promise<void> }> {
+export async function startRealPrometheus(
+  configYaml: string,
+  extraArgs: string[] = [],
+  opts: { dataDir?: string; waitReady?: boolean } = {},
+): Promise<{ url: string; dir: string; proc: RunningProcess; stop: () => Promise<void> }> {
   const bin = PEERS.prometheus;
   const { dir, cleanup } = tempDir('real-prom-');
   const { writeFileSync } = await import('node:fs');

@@ -8,13 +8,22 @@ import type { TestContext } from 'node:test';
 import { tempDir } from './peers.js';
 
 /** A fresh tmpfs of sizeMB mounted at dir (or a new temp dir), unmounted after the test; null when skipped. */
-export function mountTmpfs(t: TestContext, sizeMB = 8, at?: string, moreOptions = ''): string | null {
+export function mountTmpfs(
+  t: TestContext,
+  sizeMB = 8,
+  at?: string,
+  moreOptions = '',
+): string | null {
   let dir = at;
   let cleanup = (): void => {};
   if (dir === undefined) ({ dir, cleanup } = tempDir('tmpfs-'));
   else mkdirSync(dir, { recursive: true });
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeMB}m${moreOptions ? ',' + moreOptions : ''}`, 'tmpfs', dir], { stdio: 'pipe' });
+    execFileSync(
+      'mount',
+      ['-t', 'tmpfs', '-o', `size=${sizeMB}m${moreOptions ? ',' + moreOptions : ''}`, 'tmpfs', dir],
+      { stdio: 'pipe' },
+    );
   } catch (e) {
     cleanup();
     const reason = `cannot mount a tmpfs (needs root): ${String((e as { stderr?: Buffer }).stderr ?? (e as Error).message).trim()}`;

@@ -6,7 +6,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PEERS, peer, startProcess, startRealPrometheus, tempDir, freePort } from '../support/peers.ts';
+import {
+  PEERS,
+  peer,
+  startProcess,
+  startRealPrometheus,
+  tempDir,
+  freePort,
+} from '../support/peers.ts';
 import { runCommand, runPromtoolTs, startOurServer, SERVER_ENTRY } from '../support/server.ts';
 
 const T0 = 1700000000;
@@ -18,10 +25,17 @@ before(async () => {
   if (peer('promtool') === null) return;
   work = tempDir('corrupt-block-');
   const lines = ['# TYPE cm gauge'];
-  for (let s = 0; s < 12; s++) for (let i = 0; i < 400; i++) lines.push(`cm{idx="${s}"} ${s * 1000 + i} ${T0 + i * 15}`);
+  for (let s = 0; s < 12; s++)
+    for (let i = 0; i < 400; i++) lines.push(`cm{idx="${s}"} ${s * 1000 + i} ${T0 + i * 15}`);
   lines.push('# EOF');
   writeFileSync(join(work.dir, 'd.om'), lines.join('\n') + '\n');
-  const made = await runCommand(PEERS.promtool, ['tsdb', 'create-blocks-from', 'openmetrics', join(work.dir, 'd.om'), join(work.dir, 'blocks')]);
+  const made = await runCommand(PEERS.promtool, [
+    'tsdb',
+    'create-blocks-from',
+    'openmetrics',
+    join(work.dir, 'd.om'),
+    join(work.dir, 'blocks'),
+  ]);
   assert.equal(made.code, 0, made.stderr);
   ulid = readdirSync(join(work.dir, 'blocks'))[0]!;
   blockDir = join(work.dir, 'blocks', ulid);
@@ -43,7 +57,8 @@ function flip(file: string, at: (b: Buffer) => number): void {
 }
 
 /** Inside the first series entry (series are 16-byte aligned from the TOC's series offset). */
-const firstSeries = (b: Buffer) => Math.ceil(Number(b.readBigUInt64BE(b.length - 52 + 8)) / 16) * 16 + 3;
+const firstSeries = (b: Buffer) =>
+  Math.ceil(Number(b.readBigUInt64BE(b.length - 52 + 8)) / 16) * 16 + 3;
 
 const CFG = 'global:\n  scrape_interval: 1h\n';
 const FLAGS = ['--storage.tsdb.retention.time=100y'];
@@ -92,13 +107,21 @@ for (const [name, damage] of Object.entries({
     if (peer('prometheus', t) === null || work === null) return;
     const data = damaged(name.replace(/ /g, '-'), damage);
     const ours = await answers(data, name.replace(/ /g, '-'));
-    const q = ours['query'] as { status: number; body: { status: string; errorType: string; error: string } };
+    const q = ours['query'] as {
+      status: number;
+      body: { status: string; errorType: string; error: string };
+    };
     assert.equal(q.status, 422, JSON.stringify(q));
     assert.equal(q.body.errorType, 'execution');
     const realData = join(work.dir, `real-${name.replace(/ /g, '-')}`);
     cpSync(data, realData, { recursive: true });
     // 2.42 names the block of a damaged chunk with a zero ULID; 2.48 (which we follow) with its own.
-    const real = JSON.parse(JSON.stringify(await realAnswers(realData)).replace('from block 00000000000000000000000000', `from block ${ulid}`));
+    const real = JSON.parse(
+      JSON.stringify(await realAnswers(realData)).replace(
+        'from block 00000000000000000000000000',
+        `from block ${ulid}`,
+      ),
+    );
     assert.deepEqual(ours, real);
   });
 }
@@ -108,22 +131,36 @@ test('a block whose index TOC is damaged stops the storage from opening, as in P
   const data = damaged('toc', (b) => flip(join(b, 'index'), (x) => x.length - 30));
   const port = await freePort();
   writeFileSync(join(work.dir, 'p.yml'), CFG);
-  const ours = startProcess(process.execPath, ['--import', import.meta.resolve('tsx'), SERVER_ENTRY, `--config.file=${join(work.dir, 'p.yml')}`, `--storage.tsdb.path=${data}`, `--web.listen-address=127.0.0.1:${port}`]);
+  const ours = startProcess(process.execPath, [
+    '--import',
+    import.meta.resolve('tsx'),
+    SERVER_ENTRY,
+    `--config.file=${join(work.dir, 'p.yml')}`,
+    `--storage.tsdb.path=${data}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+  ]);
   const code = await new Promise<number | null>((r) => ours.proc.on('exit', (c) => r(c)));
   assert.equal(code, 1, ours.output());
   const want = `reloadBlocks: corrupted block ${ulid}: read TOC: read TOC: invalid checksum`;
   assert.ok(ours.output().includes(want), ours.output());
-  const real = startProcess(PEERS.prometheus, [`--config.file=${join(work.dir, 'p.yml')}`, `--storage.tsdb.path=${data}`, `--web.listen-address=127.0.0.1:${port}`]);
+  const real = startProcess(PEERS.prometheus, [
+    `--config.file=${join(work.dir, 'p.yml')}`,
+    `--storage.tsdb.path=${data}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+  ]);
   const realCode = await new Promise<number | null>((r) => real.proc.on('exit', (c) => r(c)));
   assert.equal(realCode, 1);
   assert.ok(real.output().includes(want), real.output());
 });
 
-test('promtool-ts tsdb list and analyze report damaged blocks in the real promtool\'s words', async (t) => {
+test("promtool-ts tsdb list and analyze report damaged blocks in the real promtool's words", async (t) => {
   if (peer('promtool', t) === null || work === null) return;
   const toc = damaged('promtool-toc', (b) => flip(join(b, 'index'), (x) => x.length - 30));
   const series = damaged('promtool-series', (b) => flip(join(b, 'index'), firstSeries));
-  for (const args of [['tsdb', 'list', toc], ['tsdb', 'analyze', series]]) {
+  for (const args of [
+    ['tsdb', 'list', toc],
+    ['tsdb', 'analyze', series],
+  ]) {
     const ours = await runPromtoolTs(args);
     const real = await runCommand(PEERS.promtool, args);
     const last = (s: string) => s.trim().split('\n').pop();

@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, appendFileSync, statSync, truncateSync, existsSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  appendFileSync,
+  statSync,
+  truncateSync,
+  existsSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Labels, Matcher, MatchType } from '../../src/model/labels/index.js';
@@ -38,7 +46,13 @@ async function fill(db: DB, series: number, from: number, to: number, step: numb
   const app = db.appender();
   const refs = new Array<number>(series).fill(0);
   for (let t = from; t <= to; t += step) {
-    for (let i = 0; i < series; i++) refs[i] = app.append(refs[i]!, L('__name__', 'm', 'i', String(i), 'job', i % 2 ? 'odd' : 'even'), t, t / 1000 + i);
+    for (let i = 0; i < series; i++)
+      refs[i] = app.append(
+        refs[i]!,
+        L('__name__', 'm', 'i', String(i), 'job', i % 2 ? 'odd' : 'even'),
+        t,
+        t / 1000 + i,
+      );
   }
   await app.commit();
 }
@@ -49,14 +63,28 @@ test('head: append, commit, select with matchers, label names/values', async (t)
   await fill(db, 4, 1000, 10_000, 1000);
   const q = db.querier(0, 20_000);
   const all = read(q, Matcher.equal('__name__', 'm'));
-  assert.deepEqual(Object.keys(all), ['{__name__="m", i="0", job="even"}', '{__name__="m", i="1", job="odd"}', '{__name__="m", i="2", job="even"}', '{__name__="m", i="3", job="odd"}']);
+  assert.deepEqual(Object.keys(all), [
+    '{__name__="m", i="0", job="even"}',
+    '{__name__="m", i="1", job="odd"}',
+    '{__name__="m", i="2", job="even"}',
+    '{__name__="m", i="3", job="odd"}',
+  ]);
   assert.equal(all['{__name__="m", i="1", job="odd"}']!.length, 10);
   assert.deepEqual(all['{__name__="m", i="1", job="odd"}']![0], [1000, 2]);
   assert.equal(Object.keys(read(q, new Matcher(MatchType.Regexp, 'i', '1|3'))).length, 2);
   assert.equal(Object.keys(read(q, new Matcher(MatchType.NotEqual, 'job', 'odd'))).length, 2);
   assert.equal(Object.keys(read(q, new Matcher(MatchType.Equal, 'missing', ''))).length, 4);
   assert.equal(Object.keys(read(q, new Matcher(MatchType.Regexp, 'missing', '.+'))).length, 0);
-  assert.equal(Object.keys(read(q, new Matcher(MatchType.Regexp, 'i', '[0-2]'), new Matcher(MatchType.NotRegexp, 'job', 'ev.*'))).length, 1);
+  assert.equal(
+    Object.keys(
+      read(
+        q,
+        new Matcher(MatchType.Regexp, 'i', '[0-2]'),
+        new Matcher(MatchType.NotRegexp, 'job', 'ev.*'),
+      ),
+    ).length,
+    1,
+  );
   assert.deepEqual(q.labelNames(), ['__name__', 'i', 'job']);
   assert.deepEqual(q.labelValues('job'), ['even', 'odd']);
   assert.deepEqual(q.labelValues('i', new Matcher(MatchType.Equal, 'job', 'odd')), ['1', '3']);
@@ -79,7 +107,10 @@ test('appender: out of order, duplicate, out of bounds, rollback, stale markers'
   app.append(ref, ls, 10 * H + 1000, STALE_NAN);
   await app.commit();
   const a2 = db.appender();
-  assert.throws(() => a2.append(ref, ls, 10 * H + 500, 1), (e: unknown) => e instanceof StorageError && e.message === 'out of order sample');
+  assert.throws(
+    () => a2.append(ref, ls, 10 * H + 500, 1),
+    (e: unknown) => e instanceof StorageError && e.message === 'out of order sample',
+  );
   assert.throws(() => a2.append(ref, ls, 10 * H, 2), /out of order sample/);
   assert.throws(() => a2.append(0, ls, 10 * H + 1000, 5), /duplicate sample for timestamp/);
   assert.equal(a2.append(0, ls, 10 * H + 1000, STALE_NAN), ref); // same value again: accepted silently
@@ -94,7 +125,10 @@ test('appender: out of order, duplicate, out of bounds, rollback, stale markers'
   const a3 = db.appender();
   a3.append(ref, ls, 10 * H + 2000, 4);
   await a3.commit();
-  assert.equal(read(db.querier(0, 11 * H), Matcher.equal('__name__', 'x'))['{__name__="x"}']!.length, 3);
+  assert.equal(
+    read(db.querier(0, 11 * H), Matcher.equal('__name__', 'x'))['{__name__="x"}']!.length,
+    3,
+  );
 });
 
 test('WAL: reopen replays committed samples, not rolled back ones', async (t) => {
@@ -108,10 +142,17 @@ test('WAL: reopen replays committed samples, not rolled back ones', async (t) =>
   await db.close();
   const db2 = await openDB(dir, {}, { noBackground: true });
   t.after(() => db2.close());
-  assert.deepEqual(read(db2.querier(0, 100_000), new Matcher(MatchType.Regexp, '__name__', '.+')), before);
+  assert.deepEqual(
+    read(db2.querier(0, 100_000), new Matcher(MatchType.Regexp, '__name__', '.+')),
+    before,
+  );
   // Appends continue after replay.
   await fill(db2, 3, 75_000, 75_000, 1);
-  assert.equal(read(db2.querier(0, 100_000), Matcher.equal('i', '2'))['{__name__="m", i="2", job="even"}']!.length, 6);
+  assert.equal(
+    read(db2.querier(0, 100_000), Matcher.equal('i', '2'))['{__name__="m", i="2", job="even"}']!
+      .length,
+    6,
+  );
 });
 
 test('WAL: a torn or garbled tail is repaired, counted, and the rest replayed', async (t) => {
@@ -138,13 +179,21 @@ test('WAL: a torn or garbled tail is repaired, counted, and the rest replayed', 
     await db2.close();
     const db3 = await openDB(dir, {}, { noBackground: true });
     t.after(() => db3.close());
-    assert.equal(read(db3.querier(0, 100_000), Matcher.equal('i', '0'))['{__name__="m", i="0", job="even"}']!.length, n + 1);
+    assert.equal(
+      read(db3.querier(0, 100_000), Matcher.equal('i', '0'))['{__name__="m", i="0", job="even"}']!
+        .length,
+      n + 1,
+    );
   }
 });
 
 test('compaction: head to block, querying across block and head, WAL checkpoint, reopen', async (t) => {
   const dir = tmp(t);
-  const db = await openDB(dir, { minBlockDuration: 2 * H, maxBlockDuration: 6 * H }, { noBackground: true, inlineCompaction: true });
+  const db = await openDB(
+    dir,
+    { minBlockDuration: 2 * H, maxBlockDuration: 6 * H },
+    { noBackground: true, inlineCompaction: true },
+  );
   await fill(db, 5, 0, 7 * H, 60_000);
   // Full head chunks live in chunks_head/, not in the JS heap.
   assert.ok(statSync(join(dir, 'chunks_head', '000001')).size > 8 + 5 * 3 * 100);
@@ -162,19 +211,30 @@ test('compaction: head to block, querying across block and head, WAL checkpoint,
   assert.deepEqual(all['{__name__="m", i="3", job="odd"}']![200], [200 * 60_000, 200 * 60 + 3]);
   assert.deepEqual(all, inHead);
   await db.close();
-  const db2 = await openDB(dir, { minBlockDuration: 2 * H, maxBlockDuration: 6 * H }, { noBackground: true, inlineCompaction: true });
+  const db2 = await openDB(
+    dir,
+    { minBlockDuration: 2 * H, maxBlockDuration: 6 * H },
+    { noBackground: true, inlineCompaction: true },
+  );
   t.after(() => db2.close());
   assert.deepEqual(read(db2.querier(0, 8 * H), Matcher.equal('__name__', 'm')), all);
 });
 
 test('compaction in a worker thread merges blocks into larger ranges', async (t) => {
   const dir = tmp(t);
-  const db = await openDB(dir, { minBlockDuration: 2 * H, maxBlockDuration: 6 * H }, { noBackground: true });
+  const db = await openDB(
+    dir,
+    { minBlockDuration: 2 * H, maxBlockDuration: 6 * H },
+    { noBackground: true },
+  );
   t.after(() => db.close());
   await fill(db, 3, 0, 14 * H, 5 * 60_000);
   await db.compact();
   const metas = db.blockMetas();
-  assert.ok(metas.some((m) => m.maxTime - m.minTime === 6 * H && m.compaction.level === 2), JSON.stringify(metas.map((m) => [m.minTime / H, m.maxTime / H])));
+  assert.ok(
+    metas.some((m) => m.maxTime - m.minTime === 6 * H && m.compaction.level === 2),
+    JSON.stringify(metas.map((m) => [m.minTime / H, m.maxTime / H])),
+  );
   const r = read(db.querier(0, 15 * H), Matcher.equal('i', '1'));
   assert.equal(r['{__name__="m", i="1", job="odd"}']!.length, 14 * 12 + 1);
 });
@@ -209,14 +269,26 @@ test('delete, clean tombstones, snapshot', async (t) => {
 
 test('retention by time and by size drops whole blocks, oldest first', async (t) => {
   const dir = tmp(t);
-  const db = await openDB(dir, { retentionDuration: 4 * H, minBlockDuration: 2 * H, maxBlockDuration: 2 * H }, { noBackground: true, inlineCompaction: true });
+  const db = await openDB(
+    dir,
+    { retentionDuration: 4 * H, minBlockDuration: 2 * H, maxBlockDuration: 2 * H },
+    { noBackground: true, inlineCompaction: true },
+  );
   t.after(() => db.close());
   await fill(db, 2, 0, 12 * H, 60_000);
   await db.compact();
   const metas = db.blockMetas();
   const newest = Math.max(...metas.map((m) => m.maxTime));
   // As Prometheus's BeyondTimeRetention: a block goes when it ends more than the retention before the newest one ends.
-  assert.deepEqual(metas.map((m) => [m.minTime / H, m.maxTime / H]), [[4, 6], [6, 8], [8, 10]], 'the block ending exactly 4h before the newest stays');
+  assert.deepEqual(
+    metas.map((m) => [m.minTime / H, m.maxTime / H]),
+    [
+      [4, 6],
+      [6, 8],
+      [8, 10],
+    ],
+    'the block ending exactly 4h before the newest stays',
+  );
   assert.ok(metas.every((m) => newest - m.maxTime <= 4 * H));
   assert.ok(db.startTime() >= newest - 6 * H);
 });
@@ -225,7 +297,10 @@ test('lock file: a second open of the same dir fails clearly; noLockfile opens i
   const dir = tmp(t);
   const db = await openDB(dir, {}, { noBackground: true });
   assert.ok(existsSync(join(dir, 'lock')));
-  await assert.rejects(openDB(dir, {}, { noBackground: true }), /lock DB directory: resource temporarily unavailable/);
+  await assert.rejects(
+    openDB(dir, {}, { noBackground: true }),
+    /lock DB directory: resource temporarily unavailable/,
+  );
   const db2 = await openDB(dir, { noLockfile: true }, { noBackground: true });
   await db2.close();
   await db.close();

@@ -9,9 +9,12 @@ import { tempDir } from '../support/peers.ts';
 
 test('putVarint/putUvarint/putBE64 throw on non-integers and out-of-range numbers', () => {
   const e = new EncBuf();
-  for (const x of [Infinity, -Infinity, NaN, 1.5, 2 ** 63]) assert.throws(() => e.putVarint(x), EncodeRangeError, String(x));
-  for (const x of [Infinity, NaN, -1, 0.5, 2 ** 64]) assert.throws(() => e.putUvarint(x), EncodeRangeError, String(x));
-  for (const x of [Infinity, -1, 2 ** 64]) assert.throws(() => e.putBE64(x), EncodeRangeError, String(x));
+  for (const x of [Infinity, -Infinity, NaN, 1.5, 2 ** 63])
+    assert.throws(() => e.putVarint(x), EncodeRangeError, String(x));
+  for (const x of [Infinity, NaN, -1, 0.5, 2 ** 64])
+    assert.throws(() => e.putUvarint(x), EncodeRangeError, String(x));
+  for (const x of [Infinity, -1, 2 ** 64])
+    assert.throws(() => e.putBE64(x), EncodeRangeError, String(x));
   assert.equal(e.len, 0, 'nothing written by a refused call');
 });
 

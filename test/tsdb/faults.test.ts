@@ -3,7 +3,16 @@
 // commits fail with a counted error, and appends resume once writes succeed again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, truncateSync, writeFileSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  truncateSync,
+  writeFileSync,
+  statSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { Labels, Matcher } from '../../src/model/labels/index.js';
 import { StorageError, StorageReadError } from '../../src/storage/index.js';
@@ -19,7 +28,8 @@ async function makeBlocks(dir: string): Promise<string[]> {
   const app = db.appender();
   for (let s = 0; s < 3; s++) {
     let ref = 0;
-    for (let t = 0; t <= 9 * H; t += 60_000) ref = app.append(ref, Labels.fromStrings('__name__', 'f', 's', String(s)), t, t);
+    for (let t = 0; t <= 9 * H; t += 60_000)
+      ref = app.append(ref, Labels.fromStrings('__name__', 'f', 's', String(s)), t, t);
   }
   await app.commit();
   await db.compact();
@@ -55,12 +65,18 @@ for (const damage of ['index checksum', 'bad meta']) {
     const lines: string[] = [];
     const logger = newLogger({ level: 'info', write: (l: string) => void lines.push(l) });
     const reg = newRegistry();
-    await assert.rejects(openDB(dir, {}, { noBackground: true, logger, registry: reg }), new RegExp(`^Error: reloadBlocks: corrupted block ${victim}: `));
+    await assert.rejects(
+      openDB(dir, {}, { noBackground: true, logger, registry: reg }),
+      new RegExp(`^Error: reloadBlocks: corrupted block ${victim}: `),
+    );
     assert.ok(existsSync(bdir), 'damaged block kept on disk');
     const log = lines.join('');
     assert.match(log, new RegExp(`block=${victim}`));
     assert.match(log, /level=error/);
-    assert.match(await reg.getSingleMetricAsString('prometheus_tsdb_reloads_failures_total'), / 1\n?$/m);
+    assert.match(
+      await reg.getSingleMetricAsString('prometheus_tsdb_reloads_failures_total'),
+      / 1\n?$/m,
+    );
   });
 }
 
@@ -74,7 +90,12 @@ test('a block with truncated chunks opens (Prometheus checks chunk files at read
   const db = await openDB(dir, {}, { noBackground: true });
   t.after(() => db.close());
   assert.equal(db.blockMetas().length, ulids.length);
-  assert.throws(() => count(db), (e: Error) => e instanceof StorageReadError && new RegExp(`^cannot populate chunk \\d+ from block ${victim}: `).test(e.message));
+  assert.throws(
+    () => count(db),
+    (e: Error) =>
+      e instanceof StorageReadError &&
+      new RegExp(`^cannot populate chunk \\d+ from block ${victim}: `).test(e.message),
+  );
 });
 
 test('a failing disk makes commits fail (counted) without losing what was committed; writes resume', async (t) => {
@@ -97,8 +118,17 @@ test('a failing disk makes commits fail (counted) without losing what was commit
   wal.fd = full;
   const a2 = db.appender();
   a2.append(0, ls, 2000, 2);
-  await assert.rejects(a2.commit(), (e: unknown) => e instanceof StorageError && e.kind === 'disk' && /^write to WAL: log samples: write .*\/wal\/\d{8}: no space left on device$/.test(e.message));
-  assert.match(await reg.getSingleMetricAsString('prometheus_tsdb_wal_writes_failed_total'), / 1$/m);
+  await assert.rejects(
+    a2.commit(),
+    (e: unknown) =>
+      e instanceof StorageError &&
+      e.kind === 'disk' &&
+      /^write to WAL: log samples: write .*\/wal\/\d{8}: no space left on device$/.test(e.message),
+  );
+  assert.match(
+    await reg.getSingleMetricAsString('prometheus_tsdb_wal_writes_failed_total'),
+    / 1$/m,
+  );
   wal.fd = realFd;
   closeSync(full);
   // Space is back: the same sample goes in now.
@@ -131,6 +161,9 @@ test('a WAL this server cannot read (zstd records) stops the open with a clear e
   seg.writeUInt32BE(crc32c(payload), 3);
   payload.copy(seg, 7);
   writeFileSync(join(dir, 'wal', '00000000'), seg);
-  await assert.rejects(openDB(dir, {}, { noBackground: true }), /zstd-compressed WAL records are not supported/);
+  await assert.rejects(
+    openDB(dir, {}, { noBackground: true }),
+    /zstd-compressed WAL records are not supported/,
+  );
   assert.ok(readFileSync(join(dir, 'wal', '00000000')).equals(seg));
 });

@@ -37,7 +37,10 @@ async function metric(reg: Registry, name: string): Promise<number> {
 
 function logSink(): { logger: ReturnType<typeof newLogger>; text: () => string } {
   const lines: string[] = [];
-  return { logger: newLogger({ level: 'info', write: (l: string) => void lines.push(l) }), text: () => lines.join('') };
+  return {
+    logger: newLogger({ level: 'info', write: (l: string) => void lines.push(l) }),
+    text: () => lines.join(''),
+  };
 }
 
 /** Leftovers of an interrupted write anywhere under dir. */
@@ -62,13 +65,19 @@ function mountOrSkip(t: TestContext, mb: number, at?: string, options?: string):
  * Commits one sample for each series name{s="0".."n-1"} per call, `step` ms after the last;
  * `acked` holds the timestamps of the commits that returned.
  */
-function committer(db: DB, name: string, n: number, step = 15_000): { acked: number[]; commit: () => Promise<void>; upTo: (maxT: number) => Promise<void> } {
+function committer(
+  db: DB,
+  name: string,
+  n: number,
+  step = 15_000,
+): { acked: number[]; commit: () => Promise<void>; upTo: (maxT: number) => Promise<void> } {
   const acked: number[] = [];
   let ts = 0;
   const commit = async (): Promise<void> => {
     ts += step;
     const app = db.appender();
-    for (let s = 0; s < n; s++) app.append(0, Labels.fromStrings('__name__', name, 's', String(s)), ts, Math.random());
+    for (let s = 0; s < n; s++)
+      app.append(0, Labels.fromStrings('__name__', name, 's', String(s)), ts, Math.random());
     await app.commit();
     acked.push(ts);
   };
@@ -82,7 +91,11 @@ function committer(db: DB, name: string, n: number, step = 15_000): { acked: num
 }
 
 /** Runs commit `times` times on a full disk; returns how many failed, each with an error matching re. */
-async function failingCommits(commit: () => Promise<void>, times: number, re: RegExp): Promise<number> {
+async function failingCommits(
+  commit: () => Promise<void>,
+  times: number,
+  re: RegExp,
+): Promise<number> {
   let failed = 0;
   for (let i = 0; i < times; i++) {
     try {
@@ -104,7 +117,14 @@ function assertHolds(db: DB, name: string, n: number, want: number[], what = '')
 }
 
 /** Closes db, opens its directory again, and checks it still holds exactly `want`. */
-async function assertHoldsAfterReopen(db: DB, dir: string, name: string, n: number, want: number[], what = ''): Promise<void> {
+async function assertHoldsAfterReopen(
+  db: DB,
+  dir: string,
+  name: string,
+  n: number,
+  want: number[],
+  what = '',
+): Promise<void> {
   await db.close();
   const db2 = await openDB(dir, {}, { noBackground: true });
   try {
@@ -124,7 +144,11 @@ test('disk full: WAL writes fail with ENOSPC (counted), reads answer, commits re
   for (let i = 0; i < 10; i++) await w.commit();
   const filler = fillDisk(mnt);
   // Worded as Prometheus's: the record that failed, the segment, the system's message.
-  const failed = await failingCommits(w.commit, 40, /^write to WAL: log (series|samples): write .*\/wal\/\d{8}: no space left on device$/);
+  const failed = await failingCommits(
+    w.commit,
+    40,
+    /^write to WAL: log (series|samples): write .*\/wal\/\d{8}: no space left on device$/,
+  );
   assert.ok(failed > 0, 'some commits failed on the full disk');
   assert.equal(await metric(reg, 'prometheus_tsdb_wal_writes_failed_total'), failed);
   assertHolds(db, 'w', 50, w.acked, 'reads answer, with exactly what was acknowledged');
@@ -138,12 +162,20 @@ test('no file can be created when the WAL needs a new segment: the commit fails 
   if (mnt === null) return;
   const data = join(mnt, 'data');
   const reg = newRegistry();
-  const db = await openDB(data, { walSegmentSize: 64 * 1024 }, { noBackground: true, registry: reg });
+  const db = await openDB(
+    data,
+    { walSegmentSize: 64 * 1024 },
+    { noBackground: true, registry: reg },
+  );
   const w = committer(db, 'i', 100);
   await w.commit();
   const made = fillInodes(mnt);
   // About 1 KiB a commit: the 64 KiB segment fills and the next one cannot be created.
-  const failed = await failingCommits(w.commit, 200, /^write to WAL: log samples: open .*\/wal\/\d{8}: no space left on device$/);
+  const failed = await failingCommits(
+    w.commit,
+    200,
+    /^write to WAL: log samples: open .*\/wal\/\d{8}: no space left on device$/,
+  );
   assert.ok(failed > 0);
   assert.equal(await metric(reg, 'prometheus_tsdb_wal_writes_failed_total'), failed);
   for (const p of made) unfill(p);
@@ -155,7 +187,11 @@ test('disk full under chunks_head: commits still succeed, full chunks stay in me
   const { dir, cleanup } = tempDir('tsdb-fault-');
   t.after(cleanup);
   const log = logSink();
-  const db = await openDB(dir, {}, { noBackground: true, inlineCompaction: true, logger: log.logger });
+  const db = await openDB(
+    dir,
+    {},
+    { noBackground: true, inlineCompaction: true, logger: log.logger },
+  );
   let closed = false;
   t.after(async () => {
     if (!closed) await db.close();
@@ -174,7 +210,10 @@ test('disk full under chunks_head: commits still succeed, full chunks stay in me
   for (let i = 0; i < 500; i++) await c.commit();
   assert.match(log.text(), /Writing head chunks works again/);
   const files = readdirSync(chunksHead).filter((f) => /^\d{6}$/.test(f));
-  assert.ok(files.some((f) => statSync(join(chunksHead, f)).size > 8), `chunk files written: ${files.join(',')}`);
+  assert.ok(
+    files.some((f) => statSync(join(chunksHead, f)).size > 8),
+    `chunk files written: ${files.join(',')}`,
+  );
   assertHolds(db, 'c', 3, c.acked);
   // The head spans > 3h: compaction writes a block from the in-memory and the on-disk chunks alike.
   await db.compact();
@@ -215,7 +254,12 @@ test('disk full during compaction: the failed block write leaves nothing behind,
  * takes what is left but `what`; exhaust returns what gives it back. Nothing half-written may be
  * left, and after giving back the next compaction succeeds and nothing is lost.
  */
-async function compactionRunsOut(t: TestContext, options: string | undefined, exhaust: (mnt: string) => () => void, what: string): Promise<boolean> {
+async function compactionRunsOut(
+  t: TestContext,
+  options: string | undefined,
+  exhaust: (mnt: string) => () => void,
+  what: string,
+): Promise<boolean> {
   const mnt = mountOrSkip(t, 8, undefined, options);
   if (mnt === null) return false;
   const data = join(mnt, 'data');
@@ -286,7 +330,10 @@ test('disk full during a delete: the call fails (a failed WAL write counted), ev
   assert.equal(db.blockMetas().length, 1);
   const filler = fillDisk(data);
   // Only in the head (the block ends at 2h): its WAL record fails, counted as every WAL write.
-  await assert.rejects(db.delete(3 * H, 10 * H, [Matcher.equal('s', '1')]), /Error: write .*\/wal\/\d{8}: no space left on device$/);
+  await assert.rejects(
+    db.delete(3 * H, 10 * H, [Matcher.equal('s', '1')]),
+    /Error: write .*\/wal\/\d{8}: no space left on device$/,
+  );
   assert.equal(await metric(reg, 'prometheus_tsdb_wal_writes_failed_total'), 1);
   // In the block too: its tombstones file cannot be written.
   await assert.rejects(db.delete(0, 10 * H, [Matcher.equal('s', '1')]), /no space left on device/);
@@ -309,11 +356,16 @@ test('a block directory deleted under a running DB: queries keep answering; the 
   t.after(cleanup);
   const log = logSink();
   const reg = newRegistry();
-  const db = await openDB(dir, {}, { noBackground: true, inlineCompaction: true, logger: log.logger, registry: reg });
+  const db = await openDB(
+    dir,
+    {},
+    { noBackground: true, inlineCompaction: true, logger: log.logger, registry: reg },
+  );
   t.after(() => db.close());
   for (let ts = 0; ts <= 9 * H; ts += 60_000) {
     const app = db.appender();
-    for (let s = 0; s < 3; s++) app.append(0, Labels.fromStrings('__name__', 'b', 's', String(s)), ts, ts);
+    for (let s = 0; s < 3; s++)
+      app.append(0, Labels.fromStrings('__name__', 'b', 's', String(s)), ts, ts);
     await app.commit();
   }
   await db.compact();

@@ -62,10 +62,24 @@ test('chunks flushed after a window of the file was read are read from the file,
   for (let round = 0; round < 50; round++) {
     // A few chunks, flushed, then each read once (the first through the window of that area).
     const fresh: number[] = [];
-    for (let i = 0; i < 3; i++) fresh.push(m.write(round * 3 + i + 1, round, round, 1, chunkBytes(round * 3 + i).subarray(0, 20 + ((round * 7 + i) % 50))));
+    for (let i = 0; i < 3; i++)
+      fresh.push(
+        m.write(
+          round * 3 + i + 1,
+          round,
+          round,
+          1,
+          chunkBytes(round * 3 + i).subarray(0, 20 + ((round * 7 + i) % 50)),
+        ),
+      );
     m.flush();
     refs.push(...fresh);
-    for (const [k, ref] of fresh.entries()) assert.deepEqual(m.read(ref), chunkBytes(round * 3 + k).subarray(0, 20 + ((round * 7 + k) % 50)), `round ${round} chunk ${k}`);
+    for (const [k, ref] of fresh.entries())
+      assert.deepEqual(
+        m.read(ref),
+        chunkBytes(round * 3 + k).subarray(0, 20 + ((round * 7 + k) % 50)),
+        `round ${round} chunk ${k}`,
+      );
   }
   // Also a chunk still in the write buffer, and one that crosses a 64 KiB window boundary.
   const big = new Uint8Array(70_000).map((_, i) => i & 0xff);

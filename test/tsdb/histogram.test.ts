@@ -7,7 +7,11 @@ import { join } from 'node:path';
 import { CounterResetHint, FloatHistogram, Histogram } from '../../src/model/histogram/index.js';
 import { Labels, Matcher } from '../../src/model/labels/index.js';
 import { ValueType } from '../../src/storage/index.js';
-import { ENC_FLOAT_HISTOGRAM, ENC_HISTOGRAM, HistogramAppender } from '../../src/tsdb/chunkenc/index.js';
+import {
+  ENC_FLOAT_HISTOGRAM,
+  ENC_HISTOGRAM,
+  HistogramAppender,
+} from '../../src/tsdb/chunkenc/index.js';
 import { Block, writeBlock } from '../../src/tsdb/block.js';
 import { openDB, type DB } from '../../src/tsdb/index.js';
 import { tempDir } from '../support/peers.js';
@@ -22,21 +26,39 @@ function hist(i: number): Histogram {
   let count = 0;
   let c = 0;
   for (const d of deltas) count += c += d;
-  return Histogram.of({ schema: 1, zeroThreshold: 2 ** -128, zeroCount: i, count: count + i, sum: i * 3.5, positiveSpans: [{ offset: -1, length: n }], positiveBuckets: deltas });
+  return Histogram.of({
+    schema: 1,
+    zeroThreshold: 2 ** -128,
+    zeroCount: i,
+    count: count + i,
+    sum: i * 3.5,
+    positiveSpans: [{ offset: -1, length: n }],
+    positiveBuckets: deltas,
+  });
 }
 
 function gauge(i: number): FloatHistogram {
-  return FloatHistogram.of({ counterResetHint: CounterResetHint.Gauge, schema: 0, count: 10 - (i % 4), sum: -i, positiveSpans: i % 3 === 0 ? [{ offset: 0, length: 2 }] : [{ offset: 1, length: 2 }], positiveBuckets: [5, 5 - (i % 4)] });
+  return FloatHistogram.of({
+    counterResetHint: CounterResetHint.Gauge,
+    schema: 0,
+    count: 10 - (i % 4),
+    sum: -i,
+    positiveSpans: i % 3 === 0 ? [{ offset: 0, length: 2 }] : [{ offset: 1, length: 2 }],
+    positiveBuckets: [5, 5 - (i % 4)],
+  });
 }
 
 async function samples(db: DB, name: string, mint = 0, maxt = 1e12): Promise<string[]> {
-  const ss = db.querier(mint, maxt).select(true, { start: mint, end: maxt, histograms: true }, Matcher.equal('__name__', name));
+  const ss = db
+    .querier(mint, maxt)
+    .select(true, { start: mint, end: maxt, histograms: true }, Matcher.equal('__name__', name));
   const out: string[] = [];
   while (ss.next()) {
     const it = ss.at().iterator();
     for (let vt = it.next(); vt !== ValueType.None; vt = it.next()) {
       if (vt === ValueType.Histogram) out.push(`${it.atT()} ${it.atHistogram().toString()}`);
-      else if (vt === ValueType.FloatHistogram) out.push(`${it.atT()} ${it.atFloatHistogram().toString()}`);
+      else if (vt === ValueType.FloatHistogram)
+        out.push(`${it.atT()} ${it.atFloatHistogram().toString()}`);
       else out.push(`${it.atT()} ${it.atF()}`);
     }
     assert.equal(it.err(), null);
@@ -49,7 +71,10 @@ test('histograms are refused unless native histograms are enabled', async (t) =>
   t.after(cleanup);
   const db = await openDB(dir, {}, { noBackground: true });
   t.after(() => db.close());
-  assert.throws(() => db.appender().appendHistogram(0, L, 1000, hist(0), null), /native histograms are disabled/);
+  assert.throws(
+    () => db.appender().appendHistogram(0, L, 1000, hist(0), null),
+    /native histograms are disabled/,
+  );
 });
 
 test('histograms survive a restart (WAL), compaction into blocks, a checkpoint and a deletion', async (t) => {
@@ -88,7 +113,10 @@ test('histograms survive a restart (WAL), compaction into blocks, a checkpoint a
     for (const s of b.allSeries()) for (const c of s.chunks) encs.add(c.enc);
     void b.close();
   }
-  assert.ok(encs.has(ENC_HISTOGRAM) && encs.has(ENC_FLOAT_HISTOGRAM), 'blocks hold histogram and float histogram chunks');
+  assert.ok(
+    encs.has(ENC_HISTOGRAM) && encs.has(ENC_FLOAT_HISTOGRAM),
+    'blocks hold histogram and float histogram chunks',
+  );
   assert.deepEqual(await samples(db, 'h'), want, 'blocks + head');
   assert.deepEqual(await samples(db, 'fh'), wantF);
   await db.close();
@@ -116,16 +144,37 @@ test('overlapping blocks holding histograms read merged, then compact into one',
       if (a.appendable(hist(i)) === 'widen') a = a.widenedFor(hist(i));
       a.append(i * 100, hist(i));
     }
-    writeBlock(dir, [{ labels: L, chunks: [{ mint: odd * 100, maxt: (38 + odd) * 100, enc: ENC_HISTOGRAM, data: a.bytes() }] }], 0, 10_000, null);
+    writeBlock(
+      dir,
+      [
+        {
+          labels: L,
+          chunks: [
+            { mint: odd * 100, maxt: (38 + odd) * 100, enc: ENC_HISTOGRAM, data: a.bytes() },
+          ],
+        },
+      ],
+      0,
+      10_000,
+      null,
+    );
   }
   const want = Array.from({ length: 40 }, (_, i) => `${i * 100} ${hist(i).toString()}`);
-  let db = await openDB(dir, { minBlockDuration: 10_000, maxBlockDuration: 30_000 }, { noBackground: true, inlineCompaction: true });
+  let db = await openDB(
+    dir,
+    { minBlockDuration: 10_000, maxBlockDuration: 30_000 },
+    { noBackground: true, inlineCompaction: true },
+  );
   assert.equal(db.blockMetas().length, 2);
   assert.deepEqual(await samples(db, 'h'), want, 'merged at read time');
   await db.compact();
   assert.equal(db.blockMetas().length, 1, 'vertical compaction merged them');
   await db.close();
-  db = await openDB(dir, { minBlockDuration: 10_000, maxBlockDuration: 30_000 }, { noBackground: true });
+  db = await openDB(
+    dir,
+    { minBlockDuration: 10_000, maxBlockDuration: 30_000 },
+    { noBackground: true },
+  );
   assert.deepEqual(await samples(db, 'h'), want, 'one block, re-encoded');
   await db.close();
 });

@@ -27,7 +27,13 @@ test('next/seek over blocks + head match a reference, for random data and random
   const bvs = bts.map(() => Math.round(r() * 1e6) / 100);
   bts.forEach((ts, i) => ref.set(ts, bvs[i]!));
   const ls = Labels.fromStrings('__name__', 'it');
-  writeBlock(dir, [{ labels: ls, chunks: encodeChunks(Float64Array.from(bts), Float64Array.from(bvs)) }], 0, 2 * H, null);
+  writeBlock(
+    dir,
+    [{ labels: ls, chunks: encodeChunks(Float64Array.from(bts), Float64Array.from(bvs)) }],
+    0,
+    2 * H,
+    null,
+  );
   const db = await openDB(dir, {}, { noBackground: true, inlineCompaction: true });
   t.after(() => db.close());
   const app = db.appender();

@@ -12,7 +12,9 @@ const child = fileURLToPath(new URL('./fixtures/append_child.ts', import.meta.ur
 
 function runAndKill(dir: string, start: number, killAfterMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', child, dir, String(start)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, ['--import', 'tsx', child, dir, String(start)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let last = start - 1;
     let buf = '';
     let err = '';
@@ -46,9 +48,15 @@ test('kill -9 at random moments loses no committed sample', async (t) => {
   }
   assert.ok(lastCommitted > 10, `only ${lastCommitted} batches committed`);
   t.diagnostic(`${lastCommitted} batches of 200 samples committed across 4 kills`);
-  const db = await openDB(dir, { minBlockDuration: 20_000, maxBlockDuration: 60_000 }, { noBackground: true });
+  const db = await openDB(
+    dir,
+    { minBlockDuration: 20_000, maxBlockDuration: 60_000 },
+    { noBackground: true },
+  );
   t.after(() => db.close());
-  const ss = db.querier(0, Number.MAX_SAFE_INTEGER).select(true, undefined, Matcher.equal('__name__', 'kill_test'));
+  const ss = db
+    .querier(0, Number.MAX_SAFE_INTEGER)
+    .select(true, undefined, Matcher.equal('__name__', 'kill_test'));
   let n = 0;
   while (ss.next()) {
     const s = ss.at();
@@ -57,7 +65,8 @@ test('kill -9 at random moments loses no committed sample', async (t) => {
     const seen = new Map<number, number>();
     while (it.next() !== 0) seen.set(it.atT(), it.atF());
     assert.equal(it.err(), null);
-    for (let k = 1; k <= lastCommitted; k++) assert.equal(seen.get(k * 1000), k + i / 1000, `series ${i} batch ${k}`);
+    for (let k = 1; k <= lastCommitted; k++)
+      assert.equal(seen.get(k * 1000), k + i / 1000, `series ${i} batch ${k}`);
     n++;
   }
   assert.equal(ss.err(), null);

@@ -16,7 +16,9 @@ const LOCKED = /lock DB directory: resource temporarily unavailable/;
 
 function startHolder(dir: string): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', child, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, ['--import', 'tsx', child, dir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let err = '';
     p.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     p.stdout!.on('data', (d: Buffer) => {
@@ -37,21 +39,25 @@ function killToZombie(p: ChildProcess): void {
   }
 }
 
-test('kill -9 then an immediate restart takes the lock, 10 times out of 10; a live holder still refuses', { skip: !existsSync('/proc/self/fd') && 'no /proc' }, async (t) => {
-  const { dir, cleanup } = tempDir('lock-');
-  t.after(cleanup);
-  for (let round = 0; round < 10; round++) {
-    const holder = await startHolder(dir);
-    // Two live servers on one directory: the second refuses.
-    await assert.rejects(openDB(dir, {}, { noBackground: true }), LOCKED);
-    killToZombie(holder);
-    // Taken synchronously while the child is still a zombie (openDB locks before its first await).
-    const opening = openDB(dir, {}, { noBackground: true });
-    const db = await opening;
-    assert.equal(readFileSync(join(dir, 'lock'), 'utf8'), String(process.pid));
-    await db.close();
-  }
-});
+test(
+  'kill -9 then an immediate restart takes the lock, 10 times out of 10; a live holder still refuses',
+  { skip: !existsSync('/proc/self/fd') && 'no /proc' },
+  async (t) => {
+    const { dir, cleanup } = tempDir('lock-');
+    t.after(cleanup);
+    for (let round = 0; round < 10; round++) {
+      const holder = await startHolder(dir);
+      // Two live servers on one directory: the second refuses.
+      await assert.rejects(openDB(dir, {}, { noBackground: true }), LOCKED);
+      killToZombie(holder);
+      // Taken synchronously while the child is still a zombie (openDB locks before its first await).
+      const opening = openDB(dir, {}, { noBackground: true });
+      const db = await opening;
+      assert.equal(readFileSync(join(dir, 'lock'), 'utf8'), String(process.pid));
+      await db.close();
+    }
+  },
+);
 
 test('a stale lock naming a live unrelated process does not stop the start; a second open in one process refuses', async (t) => {
   const { dir, cleanup } = tempDir('lock-');

@@ -8,11 +8,22 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CounterResetHint, type FloatHistogram, type Histogram } from '../../src/model/histogram/index.js';
+import {
+  CounterResetHint,
+  type FloatHistogram,
+  type Histogram,
+} from '../../src/model/histogram/index.js';
 import { Labels, Matcher } from '../../src/model/labels/index.js';
 import { ValueType } from '../../src/storage/index.js';
 import { Block, type BlockMeta } from '../../src/tsdb/block.js';
-import { ENC_XOR, FloatHistogramAppender, FloatHistogramIterator, HistogramAppender, HistogramIterator, type HistogramChunkAppender } from '../../src/tsdb/chunkenc/index.js';
+import {
+  ENC_XOR,
+  FloatHistogramAppender,
+  FloatHistogramIterator,
+  HistogramAppender,
+  HistogramIterator,
+  type HistogramChunkAppender,
+} from '../../src/tsdb/chunkenc/index.js';
 import { compactBlockDirs } from '../../src/tsdb/compact.js';
 import { openDB } from '../../src/tsdb/index.js';
 import { isULID } from '../../src/tsdb/ulid.js';
@@ -39,7 +50,9 @@ function histogramChunks(data: string): Set<string> {
     try {
       for (const s of b.allSeries()) {
         if (s.labels.get('__name__') !== NAME && s.labels.get('__name__') !== RATE) continue;
-        for (const c of s.chunks) if (c.enc !== ENC_XOR) out.add(`${c.mint} ${c.maxt} ${c.enc} ${Buffer.from(c.data).toString('hex')}`);
+        for (const c of s.chunks)
+          if (c.enc !== ENC_XOR)
+            out.add(`${c.mint} ${c.maxt} ${c.enc} ${Buffer.from(c.data).toString('hex')}`);
       }
     } finally {
       void b.close();
@@ -50,13 +63,24 @@ function histogramChunks(data: string): Set<string> {
 
 /** The histogram samples a data dir holds (blocks, then the WAL through a read of our own), as "t histogram". */
 async function histogramSamples(data: string): Promise<string[]> {
-  const db = await openDB(data, { minBlockDuration: 2000, maxBlockDuration: 2000 }, { noBackground: true });
+  const db = await openDB(
+    data,
+    { minBlockDuration: 2000, maxBlockDuration: 2000 },
+    { noBackground: true },
+  );
   try {
-    const ss = db.querier(0, Number.MAX_SAFE_INTEGER).select(true, { start: 0, end: Number.MAX_SAFE_INTEGER, histograms: true }, Matcher.equal('__name__', NAME));
+    const ss = db
+      .querier(0, Number.MAX_SAFE_INTEGER)
+      .select(
+        true,
+        { start: 0, end: Number.MAX_SAFE_INTEGER, histograms: true },
+        Matcher.equal('__name__', NAME),
+      );
     const out: string[] = [];
     while (ss.next()) {
       const it = ss.at().iterator();
-      for (let vt = it.next(); vt !== ValueType.None; vt = it.next()) if (vt === ValueType.Histogram) out.push(`${it.atT()} ${it.atHistogram().toString()}`);
+      for (let vt = it.next(); vt !== ValueType.None; vt = it.next())
+        if (vt === ValueType.Histogram) out.push(`${it.atT()} ${it.atHistogram().toString()}`);
       assert.equal(it.err(), null);
     }
     return out;
@@ -79,7 +103,10 @@ function realRun(t: TestContext, bin: string): Promise<RealRun | null> {
     const { dir } = tempDir('nh-real-');
     process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
     const target = await startHistogramTarget(NAME);
-    writeFileSync(join(dir, 'rules.yml'), `groups:\n  - name: h\n    interval: 100ms\n    rules:\n      - record: ${RATE}\n        expr: rate(${NAME}[1s])\n`);
+    writeFileSync(
+      join(dir, 'rules.yml'),
+      `groups:\n  - name: h\n    interval: 100ms\n    rules:\n      - record: ${RATE}\n        expr: rate(${NAME}[1s])\n`,
+    );
     writeFileSync(
       join(dir, 'p.yml'),
       `global:\n  scrape_interval: 100ms\n  scrape_timeout: 100ms\nrule_files: ['${join(dir, 'rules.yml')}']\nscrape_configs:\n  - job_name: h\n    static_configs:\n      - targets: ['${target.address}']\n`,
@@ -88,8 +115,12 @@ function realRun(t: TestContext, bin: string): Promise<RealRun | null> {
     const proc = await startReal(bin, dir, data);
     try {
       const until = Date.now() + 25_000;
-      while (Date.now() < until && (!existsSync(data) || blockDirs(data).length < 3)) await new Promise((r) => setTimeout(r, 200));
-      assert.ok(blockDirs(data).length >= 3, `the real Prometheus wrote ${existsSync(data) ? blockDirs(data).length : 0} blocks:\n${proc.output()}`);
+      while (Date.now() < until && (!existsSync(data) || blockDirs(data).length < 3))
+        await new Promise((r) => setTimeout(r, 200));
+      assert.ok(
+        blockDirs(data).length >= 3,
+        `the real Prometheus wrote ${existsSync(data) ? blockDirs(data).length : 0} blocks:\n${proc.output()}`,
+      );
       // No more histogram samples once the target is gone: what it answers now is all it stores.
       await target.close();
       await new Promise((r) => setTimeout(r, 400));
@@ -103,7 +134,11 @@ function realRun(t: TestContext, bin: string): Promise<RealRun | null> {
   return real;
 }
 
-async function startReal(bin: string, dir: string, data: string): Promise<{ url: string; stop: () => Promise<void>; output: () => string }> {
+async function startReal(
+  bin: string,
+  dir: string,
+  data: string,
+): Promise<{ url: string; stop: () => Promise<void>; output: () => string }> {
   const port = await freePort();
   // 2 s blocks (and no merging of its own) so that a short run leaves several.
   const proc = startProcess(bin, [
@@ -121,7 +156,9 @@ async function startReal(bin: string, dir: string, data: string): Promise<{ url:
 
 async function rangeOf(url: string): Promise<unknown> {
   const q = encodeURIComponent(`${NAME}[1h]`);
-  const r = (await (await fetch(`${url}/api/v1/query?query=${q}&time=${Date.now() / 1000 + 60}`)).json()) as { data: { result: { histograms?: unknown[] }[] } };
+  const r = (await (
+    await fetch(`${url}/api/v1/query?query=${q}&time=${Date.now() / 1000 + 60}`)
+  ).json()) as { data: { result: { histograms?: unknown[] }[] } };
   return r.data.result.map((x) => x.histograms);
 }
 
@@ -139,18 +176,33 @@ test('native histograms from a real Prometheus survive our WAL replay, checkpoin
   const before = histogramChunks(data);
   assert.ok(before.size >= 3, `histogram chunks in the real blocks: ${before.size}`);
   const encodings = new Set([...before].map((c) => c.split(' ')[2]));
-  assert.deepEqual([...encodings].sort(), ['2', '3'], 'the real Prometheus wrote integer (2) and float (3) histogram chunks');
+  assert.deepEqual(
+    [...encodings].sort(),
+    ['2', '3'],
+    'the real Prometheus wrote integer (2) and float (3) histogram chunks',
+  );
   const samplesBefore = await histogramSamples(data);
   assert.ok(samplesBefore.length >= 30, `histogram samples read: ${samplesBefore.length}`);
 
   // promtool-ts tsdb dump reads the histogram chunks for what they are, never as floats.
   const dump = await runPromtoolTs(['tsdb', 'dump', `--match={__name__="${NAME}"}`, data]);
   assert.equal(dump.code, 0, dump.stderr);
-  assert.doesNotMatch(dump.stdout, new RegExp(`^\\{__name__="${NAME}".*\\} [-+0-9.e]+ \\d+$`, 'm'), 'no histogram sample printed as a float');
-  assert.match(dump.stdout, new RegExp(`^\\{__name__="${NAME}".*\\} \\{count:\\d+, sum:[0-9.e+]+, .*\\} \\d+$`, 'm'));
+  assert.doesNotMatch(
+    dump.stdout,
+    new RegExp(`^\\{__name__="${NAME}".*\\} [-+0-9.e]+ \\d+$`, 'm'),
+    'no histogram sample printed as a float',
+  );
+  assert.match(
+    dump.stdout,
+    new RegExp(`^\\{__name__="${NAME}".*\\} \\{count:\\d+, sum:[0-9.e+]+, .*\\} \\d+$`, 'm'),
+  );
 
   // Replay, head compaction (which checkpoints the WAL) and block compaction.
-  const db = await openDB(data, { minBlockDuration: 2000, maxBlockDuration: 18_000 }, { noBackground: true, inlineCompaction: true });
+  const db = await openDB(
+    data,
+    { minBlockDuration: 2000, maxBlockDuration: 18_000 },
+    { noBackground: true, inlineCompaction: true },
+  );
   try {
     // This server goes on ingesting, so its head spans enough to be compacted and the WAL checkpointed.
     const app = db.appender();
@@ -169,26 +221,48 @@ test('native histograms from a real Prometheus survive our WAL replay, checkpoin
   for (const x of realBlocks.slice(0, 2)) rmSync(x.d, { recursive: true });
   assert.ok(lastCheckpoint(join(data, 'wal')), 'the WAL was checkpointed');
   const after = histogramChunks(data);
-  for (const c of before) assert.ok(after.has(c), 'compaction keeps the real histogram chunks byte for byte');
-  assert.deepEqual(await histogramSamples(data), samplesBefore, 'no histogram sample lost by replay, head compaction, checkpoint and merge');
+  for (const c of before)
+    assert.ok(after.has(c), 'compaction keeps the real histogram chunks byte for byte');
+  assert.deepEqual(
+    await histogramSamples(data),
+    samplesBefore,
+    'no histogram sample lost by replay, head compaction, checkpoint and merge',
+  );
 
   // Retention (on a copy) drops whole blocks; what remains is untouched. The limit keeps the newest
   // block with histogram chunks and drops the oldest (the merged one).
   const data2 = join(dir, 'data2');
   cpSync(data, data2, { recursive: true });
-  const metas = blockDirs(data2).map((d) => JSON.parse(readFileSync(join(d, 'meta.json'), 'utf8')) as BlockMeta);
-  const withHist = metas.filter((m) => [...after].some((c) => Number(c.split(' ')[0]) >= m.minTime && Number(c.split(' ')[0]) < m.maxTime));
+  const metas = blockDirs(data2).map(
+    (d) => JSON.parse(readFileSync(join(d, 'meta.json'), 'utf8')) as BlockMeta,
+  );
+  const withHist = metas.filter((m) =>
+    [...after].some(
+      (c) => Number(c.split(' ')[0]) >= m.minTime && Number(c.split(' ')[0]) < m.maxTime,
+    ),
+  );
   const newest = Math.max(...metas.map((m) => m.maxTime));
   const keepFrom = Math.max(...withHist.map((m) => m.maxTime));
   assert.ok(withHist.length >= 2, 'histogram chunks in two blocks at least');
-  const db2 = await openDB(data2, { minBlockDuration: 2000, maxBlockDuration: 18_000, retentionDuration: Math.max(1, newest - keepFrom) }, { noBackground: true, inlineCompaction: true });
+  const db2 = await openDB(
+    data2,
+    {
+      minBlockDuration: 2000,
+      maxBlockDuration: 18_000,
+      retentionDuration: Math.max(1, newest - keepFrom),
+    },
+    { noBackground: true, inlineCompaction: true },
+  );
   try {
     await db2.compact();
   } finally {
     await db2.close();
   }
   const kept = histogramChunks(data2);
-  assert.ok(kept.size > 0 && kept.size < after.size, `retention removed some, kept some: ${kept.size} of ${after.size}`);
+  assert.ok(
+    kept.size > 0 && kept.size < after.size,
+    `retention removed some, kept some: ${kept.size} of ${after.size}`,
+  );
   for (const c of kept) assert.ok(after.has(c), 'a chunk kept by retention is unchanged');
 
   // The real Prometheus reads the migrated directory back: the same histograms.
@@ -198,7 +272,14 @@ test('native histograms from a real Prometheus survive our WAL replay, checkpoin
     const want = JSON.stringify(run.api);
     let at = 0;
     while (at < want.length && got[at] === want[at]) at++;
-    assert.ok(got === want, `the real Prometheus serves the same histogram samples from the migrated directory; first difference at ${at}:\n got ${got.slice(at - 80, at + 200)}\nwant ${want.slice(at - 80, at + 200)}\n${again.output().split('\n').filter((l) => /level=(warn|error)/.test(l)).join('\n')}`);
+    assert.ok(
+      got === want,
+      `the real Prometheus serves the same histogram samples from the migrated directory; first difference at ${at}:\n got ${got.slice(at - 80, at + 200)}\nwant ${want.slice(at - 80, at + 200)}\n${again
+        .output()
+        .split('\n')
+        .filter((l) => /level=(warn|error)/.test(l))
+        .join('\n')}`,
+    );
   } finally {
     await again.stop();
   }
@@ -216,12 +297,18 @@ test('the histogram chunks our head cuts from a real WAL are the bytes the real 
   const real = histogramChunks(data);
   // Without its blocks, the WAL holds the data from its last truncation (a block boundary) on.
   for (const d of blockDirs(data)) rmSync(d, { recursive: true });
-  const db = await openDB(data, { minBlockDuration: 2000, maxBlockDuration: 2000 }, { noBackground: true, inlineCompaction: true });
+  const db = await openDB(
+    data,
+    { minBlockDuration: 2000, maxBlockDuration: 2000 },
+    { noBackground: true, inlineCompaction: true },
+  );
   const walFrom = db.head.minTime;
   // Prometheus 2.48 (whose cutting we follow) cuts a histogram chunk early once it passes 256
   // bytes within its range; 2.42, which wrote these, cuts by sample count only. Chunks that stay
   // under that size are cut alike by both.
-  const want = [...real].filter((c) => Number(c.split(' ')[0]) >= walFrom && c.split(' ')[3]!.length / 2 < 256);
+  const want = [...real].filter(
+    (c) => Number(c.split(' ')[0]) >= walFrom && c.split(' ')[3]!.length / 2 < 256,
+  );
   try {
     await db.compact();
   } finally {
@@ -245,11 +332,21 @@ test('every histogram chunk of the real Prometheus is re-encoded bit for bit by 
     let bytes: Uint8Array;
     if (enc === '2') {
       const it = new HistogramIterator(data);
-      bytes = reencode(data, () => (it.next() === ValueType.None ? null : it.atHistogram()), () => it.atT(), new HistogramAppender());
+      bytes = reencode(
+        data,
+        () => (it.next() === ValueType.None ? null : it.atHistogram()),
+        () => it.atT(),
+        new HistogramAppender(),
+      );
       assert.equal(it.err(), null);
     } else {
       const it = new FloatHistogramIterator(data);
-      bytes = reencode(data, () => (it.next() === ValueType.None ? null : it.atFloatHistogram()), () => it.atT(), new FloatHistogramAppender());
+      bytes = reencode(
+        data,
+        () => (it.next() === ValueType.None ? null : it.atFloatHistogram()),
+        () => it.atT(),
+        new FloatHistogramAppender(),
+      );
       assert.equal(it.err(), null);
     }
     assert.equal(Buffer.from(bytes).toString('hex'), hex, `chunk of encoding ${enc}`);
@@ -259,7 +356,12 @@ test('every histogram chunk of the real Prometheus is re-encoded bit for bit by 
 });
 
 /** The chunk's samples appended anew; the header (counter reset, gauge) is the chunk's, not its samples'. */
-function reencode<H extends Histogram | FloatHistogram>(data: Uint8Array, next: () => H | null, t: () => number, a: HistogramChunkAppender<H>): Uint8Array {
+function reencode<H extends Histogram | FloatHistogram>(
+  data: Uint8Array,
+  next: () => H | null,
+  t: () => number,
+  a: HistogramChunkAppender<H>,
+): Uint8Array {
   const header = data[2]! & 0xc0;
   for (let h = next(); h !== null; h = next()) {
     h.counterResetHint = header === 0xc0 ? CounterResetHint.Gauge : CounterResetHint.Unknown;

@@ -8,7 +8,12 @@ import { tempDir } from '../support/peers.js';
 
 const H = 3600_000;
 
-function samples(from: number, to: number, step: number, f: (t: number) => number): { ts: Float64Array; vs: Float64Array } {
+function samples(
+  from: number,
+  to: number,
+  step: number,
+  f: (t: number) => number,
+): { ts: Float64Array; vs: Float64Array } {
   const ts: number[] = [];
   for (let t = from; t <= to; t += step) ts.push(t);
   return { ts: Float64Array.from(ts), vs: Float64Array.from(ts.map(f)) };
@@ -22,7 +27,16 @@ test('overlapping blocks are merged at query time and by compaction', async (t) 
   const s1 = samples(0, 2 * H - 1, 60_000, (x) => x / 1000);
   const s2 = samples(H, 3 * H - 1, 30_000, (x) => x / 1000); // overlaps [1h, 2h), denser
   const s3 = samples(0, 3 * H - 1, 600_000, () => 7);
-  writeBlock(dir, [{ labels: a, chunks: encodeChunks(s1.ts, s1.vs) }, { labels: b, chunks: encodeChunks(s3.ts, s3.vs) }], 0, 2 * H, null);
+  writeBlock(
+    dir,
+    [
+      { labels: a, chunks: encodeChunks(s1.ts, s1.vs) },
+      { labels: b, chunks: encodeChunks(s3.ts, s3.vs) },
+    ],
+    0,
+    2 * H,
+    null,
+  );
   writeBlock(dir, [{ labels: a, chunks: encodeChunks(s2.ts, s2.vs) }], H, 3 * H, null);
   const db = await openDB(dir, {}, { noBackground: true, inlineCompaction: true });
   t.after(() => db.close());
@@ -50,7 +64,10 @@ test('overlapping blocks are merged at query time and by compaction', async (t) 
   await db.compact();
   const metas = db.blockMetas();
   assert.equal(metas.length, 1);
-  assert.deepEqual([metas[0]!.minTime, metas[0]!.maxTime, metas[0]!.compaction.level], [0, 3 * H, 2]);
+  assert.deepEqual(
+    [metas[0]!.minTime, metas[0]!.maxTime, metas[0]!.compaction.level],
+    [0, 3 * H, 2],
+  );
   assert.equal(metas[0]!.compaction.sources.length, 2);
   assert.deepEqual(read(), before);
 });

@@ -50,14 +50,22 @@ const RULES = `groups:
 `;
 
 /** The blocks of a directory as promtool sees them: list rows without ULIDs, and the sorted dump. */
-async function readBack(promtool: string, dir: string): Promise<{ list: string[]; dump: string[] }> {
+async function readBack(
+  promtool: string,
+  dir: string,
+): Promise<{ list: string[]; dump: string[] }> {
   mkdirSync(join(dir, 'wal'), { recursive: true }); // promtool 2.42 opens a data dir only with one
   const list = await runCommand(promtool, ['tsdb', 'list', dir]);
   const dump = await runCommand(promtool, ['tsdb', 'dump', dir]);
   assert.equal(list.code, 0, list.stderr);
   assert.equal(dump.code, 0, dump.stderr);
   return {
-    list: list.stdout.trim().split('\n').slice(1).map((l) => l.replace(/^\S+\s+/, '').replace(/\s+\S+$/, '')).sort(),
+    list: list.stdout
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.replace(/^\S+\s+/, '').replace(/\s+\S+$/, ''))
+      .sort(),
     dump: dump.stdout.trim().split('\n').sort(),
   };
 }
@@ -72,19 +80,40 @@ test('create-blocks-from rules writes the blocks the real promtool writes, from 
   writeFileSync(join(dir, 'rules.yml'), RULES);
   writeFileSync(join(dir, 'prometheus.yml'), 'global: {}\n');
   const source = join(dir, 'source');
-  const made = await runCommand(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'in.om'), source]);
+  const made = await runCommand(promtool, [
+    'tsdb',
+    'create-blocks-from',
+    'openmetrics',
+    join(dir, 'in.om'),
+    source,
+  ]);
   assert.equal(made.code, 0, made.stderr);
   mkdirSync(join(dir, 'ours-server'));
   cpSync(source, join(dir, 'ours-server', 'data'), { recursive: true });
 
   const port = await freePort();
-  const real = startProcess(prometheus, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${source}`, `--web.listen-address=127.0.0.1:${port}`, '--storage.tsdb.retention.time=30d']);
+  const real = startProcess(prometheus, [
+    `--config.file=${join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${source}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--storage.tsdb.retention.time=30d',
+  ]);
   t.after(() => real.stop());
   const url = `http://127.0.0.1:${port}`;
   await waitReady(`${url}/-/ready`, 30_000, real);
 
   // Relative rule-file name, as the group offset hashes the name as given.
-  const args = (out: string, server: string) => ['tsdb', 'create-blocks-from', 'rules', `--start=${START}`, `--end=${END}`, `--url=${server}`, `--output-dir=${out}`, '--eval-interval=1m', 'rules.yml'];
+  const args = (out: string, server: string) => [
+    'tsdb',
+    'create-blocks-from',
+    'rules',
+    `--start=${START}`,
+    `--end=${END}`,
+    `--url=${server}`,
+    `--output-dir=${out}`,
+    '--eval-interval=1m',
+    'rules.yml',
+  ];
   const theirs = await runCommand(promtool, args(join(dir, 'theirs'), url), { cwd: dir });
   assert.equal(theirs.code, 0, theirs.stderr);
   const ours = await runPromtoolTs(args(join(dir, 'ours'), url), { cwd: dir });
@@ -97,11 +126,17 @@ test('create-blocks-from rules writes the blocks the real promtool writes, from 
   const got = await readBack(promtool, join(dir, 'ours'));
   assert.deepEqual(got.list, want.list);
   assert.deepEqual(got.dump, want.dump);
-  const blocks = (d: string) => readdirSync(d).filter((f) => f.startsWith('01')).map((b) => readFileSync(join(d, b, 'index')).length).sort();
+  const blocks = (d: string) =>
+    readdirSync(d)
+      .filter((f) => f.startsWith('01'))
+      .map((b) => readFileSync(join(d, b, 'index')).length)
+      .sort();
   assert.deepEqual(blocks(join(dir, 'ours')), blocks(join(dir, 'theirs')));
 
   // This project's server, on a copy of the same data, answers the same range queries.
-  const srv = await startOurServer('global: {}\n', ['--storage.tsdb.retention.time=30d'], { dir: join(dir, 'ours-server') });
+  const srv = await startOurServer('global: {}\n', ['--storage.tsdb.retention.time=30d'], {
+    dir: join(dir, 'ours-server'),
+  });
   t.after(() => srv.stop());
   const fromOurs = await runPromtoolTs(args(join(dir, 'ours-from-ours'), srv.url), { cwd: dir });
   assert.equal(fromOurs.code, 0, fromOurs.stderr);
@@ -115,16 +150,35 @@ test('create-blocks-from rules: bad times and a failing server are reported as p
   t.after(cleanup);
   writeFileSync(join(dir, 'rules.yml'), RULES);
   const down = `http://127.0.0.1:${await freePort()}`;
-  for (const extra of [['--start=yesterday'], [`--start=${END}`, `--end=${START}`], ['--start=2023-01-01T00:00:00Z', '--end=bad'], [`--start=${START}`, `--end=${END}`]]) {
-    const a = ['tsdb', 'create-blocks-from', 'rules', ...extra, `--url=${down}`, `--output-dir=${join(dir, 'out')}`, 'rules.yml'];
+  for (const extra of [
+    ['--start=yesterday'],
+    [`--start=${END}`, `--end=${START}`],
+    ['--start=2023-01-01T00:00:00Z', '--end=bad'],
+    [`--start=${START}`, `--end=${END}`],
+  ]) {
+    const a = [
+      'tsdb',
+      'create-blocks-from',
+      'rules',
+      ...extra,
+      `--url=${down}`,
+      `--output-dir=${join(dir, 'out')}`,
+      'rules.yml',
+    ];
     const theirs = await runCommand(promtool, a, { cwd: dir });
     const ours = await runPromtoolTs(a, { cwd: dir });
     assert.equal(ours.code, theirs.code, extra.join(' '));
     // Go walks the groups in map order: the per-rule errors may come in any order.
-    const lines = (s: string) => s.split('\n').filter((l) => !l.startsWith('level=')).sort();
+    const lines = (s: string) =>
+      s
+        .split('\n')
+        .filter((l) => !l.startsWith('level='))
+        .sort();
     assert.deepEqual(lines(ours.stderr), lines(theirs.stderr), extra.join(' '));
   }
-  const missing = await runPromtoolTs(['tsdb', 'create-blocks-from', 'rules', 'rules.yml'], { cwd: dir });
+  const missing = await runPromtoolTs(['tsdb', 'create-blocks-from', 'rules', 'rules.yml'], {
+    cwd: dir,
+  });
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /required flag --start not provided/);
 });

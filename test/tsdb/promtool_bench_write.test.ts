@@ -12,14 +12,22 @@ import { runCommand, runPromtoolTs } from '../support/server.ts';
 // The format of Prometheus's tsdb/testdata/20kseries.json: one label object a line, a duplicate.
 function seriesFile(dir: string): string {
   const lines: string[] = [];
-  for (let i = 0; i < 1200; i++) lines.push(JSON.stringify({ instance: `h${Math.floor(i / 40)}`, __name__: `metric_${i % 40}`, job: 'bench' }));
+  for (let i = 0; i < 1200; i++)
+    lines.push(
+      JSON.stringify({
+        instance: `h${Math.floor(i / 40)}`,
+        __name__: `metric_${i % 40}`,
+        job: 'bench',
+      }),
+    );
   lines.splice(10, 0, lines[3]!);
   const f = join(dir, 'series.json');
   writeFileSync(f, lines.join('\n') + '\n');
   return f;
 }
 
-const shape = (s: string): string => s.replace(/duration=\S+/g, 'duration=D').replace(/samples\/sec: \S+/, 'samples/sec: R');
+const shape = (s: string): string =>
+  s.replace(/duration=\S+/g, 'duration=D').replace(/samples\/sec: \S+/, 'samples/sec: R');
 
 test('tsdb bench write: the stages, the total and the stored samples of promtool', async (t) => {
   const promtool = peer('promtool', t);
@@ -27,7 +35,15 @@ test('tsdb bench write: the stages, the total and the stored samples of promtool
   const { dir, cleanup } = tempDir('bench-write-');
   t.after(cleanup);
   const f = seriesFile(dir);
-  const args = (out: string) => ['tsdb', 'bench', 'write', `--out=${out}`, '--metrics=1100', '--scrapes=200', f];
+  const args = (out: string) => [
+    'tsdb',
+    'bench',
+    'write',
+    `--out=${out}`,
+    '--metrics=1100',
+    '--scrapes=200',
+    f,
+  ];
   const real = await runCommand(promtool, args(join(dir, 'real')));
   const ours = await runPromtoolTs(args(join(dir, 'ours')));
   assert.equal(real.code, 0, real.stderr);
@@ -48,10 +64,22 @@ test('tsdb bench write: a missing input file fails as in promtool', async (t) =>
   if (!promtool) return;
   const { dir, cleanup } = tempDir('bench-write-');
   t.after(cleanup);
-  const args = (out: string) => ['tsdb', 'bench', 'write', `--out=${join(dir, out)}`, 'missing.json'];
+  const args = (out: string) => [
+    'tsdb',
+    'bench',
+    'write',
+    `--out=${join(dir, out)}`,
+    'missing.json',
+  ];
   const real = await runCommand(promtool, args('real'), { cwd: dir });
   const ours = await runPromtoolTs(args('ours'), { cwd: dir });
   assert.equal(ours.code, real.code);
   assert.equal(ours.stdout, real.stdout);
-  assert.equal(ours.stderr, real.stderr.split('\n').filter((l) => !l.startsWith('level=')).join('\n'));
+  assert.equal(
+    ours.stderr,
+    real.stderr
+      .split('\n')
+      .filter((l) => !l.startsWith('level='))
+      .join('\n'),
+  );
 });

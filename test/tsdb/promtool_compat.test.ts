@@ -20,11 +20,14 @@ function run(bin: string, args: string[]): { out: string; err: string; code: num
 
 function dumpLines(db: Awaited<ReturnType<typeof openDB>>, mint: number, maxt: number): string[] {
   const lines: string[] = [];
-  const ss = db.querier(mint, maxt).select(true, undefined, new Matcher(MatchType.Regexp, '__name__', '.*'));
+  const ss = db
+    .querier(mint, maxt)
+    .select(true, undefined, new Matcher(MatchType.Regexp, '__name__', '.*'));
   while (ss.next()) {
     const s = ss.at();
     const it = s.iterator();
-    while (it.next() !== 0) lines.push(`${s.labels.toString()} ${formatFloatG(it.atF())} ${it.atT()}`);
+    while (it.next() !== 0)
+      lines.push(`${s.labels.toString()} ${formatFloatG(it.atF())} ${it.atT()}`);
   }
   return lines;
 }
@@ -39,7 +42,16 @@ test('real promtool lists, dumps and analyzes a block written by this TSDB', asy
   const base = 1_700_000_000_000 - (1_700_000_000_000 % (2 * H));
   let x = 7;
   for (let s = 0; s < 50; s++) {
-    const ls = Labels.fromStrings('__name__', s % 5 === 0 ? 'up' : 'node_cpu_seconds_total', 'instance', `host-${s}:9100`, 'mode', s % 3 === 0 ? 'idle' : 'user', 'odd', 'va"l\\ue\n');
+    const ls = Labels.fromStrings(
+      '__name__',
+      s % 5 === 0 ? 'up' : 'node_cpu_seconds_total',
+      'instance',
+      `host-${s}:9100`,
+      'mode',
+      s % 3 === 0 ? 'idle' : 'user',
+      'odd',
+      'va"l\\ue\n',
+    );
     let ref = 0;
     let v = s * 10;
     for (let k = 0; k < 500; k++) {
@@ -70,7 +82,13 @@ test('real promtool lists, dumps and analyzes a block written by this TSDB', asy
   }
 
   // dump covers blocks and head; restrict to the blocks' range.
-  const dump = run(promtool, ['tsdb', 'dump', `--min-time=${metas[0]!.minTime}`, `--max-time=${metas[metas.length - 1]!.maxTime - 1}`, dir]);
+  const dump = run(promtool, [
+    'tsdb',
+    'dump',
+    `--min-time=${metas[0]!.minTime}`,
+    `--max-time=${metas[metas.length - 1]!.maxTime - 1}`,
+    dir,
+  ]);
   assert.equal(dump.code, 0, dump.err);
   const got = dump.out.split('\n').filter((l) => l !== '');
   assert.equal(got.length, expected.length);

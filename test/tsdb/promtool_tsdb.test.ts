@@ -3,7 +3,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { peer, tempDir } from '../support/peers.js';
 import { runCommand, runPromtoolTs } from '../support/server.js';
@@ -16,17 +24,33 @@ function real(bin: string, args: string[]): { stdout: string; stderr: string; co
 const OM = [
   '# HELP http_requests_total The total.',
   '# TYPE http_requests_total counter',
-  ...Array.from({ length: 300 }, (_, i) => `http_requests_total{code="200",method="get"} ${1027 + i * 3} ${1700000000 + i * 15}`),
-  ...Array.from({ length: 50 }, (_, i) => `http_requests_total{code="400",method="post"} ${i} ${1700000000.5 + i * 300}`),
+  ...Array.from(
+    { length: 300 },
+    (_, i) => `http_requests_total{code="200",method="get"} ${1027 + i * 3} ${1700000000 + i * 15}`,
+  ),
+  ...Array.from(
+    { length: 50 },
+    (_, i) => `http_requests_total{code="400",method="post"} ${i} ${1700000000.5 + i * 300}`,
+  ),
   '# TYPE temp gauge',
-  ...Array.from({ length: 200 }, (_, i) => `temp{room="a b",floor="${i % 2}"} ${(21.5 + Math.sin(i) * 3).toFixed(4)} ${1700000000 + i * 60}`),
+  ...Array.from(
+    { length: 200 },
+    (_, i) =>
+      `temp{room="a b",floor="${i % 2}"} ${(21.5 + Math.sin(i) * 3).toFixed(4)} ${1700000000 + i * 60}`,
+  ),
   'temp{room="x\\"y"} -1e-3 1700003600',
   '# EOF',
   '',
 ].join('\n');
 
 function sections(s: string): string[][] {
-  return s.split('\n\n').map((sec) => sec.split('\n').filter((l) => l !== '' && !l.startsWith('Block ID')).map((l) => l.replace(/^Series: /, 'Total Series: ')).sort());
+  return s.split('\n\n').map((sec) =>
+    sec
+      .split('\n')
+      .filter((l) => l !== '' && !l.startsWith('Block ID'))
+      .map((l) => l.replace(/^Series: /, 'Total Series: '))
+      .sort(),
+  );
 }
 
 test('promtool-ts tsdb create-blocks-from/list/dump/analyze match the real promtool', async (t) => {
@@ -48,8 +72,16 @@ test('promtool-ts tsdb create-blocks-from/list/dump/analyze match the real promt
   const ob = readdirSync(ours).sort();
   assert.equal(ob.length, tb.length);
   for (let i = 0; i < tb.length; i++) {
-    assert.ok(readFileSync(join(ours, ob[i]!, 'index')).equals(readFileSync(join(theirs, tb[i]!, 'index'))), 'index bytes');
-    assert.ok(readFileSync(join(ours, ob[i]!, 'chunks', '000001')).equals(readFileSync(join(theirs, tb[i]!, 'chunks', '000001'))), 'chunk bytes');
+    assert.ok(
+      readFileSync(join(ours, ob[i]!, 'index')).equals(readFileSync(join(theirs, tb[i]!, 'index'))),
+      'index bytes',
+    );
+    assert.ok(
+      readFileSync(join(ours, ob[i]!, 'chunks', '000001')).equals(
+        readFileSync(join(theirs, tb[i]!, 'chunks', '000001')),
+      ),
+      'chunk bytes',
+    );
   }
   // promtool 2.42 needs a wal dir to open a data dir read-only.
   mkdirSync(join(theirs, 'wal'));
@@ -60,7 +92,11 @@ test('promtool-ts tsdb create-blocks-from/list/dump/analyze match the real promt
     assert.equal(b.code, 0, b.stderr);
     assert.equal(norm(b.stdout), norm(a.stdout), args.join(' '));
   }
-  for (const args of [[], ['--min-time=1700000100000', '--max-time=1700001000000'], ['--match={code="400"}']]) {
+  for (const args of [
+    [],
+    ['--min-time=1700000100000', '--max-time=1700001000000'],
+    ['--match={code="400"}'],
+  ]) {
     const a = real(promtool, ['tsdb', 'dump', ...args, theirs]);
     const b = await runPromtoolTs(['tsdb', 'dump', ...args, ours]);
     assert.equal(b.code, 0, b.stderr);
@@ -74,7 +110,12 @@ test('promtool-ts tsdb create-blocks-from/list/dump/analyze match the real promt
   const sa = sections(a.stdout);
   const sb = sections(b.stdout);
   assert.equal(sb.length, sa.length);
-  for (let i = 0; i < sa.length; i++) assert.deepEqual(sb[i]!.map((l) => l.split(' ')[0]), sa[i]!.map((l) => l.split(' ')[0]), `section ${i}`);
+  for (let i = 0; i < sa.length; i++)
+    assert.deepEqual(
+      sb[i]!.map((l) => l.split(' ')[0]),
+      sa[i]!.map((l) => l.split(' ')[0]),
+      `section ${i}`,
+    );
   assert.deepEqual(sections(b.stdout)[0], sa[0]);
 });
 
@@ -83,12 +124,21 @@ test('promtool-ts tsdb: errors as promtool words them', async () => {
   try {
     const om = join(dir, 'bad.om');
     writeFileSync(om, 'x 1\n# EOF\n');
-    const r = await runPromtoolTs(['tsdb', 'create-blocks-from', 'openmetrics', om, join(dir, 'out')]);
+    const r = await runPromtoolTs([
+      'tsdb',
+      'create-blocks-from',
+      'openmetrics',
+      om,
+      join(dir, 'out'),
+    ]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /expected timestamp for series got none/);
     const r3 = await runPromtoolTs(['tsdb', 'list', join(dir, 'missing')]);
     assert.equal(r3.code, 1);
-    assert.equal(r3.stderr.trim(), `opening the db dir: stat ${join(dir, 'missing')}: no such file or directory`);
+    assert.equal(
+      r3.stderr.trim(),
+      `opening the db dir: stat ${join(dir, 'missing')}: no such file or directory`,
+    );
     const r2 = await runPromtoolTs(['tsdb', 'frobnicate']);
     assert.equal(r2.code, 1);
     assert.match(r2.stderr, /expected command but got "frobnicate"/);
@@ -108,7 +158,11 @@ test('create-blocks-from openmetrics streams a file larger than its read size: l
   const lines = ['# TYPE big counter'];
   for (let i = 0; i < 1700; i++) {
     const ts = 1700000000 + i * 15;
-    lines.push(i % 2 === 0 ? `big_total{a="${pad}",b="${i % 3}"} ${i} ${ts}` : `big_total{b="${i % 3}",a="${pad}"} ${i} ${ts} # {trace_id="t${i}"} 1 ${ts}`);
+    lines.push(
+      i % 2 === 0
+        ? `big_total{a="${pad}",b="${i % 3}"} ${i} ${ts}`
+        : `big_total{b="${i % 3}",a="${pad}"} ${i} ${ts} # {trace_id="t${i}"} 1 ${ts}`,
+    );
   }
   lines.push('# EOF', '');
   const om = join(dir, 'in.om');
@@ -124,7 +178,11 @@ test('create-blocks-from openmetrics streams a file larger than its read size: l
   }
   mkdirSync(join(theirs, 'wal'));
   mkdirSync(join(ours, 'wal'));
-  const dump = (d: string): string => spawnSync(promtool, ['tsdb', 'dump', d], { encoding: 'utf8', maxBuffer: 1 << 26 }).stdout.split('\n').sort().join('\n');
+  const dump = (d: string): string =>
+    spawnSync(promtool, ['tsdb', 'dump', d], { encoding: 'utf8', maxBuffer: 1 << 26 })
+      .stdout.split('\n')
+      .sort()
+      .join('\n');
   assert.ok(dump(ours).split('\n').length > 1700);
   assert.equal(dump(ours), dump(theirs));
 });
@@ -147,9 +205,27 @@ test('create-blocks-from openmetrics holds one block window, not the file: a 36 
   writeSync(fd, buf + '# EOF\n');
   closeSync(fd);
   // Reading the whole text and splitting it (as this command once did) dies of heap exhaustion here.
-  const r = await runCommand(process.execPath, ['--import', 'tsx', 'src/cmd/promtool.ts', 'tsdb', 'create-blocks-from', 'openmetrics', '-q', om, join(dir, 'out')], {
-    env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=48' },
-  });
+  const r = await runCommand(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/cmd/promtool.ts',
+      'tsdb',
+      'create-blocks-from',
+      'openmetrics',
+      '-q',
+      om,
+      join(dir, 'out'),
+    ],
+    {
+      env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=48' },
+    },
+  );
   assert.equal(r.code, 0, r.stderr.slice(-2000));
-  assert.equal(readdirSync(join(dir, 'out')).length, 5, 'a block per 2h window over the 8h20m of data');
+  assert.equal(
+    readdirSync(join(dir, 'out')).length,
+    5,
+    'a block per 2h window over the 8h20m of data',
+  );
 });

@@ -46,7 +46,9 @@ test('twenty days at the seed retention: compaction levels, retention, exact rea
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const opts = { retentionDuration: 15 * DAY, maxBlockDuration: 36 * H };
   let db = await openDB(dir, opts, { noBackground: true });
-  const labels = Array.from({ length: SERIES }, (_, i) => Labels.fromStrings('__name__', 'soak', 'i', String(i), 'job', 'mordomo'));
+  const labels = Array.from({ length: SERIES }, (_, i) =>
+    Labels.fromStrings('__name__', 'soak', 'i', String(i), 'job', 'mordomo'),
+  );
   const refs = new Array<number>(SERIES).fill(0);
   const t0 = 1_700_000_000_000 - (1_700_000_000_000 % DAY);
   const end = t0 + DAYS * DAY;
@@ -60,12 +62,19 @@ test('twenty days at the seed retention: compaction levels, retention, exact rea
   await db.compact();
 
   const metas = db.blockMetas().sort((a, b) => a.minTime - b.minTime);
-  console.log(`# ${metas.length} blocks: ${metas.map((m) => (m.maxTime - m.minTime) / H).join(" ")}; oldest starts ${(end - metas[0]!.minTime) / DAY} days before the end`);
+  console.log(
+    `# ${metas.length} blocks: ${metas.map((m) => (m.maxTime - m.minTime) / H).join(' ')}; oldest starts ${(end - metas[0]!.minTime) / DAY} days before the end`,
+  );
   const ranges = new Set(metas.map((m) => (m.maxTime - m.minTime) / H));
-  assert.ok([...ranges].every((r) => [2, 6, 18].includes(r)), `block ranges ${[...ranges]}`);
+  assert.ok(
+    [...ranges].every((r) => [2, 6, 18].includes(r)),
+    `block ranges ${[...ranges]}`,
+  );
   assert.ok(ranges.has(18), 'blocks reached the largest range under max-block-duration');
-  for (let k = 1; k < metas.length; k++) assert.ok(metas[k]!.minTime >= metas[k - 1]!.maxTime, 'no blocks overlap');
-  for (const m of metas) assert.equal(m.minTime % ((m.maxTime - m.minTime)), 0, 'blocks are aligned to their range');
+  for (let k = 1; k < metas.length; k++)
+    assert.ok(metas[k]!.minTime >= metas[k - 1]!.maxTime, 'no blocks overlap');
+  for (const m of metas)
+    assert.equal(m.minTime % (m.maxTime - m.minTime), 0, 'blocks are aligned to their range');
   const newest = metas[metas.length - 1]!.maxTime;
   assert.ok(newest - metas[0]!.maxTime <= 15 * DAY, 'nothing past retention is kept');
   assert.ok(metas[0]!.minTime <= end - 15 * DAY, 'retention kept 15 days');
@@ -77,7 +86,11 @@ test('twenty days at the seed retention: compaction levels, retention, exact rea
     for (const [i, pts] of got) {
       assert.equal(pts[0]![0], start, `series ${i} starts where the oldest block starts`);
       assert.equal(pts[pts.length - 1]![0], end - STEP);
-      assert.equal(pts.length, (end - start) / STEP, `series ${i}: every sample from the oldest kept block on`);
+      assert.equal(
+        pts.length,
+        (end - start) / STEP,
+        `series ${i}: every sample from the oldest kept block on`,
+      );
       for (let k = 0; k < pts.length; k += 997) assert.equal(pts[k]![1], valueAt(i, pts[k]![0]));
     }
   };
@@ -92,5 +105,9 @@ test('twenty days at the seed retention: compaction levels, retention, exact rea
   if (!peer('promtool', t)) return;
   const list = await runCommand(PEERS.promtool, ['tsdb', 'list', dir]);
   assert.equal(list.code, 0, list.stderr);
-  assert.equal(list.stdout.trim().split('\n').length, metas.length + 1, 'the real promtool lists every block');
+  assert.equal(
+    list.stdout.trim().split('\n').length,
+    metas.length + 1,
+    'the real promtool lists every block',
+  );
 });

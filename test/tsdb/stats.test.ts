@@ -16,17 +16,57 @@ test('head and cardinality stats, metrics', async (t) => {
   const db = await openDB(dir, {}, { noBackground: true, registry: reg });
   t.after(() => db.close());
   const app = db.appender();
-  for (let i = 0; i < 30; i++) app.append(0, Labels.fromStrings('__name__', i < 20 ? 'a_total' : 'b', 'pod', `p${i}`, 'ns', i % 3 === 0 ? 'x' : 'y'), 5000 + i, i);
+  for (let i = 0; i < 30; i++)
+    app.append(
+      0,
+      Labels.fromStrings(
+        '__name__',
+        i < 20 ? 'a_total' : 'b',
+        'pod',
+        `p${i}`,
+        'ns',
+        i % 3 === 0 ? 'x' : 'y',
+      ),
+      5000 + i,
+      i,
+    );
   await app.commit();
-  assert.throws(() => db.appender().append(0, Labels.fromStrings('__name__', 'b', 'pod', 'p20', 'ns', 'y'), 1000, 1), /out of order/);
+  assert.throws(
+    () =>
+      db
+        .appender()
+        .append(0, Labels.fromStrings('__name__', 'b', 'pod', 'p20', 'ns', 'y'), 1000, 1),
+    /out of order/,
+  );
   // Older than half a block range behind the head's newest sample.
-  assert.throws(() => db.appender().append(0, Labels.fromStrings('__name__', 'b', 'pod', 'p20', 'ns', 'y'), 5028 - H, 1), /out of bounds/);
+  assert.throws(
+    () =>
+      db
+        .appender()
+        .append(0, Labels.fromStrings('__name__', 'b', 'pod', 'p20', 'ns', 'y'), 5028 - H, 1),
+    /out of bounds/,
+  );
   const hs = db.headStats();
-  assert.deepEqual(hs, { numSeries: 30, chunkCount: 30, minTime: 5000, maxTime: 5029, numLabelPairs: 2 + 30 + 2 });
+  assert.deepEqual(hs, {
+    numSeries: 30,
+    chunkCount: 30,
+    minTime: 5000,
+    maxTime: 5029,
+    numLabelPairs: 2 + 30 + 2,
+  });
   const cs = db.cardinalityStats(2);
-  assert.deepEqual(cs.seriesCountByMetricName, [{ name: 'a_total', value: 20 }, { name: 'b', value: 10 }]);
-  assert.deepEqual(cs.labelValueCountByLabelName, [{ name: 'pod', value: 30 }, { name: '__name__', value: 2 }]);
-  assert.deepEqual(cs.seriesCountByLabelValuePair, [{ name: '__name__=a_total', value: 20 }, { name: 'ns=y', value: 20 }]);
+  assert.deepEqual(cs.seriesCountByMetricName, [
+    { name: 'a_total', value: 20 },
+    { name: 'b', value: 10 },
+  ]);
+  assert.deepEqual(cs.labelValueCountByLabelName, [
+    { name: 'pod', value: 30 },
+    { name: '__name__', value: 2 },
+  ]);
+  assert.deepEqual(cs.seriesCountByLabelValuePair, [
+    { name: '__name__=a_total', value: 20 },
+    { name: 'ns=y', value: 20 },
+  ]);
   assert.equal(cs.memoryInBytesByLabelName[0]!.name, '__name__');
   assert.equal(cs.memoryInBytesByLabelName[0]!.value, 20 * 7 + 10 * 1);
   assert.deepEqual(db.walReplayStatus(), { min: 0, max: 0, current: 0 });
@@ -45,7 +85,8 @@ test('head and cardinality stats, metrics', async (t) => {
     ['prometheus_tsdb_reloads_total', '1'],
     ['prometheus_tsdb_wal_corruptions_total', '0'],
     ['prometheus_tsdb_retention_limit_bytes', '0'],
-  ] as const) assert.match(text, new RegExp(`^${name.replace(/[{}]/g, '\\$&')} ${v}$`, 'm'), name);
+  ] as const)
+    assert.match(text, new RegExp(`^${name.replace(/[{}]/g, '\\$&')} ${v}$`, 'm'), name);
   assert.match(text, /^prometheus_tsdb_wal_storage_size_bytes \d+$/m);
   assert.match(text, /^prometheus_tsdb_storage_blocks_bytes 0$/m);
   assert.match(text, /^prometheus_tsdb_head_active_appenders 0$/m);
@@ -57,12 +98,22 @@ test('retention by size removes the oldest blocks first and counts it', async (t
   const { dir, cleanup } = tempDir('tsdb-stats-');
   t.after(cleanup);
   const reg = newRegistry();
-  const db = await openDB(dir, { maxBlockDuration: 2 * H }, { noBackground: true, inlineCompaction: true, registry: reg });
+  const db = await openDB(
+    dir,
+    { maxBlockDuration: 2 * H },
+    { noBackground: true, inlineCompaction: true, registry: reg },
+  );
   t.after(() => db.close());
   const app = db.appender();
   for (let s = 0; s < 50; s++) {
     let ref = 0;
-    for (let ts = 0; ts <= 12 * H; ts += 30_000) ref = app.append(ref, Labels.fromStrings('__name__', 'r', 's', String(s)), ts, Math.sin(ts + s));
+    for (let ts = 0; ts <= 12 * H; ts += 30_000)
+      ref = app.append(
+        ref,
+        Labels.fromStrings('__name__', 'r', 's', String(s)),
+        ts,
+        Math.sin(ts + s),
+      );
   }
   await app.commit();
   await db.compact();
@@ -74,11 +125,23 @@ test('retention by size removes the oldest blocks first and counts it', async (t
   const { join } = await import('node:path');
   // Reopen once so chunks_head/ is what replay rebuilds (it is cleared at open).
   await (await openDB(dir, { maxBlockDuration: 2 * H }, { noBackground: true })).close();
-  const du = (d: string): number => readdirSync(d, { withFileTypes: true }).reduce((n, f) => n + (f.isDirectory() ? du(join(d, f.name)) : statSync(join(d, f.name)).size), 0);
+  const du = (d: string): number =>
+    readdirSync(d, { withFileTypes: true }).reduce(
+      (n, f) => n + (f.isDirectory() ? du(join(d, f.name)) : statSync(join(d, f.name)).size),
+      0,
+    );
   // Room for the WAL, the head chunks and exactly the newest three blocks.
-  const limit = du(join(dir, 'wal')) + du(join(dir, 'chunks_head')) + all.slice(-3).reduce((n, m) => n + du(join(dir, m.ulid)), 0) + 100;
+  const limit =
+    du(join(dir, 'wal')) +
+    du(join(dir, 'chunks_head')) +
+    all.slice(-3).reduce((n, m) => n + du(join(dir, m.ulid)), 0) +
+    100;
   const reg2 = newRegistry();
-  const db2 = await openDB(dir, { maxBytes: Math.floor(limit), maxBlockDuration: 2 * H }, { noBackground: true, inlineCompaction: true, registry: reg2 });
+  const db2 = await openDB(
+    dir,
+    { maxBytes: Math.floor(limit), maxBlockDuration: 2 * H },
+    { noBackground: true, inlineCompaction: true, registry: reg2 },
+  );
   t.after(() => db2.close());
   await db2.compact();
   const left = db2.blockMetas();

@@ -14,10 +14,11 @@ test('wal: a segment of several read blocks, records spanning pages and blocks, 
       await wal.replay(() => {});
       const want: Uint8Array[] = [];
       let seed = 7;
-      const rnd = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
+      const rnd = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296;
       // ~5 MiB: small records and 100-300 KiB ones, which cross 32 KiB pages and 1 MiB reads.
-      for (let total = 0; total < 5 << 20; ) {
-        const n = rnd() < 0.1 ? 100_000 + Math.floor(rnd() * 200_000) : 1 + Math.floor(rnd() * 3000);
+      for (let total = 0; total < 5 << 20;) {
+        const n =
+          rnd() < 0.1 ? 100_000 + Math.floor(rnd() * 200_000) : 1 + Math.floor(rnd() * 3000);
         const r = new Uint8Array(n);
         for (let i = 0; i < n; i++) r[i] = (i * 31 + n) & 0xff;
         r[0] = 2;

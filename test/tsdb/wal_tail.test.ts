@@ -18,7 +18,7 @@ async function appendAt(db: Awaited<ReturnType<typeof openDB>>, t: number): Prom
   await a.commit();
 }
 
-test('records written after zeros at the last segment\'s tail survive the next replay', async (t) => {
+test("records written after zeros at the last segment's tail survive the next replay", async (t) => {
   const { dir, cleanup } = tempDir('wal-tail-');
   t.after(cleanup);
   const wal = join(dir, 'wal');

@@ -9,7 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Labels } from '../../src/model/labels/index.ts';
 import { EncBuf } from '../../src/tsdb/encoding/index.ts';
-import { WAL, WALWatcher, encodeSamplesRecord, encodeSeriesRecord, segName, type WatcherConsumer } from '../../src/tsdb/wal/index.ts';
+import {
+  WAL,
+  WALWatcher,
+  encodeSamplesRecord,
+  encodeSeriesRecord,
+  segName,
+  type WatcherConsumer,
+} from '../../src/tsdb/wal/index.ts';
 import { STALE_NAN, isStaleNaN } from '../../src/model/value/index.ts';
 
 function tmp(t: TestContext): string {
@@ -19,11 +26,20 @@ function tmp(t: TestContext): string {
 }
 
 /** Writes one commit as the head does: a series record for new refs, then a samples record. */
-function commit(wal: WAL, refs: number[], t0: number, v: (i: number) => number, newSeries = false): void {
+function commit(
+  wal: WAL,
+  refs: number[],
+  t0: number,
+  v: (i: number) => number,
+  newSeries = false,
+): void {
   const recs: Uint8Array[] = [];
   if (newSeries) {
     const e = new EncBuf(256);
-    encodeSeriesRecord(e, refs.map((ref) => ({ ref, labels: Labels.fromStrings('__name__', `m${ref}`) })));
+    encodeSeriesRecord(
+      e,
+      refs.map((ref) => ({ ref, labels: Labels.fromStrings('__name__', `m${ref}`) })),
+    );
     recs.push(e.bytes().slice());
   }
   const e = new EncBuf(256);
@@ -42,7 +58,8 @@ class Collector implements WatcherConsumer {
   skips: [number, number][] = [];
   corruptions: string[] = [];
   samples(refs: Float64Array, ts: Float64Array, vs: Float64Array, n: number): void {
-    for (let i = 0; i < n; i++) this.got.push({ ref: refs[i]!, t: ts[i]!, v: vs[i]!, stale: isStaleNaN(vs[i]!) });
+    for (let i = 0; i < n; i++)
+      this.got.push({ ref: refs[i]!, t: ts[i]!, v: vs[i]!, stale: isStaleNaN(vs[i]!) });
   }
   full(): boolean {
     return this.got.length >= this.limit;
@@ -60,7 +77,12 @@ class Collector implements WatcherConsumer {
 }
 
 /** A fresh WAL (after what before() writes) and a watcher from its end on. */
-async function watched(t: TestContext, segmentSize: number, compress: boolean, before?: (wal: WAL) => void): Promise<{ dir: string; wal: WAL; c: Collector; w: WALWatcher }> {
+async function watched(
+  t: TestContext,
+  segmentSize: number,
+  compress: boolean,
+  before?: (wal: WAL) => void,
+): Promise<{ dir: string; wal: WAL; c: Collector; w: WALWatcher }> {
   const dir = tmp(t);
   const wal = new WAL(dir, segmentSize, compress);
   await wal.replay(() => {});
@@ -75,7 +97,9 @@ async function watched(t: TestContext, segmentSize: number, compress: boolean, b
 }
 
 test('WAL watcher: samples written after the start position, in order, across pages and segments', async (t) => {
-  const { wal, c, w } = await watched(t, 256 * 1024, true, (wal) => commit(wal, [1, 2, 3], 1000, (i) => i, true));
+  const { wal, c, w } = await watched(t, 256 * 1024, true, (wal) =>
+    commit(wal, [1, 2, 3], 1000, (i) => i, true),
+  );
   assert.equal(w.poll(), true);
   assert.equal(c.got.length, 0, 'what was written before the start is not sent');
 
@@ -89,7 +113,13 @@ test('WAL watcher: samples written after the start position, in order, across pa
   assert.ok(wal.currentSegment() > 0, 'the test crossed into later segments');
   assert.equal(w.poll(), true);
   assert.equal(c.got.length, expected);
-  assert.deepEqual([...c.records], [['series', 1], ['samples', 30]]);
+  assert.deepEqual(
+    [...c.records],
+    [
+      ['series', 1],
+      ['samples', 30],
+    ],
+  );
   for (let k = 0; k < 30; k++) {
     for (const i of [0, 7, 4999]) {
       const s = c.got[k * refs.length + i]!;
@@ -132,13 +162,19 @@ test('WAL watcher: segments removed before it reached them are reported and skip
   rmSync(join(dir, segName(1)));
   assert.equal(w.poll(), true);
   assert.deepEqual(c.skips, [[0, 1]]);
-  assert.deepEqual(c.got.map((s) => s.v), [3]);
+  assert.deepEqual(
+    c.got.map((s) => s.v),
+    [3],
+  );
   // An opened segment stays readable to its end even when it is removed meanwhile.
   commit(wal, [1], 4, () => 4);
   wal.cut();
   commit(wal, [1], 5, () => 5);
   rmSync(join(dir, segName(2)));
   assert.equal(w.poll(), true);
-  assert.deepEqual(c.got.map((s) => s.v), [3, 4, 5]);
+  assert.deepEqual(
+    c.got.map((s) => s.v),
+    [3, 4, 5],
+  );
   assert.deepEqual(c.corruptions, []);
 });

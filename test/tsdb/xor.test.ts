@@ -44,7 +44,10 @@ test('xor: extreme deltas, negative times, special floats', () => {
     r.push((x / 2147483648) * 1e6 - 5e5);
     ts.push(i * 1000 + (x % 7));
   }
-  roundTrip(ts.map((t, i) => t + i), r);
+  roundTrip(
+    ts.map((t, i) => t + i),
+    r,
+  );
 });
 
 test('xor: stale markers keep their NaN payload', () => {

@@ -1,15 +1,36 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodePanels, encodePanels, defaultPanel } from '../../web/ui/src/lib/urlState.js';
-import { parseDuration, formatDuration, parseTime, formatTime, formatAgo, defaultStep, formatSeconds, zoomedRange, shiftedEnd, formatTimestamp, axisTimeLabel } from '../../web/ui/src/lib/time.js';
+import {
+  parseDuration,
+  formatDuration,
+  parseTime,
+  formatTime,
+  formatAgo,
+  defaultStep,
+  formatSeconds,
+  zoomedRange,
+  shiftedEnd,
+  formatTimestamp,
+  axisTimeLabel,
+} from '../../web/ui/src/lib/time.js';
 import { ruleDefinition } from '../../web/ui/src/lib/rules.js';
 import { groupTargets } from '../../web/ui/src/lib/targets.js';
 import { legendClick } from '../../web/ui/src/lib/legend.js';
-import { formatSeriesName, countStates, matchesSearch, formatBytes, seriesColor, formatHistogram, formatAxisValue } from '../../web/ui/src/lib/format.js';
+import {
+  formatSeriesName,
+  countStates,
+  matchesSearch,
+  formatBytes,
+  seriesColor,
+  formatHistogram,
+  formatAxisValue,
+} from '../../web/ui/src/lib/format.js';
 import { highlightYAML } from '../../web/ui/src/lib/yaml.js';
 
 test('decodes a link copied from Prometheus', () => {
-  const q = '?g0.expr=rate(node_cpu_seconds_total%7Bmode%3D%22idle%22%7D%5B5m%5D)&g0.tab=0&g0.stacked=1&g0.show_exemplars=0&g0.range_input=6h&g0.end_input=2023-11-20%2010%3A00%3A00&g0.moment_input=2023-11-20%2009%3A00%3A00&g0.step_input=30&g1.expr=up&g1.tab=1';
+  const q =
+    '?g0.expr=rate(node_cpu_seconds_total%7Bmode%3D%22idle%22%7D%5B5m%5D)&g0.tab=0&g0.stacked=1&g0.show_exemplars=0&g0.range_input=6h&g0.end_input=2023-11-20%2010%3A00%3A00&g0.moment_input=2023-11-20%2009%3A00%3A00&g0.step_input=30&g1.expr=up&g1.tab=1';
   const ps = decodePanels(q);
   assert.equal(ps.length, 2);
   assert.equal(ps[0]!.expr, 'rate(node_cpu_seconds_total{mode="idle"}[5m])');
@@ -24,7 +45,17 @@ test('decodes a link copied from Prometheus', () => {
 });
 
 test('encode then decode round-trips every field', () => {
-  const p = { ...defaultPanel(), expr: 'sum by (job) (up{a="b&c"})', tab: 0 as const, rangeInput: '2h', endTime: Date.UTC(2024, 0, 2, 3, 4, 5), momentTime: null, stepInput: 15, stacked: true, showExemplars: true };
+  const p = {
+    ...defaultPanel(),
+    expr: 'sum by (job) (up{a="b&c"})',
+    tab: 0 as const,
+    rangeInput: '2h',
+    endTime: Date.UTC(2024, 0, 2, 3, 4, 5),
+    momentTime: null,
+    stepInput: 15,
+    stacked: true,
+    showExemplars: true,
+  };
   const enc = encodePanels([p, defaultPanel()]);
   assert.match(enc, /^g0\.expr=sum%20by%20\(job\)/);
   assert.match(enc, /g0\.end_input=2024-01-02%2003%3A04%3A05/);
@@ -75,10 +106,17 @@ test('times parse and format in UTC', () => {
 });
 
 test('series names and table helpers', () => {
-  assert.equal(formatSeriesName({ __name__: 'up', job: 'x', instance: 'a"b' }), 'up{instance="a\\"b", job="x"}');
+  assert.equal(
+    formatSeriesName({ __name__: 'up', job: 'x', instance: 'a"b' }),
+    'up{instance="a\\"b", job="x"}',
+  );
   assert.equal(formatSeriesName({}), '{}');
   assert.equal(formatSeriesName({ job: 'x' }), '{job="x"}');
-  assert.deepEqual(countStates(['firing', 'inactive', 'firing', 'pending']), { inactive: 1, pending: 1, firing: 2 });
+  assert.deepEqual(countStates(['firing', 'inactive', 'firing', 'pending']), {
+    inactive: 1,
+    pending: 1,
+    firing: 2,
+  });
   assert.equal(matchesSearch('node_exporter job="node"', 'NODE job'), true);
   assert.equal(matchesSearch('node', 'prom'), false);
   assert.equal(formatBytes(2048), '2.00 KiB');
@@ -110,18 +148,57 @@ test('timestamps shown in UTC, "-" for an empty head or Go zero time (no RangeEr
 });
 
 test('rules written back as their rule-file YAML', () => {
-  assert.equal(ruleDefinition({ type: 'alerting', name: 'Down', query: 'up == 0', duration: 300, keepFiringFor: 90, labels: { severity: 'page' }, annotations: { summary: 'a\nb' } }),
-    'alert: Down\nexpr: up == 0\nfor: 5m\nkeep_firing_for: 1m30s\nlabels:\n  severity: page\nannotations:\n  summary: a\n    b');
-  assert.equal(ruleDefinition({ type: 'recording', name: 'job:up:sum', query: 'sum by (job) (up)', labels: {} }), 'record: job:up:sum\nexpr: sum by (job) (up)');
+  assert.equal(
+    ruleDefinition({
+      type: 'alerting',
+      name: 'Down',
+      query: 'up == 0',
+      duration: 300,
+      keepFiringFor: 90,
+      labels: { severity: 'page' },
+      annotations: { summary: 'a\nb' },
+    }),
+    'alert: Down\nexpr: up == 0\nfor: 5m\nkeep_firing_for: 1m30s\nlabels:\n  severity: page\nannotations:\n  summary: a\n    b',
+  );
+  assert.equal(
+    ruleDefinition({
+      type: 'recording',
+      name: 'job:up:sum',
+      query: 'sum by (job) (up)',
+      labels: {},
+    }),
+    'record: job:up:sum\nexpr: sum by (job) (up)',
+  );
 });
 
 test('target pools: counts over all targets, filters over the shown ones, empty pools hidden while filtering', () => {
-  const t = (pool: string, url: string, health: string, labels: Record<string, string> = {}) => ({ scrapePool: pool, scrapeUrl: url, health, labels });
-  const ts = [t('b', 'http://x:1/metrics', 'up', { env: 'prod' }), t('b', 'http://x:2/metrics', 'down'), t('a', 'http://y:1/metrics', 'up')];
+  const t = (pool: string, url: string, health: string, labels: Record<string, string> = {}) => ({
+    scrapePool: pool,
+    scrapeUrl: url,
+    health,
+    labels,
+  });
+  const ts = [
+    t('b', 'http://x:1/metrics', 'up', { env: 'prod' }),
+    t('b', 'http://x:2/metrics', 'down'),
+    t('a', 'http://y:1/metrics', 'up'),
+  ];
   const all = groupTargets(ts, false, '');
-  assert.deepEqual(all.map((p) => [p.name, p.up, p.total, p.shown.length]), [['a', 1, 1, 1], ['b', 1, 2, 2]]);
-  assert.deepEqual(groupTargets(ts, true, '').map((p) => [p.name, p.up, p.total, p.shown.map((x) => x.scrapeUrl)]), [['b', 1, 2, ['http://x:2/metrics']]]);
-  assert.deepEqual(groupTargets(ts, false, 'env="prod"').map((p) => p.shown.map((x) => x.scrapeUrl)), [['http://x:1/metrics']]);
+  assert.deepEqual(
+    all.map((p) => [p.name, p.up, p.total, p.shown.length]),
+    [
+      ['a', 1, 1, 1],
+      ['b', 1, 2, 2],
+    ],
+  );
+  assert.deepEqual(
+    groupTargets(ts, true, '').map((p) => [p.name, p.up, p.total, p.shown.map((x) => x.scrapeUrl)]),
+    [['b', 1, 2, ['http://x:2/metrics']]],
+  );
+  assert.deepEqual(
+    groupTargets(ts, false, 'env="prod"').map((p) => p.shown.map((x) => x.scrapeUrl)),
+    [['http://x:1/metrics']],
+  );
   assert.deepEqual(groupTargets(ts, false, 'nothing'), []);
 });
 
@@ -135,7 +212,10 @@ test('time-axis labels in UTC, 24-hour, as fine as the tick spacing', () => {
 test('series colours: the palette, then distinct #rrggbb hues', () => {
   assert.equal(seriesColor(0), '#1f77b4');
   const many = Array.from({ length: 40 }, (_, i) => seriesColor(i));
-  assert.ok(many.every((c) => /^#[0-9a-f]{6}$/.test(c)), many.join());
+  assert.ok(
+    many.every((c) => /^#[0-9a-f]{6}$/.test(c)),
+    many.join(),
+  );
   assert.equal(new Set(many).size, 40);
 });
 
@@ -149,21 +229,51 @@ test('legend: a click isolates a series (again: all), Ctrl+click toggles one', (
 });
 
 test('native histogram samples in the table', () => {
-  assert.equal(formatHistogram({ count: '3', sum: '4.5', buckets: [[0, '1', '2', '2'], [3, '0', '0', '1']] }), 'count=3 sum=4.5 (1,2]:2 [0,0]:1');
+  assert.equal(
+    formatHistogram({
+      count: '3',
+      sum: '4.5',
+      buckets: [
+        [0, '1', '2', '2'],
+        [3, '0', '0', '1'],
+      ],
+    }),
+    'count=3 sum=4.5 (1,2]:2 [0,0]:1',
+  );
   assert.equal(formatHistogram({ count: '0', sum: '0' }), 'count=0 sum=0');
 });
 
 test('y-axis values read with SI prefixes, as Prometheus graphs them', () => {
   assert.deepEqual(
-    [0, 1, 999, 1000, 1500, 1_000_000, 2.5e9, 1.2345678e12, 0.5, 0.0015, 2e-7, -3_000_000, 1e30].map(formatAxisValue),
-    ['0', '1', '999', '1k', '1.5k', '1M', '2.5G', '1.235T', '500m', '1.5m', '200n', '-3M', '1000000Y'],
+    [
+      0, 1, 999, 1000, 1500, 1_000_000, 2.5e9, 1.2345678e12, 0.5, 0.0015, 2e-7, -3_000_000, 1e30,
+    ].map(formatAxisValue),
+    [
+      '0',
+      '1',
+      '999',
+      '1k',
+      '1.5k',
+      '1M',
+      '2.5G',
+      '1.235T',
+      '500m',
+      '1.5m',
+      '200n',
+      '-3M',
+      '1000000Y',
+    ],
   );
 });
 
 test('query history: newest first, each once, at most 50; favourites toggle', async () => {
-  const { queryHistory, recordQuery, toggleFavourite, favourites, HISTORY_MAX } = await import('../../web/ui/src/lib/history.js');
+  const { queryHistory, recordQuery, toggleFavourite, favourites, HISTORY_MAX } =
+    await import('../../web/ui/src/lib/history.js');
   const m = new Map<string, string>();
-  const store = { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v) };
+  const store = {
+    getItem: (k: string) => m.get(k) ?? null,
+    setItem: (k: string, v: string) => void m.set(k, v),
+  };
   for (let i = 0; i < 60; i++) recordQuery(`q${i}`, store);
   recordQuery('q10', store);
   recordQuery('  ', store);
@@ -178,9 +288,32 @@ test('query history: newest first, each once, at most 50; favourites toggle', as
 });
 
 test('targets: the pool and health filters', () => {
-  const t = (pool: string, health: string) => ({ scrapePool: pool, scrapeUrl: `http://${pool}/metrics`, health, labels: { job: pool } });
+  const t = (pool: string, health: string) => ({
+    scrapePool: pool,
+    scrapeUrl: `http://${pool}/metrics`,
+    health,
+    labels: { job: pool },
+  });
   const ts = [t('a', 'up'), t('a', 'down'), t('b', 'up'), t('c', 'unknown')];
-  assert.deepEqual(groupTargets(ts, { unhealthyOnly: false, pool: 'a', search: '' }).map((p) => [p.name, p.shown.length]), [['a', 2]]);
-  assert.deepEqual(groupTargets(ts, { unhealthyOnly: false, health: 'up', search: '' }).map((p) => [p.name, p.shown.length]), [['a', 1], ['b', 1]]);
-  assert.deepEqual(groupTargets(ts, { unhealthyOnly: false, health: 'unknown', search: '' }).map((p) => p.name), ['c']);
+  assert.deepEqual(
+    groupTargets(ts, { unhealthyOnly: false, pool: 'a', search: '' }).map((p) => [
+      p.name,
+      p.shown.length,
+    ]),
+    [['a', 2]],
+  );
+  assert.deepEqual(
+    groupTargets(ts, { unhealthyOnly: false, health: 'up', search: '' }).map((p) => [
+      p.name,
+      p.shown.length,
+    ]),
+    [
+      ['a', 1],
+      ['b', 1],
+    ],
+  );
+  assert.deepEqual(
+    groupTargets(ts, { unhealthyOnly: false, health: 'unknown', search: '' }).map((p) => p.name),
+    ['c'],
+  );
 });

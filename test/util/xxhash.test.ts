@@ -14,6 +14,12 @@ test('xxhash64 gives the reference values', () => {
   for (const [b, want] of cases) assert.equal(xxhash64(b), want, b.toString('hex').slice(0, 16));
 });
 
-test("promLabelsHash is labels.Labels.Hash(): name 0xff value 0xff, in label order", () => {
-  assert.equal(promLabelsHash([['file', 'rules.yml'], ['name', 'g']]), 0xed8246c8aab220fdn);
+test('promLabelsHash is labels.Labels.Hash(): name 0xff value 0xff, in label order', () => {
+  assert.equal(
+    promLabelsHash([
+      ['file', 'rules.yml'],
+      ['name', 'g'],
+    ]),
+    0xed8246c8aab220fdn,
+  );
 });

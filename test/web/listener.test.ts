@@ -63,16 +63,25 @@ test('--web.max-connections: connections past the limit wait (not refused) and a
   // Two keep-alive connections, each served once and held open.
   const a = await raw(port, HEALTHY);
   const b = await raw(port, HEALTHY);
-  await until(() => a.received().includes('Healthy') && b.received().includes('Healthy'), 'both first connections answered');
+  await until(
+    () => a.received().includes('Healthy') && b.received().includes('Healthy'),
+    'both first connections answered',
+  );
   const c = await raw(port, HEALTHY);
   await until(() => web.connections().waiting === 1, 'the third connection waiting');
   assert.deepEqual(web.connections(), { active: 2, waiting: 1 });
   // The held connections are still served while the third waits.
   a.socket.write(HEALTHY);
-  await until(() => a.received().split('Healthy').length === 3, 'a second answer on a held connection');
+  await until(
+    () => a.received().split('Healthy').length === 3,
+    'a second answer on a held connection',
+  );
   assert.equal(c.received(), '', 'the third connection was served past the limit');
   b.socket.destroy();
-  await until(() => c.received().includes('Prometheus Server is Healthy.'), 'the third connection served after one closed');
+  await until(
+    () => c.received().includes('Prometheus Server is Healthy.'),
+    'the third connection served after one closed',
+  );
   assert.deepEqual(web.connections(), { active: 2, waiting: 0 });
   a.socket.destroy();
   c.socket.destroy();
@@ -86,7 +95,7 @@ function essence(answer: string): { status: string; body: string } {
   let body = answer.slice(i + 4);
   if (/\r\ntransfer-encoding: chunked\r\n/i.test(answer.slice(0, i + 2))) {
     let out = '';
-    for (let at = 0; ; ) {
+    for (let at = 0; ;) {
       const eol = body.indexOf('\r\n', at);
       const n = parseInt(body.slice(at, eol), 16);
       if (!(n > 0)) break;
@@ -114,15 +123,29 @@ test('--web.read-timeout: partial headers close silently, a partial body fails t
   for (const s of servers) {
     const [headers, body, idle] = await Promise.all([
       raw(s.port, 'GET /-/healthy HTTP/1.1\r\nHost: x\r\n'),
-      raw(s.port, 'POST /api/v1/query HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nquery=1'),
+      raw(
+        s.port,
+        'POST /api/v1/query HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nquery=1',
+      ),
       raw(s.port, HEALTHY),
     ]);
-    const answers = { headers: await headers.closed, body: essence(await body.closed), idle: essence(await idle.closed) };
+    const answers = {
+      headers: await headers.closed,
+      body: essence(await body.closed),
+      idle: essence(await idle.closed),
+    };
     assert.equal(answers.headers, '', `${s.name}: partial headers get no answer`);
-    assert.match(answers.body.body, /no expression found in input/, `${s.name}: the partial body contributes no values`);
+    assert.match(
+      answers.body.body,
+      /no expression found in input/,
+      `${s.name}: the partial body contributes no values`,
+    );
     assert.equal(answers.idle.body, 'Prometheus Server is Healthy.\n');
     // 2.42 gives an empty query's position as 1:1, 2.48 (which we follow) as "unknown position".
-    answers.body.body = answers.body.body.replace('1:1: parse error', 'unknown position: parse error');
+    answers.body.body = answers.body.body.replace(
+      '1:1: parse error',
+      'unknown position: parse error',
+    );
     seen.push(answers);
   }
   if (seen.length === 2) assert.deepEqual(seen[0], seen[1], 'ours vs the real Prometheus');

@@ -6,7 +6,16 @@ import { nopLogger } from '../../src/util/log.ts';
 import { newRegistry } from '../../src/util/metrics.ts';
 import { freePort } from '../support/peers.ts';
 
-async function start(opts: { lifecycle: boolean; prefix?: string; externalPath?: string }, hooks: { reload?: () => Promise<void>; ready?: () => boolean; quit?: () => void; api?: Handler; federate?: Handler } = {}) {
+async function start(
+  opts: { lifecycle: boolean; prefix?: string; externalPath?: string },
+  hooks: {
+    reload?: () => Promise<void>;
+    ready?: () => boolean;
+    quit?: () => void;
+    api?: Handler;
+    federate?: Handler;
+  } = {},
+) {
   const port = await freePort();
   const registry = newRegistry();
   const web = new WebHandler({
@@ -19,7 +28,13 @@ async function start(opts: { lifecycle: boolean; prefix?: string; externalPath?:
     logger: nopLogger,
     registry,
   });
-  web.setHooks({ reload: hooks.reload ?? (async () => {}), quit: hooks.quit ?? (() => {}), isReady: hooks.ready ?? (() => true), ...(hooks.api ? { api: hooks.api } : {}), ...(hooks.federate ? { federate: hooks.federate } : {}) });
+  web.setHooks({
+    reload: hooks.reload ?? (async () => {}),
+    quit: hooks.quit ?? (() => {}),
+    isReady: hooks.ready ?? (() => true),
+    ...(hooks.api ? { api: hooks.api } : {}),
+    ...(hooks.federate ? { federate: hooks.federate } : {}),
+  });
   await web.listen();
   return { url: `http://127.0.0.1:${port}${opts.prefix ?? ''}`, web, registry };
 }
@@ -42,16 +57,21 @@ test('healthy and ready, with Prometheus texts', async (t) => {
 test('before ready, the API and /federate answer 503 as Prometheus; healthy, metrics and the WAL replay status answer', async (t) => {
   let ready = false;
   const ok: Handler = async (_req, res) => void res.writeHead(200).end('ok');
-  const { url, web } = await start({ lifecycle: false }, { ready: () => ready, api: ok, federate: ok });
+  const { url, web } = await start(
+    { lifecycle: false },
+    { ready: () => ready, api: ok, federate: ok },
+  );
   t.after(() => web.close());
   for (const p of ['/api/v1/query?query=1', '/api/v1/status/config', '/federate?match[]=up']) {
     const r = await fetch(`${url}${p}`);
     assert.equal(r.status, 503, p);
     assert.equal(await r.text(), 'Service Unavailable');
   }
-  for (const p of ['/-/healthy', '/metrics', '/api/v1/status/walreplay']) assert.equal((await fetch(`${url}${p}`)).status, 200, p);
+  for (const p of ['/-/healthy', '/metrics', '/api/v1/status/walreplay'])
+    assert.equal((await fetch(`${url}${p}`)).status, 200, p);
   ready = true;
-  for (const p of ['/api/v1/query?query=1', '/federate?match[]=up']) assert.equal((await fetch(`${url}${p}`)).status, 200, p);
+  for (const p of ['/api/v1/query?query=1', '/federate?match[]=up'])
+    assert.equal((await fetch(`${url}${p}`)).status, 200, p);
 });
 
 test('lifecycle endpoints are forbidden without --web.enable-lifecycle', async (t) => {
@@ -69,12 +89,15 @@ test('lifecycle endpoints are forbidden without --web.enable-lifecycle', async (
 test('reload with the lifecycle API: success, failure message, method check', async (t) => {
   let fail = false;
   let reloads = 0;
-  const { url, web } = await start({ lifecycle: true }, {
-    reload: async () => {
-      reloads++;
-      if (fail) throw new Error('couldn\'t load configuration (--config.file="x.yml"): bad');
+  const { url, web } = await start(
+    { lifecycle: true },
+    {
+      reload: async () => {
+        reloads++;
+        if (fail) throw new Error('couldn\'t load configuration (--config.file="x.yml"): bad');
+      },
     },
-  });
+  );
   t.after(() => web.close());
   let r = await fetch(`${url}/-/reload`, { method: 'POST' });
   assert.equal(r.status, 200);
@@ -120,7 +143,11 @@ test('behind a proxy that strips the external path (--web.route-prefix=/), / lea
   assert.equal((await fetch(`${url}/-/healthy`)).status, 200);
   const r = await fetch(`${url}/`, { redirect: 'manual' });
   assert.equal(r.status, 302);
-  assert.equal(r.headers.get('location'), '/prom/graph', 'path.Join(external URL path, /graph), as Prometheus');
+  assert.equal(
+    r.headers.get('location'),
+    '/prom/graph',
+    'path.Join(external URL path, /graph), as Prometheus',
+  );
 });
 
 test('/metrics exposes HTTP request metrics by handler and code', async (t) => {
@@ -132,5 +159,8 @@ test('/metrics exposes HTTP request metrics by handler and code', async (t) => {
   assert.equal(r.status, 200);
   const body = await r.text();
   assert.match(body, /prometheus_http_requests_total\{handler="\/-\/healthy",code="200"\} 1/);
-  assert.match(body, /prometheus_http_request_duration_seconds_bucket\{le="0\.1",handler="\/-\/healthy"\} 1/);
+  assert.match(
+    body,
+    /prometheus_http_request_duration_seconds_bucket\{le="0\.1",handler="\/-\/healthy"\} 1/,
+  );
 });

@@ -18,7 +18,8 @@ export class ApiError extends Error {
 }
 
 /** strfmt.DateTime's form: RFC 3339 with milliseconds. */
-export const apiTime = (ms: number): string => (ms === ZERO_TIME ? '0001-01-01T00:00:00.000Z' : new Date(ms).toISOString());
+export const apiTime = (ms: number): string =>
+  ms === ZERO_TIME ? '0001-01-01T00:00:00.000Z' : new Date(ms).toISOString();
 
 export interface AlertStatusJSON {
   state: 'unprocessed' | 'active' | 'suppressed';
@@ -26,7 +27,11 @@ export interface AlertStatusJSON {
   inhibitedBy: string[];
 }
 
-export function gettableAlert(a: Alert, status: AlertStatusJSON, receivers: readonly string[]): Record<string, unknown> {
+export function gettableAlert(
+  a: Alert,
+  status: AlertStatusJSON,
+  receivers: readonly string[],
+): Record<string, unknown> {
   return {
     annotations: { ...a.annotations },
     endsAt: apiTime(a.endsAt),
@@ -49,7 +54,12 @@ export function gettableSilence(s: Silence, state: SilenceState): Record<string,
     comment: s.comment,
     createdBy: s.createdBy,
     endsAt: apiTime(s.endsAt),
-    matchers: s.matchers.map((m) => ({ isEqual: m.isEqual, isRegex: m.isRegex, name: m.name, value: m.value })),
+    matchers: s.matchers.map((m) => ({
+      isEqual: m.isEqual,
+      isRegex: m.isRegex,
+      name: m.name,
+      value: m.value,
+    })),
     startsAt: apiTime(s.startsAt),
   };
 }
@@ -58,12 +68,22 @@ export function parseBody(text: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new ApiError(400, `parsing ${what} body from "" failed, because ${(e as Error).message}`, 400);
+    throw new ApiError(
+      400,
+      `parsing ${what} body from "" failed, because ${(e as Error).message}`,
+      400,
+    );
   }
 }
 
-const required = (field: string): ApiError => new ApiError(422, `${field} in body is required`, 602);
-const badType = (field: string, type: string, v: unknown): ApiError => new ApiError(422, `${field} in body must be of type ${type}: ${JSON.stringify(typeof v === 'string' ? v : JSON.stringify(v))}`, 602);
+const required = (field: string): ApiError =>
+  new ApiError(422, `${field} in body is required`, 602);
+const badType = (field: string, type: string, v: unknown): ApiError =>
+  new ApiError(
+    422,
+    `${field} in body must be of type ${type}: ${JSON.stringify(typeof v === 'string' ? v : JSON.stringify(v))}`,
+    602,
+  );
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -71,7 +91,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 function labelSet(v: unknown, field: string): Record<string, string> {
   if (!isObject(v)) throw badType(field, 'object', v);
-  for (const [k, x] of Object.entries(v)) if (typeof x !== 'string') throw badType(`${field}.${k}`, 'string', x);
+  for (const [k, x] of Object.entries(v))
+    if (typeof x !== 'string') throw badType(`${field}.${k}`, 'string', x);
   return v as Record<string, string>;
 }
 
@@ -79,14 +100,20 @@ function labelSet(v: unknown, field: string): Record<string, string> {
 function dateTime(v: unknown, field: string, what: string): number | undefined {
   if (v === undefined || v === null) return undefined;
   const ms = typeof v === 'string' ? parseApiTime(v) : NaN;
-  if (Number.isNaN(ms)) throw new ApiError(400, `parsing ${what} body from "" failed, because parsing time ${JSON.stringify(String(v))}: not an RFC 3339 date-time (${field})`, 400);
+  if (Number.isNaN(ms))
+    throw new ApiError(
+      400,
+      `parsing ${what} body from "" failed, because parsing time ${JSON.stringify(String(v))}: not an RFC 3339 date-time (${field})`,
+      400,
+    );
   return ms;
 }
 
 /** strfmt.ParseDateTime: RFC 3339 in its common spellings. */
 export function parseApiTime(s: string): number {
   if (/^0001-01-01T00:00:00(\.0+)?Z$/.test(s)) return ZERO_TIME;
-  if (!/^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})$/.test(s)) return NaN;
+  if (!/^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})$/.test(s))
+    return NaN;
   const m = /^(.*\.\d{3})\d+(.*)$/.exec(s);
   return Date.parse(m ? m[1]! + m[2]! : s);
 }
@@ -108,7 +135,10 @@ export function postableAlerts(body: unknown): PostableAlert[] {
     if (typeof g !== 'string') throw badType(`${i}.generatorURL`, 'string', g);
     return {
       labels: labelSet(a.labels, `${i}.labels`),
-      annotations: a.annotations === undefined || a.annotations === null ? {} : labelSet(a.annotations, `${i}.annotations`),
+      annotations:
+        a.annotations === undefined || a.annotations === null
+          ? {}
+          : labelSet(a.annotations, `${i}.annotations`),
       startsAt: dateTime(a.startsAt, `${i}.startsAt`, 'alerts'),
       endsAt: dateTime(a.endsAt, `${i}.endsAt`, 'alerts'),
       generatorURL: g,
@@ -127,27 +157,41 @@ export interface PostableSilence {
 
 export function postableSilence(body: unknown): PostableSilence {
   if (!isObject(body)) throw badType('silence', 'object', body);
-  for (const f of ['matchers', 'startsAt', 'endsAt', 'createdBy', 'comment']) if (body[f] === undefined || body[f] === null) throw required(f);
+  for (const f of ['matchers', 'startsAt', 'endsAt', 'createdBy', 'comment'])
+    if (body[f] === undefined || body[f] === null) throw required(f);
   const id = body.id ?? '';
   if (typeof id !== 'string') throw badType('id', 'string', id);
   if (!Array.isArray(body.matchers)) throw badType('matchers', 'array', body.matchers);
-  if (body.matchers.length === 0) throw new ApiError(422, 'matchers in body should have at least 1 items', 604);
+  if (body.matchers.length === 0)
+    throw new ApiError(422, 'matchers in body should have at least 1 items', 604);
   const matchers = body.matchers.map((m, i) => {
     if (!isObject(m)) throw badType(`matchers.${i}`, 'object', m);
-    for (const f of ['name', 'value', 'isRegex']) if (m[f] === undefined || m[f] === null) throw required(`matchers.${i}.${f}`);
+    for (const f of ['name', 'value', 'isRegex'])
+      if (m[f] === undefined || m[f] === null) throw required(`matchers.${i}.${f}`);
     if (typeof m.name !== 'string') throw badType(`matchers.${i}.name`, 'string', m.name);
     if (typeof m.value !== 'string') throw badType(`matchers.${i}.value`, 'string', m.value);
-    if (typeof m.isRegex !== 'boolean') throw badType(`matchers.${i}.isRegex`, 'boolean', m.isRegex);
+    if (typeof m.isRegex !== 'boolean')
+      throw badType(`matchers.${i}.isRegex`, 'boolean', m.isRegex);
     const isEqual = m.isEqual ?? true;
     if (typeof isEqual !== 'boolean') throw badType(`matchers.${i}.isEqual`, 'boolean', isEqual);
     const type = m.isRegex ? (isEqual ? '=~' : '!~') : isEqual ? '=' : '!=';
     try {
       return new AMMatcher(type, m.name, m.value);
     } catch (e) {
-      throw new ApiError(400, `silence invalid: invalid label matcher ${i}: invalid regular expression ${JSON.stringify(m.value)}: ${(e as Error).message}`);
+      throw new ApiError(
+        400,
+        `silence invalid: invalid label matcher ${i}: invalid regular expression ${JSON.stringify(m.value)}: ${(e as Error).message}`,
+      );
     }
   });
   if (typeof body.createdBy !== 'string') throw badType('createdBy', 'string', body.createdBy);
   if (typeof body.comment !== 'string') throw badType('comment', 'string', body.comment);
-  return { id, matchers, startsAt: dateTime(body.startsAt, 'startsAt', 'silence')!, endsAt: dateTime(body.endsAt, 'endsAt', 'silence')!, createdBy: body.createdBy, comment: body.comment };
+  return {
+    id,
+    matchers,
+    startsAt: dateTime(body.startsAt, 'startsAt', 'silence')!,
+    endsAt: dateTime(body.endsAt, 'endsAt', 'silence')!,
+    createdBy: body.createdBy,
+    comment: body.comment,
+  };
 }

@@ -6,11 +6,28 @@ import type { Dispatcher, Route } from '../dispatch/index.js';
 import type { Inhibitor } from '../inhibit/index.js';
 import { AMMatcher, parseMatcher } from '../matchers/index.js';
 import type { AMMetrics } from '../metrics.js';
-import { compareAlerts, labelSetBefore, newAlert, validateLabelSet, ZERO_TIME, type Alert, type LabelSet } from '../model/index.js';
+import {
+  compareAlerts,
+  labelSetBefore,
+  newAlert,
+  validateLabelSet,
+  ZERO_TIME,
+  type Alert,
+  type LabelSet,
+} from '../model/index.js';
 import { silenceState, SilenceNotFoundError, type Silences } from '../silence/index.js';
 import type { AlertStore } from '../store/index.js';
 import { AnchoredRegexp } from '../../model/labels/index.js';
-import { ApiError, apiTime, gettableAlert, gettableSilence, parseBody, postableAlerts, postableSilence, type AlertStatusJSON } from './json.js';
+import {
+  ApiError,
+  apiTime,
+  gettableAlert,
+  gettableSilence,
+  parseBody,
+  postableAlerts,
+  postableSilence,
+  type AlertStatusJSON,
+} from './json.js';
 
 /** What the API reads and changes; the config-dependent parts are asked for on each request. */
 export interface ApiState {
@@ -47,7 +64,10 @@ function send(res: ServerResponse, status: number, body: unknown): void {
     return;
   }
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -86,19 +106,34 @@ export class ApiV2 {
   constructor(private readonly s: ApiState) {}
 
   /** Handles a request under /api/v2 (path without that prefix). */
-  async handle(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
+  async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    query: URLSearchParams,
+  ): Promise<void> {
     try {
       await this.route(req, res, path, query);
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
-      send(res, e.status, e.swaggerCode !== undefined ? { code: e.swaggerCode, message: e.message } : e.message);
+      send(
+        res,
+        e.status,
+        e.swaggerCode !== undefined ? { code: e.swaggerCode, message: e.message } : e.message,
+      );
     }
   }
 
-  private async route(req: IncomingMessage, res: ServerResponse, path: string, q: URLSearchParams): Promise<void> {
+  private async route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    q: URLSearchParams,
+  ): Promise<void> {
     const method = req.method ?? 'GET';
     const only = (...ms: string[]) => {
-      if (!ms.includes(method)) throw new ApiError(405, `method ${method} is not allowed, but [${ms.join(',')}] are`, 405);
+      if (!ms.includes(method))
+        throw new ApiError(405, `method ${method} is not allowed, but [${ms.join(',')}] are`, 405);
     };
     if (path === '/status') {
       only('GET');
@@ -106,7 +141,11 @@ export class ApiV2 {
     }
     if (path === '/receivers') {
       only('GET');
-      return send(res, 200, this.s.config().receivers.map((r) => ({ name: r.name })));
+      return send(
+        res,
+        200,
+        this.s.config().receivers.map((r) => ({ name: r.name })),
+      );
     }
     if (path === '/alerts') {
       only('GET', 'POST');
@@ -126,7 +165,12 @@ export class ApiV2 {
     if (m !== null) {
       only('GET', 'DELETE');
       const id = decodeURIComponent(m[1]!);
-      if (!UUID.test(id)) throw new ApiError(422, `silenceID in path must be of type uuid: ${JSON.stringify(id)}`, 601);
+      if (!UUID.test(id))
+        throw new ApiError(
+          422,
+          `silenceID in path must be of type uuid: ${JSON.stringify(id)}`,
+          601,
+        );
       if (method === 'DELETE') {
         try {
           this.s.silences.expire(id);
@@ -144,14 +188,23 @@ export class ApiV2 {
   }
 
   private status(): Record<string, unknown> {
-    return { cluster: { peers: [], status: 'disabled' }, config: { original: this.s.configText() }, uptime: apiTime(this.s.startedAt), versionInfo: this.s.version };
+    return {
+      cluster: { peers: [], status: 'disabled' },
+      config: { original: this.s.configText() },
+      uptime: apiTime(this.s.startedAt),
+      versionInfo: this.s.version,
+    };
   }
 
   /** Silenced and inhibited state of a label set, computed now (as the API's setAlertStatus does). */
   alertStatus(ls: LabelSet): AlertStatusJSON {
     const silencedBy = this.s.silences.mutedBy(ls);
     const inhibitedBy = this.s.inhibitor().inhibitedBy(ls);
-    return { state: silencedBy.length > 0 || inhibitedBy.length > 0 ? 'suppressed' : 'active', silencedBy, inhibitedBy };
+    return {
+      state: silencedBy.length > 0 || inhibitedBy.length > 0 ? 'suppressed' : 'active',
+      silencedBy,
+      inhibitedBy,
+    };
   }
 
   private filter(q: URLSearchParams): (a: Alert, now: number) => AlertStatusJSON | null {
@@ -188,7 +241,10 @@ export class ApiV2 {
     const now = Date.now();
     const out: { fp: string; json: unknown }[] = [];
     for (const a of this.s.store.list()) {
-      const receivers = this.s.route().match(a.labels).map((r) => r.cfg.receiver);
+      const receivers = this.s
+        .route()
+        .match(a.labels)
+        .map((r) => r.cfg.receiver);
       if (byReceiver !== null && !byReceiver(receivers)) continue;
       const st = keep(a, now);
       if (st === null) continue;
@@ -209,7 +265,16 @@ export class ApiV2 {
       for (const a of [...g.alerts].sort(compareAlerts)) {
         const st = keep(a, now);
         if (st === null) continue;
-        alerts.push(gettableAlert(a, st, this.s.route().match(a.labels).map((r) => r.cfg.receiver)));
+        alerts.push(
+          gettableAlert(
+            a,
+            st,
+            this.s
+              .route()
+              .match(a.labels)
+              .map((r) => r.cfg.receiver),
+          ),
+        );
       }
       if (alerts.length > 0) groups.push({ labels: g.labels, receiver, alerts });
     }
@@ -218,7 +283,11 @@ export class ApiV2 {
       if (labelSetBefore(b.labels, a.labels)) return 1;
       return a.receiver < b.receiver ? -1 : a.receiver > b.receiver ? 1 : 0;
     });
-    return groups.map((g) => ({ alerts: g.alerts, labels: { ...g.labels }, receiver: { name: g.receiver } }));
+    return groups.map((g) => ({
+      alerts: g.alerts,
+      labels: { ...g.labels },
+      receiver: { name: g.receiver },
+    }));
   }
 
   private postAlerts(res: ServerResponse, text: string): void {
@@ -256,10 +325,21 @@ export class ApiV2 {
         this.s.metrics.invalid.inc({ version: 'v2' });
         continue;
       }
-      valid.push(newAlert({ labels, annotations: p.annotations, startsAt, endsAt, generatorURL: p.generatorURL, updatedAt: now, timeout }));
+      valid.push(
+        newAlert({
+          labels,
+          annotations: p.annotations,
+          startsAt,
+          endsAt,
+          generatorURL: p.generatorURL,
+          updatedAt: now,
+          timeout,
+        }),
+      );
     }
     if (firing > 0) this.s.metrics.received.inc({ status: 'firing', version: 'v2' }, firing);
-    if (posted.length > firing) this.s.metrics.received.inc({ status: 'resolved', version: 'v2' }, posted.length - firing);
+    if (posted.length > firing)
+      this.s.metrics.received.inc({ status: 'resolved', version: 'v2' }, posted.length - firing);
     this.s.store.put(valid);
     return errors;
   }
@@ -269,7 +349,11 @@ export class ApiV2 {
     const now = Date.now();
     const out = this.s.silences
       .list()
-      .filter((s) => matchers.every((f) => s.matchers.some((m) => m.name === f.name && m.type === f.type && m.value === f.value)))
+      .filter((s) =>
+        matchers.every((f) =>
+          s.matchers.some((m) => m.name === f.name && m.type === f.type && m.value === f.value),
+        ),
+      )
       .map((s) => ({ s, state: silenceState(s, now) }));
     const order = { active: 1, pending: 2, expired: 3 };
     out.sort((a, b) => {
@@ -282,11 +366,20 @@ export class ApiV2 {
 
   private postSilence(res: ServerResponse, text: string): void {
     const p = postableSilence(parseBody(text, 'silence'));
-    if (p.startsAt >= p.endsAt) throw new ApiError(400, 'failed to create silence: start time must be before end time');
-    if (p.endsAt < Date.now()) throw new ApiError(400, "failed to create silence: end time can't be in the past");
+    if (p.startsAt >= p.endsAt)
+      throw new ApiError(400, 'failed to create silence: start time must be before end time');
+    if (p.endsAt < Date.now())
+      throw new ApiError(400, "failed to create silence: end time can't be in the past");
     let id: string;
     try {
-      id = this.s.silences.set({ id: p.id, matchers: p.matchers, startsAt: p.startsAt, endsAt: p.endsAt, createdBy: p.createdBy, comment: p.comment });
+      id = this.s.silences.set({
+        id: p.id,
+        matchers: p.matchers,
+        startsAt: p.startsAt,
+        endsAt: p.endsAt,
+        createdBy: p.createdBy,
+        comment: p.comment,
+      });
     } catch (e) {
       if (e instanceof SilenceNotFoundError) throw new ApiError(404, e.message);
       throw new ApiError(400, (e as Error).message);
@@ -303,7 +396,12 @@ function dropEmpty(ls: Record<string, string>): Record<string, string> {
   return ls;
 }
 
-function validateAlert(labels: LabelSet, annotations: LabelSet, startsAt: number, endsAt: number): string | null {
+function validateAlert(
+  labels: LabelSet,
+  annotations: LabelSet,
+  startsAt: number,
+  endsAt: number,
+): string | null {
   if (startsAt === ZERO_TIME) return 'start time missing';
   if (endsAt !== ZERO_TIME && endsAt < startsAt) return 'start time must be before end time';
   const l = validateLabelSet(labels);

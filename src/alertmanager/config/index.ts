@@ -1,3 +1,9 @@
 export { loadAlertmanagerConfig, loadAlertmanagerConfigFile, AMConfigError } from './load.js';
-export type { AlertmanagerConfig, RouteConfig, InhibitRuleConfig, ReceiverConfig, IntegrationConfig } from './types.js';
+export type {
+  AlertmanagerConfig,
+  RouteConfig,
+  InhibitRuleConfig,
+  ReceiverConfig,
+  IntegrationConfig,
+} from './types.js';
 export { intervalContains, anyIntervalContains, type TimeInterval } from './timeinterval.js';

@@ -18,7 +18,20 @@ export interface TimeInterval {
 }
 
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
 
 function splitRange(s: string): [string, string] {
   const parts = s.split(':');
@@ -46,10 +59,13 @@ export function parseDayOfMonthRange(s: string): Range {
   const [a, b] = splitRange(s);
   const begin = int(a, 'range');
   const end = int(b, 'range');
-  if (begin === 0 || begin < -31 || begin > 31) throw new Error(`${begin} is not a valid day of the month: out of range`);
-  if (end === 0 || end < -31 || end > 31) throw new Error(`${end} is not a valid day of the month: out of range`);
+  if (begin === 0 || begin < -31 || begin > 31)
+    throw new Error(`${begin} is not a valid day of the month: out of range`);
+  if (end === 0 || end < -31 || end > 31)
+    throw new Error(`${end} is not a valid day of the month: out of range`);
   if (begin < 0 && end > 0) throw new Error('end day must be negative if start day is negative');
-  if ((begin > 0 && end > 0 && end < begin) || (begin < 0 && end < 0 && end < begin)) throw new Error(`end day ${end} is always before start day ${begin}`);
+  if ((begin > 0 && end > 0 && end < begin) || (begin < 0 && end < 0 && end < begin))
+    throw new Error(`end day ${end} is always before start day ${begin}`);
   return { begin, end };
 }
 
@@ -117,7 +133,16 @@ function civil(ms: number, loc: string | undefined): Civil {
   const zone = loc === undefined || loc === 'Local' ? undefined : loc;
   let f = formatters.get(zone ?? '');
   if (f === undefined) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', weekday: 'short' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      weekday: 'short',
+    });
     formatters.set(zone ?? '', f);
   }
   const p: Record<string, string> = {};
@@ -134,11 +159,13 @@ function civil(ms: number, loc: string | undefined): Civil {
   };
 }
 
-const inAny = (rs: readonly Range[] | undefined, v: number): boolean => rs === undefined || rs.some((r) => v >= r.begin && v <= r.end);
+const inAny = (rs: readonly Range[] | undefined, v: number): boolean =>
+  rs === undefined || rs.some((r) => v >= r.begin && v <= r.end);
 
 export function intervalContains(ti: TimeInterval, ms: number): boolean {
   const c = civil(ms, ti.location);
-  if (ti.times !== undefined && !ti.times.some((r) => c.minute >= r.begin && c.minute < r.end)) return false;
+  if (ti.times !== undefined && !ti.times.some((r) => c.minute >= r.begin && c.minute < r.end))
+    return false;
   if (ti.daysOfMonth !== undefined) {
     const ok = ti.daysOfMonth.some((r) => {
       const dim = c.daysInMonth;

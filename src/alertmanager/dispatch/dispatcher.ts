@@ -76,7 +76,9 @@ export class Dispatcher {
   /** Every group with its route, for /api/v2/alerts/groups. */
   list(): { route: Route; labels: LabelSet; alerts: Alert[] }[] {
     const out: { route: Route; labels: LabelSet; alerts: Alert[] }[] = [];
-    for (const byFp of this.groups.values()) for (const g of byFp.values()) out.push({ route: g.route, labels: g.labels, alerts: [...g.alerts.values()] });
+    for (const byFp of this.groups.values())
+      for (const g of byFp.values())
+        out.push({ route: g.route, labels: g.labels, alerts: [...g.alerts.values()] });
     return out;
   }
 }

@@ -74,11 +74,25 @@ export class AggregationGroup {
   private async flush(now: number): Promise<void> {
     if (this.empty()) return;
     // A firing alert must not resolve while the notification is under way: its end is hidden.
-    const snapshot = [...this.alerts.values()].map((a) => (resolvedAt(a, now) ? a : { ...a, endsAt: ZERO_TIME })).sort(compareAlerts);
+    const snapshot = [...this.alerts.values()]
+      .map((a) => (resolvedAt(a, now) ? a : { ...a, endsAt: ZERO_TIME }))
+      .sort(compareAlerts);
     const cfg = this.route.cfg;
-    const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(Math.max(cfg.groupInterval, MIN_TIMEOUT))]);
+    const signal = AbortSignal.any([
+      this.abort.signal,
+      AbortSignal.timeout(Math.max(cfg.groupInterval, MIN_TIMEOUT)),
+    ]);
     const ok = await this.flushFn(
-      { groupKey: this.key, groupLabels: this.labels, receiver: cfg.receiver, repeatInterval: cfg.repeatInterval, muteTimeIntervals: cfg.muteTimeIntervals, activeTimeIntervals: cfg.activeTimeIntervals, now, signal },
+      {
+        groupKey: this.key,
+        groupLabels: this.labels,
+        receiver: cfg.receiver,
+        repeatInterval: cfg.repeatInterval,
+        muteTimeIntervals: cfg.muteTimeIntervals,
+        activeTimeIntervals: cfg.activeTimeIntervals,
+        now,
+        signal,
+      },
       snapshot,
     );
     if (!ok) return;
@@ -86,7 +100,8 @@ export class AggregationGroup {
     for (const a of snapshot) {
       const cur = this.alerts.get(a.fingerprint);
       // Only drop a resolved alert that has not been updated since it was notified.
-      if (cur !== undefined && resolvedAt(a, after) && cur.updatedAt === a.updatedAt) this.alerts.delete(a.fingerprint);
+      if (cur !== undefined && resolvedAt(a, after) && cur.updatedAt === a.updatedAt)
+        this.alerts.delete(a.fingerprint);
     }
   }
 }

@@ -23,7 +23,8 @@ export class Inhibitor {
   ) {
     this.rules = rules.map((cfg) => ({ cfg, sources: new Map() }));
     this.unsubscribe = store.subscribe((a) => {
-      for (const r of this.rules) if (matchersMatch(r.cfg.sourceMatchers, a.labels)) r.sources.set(a.fingerprint, a);
+      for (const r of this.rules)
+        if (matchersMatch(r.cfg.sourceMatchers, a.labels)) r.sources.set(a.fingerprint, a);
     });
   }
 

@@ -1,2 +1,8 @@
-export { AMMatcher, compareMatchers, matchersMatch, matchersString, type MatchType } from './matcher.js';
+export {
+  AMMatcher,
+  compareMatchers,
+  matchersMatch,
+  matchersString,
+  type MatchType,
+} from './matcher.js';
 export { parseMatcher, parseMatchers, MatcherParseError } from './parse.js';

@@ -28,13 +28,15 @@ export function parseMatcher(s: string): AMMatcher {
       continue;
     }
     if (c === '"') {
-      if (!quoted || i < chars.length - 1) throw new MatcherParseError(`matcher value contains unescaped double quote: ${shown}`);
+      if (!quoted || i < chars.length - 1)
+        throw new MatcherParseError(`matcher value contains unescaped double quote: ${shown}`);
       quoted = false;
       continue;
     }
     value += c;
   }
-  if (quoted) throw new MatcherParseError(`matcher value contains unescaped double quote: ${shown}`);
+  if (quoted)
+    throw new MatcherParseError(`matcher value contains unescaped double quote: ${shown}`);
   try {
     return new AMMatcher(m[2] as MatchType, m[1]!, value);
   } catch (e) {

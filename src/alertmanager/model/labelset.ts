@@ -56,7 +56,14 @@ export function fingerprint(ls: LabelSet): string {
 
 /** model.LabelSet.String(): `{a="1", b="2"}`, names sorted, values Go-quoted. */
 export function labelSetString(ls: LabelSet): string {
-  return '{' + Object.keys(ls).sort().map((k) => `${k}=${goQuote(ls[k]!)}`).join(', ') + '}';
+  return (
+    '{' +
+    Object.keys(ls)
+      .sort()
+      .map((k) => `${k}=${goQuote(ls[k]!)}`)
+      .join(', ') +
+    '}'
+  );
 }
 
 /** model.LabelSet.Before: fewer labels first, then the first differing name or value. */

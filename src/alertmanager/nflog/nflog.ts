@@ -3,7 +3,15 @@
 // a repeated flush does not notify again before repeat_interval. Persisted as Alertmanager's
 // `nflog` snapshot (protobuf MeshEntry records).
 import type { Logger } from '../../util/log.js';
-import { ProtoWriter, readFields, readPackedUints, readSnapshot, readTimestamp, Snapshotter, utf8 } from '../persist/index.js';
+import {
+  ProtoWriter,
+  readFields,
+  readPackedUints,
+  readSnapshot,
+  readTimestamp,
+  Snapshotter,
+  utf8,
+} from '../persist/index.js';
 
 export interface ReceiverKey {
   readonly groupName: string; // the receiver's name
@@ -20,7 +28,8 @@ export interface NflogEntry {
   readonly expiresAt: number;
 }
 
-const keyOf = (groupKey: string, r: ReceiverKey): string => `${groupKey}\u0000${r.groupName}\u0000${r.integration}\u0000${r.idx}`;
+const keyOf = (groupKey: string, r: ReceiverKey): string =>
+  `${groupKey}\u0000${r.groupName}\u0000${r.integration}\u0000${r.idx}`;
 
 export interface NflogOptions {
   retention: number;
@@ -37,9 +46,12 @@ export class NotificationLog {
 
   constructor(private readonly opts: NflogOptions) {
     this.now = opts.now ?? Date.now;
-    this.snapshots = new Snapshotter(opts.snapshotPath, () => [...this.entries.values()].map(encodedEntry));
+    this.snapshots = new Snapshotter(opts.snapshotPath, () =>
+      [...this.entries.values()].map(encodedEntry),
+    );
     if (opts.snapshotPath !== undefined) {
-      for (const e of readSnapshot(opts.snapshotPath, decodeMeshEntry, opts.logger)) this.entries.set(keyOf(e.groupKey, e.receiver), e);
+      for (const e of readSnapshot(opts.snapshotPath, decodeMeshEntry, opts.logger))
+        this.entries.set(keyOf(e.groupKey, e.receiver), e);
       this.gc();
     }
   }
@@ -49,10 +61,23 @@ export class NotificationLog {
   }
 
   /** Records a notification; it expires after `expiry` when that is shorter than the retention. */
-  log(groupKey: string, r: ReceiverKey, firing: readonly bigint[], resolved: readonly bigint[], expiry: number): void {
+  log(
+    groupKey: string,
+    r: ReceiverKey,
+    firing: readonly bigint[],
+    resolved: readonly bigint[],
+    expiry: number,
+  ): void {
     const now = this.now();
     const keep = expiry > 0 && this.opts.retention > expiry ? expiry : this.opts.retention;
-    this.entries.set(keyOf(groupKey, r), { groupKey, receiver: r, timestamp: now, firing: new Set(firing), resolved: new Set(resolved), expiresAt: now + keep });
+    this.entries.set(keyOf(groupKey, r), {
+      groupKey,
+      receiver: r,
+      timestamp: now,
+      firing: new Set(firing),
+      resolved: new Set(resolved),
+      expiresAt: now + keep,
+    });
     this.changed();
   }
 
@@ -95,7 +120,10 @@ function encodedEntry(e: NflogEntry): Uint8Array {
 }
 
 function encodeMeshEntry(e: NflogEntry): Uint8Array {
-  const recv = new ProtoWriter().string(1, e.receiver.groupName).string(2, e.receiver.integration).uint(3, e.receiver.idx);
+  const recv = new ProtoWriter()
+    .string(1, e.receiver.groupName)
+    .string(2, e.receiver.integration)
+    .uint(3, e.receiver.idx);
   const entry = new ProtoWriter()
     .string(1, e.groupKey)
     .message(2, recv)

@@ -2,7 +2,14 @@
 // resolved) posted to the webhook URL. Only 5xx is retried.
 import type { HTTPClientConfig } from '../../config/types.js';
 import { ConfigReader, checkStatus, goJSON, send, templater } from './common.js';
-import type { AlertmanagerGlobal, Integration, IntegrationDeps, IntegrationType, NotifyAlert, NotifyContext } from './integration.js';
+import type {
+  AlertmanagerGlobal,
+  Integration,
+  IntegrationDeps,
+  IntegrationType,
+  NotifyAlert,
+  NotifyContext,
+} from './integration.js';
 
 const RED = 0x992d22;
 const GREEN = 0x2ecc71;
@@ -36,11 +43,24 @@ function create(c: DiscordConfig, index: number, deps: IntegrationDeps): Integra
     sendResolved: c.sendResolved,
     async notify(ctx: NotifyContext, alerts: readonly NotifyAlert[]): Promise<void> {
       const { data, text } = templater(deps, ctx, alerts);
-      const embed = { title: await text(c.title), description: await text(c.message), color: data.status === 'firing' ? RED : GREEN };
-      const res = await send(c.webhookURL, goJSON({ content: '', embeds: [embed] }), { contentType: 'application/json', http: c.http, signal: ctx.signal });
+      const embed = {
+        title: await text(c.title),
+        description: await text(c.message),
+        color: data.status === 'firing' ? RED : GREEN,
+      };
+      const res = await send(c.webhookURL, goJSON({ content: '', embeds: [embed] }), {
+        contentType: 'application/json',
+        http: c.http,
+        signal: ctx.signal,
+      });
       checkStatus(res);
     },
   };
 }
 
-export const discord: IntegrationType<DiscordConfig> = { configKey: 'discord_configs', name: 'discord', parse, create };
+export const discord: IntegrationType<DiscordConfig> = {
+  configKey: 'discord_configs',
+  name: 'discord',
+  parse,
+  create,
+};

@@ -9,7 +9,15 @@ import { isIP } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { ConnectionOptions } from 'node:tls';
 import { ConfigReader, templater } from './common.js';
-import { NotifyError, type AlertmanagerGlobal, type Integration, type IntegrationDeps, type IntegrationType, type NotifyAlert, type NotifyContext } from './integration.js';
+import {
+  NotifyError,
+  type AlertmanagerGlobal,
+  type Integration,
+  type IntegrationDeps,
+  type IntegrationType,
+  type NotifyAlert,
+  type NotifyContext,
+} from './integration.js';
 import { SMTPClient, cramMD5Auth, loginAuth, plainAuth, type AuthMechanism } from './smtp.js';
 import { parseAddressList, qEncode, quotedPrintable } from './mime.js';
 
@@ -45,7 +53,9 @@ export interface EmailConfig {
 /** textproto.CanonicalMIMEHeaderKey: each dash-separated word capitalised. */
 export function canonicalHeaderKey(k: string): string {
   if (!/^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/.test(k)) return k;
-  return k.toLowerCase().replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase());
+  return k
+    .toLowerCase()
+    .replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase());
 }
 
 function splitHostPort(s: string, where: string): [string, string] {
@@ -57,10 +67,19 @@ function splitHostPort(s: string, where: string): [string, string] {
 
 function parseTLS(raw: Readonly<Record<string, unknown>> | undefined): TLSSettings {
   const r = new ConfigReader(raw ?? {}, 'TLSConfig');
-  const t = { caFile: r.str('ca_file'), certFile: r.str('cert_file'), keyFile: r.str('key_file'), serverName: r.str('server_name'), insecureSkipVerify: r.bool('insecure_skip_verify', false), minVersion: r.str('min_version') };
+  const t = {
+    caFile: r.str('ca_file'),
+    certFile: r.str('cert_file'),
+    keyFile: r.str('key_file'),
+    serverName: r.str('server_name'),
+    insecureSkipVerify: r.bool('insecure_skip_verify', false),
+    minVersion: r.str('min_version'),
+  };
   r.done();
-  if ((t.certFile === '') !== (t.keyFile === '')) r.fail(`tls_config: exactly one of key and cert file specified`);
-  if (t.minVersion !== '' && !['TLS10', 'TLS11', 'TLS12', 'TLS13'].includes(t.minVersion)) r.fail(`tls_config: unknown TLS version: ${t.minVersion}`);
+  if ((t.certFile === '') !== (t.keyFile === ''))
+    r.fail(`tls_config: exactly one of key and cert file specified`);
+  if (t.minVersion !== '' && !['TLS10', 'TLS11', 'TLS12', 'TLS13'].includes(t.minVersion))
+    r.fail(`tls_config: unknown TLS version: ${t.minVersion}`);
   return t;
 }
 
@@ -112,13 +131,21 @@ function parse(raw: Readonly<Record<string, unknown>>, global: AlertmanagerGloba
   return { ...c, host, port, headers, requireTLS: requireTLS ?? global.smtpRequireTls };
 }
 
-const TLS_VERSIONS = { TLS10: 'TLSv1', TLS11: 'TLSv1.1', TLS12: 'TLSv1.2', TLS13: 'TLSv1.3' } as const;
+const TLS_VERSIONS = {
+  TLS10: 'TLSv1',
+  TLS11: 'TLSv1.1',
+  TLS12: 'TLSv1.2',
+  TLS13: 'TLSv1.3',
+} as const;
 
 function tlsOptions(c: EmailConfig): ConnectionOptions {
   const t = c.tls;
   const name = t.serverName !== '' ? t.serverName : c.host;
   // Node verifies an IP address against the certificate without SNI (which may not carry one).
-  const o: ConnectionOptions = { rejectUnauthorized: !t.insecureSkipVerify, ...(isIP(name) ? {} : { servername: name }) };
+  const o: ConnectionOptions = {
+    rejectUnauthorized: !t.insecureSkipVerify,
+    ...(isIP(name) ? {} : { servername: name }),
+  };
   if (t.caFile !== '') o.ca = readFileSync(t.caFile);
   if (t.certFile !== '') o.cert = readFileSync(t.certFile);
   if (t.keyFile !== '') o.key = readFileSync(t.keyFile);
@@ -130,7 +157,8 @@ function tlsOptions(c: EmailConfig): ConnectionOptions {
 function chooseAuth(c: EmailConfig, mechs: string): AuthMechanism | null {
   if (c.authUsername === '') return null;
   const errs: string[] = [];
-  const password = (): string => (c.authPasswordFile !== '' ? readFileSync(c.authPasswordFile, 'utf8') : c.authPassword);
+  const password = (): string =>
+    c.authPasswordFile !== '' ? readFileSync(c.authPasswordFile, 'utf8') : c.authPassword;
   for (const mech of mechs.split(' ')) {
     switch (mech) {
       case 'CRAM-MD5':
@@ -152,12 +180,17 @@ function chooseAuth(c: EmailConfig, mechs: string): AuthMechanism | null {
           errs.push(`missing password for ${mech} auth mechanism`);
           continue;
         }
-        return mech === 'PLAIN' ? plainAuth(c.authIdentity, c.authUsername, p, c.host) : loginAuth(c.authUsername, p);
+        return mech === 'PLAIN'
+          ? plainAuth(c.authIdentity, c.authUsername, p, c.host)
+          : loginAuth(c.authUsername, p);
       }
     }
   }
   if (errs.length === 0) errs.push(`unknown auth mechanism: ${mechs}`);
-  throw new NotifyError(`find auth mechanism: ${errs.length} error${errs.length > 1 ? 's' : ''} occurred:\n${errs.map((e) => `\t* ${e}`).join('\n')}\n\n`, true);
+  throw new NotifyError(
+    `find auth mechanism: ${errs.length} error${errs.length > 1 ? 's' : ''} occurred:\n${errs.map((e) => `\t* ${e}`).join('\n')}\n\n`,
+    true,
+  );
 }
 
 /** time.RFC1123Z in the local zone: "Mon, 02 Jan 2006 15:04:05 -0700". */
@@ -166,15 +199,19 @@ function rfc1123z(d: Date): string {
   const local = new Date(d.getTime() + off * 60_000);
   const p = (n: number) => String(n).padStart(2, '0');
   const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][local.getUTCDay()]!;
-  const mon = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][local.getUTCMonth()]!;
+  const mon = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][
+    local.getUTCMonth()
+  ]!;
   const sign = off < 0 ? '-' : '+';
   return `${day}, ${p(local.getUTCDate())} ${mon} ${local.getUTCFullYear()} ${p(local.getUTCHours())}:${p(local.getUTCMinutes())}:${p(local.getUTCSeconds())} ${sign}${p(Math.floor(Math.abs(off) / 60))}${p(Math.abs(off) % 60)}`;
 }
 
-const wrap = (what: string, retry: boolean) => (e: unknown): never => {
-  if (e instanceof NotifyError) throw e;
-  throw new NotifyError(`${what}: ${(e as Error).message}`, retry);
-};
+const wrap =
+  (what: string, retry: boolean) =>
+  (e: unknown): never => {
+    if (e instanceof NotifyError) throw e;
+    throw new NotifyError(`${what}: ${(e as Error).message}`, retry);
+  };
 
 function create(c: EmailConfig, index: number, deps: IntegrationDeps): Integration {
   const host = (() => {
@@ -190,13 +227,27 @@ function create(c: EmailConfig, index: number, deps: IntegrationDeps): Integrati
     sendResolved: c.sendResolved,
     async notify(ctx: NotifyContext, alerts: readonly NotifyAlert[]): Promise<void> {
       const implicitTLS = c.port === '465';
-      const client = await SMTPClient.connect(c.host, Number(c.port), implicitTLS ? tlsOptions(c) : null, ctx.signal).catch(wrap(implicitTLS ? 'establish TLS connection to server' : 'establish connection to server', true));
+      const client = await SMTPClient.connect(
+        c.host,
+        Number(c.port),
+        implicitTLS ? tlsOptions(c) : null,
+        ctx.signal,
+      ).catch(
+        wrap(
+          implicitTLS ? 'establish TLS connection to server' : 'establish connection to server',
+          true,
+        ),
+      );
       let success = false;
       try {
         if (c.hello !== '') await client.hello(c.hello).catch(wrap('send EHLO command', true));
         if (c.requireTLS) {
           const [ok] = await client.extension('STARTTLS');
-          if (!ok) throw new NotifyError(`'require_tls' is true (default) but "${c.host}:${c.port}" does not advertise the STARTTLS extension`, true);
+          if (!ok)
+            throw new NotifyError(
+              `'require_tls' is true (default) but "${c.host}:${c.port}" does not advertise the STARTTLS extension`,
+              true,
+            );
           await client.startTLS(tlsOptions(c)).catch(wrap('send STARTTLS command', true));
         }
         const [hasAuth, mechs] = await client.extension('AUTH');
@@ -213,7 +264,11 @@ function create(c: EmailConfig, index: number, deps: IntegrationDeps): Integrati
         } catch (e) {
           throw new NotifyError(`parse 'from' addresses: ${(e as Error).message}`, false);
         }
-        if (fromAddrs.length !== 1) throw new NotifyError(`must be exactly one 'from' address (got: ${fromAddrs.length})`, false);
+        if (fromAddrs.length !== 1)
+          throw new NotifyError(
+            `must be exactly one 'from' address (got: ${fromAddrs.length})`,
+            false,
+          );
         await client.mail(fromAddrs[0]!).catch(wrap('send MAIL command', true));
         let toAddrs: string[];
         try {
@@ -225,23 +280,35 @@ function create(c: EmailConfig, index: number, deps: IntegrationDeps): Integrati
 
         let head = '';
         for (const [name, t] of c.headers) {
-          const value = await text(t).catch(wrap(`execute ${JSON.stringify(name)} header template`, false));
+          const value = await text(t).catch(
+            wrap(`execute ${JSON.stringify(name)} header template`, false),
+          );
           head += `${name}: ${qEncode(value)}\r\n`;
         }
-        if (!c.headers.has('Message-Id')) head += `Message-Id: <${BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n)}.${randomBytes(8).readBigUInt64BE()}@${host}>\r\n`;
+        if (!c.headers.has('Message-Id'))
+          head += `Message-Id: <${BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n)}.${randomBytes(8).readBigUInt64BE()}@${host}>\r\n`;
         const boundary = randomBytes(30).toString('hex');
         head += `Date: ${rfc1123z(new Date())}\r\n`;
         head += `Content-Type: multipart/alternative;  boundary=${boundary}\r\n`;
         head += 'MIME-Version: 1.0\r\n\r\n';
         const parts: string[] = [];
-        if (c.text !== '') parts.push(part('text/plain', await text(c.text).catch(wrap('execute text template', false))));
-        if (c.html !== '') parts.push(part('text/html', await html(c.html).catch(wrap('execute html template', false))));
-        const body = parts.map((p, i) => `${i === 0 ? '' : '\r\n'}--${boundary}\r\n${p}`).join('') + `\r\n--${boundary}--\r\n`;
+        if (c.text !== '')
+          parts.push(
+            part('text/plain', await text(c.text).catch(wrap('execute text template', false))),
+          );
+        if (c.html !== '')
+          parts.push(
+            part('text/html', await html(c.html).catch(wrap('execute html template', false))),
+          );
+        const body =
+          parts.map((p, i) => `${i === 0 ? '' : '\r\n'}--${boundary}\r\n${p}`).join('') +
+          `\r\n--${boundary}--\r\n`;
         await client.data(head + body).catch(wrap('send DATA command', true));
         success = true;
       } finally {
         await client.quit().catch((e: unknown) => {
-          if (success) deps.log('warn', 'failed to close SMTP connection', { err: (e as Error).message });
+          if (success)
+            deps.log('warn', 'failed to close SMTP connection', { err: (e as Error).message });
         });
       }
     },
@@ -253,4 +320,9 @@ function part(type: string, body: string): string {
   return `Content-Transfer-Encoding: quoted-printable\r\nContent-Type: ${type}; charset=UTF-8\r\n\r\n${quotedPrintable(body)}`;
 }
 
-export const email: IntegrationType<EmailConfig> = { configKey: 'email_configs', name: 'email', parse, create };
+export const email: IntegrationType<EmailConfig> = {
+  configKey: 'email_configs',
+  name: 'email',
+  parse,
+  create,
+};

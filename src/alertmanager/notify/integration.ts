@@ -86,7 +86,11 @@ export interface NotificationTemplates {
 export interface IntegrationDeps {
   readonly templates: NotificationTemplates;
   /** Logs with the integration's context; level is Alertmanager's (debug|info|warn|error). */
-  log(level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>): void;
+  log(
+    level: 'debug' | 'info' | 'warn' | 'error',
+    msg: string,
+    fields?: Record<string, unknown>,
+  ): void;
 }
 
 /** Alertmanager 0.25's `global:` section, defaults applied (durations in milliseconds). */

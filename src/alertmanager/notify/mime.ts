@@ -15,7 +15,8 @@ export function qEncode(s: string): string {
   let len = 0;
   for (const ch of s) {
     const b = Buffer.from(ch, 'utf8');
-    const plain = b.length === 1 && b[0]! >= 0x20 && b[0]! <= 0x7e && ch !== '=' && ch !== '?' && ch !== '_';
+    const plain =
+      b.length === 1 && b[0]! >= 0x20 && b[0]! <= 0x7e && ch !== '=' && ch !== '?' && ch !== '_';
     const encLen = plain ? 1 : 3 * b.length;
     if (len + encLen > MAX_CONTENT) {
       out += '?= =?utf-8?q?';
@@ -119,5 +120,9 @@ function checkAddrSpec(a: string): void {
   if (at < 0) throw new Error('mail: missing @ in addr-spec');
   if (at === 0) throw new Error('mail: no local-part');
   if (at === a.length - 1) throw new Error('mail: no domain in addr-spec');
-  if (/[\s<>()[\]\\,;:"]/.test(a.slice(0, at).replace(/^"(.*)"$/, 'x')) && !/^".*"$/.test(a.slice(0, at))) throw new Error('mail: invalid string');
+  if (
+    /[\s<>()[\]\\,;:"]/.test(a.slice(0, at).replace(/^"(.*)"$/, 'x')) &&
+    !/^".*"$/.test(a.slice(0, at))
+  )
+    throw new Error('mail: invalid string');
 }

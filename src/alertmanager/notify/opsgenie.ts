@@ -3,8 +3,27 @@
 // 429 and 5xx are retried.
 import { readFileSync } from 'node:fs';
 import type { HTTPClientConfig } from '../../config/types.js';
-import { checkStatus, ConfigReader, goJSON, groupKeyHash, omitEmpty, send, sortedMap, templater, truncateInRunes, withTrailingSlash } from './common.js';
-import { NotifyError, type AlertmanagerGlobal, type Integration, type IntegrationDeps, type IntegrationType, type NotifyAlert, type NotifyContext } from './integration.js';
+import {
+  checkStatus,
+  ConfigReader,
+  goJSON,
+  groupKeyHash,
+  omitEmpty,
+  send,
+  sortedMap,
+  templater,
+  truncateInRunes,
+  withTrailingSlash,
+} from './common.js';
+import {
+  NotifyError,
+  type AlertmanagerGlobal,
+  type Integration,
+  type IntegrationDeps,
+  type IntegrationType,
+  type NotifyAlert,
+  type NotifyContext,
+} from './integration.js';
 
 const MAX_MESSAGE_RUNES = 130;
 const RESPONDER_TYPES = /^(team|teams|user|escalation|schedule)$/;
@@ -50,7 +69,12 @@ function parse(raw: Readonly<Record<string, unknown>>, global: AlertmanagerGloba
     entity: r.str('entity'),
     responders: r.list('responders').map((m) => {
       const x = new ConfigReader(m, 'OpsGenieConfigResponder');
-      const resp = { id: x.str('id'), name: x.str('name'), username: x.str('username'), type: x.str('type') };
+      const resp = {
+        id: x.str('id'),
+        name: x.str('name'),
+        username: x.str('username'),
+        type: x.str('type'),
+      };
       x.done();
       return resp;
     }),
@@ -61,18 +85,26 @@ function parse(raw: Readonly<Record<string, unknown>>, global: AlertmanagerGloba
     updateAlerts: r.bool('update_alerts', false),
   };
   r.done();
-  if (c.apiKey !== '' && c.apiKeyFile !== '') r.fail('at most one of api_key & api_key_file must be configured');
+  if (c.apiKey !== '' && c.apiKeyFile !== '')
+    r.fail('at most one of api_key & api_key_file must be configured');
   for (const x of c.responders) {
     const shown = `{${x.id} ${x.name} ${x.username} ${x.type}}`;
-    if (x.id === '' && x.username === '' && x.name === '') r.fail(`opsGenieConfig responder ${shown} has to have at least one of id, username or name specified`);
+    if (x.id === '' && x.username === '' && x.name === '')
+      r.fail(
+        `opsGenieConfig responder ${shown} has to have at least one of id, username or name specified`,
+      );
     // Alertmanager checks the type in lower case but sends it as written.
     if (!x.type.includes('{{')) {
-      if (!RESPONDER_TYPES.test(x.type.toLowerCase())) r.fail(`opsGenieConfig responder ${shown} type does not match valid options ${RESPONDER_TYPES.source}`);
+      if (!RESPONDER_TYPES.test(x.type.toLowerCase()))
+        r.fail(
+          `opsGenieConfig responder ${shown} type does not match valid options ${RESPONDER_TYPES.source}`,
+        );
     }
   }
   c.apiURL = withTrailingSlash(c.apiURL);
   if (c.apiKey === '' && c.apiKeyFile === '') {
-    if (global.opsgenieApiKey === undefined && global.opsgenieApiKeyFile === undefined) r.fail('no global OpsGenie API Key set either inline or in a file');
+    if (global.opsgenieApiKey === undefined && global.opsgenieApiKeyFile === undefined)
+      r.fail('no global OpsGenie API Key set either inline or in a file');
     c.apiKey = global.opsgenieApiKey ?? '';
     c.apiKeyFile = global.opsgenieApiKeyFile ?? '';
   }
@@ -80,7 +112,11 @@ function parse(raw: Readonly<Record<string, unknown>>, global: AlertmanagerGloba
 }
 
 /** strings.Split of the trimmed text, empty parts dropped. */
-const safeSplit = (s: string, sep: string): string[] => s.trim().split(sep).filter((x) => x !== '');
+const safeSplit = (s: string, sep: string): string[] =>
+  s
+    .trim()
+    .split(sep)
+    .filter((x) => x !== '');
 
 /** The API URL with a path appended and, optionally, ?identifierType=alias merged into its query. */
 function endpoint(base: string, path: string, byAlias: boolean): string {
@@ -105,16 +141,31 @@ function create(c: OpsGenieConfig, index: number, deps: IntegrationDeps): Integr
       for (const [k, v] of Object.entries(c.details)) details[k] = await text(v);
       const requests: { method: string; url: string; body: string }[] = [];
       if (data.status === 'resolved') {
-        requests.push({ method: 'POST', url: endpoint(c.apiURL, `v2/alerts/${alias}/close`, true), body: goJSON({ source: await text(c.source) }) });
+        requests.push({
+          method: 'POST',
+          url: endpoint(c.apiURL, `v2/alerts/${alias}/close`, true),
+          body: goJSON({ source: await text(c.source) }),
+        });
       } else {
         const [message, truncated] = truncateInRunes(await text(c.message), MAX_MESSAGE_RUNES);
-        if (truncated) deps.log('warn', 'Truncated message', { alert: ctx.groupKey, max_runes: MAX_MESSAGE_RUNES });
+        if (truncated)
+          deps.log('warn', 'Truncated message', {
+            alert: ctx.groupKey,
+            max_runes: MAX_MESSAGE_RUNES,
+          });
         const responders: Record<string, unknown>[] = [];
         for (const x of c.responders) {
-          const resp = { id: await text(x.id), name: await text(x.name), username: await text(x.username), type: await text(x.type) };
-          if (resp.id === '' && resp.name === '' && resp.username === '' && resp.type === '') continue;
+          const resp = {
+            id: await text(x.id),
+            name: await text(x.name),
+            username: await text(x.username),
+            type: await text(x.type),
+          };
+          if (resp.id === '' && resp.name === '' && resp.username === '' && resp.type === '')
+            continue;
           if (resp.type === 'teams') {
-            for (const team of safeSplit(resp.name, ',')) responders.push(omitEmpty({ name: await text(team), type: 'team' }, ['type']));
+            for (const team of safeSplit(resp.name, ','))
+              responders.push(omitEmpty({ name: await text(team), type: 'team' }, ['type']));
             continue;
           }
           responders.push(omitEmpty(resp, ['type']));
@@ -136,10 +187,22 @@ function create(c: OpsGenieConfig, index: number, deps: IntegrationDeps): Integr
           },
           ['alias', 'message', 'details', 'source'],
         );
-        requests.push({ method: 'POST', url: endpoint(c.apiURL, 'v2/alerts', false), body: goJSON(msg) });
+        requests.push({
+          method: 'POST',
+          url: endpoint(c.apiURL, 'v2/alerts', false),
+          body: goJSON(msg),
+        });
         if (c.updateAlerts) {
-          requests.push({ method: 'PUT', url: endpoint(c.apiURL, `v2/alerts/${alias}/message`, true), body: goJSON(omitEmpty({ message })) });
-          requests.push({ method: 'PUT', url: endpoint(c.apiURL, `v2/alerts/${alias}/description`, true), body: goJSON(omitEmpty({ description })) });
+          requests.push({
+            method: 'PUT',
+            url: endpoint(c.apiURL, `v2/alerts/${alias}/message`, true),
+            body: goJSON(omitEmpty({ message })),
+          });
+          requests.push({
+            method: 'PUT',
+            url: endpoint(c.apiURL, `v2/alerts/${alias}/description`, true),
+            body: goJSON(omitEmpty({ description })),
+          });
         }
       }
       let key: string;
@@ -155,11 +218,22 @@ function create(c: OpsGenieConfig, index: number, deps: IntegrationDeps): Integr
         key = await text(content);
       }
       for (const q of requests) {
-        const res = await send(q.url, q.body, { method: q.method, contentType: 'application/json', headers: { Authorization: `GenieKey ${key}` }, http: c.http, signal: ctx.signal });
+        const res = await send(q.url, q.body, {
+          method: q.method,
+          contentType: 'application/json',
+          headers: { Authorization: `GenieKey ${key}` },
+          http: c.http,
+          signal: ctx.signal,
+        });
         checkStatus(res, [429]);
       }
     },
   };
 }
 
-export const opsgenie: IntegrationType<OpsGenieConfig> = { configKey: 'opsgenie_configs', name: 'opsgenie', parse, create };
+export const opsgenie: IntegrationType<OpsGenieConfig> = {
+  configKey: 'opsgenie_configs',
+  name: 'opsgenie',
+  parse,
+  create,
+};

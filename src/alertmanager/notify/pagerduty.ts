@@ -2,8 +2,27 @@
 // service key; the dedup/incident key is the SHA-256 of the group key. v2 retries 429, v1 403,
 // both every 5xx; a 400's error list is the failure's detail.
 import type { HTTPClientConfig } from '../../config/types.js';
-import { checkStatus, ConfigReader, goJSON, groupKeyHash, omitEmpty, secretValue, send, sortedMap, templater, truncateInRunes } from './common.js';
-import { NotifyError, type AlertmanagerGlobal, type Integration, type IntegrationDeps, type IntegrationType, type NotifyAlert, type NotifyContext } from './integration.js';
+import {
+  checkStatus,
+  ConfigReader,
+  goJSON,
+  groupKeyHash,
+  omitEmpty,
+  secretValue,
+  send,
+  sortedMap,
+  templater,
+  truncateInRunes,
+} from './common.js';
+import {
+  NotifyError,
+  type AlertmanagerGlobal,
+  type Integration,
+  type IntegrationDeps,
+  type IntegrationType,
+  type NotifyAlert,
+  type NotifyContext,
+} from './integration.js';
 
 const MAX_EVENT_BYTES = 512_000;
 const MAX_SUMMARY_RUNES = 1024;
@@ -40,7 +59,10 @@ export interface PagerdutyConfig {
   group: string;
 }
 
-function parse(raw: Readonly<Record<string, unknown>>, global: AlertmanagerGlobal): PagerdutyConfig {
+function parse(
+  raw: Readonly<Record<string, unknown>>,
+  global: AlertmanagerGlobal,
+): PagerdutyConfig {
   const r = new ConfigReader(raw, 'PagerdutyConfig');
   const c: PagerdutyConfig = {
     sendResolved: r.bool('send_resolved', true),
@@ -74,13 +96,20 @@ function parse(raw: Readonly<Record<string, unknown>>, global: AlertmanagerGloba
     group: r.str('group'),
   };
   r.done();
-  if (c.routingKey === '' && c.serviceKey === '' && c.routingKeyFile === '' && c.serviceKeyFile === '') r.fail('missing service or routing key in PagerDuty config');
-  if (c.routingKey !== '' && c.routingKeyFile !== '') r.fail('at most one of routing_key & routing_key_file must be configured');
-  if (c.serviceKey !== '' && c.serviceKeyFile !== '') r.fail('at most one of service_key & service_key_file must be configured');
+  if (
+    c.routingKey === '' &&
+    c.serviceKey === '' &&
+    c.routingKeyFile === '' &&
+    c.serviceKeyFile === ''
+  )
+    r.fail('missing service or routing key in PagerDuty config');
+  if (c.routingKey !== '' && c.routingKeyFile !== '')
+    r.fail('at most one of routing_key & routing_key_file must be configured');
+  if (c.serviceKey !== '' && c.serviceKeyFile !== '')
+    r.fail('at most one of service_key & service_key_file must be configured');
   if (c.source === '') c.source = c.client;
   return c;
 }
-
 
 /** A 400's body {message, errors} as Alertmanager words it; nothing for other statuses. */
 function errDetails(status: number, body: Buffer): string {
@@ -117,15 +146,24 @@ function create(c: PagerdutyConfig, index: number, deps: IntegrationDeps): Integ
         try {
           details[k] = await text(v);
         } catch (e) {
-          throw new NotifyError(`${JSON.stringify(k)}: failed to template ${JSON.stringify(v)}: ${(e as Error).message}`, false);
+          throw new NotifyError(
+            `${JSON.stringify(k)}: failed to template ${JSON.stringify(v)}: ${(e as Error).message}`,
+            false,
+          );
         }
       }
       const [summary, truncated] = truncateInRunes(await text(c.description), MAX_SUMMARY_RUNES);
-      if (truncated) deps.log('warn', v1 ? 'Truncated description' : 'Truncated summary', { key: ctx.groupKey, max_runes: MAX_SUMMARY_RUNES });
+      if (truncated)
+        deps.log('warn', v1 ? 'Truncated description' : 'Truncated summary', {
+          key: ctx.groupKey,
+          max_runes: MAX_SUMMARY_RUNES,
+        });
       let msg: Record<string, unknown>;
       let tooBig: () => void;
       if (v1) {
-        const serviceKey = await text(c.serviceKey !== '' ? c.serviceKey : keyFile(c.serviceKeyFile, 'service key'));
+        const serviceKey = await text(
+          c.serviceKey !== '' ? c.serviceKey : keyFile(c.serviceKeyFile, 'service key'),
+        );
         msg = omitEmpty(
           {
             service_key: serviceKey,
@@ -143,7 +181,9 @@ function create(c: PagerdutyConfig, index: number, deps: IntegrationDeps): Integ
         if (serviceKey === '') throw new NotifyError('service key cannot be empty', false);
         tooBig = () => (msg['details'] = { error: TRUNCATED });
       } else {
-        const routingKey = await text(c.routingKey !== '' ? c.routingKey : keyFile(c.routingKeyFile, 'routing key'));
+        const routingKey = await text(
+          c.routingKey !== '' ? c.routingKey : keyFile(c.routingKeyFile, 'routing key'),
+        );
         const images = [];
         for (const i of c.images) {
           const img = { src: await text(i.src), alt: await text(i.alt), href: await text(i.href) };
@@ -168,21 +208,43 @@ function create(c: PagerdutyConfig, index: number, deps: IntegrationDeps): Integ
           ['summary', 'source', 'severity'],
         );
         if (Object.keys(details).length === 0) delete payload['custom_details'];
-        msg = omitEmpty({ routing_key: routingKey, dedup_key: dedup, event_action: eventType, payload, client: await text(c.client), client_url: await text(c.clientURL), images, links }, ['event_action', 'payload']);
+        msg = omitEmpty(
+          {
+            routing_key: routingKey,
+            dedup_key: dedup,
+            event_action: eventType,
+            payload,
+            client: await text(c.client),
+            client_url: await text(c.clientURL),
+            images,
+            links,
+          },
+          ['event_action', 'payload'],
+        );
         if (routingKey === '') throw new NotifyError('routing key cannot be empty', false);
         tooBig = () => (payload['custom_details'] = { error: TRUNCATED });
       }
       let body = goJSON(msg);
       if (Buffer.byteLength(body) > MAX_EVENT_BYTES) {
-        deps.log('warn', `Truncated Details because message of size ${metricBytes(Buffer.byteLength(body))} exceeds limit ${metricBytes(MAX_EVENT_BYTES)}`);
+        deps.log(
+          'warn',
+          `Truncated Details because message of size ${metricBytes(Buffer.byteLength(body))} exceeds limit ${metricBytes(MAX_EVENT_BYTES)}`,
+        );
         tooBig();
         body = goJSON(msg);
       }
       let res;
       try {
-        res = await send(v1 ? c.v1URL : c.url, body, { contentType: 'application/json', http: c.http, signal: ctx.signal });
+        res = await send(v1 ? c.v1URL : c.url, body, {
+          contentType: 'application/json',
+          http: c.http,
+          signal: ctx.signal,
+        });
       } catch (e) {
-        throw new NotifyError(`failed to post message to PagerDuty${v1 ? ' v1' : ''}: ${(e as Error).message}`, true);
+        throw new NotifyError(
+          `failed to post message to PagerDuty${v1 ? ' v1' : ''}: ${(e as Error).message}`,
+          true,
+        );
       }
       checkStatus(res, v1 ? [403] : [429], errDetails);
     },
@@ -203,4 +265,9 @@ export function metricBytes(n: number): string {
 
 const TRUNCATED = `Custom details have been removed because the original event exceeds the maximum size of ${metricBytes(MAX_EVENT_BYTES)}`;
 
-export const pagerduty: IntegrationType<PagerdutyConfig> = { configKey: 'pagerduty_configs', name: 'pagerduty', parse, create };
+export const pagerduty: IntegrationType<PagerdutyConfig> = {
+  configKey: 'pagerduty_configs',
+  name: 'pagerduty',
+  parse,
+  create,
+};

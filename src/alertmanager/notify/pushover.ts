@@ -3,7 +3,14 @@
 // "(no details)". Only 5xx is retried.
 import type { HTTPClientConfig } from '../../config/types.js';
 import { ConfigReader, checkStatus, send, templater, truncateInRunes } from './common.js';
-import type { AlertmanagerGlobal, Integration, IntegrationDeps, IntegrationType, NotifyAlert, NotifyContext } from './integration.js';
+import type {
+  AlertmanagerGlobal,
+  Integration,
+  IntegrationDeps,
+  IntegrationType,
+  NotifyAlert,
+  NotifyContext,
+} from './integration.js';
 
 /** Alertmanager posts here whatever the config says. */
 export const PUSHOVER_URL = 'https://api.pushover.net/1/messages.json';
@@ -53,8 +60,14 @@ function parse(raw: Readonly<Record<string, unknown>>, global: AlertmanagerGloba
 
 /** url.Values.Encode: keys sorted, query-escaped with + for spaces. */
 function encodeValues(v: [string, string][]): string {
-  const esc = (s: string) => encodeURIComponent(s).replace(/%20/g, '+').replace(/[!'()*]/g, (ch) => '%' + ch.charCodeAt(0).toString(16).toUpperCase());
-  return [...v].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([k, x]) => `${esc(k)}=${esc(x)}`).join('&');
+  const esc = (s: string) =>
+    encodeURIComponent(s)
+      .replace(/%20/g, '+')
+      .replace(/[!'()*]/g, (ch) => '%' + ch.charCodeAt(0).toString(16).toUpperCase());
+  return [...v]
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([k, x]) => `${esc(k)}=${esc(x)}`)
+    .join('&');
 }
 
 function create(c: PushoverConfig, index: number, deps: IntegrationDeps): Integration {
@@ -66,7 +79,11 @@ function create(c: PushoverConfig, index: number, deps: IntegrationDeps): Integr
       const { text, html } = templater(deps, ctx, alerts);
       const cut = (s: string, what: keyof typeof LIMITS) => {
         const [out, truncated] = truncateInRunes(s, LIMITS[what]);
-        if (truncated) deps.log('warn', `Truncated ${what === 'url' ? 'URL' : what}`, { incident: ctx.groupKey, max_runes: LIMITS[what] });
+        if (truncated)
+          deps.log('warn', `Truncated ${what === 'url' ? 'URL' : what}`, {
+            incident: ctx.groupKey,
+            max_runes: LIMITS[what],
+          });
         return out;
       };
       const params: [string, string][] = [
@@ -77,14 +94,31 @@ function create(c: PushoverConfig, index: number, deps: IntegrationDeps): Integr
       if (c.html) params.push(['html', '1']);
       const message = cut(c.html ? await html(c.message) : await text(c.message), 'message').trim();
       params.push(['message', message === '' ? '(no details)' : message]);
-      params.push(['url', cut(await text(c.url), 'url')], ['url_title', await text(c.urlTitle)], ['priority', await text(c.priority)]);
-      params.push(['retry', String(Math.trunc(c.retryMs / 1000))], ['expire', String(Math.trunc(c.expireMs / 1000))], ['sound', await text(c.sound)]);
+      params.push(
+        ['url', cut(await text(c.url), 'url')],
+        ['url_title', await text(c.urlTitle)],
+        ['priority', await text(c.priority)],
+      );
+      params.push(
+        ['retry', String(Math.trunc(c.retryMs / 1000))],
+        ['expire', String(Math.trunc(c.expireMs / 1000))],
+        ['sound', await text(c.sound)],
+      );
       const u = new URL(c.apiURL);
-      const res = await send(`${u.origin}${u.pathname}?${encodeValues(params)}`, '', { contentType: 'text/plain', http: c.http, signal: ctx.signal });
+      const res = await send(`${u.origin}${u.pathname}?${encodeValues(params)}`, '', {
+        contentType: 'text/plain',
+        http: c.http,
+        signal: ctx.signal,
+      });
       checkStatus(res);
     },
   };
 }
 
-export const pushover: IntegrationType<PushoverConfig> = { configKey: 'pushover_configs', name: 'pushover', parse, create };
+export const pushover: IntegrationType<PushoverConfig> = {
+  configKey: 'pushover_configs',
+  name: 'pushover',
+  parse,
+  create,
+};
 export { encodeValues };

@@ -25,14 +25,23 @@ export function awsEscape(s: string, keepSlash: boolean): string {
 
 /** "20060102T150405Z". */
 export function amzDate(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /**
  * Signs a request in place: adds X-Amz-Date (and X-Amz-Security-Token) and Authorization to
  * `headers`, signing every header given plus host. Header names are matched case-insensitively.
  */
-export function signV4(req: { method: string; url: URL; headers: Record<string, string>; body: string }, creds: AWSCredentials, region: string, service: string, now: Date): void {
+export function signV4(
+  req: { method: string; url: URL; headers: Record<string, string>; body: string },
+  creds: AWSCredentials,
+  region: string,
+  service: string,
+  now: Date,
+): void {
   const date = amzDate(now);
   req.headers['X-Amz-Date'] = date;
   if (creds.sessionToken) req.headers['X-Amz-Security-Token'] = creds.sessionToken;
@@ -42,11 +51,15 @@ export function signV4(req: { method: string; url: URL; headers: Record<string, 
   let key: Buffer = hmac('AWS4' + creds.secretKey, date.slice(0, 8));
   for (const part of [region, service, 'aws4_request']) key = hmac(key, part);
   const signature = createHmac('sha256', key).update(toSign).digest('hex');
-  req.headers['Authorization'] = `AWS4-HMAC-SHA256 Credential=${creds.accessKey}/${scope}, SignedHeaders=${canon.signed}, Signature=${signature}`;
+  req.headers['Authorization'] =
+    `AWS4-HMAC-SHA256 Credential=${creds.accessKey}/${scope}, SignedHeaders=${canon.signed}, Signature=${signature}`;
 }
 
 /** The canonical request and its signed-header list (exported so tests can check a signature). */
-export function canonicalRequest(req: { method: string; url: URL; headers: Record<string, string>; body: string }, only?: readonly string[]): { text: string; signed: string } {
+export function canonicalRequest(
+  req: { method: string; url: URL; headers: Record<string, string>; body: string },
+  only?: readonly string[],
+): { text: string; signed: string } {
   const lower = new Map<string, string>();
   for (const [k, v] of Object.entries(req.headers)) {
     const lk = k.toLowerCase();
@@ -55,7 +68,18 @@ export function canonicalRequest(req: { method: string; url: URL; headers: Recor
   }
   lower.set('host', req.url.host);
   const names = (only ?? [...lower.keys()]).slice().sort();
-  const query = [...req.url.searchParams].map(([k, v]) => `${awsEscape(k, false)}=${awsEscape(v, false)}`).sort().join('&');
-  const text = [req.method, awsEscape(decodeURIComponent(req.url.pathname || '/'), true), query, ...names.map((n) => `${n}:${lower.get(n) ?? ''}`), '', names.join(';'), sha256(req.body)].join('\n');
+  const query = [...req.url.searchParams]
+    .map(([k, v]) => `${awsEscape(k, false)}=${awsEscape(v, false)}`)
+    .sort()
+    .join('&');
+  const text = [
+    req.method,
+    awsEscape(decodeURIComponent(req.url.pathname || '/'), true),
+    query,
+    ...names.map((n) => `${n}:${lower.get(n) ?? ''}`),
+    '',
+    names.join(';'),
+    sha256(req.body),
+  ].join('\n');
   return { text, signed: names.join(';') };
 }

@@ -1,8 +1,25 @@
 // Slack (notify/slack): one attachment built from the config's templates, posted as JSON to the
 // incoming-webhook URL; only 5xx is retried.
 import type { HTTPClientConfig } from '../../config/types.js';
-import { ConfigReader, checkStatus, goJSON, omitEmpty, secretValue, send, templater, truncateInRunes } from './common.js';
-import { NotifyError, type AlertmanagerGlobal, type Integration, type IntegrationDeps, type IntegrationType, type NotifyAlert, type NotifyContext } from './integration.js';
+import {
+  ConfigReader,
+  checkStatus,
+  goJSON,
+  omitEmpty,
+  secretValue,
+  send,
+  templater,
+  truncateInRunes,
+} from './common.js';
+import {
+  NotifyError,
+  type AlertmanagerGlobal,
+  type Integration,
+  type IntegrationDeps,
+  type IntegrationType,
+  type NotifyAlert,
+  type NotifyContext,
+} from './integration.js';
 
 const MAX_TITLE_RUNES = 1024;
 
@@ -64,11 +81,24 @@ function parseField(raw: Readonly<Record<string, unknown>>): SlackField {
 
 function parseAction(raw: Readonly<Record<string, unknown>>): SlackAction {
   const r = new ConfigReader(raw, 'SlackAction');
-  const a: SlackAction = { type: r.str('type'), text: r.str('text'), url: r.str('url'), style: r.str('style'), name: r.str('name'), value: r.str('value'), confirm: undefined };
+  const a: SlackAction = {
+    type: r.str('type'),
+    text: r.str('text'),
+    url: r.str('url'),
+    style: r.str('style'),
+    name: r.str('name'),
+    value: r.str('value'),
+    confirm: undefined,
+  };
   const confirmRaw = r.mapping('confirm');
   if (confirmRaw) {
     const c = new ConfigReader(confirmRaw, 'SlackConfirmationField');
-    a.confirm = { text: c.str('text'), title: c.str('title'), ok_text: c.str('ok_text'), dismiss_text: c.str('dismiss_text') };
+    a.confirm = {
+      text: c.str('text'),
+      title: c.str('title'),
+      ok_text: c.str('ok_text'),
+      dismiss_text: c.str('dismiss_text'),
+    };
     c.done();
     if (a.confirm.text === '') c.fail('missing text in Slack confirmation configuration');
   }
@@ -111,9 +141,11 @@ function parse(raw: Readonly<Record<string, unknown>>, global: AlertmanagerGloba
     actions: r.list('actions').map(parseAction),
   };
   r.done();
-  if (c.apiURL !== '' && c.apiURLFile !== '') r.fail('at most one of api_url & api_url_file must be configured');
+  if (c.apiURL !== '' && c.apiURLFile !== '')
+    r.fail('at most one of api_url & api_url_file must be configured');
   if (c.apiURL === '' && c.apiURLFile === '') {
-    if (global.slackApiUrl === undefined && global.slackApiUrlFile === undefined) r.fail('no global Slack API URL set either inline or in a file');
+    if (global.slackApiUrl === undefined && global.slackApiUrlFile === undefined)
+      r.fail('no global Slack API URL set either inline or in a file');
     c.apiURL = global.slackApiUrl ?? '';
     c.apiURLFile = global.slackApiUrlFile ?? '';
   }
@@ -128,7 +160,8 @@ function create(c: SlackConfig, index: number, deps: IntegrationDeps): Integrati
     async notify(ctx: NotifyContext, alerts: readonly NotifyAlert[]): Promise<void> {
       const { text } = templater(deps, ctx, alerts);
       const [title, truncated] = truncateInRunes(await text(c.title), MAX_TITLE_RUNES);
-      if (truncated) deps.log('warn', 'Truncated title', { key: ctx.groupKey, max_runes: MAX_TITLE_RUNES });
+      if (truncated)
+        deps.log('warn', 'Truncated title', { key: ctx.groupKey, max_runes: MAX_TITLE_RUNES });
       const attachment = omitEmpty(
         {
           title,
@@ -137,7 +170,18 @@ function create(c: SlackConfig, index: number, deps: IntegrationDeps): Integrati
           text: await text(c.text),
           fallback: await text(c.fallback),
           callback_id: await text(c.callbackID),
-          fields: await Promise.all(c.fields.map(async (f) => omitEmpty({ title: await text(f.title), value: await text(f.value), short: f.short ?? c.shortFields }, ['short']))),
+          fields: await Promise.all(
+            c.fields.map(async (f) =>
+              omitEmpty(
+                {
+                  title: await text(f.title),
+                  value: await text(f.value),
+                  short: f.short ?? c.shortFields,
+                },
+                ['short'],
+              ),
+            ),
+          ),
           actions: await Promise.all(
             c.actions.map(async (a) =>
               omitEmpty({
@@ -147,7 +191,14 @@ function create(c: SlackConfig, index: number, deps: IntegrationDeps): Integrati
                 style: await text(a.style),
                 name: await text(a.name),
                 value: await text(a.value),
-                confirm: a.confirm && omitEmpty({ text: await text(a.confirm.text), title: await text(a.confirm.title), ok_text: await text(a.confirm.ok_text), dismiss_text: await text(a.confirm.dismiss_text) }),
+                confirm:
+                  a.confirm &&
+                  omitEmpty({
+                    text: await text(a.confirm.text),
+                    title: await text(a.confirm.title),
+                    ok_text: await text(a.confirm.ok_text),
+                    dismiss_text: await text(a.confirm.dismiss_text),
+                  }),
               }),
             ),
           ),
@@ -179,10 +230,19 @@ function create(c: SlackConfig, index: number, deps: IntegrationDeps): Integrati
           throw new NotifyError((e as Error).message, false);
         }
       }
-      const res = await send(url, goJSON(body), { contentType: 'application/json', http: c.http, signal: ctx.signal });
+      const res = await send(url, goJSON(body), {
+        contentType: 'application/json',
+        http: c.http,
+        signal: ctx.signal,
+      });
       checkStatus(res, [], undefined, `channel ${JSON.stringify(channel)}: `);
     },
   };
 }
 
-export const slack: IntegrationType<SlackConfig> = { configKey: 'slack_configs', name: 'slack', parse, create };
+export const slack: IntegrationType<SlackConfig> = {
+  configKey: 'slack_configs',
+  name: 'slack',
+  parse,
+  create,
+};

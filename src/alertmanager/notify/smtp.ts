@@ -40,7 +40,12 @@ export class SMTPClient {
   }
 
   /** Connects (implicit TLS when tlsOptions is given, as for port 465) and reads the greeting. */
-  static async connect(host: string, port: number, tlsOptions: ConnectionOptions | null, signal: AbortSignal): Promise<SMTPClient> {
+  static async connect(
+    host: string,
+    port: number,
+    tlsOptions: ConnectionOptions | null,
+    signal: AbortSignal,
+  ): Promise<SMTPClient> {
     const socket = await new Promise<Socket | TLSSocket>((resolve, reject) => {
       const s = tlsOptions ? tlsConnect({ host, port, ...tlsOptions }) : netConnect({ host, port });
       const onErr = (e: Error) => reject(e);
@@ -49,7 +54,9 @@ export class SMTPClient {
         s.off('error', onErr);
         resolve(s);
       });
-      signal.addEventListener('abort', () => s.destroy(new Error('context canceled')), { once: true });
+      signal.addEventListener('abort', () => s.destroy(new Error('context canceled')), {
+        once: true,
+      });
     });
     const c = new SMTPClient(socket, host);
     c.tls = tlsOptions !== null;
@@ -92,7 +99,11 @@ export class SMTPClient {
         return line;
       }
       if (this.closed) throw new SMTPError(this.closed.message, 0);
-      await new Promise<void>((resolve, reject) => (this.waiting = (e) => (e && this.buf.indexOf('\n') < 0 ? reject(new SMTPError(e.message, 0)) : resolve())));
+      await new Promise<void>(
+        (resolve, reject) =>
+          (this.waiting = (e) =>
+            e && this.buf.indexOf('\n') < 0 ? reject(new SMTPError(e.message, 0)) : resolve()),
+      );
     }
   }
 
@@ -180,10 +191,16 @@ export class SMTPClient {
   /** AUTH with one mechanism; a challenge the mechanism cannot answer cancels with "*". */
   async auth(mech: AuthMechanism): Promise<void> {
     await this.ensureHello();
-    const start = mech.start({ name: this.serverName, tls: this.tls, auth: [...(this.ext?.get('AUTH')?.split(' ') ?? [])] });
+    const start = mech.start({
+      name: this.serverName,
+      tls: this.tls,
+      auth: [...(this.ext?.get('AUTH')?.split(' ') ?? [])],
+    });
     let r: Reply;
     // Go trims the command, so an empty initial response sends nothing after the name.
-    this.write(`AUTH ${start.name}${start.initial ? ' ' + Buffer.from(start.initial).toString('base64') : ''}\r\n`);
+    this.write(
+      `AUTH ${start.name}${start.initial ? ' ' + Buffer.from(start.initial).toString('base64') : ''}\r\n`,
+    );
     r = await this.readReply();
     while (r.code === 334) {
       const challenge = Buffer.from(r.lines.join(''), 'base64').toString('latin1');
@@ -212,7 +229,8 @@ export class SMTPClient {
   async rcpt(to: string): Promise<void> {
     this.write(`RCPT TO:<${to}>\r\n`);
     const r = await this.readReply();
-    if (Math.floor(r.code / 10) !== 25) throw new SMTPError(`${r.code} ${r.lines.join('\n')}`, r.code);
+    if (Math.floor(r.code / 10) !== 25)
+      throw new SMTPError(`${r.code} ${r.lines.join('\n')}`, r.code);
   }
 
   /** DATA: the message with bare newlines made CRLF and leading dots doubled. */
@@ -254,11 +272,17 @@ export interface AuthMechanism {
 const isLocalhost = (h: string) => h === 'localhost' || h === '127.0.0.1' || h === '::1';
 
 /** smtp.PlainAuth: refuses to send the password in clear except to localhost. */
-export function plainAuth(identity: string, username: string, password: string, host: string): AuthMechanism {
+export function plainAuth(
+  identity: string,
+  username: string,
+  password: string,
+  host: string,
+): AuthMechanism {
   return {
     label: '*smtp.plainAuth',
     start(server) {
-      if (!server.tls && !isLocalhost(server.name)) throw new SMTPError('unencrypted connection', 0);
+      if (!server.tls && !isLocalhost(server.name))
+        throw new SMTPError('unencrypted connection', 0);
       if (server.name !== host) throw new SMTPError('wrong host name', 0);
       return { name: 'PLAIN', initial: `${identity}\u0000${username}\u0000${password}` };
     },

@@ -7,7 +7,15 @@
 import type { HTTPClientConfig } from '../../config/types.js';
 import { ConfigReader, groupKeyHash, send, templater } from './common.js';
 import { signV4, type AWSCredentials } from './sigv4.js';
-import { NotifyError, type AlertmanagerGlobal, type Integration, type IntegrationDeps, type IntegrationType, type NotifyAlert, type NotifyContext } from './integration.js';
+import {
+  NotifyError,
+  type AlertmanagerGlobal,
+  type Integration,
+  type IntegrationDeps,
+  type IntegrationType,
+  type NotifyAlert,
+  type NotifyContext,
+} from './integration.js';
 
 /** The User-Agent of the AWS SDK in Debian's Alertmanager 0.25 build. */
 const USER_AGENT = 'aws-sdk-go/1.44.133 (go1.19.8; linux; amd64)';
@@ -44,13 +52,23 @@ function parse(raw: Readonly<Record<string, unknown>>, global: AlertmanagerGloba
     message: r.str('message', '{{ template "sns.default.message" . }}'),
     attributes: r.stringMap('attributes') ?? {},
   };
-  if (s.str('profile') !== '') s.fail('sigv4.profile is not supported by prometheus-ts (give access_key/secret_key or the AWS_* environment)');
-  if (s.str('role_arn') !== '') s.fail('sigv4.role_arn is not supported by prometheus-ts (give access_key/secret_key or the AWS_* environment)');
+  if (s.str('profile') !== '')
+    s.fail(
+      'sigv4.profile is not supported by prometheus-ts (give access_key/secret_key or the AWS_* environment)',
+    );
+  if (s.str('role_arn') !== '')
+    s.fail(
+      'sigv4.role_arn is not supported by prometheus-ts (give access_key/secret_key or the AWS_* environment)',
+    );
   s.done();
   r.done();
-  if ((c.accessKey === '') !== (c.secretKey === '')) s.fail('must provide a AWS SigV4 Access key and Secret Key if credentials are specified in the SigV4 config');
+  if ((c.accessKey === '') !== (c.secretKey === ''))
+    s.fail(
+      'must provide a AWS SigV4 Access key and Secret Key if credentials are specified in the SigV4 config',
+    );
   // Alertmanager's check, a chain of inequalities: one of the three, or all three, passes.
-  if ((c.targetARN === '') !== (c.topicARN === '') !== (c.phoneNumber === '')) r.fail('must provide either a Target ARN, Topic ARN, or Phone Number for SNS config');
+  if (((c.targetARN === '') !== (c.topicARN === '')) !== (c.phoneNumber === ''))
+    r.fail('must provide either a Target ARN, Topic ARN, or Phone Number for SNS config');
   return c;
 }
 
@@ -80,7 +98,10 @@ function formEncode(params: [string, string | Buffer][]): string {
         return b === 0x20 ? '+' : '%' + b.toString(16).toUpperCase().padStart(2, '0');
       })
       .join('');
-  return [...params].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([k, v]) => `${esc(k)}=${esc(v)}`).join('&');
+  return [...params]
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([k, v]) => `${esc(k)}=${esc(v)}`)
+    .join('&');
 }
 
 function create(c: SNSConfig, index: number, deps: IntegrationDeps): Integration {
@@ -91,8 +112,13 @@ function create(c: SNSConfig, index: number, deps: IntegrationDeps): Integration
     async notify(ctx: NotifyContext, alerts: readonly NotifyAlert[]): Promise<void> {
       const { text } = templater(deps, ctx, alerts);
       const region = c.region || process.env['AWS_REGION'] || '';
-      const endpoint = (await text(c.apiURL)) || (region ? `https://sns.${region}.amazonaws.com` : '');
-      if (region === '') throw new NotifyError('region not configured in sns.sigv4.region or in default credentials chain', true);
+      const endpoint =
+        (await text(c.apiURL)) || (region ? `https://sns.${region}.amazonaws.com` : '');
+      if (region === '')
+        throw new NotifyError(
+          'region not configured in sns.sigv4.region or in default credentials chain',
+          true,
+        );
       const creds = credentials(c);
       const params: [string, string | Buffer][] = [
         ['Action', 'Publish'],
@@ -115,7 +141,8 @@ function create(c: SNSConfig, index: number, deps: IntegrationDeps): Integration
       }
       if (c.targetARN !== '') params.push(['TargetArn', await text(c.targetARN)]);
       const message = await text(c.message);
-      if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(message)) throw new NotifyError('non utf8 encoded message string', true);
+      if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(message))
+        throw new NotifyError('non utf8 encoded message string', true);
       let bytes = Buffer.from(message, 'utf8');
       if (bytes.length > limit) {
         // Alertmanager cuts at the byte limit, even inside a character.
@@ -127,19 +154,38 @@ function create(c: SNSConfig, index: number, deps: IntegrationDeps): Integration
         .sort()
         .forEach((k, i) => {
           const p = `MessageAttributes.entry.${i + 1}`;
-          params.push([`${p}.Name`, k], [`${p}.Value.DataType`, 'String'], [`${p}.Value.StringValue`, attrs[k]!]);
+          params.push(
+            [`${p}.Name`, k],
+            [`${p}.Value.DataType`, 'String'],
+            [`${p}.Value.StringValue`, attrs[k]!],
+          );
         });
       if (c.subject !== '') params.push(['Subject', await text(c.subject)]);
       const body = formEncode(params);
       const url = new URL(endpoint.replace(/\/$/, '') + '/');
-      const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)) };
+      const headers: Record<string, string> = {
+        'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8',
+        'Content-Length': String(Buffer.byteLength(body)),
+      };
       signV4({ method: 'POST', url, headers, body }, creds, region, 'sns', new Date());
       delete headers['Content-Length'];
-      const res = await send(url.toString(), body, { headers: { ...headers, 'User-Agent': USER_AGENT }, http: c.http, signal: ctx.signal });
+      const res = await send(url.toString(), body, {
+        headers: { ...headers, 'User-Agent': USER_AGENT },
+        http: c.http,
+        signal: ctx.signal,
+      });
       if (Math.floor(res.status / 100) === 2) return;
-      throw new NotifyError(`unexpected status code ${res.status}: ${awsError(res.body.toString('utf8'))}`, Math.floor(res.status / 100) === 5);
+      throw new NotifyError(
+        `unexpected status code ${res.status}: ${awsError(res.body.toString('utf8'))}`,
+        Math.floor(res.status / 100) === 5,
+      );
     },
   };
 }
 
-export const sns: IntegrationType<SNSConfig> = { configKey: 'sns_configs', name: 'sns', parse, create };
+export const sns: IntegrationType<SNSConfig> = {
+  configKey: 'sns_configs',
+  name: 'sns',
+  parse,
+  create,
+};

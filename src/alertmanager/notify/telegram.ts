@@ -4,7 +4,15 @@
 import type { HTTPClientConfig } from '../../config/types.js';
 import { ConfigReader, goJSON, sortedMap, templater, truncateInRunes } from './common.js';
 import { doRequest } from '../../httpclient/index.js';
-import { NotifyError, type AlertmanagerGlobal, type Integration, type IntegrationDeps, type IntegrationType, type NotifyAlert, type NotifyContext } from './integration.js';
+import {
+  NotifyError,
+  type AlertmanagerGlobal,
+  type Integration,
+  type IntegrationDeps,
+  type IntegrationType,
+  type NotifyAlert,
+  type NotifyContext,
+} from './integration.js';
 
 const MAX_MESSAGE_RUNES = 4096;
 
@@ -34,7 +42,10 @@ function parse(raw: Readonly<Record<string, unknown>>, global: AlertmanagerGloba
   r.done();
   if (c.botToken === '') r.fail('missing bot_token on telegram_config');
   if (c.chatID === 0) r.fail('missing chat_id on telegram_config');
-  if (!['', 'Markdown', 'MarkdownV2', 'HTML'].includes(c.parseMode)) r.fail('unknown parse_mode on telegram_config, must be Markdown, MarkdownV2, HTML or empty string');
+  if (!['', 'Markdown', 'MarkdownV2', 'HTML'].includes(c.parseMode))
+    r.fail(
+      'unknown parse_mode on telegram_config, must be Markdown, MarkdownV2, HTML or empty string',
+    );
   return c;
 }
 
@@ -45,17 +56,38 @@ function create(c: TelegramConfig, index: number, deps: IntegrationDeps): Integr
     sendResolved: c.sendResolved,
     async notify(ctx: NotifyContext, alerts: readonly NotifyAlert[]): Promise<void> {
       const { text, html } = templater(deps, ctx, alerts);
-      const [message, truncated] = truncateInRunes(c.parseMode === 'HTML' ? await html(c.message) : await text(c.message), MAX_MESSAGE_RUNES);
-      if (truncated) deps.log('warn', 'Truncated message', { alert: ctx.groupKey, max_runes: MAX_MESSAGE_RUNES });
-      const params: Record<string, string> = { chat_id: String(c.chatID), text: message, disable_web_page_preview: 'true' };
+      const [message, truncated] = truncateInRunes(
+        c.parseMode === 'HTML' ? await html(c.message) : await text(c.message),
+        MAX_MESSAGE_RUNES,
+      );
+      if (truncated)
+        deps.log('warn', 'Truncated message', {
+          alert: ctx.groupKey,
+          max_runes: MAX_MESSAGE_RUNES,
+        });
+      const params: Record<string, string> = {
+        chat_id: String(c.chatID),
+        text: message,
+        disable_web_page_preview: 'true',
+      };
       if (c.parseMode !== '') params['parse_mode'] = c.parseMode;
       if (c.disableNotifications) params['disable_notification'] = 'true';
       // telebot's own client: Go's default User-Agent, not Alertmanager's.
       let res;
       try {
-        res = await doRequest(`${c.apiURL}/bot${c.botToken}/sendMessage`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'User-Agent': 'Go-http-client/1.1' }, body: goJSON(sortedMap(params)), client: c.http, signal: ctx.signal, maxBodyBytes: 1 << 20 });
+        res = await doRequest(`${c.apiURL}/bot${c.botToken}/sendMessage`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'User-Agent': 'Go-http-client/1.1' },
+          body: goJSON(sortedMap(params)),
+          client: c.http,
+          signal: ctx.signal,
+          maxBodyBytes: 1 << 20,
+        });
       } catch (e) {
-        throw new NotifyError(`telegram: ${(e as Error).message.replace(c.botToken, '<token>')}`, true);
+        throw new NotifyError(
+          `telegram: ${(e as Error).message.replace(c.botToken, '<token>')}`,
+          true,
+        );
       }
       let reply: { ok?: unknown; description?: unknown; error_code?: unknown };
       try {
@@ -63,9 +95,18 @@ function create(c: TelegramConfig, index: number, deps: IntegrationDeps): Integr
       } catch {
         throw new NotifyError(`telegram: unexpected response (status ${res.status})`, true);
       }
-      if (reply.ok !== true) throw new NotifyError(`telegram: ${String(reply.description ?? '')} (${String(reply.error_code ?? res.status)})`, true);
+      if (reply.ok !== true)
+        throw new NotifyError(
+          `telegram: ${String(reply.description ?? '')} (${String(reply.error_code ?? res.status)})`,
+          true,
+        );
     },
   };
 }
 
-export const telegram: IntegrationType<TelegramConfig> = { configKey: 'telegram_configs', name: 'telegram', parse, create };
+export const telegram: IntegrationType<TelegramConfig> = {
+  configKey: 'telegram_configs',
+  name: 'telegram',
+  parse,
+  create,
+};

@@ -2,11 +2,38 @@
 // entity id is the SHA-256 of the group key; message_type falls back to CRITICAL unless it is one
 // VictorOps knows, and is RECOVERY once the group resolves. Only 5xx is retried.
 import type { HTTPClientConfig } from '../../config/types.js';
-import { checkStatus, ConfigReader, goJSON, groupKeyHash, secretValue, send, sortedMap, templater, truncateInRunes, withTrailingSlash } from './common.js';
-import { NotifyError, type AlertmanagerGlobal, type Integration, type IntegrationDeps, type IntegrationType, type NotifyAlert, type NotifyContext } from './integration.js';
+import {
+  checkStatus,
+  ConfigReader,
+  goJSON,
+  groupKeyHash,
+  secretValue,
+  send,
+  sortedMap,
+  templater,
+  truncateInRunes,
+  withTrailingSlash,
+} from './common.js';
+import {
+  NotifyError,
+  type AlertmanagerGlobal,
+  type Integration,
+  type IntegrationDeps,
+  type IntegrationType,
+  type NotifyAlert,
+  type NotifyContext,
+} from './integration.js';
 
 const MAX_STATE_MESSAGE_RUNES = 20480;
-const RESERVED = ['routing_key', 'message_type', 'state_message', 'entity_display_name', 'monitoring_tool', 'entity_id', 'entity_state'];
+const RESERVED = [
+  'routing_key',
+  'message_type',
+  'state_message',
+  'entity_display_name',
+  'monitoring_tool',
+  'entity_id',
+  'entity_state',
+];
 const KNOWN_TYPES = new Set(['INFO', 'WARNING', 'CRITICAL']);
 
 export interface VictorOpsConfig {
@@ -23,7 +50,10 @@ export interface VictorOpsConfig {
   customFields: Record<string, string>;
 }
 
-function parse(raw: Readonly<Record<string, unknown>>, global: AlertmanagerGlobal): VictorOpsConfig {
+function parse(
+  raw: Readonly<Record<string, unknown>>,
+  global: AlertmanagerGlobal,
+): VictorOpsConfig {
   const r = new ConfigReader(raw, 'VictorOpsConfig');
   const c: VictorOpsConfig = {
     sendResolved: r.bool('send_resolved', true),
@@ -34,19 +64,30 @@ function parse(raw: Readonly<Record<string, unknown>>, global: AlertmanagerGloba
     routingKey: r.str('routing_key'),
     messageType: r.str('message_type', 'CRITICAL'),
     stateMessage: r.str('state_message', '{{ template "victorops.default.state_message" . }}'),
-    entityDisplayName: r.str('entity_display_name', '{{ template "victorops.default.entity_display_name" . }}'),
-    monitoringTool: r.str('monitoring_tool', '{{ template "victorops.default.monitoring_tool" . }}'),
+    entityDisplayName: r.str(
+      'entity_display_name',
+      '{{ template "victorops.default.entity_display_name" . }}',
+    ),
+    monitoringTool: r.str(
+      'monitoring_tool',
+      '{{ template "victorops.default.monitoring_tool" . }}',
+    ),
     customFields: r.stringMap('custom_fields') ?? {},
   };
   r.done();
   if (c.routingKey === '') r.fail('missing Routing key in VictorOps config');
-  if (c.apiKey !== '' && c.apiKeyFile !== '') r.fail('at most one of api_key & api_key_file must be configured');
+  if (c.apiKey !== '' && c.apiKeyFile !== '')
+    r.fail('at most one of api_key & api_key_file must be configured');
   for (const f of RESERVED) {
-    if (f in c.customFields) r.fail(`victorOps config contains custom field ${f} which cannot be used as it conflicts with the fixed/static fields`);
+    if (f in c.customFields)
+      r.fail(
+        `victorOps config contains custom field ${f} which cannot be used as it conflicts with the fixed/static fields`,
+      );
   }
   c.apiURL = withTrailingSlash(c.apiURL);
   if (c.apiKey === '' && c.apiKeyFile === '') {
-    if (global.victoropsApiKey === undefined && global.victoropsApiKeyFile === undefined) r.fail('no global VictorOps API Key set');
+    if (global.victoropsApiKey === undefined && global.victoropsApiKeyFile === undefined)
+      r.fail('no global VictorOps API Key set');
     c.apiKey = global.victoropsApiKey ?? '';
     c.apiKeyFile = global.victoropsApiKeyFile ?? '';
   }
@@ -71,8 +112,15 @@ function create(c: VictorOpsConfig, index: number, deps: IntegrationDeps): Integ
       let messageType = await text(c.messageType);
       if (data.status === 'firing' && !KNOWN_TYPES.has(messageType)) messageType = 'CRITICAL';
       if (data.status === 'resolved') messageType = 'RECOVERY';
-      const [stateMessage, truncated] = truncateInRunes(await text(c.stateMessage), MAX_STATE_MESSAGE_RUNES);
-      if (truncated) deps.log('warn', 'Truncated state_message', { incident: ctx.groupKey, max_runes: MAX_STATE_MESSAGE_RUNES });
+      const [stateMessage, truncated] = truncateInRunes(
+        await text(c.stateMessage),
+        MAX_STATE_MESSAGE_RUNES,
+      );
+      if (truncated)
+        deps.log('warn', 'Truncated state_message', {
+          incident: ctx.groupKey,
+          max_runes: MAX_STATE_MESSAGE_RUNES,
+        });
       const msg: Record<string, string> = {
         message_type: messageType,
         entity_id: groupKeyHash(ctx.groupKey),
@@ -81,10 +129,19 @@ function create(c: VictorOpsConfig, index: number, deps: IntegrationDeps): Integ
         monitoring_tool: await text(c.monitoringTool),
       };
       for (const [k, v] of Object.entries(c.customFields)) msg[k] = await text(v);
-      const res = await send(u.toString(), goJSON(sortedMap(msg)), { contentType: 'application/json', http: c.http, signal: ctx.signal });
+      const res = await send(u.toString(), goJSON(sortedMap(msg)), {
+        contentType: 'application/json',
+        http: c.http,
+        signal: ctx.signal,
+      });
       checkStatus(res);
     },
   };
 }
 
-export const victorops: IntegrationType<VictorOpsConfig> = { configKey: 'victorops_configs', name: 'victorops', parse, create };
+export const victorops: IntegrationType<VictorOpsConfig> = {
+  configKey: 'victorops_configs',
+  name: 'victorops',
+  parse,
+  create,
+};

@@ -2,8 +2,23 @@
 // room id to the messages API; the bot token comes from http_config.authorization, which
 // Alertmanager requires. Only 5xx is retried.
 import type { HTTPClientConfig } from '../../config/types.js';
-import { ConfigReader, checkStatus, goJSON, omitEmpty, send, templater, truncateInBytes } from './common.js';
-import type { AlertmanagerGlobal, Integration, IntegrationDeps, IntegrationType, NotifyAlert, NotifyContext } from './integration.js';
+import {
+  ConfigReader,
+  checkStatus,
+  goJSON,
+  omitEmpty,
+  send,
+  templater,
+  truncateInBytes,
+} from './common.js';
+import type {
+  AlertmanagerGlobal,
+  Integration,
+  IntegrationDeps,
+  IntegrationType,
+  NotifyAlert,
+  NotifyContext,
+} from './integration.js';
 
 const MAX_MESSAGE_BYTES = 7439;
 
@@ -28,7 +43,8 @@ function parse(raw: Readonly<Record<string, unknown>>, global: AlertmanagerGloba
   r.done();
   if (c.roomID === '') r.fail('missing room_id on webex_config');
   // Checked on the entry's own http_config, before the global one would apply.
-  if (!own || c.http.authorization === undefined) r.fail('missing webex_configs.http_config.authorization');
+  if (!own || c.http.authorization === undefined)
+    r.fail('missing webex_configs.http_config.authorization');
   return c;
 }
 
@@ -40,11 +56,23 @@ function create(c: WebexConfig, index: number, deps: IntegrationDeps): Integrati
     async notify(ctx: NotifyContext, alerts: readonly NotifyAlert[]): Promise<void> {
       const { text } = templater(deps, ctx, alerts);
       const [markdown, truncated] = truncateInBytes(await text(c.message), MAX_MESSAGE_BYTES);
-      if (truncated) deps.log('debug', 'message truncated due to exceeding maximum allowed length by webex', { truncated_message: markdown });
-      const res = await send(c.apiURL, goJSON(omitEmpty({ markdown, roomId: c.roomID }, ['markdown'])), { contentType: 'application/json', http: c.http, signal: ctx.signal });
+      if (truncated)
+        deps.log('debug', 'message truncated due to exceeding maximum allowed length by webex', {
+          truncated_message: markdown,
+        });
+      const res = await send(
+        c.apiURL,
+        goJSON(omitEmpty({ markdown, roomId: c.roomID }, ['markdown'])),
+        { contentType: 'application/json', http: c.http, signal: ctx.signal },
+      );
       checkStatus(res);
     },
   };
 }
 
-export const webex: IntegrationType<WebexConfig> = { configKey: 'webex_configs', name: 'webex', parse, create };
+export const webex: IntegrationType<WebexConfig> = {
+  configKey: 'webex_configs',
+  name: 'webex',
+  parse,
+  create,
+};

@@ -4,7 +4,15 @@
 import type { HTTPClientConfig } from '../../config/types.js';
 import { ConfigReader, goJSON, send, templater, withTrailingSlash } from './common.js';
 import { encodeValues } from './pushover.js';
-import { NotifyError, type AlertmanagerGlobal, type Integration, type IntegrationDeps, type IntegrationType, type NotifyAlert, type NotifyContext } from './integration.js';
+import {
+  NotifyError,
+  type AlertmanagerGlobal,
+  type Integration,
+  type IntegrationDeps,
+  type IntegrationType,
+  type NotifyAlert,
+  type NotifyContext,
+} from './integration.js';
 
 const TOKEN_TTL_MS = 2 * 3600_000;
 
@@ -38,8 +46,12 @@ function parse(raw: Readonly<Record<string, unknown>>, global: AlertmanagerGloba
     messageType: r.str('message_type') || 'text',
   };
   r.done();
-  if (!/^(text|markdown)$/.test(c.messageType)) r.fail(`weChat message type ${JSON.stringify(c.messageType)} does not match valid options ^(text|markdown)$`);
-  if (c.apiSecret === '') c.apiSecret = global.wechatApiSecret || r.fail('no global Wechat ApiSecret set');
+  if (!/^(text|markdown)$/.test(c.messageType))
+    r.fail(
+      `weChat message type ${JSON.stringify(c.messageType)} does not match valid options ^(text|markdown)$`,
+    );
+  if (c.apiSecret === '')
+    c.apiSecret = global.wechatApiSecret || r.fail('no global Wechat ApiSecret set');
   if (c.corpID === '') c.corpID = global.wechatApiCorpId || r.fail('no global Wechat CorpID set');
   c.apiURL = withTrailingSlash(c.apiURL);
   return c;
@@ -61,7 +73,14 @@ function create(c: WechatConfig, index: number, deps: IntegrationDeps): Integrat
     async notify(ctx: NotifyContext, alerts: readonly NotifyAlert[]): Promise<void> {
       const { text } = templater(deps, ctx, alerts);
       if (token === '' || Date.now() - tokenAt > TOKEN_TTL_MS) {
-        const res = await send(at('gettoken', [['corpsecret', await text(c.apiSecret)], ['corpid', await text(c.corpID)]]), undefined, { method: 'GET', http: c.http, signal: ctx.signal });
+        const res = await send(
+          at('gettoken', [
+            ['corpsecret', await text(c.apiSecret)],
+            ['corpid', await text(c.corpID)],
+          ]),
+          undefined,
+          { method: 'GET', http: c.http, signal: ctx.signal },
+        );
         let got: unknown;
         try {
           got = JSON.parse(res.body.toString('utf8'));
@@ -69,17 +88,33 @@ function create(c: WechatConfig, index: number, deps: IntegrationDeps): Integrat
           throw new NotifyError((e as Error).message, false);
         }
         const t = (got as { access_token?: unknown } | null)?.access_token;
-        if (typeof t !== 'string' || t === '') throw new NotifyError(`invalid APISecret for CorpID: ${c.corpID}`, false);
+        if (typeof t !== 'string' || t === '')
+          throw new NotifyError(`invalid APISecret for CorpID: ${c.corpID}`, false);
         token = t;
         tokenAt = Date.now();
       }
       const content = { content: await text(c.message) };
       const msg = {
         text: c.messageType === 'markdown' ? { content: '' } : content,
-        ...Object.fromEntries(([['touser', await text(c.toUser)], ['toparty', await text(c.toParty)], ['totag', await text(c.toTag)], ['agentid', await text(c.agentID)], ['safe', '0'], ['msgtype', c.messageType]] as const).filter(([, v]) => v !== '')),
+        ...Object.fromEntries(
+          (
+            [
+              ['touser', await text(c.toUser)],
+              ['toparty', await text(c.toParty)],
+              ['totag', await text(c.toTag)],
+              ['agentid', await text(c.agentID)],
+              ['safe', '0'],
+              ['msgtype', c.messageType],
+            ] as const
+          ).filter(([, v]) => v !== ''),
+        ),
         markdown: c.messageType === 'markdown' ? content : { content: '' },
       };
-      const res = await send(at('message/send', [['access_token', token]]), goJSON(msg), { contentType: 'application/json', http: c.http, signal: ctx.signal });
+      const res = await send(at('message/send', [['access_token', token]]), goJSON(msg), {
+        contentType: 'application/json',
+        http: c.http,
+        signal: ctx.signal,
+      });
       if (res.status !== 200) throw new NotifyError(`unexpected status code ${res.status}`, true);
       let reply: { code?: unknown; error?: unknown };
       try {
@@ -99,4 +134,9 @@ function create(c: WechatConfig, index: number, deps: IntegrationDeps): Integrat
   };
 }
 
-export const wechat: IntegrationType<WechatConfig> = { configKey: 'wechat_configs', name: 'wechat', parse, create };
+export const wechat: IntegrationType<WechatConfig> = {
+  configKey: 'wechat_configs',
+  name: 'wechat',
+  parse,
+  create,
+};

@@ -162,7 +162,10 @@ export function writeDelimited(msgs: readonly Uint8Array[]): Buffer {
  * Reads a delimited stream; stops at the first message that is cut short or does not decode
  * and says where, keeping the messages before it.
  */
-export function readDelimited<T>(b: Uint8Array, decode: (m: Uint8Array) => T): { items: T[]; error: string | null } {
+export function readDelimited<T>(
+  b: Uint8Array,
+  decode: (m: Uint8Array) => T,
+): { items: T[]; error: string | null } {
   const items: T[] = [];
   let pos = 0;
   while (pos < b.length) {
@@ -174,7 +177,8 @@ export function readDelimited<T>(b: Uint8Array, decode: (m: Uint8Array) => T): {
       return { items, error: `at byte ${pos}: ${(e as Error).message}` };
     }
     const end = p + Number(len);
-    if (end > b.length) return { items, error: `at byte ${pos}: message of ${len} bytes cut short` };
+    if (end > b.length)
+      return { items, error: `at byte ${pos}: message of ${len} bytes cut short` };
     try {
       items.push(decode(b.subarray(p, end)));
     } catch (e) {

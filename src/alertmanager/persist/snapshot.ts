@@ -1,6 +1,15 @@
 // Snapshot files written atomically (a temporary file, fsync, rename), and read back with a
 // damaged file reported and moved aside — never overwritten, never fatal.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import type { Logger } from '../../util/log.js';
 import { readDelimited, writeDelimited } from './protobuf.js';
@@ -27,7 +36,10 @@ export function readSnapshot<T>(path: string, decode: (m: Uint8Array) => T, logg
   if (error !== null) {
     const aside = `${path}.damaged-${Date.now()}`;
     renameSync(path, aside);
-    logger.warn('Snapshot file is damaged; kept what decoded before the damage and moved the file aside', { file: path, err: error, kept: items.length, moved_to: aside });
+    logger.warn(
+      'Snapshot file is damaged; kept what decoded before the damage and moved the file aside',
+      { file: path, err: error, kept: items.length, moved_to: aside },
+    );
   }
   return items;
 }

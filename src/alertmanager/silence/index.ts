@@ -1,1 +1,10 @@
-export { Silences, silenceState, SilenceNotFoundError, SilenceValidationError, type Silence, type SilenceInput, type SilenceState, type SilencesOptions } from './silences.js';
+export {
+  Silences,
+  silenceState,
+  SilenceNotFoundError,
+  SilenceValidationError,
+  type Silence,
+  type SilenceInput,
+  type SilenceState,
+  type SilencesOptions,
+} from './silences.js';

@@ -5,7 +5,14 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../util/log.js';
 import { AMMatcher, matchersMatch, type MatchType } from '../matchers/index.js';
 import type { LabelSet } from '../model/index.js';
-import { ProtoWriter, readFields, readSnapshot, readTimestamp, Snapshotter, utf8 } from '../persist/index.js';
+import {
+  ProtoWriter,
+  readFields,
+  readSnapshot,
+  readTimestamp,
+  Snapshotter,
+  utf8,
+} from '../persist/index.js';
 
 export type SilenceState = 'active' | 'pending' | 'expired';
 
@@ -39,7 +46,8 @@ function validate(s: Silence): void {
   if (s.matchers.length === 0) throw invalid('at least one matcher required');
   let allEmpty = true;
   s.matchers.forEach((m, i) => {
-    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(m.name)) throw invalid(`invalid label matcher ${i}: invalid label name "${m.name}"`);
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(m.name))
+      throw invalid(`invalid label matcher ${i}: invalid label name "${m.name}"`);
     allEmpty &&= m.matches('');
   });
   if (allEmpty) throw invalid('at least one matcher must not match the empty string');
@@ -47,7 +55,8 @@ function validate(s: Silence): void {
 }
 
 const sameMatchers = (a: readonly AMMatcher[], b: readonly AMMatcher[]): boolean =>
-  a.length === b.length && a.every((m, i) => m.type === b[i]!.type && m.name === b[i]!.name && m.value === b[i]!.value);
+  a.length === b.length &&
+  a.every((m, i) => m.type === b[i]!.type && m.name === b[i]!.name && m.value === b[i]!.value);
 
 const PB_TYPE: Record<MatchType, number> = { '=': 0, '=~': 1, '!=': 2, '!~': 3 };
 const FROM_PB: MatchType[] = ['=', '=~', '!=', '!~'];
@@ -69,9 +78,12 @@ export class Silences {
 
   constructor(private readonly opts: SilencesOptions) {
     this.now = opts.now ?? Date.now;
-    this.snapshots = new Snapshotter(opts.snapshotPath, () => [...this.byId.values()].map((s) => encodeMeshSilence(s, s.endsAt + this.opts.retention)));
+    this.snapshots = new Snapshotter(opts.snapshotPath, () =>
+      [...this.byId.values()].map((s) => encodeMeshSilence(s, s.endsAt + this.opts.retention)),
+    );
     if (opts.snapshotPath !== undefined) {
-      for (const s of readSnapshot(opts.snapshotPath, decodeMeshSilence, opts.logger)) this.byId.set(s.id, s);
+      for (const s of readSnapshot(opts.snapshotPath, decodeMeshSilence, opts.logger))
+        this.byId.set(s.id, s);
       this.gc();
     }
   }
@@ -98,7 +110,11 @@ export class Silences {
       }
       if (silenceState(prev, now) !== 'expired') this.expire(prev.id);
     }
-    const fresh: Silence = { ...candidate, id: randomUUID(), startsAt: Math.max(candidate.startsAt, now) };
+    const fresh: Silence = {
+      ...candidate,
+      id: randomUUID(),
+      startsAt: Math.max(candidate.startsAt, now),
+    };
     this.store(fresh);
     return fresh.id;
   }
@@ -134,7 +150,8 @@ export class Silences {
   mutedBy(ls: LabelSet): string[] {
     const now = this.now();
     const out: string[] = [];
-    for (const s of this.byId.values()) if (silenceState(s, now) === 'active' && matchersMatch(s.matchers, ls)) out.push(s.id);
+    for (const s of this.byId.values())
+      if (silenceState(s, now) === 'active' && matchersMatch(s.matchers, ls)) out.push(s.id);
     return out.sort();
   }
 
@@ -174,8 +191,14 @@ export class Silences {
 
 function encodeMeshSilence(s: Silence, expiresAt: number): Uint8Array {
   const sil = new ProtoWriter().string(1, s.id);
-  for (const m of s.matchers) sil.message(2, new ProtoWriter().uint(1, PB_TYPE[m.type]).string(2, m.name).string(3, m.value));
-  sil.timestamp(3, s.startsAt).timestamp(4, s.endsAt).timestamp(5, s.updatedAt).string(8, s.createdBy).string(9, s.comment);
+  for (const m of s.matchers)
+    sil.message(2, new ProtoWriter().uint(1, PB_TYPE[m.type]).string(2, m.name).string(3, m.value));
+  sil
+    .timestamp(3, s.startsAt)
+    .timestamp(4, s.endsAt)
+    .timestamp(5, s.updatedAt)
+    .string(8, s.createdBy)
+    .string(9, s.comment);
   return new ProtoWriter().message(1, sil).timestamp(2, expiresAt).finish();
 }
 

@@ -16,7 +16,11 @@ export class AlertStore {
     for (let a of alerts) {
       const old = this.alerts.get(a.fingerprint);
       // Only overlapping activity windows are one alert; otherwise the new one starts afresh.
-      if (old !== undefined && ((a.endsAt > old.startsAt && a.endsAt < old.endsAt) || (a.startsAt > old.startsAt && a.startsAt < old.endsAt))) {
+      if (
+        old !== undefined &&
+        ((a.endsAt > old.startsAt && a.endsAt < old.endsAt) ||
+          (a.startsAt > old.startsAt && a.startsAt < old.endsAt))
+      ) {
         a = mergeAlerts(old, a, now);
       }
       this.alerts.set(a.fingerprint, a);

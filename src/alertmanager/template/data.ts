@@ -2,7 +2,12 @@
 // label/annotation sets as KV maps with their methods (SortedPairs, Names, Values, Remove), and
 // the alert list with Firing/Resolved. Method names are capitalised so the template engine
 // resolves them as Go methods (see goMethod in src/template/exec.ts).
-import type { NotifyAlert, NotifyContext, TemplateAlert, TemplateData } from '../notify/integration.js';
+import type {
+  NotifyAlert,
+  NotifyContext,
+  TemplateAlert,
+  TemplateData,
+} from '../notify/integration.js';
 
 /** One key/value pair (template.Pair). */
 export class Pair {
@@ -131,7 +136,10 @@ export function alertStatus(a: NotifyAlert, now: Date): 'firing' | 'resolved' {
  * status (firing while any alert fires), the labels and annotations all alerts share, and a
  * firing alert's end hidden (the zero time) as types.Alerts does.
  */
-export function buildTemplateData(ctx: NotifyContext, alerts: readonly NotifyAlert[]): TemplateData {
+export function buildTemplateData(
+  ctx: NotifyContext,
+  alerts: readonly NotifyAlert[],
+): TemplateData {
   const list: TemplateAlert[] = alerts.map((a) => ({
     status: alertStatus(a, ctx.now),
     labels: a.labels,
@@ -155,6 +163,7 @@ export function buildTemplateData(ctx: NotifyContext, alerts: readonly NotifyAle
 function common(sets: readonly Readonly<Record<string, string>>[]): Record<string, string> {
   if (sets.length === 0) return {};
   const out: Record<string, string> = { ...sets[0] };
-  for (const s of sets.slice(1)) for (const k of Object.keys(out)) if (s[k] !== out[k]) delete out[k];
+  for (const s of sets.slice(1))
+    for (const k of Object.keys(out)) if (s[k] !== out[k]) delete out[k];
   return out;
 }

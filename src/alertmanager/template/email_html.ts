@@ -84,7 +84,13 @@ function alertRows(list: string): string[] {
   ];
 }
 
-const countRow = (count: string, word: string): string[] => [`                ${TR}`, `                  ${BLOCK}`, `                    ${STRONG(`[{{ ${count} | len }}] ${word}`)}`, `                  </td>`, `                </tr>`];
+const countRow = (count: string, word: string): string[] => [
+  `                ${TR}`,
+  `                  ${BLOCK}`,
+  `                    ${STRONG(`[{{ ${count} | len }}] ${word}`)}`,
+  `                  </td>`,
+  `                </tr>`,
+];
 
 const BODY = [
   '',

@@ -2,7 +2,12 @@
 // toLower, title, join, match, safeHtml, reReplaceAll, stringSlice — and no others (date, tz,
 // since and humanizeDuration arrived in later releases, so a 0.25 template using them fails).
 import { compileRE2 } from '../../model/labels/index.js';
-import { printValue, sprintf, type TemplateFunc, type TemplateValue } from '../../template/index.js';
+import {
+  printValue,
+  sprintf,
+  type TemplateFunc,
+  type TemplateValue,
+} from '../../template/index.js';
 import { KV, Pair } from './data.js';
 
 /** html/template's HTML type: text that the HTML expansion prints unescaped. */
@@ -13,13 +18,16 @@ export class SafeHTML {
   }
 }
 
-const str = (v: TemplateValue): string => (v instanceof SafeHTML ? v.html : typeof v === 'string' ? v : printValue(v));
+const str = (v: TemplateValue): string =>
+  v instanceof SafeHTML ? v.html : typeof v === 'string' ? v : printValue(v);
 
 function regexp(pattern: TemplateValue): ReturnType<typeof compileRE2> {
   try {
     return compileRE2(str(pattern));
   } catch (e) {
-    throw new Error((e as Error).message.replace(/^(error parsing regexp: )+/, 'error parsing regexp: '));
+    throw new Error(
+      (e as Error).message.replace(/^(error parsing regexp: )+/, 'error parsing regexp: '),
+    );
   }
 }
 
@@ -57,14 +65,28 @@ export const notificationFuncs: Record<string, TemplateFunc> = {
   toUpper: (s) => simpleCase(str(s), 'upper'),
   toLower: (s) => simpleCase(str(s), 'lower'),
   title: (s) => title(str(s)),
-  join: (sep, list) => (Array.isArray(list) ? list.map(str).join(str(sep)) : list === null ? '' : (() => { throw new Error(`wrong type for value; expected []string; got ${typeof list}`); })()),
+  join: (sep, list) =>
+    Array.isArray(list)
+      ? list.map(str).join(str(sep))
+      : list === null
+        ? ''
+        : (() => {
+            throw new Error(`wrong type for value; expected []string; got ${typeof list}`);
+          })(),
   match: (pattern, s) => regexp(pattern).matcher(str(s)).find(),
   safeHtml: (s) => new SafeHTML(str(s)),
   reReplaceAll: (pattern, repl, text) => replaceAllString(regexp(pattern), str(text), str(repl)),
   stringSlice: (...s) => s.map(str),
   // Go's fmt over this data's types (maps print as map[k:v …], pairs as {k v}).
   printf: (format, ...args) => sprintf(str(format), args, formatGoValue),
-  print: (...args) => args.map((a, i) => (i > 0 && typeof a !== 'string' && typeof args[i - 1] !== 'string' ? ' ' : '') + formatGoValue(a)).join(''),
+  print: (...args) =>
+    args
+      .map(
+        (a, i) =>
+          (i > 0 && typeof a !== 'string' && typeof args[i - 1] !== 'string' ? ' ' : '') +
+          formatGoValue(a),
+      )
+      .join(''),
   println: (...args) => args.map(formatGoValue).join(' ') + '\n',
 };
 
@@ -125,7 +147,15 @@ function expand(template: string, m: RE2Matcher, re: RE2): string {
 /** Go's %v of the values notification templates meet. */
 export function formatGoValue(v: TemplateValue): string {
   if (v instanceof SafeHTML) return v.html;
-  if (v instanceof KV) return 'map[' + [...v.keys()].sort().map((k) => `${k}:${v.get(k)!}`).join(' ') + ']';
+  if (v instanceof KV)
+    return (
+      'map[' +
+      [...v.keys()]
+        .sort()
+        .map((k) => `${k}:${v.get(k)!}`)
+        .join(' ') +
+      ']'
+    );
   if (v instanceof Pair) return `{${v.Name} ${v.Value}}`;
   if (Array.isArray(v)) return '[' + v.map(formatGoValue).join(' ') + ']';
   return printValue(v);
@@ -137,4 +167,12 @@ export function formatHTMLValue(v: TemplateValue): string {
   return formatGoValue(v).replace(/[\u0000"&'+<>]/g, (c) => HTML_ESCAPES[c]!);
 }
 
-const HTML_ESCAPES: Record<string, string> = { '\u0000': '\uFFFD', '"': '&#34;', '&': '&amp;', "'": '&#39;', '+': '&#43;', '<': '&lt;', '>': '&gt;' };
+const HTML_ESCAPES: Record<string, string> = {
+  '\u0000': '\uFFFD',
+  '"': '&#34;',
+  '&': '&amp;',
+  "'": '&#39;',
+  '+': '&#43;',
+  '<': '&lt;',
+  '>': '&gt;',
+};

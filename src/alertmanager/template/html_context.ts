@@ -11,9 +11,30 @@ import type { TemplateFunc } from '../../template/index.js';
 import { SafeHTML } from './funcs.js';
 
 /** Attributes whose value html/template treats as a URL. */
-const URL_ATTRS = new Set(['action', 'archive', 'background', 'cite', 'classid', 'codebase', 'data', 'formaction', 'href', 'icon', 'longdesc', 'manifest', 'poster', 'profile', 'src', 'usemap', 'xmlns']);
+const URL_ATTRS = new Set([
+  'action',
+  'archive',
+  'background',
+  'cite',
+  'classid',
+  'codebase',
+  'data',
+  'formaction',
+  'href',
+  'icon',
+  'longdesc',
+  'manifest',
+  'poster',
+  'profile',
+  'src',
+  'usemap',
+  'xmlns',
+]);
 const isURLAttr = (name: string) => {
-  const n = name.toLowerCase().replace(/^data-/, '').replace(/^[a-z]+:/, '');
+  const n = name
+    .toLowerCase()
+    .replace(/^data-/, '')
+    .replace(/^[a-z]+:/, '');
   return URL_ATTRS.has(n) || n.includes('src') || n.includes('uri') || n.includes('url');
 };
 
@@ -28,24 +49,44 @@ function processURL(s: string, norm: boolean): string {
     const c = bytes[i]!;
     const ch = String.fromCharCode(c);
     if (/[A-Za-z0-9\-._~]/.test(ch)) out += ch;
-    else if (norm && "!#$&*+,/:;=?@[]".includes(ch)) out += ch;
-    else if (norm && ch === '%' && /^[0-9a-fA-F]{2}$/.test(String.fromCharCode(bytes[i + 1] ?? 0, bytes[i + 2] ?? 0))) out += ch;
+    else if (norm && '!#$&*+,/:;=?@[]'.includes(ch)) out += ch;
+    else if (
+      norm &&
+      ch === '%' &&
+      /^[0-9a-fA-F]{2}$/.test(String.fromCharCode(bytes[i + 1] ?? 0, bytes[i + 2] ?? 0))
+    )
+      out += ch;
     else out += '%' + c.toString(16).padStart(2, '0');
   }
   return out;
 }
 
 /** html/template's attribute escaping for a quoted value. */
-const attrEscape = (s: string) => s.replace(/[\u0000"&'+<>]/g, (c) => ({ '\u0000': '\uFFFD', '"': '&#34;', '&': '&amp;', "'": '&#39;', '+': '&#43;', '<': '&lt;', '>': '&gt;' })[c]!);
+const attrEscape = (s: string) =>
+  s.replace(
+    /[\u0000"&'+<>]/g,
+    (c) =>
+      ({
+        '\u0000': '\uFFFD',
+        '"': '&#34;',
+        '&': '&amp;',
+        "'": '&#39;',
+        '+': '&#43;',
+        '<': '&lt;',
+        '>': '&gt;',
+      })[c]!,
+  );
 
-const str = (v: unknown) => (v instanceof SafeHTML ? v.html : typeof v === 'string' ? v : String(v));
+const str = (v: unknown) =>
+  v instanceof SafeHTML ? v.html : typeof v === 'string' ? v : String(v);
 
 export const URL_ESCAPERS: Record<string, TemplateFunc> = {
   // An unsafe scheme (javascript:, data:, …) becomes html/template's "#ZgotmplZ".
   __ts_url_start: (v) => {
     const s = str(v);
     const scheme = /^([^/?#:]*):/.exec(s)?.[1]?.toLowerCase();
-    if (scheme !== undefined && scheme !== 'http' && scheme !== 'https' && scheme !== 'mailto') return new SafeHTML('#ZgotmplZ');
+    if (scheme !== undefined && scheme !== 'http' && scheme !== 'https' && scheme !== 'mailto')
+      return new SafeHTML('#ZgotmplZ');
     return new SafeHTML(attrEscape(processURL(s, true)));
   },
   __ts_url_path: (v) => new SafeHTML(attrEscape(processURL(str(v), true))),
@@ -110,12 +151,24 @@ export function escapeURLAttributes(src: string): string {
       if (part === 'start') part = 'path';
       continue;
     }
-    if (body === '' || body.startsWith('/*') || KEYWORDS.test(body) || /^\$\w*(\s*,\s*\$\w*)?\s*:?=/.test(body)) {
+    if (
+      body === '' ||
+      body.startsWith('/*') ||
+      KEYWORDS.test(body) ||
+      /^\$\w*(\s*,\s*\$\w*)?\s*:?=/.test(body)
+    ) {
       out += action;
       continue;
     }
     // A pipeline already ending in urlquery is html/template's URL escaper; only the attribute's remains.
-    const escaper = /\|\s*urlquery\s*$/.test(body) || /^urlquery\b/.test(body) ? '__ts_attr' : part === 'start' ? '__ts_url_start' : part === 'path' ? '__ts_url_path' : '__ts_url_query';
+    const escaper =
+      /\|\s*urlquery\s*$/.test(body) || /^urlquery\b/.test(body)
+        ? '__ts_attr'
+        : part === 'start'
+          ? '__ts_url_start'
+          : part === 'path'
+            ? '__ts_url_path'
+            : '__ts_url_query';
     out += `{{${m[1] ?? ''} ${body} | ${escaper} ${m[3] ?? ''}}}`;
     if (part === 'start') part = 'path';
   }
@@ -190,7 +243,8 @@ export class UrlSpans {
     for (let i = 0; i < out.length; i++) {
       const c = out[i]!;
       if (c === OPEN) {
-        if (depth++ === 0) part = ({ s: 'start', p: 'path', q: 'query' } as const)[out[i + 1] as 's' | 'p' | 'q'];
+        if (depth++ === 0)
+          part = ({ s: 'start', p: 'path', q: 'query' } as const)[out[i + 1] as 's' | 'p' | 'q'];
         i++;
         continue;
       }
@@ -202,7 +256,14 @@ export class UrlSpans {
         const end = out.indexOf(END, i);
         const v = out.slice(i + 1, end);
         if (c === ATTR_ONLY) res += attrEscape(v);
-        else res += str((part === 'start' ? URL_ESCAPERS['__ts_url_start']! : part === 'path' ? URL_ESCAPERS['__ts_url_path']! : URL_ESCAPERS['__ts_url_query']!)(v));
+        else
+          res += str(
+            (part === 'start'
+              ? URL_ESCAPERS['__ts_url_start']!
+              : part === 'path'
+                ? URL_ESCAPERS['__ts_url_path']!
+                : URL_ESCAPERS['__ts_url_query']!)(v),
+          );
         if (part === 'start' && v !== '') part = 'path';
         i = end;
         continue;

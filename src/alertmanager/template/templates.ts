@@ -9,7 +9,13 @@ import type { NotificationTemplates, TemplateData } from '../notify/integration.
 import { toGoData, type GoData } from './data.js';
 import { DEFAULT_TEMPLATES } from './defaults.js';
 import { EMAIL_HTML_TEMPLATE } from './email_html.js';
-import { escapeURLAttributes, SpanMarker, URL_ESCAPERS, URLQueried, UrlSpans } from './html_context.js';
+import {
+  escapeURLAttributes,
+  SpanMarker,
+  URL_ESCAPERS,
+  URLQueried,
+  UrlSpans,
+} from './html_context.js';
 import { formatGoValue, formatHTMLValue, notificationFuncs } from './funcs.js';
 
 type Mode = 'text' | 'html';
@@ -21,7 +27,8 @@ const urlquery = (...args: unknown[]): string =>
     .replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
 
 /** html/template drops HTML comments from a template's text, and escapes URL attributes as URLs. */
-const source = (mode: Mode, text: string): string => (mode === 'html' ? escapeURLAttributes(text.replace(/<!--[\s\S]*?-->/g, '')) : text);
+const source = (mode: Mode, text: string): string =>
+  mode === 'html' ? escapeURLAttributes(text.replace(/<!--[\s\S]*?-->/g, '')) : text;
 const FORMAT: Record<Mode, (v: unknown) => string> = { text: formatGoValue, html: formatHTMLValue };
 
 class TemplateSet implements NotificationTemplates {
@@ -37,7 +44,8 @@ class TemplateSet implements NotificationTemplates {
     const build = (mode: Mode): GoTemplate => {
       let t = new GoTemplate('default.tmpl', DEFAULT_TEMPLATES, funcs, FORMAT[mode]);
       t = new GoTemplate('email.tmpl', source(mode, EMAIL_HTML_TEMPLATE), funcs, FORMAT[mode], t);
-      for (const f of files) t = new GoTemplate(f.name, source(mode, f.text), funcs, FORMAT[mode], t);
+      for (const f of files)
+        t = new GoTemplate(f.name, source(mode, f.text), funcs, FORMAT[mode], t);
       return t;
     };
     this.top = { text: build('text'), html: build('html') };
@@ -92,7 +100,10 @@ class TemplateSet implements NotificationTemplates {
  * glob, in file name order; relative globs are taken from baseDir (the config file's directory),
  * as Alertmanager resolves them. A glob matching nothing is not an error.
  */
-export async function loadNotificationTemplates(globs: readonly string[], baseDir: string): Promise<NotificationTemplates> {
+export async function loadNotificationTemplates(
+  globs: readonly string[],
+  baseDir: string,
+): Promise<NotificationTemplates> {
   const files: { name: string; text: string }[] = [];
   for (const g of globs) {
     const pattern = isAbsolute(g) ? g : join(baseDir, g);

@@ -16,9 +16,17 @@ export const ALERT_QUERY_FLAGS: FlagSpec[] = [
 export async function alertQuery(c: CommandContext): Promise<void> {
   const f = c.flags;
   const filter = withAlertnameDefault(c.args);
-  const states = { active: f.bool('active'), silenced: f.bool('silenced'), inhibited: f.bool('inhibited'), unprocessed: f.bool('unprocessed') };
-  if (!states.active && !states.silenced && !states.inhibited && !states.unprocessed) states.active = true;
-  const alerts = await (await c.client()).getAlerts({ ...states, receiver: f.str('receiver'), filter });
+  const states = {
+    active: f.bool('active'),
+    silenced: f.bool('silenced'),
+    inhibited: f.bool('inhibited'),
+    unprocessed: f.bool('unprocessed'),
+  };
+  if (!states.active && !states.silenced && !states.inhibited && !states.unprocessed)
+    states.active = true;
+  const alerts = await (
+    await c.client()
+  ).getAlerts({ ...states, receiver: f.str('receiver'), filter });
   c.io.out(c.formatter.alerts(alerts));
 }
 

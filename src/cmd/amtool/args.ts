@@ -25,7 +25,8 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[]): 
   const byShort = new Map(specs.filter((s) => s.short).map((s) => [s.short!, s]));
   const flags = new Map<string, string[]>();
   const positional: string[] = [];
-  const set = (s: FlagSpec, v: string) => flags.set(s.name, s.kind === 'list' ? [...(flags.get(s.name) ?? []), v] : [v]);
+  const set = (s: FlagSpec, v: string) =>
+    flags.set(s.name, s.kind === 'list' ? [...(flags.get(s.name) ?? []), v] : [v]);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--') {
@@ -81,7 +82,8 @@ export function configFileDefaults(home = homedir()): Map<string, string> {
       throw new UsageError(`could not load config file: ${(e as Error).message}`);
     }
     if (doc && typeof doc === 'object') {
-      for (const [k, v] of Object.entries(doc as Record<string, unknown>)) out.set(k === 'comment_required' ? 'require-comment' : k, String(v));
+      for (const [k, v] of Object.entries(doc as Record<string, unknown>))
+        out.set(k === 'comment_required' ? 'require-comment' : k, String(v));
     }
     break;
   }
@@ -102,13 +104,19 @@ export class Flags {
   }
 
   str(name: string): string {
-    return this.parsed.flags.get(name)?.at(-1) ?? this.fileDefaults.get(name) ?? this.spec(name).default ?? '';
+    return (
+      this.parsed.flags.get(name)?.at(-1) ??
+      this.fileDefaults.get(name) ??
+      this.spec(name).default ??
+      ''
+    );
   }
 
   bool(name: string): boolean {
     const v = this.str(name);
     if (v === '') return false;
-    if (v !== 'true' && v !== 'false') throw new UsageError(`strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`);
+    if (v !== 'true' && v !== 'false')
+      throw new UsageError(`strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`);
     return v === 'true';
   }
 

@@ -55,12 +55,43 @@ interface Operation {
 }
 
 const OPS = {
-  getAlerts: { method: 'GET', template: '/alerts', name: 'getAlerts', errors: { 400: 'BadRequest', 500: 'InternalServerError' } },
-  postAlerts: { method: 'POST', template: '/alerts', name: 'postAlerts', errors: { 400: 'BadRequest', 500: 'InternalServerError' } },
-  getSilences: { method: 'GET', template: '/silences', name: 'getSilences', errors: { 400: 'BadRequest', 500: 'InternalServerError' } },
-  postSilences: { method: 'POST', template: '/silences', name: 'postSilences', errors: { 400: 'BadRequest', 404: 'NotFound' } },
-  getSilence: { method: 'GET', template: '/silence/{silenceID}', name: 'getSilence', errors: { 404: 'NotFound', 500: 'InternalServerError' }, bare: [404] },
-  deleteSilence: { method: 'DELETE', template: '/silence/{silenceID}', name: 'deleteSilence', errors: { 500: 'InternalServerError' } },
+  getAlerts: {
+    method: 'GET',
+    template: '/alerts',
+    name: 'getAlerts',
+    errors: { 400: 'BadRequest', 500: 'InternalServerError' },
+  },
+  postAlerts: {
+    method: 'POST',
+    template: '/alerts',
+    name: 'postAlerts',
+    errors: { 400: 'BadRequest', 500: 'InternalServerError' },
+  },
+  getSilences: {
+    method: 'GET',
+    template: '/silences',
+    name: 'getSilences',
+    errors: { 400: 'BadRequest', 500: 'InternalServerError' },
+  },
+  postSilences: {
+    method: 'POST',
+    template: '/silences',
+    name: 'postSilences',
+    errors: { 400: 'BadRequest', 404: 'NotFound' },
+  },
+  getSilence: {
+    method: 'GET',
+    template: '/silence/{silenceID}',
+    name: 'getSilence',
+    errors: { 404: 'NotFound', 500: 'InternalServerError' },
+    bare: [404],
+  },
+  deleteSilence: {
+    method: 'DELETE',
+    template: '/silence/{silenceID}',
+    name: 'deleteSilence',
+    errors: { 500: 'InternalServerError' },
+  },
   getStatus: { method: 'GET', template: '/status', name: 'getStatus', errors: {} },
 } satisfies Record<string, Operation>;
 
@@ -84,8 +115,15 @@ export class AlertmanagerClient {
     private readonly http?: Partial<HTTPClientConfig>,
   ) {
     const u = new URL(url);
-    if (u.username !== '' && http) throw new Error('basic authentication and http.config.file are mutually exclusive');
-    this.auth = u.username !== '' ? 'Basic ' + Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64') : undefined;
+    if (u.username !== '' && http)
+      throw new Error('basic authentication and http.config.file are mutually exclusive');
+    this.auth =
+      u.username !== ''
+        ? 'Basic ' +
+          Buffer.from(
+            `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`,
+          ).toString('base64')
+        : undefined;
     u.username = '';
     u.password = '';
     this.base = u;
@@ -98,21 +136,39 @@ export class AlertmanagerClient {
     return u.toString();
   }
 
-  private async call(op: Operation, path: string, query: [string, string][], body?: unknown): Promise<unknown> {
+  private async call(
+    op: Operation,
+    path: string,
+    query: [string, string][],
+    body?: unknown,
+  ): Promise<unknown> {
     const url = this.url(path, query);
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (this.auth) headers['Authorization'] = this.auth;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let res: HttpResponse;
     try {
-      res = await doRequest(url, { method: op.method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }), timeoutMs: this.timeoutMs, ...(this.http ? { client: this.http } : {}) });
+      res = await doRequest(url, {
+        method: op.method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        timeoutMs: this.timeoutMs,
+        ...(this.http ? { client: this.http } : {}),
+      });
     } catch (e) {
-      throw new APIError(`${op.method[0]}${op.method.slice(1).toLowerCase()} "${url}": ${transportMessage(e as NodeJS.ErrnoException, new URL(url))}`, 0);
+      throw new APIError(
+        `${op.method[0]}${op.method.slice(1).toLowerCase()} "${url}": ${transportMessage(e as NodeJS.ErrnoException, new URL(url))}`,
+        0,
+      );
     }
     const text = res.body.toString('utf8');
     if (res.status === 200) return text === '' ? null : (JSON.parse(text) as unknown);
     const known = op.errors[res.status];
-    if (known === undefined) throw new APIError(`response status code does not match any response statuses defined for this endpoint in the swagger spec (status ${res.status}): {}`, res.status);
+    if (known === undefined)
+      throw new APIError(
+        `response status code does not match any response statuses defined for this endpoint in the swagger spec (status ${res.status}): {}`,
+        res.status,
+      );
     let payload = text;
     try {
       const p = JSON.parse(text) as unknown;
@@ -120,12 +176,33 @@ export class AlertmanagerClient {
     } catch {
       /* a non-JSON payload prints as it came */
     }
-    if (op.bare?.includes(res.status)) throw new APIError(`[${op.method} ${op.template}][${res.status}] ${op.name}${known} `, res.status);
-    throw new APIError(`[${op.method} ${op.template}][${res.status}] ${op.name}${known}  ${payload}`, res.status);
+    if (op.bare?.includes(res.status))
+      throw new APIError(
+        `[${op.method} ${op.template}][${res.status}] ${op.name}${known} `,
+        res.status,
+      );
+    throw new APIError(
+      `[${op.method} ${op.template}][${res.status}] ${op.name}${known}  ${payload}`,
+      res.status,
+    );
   }
 
-  async getAlerts(q: { active: boolean; silenced: boolean; inhibited: boolean; unprocessed: boolean; receiver: string; filter: readonly string[] }): Promise<APIAlert[]> {
-    const query: [string, string][] = [['active', String(q.active)], ...q.filter.map((f) => ['filter', f] as [string, string]), ['inhibited', String(q.inhibited)], ['receiver', q.receiver], ['silenced', String(q.silenced)], ['unprocessed', String(q.unprocessed)]];
+  async getAlerts(q: {
+    active: boolean;
+    silenced: boolean;
+    inhibited: boolean;
+    unprocessed: boolean;
+    receiver: string;
+    filter: readonly string[];
+  }): Promise<APIAlert[]> {
+    const query: [string, string][] = [
+      ['active', String(q.active)],
+      ...q.filter.map((f) => ['filter', f] as [string, string]),
+      ['inhibited', String(q.inhibited)],
+      ['receiver', q.receiver],
+      ['silenced', String(q.silenced)],
+      ['unprocessed', String(q.unprocessed)],
+    ];
     return (await this.call(OPS.getAlerts, '/alerts', query)) as APIAlert[];
   }
 
@@ -134,7 +211,11 @@ export class AlertmanagerClient {
   }
 
   async getSilences(filter: readonly string[]): Promise<APISilence[]> {
-    return (await this.call(OPS.getSilences, '/silences', filter.map((f) => ['filter', f]))) as APISilence[];
+    return (await this.call(
+      OPS.getSilences,
+      '/silences',
+      filter.map((f) => ['filter', f]),
+    )) as APISilence[];
   }
 
   async postSilence(s: PostableSilence): Promise<string> {
@@ -143,15 +224,24 @@ export class AlertmanagerClient {
   }
 
   async getSilence(id: string): Promise<APISilence> {
-    return (await this.call(OPS.getSilence, `/silence/${encodeURIComponent(id)}`, [])) as APISilence;
+    return (await this.call(
+      OPS.getSilence,
+      `/silence/${encodeURIComponent(id)}`,
+      [],
+    )) as APISilence;
   }
 
   async deleteSilence(id: string): Promise<void> {
     await this.call(OPS.deleteSilence, `/silence/${encodeURIComponent(id)}`, []);
   }
 
-  async getStatus(): Promise<{ versionInfo?: { version?: string }; config?: { original?: string } }> {
-    return (await this.call(OPS.getStatus, '/status', [])) as { versionInfo?: { version?: string } };
+  async getStatus(): Promise<{
+    versionInfo?: { version?: string };
+    config?: { original?: string };
+  }> {
+    return (await this.call(OPS.getStatus, '/status', [])) as {
+      versionInfo?: { version?: string };
+    };
   }
 }
 

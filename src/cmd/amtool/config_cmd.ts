@@ -1,7 +1,10 @@
 // amtool check-config, config [show], config routes [show]|test. The config is read by the
 // Alertmanager config loader (src/alertmanager/config), from --config.file or, without one,
 // from the running Alertmanager's /api/v2/status.
-import { loadAlertmanagerConfig, loadAlertmanagerConfigFile } from '../../alertmanager/config/index.js';
+import {
+  loadAlertmanagerConfig,
+  loadAlertmanagerConfigFile,
+} from '../../alertmanager/config/index.js';
 import { dirname } from 'node:path';
 import { loadNotificationTemplates } from '../../alertmanager/template/index.js';
 import { compileRE2 } from '../../model/labels/index.js';
@@ -73,7 +76,17 @@ const TYPE_ORDER = { '=': 0, '!=': 1, '=~': 2, '!~': 3 } as const;
 
 /** dispatch.NewRoute keeps a route's matchers sorted by name, value, then operator. */
 function sortedMatchers(ms: readonly Matcher[]): string {
-  const s = [...ms].sort((a, b) => (a.name !== b.name ? (a.name < b.name ? -1 : 1) : a.value !== b.value ? (a.value < b.value ? -1 : 1) : TYPE_ORDER[a.type] - TYPE_ORDER[b.type]));
+  const s = [...ms].sort((a, b) =>
+    a.name !== b.name
+      ? a.name < b.name
+        ? -1
+        : 1
+      : a.value !== b.value
+        ? a.value < b.value
+          ? -1
+          : 1
+        : TYPE_ORDER[a.type] - TYPE_ORDER[b.type],
+  );
   return '{' + s.map(matcherString).join(',') + '}';
 }
 
@@ -132,7 +145,10 @@ function matchRoutes(r: LoadedRoute, ls: Record<string, string>): LoadedRoute[] 
 
 export async function routesShow(c: CommandContext): Promise<void> {
   const cfg = await loadConfig(c);
-  const build = (r: LoadedRoute): TreeNode => ({ value: slug(r, true, true), children: r.routes.map(build) });
+  const build = (r: LoadedRoute): TreeNode => ({
+    value: slug(r, true, true),
+    children: r.routes.map(build),
+  });
   c.io.out('Routing tree:\n' + renderTree([build(cfg.route)]) + '\n');
 }
 
@@ -146,7 +162,8 @@ export async function routesTest(c: CommandContext): Promise<number> {
     } catch (e) {
       throw new UsageError(`Failed to parse labels: ${(e as Error).message}\n`);
     }
-    if (m.type !== '=') throw new UsageError('Failed to parse labels: labels must be specified as key=value pairs\n');
+    if (m.type !== '=')
+      throw new UsageError('Failed to parse labels: labels must be specified as key=value pairs\n');
     ls[m.name] = m.value;
   }
   if (c.flags.bool('tree')) {
@@ -175,11 +192,16 @@ export async function routesTest(c: CommandContext): Promise<number> {
 }
 
 export async function configShow(c: CommandContext): Promise<void> {
-  const status = (await (await c.client()).getStatus()) as { config?: { original?: string }; versionInfo?: Record<string, string>; uptime?: string };
+  const status = (await (await c.client()).getStatus()) as {
+    config?: { original?: string };
+    versionInfo?: Record<string, string>;
+    uptime?: string;
+  };
   let out = (status.config?.original ?? '') + '\n';
   if (c.formatter.kind === 'extended') {
     const v = status.versionInfo ?? {};
-    for (const k of ['buildUser', 'goVersion', 'revision', 'version', 'branch', 'buildDate']) out += `${k} ${v[k] ?? ''}\n`;
+    for (const k of ['buildUser', 'goVersion', 'revision', 'version', 'branch', 'buildDate'])
+      out += `${k} ${v[k] ?? ''}\n`;
     out += `uptime ${status.uptime ?? ''}\n`;
   }
   c.io.out(c.formatter.kind === 'json' ? JSON.stringify(status) + '\n' : out);

@@ -41,7 +41,8 @@ export class CommandContext {
     readonly io: Output,
   ) {
     const o = flags.str('output');
-    if (o !== 'simple' && o !== 'extended' && o !== 'json') throw new UsageError(`enum value must be one of simple,extended,json, got '${o}'`);
+    if (o !== 'simple' && o !== 'extended' && o !== 'json')
+      throw new UsageError(`enum value must be one of simple,extended,json, got '${o}'`);
     this.formatter = new Formatter(o as OutputFormat, flags.str('date.format'));
     const file = flags.str('http.config.file');
     if (file !== '') {
@@ -53,10 +54,10 @@ export class CommandContext {
     }
   }
 
-
   get timeoutMs(): number {
     const ms = parseGoDuration(this.flags.str('timeout'));
-    if (ms === null) throw new UsageError(`time: invalid duration ${JSON.stringify(this.flags.str('timeout'))}`);
+    if (ms === null)
+      throw new UsageError(`time: invalid duration ${JSON.stringify(this.flags.str('timeout'))}`);
     return ms;
   }
 
@@ -66,7 +67,10 @@ export class CommandContext {
     if (this.flags.bool('version-check')) {
       try {
         const v = (await c.getStatus()).versionInfo?.version;
-        if (v && majorMinor(v) !== majorMinor(AMTOOL_VERSION)) this.io.err(`Warning: amtool version (${AMTOOL_VERSION}) and alertmanager version (${v}) are different.\n`);
+        if (v && majorMinor(v) !== majorMinor(AMTOOL_VERSION))
+          this.io.err(
+            `Warning: amtool version (${AMTOOL_VERSION}) and alertmanager version (${v}) are different.\n`,
+          );
       } catch {
         /* amtool goes on without the check when the status cannot be had */
       }

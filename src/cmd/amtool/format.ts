@@ -12,10 +12,15 @@ export type OutputFormat = 'simple' | 'extended' | 'json';
 export function table(rows: readonly (readonly string[])[]): string {
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, [...c].length)));
-  return rows.map((r) => r.map((c, i) => c + ' '.repeat(widths[i]! - [...c].length + 2)).join('') + '\n').join('');
+  return rows
+    .map((r) => r.map((c, i) => c + ' '.repeat(widths[i]! - [...c].length + 2)).join('') + '\n')
+    .join('');
 }
 
-const byTime = <T>(key: (x: T) => string) => (a: T, b: T) => Date.parse(key(a)) - Date.parse(key(b));
+const byTime =
+  <T>(key: (x: T) => string) =>
+  (a: T, b: T) =>
+    Date.parse(key(a)) - Date.parse(key(b));
 
 const pairs = (ls: Readonly<Record<string, string>>) =>
   Object.entries(ls)
@@ -37,9 +42,27 @@ export class Formatter {
     const sorted = [...list].sort(byTime((a) => a.startsAt));
     if (this.kind === 'json') return goJSON(list.map(alertJSON));
     if (this.kind === 'simple') {
-      return table([['Alertname', 'Starts At', 'Summary', 'State'], ...sorted.map((a) => [a.labels['alertname'] ?? '', this.date(a.startsAt), a.annotations['summary'] ?? '', a.status.state])]);
+      return table([
+        ['Alertname', 'Starts At', 'Summary', 'State'],
+        ...sorted.map((a) => [
+          a.labels['alertname'] ?? '',
+          this.date(a.startsAt),
+          a.annotations['summary'] ?? '',
+          a.status.state,
+        ]),
+      ]);
     }
-    return table([['Labels', 'Annotations', 'Starts At', 'Ends At', 'Generator URL', 'State'], ...sorted.map((a) => [pairs(a.labels), pairs(a.annotations), this.date(a.startsAt), this.date(a.endsAt), a.generatorURL ?? '', a.status.state])]);
+    return table([
+      ['Labels', 'Annotations', 'Starts At', 'Ends At', 'Generator URL', 'State'],
+      ...sorted.map((a) => [
+        pairs(a.labels),
+        pairs(a.annotations),
+        this.date(a.startsAt),
+        this.date(a.endsAt),
+        a.generatorURL ?? '',
+        a.status.state,
+      ]),
+    ]);
   }
 
   silences(list: readonly APISilence[]): string {
@@ -47,9 +70,23 @@ export class Formatter {
     if (this.kind === 'json') return goJSON(list.map(silenceJSON));
     const ms = (s: APISilence) => s.matchers.map((m) => matcherString(fromAPIMatcher(m)));
     if (this.kind === 'simple') {
-      return table([['ID', 'Matchers', 'Ends At', 'Created By', 'Comment'], ...sorted.map((s) => [s.id, ms(s).join(' '), this.date(s.endsAt), s.createdBy, s.comment])]);
+      return table([
+        ['ID', 'Matchers', 'Ends At', 'Created By', 'Comment'],
+        ...sorted.map((s) => [s.id, ms(s).join(' '), this.date(s.endsAt), s.createdBy, s.comment]),
+      ]);
     }
-    return table([['ID', 'Matchers', 'Starts At', 'Ends At', 'Updated At', 'Created By', 'Comment'], ...sorted.map((s) => [s.id, `{${ms(s).join(',')}}`, this.date(s.startsAt), this.date(s.endsAt), this.date(s.updatedAt), s.createdBy, s.comment])]);
+    return table([
+      ['ID', 'Matchers', 'Starts At', 'Ends At', 'Updated At', 'Created By', 'Comment'],
+      ...sorted.map((s) => [
+        s.id,
+        `{${ms(s).join(',')}}`,
+        this.date(s.startsAt),
+        this.date(s.endsAt),
+        this.date(s.updatedAt),
+        s.createdBy,
+        s.comment,
+      ]),
+    ]);
   }
 }
 
@@ -63,7 +100,11 @@ function alertJSON(a: APIAlert): Record<string, unknown> {
     fingerprint: a.fingerprint,
     receivers: a.receivers.map((r) => ({ name: r.name })),
     startsAt: dt(a.startsAt),
-    status: { inhibitedBy: a.status.inhibitedBy, silencedBy: a.status.silencedBy, state: a.status.state },
+    status: {
+      inhibitedBy: a.status.inhibitedBy,
+      silencedBy: a.status.silencedBy,
+      state: a.status.state,
+    },
     updatedAt: dt(a.updatedAt),
     ...(a.generatorURL ? { generatorURL: a.generatorURL } : {}),
     labels: a.labels,
@@ -78,7 +119,12 @@ function silenceJSON(s: APISilence): Record<string, unknown> {
     comment: s.comment,
     createdBy: s.createdBy,
     endsAt: dt(s.endsAt),
-    matchers: s.matchers.map((m) => ({ isEqual: m.isEqual ?? true, isRegex: m.isRegex, name: m.name, value: m.value })),
+    matchers: s.matchers.map((m) => ({
+      isEqual: m.isEqual ?? true,
+      isRegex: m.isRegex,
+      name: m.name,
+      value: m.value,
+    })),
     startsAt: dt(s.startsAt),
   };
 }

@@ -31,7 +31,8 @@ export function parseMatcher(s: string): Matcher {
       continue;
     }
     if (c === '"') {
-      if (!expectQuote || i < chars.length - 1) throw new Error(`matcher value contains unescaped double quote: ${m[3]}`);
+      if (!expectQuote || i < chars.length - 1)
+        throw new Error(`matcher value contains unescaped double quote: ${m[3]}`);
       expectQuote = false;
       continue;
     }
@@ -43,7 +44,9 @@ export function parseMatcher(s: string): Matcher {
     try {
       compileRE2(`^(?:${value})$`);
     } catch (e) {
-      throw new Error((e as Error).message.replace(/^(error parsing regexp: )+/, 'error parsing regexp: '));
+      throw new Error(
+        (e as Error).message.replace(/^(error parsing regexp: )+/, 'error parsing regexp: '),
+      );
     }
   }
   return { name: m[1]!, type, value };
@@ -68,11 +71,26 @@ export function withAlertnameDefault(args: readonly string[]): string[] {
 }
 
 /** The API's matcher form. */
-export function apiMatcher(m: Matcher): { name: string; value: string; isRegex: boolean; isEqual: boolean } {
-  return { name: m.name, value: m.value, isRegex: m.type === '=~' || m.type === '!~', isEqual: m.type === '=' || m.type === '=~' };
+export function apiMatcher(m: Matcher): {
+  name: string;
+  value: string;
+  isRegex: boolean;
+  isEqual: boolean;
+} {
+  return {
+    name: m.name,
+    value: m.value,
+    isRegex: m.type === '=~' || m.type === '!~',
+    isEqual: m.type === '=' || m.type === '=~',
+  };
 }
 
-export function fromAPIMatcher(m: { name: string; value: string; isRegex: boolean; isEqual?: boolean }): Matcher {
+export function fromAPIMatcher(m: {
+  name: string;
+  value: string;
+  isRegex: boolean;
+  isEqual?: boolean;
+}): Matcher {
   const eq = m.isEqual ?? true;
   return { name: m.name, value: m.value, type: m.isRegex ? (eq ? '=~' : '!~') : eq ? '=' : '!=' };
 }

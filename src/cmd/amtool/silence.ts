@@ -38,9 +38,19 @@ export async function silenceAdd(c: CommandContext): Promise<void> {
     if (d === 0) throw new UsageError('silence duration must be greater than 0');
     endsAt = new Date(startsAt.getTime() + d);
   }
-  if (startsAt.getTime() > endsAt.getTime()) throw new UsageError('silence cannot start after it ends');
-  if (f.bool('require-comment') && f.str('comment') === '') throw new UsageError('comment required by config');
-  const id = await (await c.client()).postSilence({ matchers: matchers.map(apiMatcher), startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(), createdBy: f.str('author'), comment: f.str('comment') });
+  if (startsAt.getTime() > endsAt.getTime())
+    throw new UsageError('silence cannot start after it ends');
+  if (f.bool('require-comment') && f.str('comment') === '')
+    throw new UsageError('comment required by config');
+  const id = await (
+    await c.client()
+  ).postSilence({
+    matchers: matchers.map(apiMatcher),
+    startsAt: startsAt.toISOString(),
+    endsAt: endsAt.toISOString(),
+    createdBy: f.str('author'),
+    comment: f.str('comment'),
+  });
   c.io.out(id + '\n');
 }
 
@@ -54,7 +64,8 @@ export const SILENCE_QUERY_FLAGS: FlagSpec[] = [
 export async function silenceQuery(c: CommandContext): Promise<void> {
   const f = c.flags;
   const within = f.str('within') === '' ? 0 : parseGoDuration(f.str('within'));
-  if (within === null) throw new UsageError(`time: invalid duration ${JSON.stringify(f.str('within'))}`);
+  if (within === null)
+    throw new UsageError(`time: invalid duration ${JSON.stringify(f.str('within'))}`);
   const expired = f.bool('expired');
   const now = Date.now();
   const shown = (await (await c.client()).getSilences(withAlertnameDefault(c.args))).filter((s) => {
@@ -87,14 +98,19 @@ export async function silenceImport(c: CommandContext): Promise<void> {
   try {
     list = JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`couldn't unmarshal input data, is it JSON?: ${text.trim() === '' ? 'EOF' : (e as Error).message}`);
+    throw new UsageError(
+      `couldn't unmarshal input data, is it JSON?: ${text.trim() === '' ? 'EOF' : (e as Error).message}`,
+    );
   }
-  if (!Array.isArray(list)) throw new UsageError("couldn't unmarshal input data, is it JSON?: not an array");
+  if (!Array.isArray(list))
+    throw new UsageError("couldn't unmarshal input data, is it JSON?: not an array");
   const client = await c.client();
   let failed = 0;
   for (const raw of list as Record<string, unknown>[]) {
     const s: PostableSilence = {
-      ...(c.flags.bool('force') || typeof raw['id'] !== 'string' || raw['id'] === '' ? {} : { id: raw['id'] }),
+      ...(c.flags.bool('force') || typeof raw['id'] !== 'string' || raw['id'] === ''
+        ? {}
+        : { id: raw['id'] }),
       matchers: (raw['matchers'] as PostableSilence['matchers']) ?? [],
       startsAt: String(raw['startsAt'] ?? ''),
       endsAt: String(raw['endsAt'] ?? ''),
@@ -146,9 +162,17 @@ export async function silenceUpdate(c: CommandContext): Promise<void> {
       if (d === 0) throw new UsageError('silence duration must be greater than 0');
       s.endsAt = new Date(Date.parse(s.startsAt) + d).toISOString();
     }
-    if (Date.parse(s.startsAt) > Date.parse(s.endsAt)) throw new UsageError('silence cannot start after it ends');
+    if (Date.parse(s.startsAt) > Date.parse(s.endsAt))
+      throw new UsageError('silence cannot start after it ends');
     if (f.str('comment') !== '') s.comment = f.str('comment');
-    s.id = await client.postSilence({ id: s.id, matchers: s.matchers, startsAt: s.startsAt, endsAt: s.endsAt, createdBy: s.createdBy, comment: s.comment });
+    s.id = await client.postSilence({
+      id: s.id,
+      matchers: s.matchers,
+      startsAt: s.startsAt,
+      endsAt: s.endsAt,
+      createdBy: s.createdBy,
+      comment: s.comment,
+    });
     updated.push(s);
   }
   if (f.bool('quiet')) c.io.out(updated.map((s) => s.id + '\n').join(''));

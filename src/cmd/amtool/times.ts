@@ -5,7 +5,10 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]
 export function parseRFC3339(s: string): Date {
   const m = RFC3339.exec(s);
   const d = m ? new Date(s) : null;
-  if (!d || Number.isNaN(d.getTime())) throw new Error(`parsing time ${JSON.stringify(s)} as "2006-01-02T15:04:05Z07:00": cannot parse ${JSON.stringify(s)} as "2006"`);
+  if (!d || Number.isNaN(d.getTime()))
+    throw new Error(
+      `parsing time ${JSON.stringify(s)} as "2006-01-02T15:04:05Z07:00": cannot parse ${JSON.stringify(s)} as "2006"`,
+    );
   return d;
 }
 

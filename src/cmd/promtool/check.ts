@@ -4,7 +4,8 @@ export function run(args: string[]): Promise<number> {
   return dispatch(
     'check',
     {
-      'service-discovery': 'Perform service discovery for the given job name and report the results, including relabeling.',
+      'service-discovery':
+        'Perform service discovery for the given job name and report the results, including relabeling.',
       config: 'Check if the config files are valid or not.',
       rules: 'Check if the rule files are valid or not.',
       metrics: 'Pass Prometheus metrics over stdin to lint them for consistency and correctness.',

@@ -4,7 +4,13 @@
 // WARNING lines and, like promtool's lints, fail only under --lint-fatal (exit 3).
 import { readFileSync } from 'node:fs';
 import { getScrapeConfigs, loadConfigFile } from '../../config/index.js';
-import { formatFinding, globalEvaluationInterval, lintConfig, lintRuleFile, type LintFinding } from '../../lint/index.js';
+import {
+  formatFinding,
+  globalEvaluationInterval,
+  lintConfig,
+  lintRuleFile,
+  type LintFinding,
+} from '../../lint/index.js';
 import { glob } from '../../util/glob.js';
 import { checkRuleFile, DEFAULT_LINT, parseLintSettings, report } from './check_rules.js';
 import { UsageError, parseArgs } from './flags.js';
@@ -24,11 +30,19 @@ function printFindings(findings: readonly LintFinding[]): void {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const p = parseArgs(args, ['lint', 'enable-feature', 'url'], { 'syntax-only': 'syntax-only', 'lint-fatal': 'lint-fatal', agent: 'agent', extended: 'extended' });
-  if (p.bools.has('agent')) throw new UsageError('prometheus-ts does not support agent mode (--agent)');
+  const p = parseArgs(args, ['lint', 'enable-feature', 'url'], {
+    'syntax-only': 'syntax-only',
+    'lint-fatal': 'lint-fatal',
+    agent: 'agent',
+    extended: 'extended',
+  });
+  if (p.bools.has('agent'))
+    throw new UsageError('prometheus-ts does not support agent mode (--agent)');
   const files = p.args;
   if (files.length === 0) {
-    process.stderr.write("promtool: error: required argument 'config-files' not provided, try --help\n");
+    process.stderr.write(
+      "promtool: error: required argument 'config-files' not provided, try --help\n",
+    );
     return 1;
   }
   if (missingFile(files)) return 1;
@@ -53,10 +67,16 @@ export async function run(args: string[]): Promise<number> {
         // Jobs of scrape_config_files are checked as the server would load them.
         getScrapeConfigs(cfg);
         ruleFiles = [...new Set(ruleFiles)];
-        if (ruleFiles.length > 0) process.stdout.write(`  SUCCESS: ${ruleFiles.length} rule files found\n`);
+        if (ruleFiles.length > 0)
+          process.stdout.write(`  SUCCESS: ${ruleFiles.length} rule files found\n`);
       }
       if (ls.config) {
-        const included = syntaxOnly ? [] : [...new Set(cfg.scrape_config_files.flatMap((pat) => glob(pat)))].map((file) => ({ file, text: readFileSync(file, 'utf8') }));
+        const included = syntaxOnly
+          ? []
+          : [...new Set(cfg.scrape_config_files.flatMap((pat) => glob(pat)))].map((file) => ({
+              file,
+              text: readFileSync(file, 'utf8'),
+            }));
         findings.push(...lintConfig(f, text, included));
       }
       printFindings(findings);
@@ -72,7 +92,10 @@ export async function run(args: string[]): Promise<number> {
       process.stdout.write(`Checking ${rf}\n`);
       const { groups, errors } = checkRuleFile(rf);
       if (ls.config && errors.length === 0) {
-        const ruleFindings = lintRuleFile(rf, readFileSync(rf, 'utf8'), { evaluationInterval: evalInterval, ...(known ? { knownMetrics: known, knownFrom: url } : {}) });
+        const ruleFindings = lintRuleFile(rf, readFileSync(rf, 'utf8'), {
+          evaluationInterval: evalInterval,
+          ...(known ? { knownMetrics: known, knownFrom: url } : {}),
+        });
         printFindings(ruleFindings);
         if (ruleFindings.length > 0) failed = true;
       }

@@ -40,10 +40,17 @@ export function lint(text: string): { problems: [string, string][]; error: strin
   try {
     for (let e = p.next(); e !== null; e = p.next()) {
       if (e === 'help') fam(p.help()[0]).help = true;
-      else if (e === 'type') fam(p.type()[0]).type = p.type()[1] === 'unknown' ? 'untyped' : p.type()[1];
+      else if (e === 'type')
+        fam(p.type()[0]).type = p.type()[1] === 'unknown' ? 'untyped' : p.type()[1];
       else if (e === 'series') {
         const name = p.metricName();
-        const base = [...families.keys()].find((k) => k === name || (/_(bucket|count|sum)$/.test(name) && name.replace(/_(bucket|count|sum)$/, '') === k && ['histogram', 'summary'].includes(families.get(k)!.type)));
+        const base = [...families.keys()].find(
+          (k) =>
+            k === name ||
+            (/_(bucket|count|sum)$/.test(name) &&
+              name.replace(/_(bucket|count|sum)$/, '') === k &&
+              ['histogram', 'summary'].includes(families.get(k)!.type)),
+        );
         const f = fam(base ?? name);
         p.labels().forEach((n) => {
           if (n !== '__name__') f.labels.add(n);
@@ -51,29 +58,45 @@ export function lint(text: string): { problems: [string, string][]; error: strin
       }
     }
   } catch (e) {
-    return { problems: [], error: `text format parsing error in line ${p.line()}: ${(e as Error).message}` };
+    return {
+      problems: [],
+      error: `text format parsing error in line ${p.line()}: ${(e as Error).message}`,
+    };
   }
   const problems: [string, string][] = [];
   for (const [name, f] of families) {
     if (!f.help) problems.push([name, 'no help text']);
-    if (f.type === 'counter' && !name.endsWith('_total')) problems.push([name, 'counter metrics should have "_total" suffix']);
-    if (f.type !== 'counter' && f.type !== 'untyped' && name.endsWith('_total')) problems.push([name, 'non-counter metrics should not have "_total" suffix']);
+    if (f.type === 'counter' && !name.endsWith('_total'))
+      problems.push([name, 'counter metrics should have "_total" suffix']);
+    if (f.type !== 'counter' && f.type !== 'untyped' && name.endsWith('_total'))
+      problems.push([name, 'non-counter metrics should not have "_total" suffix']);
     if (!['histogram', 'summary', 'untyped'].includes(f.type)) {
       for (const s of ['_count', '_sum', '_bucket']) {
-        if (name.endsWith(s) && !(s === '_bucket' && f.type === 'histogram')) problems.push([name, `non-histogram and non-summary metrics should not have "${s}" suffix`]);
+        if (name.endsWith(s) && !(s === '_bucket' && f.type === 'histogram'))
+          problems.push([
+            name,
+            `non-histogram and non-summary metrics should not have "${s}" suffix`,
+          ]);
       }
     }
-    if (/[a-z][A-Z]/.test(name)) problems.push([name, "metric names should be written in 'snake_case' not 'camelCase'"]);
-    for (const l of f.labels) if (/[a-z][A-Z]/.test(l)) problems.push([name, "label names should be written in 'snake_case' not 'camelCase'"]);
+    if (/[a-z][A-Z]/.test(name))
+      problems.push([name, "metric names should be written in 'snake_case' not 'camelCase'"]);
+    for (const l of f.labels)
+      if (/[a-z][A-Z]/.test(l))
+        problems.push([name, "label names should be written in 'snake_case' not 'camelCase'"]);
     for (const [unit, baseUnit] of UNITS) {
       if (unit === baseUnit) continue;
-      if (name.split('_').includes(unit)) problems.push([name, `use base unit "${baseUnit}" instead of "${unit}"`]);
+      if (name.split('_').includes(unit))
+        problems.push([name, `use base unit "${baseUnit}" instead of "${unit}"`]);
     }
     for (const t of ['counter', 'gauge', 'histogram', 'summary']) {
-      if (name.split('_').includes(t)) problems.push([name, `metric name should not include type '${t}'`]);
+      if (name.split('_').includes(t))
+        problems.push([name, `metric name should not include type '${t}'`]);
     }
   }
-  problems.sort((a, b) => (a[0] !== b[0] ? (a[0] < b[0] ? -1 : 1) : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  problems.sort((a, b) =>
+    a[0] !== b[0] ? (a[0] < b[0] ? -1 : 1) : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0,
+  );
   return { problems, error: null };
 }
 

@@ -6,7 +6,11 @@ import { parseRuleFile, parseRules, type RuleGroupDef } from '../../model/rulefm
 import { missingFile } from './subcommand.js';
 
 /** Checks one rule file; returns the rule count or the error lines. */
-export function checkRuleFile(path: string): { count: number; errors: string[]; groups: RuleGroupDef[] } {
+export function checkRuleFile(path: string): {
+  count: number;
+  errors: string[];
+  groups: RuleGroupDef[];
+} {
   const { groups, errors } = parseRuleFile(path);
   let count = 0;
   for (const g of groups) count += g.rules.length;
@@ -35,7 +39,10 @@ export function findDuplicateRules(groups: RuleGroupDef[]): DupRule[] {
   const rules: DupRule[] = [];
   for (const g of groups) {
     for (const r of g.rules) {
-      rules.push({ metric: r.alert ?? r.record ?? '', labels: Object.entries(r.labels).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)) });
+      rules.push({
+        metric: r.alert ?? r.record ?? '',
+        labels: Object.entries(r.labels).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
+      });
     }
   }
   const out: DupRule[] = [];
@@ -43,7 +50,11 @@ export function findDuplicateRules(groups: RuleGroupDef[]): DupRule[] {
   rules.sort(compareDup);
   for (let i = 1; i < rules.length; i++) {
     const last = rules[i - 1]!;
-    if (compareDup(last, rules[i]!) === 0 && (out.length === 0 || compareDup(last, out[out.length - 1]!) !== 0)) out.push(rules[i]!);
+    if (
+      compareDup(last, rules[i]!) === 0 &&
+      (out.length === 0 || compareDup(last, out[out.length - 1]!) !== 0)
+    )
+      out.push(rules[i]!);
   }
   return out;
 }
@@ -85,7 +96,12 @@ export function parseLintSettings(value: string, fatal: boolean): LintSettings {
  * Checks parsed rules and prints the verdict; returns [failed, hasErrors] as promtool tracks them.
  * `indent` prefixes each error and the lint message: check config prints them with Println("    ", …).
  */
-export function report(groups: RuleGroupDef[], errors: string[], ls: LintSettings, indent = ''): [boolean, boolean] {
+export function report(
+  groups: RuleGroupDef[],
+  errors: string[],
+  ls: LintSettings,
+  indent = '',
+): [boolean, boolean] {
   if (errors.length > 0) {
     process.stderr.write('  FAILED:\n');
     for (const e of errors) process.stderr.write(`${indent}${e}\n`);
@@ -129,7 +145,11 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write('Checking standard input\n');
     const { groups, errors } = parseRules(readStdin(), '');
     // Errors from standard input carry no file name prefix.
-    [failed, hasErrors] = report(groups, errors.map((e) => e.message.replace(/^: /, '')), ls);
+    [failed, hasErrors] = report(
+      groups,
+      errors.map((e) => e.message.replace(/^: /, '')),
+      ls,
+    );
   } else {
     for (const f of files) {
       process.stdout.write(`Checking ${f}\n`);

@@ -2,7 +2,12 @@
 // the whole timeout through the discovery manager, relabels every target it found as the scrape
 // side would, and prints promtool's JSON: discoveredLabels, labels ({} when dropped) and error
 // (Go marshals an error value as {}), one entry per distinct result.
-import { getScrapeConfigs, loadConfigFile, type ScrapeConfig, type TargetGroup } from '../../config/index.js';
+import {
+  getScrapeConfigs,
+  loadConfigFile,
+  type ScrapeConfig,
+  type TargetGroup,
+} from '../../config/index.js';
 import { DiscoveryManager } from '../../discovery/index.js';
 import { Labels } from '../../model/labels/index.js';
 import { populateLabels } from '../../scrape/index.js';
@@ -23,7 +28,10 @@ function results(groups: TargetGroup[], cfg: ScrapeConfig): SDCheckResult[] {
     for (const t of g.targets) {
       let r: SDCheckResult;
       try {
-        const { labels, discovered } = populateLabels(Labels.fromObject({ ...g.labels, ...t }), cfg);
+        const { labels, discovered } = populateLabels(
+          Labels.fromObject({ ...g.labels, ...t }),
+          cfg,
+        );
         r = { discoveredLabels: discovered.toObject(), labels: labels?.toObject() ?? {} };
       } catch {
         r = { discoveredLabels: {}, labels: {}, error: {} };
@@ -61,7 +69,9 @@ export function run(args: string[]): Promise<number> {
     }
     const sc = scfgs.find((s) => s.job_name === job);
     if (!sc) {
-      process.stderr.write(`Job ${job} not found. Select one of:\n${scfgs.map((s) => `\t${s.job_name}\n`).join('')}`);
+      process.stderr.write(
+        `Job ${job} not found. Select one of:\n${scfgs.map((s) => `\t${s.job_name}\n`).join('')}`,
+      );
       return 1;
     }
     const manager = new DiscoveryManager({ name: 'scrape', updateThrottleMs: 0 });

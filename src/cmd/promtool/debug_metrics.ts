@@ -23,20 +23,26 @@ export function debugWrite(args: string[], endpoints: Record<string, string>): P
         try {
           body = Buffer.from(await (await fetch(url)).arrayBuffer());
         } catch (e) {
-          throw new Error(`error executing HTTP request: Get ${JSON.stringify(url)}: ${goNetError(e)}`);
+          throw new Error(
+            `error executing HTTP request: Get ${JSON.stringify(url)}: ${goNetError(e)}`,
+          );
         }
         files.push({ name, data: body, mode: 0o666 });
       }
       try {
         writeFileSync(TARBALL, gzipSync(tarArchive(files)));
       } catch (e) {
-        throw new Error(`error creating a new archiver: error creating archive ${JSON.stringify(TARBALL)}: ${(e as Error).message}`);
+        throw new Error(
+          `error creating a new archiver: error creating archive ${JSON.stringify(TARBALL)}: ${(e as Error).message}`,
+        );
       }
     } catch (e) {
       process.stderr.write(`error completing debug command: ${(e as Error).message}\n`);
       return 1;
     }
-    process.stdout.write(`Compiling debug information complete, all files written in ${JSON.stringify(TARBALL)}.\n`);
+    process.stdout.write(
+      `Compiling debug information complete, all files written in ${JSON.stringify(TARBALL)}.\n`,
+    );
     return 0;
   });
 }

@@ -28,7 +28,8 @@ export function parseArgs(args: string[], valued: string[], bools: Record<string
         p.flags.set(name, v);
         p.all.set(name, [...(p.all.get(name) ?? []), v]);
       } else if (Object.values(bools).includes(name)) p.bools.add(name);
-      else if (name.startsWith('no-') && Object.values(bools).includes(name.slice(3))) p.bools.delete(name.slice(3));
+      else if (name.startsWith('no-') && Object.values(bools).includes(name.slice(3)))
+        p.bools.delete(name.slice(3));
       else throw new UsageError(`unknown long flag '--${name}'`);
     } else if (a.startsWith('-') && a.length > 1) {
       for (let j = 1; j < a.length; j++) {
@@ -50,7 +51,15 @@ export function parseArgs(args: string[], valued: string[], bools: Record<string
   return p;
 }
 
-const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNIT_MS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
 
 /** Go's time.ParseDuration, in milliseconds. */
 export function parseGoDuration(s: string): number {
@@ -85,6 +94,8 @@ export const globalFlags = { experimental: false };
 /** promtool's checkExperimental: the experimental commands refuse to run without --experimental. */
 export function experimentalRefused(): boolean {
   if (globalFlags.experimental) return false;
-  process.stderr.write('This command is experimental and requires the --experimental flag to be set.\n');
+  process.stderr.write(
+    'This command is experimental and requires the --experimental flag to be set.\n',
+  );
   return true;
 }

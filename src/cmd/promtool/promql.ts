@@ -5,7 +5,8 @@ export function run(args: string[]): Promise<number> {
     'promql',
     {
       format: 'Format PromQL query to pretty printed form.',
-      'label-matchers': 'Edit label matchers contained within an existing PromQL query (set, delete).',
+      'label-matchers':
+        'Edit label matchers contained within an existing PromQL query (set, delete).',
     },
     args,
   );

@@ -1,5 +1,9 @@
 import { dispatch } from './subcommand.js';
 
 export function run(args: string[]): Promise<number> {
-  return dispatch('push', { metrics: 'Push metrics to a prometheus remote write (for testing purpose only).' }, args);
+  return dispatch(
+    'push',
+    { metrics: 'Push metrics to a prometheus remote write (for testing purpose only).' },
+    args,
+  );
 }

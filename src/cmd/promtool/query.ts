@@ -43,16 +43,35 @@ function metricString(m: Record<string, string>): string {
   return `${name}{${rest.join(', ')}}`;
 }
 
-export async function call(server: string, path: string, params: [string, string][], method = 'POST'): Promise<unknown> {
+export async function call(
+  server: string,
+  path: string,
+  params: [string, string][],
+  method = 'POST',
+): Promise<unknown> {
   const url = new URL(path, server.endsWith('/') ? server : server + '/');
   const body = new URLSearchParams(params);
   let res: Response;
   try {
-    res = method === 'GET' ? await fetch(url) : await fetch(url, { method, body, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    res =
+      method === 'GET'
+        ? await fetch(url)
+        : await fetch(url, {
+            method,
+            body,
+            headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          });
   } catch (e) {
-    throw new Error(`${method === 'GET' ? 'Get' : 'Post'} ${JSON.stringify(url.toString())}: ${goNetError(e)}`);
+    throw new Error(
+      `${method === 'GET' ? 'Get' : 'Post'} ${JSON.stringify(url.toString())}: ${goNetError(e)}`,
+    );
   }
-  const json = (await res.json()) as { status: string; data: unknown; errorType?: string; error?: string };
+  const json = (await res.json()) as {
+    status: string;
+    data: unknown;
+    errorType?: string;
+    error?: string;
+  };
   if (json.status !== 'success') throw new Error(`${json.errorType}: ${json.error}`);
   return json.data;
 }
@@ -61,10 +80,14 @@ function printValue(data: { resultType: string; result: unknown }): void {
   const out: string[] = [];
   switch (data.resultType) {
     case 'vector':
-      for (const s of data.result as { metric: Record<string, string>; value: [number, string] }[]) out.push(`${metricString(s.metric)} => ${s.value[1]} @[${secs(s.value[0])}]`);
+      for (const s of data.result as { metric: Record<string, string>; value: [number, string] }[])
+        out.push(`${metricString(s.metric)} => ${s.value[1]} @[${secs(s.value[0])}]`);
       break;
     case 'matrix':
-      for (const s of data.result as { metric: Record<string, string>; values: [number, string][] }[]) {
+      for (const s of data.result as {
+        metric: Record<string, string>;
+        values: [number, string][];
+      }[]) {
         out.push(`${metricString(s.metric)} =>`);
         for (const [t, v] of s.values) out.push(`${v} @[${secs(t)}]`);
       }
@@ -99,7 +122,10 @@ export async function run(args: string[]): Promise<number> {
         const params: [string, string][] = [['query', pos[1] ?? '']];
         const t = one('time');
         if (t) params.push(['time', t]);
-        const data = (await call(server, 'api/v1/query', params)) as { resultType: string; result: unknown };
+        const data = (await call(server, 'api/v1/query', params)) as {
+          resultType: string;
+          result: unknown;
+        };
         if (json) process.stdout.write(JSON.stringify(data.result) + '\n');
         else printValue(data);
         return 0;
@@ -110,32 +136,55 @@ export async function run(args: string[]): Promise<number> {
         const start = one('start') ?? String(Number(end) - 300);
         let step = one('step');
         if (!step) step = String(Math.max(Math.floor((Number(end) - Number(start)) / 250), 1));
-        const data = (await call(server, 'api/v1/query_range', [['query', pos[1] ?? ''], ['start', start], ['end', end], ['step', step]])) as { resultType: string; result: unknown };
+        const data = (await call(server, 'api/v1/query_range', [
+          ['query', pos[1] ?? ''],
+          ['start', start],
+          ['end', end],
+          ['step', step],
+        ])) as { resultType: string; result: unknown };
         if (json) process.stdout.write(JSON.stringify(data.result) + '\n');
         else printValue(data);
         return 0;
       }
       case 'series': {
-        const params: [string, string][] = (opts.get('match') ?? []).map((m) => ['match[]', m] as [string, string]);
+        const params: [string, string][] = (opts.get('match') ?? []).map(
+          (m) => ['match[]', m] as [string, string],
+        );
         if (one('start')) params.push(['start', one('start')!]);
         if (one('end')) params.push(['end', one('end')!]);
         const data = (await call(server, 'api/v1/series', params)) as Record<string, string>[];
         if (json) process.stdout.write(JSON.stringify(data) + '\n');
-        else for (const m of data) process.stdout.write(`{${Object.keys(m).sort().map((k) => `${k}=${JSON.stringify(m[k])}`).join(', ')}}\n`);
+        else
+          for (const m of data)
+            process.stdout.write(
+              `{${Object.keys(m)
+                .sort()
+                .map((k) => `${k}=${JSON.stringify(m[k])}`)
+                .join(', ')}}\n`,
+            );
         return 0;
       }
       case 'labels': {
-        const params: [string, string][] = (opts.get('match') ?? []).map((m) => ['match[]', m] as [string, string]);
+        const params: [string, string][] = (opts.get('match') ?? []).map(
+          (m) => ['match[]', m] as [string, string],
+        );
         if (one('start')) params.push(['start', one('start')!]);
         if (one('end')) params.push(['end', one('end')!]);
         const q = new URLSearchParams(params).toString();
-        const data = (await call(server, `api/v1/label/${encodeURIComponent(pos[1] ?? '')}/values${q ? '?' + q : ''}`, [], 'GET')) as string[];
+        const data = (await call(
+          server,
+          `api/v1/label/${encodeURIComponent(pos[1] ?? '')}/values${q ? '?' + q : ''}`,
+          [],
+          'GET',
+        )) as string[];
         if (json) process.stdout.write(JSON.stringify(data) + '\n');
         else for (const v of data) process.stdout.write(`${v}\n`);
         return 0;
       }
       default:
-        process.stderr.write(`promtool: error: expected command but got "${sub ?? ''}", try --help\n`);
+        process.stderr.write(
+          `promtool: error: expected command but got "${sub ?? ''}", try --help\n`,
+        );
         return 1;
     }
   } catch (e) {

@@ -1,6 +1,7 @@
 // promtool-ts check healthy|ready --url=…: asks a server's /-/healthy or /-/ready.
 export async function checkEndpoint(args: string[], path: string): Promise<number> {
-  const urlArg = args.find((a) => a.startsWith('--url='))?.slice('--url='.length) ?? 'http://localhost:9090';
+  const urlArg =
+    args.find((a) => a.startsWith('--url='))?.slice('--url='.length) ?? 'http://localhost:9090';
   const url = new URL(path, urlArg.endsWith('/') ? urlArg : urlArg + '/');
   try {
     const res = await fetch(url);

@@ -5,13 +5,19 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-export async function dispatch(family: string, subs: Record<string, string>, args: string[]): Promise<number> {
+export async function dispatch(
+  family: string,
+  subs: Record<string, string>,
+  args: string[],
+): Promise<number> {
   const sub = args[0];
   if (sub === undefined || sub === '--help' || !(sub in subs)) {
     const lines = [`usage: promtool-ts ${family} <command> [<args> ...]`, '', 'Commands:'];
     const width = Math.max(12, ...Object.keys(subs).map((n) => n.length + 1));
-    for (const [name, help] of Object.entries(subs)) lines.push(`  ${family} ${name.padEnd(width)} ${help}`);
-    if (sub !== undefined && sub !== '--help') console.error(`promtool-ts: error: expected command but got "${sub}", try --help`);
+    for (const [name, help] of Object.entries(subs))
+      lines.push(`  ${family} ${name.padEnd(width)} ${help}`);
+    if (sub !== undefined && sub !== '--help')
+      console.error(`promtool-ts: error: expected command but got "${sub}", try --help`);
     console.error(lines.join('\n'));
     return sub === '--help' ? 0 : 1;
   }
@@ -22,7 +28,9 @@ export async function dispatch(family: string, subs: Record<string, string>, arg
     console.error(`promtool-ts: error: "${family} ${sub}" is not available in this build`);
     return 1;
   }
-  const mod = (await import(pathToFileURL(file).href)) as { run: (args: string[]) => Promise<number> };
+  const mod = (await import(pathToFileURL(file).href)) as {
+    run: (args: string[]) => Promise<number>;
+  };
   return mod.run(args.slice(1));
 }
 

@@ -6,7 +6,9 @@ import { runScript } from '../../promql/promqltest/index.js';
 export async function run(args: string[]): Promise<number> {
   const files = args.filter((a) => !a.startsWith('-'));
   if (files.length === 0) {
-    process.stderr.write('promtool: error: required argument \'test-file\' not provided, try --help\n');
+    process.stderr.write(
+      "promtool: error: required argument 'test-file' not provided, try --help\n",
+    );
     return 1;
   }
   let passed = 0;

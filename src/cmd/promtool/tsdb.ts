@@ -9,7 +9,14 @@ import { UsageError, parseArgs } from './flags.js';
 import { IndexError } from '../../tsdb/index/index.js';
 import { ChunkFileError } from '../../tsdb/chunks/index.js';
 import { backfillArgs, backfillOpenMetrics } from './tsdb_backfill_openmetrics.js';
-import { ENC_FLOAT_HISTOGRAM, ENC_HISTOGRAM, ENC_XOR, FloatHistogramIterator, HistogramIterator, chunkNumSamples } from '../../tsdb/chunkenc/index.js';
+import {
+  ENC_FLOAT_HISTOGRAM,
+  ENC_HISTOGRAM,
+  ENC_XOR,
+  FloatHistogramIterator,
+  HistogramIterator,
+  chunkNumSamples,
+} from '../../tsdb/chunkenc/index.js';
 import { ValueType } from '../../storage/index.js';
 import { Block, MergeQuerier, isULID, readTsdbWAL, type ChunkQuerier } from '../../tsdb/index.js';
 import { goDuration } from './tsdb_blocks.js';
@@ -29,7 +36,8 @@ function base2Bytes(n: number): string {
   const mult = ['', 'K', 'M', 'G', 'T', 'P', 'E'];
   const out: string[] = new Array(mult.length).fill('');
   for (let i = 0; i < mult.length; i++) {
-    if (n % 1024 !== 0 || (i === 0 && n === 0)) out[mult.length - 1 - i] = `${n % 1024}${mult[i]}${i === 0 ? 'B' : 'iB'}`;
+    if (n % 1024 !== 0 || (i === 0 && n === 0))
+      out[mult.length - 1 - i] = `${n % 1024}${mult[i]}${i === 0 ? 'B' : 'iB'}`;
     n = Math.floor(n / 1024);
     if (n === 0) break;
   }
@@ -39,21 +47,43 @@ function base2Bytes(n: number): string {
 /** Go's text/tabwriter with minwidth 13, padding 2, spaces: every cell but the last is padded. */
 function tabwrite(rows: string[][]): string {
   const widths: number[] = [];
-  for (const r of rows) r.slice(0, -1).forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 13, c.length + 2, 13)));
-  return rows.map((r) => r.map((c, i) => (i < r.length - 1 ? c.padEnd(widths[i]!) : c)).join('') + '\n').join('');
+  for (const r of rows)
+    r.slice(0, -1).forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 13, c.length + 2, 13)));
+  return rows
+    .map((r) => r.map((c, i) => (i < r.length - 1 ? c.padEnd(widths[i]!) : c)).join('') + '\n')
+    .join('');
 }
 
 function blockRow(b: Block, human: boolean): string[] {
   const m = b.meta;
   const t = (x: number): string => (human ? goTimeUTC(x) : String(x));
   const size = b.size();
-  return [m.ulid, t(m.minTime), t(m.maxTime), goDuration(m.maxTime - m.minTime), String(m.stats.numSamples), String(m.stats.numChunks), String(m.stats.numSeries), human ? base2Bytes(size) : String(size)];
+  return [
+    m.ulid,
+    t(m.minTime),
+    t(m.maxTime),
+    goDuration(m.maxTime - m.minTime),
+    String(m.stats.numSamples),
+    String(m.stats.numChunks),
+    String(m.stats.numSeries),
+    human ? base2Bytes(size) : String(size),
+  ];
 }
 
-const HEADER = ['BLOCK ULID', 'MIN TIME', 'MAX TIME', 'DURATION', 'NUM SAMPLES', 'NUM CHUNKS', 'NUM SERIES', 'SIZE'];
+const HEADER = [
+  'BLOCK ULID',
+  'MIN TIME',
+  'MAX TIME',
+  'DURATION',
+  'NUM SAMPLES',
+  'NUM CHUNKS',
+  'NUM SERIES',
+  'SIZE',
+];
 
 function openBlocks(dir: string): Block[] {
-  if (!existsSync(dir)) throw new Error(`opening the db dir: stat ${dir}: no such file or directory`);
+  if (!existsSync(dir))
+    throw new Error(`opening the db dir: stat ${dir}: no such file or directory`);
   const blocks: Block[] = [];
   for (const f of readdirSync(dir).sort()) {
     if (!isULID(f) || !statSync(join(dir, f)).isDirectory()) continue;
@@ -61,14 +91,20 @@ function openBlocks(dir: string): Block[] {
       blocks.push(new Block(join(dir, f)));
     } catch (e) {
       // The real promtool's words: the block and what is wrong with it.
-      throw new Error(`corrupted block ${f}: ${e instanceof IndexError || e instanceof ChunkFileError ? e.reason : (e as Error).message}`);
+      throw new Error(
+        `corrupted block ${f}: ${e instanceof IndexError || e instanceof ChunkFileError ? e.reason : (e as Error).message}`,
+      );
     }
   }
   return blocks.sort((a, b) => a.minTime - b.minTime);
 }
 
 /** A series entry of a block; a damaged one is reported as the real promtool reports it. */
-function seriesOf(block: Block, ref: number, chks: { mint: number; maxt: number; ref: number }[]): Labels {
+function seriesOf(
+  block: Block,
+  ref: number,
+  chks: { mint: number; maxt: number; ref: number }[],
+): Labels {
   try {
     return block.index.series(ref, chks);
   } catch (e) {
@@ -82,7 +118,9 @@ function seriesOf(block: Block, ref: number, chks: { mint: number; maxt: number;
 async function list(args: string[]): Promise<number> {
   const p = parseArgs(args, [], { r: 'human-readable' });
   const blocks = openBlocks(p.args[0] ?? DEFAULT_DB);
-  process.stdout.write(tabwrite([HEADER, ...blocks.map((b) => blockRow(b, p.bools.has('human-readable')))]));
+  process.stdout.write(
+    tabwrite([HEADER, ...blocks.map((b) => blockRow(b, p.bools.has('human-readable')))]),
+  );
   for (const b of blocks) await b.close();
   return 0;
 }
@@ -96,8 +134,13 @@ async function dump(args: string[]): Promise<number> {
   const maxt = Number(p.flags.get('max-time') ?? Number.MAX_SAFE_INTEGER);
   const matchers = parseMetricSelector(p.flags.get('match') ?? "{__name__=~'(?s:.*)'}");
   const blocks = openBlocks(dir);
-  const sources: ChunkQuerier[] = blocks.filter((b) => b.overlaps(mint, maxt)).map((b) => b.chunkQuerier(mint, maxt));
-  const head = readTsdbWAL(join(dir, 'wal'), blocks.length > 0 ? Math.max(...blocks.map((b) => b.maxTime)) : Number.MIN_SAFE_INTEGER);
+  const sources: ChunkQuerier[] = blocks
+    .filter((b) => b.overlaps(mint, maxt))
+    .map((b) => b.chunkQuerier(mint, maxt));
+  const head = readTsdbWAL(
+    join(dir, 'wal'),
+    blocks.length > 0 ? Math.max(...blocks.map((b) => b.maxTime)) : Number.MIN_SAFE_INTEGER,
+  );
   if (head.numSeries() > 0) sources.push(head.chunkQuerier(mint, maxt));
   const q = new MergeQuerier(sources, mint, maxt);
   const ss = q.select(false, { start: mint, end: maxt, histograms: true }, ...matchers);
@@ -139,7 +182,8 @@ async function dump(args: string[]): Promise<number> {
 function printInfo(items: { key: string; metric: number }[], limit: number): void {
   items.sort((a, b) => b.metric - a.metric || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const lines: string[] = [];
-  for (let i = 0; i < items.length && i < limit; i++) lines.push(`${items[i]!.metric} ${items[i]!.key}\n`);
+  for (let i = 0; i < items.length && i < limit; i++)
+    lines.push(`${items[i]!.metric} ${items[i]!.key}\n`);
   process.stdout.write(lines.join(''));
 }
 
@@ -168,7 +212,9 @@ function displayHistogram(name: string, datas: number[], total: number): void {
   const wc = String(maxCount).length;
   buckets.forEach((count, b) => {
     const pct = Math.trunc((100 * count) / total);
-    lines.push(`[${String(b * step + start + 1).padStart(wl)}, ${String((b + 1) * step + start).padStart(wr)}]: ${String(count).padStart(wc)} ${'#'.repeat(pct)}\n`);
+    lines.push(
+      `[${String(b * step + start + 1).padStart(wl)}, ${String((b + 1) * step + start).padStart(wr)}]: ${String(count).padStart(wc)} ${'#'.repeat(pct)}\n`,
+    );
   });
   lines.push('\n');
   process.stdout.write(lines.join(''));
@@ -184,7 +230,10 @@ async function analyze(args: string[]): Promise<number> {
   let id = p.args[1];
   if (id === undefined) {
     if (blocks.length === 0) throw new Error('no blocks found');
-    id = blocks.map((b) => b.ulid).sort().pop()!;
+    id = blocks
+      .map((b) => b.ulid)
+      .sort()
+      .pop()!;
   }
   const block = blocks.find((b) => b.ulid === id);
   if (!block) throw new Error(`invalid block ID ${id}`);
@@ -199,14 +248,16 @@ async function analyze(args: string[]): Promise<number> {
   const allNames = q.labelNames(selectors);
   out(`Label names: ${allNames.length}\n`);
 
-  const refs = selectors.length > 0 ? Array.from(postingsFor(block, selectors)) : Array.from(ir.allPostings());
+  const refs =
+    selectors.length > 0 ? Array.from(postingsFor(block, selectors)) : Array.from(ir.allPostings());
   if (selectors.length > 0) out(`Matched series: ${refs.length}\n`);
   const span = meta.maxTime - meta.minTime;
   const labelsUncovered = new Map<string, number>();
   const pairsUncovered = new Map<string, number>();
   const pairsCount = new Map<string, number>();
   let entries = 0;
-  const add = (m: Map<string, number>, k: string, v: number): void => void m.set(k, (m.get(k) ?? 0) + v);
+  const add = (m: Map<string, number>, k: string, v: number): void =>
+    void m.set(k, (m.get(k) ?? 0) + v);
   for (const ref of refs) {
     const chks: { mint: number; maxt: number; ref: number }[] = [];
     const ls = seriesOf(block, ref, chks);
@@ -221,18 +272,31 @@ async function analyze(args: string[]): Promise<number> {
   }
   out(`Postings (unique label pairs): ${pairsUncovered.size}\n`);
   out(`Postings entries (total label pairs): ${entries}\n`);
-  const churn = (m: Map<string, number>): { key: string; metric: number }[] => [...m].map(([key, v]) => ({ key, metric: Math.trunc(v / span) }));
+  const churn = (m: Map<string, number>): { key: string; metric: number }[] =>
+    [...m].map(([key, v]) => ({ key, metric: Math.trunc(v / span) }));
   out('\nLabel pairs most involved in churning:\n');
   printInfo(churn(pairsUncovered), limit);
   out('\nLabel names most involved in churning:\n');
   printInfo(churn(labelsUncovered), limit);
   out('\nMost common label pairs:\n');
-  printInfo([...pairsCount].map(([key, metric]) => ({ key, metric })), limit);
+  printInfo(
+    [...pairsCount].map(([key, metric]) => ({ key, metric })),
+    limit,
+  );
   const values = (n: string): string[] => q.labelValues(n, selectors);
   out('\nLabel names with highest cumulative label value length:\n');
-  printInfo(allNames.map((n) => ({ key: n, metric: values(n).reduce((a, v) => a + Buffer.byteLength(v), 0) })), limit);
+  printInfo(
+    allNames.map((n) => ({
+      key: n,
+      metric: values(n).reduce((a, v) => a + Buffer.byteLength(v), 0),
+    })),
+    limit,
+  );
   out('\nHighest cardinality labels:\n');
-  printInfo(allNames.map((n) => ({ key: n, metric: values(n).length })), limit);
+  printInfo(
+    allNames.map((n) => ({ key: n, metric: values(n).length })),
+    limit,
+  );
   out('\nHighest cardinality metric names:\n');
   const refSet = new Set(refs);
   printInfo(
@@ -298,19 +362,30 @@ function postingsFor(block: Block, ms: Matcher[]): ArrayLike<number> {
   const names = new Set(q.selectChunks(ms).map((s) => s.labels.key()));
   const all = block.index.allPostings();
   const out: number[] = [];
-  for (let i = 0; i < all.length; i++) if (names.has(block.index.series(all[i]!, null).key())) out.push(all[i]!);
+  for (let i = 0; i < all.length; i++)
+    if (names.has(block.index.series(all[i]!, null).key())) out.push(all[i]!);
   return out;
 }
 
 async function createBlocksFrom(args: string[]): Promise<number> {
-  if (args[0] === 'rules') return ((await import('./tsdb_backfill_rules.js')) as { run: (a: string[]) => Promise<number> }).run(args.slice(1));
-  if (args[0] !== 'openmetrics') throw new UsageError(args[0] === undefined ? 'expected command but got none' : `expected command but got "${args[0]}"`);
+  if (args[0] === 'rules')
+    return (
+      (await import('./tsdb_backfill_rules.js')) as { run: (a: string[]) => Promise<number> }
+    ).run(args.slice(1));
+  if (args[0] !== 'openmetrics')
+    throw new UsageError(
+      args[0] === undefined
+        ? 'expected command but got none'
+        : `expected command but got "${args[0]}"`,
+    );
   const a = backfillArgs(args.slice(1), DEFAULT_DB);
   let wroteHeader = false;
   await backfillOpenMetrics(a.input, a.outDir, a.maxBlockMs, {
     block: async (b) => {
       if (a.quiet) return;
-      process.stdout.write(tabwrite(wroteHeader ? [blockRow(b, a.human)] : [HEADER, blockRow(b, a.human)]));
+      process.stdout.write(
+        tabwrite(wroteHeader ? [blockRow(b, a.human)] : [HEADER, blockRow(b, a.human)]),
+      );
       wroteHeader = true;
     },
   });
@@ -318,8 +393,15 @@ async function createBlocksFrom(args: string[]): Promise<number> {
 }
 
 async function bench(args: string[]): Promise<number> {
-  if (args[0] !== 'write') throw new UsageError(args[0] === undefined ? 'expected command but got none' : `expected command but got "${args[0]}"`);
-  return ((await import('./tsdb_bench_write.js')) as { run: (a: string[]) => Promise<number> }).run(args.slice(1));
+  if (args[0] !== 'write')
+    throw new UsageError(
+      args[0] === undefined
+        ? 'expected command but got none'
+        : `expected command but got "${args[0]}"`,
+    );
+  return ((await import('./tsdb_bench_write.js')) as { run: (a: string[]) => Promise<number> }).run(
+    args.slice(1),
+  );
 }
 
 const SUBS: Record<string, (args: string[]) => Promise<number>> = {
@@ -334,8 +416,12 @@ export async function run(args: string[]): Promise<number> {
   const sub = args[0];
   const fn = sub === undefined ? undefined : SUBS[sub];
   if (!fn) {
-    console.error(`promtool-ts: error: expected command but got ${sub === undefined ? 'none' : JSON.stringify(sub)}, try --help`);
-    console.error('usage: promtool-ts tsdb <command> [<args> ...]\n\nCommands:\n  tsdb list [<flags>] [<db path>]\n  tsdb analyze [<flags>] [<db path>] [<block id>]\n  tsdb dump [<flags>] [<db path>]\n  tsdb create-blocks-from openmetrics <input file> [<output directory>]\n  tsdb create-blocks-from rules --start=START [<flags>] <rule-files>...\n  tsdb bench write [<flags>] [<file>]');
+    console.error(
+      `promtool-ts: error: expected command but got ${sub === undefined ? 'none' : JSON.stringify(sub)}, try --help`,
+    );
+    console.error(
+      'usage: promtool-ts tsdb <command> [<args> ...]\n\nCommands:\n  tsdb list [<flags>] [<db path>]\n  tsdb analyze [<flags>] [<db path>] [<block id>]\n  tsdb dump [<flags>] [<db path>]\n  tsdb create-blocks-from openmetrics <input file> [<output directory>]\n  tsdb create-blocks-from rules --start=START [<flags>] <rule-files>...\n  tsdb bench write [<flags>] [<file>]',
+    );
     return 1;
   }
   try {
@@ -352,4 +438,3 @@ export async function run(args: string[]): Promise<number> {
     return 1;
   }
 }
-

@@ -18,7 +18,10 @@ function parseOMValue(s: string, line: number): number {
   if (s === '+Inf' || s === 'Inf') return Infinity;
   if (s === '-Inf') return -Infinity;
   const v = Number(s);
-  if (s === '' || Number.isNaN(v)) throw new OMParseError(`strconv.ParseFloat: parsing ${JSON.stringify(s)}: invalid syntax (line ${line})`);
+  if (s === '' || Number.isNaN(v))
+    throw new OMParseError(
+      `strconv.ParseFloat: parsing ${JSON.stringify(s)}: invalid syntax (line ${line})`,
+    );
   return v;
 }
 
@@ -31,9 +34,15 @@ function parseSeries(series: string, line: number): Labels {
     i++;
     while (series[i] !== '}') {
       const eq = series.indexOf('=', i);
-      if (eq < 0) throw new OMParseError(`expected equal, got ${JSON.stringify(series.slice(i))} (line ${line})`);
+      if (eq < 0)
+        throw new OMParseError(
+          `expected equal, got ${JSON.stringify(series.slice(i))} (line ${line})`,
+        );
       const name = series.slice(i, eq).trim();
-      if (series[eq + 1] !== '"') throw new OMParseError(`expected label value, got ${JSON.stringify(series.slice(eq + 1))} (line ${line})`);
+      if (series[eq + 1] !== '"')
+        throw new OMParseError(
+          `expected label value, got ${JSON.stringify(series.slice(eq + 1))} (line ${line})`,
+        );
       let j = eq + 2;
       let val = '';
       while (j < series.length && series[j] !== '"') {
@@ -78,7 +87,11 @@ const READ_SIZE = 1 << 20;
  * sample line with its raw series text, line number, timestamp (ms) and value; checks the
  * framing (`# EOF` last) as promtool's parser does. `progress` gets the bytes read so far.
  */
-export function scanOpenMetrics(path: string, onSample: OnSample, progress?: (bytes: number) => void): void {
+export function scanOpenMetrics(
+  path: string,
+  onSample: OnSample,
+  progress?: (bytes: number) => void,
+): void {
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.allocUnsafe(READ_SIZE);
@@ -108,7 +121,8 @@ export function scanOpenMetrics(path: string, onSample: OnSample, progress?: (by
       while (line.charCodeAt(i) === 32) i++;
       j = i;
       while (j < line.length && line.charCodeAt(j) !== 32) j++;
-      if (i === j || line[i] === '#') throw new OMParseError('expected timestamp for series got none');
+      if (i === j || line[i] === '#')
+        throw new OMParseError('expected timestamp for series got none');
       const ts = Number(line.slice(i, j));
       if (!Number.isFinite(ts)) throw new OMParseError(`invalid timestamp ${line.slice(i, j)}`);
       onSample(line.slice(0, end), lineNo, Math.trunc(ts * 1000), v);
@@ -117,7 +131,8 @@ export function scanOpenMetrics(path: string, onSample: OnSample, progress?: (by
       const n = readSync(fd, buf, 0, READ_SIZE, null);
       if (n === 0) break;
       read += n;
-      const chunk = carry.length > 0 ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n);
+      const chunk =
+        carry.length > 0 ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n);
       const lastNL = chunk.lastIndexOf(10);
       if (lastNL < 0) {
         carry = Buffer.from(chunk);
@@ -141,7 +156,9 @@ function progressLine(): ((text: string) => void) & { done(): void } {
   const f = (text: string): void => {
     if (tty) process.stderr.write(`\r\x1b[K${text}`);
   };
-  return Object.assign(f, { done: () => (tty ? void process.stderr.write('\r\x1b[K') : undefined) });
+  return Object.assign(f, {
+    done: () => (tty ? void process.stderr.write('\r\x1b[K') : undefined),
+  });
 }
 
 export interface BackfillOutput {
@@ -150,7 +167,12 @@ export interface BackfillOutput {
 }
 
 /** The whole command after flag parsing: returns the number of blocks written. */
-export async function backfillOpenMetrics(input: string, outDir: string, maxBlockDurationMs: number, out: BackfillOutput): Promise<number> {
+export async function backfillOpenMetrics(
+  input: string,
+  outDir: string,
+  maxBlockDurationMs: number,
+  out: BackfillOutput,
+): Promise<number> {
   mkdirSync(outDir, { recursive: true });
   const size = statSync(input).size;
   const progress = progressLine();
@@ -194,7 +216,13 @@ export async function backfillOpenMetrics(input: string, outDir: string, maxBloc
       input,
       (series, line, t, v) => {
         if (t < from || t >= to) return;
-        block.addByKey(series, () => parseSeries(detached(series), line), t, v, 'block creation: process blocks: add sample');
+        block.addByKey(
+          series,
+          () => parseSeries(detached(series), line),
+          t,
+          v,
+          'block creation: process blocks: add sample',
+        );
       },
       (b) => progress(`block ${w + 1}/${windows}: ${pct(b)}`),
     );
@@ -214,14 +242,19 @@ export async function backfillOpenMetrics(input: string, outDir: string, maxBloc
 }
 
 /** Parses the command's arguments as promtool's kingpin does. */
-export function backfillArgs(args: string[], defaultDb: string): { input: string; outDir: string; maxBlockMs: number; human: boolean; quiet: boolean } {
+export function backfillArgs(
+  args: string[],
+  defaultDb: string,
+): { input: string; outDir: string; maxBlockMs: number; human: boolean; quiet: boolean } {
   const p = parseArgs(args, ['max-block-duration'], { r: 'human-readable', q: 'quiet' });
   const input = p.args[0];
   if (input === undefined) throw new UsageError("required argument 'input file' not provided");
   return {
     input,
     outDir: p.args[1] ?? defaultDb,
-    maxBlockMs: p.flags.has('max-block-duration') ? parseGoDuration(p.flags.get('max-block-duration')!) : 0,
+    maxBlockMs: p.flags.has('max-block-duration')
+      ? parseGoDuration(p.flags.get('max-block-duration')!)
+      : 0,
     human: p.bools.has('human-readable'),
     quiet: p.bools.has('quiet'),
   };

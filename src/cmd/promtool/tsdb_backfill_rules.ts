@@ -28,22 +28,29 @@ export function parseTime(s: string): bigint {
   }
   const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$/.exec(s);
   const ms = m ? Date.parse(m[1]! + m[3]!) : NaN;
-  if (!m || Number.isNaN(ms)) throw new Error(`cannot parse ${JSON.stringify(s)} to a valid timestamp`);
+  if (!m || Number.isNaN(ms))
+    throw new Error(`cannot parse ${JSON.stringify(s)} to a valid timestamp`);
   return BigInt(ms) * NS_PER_MS + BigInt((m[2] ?? '.').slice(1).padEnd(9, '0'));
 }
 
 /** Go's time.Time.Unix(): whole seconds, rounded down. */
-const unixSeconds = (ns: bigint): bigint => (ns >= 0n ? ns / NS_PER_S : -((-ns + NS_PER_S - 1n) / NS_PER_S));
+const unixSeconds = (ns: bigint): bigint =>
+  ns >= 0n ? ns / NS_PER_S : -((-ns + NS_PER_S - 1n) / NS_PER_S);
 
 /** Prometheus's Group.EvalTimestamp, in ns. */
 function evalTimestamp(file: string, group: string, intervalNs: bigint, tNs: bigint): bigint {
-  const offset = promLabelsHash([['file', file], ['name', group]]) % intervalNs;
+  const offset =
+    promLabelsHash([
+      ['file', file],
+      ['name', group],
+    ]) % intervalNs;
   const adj = tNs - offset;
   return adj - (((adj % intervalNs) + intervalNs) % intervalNs) + offset;
 }
 
 /** client_golang's formatTime: seconds as the shortest float. */
-const apiTime = (ns: bigint): string => String(Number(unixSeconds(ns)) + Number(ns - unixSeconds(ns) * NS_PER_S) / 1e9);
+const apiTime = (ns: bigint): string =>
+  String(Number(unixSeconds(ns)) + Number(ns - unixSeconds(ns) * NS_PER_S) / 1e9);
 
 interface Options {
   url: string;
@@ -53,26 +60,45 @@ interface Options {
   blockMs: number;
 }
 
-async function backfillRule(o: Options, file: string, group: RuleGroupDef, intervalMs: number, rule: { name: string; expr: string; labels: Record<string, string> }): Promise<void> {
+async function backfillRule(
+  o: Options,
+  file: string,
+  group: RuleGroupDef,
+  intervalMs: number,
+  rule: { name: string; expr: string; labels: Record<string, string> },
+): Promise<void> {
   const query = exprToString(parseExpr(rule.expr));
   const intervalNs = BigInt(intervalMs) * NS_PER_MS;
   const bd = BigInt(o.blockMs);
   const startS = unixSeconds(o.start);
   const endS = unixSeconds(o.end);
-  for (let blockStart = bd * ((startS * 1000n) / bd); blockStart <= endS * 1000n; blockStart += bd) {
+  for (
+    let blockStart = bd * ((startS * 1000n) / bd);
+    blockStart <= endS * 1000n;
+    blockStart += bd
+  ) {
     const blockEnd = blockStart + bd - 1n;
     const currStart = blockStart / 1000n > startS ? blockStart / 1000n : startS;
     let from = evalTimestamp(file, group.name, intervalNs, currStart * NS_PER_S);
     while (unixSeconds(from) < currStart) from += intervalNs;
     const toS = blockEnd / 1000n < endS ? blockEnd / 1000n : endS;
     if (toS * NS_PER_S < from) break;
-    let data: { resultType: string; result: { metric: Record<string, string>; values: [number, string][] }[] };
+    let data: {
+      resultType: string;
+      result: { metric: Record<string, string>; values: [number, string][] }[];
+    };
     try {
-      data = (await call(o.url, 'api/v1/query_range', [['query', query], ['start', apiTime(from)], ['end', String(toS)], ['step', String(intervalMs / 1000)]])) as typeof data;
+      data = (await call(o.url, 'api/v1/query_range', [
+        ['query', query],
+        ['start', apiTime(from)],
+        ['end', String(toS)],
+        ['step', String(intervalMs / 1000)],
+      ])) as typeof data;
     } catch (e) {
       throw new Error(`query range: ${(e as Error).message}`);
     }
-    if (data.resultType !== 'matrix') throw new Error(`rule result is wrong type ${data.resultType}`);
+    if (data.resultType !== 'matrix')
+      throw new Error(`rule result is wrong type ${data.resultType}`);
     const block = new BlockSamples();
     for (const s of data.result) {
       const lb = new LabelsBuilder(Labels.fromObject(s.metric));
@@ -80,15 +106,25 @@ async function backfillRule(o: Options, file: string, group: RuleGroupDef, inter
       for (const [n, v] of Object.entries(rule.labels)) lb.set(n, v);
       lb.set('__name__', rule.name);
       const labels = lb.labels();
-      for (const [t, v] of s.values) block.add(labels, Math.round(t * 1000), parseGoFloat(v) ?? NaN, 'add: multiappender append');
+      for (const [t, v] of s.values)
+        block.add(
+          labels,
+          Math.round(t * 1000),
+          parseGoFloat(v) ?? NaN,
+          'add: multiappender append',
+        );
     }
     block.write(o.outDir, 2 * o.blockMs);
   }
 }
 
 export async function run(args: string[]): Promise<number> {
-  const p = parseArgs(args, ['url', 'start', 'end', 'output-dir', 'eval-interval', 'max-block-duration'], { r: 'human-readable', q: 'quiet' });
-  if (!p.flags.has('start')) throw new UsageError("required flag --start not provided");
+  const p = parseArgs(
+    args,
+    ['url', 'start', 'end', 'output-dir', 'eval-interval', 'max-block-duration'],
+    { r: 'human-readable', q: 'quiet' },
+  );
+  if (!p.flags.has('start')) throw new UsageError('required flag --start not provided');
   if (p.args.length === 0) throw new UsageError("required argument 'rule-files' not provided");
   if (missingFile(p.args)) return 1;
   const evalInterval = parseGoDuration(p.flags.get('eval-interval') ?? '60s');
@@ -99,7 +135,9 @@ export async function run(args: string[]): Promise<number> {
   let end: bigint;
   let start: bigint;
   try {
-    end = p.flags.has('end') ? parseTime(p.flags.get('end')!) : BigInt(Date.now() - 3 * 3600_000) * NS_PER_MS;
+    end = p.flags.has('end')
+      ? parseTime(p.flags.get('end')!)
+      : BigInt(Date.now() - 3 * 3600_000) * NS_PER_MS;
   } catch (e) {
     return fail(`error parsing end time: ${(e as Error).message}`);
   }
@@ -120,7 +158,9 @@ export async function run(args: string[]): Promise<number> {
     start,
     end,
     outDir: p.flags.get('output-dir') ?? 'data/',
-    blockMs: compatibleBlockDuration(p.flags.has('max-block-duration') ? parseGoDuration(p.flags.get('max-block-duration')!) : 0),
+    blockMs: compatibleBlockDuration(
+      p.flags.has('max-block-duration') ? parseGoDuration(p.flags.get('max-block-duration')!) : 0,
+    ),
   };
   mkdirSync(o.outDir, { recursive: true });
   const errors: string[] = [];
@@ -128,7 +168,11 @@ export async function run(args: string[]): Promise<number> {
     for (const g of groups) {
       for (const r of g.rules) {
         try {
-          await backfillRule(o, file, g, g.interval || evalInterval, { name: r.record ?? r.alert!, expr: r.expr, labels: r.labels });
+          await backfillRule(o, file, g, g.interval || evalInterval, {
+            name: r.record ?? r.alert!,
+            expr: r.expr,
+            labels: r.labels,
+          });
         } catch (e) {
           errors.push((e as Error).message);
         }

@@ -42,7 +42,9 @@ function readLabels(file: string, n: number): Labels[] {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new BenchError(`open ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
+    throw new BenchError(
+      `open ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`,
+    );
   }
   for (const line of text.split('\n')) {
     if (out.length >= n) break;
@@ -83,7 +85,8 @@ export async function run(args: string[]): Promise<number> {
   const int = (name: string, def: number): number => {
     const v = p.flags.get(name);
     if (v === undefined) return def;
-    if (!/^-?\d+$/.test(v)) throw new UsageError(`strconv.ParseInt: parsing ${JSON.stringify(v)}: invalid syntax`);
+    if (!/^-?\d+$/.test(v))
+      throw new UsageError(`strconv.ParseInt: parsing ${JSON.stringify(v)}: invalid syntax`);
     return Number(v);
   };
   const numMetrics = int('metrics', 10000);
@@ -92,7 +95,11 @@ export async function run(args: string[]): Promise<number> {
   const file = p.args[0] ?? join('..', '..', 'tsdb', 'testdata', '20kseries.json');
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  const db = await openDB(join(out, 'storage'), { retentionDuration: 15 * 24 * 3600_000, minBlockDuration: 2 * 3600_000 }, { noBackground: true, inlineCompaction: true });
+  const db = await openDB(
+    join(out, 'storage'),
+    { retentionDuration: 15 * 24 * 3600_000, minBlockDuration: 2 * 3600_000 },
+    { noBackground: true, inlineCompaction: true },
+  );
   let lbls: Labels[];
   try {
     [lbls] = await measure('readData', async () => readLabels(file, numMetrics));
@@ -106,12 +113,15 @@ export async function run(args: string[]): Promise<number> {
     const [total, ms] = await measure('ingestScrapes', async () => {
       let total = 0;
       for (let i = 0; i < numScrapes; i += ROUND) {
-        for (let s = 0; s < lbls.length; s += SHARD) total += await ingestShard(db, lbls.slice(s, s + SHARD), ROUND, TIME_DELTA * i);
+        for (let s = 0; s < lbls.length; s += SHARD)
+          total += await ingestShard(db, lbls.slice(s, s + SHARD), ROUND, TIME_DELTA * i);
       }
       process.stdout.write('ingestion completed\n');
       return total;
     });
-    process.stdout.write(` > total samples: ${total}\n > samples/sec: ${formatFloatG(total / (ms / 1000))}\n`);
+    process.stdout.write(
+      ` > total samples: ${total}\n > samples/sec: ${formatFloatG(total / (ms / 1000))}\n`,
+    );
   } finally {
     await measure('stopStorage', () => db.close());
   }

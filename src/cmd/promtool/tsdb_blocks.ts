@@ -2,7 +2,12 @@
 // openmetrics and rules, bench write): block sizing, one block window's samples held compactly
 // until written, Go's duration format.
 import { Labels, compareLabels } from '../../model/labels/index.js';
-import { encodeChunksLikeHead, writeBlock, type BlockMeta, type SeriesChunks } from '../../tsdb/index.js';
+import {
+  encodeChunksLikeHead,
+  writeBlock,
+  type BlockMeta,
+  type SeriesChunks,
+} from '../../tsdb/index.js';
 
 const HOUR = 3600_000;
 
@@ -20,7 +25,8 @@ export function goDuration(ms: number): string {
     x -= m * 60_000;
     const s = Math.floor(x / 1000);
     const frac = x - s * 1000;
-    const secs = frac === 0 ? String(s) : `${s}.${String(frac).padStart(3, '0').replace(/0+$/, '')}`;
+    const secs =
+      frac === 0 ? String(s) : `${s}.${String(frac).padStart(3, '0').replace(/0+$/, '')}`;
     out = (h > 0 ? `${h}h${m}m` : m > 0 ? `${m}m` : '') + secs + 's';
   }
   return neg ? '-' + out : out;
@@ -105,7 +111,8 @@ export class BlockSamples {
       const last = e.ts[e.n - 1]!;
       if (t <= last) {
         if (t < last) throw new Error(`${context}: out of order sample`);
-        if (!Object.is(e.vs[e.n - 1], v)) throw new Error(`${context}: duplicate sample for timestamp`);
+        if (!Object.is(e.vs[e.n - 1], v))
+          throw new Error(`${context}: duplicate sample for timestamp`);
         return;
       }
     }

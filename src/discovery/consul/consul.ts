@@ -2,7 +2,12 @@
 // (`index`/`wait`) on /v1/health/service/<name>, as Prometheus's Consul SD does — the catalog
 // list itself too when no fixed service list is given. A service that leaves the catalog sends
 // an empty group so its targets go away.
-import { sleep, type TargetGroup, type Provider, type ProviderContext } from '../mechanism/index.js';
+import {
+  sleep,
+  type TargetGroup,
+  type Provider,
+  type ProviderContext,
+} from '../mechanism/index.js';
 import type { ConsulSDConfig } from './config.js';
 import { doRequest } from '../../httpclient/index.js';
 
@@ -10,8 +15,23 @@ const WATCH_TIMEOUT_MS = 2 * 60 * 1000;
 const RETRY_INTERVAL_MS = 15 * 1000;
 
 interface ServiceEntry {
-  Node: { Node: string; Address: string; Datacenter?: string; TaggedAddresses?: Record<string, string> | null; Meta?: Record<string, string> | null };
-  Service: { ID: string; Service: string; Tags: string[] | null; Address: string; Port: number; Meta?: Record<string, string> | null; Namespace?: string; Partition?: string };
+  Node: {
+    Node: string;
+    Address: string;
+    Datacenter?: string;
+    TaggedAddresses?: Record<string, string> | null;
+    Meta?: Record<string, string> | null;
+  };
+  Service: {
+    ID: string;
+    Service: string;
+    Tags: string[] | null;
+    Address: string;
+    Port: number;
+    Meta?: Record<string, string> | null;
+    Namespace?: string;
+    Partition?: string;
+  };
   Checks: { Status: string }[] | null;
 }
 
@@ -80,7 +100,12 @@ export class ConsulProvider implements Provider {
     return `${this.cfg.scheme || 'http'}://${this.cfg.server}${prefix}`;
   }
 
-  private async get<T>(path: string, params: [string, string][], signal: AbortSignal, endpoint: string): Promise<{ data: T; index: number }> {
+  private async get<T>(
+    path: string,
+    params: [string, string][],
+    signal: AbortSignal,
+    endpoint: string,
+  ): Promise<{ data: T; index: number }> {
     const q = new URLSearchParams();
     for (const [k, v] of params) q.append(k, v);
     if (this.cfg.namespace) q.append('ns', this.cfg.namespace);
@@ -88,16 +113,34 @@ export class ConsulProvider implements Provider {
     const headers: Record<string, string> = {};
     if (this.cfg.token) headers['X-Consul-Token'] = this.cfg.token;
     const client = { ...this.cfg };
-    if (this.cfg.username && !client.basic_auth) client.basic_auth = { username: this.cfg.username, ...(this.cfg.password ? { password: this.cfg.password } : {}) };
+    if (this.cfg.username && !client.basic_auth)
+      client.basic_auth = {
+        username: this.cfg.username,
+        ...(this.cfg.password ? { password: this.cfg.password } : {}),
+      };
     const started = performance.now();
     try {
       const qs = q.toString();
-      const res = await doRequest(`${this.baseURL()}${path}${qs ? '?' + qs : ''}`, { headers, client, signal, timeoutMs: WATCH_TIMEOUT_MS + 15_000 });
-      if (res.status !== 200) throw new Error(`Unexpected response code: ${res.status} (${res.body.toString('utf8').trim()})`);
+      const res = await doRequest(`${this.baseURL()}${path}${qs ? '?' + qs : ''}`, {
+        headers,
+        client,
+        signal,
+        timeoutMs: WATCH_TIMEOUT_MS + 15_000,
+      });
+      if (res.status !== 200)
+        throw new Error(
+          `Unexpected response code: ${res.status} (${res.body.toString('utf8').trim()})`,
+        );
       const index = Number(res.headers['x-consul-index'] ?? 0);
-      return { data: JSON.parse(res.body.toString('utf8')) as T, index: Number.isFinite(index) ? index : 0 };
+      return {
+        data: JSON.parse(res.body.toString('utf8')) as T,
+        index: Number.isFinite(index) ? index : 0,
+      };
     } finally {
-      this.ctx.metrics.consulRpcDuration.observe({ endpoint, call: 'query' }, (performance.now() - started) / 1000);
+      this.ctx.metrics.consulRpcDuration.observe(
+        { endpoint, call: 'query' },
+        (performance.now() - started) / 1000,
+      );
     }
   }
 
@@ -109,7 +152,8 @@ export class ConsulProvider implements Provider {
       p.push(['index', String(index)]);
       p.push(['wait', `${WATCH_TIMEOUT_MS}ms`]);
     }
-    for (const [k, v] of Object.entries(this.cfg.node_meta ?? {})) p.push(['node-meta', `${k}:${v}`]);
+    for (const [k, v] of Object.entries(this.cfg.node_meta ?? {}))
+      p.push(['node-meta', `${k}:${v}`]);
     return p;
   }
 
@@ -119,9 +163,15 @@ export class ConsulProvider implements Provider {
     this.datacenter = this.cfg.datacenter ?? '';
     while (!this.datacenter && !signal.aborted) {
       try {
-        const { data } = await this.get<{ Config?: { Datacenter?: unknown } }>('/v1/agent/self', [], signal, 'agent');
+        const { data } = await this.get<{ Config?: { Datacenter?: unknown } }>(
+          '/v1/agent/self',
+          [],
+          signal,
+          'agent',
+        );
         const dc = data.Config?.Datacenter;
-        if (typeof dc !== 'string') throw new Error(`invalid value '${String(dc)}' for Config.Datacenter`);
+        if (typeof dc !== 'string')
+          throw new Error(`invalid value '${String(dc)}' for Config.Datacenter`);
         this.datacenter = dc;
       } catch (e) {
         if (signal.aborted) return;
@@ -140,7 +190,12 @@ export class ConsulProvider implements Provider {
     while (!signal.aborted) {
       const started = Date.now();
       try {
-        const { data, index } = await this.get<Record<string, string[] | null>>('/v1/catalog/services', this.queryParams(lastIndex), signal, 'catalog');
+        const { data, index } = await this.get<Record<string, string[] | null>>(
+          '/v1/catalog/services',
+          this.queryParams(lastIndex),
+          signal,
+          'catalog',
+        );
         if (index < lastIndex) lastIndex = 0; // Consul's index went backwards (a reset): start over.
         if (index !== lastIndex) {
           lastIndex = index;
@@ -188,7 +243,12 @@ export class ConsulProvider implements Provider {
         try {
           const params = this.queryParams(lastIndex);
           for (const t of this.cfg.tags ?? []) params.push(['tag', t]);
-          const { data, index } = await this.get<ServiceEntry[]>(`/v1/health/service/${encodeURIComponent(name)}`, params, signal, 'health');
+          const { data, index } = await this.get<ServiceEntry[]>(
+            `/v1/health/service/${encodeURIComponent(name)}`,
+            params,
+            signal,
+            'health',
+          );
           if (signal.aborted) return;
           if (index < lastIndex) lastIndex = 0;
           if (index !== lastIndex) {
@@ -224,11 +284,18 @@ export class ConsulProvider implements Provider {
         __meta_consul_service_id: svc.ID,
         __meta_consul_health: aggregatedStatus(e.Checks),
       };
-      for (const [k, v] of Object.entries(node.Meta ?? {})) t[`__meta_consul_metadata_${sanitize(k)}`] = v;
-      for (const [k, v] of Object.entries(svc.Meta ?? {})) t[`__meta_consul_service_metadata_${sanitize(k)}`] = v;
-      for (const [k, v] of Object.entries(node.TaggedAddresses ?? {})) t[`__meta_consul_tagged_address_${sanitize(k)}`] = v;
+      for (const [k, v] of Object.entries(node.Meta ?? {}))
+        t[`__meta_consul_metadata_${sanitize(k)}`] = v;
+      for (const [k, v] of Object.entries(svc.Meta ?? {}))
+        t[`__meta_consul_service_metadata_${sanitize(k)}`] = v;
+      for (const [k, v] of Object.entries(node.TaggedAddresses ?? {}))
+        t[`__meta_consul_tagged_address_${sanitize(k)}`] = v;
       return t;
     });
-    return { targets, labels: { __meta_consul_service: name, __meta_consul_dc: this.datacenter }, source: name };
+    return {
+      targets,
+      labels: { __meta_consul_service: name, __meta_consul_dc: this.datacenter },
+      source: name,
+    };
   }
 }

@@ -30,23 +30,43 @@ export class DNSProvider extends RefreshProvider {
           case 'SRV':
             for (const r of await dns.resolveSrv(name)) {
               const host = r.name.replace(/\.$/, '');
-              targets.push({ __address__: joinHostPort(host, r.port), __meta_dns_name: name, __meta_dns_srv_record_target: fqdn(r.name), __meta_dns_srv_record_port: String(r.port) });
+              targets.push({
+                __address__: joinHostPort(host, r.port),
+                __meta_dns_name: name,
+                __meta_dns_srv_record_target: fqdn(r.name),
+                __meta_dns_srv_record_port: String(r.port),
+              });
             }
             break;
           case 'A':
           case 'AAAA':
-            for (const ip of this.cfg.type === 'A' ? await dns.resolve4(name) : await dns.resolve6(name)) {
-              targets.push({ __address__: joinHostPort(ip, this.cfg.port), __meta_dns_name: name, __meta_dns_srv_record_target: '', __meta_dns_srv_record_port: '' });
+            for (const ip of this.cfg.type === 'A'
+              ? await dns.resolve4(name)
+              : await dns.resolve6(name)) {
+              targets.push({
+                __address__: joinHostPort(ip, this.cfg.port),
+                __meta_dns_name: name,
+                __meta_dns_srv_record_target: '',
+                __meta_dns_srv_record_port: '',
+              });
             }
             break;
           case 'MX':
             for (const r of await dns.resolveMx(name)) {
-              targets.push({ __address__: joinHostPort(r.exchange.replace(/\.$/, ''), this.cfg.port), __meta_dns_name: name, __meta_dns_mx_record_target: fqdn(r.exchange) });
+              targets.push({
+                __address__: joinHostPort(r.exchange.replace(/\.$/, ''), this.cfg.port),
+                __meta_dns_name: name,
+                __meta_dns_mx_record_target: fqdn(r.exchange),
+              });
             }
             break;
           case 'NS':
             for (const ns of await dns.resolveNs(name)) {
-              targets.push({ __address__: joinHostPort(ns.replace(/\.$/, ''), this.cfg.port), __meta_dns_name: name, __meta_dns_ns_record_target: fqdn(ns) });
+              targets.push({
+                __address__: joinHostPort(ns.replace(/\.$/, ''), this.cfg.port),
+                __meta_dns_name: name,
+                __meta_dns_ns_record_target: fqdn(ns),
+              });
             }
             break;
         }

@@ -24,8 +24,11 @@ registerMechanism<FileSDConfig>({
   ]),
   fromDecoded(d: Decoded): FileSDConfig {
     const files = (d.values.files as string[]) ?? [];
-    if (files.length === 0) throw new ConfigError('file service discovery config must contain at least one path name');
-    for (const f of files) if (!/\.(json|ya?ml)$/.test(f.split('/').pop() ?? '')) throw new ConfigError(`path name "${f}" is not valid for file discovery`);
+    if (files.length === 0)
+      throw new ConfigError('file service discovery config must contain at least one path name');
+    for (const f of files)
+      if (!/\.(json|ya?ml)$/.test(f.split('/').pop() ?? ''))
+        throw new ConfigError(`path name "${f}" is not valid for file discovery`);
     return { files, refresh_interval: (d.values.refresh_interval as number) ?? 300_000 };
   },
   providers: onePerConfig('file', (c, ctx) => new FileProvider(c, ctx)),

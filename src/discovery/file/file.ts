@@ -32,7 +32,9 @@ export class FileProvider extends RefreshProvider {
           this.trigger = () => {};
           setTimeout(() => {
             this.trigger = null;
-            void this.refresh(new AbortController().signal).then(emit, (e: Error) => this.failed(e));
+            void this.refresh(new AbortController().signal).then(emit, (e: Error) =>
+              this.failed(e),
+            );
           }, 100);
         });
         w.on('error', () => this.ctx.metrics.fileWatcherErrors.inc());

@@ -1,5 +1,13 @@
 // http_sd_configs: target groups fetched as JSON from a URL.
-import { ConfigError, duration, INLINE_HTTP, parseConfigURL, schema, str, type Decoded } from '../../configcodec/index.js';
+import {
+  ConfigError,
+  duration,
+  INLINE_HTTP,
+  parseConfigURL,
+  schema,
+  str,
+  type Decoded,
+} from '../../configcodec/index.js';
 import { httpClientSpec, toHTTPClient, type HTTPClientConfig } from '../../httpclient/index.js';
 import { onePerConfig, registerMechanism } from '../mechanism/index.js';
 import { HTTPProvider } from './http.js';
@@ -27,9 +35,14 @@ registerMechanism<HTTPSDConfig>({
     const url = (d.values.url as string) ?? '';
     if (url === '') throw new ConfigError('URL is missing');
     const u = parseConfigURL(url);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError("URL scheme must be 'http' or 'https'");
+    if (u.protocol !== 'http:' && u.protocol !== 'https:')
+      throw new ConfigError("URL scheme must be 'http' or 'https'");
     if (u.host === '') throw new ConfigError('host is missing in URL');
-    return { ...toHTTPClient(d.values), url, refresh_interval: (d.values.refresh_interval as number) ?? 60_000 };
+    return {
+      ...toHTTPClient(d.values),
+      url,
+      refresh_interval: (d.values.refresh_interval as number) ?? 60_000,
+    };
   },
   providers: onePerConfig('http', (c, ctx) => new HTTPProvider(c, ctx)),
 });

@@ -12,11 +12,21 @@ export class HTTPProvider extends RefreshProvider {
   }
 
   protected async refresh(signal: AbortSignal): Promise<TargetGroup[]> {
-    const res = await doRequest(this.cfg.url, { client: this.cfg, signal, headers: { Accept: 'application/json', 'X-Prometheus-Refresh-Interval-Seconds': String(this.cfg.refresh_interval / 1000) } });
+    const res = await doRequest(this.cfg.url, {
+      client: this.cfg,
+      signal,
+      headers: {
+        Accept: 'application/json',
+        'X-Prometheus-Refresh-Interval-Seconds': String(this.cfg.refresh_interval / 1000),
+      },
+    });
     if (res.status !== 200) throw new Error(`server returned HTTP status ${res.status}`);
     const ct = String(res.headers['content-type'] ?? '');
     if (!/^application\/json(;|$)/.test(ct)) throw new Error(`unsupported content type "${ct}"`);
-    const data = JSON.parse(res.body.toString('utf8')) as { targets?: string[]; labels?: Record<string, string> }[];
+    const data = JSON.parse(res.body.toString('utf8')) as {
+      targets?: string[];
+      labels?: Record<string, string>;
+    }[];
     if (!Array.isArray(data)) throw new Error('response is not a list of target groups');
     return data.map((g, i) => ({
       targets: (g.targets ?? []).map((t) => ({ __address__: t })),

@@ -52,7 +52,8 @@ export abstract class RefreshProvider implements Provider {
             this.failed(e as Error);
           }
         }
-        if (mechanism) this.ctx.metrics.refreshDuration.observe(mechanism, (performance.now() - started) / 1000);
+        if (mechanism)
+          this.ctx.metrics.refreshDuration.observe(mechanism, (performance.now() - started) / 1000);
         await sleep(this.intervalMs, signal);
       }
     })();

@@ -46,7 +46,8 @@ export interface ProviderSpec {
 const registry: Mechanism[] = [];
 
 export function registerMechanism<C>(m: Mechanism<C>): void {
-  if (registry.some((x) => x.key === m.key)) throw new Error(`discovery mechanism ${m.key} registered twice`);
+  if (registry.some((x) => x.key === m.key))
+    throw new Error(`discovery mechanism ${m.key} registered twice`);
   registry.push(m as Mechanism);
   registry.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
@@ -57,19 +58,48 @@ export function mechanisms(): readonly Mechanism[] {
 }
 
 /** The usual providers: one per config entry, each with the mechanism's logger. */
-export function onePerConfig<C>(name: string, make: (c: C, ctx: ProviderContext) => Provider): Mechanism<C>['providers'] {
+export function onePerConfig<C>(
+  name: string,
+  make: (c: C, ctx: ProviderContext) => Provider,
+): Mechanism<C>['providers'] {
   return (configs, ctx) =>
-    configs.map((c) => ({ key: `${name}:${JSON.stringify(c)}`, make: () => make(c, { ...ctx, logger: ctx.logger.with({ discovery: name }) }) }));
+    configs.map((c) => ({
+      key: `${name}:${JSON.stringify(c)}`,
+      make: () => make(c, { ...ctx, logger: ctx.logger.with({ discovery: name }) }),
+    }));
 }
 
 /** Prometheus 2.48's discovery mechanisms; those not registered load and are logged as not running. */
 export const PROMETHEUS_SD_KEYS = [
-  'azure_sd_configs', 'consul_sd_configs', 'digitalocean_sd_configs', 'dns_sd_configs', 'docker_sd_configs',
-  'dockerswarm_sd_configs', 'ec2_sd_configs', 'eureka_sd_configs', 'file_sd_configs', 'gce_sd_configs',
-  'hetzner_sd_configs', 'http_sd_configs', 'ionos_sd_configs', 'kubernetes_sd_configs', 'kuma_sd_configs',
-  'lightsail_sd_configs', 'linode_sd_configs', 'marathon_sd_configs', 'nerve_sd_configs', 'nomad_sd_configs',
-  'openstack_sd_configs', 'ovhcloud_sd_configs', 'puppetdb_sd_configs', 'scaleway_sd_configs',
-  'serverset_sd_configs', 'static_configs', 'triton_sd_configs', 'uyuni_sd_configs', 'vultr_sd_configs',
+  'azure_sd_configs',
+  'consul_sd_configs',
+  'digitalocean_sd_configs',
+  'dns_sd_configs',
+  'docker_sd_configs',
+  'dockerswarm_sd_configs',
+  'ec2_sd_configs',
+  'eureka_sd_configs',
+  'file_sd_configs',
+  'gce_sd_configs',
+  'hetzner_sd_configs',
+  'http_sd_configs',
+  'ionos_sd_configs',
+  'kubernetes_sd_configs',
+  'kuma_sd_configs',
+  'lightsail_sd_configs',
+  'linode_sd_configs',
+  'marathon_sd_configs',
+  'nerve_sd_configs',
+  'nomad_sd_configs',
+  'openstack_sd_configs',
+  'ovhcloud_sd_configs',
+  'puppetdb_sd_configs',
+  'scaleway_sd_configs',
+  'serverset_sd_configs',
+  'static_configs',
+  'triton_sd_configs',
+  'uyuni_sd_configs',
+  'vultr_sd_configs',
 ];
 
 /** The keys Prometheus knows that no registered mechanism runs. */

@@ -25,9 +25,13 @@ registerMechanism<StaticConfig>({
   fromDecoded(d: Decoded): StaticConfig {
     const targets = (d.values.targets as string[]) ?? [];
     const labels = (d.values.labels as Record<string, string>) ?? {};
-    for (const n of Object.keys(labels)) if (!isValidLabelName(n)) throw new ConfigError(`"${n}" is not a valid label name`);
+    for (const n of Object.keys(labels))
+      if (!isValidLabelName(n)) throw new ConfigError(`"${n}" is not a valid label name`);
     return { targets, labels };
   },
   // One provider for the job's whole list: a group per static config block.
-  providers: (configs) => (configs.length === 0 ? [] : [{ key: `static:${JSON.stringify(configs)}`, make: () => new StaticProvider(configs) }]),
+  providers: (configs) =>
+    configs.length === 0
+      ? []
+      : [{ key: `static:${JSON.stringify(configs)}`, make: () => new StaticProvider(configs) }],
 });

@@ -48,7 +48,6 @@ abstract class HistogramBase implements HistogramFields {
 
 /** Integer counts; buckets are deltas: each bucket's count minus the previous bucket's (the first is absolute). */
 export class Histogram extends HistogramBase {
-
   static of(f: Partial<HistogramFields>): Histogram {
     return Object.assign(new Histogram(), f);
   }
@@ -80,19 +79,40 @@ export class Histogram extends HistogramBase {
 
   /** Prometheus's Histogram.String(): `{count:N, sum:S, [lo,hi):n, …}` (non-empty buckets only). */
   override toString(): string {
-    return histogramString(this.count, this.sum, this.zeroCount, this.zeroThreshold, this.schema, this.positiveSpans, cumulate(this.positiveBuckets), this.negativeSpans, cumulate(this.negativeBuckets), String);
+    return histogramString(
+      this.count,
+      this.sum,
+      this.zeroCount,
+      this.zeroThreshold,
+      this.schema,
+      this.positiveSpans,
+      cumulate(this.positiveBuckets),
+      this.negativeSpans,
+      cumulate(this.negativeBuckets),
+      String,
+    );
   }
 }
 
 /** Float counts; buckets are absolute counts. */
 export class FloatHistogram extends HistogramBase {
-
   static of(f: Partial<HistogramFields>): FloatHistogram {
     return Object.assign(new FloatHistogram(), f);
   }
 
   override toString(): string {
-    return histogramString(this.count, this.sum, this.zeroCount, this.zeroThreshold, this.schema, this.positiveSpans, this.positiveBuckets, this.negativeSpans, this.negativeBuckets, formatFloatG);
+    return histogramString(
+      this.count,
+      this.sum,
+      this.zeroCount,
+      this.zeroThreshold,
+      this.schema,
+      this.positiveSpans,
+      this.positiveBuckets,
+      this.negativeSpans,
+      this.negativeBuckets,
+      formatFloatG,
+    );
   }
 }
 
@@ -154,14 +174,35 @@ export function nonEmptyBuckets(h: FloatHistogram): Bucket[] {
   let k = 0;
   for (const idx of bucketIndexes(h.negativeSpans)) {
     const c = h.negativeBuckets[k++]!;
-    if (c !== 0) neg.push({ lower: -bucketBound(idx, h.schema), upper: -bucketBound(idx - 1, h.schema), lowerInclusive: true, upperInclusive: false, count: c });
+    if (c !== 0)
+      neg.push({
+        lower: -bucketBound(idx, h.schema),
+        upper: -bucketBound(idx - 1, h.schema),
+        lowerInclusive: true,
+        upperInclusive: false,
+        count: c,
+      });
   }
   const out = neg.reverse();
-  if (h.zeroCount !== 0) out.push({ lower: -h.zeroThreshold, upper: h.zeroThreshold, lowerInclusive: true, upperInclusive: true, count: h.zeroCount });
+  if (h.zeroCount !== 0)
+    out.push({
+      lower: -h.zeroThreshold,
+      upper: h.zeroThreshold,
+      lowerInclusive: true,
+      upperInclusive: true,
+      count: h.zeroCount,
+    });
   k = 0;
   for (const idx of bucketIndexes(h.positiveSpans)) {
     const c = h.positiveBuckets[k++]!;
-    if (c !== 0) out.push({ lower: bucketBound(idx - 1, h.schema), upper: bucketBound(idx, h.schema), lowerInclusive: false, upperInclusive: true, count: c });
+    if (c !== 0)
+      out.push({
+        lower: bucketBound(idx - 1, h.schema),
+        upper: bucketBound(idx, h.schema),
+        lowerInclusive: false,
+        upperInclusive: true,
+        count: c,
+      });
   }
   return out;
 }
@@ -183,14 +224,23 @@ function histogramString(
   let k = 0;
   for (const idx of bucketIndexes(nSpans)) {
     const c = nCounts[k++]!;
-    if (c !== 0) neg.push(`[${formatFloatG(-bucketBound(idx, schema))},${formatFloatG(-bucketBound(idx - 1, schema))}):${fmtCount(c)}`);
+    if (c !== 0)
+      neg.push(
+        `[${formatFloatG(-bucketBound(idx, schema))},${formatFloatG(-bucketBound(idx - 1, schema))}):${fmtCount(c)}`,
+      );
   }
   for (let i = neg.length - 1; i >= 0; i--) parts.push(neg[i]!);
-  if (zeroCount !== 0) parts.push(`[${formatFloatG(-zeroThreshold)},${formatFloatG(zeroThreshold)}]:${fmtCount(zeroCount)}`);
+  if (zeroCount !== 0)
+    parts.push(
+      `[${formatFloatG(-zeroThreshold)},${formatFloatG(zeroThreshold)}]:${fmtCount(zeroCount)}`,
+    );
   k = 0;
   for (const idx of bucketIndexes(pSpans)) {
     const c = pCounts[k++]!;
-    if (c !== 0) parts.push(`(${formatFloatG(bucketBound(idx - 1, schema))},${formatFloatG(bucketBound(idx, schema))}]:${fmtCount(c)}`);
+    if (c !== 0)
+      parts.push(
+        `(${formatFloatG(bucketBound(idx - 1, schema))},${formatFloatG(bucketBound(idx, schema))}]:${fmtCount(c)}`,
+      );
   }
   return parts.join(', ') + '}';
 }
@@ -199,7 +249,11 @@ function histogramString(
  * Spans and buckets without empty buckets, as maximal runs (Prometheus's Compact(0)): what a
  * histogram is stored as. Buckets are deltas (integer histograms) or absolute counts.
  */
-export function compactBuckets(spans: readonly Span[], buckets: readonly number[], deltas: boolean): { spans: Span[]; buckets: number[] } {
+export function compactBuckets(
+  spans: readonly Span[],
+  buckets: readonly number[],
+  deltas: boolean,
+): { spans: Span[]; buckets: number[] } {
   const outSpans: Span[] = [];
   const out: number[] = [];
   let k = 0;
@@ -221,7 +275,10 @@ export function compactBuckets(spans: readonly Span[], buckets: readonly number[
 
 /** The histogram at one schema lower (buckets merged pairwise: index i goes to ceil(i/2)), as Prometheus's ReduceResolution. */
 export function reduceResolution<H extends Histogram | FloatHistogram>(h: H, deltas: boolean): H {
-  const merge = (spans: readonly Span[], buckets: readonly number[]): { spans: Span[]; buckets: number[] } => {
+  const merge = (
+    spans: readonly Span[],
+    buckets: readonly number[],
+  ): { spans: Span[]; buckets: number[] } => {
     const byIdx = new Map<number, number>();
     let k = 0;
     let abs = 0;

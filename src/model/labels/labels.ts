@@ -276,7 +276,11 @@ export function goQuote(s: string): string {
     else if (c === 11) out += '\\v';
     else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
     else if (c === 0xfffd && ch !== '\ufffd') out += '\\ufffd';
-    else if (c >= 0x80 && !GO_PRINTABLE.test(ch)) out += c < 0x10000 ? '\\u' + c.toString(16).padStart(4, '0') : '\\U' + c.toString(16).padStart(8, '0');
+    else if (c >= 0x80 && !GO_PRINTABLE.test(ch))
+      out +=
+        c < 0x10000
+          ? '\\u' + c.toString(16).padStart(4, '0')
+          : '\\U' + c.toString(16).padStart(8, '0');
     else out += ch;
   }
   return out + '"';

@@ -19,7 +19,8 @@ export class Matcher {
     this.type = type;
     this.name = name;
     this.value = value;
-    this.re = type === MatchType.Regexp || type === MatchType.NotRegexp ? new AnchoredRegexp(value) : null;
+    this.re =
+      type === MatchType.Regexp || type === MatchType.NotRegexp ? new AnchoredRegexp(value) : null;
   }
 
   static equal(name: string, value: string): Matcher {

@@ -24,7 +24,8 @@ function analyse(src: string): Fast {
     if (!META.test(p)) return { kind: 'prefix', prefix: p };
   }
   const alts = src.split('|');
-  if (alts.length > 1 && alts.every((a) => !META.test(a))) return { kind: 'set', set: new Set(alts) };
+  if (alts.length > 1 && alts.every((a) => !META.test(a)))
+    return { kind: 'set', set: new Set(alts) };
   return null;
 }
 
@@ -38,7 +39,9 @@ export class AnchoredRegexp {
     try {
       this.re = RE2JS.compile(`^(?:${source})$`);
     } catch (e) {
-      throw new RegexError(`error parsing regexp: ${(e as Error).message.replace(/^error parsing regexp: /, '').replace('`[)$`', '`[`')}`);
+      throw new RegexError(
+        `error parsing regexp: ${(e as Error).message.replace(/^error parsing regexp: /, '').replace('`[)$`', '`[`')}`,
+      );
     }
     this.fast = analyse(source);
   }

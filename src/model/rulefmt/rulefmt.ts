@@ -2,7 +2,18 @@
 // does: unknown fields refused, names and expressions validated, templates parsed, each error
 // naming the line, the group and the rule.
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseAllDocuments, parseDocument, isMap, isSeq, isScalar, type Node, type YAMLMap, type Pair, type Scalar } from 'yaml';
+import {
+  LineCounter,
+  parseAllDocuments,
+  parseDocument,
+  isMap,
+  isSeq,
+  isScalar,
+  type Node,
+  type YAMLMap,
+  type Pair,
+  type Scalar,
+} from 'yaml';
 import { goQuote, isValidLabelName, isValidMetricName } from '../labels/index.js';
 import { parseDuration } from '../duration/index.js';
 import { parseExpr } from '../../promql/parser/index.js';
@@ -40,14 +51,30 @@ export class RuleFileError extends Error {
 }
 
 const GROUP_FIELDS = new Set(['name', 'interval', 'limit', 'rules']);
-const RULE_FIELDS = new Set(['record', 'alert', 'expr', 'for', 'keep_firing_for', 'labels', 'annotations']);
+const RULE_FIELDS = new Set([
+  'record',
+  'alert',
+  'expr',
+  'for',
+  'keep_firing_for',
+  'labels',
+  'annotations',
+]);
 
 export function parseRuleFile(path: string): { groups: RuleGroupDef[]; errors: RuleFileError[] } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    return { groups: [], errors: [new RuleFileError(`${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'open ' + path + ': no such file or directory' : (e as Error).message}`, path)] };
+    return {
+      groups: [],
+      errors: [
+        new RuleFileError(
+          `${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'open ' + path + ': no such file or directory' : (e as Error).message}`,
+          path,
+        ),
+      ],
+    };
   }
   return parseRules(text, path);
 }
@@ -60,7 +87,8 @@ function tagOf(n: Node): string {
     const v = n.value;
     if (v === null) return '!!null';
     if (typeof v === 'boolean') return '!!bool';
-    if (typeof v === 'number') return Number.isInteger(v) && !/[.eE]/.test(String(n.source ?? v)) ? '!!int' : '!!float';
+    if (typeof v === 'number')
+      return Number.isInteger(v) && !/[.eE]/.test(String(n.source ?? v)) ? '!!int' : '!!float';
   }
   return '!!str';
 }
@@ -70,15 +98,24 @@ class DurationError extends Error {}
 
 // yaml.v3 (libyaml) and the JS yaml library word syntax errors differently; the common ones are
 // mapped, with the line libyaml reports.
-function goYAMLSyntax(code: string, message: string, text: string, line: number): { line: number; msg: string } {
+function goYAMLSyntax(
+  code: string,
+  message: string,
+  text: string,
+  line: number,
+): { line: number; msg: string } {
   const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   if (code === 'TAB_AS_INDENT') return { line, msg: 'found character that cannot start any token' };
-  if (first.startsWith('Nested mappings are not allowed in compact mappings')) return { line, msg: 'mapping values are not allowed in this context' };
+  if (first.startsWith('Nested mappings are not allowed in compact mappings'))
+    return { line, msg: 'mapping values are not allowed in this context' };
   if (first.startsWith('Missing closing "quote') || first.startsWith("Missing closing 'quote")) {
     // libyaml runs to the end of the stream and names the line where the quote opened.
     const q = first.includes('"quote') ? '"' : "'";
     const at = text.lastIndexOf(q);
-    return { line: at < 0 ? line : text.slice(0, at).split('\n').length, msg: 'found unexpected end of stream' };
+    return {
+      line: at < 0 ? line : text.slice(0, at).split('\n').length,
+      msg: 'found unexpected end of stream',
+    };
   }
   if (code === 'MISSING_CHAR' && first.startsWith('Sequence item without - indicator')) {
     // libyaml names the line before the first item of the block sequence being parsed.
@@ -103,18 +140,23 @@ function goYAMLSyntax(code: string, message: string, text: string, line: number)
   return { line, msg: first };
 }
 
-export function parseRules(text: string, filename: string): { groups: RuleGroupDef[]; errors: RuleFileError[] } {
+export function parseRules(
+  text: string,
+  filename: string,
+): { groups: RuleGroupDef[]; errors: RuleFileError[] } {
   const lc = new LineCounter();
   // Like Go's decoder, only the first YAML document of the file is read.
   const docs = parseAllDocuments(text, { lineCounter: lc, uniqueKeys: false });
   const doc = (Array.isArray(docs) ? docs[0] : docs) ?? parseDocument('', { lineCounter: lc });
-  const lineOf = (n: Node | null | undefined): number => (n?.range ? lc.linePos(n.range[0]).line : 0);
+  const lineOf = (n: Node | null | undefined): number =>
+    n?.range ? lc.linePos(n.range[0]).line : 0;
   const posOf = (n: Node | null | undefined): string => {
     if (!n?.range) return '0:0';
     const p = lc.linePos(n.range[0]);
     return `${p.line}:${p.col}`;
   };
-  const fileErr = (msg: string, line?: number) => new RuleFileError(`${filename}: ${msg}`, filename, line);
+  const fileErr = (msg: string, line?: number) =>
+    new RuleFileError(`${filename}: ${msg}`, filename, line);
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const g = goYAMLSyntax(e.code, e.message, text, e.linePos?.[0]?.line ?? 0);
@@ -144,13 +186,17 @@ export function parseRules(text: string, filename: string): { groups: RuleGroupD
       for (let j = i + 1; j < items.length; j++) {
         const ki = items[i]!.key as Scalar;
         const kj = items[j]!.key as Scalar;
-        if (String(ki.value) === String(kj.value)) terrors.push(`line ${lineOf(kj)}: mapping key ${JSON.stringify(String(kj.value))} already defined at line ${lineOf(ki)}`);
+        if (String(ki.value) === String(kj.value))
+          terrors.push(
+            `line ${lineOf(kj)}: mapping key ${JSON.stringify(String(kj.value))} already defined at line ${lineOf(ki)}`,
+          );
       }
     }
     return terrors.length > before;
   };
   const isNull = (n: Node | null | undefined): boolean => !n || (isScalar(n) && n.value === null);
-  const scalarStr = (n: Node | null): string => (n && isScalar(n) && n.value !== null ? String(n.value) : '');
+  const scalarStr = (n: Node | null): string =>
+    n && isScalar(n) && n.value !== null ? String(n.value) : '';
   const strField = (n: Node | null): string => {
     if (isNull(n)) return '';
     if (!isScalar(n)) {
@@ -176,12 +222,21 @@ export function parseRules(text: string, filename: string): { groups: RuleGroupD
       return out;
     }
     if (dupKeys(n)) return out;
-    for (const p of n.items as Pair<Node, Node>[]) out[String((p.key as Scalar).value)] = strField(p.value);
+    for (const p of n.items as Pair<Node, Node>[])
+      out[String((p.key as Scalar).value)] = strField(p.value);
     return out;
   };
 
-  interface RawRule { def: RuleDef; nodes: Record<string, Node | null>; node: Node }
-  interface RawGroup { def: RuleGroupDef; node: Node; rules: RawRule[] }
+  interface RawRule {
+    def: RuleDef;
+    nodes: Record<string, Node | null>;
+    node: Node;
+  }
+  interface RawGroup {
+    def: RuleGroupDef;
+    node: Node;
+    rules: RawRule[];
+  }
   const raw: RawGroup[] = [];
   try {
     if (!isMap(root)) terror(root, 'rulefmt.RuleGroups');
@@ -203,13 +258,19 @@ export function parseRules(text: string, filename: string): { groups: RuleGroupD
             terror(g, 'rulefmt.RuleGroup');
             continue;
           }
-          const group: RawGroup = { def: { name: '', interval: 0, limit: 0, rules: [], line: lineOf(g) }, node: g, rules: [] };
+          const group: RawGroup = {
+            def: { name: '', interval: 0, limit: 0, rules: [], line: lineOf(g) },
+            node: g,
+            rules: [],
+          };
           raw.push(group);
           if (dupKeys(g)) continue;
           for (const gp of g.items as Pair<Node, Node>[]) {
             const k = String((gp.key as Scalar).value);
             if (!GROUP_FIELDS.has(k)) {
-              terrors.push(`line ${lineOf(gp.key)}: field ${k} not found in type rulefmt.RuleGroup`);
+              terrors.push(
+                `line ${lineOf(gp.key)}: field ${k} not found in type rulefmt.RuleGroup`,
+              );
               continue;
             }
             if (k === 'name') group.def.name = strField(gp.value);
@@ -228,16 +289,37 @@ export function parseRules(text: string, filename: string): { groups: RuleGroupD
               for (const r of gp.value.items as Node[]) {
                 if (!isMap(r)) {
                   if (!isNull(r)) terror(r, 'rulefmt.RuleNode');
-                  else group.rules.push({ def: { expr: '', for: 0, keep_firing_for: 0, labels: {}, annotations: {}, line: 0 }, nodes: {}, node: r });
+                  else
+                    group.rules.push({
+                      def: {
+                        expr: '',
+                        for: 0,
+                        keep_firing_for: 0,
+                        labels: {},
+                        annotations: {},
+                        line: 0,
+                      },
+                      nodes: {},
+                      node: r,
+                    });
                   continue;
                 }
-                const rule: RuleDef = { expr: '', for: 0, keep_firing_for: 0, labels: {}, annotations: {}, line: lineOf(r) };
+                const rule: RuleDef = {
+                  expr: '',
+                  for: 0,
+                  keep_firing_for: 0,
+                  labels: {},
+                  annotations: {},
+                  line: lineOf(r),
+                };
                 const nodes: Record<string, Node | null> = {};
                 if (dupKeys(r)) continue;
                 for (const rp of r.items as Pair<Node, Node>[]) {
                   const rk = String((rp.key as Scalar).value);
                   if (!RULE_FIELDS.has(rk)) {
-                    terrors.push(`line ${lineOf(rp.key)}: field ${rk} not found in type rulefmt.RuleNode`);
+                    terrors.push(
+                      `line ${lineOf(rp.key)}: field ${rk} not found in type rulefmt.RuleNode`,
+                    );
                     continue;
                   }
                   nodes[rk] = rp.value;
@@ -263,16 +345,29 @@ export function parseRules(text: string, filename: string): { groups: RuleGroupD
     throw e;
   }
   const errors: RuleFileError[] = [];
-  if (terrors.length > 0) errors.push(fileErr(`yaml: unmarshal errors:\n  ${terrors.join('\n  ')}`));
+  if (terrors.length > 0)
+    errors.push(fileErr(`yaml: unmarshal errors:\n  ${terrors.join('\n  ')}`));
   // The second, untyped decode fails only on the outer shapes.
-  if (!isMap(root)) errors.push(fileErr(`yaml: unmarshal errors:\n  line ${lineOf(root)}: cannot unmarshal ${tagOf(root)}${isScalar(root) ? ' `' + String(root.source ?? root.value) + '`' : ''} into rulefmt.ruleGroups`));
+  if (!isMap(root))
+    errors.push(
+      fileErr(
+        `yaml: unmarshal errors:\n  line ${lineOf(root)}: cannot unmarshal ${tagOf(root)}${isScalar(root) ? ' `' + String(root.source ?? root.value) + '`' : ''} into rulefmt.ruleGroups`,
+      ),
+    );
   else {
     const before = terrors.length;
-    if (dupKeys(root)) errors.push(fileErr(`yaml: unmarshal errors:\n  ${terrors.slice(before).join('\n  ')}`));
-    const gn = (root.items as Pair<Node, Node>[]).find((p) => String((p.key as Scalar).value) === 'groups')?.value;
+    if (dupKeys(root))
+      errors.push(fileErr(`yaml: unmarshal errors:\n  ${terrors.slice(before).join('\n  ')}`));
+    const gn = (root.items as Pair<Node, Node>[]).find(
+      (p) => String((p.key as Scalar).value) === 'groups',
+    )?.value;
     if (gn && !isNull(gn) && !isSeq(gn)) {
       const v = isScalar(gn) ? String(gn.source ?? gn.value) : '';
-      errors.push(fileErr(`yaml: unmarshal errors:\n  line ${lineOf(gn)}: cannot unmarshal ${tagOf(gn)}${isScalar(gn) ? ' `' + (v.length > 10 ? v.slice(0, 7) + '...' : v) + '`' : ''} into []yaml.Node`));
+      errors.push(
+        fileErr(
+          `yaml: unmarshal errors:\n  line ${lineOf(gn)}: cannot unmarshal ${tagOf(gn)}${isScalar(gn) ? ' `' + (v.length > 10 ? v.slice(0, 7) + '...' : v) + '`' : ''} into []yaml.Node`,
+        ),
+      );
     }
   }
   if (errors.length > 0) return { groups: [], errors };
@@ -280,30 +375,60 @@ export function parseRules(text: string, filename: string): { groups: RuleGroupD
   const seen = new Set<string>();
   for (const g of raw) {
     const name = g.def.name;
-    if (name === '') errors.push(fileErr(`${posOf(g.node)}: Groupname must not be empty`, lineOf(g.node)));
-    if (seen.has(name)) errors.push(fileErr(`${posOf(g.node)}: groupname: "${name}" is repeated in the same file`, lineOf(g.node)));
+    if (name === '')
+      errors.push(fileErr(`${posOf(g.node)}: Groupname must not be empty`, lineOf(g.node)));
+    if (seen.has(name))
+      errors.push(
+        fileErr(
+          `${posOf(g.node)}: groupname: "${name}" is repeated in the same file`,
+          lineOf(g.node),
+        ),
+      );
     seen.add(name);
     g.rules.forEach(({ def: rule, nodes }, idx) => {
       const ruleName = rule.alert ?? rule.record ?? '';
       const recPos = posOf(nodes['record']);
       const alertPos = posOf(nodes['alert']);
       const fail = (pos: string | null, msg: string, n?: Node | null) =>
-        errors.push(fileErr(`${pos === null ? '' : pos + ': '}group "${name}", rule ${idx + 1}, "${ruleName}": ${msg}`, n ? lineOf(n) : undefined));
-      if (rule.record !== undefined && rule.alert !== undefined) fail(`${recPos}: ${alertPos}`, "only one of 'record' and 'alert' must be set", nodes['record']);
-      if (rule.record === undefined && rule.alert === undefined) fail(`${recPos}: ${alertPos}`, "one of 'record' or 'alert' must be set", nodes['record'] ?? nodes['alert']);
-      if (rule.expr === '') fail(posOf(nodes['expr']), "field 'expr' must be set in rule", nodes['expr']);
+        errors.push(
+          fileErr(
+            `${pos === null ? '' : pos + ': '}group "${name}", rule ${idx + 1}, "${ruleName}": ${msg}`,
+            n ? lineOf(n) : undefined,
+          ),
+        );
+      if (rule.record !== undefined && rule.alert !== undefined)
+        fail(
+          `${recPos}: ${alertPos}`,
+          "only one of 'record' and 'alert' must be set",
+          nodes['record'],
+        );
+      if (rule.record === undefined && rule.alert === undefined)
+        fail(
+          `${recPos}: ${alertPos}`,
+          "one of 'record' or 'alert' must be set",
+          nodes['record'] ?? nodes['alert'],
+        );
+      if (rule.expr === '')
+        fail(posOf(nodes['expr']), "field 'expr' must be set in rule", nodes['expr']);
       else {
         try {
           parseExpr(rule.expr);
         } catch (e) {
-          fail(posOf(nodes['expr']), `could not parse expression: ${(e as Error).message}`, nodes['expr']);
+          fail(
+            posOf(nodes['expr']),
+            `could not parse expression: ${(e as Error).message}`,
+            nodes['expr'],
+          );
         }
       }
       if (rule.record !== undefined) {
-        if (Object.keys(rule.annotations).length > 0) fail(recPos, "invalid field 'annotations' in recording rule", nodes['record']);
+        if (Object.keys(rule.annotations).length > 0)
+          fail(recPos, "invalid field 'annotations' in recording rule", nodes['record']);
         if (rule.for !== 0) fail(recPos, "invalid field 'for' in recording rule", nodes['record']);
-        if (rule.keep_firing_for !== 0) fail(recPos, "invalid field 'keep_firing_for' in recording rule", nodes['record']);
-        if (!isValidMetricName(rule.record)) fail(recPos, `invalid recording rule name: ${rule.record}`, nodes['record']);
+        if (rule.keep_firing_for !== 0)
+          fail(recPos, "invalid field 'keep_firing_for' in recording rule", nodes['record']);
+        if (!isValidMetricName(rule.record))
+          fail(recPos, `invalid recording rule name: ${rule.record}`, nodes['record']);
       }
       // Label, annotation and template errors carry no position in Prometheus.
       for (const k of Object.keys(rule.labels)) {
@@ -315,10 +440,17 @@ export function parseRules(text: string, filename: string): { groups: RuleGroupD
       if (rule.alert !== undefined) {
         const tname = `__alert_${rule.alert}`;
         const prefix = `error parsing template ${tname}: `;
-        for (const [kind, m] of [['label', rule.labels], ['annotation', rule.annotations]] as const) {
+        for (const [kind, m] of [
+          ['label', rule.labels],
+          ['annotation', rule.annotations],
+        ] as const) {
           for (const [k, v] of Object.entries(m)) {
             const err = checkTemplate(tname, v);
-            if (err) fail(null, `${kind} ${goQuote(k)}: ${err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message}`);
+            if (err)
+              fail(
+                null,
+                `${kind} ${goQuote(k)}: ${err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message}`,
+              );
           }
         }
       }
@@ -327,4 +459,3 @@ export function parseRules(text: string, filename: string): { groups: RuleGroupD
   }
   return { groups: raw.map((g) => g.def), errors };
 }
-

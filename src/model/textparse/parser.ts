@@ -28,7 +28,16 @@ export interface Exemplar {
 }
 
 const PROM_TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
-const OM_TYPES = new Set(['counter', 'gauge', 'histogram', 'gaugehistogram', 'summary', 'info', 'stateset', 'unknown']);
+const OM_TYPES = new Set([
+  'counter',
+  'gauge',
+  'histogram',
+  'gaugehistogram',
+  'summary',
+  'info',
+  'stateset',
+  'unknown',
+]);
 
 function isNameStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58;
@@ -107,7 +116,10 @@ export class TextParser {
         continue;
       }
       if (!isNameStart(c)) {
-        if (this.openMetrics) throw this.err(`expected a valid start token, got ${q(b.slice(i, i + 1))} ("INVALID") while parsing: ${q(b.slice(i, i + 1))}`);
+        if (this.openMetrics)
+          throw this.err(
+            `expected a valid start token, got ${q(b.slice(i, i + 1))} ("INVALID") while parsing: ${q(b.slice(i, i + 1))}`,
+          );
         throw this.err(`${q(b.slice(i, end))} is not a valid start token`);
       }
       this.seriesLine(i, end);
@@ -135,16 +147,21 @@ export class TextParser {
       this.sawEOF = true;
       return null;
     }
-    if (word !== 'HELP' && word !== 'TYPE' && (word !== 'UNIT' || !om)) return om ? this.omComment() : 'comment';
+    if (word !== 'HELP' && word !== 'TYPE' && (word !== 'UNIT' || !om))
+      return om ? this.omComment() : 'comment';
     let p = w;
     if (om) {
-      if (b.charCodeAt(p) !== 32) throw this.err(`expected metric name after ${word}, got ${q(b.slice(p, p + 1))}`);
+      if (b.charCodeAt(p) !== 32)
+        throw this.err(`expected metric name after ${word}, got ${q(b.slice(p, p + 1))}`);
       p++;
     } else {
       while (p < end && (b.charCodeAt(p) === 32 || b.charCodeAt(p) === 9)) p++;
     }
     const ns = p;
-    if (p >= end || !isNameStart(b.charCodeAt(p))) throw this.err(`expected metric name after ${word}, got ${q(b.slice(p, end))} ("INVALID") while parsing: ${q(b.slice(this.lineStart, end))}`);
+    if (p >= end || !isNameStart(b.charCodeAt(p)))
+      throw this.err(
+        `expected metric name after ${word}, got ${q(b.slice(p, end))} ("INVALID") while parsing: ${q(b.slice(this.lineStart, end))}`,
+      );
     while (p < end && isNameChar(b.charCodeAt(p))) p++;
     this.metaName = b.slice(ns, p);
     let text = '';
@@ -206,9 +223,12 @@ export class TextParser {
     this.seriesEnd = i;
     // value
     if (i >= end || (b.charCodeAt(i) !== 32 && b.charCodeAt(i) !== 9)) {
-      throw this.err(`expected value after metric, got ${q(b.slice(i, end) || '\n')} ("INVALID") while parsing: ${q(b.slice(this.seriesStart, end))}`);
+      throw this.err(
+        `expected value after metric, got ${q(b.slice(i, end) || '\n')} ("INVALID") while parsing: ${q(b.slice(this.seriesStart, end))}`,
+      );
     }
-    if (om && b.charCodeAt(i) !== 32) throw this.err(`expected value after metric, got ${q(b.slice(i, i + 1))}`);
+    if (om && b.charCodeAt(i) !== 32)
+      throw this.err(`expected value after metric, got ${q(b.slice(i, i + 1))}`);
     i++;
     if (!om) while (i < end && (b.charCodeAt(i) === 32 || b.charCodeAt(i) === 9)) i++;
     let ve = i;
@@ -236,10 +256,16 @@ export class TextParser {
     i = te;
     if (!om) {
       while (i < end && (b.charCodeAt(i) === 32 || b.charCodeAt(i) === 9)) i++;
-      if (i < end) throw this.err(`expected next entry after timestamp, got ${q(b.slice(i, end))} ("INVALID") while parsing: ${q(b.slice(this.seriesStart, end))}`);
+      if (i < end)
+        throw this.err(
+          `expected next entry after timestamp, got ${q(b.slice(i, end))} ("INVALID") while parsing: ${q(b.slice(this.seriesStart, end))}`,
+        );
     } else if (i < end) {
       if (b.charCodeAt(i) === 32 && b.charCodeAt(i + 1) === 35) this.exemplarStart = i + 1;
-      else throw this.err(`expected next entry after timestamp, got ${q(b.slice(i, end))} ("INVALID") while parsing: ${q(b.slice(this.seriesStart, end))}`);
+      else
+        throw this.err(
+          `expected next entry after timestamp, got ${q(b.slice(i, end))} ("INVALID") while parsing: ${q(b.slice(this.seriesStart, end))}`,
+        );
     }
   }
 
@@ -252,19 +278,30 @@ export class TextParser {
       i = this.blanks(i, end);
       if (i >= end || !isLabelStart(b.charCodeAt(i))) {
         if (!this.openMetrics && b.charCodeAt(i) === 125) return i + 1; // trailing comma
-        throw this.err(`expected label name, got ${q(b.slice(i, i + 1) || '\n')} ("INVALID") while parsing: ${q(b.slice(this.seriesStart, Math.min(i + 1, end)))}`);
+        throw this.err(
+          `expected label name, got ${q(b.slice(i, i + 1) || '\n')} ("INVALID") while parsing: ${q(b.slice(this.seriesStart, Math.min(i + 1, end)))}`,
+        );
       }
       while (i < end && isLabelChar(b.charCodeAt(i))) i++;
       i = this.blanks(i, end);
-      if (b.charCodeAt(i) !== 61 /* = */) throw this.err(`expected equal, got ${q(b.slice(i, i + 1) || '\n')} ("INVALID") while parsing: ${q(b.slice(this.seriesStart, Math.min(i + 1, end)))}`);
+      if (b.charCodeAt(i) !== 61 /* = */)
+        throw this.err(
+          `expected equal, got ${q(b.slice(i, i + 1) || '\n')} ("INVALID") while parsing: ${q(b.slice(this.seriesStart, Math.min(i + 1, end)))}`,
+        );
       i++;
       i = this.blanks(i, end);
-      if (b.charCodeAt(i) !== 34 /* " */) throw this.err(`expected label value, got ${q(b.slice(i, i + 1) || '\n')} ("INVALID") while parsing: ${q(b.slice(this.seriesStart, Math.min(i + 1, end)))}`);
+      if (b.charCodeAt(i) !== 34 /* " */)
+        throw this.err(
+          `expected label value, got ${q(b.slice(i, i + 1) || '\n')} ("INVALID") while parsing: ${q(b.slice(this.seriesStart, Math.min(i + 1, end)))}`,
+        );
       const vs = i;
       i++;
       let badByte = false;
       for (;;) {
-        if (i >= end) throw this.err(`expected label value, got "\\n" ("INVALID") while parsing: ${q(b.slice(this.seriesStart, end))}`);
+        if (i >= end)
+          throw this.err(
+            `expected label value, got "\\n" ("INVALID") while parsing: ${q(b.slice(this.seriesStart, end))}`,
+          );
         const c = b.charCodeAt(i);
         if (c === 92 /* \ */) i += 2;
         else if (c === 34) break;
@@ -281,13 +318,18 @@ export class TextParser {
         i++;
         i = this.blanks(i, end);
         if (b.charCodeAt(i) === 125) {
-          if (this.openMetrics) throw this.err(`expected label name, got "}" ("BCLOSE") while parsing: ${q(b.slice(this.seriesStart, i + 1))}`);
+          if (this.openMetrics)
+            throw this.err(
+              `expected label name, got "}" ("BCLOSE") while parsing: ${q(b.slice(this.seriesStart, i + 1))}`,
+            );
           return i + 1;
         }
         continue;
       }
       if (c === 125) return i + 1;
-      throw this.err(`expected comma, got ${q(b.slice(i, i + 1) || '\n')} ("INVALID") while parsing: ${q(b.slice(this.seriesStart, Math.min(i + 1, end)))}`);
+      throw this.err(
+        `expected comma, got ${q(b.slice(i, i + 1) || '\n')} ("INVALID") while parsing: ${q(b.slice(this.seriesStart, Math.min(i + 1, end)))}`,
+      );
     }
   }
 
@@ -318,11 +360,19 @@ export class TextParser {
       if (i === e) return neg ? -v : v;
     }
     const text = b.slice(s, e);
-    if (/[pP_]/.test(text)) throw this.err(`unsupported character in float while parsing: ${q(b.slice(this.seriesStart, e))}`);
+    if (/[pP_]/.test(text))
+      throw this.err(
+        `unsupported character in float while parsing: ${q(b.slice(this.seriesStart, e))}`,
+      );
     const f = parseGoFloat(text);
     if (f === null) {
-      if (text === '') throw this.err(`expected value after metric, got "\\n" ("INVALID") while parsing: ${q(b.slice(this.seriesStart, e))}`);
-      throw this.err(`strconv.ParseFloat: parsing ${q(text)}: invalid syntax while parsing: ${q(b.slice(this.seriesStart, e))}`);
+      if (text === '')
+        throw this.err(
+          `expected value after metric, got "\\n" ("INVALID") while parsing: ${q(b.slice(this.seriesStart, e))}`,
+        );
+      throw this.err(
+        `strconv.ParseFloat: parsing ${q(text)}: invalid syntax while parsing: ${q(b.slice(this.seriesStart, e))}`,
+      );
     }
     return f;
   }
@@ -336,17 +386,26 @@ export class TextParser {
       neg = true;
       i++;
     } else if (b.charCodeAt(i) === 43) i++;
-    if (i === e) throw this.err(`strconv.ParseInt: parsing ${q(b.slice(s, e))}: invalid syntax while parsing: ${q(b.slice(this.seriesStart, e))}`);
+    if (i === e)
+      throw this.err(
+        `strconv.ParseInt: parsing ${q(b.slice(s, e))}: invalid syntax while parsing: ${q(b.slice(this.seriesStart, e))}`,
+      );
     const digits = i;
     for (; i < e; i++) {
       const c = b.charCodeAt(i) - 48;
-      if (c < 0 || c > 9) throw this.err(`strconv.ParseInt: parsing ${q(b.slice(s, e))}: invalid syntax while parsing: ${q(b.slice(this.seriesStart, e))}`);
+      if (c < 0 || c > 9)
+        throw this.err(
+          `strconv.ParseInt: parsing ${q(b.slice(s, e))}: invalid syntax while parsing: ${q(b.slice(this.seriesStart, e))}`,
+        );
       v = v * 10 + c;
     }
     // Go's ParseInt(…, 10, 64): past int64 is an error. Doubles lose the exact value beyond 2^53,
     // so the range is decided on the digits.
     if (v >= 1e15) {
-      if (!fitsInt64(b, digits, e, neg)) throw this.err(`strconv.ParseInt: parsing ${q(b.slice(s, e))}: value out of range while parsing: ${q(b.slice(this.seriesStart, e))}`);
+      if (!fitsInt64(b, digits, e, neg))
+        throw this.err(
+          `strconv.ParseInt: parsing ${q(b.slice(s, e))}: value out of range while parsing: ${q(b.slice(this.seriesStart, e))}`,
+        );
       v = Number(b.slice(digits, e)); // rounded once, not at every digit
     }
     return neg ? -v : v;
@@ -372,7 +431,9 @@ export class TextParser {
 
   /** Whether the current series' raw text is key, compared in place (no slice, no hashing). */
   seriesIs(key: string): boolean {
-    return this.seriesEnd - this.seriesStart === key.length && this.b.startsWith(key, this.seriesStart);
+    return (
+      this.seriesEnd - this.seriesStart === key.length && this.b.startsWith(key, this.seriesStart)
+    );
   }
 
   value(): number {
@@ -415,7 +476,8 @@ export class TextParser {
     if (this.exemplarStart < 0) return null;
     const b = this.b;
     let i = this.exemplarStart + 1;
-    if (b.charCodeAt(i) !== 32 || b.charCodeAt(i + 1) !== 123) throw this.err('expected label name or left brace in exemplar');
+    if (b.charCodeAt(i) !== 32 || b.charCodeAt(i + 1) !== 123)
+      throw this.err('expected label name or left brace in exemplar');
     i += 2;
     const ls = i;
     let depth = 1;
@@ -436,7 +498,8 @@ export class TextParser {
     let ts: number | null = null;
     if (rest[1] !== undefined) {
       const t = parseGoFloat(rest[1]);
-      if (t === null || !Number.isFinite(t)) throw this.err(`invalid exemplar timestamp ${rest[1]}`);
+      if (t === null || !Number.isFinite(t))
+        throw this.err(`invalid exemplar timestamp ${rest[1]}`);
       ts = omTimestamp(t);
     }
     return { labels: lb.labels(), value, ts };
@@ -575,5 +638,8 @@ export function newParser(body: string, contentType: string | undefined): TextPa
 /** Whether a Content-Type is the protobuf exposition format (see protobuf.ts). */
 export function isProtobuf(contentType: string | undefined): boolean {
   const parts = (contentType ?? '').split(';').map((x) => x.trim().toLowerCase());
-  return parts[0] === 'application/vnd.google.protobuf' && parts.includes('proto=io.prometheus.client.metricfamily');
+  return (
+    parts[0] === 'application/vnd.google.protobuf' &&
+    parts.includes('proto=io.prometheus.client.metricfamily')
+  );
 }

@@ -7,13 +7,25 @@
 import { FloatHistogram, Histogram, CounterResetHint, type Span } from '../histogram/index.js';
 import { Labels, LabelsBuilder } from '../labels/index.js';
 import type { MetricType } from './metric_type.js';
-import { ProtoReader, readBucketSpan as readSpan, readRepeated, unzigzag } from '../../util/protobuf.js';
+import {
+  ProtoReader,
+  readBucketSpan as readSpan,
+  readRepeated,
+  unzigzag,
+} from '../../util/protobuf.js';
 import { compactBuckets } from '../histogram/index.js';
 import { TextParseError, type Entry } from './parser.js';
 
 export const PROTOBUF_MEDIA_TYPE = 'application/vnd.google.protobuf';
 
-const TYPES: MetricType[] = ['counter', 'gauge', 'summary', 'unknown', 'histogram', 'gaugehistogram'];
+const TYPES: MetricType[] = [
+  'counter',
+  'gauge',
+  'summary',
+  'unknown',
+  'histogram',
+  'gaugehistogram',
+];
 const COUNTER = 0;
 const GAUGE = 1;
 const SUMMARY = 2;
@@ -58,9 +70,23 @@ interface Item {
   fh: FloatHistogram | null;
 }
 
-
 function readHistogram(r: ProtoReader): PbHistogram {
-  const h: PbHistogram = { count: 0, countFloat: 0, sum: 0, buckets: [], schema: 0, zeroThreshold: 0, zeroCount: 0, zeroCountFloat: 0, negSpans: [], negDeltas: [], negCounts: [], posSpans: [], posDeltas: [], posCounts: [] };
+  const h: PbHistogram = {
+    count: 0,
+    countFloat: 0,
+    sum: 0,
+    buckets: [],
+    schema: 0,
+    zeroThreshold: 0,
+    zeroCount: 0,
+    zeroCountFloat: 0,
+    negSpans: [],
+    negDeltas: [],
+    negCounts: [],
+    posSpans: [],
+    posDeltas: [],
+    posCounts: [],
+  };
   while (!r.done()) {
     const { field, wireType } = r.tag();
     if (field === 1 && wireType === 0) h.count = r.varint();
@@ -117,7 +143,8 @@ function readMetric(r: ProtoReader): PbMetric {
         else lr.skip(t.wireType);
       }
       m.labels.push([n, v]);
-    } else if ((field === 2 || field === 3 || field === 5) && wireType === 2) m.value = readValue(r.sub());
+    } else if ((field === 2 || field === 3 || field === 5) && wireType === 2)
+      m.value = readValue(r.sub());
     else if (field === 4 && wireType === 2) {
       const s = { count: 0, sum: 0, quantiles: [] as [number, number][] };
       const sr = r.sub();
@@ -200,17 +227,45 @@ export class ProtobufParser {
       else if (field === 4 && wireType === 2) metrics.push(readMetric(r.sub()));
       else r.skip(wireType);
     }
-    if (type < 0 || type > GAUGE_HISTOGRAM) throw new TextParseError(`unknown metric type for metric "${name}": ${type}`, 0);
-    const base = { name, text: '', type: TYPES[type]!, key: '', pairs: [] as [string, string][], value: 0, ts: null, h: null, fh: null };
+    if (type < 0 || type > GAUGE_HISTOGRAM)
+      throw new TextParseError(`unknown metric type for metric "${name}": ${type}`, 0);
+    const base = {
+      name,
+      text: '',
+      type: TYPES[type]!,
+      key: '',
+      pairs: [] as [string, string][],
+      value: 0,
+      ts: null,
+      h: null,
+      fh: null,
+    };
     this.items.push({ ...base, entry: 'help', text: help });
     this.items.push({ ...base, entry: 'type' });
     for (const m of metrics) {
       const ts = m.timestampMs !== 0 ? m.timestampMs : null;
-      const series = (n: string, value: number, magic: [string, string] | null, h: Histogram | null = null, fh: FloatHistogram | null = null): void => {
+      const series = (
+        n: string,
+        value: number,
+        magic: [string, string] | null,
+        h: Histogram | null = null,
+        fh: FloatHistogram | null = null,
+      ): void => {
         const pairs = magic ? [...m.labels, magic] : m.labels;
         let key = n;
         for (const [a, b] of pairs) key += `\xff${a}\xff${b}`;
-        this.items.push({ entry: 'series', name: n, text: '', type: TYPES[type]!, key, pairs, value, ts, h, fh });
+        this.items.push({
+          entry: 'series',
+          name: n,
+          text: '',
+          type: TYPES[type]!,
+          key,
+          pairs,
+          value,
+          ts,
+          h,
+          fh,
+        });
       };
       if (type === COUNTER || type === GAUGE || type === UNTYPED) series(name, m.value, null);
       else if (type === SUMMARY) {
@@ -223,7 +278,13 @@ export class ProtobufParser {
         const native = isNative(h);
         if (native) {
           const x = toModel(h, type === GAUGE_HISTOGRAM);
-          series(name, 0, null, x instanceof Histogram ? x : null, x instanceof FloatHistogram ? x : null);
+          series(
+            name,
+            0,
+            null,
+            x instanceof Histogram ? x : null,
+            x instanceof FloatHistogram ? x : null,
+          );
         }
         if (!native || (classic && h.buckets.length > 0)) {
           const float = h.countFloat > 0;
@@ -231,7 +292,10 @@ export class ProtobufParser {
           series(name + '_sum', h.sum, null);
           let inf = false;
           for (const b of h.buckets) {
-            series(name + '_bucket', float ? b.cumulativeFloat : b.cumulative, ['le', formatOpenMetricsFloat(b.upper)]);
+            series(name + '_bucket', float ? b.cumulativeFloat : b.cumulative, [
+              'le',
+              formatOpenMetricsFloat(b.upper),
+            ]);
             if (b.upper === Infinity) inf = true;
           }
           if (!inf) series(name + '_bucket', float ? h.countFloat : h.count, ['le', '+Inf']);
@@ -301,9 +365,25 @@ function toModel(h: PbHistogram, gauge: boolean): Histogram | FloatHistogram {
   if (float) {
     const p = compactBuckets(h.posSpans, h.posCounts, false);
     const n = compactBuckets(h.negSpans, h.negCounts, false);
-    return FloatHistogram.of({ ...f, count: h.countFloat, zeroCount: h.zeroCountFloat, positiveSpans: p.spans, positiveBuckets: p.buckets, negativeSpans: n.spans, negativeBuckets: n.buckets });
+    return FloatHistogram.of({
+      ...f,
+      count: h.countFloat,
+      zeroCount: h.zeroCountFloat,
+      positiveSpans: p.spans,
+      positiveBuckets: p.buckets,
+      negativeSpans: n.spans,
+      negativeBuckets: n.buckets,
+    });
   }
   const p = compactBuckets(h.posSpans, h.posDeltas, true);
   const n = compactBuckets(h.negSpans, h.negDeltas, true);
-  return Histogram.of({ ...f, count: h.count, zeroCount: h.zeroCount, positiveSpans: p.spans, positiveBuckets: p.buckets, negativeSpans: n.spans, negativeBuckets: n.buckets });
+  return Histogram.of({
+    ...f,
+    count: h.count,
+    zeroCount: h.zeroCount,
+    positiveSpans: p.spans,
+    positiveBuckets: p.buckets,
+    negativeSpans: n.spans,
+    negativeBuckets: n.buckets,
+  });
 }

@@ -8,7 +8,8 @@ import { isUtf8 } from 'node:buffer';
 function seqLen(b: Uint8Array, i: number): number {
   const c = b[i]!;
   const n = b.length;
-  const cont = (k: number, lo = 0x80, hi = 0xbf): boolean => i + k < n && b[i + k]! >= lo && b[i + k]! <= hi;
+  const cont = (k: number, lo = 0x80, hi = 0xbf): boolean =>
+    i + k < n && b[i + k]! >= lo && b[i + k]! <= hi;
   if (c >= 0xc2 && c <= 0xdf) return cont(1) ? 2 : 0;
   if (c >= 0xe0 && c <= 0xef) {
     const lo = c === 0xe0 ? 0xa0 : 0x80;

@@ -34,7 +34,11 @@ export class ParseErr extends Error {
     this.err = err;
     this.query = query;
     this.lineOffset = lineOffset;
-    Object.defineProperty(this, 'message', { get: () => this.toString(), enumerable: false, configurable: true });
+    Object.defineProperty(this, 'message', {
+      get: () => this.toString(),
+      enumerable: false,
+      configurable: true,
+    });
   }
 
   override toString(): string {
@@ -50,7 +54,11 @@ export class ParseErrors extends Error {
     super();
     this.name = 'ParseErrors';
     this.errors = errors;
-    Object.defineProperty(this, 'message', { get: () => this.toString(), enumerable: false, configurable: true });
+    Object.defineProperty(this, 'message', {
+      get: () => this.toString(),
+      enumerable: false,
+      configurable: true,
+    });
   }
 
   get length(): number {

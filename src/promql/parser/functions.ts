@@ -2,7 +2,12 @@
 // (-1: any number of the last type) and the result type. The engine owns their evaluation.
 import type { FunctionDef, ValueTypeName } from './ast.js';
 
-function def(name: string, argTypes: ValueTypeName[], variadic: number, returnType: ValueTypeName): FunctionDef {
+function def(
+  name: string,
+  argTypes: ValueTypeName[],
+  variadic: number,
+  returnType: ValueTypeName,
+): FunctionDef {
   return { name, argTypes, variadic, returnType };
 }
 
@@ -81,7 +86,9 @@ const LIST: FunctionDef[] = [
   def('year', ['vector'], 1, 'vector'),
 ];
 
-export const FUNCTIONS: Record<string, FunctionDef> = Object.freeze(Object.fromEntries(LIST.map((f) => [f.name, f])));
+export const FUNCTIONS: Record<string, FunctionDef> = Object.freeze(
+  Object.fromEntries(LIST.map((f) => [f.name, f])),
+);
 
 /** The definition of a function by name, or undefined for an unknown one. */
 export function getFunction(name: string): FunctionDef | undefined {

@@ -162,7 +162,10 @@ function escapeRune(ch: string, quote: string): string {
       return '\\v';
   }
   if (c < 0x20 || c === 0x7f) return '\\x' + c.toString(16).padStart(2, '0');
-  if (c >= 0x80 && !GO_PRINTABLE.test(ch)) return c < 0x10000 ? '\\u' + c.toString(16).padStart(4, '0') : '\\U' + c.toString(16).padStart(8, '0');
+  if (c >= 0x80 && !GO_PRINTABLE.test(ch))
+    return c < 0x10000
+      ? '\\u' + c.toString(16).padStart(4, '0')
+      : '\\U' + c.toString(16).padStart(8, '0');
   return ch;
 }
 
@@ -189,7 +192,10 @@ export function describeToken(t: Token): string {
   if (isOperator(t.typ)) return `<op:${isWord(t.typ) ? t.val.toLowerCase() : t.val}>`;
   if (isAggregator(t.typ)) return `<aggr:${t.val.toLowerCase()}>`;
   if (t.typ === Tok.START || t.typ === Tok.END) return goQuoteString(t.val.toLowerCase());
-  const quoted = t.val.length > 10 && t.typ !== Tok.IDENTIFIER && t.typ !== Tok.METRIC_IDENTIFIER ? goQuoteString(t.val, 10) + '...' : goQuoteString(t.val);
+  const quoted =
+    t.val.length > 10 && t.typ !== Tok.IDENTIFIER && t.typ !== Tok.METRIC_IDENTIFIER
+      ? goQuoteString(t.val, 10) + '...'
+      : goQuoteString(t.val);
   switch (t.typ) {
     case Tok.IDENTIFIER:
       return `identifier ${quoted}`;
@@ -333,7 +339,9 @@ export class Lexer {
         case '!': {
           const t = this.next();
           if (t === '=') return this.emit(Tok.NEQ);
-          return this.error(`unexpected character after '!': ${goQuoteRune(t === EOF_CH ? '\uFFFD' : t)}`);
+          return this.error(
+            `unexpected character after '!': ${goQuoteRune(t === EOF_CH ? '\uFFFD' : t)}`,
+          );
         }
         case '<':
           if (this.peek() === '=') {
@@ -394,7 +402,9 @@ export class Lexer {
         this.gotColon = true;
         return this.emit(Tok.COLON);
       }
-      return this.error(`unexpected character: ${goQuoteRune(r === EOF_CH ? '\0' : String.fromCodePoint(this.input.codePointAt(this.pos - 1)!))}`);
+      return this.error(
+        `unexpected character: ${goQuoteRune(r === EOF_CH ? '\0' : String.fromCodePoint(this.input.codePointAt(this.pos - 1)!))}`,
+      );
     }
   }
 
@@ -416,7 +426,12 @@ export class Lexer {
 
   private lexComment(): Token {
     this.pos++;
-    while (this.pos < this.input.length && this.input[this.pos] !== '\n' && this.input[this.pos] !== '\r') this.pos++;
+    while (
+      this.pos < this.input.length &&
+      this.input[this.pos] !== '\n' &&
+      this.input[this.pos] !== '\r'
+    )
+      this.pos++;
     return this.emit(Tok.COMMENT);
   }
 
@@ -453,7 +468,9 @@ export class Lexer {
         const nr = this.next();
         if (nr === '~') return this.emit(Tok.NEQ_REGEX);
         if (nr === '=') return this.emit(Tok.NEQ);
-        return this.error(`unexpected character after '!' inside braces: ${goQuoteRune(nr === EOF_CH ? '\uFFFD' : nr)}`);
+        return this.error(
+          `unexpected character after '!' inside braces: ${goQuoteRune(nr === EOF_CH ? '\uFFFD' : nr)}`,
+        );
       }
       case '{':
         return this.error(`unexpected left brace '{'`);
@@ -461,7 +478,9 @@ export class Lexer {
         this.braceOpen = false;
         return this.emit(Tok.RIGHT_BRACE);
     }
-    return this.error(`unexpected character inside braces: ${goQuoteRune(String.fromCodePoint(this.input.codePointAt(this.pos - 1)!))}`);
+    return this.error(
+      `unexpected character inside braces: ${goQuoteRune(String.fromCodePoint(this.input.codePointAt(this.pos - 1)!))}`,
+    );
   }
 
   private lexString(quote: string): Token {
@@ -556,7 +575,8 @@ export class Lexer {
       n--;
       if (n > 0) ch = this.next();
     }
-    if (x > max || (x >= 0xd800 && x < 0xe000)) return 'escape sequence is an invalid Unicode code point';
+    if (x > max || (x >= 0xd800 && x < 0xe000))
+      return 'escape sequence is an invalid Unicode code point';
     return null;
   }
 
@@ -593,13 +613,17 @@ export class Lexer {
       this.backup();
       return this.emit(Tok.DURATION);
     }
-    return this.error(`bad number or duration syntax: ${goQuoteString(this.input.slice(this.start, Math.min(this.pos, this.input.length)))}`);
+    return this.error(
+      `bad number or duration syntax: ${goQuoteString(this.input.slice(this.start, Math.min(this.pos, this.input.length)))}`,
+    );
   }
 
   private lexDuration(): Token {
     if (this.scanNumber()) return this.error('missing unit character in duration');
     if (!this.acceptRemainingDuration()) {
-      return this.error(`bad duration syntax: ${goQuoteString(this.input.slice(this.start, Math.min(this.pos, this.input.length)))}`);
+      return this.error(
+        `bad duration syntax: ${goQuoteString(this.input.slice(this.start, Math.min(this.pos, this.input.length)))}`,
+      );
     }
     this.backup();
     return this.emit(Tok.DURATION);

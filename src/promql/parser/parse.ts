@@ -24,7 +24,15 @@ import type {
 } from './ast.js';
 import { ParseErr, ParseErrors } from './errors.js';
 import { getFunction } from './functions.js';
-import { Lexer, Tok, describeToken, goQuoteString, isAggregator, isLabel, type Token } from './lex.js';
+import {
+  Lexer,
+  Tok,
+  describeToken,
+  goQuoteString,
+  isAggregator,
+  isLabel,
+  type Token,
+} from './lex.js';
 import { unquoteString, UnquoteError } from './unquote.js';
 import { posRange } from './walk.js';
 import { runDeep, type Deep } from './deep.js';
@@ -171,7 +179,8 @@ class Parser {
       while (t.typ === Tok.COMMENT);
       this.buf.push(t);
       if (t.typ === Tok.EOF || t.typ === Tok.ERROR) {
-        while (this.buf.length <= n) this.buf.push({ typ: Tok.EOF, pos: this.input.length, val: '' });
+        while (this.buf.length <= n)
+          this.buf.push({ typ: Tok.EOF, pos: this.input.length, val: '' });
       }
     }
   }
@@ -322,7 +331,12 @@ class Parser {
         operand.posRange = { start: t.pos, end: operand.posRange.end };
         return operand;
       }
-      return { kind: 'UnaryExpr', op: t.typ === Tok.SUB ? '-' : '+', expr: operand, startPos: t.pos };
+      return {
+        kind: 'UnaryExpr',
+        op: t.typ === Tok.SUB ? '-' : '+',
+        expr: operand,
+        startPos: t.pos,
+      };
     }
     return this.parsePostfix((yield this.parsePrimary()) as Expr);
   }
@@ -332,11 +346,19 @@ class Parser {
     switch (t.typ) {
       case Tok.NUMBER: {
         this.advance();
-        return { kind: 'NumberLiteral', val: this.number(t), posRange: { start: t.pos, end: t.pos + t.val.length } };
+        return {
+          kind: 'NumberLiteral',
+          val: this.number(t),
+          posRange: { start: t.pos, end: t.pos + t.val.length },
+        };
       }
       case Tok.STRING:
         this.advance();
-        return { kind: 'StringLiteral', val: this.unquote(t), posRange: { start: t.pos, end: t.pos + t.val.length } };
+        return {
+          kind: 'StringLiteral',
+          val: this.unquote(t),
+          posRange: { start: t.pos, end: t.pos + t.val.length },
+        };
       case Tok.LEFT_PAREN: {
         this.advance();
         const e = (yield this.parseExpr(0)) as Expr;
@@ -352,7 +374,8 @@ class Parser {
     }
     if (isAggregator(t.typ)) {
       const n = this.peek(1).typ;
-      if (n === Tok.LEFT_PAREN || n === Tok.BY || n === Tok.WITHOUT) return (yield this.parseAggregate()) as AggregateExpr;
+      if (n === Tok.LEFT_PAREN || n === Tok.BY || n === Tok.WITHOUT)
+        return (yield this.parseAggregate()) as AggregateExpr;
     }
     if (METRIC_KEYWORDS.has(t.typ)) return this.parseVectorSelector();
     return this.unexpected();
@@ -374,10 +397,16 @@ class Parser {
     } else if (/^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) {
       const v = Number(s);
       if (Number.isFinite(v)) return v;
-      this.addError(where, `error parsing number: strconv.ParseFloat: parsing ${goQuoteString(s)}: value out of range`);
+      this.addError(
+        where,
+        `error parsing number: strconv.ParseFloat: parsing ${goQuoteString(s)}: value out of range`,
+      );
       return v;
     }
-    this.addError(where, `error parsing number: strconv.ParseFloat: parsing ${goQuoteString(s)}: invalid syntax`);
+    this.addError(
+      where,
+      `error parsing number: strconv.ParseFloat: parsing ${goQuoteString(s)}: invalid syntax`,
+    );
     return 0;
   }
 
@@ -386,7 +415,10 @@ class Parser {
       return unquoteString(t.val);
     } catch (e) {
       if (!(e instanceof UnquoteError)) throw e;
-      this.addError({ start: t.pos, end: t.pos + t.val.length }, `error unquoting string ${goQuoteString(t.val)}: ${e.message}`);
+      this.addError(
+        { start: t.pos, end: t.pos + t.val.length },
+        `error unquoting string ${goQuoteString(t.val)}: ${e.message}`,
+      );
       return '';
     }
   }
@@ -404,7 +436,8 @@ class Parser {
       this.addError({ start: t.pos, end: t.pos + t.val.length }, 'duration out of range');
       return 0;
     }
-    if (d === 0) this.addError({ start: t.pos, end: t.pos + t.val.length }, 'duration must be greater than 0');
+    if (d === 0)
+      this.addError({ start: t.pos, end: t.pos + t.val.length }, 'duration must be greater than 0');
     return d;
   }
 
@@ -414,7 +447,10 @@ class Parser {
     // Checked once the call is complete, so errors inside it come first as in Prometheus.
     let func: FunctionDef | undefined = getFunction(name.val);
     if (func === undefined) {
-      this.addError({ start: name.pos, end: name.pos + name.val.length }, `unknown function with name ${goQuoteString(name.val)}`);
+      this.addError(
+        { start: name.pos, end: name.pos + name.val.length },
+        `unknown function with name ${goQuoteString(name.val)}`,
+      );
       func = { name: name.val, argTypes: [], variadic: 0, returnType: 'none' };
     }
     return { kind: 'Call', func, args, posRange: { start: name.pos, end: this.lastClosing } };
@@ -442,7 +478,10 @@ class Parser {
         args.push((yield this.parseExpr(0)) as Expr);
       } else {
         // Prometheus reduces "args ," on its own, records the error and carries on.
-        this.addError({ start: t.pos, end: t.pos + 1 }, 'trailing commas not allowed in function call args');
+        this.addError(
+          { start: t.pos, end: t.pos + 1 },
+          'trailing commas not allowed in function call args',
+        );
       }
     }
   }
@@ -486,7 +525,15 @@ class Parser {
       }
     }
     const pr = { start: opTok.pos, end: this.lastClosing };
-    const agg: AggregateExpr = { kind: 'AggregateExpr', op, expr: placeholder(pr), param: null, grouping, without, posRange: pr };
+    const agg: AggregateExpr = {
+      kind: 'AggregateExpr',
+      op,
+      expr: placeholder(pr),
+      param: null,
+      grouping,
+      without,
+      posRange: pr,
+    };
     if (args.length === 0) {
       this.addError(pr, 'no arguments for aggregate expression provided');
       return agg;
@@ -494,7 +541,10 @@ class Parser {
     const want = aggregatorWithParam(op) ? 2 : 1;
     if (want === 2) agg.param = args[0]!;
     if (args.length !== want) {
-      this.addError(pr, `wrong number of arguments for aggregate expression provided, expected ${want}, got ${args.length}`);
+      this.addError(
+        pr,
+        `wrong number of arguments for aggregate expression provided, expected ${want}, got ${args.length}`,
+      );
       return agg;
     }
     agg.expr = args[want - 1]!;
@@ -557,7 +607,10 @@ class Parser {
       try {
         matchers.push(new Matcher(mt, label.val, value));
       } catch (e) {
-        this.addError({ start: label.pos, end: valTok.pos + valTok.val.length }, (e as Error).message);
+        this.addError(
+          { start: label.pos, end: valTok.pos + valTok.val.length },
+          (e as Error).message,
+        );
       }
       t = this.peek();
       if (t.typ === Tok.COMMA) {
@@ -595,7 +648,12 @@ class Parser {
       else if (e.originalOffset !== 0) msg = 'no offset modifiers allowed before range';
       else if (e.timestamp !== null) msg = 'no @ modifiers allowed before range';
       if (msg !== '') this.addError({ start: lb.pos, end: n.pos + 1 }, msg);
-      const ms: MatrixSelector = { kind: 'MatrixSelector', vectorSelector: e, range, endPos: this.lastClosing };
+      const ms: MatrixSelector = {
+        kind: 'MatrixSelector',
+        vectorSelector: e,
+        range,
+        endPos: this.lastClosing,
+      };
       return ms;
     }
     if (n.typ !== Tok.COLON) this.unexpected('subquery or range', '":" or "]"');
@@ -645,7 +703,10 @@ class Parser {
       }
       target = e.vectorSelector;
     } else {
-      this.addError(posRange(e), 'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery');
+      this.addError(
+        posRange(e),
+        'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery',
+      );
       return;
     }
     if (target.originalOffset !== 0) {
@@ -658,7 +719,8 @@ class Parser {
   }
 
   private setEnd(e: Expr): void {
-    if (e.kind === 'VectorSelector') e.posRange = { start: e.posRange.start, end: this.lastClosing };
+    if (e.kind === 'VectorSelector')
+      e.posRange = { start: e.posRange.start, end: this.lastClosing };
     else if (e.kind === 'MatrixSelector' || e.kind === 'SubqueryExpr') e.endPos = this.lastClosing;
   }
 
@@ -686,7 +748,10 @@ class Parser {
       this.unexpected('@', 'timestamp');
     }
 
-    if (ts !== null && (!Number.isFinite(ts) || ts >= 9223372036854775807 || ts <= -9223372036854775808)) {
+    if (
+      ts !== null &&
+      (!Number.isFinite(ts) || ts >= 9223372036854775807 || ts <= -9223372036854775808)
+    ) {
       this.addError(posRange(e), `timestamp out of bounds for @ modifier: ${formatGoPercentF(ts)}`);
     }
     let target: VectorSelector | SubqueryExpr;
@@ -698,7 +763,10 @@ class Parser {
       }
       target = e.vectorSelector;
     } else {
-      this.addError(posRange(e), '@ modifier must be preceded by an instant vector selector or range vector selector or a subquery');
+      this.addError(
+        posRange(e),
+        '@ modifier must be preceded by an instant vector selector or range vector selector or a subquery',
+      );
       return;
     }
     if (target.timestamp !== null || target.startOrEnd !== null) {
@@ -720,7 +788,8 @@ class Parser {
         if (node.op === 'topk' || node.op === 'bottomk' || node.op === 'quantile') {
           yield this.expectType(node.param!, 'scalar', 'aggregation parameter');
         }
-        if (node.op === 'count_values') yield this.expectType(node.param!, 'string', 'aggregation parameter');
+        if (node.op === 'count_values')
+          yield this.expectType(node.param!, 'string', 'aggregation parameter');
         return 'vector';
       case 'BinaryExpr':
         return (yield this.checkBinaryChain(node)) as ValueTypeName;
@@ -733,13 +802,20 @@ class Parser {
       case 'UnaryExpr': {
         const t = (yield this.check(node.expr)) as ValueTypeName;
         if (t !== 'scalar' && t !== 'vector') {
-          this.addError(posRange(node), `unary expression only allowed on expressions of type scalar or instant vector, got ${goQuoteString(documentedType(t))}`);
+          this.addError(
+            posRange(node),
+            `unary expression only allowed on expressions of type scalar or instant vector, got ${goQuoteString(documentedType(t))}`,
+          );
         }
         return t;
       }
       case 'SubqueryExpr': {
         const t = (yield this.check(node.expr)) as ValueTypeName;
-        if (t !== 'vector') this.addError(posRange(node), `subquery is only allowed on instant vector, got ${t} instead`);
+        if (t !== 'vector')
+          this.addError(
+            posRange(node),
+            `subquery is only allowed on instant vector, got ${t} instead`,
+          );
         return 'matrix';
       }
       case 'MatrixSelector':
@@ -775,7 +851,11 @@ class Parser {
 
   private *expectType(node: Expr, want: ValueTypeName, context: string): Deep<void> {
     const t = (yield this.check(node)) as ValueTypeName;
-    if (t !== want) this.addError(posRange(node), `expected type ${documentedType(want)} in ${context}, got ${documentedType(t)}`);
+    if (t !== want)
+      this.addError(
+        posRange(node),
+        `expected type ${documentedType(want)} in ${context}, got ${documentedType(t)}`,
+      );
   }
 
   private opRange(n: BinaryExpr): PositionRange {
@@ -787,7 +867,8 @@ class Parser {
   }
 
   private checkBinary(n: BinaryExpr, lt: ValueTypeName, rt: ValueTypeName): void {
-    if (n.returnBool && !isComparison(n.op)) this.addError(this.opRange(n), 'bool modifier can only be used on comparison operators');
+    if (n.returnBool && !isComparison(n.op))
+      this.addError(this.opRange(n), 'bool modifier can only be used on comparison operators');
     if (isComparison(n.op) && !n.returnBool && rt === 'scalar' && lt === 'scalar') {
       this.addError(this.opRange(n), 'comparisons between scalars must use BOOL modifier');
     }
@@ -796,21 +877,39 @@ class Parser {
       if (isSetOperator(n.op) && vm.card === 'one-to-one') vm.card = 'many-to-many';
       if (vm.on) {
         for (const l1 of vm.matchingLabels) {
-          if (vm.include.includes(l1)) this.addError(this.opRange(n), `label ${goQuoteString(l1)} must not occur in ON and GROUP clause at once`);
+          if (vm.include.includes(l1))
+            this.addError(
+              this.opRange(n),
+              `label ${goQuoteString(l1)} must not occur in ON and GROUP clause at once`,
+            );
         }
       }
     }
-    if (lt !== 'scalar' && lt !== 'vector') this.addError(posRange(n.lhs), 'binary expression must contain only scalar and instant vector types');
-    if (rt !== 'scalar' && rt !== 'vector') this.addError(posRange(n.rhs), 'binary expression must contain only scalar and instant vector types');
+    if (lt !== 'scalar' && lt !== 'vector')
+      this.addError(
+        posRange(n.lhs),
+        'binary expression must contain only scalar and instant vector types',
+      );
+    if (rt !== 'scalar' && rt !== 'vector')
+      this.addError(
+        posRange(n.rhs),
+        'binary expression must contain only scalar and instant vector types',
+      );
     if ((lt !== 'vector' || rt !== 'vector') && vm !== null) {
-      if (vm.matchingLabels.length > 0) this.addError(posRange(n), 'vector matching only allowed between instant vectors');
+      if (vm.matchingLabels.length > 0)
+        this.addError(posRange(n), 'vector matching only allowed between instant vectors');
       n.vectorMatching = null;
     } else if (isSetOperator(n.op) && vm !== null) {
-      if (vm.card === 'one-to-many' || vm.card === 'many-to-one') this.addError(posRange(n), `no grouping allowed for ${goQuoteString(n.op)} operation`);
-      if (vm.card !== 'many-to-many') this.addError(posRange(n), 'set operations must always be many-to-many');
+      if (vm.card === 'one-to-many' || vm.card === 'many-to-one')
+        this.addError(posRange(n), `no grouping allowed for ${goQuoteString(n.op)} operation`);
+      if (vm.card !== 'many-to-many')
+        this.addError(posRange(n), 'set operations must always be many-to-many');
     }
     if ((lt === 'scalar' || rt === 'scalar') && isSetOperator(n.op)) {
-      this.addError(posRange(n), `set operator ${goQuoteString(n.op)} not allowed in binary scalar expression`);
+      this.addError(
+        posRange(n),
+        `set operator ${goQuoteString(n.op)} not allowed in binary scalar expression`,
+      );
     }
   }
 
@@ -818,13 +917,23 @@ class Parser {
     const f = n.func;
     const nargs = f.argTypes.length;
     if (f.variadic === 0) {
-      if (nargs !== n.args.length) this.addError(n.posRange, `expected ${nargs} argument(s) in call to ${goQuoteString(f.name)}, got ${n.args.length}`);
+      if (nargs !== n.args.length)
+        this.addError(
+          n.posRange,
+          `expected ${nargs} argument(s) in call to ${goQuoteString(f.name)}, got ${n.args.length}`,
+        );
     } else {
       const na = nargs - 1;
       if (na > n.args.length) {
-        this.addError(n.posRange, `expected at least ${na} argument(s) in call to ${goQuoteString(f.name)}, got ${n.args.length}`);
+        this.addError(
+          n.posRange,
+          `expected at least ${na} argument(s) in call to ${goQuoteString(f.name)}, got ${n.args.length}`,
+        );
       } else if (f.variadic > 0 && na + f.variadic < n.args.length) {
-        this.addError(n.posRange, `expected at most ${na + f.variadic} argument(s) in call to ${goQuoteString(f.name)}, got ${n.args.length}`);
+        this.addError(
+          n.posRange,
+          `expected at most ${na + f.variadic} argument(s) in call to ${goQuoteString(f.name)}, got ${n.args.length}`,
+        );
       }
     }
     for (let i = 0; i < n.args.length; i++) {
@@ -833,7 +942,11 @@ class Parser {
         if (f.variadic === 0) break;
         idx = nargs - 1;
       }
-      yield this.expectType(n.args[i]!, f.argTypes[idx]!, `call to function ${goQuoteString(f.name)}`);
+      yield this.expectType(
+        n.args[i]!,
+        f.argTypes[idx]!,
+        `call to function ${goQuoteString(f.name)}`,
+      );
     }
   }
 
@@ -843,7 +956,10 @@ class Parser {
       for (let i = 0; i < ms.length - 1; i++) {
         const m = ms[i]!;
         if (m.name === METRIC_NAME) {
-          this.addError(n.posRange, `metric name must not be set twice: ${goQuoteString(n.name)} or ${goQuoteString(m.value)}`);
+          this.addError(
+            n.posRange,
+            `metric name must not be set twice: ${goQuoteString(n.name)} or ${goQuoteString(m.value)}`,
+          );
         }
       }
       return;

@@ -23,7 +23,9 @@ function selectorText(vs: VectorSelector, withModifiers: boolean): string {
     if (m.name === METRIC_NAME && m.type === '=' && m.value === vs.name) continue;
     parts.push(m.toString());
   }
-  const mods = withModifiers ? atText(vs.timestamp, vs.startOrEnd) + offsetText(vs.originalOffset) : '';
+  const mods = withModifiers
+    ? atText(vs.timestamp, vs.startOrEnd) + offsetText(vs.originalOffset)
+    : '';
   if (parts.length === 0) return vs.name + mods;
   parts.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return `${vs.name}{${parts.join(',')}}${mods}`;
@@ -97,7 +99,9 @@ function nodePieces(e: Expr): (Expr | string)[] {
     case 'MatrixSelector': {
       const vs = e.vectorSelector;
       if (vs.kind !== 'VectorSelector') return [vs, `[${formatDuration(e.range)}]`];
-      return [`${selectorText(vs, false)}[${formatDuration(e.range)}]${atText(vs.timestamp, vs.startOrEnd)}${offsetText(vs.originalOffset)}`];
+      return [
+        `${selectorText(vs, false)}[${formatDuration(e.range)}]${atText(vs.timestamp, vs.startOrEnd)}${offsetText(vs.originalOffset)}`,
+      ];
     }
     case 'SubqueryExpr':
       return [e.expr, subqueryText(e)];

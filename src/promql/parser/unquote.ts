@@ -74,7 +74,8 @@ export function unquoteString(s: string): string {
       case 'U': {
         const len = e === 'x' ? 2 : e === 'u' ? 4 : 8;
         const hex = body.slice(i, i + len);
-        if (hex.length < len || !/^[0-9a-fA-F]+$/.test(hex)) throw new UnquoteError('invalid syntax');
+        if (hex.length < len || !/^[0-9a-fA-F]+$/.test(hex))
+          throw new UnquoteError('invalid syntax');
         const v = parseInt(hex, 16);
         i += len;
         if (e === 'x') {

@@ -24,7 +24,8 @@ function leafType(e: Expr): ValueTypeName {
 
 /** Through parentheses, unary operators and step-invariant marks, which keep their operand's type. */
 function unwrapTyped(e: Expr): Expr {
-  while (e.kind === 'ParenExpr' || e.kind === 'UnaryExpr' || e.kind === 'StepInvariantExpr') e = e.expr;
+  while (e.kind === 'ParenExpr' || e.kind === 'UnaryExpr' || e.kind === 'StepInvariantExpr')
+    e = e.expr;
   return e;
 }
 
@@ -48,7 +49,7 @@ export function exprType(e: Expr): ValueTypeName {
 export function posRange(e: Expr): PositionRange {
   let start: number | null = null;
   let end: number | null = null;
-  for (let n = e; start === null || end === null; ) {
+  for (let n = e; start === null || end === null;) {
     switch (n.kind) {
       case 'AggregateExpr':
       case 'BinaryExpr':
@@ -107,7 +108,11 @@ export function children(e: Expr): Expr[] {
  * Depth-first walk. The visitor gets each node and its ancestors (outermost first); returning
  * false skips the node's children, throwing stops the walk. Iterative: trees of any depth.
  */
-export function walk(e: Expr, visitor: (node: Expr, path: readonly Expr[]) => boolean | void, path: Expr[] = []): void {
+export function walk(
+  e: Expr,
+  visitor: (node: Expr, path: readonly Expr[]) => boolean | void,
+  path: Expr[] = [],
+): void {
   // Per ancestor on the path, the children still to visit (reversed, next one last).
   const pending: Expr[][] = [];
   let next: Expr | undefined = e;

@@ -1,3 +1,12 @@
 // PromQL test scripts' face: parse, expand series notation, run.
-export { parseScript, expandSeriesValues, parseSeriesLine, seriesSamples, ScriptError, type Command, type SeriesValue, type ExpectedSample } from './script.js';
+export {
+  parseScript,
+  expandSeriesValues,
+  parseSeriesLine,
+  seriesSamples,
+  ScriptError,
+  type Command,
+  type SeriesValue,
+  type ExpectedSample,
+} from './script.js';
 export { runScript, almostEqual, type CaseResult } from './runner.js';

@@ -39,14 +39,18 @@ function compare(cmd: Extract<Command, { kind: 'eval' }>, value: Value): string 
   if (value.type === 'string') return `received string result "${value.v}"`;
   if (value.type === 'scalar') {
     const exp = cmd.expected[0];
-    if (cmd.expected.length !== 1 || exp!.labels !== null) return `expected ${cmd.expected.length} samples, got scalar ${formatFloat(value.v)}`;
+    if (cmd.expected.length !== 1 || exp!.labels !== null)
+      return `expected ${cmd.expected.length} samples, got scalar ${formatFloat(value.v)}`;
     const want = exp!.values[0];
-    if (typeof want !== 'number' || !almostEqual(want, value.v)) return `expected scalar ${show(want ?? null)}, got ${formatFloat(value.v)}`;
+    if (typeof want !== 'number' || !almostEqual(want, value.v))
+      return `expected scalar ${show(want ?? null)}, got ${formatFloat(value.v)}`;
     return '';
   }
   if (value.type === 'matrix' && !isRange) return 'received range result on instant evaluation';
   const got: { labels: Labels; ts: number[]; fs: number[] }[] =
-    value.type === 'vector' ? value.samples.map((s) => ({ labels: s.metric, ts: [s.t], fs: [s.f] })) : value.series.map((s) => ({ labels: s.metric, ts: s.ts, fs: s.fs }));
+    value.type === 'vector'
+      ? value.samples.map((s) => ({ labels: s.metric, ts: [s.t], fs: [s.f] }))
+      : value.series.map((s) => ({ labels: s.metric, ts: s.ts, fs: s.fs }));
   if (got.length !== cmd.expected.length) {
     return `expected ${cmd.expected.length} series, got ${got.length}: ${got.map((g) => `${g.labels.toString()} ${g.fs.map(formatFloat).join(' ')}`).join('; ')}`;
   }
@@ -55,11 +59,14 @@ function compare(cmd: Extract<Command, { kind: 'eval' }>, value: Value): string 
     const key = (exp.labels ?? Labels.EMPTY).key();
     const g = cmd.ordered ? got[i] : got.find((x) => x.labels.key() === key);
     if (!g || g.labels.key() !== key) {
-      return cmd.ordered ? `expected ${exp.labels?.toString()} at position ${i}, got ${g?.labels.toString()}` : `expected series ${exp.labels?.toString()} not found`;
+      return cmd.ordered
+        ? `expected ${exp.labels?.toString()} at position ${i}, got ${g?.labels.toString()}`
+        : `expected series ${exp.labels?.toString()} not found`;
     }
     if (!isRange) {
       const want = exp.values[0];
-      if (typeof want !== 'number' || !almostEqual(want, g.fs[0]!)) return `${exp.labels?.toString()}: expected ${show(want ?? null)}, got ${formatFloat(g.fs[0]!)}`;
+      if (typeof want !== 'number' || !almostEqual(want, g.fs[0]!))
+        return `${exp.labels?.toString()}: expected ${show(want ?? null)}, got ${formatFloat(g.fs[0]!)}`;
       continue;
     }
     // Range: expected values are one per step, `_` for no point.
@@ -69,20 +76,30 @@ function compare(cmd: Extract<Command, { kind: 'eval' }>, value: Value): string 
       const want = exp.values[k]!;
       const have = points.get(t);
       if (want === null) {
-        if (have !== undefined) return `${exp.labels?.toString()} at ${t / 1000}s: expected no value, got ${formatFloat(have)}`;
+        if (have !== undefined)
+          return `${exp.labels?.toString()} at ${t / 1000}s: expected no value, got ${formatFloat(have)}`;
       } else if (have === undefined || want === 'stale' || !almostEqual(want, have)) {
         return `${exp.labels?.toString()} at ${t / 1000}s: expected ${show(want)}, got ${have === undefined ? 'nothing' : formatFloat(have)}`;
       }
     }
-    if (g.ts.length !== exp.values.filter((v) => v !== null).length) return `${exp.labels?.toString()}: expected ${exp.values.map(show).join(' ')}, got ${g.fs.map(formatFloat).join(' ')}`;
+    if (g.ts.length !== exp.values.filter((v) => v !== null).length)
+      return `${exp.labels?.toString()}: expected ${exp.values.map(show).join(' ')}, got ${g.fs.map(formatFloat).join(' ')}`;
   }
   return '';
 }
 
 /** Runs a script's text; one result per eval. */
-export async function runScript(text: string, file: string, opts: { lookbackDelta?: number } = {}): Promise<CaseResult[]> {
+export async function runScript(
+  text: string,
+  file: string,
+  opts: { lookbackDelta?: number } = {},
+): Promise<CaseResult[]> {
   const cmds = parseScript(text, file);
-  const engine = new Engine({ timeout: 100_000, maxSamples: 50_000_000, lookbackDelta: opts.lookbackDelta ?? 300_000 });
+  const engine = new Engine({
+    timeout: 100_000,
+    maxSamples: 50_000_000,
+    lookbackDelta: opts.lookbackDelta ?? 300_000,
+  });
   let dir = mkdtempSync(join(tmpdir(), 'promqltest-'));
   let db: DB = await openDB(dir, { retentionDuration: 0 }, {});
   // Samples are gathered per series (a later value for the same time wins, as in Prometheus's
@@ -132,12 +149,18 @@ export async function runScript(text: string, file: string, opts: { lookbackDelt
       await flush();
       let message = '';
       try {
-        const q = cmd.step > 0 ? engine.newRangeQuery(db, cmd.expr, cmd.start, cmd.end, cmd.step) : engine.newInstantQuery(db, cmd.expr, cmd.start);
+        const q =
+          cmd.step > 0
+            ? engine.newRangeQuery(db, cmd.expr, cmd.start, cmd.end, cmd.step)
+            : engine.newInstantQuery(db, cmd.expr, cmd.start);
         const res = await q.exec();
-        message = cmd.fail ? 'expected the evaluation to fail, it succeeded' : compare(cmd, res.value);
+        message = cmd.fail
+          ? 'expected the evaluation to fail, it succeeded'
+          : compare(cmd, res.value);
       } catch (e) {
         if (!cmd.fail) message = `unexpected error: ${(e as Error).message}`;
-        else if (cmd.expectedError !== null && (e as Error).message !== cmd.expectedError) message = `expected error "${cmd.expectedError}", got "${(e as Error).message}"`;
+        else if (cmd.expectedError !== null && (e as Error).message !== cmd.expectedError)
+          message = `expected error "${cmd.expectedError}", got "${(e as Error).message}"`;
       }
       results.push({ file, line: cmd.line, expr: cmd.expr, ok: message === '', message });
     }

@@ -79,7 +79,11 @@ export function parseSeriesLine(line: string): { labels: Labels; values: string 
 }
 
 /** Samples of one series (times in ms from 0, value or stale marker). */
-export function seriesSamples(values: SeriesValue[], intervalMs: number, startMs = 0): { t: number; v: number }[] {
+export function seriesSamples(
+  values: SeriesValue[],
+  intervalMs: number,
+  startMs = 0,
+): { t: number; v: number }[] {
   const out: { t: number; v: number }[] = [];
   values.forEach((v, i) => {
     if (v === null) return;
@@ -96,7 +100,12 @@ export interface ExpectedSample {
 }
 
 export type Command =
-  | { kind: 'load'; interval: number; series: { labels: Labels; values: SeriesValue[] }[]; line: number }
+  | {
+      kind: 'load';
+      interval: number;
+      series: { labels: Labels; values: SeriesValue[] }[];
+      line: number;
+    }
   | { kind: 'clear'; line: number }
   | {
       kind: 'eval';
@@ -120,7 +129,8 @@ function timeArg(s: string): number {
 export function parseScript(text: string, file = 'script'): Command[] {
   const lines = text.split('\n');
   const cmds: Command[] = [];
-  const indented = (l: string | undefined) => l !== undefined && /^\s+\S/.test(l) && !/^\s*#/.test(l);
+  const indented = (l: string | undefined) =>
+    l !== undefined && /^\s+\S/.test(l) && !/^\s*#/.test(l);
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!;
     const line = raw.trim();
@@ -139,7 +149,13 @@ export function parseScript(text: string, file = 'script'): Command[] {
         cmds.push({ kind: 'load', interval, series, line: lineNo });
       } else if (line === 'clear') {
         cmds.push({ kind: 'clear', line: lineNo });
-      } else if ((m = /^(eval|eval_fail|eval_ordered)\s+instant\s+at\s+(\S+)\s+(.+)$/.exec(line)) || (m = /^(eval|eval_fail|eval_ordered)\s+range\s+from\s+(\S+)\s+to\s+(\S+)\s+step\s+(\S+)\s+(.+)$/.exec(line))) {
+      } else if (
+        (m = /^(eval|eval_fail|eval_ordered)\s+instant\s+at\s+(\S+)\s+(.+)$/.exec(line)) ||
+        (m =
+          /^(eval|eval_fail|eval_ordered)\s+range\s+from\s+(\S+)\s+to\s+(\S+)\s+step\s+(\S+)\s+(.+)$/.exec(
+            line,
+          ))
+      ) {
         const isRange = m.length === 6;
         const start = timeArg(m[2]!);
         const end = isRange ? timeArg(m[3]!) : start;
@@ -155,14 +171,29 @@ export function parseScript(text: string, file = 'script'): Command[] {
             expectedError = em[1]!;
             continue;
           }
-          if (!l.includes('{') && /^[-+0-9.]|^[+-]?(Inf|NaN)\b/i.test(l) && !/^[a-zA-Z_:]/.test(l.replace(/^[+-]?(Inf|NaN)/i, '0'))) {
+          if (
+            !l.includes('{') &&
+            /^[-+0-9.]|^[+-]?(Inf|NaN)\b/i.test(l) &&
+            !/^[a-zA-Z_:]/.test(l.replace(/^[+-]?(Inf|NaN)/i, '0'))
+          ) {
             expected.push({ labels: null, values: expandSeriesValues(l) });
           } else {
             const { labels, values } = parseSeriesLine(l);
             expected.push({ labels, values: expandSeriesValues(values) });
           }
         }
-        cmds.push({ kind: 'eval', line: lineNo, expr, start, end, step, ordered: m[1] === 'eval_ordered', fail: m[1] === 'eval_fail', expectedError, expected });
+        cmds.push({
+          kind: 'eval',
+          line: lineNo,
+          expr,
+          start,
+          end,
+          step,
+          ordered: m[1] === 'eval_ordered',
+          fail: m[1] === 'eval_fail',
+          expectedError,
+          expected,
+        });
       } else {
         throw new ScriptError(`invalid command "${line}"`);
       }

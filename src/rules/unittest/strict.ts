@@ -1,20 +1,52 @@
 // promtool reads a rule unit-test file with yaml.v2's UnmarshalStrict: unknown fields, wrong shapes
 // and bad durations fail the file before any test runs, worded as yaml.v2 words them.
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node, type Pair, type Scalar } from 'yaml';
+import {
+  LineCounter,
+  parseDocument,
+  isMap,
+  isSeq,
+  isScalar,
+  type Node,
+  type Pair,
+  type Scalar,
+} from 'yaml';
 import { parseDuration } from '../../model/duration/index.js';
 
-type Shape = { struct: string; fields: Record<string, Shape> } | { list: Shape } | 'duration' | 'string' | 'float' | 'map' | 'labels';
+type Shape =
+  | { struct: string; fields: Record<string, Shape> }
+  | { list: Shape }
+  | 'duration'
+  | 'string'
+  | 'float'
+  | 'map'
+  | 'labels';
 
-const sample: Shape = { struct: 'main.sample', fields: { labels: 'string', value: 'float', histogram: 'string' } };
-const alert: Shape = { struct: 'main.alert', fields: { exp_labels: 'map', exp_annotations: 'map' } };
+const sample: Shape = {
+  struct: 'main.sample',
+  fields: { labels: 'string', value: 'float', histogram: 'string' },
+};
+const alert: Shape = {
+  struct: 'main.alert',
+  fields: { exp_labels: 'map', exp_annotations: 'map' },
+};
 const series: Shape = { struct: 'main.series', fields: { series: 'string', values: 'string' } };
 const testGroup: Shape = {
   struct: 'main.testGroup',
   fields: {
     interval: 'duration',
     input_series: { list: series },
-    alert_rule_test: { list: { struct: 'main.alertTestCase', fields: { eval_time: 'duration', alertname: 'string', exp_alerts: { list: alert } } } },
-    promql_expr_test: { list: { struct: 'main.promqlTestCase', fields: { expr: 'string', eval_time: 'duration', exp_samples: { list: sample } } } },
+    alert_rule_test: {
+      list: {
+        struct: 'main.alertTestCase',
+        fields: { eval_time: 'duration', alertname: 'string', exp_alerts: { list: alert } },
+      },
+    },
+    promql_expr_test: {
+      list: {
+        struct: 'main.promqlTestCase',
+        fields: { expr: 'string', eval_time: 'duration', exp_samples: { list: sample } },
+      },
+    },
     external_labels: 'labels',
     external_url: 'string',
     name: 'string',
@@ -22,7 +54,12 @@ const testGroup: Shape = {
 };
 const unitTestFile: Shape = {
   struct: 'main.unitTestFile',
-  fields: { rule_files: { list: 'string' }, evaluation_interval: 'duration', group_eval_order: { list: 'string' }, tests: { list: testGroup } },
+  fields: {
+    rule_files: { list: 'string' },
+    evaluation_interval: 'duration',
+    group_eval_order: { list: 'string' },
+    tests: { list: testGroup },
+  },
 };
 
 class Abort extends Error {}
@@ -41,7 +78,13 @@ export function checkUnitTestFile(text: string): string | null {
     if (isMap(n)) return '!!map';
     if (isSeq(n)) return '!!seq';
     const v = (n as Scalar).value;
-    return typeof v === 'number' ? (Number.isInteger(v) ? '!!int' : '!!float') : typeof v === 'boolean' ? '!!bool' : '!!str';
+    return typeof v === 'number'
+      ? Number.isInteger(v)
+        ? '!!int'
+        : '!!float'
+      : typeof v === 'boolean'
+        ? '!!bool'
+        : '!!str';
   };
   const terror = (n: Node, into: string) => {
     let shown = '';
@@ -67,7 +110,12 @@ export function checkUnitTestFile(text: string): string | null {
       return;
     }
     if (shape === 'float') {
-      if (!isScalar(n) || (typeof n.value !== 'number' && !/^[-+]?(\.inf|\.Inf|\.INF|\.nan|\.NaN|\.NAN)$/.test(String(n.value)))) terror(n, 'float64');
+      if (
+        !isScalar(n) ||
+        (typeof n.value !== 'number' &&
+          !/^[-+]?(\.inf|\.Inf|\.INF|\.nan|\.NaN|\.NAN)$/.test(String(n.value)))
+      )
+        terror(n, 'float64');
       return;
     }
     if (shape === 'map' || shape === 'labels') {
@@ -76,7 +124,10 @@ export function checkUnitTestFile(text: string): string | null {
     }
     if ('list' in shape) {
       if (!isSeq(n)) {
-        terror(n, shape.list === 'string' ? '[]string' : `[]${(shape.list as { struct: string }).struct}`);
+        terror(
+          n,
+          shape.list === 'string' ? '[]string' : `[]${(shape.list as { struct: string }).struct}`,
+        );
         return;
       }
       for (const item of n.items as Node[]) walk(item, shape.list);
@@ -89,7 +140,8 @@ export function checkUnitTestFile(text: string): string | null {
     for (const p of n.items as Pair<Node, Node>[]) {
       const k = String((p.key as Scalar).value);
       const child = shape.fields[k];
-      if (child === undefined) terrors.push(`line ${lineOf(p.key)}: field ${k} not found in type ${shape.struct}`);
+      if (child === undefined)
+        terrors.push(`line ${lineOf(p.key)}: field ${k} not found in type ${shape.struct}`);
       else walk(p.value, child);
     }
   };

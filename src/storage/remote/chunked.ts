@@ -3,7 +3,8 @@
 // ChunkedReadResponse each.
 import { crc32c } from '../../tsdb/encoding/index.js';
 
-export const STREAMED_CONTENT_TYPE = 'application/x-streamed-protobuf; proto=prometheus.ChunkedReadResponse';
+export const STREAMED_CONTENT_TYPE =
+  'application/x-streamed-protobuf; proto=prometheus.ChunkedReadResponse';
 
 export function frame(msg: Uint8Array): Buffer {
   const head: number[] = [];
@@ -35,9 +36,10 @@ export function readFrames(body: Uint8Array): Uint8Array[] {
       shift *= 128;
     }
     if (off + 4 + n > body.length) throw new Error('streamed read: torn frame');
-    const crc = ((body[off]! << 24) | (body[off + 1]! << 16) | (body[off + 2]! << 8) | body[off + 3]!) >>> 0;
+    const crc =
+      ((body[off]! << 24) | (body[off + 1]! << 16) | (body[off + 2]! << 8) | body[off + 3]!) >>> 0;
     const msg = body.subarray(off + 4, off + 4 + n);
-    if ((crc32c(msg) >>> 0) !== crc) throw new Error('streamed read: frame checksum mismatch');
+    if (crc32c(msg) >>> 0 !== crc) throw new Error('streamed read: frame checksum mismatch');
     out.push(msg);
     off += 4 + n;
   }

@@ -2,7 +2,13 @@
 // decode between their wire form and this project's Labels / samples.
 import { FloatHistogram, Histogram, type Span } from '../../model/histogram/index.js';
 import { Labels, Matcher, MatchType } from '../../model/labels/index.js';
-import { ProtoReader, ProtoWriter, readBucketSpan as readSpan, readRepeated, unzigzag } from './protobuf.js';
+import {
+  ProtoReader,
+  ProtoWriter,
+  readBucketSpan as readSpan,
+  readRepeated,
+  unzigzag,
+} from './protobuf.js';
 
 export interface PbSample {
   value: number;
@@ -22,7 +28,6 @@ export interface PbHistogram {
   h: Histogram | null;
   fh: FloatHistogram | null;
 }
-
 
 /** prompb.Histogram (types.proto): counts as ints (count_int, deltas) or floats (count_float, counts). */
 function readHistogram(r: ProtoReader): PbHistogram {
@@ -68,7 +73,9 @@ function readHistogram(r: ProtoReader): PbHistogram {
     positiveBuckets: pBuckets,
     negativeBuckets: nBuckets,
   };
-  return float ? { timestamp: f.timestamp, h: null, fh: FloatHistogram.of(fields) } : { timestamp: f.timestamp, h: Histogram.of(fields), fh: null };
+  return float
+    ? { timestamp: f.timestamp, h: null, fh: FloatHistogram.of(fields) }
+    : { timestamp: f.timestamp, h: Histogram.of(fields), fh: null };
 }
 
 export interface PbMetadata {
@@ -166,7 +173,10 @@ function writeHistogram(w: ProtoWriter, p: PbHistogram): void {
   w.int64(15, p.timestamp);
 }
 
-export function encodeWriteRequest(series: PbTimeSeries[], metadata: PbMetadata[] = []): Uint8Array {
+export function encodeWriteRequest(
+  series: PbTimeSeries[],
+  metadata: PbMetadata[] = [],
+): Uint8Array {
   const w = new ProtoWriter();
   for (const ts of series) w.message(1, (m) => writeSeries(m, ts));
   for (const md of metadata) {
@@ -201,7 +211,9 @@ function readSeries(r: ProtoReader): PbTimeSeries {
       samples.push({ value, timestamp });
     } else r.skip(wireType);
   }
-  return histograms.length > 0 ? { labels: Labels.fromPairs(pairs), samples, histograms } : { labels: Labels.fromPairs(pairs), samples };
+  return histograms.length > 0
+    ? { labels: Labels.fromPairs(pairs), samples, histograms }
+    : { labels: Labels.fromPairs(pairs), samples };
 }
 
 function readMetadata(r: ProtoReader): PbMetadata {
@@ -217,7 +229,10 @@ function readMetadata(r: ProtoReader): PbMetadata {
   return md;
 }
 
-export function decodeWriteRequest(buf: Uint8Array): { timeseries: PbTimeSeries[]; metadata: PbMetadata[] } {
+export function decodeWriteRequest(buf: Uint8Array): {
+  timeseries: PbTimeSeries[];
+  metadata: PbMetadata[];
+} {
   const r = new ProtoReader(buf);
   const timeseries: PbTimeSeries[] = [];
   const metadata: PbMetadata[] = [];
@@ -231,11 +246,23 @@ export function decodeWriteRequest(buf: Uint8Array): { timeseries: PbTimeSeries[
 }
 
 /** prompb MetricMetadata.MetricType, by the exposition formats' type names. */
-export const METRIC_TYPES: Record<string, number> = { unknown: 0, counter: 1, gauge: 2, histogram: 3, gaugehistogram: 4, summary: 5, info: 6, stateset: 7 };
+export const METRIC_TYPES: Record<string, number> = {
+  unknown: 0,
+  counter: 1,
+  gauge: 2,
+  histogram: 3,
+  gaugehistogram: 4,
+  summary: 5,
+  info: 6,
+  stateset: 7,
+};
 
 const MATCH_TYPES = [MatchType.Equal, MatchType.NotEqual, MatchType.Regexp, MatchType.NotRegexp];
 
-export function encodeReadRequest(queries: PbQuery[], acceptedResponseTypes: number[] = []): Uint8Array {
+export function encodeReadRequest(
+  queries: PbQuery[],
+  acceptedResponseTypes: number[] = [],
+): Uint8Array {
   const w = new ProtoWriter();
   for (const q of queries) {
     w.message(1, (qw) => {
@@ -257,7 +284,10 @@ export function encodeReadRequest(queries: PbQuery[], acceptedResponseTypes: num
   return w.finish();
 }
 
-export function decodeReadRequest(buf: Uint8Array): { queries: PbQuery[]; acceptedResponseTypes: number[] } {
+export function decodeReadRequest(buf: Uint8Array): {
+  queries: PbQuery[];
+  acceptedResponseTypes: number[];
+} {
   const r = new ProtoReader(buf);
   const queries: PbQuery[] = [];
   const acceptedResponseTypes: number[] = [];
@@ -300,7 +330,8 @@ export function decodeReadRequest(buf: Uint8Array): { queries: PbQuery[]; accept
 /** ReadResponse{results: [QueryResult{timeseries}]} (the SAMPLES response type). */
 export function encodeReadResponse(results: PbTimeSeries[][]): Uint8Array {
   const w = new ProtoWriter();
-  for (const series of results) w.message(1, (qr) => series.forEach((ts) => qr.message(1, (m) => writeSeries(m, ts))));
+  for (const series of results)
+    w.message(1, (qr) => series.forEach((ts) => qr.message(1, (m) => writeSeries(m, ts))));
   return w.finish();
 }
 
@@ -342,7 +373,10 @@ export interface PbChunkedSeries {
 }
 
 /** ChunkedReadResponse: one frame of a STREAMED_XOR_CHUNKS answer. */
-export function encodeChunkedReadResponse(series: PbChunkedSeries[], queryIndex: number): Uint8Array {
+export function encodeChunkedReadResponse(
+  series: PbChunkedSeries[],
+  queryIndex: number,
+): Uint8Array {
   const w = new ProtoWriter();
   for (const s of series) {
     w.message(1, (m) => {
@@ -361,7 +395,10 @@ export function encodeChunkedReadResponse(series: PbChunkedSeries[], queryIndex:
   return w.finish();
 }
 
-export function decodeChunkedReadResponse(buf: Uint8Array): { series: PbChunkedSeries[]; queryIndex: number } {
+export function decodeChunkedReadResponse(buf: Uint8Array): {
+  series: PbChunkedSeries[];
+  queryIndex: number;
+} {
   const r = new ProtoReader(buf);
   const series: PbChunkedSeries[] = [];
   let queryIndex = 0;

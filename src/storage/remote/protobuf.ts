@@ -1,2 +1,8 @@
 // The protocol-buffer wire format lives in util (the scrape's protobuf exposition parser reads it too).
-export { ProtoReader, ProtoWriter, readBucketSpan, readRepeated, unzigzag } from '../../util/protobuf.js';
+export {
+  ProtoReader,
+  ProtoWriter,
+  readBucketSpan,
+  readRepeated,
+  unzigzag,
+} from '../../util/protobuf.js';

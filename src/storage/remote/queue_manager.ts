@@ -62,9 +62,19 @@ class ShardQueue {
   }
 
   /** Removes and returns the oldest max samples. */
-  take(max: number): { labels: Labels[]; ts: Float64Array; vs: Float64Array; hs: (Histogram | FloatHistogram | null)[] } {
+  take(max: number): {
+    labels: Labels[];
+    ts: Float64Array;
+    vs: Float64Array;
+    hs: (Histogram | FloatHistogram | null)[];
+  } {
     const k = Math.min(max, this.n);
-    const out = { labels: this.labels.splice(0, k), ts: this.ts.slice(0, k), vs: this.vs.slice(0, k), hs: this.hs.splice(0, k) };
+    const out = {
+      labels: this.labels.splice(0, k),
+      ts: this.ts.slice(0, k),
+      vs: this.vs.slice(0, k),
+      hs: this.hs.splice(0, k),
+    };
     this.ts.copyWithin(0, k, this.n);
     this.vs.copyWithin(0, k, this.n);
     this.n -= k;
@@ -100,34 +110,148 @@ export function newQueueMetrics(registry: Registry): QueueMetrics {
   const labelNames = ['remote_name', 'url'] as const;
   const registers = [registry];
   return {
-    samplesTotal: new client.Counter({ name: 'prometheus_remote_storage_samples_total', help: 'Total number of samples sent to remote storage.', labelNames, registers }),
-    failed: new client.Counter({ name: 'prometheus_remote_storage_samples_failed_total', help: 'Total number of samples which failed on send to remote storage, non-recoverable errors.', labelNames, registers }),
-    retried: new client.Counter({ name: 'prometheus_remote_storage_samples_retried_total', help: 'Total number of samples which failed on send to remote storage but were retried because the send error was recoverable.', labelNames, registers }),
-    dropped: new client.Counter({ name: 'prometheus_remote_storage_samples_dropped_total', help: 'Total number of samples which were dropped after being read from the WAL before being sent via remote write, either via relabelling or unintentionally because of an unknown reference ID.', labelNames, registers }),
-    pending: new client.Gauge({ name: 'prometheus_remote_storage_samples_pending', help: 'The number of samples pending in the queues shards to be sent to the remote storage.', labelNames, registers }),
-    bytes: new client.Counter({ name: 'prometheus_remote_storage_bytes_total', help: 'The total number of bytes of data (not metadata) sent by the queue after compression.', labelNames, registers }),
-    shards: new client.Gauge({ name: 'prometheus_remote_storage_shards', help: 'The number of shards used for parallel sending to the remote storage.', labelNames, registers }),
-    duration: new client.Histogram({ name: 'prometheus_remote_storage_sent_batch_duration_seconds', help: 'Duration of send calls to the remote storage.', labelNames, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 60, 120, 300], registers }),
-    highestSent: new client.Gauge({ name: 'prometheus_remote_storage_queue_highest_sent_timestamp_seconds', help: 'Timestamp from a WAL sample, the highest timestamp successfully sent by this queue, in seconds since epoch.', labelNames, registers }),
-    shardsMin: new client.Gauge({ name: 'prometheus_remote_storage_shards_min', help: 'The minimum number of shards that the queue is allowed to run.', labelNames, registers }),
-    shardsMax: new client.Gauge({ name: 'prometheus_remote_storage_shards_max', help: 'The maximum number of shards that the queue is allowed to run.', labelNames, registers }),
-    shardsDesired: new client.Gauge({ name: 'prometheus_remote_storage_shards_desired', help: 'The number of shards that the queues shard calculation wants to run based on the rate of samples in vs. samples out.', labelNames, registers }),
-    shardCapacity: new client.Gauge({ name: 'prometheus_remote_storage_shard_capacity', help: 'The capacity of each shard of the queue used for parallel sending to the remote storage.', labelNames, registers }),
-    enqueueRetries: new client.Counter({ name: 'prometheus_remote_storage_enqueue_retries_total', help: 'Total number of times enqueue has failed because a shards queue was full.', labelNames, registers }),
-    watcherRecordsRead: new client.Counter({ name: 'prometheus_wal_watcher_records_read_total', help: 'Number of records read by the WAL watcher from the WAL.', labelNames: ['consumer', 'type'], registers }),
-    watcherDecodeFailures: new client.Counter({ name: 'prometheus_wal_watcher_record_decode_failures_total', help: 'Number of records read by the WAL watcher that resulted in an error when decoding.', labelNames: ['consumer'], registers }),
-    metadataTotal: new client.Counter({ name: 'prometheus_remote_storage_metadata_total', help: 'Total number of metadata entries sent to remote storage.', labelNames, registers }),
-    metadataFailed: new client.Counter({ name: 'prometheus_remote_storage_metadata_failed_total', help: 'Total number of metadata entries which failed on send to remote storage, non-recoverable errors.', labelNames, registers }),
-    metadataRetried: new client.Counter({ name: 'prometheus_remote_storage_metadata_retried_total', help: 'Total number of metadata entries which failed on send to remote storage but were retried because the send error was recoverable.', labelNames, registers }),
-    metadataBytes: new client.Counter({ name: 'prometheus_remote_storage_metadata_bytes_total', help: 'The total number of bytes of metadata sent by the queue after compression.', labelNames, registers }),
-    watcherSegment: new client.Gauge({ name: 'prometheus_wal_watcher_current_segment', help: 'Current segment the WAL watcher is reading records from.', labelNames: ['consumer'], registers }),
+    samplesTotal: new client.Counter({
+      name: 'prometheus_remote_storage_samples_total',
+      help: 'Total number of samples sent to remote storage.',
+      labelNames,
+      registers,
+    }),
+    failed: new client.Counter({
+      name: 'prometheus_remote_storage_samples_failed_total',
+      help: 'Total number of samples which failed on send to remote storage, non-recoverable errors.',
+      labelNames,
+      registers,
+    }),
+    retried: new client.Counter({
+      name: 'prometheus_remote_storage_samples_retried_total',
+      help: 'Total number of samples which failed on send to remote storage but were retried because the send error was recoverable.',
+      labelNames,
+      registers,
+    }),
+    dropped: new client.Counter({
+      name: 'prometheus_remote_storage_samples_dropped_total',
+      help: 'Total number of samples which were dropped after being read from the WAL before being sent via remote write, either via relabelling or unintentionally because of an unknown reference ID.',
+      labelNames,
+      registers,
+    }),
+    pending: new client.Gauge({
+      name: 'prometheus_remote_storage_samples_pending',
+      help: 'The number of samples pending in the queues shards to be sent to the remote storage.',
+      labelNames,
+      registers,
+    }),
+    bytes: new client.Counter({
+      name: 'prometheus_remote_storage_bytes_total',
+      help: 'The total number of bytes of data (not metadata) sent by the queue after compression.',
+      labelNames,
+      registers,
+    }),
+    shards: new client.Gauge({
+      name: 'prometheus_remote_storage_shards',
+      help: 'The number of shards used for parallel sending to the remote storage.',
+      labelNames,
+      registers,
+    }),
+    duration: new client.Histogram({
+      name: 'prometheus_remote_storage_sent_batch_duration_seconds',
+      help: 'Duration of send calls to the remote storage.',
+      labelNames,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 60, 120, 300],
+      registers,
+    }),
+    highestSent: new client.Gauge({
+      name: 'prometheus_remote_storage_queue_highest_sent_timestamp_seconds',
+      help: 'Timestamp from a WAL sample, the highest timestamp successfully sent by this queue, in seconds since epoch.',
+      labelNames,
+      registers,
+    }),
+    shardsMin: new client.Gauge({
+      name: 'prometheus_remote_storage_shards_min',
+      help: 'The minimum number of shards that the queue is allowed to run.',
+      labelNames,
+      registers,
+    }),
+    shardsMax: new client.Gauge({
+      name: 'prometheus_remote_storage_shards_max',
+      help: 'The maximum number of shards that the queue is allowed to run.',
+      labelNames,
+      registers,
+    }),
+    shardsDesired: new client.Gauge({
+      name: 'prometheus_remote_storage_shards_desired',
+      help: 'The number of shards that the queues shard calculation wants to run based on the rate of samples in vs. samples out.',
+      labelNames,
+      registers,
+    }),
+    shardCapacity: new client.Gauge({
+      name: 'prometheus_remote_storage_shard_capacity',
+      help: 'The capacity of each shard of the queue used for parallel sending to the remote storage.',
+      labelNames,
+      registers,
+    }),
+    enqueueRetries: new client.Counter({
+      name: 'prometheus_remote_storage_enqueue_retries_total',
+      help: 'Total number of times enqueue has failed because a shards queue was full.',
+      labelNames,
+      registers,
+    }),
+    watcherRecordsRead: new client.Counter({
+      name: 'prometheus_wal_watcher_records_read_total',
+      help: 'Number of records read by the WAL watcher from the WAL.',
+      labelNames: ['consumer', 'type'],
+      registers,
+    }),
+    watcherDecodeFailures: new client.Counter({
+      name: 'prometheus_wal_watcher_record_decode_failures_total',
+      help: 'Number of records read by the WAL watcher that resulted in an error when decoding.',
+      labelNames: ['consumer'],
+      registers,
+    }),
+    metadataTotal: new client.Counter({
+      name: 'prometheus_remote_storage_metadata_total',
+      help: 'Total number of metadata entries sent to remote storage.',
+      labelNames,
+      registers,
+    }),
+    metadataFailed: new client.Counter({
+      name: 'prometheus_remote_storage_metadata_failed_total',
+      help: 'Total number of metadata entries which failed on send to remote storage, non-recoverable errors.',
+      labelNames,
+      registers,
+    }),
+    metadataRetried: new client.Counter({
+      name: 'prometheus_remote_storage_metadata_retried_total',
+      help: 'Total number of metadata entries which failed on send to remote storage but were retried because the send error was recoverable.',
+      labelNames,
+      registers,
+    }),
+    metadataBytes: new client.Counter({
+      name: 'prometheus_remote_storage_metadata_bytes_total',
+      help: 'The total number of bytes of metadata sent by the queue after compression.',
+      labelNames,
+      registers,
+    }),
+    watcherSegment: new client.Gauge({
+      name: 'prometheus_wal_watcher_current_segment',
+      help: 'Current segment the WAL watcher is reading records from.',
+      labelNames: ['consumer'],
+      registers,
+    }),
   };
 }
 
 /** Prometheus names an unnamed queue by a hash of its config. */
 export function queueName(cfg: RemoteWriteConfig): string {
   if (cfg.name) return cfg.name;
-  return createHash('md5').update(JSON.stringify({ url: cfg.url, relabel: cfg.write_relabel_configs.map((r) => ({ ...r, regex: r.regex.source })) })).digest('hex').slice(0, 6);
+  return createHash('md5')
+    .update(
+      JSON.stringify({
+        url: cfg.url,
+        relabel: cfg.write_relabel_configs.map((r) => ({ ...r, regex: r.regex.source })),
+      }),
+    )
+    .digest('hex')
+    .slice(0, 6);
 }
 
 /** How often the WAL is read when no write was announced (a segment cut, a missed wake-up). */
@@ -184,10 +308,26 @@ export class QueueManager implements WatcherConsumer {
     metrics.shardCapacity.set(this.lbl, cfg.queue_config.capacity);
     metrics.enqueueRetries.inc(this.lbl, 0);
     // The queue's counters exist from 0, as Prometheus's do.
-    for (const c of [metrics.samplesTotal, metrics.failed, metrics.retried, metrics.dropped, metrics.bytes]) c.inc(this.lbl, 0);
+    for (const c of [
+      metrics.samplesTotal,
+      metrics.failed,
+      metrics.retried,
+      metrics.dropped,
+      metrics.bytes,
+    ])
+      c.inc(this.lbl, 0);
     if (cfg.metadata_config.send && metadata) {
-      for (const c of [metrics.metadataTotal, metrics.metadataFailed, metrics.metadataRetried, metrics.metadataBytes]) c.inc(this.lbl, 0);
-      this.metadataTicker = setInterval(() => void this.sendMetadata(), cfg.metadata_config.send_interval);
+      for (const c of [
+        metrics.metadataTotal,
+        metrics.metadataFailed,
+        metrics.metadataRetried,
+        metrics.metadataBytes,
+      ])
+        c.inc(this.lbl, 0);
+      this.metadataTicker = setInterval(
+        () => void this.sendMetadata(),
+        cfg.metadata_config.send_interval,
+      );
       this.metadataTicker.unref();
     }
     this.watcher = new WALWatcher(source.walDir(), source.walPosition(), this);
@@ -226,7 +366,9 @@ export class QueueManager implements WatcherConsumer {
     if (shards === this.shards.length) return;
     // Resharding while the remote end fails would only move the same failing sends around.
     if (this.lastSendOK < Date.now() - 2 * q.batch_send_deadline) {
-      this.logger.warn('Skipping resharding, last successful send was beyond threshold', { lastSendTimestamp: Math.floor(this.lastSendOK / 1000) });
+      this.logger.warn('Skipping resharding, last successful send was beyond threshold', {
+        lastSendTimestamp: Math.floor(this.lastSendOK / 1000),
+      });
       return;
     }
     void this.reshard(shards);
@@ -311,7 +453,10 @@ export class QueueManager implements WatcherConsumer {
 
   corrupt(segment: number, reason: string): void {
     this.metrics.watcherDecodeFailures.inc({ consumer: this.name });
-    this.logger.error('Unreadable WAL record, going on with the next segment', { segment, err: reason });
+    this.logger.error('Unreadable WAL record, going on with the next segment', {
+      segment,
+      err: reason,
+    });
   }
 
   recordRead(type: string): void {
@@ -333,7 +478,8 @@ export class QueueManager implements WatcherConsumer {
       });
       out = b.labels();
     }
-    if (this.cfg.write_relabel_configs.length > 0) out = this.relabel(out, this.cfg.write_relabel_configs);
+    if (this.cfg.write_relabel_configs.length > 0)
+      out = this.relabel(out, this.cfg.write_relabel_configs);
     this.seriesCache.set(ref, out);
     return out;
   }
@@ -370,7 +516,12 @@ export class QueueManager implements WatcherConsumer {
     this.inflight.add(p);
   }
 
-  private async sendBatch(labels: Labels[], ts: Float64Array, vs: Float64Array, hs: (Histogram | FloatHistogram | null)[]): Promise<void> {
+  private async sendBatch(
+    labels: Labels[],
+    ts: Float64Array,
+    vs: Float64Array,
+    hs: (Histogram | FloatHistogram | null)[],
+  ): Promise<void> {
     // Group by series, keeping sample order (one Labels object per cached series).
     const bySeries = new Map<Labels, PbTimeSeries>();
     let highest = 0;
@@ -383,7 +534,12 @@ export class QueueManager implements WatcherConsumer {
       }
       const h = hs[i] ?? null;
       if (h === null) s.samples.push({ value: vs[i]!, timestamp: ts[i]! });
-      else (s.histograms ??= []).push(h instanceof Histogram ? { timestamp: ts[i]!, h, fh: null } : { timestamp: ts[i]!, h: null, fh: h });
+      else
+        (s.histograms ??= []).push(
+          h instanceof Histogram
+            ? { timestamp: ts[i]!, h, fh: null }
+            : { timestamp: ts[i]!, h: null, fh: h },
+        );
       if (ts[i]! > highest) highest = ts[i]!;
     }
     const body = compress(encodeWriteRequest([...bySeries.values()]));
@@ -410,13 +566,26 @@ export class QueueManager implements WatcherConsumer {
         const key = `${m.metric}\u0000${m.type}\u0000${m.help}\u0000${m.unit}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        all.push({ metricFamilyName: m.metric, type: METRIC_TYPES[m.type] ?? 0, help: m.help, unit: m.unit });
+        all.push({
+          metricFamilyName: m.metric,
+          type: METRIC_TYPES[m.type] ?? 0,
+          help: m.help,
+          unit: m.unit,
+        });
       }
       const max = Math.max(1, this.cfg.metadata_config.max_samples_per_send);
       for (let i = 0; i < all.length && !this.closing; i += max) {
         const batch = all.slice(i, i + max);
         const body = compress(encodeWriteRequest([], batch));
-        if ((await this.post(body, batch.length, this.metrics.metadataRetried, this.metrics.metadataFailed)) < 0) continue;
+        if (
+          (await this.post(
+            body,
+            batch.length,
+            this.metrics.metadataRetried,
+            this.metrics.metadataFailed,
+          )) < 0
+        )
+          continue;
         this.metrics.metadataTotal.inc(this.lbl, batch.length);
         this.metrics.metadataBytes.inc(this.lbl, body.length);
       }
@@ -430,7 +599,12 @@ export class QueueManager implements WatcherConsumer {
    * 5xx, 429 when asked) with backoff. Returns the seconds the successful attempt took, or -1 when
    * it gave up (counted in failed).
    */
-  private async post(body: Uint8Array, count: number, retried: client.Counter<'remote_name' | 'url'>, failed: client.Counter<'remote_name' | 'url'>): Promise<number> {
+  private async post(
+    body: Uint8Array,
+    count: number,
+    retried: client.Counter<'remote_name' | 'url'>,
+    failed: client.Counter<'remote_name' | 'url'>,
+  ): Promise<number> {
     const q = this.cfg.queue_config;
     let backoff = q.min_backoff;
     for (;;) {
@@ -462,11 +636,20 @@ export class QueueManager implements WatcherConsumer {
       }
       if (!recoverable || this.stopped) {
         failed.inc(this.lbl, count);
-        this.logger.error('non-recoverable error', { remote_name: this.name, url: this.cfg.url, count, err });
+        this.logger.error('non-recoverable error', {
+          remote_name: this.name,
+          url: this.cfg.url,
+          count,
+          err,
+        });
         return -1;
       }
       retried.inc(this.lbl, count);
-      this.logger.warn('Failed to send batch, retrying', { remote_name: this.name, url: this.cfg.url, err });
+      this.logger.warn('Failed to send batch, retrying', {
+        remote_name: this.name,
+        url: this.cfg.url,
+        err,
+      });
       await new Promise((r) => setTimeout(r, backoff).unref());
       backoff = Math.min(backoff * 2, q.max_backoff);
     }
@@ -487,9 +670,12 @@ export class QueueManager implements WatcherConsumer {
     }
     for (;;) {
       const caughtUp = this.watcher.poll();
-      if ((caughtUp && this.pending === 0 && this.inflight.size === 0) || Date.now() >= deadline) break;
+      if ((caughtUp && this.pending === 0 && this.inflight.size === 0) || Date.now() >= deadline)
+        break;
       for (const s of this.shards) this.flush(s);
-      const wait = new Promise((r) => setTimeout(r, Math.min(50, Math.max(0, deadline - Date.now()))));
+      const wait = new Promise((r) =>
+        setTimeout(r, Math.min(50, Math.max(0, deadline - Date.now()))),
+      );
       await Promise.race([Promise.all(this.inflight), wait]);
     }
     this.stopped = true;

@@ -2,13 +2,23 @@
 // remote read protocol 0.1.0, SAMPLES response), answered with each query's series. What reads
 // a server's history without its query API: the backtest's URL source.
 import { compress, uncompress } from 'snappyjs';
-import { RESPONSE_SAMPLES, decodeReadResponse, encodeReadRequest, type PbQuery, type PbTimeSeries } from './prompb.js';
+import {
+  RESPONSE_SAMPLES,
+  decodeReadResponse,
+  encodeReadRequest,
+  type PbQuery,
+  type PbTimeSeries,
+} from './prompb.js';
 import { USER_AGENT } from './queue_manager.js';
 
 export class RemoteReadError extends Error {}
 
 /** Sends the queries in one request; resolves with each query's series, in the queries' order. */
-export async function remoteRead(url: string, queries: PbQuery[], opts: { timeoutMs?: number; headers?: Record<string, string> } = {}): Promise<PbTimeSeries[][]> {
+export async function remoteRead(
+  url: string,
+  queries: PbQuery[],
+  opts: { timeoutMs?: number; headers?: Record<string, string> } = {},
+): Promise<PbTimeSeries[][]> {
   const body = compress(encodeReadRequest(queries, [RESPONSE_SAMPLES]));
   let res: Response;
   try {
@@ -31,15 +41,22 @@ export async function remoteRead(url: string, queries: PbQuery[], opts: { timeou
   const bytes = new Uint8Array(await res.arrayBuffer());
   if (!res.ok) {
     const text = new TextDecoder().decode(bytes.subarray(0, 512)).trim();
-    throw new RemoteReadError(`remote server ${url} returned HTTP status ${res.status} ${res.statusText}: ${text}`);
+    throw new RemoteReadError(
+      `remote server ${url} returned HTTP status ${res.status} ${res.statusText}: ${text}`,
+    );
   }
   let raw: Uint8Array;
   try {
     raw = uncompress(bytes);
   } catch (e) {
-    throw new RemoteReadError(`remote read ${url}: decoding the snappy response: ${(e as Error).message}`);
+    throw new RemoteReadError(
+      `remote read ${url}: decoding the snappy response: ${(e as Error).message}`,
+    );
   }
   const results = decodeReadResponse(raw);
-  if (results.length !== queries.length) throw new RemoteReadError(`remote read ${url}: responses: want ${queries.length}, got ${results.length}`);
+  if (results.length !== queries.length)
+    throw new RemoteReadError(
+      `remote read ${url}: responses: want ${queries.length}, got ${results.length}`,
+    );
   return results;
 }

@@ -50,7 +50,12 @@ class HTTPError extends Error {
 }
 
 /** Calls fn for every series a query selects, with the external labels added, in label order. */
-function eachSeries(opts: ReadHandlerOptions, q: PbQuery, ext: Labels, fn: (labels: Labels, it: SeriesIterator) => void): void {
+function eachSeries(
+  opts: ReadHandlerOptions,
+  q: PbQuery,
+  ext: Labels,
+  fn: (labels: Labels, it: SeriesIterator) => void,
+): void {
   // Matchers on external labels are satisfied (or not) by the external value itself.
   const matchers: Matcher[] = [];
   for (const m of q.matchers) {
@@ -59,7 +64,11 @@ function eachSeries(opts: ReadHandlerOptions, q: PbQuery, ext: Labels, fn: (labe
   }
   const querier = opts.queryable.querier(q.startTimestampMs, q.endTimestampMs);
   try {
-    const set = querier.select(true, { start: q.startTimestampMs, end: q.endTimestampMs, func: 'series' }, ...matchers);
+    const set = querier.select(
+      true,
+      { start: q.startTimestampMs, end: q.endTimestampMs, func: 'series' },
+      ...matchers,
+    );
     while (set.next()) {
       const s = set.at();
       let labels = s.labels;
@@ -85,11 +94,16 @@ function samplesResponse(opts: ReadHandlerOptions, queries: PbQuery[], ext: Labe
     const series: PbTimeSeries[] = [];
     eachSeries(opts, q, ext, (labels, it) => {
       const samples: { value: number; timestamp: number }[] = [];
-      for (let vt = it.seek(q.startTimestampMs); vt !== ValueType.None && it.atT() <= q.endTimestampMs; vt = it.next()) {
+      for (
+        let vt = it.seek(q.startTimestampMs);
+        vt !== ValueType.None && it.atT() <= q.endTimestampMs;
+        vt = it.next()
+      ) {
         if (vt === ValueType.Float) samples.push({ value: it.atF(), timestamp: it.atT() });
       }
       total += samples.length;
-      if (opts.sampleLimit > 0 && total > opts.sampleLimit) throw new HTTPError(400, `exceeded sample limit (${opts.sampleLimit})`);
+      if (opts.sampleLimit > 0 && total > opts.sampleLimit)
+        throw new HTTPError(400, `exceeded sample limit (${opts.sampleLimit})`);
       series.push({ labels, samples });
     });
     return series;
@@ -98,7 +112,12 @@ function samplesResponse(opts: ReadHandlerOptions, queries: PbQuery[], ext: Labe
 }
 
 /** Writes one frame per series (more when its chunks pass maxBytesInFrame). */
-async function streamChunks(opts: ReadHandlerOptions, queries: PbQuery[], ext: Labels, res: ServerResponse): Promise<void> {
+async function streamChunks(
+  opts: ReadHandlerOptions,
+  queries: PbQuery[],
+  ext: Labels,
+  res: ServerResponse,
+): Promise<void> {
   const maxBytes = opts.maxBytesInFrame ?? 1 << 20;
   const frames: Buffer[] = [];
   for (let qi = 0; qi < queries.length; qi++) {
@@ -122,7 +141,11 @@ async function streamChunks(opts: ReadHandlerOptions, queries: PbQuery[], ext: L
           bytes = 0;
         }
       };
-      for (let vt = it.seek(q.startTimestampMs); vt !== ValueType.None && it.atT() <= q.endTimestampMs; vt = it.next()) {
+      for (
+        let vt = it.seek(q.startTimestampMs);
+        vt !== ValueType.None && it.atT() <= q.endTimestampMs;
+        vt = it.next()
+      ) {
         if (vt !== ValueType.Float) continue;
         if (app === null) {
           app = new XORAppender();
@@ -134,7 +157,8 @@ async function streamChunks(opts: ReadHandlerOptions, queries: PbQuery[], ext: L
         if (++n === SAMPLES_PER_CHUNK) cut();
       }
       cut();
-      if (chunks.length > 0) frames.push(frame(encodeChunkedReadResponse([{ labels, chunks }], qi)));
+      if (chunks.length > 0)
+        frames.push(frame(encodeChunkedReadResponse([{ labels, chunks }], qi)));
     });
     // Frames go out as each query finishes; a slow reader holds the next query back.
     for (const f of frames.splice(0)) {
@@ -188,7 +212,11 @@ export function readHandler(opts: ReadHandlerOptions): ReadHandler {
   return Object.assign(handle, { inFlight: () => gate.inFlight });
 }
 
-async function serveRead(opts: ReadHandlerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serveRead(
+  opts: ReadHandlerOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const { body, truncated } = await readBodyLimited(req, MAX_READ_REQUEST_BYTES);
   // What lies past the limit is never read; Go's server closes such a connection.
   if (truncated) res.setHeader('Connection', 'close');
@@ -201,10 +229,15 @@ async function serveRead(opts: ReadHandlerOptions, req: IncomingMessage, res: Se
     return;
   }
   // The client's first accepted type that we speak; none given means SAMPLES.
-  const type = request.acceptedResponseTypes.find((t) => t === RESPONSE_SAMPLES || t === RESPONSE_STREAMED_XOR_CHUNKS) ?? RESPONSE_SAMPLES;
+  const type =
+    request.acceptedResponseTypes.find(
+      (t) => t === RESPONSE_SAMPLES || t === RESPONSE_STREAMED_XOR_CHUNKS,
+    ) ?? RESPONSE_SAMPLES;
   if (request.acceptedResponseTypes.length > 0 && !request.acceptedResponseTypes.includes(type)) {
     res.statusCode = 400;
-    res.end(`server does not support any of the requested response types: ${request.acceptedResponseTypes.join(', ')}; supported: SAMPLES, STREAMED_XOR_CHUNKS\n`);
+    res.end(
+      `server does not support any of the requested response types: ${request.acceptedResponseTypes.join(', ')}; supported: SAMPLES, STREAMED_XOR_CHUNKS\n`,
+    );
     return;
   }
   const ext = opts.externalLabels();

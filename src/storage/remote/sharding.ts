@@ -56,7 +56,8 @@ export function desiredShards(x: ShardInputs): { estimate: number; shards: numbe
   const timePerSample = x.outDuration / x.outRate;
   const estimate = timePerSample * (x.inRate * kept + 0.05 * pending);
   const want = Math.ceil(estimate);
-  if (want >= x.current * (1 - TOLERANCE) && want <= x.current * (1 + TOLERANCE)) return { estimate, shards: x.current };
+  if (want >= x.current * (1 - TOLERANCE) && want <= x.current * (1 + TOLERANCE))
+    return { estimate, shards: x.current };
   if (want < x.current && x.delay > MAX_DELAY_TO_DOWNSHARD) return { estimate, shards: x.current };
   return { estimate, shards: Math.min(x.max, Math.max(x.min, want)) };
 }

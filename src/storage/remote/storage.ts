@@ -6,7 +6,14 @@ import type { Logger } from '../../util/log.js';
 import { nopLogger } from '../../util/log.js';
 import { client, defaultRegistry, type Registry } from '../../util/metrics.js';
 import type { WALSource } from '../index.js';
-import { newQueueMetrics, QueueManager, queueName, type MetricMetadata, type QueueMetrics, type RelabelFn } from './queue_manager.js';
+import {
+  newQueueMetrics,
+  QueueManager,
+  queueName,
+  type MetricMetadata,
+  type QueueMetrics,
+  type RelabelFn,
+} from './queue_manager.js';
 
 export interface RemoteStorageOptions {
   /** The WAL the queues tail (the TSDB). */
@@ -23,7 +30,16 @@ export interface RemoteStorageOptions {
 
 function configKey(q: QueueManager | Config['remote_write'][number], external: Labels): string {
   const cfg = q instanceof QueueManager ? q.cfg : q;
-  return JSON.stringify({ cfg: { ...cfg, write_relabel_configs: cfg.write_relabel_configs.map((r) => ({ ...r, regex: r.regex.source })) }, ext: external.key() });
+  return JSON.stringify({
+    cfg: {
+      ...cfg,
+      write_relabel_configs: cfg.write_relabel_configs.map((r) => ({
+        ...r,
+        regex: r.regex.source,
+      })),
+    },
+    ext: external.key(),
+  });
 }
 
 export class RemoteStorage {
@@ -61,7 +77,10 @@ export class RemoteStorage {
     const names = new Set<string>();
     for (const rw of cfg.remote_write) {
       const name = queueName(rw);
-      if (names.has(name)) throw new Error(`duplicate remote write configs are not allowed, found duplicate for URL: ${rw.url}`);
+      if (names.has(name))
+        throw new Error(
+          `duplicate remote write configs are not allowed, found duplicate for URL: ${rw.url}`,
+        );
       names.add(name);
     }
     // Checked whole before any queue starts tailing the WAL.
@@ -71,7 +90,20 @@ export class RemoteStorage {
       const key = configKey(rw, ext);
       const old = this.queues.get(name);
       if (old && old.key === key) next.set(name, old);
-      else next.set(name, { key, q: new QueueManager(rw, this.opts.source, ext, this.opts.relabel, this.metrics, this.logger.with({ component: 'remote', remote_name: name, url: rw.url }), this.opts.shardUpdateMs, this.opts.metadata) });
+      else
+        next.set(name, {
+          key,
+          q: new QueueManager(
+            rw,
+            this.opts.source,
+            ext,
+            this.opts.relabel,
+            this.metrics,
+            this.logger.with({ component: 'remote', remote_name: name, url: rw.url }),
+            this.opts.shardUpdateMs,
+            this.opts.metadata,
+          ),
+        });
     }
     const stale = [...this.queues.entries()].filter(([n, v]) => next.get(n) !== v);
     this.queues = next;
@@ -79,7 +111,9 @@ export class RemoteStorage {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((v) => v.q.stop(this.opts.flushDeadlineMs ?? 60_000)));
+    await Promise.all(
+      [...this.queues.values()].map((v) => v.q.stop(this.opts.flushDeadlineMs ?? 60_000)),
+    );
     this.queues.clear();
   }
 }

@@ -49,12 +49,15 @@ export function writeHandler(appendable: Appendable, logger: Logger) {
         let ref = 0;
         for (const smp of s.samples) ref = app.append(ref, s.labels, smp.timestamp, smp.value);
         // Without native histograms the storage refuses these: the request fails whole (500), as in Prometheus.
-        for (const h of s.histograms ?? []) ref = app.appendHistogram(ref, s.labels, h.timestamp, h.h, h.fh);
+        for (const h of s.histograms ?? [])
+          ref = app.appendHistogram(ref, s.labels, h.timestamp, h.h, h.fh);
       }
       await app.commit();
     } catch (e) {
       await app.rollback();
-      const client = e instanceof StorageError && ['out_of_order', 'duplicate', 'out_of_bounds', 'too_old'].includes(e.kind);
+      const client =
+        e instanceof StorageError &&
+        ['out_of_order', 'duplicate', 'out_of_bounds', 'too_old'].includes(e.kind);
       if (!client) logger.error('Error appending remote write', { err: e as Error });
       res.statusCode = client ? 400 : 500;
       res.end(`${(e as Error).message}\n`);

@@ -50,7 +50,8 @@ export class ByteArena {
   /** A zeroed slot of slotSize(bytes) bytes. */
   alloc(bytes: number): Slot {
     const size = ByteArena.slotSize(bytes);
-    if (size > PAGE_BYTES) throw new RangeError(`arena slot of ${bytes} bytes is larger than a page`);
+    if (size > PAGE_BYTES)
+      throw new RangeError(`arena slot of ${bytes} bytes is larger than a page`);
     const list = (this.avail[31 - Math.clz32(size) - MIN_SHIFT] ??= []);
     let p = list[list.length - 1];
     while (p !== undefined && (p.size !== size || !p.hasRoom())) {

@@ -5,8 +5,20 @@
 import { FloatHistogram, countSpans } from '../../model/histogram/index.js';
 import { isStaleNaN } from '../../model/value/index.js';
 import { ValueType } from '../../storage/index.js';
-import { newXORState, putVarbitInt, readVarbitInt, xorRead, xorWrite, type XORState } from './bstream.js';
-import { HistogramChunkIterator, counterResetHint, readLayout, writeLayout } from './histogram_layout.js';
+import {
+  newXORState,
+  putVarbitInt,
+  readVarbitInt,
+  xorRead,
+  xorWrite,
+  type XORState,
+} from './bstream.js';
+import {
+  HistogramChunkIterator,
+  counterResetHint,
+  readLayout,
+  writeLayout,
+} from './histogram_layout.js';
 import { HistogramChunkAppender } from './histogram_appender.js';
 
 export class FloatHistogramAppender extends HistogramChunkAppender<FloatHistogram> {
@@ -23,7 +35,13 @@ export class FloatHistogramAppender extends HistogramChunkAppender<FloatHistogra
   }
 
   protected copyOf(h: FloatHistogram): FloatHistogram {
-    return FloatHistogram.of({ ...h, positiveSpans: h.positiveSpans.map((x) => ({ ...x })), negativeSpans: h.negativeSpans.map((x) => ({ ...x })), positiveBuckets: [...h.positiveBuckets], negativeBuckets: [...h.negativeBuckets] });
+    return FloatHistogram.of({
+      ...h,
+      positiveSpans: h.positiveSpans.map((x) => ({ ...x })),
+      negativeSpans: h.negativeSpans.map((x) => ({ ...x })),
+      positiveBuckets: [...h.positiveBuckets],
+      negativeBuckets: [...h.negativeBuckets],
+    });
   }
 
   append(t: number, hin: FloatHistogram): void {
@@ -32,7 +50,12 @@ export class FloatHistogramAppender extends HistogramChunkAppender<FloatHistogra
     this.remember(t, h);
     let tDelta = 0;
     if (this.num === 0) {
-      this.layout = { schema: h.schema, zeroThreshold: h.zeroThreshold, positiveSpans: h.positiveSpans.map((s) => ({ ...s })), negativeSpans: h.negativeSpans.map((s) => ({ ...s })) };
+      this.layout = {
+        schema: h.schema,
+        zeroThreshold: h.zeroThreshold,
+        positiveSpans: h.positiveSpans.map((s) => ({ ...s })),
+        negativeSpans: h.negativeSpans.map((s) => ({ ...s })),
+      };
       writeLayout(w, this.layout);
       putVarbitInt(w, t);
       w.writeFloat(h.count);
@@ -57,8 +80,10 @@ export class FloatHistogramAppender extends HistogramChunkAppender<FloatHistogra
       xorWrite(w, this.cnt, h.count);
       xorWrite(w, this.zCnt, h.zeroCount);
       xorWrite(w, this.sum, h.sum);
-      for (let i = 0; i < h.positiveBuckets.length; i++) xorWrite(w, this.pBuckets[i]!, h.positiveBuckets[i]!);
-      for (let i = 0; i < h.negativeBuckets.length; i++) xorWrite(w, this.nBuckets[i]!, h.negativeBuckets[i]!);
+      for (let i = 0; i < h.positiveBuckets.length; i++)
+        xorWrite(w, this.pBuckets[i]!, h.positiveBuckets[i]!);
+      for (let i = 0; i < h.negativeBuckets.length; i++)
+        xorWrite(w, this.nBuckets[i]!, h.negativeBuckets[i]!);
     }
     this.num++;
     w.buf[0] = this.num >>> 8;

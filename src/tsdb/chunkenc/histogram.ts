@@ -9,8 +9,22 @@
 import { Histogram, countSpans } from '../../model/histogram/index.js';
 import { isStaleNaN } from '../../model/value/index.js';
 import { ValueType } from '../../storage/index.js';
-import { newXORState, putVarbitInt, putVarbitUint, readVarbitInt, readVarbitUint, xorRead, xorWrite, type XORState } from './bstream.js';
-import { HistogramChunkIterator, counterResetHint, readLayout, writeLayout } from './histogram_layout.js';
+import {
+  newXORState,
+  putVarbitInt,
+  putVarbitUint,
+  readVarbitInt,
+  readVarbitUint,
+  xorRead,
+  xorWrite,
+  type XORState,
+} from './bstream.js';
+import {
+  HistogramChunkIterator,
+  counterResetHint,
+  readLayout,
+  writeLayout,
+} from './histogram_layout.js';
 import { HistogramChunkAppender } from './histogram_appender.js';
 
 export class HistogramAppender extends HistogramChunkAppender<Histogram> {
@@ -44,7 +58,12 @@ export class HistogramAppender extends HistogramChunkAppender<Histogram> {
     let cntDelta = 0;
     let zCntDelta = 0;
     if (this.num === 0) {
-      this.layout = { schema: h.schema, zeroThreshold: h.zeroThreshold, positiveSpans: h.positiveSpans.map((s) => ({ ...s })), negativeSpans: h.negativeSpans.map((s) => ({ ...s })) };
+      this.layout = {
+        schema: h.schema,
+        zeroThreshold: h.zeroThreshold,
+        positiveSpans: h.positiveSpans.map((s) => ({ ...s })),
+        negativeSpans: h.negativeSpans.map((s) => ({ ...s })),
+      };
       writeLayout(w, this.layout);
       this.pBuckets = new Array<number>(countSpans(h.positiveSpans)).fill(0);
       this.nBuckets = new Array<number>(countSpans(h.negativeSpans)).fill(0);
@@ -89,8 +108,10 @@ export class HistogramAppender extends HistogramChunkAppender<Histogram> {
     this.tDelta = tDelta;
     this.cntDelta = cntDelta;
     this.zCntDelta = zCntDelta;
-    for (let i = 0; i < h.positiveBuckets.length && i < this.pBuckets.length; i++) this.pBuckets[i] = h.positiveBuckets[i]!;
-    for (let i = 0; i < h.negativeBuckets.length && i < this.nBuckets.length; i++) this.nBuckets[i] = h.negativeBuckets[i]!;
+    for (let i = 0; i < h.positiveBuckets.length && i < this.pBuckets.length; i++)
+      this.pBuckets[i] = h.positiveBuckets[i]!;
+    for (let i = 0; i < h.negativeBuckets.length && i < this.nBuckets.length; i++)
+      this.nBuckets[i] = h.negativeBuckets[i]!;
   }
 }
 

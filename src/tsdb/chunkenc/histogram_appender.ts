@@ -2,10 +2,19 @@
 // layout, and the rules for whether a sample may join the chunk (Prometheus's appendable and
 // appendableGauge) — the same schema and zero threshold, no count going down (counters), buckets
 // only ever added (re-coding the chunk to the wider layout) — and the re-coding itself.
-import { CounterResetHint, type FloatHistogram, type Histogram } from '../../model/histogram/index.js';
+import {
+  CounterResetHint,
+  type FloatHistogram,
+  type Histogram,
+} from '../../model/histogram/index.js';
 import { isStaleNaN } from '../../model/value/index.js';
 import { BitWriter } from './bstream.js';
-import { COUNTER_RESET_MASK, CounterResetHeader, HISTOGRAM_HEADER_BYTES, type Layout } from './histogram_layout.js';
+import {
+  COUNTER_RESET_MASK,
+  CounterResetHeader,
+  HISTOGRAM_HEADER_BYTES,
+  type Layout,
+} from './histogram_layout.js';
 import { absoluteByIndex, expandsTo, unionSpans, widen } from './histogram_recode.js';
 
 /**
@@ -52,12 +61,19 @@ export abstract class HistogramChunkAppender<H extends Histogram | FloatHistogra
     if (isStaleNaN(h.sum)) return 'ok';
     if (isStaleNaN(last.sum)) return 'new';
     if (!gauge && h.count < last.count) return 'reset';
-    if (h.schema !== this.layout.schema || h.zeroThreshold !== this.layout.zeroThreshold) return 'new';
+    if (h.schema !== this.layout.schema || h.zeroThreshold !== this.layout.zeroThreshold)
+      return 'new';
     // The common case, the chunk's very layout: compare bucket by bucket, nothing to build.
-    if (sameSpans(this.layout.positiveSpans, h.positiveSpans) && sameSpans(this.layout.negativeSpans, h.negativeSpans)) {
+    if (
+      sameSpans(this.layout.positiveSpans, h.positiveSpans) &&
+      sameSpans(this.layout.negativeSpans, h.negativeSpans)
+    ) {
       if (gauge) return 'ok';
       if (h.zeroCount < last.zeroCount) return 'reset';
-      return this.wentDownInPlace(last.positiveBuckets, h.positiveBuckets) || this.wentDownInPlace(last.negativeBuckets, h.negativeBuckets) ? 'reset' : 'ok';
+      return this.wentDownInPlace(last.positiveBuckets, h.positiveBuckets) ||
+        this.wentDownInPlace(last.negativeBuckets, h.negativeBuckets)
+        ? 'reset'
+        : 'ok';
     }
     const p = expandsTo(this.layout.positiveSpans, h.positiveSpans);
     const n = expandsTo(this.layout.negativeSpans, h.negativeSpans);
@@ -65,8 +81,24 @@ export abstract class HistogramChunkAppender<H extends Histogram | FloatHistogra
     if (gauge) return p || n ? 'widen' : 'ok';
     if (h.zeroCount < last.zeroCount) return 'reset';
     if (p === null || n === null) return 'reset';
-    if (this.bucketWentDown(last.positiveSpans, last.positiveBuckets, h.positiveSpans, h.positiveBuckets)) return 'reset';
-    if (this.bucketWentDown(last.negativeSpans, last.negativeBuckets, h.negativeSpans, h.negativeBuckets)) return 'reset';
+    if (
+      this.bucketWentDown(
+        last.positiveSpans,
+        last.positiveBuckets,
+        h.positiveSpans,
+        h.positiveBuckets,
+      )
+    )
+      return 'reset';
+    if (
+      this.bucketWentDown(
+        last.negativeSpans,
+        last.negativeBuckets,
+        h.negativeSpans,
+        h.negativeBuckets,
+      )
+    )
+      return 'reset';
     return p || n ? 'widen' : 'ok';
   }
 
@@ -82,9 +114,15 @@ export abstract class HistogramChunkAppender<H extends Histogram | FloatHistogra
     return false;
   }
 
-  private bucketWentDown(oldSpans: H['positiveSpans'], oldBuckets: readonly number[], newSpans: H['positiveSpans'], newBuckets: readonly number[]): boolean {
+  private bucketWentDown(
+    oldSpans: H['positiveSpans'],
+    oldBuckets: readonly number[],
+    newSpans: H['positiveSpans'],
+    newBuckets: readonly number[],
+  ): boolean {
     const cur = absoluteByIndex(newSpans, newBuckets, this.deltas);
-    for (const [idx, c] of absoluteByIndex(oldSpans, oldBuckets, this.deltas)) if ((cur.get(idx) ?? c) < c) return true;
+    for (const [idx, c] of absoluteByIndex(oldSpans, oldBuckets, this.deltas))
+      if ((cur.get(idx) ?? c) < c) return true;
     return false;
   }
 
@@ -103,7 +141,11 @@ export abstract class HistogramChunkAppender<H extends Histogram | FloatHistogra
   /** A new appender holding this chunk's samples re-coded to h's (wider) bucket layout. */
   widenedFor(h: H): this {
     const a = this.fresh();
-    for (const s of this.samples) a.append(s.t, isStaleNaN(s.h.sum) ? s.h : this.recoded(s.h, h.positiveSpans, h.negativeSpans));
+    for (const s of this.samples)
+      a.append(
+        s.t,
+        isStaleNaN(s.h.sum) ? s.h : this.recoded(s.h, h.positiveSpans, h.negativeSpans),
+      );
     a.setHeader(this.header());
     return a;
   }
@@ -122,8 +164,12 @@ export abstract class HistogramChunkAppender<H extends Histogram | FloatHistogra
   }
 }
 
-function sameSpans(a: readonly { offset: number; length: number }[], b: readonly { offset: number; length: number }[]): boolean {
+function sameSpans(
+  a: readonly { offset: number; length: number }[],
+  b: readonly { offset: number; length: number }[],
+): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i]!.offset !== b[i]!.offset || a[i]!.length !== b[i]!.length) return false;
+  for (let i = 0; i < a.length; i++)
+    if (a[i]!.offset !== b[i]!.offset || a[i]!.length !== b[i]!.length) return false;
   return true;
 }

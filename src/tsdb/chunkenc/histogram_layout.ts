@@ -3,7 +3,14 @@
 // start — zero threshold (one byte for powers of two 2^-243…2^10), schema, then positive and
 // negative spans as varbit lengths and offsets.
 import { CounterResetHint, type Span } from '../../model/histogram/index.js';
-import { BitReader, type BitWriter, putVarbitInt, putVarbitUint, readVarbitInt, readVarbitUint } from './bstream.js';
+import {
+  BitReader,
+  type BitWriter,
+  putVarbitInt,
+  putVarbitUint,
+  readVarbitInt,
+  readVarbitUint,
+} from './bstream.js';
 
 export const HISTOGRAM_HEADER_BYTES = 3;
 
@@ -37,7 +44,15 @@ function putZeroThreshold(w: BitWriter, z: number): void {
   const biased = (hi >>> 20) & 0x7ff;
   // A power of two (no mantissa bits, a normal number): z = 0.5 · 2^exp with exp = e + 1.
   const exp = biased - 1023 + 1;
-  if ((hi & 0xfffff) === 0 && lo === 0 && biased !== 0 && biased !== 0x7ff && hi >>> 31 === 0 && exp >= -242 && exp <= 11) {
+  if (
+    (hi & 0xfffff) === 0 &&
+    lo === 0 &&
+    biased !== 0 &&
+    biased !== 0x7ff &&
+    hi >>> 31 === 0 &&
+    exp >= -242 &&
+    exp <= 11
+  ) {
     w.writeBits(exp + 243, 8);
     return;
   }
@@ -121,7 +136,7 @@ export abstract class HistogramChunkIterator {
   /** num: the samples to read (an open chunk's count at the time it was copied). */
   constructor(data: Uint8Array, num?: number) {
     this.r = new BitReader(data, HISTOGRAM_HEADER_BYTES);
-    this.numTotal = num ?? ((data[0]! << 8) | data[1]!);
+    this.numTotal = num ?? (data[0]! << 8) | data[1]!;
     this.header = data.length > 2 ? data[2]! & COUNTER_RESET_MASK : 0;
   }
 

@@ -28,7 +28,12 @@ export function expandsTo(from: readonly Span[], to: readonly Span[]): boolean |
 }
 
 /** Buckets of layout `from` expressed in the wider layout `to` (deltas or absolute counts), new buckets empty. */
-export function widen(from: readonly Span[], buckets: readonly number[], to: readonly Span[], deltas: boolean): number[] {
+export function widen(
+  from: readonly Span[],
+  buckets: readonly number[],
+  to: readonly Span[],
+  deltas: boolean,
+): number[] {
   const a = indexes(from);
   const b = indexes(to);
   const abs = new Map<number, number>();
@@ -61,7 +66,11 @@ export function unionSpans(a: readonly Span[], b: readonly Span[]): Span[] {
 }
 
 /** Bucket index → absolute count. */
-export function absoluteByIndex(spans: readonly Span[], buckets: readonly number[], deltas: boolean): Map<number, number> {
+export function absoluteByIndex(
+  spans: readonly Span[],
+  buckets: readonly number[],
+  deltas: boolean,
+): Map<number, number> {
   const out = new Map<number, number>();
   let idx = 0;
   let k = 0;

@@ -22,7 +22,10 @@ export class ChunkWriter {
   private off = 0;
   private buf = new Uint8Array(1 << 20);
   private blen = 0;
-  constructor(private readonly dir: string, private readonly segSize = DEFAULT_CHUNK_SEGMENT_SIZE) {
+  constructor(
+    private readonly dir: string,
+    private readonly segSize = DEFAULT_CHUNK_SEGMENT_SIZE,
+  ) {
     mkdirSync(dir, { recursive: true });
   }
 
@@ -126,17 +129,23 @@ export class ChunkReader {
   private readonly fds: number[] = [];
   private readonly sizes: number[] = [];
 
-  constructor(private readonly dir: string, files: string[]) {
+  constructor(
+    private readonly dir: string,
+    files: string[],
+  ) {
     for (const f of files) {
       const fd = openSync(join(dir, f), 'r');
       this.fds.push(fd);
       const size = fstatSync(fd).size;
       this.sizes.push(size);
       const h = new Uint8Array(CHUNKS_HEADER);
-      if (size < CHUNKS_HEADER || readSync(fd, h, 0, CHUNKS_HEADER, 0) !== CHUNKS_HEADER) throw new ChunkFileError(`${join(dir, f)}: invalid size ${size}`);
+      if (size < CHUNKS_HEADER || readSync(fd, h, 0, CHUNKS_HEADER, 0) !== CHUNKS_HEADER)
+        throw new ChunkFileError(`${join(dir, f)}: invalid size ${size}`);
       const magic = new DataView(h.buffer).getUint32(0);
-      if (magic !== MAGIC_CHUNKS) throw new ChunkFileError(`${join(dir, f)}: invalid magic number ${magic.toString(16)}`);
-      if (h[4] !== 1) throw new ChunkFileError(`${join(dir, f)}: invalid chunk format version ${h[4]}`);
+      if (magic !== MAGIC_CHUNKS)
+        throw new ChunkFileError(`${join(dir, f)}: invalid magic number ${magic.toString(16)}`);
+      if (h[4] !== 1)
+        throw new ChunkFileError(`${join(dir, f)}: invalid chunk format version ${h[4]}`);
     }
   }
 
@@ -166,7 +175,12 @@ export class ChunkReader {
    * as a view into it: callers that walk many series drop each one's chunks when done with it.
    * Each chunk's encoding byte is pushed to `encs`: a chunk is never taken for XOR unseen.
    */
-  chunks(refs: readonly number[], win: ChunkWindow = new ChunkWindow(), maxAhead = 0, encs: number[] | null = null): Uint8Array[] {
+  chunks(
+    refs: readonly number[],
+    win: ChunkWindow = new ChunkWindow(),
+    maxAhead = 0,
+    encs: number[] | null = null,
+  ): Uint8Array[] {
     const out: Uint8Array[] = [];
     let i = 0;
     while (i < refs.length) {
@@ -176,15 +190,25 @@ export class ChunkReader {
       const size = this.sizes[seg]!;
       const first = refs[i]! % TWO32;
       let j = i + 1;
-      while (j < refs.length && Math.floor(refs[j]! / TWO32) === seg && refs[j]! % TWO32 > refs[j - 1]! % TWO32) j++;
+      while (
+        j < refs.length &&
+        Math.floor(refs[j]! / TWO32) === seg &&
+        refs[j]! % TWO32 > refs[j - 1]! % TWO32
+      )
+        j++;
       const last = refs[j - 1]! % TWO32;
-      if (last >= size) throw new ChunkFileError(`${join(this.dir, segmentFileName(seg))}: chunk ref ${last} beyond file size ${size}`);
+      if (last >= size)
+        throw new ChunkFileError(
+          `${join(this.dir, segmentFileName(seg))}: chunk ref ${last} beyond file size ${size}`,
+        );
       // The run's last chunk usually ends within MARGIN past its start; if not, it is read again whole.
       const need = Math.min(last + MARGIN, size);
       if (win.seg !== seg || first < win.start || need > win.start + win.buf.length) {
         win.seg = seg;
         win.start = first;
-        const buf = Buffer.allocUnsafe(Math.min(Math.max(need - first, Math.min(win.ahead, maxAhead)), size - first));
+        const buf = Buffer.allocUnsafe(
+          Math.min(Math.max(need - first, Math.min(win.ahead, maxAhead)), size - first),
+        );
         win.buf = buf.subarray(0, readSync(fd, buf, 0, buf.length, first));
         win.ahead *= 2;
       }
@@ -211,27 +235,46 @@ export class ChunkReader {
     let len = 0;
     let mul = 1;
     let i = at;
-    for (;; i++) {
-      if (i >= buf.length) throw new ChunkFileError(`${join(this.dir, segmentFileName(seg))}: truncated chunk at ${off}`);
+    for (; ; i++) {
+      if (i >= buf.length)
+        throw new ChunkFileError(
+          `${join(this.dir, segmentFileName(seg))}: truncated chunk at ${off}`,
+        );
       const c = buf[i]!;
       len += (c & 0x7f) * mul;
       if (c < 0x80) break;
       mul *= 128;
     }
     const total = i + 1 - at + 1 + len + 4;
-    if (off + total > size) throw new ChunkFileError(`${join(this.dir, segmentFileName(seg))}: segment doesn't include enough bytes to read the chunk at ${off}`);
+    if (off + total > size)
+      throw new ChunkFileError(
+        `${join(this.dir, segmentFileName(seg))}: segment doesn't include enough bytes to read the chunk at ${off}`,
+      );
     return total;
   }
 
   /** The data of the chunk at buf[at, at+total) after checking its CRC32C; its encoding byte goes to encs. */
-  private verified(buf: Uint8Array, at: number, total: number, seg: number, off: number, encs: number[] | null): Uint8Array {
+  private verified(
+    buf: Uint8Array,
+    at: number,
+    total: number,
+    seg: number,
+    off: number,
+    encs: number[] | null,
+  ): Uint8Array {
     const crcAt = at + total - 4;
     let i = at;
     while (buf[i]! >= 0x80) i++;
     const enc = i + 1;
-    const crc = ((buf[crcAt]! << 24) | (buf[crcAt + 1]! << 16) | (buf[crcAt + 2]! << 8) | buf[crcAt + 3]!) >>> 0;
+    const crc =
+      ((buf[crcAt]! << 24) | (buf[crcAt + 1]! << 16) | (buf[crcAt + 2]! << 8) | buf[crcAt + 3]!) >>>
+      0;
     const got = crc32c(buf, enc, crcAt);
-    if (got !== crc) throw new ChunkFileError(`${join(this.dir, segmentFileName(seg))}: checksum mismatch for chunk at ${off}`, `checksum mismatch expected:${crc.toString(16)}, actual:${got.toString(16)}`);
+    if (got !== crc)
+      throw new ChunkFileError(
+        `${join(this.dir, segmentFileName(seg))}: checksum mismatch for chunk at ${off}`,
+        `checksum mismatch expected:${crc.toString(16)}, actual:${got.toString(16)}`,
+      );
     encs?.push(buf[enc]!);
     return buf.subarray(enc + 1, crcAt);
   }

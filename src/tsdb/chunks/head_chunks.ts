@@ -6,7 +6,17 @@
 // A failing disk never fails an append here: write() does no I/O that can throw, a failed flush
 // keeps the chunks queued (still readable) and marks the mapper unwritable, and the head keeps
 // full chunks in memory until a flush succeeds again (Prometheus panics instead).
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { crc32c } from '../encoding/index.js';
 
@@ -75,10 +85,14 @@ export class HeadChunkReader {
     const end = p + len + 4;
     if (end > n) {
       b = new Uint8Array(end);
-      if (readSync(fd, b, 0, end, off) < end) throw new HeadChunkError(`${this.dir}: truncated head chunk at ${seq}:${off}`);
+      if (readSync(fd, b, 0, end, off) < end)
+        throw new HeadChunkError(`${this.dir}: truncated head chunk at ${seq}:${off}`);
     }
-    const crc = ((b[p + len]! << 24) | (b[p + len + 1]! << 16) | (b[p + len + 2]! << 8) | b[p + len + 3]!) >>> 0;
-    if (crc32c(b, 0, p + len) !== crc) throw new HeadChunkError(`${this.dir}: checksum mismatch for head chunk at ${seq}:${off}`);
+    const crc =
+      ((b[p + len]! << 24) | (b[p + len + 1]! << 16) | (b[p + len + 2]! << 8) | b[p + len + 3]!) >>>
+      0;
+    if (crc32c(b, 0, p + len) !== crc)
+      throw new HeadChunkError(`${this.dir}: checksum mismatch for head chunk at ${seq}:${off}`);
     return b.slice(p, p + len);
   }
 
@@ -205,7 +219,8 @@ export class ChunkDiskMapper {
   flush(): void {
     if (this.blen === 0 || this.cur === null) return;
     let done = 0;
-    while (done < this.blen) done += writeSync(this.cur.fd, this.buf, done, this.blen - done, this.bstart + done);
+    while (done < this.blen)
+      done += writeSync(this.cur.fd, this.buf, done, this.blen - done, this.bstart + done);
     this.bstart += this.blen;
     this.blen = 0;
   }
@@ -373,9 +388,19 @@ export class ChunkDiskMapper {
     return this.verified(b, 0, p, len, f.seq, off);
   }
 
-  private verified(b: Uint8Array, base: number, p: number, len: number, seq: number, off: number): Uint8Array {
-    const crc = ((b[p + len]! << 24) | (b[p + len + 1]! << 16) | (b[p + len + 2]! << 8) | b[p + len + 3]!) >>> 0;
-    if (crc32c(b, base, p + len) !== crc) throw new HeadChunkError(`${this.name(seq)}: checksum mismatch for chunk at ${off}`);
+  private verified(
+    b: Uint8Array,
+    base: number,
+    p: number,
+    len: number,
+    seq: number,
+    off: number,
+  ): Uint8Array {
+    const crc =
+      ((b[p + len]! << 24) | (b[p + len + 1]! << 16) | (b[p + len + 2]! << 8) | b[p + len + 3]!) >>>
+      0;
+    if (crc32c(b, base, p + len) !== crc)
+      throw new HeadChunkError(`${this.name(seq)}: checksum mismatch for chunk at ${off}`);
     return b.slice(p, p + len);
   }
 
@@ -408,7 +433,8 @@ export class ChunkDiskMapper {
 
   size(): number {
     let n = 0;
-    if (existsSync(this.dir)) for (const f of readdirSync(this.dir)) n += statSync(join(this.dir, f)).size;
+    if (existsSync(this.dir))
+      for (const f of readdirSync(this.dir)) n += statSync(join(this.dir, f)).size;
     return n + this.blen;
   }
 

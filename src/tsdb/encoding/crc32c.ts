@@ -16,7 +16,16 @@ const TABLES: Uint32Array[] = [];
     TABLES.push(t);
   }
 }
-const [T0, T1, T2, T3, T4, T5, T6, T7] = TABLES as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
+const [T0, T1, T2, T3, T4, T5, T6, T7] = TABLES as [
+  Uint32Array,
+  Uint32Array,
+  Uint32Array,
+  Uint32Array,
+  Uint32Array,
+  Uint32Array,
+  Uint32Array,
+  Uint32Array,
+];
 
 /** Continues a running CRC (start with 0) over b[start, end). */
 export function crc32c(b: Uint8Array, start = 0, end = b.length, crc = 0): number {
@@ -25,8 +34,14 @@ export function crc32c(b: Uint8Array, start = 0, end = b.length, crc = 0): numbe
   for (; i + 8 <= end; i += 8) {
     c ^= b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24);
     c =
-      T7[c & 0xff]! ^ T6[(c >>> 8) & 0xff]! ^ T5[(c >>> 16) & 0xff]! ^ T4[c >>> 24]! ^
-      T3[b[i + 4]!]! ^ T2[b[i + 5]!]! ^ T1[b[i + 6]!]! ^ T0[b[i + 7]!]!;
+      T7[c & 0xff]! ^
+      T6[(c >>> 8) & 0xff]! ^
+      T5[(c >>> 16) & 0xff]! ^
+      T4[c >>> 24]! ^
+      T3[b[i + 4]!]! ^
+      T2[b[i + 5]!]! ^
+      T1[b[i + 6]!]! ^
+      T0[b[i + 7]!]!;
   }
   for (; i < end; i++) c = T0[(c ^ b[i]!) & 0xff]! ^ (c >>> 8);
   return ~c >>> 0;

@@ -67,12 +67,16 @@ function postingsForValues(src: PostingsSource, m: Matcher, accept: boolean): Po
     if (set !== null) return union(set.filter((v) => v !== '').map((v) => src.postings(m.name, v)));
   }
   const lists: PostingsList[] = [];
-  for (const v of src.labelValuesFor(m.name)) if (m.matches(v) === accept) lists.push(src.postings(m.name, v));
+  for (const v of src.labelValuesFor(m.name))
+    if (m.matches(v) === accept) lists.push(src.postings(m.name, v));
   return union(lists);
 }
 
 /** Sorted refs of series that every matcher accepts. */
-export function postingsForMatchers(src: PostingsSource, matchers: readonly Matcher[]): PostingsList {
+export function postingsForMatchers(
+  src: PostingsSource,
+  matchers: readonly Matcher[],
+): PostingsList {
   if (matchers.length === 0) return src.allPostings();
   const positive: PostingsList[] = [];
   const negative: PostingsList[] = [];

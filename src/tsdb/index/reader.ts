@@ -32,10 +32,15 @@ export class IndexReader implements PostingsSource {
     this.b = readFileSync(path);
     const b = this.b;
     if (b.length < 5 + 52) throw new IndexError(`${path}: index size ${b.length} too small`);
-    if (b.readUInt32BE(0) !== MAGIC_INDEX) throw new IndexError(`${path}: invalid magic number ${b.readUInt32BE(0).toString(16)}`);
+    if (b.readUInt32BE(0) !== MAGIC_INDEX)
+      throw new IndexError(`${path}: invalid magic number ${b.readUInt32BE(0).toString(16)}`);
     if (b[4] !== 2) throw new IndexError(`${path}: unknown index file version ${b[4]}`);
     const tocOff = b.length - 52;
-    if (crc32c(b, tocOff, tocOff + 48) !== b.readUInt32BE(tocOff + 48)) throw new IndexError(`${path}: read TOC: checksum mismatch`, 'read TOC: read TOC: invalid checksum');
+    if (crc32c(b, tocOff, tocOff + 48) !== b.readUInt32BE(tocOff + 48))
+      throw new IndexError(
+        `${path}: read TOC: checksum mismatch`,
+        'read TOC: read TOC: invalid checksum',
+      );
     const r = new DecBuf(b, tocOff, tocOff + 48);
     const symOff = r.be64();
     r.be64(); // series
@@ -52,7 +57,8 @@ export class IndexReader implements PostingsSource {
     const cnt = po.be32();
     for (let i = 0; i < cnt; i++) {
       const k = po.uvarint();
-      if (k !== 2) throw new IndexError(`${path}: unexpected number of keys for postings offset table ${k}`);
+      if (k !== 2)
+        throw new IndexError(`${path}: unexpected number of keys for postings offset table ${k}`);
       const name = po.uvarintStr();
       const value = po.uvarintStr();
       const off = po.uvarint();
@@ -70,11 +76,13 @@ export class IndexReader implements PostingsSource {
   /** A decoder over a `len <4b>`-prefixed section at off, its CRC checked. */
   private sectionAt(off: number, what: string): DecBuf {
     const b = this.b;
-    if (off + 4 > b.length) throw new IndexError(`${this.path}: ${what}: offset ${off} beyond file`);
+    if (off + 4 > b.length)
+      throw new IndexError(`${this.path}: ${what}: offset ${off} beyond file`);
     const len = b.readUInt32BE(off);
     const end = off + 4 + len;
     if (end + 4 > b.length) throw new IndexError(`${this.path}: ${what}: invalid size`);
-    if (crc32c(b, off + 4, end) !== b.readUInt32BE(end)) throw new IndexError(`${this.path}: ${what}: checksum mismatch`);
+    if (crc32c(b, off + 4, end) !== b.readUInt32BE(end))
+      throw new IndexError(`${this.path}: ${what}: checksum mismatch`);
     return new DecBuf(b, off + 4, end);
   }
 
@@ -82,13 +90,19 @@ export class IndexReader implements PostingsSource {
   verify(checkRef?: (ref: number) => boolean): { series: number; chunks: number } {
     const all = this.allPostings();
     let chunks = 0;
-    for (const e of this.postingsTable.values()) for (const off of e.offsets) this.readPostings(off);
+    for (const e of this.postingsTable.values())
+      for (const off of e.offsets) this.readPostings(off);
     const metas: ChunkMeta[] = [];
     for (let i = 0; i < all.length; i++) {
       metas.length = 0;
       this.series(all[i]!, metas);
       chunks += metas.length;
-      if (checkRef) for (const m of metas) if (!checkRef(m.ref)) throw new IndexError(`${this.path}: series ${all[i]} references a chunk beyond its segment file (truncated?)`);
+      if (checkRef)
+        for (const m of metas)
+          if (!checkRef(m.ref))
+            throw new IndexError(
+              `${this.path}: series ${all[i]} references a chunk beyond its segment file (truncated?)`,
+            );
     }
     return { series: all.length, chunks };
   }
@@ -145,8 +159,10 @@ export class IndexReader implements PostingsSource {
     const d0 = new DecBuf(b, off);
     const len = d0.uvarint();
     const start = d0.off;
-    if (start + len + 4 > b.length) throw new IndexError(`${this.path}: series ${id}: invalid size`, 'invalid size');
-    if (crc32c(b, start, start + len) !== b.readUInt32BE(start + len)) throw new IndexError(`${this.path}: series ${id}: checksum mismatch`, 'invalid checksum');
+    if (start + len + 4 > b.length)
+      throw new IndexError(`${this.path}: series ${id}: invalid size`, 'invalid size');
+    if (crc32c(b, start, start + len) !== b.readUInt32BE(start + len))
+      throw new IndexError(`${this.path}: series ${id}: checksum mismatch`, 'invalid checksum');
     const d = new DecBuf(b, start, start + len);
     const nl = d.uvarint();
     const flat: string[] = new Array(nl * 2);

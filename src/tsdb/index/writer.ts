@@ -43,7 +43,14 @@ export function writeIndex(path: string, series: readonly IndexSeries[]): void {
   out.putBE32(MAGIC_INDEX);
   out.putByte(INDEX_VERSION);
 
-  const toc = { symbols: out.len, series: 0, labelIndices: 0, labelOffsets: 0, postings: 0, postingsOffsets: 0 };
+  const toc = {
+    symbols: out.len,
+    series: 0,
+    labelIndices: 0,
+    labelOffsets: 0,
+    postings: 0,
+    postingsOffsets: 0,
+  };
   section(out, (b) => {
     b.putBE32(symbols.length);
     for (const s of symbols) b.putUvarintStr(s);

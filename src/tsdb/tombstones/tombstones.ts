@@ -54,9 +54,11 @@ export function readTombstones(path: string): { map: TombstoneMap; size: number 
   if (!existsSync(path)) return { map, size: 0 };
   const b = readFileSync(path);
   if (b.length < 9) throw new TombstoneError(`${path}: tombstones header too short`);
-  if (b.readUInt32BE(0) !== MAGIC_TOMBSTONES) throw new TombstoneError(`${path}: invalid magic number ${b.readUInt32BE(0).toString(16)}`);
+  if (b.readUInt32BE(0) !== MAGIC_TOMBSTONES)
+    throw new TombstoneError(`${path}: invalid magic number ${b.readUInt32BE(0).toString(16)}`);
   if (b[4] !== 1) throw new TombstoneError(`${path}: invalid tombstone format version ${b[4]}`);
-  if (crc32c(b, 5, b.length - 4) !== b.readUInt32BE(b.length - 4)) throw new TombstoneError(`${path}: checksum did not match`);
+  if (crc32c(b, 5, b.length - 4) !== b.readUInt32BE(b.length - 4))
+    throw new TombstoneError(`${path}: checksum did not match`);
   const d = new DecBuf(b, 5, b.length - 4);
   while (d.remaining() > 0) {
     const ref = d.uvarint();

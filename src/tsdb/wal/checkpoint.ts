@@ -6,11 +6,28 @@
 // Records of a type this server does not decode are copied into the checkpoint byte for byte
 // (rather than keeping their segments): what it cannot judge, it cannot judge to be obsolete.
 // Pure file work, so it runs in the compaction worker, off the event loop.
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { Labels } from '../../model/labels/index.js';
 import { EncBuf } from '../encoding/index.js';
-import { decodeRecord, encodeHistogramSamplesRecord, encodeSamplesRecord, encodeSeriesRecord, encodeTombstonesRecord, type RecordHandlers, type RefHistogram } from './records.js';
+import {
+  decodeRecord,
+  encodeHistogramSamplesRecord,
+  encodeSamplesRecord,
+  encodeSeriesRecord,
+  encodeTombstonesRecord,
+  type RecordHandlers,
+  type RefHistogram,
+} from './records.js';
 import { frameRecords, lastCheckpoint, listSegments, readSegment, type WALRecord } from './wal.js';
 
 function segName(n: number): string {
@@ -18,7 +35,12 @@ function segName(n: number): string {
 }
 
 /** Writes checkpoint.upTo from the previous checkpoint and segments ≤ upTo; removes what it replaces. */
-export function writeCheckpoint(walDir: string, upTo: number, mint: number, live: ArrayLike<number>): { series: number; samples: number; unknown: number } {
+export function writeCheckpoint(
+  walDir: string,
+  upTo: number,
+  mint: number,
+  live: ArrayLike<number>,
+): { series: number; samples: number; unknown: number } {
   const keep = new Set<number>();
   for (let i = 0; i < live.length; i++) keep.add(live[i]!);
   const tmpDir = join(walDir, `checkpoint.${segName(upTo)}.tmp`);
@@ -34,9 +56,11 @@ export function writeCheckpoint(walDir: string, upTo: number, mint: number, live
     const final = join(walDir, `checkpoint.${segName(upTo)}`);
     rmSync(final, { recursive: true, force: true });
     renameSync(tmpDir, final);
-    for (const s of listSegments(walDir)) if (s <= upTo) rmSync(join(walDir, segName(s)), { force: true });
+    for (const s of listSegments(walDir))
+      if (s <= upTo) rmSync(join(walDir, segName(s)), { force: true });
     for (const f of readdirSync(walDir)) {
-      if (f.startsWith('checkpoint.') && f !== `checkpoint.${segName(upTo)}`) rmSync(join(walDir, f), { recursive: true, force: true });
+      if (f.startsWith('checkpoint.') && f !== `checkpoint.${segName(upTo)}`)
+        rmSync(join(walDir, f), { recursive: true, force: true });
     }
     return r;
   } catch (e) {
@@ -49,7 +73,13 @@ export function writeCheckpoint(walDir: string, upTo: number, mint: number, live
 }
 
 /** Writes the condensed records of the previous checkpoint and segments ≤ upTo to fd. */
-function fillCheckpoint(walDir: string, upTo: number, mint: number, keep: Set<number>, fd: number): { series: number; samples: number; unknown: number } {
+function fillCheckpoint(
+  walDir: string,
+  upTo: number,
+  mint: number,
+  keep: Set<number>,
+  fd: number,
+): { series: number; samples: number; unknown: number } {
   const out = new EncBuf(1 << 20);
   let written = 0;
   const flush = (): void => {

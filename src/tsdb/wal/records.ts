@@ -62,7 +62,10 @@ function readBE64Int(d: DecBuf): number {
   return hi * TWO32 + d.be32();
 }
 
-export function encodeSeriesRecord(enc: EncBuf, series: readonly { ref: number; labels: Labels }[]): void {
+export function encodeSeriesRecord(
+  enc: EncBuf,
+  series: readonly { ref: number; labels: Labels }[],
+): void {
   enc.putByte(REC_SERIES);
   for (const s of series) {
     enc.putBE64(s.ref);
@@ -72,7 +75,13 @@ export function encodeSeriesRecord(enc: EncBuf, series: readonly { ref: number; 
   }
 }
 
-export function encodeSamplesRecord(enc: EncBuf, refs: ArrayLike<number>, ts: ArrayLike<number>, vs: ArrayLike<number>, n: number): void {
+export function encodeSamplesRecord(
+  enc: EncBuf,
+  refs: ArrayLike<number>,
+  ts: ArrayLike<number>,
+  vs: ArrayLike<number>,
+  n: number,
+): void {
   enc.putByte(REC_SAMPLES);
   if (n === 0) return;
   const r0 = refs[0]!;
@@ -87,7 +96,10 @@ export function encodeSamplesRecord(enc: EncBuf, refs: ArrayLike<number>, ts: Ar
   }
 }
 
-export function encodeTombstonesRecord(enc: EncBuf, stones: readonly { ref: number; mint: number; maxt: number }[]): void {
+export function encodeTombstonesRecord(
+  enc: EncBuf,
+  stones: readonly { ref: number; mint: number; maxt: number }[],
+): void {
   enc.putByte(REC_TOMBSTONES);
   for (const s of stones) {
     enc.putUvarint(s.ref);
@@ -133,7 +145,11 @@ export interface RefHistogram {
 }
 
 /** A histogram-samples record (type 7 for integer histograms, 8 for float ones; all of one kind). */
-export function encodeHistogramSamplesRecord(enc: EncBuf, samples: readonly RefHistogram[], float: boolean): void {
+export function encodeHistogramSamplesRecord(
+  enc: EncBuf,
+  samples: readonly RefHistogram[],
+  float: boolean,
+): void {
   enc.putByte(float ? REC_FLOAT_HISTOGRAM_SAMPLES : REC_HISTOGRAM_SAMPLES);
   if (samples.length === 0) return;
   const r0 = samples[0]!.ref;

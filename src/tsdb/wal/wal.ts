@@ -73,7 +73,12 @@ export function lastCheckpoint(dir: string): { name: string; index: number } | n
  * Appends records to out as page-aligned fragments, given the segment offset at which out's
  * first byte will land.
  */
-export function frameRecords(out: EncBuf, segOffset: number, recs: readonly Uint8Array[], compress = false): void {
+export function frameRecords(
+  out: EncBuf,
+  segOffset: number,
+  recs: readonly Uint8Array[],
+  compress = false,
+): void {
   for (let rec of recs) {
     let flag = 0;
     if (compress) {
@@ -125,7 +130,10 @@ export interface SegmentRead {
   corruption: string | null;
 }
 
-function* segmentReader(path: string, onRecord: (r: WALRecord) => void): Generator<void, SegmentRead> {
+function* segmentReader(
+  path: string,
+  onRecord: (r: WALRecord) => void,
+): Generator<void, SegmentRead> {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
@@ -174,7 +182,10 @@ export function readSegment(path: string, onRecord: (r: WALRecord) => void): Seg
 }
 
 /** readSegment that lets the event loop run after every block read, so a long replay does not hold the server up. */
-export async function readSegmentYielding(path: string, onRecord: (r: WALRecord) => void): Promise<SegmentRead> {
+export async function readSegmentYielding(
+  path: string,
+  onRecord: (r: WALRecord) => void,
+): Promise<SegmentRead> {
   const it = segmentReader(path, onRecord);
   for (;;) {
     const r = it.next();
@@ -196,7 +207,12 @@ export interface ScanResult {
  * Hands over the whole records in b, which holds a segment's bytes from offset base on (base is
  * where a record starts or inside page padding). onRecord returning false stops after that record.
  */
-export function scanRecords(b: Uint8Array, base: number, path: string, onRecord: (r: WALRecord) => boolean): ScanResult {
+export function scanRecords(
+  b: Uint8Array,
+  base: number,
+  path: string,
+  onRecord: (r: WALRecord) => boolean,
+): ScanResult {
   const view = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
   let parts: Uint8Array[] = [];
   let flags = 0;
@@ -208,14 +224,16 @@ export function scanRecords(b: Uint8Array, base: number, path: string, onRecord:
     const end = Math.min(b.length, pageEnd);
     if (pageEnd - off <= FRAG_HEADER || b[off] === 0) {
       // Page padding: must be zeros up to the page boundary.
-      for (let i = off; i < end; i++) if (b[i] !== 0) return bad(`unexpected non-zero byte in padded page at ${base + i}`);
+      for (let i = off; i < end; i++)
+        if (b[i] !== 0) return bad(`unexpected non-zero byte in padded page at ${base + i}`);
       off = end;
       continue;
     }
     if (off + FRAG_HEADER > b.length) break;
     const typByte = b[off]!;
     const typ = typByte & (SNAPPY - 1);
-    if (typ < FRAG_FULL || typ > FRAG_LAST) return bad(`invalid record type ${typByte} at ${base + off}`);
+    if (typ < FRAG_FULL || typ > FRAG_LAST)
+      return bad(`invalid record type ${typByte} at ${base + off}`);
     const n = (b[off + 1]! << 8) | b[off + 2]!;
     const crc = view.readUInt32BE(off + 3);
     const start = off + FRAG_HEADER;
@@ -235,13 +253,20 @@ export function scanRecords(b: Uint8Array, base: number, path: string, onRecord:
     if (typ === FRAG_FULL || typ === FRAG_LAST) {
       let rec: Uint8Array = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
       parts = [];
-      if (flags & ZSTD) throw new UnsupportedWALError(`${path}: zstd-compressed WAL records are not supported; restart Prometheus with --storage.tsdb.wal-compression-type=snappy or without WAL compression first`);
+      if (flags & ZSTD)
+        throw new UnsupportedWALError(
+          `${path}: zstd-compressed WAL records are not supported; restart Prometheus with --storage.tsdb.wal-compression-type=snappy or without WAL compression first`,
+        );
       if (flags & SNAPPY) rec = uncompress(rec);
       good = base + off;
       if (!onRecord(rec)) return { good, corruption: null, partial: false };
     }
   }
-  return { good, corruption: null, partial: good < base + b.length && (parts.length > 0 || off < b.length) };
+  return {
+    good,
+    corruption: null,
+    partial: good < base + b.length && (parts.length > 0 || off < b.length),
+  };
 }
 
 export class WAL {
@@ -265,18 +290,28 @@ export class WAL {
    * Replays checkpoint then segments, repairing a corrupt tail. Returns corruptions found.
    * Must be called once before writes.
    */
-  async replay(onRecord: (r: WALRecord) => void, onProgress?: (seg: number, min: number, max: number) => void): Promise<Corruption[]> {
+  async replay(
+    onRecord: (r: WALRecord) => void,
+    onProgress?: (seg: number, min: number, max: number) => void,
+  ): Promise<Corruption[]> {
     const corruptions: Corruption[] = [];
     mkdirSync(this.dir, { recursive: true });
     // A checkpoint interrupted by a crash is incomplete: its source segments are still there.
-    for (const f of readdirSync(this.dir)) if (/^checkpoint\.\d{8}\.tmp$/.test(f)) rmSync(join(this.dir, f), { recursive: true, force: true });
+    for (const f of readdirSync(this.dir))
+      if (/^checkpoint\.\d{8}\.tmp$/.test(f))
+        rmSync(join(this.dir, f), { recursive: true, force: true });
     const cp = lastCheckpoint(this.dir);
     let from = 0;
     if (cp) {
       const cpDir = join(this.dir, cp.name);
       for (const s of listSegments(cpDir)) {
         const r = await readSegmentYielding(join(cpDir, segName(s)), onRecord);
-        if (r.corruption) corruptions.push({ segment: join(cp.name, segName(s)), offset: r.goodBytes, reason: r.corruption });
+        if (r.corruption)
+          corruptions.push({
+            segment: join(cp.name, segName(s)),
+            offset: r.goodBytes,
+            reason: r.corruption,
+          });
       }
       from = cp.index + 1;
     }
@@ -293,7 +328,8 @@ export class WAL {
         ftruncateSync(fd, r.goodBytes);
         fsyncSync(fd);
         closeSync(fd);
-        for (const later of segs.slice(i + 1)) rmSync(join(this.dir, segName(later)), { force: true });
+        for (const later of segs.slice(i + 1))
+          rmSync(join(this.dir, segName(later)), { force: true });
         break;
       }
     }
@@ -337,8 +373,10 @@ export class WAL {
   log(recs: readonly Uint8Array[]): void {
     if (this.fd < 0) this.openSegment(0, true);
     let size = 0;
-    for (const r of recs) size += r.length + FRAG_HEADER * (1 + Math.ceil(r.length / (PAGE_SIZE - FRAG_HEADER)));
-    if (this.broken || (this.segBytes > 0 && this.segBytes + size > this.segSize)) this.openSegment(this.seg + 1, false);
+    for (const r of recs)
+      size += r.length + FRAG_HEADER * (1 + Math.ceil(r.length / (PAGE_SIZE - FRAG_HEADER)));
+    if (this.broken || (this.segBytes > 0 && this.segBytes + size > this.segSize))
+      this.openSegment(this.seg + 1, false);
     const out = this.out;
     out.reset();
     frameRecords(out, this.segBytes, recs, this.compress);
@@ -347,7 +385,8 @@ export class WAL {
     try {
       // At an explicit position: after a failed write is cut back, the file offset of a segment
       // opened for writing (not appending) would still stand past the cut, leaving a hole of zeros.
-      while (done < buf.length) done += writeSync(this.fd, buf, done, buf.length - done, this.segBytes + done);
+      while (done < buf.length)
+        done += writeSync(this.fd, buf, done, buf.length - done, this.segBytes + done);
     } catch (e) {
       if (done > 0) {
         try {

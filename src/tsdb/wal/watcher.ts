@@ -7,7 +7,13 @@
 import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FloatHistogram, Histogram } from '../../model/histogram/index.js';
-import { REC_FLOAT_HISTOGRAM_SAMPLES, REC_HISTOGRAM_SAMPLES, REC_SAMPLES, decodeRecord, type RecordHandlers } from './records.js';
+import {
+  REC_FLOAT_HISTOGRAM_SAMPLES,
+  REC_HISTOGRAM_SAMPLES,
+  REC_SAMPLES,
+  decodeRecord,
+  type RecordHandlers,
+} from './records.js';
 import { listSegments, scanRecords, segName } from './wal.js';
 
 export interface WALPosition {
@@ -31,7 +37,16 @@ export interface WatcherConsumer {
   recordRead(type: string): void;
 }
 
-const RECORD_TYPES: Record<number, string> = { 1: 'series', 2: 'samples', 3: 'tombstones', 4: 'exemplars', 5: 'mmapmarkers', 6: 'metadata', 7: 'histogram_samples', 8: 'float_histogram_samples' };
+const RECORD_TYPES: Record<number, string> = {
+  1: 'series',
+  2: 'samples',
+  3: 'tombstones',
+  4: 'exemplars',
+  5: 'mmapmarkers',
+  6: 'metadata',
+  7: 'histogram_samples',
+  8: 'float_histogram_samples',
+};
 
 const READ_SIZE = 1 << 20;
 
@@ -112,7 +127,11 @@ export class WALWatcher {
     const r = scanRecords(this.buf.subarray(0, got), this.pos.offset, this.path(seg), (rec) => {
       this.consumer.recordRead(RECORD_TYPES[rec[0]!] ?? 'unknown');
       if (rec[0] !== REC_SAMPLES) {
-        if (this.consumer.histogram && (rec[0] === REC_HISTOGRAM_SAMPLES || rec[0] === REC_FLOAT_HISTOGRAM_SAMPLES)) decodeRecord(rec, this.handlers);
+        if (
+          this.consumer.histogram &&
+          (rec[0] === REC_HISTOGRAM_SAMPLES || rec[0] === REC_FLOAT_HISTOGRAM_SAMPLES)
+        )
+          decodeRecord(rec, this.handlers);
         return true;
       }
       this.n = 0;

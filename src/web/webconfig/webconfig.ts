@@ -3,7 +3,13 @@
 // Unknown fields are refused; relative file paths are relative to the web config file.
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerOptions,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { SecureVersion } from 'node:tls';
 import { parse } from 'yaml';
@@ -35,15 +41,43 @@ export interface WebConfig {
 export class WebConfigError extends Error {}
 
 const TOP = new Set(['tls_server_config', 'http_server_config', 'basic_auth_users']);
-const TLS_FIELDS = new Set(['cert_file', 'key_file', 'cert', 'key', 'client_auth_type', 'client_ca_file', 'client_ca', 'min_version', 'max_version', 'cipher_suites', 'prefer_server_cipher_suites', 'curve_preferences', 'client_allowed_sans']);
+const TLS_FIELDS = new Set([
+  'cert_file',
+  'key_file',
+  'cert',
+  'key',
+  'client_auth_type',
+  'client_ca_file',
+  'client_ca',
+  'min_version',
+  'max_version',
+  'cipher_suites',
+  'prefer_server_cipher_suites',
+  'curve_preferences',
+  'client_allowed_sans',
+]);
 const HTTP_FIELDS = new Set(['http2', 'headers']);
-const TLS_VERSIONS: Record<string, SecureVersion> = { TLS10: 'TLSv1', TLS11: 'TLSv1.1', TLS12: 'TLSv1.2', TLS13: 'TLSv1.3' };
-const CLIENT_AUTH = new Set(['NoClientCert', 'RequestClientCert', 'RequireAnyClientCert', 'VerifyClientCertIfGiven', 'RequireAndVerifyClientCert']);
+const TLS_VERSIONS: Record<string, SecureVersion> = {
+  TLS10: 'TLSv1',
+  TLS11: 'TLSv1.1',
+  TLS12: 'TLSv1.2',
+  TLS13: 'TLSv1.3',
+};
+const CLIENT_AUTH = new Set([
+  'NoClientCert',
+  'RequestClientCert',
+  'RequireAnyClientCert',
+  'VerifyClientCertIfGiven',
+  'RequireAndVerifyClientCert',
+]);
 
 function checkFields(o: unknown, allowed: Set<string>, type: string): void {
   if (o === null || o === undefined) return;
-  if (typeof o !== 'object' || Array.isArray(o)) throw new WebConfigError(`yaml: unmarshal errors:\n  cannot unmarshal into ${type}`);
-  for (const k of Object.keys(o)) if (!allowed.has(k)) throw new WebConfigError(`yaml: unmarshal errors:\n  field ${k} not found in type ${type}`);
+  if (typeof o !== 'object' || Array.isArray(o))
+    throw new WebConfigError(`yaml: unmarshal errors:\n  cannot unmarshal into ${type}`);
+  for (const k of Object.keys(o))
+    if (!allowed.has(k))
+      throw new WebConfigError(`yaml: unmarshal errors:\n  field ${k} not found in type ${type}`);
 }
 
 export function parseWebConfig(text: string, path: string): WebConfig {
@@ -63,15 +97,19 @@ export function parseWebConfig(text: string, path: string): WebConfig {
     const t = r['tls_server_config'] as TLSServerConfig;
     if (!t.cert_file && !t.cert) throw new WebConfigError('missing cert_file');
     if (!t.key_file && !t.key) throw new WebConfigError('missing key_file');
-    if (t.client_auth_type && !CLIENT_AUTH.has(t.client_auth_type)) throw new WebConfigError(`invalid ClientAuth: ${t.client_auth_type}`);
-    if (t.min_version && !TLS_VERSIONS[t.min_version]) throw new WebConfigError(`unknown TLS version: ${t.min_version}`);
-    if (t.max_version && !TLS_VERSIONS[t.max_version]) throw new WebConfigError(`unknown TLS version: ${t.max_version}`);
+    if (t.client_auth_type && !CLIENT_AUTH.has(t.client_auth_type))
+      throw new WebConfigError(`invalid ClientAuth: ${t.client_auth_type}`);
+    if (t.min_version && !TLS_VERSIONS[t.min_version])
+      throw new WebConfigError(`unknown TLS version: ${t.min_version}`);
+    if (t.max_version && !TLS_VERSIONS[t.max_version])
+      throw new WebConfigError(`unknown TLS version: ${t.max_version}`);
     if (t.client_ca_file && (!t.client_auth_type || t.client_auth_type === 'NoClientCert')) {
       throw new WebConfigError("Client CA's have been configured without a Client Auth Policy");
     }
     cfg.tls_server_config = t;
   }
-  if (r['http_server_config']) cfg.http_server_config = r['http_server_config'] as WebConfig['http_server_config'] & object;
+  if (r['http_server_config'])
+    cfg.http_server_config = r['http_server_config'] as WebConfig['http_server_config'] & object;
   if (r['basic_auth_users']) {
     const users = r['basic_auth_users'] as Record<string, unknown>;
     const out: Record<string, string> = {};
@@ -193,7 +231,11 @@ export class BasicAuth {
   }
 }
 
-export function createServerFor(cfg: WebConfig, handler: (req: IncomingMessage, res: ServerResponse) => void, options: ServerOptions = {}): Server {
+export function createServerFor(
+  cfg: WebConfig,
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+  options: ServerOptions = {},
+): Server {
   const users = cfg.basic_auth_users;
   const auth = users && Object.keys(users).length > 0 ? new BasicAuth(users) : null;
   const headers = cfg.http_server_config?.headers ?? {};
@@ -202,9 +244,15 @@ export function createServerFor(cfg: WebConfig, handler: (req: IncomingMessage, 
     if (auth === null) return handler(req, res);
     void auth.check(req).then((ok) => {
       if (ok) return handler(req, res);
-      res.writeHead(401, { 'WWW-Authenticate': 'Basic', 'Content-Type': 'text/plain; charset=utf-8' }).end('Unauthorized\n');
+      res
+        .writeHead(401, {
+          'WWW-Authenticate': 'Basic',
+          'Content-Type': 'text/plain; charset=utf-8',
+        })
+        .end('Unauthorized\n');
     });
   };
-  if (cfg.tls_server_config) return createHttpsServer({ ...options, ...tlsOptions(cfg) }, wrapped) as unknown as Server;
+  if (cfg.tls_server_config)
+    return createHttpsServer({ ...options, ...tlsOptions(cfg) }, wrapped) as unknown as Server;
   return createHttpServer(options, wrapped);
 }

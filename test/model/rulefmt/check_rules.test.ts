@@ -10,7 +10,9 @@ import { peer } from '../../support/peers.ts';
 import { runCommand, runPromtoolTs } from '../../support/server.ts';
 
 const DIR = join(import.meta.dirname, 'corpus');
-const files = readdirSync(DIR).filter((f) => f.endsWith('.yml')).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.yml'))
+  .sort();
 const SYNTAX_WORDING_DIFFERS = new Set<string>();
 
 /** The real 2.42 output rewritten the way 2.48 prints it. */
@@ -19,7 +21,10 @@ function norm2_48(out: { stdout: string; stderr: string }): { stdout: string; st
   // (Every bad-*.yml of the corpus fails to parse; dup-records.yml fails only the lint.)
   const stdout = out.stdout.replace(/^(Checking bad-[^\n]*\n)\n/gm, '$1');
   // 2.48 gives "neither record nor alert" both nodes' positions.
-  const stderr = out.stderr.replace(/: 0:0: group (.*)one of 'record' or 'alert' must be set/g, ": 0:0: 0:0: group $1one of 'record' or 'alert' must be set");
+  const stderr = out.stderr.replace(
+    /: 0:0: group (.*)one of 'record' or 'alert' must be set/g,
+    ": 0:0: 0:0: group $1one of 'record' or 'alert' must be set",
+  );
   return { stdout, stderr };
 }
 
@@ -44,7 +49,11 @@ test('check rules: same verdict and output as the real promtool, file by file', 
     const want = norm2_48(real);
     if (SYNTAX_WORDING_DIFFERS.has(f)) {
       assert.equal(ours.stdout, want.stdout, f);
-      assert.match(ours.stderr, new RegExp(`^  FAILED:\\n${f}: yaml: line \\d+: .*\\n${f}: yaml: line \\d+: .*\\n$`), f);
+      assert.match(
+        ours.stderr,
+        new RegExp(`^  FAILED:\\n${f}: yaml: line \\d+: .*\\n${f}: yaml: line \\d+: .*\\n$`),
+        f,
+      );
       continue;
     }
     assert.equal(ours.stdout, want.stdout, f);
@@ -75,10 +84,21 @@ test('check rules: several files, lint settings and exit codes', async (t) => {
 });
 
 test('check rules from standard input (2.48; the 2.42 promtool here requires files)', async () => {
-  const good = await runPromtoolTs(['check', 'rules'], { input: 'groups:\n  - name: g\n    rules:\n      - record: a\n        expr: up\n' });
-  assert.deepEqual(good, { code: 0, stdout: 'Checking standard input\n  SUCCESS: 1 rules found\n\n', stderr: '' });
-  const bad = await runPromtoolTs(['check', 'rules'], { input: 'groups:\n  - name: g\n    rules:\n      - record: a\n        expr: up +\n' });
+  const good = await runPromtoolTs(['check', 'rules'], {
+    input: 'groups:\n  - name: g\n    rules:\n      - record: a\n        expr: up\n',
+  });
+  assert.deepEqual(good, {
+    code: 0,
+    stdout: 'Checking standard input\n  SUCCESS: 1 rules found\n\n',
+    stderr: '',
+  });
+  const bad = await runPromtoolTs(['check', 'rules'], {
+    input: 'groups:\n  - name: g\n    rules:\n      - record: a\n        expr: up +\n',
+  });
   assert.equal(bad.code, 1);
   assert.equal(bad.stdout, 'Checking standard input\n');
-  assert.match(bad.stderr, /^  FAILED:\n5:15: group "g", rule 1, "a": could not parse expression: 1:5: parse error: unexpected end of input\n$/);
+  assert.match(
+    bad.stderr,
+    /^  FAILED:\n5:15: group "g", rule 1, "a": could not parse expression: 1:5: parse error: unexpected end of input\n$/,
+  );
 });

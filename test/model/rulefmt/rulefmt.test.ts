@@ -32,10 +32,32 @@ test('a valid file parses into groups and rules with ms durations and lines', ()
   assert.deepEqual(errors, []);
   assert.equal(groups.length, 2);
   const [a, b] = groups;
-  assert.deepEqual({ name: a!.name, interval: a!.interval, limit: a!.limit, line: a!.line }, { name: 'a', interval: 30_000, limit: 5, line: 2 });
-  assert.deepEqual(a!.rules[0], { record: 'job:up:sum', expr: 'sum by (job) (up)', for: 0, keep_firing_for: 0, labels: { tier: '1' }, annotations: {}, line: 6 });
-  assert.deepEqual(a!.rules[1], { alert: 'Down', expr: 'up == 0', for: 300_000, keep_firing_for: 90_000, labels: { severity: 'page' }, annotations: { summary: '{{ $labels.instance }} down' }, line: 10 });
-  assert.deepEqual({ name: b!.name, interval: b!.interval, rules: b!.rules }, { name: 'b', interval: 0, rules: [] });
+  assert.deepEqual(
+    { name: a!.name, interval: a!.interval, limit: a!.limit, line: a!.line },
+    { name: 'a', interval: 30_000, limit: 5, line: 2 },
+  );
+  assert.deepEqual(a!.rules[0], {
+    record: 'job:up:sum',
+    expr: 'sum by (job) (up)',
+    for: 0,
+    keep_firing_for: 0,
+    labels: { tier: '1' },
+    annotations: {},
+    line: 6,
+  });
+  assert.deepEqual(a!.rules[1], {
+    alert: 'Down',
+    expr: 'up == 0',
+    for: 300_000,
+    keep_firing_for: 90_000,
+    labels: { severity: 'page' },
+    annotations: { summary: '{{ $labels.instance }} down' },
+    line: 10,
+  });
+  assert.deepEqual(
+    { name: b!.name, interval: b!.interval, rules: b!.rules },
+    { name: 'b', interval: 0, rules: [] },
+  );
 });
 
 test('an empty file and an empty groups list are valid and hold nothing', () => {
@@ -59,9 +81,15 @@ test('validation errors are RuleFileErrors naming file, position, group and rule
   );
   assert.equal(errors.length, 2);
   assert.ok(errors.every((e) => e instanceof RuleFileError && e.file === 'r.yml'));
-  assert.match(errors[0]!.message, /^r\.yml: 5:15: group "g", rule 1, "ok": could not parse expression: 1:\d+: parse error: /);
+  assert.match(
+    errors[0]!.message,
+    /^r\.yml: 5:15: group "g", rule 1, "ok": could not parse expression: 1:\d+: parse error: /,
+  );
   assert.equal(errors[0]!.line, 5);
-  assert.equal(errors[1]!.message, 'r.yml: group "g", rule 2, "T": annotation "s": template: __alert_T:1: function "nosuch" not defined');
+  assert.equal(
+    errors[1]!.message,
+    'r.yml: group "g", rule 2, "T": annotation "s": template: __alert_T:1: function "nosuch" not defined',
+  );
 });
 
 test('a missing file is an error naming it', () => {
@@ -71,7 +99,9 @@ test('a missing file is an error naming it', () => {
 });
 
 test('the seed rules parse', () => {
-  const { groups, errors } = parseRuleFile(join(import.meta.dirname, 'corpus', 'seed-mordomo_alerts.yml'));
+  const { groups, errors } = parseRuleFile(
+    join(import.meta.dirname, 'corpus', 'seed-mordomo_alerts.yml'),
+  );
   assert.deepEqual(errors, []);
   assert.ok(groups.reduce((n, g) => n + g.rules.length, 0) >= 5);
 });

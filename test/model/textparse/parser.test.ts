@@ -37,7 +37,12 @@ something_weird{problem="division by zero"} +Inf -3982045
     ['type', 'http_requests_total', 'counter'],
     ['series', '{__name__="http_requests_total", code="200", method="post"}', 1027, 1395066363000],
     ['series', '{__name__="http_requests_total", code="400", method="post"}', 3, 1395066363000],
-    ['series', '{__name__="msdos_file_access_time_seconds", error="Cannot find file:\\n\\"FILE.TXT\\"", path="C:\\\\DIR\\\\FILE.TXT"}', 1458255915, null],
+    [
+      'series',
+      '{__name__="msdos_file_access_time_seconds", error="Cannot find file:\\n\\"FILE.TXT\\"", path="C:\\\\DIR\\\\FILE.TXT"}',
+      1458255915,
+      null,
+    ],
     ['series', '{__name__="metric_without_timestamp_and_labels"}', 12.47, null],
     ['series', '{__name__="something_weird", problem="division by zero"}', Infinity, -3982045],
   ]);
@@ -121,7 +126,11 @@ test('errors name the line and what was expected', () => {
     ['a{1="x"} 1\n', /expected label name/],
   ];
   for (const [body, re] of cases) {
-    assert.throws(() => all(body), (e: unknown) => e instanceof TextParseError && re.test(e.message), body);
+    assert.throws(
+      () => all(body),
+      (e: unknown) => e instanceof TextParseError && re.test(e.message),
+      body,
+    );
   }
   try {
     all('ok 1\nok2 2\nbad{ 3\n');
@@ -131,7 +140,8 @@ test('errors name the line and what was expected', () => {
 });
 
 test('OpenMetrics: units, exemplars, float timestamps in seconds, # EOF required', () => {
-  const body = '# TYPE foo counter\n# HELP foo Foo things.\n# UNIT foo_seconds seconds\nfoo_seconds_total{a="b"} 1.5 1700000000.25 # {trace_id="abc"} 0.5 1700000000.1\nfoo_seconds_created 1700000000\n# EOF\n';
+  const body =
+    '# TYPE foo counter\n# HELP foo Foo things.\n# UNIT foo_seconds seconds\nfoo_seconds_total{a="b"} 1.5 1700000000.25 # {trace_id="abc"} 0.5 1700000000.1\nfoo_seconds_created 1700000000\n# EOF\n';
   const ct = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
   assert.deepEqual(all(body, ct), [
     ['type', 'foo', 'counter'],
@@ -148,7 +158,10 @@ test('OpenMetrics: units, exemplars, float timestamps in seconds, # EOF required
   assert.deepEqual(p.exemplar(), { labels: p.exemplar()!.labels, value: 0.5, ts: 1700000000100 });
   assert.equal(p.exemplar()!.labels.toString(), '{trace_id="abc"}');
   assert.throws(() => all('foo 1\n', ct), /data does not end with # EOF/);
-  assert.throws(() => all('# TYPE foo gaugehistogram\n# EOF\nfoo 1\n', ct), /unexpected data after # EOF/);
+  assert.throws(
+    () => all('# TYPE foo gaugehistogram\n# EOF\nfoo 1\n', ct),
+    /unexpected data after # EOF/,
+  );
 });
 
 test('a stale marker is never produced by parsing', () => {
@@ -165,8 +178,15 @@ test('timestamps are int64 as Go parses them: past the range is "value out of ra
   assert.equal(ts('m 1 9223372036854775807\n'), 9223372036854775807);
   assert.equal(ts('m 1 -9223372036854775808\n'), -9223372036854775808);
   assert.equal(ts('m 1 0009223372036854775807\n'), 9223372036854775807);
-  for (const bad of ['9223372036854775808', '-9223372036854775809', '12345678901234567890', '9'.repeat(400)]) {
-    assert.throws(() => ts(`m 1 ${bad}\n`), { message: `strconv.ParseInt: parsing "${bad}": value out of range while parsing: "m 1 ${bad}"` });
+  for (const bad of [
+    '9223372036854775808',
+    '-9223372036854775809',
+    '12345678901234567890',
+    '9'.repeat(400),
+  ]) {
+    assert.throws(() => ts(`m 1 ${bad}\n`), {
+      message: `strconv.ParseInt: parsing "${bad}": value out of range while parsing: "m 1 ${bad}"`,
+    });
   }
   // OpenMetrics timestamps are float seconds; past int64 they become Go's amd64 conversion result.
   const om = newParser('m 1 1e300\n# EOF\n', 'application/openmetrics-text');
@@ -175,7 +195,12 @@ test('timestamps are int64 as Go parses them: past the range is "value out of ra
 });
 
 test('a label value that was not UTF-8 is refused with its bytes; elsewhere invalid bytes show as U+FFFD', () => {
-  const raw = Buffer.concat([Buffer.from('# HELP m h\xff\n', 'latin1'), Buffer.from('m{a="x'), Buffer.from([0xc3, 0x28]), Buffer.from('"} 1\n')]);
+  const raw = Buffer.concat([
+    Buffer.from('# HELP m h\xff\n', 'latin1'),
+    Buffer.from('m{a="x'),
+    Buffer.from([0xc3, 0x28]),
+    Buffer.from('"} 1\n'),
+  ]);
   const p = newParser(decodeExposition(raw), undefined);
   assert.equal(p.next(), 'help');
   assert.deepEqual(p.help(), ['m', 'h\ufffd']);
@@ -185,6 +210,13 @@ test('a label value that was not UTF-8 is refused with its bytes; elsewhere inva
   ok.next();
   assert.equal(ok.labels().get('a'), 'é😀\ufffd');
   // An encoded surrogate (not valid UTF-8) is refused byte by byte.
-  const sur = newParser(decodeExposition(Buffer.concat([Buffer.from('m{a="'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"} 1\n')])), undefined);
-  assert.throws(() => sur.next(), { message: 'invalid UTF-8 label value: "\\"\\xed\\xa0\\x80\\""' });
+  const sur = newParser(
+    decodeExposition(
+      Buffer.concat([Buffer.from('m{a="'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"} 1\n')]),
+    ),
+    undefined,
+  );
+  assert.throws(() => sur.next(), {
+    message: 'invalid UTF-8 label value: "\\"\\xed\\xa0\\x80\\""',
+  });
 });

@@ -17,7 +17,9 @@ interface Case {
 
 function cases(): Case[] {
   const out: Case[] = [];
-  for (const f of readdirSync(DIR).filter((n) => n.endsWith('.test')).sort()) {
+  for (const f of readdirSync(DIR)
+    .filter((n) => n.endsWith('.test'))
+    .sort()) {
     const lines = readFileSync(join(DIR, f), 'utf8').split('\n');
     lines.forEach((l, i) => {
       const m = /^eval(_fail|_ordered)?\s+instant\s+at\s+\S+\s+(.*)$/.exec(l);
@@ -49,7 +51,9 @@ test('every eval expression of the conformance scripts parses and round-trips', 
     try {
       again = exprToString(parseExpr(text));
     } catch (e) {
-      failures.push(`${c.file}:${c.line}: printed form ${text} does not parse: ${(e as Error).message}`);
+      failures.push(
+        `${c.file}:${c.line}: printed form ${text} does not parse: ${(e as Error).message}`,
+      );
       continue;
     }
     if (again !== text) failures.push(`${c.file}:${c.line}: ${text} re-prints as ${again}`);

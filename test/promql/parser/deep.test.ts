@@ -2,7 +2,14 @@
 // work without recursion (Prometheus, in Go, takes such queries in its stride).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { exprToString, exprType, inspect, parseExpr, posRange, prettify } from '../../../src/promql/parser/index.ts';
+import {
+  exprToString,
+  exprType,
+  inspect,
+  parseExpr,
+  posRange,
+  prettify,
+} from '../../../src/promql/parser/index.ts';
 import { runDeep, type Deep } from '../../../src/promql/parser/deep.ts';
 
 const N = 100_000;
@@ -13,8 +20,12 @@ test('100k nested parentheses, unary minus, aggregations and calls parse, print 
     '-'.repeat(N) + 'up',
     'sum('.repeat(N / 4) + 'up' + ')'.repeat(N / 4),
     'abs('.repeat(N / 4) + 'up' + ')'.repeat(N / 4),
-    Array(N / 4).fill('2').join(' ^ '),
-    Array(N / 4).fill('up').join(' or '),
+    Array(N / 4)
+      .fill('2')
+      .join(' ^ '),
+    Array(N / 4)
+      .fill('up')
+      .join(' or '),
   ];
   for (const q of cases) {
     const e = parseExpr(q);
@@ -35,7 +46,10 @@ test('unary minus on a number folds into the literal however many there are', ()
 
 test('type errors deep inside are still found, at their position', () => {
   const q = '('.repeat(N) + 'sum("x")' + ')'.repeat(N);
-  assert.throws(() => parseExpr(q), /expected type instant vector in aggregation expression, got string/);
+  assert.throws(
+    () => parseExpr(q),
+    /expected type instant vector in aggregation expression, got string/,
+  );
   assert.equal(exprType(parseExpr('('.repeat(N) + '1 + 2' + ')'.repeat(N))), 'scalar');
 });
 

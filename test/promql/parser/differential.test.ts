@@ -22,12 +22,36 @@ const KNOWN_2_42_DIFFERENCES: Record<string, string> = {
   // Functions added after 2.42 (2.43's histogram_stddev and histogram_stdvar).
   'histogram_stddev(foo)': 'OK',
   'histogram_stdvar(foo)': 'OK',
-  'histogram_stddev(foo[5m])': '1:18: parse error: expected type instant vector in call to function "histogram_stddev", got range vector',
+  'histogram_stddev(foo[5m])':
+    '1:18: parse error: expected type instant vector in call to function "histogram_stddev", got range vector',
 };
 
 /** match[] selectors for /api/v1/series, parsed by parseMetricSelector. */
-const SELECTORS = ['up', 'up{job="a"}', '{}', 'up +', 'rate(x[5m])', 'up[5m]', 'up{', 'sum', 'sum(x)', '1', '"a"', 'up offset 5m', '{a=~".*"}',
-  'foo:bar', 'up{a="b"} # c', '{__name__="a"}', 'up{__name__="b"}', 'by', '(up)', 'up{a="b",}', 'up{a=~"("}', 'up{a b}', 'up and on'];
+const SELECTORS = [
+  'up',
+  'up{job="a"}',
+  '{}',
+  'up +',
+  'rate(x[5m])',
+  'up[5m]',
+  'up{',
+  'sum',
+  'sum(x)',
+  '1',
+  '"a"',
+  'up offset 5m',
+  '{a=~".*"}',
+  'foo:bar',
+  'up{a="b"} # c',
+  '{__name__="a"}',
+  'up{__name__="b"}',
+  'by',
+  '(up)',
+  'up{a="b",}',
+  'up{a=~"("}',
+  'up{a b}',
+  'up and on',
+];
 
 test('parser verdicts and error messages match the real Prometheus', async (t) => {
   if (peer('prometheus', t) === null) return;
@@ -41,7 +65,10 @@ test('parser verdicts and error messages match the real Prometheus', async (t) =
     const body = (await res.json()) as { status: string; error?: string };
     const prefix = 'invalid parameter "query": ';
     // Success or an evaluation error both mean the query parsed.
-    let want = body.status === 'error' && body.error?.startsWith(prefix) ? body.error.slice(prefix.length) : 'OK';
+    let want =
+      body.status === 'error' && body.error?.startsWith(prefix)
+        ? body.error.slice(prefix.length)
+        : 'OK';
     if (q in KNOWN_2_42_DIFFERENCES) want = KNOWN_2_42_DIFFERENCES[q]!;
     if (want !== 'OK') invalid++;
     let got: string;
@@ -51,7 +78,10 @@ test('parser verdicts and error messages match the real Prometheus', async (t) =
     } catch (e) {
       got = (e as Error).message;
     }
-    if (got !== want) mismatches.push(`${JSON.stringify(q)}: real ${JSON.stringify(want)}, ours ${JSON.stringify(got)}`);
+    if (got !== want)
+      mismatches.push(
+        `${JSON.stringify(q)}: real ${JSON.stringify(want)}, ours ${JSON.stringify(got)}`,
+      );
   }
   assert.deepEqual(mismatches, []);
   assert.ok(invalid >= 40, `corpus should hold many invalid queries, has ${invalid}`);
@@ -67,7 +97,10 @@ test('parseMetricSelector matches the real /api/v1/series match[] parsing', asyn
     const body = (await res.json()) as { status: string; error?: string };
     const prefix = 'invalid parameter "match[]": ';
     // "match[] must contain at least one non-empty matcher" is the API's own check, not the parser's.
-    const msg = body.status === 'error' && body.error?.startsWith(prefix) ? body.error.slice(prefix.length) : 'OK';
+    const msg =
+      body.status === 'error' && body.error?.startsWith(prefix)
+        ? body.error.slice(prefix.length)
+        : 'OK';
     const want = msg.includes('parse error') ? msg : 'OK';
     let got: string;
     try {
@@ -76,7 +109,10 @@ test('parseMetricSelector matches the real /api/v1/series match[] parsing', asyn
     } catch (e) {
       got = (e as Error).message;
     }
-    if (got !== want) mismatches.push(`${JSON.stringify(q)}: real ${JSON.stringify(want)}, ours ${JSON.stringify(got)}`);
+    if (got !== want)
+      mismatches.push(
+        `${JSON.stringify(q)}: real ${JSON.stringify(want)}, ours ${JSON.stringify(got)}`,
+      );
   }
   assert.deepEqual(mismatches, []);
 });
@@ -123,7 +159,10 @@ test('prettify matches the real /api/v1/format_query', async (t) => {
     }
     const res = await fetch(`${real.url}/api/v1/format_query?query=${encodeURIComponent(q)}`);
     const body = (await res.json()) as { status: string; data?: string; error?: string };
-    if (body.data !== ours) mismatches.push(`${JSON.stringify(q)}: real ${JSON.stringify(body.data ?? body.error)}, ours ${JSON.stringify(ours)}`);
+    if (body.data !== ours)
+      mismatches.push(
+        `${JSON.stringify(q)}: real ${JSON.stringify(body.data ?? body.error)}, ours ${JSON.stringify(ours)}`,
+      );
     if (ours.includes('\n')) multiLine++;
   }
   assert.deepEqual(mismatches, []);
@@ -132,18 +171,114 @@ test('prettify matches the real /api/v1/format_query', async (t) => {
 
 /** Token soup for the random differential test: pieces of PromQL glued at random. */
 const VOCAB = [
-  'foo', 'bar{a="b"}', 'sum', 'rate', '(', ')', '[5m]', '[5m:1m]', '[', ']', ':', '5m', '1', '"s"', '+', '-', '*', '/', '^', '==', '>', 'bool', 'and',
-  'or', 'unless', 'on', 'ignoring', '(a)', 'group_left', 'group_right', 'by', 'without', 'offset', '@', 'start()', 'end()', ',', 'topk', 'count_values',
-  'time()', 'rate(x[5m])', '{', '}', 'a=', '"v"', 'histogram_quantile', 'label_replace', 'vector', 'scalar', 'x', 'atan2', '-1', 'Inf', '# c\n',
-  '{a="b"}', 'abs', 'round', 'quantile_over_time', '(1)', '[1h:]', 'offset 5m', 'by (a)', 'sum(', 'count_values(', 'topk(', 'rate(', 'on(a)',
-  'sum by (a) (', 'avg(x) by (b)',
+  'foo',
+  'bar{a="b"}',
+  'sum',
+  'rate',
+  '(',
+  ')',
+  '[5m]',
+  '[5m:1m]',
+  '[',
+  ']',
+  ':',
+  '5m',
+  '1',
+  '"s"',
+  '+',
+  '-',
+  '*',
+  '/',
+  '^',
+  '==',
+  '>',
+  'bool',
+  'and',
+  'or',
+  'unless',
+  'on',
+  'ignoring',
+  '(a)',
+  'group_left',
+  'group_right',
+  'by',
+  'without',
+  'offset',
+  '@',
+  'start()',
+  'end()',
+  ',',
+  'topk',
+  'count_values',
+  'time()',
+  'rate(x[5m])',
+  '{',
+  '}',
+  'a=',
+  '"v"',
+  'histogram_quantile',
+  'label_replace',
+  'vector',
+  'scalar',
+  'x',
+  'atan2',
+  '-1',
+  'Inf',
+  '# c\n',
+  '{a="b"}',
+  'abs',
+  'round',
+  'quantile_over_time',
+  '(1)',
+  '[1h:]',
+  'offset 5m',
+  'by (a)',
+  'sum(',
+  'count_values(',
+  'topk(',
+  'rate(',
+  'on(a)',
+  'sum by (a) (',
+  'avg(x) by (b)',
 ];
 
 /** Lexer-level soup: single characters and short words, including escapes and non-ASCII. */
-const CHARS = [...'{}[]()"\'`=!~,:@+-*/^<>%.# \n\t'].concat(['a', 'b', 'x', '1', '0', '5', 'm', 's', 'e', 'h', 'd', 'y', 'w', 'é', '\\', '\\n',
-  '\\x4', 'by', 'on', 'sum', 'inf', 'offset', 'foo', '5m', '0x', 'bool', 'le', 'rate']);
+const CHARS = [...'{}[]()"\'`=!~,:@+-*/^<>%.# \n\t'].concat([
+  'a',
+  'b',
+  'x',
+  '1',
+  '0',
+  '5',
+  'm',
+  's',
+  'e',
+  'h',
+  'd',
+  'y',
+  'w',
+  'é',
+  '\\',
+  '\\n',
+  '\\x4',
+  'by',
+  'on',
+  'sum',
+  'inf',
+  'offset',
+  'foo',
+  '5m',
+  '0x',
+  'bool',
+  'le',
+  'rate',
+]);
 
-async function randomDifferential(t: TestContext, gen: (rnd: () => number) => string, seed0: number): Promise<void> {
+async function randomDifferential(
+  t: TestContext,
+  gen: (rnd: () => number) => string,
+  seed0: number,
+): Promise<void> {
   if (peer('prometheus', t) === null) return;
   const real = await startRealPrometheus('global:\n  scrape_interval: 1m\n');
   t.after(() => real.stop());
@@ -160,7 +295,10 @@ async function randomDifferential(t: TestContext, gen: (rnd: () => number) => st
     const res = await fetch(`${real.url}/api/v1/query?query=${encodeURIComponent(q)}&time=1000`);
     const body = (await res.json()) as { status: string; error?: string };
     const prefix = 'invalid parameter "query": ';
-    let want = body.status === 'error' && body.error?.startsWith(prefix) ? body.error.slice(prefix.length) : 'OK';
+    let want =
+      body.status === 'error' && body.error?.startsWith(prefix)
+        ? body.error.slice(prefix.length)
+        : 'OK';
     want = want.replace('<Item 57385>', '<Item 57398>'); // '@' token number, see KNOWN_2_42_DIFFERENCES
     if (want === 'OK') valid++;
     let got: string;
@@ -170,7 +308,10 @@ async function randomDifferential(t: TestContext, gen: (rnd: () => number) => st
     } catch (e) {
       got = (e as Error).message;
     }
-    if (got !== want) mismatches.push(`${JSON.stringify(q)}: real ${JSON.stringify(want)}, ours ${JSON.stringify(got)}`);
+    if (got !== want)
+      mismatches.push(
+        `${JSON.stringify(q)}: real ${JSON.stringify(want)}, ours ${JSON.stringify(got)}`,
+      );
   }
   assert.deepEqual(mismatches, []);
   assert.ok(valid > 50 && valid < N - 500, `a mix of valid (${valid}) and invalid queries`);
@@ -202,10 +343,57 @@ test('random character sequences get the same verdict and message as the real Pr
 
 /** Pieces that glue into valid expressions often, for the printer's random test. */
 const PRINT_VOCAB = [
-  'a', 'b{x="1"}', '+', 'on(l)', 'ignoring(l)', '(', ')', 'group_left', 'group_left(m)', 'bool', '==', 'and', 'or', '1', '2.5', 'sum', 'sum by (l)',
-  'without (l)', '-', '^', '*', '/', 'offset 5m', 'offset -1h', '@ 100', '@ start()', '[5m]', '[1h:5m]', '[30m:]', 'rate', 'topk(2,',
-  'count_values("c",', 'quantile(0.5,', ',', 'time()', 'abs', 'round', '"s"', '0x1f', '1e9', 'Inf', 'NaN', '> bool', 'unless', 'atan2',
-  'foo{__name__=~"x.*",a!~"b"}', 'label_replace(a,"d","$1","s","(.*)")', 'histogram_quantile(0.9,', 'clamp(', 'vector(1)', 'scalar(a)',
+  'a',
+  'b{x="1"}',
+  '+',
+  'on(l)',
+  'ignoring(l)',
+  '(',
+  ')',
+  'group_left',
+  'group_left(m)',
+  'bool',
+  '==',
+  'and',
+  'or',
+  '1',
+  '2.5',
+  'sum',
+  'sum by (l)',
+  'without (l)',
+  '-',
+  '^',
+  '*',
+  '/',
+  'offset 5m',
+  'offset -1h',
+  '@ 100',
+  '@ start()',
+  '[5m]',
+  '[1h:5m]',
+  '[30m:]',
+  'rate',
+  'topk(2,',
+  'count_values("c",',
+  'quantile(0.5,',
+  ',',
+  'time()',
+  'abs',
+  'round',
+  '"s"',
+  '0x1f',
+  '1e9',
+  'Inf',
+  'NaN',
+  '> bool',
+  'unless',
+  'atan2',
+  'foo{__name__=~"x.*",a!~"b"}',
+  'label_replace(a,"d","$1","s","(.*)")',
+  'histogram_quantile(0.9,',
+  'clamp(',
+  'vector(1)',
+  'scalar(a)',
 ];
 
 test('random valid expressions print as the real /api/v1/format_query prints them', async (t) => {
@@ -233,7 +421,10 @@ test('random valid expressions print as the real /api/v1/format_query prints the
     count++;
     const res = await fetch(`${real.url}/api/v1/format_query?query=${encodeURIComponent(q)}`);
     const body = (await res.json()) as { status: string; data?: string; error?: string };
-    if (body.data !== ours) mismatches.push(`${JSON.stringify(q)}: real ${JSON.stringify(body.data ?? body.error)}, ours ${JSON.stringify(ours)}`);
+    if (body.data !== ours)
+      mismatches.push(
+        `${JSON.stringify(q)}: real ${JSON.stringify(body.data ?? body.error)}, ours ${JSON.stringify(ours)}`,
+      );
   }
   assert.deepEqual(mismatches, []);
 });

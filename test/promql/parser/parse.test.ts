@@ -68,7 +68,18 @@ test('vector selectors: matchers in written order, metric name matcher last', ()
 });
 
 test('keywords are metric names where Prometheus allows, case-insensitive keywords', () => {
-  for (const name of ['sum', 'by', 'without', 'offset', 'start', 'end', 'and', 'or', 'unless', 'count_values']) {
+  for (const name of [
+    'sum',
+    'by',
+    'without',
+    'offset',
+    'start',
+    'end',
+    'and',
+    'or',
+    'unless',
+    'count_values',
+  ]) {
     const e = parseExpr(name) as VectorSelector;
     assert.equal(e.kind, 'VectorSelector', name);
     assert.equal(e.name, name);
@@ -77,7 +88,11 @@ test('keywords are metric names where Prometheus allows, case-insensitive keywor
   assert.equal(agg.kind, 'AggregateExpr');
   assert.equal(agg.op, 'sum');
   assert.deepEqual(agg.grouping, ['job']);
-  assert.deepEqual((parseExpr('sum by (on, by, offset) (x)') as AggregateExpr).grouping, ['on', 'by', 'offset']);
+  assert.deepEqual((parseExpr('sum by (on, by, offset) (x)') as AggregateExpr).grouping, [
+    'on',
+    'by',
+    'offset',
+  ]);
   assert.equal((parseExpr('foo AND bar') as BinaryExpr).op, 'and');
 });
 
@@ -116,13 +131,28 @@ test('unary minus folds into number literals', () => {
 
 test('vector matching modifiers and cardinalities', () => {
   const b = parseExpr('a + on(b, c) group_left(d) e') as BinaryExpr;
-  assert.deepEqual(b.vectorMatching, { card: 'many-to-one', matchingLabels: ['b', 'c'], on: true, include: ['d'] });
+  assert.deepEqual(b.vectorMatching, {
+    card: 'many-to-one',
+    matchingLabels: ['b', 'c'],
+    on: true,
+    include: ['d'],
+  });
   const r = parseExpr('a / ignoring(x) group_right e') as BinaryExpr;
-  assert.deepEqual(r.vectorMatching, { card: 'one-to-many', matchingLabels: ['x'], on: false, include: [] });
+  assert.deepEqual(r.vectorMatching, {
+    card: 'one-to-many',
+    matchingLabels: ['x'],
+    on: false,
+    include: [],
+  });
   const set = parseExpr('a and b') as BinaryExpr;
   assert.equal(set.vectorMatching!.card, 'many-to-many');
   const plain = parseExpr('a - b') as BinaryExpr;
-  assert.deepEqual(plain.vectorMatching, { card: 'one-to-one', matchingLabels: [], on: false, include: [] });
+  assert.deepEqual(plain.vectorMatching, {
+    card: 'one-to-one',
+    matchingLabels: [],
+    on: false,
+    include: [],
+  });
   const scalarSide = parseExpr('a * 2') as BinaryExpr;
   assert.equal(scalarSide.vectorMatching, null);
   const cmp = parseExpr('a > bool 1') as BinaryExpr;
@@ -170,7 +200,8 @@ test('ranges, offsets, @ and subqueries', () => {
   const st = parseExpr('foo @ start()') as VectorSelector;
   assert.equal(st.startOrEnd, 'start');
   assert.equal((parseExpr('foo @ -100') as VectorSelector).timestamp, -100000);
-  for (const u of ['1y', '2w', '3d', '4h', '5m', '6s', '7ms']) assert.equal(exprToString(parseExpr(`x offset ${u}`)), `x offset ${u}`);
+  for (const u of ['1y', '2w', '3d', '4h', '5m', '6s', '7ms'])
+    assert.equal(exprToString(parseExpr(`x offset ${u}`)), `x offset ${u}`);
 });
 
 test('number and string literals', () => {
@@ -208,7 +239,10 @@ test('long generated chains parse without exhausting the stack', () => {
   assert.equal(exprType(parseExpr(vec)), 'vector');
   const sc = parseExpr(Array.from({ length: 3000 }, () => '1').join(' + '));
   assert.equal(exprType(sc), 'scalar');
-  assert.equal(errOf(`${Array.from({ length: 3000 }, () => '1').join(' + ')} > 1`).message, `1:${3000 * 4 - 1}: parse error: comparisons between scalars must use BOOL modifier`);
+  assert.equal(
+    errOf(`${Array.from({ length: 3000 }, () => '1').join(' + ')} > 1`).message,
+    `1:${3000 * 4 - 1}: parse error: comparisons between scalars must use BOOL modifier`,
+  );
 });
 
 test('comments and whitespace are skipped', () => {
@@ -218,14 +252,49 @@ test('comments and whitespace are skipped', () => {
 
 test('functions: table, calls, optional and variadic arguments', () => {
   assert.equal(Object.keys(FUNCTIONS).length, 72);
-  for (const name of ['histogram_quantile', 'label_replace', 'label_join', 'vector', 'scalar', 'time', 'timestamp', 'holt_winters', 'predict_linear',
-    'absent_over_time', 'present_over_time', 'quantile_over_time', 'sort', 'sort_desc', 'sinh', 'atanh', 'deg', 'rad', 'pi', 'sgn', 'clamp', 'clamp_min',
-    'clamp_max', 'round', 'histogram_count', 'histogram_sum', 'histogram_fraction', 'histogram_stddev', 'histogram_stdvar', 'day_of_year', 'days_in_month']) {
+  for (const name of [
+    'histogram_quantile',
+    'label_replace',
+    'label_join',
+    'vector',
+    'scalar',
+    'time',
+    'timestamp',
+    'holt_winters',
+    'predict_linear',
+    'absent_over_time',
+    'present_over_time',
+    'quantile_over_time',
+    'sort',
+    'sort_desc',
+    'sinh',
+    'atanh',
+    'deg',
+    'rad',
+    'pi',
+    'sgn',
+    'clamp',
+    'clamp_min',
+    'clamp_max',
+    'round',
+    'histogram_count',
+    'histogram_sum',
+    'histogram_fraction',
+    'histogram_stddev',
+    'histogram_stdvar',
+    'day_of_year',
+    'days_in_month',
+  ]) {
     assert.ok(getFunction(name), name);
   }
   assert.equal(getFunction('nope'), undefined);
   assert.equal(getFunction('toString'), undefined);
-  assert.deepEqual(getFunction('round'), { name: 'round', argTypes: ['vector', 'scalar'], variadic: 1, returnType: 'vector' });
+  assert.deepEqual(getFunction('round'), {
+    name: 'round',
+    argTypes: ['vector', 'scalar'],
+    variadic: 1,
+    returnType: 'vector',
+  });
   assert.deepEqual(getFunction('label_join')!.variadic, -1);
   assert.equal(getFunction('time')!.returnType, 'scalar');
   const c = parseExpr('label_join(up, "a", ",", "b", "c", "d")') as Call;
@@ -241,23 +310,38 @@ test('errors: classes, positions and Prometheus wording', () => {
   const cases: [string, string][] = [
     ['foo +', '1:6: parse error: unexpected end of input'],
     ['a + + +', '1:8: parse error: unexpected end of input'],
-    ['1 + $', '1:5: parse error: unexpected character: \'$\''],
+    ['1 + $', "1:5: parse error: unexpected character: '$'"],
     ['foo bar', '1:5: parse error: unexpected identifier "bar"'],
     ['sum(x) + sum(y', '1:15: parse error: unclosed left parenthesis'],
-    ['rate(foo)', '1:6: parse error: expected type range vector in call to function "rate", got instant vector'],
+    [
+      'rate(foo)',
+      '1:6: parse error: expected type range vector in call to function "rate", got instant vector',
+    ],
     ['1 < 2', '1:3: parse error: comparisons between scalars must use BOOL modifier'],
     ['1 and 2', '1:1: parse error: set operator "and" not allowed in binary scalar expression'],
-    ['foo[5m] * 2', '1:1: parse error: binary expression must contain only scalar and instant vector types'],
+    [
+      'foo[5m] * 2',
+      '1:1: parse error: binary expression must contain only scalar and instant vector types',
+    ],
     ['a and on(b) group_left c', '1:1: parse error: no grouping allowed for "and" operation'],
-    ['a + on(b) group_left(b) c', '1:3: parse error: label "b" must not occur in ON and GROUP clause at once'],
+    [
+      'a + on(b) group_left(b) c',
+      '1:3: parse error: label "b" must not occur in ON and GROUP clause at once',
+    ],
     ['{}', '1:1: parse error: vector selector must contain at least one non-empty matcher'],
     ['{a=~".*"}', '1:1: parse error: vector selector must contain at least one non-empty matcher'],
     ['foo{__name__="bar"}', '1:1: parse error: metric name must not be set twice: "foo" or "bar"'],
     ['foo offset 1m offset 1m', '1:1: parse error: offset may not be set multiple times'],
     ['nope(x)', '1:1: parse error: unknown function with name "nope"'],
-    ['sum by job (x)', '1:8: parse error: unexpected identifier "job" in grouping opts, expected "("'],
-    ['foo[5m:1m:1m]', '1:10: parse error: unexpected colon \':\''],
-    ['round(x, 1, 2)', '1:1: parse error: expected at most 2 argument(s) in call to "round", got 3'],
+    [
+      'sum by job (x)',
+      '1:8: parse error: unexpected identifier "job" in grouping opts, expected "("',
+    ],
+    ['foo[5m:1m:1m]', "1:10: parse error: unexpected colon ':'"],
+    [
+      'round(x, 1, 2)',
+      '1:1: parse error: expected at most 2 argument(s) in call to "round", got 3',
+    ],
     ['"abc', '1:1: parse error: unterminated quoted string'],
     ['foo\n  + bar baz', '2:9: parse error: unexpected identifier "baz"'],
     ['', 'unknown position: parse error: no expression found in input'],
@@ -266,10 +350,16 @@ test('errors: classes, positions and Prometheus wording', () => {
   const e = errOf('foo +');
   assert.equal(e.errors.length, 1);
   assert.equal(e.length, 1);
-  assert.deepEqual([...e].map((x) => x.err), ['unexpected end of input']);
+  assert.deepEqual(
+    [...e].map((x) => x.err),
+    ['unexpected end of input'],
+  );
   // Semantic errors found while parsing are all kept; the message is the first.
   const many = errOf('nope(x) + nada(y)');
-  assert.deepEqual(many.errors.map((x) => x.err), ['unknown function with name "nope"', 'unknown function with name "nada"']);
+  assert.deepEqual(
+    many.errors.map((x) => x.err),
+    ['unknown function with name "nope"', 'unknown function with name "nada"'],
+  );
   const first = e.errors[0]!;
   assert.ok(first instanceof ParseErr);
   assert.deepEqual(first.positionRange, { start: 5, end: 5 });
@@ -284,7 +374,10 @@ test('parseMetricSelector returns matchers and Prometheus errors', () => {
   const ms = parseMetricSelector('up{job="x", instance=~"a.*"}');
   assert.deepEqual(ms.map(String), ['job="x"', 'instance=~"a.*"', '__name__="up"']);
   assert.deepEqual(parseMetricSelector('{}'), []); // the API rejects empty selectors itself
-  assert.throws(() => parseMetricSelector('up +'), (e: Error) => e instanceof ParseErrors && e.message === '1:4: parse error: unexpected <op:+>');
+  assert.throws(
+    () => parseMetricSelector('up +'),
+    (e: Error) => e instanceof ParseErrors && e.message === '1:4: parse error: unexpected <op:+>',
+  );
   assert.throws(() => parseMetricSelector('rate(x[5m])'), ParseErrors);
 });
 
@@ -296,7 +389,14 @@ test('walk visits every node with its ancestors and can prune', () => {
     kinds.push(n.kind);
     depth.push(path.length);
   });
-  assert.deepEqual(kinds, ['BinaryExpr', 'AggregateExpr', 'Call', 'MatrixSelector', 'VectorSelector', 'VectorSelector']);
+  assert.deepEqual(kinds, [
+    'BinaryExpr',
+    'AggregateExpr',
+    'Call',
+    'MatrixSelector',
+    'VectorSelector',
+    'VectorSelector',
+  ]);
   assert.deepEqual(depth, [0, 1, 2, 3, 4, 1]);
   const pruned: string[] = [];
   walk(e, (n) => {
@@ -316,7 +416,8 @@ test('walk visits every node with its ancestors and can prune', () => {
 });
 
 test('prettify splits long expressions like format_query', () => {
-  const long = 'sum by (job) (rate(http_requests_total{job="api-server",code=~"5.."}[5m])) / sum by (job) (rate(http_requests_total{job="api-server"}[5m]))';
+  const long =
+    'sum by (job) (rate(http_requests_total{job="api-server",code=~"5.."}[5m])) / sum by (job) (rate(http_requests_total{job="api-server"}[5m]))';
   assert.equal(
     prettify(parseExpr(long)),
     '  sum by (job) (rate(http_requests_total{code=~"5..",job="api-server"}[5m]))\n/\n  sum by (job) (rate(http_requests_total{job="api-server"}[5m]))',

@@ -27,7 +27,11 @@ test('native histograms remote-written by the real Prometheus are stored exactly
   if (!bin) return;
   const { dir, cleanup } = tempDir('rw-nh-');
   t.after(cleanup);
-  const ours = await startOurServer('global: {}\n', ['--enable-feature=native-histograms', '--web.enable-remote-write-receiver'], { dir });
+  const ours = await startOurServer(
+    'global: {}\n',
+    ['--enable-feature=native-histograms', '--web.enable-remote-write-receiver'],
+    { dir },
+  );
   t.after(() => ours.stop());
   const target = await startHistogramTarget(NAME);
   t.after(() => target.close());
@@ -37,7 +41,12 @@ test('native histograms remote-written by the real Prometheus are stored exactly
       `remote_write:\n  - url: ${ours.url}/api/v1/write\n    send_native_histograms: true\n    queue_config:\n      batch_send_deadline: 100ms\n`,
   );
   const port = await freePort();
-  const real = startProcess(bin, [`--config.file=${join(dir, 'real.yml')}`, `--storage.tsdb.path=${join(dir, 'real-data')}`, `--web.listen-address=127.0.0.1:${port}`, '--enable-feature=native-histograms']);
+  const real = startProcess(bin, [
+    `--config.file=${join(dir, 'real.yml')}`,
+    `--storage.tsdb.path=${join(dir, 'real-data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--enable-feature=native-histograms',
+  ]);
   t.after(() => real.stop());
   await waitReady(`http://127.0.0.1:${port}/-/ready`, 30_000, real);
   const until = Date.now() + 15_000;
@@ -45,9 +54,21 @@ test('native histograms remote-written by the real Prometheus are stored exactly
   await target.close();
   await new Promise((r) => setTimeout(r, 400));
   const q = encodeURIComponent(`${NAME}[1h]`);
-  const res = (await (await fetch(`http://127.0.0.1:${port}/api/v1/query?query=${q}&time=${Date.now() / 1000 + 60}`)).json()) as { data: { result: { histograms?: [number, ApiHistogram][] }[] } };
-  const want = (res.data.result[0]?.histograms ?? []).map(([ts, h]) => normal(Math.round(ts * 1000), Number(h.count), Number(h.sum), (h.buckets ?? []).map((b) => [b[0], Number(b[1]), Number(b[2]), Number(b[3])])));
-  assert.ok(want.length >= 20, `the real Prometheus stored ${want.length} histogram samples:\n${real.output()}`);
+  const res = (await (
+    await fetch(`http://127.0.0.1:${port}/api/v1/query?query=${q}&time=${Date.now() / 1000 + 60}`)
+  ).json()) as { data: { result: { histograms?: [number, ApiHistogram][] }[] } };
+  const want = (res.data.result[0]?.histograms ?? []).map(([ts, h]) =>
+    normal(
+      Math.round(ts * 1000),
+      Number(h.count),
+      Number(h.sum),
+      (h.buckets ?? []).map((b) => [b[0], Number(b[1]), Number(b[2]), Number(b[3])]),
+    ),
+  );
+  assert.ok(
+    want.length >= 20,
+    `the real Prometheus stored ${want.length} histogram samples:\n${real.output()}`,
+  );
   // Its queue sends within 100 ms; give it a moment, then stop both and read our data directory.
   await new Promise((r) => setTimeout(r, 1500));
   await real.stop();
@@ -55,7 +76,13 @@ test('native histograms remote-written by the real Prometheus are stored exactly
   const db = await openDB(join(dir, 'data'), {}, { noBackground: true });
   const got: string[] = [];
   try {
-    const ss = db.querier(0, Number.MAX_SAFE_INTEGER).select(true, { start: 0, end: Number.MAX_SAFE_INTEGER, histograms: true }, Matcher.equal('__name__', NAME));
+    const ss = db
+      .querier(0, Number.MAX_SAFE_INTEGER)
+      .select(
+        true,
+        { start: 0, end: Number.MAX_SAFE_INTEGER, histograms: true },
+        Matcher.equal('__name__', NAME),
+      );
     assert.ok(ss.next(), `our server stored the series:\n${ours.proc.output()}`);
     const it = ss.at().iterator();
     for (let vt = it.next(); vt !== ValueType.None; vt = it.next()) {
@@ -63,7 +90,19 @@ test('native histograms remote-written by the real Prometheus are stored exactly
       const h = it.atHistogram().toFloat();
       // The scrape that failed once the target went wrote a stale marker; the API leaves those out.
       if (isStaleNaN(h.sum)) continue;
-      got.push(normal(it.atT(), h.count, h.sum, nonEmptyBuckets(h).map((b) => [b.lowerInclusive ? (b.upperInclusive ? 3 : 1) : b.upperInclusive ? 0 : 2, b.lower, b.upper, b.count])));
+      got.push(
+        normal(
+          it.atT(),
+          h.count,
+          h.sum,
+          nonEmptyBuckets(h).map((b) => [
+            b.lowerInclusive ? (b.upperInclusive ? 3 : 1) : b.upperInclusive ? 0 : 2,
+            b.lower,
+            b.upper,
+            b.count,
+          ]),
+        ),
+      );
     }
   } finally {
     await db.close();

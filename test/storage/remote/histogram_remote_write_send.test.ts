@@ -18,7 +18,13 @@ const NAME = 'sent_native_histogram';
 async function histograms(dataDir: string): Promise<string[]> {
   const db = await openDB(dataDir, {}, { noBackground: true });
   try {
-    const ss = db.querier(0, Number.MAX_SAFE_INTEGER).select(true, { start: 0, end: Number.MAX_SAFE_INTEGER, histograms: true }, Matcher.equal('__name__', NAME));
+    const ss = db
+      .querier(0, Number.MAX_SAFE_INTEGER)
+      .select(
+        true,
+        { start: 0, end: Number.MAX_SAFE_INTEGER, histograms: true },
+        Matcher.equal('__name__', NAME),
+      );
     const out: string[] = [];
     while (ss.next()) {
       const it = ss.at().iterator();
@@ -36,7 +42,10 @@ async function histograms(dataDir: string): Promise<string[]> {
 
 test('native histograms remote-written by this server are stored by the real Prometheus as we stored them', async (t) => {
   if (!peer('prometheus', t)) return;
-  const real = await startRealPrometheus('global: {}\n', ['--web.enable-remote-write-receiver', '--enable-feature=native-histograms']);
+  const real = await startRealPrometheus('global: {}\n', [
+    '--web.enable-remote-write-receiver',
+    '--enable-feature=native-histograms',
+  ]);
   t.after(() => real.stop());
   const target = await startHistogramTarget(NAME);
   t.after(() => target.close());

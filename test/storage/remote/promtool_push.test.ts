@@ -47,7 +47,10 @@ const WANT = [
 
 function metricText(m: Record<string, string>, v: string): string {
   const { __name__: name, ...rest } = m;
-  return `${name}{${Object.keys(rest).sort().map((k) => `${k}=${JSON.stringify(rest[k])}`).join(',')}} ${v}`;
+  return `${name}{${Object.keys(rest)
+    .sort()
+    .map((k) => `${k}=${JSON.stringify(rest[k])}`)
+    .join(',')}} ${v}`;
 }
 
 function metricsFile(t: { after: (fn: () => void) => void }): string {
@@ -60,18 +63,37 @@ function metricsFile(t: { after: (fn: () => void) => void }): string {
 
 test('push metrics: the real Prometheus, and this server, receive every series with the extra labels', async (t) => {
   if (!peer('prometheus', t)) return;
-  const real = await startRealPrometheus('global:\n  scrape_interval: 1h\n', ['--web.enable-remote-write-receiver']);
+  const real = await startRealPrometheus('global:\n  scrape_interval: 1h\n', [
+    '--web.enable-remote-write-receiver',
+  ]);
   t.after(real.stop);
   // The request carries metadata after the series: this server's receiver must skip it whole.
-  const ours = await startOurServer('global:\n  scrape_interval: 1h\n', ['--web.enable-remote-write-receiver']);
+  const ours = await startOurServer('global:\n  scrape_interval: 1h\n', [
+    '--web.enable-remote-write-receiver',
+  ]);
   t.after(() => ours.stop());
   const f = metricsFile(t);
   for (const url of [real.url, ours.url]) {
-    const r = await runPromtoolTs(['push', 'metrics', `${url}/api/v1/write`, f, '--label=job=t', '--label', 'env=x']);
+    const r = await runPromtoolTs([
+      'push',
+      'metrics',
+      `${url}/api/v1/write`,
+      f,
+      '--label=job=t',
+      '--label',
+      'env=x',
+    ]);
     assert.equal(r.stderr, '');
-    assert.equal(r.stdout, `Parsing metrics file ${f}\n  SUCCESS: metrics file ${f} pushed to remote write.\n`);
+    assert.equal(
+      r.stdout,
+      `Parsing metrics file ${f}\n  SUCCESS: metrics file ${f} pushed to remote write.\n`,
+    );
     assert.equal(r.code, 0);
-    const res = (await (await fetch(`${url}/api/v1/query?query=${encodeURIComponent('{env="x"}')}&time=${T / 1000}`)).json()) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+    const res = (await (
+      await fetch(`${url}/api/v1/query?query=${encodeURIComponent('{env="x"}')}&time=${T / 1000}`)
+    ).json()) as {
+      data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+    };
     const got = res.data.result.map((s) => metricText(s.metric, s.value[1])).sort();
     assert.deepEqual(got, [...WANT].sort(), url);
   }
@@ -86,13 +108,18 @@ test('push metrics: one request, families in name order, job=promtool by default
     req.on('end', () => {
       bodies.push(Buffer.concat(chunks));
       headers.push(req.headers);
-      res.writeHead(req.url === '/fail' ? 400 : 204).end(req.url === '/fail' ? 'out of bounds\nmore' : '');
+      res
+        .writeHead(req.url === '/fail' ? 400 : 204)
+        .end(req.url === '/fail' ? 'out of bounds\nmore' : '');
     });
   });
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
   t.after(() => srv.close());
   const url = `http://127.0.0.1:${(srv.address() as { port: number }).port}`;
-  const r = await runPromtoolTs(['push', 'metrics', `${url}/write`, '--header=X-Scope-OrgID=team'], { input: TEXT });
+  const r = await runPromtoolTs(
+    ['push', 'metrics', `${url}/write`, '--header=X-Scope-OrgID=team'],
+    { input: TEXT },
+  );
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, 'Parsing standard input\n  SUCCESS: metrics pushed to remote write.\n');
   assert.equal(bodies.length, 1);
@@ -101,19 +128,41 @@ test('push metrics: one request, families in name order, job=promtool by default
   assert.equal(headers[0]!['x-scope-orgid'], 'team');
   const { timeseries } = decodeWriteRequest(uncompress(new Uint8Array(bodies[0]!)));
   const sent = timeseries.map((s) => metricText(s.labels.toObject(), String(s.samples[0]!.value)));
-  assert.deepEqual(sent, WANT.map((w) => w.replace(/env="x",/, '').replace(/job="t"/, 'job="promtool"').replace(',}', '}')));
+  assert.deepEqual(
+    sent,
+    WANT.map((w) =>
+      w
+        .replace(/env="x",/, '')
+        .replace(/job="t"/, 'job="promtool"')
+        .replace(',}', '}'),
+    ),
+  );
   assert.ok(timeseries.every((s) => s.samples[0]!.timestamp === T));
 
   const fail = await runPromtoolTs(['push', 'metrics', `${url}/fail`], { input: TEXT });
   assert.equal(fail.code, 1);
-  assert.equal(fail.stderr, '  FAILED: server returned HTTP status 400 Bad Request: out of bounds\n');
+  assert.equal(
+    fail.stderr,
+    '  FAILED: server returned HTTP status 400 Bad Request: out of bounds\n',
+  );
 });
 
 test('push metrics: a missing URL or file is a usage error, as kingpin gives it', async () => {
   const noUrl = await runPromtoolTs(['push', 'metrics']);
   assert.equal(noUrl.code, 1);
-  assert.equal(noUrl.stderr, "promtool: error: required argument 'remote-write-url' not provided, try --help\n");
-  const noFile = await runPromtoolTs(['push', 'metrics', 'http://127.0.0.1:1/', '/nonexistent.prom']);
+  assert.equal(
+    noUrl.stderr,
+    "promtool: error: required argument 'remote-write-url' not provided, try --help\n",
+  );
+  const noFile = await runPromtoolTs([
+    'push',
+    'metrics',
+    'http://127.0.0.1:1/',
+    '/nonexistent.prom',
+  ]);
   assert.equal(noFile.code, 1);
-  assert.equal(noFile.stderr, "promtool: error: path '/nonexistent.prom' does not exist, try --help\n");
+  assert.equal(
+    noFile.stderr,
+    "promtool: error: path '/nonexistent.prom' does not exist, try --help\n",
+  );
 });

@@ -38,7 +38,10 @@ test('a remote write carrying native histograms is refused whole (500), nothing 
     });
   });
   const port = (server.address() as { port: number }).port;
-  const res = await fetch(`http://127.0.0.1:${port}/api/v1/write`, { method: 'POST', body: Buffer.from(compress(w.finish())) });
+  const res = await fetch(`http://127.0.0.1:${port}/api/v1/write`, {
+    method: 'POST',
+    body: Buffer.from(compress(w.finish())),
+  });
   assert.equal(res.status, 500);
   assert.equal(await res.text(), 'native histograms are disabled\n');
   const ss = db.querier(0, 10_000).select(true, undefined, Matcher.equal('__name__', 'h'));

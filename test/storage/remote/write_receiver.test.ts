@@ -9,7 +9,11 @@ import { createServer } from 'node:http';
 import { compress } from 'snappyjs';
 import { Labels, Matcher } from '../../../src/model/labels/index.ts';
 import { openDB } from '../../../src/tsdb/index.ts';
-import { encodeWriteRequest, writeHandler, type PbTimeSeries } from '../../../src/storage/remote/index.ts';
+import {
+  encodeWriteRequest,
+  writeHandler,
+  type PbTimeSeries,
+} from '../../../src/storage/remote/index.ts';
 import { nopLogger } from '../../../src/util/log.ts';
 import { peer, startRealPrometheus, tempDir } from '../../support/peers.ts';
 
@@ -21,14 +25,37 @@ const series = (name: string, samples: [number, number][]): PbTimeSeries => ({
 
 /** Requests in order; every one is answered before the next goes. */
 const REQUESTS: PbTimeSeries[][] = [
-  [series('ooo_inside', [[1000, 1], [3000, 3], [2000, 2], [4000, 4]])],
-  [series('dup_inside', [[1000, 1], [1000, 2], [2000, 3]])],
+  [
+    series('ooo_inside', [
+      [1000, 1],
+      [3000, 3],
+      [2000, 2],
+      [4000, 4],
+    ]),
+  ],
+  [
+    series('dup_inside', [
+      [1000, 1],
+      [1000, 2],
+      [2000, 3],
+    ]),
+  ],
   [series('older_than_stored', [[5000, 5]])],
-  [series('older_than_stored', [[4000, 4], [6000, 6]]), series('same_request_other', [[1000, 1]])],
+  [
+    series('older_than_stored', [
+      [4000, 4],
+      [6000, 6],
+    ]),
+    series('same_request_other', [[1000, 1]]),
+  ],
 ];
 
 async function push(url: string, body: PbTimeSeries[]): Promise<number> {
-  const res = await fetch(url, { method: 'POST', body: new Uint8Array(compress(encodeWriteRequest(body))), headers: { 'Content-Encoding': 'snappy', 'Content-Type': 'application/x-protobuf' } });
+  const res = await fetch(url, {
+    method: 'POST',
+    body: new Uint8Array(compress(encodeWriteRequest(body))),
+    headers: { 'Content-Encoding': 'snappy', 'Content-Type': 'application/x-protobuf' },
+  });
   await res.arrayBuffer();
   return res.status;
 }
@@ -49,7 +76,9 @@ test('remote-write requests with out-of-order samples: statuses and stored sampl
   for (const r of REQUESTS) statuses.push(await push(url, r));
   const stored: Record<string, [number, number][]> = {};
   for (const name of NAMES) {
-    const ss = db.querier(0, Number.MAX_SAFE_INTEGER).select(true, undefined, Matcher.equal('__name__', name));
+    const ss = db
+      .querier(0, Number.MAX_SAFE_INTEGER)
+      .select(true, undefined, Matcher.equal('__name__', name));
     const got: [number, number][] = [];
     if (ss.next()) {
       const it = ss.at().iterator();
@@ -59,8 +88,15 @@ test('remote-write requests with out-of-order samples: statuses and stored sampl
   }
   assert.deepEqual(statuses, [204, 204, 204, 400]);
   assert.deepEqual(stored, {
-    ooo_inside: [[1000, 1], [3000, 3], [4000, 4]],
-    dup_inside: [[1000, 1], [2000, 3]],
+    ooo_inside: [
+      [1000, 1],
+      [3000, 3],
+      [4000, 4],
+    ],
+    dup_inside: [
+      [1000, 1],
+      [2000, 3],
+    ],
     older_than_stored: [[5000, 5]],
     same_request_other: [],
   });
@@ -74,8 +110,13 @@ test('remote-write requests with out-of-order samples: statuses and stored sampl
   const realStored: Record<string, [number, number][]> = {};
   for (const name of NAMES) {
     const q = `${real.url}/api/v1/query?query=${encodeURIComponent(`${name}[10m]`)}&time=${(T0 + 60_000) / 1000}`;
-    const res = (await (await fetch(q)).json()) as { data: { result: { values: [number, string][] }[] } };
-    realStored[name] = (res.data.result[0]?.values ?? []).map(([s, v]) => [Math.round(s * 1000) - T0, Number(v)]);
+    const res = (await (await fetch(q)).json()) as {
+      data: { result: { values: [number, string][] }[] };
+    };
+    realStored[name] = (res.data.result[0]?.values ?? []).map(([s, v]) => [
+      Math.round(s * 1000) - T0,
+      Number(v),
+    ]);
   }
   assert.deepEqual(stored, realStored);
 });

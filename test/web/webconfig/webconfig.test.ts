@@ -14,7 +14,8 @@ import { BasicAuth } from '../../../src/web/webconfig/index.ts';
 import type { IncomingMessage } from 'node:http';
 
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
-const authReq = (u: string, p: string) => ({ headers: { authorization: basic(u, p) } }) as IncomingMessage;
+const authReq = (u: string, p: string) =>
+  ({ headers: { authorization: basic(u, p) } }) as IncomingMessage;
 
 test('basic auth outcomes are cached as exporter-toolkit does, in a bounded cache: guessed passwords do not grow memory', async (t) => {
   const auth = new BasicAuth({ admin: bcrypt.hashSync('s3cret', 4) });
@@ -29,7 +30,8 @@ test('basic auth outcomes are cached as exporter-toolkit does, in a bounded cach
   // Unknown users cost a comparison as known ones do (timing must not tell names apart).
   assert.equal(await auth.check(authReq('nobody', 's3cret')), false);
   assert.equal(auth.bcrypt.completed, 3);
-  for (let i = 0; i < 150; i++) assert.equal(await auth.check(authReq('admin', `guess${i}`)), false);
+  for (let i = 0; i < 150; i++)
+    assert.equal(await auth.check(authReq('admin', `guess${i}`)), false);
   assert.ok(auth.cache.size <= 100, `cache holds ${auth.cache.size}`);
   assert.equal(await auth.check(authReq('admin', 's3cret')), true);
 });
@@ -39,7 +41,9 @@ test('bcrypt runs on a worker thread: the event loop turns while password checks
   const auth = new BasicAuth({ admin: bcrypt.hashSync('s3cret', 10) });
   t.after(() => auth.bcrypt.close());
   let settled = 0;
-  const checks = Array.from({ length: 20 }, (_, i) => auth.check(authReq('admin', `bad${i}`)).then((ok) => (settled++, ok)));
+  const checks = Array.from({ length: 20 }, (_, i) =>
+    auth.check(authReq('admin', `bad${i}`)).then((ok) => (settled++, ok)),
+  );
   // Compared on the event loop, all 20 would be settled before this callback could run.
   await new Promise((r) => setImmediate(r));
   assert.ok(settled < 20, `${settled} of 20 checks settled before the event loop turned`);
@@ -50,11 +54,20 @@ test('bcrypt runs on a worker thread: the event loop turns while password checks
 test('basic auth: requests without the right password get 401, with it 200', async (t) => {
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
-  writeFileSync(join(dir, 'web.yml'), `basic_auth_users:\n  admin: ${bcrypt.hashSync('s3cret', 4)}\n`);
+  writeFileSync(
+    join(dir, 'web.yml'),
+    `basic_auth_users:\n  admin: ${bcrypt.hashSync('s3cret', 4)}\n`,
+  );
   const port = await freePort();
-  const s = await startOurServer('global:\n  scrape_interval: 1m\n', [`--web.config.file=${join(dir, 'web.yml')}`], { port, waitReady: false });
+  const s = await startOurServer(
+    'global:\n  scrape_interval: 1m\n',
+    [`--web.config.file=${join(dir, 'web.yml')}`],
+    { port, waitReady: false },
+  );
   t.after(() => s.stop());
-  const auth = (u: string, p: string) => ({ Authorization: `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}` });
+  const auth = (u: string, p: string) => ({
+    Authorization: `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`,
+  });
   for (let i = 0; i < 100; i++) {
     try {
       const r = await fetch(`${s.url}/-/ready`, { headers: auth('admin', 's3cret') });
@@ -65,8 +78,14 @@ test('basic auth: requests without the right password get 401, with it 200', asy
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.equal((await fetch(`${s.url}/api/v1/query?query=1`)).status, 401);
-  assert.equal((await fetch(`${s.url}/api/v1/query?query=1`, { headers: auth('admin', 'wrong') })).status, 401);
-  assert.equal((await fetch(`${s.url}/api/v1/query?query=1`, { headers: auth('nobody', 's3cret') })).status, 401);
+  assert.equal(
+    (await fetch(`${s.url}/api/v1/query?query=1`, { headers: auth('admin', 'wrong') })).status,
+    401,
+  );
+  assert.equal(
+    (await fetch(`${s.url}/api/v1/query?query=1`, { headers: auth('nobody', 's3cret') })).status,
+    401,
+  );
   const ok = await fetch(`${s.url}/api/v1/query?query=1`, { headers: auth('admin', 's3cret') });
   assert.equal(ok.status, 200);
   assert.equal(((await ok.json()) as { status: string }).status, 'success');
@@ -76,19 +95,31 @@ test('basic auth: requests without the right password get 401, with it 200', asy
 test('basic auth on the server: a request with good (cached) credentials is answered while bad-password checks are still in flight', async (t) => {
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
-  writeFileSync(join(dir, 'web.yml'), `basic_auth_users:\n  admin: ${bcrypt.hashSync('s3cret', 10)}\n`);
+  writeFileSync(
+    join(dir, 'web.yml'),
+    `basic_auth_users:\n  admin: ${bcrypt.hashSync('s3cret', 10)}\n`,
+  );
   const port = await freePort();
-  const s = await startOurServer('global:\n  scrape_interval: 1m\n', [`--web.config.file=${join(dir, 'web.yml')}`], { port, waitReady: false });
+  const s = await startOurServer(
+    'global:\n  scrape_interval: 1m\n',
+    [`--web.config.file=${join(dir, 'web.yml')}`],
+    { port, waitReady: false },
+  );
   t.after(() => s.stop());
   const auth = (p: string) => ({ Authorization: basic('admin', p) });
   let up = false;
   for (let i = 0; i < 200 && !up; i++) {
-    up = await fetch(`${s.url}/-/healthy`, { headers: auth('s3cret') }).then((r) => r.status === 200, () => false);
+    up = await fetch(`${s.url}/-/healthy`, { headers: auth('s3cret') }).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (!up) await new Promise((r) => setTimeout(r, 100));
   }
   assert.ok(up, 'server up with the good password (now cached)');
   let settled = 0;
-  const bad = Array.from({ length: 30 }, (_, i) => fetch(`${s.url}/-/healthy`, { headers: auth(`bad${i}`) }).then((r) => (settled++, r.status)));
+  const bad = Array.from({ length: 30 }, (_, i) =>
+    fetch(`${s.url}/-/healthy`, { headers: auth(`bad${i}`) }).then((r) => (settled++, r.status)),
+  );
   const good = await fetch(`${s.url}/-/healthy`, { headers: auth('s3cret') });
   assert.equal(good.status, 200);
   // Compared on the event loop, the 30 checks ahead of it would all have run first.
@@ -100,23 +131,49 @@ test('TLS: the server answers https with the configured certificate', async (t) 
   const openssl = '/usr/bin/openssl';
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
-  const gen = await runCommand(openssl, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost']);
+  const gen = await runCommand(openssl, [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    join(dir, 'key.pem'),
+    '-out',
+    join(dir, 'cert.pem'),
+    '-days',
+    '1',
+    '-subj',
+    '/CN=localhost',
+  ]);
   if (gen.code !== 0) {
     t.skip(`openssl could not make a certificate: ${gen.stderr}`);
     return;
   }
-  writeFileSync(join(dir, 'web.yml'), 'tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n');
+  writeFileSync(
+    join(dir, 'web.yml'),
+    'tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n',
+  );
   const port = await freePort();
-  const s = await startOurServer('global:\n  scrape_interval: 1m\n', [`--web.config.file=${join(dir, 'web.yml')}`], { port, waitReady: false });
+  const s = await startOurServer(
+    'global:\n  scrape_interval: 1m\n',
+    [`--web.config.file=${join(dir, 'web.yml')}`],
+    { port, waitReady: false },
+  );
   t.after(() => s.stop());
   const get = () =>
     new Promise<{ status: number; body: string; cn: string }>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path: '/-/healthy', rejectUnauthorized: false }, (res) => {
-        const cn = String((res.socket as import('node:tls').TLSSocket).getPeerCertificate().subject?.CN);
-        let body = '';
-        res.on('data', (c) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, cn }));
-      });
+      const req = request(
+        { host: '127.0.0.1', port, path: '/-/healthy', rejectUnauthorized: false },
+        (res) => {
+          const cn = String(
+            (res.socket as import('node:tls').TLSSocket).getPeerCertificate().subject?.CN,
+          );
+          let body = '';
+          res.on('data', (c) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body, cn }));
+        },
+      );
       req.on('error', reject);
       req.end();
     });
@@ -134,9 +191,16 @@ test('TLS: the server answers https with the configured certificate', async (t) 
   // Plain HTTP gets Go's 400 and the connection closes, byte for byte as from the real Prometheus.
   const plain = 'GET /-/healthy HTTP/1.1\r\nHost: localhost\r\n\r\n';
   const ours = await rawExchange(port, plain);
-  assert.equal(ours, 'HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n');
+  assert.equal(
+    ours,
+    'HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n',
+  );
   if (peer('prometheus') !== null) {
-    const real = await startRealPrometheus('global:\n  scrape_interval: 1m\n', [`--web.config.file=${join(dir, 'web.yml')}`], { waitReady: false });
+    const real = await startRealPrometheus(
+      'global:\n  scrape_interval: 1m\n',
+      [`--web.config.file=${join(dir, 'web.yml')}`],
+      { waitReady: false },
+    );
     t.after(() => real.stop());
     const realPort = Number(new URL(real.url).port);
     let answer = '';
@@ -169,7 +233,8 @@ test('check web-config agrees with the real promtool', async (t) => {
     'ok.yml': `basic_auth_users:\n  u: ${bcrypt.hashSync('x', 4)}\n`,
     'unknown.yml': 'foo: 1\n',
     'tls-missing-key.yml': 'tls_server_config:\n  cert_file: c.pem\n',
-    'client-ca-without-auth.yml': 'tls_server_config:\n  cert_file: c.pem\n  key_file: k.pem\n  client_ca_file: ca.pem\n',
+    'client-ca-without-auth.yml':
+      'tls_server_config:\n  cert_file: c.pem\n  key_file: k.pem\n  client_ca_file: ca.pem\n',
   };
   for (const [f, text] of Object.entries(files)) {
     writeFileSync(join(dir, f), text);

@@ -1,5 +1,7 @@
 declare global {
-  interface Window { __PATH_PREFIX__?: string }
+  interface Window {
+    __PATH_PREFIX__?: string;
+  }
 }
 
 /** The route prefix the server substituted in index.html ('' at the root). */
@@ -9,19 +11,35 @@ export function pathPrefix(): string {
 }
 
 export class APIError extends Error {
-  constructor(message: string, readonly errorType: string) { super(message); }
+  constructor(
+    message: string,
+    readonly errorType: string,
+  ) {
+    super(message);
+  }
 }
 
-export interface APIResult<T> { data: T; warnings: string[] }
+export interface APIResult<T> {
+  data: T;
+  warnings: string[];
+}
 
 /** GET or POST one /api/v1 endpoint and unwrap Prometheus's {status,data} envelope. */
-export async function apiCall<T>(path: string, params?: Record<string, string>, post = false): Promise<APIResult<T>> {
+export async function apiCall<T>(
+  path: string,
+  params?: Record<string, string>,
+  post = false,
+): Promise<APIResult<T>> {
   const url = `${pathPrefix()}/api/v1/${path}`;
   const body = new URLSearchParams(params ?? {});
   let res: Response;
   try {
     res = post
-      ? await fetch(url, { method: 'POST', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })
+      ? await fetch(url, {
+          method: 'POST',
+          body,
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        })
       : await fetch(params ? `${url}?${body}` : url);
   } catch (e) {
     throw new APIError(`Error fetching ${url}: ${(e as Error).message}`, 'network');
@@ -32,6 +50,7 @@ export async function apiCall<T>(path: string, params?: Record<string, string>, 
   } catch {
     throw new APIError(`Unexpected response status ${res.status} from ${url}`, 'bad_response');
   }
-  if (json.status !== 'success') throw new APIError(json.error ?? `HTTP ${res.status}`, json.errorType ?? 'unknown');
+  if (json.status !== 'success')
+    throw new APIError(json.error ?? `HTTP ${res.status}`, json.errorType ?? 'unknown');
   return { data: json.data as T, warnings: json.warnings ?? [] };
 }

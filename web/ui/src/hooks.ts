@@ -1,7 +1,11 @@
 import { useEffect, useState } from 'react';
 import { apiCall } from './api.js';
 
-export interface Fetched<T> { data?: T; error?: string; loading: boolean }
+export interface Fetched<T> {
+  data?: T;
+  error?: string;
+  loading: boolean;
+}
 
 export function useAPI<T>(path: string, params?: Record<string, string>): Fetched<T> {
   const [state, setState] = useState<Fetched<T>>({ loading: true });
@@ -13,7 +17,9 @@ export function useAPI<T>(path: string, params?: Record<string, string>): Fetche
       (r) => live && setState({ data: r.data, loading: false }),
       (e: Error) => live && setState({ error: e.message, loading: false }),
     );
-    return () => { live = false; };
+    return () => {
+      live = false;
+    };
     // key stands for path and params: a new params object with the same contents refetches nothing.
   }, [key]);
   return state;

@@ -7,26 +7,64 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Labels, isValidLabelName, matchLabels, type Matcher } from '../../../model/labels/index.js';
+import {
+  Labels,
+  isValidLabelName,
+  matchLabels,
+  type Matcher,
+} from '../../../model/labels/index.js';
 import { formatFloat, formatGoFloatE } from '../../../model/value/index.js';
 import { formatDuration } from '../../../model/duration/index.js';
-import { parseMetricSelector, parseExpr, prettify, ParseErrors, ParseErr } from '../../../promql/parser/index.js';
-import { PromQLError, type Engine, type Query, type QueryOptions, type Value } from '../../../promql/index.js';
+import {
+  parseMetricSelector,
+  parseExpr,
+  prettify,
+  ParseErrors,
+  ParseErr,
+} from '../../../promql/parser/index.js';
+import {
+  PromQLError,
+  type Engine,
+  type Query,
+  type QueryOptions,
+  type Value,
+} from '../../../promql/index.js';
 import type { Queryable, SeriesSet } from '../../../storage/index.js';
 import { marshalConfig, type Config } from '../../../config/index.js';
 import type { TargetRetriever } from '../../../scrape/index.js';
-import type { RulesRetriever, ActiveAlert, RuleGroupInfo, BacktestResult } from '../../../rules/index.js';
+import type {
+  RulesRetriever,
+  ActiveAlert,
+  RuleGroupInfo,
+  BacktestResult,
+} from '../../../rules/index.js';
 import type { AlertmanagerRetriever } from '../../../notifier/index.js';
 import type { Logger } from '../../../util/log.js';
 import type { Registry } from '../../../util/metrics.js';
 import { sendBody } from '../../compression.js';
 import { jsonPieces, matrixJSON, vectorJSON } from './json.js';
 import { userErrorMessage } from '../../../util/runtime_error.js';
-import { Form, ParamError, parseTimeParam, parseTime, parseDurationParam, MIN_TIME, MAX_TIME } from './params.js';
+import {
+  Form,
+  ParamError,
+  parseTimeParam,
+  parseTime,
+  parseDurationParam,
+  MIN_TIME,
+  MAX_TIME,
+} from './params.js';
 import { globalURL } from './global_url.js';
 import { traceQuery } from './trace.js';
 
-export type ErrorType = 'bad_data' | 'execution' | 'timeout' | 'canceled' | 'internal' | 'unavailable' | 'not_found' | 'not_acceptable';
+export type ErrorType =
+  | 'bad_data'
+  | 'execution'
+  | 'timeout'
+  | 'canceled'
+  | 'internal'
+  | 'unavailable'
+  | 'not_found'
+  | 'not_acceptable';
 
 export class APIError extends Error {
   constructor(
@@ -42,8 +80,22 @@ export interface TSDBAdmin {
   delete(mint: number, maxt: number, matchers: Matcher[]): Promise<void>;
   cleanTombstones(): Promise<void>;
   snapshot(dir: string, withHead: boolean): Promise<void>;
-  headStats(): { numSeries: number; chunkCount: number; minTime: number; maxTime: number; numLabelPairs: number };
-  cardinalityStats(limit: number): Record<'seriesCountByMetricName' | 'labelValueCountByLabelName' | 'memoryInBytesByLabelName' | 'seriesCountByLabelValuePair', { name: string; value: number }[]>;
+  headStats(): {
+    numSeries: number;
+    chunkCount: number;
+    minTime: number;
+    maxTime: number;
+    numLabelPairs: number;
+  };
+  cardinalityStats(
+    limit: number,
+  ): Record<
+    | 'seriesCountByMetricName'
+    | 'labelValueCountByLabelName'
+    | 'memoryInBytesByLabelName'
+    | 'seriesCountByLabelValuePair',
+    { name: string; value: number }[]
+  >;
   walReplayStatus(): { min: number; max: number; current: number };
 }
 
@@ -88,7 +140,11 @@ interface Result {
   warnings?: string[];
 }
 
-type Handler = (form: Form, req: IncomingMessage, params: Record<string, string>) => Promise<Result>;
+type Handler = (
+  form: Form,
+  req: IncomingMessage,
+  params: Record<string, string>,
+) => Promise<Result>;
 
 interface Route {
   methods: string[];
@@ -115,7 +171,10 @@ const STATUS: Record<ErrorType, number> = {
 /** Go's RFC3339Nano: fractional seconds without trailing zeros; Go's zero time when unset. */
 export function goTime(d: Date | null): string {
   if (d === null) return '0001-01-01T00:00:00Z';
-  return d.toISOString().replace(/\.?0+Z$/, 'Z').replace(/\.(\d*?)0+Z$/, '.$1Z');
+  return d
+    .toISOString()
+    .replace(/\.?0+Z$/, 'Z')
+    .replace(/\.(\d*?)0+Z$/, '.$1Z');
 }
 
 /** strconv.FormatFloat(v, 'e', -1, 64): shortest digits, exponent of at least two digits. */
@@ -145,7 +204,8 @@ async function encodeValue(v: Value): Promise<{ resultType: string; result: unkn
 function parseMatcherSets(values: string[]): Matcher[][] {
   const sets = values.map((s) => parseMetricSelector(s));
   for (const ms of sets) {
-    if (!ms.some((m) => !m.matches(''))) throw new APIError('bad_data', 'match[] must contain at least one non-empty matcher');
+    if (!ms.some((m) => !m.matches('')))
+      throw new APIError('bad_data', 'match[] must contain at least one non-empty matcher');
   }
   return sets;
 }
@@ -184,7 +244,9 @@ export class APIv1 {
     this.cors = new RegExp(`^(?:${deps.corsOrigin})$`);
     const r = (methods: string[], path: string, handler: Handler) => {
       const names: string[] = [];
-      const pattern = new RegExp('^' + path.replace(/:(\w+)/g, (_, n: string) => (names.push(n), '([^/]+)')) + '$');
+      const pattern = new RegExp(
+        '^' + path.replace(/:(\w+)/g, (_, n: string) => (names.push(n), '([^/]+)')) + '$',
+      );
       this.routes.push({ methods, pattern, names, handler, label: '/api/v1' + path });
     };
     const GP = ['GET', 'POST'];
@@ -198,12 +260,16 @@ export class APIv1 {
     r(['DELETE'], '/series', async () => {
       throw new APIError('internal', 'not implemented');
     });
-    r(['GET'], '/scrape_pools', async () => ({ data: { scrapePools: [...this.deps.targets.scrapePools()].sort() } }));
+    r(['GET'], '/scrape_pools', async () => ({
+      data: { scrapePools: [...this.deps.targets.scrapePools()].sort() },
+    }));
     r(['GET'], '/targets', (f) => this.targets(f));
     r(['GET'], '/targets/metadata', (f) => this.targetMetadata(f));
     r(['GET'], '/alertmanagers', async () => this.alertmanagers());
     r(['GET'], '/metadata', (f) => this.metadata(f));
-    r(['GET'], '/status/config', async () => ({ data: { yaml: marshalConfig(this.deps.config()) } }));
+    r(['GET'], '/status/config', async () => ({
+      data: { yaml: marshalConfig(this.deps.config()) },
+    }));
     r(['GET'], '/status/runtimeinfo', async () => ({ data: this.deps.runtimeInfo() }));
     r(['GET'], '/status/buildinfo', async () => ({ data: this.deps.buildInfo }));
     r(['GET'], '/status/flags', async () => ({ data: this.deps.flags() }));
@@ -229,9 +295,13 @@ export class APIv1 {
     const route = matching.find((r) => r.methods.includes(method));
     if (!route) {
       if (matching.length > 0) {
-        res.writeHead(405, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Method Not Allowed\n');
+        res
+          .writeHead(405, { 'Content-Type': 'text/plain; charset=utf-8' })
+          .end('Method Not Allowed\n');
       } else {
-        res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('404 page not found\n');
+        res
+          .writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' })
+          .end('404 page not found\n');
       }
       return;
     }
@@ -254,9 +324,23 @@ export class APIv1 {
       if (result.warnings && result.warnings.length > 0) body['warnings'] = result.warnings;
       this.send(req, res, 200, body);
     } catch (e) {
-      const err = e instanceof APIError ? e : e instanceof ParamError ? new APIError('bad_data', e.message) : new APIError('internal', userErrorMessage(e));
-      if (!(e instanceof APIError) && !(e instanceof ParamError)) this.deps.logger.error('API handler failed', { path, err: e as Error, stack: (e as Error).stack ?? '' });
-      const body: Record<string, unknown> = { status: 'error', errorType: err.type, error: err.message };
+      const err =
+        e instanceof APIError
+          ? e
+          : e instanceof ParamError
+            ? new APIError('bad_data', e.message)
+            : new APIError('internal', userErrorMessage(e));
+      if (!(e instanceof APIError) && !(e instanceof ParamError))
+        this.deps.logger.error('API handler failed', {
+          path,
+          err: e as Error,
+          stack: (e as Error).stack ?? '',
+        });
+      const body: Record<string, unknown> = {
+        status: 'error',
+        errorType: err.type,
+        error: err.message,
+      };
       this.send(req, res, STATUS[err.type], body);
     }
   }
@@ -281,7 +365,15 @@ export class APIv1 {
   /** The `timeout` and `lookback_delta` parameters, in the order Prometheus checks them; the origin for the query log. */
   private queryOptions(form: Form, req: IncomingMessage): QueryOptions {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const opts: QueryOptions = { origin: { httpRequest: { clientIP: req.socket.remoteAddress ?? '', method: req.method ?? 'GET', path } } };
+    const opts: QueryOptions = {
+      origin: {
+        httpRequest: {
+          clientIP: req.socket.remoteAddress ?? '',
+          method: req.method ?? 'GET',
+          path,
+        },
+      },
+    };
     const to = form.get('timeout');
     if (to !== '') {
       try {
@@ -295,13 +387,21 @@ export class APIv1 {
       try {
         opts.lookbackDelta = Math.trunc(parseDurationParam(lb));
       } catch (e) {
-        throw new APIError('bad_data', `error parsing lookback delta duration: ${(e as Error).message}`);
+        throw new APIError(
+          'bad_data',
+          `error parsing lookback delta duration: ${(e as Error).message}`,
+        );
       }
     }
     return opts;
   }
 
-  private async run(q: Query, form: Form, opts: QueryOptions, extra?: () => Promise<Record<string, unknown>>): Promise<Result> {
+  private async run(
+    q: Query,
+    form: Form,
+    opts: QueryOptions,
+    extra?: () => Promise<Record<string, unknown>>,
+  ): Promise<Result> {
     // The timer covers waiting for a query slot; the engine checks the same limit as a deadline.
     const signal = opts.timeout !== undefined ? AbortSignal.timeout(opts.timeout) : undefined;
     let result;
@@ -321,7 +421,8 @@ export class APIv1 {
 
   /** Ours: GET|POST /api/v1/backtest?start=…&end=… — the loaded rules over the stored history. */
   private async backtest(form: Form): Promise<Result> {
-    if (this.deps.backtest === undefined) throw new APIError('unavailable', 'backtesting is not available');
+    if (this.deps.backtest === undefined)
+      throw new APIError('unavailable', 'backtesting is not available');
     let start: number;
     let end: number;
     try {
@@ -336,7 +437,8 @@ export class APIv1 {
     }
     if (end < start) throw new APIError('bad_data', 'end timestamp must not be before start time');
     // As query_range's 11,000 points: a backtest is one evaluation per group interval.
-    if (end - start > 31 * 24 * 3600_000) throw new APIError('bad_data', 'backtest range longer than 31d');
+    if (end - start > 31 * 24 * 3600_000)
+      throw new APIError('bad_data', 'backtest range longer than 31d');
     const r = await this.deps.backtest(start, end);
     const iso = (ms: number): string => new Date(ms).toISOString();
     return {
@@ -349,7 +451,12 @@ export class APIv1 {
           alertname: a.rule,
           labels: a.labels.toObject(),
           activeAt: a.activeAt.map(iso),
-          periods: a.periods.map((p) => ({ state: p.state, from: iso(p.from), to: iso(p.to), open: p.open })),
+          periods: a.periods.map((p) => ({
+            state: p.state,
+            from: iso(p.from),
+            to: iso(p.to),
+            open: p.open,
+          })),
         })),
       },
     };
@@ -370,7 +477,17 @@ export class APIv1 {
       throw invalidParam(e, 'query');
     }
     // Ours: trace=1 adds the per-node breakdown (./trace.ts) once the query itself has answered.
-    const trace = ['1', 'true'].includes(form.get('trace')) ? async () => ({ trace: await traceQuery(this.deps.engine, this.deps.queryable, form.get('query'), t, opts) }) : undefined;
+    const trace = ['1', 'true'].includes(form.get('trace'))
+      ? async () => ({
+          trace: await traceQuery(
+            this.deps.engine,
+            this.deps.queryable,
+            form.get('query'),
+            t,
+            opts,
+          ),
+        })
+      : undefined;
     return this.run(q, form, opts, trace);
   }
 
@@ -388,20 +505,37 @@ export class APIv1 {
     } catch (e) {
       throw invalidParam(e, 'end');
     }
-    if (end < start) throw invalidParam(new Error('end timestamp must not be before start time'), 'end');
+    if (end < start)
+      throw invalidParam(new Error('end timestamp must not be before start time'), 'end');
     try {
       step = parseDurationParam(form.get('step'));
     } catch (e) {
       throw invalidParam(e, 'step');
     }
-    if (step <= 0) throw invalidParam(new Error('zero or negative query resolution step widths are not accepted. Try a positive integer'), 'step');
+    if (step <= 0)
+      throw invalidParam(
+        new Error(
+          'zero or negative query resolution step widths are not accepted. Try a positive integer',
+        ),
+        'step',
+      );
     if ((end - start) / step > 11000) {
-      throw new APIError('bad_data', 'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
+      throw new APIError(
+        'bad_data',
+        'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)',
+      );
     }
     const opts = this.queryOptions(form, req);
     let q: Query;
     try {
-      q = this.deps.engine.newRangeQuery(this.deps.queryable, form.get('query'), start, end, Math.max(1, Math.trunc(step)), opts);
+      q = this.deps.engine.newRangeQuery(
+        this.deps.queryable,
+        form.get('query'),
+        start,
+        end,
+        Math.max(1, Math.trunc(step)),
+        opts,
+      );
     } catch (e) {
       throw invalidParam(e, 'query');
     }
@@ -410,7 +544,8 @@ export class APIv1 {
 
   private async queryExemplars(form: Form): Promise<Result> {
     const [start, end] = this.range(form);
-    if (end < start) throw new APIError('bad_data', 'end timestamp must not be before start timestamp');
+    if (end < start)
+      throw new APIError('bad_data', 'end timestamp must not be before start timestamp');
     try {
       parseExpr(form.get('query'));
     } catch (e) {
@@ -498,7 +633,8 @@ export class APIv1 {
 
   private async series(form: Form): Promise<Result> {
     form.checkParsed();
-    if (form.all('match[]').length === 0) throw new APIError('bad_data', 'no match[] parameter provided');
+    if (form.all('match[]').length === 0)
+      throw new APIError('bad_data', 'no match[] parameter provided');
     const [start, end] = this.range(form);
     const sets = this.matcherSets(form, true);
     const q = this.deps.queryable.querier(start, end);
@@ -559,11 +695,16 @@ export class APIv1 {
       for (const key of [...dropped.keys()].sort()) {
         droppedTargetCounts[key] = dropped.get(key)!.length;
         if (pool !== '' && key !== pool) continue;
-        for (const t of dropped.get(key)!) droppedTargets.push({ discoveredLabels: labelsObj(t.discoveredLabels) });
+        for (const t of dropped.get(key)!)
+          droppedTargets.push({ discoveredLabels: labelsObj(t.discoveredLabels) });
       }
     }
     // Go's nil map: null when dropped targets were not asked for.
-    const data: Record<string, unknown> = { activeTargets, droppedTargets, droppedTargetCounts: showDropped ? droppedTargetCounts : null };
+    const data: Record<string, unknown> = {
+      activeTargets,
+      droppedTargets,
+      droppedTargetCounts: showDropped ? droppedTargetCounts : null,
+    };
     return { data };
   }
 
@@ -608,7 +749,8 @@ export class APIv1 {
     if (!Number.isInteger(limit)) throw new APIError('bad_data', 'limit must be a number');
     const perStr = form.get('limit_per_metric');
     const perMetric = perStr === '' ? -1 : Number(perStr);
-    if (!Number.isInteger(perMetric)) throw new APIError('bad_data', 'limit_per_metric must be a number');
+    if (!Number.isInteger(perMetric))
+      throw new APIError('bad_data', 'limit_per_metric must be a number');
     const metric = form.get('metric');
     const metrics = new Map<string, Map<string, { type: string; help: string; unit: string }>>();
     for (const ts of this.deps.targets.targetsActive().values()) {
@@ -638,7 +780,9 @@ export class APIv1 {
     return {
       data: {
         activeAlertmanagers: this.deps.alertmanagers.activeAlertmanagers().map((url) => ({ url })),
-        droppedAlertmanagers: this.deps.alertmanagers.droppedAlertmanagers().map((url) => ({ url })),
+        droppedAlertmanagers: this.deps.alertmanagers
+          .droppedAlertmanagers()
+          .map((url) => ({ url })),
       },
     };
   }
@@ -646,7 +790,8 @@ export class APIv1 {
   private alerts(): Result {
     const alerts: unknown[] = [];
     for (const g of this.deps.rules.ruleGroups()) {
-      for (const r of g.rules) if (r.type === 'alerting') for (const a of r.alerts) alerts.push(alertJSON(a));
+      for (const r of g.rules)
+        if (r.type === 'alerting') for (const a of r.alerts) alerts.push(alertJSON(a));
     }
     return { data: { alerts } };
   }
@@ -656,7 +801,8 @@ export class APIv1 {
     const groups = new Set(form.all('rule_group[]'));
     const files = new Set(form.all('file[]'));
     const typ = form.get('type').toLowerCase();
-    if (typ !== '' && typ !== 'alert' && typ !== 'record') throw invalidParam(new Error(`not supported value "${typ}"`), 'type');
+    if (typ !== '' && typ !== 'alert' && typ !== 'record')
+      throw invalidParam(new Error(`not supported value "${typ}"`), 'type');
     const returnAlerts = typ === '' || typ === 'alert';
     const returnRecording = typ === '' || typ === 'record';
     const out: unknown[] = [];
@@ -717,13 +863,20 @@ export class APIv1 {
     const s = form.get('limit');
     if (s !== '') {
       limit = Number(s);
-      if (!Number.isInteger(limit) || limit < 1) throw new APIError('bad_data', 'limit must be a positive number');
+      if (!Number.isInteger(limit) || limit < 1)
+        throw new APIError('bad_data', 'limit must be a positive number');
     }
     const h = this.deps.db.headStats();
     const c = this.deps.db.cardinalityStats(limit);
     return {
       data: {
-        headStats: { numSeries: h.numSeries, numLabelPairs: h.numLabelPairs, chunkCount: h.chunkCount, minTime: h.minTime, maxTime: h.maxTime },
+        headStats: {
+          numSeries: h.numSeries,
+          numLabelPairs: h.numLabelPairs,
+          chunkCount: h.chunkCount,
+          minTime: h.minTime,
+          maxTime: h.maxTime,
+        },
         seriesCountByMetricName: c.seriesCountByMetricName,
         labelValueCountByLabelName: c.labelValueCountByLabelName,
         memoryInBytesByLabelName: c.memoryInBytesByLabelName,
@@ -741,7 +894,8 @@ export class APIv1 {
   private async deleteSeries(form: Form): Promise<Result> {
     this.requireAdmin();
     form.checkParsed();
-    if (form.all('match[]').length === 0) throw new APIError('bad_data', 'no match[] parameter provided');
+    if (form.all('match[]').length === 0)
+      throw new APIError('bad_data', 'no match[] parameter provided');
     const [start, end] = this.range(form);
     for (const s of form.all('match[]')) {
       let ms: Matcher[];
@@ -775,12 +929,21 @@ export class APIv1 {
     const v = form.get('skip_head');
     if (v !== '') {
       const b = parseGoBool(v);
-      if (b === null) throw invalidParam(new Error(`unable to parse boolean: strconv.ParseBool: parsing "${v}": invalid syntax`), 'skip_head');
+      if (b === null)
+        throw invalidParam(
+          new Error(`unable to parse boolean: strconv.ParseBool: parsing "${v}": invalid syntax`),
+          'skip_head',
+        );
       skipHead = b;
     }
     const now = new Date();
-    const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-    const name = `${stamp}-${randomBytes(8).toString('hex').replace(/^./, (c) => (parseInt(c, 16) & 7).toString(16))}`;
+    const stamp = now
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z');
+    const name = `${stamp}-${randomBytes(8)
+      .toString('hex')
+      .replace(/^./, (c) => (parseInt(c, 16) & 7).toString(16))}`;
     const dir = join(this.deps.dataDir, 'snapshots', name);
     try {
       mkdirSync(dir, { recursive: true });

@@ -82,7 +82,8 @@ class TimestampTexts {
 
 function writeLabels(w: PieceWriter, l: Labels): void {
   let s = '{';
-  for (let i = 0; i < l.length; i++) s += `${i > 0 ? ',' : ''}${JSON.stringify(l.nameAt(i))}:${JSON.stringify(l.valueAt(i))}`;
+  for (let i = 0; i < l.length; i++)
+    s += `${i > 0 ? ',' : ''}${JSON.stringify(l.nameAt(i))}:${JSON.stringify(l.valueAt(i))}`;
   w.text(s + '}');
 }
 
@@ -111,7 +112,9 @@ export function vectorJSON(samples: readonly { metric: Labels; t: number; f: num
 }
 
 /** A range vector: `[{"metric":{…},"values":[[t,"v"],…]},…]`; yields to the event loop every few ms (results run to millions of points). */
-export async function matrixJSON(series: readonly { metric: Labels; ts: ArrayLike<number>; fs: ArrayLike<number> }[]): Promise<RawJSON> {
+export async function matrixJSON(
+  series: readonly { metric: Labels; ts: ArrayLike<number>; fs: ArrayLike<number> }[],
+): Promise<RawJSON> {
   const w = new PieceWriter();
   const times = new TimestampTexts();
   let lastYield = performance.now();

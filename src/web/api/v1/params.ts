@@ -28,7 +28,10 @@ export class Form {
     };
     const ct = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     let parseError: string | null = null;
-    if ((req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH') && ct === 'application/x-www-form-urlencoded') {
+    if (
+      (req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH') &&
+      ct === 'application/x-www-form-urlencoded'
+    ) {
       const { body, truncated, error } = await readBodyLimited(req, MAX_FORM_BYTES);
       // Go's ParseForm puts body values before the query string's.
       if (truncated) parseError = error ?? 'http: POST too large';
@@ -40,7 +43,8 @@ export class Form {
 
   /** Prometheus's `if err := r.ParseForm(); err != nil` at the top of a handler. */
   checkParsed(): void {
-    if (this.parseError !== null) throw new ParamError(`error parsing form values: ${this.parseError}`);
+    if (this.parseError !== null)
+      throw new ParamError(`error parsing form values: ${this.parseError}`);
   }
 
   get(name: string): string {
@@ -55,12 +59,16 @@ export class Form {
 export class ParamError extends Error {}
 
 /** Go's time.Time bounds Prometheus uses for "no start"/"no end", in ms (clamped to safe integers). */
-export const MIN_TIME = -9223309901257974 * 1000 < -Number.MAX_SAFE_INTEGER ? -Number.MAX_SAFE_INTEGER : -9223309901257974 * 1000;
+export const MIN_TIME =
+  -9223309901257974 * 1000 < -Number.MAX_SAFE_INTEGER
+    ? -Number.MAX_SAFE_INTEGER
+    : -9223309901257974 * 1000;
 export const MAX_TIME = Number.MAX_SAFE_INTEGER;
 const MIN_TIME_FORMATTED = '-292273086-05-16T16:47:06Z';
 const MAX_TIME_FORMATTED = '292277025-08-18T07:12:54.999999999Z';
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /**
  * How a parsed time becomes milliseconds. Prometheus keeps a Go time.Time and converts it late:
@@ -95,7 +103,10 @@ function goUnixToMs(sec: bigint, nsec: bigint, conv: TimeConversion): number {
       sec = wrap64(sec - 1n);
     }
   }
-  const ms = conv === 'engine' ? wrap64(wrap64(sec * NS_PER_S) + nsec) / 1_000_000n : wrap64(wrap64(sec * 1000n) + nsec / 1_000_000n);
+  const ms =
+    conv === 'engine'
+      ? wrap64(wrap64(sec * NS_PER_S) + nsec) / 1_000_000n
+      : wrap64(wrap64(sec * 1000n) + nsec / 1_000_000n);
   // Storage-side times past ±2^53 ms are far beyond any data; they keep their side of zero.
   const n = Number(ms);
   return Math.max(MIN_TIME, Math.min(MAX_TIME, n));
@@ -116,14 +127,28 @@ export function parseTime(s: string, conv: TimeConversion = 'storage'): number {
   }
   if (RFC3339.test(s)) {
     const ms = Date.parse(s);
-    if (!Number.isNaN(ms)) return conv === 'storage' ? ms : goUnixToMs(BigInt(Math.floor(ms / 1000)), BigInt(ms - Math.floor(ms / 1000) * 1000) * 1_000_000n, conv);
+    if (!Number.isNaN(ms))
+      return conv === 'storage'
+        ? ms
+        : goUnixToMs(
+            BigInt(Math.floor(ms / 1000)),
+            BigInt(ms - Math.floor(ms / 1000) * 1000) * 1_000_000n,
+            conv,
+          );
   }
-  if (s === MIN_TIME_FORMATTED) return conv === 'storage' ? MIN_TIME : goUnixToMs(-9223309901257974n, 0n, conv);
-  if (s === MAX_TIME_FORMATTED) return conv === 'storage' ? MAX_TIME : goUnixToMs(9223309901257974n, 999_999_999n, conv);
+  if (s === MIN_TIME_FORMATTED)
+    return conv === 'storage' ? MIN_TIME : goUnixToMs(-9223309901257974n, 0n, conv);
+  if (s === MAX_TIME_FORMATTED)
+    return conv === 'storage' ? MAX_TIME : goUnixToMs(9223309901257974n, 999_999_999n, conv);
   throw new ParamError(`cannot parse "${s}" to a valid timestamp`);
 }
 
-export function parseTimeParam(form: Form, name: string, def: number, conv: TimeConversion = 'storage'): number {
+export function parseTimeParam(
+  form: Form,
+  name: string,
+  def: number,
+  conv: TimeConversion = 'storage',
+): number {
   const v = form.get(name);
   if (v === '') return def;
   try {
@@ -138,7 +163,8 @@ export function parseDurationParam(s: string): number {
   const f = parseGoFloat(s);
   if (f !== null) {
     const ns = f * 1e9;
-    if (ns > 9.223372036854776e18 || ns < -9.223372036854776e18 || Number.isNaN(ns)) throw new ParamError(`cannot parse "${s}" to a valid duration. It overflows int64`);
+    if (ns > 9.223372036854776e18 || ns < -9.223372036854776e18 || Number.isNaN(ns))
+      throw new ParamError(`cannot parse "${s}" to a valid duration. It overflows int64`);
     return f * 1000;
   }
   try {

@@ -46,11 +46,22 @@ function opOf(e: Expr): string | undefined {
 /** The tree to trace: a matrix selector is one node (its inner selector is not a query of its own). */
 function shape(e: Expr, budget: { left: number }): { e: Expr; kids: ReturnType<typeof shape>[] } {
   budget.left--;
-  const kids = e.kind === 'MatrixSelector' ? [] : children(e).filter(() => budget.left > 0).map((c) => shape(c, budget));
+  const kids =
+    e.kind === 'MatrixSelector'
+      ? []
+      : children(e)
+          .filter(() => budget.left > 0)
+          .map((c) => shape(c, budget));
   return { e, kids };
 }
 
-async function evaluate(engine: Engine, queryable: Queryable, s: ReturnType<typeof shape>, t: number, opts: QueryOptions): Promise<TraceNode> {
+async function evaluate(
+  engine: Engine,
+  queryable: Queryable,
+  s: ReturnType<typeof shape>,
+  t: number,
+  opts: QueryOptions,
+): Promise<TraceNode> {
   const kids: TraceNode[] = [];
   for (const k of s.kids) kids.push(await evaluate(engine, queryable, k, t, opts));
   const expr = exprToString(s.e);
@@ -80,6 +91,12 @@ async function evaluate(engine: Engine, queryable: Queryable, s: ReturnType<type
 }
 
 /** Traces `query` at time t (ms): every node of its tree evaluated alone, children first. */
-export async function traceQuery(engine: Engine, queryable: Queryable, query: string, t: number, opts: QueryOptions): Promise<TraceNode> {
+export async function traceQuery(
+  engine: Engine,
+  queryable: Queryable,
+  query: string,
+  t: number,
+  opts: QueryOptions,
+): Promise<TraceNode> {
   return evaluate(engine, queryable, shape(parseExpr(query), { left: TRACE_MAX_NODES }), t, opts);
 }

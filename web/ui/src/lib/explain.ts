@@ -1,6 +1,9 @@
 // What each node of a PromQL expression does, in words, for the Explain view; functions and
 // aggregations take codemirror-promql's own one-line descriptions.
-import { aggregateOpTerms, functionIdentifierTerms } from '@prometheus-io/codemirror-promql/dist/esm/complete/promql.terms.js';
+import {
+  aggregateOpTerms,
+  functionIdentifierTerms,
+} from '@prometheus-io/codemirror-promql/dist/esm/complete/promql.terms.js';
 
 /** A node of the server's query trace (/api/v1/query?…&trace=1). */
 export interface TraceNode {
@@ -18,14 +21,27 @@ export interface TraceNode {
   children: TraceNode[];
 }
 
-const INFO = new Map<string, string>([...functionIdentifierTerms, ...aggregateOpTerms].map((t) => [t.label, t.info ?? '']));
+const INFO = new Map<string, string>(
+  [...functionIdentifierTerms, ...aggregateOpTerms].map((t) => [t.label, t.info ?? '']),
+);
 
 const BINARY: Record<string, string> = {
-  '+': 'Adds', '-': 'Subtracts', '*': 'Multiplies', '/': 'Divides', '%': 'Takes the remainder of', '^': 'Raises to the power',
-  '==': 'Keeps elements equal to', '!=': 'Keeps elements not equal to', '>': 'Keeps elements greater than', '<': 'Keeps elements less than',
-  '>=': 'Keeps elements greater than or equal to', '<=': 'Keeps elements less than or equal to',
-  and: 'Keeps the left-hand elements that have a match on the right (and)', or: 'Takes the left-hand elements and the right-hand ones without a match on the left (or)',
-  unless: 'Keeps the left-hand elements that have no match on the right (unless)', atan2: 'Takes atan2 of',
+  '+': 'Adds',
+  '-': 'Subtracts',
+  '*': 'Multiplies',
+  '/': 'Divides',
+  '%': 'Takes the remainder of',
+  '^': 'Raises to the power',
+  '==': 'Keeps elements equal to',
+  '!=': 'Keeps elements not equal to',
+  '>': 'Keeps elements greater than',
+  '<': 'Keeps elements less than',
+  '>=': 'Keeps elements greater than or equal to',
+  '<=': 'Keeps elements less than or equal to',
+  and: 'Keeps the left-hand elements that have a match on the right (and)',
+  or: 'Takes the left-hand elements and the right-hand ones without a match on the left (or)',
+  unless: 'Keeps the left-hand elements that have no match on the right (unless)',
+  atan2: 'Takes atan2 of',
 };
 
 /** One sentence on what the node does. */

@@ -10,11 +10,15 @@ export function offeredByServer(option: { label: string; type?: string }): boole
 }
 
 /** Calls of functions this server does not have: [from, to, name] of each name. */
-export function unknownFunctionCalls(text: string, editorFunctions: ReadonlySet<string>): Array<[number, number, string]> {
+export function unknownFunctionCalls(
+  text: string,
+  editorFunctions: ReadonlySet<string>,
+): Array<[number, number, string]> {
   const out: Array<[number, number, string]> = [];
   for (const m of text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)) {
     const name = m[1]!;
-    if (editorFunctions.has(name) && !SERVER_FUNCTIONS.has(name)) out.push([m.index!, m.index! + name.length, name]);
+    if (editorFunctions.has(name) && !SERVER_FUNCTIONS.has(name))
+      out.push([m.index!, m.index! + name.length, name]);
   }
   return out;
 }

@@ -24,7 +24,12 @@ export function splitMatchers(s: string): string[] {
   return out;
 }
 
-export interface SilenceMatcher { name: string; value: string; isRegex: boolean; isEqual: boolean }
+export interface SilenceMatcher {
+  name: string;
+  value: string;
+  isRegex: boolean;
+  isEqual: boolean;
+}
 
 const ONE = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(=~|=|!=|!~)\s*(.*?)\s*$/s;
 
@@ -33,14 +38,25 @@ export function silenceMatcher(s: string): SilenceMatcher | null {
   const m = ONE.exec(s);
   if (m === null) return null;
   let v = m[3]!;
-  if (v.startsWith('"') && v.endsWith('"') && v.length >= 2) v = v.slice(1, -1).replace(/\\(["\\])/g, '$1').replace(/\\n/g, '\n');
+  if (v.startsWith('"') && v.endsWith('"') && v.length >= 2)
+    v = v
+      .slice(1, -1)
+      .replace(/\\(["\\])/g, '$1')
+      .replace(/\\n/g, '\n');
   const op = m[2]!;
-  return { name: m[1]!, value: v, isRegex: op === '=~' || op === '!~', isEqual: op === '=' || op === '=~' };
+  return {
+    name: m[1]!,
+    value: v,
+    isRegex: op === '=~' || op === '!~',
+    isEqual: op === '=' || op === '=~',
+  };
 }
 
 /** A label set as the matchers that select exactly it. */
 export function labelsToMatchers(labels: Record<string, string>): string {
-  return Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
+  return Object.entries(labels)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(', ');
 }
 
 export function matcherText(m: SilenceMatcher): string {

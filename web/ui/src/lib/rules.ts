@@ -23,7 +23,10 @@ function mapping(key: string, m: Record<string, string> | undefined): string[] {
 }
 
 export function ruleDefinition(r: RuleDef): string {
-  const lines = [r.type === 'alerting' ? `alert: ${r.name}` : `record: ${r.name}`, `expr: ${indentValue(r.query, '')}`];
+  const lines = [
+    r.type === 'alerting' ? `alert: ${r.name}` : `record: ${r.name}`,
+    `expr: ${indentValue(r.query, '')}`,
+  ];
   if (r.duration) lines.push(`for: ${formatDuration(r.duration * 1000)}`);
   if (r.keepFiringFor) lines.push(`keep_firing_for: ${formatDuration(r.keepFiringFor * 1000)}`);
   lines.push(...mapping('labels', r.labels), ...mapping('annotations', r.annotations));

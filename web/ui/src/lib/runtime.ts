@@ -19,7 +19,10 @@ export function parseMetrics(text: string): Map<string, number> {
   return out;
 }
 
-export interface RuntimeFact { title: string; value: string }
+export interface RuntimeFact {
+  title: string;
+  value: string;
+}
 
 const secs = (v: number): string => (v < 1 ? `${(v * 1000).toFixed(2)} ms` : `${v.toFixed(2)} s`);
 
@@ -56,4 +59,10 @@ export function runtimeFacts(m: Map<string, number>, versionInfo: string): Runti
 }
 
 /** Runtime-info fields that describe Go's runtime and mean nothing for a Node process. */
-export const GO_ONLY_FIELDS = new Set(['goroutineCount', 'GOMAXPROCS', 'GOMEMLIMIT', 'GOGC', 'GODEBUG']);
+export const GO_ONLY_FIELDS = new Set([
+  'goroutineCount',
+  'GOMAXPROCS',
+  'GOMEMLIMIT',
+  'GOGC',
+  'GODEBUG',
+]);

@@ -9,7 +9,12 @@ export interface Settings {
   linter: boolean;
 }
 
-export const DEFAULT_SETTINGS: Settings = { localTime: false, autocomplete: true, highlighting: true, linter: true };
+export const DEFAULT_SETTINGS: Settings = {
+  localTime: false,
+  autocomplete: true,
+  highlighting: true,
+  linter: true,
+};
 
 const KEY = 'settings';
 
@@ -17,7 +22,8 @@ export function loadSettings(storage: Pick<Storage, 'getItem'> = localStorage): 
   try {
     const saved = JSON.parse(storage.getItem(KEY) ?? '{}') as Partial<Settings>;
     const out = { ...DEFAULT_SETTINGS };
-    for (const k of Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[]) if (typeof saved[k] === 'boolean') out[k] = saved[k];
+    for (const k of Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[])
+      if (typeof saved[k] === 'boolean') out[k] = saved[k];
     return out;
   } catch {
     return { ...DEFAULT_SETTINGS };
@@ -28,6 +34,9 @@ export function saveSettings(s: Settings, storage: Pick<Storage, 'setItem'> = lo
   storage.setItem(KEY, JSON.stringify(s));
 }
 
-export const SettingsContext = createContext<{ settings: Settings; setSettings: (s: Settings) => void }>({ settings: DEFAULT_SETTINGS, setSettings: () => {} });
+export const SettingsContext = createContext<{
+  settings: Settings;
+  setSettings: (s: Settings) => void;
+}>({ settings: DEFAULT_SETTINGS, setSettings: () => {} });
 
 export const useSettings = (): Settings => useContext(SettingsContext).settings;

@@ -9,7 +9,8 @@ const UNITS: Array<[string, number]> = [
   ['ms', 1],
 ];
 
-const DURATION_RE = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
+const DURATION_RE =
+  /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
 
 /** Parses "1h30m" into milliseconds; null when the text is not a duration. */
 export function parseDuration(text: string): number | null {
@@ -51,9 +52,20 @@ export function formatTime(ms: number): string {
 /** Parses "2006-01-02 15:04:05" (UTC) or an RFC 3339 text; null when invalid. */
 export function parseTime(text: string): number | null {
   const s = text.trim();
-  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:\d{2})?$/.exec(s);
+  const m =
+    /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:\d{2})?$/.exec(
+      s,
+    );
   if (!m) return null;
-  const base = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, m[6] ? +m[6] : 0, m[7] ? Math.round(+`0.${m[7]}` * 1000) : 0);
+  const base = Date.UTC(
+    +m[1]!,
+    +m[2]! - 1,
+    +m[3]!,
+    +m[4]!,
+    +m[5]!,
+    m[6] ? +m[6] : 0,
+    m[7] ? Math.round(+`0.${m[7]}` * 1000) : 0,
+  );
   if (m[8] && m[8] !== 'Z') {
     const sign = m[8][0] === '-' ? -1 : 1;
     const off = (+m[8].slice(1, 3) * 60 + +m[8].slice(4, 6)) * 60000;
@@ -89,7 +101,12 @@ export function zoomedRange(fromMs: number, toMs: number): { rangeInput: string;
 }
 
 /** The end time the ‹‹ / ›› buttons move to: half a range back or forward from the end ("now" when unset). */
-export function shiftedEnd(endTime: number | null, rangeMs: number, dir: -1 | 1, nowMs: number): number {
+export function shiftedEnd(
+  endTime: number | null,
+  rangeMs: number,
+  dir: -1 | 1,
+  nowMs: number,
+): number {
   return Math.round(((endTime ?? nowMs) + (dir * rangeMs) / 2) / 1000) * 1000;
 }
 

@@ -19,7 +19,17 @@ export interface PanelState {
 import { formatTime, parseDuration, parseTime } from './time.js';
 
 export function defaultPanel(): PanelState {
-  return { expr: '', tab: 1, rangeInput: '1h', endTime: null, momentTime: null, stepInput: null, stacked: false, showExemplars: false, logScale: false };
+  return {
+    expr: '',
+    tab: 1,
+    rangeInput: '1h',
+    endTime: null,
+    momentTime: null,
+    stepInput: null,
+    stacked: false,
+    showExemplars: false,
+    logScale: false,
+  };
 }
 
 /** Decodes a location.search string into panels; no panel params gives one default panel. */
@@ -36,22 +46,40 @@ export function decodePanels(search: string): PanelState[] {
       byIndex.set(idx, p);
     }
     switch (m[2]) {
-      case 'expr': p.expr = value; break;
+      case 'expr':
+        p.expr = value;
+        break;
       // As Prometheus: only "0" is the graph; a missing or other tab opens the table.
-      case 'tab': p.tab = value === '0' || value === 'graph' ? 0 : value === 'explain' ? 2 : 1; break;
-      case 'range_input': if (parseDuration(value) !== null) p.rangeInput = value; break;
-      case 'end_input': p.endTime = parseTime(value); break;
-      case 'moment_input': p.momentTime = parseTime(value); break;
+      case 'tab':
+        p.tab = value === '0' || value === 'graph' ? 0 : value === 'explain' ? 2 : 1;
+        break;
+      case 'range_input':
+        if (parseDuration(value) !== null) p.rangeInput = value;
+        break;
+      case 'end_input':
+        p.endTime = parseTime(value);
+        break;
+      case 'moment_input':
+        p.momentTime = parseTime(value);
+        break;
       case 'step_input': {
         const n = parseFloat(value);
         p.stepInput = isFinite(n) && n > 0 ? n : null;
         break;
       }
-      case 'stacked': p.stacked = value === '1'; break;
+      case 'stacked':
+        p.stacked = value === '1';
+        break;
       // Links from Prometheus 2.49+ say display_mode=lines|stacked|heatmap instead (heatmap: drawn as lines).
-      case 'display_mode': p.stacked = value === 'stacked'; break;
-      case 'show_exemplars': p.showExemplars = value === '1'; break;
-      case 'y_axis': p.logScale = value === 'log'; break;
+      case 'display_mode':
+        p.stacked = value === 'stacked';
+        break;
+      case 'show_exemplars':
+        p.showExemplars = value === '1';
+        break;
+      case 'y_axis':
+        p.logScale = value === 'log';
+        break;
     }
   }
   if (byIndex.size === 0) return [defaultPanel()];

@@ -2,7 +2,11 @@ import { useEffect, useState } from 'react';
 import { pathPrefix } from '../api.js';
 
 /** WAL replay progress as /api/v1/status/walreplay gives it (segments). */
-export interface ReplayStatus { min: number; max: number; current: number }
+export interface ReplayStatus {
+  min: number;
+  max: number;
+  current: number;
+}
 
 /**
  * null once the server is ready; until then (it answers /-/ready with 503 while its WAL replays)
@@ -46,9 +50,19 @@ export function StartingPage({ status }: { status: ReplayStatus }) {
     <div className="starting" data-testid="starting">
       <h2>Starting up…</h2>
       <p>The server is replaying its write-ahead log; queries answer once it is done.</p>
-      <div className="progress" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100}><div className="progress-bar" style={{ width: `${pct}%` }} /></div>
+      <div
+        className="progress"
+        role="progressbar"
+        aria-valuenow={pct}
+        aria-valuemin={0}
+        aria-valuemax={100}
+      >
+        <div className="progress-bar" style={{ width: `${pct}%` }} />
+      </div>
       <div className="stats" data-testid="replay-progress">
-        {status.max > 0 ? `WAL segment ${status.current} of ${status.min}–${status.max} (${pct}%)` : 'Opening the storage…'}
+        {status.max > 0
+          ? `WAL segment ${status.current} of ${status.min}–${status.max} (${pct}%)`
+          : 'Opening the storage…'}
       </div>
     </div>
   );

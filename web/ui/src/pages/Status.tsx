@@ -14,12 +14,27 @@ export function ConfigPage() {
   return (
     <div>
       <h2>Configuration</h2>
-      <Loaded f={f}>{(d) => (
-        <>
-          <button onClick={() => { void navigator.clipboard?.writeText(d.yaml).then(() => setCopied(true)); }} data-testid="copy-config">{copied ? '✓ Copied' : 'Copy to clipboard'}</button>
-          <pre className="yaml" data-testid="config">{highlightYAML(d.yaml).map((tok, i) => <span key={i} className={tok.cls}>{tok.text}</span>)}</pre>
-        </>
-      )}</Loaded>
+      <Loaded f={f}>
+        {(d) => (
+          <>
+            <button
+              onClick={() => {
+                void navigator.clipboard?.writeText(d.yaml).then(() => setCopied(true));
+              }}
+              data-testid="copy-config"
+            >
+              {copied ? '✓ Copied' : 'Copy to clipboard'}
+            </button>
+            <pre className="yaml" data-testid="config">
+              {highlightYAML(d.yaml).map((tok, i) => (
+                <span key={i} className={tok.cls}>
+                  {tok.text}
+                </span>
+              ))}
+            </pre>
+          </>
+        )}
+      </Loaded>
     </div>
   );
 }
@@ -30,20 +45,58 @@ export function FlagsPage() {
   return (
     <div>
       <h2>Command-Line Flags</h2>
-      <div className="toolbar"><input type="search" className="search" placeholder="Filter by flag name or value" value={search} onChange={(e) => setSearch(e.target.value)} data-testid="flag-search" /></div>
-      <Loaded f={f}>{(d) => (
-        <table className="kv"><thead><tr><th>Flag</th><th>Value</th></tr></thead>
-          <tbody>{Object.entries(d).sort((a, b) => a[0].localeCompare(b[0])).filter(([k, v]) => matchesSearch(k + ' ' + v, search)).map(([k, v]) => <tr key={k} data-testid="flag"><td className="mono">--{k}</td><td className="mono">{v}</td></tr>)}</tbody></table>
-      )}</Loaded>
+      <div className="toolbar">
+        <input
+          type="search"
+          className="search"
+          placeholder="Filter by flag name or value"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          data-testid="flag-search"
+        />
+      </div>
+      <Loaded f={f}>
+        {(d) => (
+          <table className="kv">
+            <thead>
+              <tr>
+                <th>Flag</th>
+                <th>Value</th>
+              </tr>
+            </thead>
+            <tbody>
+              {Object.entries(d)
+                .sort((a, b) => a[0].localeCompare(b[0]))
+                .filter(([k, v]) => matchesSearch(k + ' ' + v, search))
+                .map(([k, v]) => (
+                  <tr key={k} data-testid="flag">
+                    <td className="mono">--{k}</td>
+                    <td className="mono">{v}</td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+        )}
+      </Loaded>
     </div>
   );
 }
 
 // The row titles Prometheus's status page gives the runtime and build fields.
 const TITLES: Record<string, string> = {
-  startTime: 'Start time', CWD: 'Working directory', reloadConfigSuccess: 'Configuration reload', lastConfigTime: 'Last successful configuration reload',
-  corruptionCount: 'WAL corruptions', goroutineCount: 'Goroutines', storageRetention: 'Storage retention',
-  version: 'Version', revision: 'Revision', branch: 'Branch', buildUser: 'BuildUser', buildDate: 'BuildDate', goVersion: 'GoVersion',
+  startTime: 'Start time',
+  CWD: 'Working directory',
+  reloadConfigSuccess: 'Configuration reload',
+  lastConfigTime: 'Last successful configuration reload',
+  corruptionCount: 'WAL corruptions',
+  goroutineCount: 'Goroutines',
+  storageRetention: 'Storage retention',
+  version: 'Version',
+  revision: 'Revision',
+  branch: 'Branch',
+  buildUser: 'BuildUser',
+  buildDate: 'BuildDate',
+  goVersion: 'GoVersion',
 };
 
 function showValue(k: string, v: unknown, local: boolean): string {
@@ -54,7 +107,18 @@ function showValue(k: string, v: unknown, local: boolean): string {
 
 function KV({ data }: { data: Record<string, unknown> }) {
   const { localTime } = useSettings();
-  return <table className="kv"><tbody>{Object.entries(data).map(([k, v]) => <tr key={k}><th>{TITLES[k] ?? k}</th><td>{showValue(k, v, localTime)}</td></tr>)}</tbody></table>;
+  return (
+    <table className="kv">
+      <tbody>
+        {Object.entries(data).map(([k, v]) => (
+          <tr key={k}>
+            <th>{TITLES[k] ?? k}</th>
+            <td>{showValue(k, v, localTime)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
 }
 
 /** The process's runtime facts from its /metrics (Node's for this server, Go's for a Prometheus). */
@@ -70,12 +134,17 @@ function useRuntimeFacts(): { facts?: RuntimeFact[]; error?: string } {
         if (live) setState({ facts: runtimeFacts(m, version) });
       })
       .catch((e: Error) => live && setState({ error: e.message }));
-    return () => { live = false; };
+    return () => {
+      live = false;
+    };
   }, []);
   return state;
 }
 
-interface Alertmanagers { activeAlertmanagers: Array<{ url: string }>; droppedAlertmanagers: Array<{ url: string }> }
+interface Alertmanagers {
+  activeAlertmanagers: Array<{ url: string }>;
+  droppedAlertmanagers: Array<{ url: string }>;
+}
 
 export function StatusPage() {
   const rt = useAPI<Record<string, unknown>>('status/runtimeinfo');
@@ -85,35 +154,123 @@ export function StatusPage() {
   return (
     <div>
       <h2>Runtime Information</h2>
-      <Loaded f={rt}>{(d) => <KV data={String(bi.data?.goVersion ?? '').startsWith('node') ? Object.fromEntries(Object.entries(d).filter(([k]) => !GO_ONLY_FIELDS.has(k))) : d} />}</Loaded>
+      <Loaded f={rt}>
+        {(d) => (
+          <KV
+            data={
+              String(bi.data?.goVersion ?? '').startsWith('node')
+                ? Object.fromEntries(Object.entries(d).filter(([k]) => !GO_ONLY_FIELDS.has(k)))
+                : d
+            }
+          />
+        )}
+      </Loaded>
       <h2>Process</h2>
-      {facts.error !== undefined && <div className="error" data-testid="runtime-error">Error fetching /metrics: {facts.error}</div>}
+      {facts.error !== undefined && (
+        <div className="error" data-testid="runtime-error">
+          Error fetching /metrics: {facts.error}
+        </div>
+      )}
       {facts.facts && (
-        <table className="kv" data-testid="runtime-facts"><tbody>{facts.facts.map((f) => <tr key={f.title}><th>{f.title}</th><td>{f.value}</td></tr>)}</tbody></table>
+        <table className="kv" data-testid="runtime-facts">
+          <tbody>
+            {facts.facts.map((f) => (
+              <tr key={f.title}>
+                <th>{f.title}</th>
+                <td>{f.value}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
       <h2>Build Information</h2>
       <Loaded f={bi}>{(d) => <KV data={d} />}</Loaded>
       <h2>Alertmanagers</h2>
-      <Loaded f={am}>{(d) => (
-        <table data-testid="alertmanagers"><thead><tr><th>Endpoint</th><th>State</th></tr></thead>
-          <tbody>
-            {d.activeAlertmanagers.map((a) => <tr key={a.url}><td className="mono"><a href={a.url}>{a.url}</a></td><td>active</td></tr>)}
-            {d.droppedAlertmanagers.map((a) => <tr key={a.url}><td className="mono">{a.url}</td><td>dropped</td></tr>)}
-            {d.activeAlertmanagers.length + d.droppedAlertmanagers.length === 0 && <tr><td colSpan={2} className="stats">No Alertmanagers configured.</td></tr>}
-          </tbody></table>
-      )}</Loaded>
+      <Loaded f={am}>
+        {(d) => (
+          <table data-testid="alertmanagers">
+            <thead>
+              <tr>
+                <th>Endpoint</th>
+                <th>State</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.activeAlertmanagers.map((a) => (
+                <tr key={a.url}>
+                  <td className="mono">
+                    <a href={a.url}>{a.url}</a>
+                  </td>
+                  <td>active</td>
+                </tr>
+              ))}
+              {d.droppedAlertmanagers.map((a) => (
+                <tr key={a.url}>
+                  <td className="mono">{a.url}</td>
+                  <td>dropped</td>
+                </tr>
+              ))}
+              {d.activeAlertmanagers.length + d.droppedAlertmanagers.length === 0 && (
+                <tr>
+                  <td colSpan={2} className="stats">
+                    No Alertmanagers configured.
+                  </td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        )}
+      </Loaded>
     </div>
   );
 }
 
-interface Stat { name: string; value: number }
-interface TSDB { headStats: { numSeries: number; chunkCount: number; numLabelPairs: number; minTime: number; maxTime: number }; seriesCountByMetricName: Stat[]; labelValueCountByLabelName: Stat[]; memoryInBytesByLabelName: Stat[]; seriesCountByLabelValuePair: Stat[] }
+interface Stat {
+  name: string;
+  value: number;
+}
+interface TSDB {
+  headStats: {
+    numSeries: number;
+    chunkCount: number;
+    numLabelPairs: number;
+    minTime: number;
+    maxTime: number;
+  };
+  seriesCountByMetricName: Stat[];
+  labelValueCountByLabelName: Stat[];
+  memoryInBytesByLabelName: Stat[];
+  seriesCountByLabelValuePair: Stat[];
+}
 
-function StatTable({ title, rows, col }: { title: string; rows: Stat[] | null | undefined; col: string }) {
+function StatTable({
+  title,
+  rows,
+  col,
+}: {
+  title: string;
+  rows: Stat[] | null | undefined;
+  col: string;
+}) {
   return (
     <>
       <h3>{title}</h3>
-      <table><thead><tr><th>Name</th><th className="num">{col}</th></tr></thead><tbody>{(rows ?? []).map((r) => <tr key={r.name}><td className="mono">{r.name}</td><td className="num">{col === 'Bytes' ? formatBytes(r.value) : r.value}</td></tr>)}</tbody></table>
+      <table>
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th className="num">{col}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(rows ?? []).map((r) => (
+            <tr key={r.name}>
+              <td className="mono">{r.name}</td>
+              <td className="num">{col === 'Bytes' ? formatBytes(r.value) : r.value}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </>
   );
 }
@@ -124,18 +281,53 @@ export function TSDBStatusPage() {
   return (
     <div>
       <h2>TSDB Status</h2>
-      <Loaded f={f}>{(d) => (
-        <>
-          <h3>Head Stats</h3>
-          <table><thead><tr><th>Number of Series</th><th>Number of Chunks</th><th>Number of Label Pairs</th><th>Current Min Time</th><th>Current Max Time</th></tr></thead>
-            <tbody><tr><td>{d.headStats.numSeries}</td><td>{d.headStats.chunkCount}</td><td>{d.headStats.numLabelPairs}</td>
-              <td>{formatTimestamp(d.headStats.minTime, localTime)}</td><td>{formatTimestamp(d.headStats.maxTime, localTime)}</td></tr></tbody></table>
-          <StatTable title="Top 10 series count by metric names" rows={d.seriesCountByMetricName} col="Count" />
-          <StatTable title="Top 10 label names with value count" rows={d.labelValueCountByLabelName} col="Count" />
-          <StatTable title="Top 10 label names with high memory usage" rows={d.memoryInBytesByLabelName} col="Bytes" />
-          <StatTable title="Top 10 series count by label value pairs" rows={d.seriesCountByLabelValuePair} col="Count" />
-        </>
-      )}</Loaded>
+      <Loaded f={f}>
+        {(d) => (
+          <>
+            <h3>Head Stats</h3>
+            <table>
+              <thead>
+                <tr>
+                  <th>Number of Series</th>
+                  <th>Number of Chunks</th>
+                  <th>Number of Label Pairs</th>
+                  <th>Current Min Time</th>
+                  <th>Current Max Time</th>
+                </tr>
+              </thead>
+              <tbody>
+                <tr>
+                  <td>{d.headStats.numSeries}</td>
+                  <td>{d.headStats.chunkCount}</td>
+                  <td>{d.headStats.numLabelPairs}</td>
+                  <td>{formatTimestamp(d.headStats.minTime, localTime)}</td>
+                  <td>{formatTimestamp(d.headStats.maxTime, localTime)}</td>
+                </tr>
+              </tbody>
+            </table>
+            <StatTable
+              title="Top 10 series count by metric names"
+              rows={d.seriesCountByMetricName}
+              col="Count"
+            />
+            <StatTable
+              title="Top 10 label names with value count"
+              rows={d.labelValueCountByLabelName}
+              col="Count"
+            />
+            <StatTable
+              title="Top 10 label names with high memory usage"
+              rows={d.memoryInBytesByLabelName}
+              col="Bytes"
+            />
+            <StatTable
+              title="Top 10 series count by label value pairs"
+              rows={d.seriesCountByLabelValuePair}
+              col="Count"
+            />
+          </>
+        )}
+      </Loaded>
     </div>
   );
 }
