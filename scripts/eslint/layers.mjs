@@ -24,6 +24,7 @@ export const LAYERS = [
   ['promql/parser'],
   ['promql'],
   ['model/rulefmt'],
+  ['lint'],
   ['notifier', 'alertmanager'],
   ['rules'],
   ['web'],

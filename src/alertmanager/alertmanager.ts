@@ -11,7 +11,7 @@ import { ApiV2 } from './api/index.js';
 import { loadAlertmanagerConfigFile, type AlertmanagerConfig } from './config/index.js';
 import { Dispatcher, Pipeline, Route } from './dispatch/index.js';
 import { Inhibitor } from './inhibit/index.js';
-import { AMMetrics } from './metrics.js';
+import { AMMetrics } from './metrics/index.js';
 import { resolvedAt } from './model/index.js';
 import { NotificationLog } from './nflog/index.js';
 import type { Integration } from './notify/index.js';

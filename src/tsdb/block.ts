@@ -31,7 +31,7 @@ import {
   type ChunkMeta,
   type IndexSeries,
 } from './index/index.js';
-import { StorageReadError } from '../storage/errors.js';
+import { StorageReadError } from '../storage/index.js';
 import {
   cmpStr,
   type ChunkData,

@@ -59,7 +59,7 @@ test('scrape refusals match the real Prometheus: future samples, long timestamps
   const h = await harness(yaml);
   t.after(() => h.stop());
   await until(() =>
-    jobs.every((j) => read(h.db, eq('__name__', 'up'), eq('job', j))[0]?.vs.length! >= 2),
+    jobs.every((j) => (read(h.db, eq('__name__', 'up'), eq('job', j))[0]?.vs.length ?? 0) >= 2),
   );
   const ours = new Map<string, Outcome>();
   for (const j of jobs) {
@@ -104,12 +104,18 @@ test('scrape refusals match the real Prometheus: future samples, long timestamps
   const real = await startRealPrometheus(yaml);
   t.after(() => real.stop());
   const get = async (path: string) =>
-    ((await (await fetch(`${real.url}${path}`)).json()) as { data: any }).data;
+    ((await (await fetch(`${real.url}${path}`)).json()) as { data: Record<string, unknown> }).data;
   const value = async (q: string): Promise<number> =>
-    Number((await get(`/api/v1/query?query=${encodeURIComponent(q)}`)).result[0]?.value[1] ?? NaN);
+    Number(
+      (
+        (await get(`/api/v1/query?query=${encodeURIComponent(q)}`)).result as {
+          value: [number, string];
+        }[]
+      )[0]?.value[1] ?? NaN,
+    );
   let targets: { labels: { job: string }; health: string; lastError: string }[] = [];
   for (let i = 0; i < 100; i++) {
-    targets = (await get('/api/v1/targets')).activeTargets;
+    targets = (await get('/api/v1/targets')).activeTargets as typeof targets;
     if (
       targets.length === jobs.length &&
       targets.every((x) => x.health !== 'unknown') &&
@@ -135,7 +141,7 @@ test('scrape refusals match the real Prometheus: future samples, long timestamps
     assert.deepEqual(mine, real, `job ${j}`);
   }
   assert.equal(await value('count(hn)'), NaN);
-  const realMax = (await get('/api/v1/status/tsdb')).headStats.maxTime as number;
+  const realMax = ((await get('/api/v1/status/tsdb')).headStats as { maxTime: number }).maxTime;
   assert.ok(realMax < Date.now() + 60_000, `real head max time ${realMax}`);
 });
 

@@ -8,9 +8,8 @@ import { join } from 'node:path';
 import { Labels, Matcher } from '../../src/model/labels/index.js';
 import { ValueType } from '../../src/storage/index.js';
 import { Block, writeBlock } from '../../src/tsdb/block.js';
-import { compactBlockDirs } from '../../src/tsdb/compact.js';
+import { compactBlockDirs, encodeChunks } from '../../src/tsdb/compact.js';
 import { EncBuf } from '../../src/tsdb/encoding/index.js';
-import { encodeChunks } from '../../src/tsdb/compact.js';
 import { openDB } from '../../src/tsdb/index.js';
 import {
   WAL,

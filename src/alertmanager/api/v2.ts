@@ -5,7 +5,7 @@ import type { AlertmanagerConfig } from '../config/index.js';
 import type { Dispatcher, Route } from '../dispatch/index.js';
 import type { Inhibitor } from '../inhibit/index.js';
 import { AMMatcher, parseMatcher } from '../matchers/index.js';
-import type { AMMetrics } from '../metrics.js';
+import type { AMMetrics } from '../metrics/index.js';
 import {
   compareAlerts,
   labelSetBefore,

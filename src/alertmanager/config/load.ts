@@ -29,9 +29,8 @@ import {
 import { parseDuration } from '../../model/duration/index.js';
 import { AMMatcher, compareMatchers, parseMatchers } from '../matchers/index.js';
 import { isValidLabelName } from '../model/index.js';
-import type { AlertmanagerGlobal } from '../notify/integration.js';
-import { integrationTypes } from '../notify/registry.js';
-import { checkedHTTPConfig } from '../notify/http.js';
+import type { AlertmanagerGlobal } from '../notify/index.js';
+import { integrationTypes, checkedHTTPConfig } from '../notify/index.js';
 import {
   checkLocation,
   parseDayOfMonthRange,

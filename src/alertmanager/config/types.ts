@@ -1,7 +1,7 @@
 // alertmanager.yml as loaded: defaults applied, matchers compiled, receivers' integrations
 // validated by their IntegrationType. Durations in milliseconds.
 import type { AMMatcher } from '../matchers/index.js';
-import type { AlertmanagerGlobal, IntegrationType } from '../notify/integration.js';
+import type { AlertmanagerGlobal, IntegrationType } from '../notify/index.js';
 import type { TimeInterval } from './timeinterval.js';
 
 export interface RouteConfig {

@@ -4,7 +4,7 @@
 import type { Logger } from '../../util/log.js';
 import { anyIntervalContains, type TimeInterval } from '../config/index.js';
 import type { Inhibitor } from '../inhibit/index.js';
-import type { AMMetrics } from '../metrics.js';
+import type { AMMetrics } from '../metrics/index.js';
 import { contractDate, resolvedAt, type Alert } from '../model/index.js';
 import type { NflogEntry, NotificationLog, ReceiverKey } from '../nflog/index.js';
 import {

@@ -4,7 +4,7 @@
 // for an HTTP status.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { HTTPClientConfig } from '../../config/types.js';
+import type { HTTPClientConfig } from '../../config/index.js';
 import { doRequest, type HttpResponse } from '../../httpclient/index.js';
 import { buildTemplateData } from '../template/index.js';
 import {

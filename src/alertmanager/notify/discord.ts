@@ -1,6 +1,6 @@
 // Discord (notify/discord): one embed (title, description, red while firing, green once
 // resolved) posted to the webhook URL. Only 5xx is retried.
-import type { HTTPClientConfig } from '../../config/types.js';
+import type { HTTPClientConfig } from '../../config/index.js';
 import { ConfigReader, checkStatus, goJSON, send, templater } from './common.js';
 import type {
   AlertmanagerGlobal,

@@ -1,11 +1,10 @@
 // What every HTTP integration shares: the effective http_config (its own, else global's), the
 // User-Agent Alertmanager sends, and the status check that decides retrying (2xx ok, 5xx retry,
 // anything else fails for good).
-import { httpClientConfigFrom } from '../../httpclient/index.js';
-import type { HTTPClientConfig } from '../../config/types.js';
+import type { HTTPClientConfig } from '../../config/index.js';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { doRequest } from '../../httpclient/index.js';
+import { doRequest, httpClientConfigFrom } from '../../httpclient/index.js';
 import { NotifyError, type AlertmanagerGlobal } from './integration.js';
 
 export const USER_AGENT = 'Alertmanager/0.25.0';

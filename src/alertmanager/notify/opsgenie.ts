@@ -2,7 +2,7 @@
 // update_alerts, rewrites its message and description), or closes it once the group resolves.
 // 429 and 5xx are retried.
 import { readFileSync } from 'node:fs';
-import type { HTTPClientConfig } from '../../config/types.js';
+import type { HTTPClientConfig } from '../../config/index.js';
 import {
   checkStatus,
   ConfigReader,

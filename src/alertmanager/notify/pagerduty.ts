@@ -1,7 +1,7 @@
 // PagerDuty (notify/pagerduty): Events API v2 with a routing key, or the v1 generic API with a
 // service key; the dedup/incident key is the SHA-256 of the group key. v2 retries 429, v1 403,
 // both every 5xx; a 400's error list is the failure's detail.
-import type { HTTPClientConfig } from '../../config/types.js';
+import type { HTTPClientConfig } from '../../config/index.js';
 import {
   checkStatus,
   ConfigReader,

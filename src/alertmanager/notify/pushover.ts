@@ -1,7 +1,7 @@
 // Pushover (notify/pushover): every field goes in the query string of a POST to Pushover's fixed
 // messages endpoint; title, message and url are cut to Pushover's limits, an empty message becomes
 // "(no details)". Only 5xx is retried.
-import type { HTTPClientConfig } from '../../config/types.js';
+import type { HTTPClientConfig } from '../../config/index.js';
 import { ConfigReader, checkStatus, send, templater, truncateInRunes } from './common.js';
 import type {
   AlertmanagerGlobal,

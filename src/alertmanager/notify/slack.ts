@@ -1,6 +1,6 @@
 // Slack (notify/slack): one attachment built from the config's templates, posted as JSON to the
 // incoming-webhook URL; only 5xx is retried.
-import type { HTTPClientConfig } from '../../config/types.js';
+import type { HTTPClientConfig } from '../../config/index.js';
 import {
   ConfigReader,
   checkStatus,

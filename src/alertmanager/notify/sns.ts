@@ -4,7 +4,7 @@
 // deduplication id. Credentials: sigv4.access_key/secret_key, else AWS_ACCESS_KEY_ID/
 // AWS_SECRET_ACCESS_KEY(/AWS_SESSION_TOKEN) from the environment; profiles and role_arn are
 // refused at load. 5xx answers are retried, as is any failure to reach SNS.
-import type { HTTPClientConfig } from '../../config/types.js';
+import type { HTTPClientConfig } from '../../config/index.js';
 import { ConfigReader, groupKeyHash, send, templater } from './common.js';
 import { signV4, type AWSCredentials } from './sigv4.js';
 import {

@@ -1,7 +1,7 @@
 // Telegram (notify/telegram, through the telebot library): sendMessage on
 // <api_url>/bot<token>/ with the chat, the text (HTML-escaped expansion when parse_mode is HTML),
 // link previews off. Any failure is retried, as Alertmanager does.
-import type { HTTPClientConfig } from '../../config/types.js';
+import type { HTTPClientConfig } from '../../config/index.js';
 import { ConfigReader, goJSON, sortedMap, templater, truncateInRunes } from './common.js';
 import { doRequest } from '../../httpclient/index.js';
 import {

@@ -1,7 +1,7 @@
 // VictorOps (notify/victorops): a flat JSON map posted to <api_url><api_key>/<routing_key>; the
 // entity id is the SHA-256 of the group key; message_type falls back to CRITICAL unless it is one
 // VictorOps knows, and is RECOVERY once the group resolves. Only 5xx is retried.
-import type { HTTPClientConfig } from '../../config/types.js';
+import type { HTTPClientConfig } from '../../config/index.js';
 import {
   checkStatus,
   ConfigReader,

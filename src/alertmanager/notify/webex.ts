@@ -1,7 +1,7 @@
 // Webex (notify/webex): the message as markdown, cut to Webex's 7439 bytes, posted with the
 // room id to the messages API; the bot token comes from http_config.authorization, which
 // Alertmanager requires. Only 5xx is retried.
-import type { HTTPClientConfig } from '../../config/types.js';
+import type { HTTPClientConfig } from '../../config/index.js';
 import {
   ConfigReader,
   checkStatus,

@@ -1,6 +1,6 @@
 // The webhook integration (`webhook_configs`): Alertmanager's payload version 4 — the template
 // data plus version, groupKey and truncatedAlerts — POSTed as JSON.
-import type { HTTPClientConfig } from '../../config/types.js';
+import type { HTTPClientConfig } from '../../config/index.js';
 import { buildTemplateData } from '../template/index.js';
 import { templateDataJSON } from './data.js';
 import { effectiveHTTPConfig, integrationAgent, postJSON } from './http.js';

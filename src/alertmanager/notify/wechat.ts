@@ -1,7 +1,7 @@
 // WeChat (notify/wechat): an access token fetched from <api_url>gettoken (kept two hours, dropped
 // when WeChat answers 42001), then the message posted to <api_url>message/send. Non-200 statuses
 // and an expired token are retried; other WeChat error codes are not.
-import type { HTTPClientConfig } from '../../config/types.js';
+import type { HTTPClientConfig } from '../../config/index.js';
 import { ConfigReader, goJSON, send, templater, withTrailingSlash } from './common.js';
 import { encodeValues } from './pushover.js';
 import {

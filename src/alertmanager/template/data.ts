@@ -2,12 +2,7 @@
 // label/annotation sets as KV maps with their methods (SortedPairs, Names, Values, Remove), and
 // the alert list with Firing/Resolved. Method names are capitalised so the template engine
 // resolves them as Go methods (see goMethod in src/template/exec.ts).
-import type {
-  NotifyAlert,
-  NotifyContext,
-  TemplateAlert,
-  TemplateData,
-} from '../notify/integration.js';
+import type { NotifyAlert, NotifyContext, TemplateAlert, TemplateData } from '../notify/index.js';
 
 /** One key/value pair (template.Pair). */
 export class Pair {

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, isAbsolute, join } from 'node:path';
 import { GoTemplate, TemplateError, type TemplateFunc } from '../../template/index.js';
 import { glob } from '../../util/glob.js';
-import type { NotificationTemplates, TemplateData } from '../notify/integration.js';
+import type { NotificationTemplates, TemplateData } from '../notify/index.js';
 import { toGoData, type GoData } from './data.js';
 import { DEFAULT_TEMPLATES } from './defaults.js';
 import { EMAIL_HTML_TEMPLATE } from './email_html.js';

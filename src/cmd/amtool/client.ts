@@ -2,7 +2,7 @@
 // basic auth from the URL's user info, and errors worded as go-swagger words them — a response
 // the API defines is "[METHOD /path][code] operationName  payload", any other status is
 // "response status code does not match any response statuses defined …".
-import type { HTTPClientConfig } from '../../config/types.js';
+import type { HTTPClientConfig } from '../../config/index.js';
 import { doRequest, type HttpResponse } from '../../httpclient/index.js';
 
 export interface APIAlert {

@@ -2,8 +2,8 @@
 // --alertmanager.url (with amtool's version check), and where its output goes.
 import { readFileSync } from 'node:fs';
 import { parse as parseYAML } from 'yaml';
-import { httpClientConfig, parseGoDuration } from '../../alertmanager/notify/common.js';
-import type { HTTPClientConfig } from '../../config/types.js';
+import { httpClientConfig, parseGoDuration } from '../../alertmanager/notify/index.js';
+import type { HTTPClientConfig } from '../../config/index.js';
 import { AlertmanagerClient } from './client.js';
 import { Flags, UsageError, type FlagSpec } from './args.js';
 import { Formatter, type OutputFormat } from './format.js';

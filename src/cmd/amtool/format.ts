@@ -2,7 +2,7 @@
 // padding and a cell terminator after every column) and "json" (the API objects re-encoded in
 // the order of Alertmanager's models). Dates use --date.format, a Go layout.
 import { formatGoTime } from '../../template/index.js';
-import { goJSON } from '../../alertmanager/notify/common.js';
+import { goJSON } from '../../alertmanager/notify/index.js';
 import { fromAPIMatcher, matcherString } from './matcher.js';
 import type { APIAlert, APISilence } from './client.js';
 

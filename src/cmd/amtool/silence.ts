@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parseDuration } from '../../model/duration/index.js';
-import { parseGoDuration } from '../../alertmanager/notify/common.js';
+import { parseGoDuration } from '../../alertmanager/notify/index.js';
 import { UsageError, type FlagSpec } from './args.js';
 import { APIError, type APISilence, type PostableSilence } from './client.js';
 import type { CommandContext } from './context.js';

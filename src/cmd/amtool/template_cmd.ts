@@ -2,7 +2,7 @@
 // --template.data (template.Data as JSON) or amtool's built-in example data.
 import { readFileSync } from 'node:fs';
 import { loadNotificationTemplates } from '../../alertmanager/template/index.js';
-import type { TemplateAlert, TemplateData } from '../../alertmanager/notify/integration.js';
+import type { TemplateAlert, TemplateData } from '../../alertmanager/notify/index.js';
 import { UsageError, type FlagSpec } from './args.js';
 import type { CommandContext } from './context.js';
 

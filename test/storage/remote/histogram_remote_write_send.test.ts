@@ -9,9 +9,8 @@ import { isStaleNaN } from '../../../src/model/value/index.ts';
 import { ValueType } from '../../../src/storage/index.ts';
 import { openDB } from '../../../src/tsdb/index.ts';
 import { startHistogramTarget } from '../../support/histogram_target.ts';
-import { peer, startRealPrometheus } from '../../support/peers.ts';
+import { peer, startRealPrometheus, tempDir } from '../../support/peers.ts';
 import { startOurServer } from '../../support/server.ts';
-import { tempDir } from '../../support/peers.ts';
 
 const NAME = 'sent_native_histogram';
 

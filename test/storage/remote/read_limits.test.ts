@@ -5,8 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request, type Server } from 'node:http';
 import { compress } from 'snappyjs';
-import { Matcher, MatchType } from '../../../src/model/labels/index.ts';
-import { Labels } from '../../../src/model/labels/index.ts';
+import { Matcher, MatchType, Labels } from '../../../src/model/labels/index.ts';
 import {
   encodeReadRequest,
   readHandler,

@@ -6,10 +6,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'node:https';
 import bcrypt from 'bcryptjs';
-import { startOurServer } from '../../support/server.ts';
+import { startOurServer, runCommand, runPromtoolTs } from '../../support/server.ts';
 import { freePort, peer, startRealPrometheus, tempDir } from '../../support/peers.ts';
 import { connect } from 'node:net';
-import { runCommand, runPromtoolTs } from '../../support/server.ts';
 import { BasicAuth } from '../../../src/web/webconfig/index.ts';
 import type { IncomingMessage } from 'node:http';
 

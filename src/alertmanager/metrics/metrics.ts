@@ -1,5 +1,5 @@
 // Alertmanager's own metrics, under its names, on the registry the Alertmanager is given.
-import { client, type Registry } from '../util/metrics.js';
+import { client, type Registry } from '../../util/metrics.js';
 
 export const AM_INTEGRATIONS = [
   'email',
