@@ -111,8 +111,9 @@ test('disk full under a running server (remote write): reads answer, errors coun
     srv.proc.output(),
     /level=error component=tsdb msg="compaction failed" err=".*ENOSPC/,
   );
+  // What a failed compaction must leave: nothing half-written. (Whether a later retry fits in
+  // the little room left depends on what else the disk took meanwhile, so no block count here.)
   assert.deepEqual(halfWritten(data), [], 'no half-written block');
-  assert.equal(await metricValue(srv.url, 'prometheus_tsdb_blocks_loaded'), 0);
 
   // No room at all: remote writes are refused with 500 (the sender retries), counted and logged.
   filler = fillDisk(data);
