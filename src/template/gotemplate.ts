@@ -481,7 +481,11 @@ export function truth(v: Value): boolean {
 const PARSE_CACHE_MAX = 2048;
 const parseCache = new Map<string, { root: Node[]; defs: Map<string, Node[]> }>();
 
+/** Go text/template's maxExecDepth (outside wasm): how deep {{template}} calls may nest. */
+const MAX_EXEC_DEPTH = 100000;
+
 export class GoTemplate {
+  private depth = 0;
   private readonly defs: Map<string, Node[]>;
   private readonly root: Node[];
 
@@ -590,7 +594,14 @@ export class GoTemplate {
           const body = this.defs.get(n.name);
           if (!body) throw new TemplateError(`template: ${this.name}:${n.loc ?? n.line}: executing "${this.name}" at <{{template "${n.name}"}}>: template "${n.name}" not defined`);
           const v = n.pipe ? await this.pipe(n.pipe, dot, vars, n.line) : null;
-          await this.walk(body, v, [['$', v]], out);
+          // Go's maxExecDepth: a template that calls itself ends in an error, not in exhausted memory.
+          if (this.depth >= MAX_EXEC_DEPTH) throw new TemplateError(`template: ${this.name}:${n.loc ?? n.line}: executing "${this.name}" at <{{template "${n.name}"}}>: exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
+          this.depth++;
+          try {
+            await this.walk(body, v, [['$', v]], out);
+          } finally {
+            this.depth--;
+          }
           break;
         }
         case 'break':

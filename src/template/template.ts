@@ -245,12 +245,12 @@ export async function expandTemplate(name: string, text: string, data: TemplateD
   try {
     tmpl = new GoTemplate(name, PREAMBLE + text, templateFuncs({ ...opts, externalURL: opts.externalURL ?? data.externalURL }), printValue);
   } catch (e) {
-    throw new TemplateError(`error parsing template ${name}: ${(e as Error).message}`);
+    throw new TemplateError(`error parsing template ${name}: ${(e as Error).message}`, { cause: e });
   }
   try {
     return await tmpl.execute({ Labels: data.labels, ExternalLabels: data.externalLabels, ExternalURL: data.externalURL, Value: data.value });
   } catch (e) {
-    throw new TemplateError(`error executing template ${name}: ${(e as Error).message}`);
+    throw new TemplateError(`error executing template ${name}: ${(e as Error).message}`, { cause: e });
   }
 }
 

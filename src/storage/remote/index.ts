@@ -4,3 +4,4 @@ export * from './storage.js';
 export * from './write_handler.js';
 export * from './read_handler.js';
 export * from './chunked.js';
+export { ProtoError } from './protobuf.js';

@@ -1,7 +1,7 @@
 // The prompb messages of remote write 1.0 and remote read (types.proto, remote.proto): encode and
 // decode between their wire form and this project's Labels / samples.
 import { Labels, Matcher, MatchType } from '../../model/labels/index.js';
-import { ProtoReader, ProtoWriter } from './protobuf.js';
+import { ProtoError, ProtoReader, ProtoWriter } from './protobuf.js';
 
 export interface PbSample {
   value: number;
@@ -174,7 +174,7 @@ export function decodeReadRequest(buf: Uint8Array): { queries: PbQuery[]; accept
             else mr.skip(mt.wireType);
           }
           const mtype = MATCH_TYPES[type];
-          if (mtype === undefined) throw new Error(`invalid matcher type ${type}`);
+          if (mtype === undefined) throw new ProtoError(`invalid matcher type ${type}`);
           q.matchers.push(new Matcher(mtype, name, value));
         } else qr.skip(t.wireType);
       }
