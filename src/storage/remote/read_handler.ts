@@ -4,7 +4,8 @@
 // of XOR chunks, one series at a time, what Thanos sidecar requires). External labels are added
 // to each series as Prometheus does, and matchers on them are honoured.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { compress, uncompress } from 'snappyjs';
+import { compress } from 'snappyjs';
+import { snappyDecode } from '../../util/snappy.js';
 import { Labels, Matcher } from '../../model/labels/index.js';
 import type { Queryable, SeriesIterator } from '../interface.js';
 import { ValueType } from '../interface.js';
@@ -145,7 +146,7 @@ export function readHandler(opts: ReadHandlerOptions) {
     for await (const c of req) chunks.push(c as Buffer);
     let request;
     try {
-      request = decodeReadRequest(uncompress(new Uint8Array(Buffer.concat(chunks))));
+      request = decodeReadRequest(snappyDecode(new Uint8Array(Buffer.concat(chunks))));
     } catch (e) {
       res.statusCode = 400;
       res.end(`${(e as Error).message}\n`);

@@ -2,7 +2,7 @@
 // snappy prompb WriteRequest and appends it in one batch. Out-of-order and duplicate samples are
 // client errors (400), as Prometheus answers them; nothing of a rejected request is half-stored.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { uncompress } from 'snappyjs';
+import { snappyDecode } from '../../util/snappy.js';
 import type { Appendable } from '../interface.js';
 import { StorageError } from '../errors.js';
 import type { Logger } from '../../util/log.js';
@@ -29,7 +29,7 @@ export function writeHandler(appendable: Appendable, logger: Logger) {
     let ts;
     try {
       const body = await readBody(req, 64 << 20);
-      ts = decodeWriteRequest(uncompress(new Uint8Array(body))).timeseries;
+      ts = decodeWriteRequest(snappyDecode(new Uint8Array(body))).timeseries;
     } catch (e) {
       logger.error('Error decoding remote write request', { err: e as Error });
       res.statusCode = 400;
