@@ -4,7 +4,7 @@
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from './spawn.ts';
 import type { Outcome } from './target.ts';
-import type { WorkerMessage } from './worker.ts';
+import type { WorkerMessage } from './protocol.ts';
 
 export class Sandbox {
   private worker: Promise<Worker> | null = null;

@@ -5,30 +5,10 @@
 import fc from 'fast-check';
 import { parentPort, workerData } from 'node:worker_threads';
 import { target } from './targets/index.ts';
-import { runCase, type Outcome } from './target.ts';
+import { runCase } from './target.ts';
 import { MAX_INPUT, mutate, Rng } from './mutate.ts';
+import type { MutateData, ServeData, WorkerMessage } from './protocol.ts';
 
-export interface ServeData {
-  mode: 'serve';
-  target: string;
-}
-export interface MutateData {
-  mode: 'mutate';
-  target: string;
-  seed: number;
-  deadline: number;
-  corpus: Uint8Array[];
-  /** Int32 [cases run, input length], then the input's bytes. */
-  shared: SharedArrayBuffer;
-}
-export type WorkerMessage =
-  | { type: 'ready' }
-  | { type: 'outcome'; outcome: Outcome }
-  | { type: 'finding'; input: Uint8Array; outcome: Outcome }
-  | { type: 'stats'; counts: Record<string, number> }
-  | { type: 'done'; counts: Record<string, number> };
-
-export const SHARED_BYTES = 8 + MAX_INPUT;
 
 const data = workerData as ServeData | MutateData;
 const t = target(data.target);
