@@ -511,6 +511,8 @@ export class GoTemplate {
     text: string,
     private readonly funcs: Record<string, TemplateFunc>,
     private readonly formatValue: (v: Value) => string,
+    /** How many arguments each of funcs takes in Go (absent: any number), checked at each call as Go does. */
+    private readonly arity: Readonly<Record<string, number>> = {},
   ) {
     const key = name + '\u0000' + text;
     let parsed = parseCache.get(key);
@@ -673,6 +675,7 @@ export class GoTemplate {
       if (piped) args.push(piped.value);
       const f = this.funcs[name] ?? BUILTIN_FUNCS[name];
       if (!f) throw this.err(line, `${name}\u0000function "${name}" not defined`);
+      this.checkArity(name, args.length, c.loc ?? line, c.text ?? name);
       try {
         return await f(...args);
       } catch (e) {
@@ -700,6 +703,12 @@ export class GoTemplate {
       throw this.err(line, `${this.argText(head)}\u0000can't give argument to non-function ${this.argText(head)}`);
     }
     return this.arg(head, dot, vars, line);
+  }
+
+  /** Go's evalCall: a function called with another number of arguments than it declares is an error, not a call. */
+  private checkArity(name: string, got: number, line: number | string, text: string): void {
+    const want = Object.prototype.hasOwnProperty.call(this.funcs, name) ? this.arity[name] : undefined;
+    if (want !== undefined && got !== want) throw this.err(line, `${text}\u0000wrong number of args for ${name}: want ${want} got ${got}`);
   }
 
   private argText(a: Arg): string {
@@ -733,6 +742,7 @@ export class GoTemplate {
       case 'ident': {
         const f = this.funcs[a.name] ?? BUILTIN_FUNCS[a.name];
         if (!f) throw this.err(line, `${a.name}\u0000function "${a.name}" not defined`);
+        this.checkArity(a.name, 0, line, a.name);
         return f();
       }
       case 'var': {
