@@ -1,4 +1,38 @@
-// Fuzzing the chunks target (test/fuzz/targets/): properties over structured inputs and the corpus replay.
-import { fuzzTests } from './harness.ts';
+// Fuzzing the chunks target (test/fuzz/targets/): properties over structured inputs and the
+// corpus replay; and the XOR encoding's round trip: any samples (any float bits, staleness
+// markers included) read back exactly as appended.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { XORIterator } from '../../src/tsdb/chunkenc/index.ts';
+import { fuzzTests, SEED } from './harness.ts';
+import { xorChunk } from './targets/tsdb.ts';
 
 fuzzTests('chunks');
+
+test('chunks: an XOR chunk reads back every sample bit for bit', () => {
+  const bits = new Float64Array(1);
+  const u32 = new Uint32Array(bits.buffer);
+  const value = fc.oneof(fc.double(), fc.tuple(fc.nat(0xffffffff), fc.nat(0xffffffff)).map(([hi, lo]) => ((u32[1] = hi), (u32[0] = lo), bits[0]!)));
+  const delta = fc.oneof(fc.integer({ min: 0, max: 60_000 }), fc.constantFrom(0, 1, 2 ** 13, 2 ** 16, 2 ** 19, 2 ** 31, 2 ** 40));
+  fc.assert(
+    fc.property(fc.integer({ min: -(2 ** 50), max: 2 ** 50 }), fc.array(fc.tuple(delta, value), { minLength: 1, maxLength: 240 }), (t0, ds) => {
+      let t = t0;
+      const samples = ds.map(([d, v]) => [(t += d), v] as const);
+      const it = new XORIterator(xorChunk(samples));
+      const back = new Float64Array(1);
+      const backU32 = new Uint32Array(back.buffer);
+      for (const [st, sv] of samples) {
+        assert.notEqual(it.next(), 0, 'chunk ended early');
+        assert.equal(it.atT(), st);
+        bits[0] = sv;
+        backU32[1] = it.atHi();
+        backU32[0] = it.atLo();
+        assert.deepEqual([backU32[1], backU32[0]], [u32[1], u32[0]]);
+      }
+      assert.equal(it.next(), 0);
+      assert.equal(it.err(), null);
+    }),
+    { numRuns: 300, seed: SEED },
+  );
+});

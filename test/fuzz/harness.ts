@@ -17,7 +17,7 @@ function describe(o: Outcome): string {
 }
 
 /** Fixed, so the default suite is repeatable; FUZZ_SEED=n explores other cases. */
-const SEED = Number(process.env.FUZZ_SEED ?? 20261204);
+export const SEED = Number(process.env.FUZZ_SEED ?? 20261204);
 
 const passes = (o: Outcome): boolean => o.kind === 'ok' || o.kind === 'expected' || o.kind === 'known';
 
@@ -42,7 +42,9 @@ export function fuzzTests(name: string, numRuns = 200): void {
     assert.ok(corpus.length > 0, `no corpus for ${name}`);
     const failed: string[] = [];
     for (const c of corpus) {
+      if (process.env.FUZZ_DEBUG) console.error('corpus', c.file);
       const o = await sandbox.run(c.input, t.hangMs);
+      if (process.env.FUZZ_DEBUG) console.error('  ->', o.kind);
       if (!passes(o)) failed.push(`${c.file}: ${describe(o)}`);
     }
     assert.deepEqual(failed, []);

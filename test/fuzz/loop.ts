@@ -8,7 +8,7 @@ import { readCorpus, saveFinding } from './corpus.ts';
 import { spawnWorker } from './spawn.ts';
 import { TARGETS, target as targetByName } from './targets/index.ts';
 import type { Outcome, Target } from './target.ts';
-import { SHARED_BYTES, type WorkerMessage } from './protocol.ts';
+import { BODY, KINDS, SHARED_BYTES, type WorkerMessage } from './protocol.ts';
 
 interface Options {
   minutes: number;
@@ -58,9 +58,9 @@ async function fuzzTarget(t: Target, minutes: number, seed: number, hangMs: numb
   let round = 0;
   while (Date.now() < deadline - 1000) {
     const shared = new SharedArrayBuffer(SHARED_BYTES);
-    const head = new Int32Array(shared, 0, 2);
+    const head = new Int32Array(shared, 0, BODY / 4);
+    const current = (): Uint8Array => new Uint8Array(shared, BODY, Math.min(Atomics.load(head, 1), SHARED_BYTES - BODY)).slice();
     const w: Worker = spawnWorker({ mode: 'mutate', target: t.name, seed: (seed + round++ * 7919) >>> 0, deadline, corpus, shared });
-    let base: Record<string, number> = {};
     const ended = await new Promise<'done' | 'hang' | 'died'>((resolve) => {
       let last = -1;
       let lastChange = Date.now();
@@ -71,15 +71,12 @@ async function fuzzTarget(t: Target, minutes: number, seed: number, hangMs: numb
           lastChange = Date.now();
         } else if (n > 0 && Date.now() - lastChange > hangMs) {
           clearInterval(timer);
-          const len = Atomics.load(head, 1);
-          const input = new Uint8Array(shared, 8, Math.min(len, SHARED_BYTES - 8)).slice();
           s.hangs++;
-          s.saved.push(saveFinding(t.name, 'hang', input, `hang: no answer within ${hangMs} ms (fuzz loop, seed ${seed})`));
+          s.saved.push(saveFinding(t.name, 'hang', current(), `hang: no answer within ${hangMs} ms (fuzz loop, seed ${seed})`));
           void w.terminate().then(() => resolve('hang'));
         }
       }, 100);
       w.on('message', (m: WorkerMessage) => {
-        if (m.type === 'stats' || m.type === 'done') base = m.counts;
         if (m.type === 'done') {
           clearInterval(timer);
           resolve('done');
@@ -99,13 +96,12 @@ async function fuzzTarget(t: Target, minutes: number, seed: number, hangMs: numb
       });
       w.on('error', (e) => {
         clearInterval(timer);
-        const len = Atomics.load(head, 1);
         s.crashes++;
-        s.saved.push(saveFinding(t.name, 'crash', new Uint8Array(shared, 8, Math.min(len, SHARED_BYTES - 8)).slice(), `WorkerDied: ${e.message}\n${e.stack ?? ''}`));
+        s.saved.push(saveFinding(t.name, 'crash', current(), `WorkerDied: ${e.message}\n${e.stack ?? ''}`));
         resolve('died');
       });
     });
-    for (const [k, v] of Object.entries(base)) s.counts[k] = (s.counts[k] ?? 0) + v;
+    KINDS.forEach((k, i) => (s.counts[k] = (s.counts[k] ?? 0) + Atomics.load(head, 2 + i)));
     s.execs += Atomics.load(head, 0);
     if (ended === 'done') break;
   }

@@ -12,14 +12,16 @@ export interface MutateData {
   seed: number;
   deadline: number;
   corpus: Uint8Array[];
-  /** Int32 [cases run, input length], then the input's bytes. */
+  /** Int32 [cases run, input length, then a count per KINDS entry], then from BODY the input's bytes. */
   shared: SharedArrayBuffer;
 }
 export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'outcome'; outcome: Outcome }
   | { type: 'finding'; input: Uint8Array; outcome: Outcome }
-  | { type: 'stats'; counts: Record<string, number> }
-  | { type: 'done'; counts: Record<string, number> };
+  | { type: 'done' };
 
-export const SHARED_BYTES = 8 + MAX_INPUT;
+/** How cases ended, counted in the shared buffer (hangs are counted by the parent). */
+export const KINDS = ['ok', 'expected', 'known', 'crash'] as const;
+export const BODY = 32;
+export const SHARED_BYTES = BODY + MAX_INPUT;

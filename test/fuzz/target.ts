@@ -55,7 +55,7 @@ export async function runCase(t: Target, input: Uint8Array): Promise<Outcome> {
       kind: 'crash',
       name: e instanceof Error ? e.name : typeof e,
       message,
-      stack: e instanceof Error ? (e.stack ?? '') : '',
+      stack: e instanceof Error ? (e.stack ?? '') + (e.cause instanceof Error ? `\ncaused by ${e.cause.stack ?? e.cause.message}` : '') : '',
     };
   }
 }

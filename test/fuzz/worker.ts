@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { target } from './targets/index.ts';
 import { runCase } from './target.ts';
 import { MAX_INPUT, mutate, Rng } from './mutate.ts';
-import type { MutateData, ServeData, WorkerMessage } from './protocol.ts';
+import { BODY, KINDS, type MutateData, type ServeData, type WorkerMessage } from './protocol.ts';
 
 
 const data = workerData as ServeData | MutateData;
@@ -24,32 +24,26 @@ if (data.mode === 'serve') {
 }
 
 async function loop(d: MutateData): Promise<void> {
-  const head = new Int32Array(d.shared, 0, 2);
-  const body = new Uint8Array(d.shared, 8);
+  const head = new Int32Array(d.shared, 0, BODY / 4);
+  const body = new Uint8Array(d.shared, BODY);
   const rng = new Rng(d.seed);
   const enc = new TextEncoder();
   const pool: Uint8Array[] = [...d.corpus, ...fc.sample(t.arbitrary, { numRuns: 300, seed: d.seed })];
   const seeds = pool.length;
   const ctx = { rng, text: t.text, tokens: t.tokens.map((s) => enc.encode(s)), pool };
-  const counts: Record<string, number> = { ok: 0, expected: 0, known: 0, crash: 0 };
-  let lastStats = Date.now();
   while (Date.now() < d.deadline) {
     const input = mutate(rng.pick(pool), ctx);
     body.set(input.subarray(0, MAX_INPUT));
     Atomics.store(head, 1, input.length);
     Atomics.add(head, 0, 1);
     const outcome = await runCase(t, input);
-    counts[outcome.kind] = (counts[outcome.kind] ?? 0) + 1;
+    Atomics.add(head, 2 + KINDS.indexOf(outcome.kind as (typeof KINDS)[number]), 1);
     if (outcome.kind === 'crash' || outcome.kind === 'known') port.postMessage({ type: 'finding', input, outcome } satisfies WorkerMessage);
     // Inputs that went all the way through are kept as new starting points (a small bounded pool).
     else if (outcome.kind === 'ok' && rng.below(8) === 0) {
       if (pool.length < seeds + 2000) pool.push(input);
       else pool[seeds + rng.below(2000)] = input;
     }
-    if (Date.now() - lastStats > 1000) {
-      port.postMessage({ type: 'stats', counts } satisfies WorkerMessage);
-      lastStats = Date.now();
-    }
   }
-  port.postMessage({ type: 'done', counts } satisfies WorkerMessage);
+  port.postMessage({ type: 'done' } satisfies WorkerMessage);
 }
