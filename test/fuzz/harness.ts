@@ -42,9 +42,7 @@ export function fuzzTests(name: string, numRuns = 200): void {
     assert.ok(corpus.length > 0, `no corpus for ${name}`);
     const failed: string[] = [];
     for (const c of corpus) {
-      if (process.env.FUZZ_DEBUG) console.error('corpus', c.file);
       const o = await sandbox.run(c.input, t.hangMs);
-      if (process.env.FUZZ_DEBUG) console.error('  ->', o.kind);
       if (!passes(o)) failed.push(`${c.file}: ${describe(o)}`);
     }
     assert.deepEqual(failed, []);
