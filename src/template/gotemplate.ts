@@ -589,7 +589,6 @@ export class GoTemplate {
           if (Array.isArray(v)) v.forEach((x, i) => entries.push([i, x]));
           else if (v instanceof Map) for (const k of [...v.keys()].sort()) entries.push([k, v.get(k)]);
           else if (v !== null && typeof v === 'object') for (const k of Object.keys(v).sort()) entries.push([k, (v as Record<string, Value>)[k]]);
-          else if (typeof v === 'number') for (let i = 0; i < v; i++) entries.push([i, i]);
           else if (v !== null && v !== undefined) throw this.err(n.line, `range\u0000range can't iterate over ${this.print(v)}`);
           if (entries.length === 0) {
             if (n.else) await this.walk(n.else, dot, vars, out);
