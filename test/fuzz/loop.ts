@@ -3,6 +3,9 @@
 // for N minutes, while this thread watches its case counter: a case that outlives the hang limit
 // gets its input saved and the worker replaced. Every crash and hang is saved into the corpus
 // with its error (known defects are counted, not saved). Ends with a summary per target.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { readCorpus, saveFinding } from './corpus.ts';
 import { spawnWorker } from './spawn.ts';
@@ -60,7 +63,8 @@ async function fuzzTarget(t: Target, minutes: number, seed: number, hangMs: numb
     const shared = new SharedArrayBuffer(SHARED_BYTES);
     const head = new Int32Array(shared, 0, BODY / 4);
     const current = (): Uint8Array => new Uint8Array(shared, BODY, Math.min(Atomics.load(head, 1), SHARED_BYTES - BODY)).slice();
-    const w: Worker = spawnWorker({ mode: 'mutate', target: t.name, seed: (seed + round++ * 7919) >>> 0, deadline, corpus, shared });
+    const scratch = mkdtempSync(join(tmpdir(), `fuzz-${t.name}-`));
+    const w: Worker = spawnWorker({ mode: 'mutate', target: t.name, seed: (seed + round++ * 7919) >>> 0, deadline, corpus, shared, scratch });
     const ended = await new Promise<'done' | 'hang' | 'died'>((resolve) => {
       let last = -1;
       let lastChange = Date.now();
@@ -101,6 +105,8 @@ async function fuzzTarget(t: Target, minutes: number, seed: number, hangMs: numb
         resolve('died');
       });
     });
+    await w.terminate();
+    rmSync(scratch, { recursive: true, force: true });
     KINDS.forEach((k, i) => (s.counts[k] = (s.counts[k] ?? 0) + Atomics.load(head, 2 + i)));
     s.execs += Atomics.load(head, 0);
     if (ended === 'done') break;

@@ -5,10 +5,13 @@ import type { Outcome } from './target.ts';
 export interface ServeData {
   mode: 'serve';
   target: string;
+  /** A directory for the target's files, removed by the parent (test/fuzz/scratch.ts). */
+  scratch: string;
 }
 export interface MutateData {
   mode: 'mutate';
   target: string;
+  scratch: string;
   seed: number;
   deadline: number;
   corpus: Uint8Array[];

@@ -1,6 +1,9 @@
 // Runs a target's cases one at a time in a worker with a time limit: a case that does not finish
 // in time is a hang (the worker is ended and a fresh one started), a worker that dies (out of
 // memory) is a crash.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from './spawn.ts';
 import type { Outcome } from './target.ts';
@@ -8,13 +11,14 @@ import type { WorkerMessage } from './protocol.ts';
 
 export class Sandbox {
   private worker: Promise<Worker> | null = null;
+  private readonly scratch = mkdtempSync(join(tmpdir(), 'fuzz-sandbox-'));
 
   constructor(readonly target: string) {}
 
   /** A worker that has loaded its modules (loading is not part of any case's time). */
   private start(): Promise<Worker> {
     this.worker ??= new Promise((resolve, reject) => {
-      const w = spawnWorker({ mode: 'serve', target: this.target });
+      const w = spawnWorker({ mode: 'serve', target: this.target, scratch: this.scratch });
       w.once('error', reject);
       w.once('message', (m: WorkerMessage) => {
         w.off('error', reject);
@@ -55,5 +59,6 @@ export class Sandbox {
     const w = this.worker;
     this.worker = null;
     if (w) await (await w).terminate();
+    rmSync(this.scratch, { recursive: true, force: true });
   }
 }

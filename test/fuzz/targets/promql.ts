@@ -3,9 +3,6 @@
 // database (refusal: PromQLError of any type but "internal", which is the engine's own word for a
 // runtime panic).
 import fc from 'fast-check';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { exprToString, parseExpr, ParseErr, ParseErrors, prettify } from '../../../src/promql/parser/index.ts';
 import { Engine, PromQLError } from '../../../src/promql/index.ts';
 import { openDB, type DB } from '../../../src/tsdb/index.ts';
@@ -13,6 +10,7 @@ import { Labels } from '../../../src/model/labels/index.ts';
 import { STALE_NAN } from '../../../src/model/value/index.ts';
 import { asBytes } from '../arbitraries.ts';
 import { PropertyViolation, text, type Target } from '../target.ts';
+import { scratchDir } from '../scratch.ts';
 import { nearValidPromQL, PROMQL_TOKENS } from './promql_grammar.ts';
 
 const isParseError = (e: unknown): boolean => e instanceof ParseErrors || e instanceof ParseErr;
@@ -59,7 +57,7 @@ const POINTS = 80;
 /** A few series of each shape the functions care about: counters, a gauge with a stale marker, histogram buckets. */
 async function database(): Promise<DB> {
   if (db) return db;
-  db = await openDB(mkdtempSync(join(tmpdir(), 'fuzz-engine-')), {}, {});
+  db = await openDB(scratchDir(`engine-${process.pid}-${Date.now()}`), {}, {});
   const app = db.appender();
   for (let i = 0; i < POINTS; i++) {
     const t = i * STEP;

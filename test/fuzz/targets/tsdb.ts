@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { scratchDir } from '../scratch.ts';
 import { join } from 'node:path';
 import { DecodeError, EncBuf } from '../../../src/tsdb/encoding/index.ts';
 import { decodeRecord, encodeSamplesRecord, encodeSeriesRecord, encodeTombstonesRecord, frameRecords, scanRecords, UnsupportedWALError, type RecordHandlers } from '../../../src/tsdb/wal/index.ts';
@@ -119,7 +120,7 @@ let scratch: string | null = null;
 function chunkRun(input: Uint8Array): void {
   const body = input.subarray(1);
   if ((input[0] ?? 0) % 2 === 0) return iterate(body);
-  scratch ??= mkdtempSync(join(tmpdir(), 'fuzz-chunks-'));
+  scratch ??= scratchDir('chunks');
   writeFileSync(join(scratch, segmentFileName(0)), body);
   const r = new ChunkReader(scratch, [segmentFileName(0)]);
   try {
