@@ -1,12 +1,17 @@
 // Fuzzing the chunks target (test/fuzz/targets/): properties over structured inputs and the
-// corpus replay; and the XOR encoding's round trip: any samples (any float bits, staleness
-// markers included) read back exactly as appended.
+// corpus replay; the XOR encoding's round trip: any samples (any float bits, staleness markers
+// included) read back exactly as appended; and a chunk file that fails to open leaves no
+// descriptor behind (found by the fuzz loop: it ran out of descriptors).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { XORIterator } from '../../src/tsdb/chunkenc/index.ts';
+import { ChunkFileError, ChunkReader } from '../../src/tsdb/chunks/index.ts';
 import { fuzzTests, SEED } from './harness.ts';
-import { xorChunk } from './targets/tsdb.ts';
+import { openFds, xorChunk } from './targets/tsdb.ts';
 
 fuzzTests('chunks');
 
@@ -35,4 +40,17 @@ test('chunks: an XOR chunk reads back every sample bit for bit', () => {
     }),
     { numRuns: 300, seed: SEED },
   );
+});
+
+test('chunks: a chunk file that fails to open (bad magic, too short) leaves no descriptor open', (t) => {
+  if (openFds() === 0) return t.skip('no /proc/self/fd here');
+  const dir = mkdtempSync(join(tmpdir(), 'fuzz-chunkfds-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, '000001'), Uint8Array.from([1, 2, 3, 4, 1, 0, 0, 0]));
+  writeFileSync(join(dir, '000002'), Uint8Array.from([0x85, 0xbd]));
+  const before = openFds();
+  for (let i = 0; i < 50; i++) {
+    for (const f of ['000001', '000002']) assert.throws(() => new ChunkReader(dir, [f]), ChunkFileError);
+  }
+  assert.equal(openFds(), before);
 });

@@ -52,6 +52,15 @@ function parseArgs(argv: string[]): Options {
 
 const report = (o: Outcome & { kind: 'crash' }): string => `${o.name}: ${o.message}\n${o.stack}`;
 
+/** Saves a finding; a failure to save (say, no descriptors left: itself a finding) is printed, not fatal. */
+function keep(s: Summary, target: string, kind: 'crash' | 'hang', input: Uint8Array, text: string): void {
+  try {
+    s.saved.push(saveFinding(target, kind, input, text));
+  } catch (e) {
+    console.error(`fuzz: could not save a ${kind} of ${target} (${(e as Error).message}): ${text.split('\n')[0]}`);
+  }
+}
+
 /** Runs one target's worker until the deadline, replacing it after every hang. */
 async function fuzzTarget(t: Target, minutes: number, seed: number, hangMs: number): Promise<Summary> {
   const s: Summary = { target: t.name, execs: 0, counts: {}, crashes: 0, hangs: 0, saved: [], known: new Map() };
@@ -76,7 +85,7 @@ async function fuzzTarget(t: Target, minutes: number, seed: number, hangMs: numb
         } else if (n > 0 && Date.now() - lastChange > hangMs) {
           clearInterval(timer);
           s.hangs++;
-          s.saved.push(saveFinding(t.name, 'hang', current(), `hang: no answer within ${hangMs} ms (fuzz loop, seed ${seed})`));
+          keep(s, t.name, 'hang', current(), `hang: no answer within ${hangMs} ms (fuzz loop, seed ${seed})`);
           void w.terminate().then(() => resolve('hang'));
         }
       }, 100);
@@ -93,7 +102,7 @@ async function fuzzTarget(t: Target, minutes: number, seed: number, hangMs: numb
             const sig = `${m.outcome.name}:${m.outcome.message.replace(/\d+/g, 'N').slice(0, 120)}`;
             if (!seen.has(sig)) {
               seen.add(sig);
-              s.saved.push(saveFinding(t.name, 'crash', m.input, report(m.outcome)));
+              keep(s, t.name, 'crash', m.input, report(m.outcome));
             }
           }
         }
@@ -101,7 +110,7 @@ async function fuzzTarget(t: Target, minutes: number, seed: number, hangMs: numb
       w.on('error', (e) => {
         clearInterval(timer);
         s.crashes++;
-        s.saved.push(saveFinding(t.name, 'crash', current(), `WorkerDied: ${e.message}\n${e.stack ?? ''}`));
+        keep(s, t.name, 'crash', current(), `WorkerDied: ${e.message}\n${e.stack ?? ''}`);
         resolve('died');
       });
     });

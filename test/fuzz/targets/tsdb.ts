@@ -3,7 +3,7 @@
 // and throws only UnsupportedWALError; a record decodes or throws the encoding's DecodeError; a
 // chunk file throws ChunkFileError; an XOR iterator never throws (it ends and reports err()).
 import fc from 'fast-check';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { scratchDir } from '../scratch.ts';
 import { join } from 'node:path';
@@ -116,13 +116,25 @@ function iterate(b: Uint8Array): void {
 
 let scratch: string | null = null;
 
+/** Descriptors this process holds (Linux), or 0 where that cannot be seen. */
+export function openFds(): number {
+  return existsSync('/proc/self/fd') ? readdirSync('/proc/self/fd').length : 0;
+}
+
 /** Mode 0: XOR chunk bytes. Mode 1: a chunk segment file, read at its first chunk and at every 13th byte as refs. */
 function chunkRun(input: Uint8Array): void {
   const body = input.subarray(1);
   if ((input[0] ?? 0) % 2 === 0) return iterate(body);
   scratch ??= scratchDir('chunks');
   writeFileSync(join(scratch, segmentFileName(0)), body);
-  const r = new ChunkReader(scratch, [segmentFileName(0)]);
+  const fds = openFds();
+  let r: ChunkReader;
+  try {
+    r = new ChunkReader(scratch, [segmentFileName(0)]);
+  } catch (e) {
+    if (openFds() > fds) throw new PropertyViolation('a chunk file that failed to open left its descriptor open');
+    throw e;
+  }
   try {
     for (let off = 8; off < body.length; off += 13) {
       try {
