@@ -616,6 +616,9 @@ export class GoTemplate {
           if (this.depth >= MAX_EXEC_DEPTH) throw new TemplateError(`template: ${this.name}:${n.loc ?? n.line}: executing "${this.name}" at <{{template "${n.name}"}}>: exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
           this.depth++;
           try {
+            // A body that awaits nothing before calling itself again would recurse on the JS
+            // stack, which overflows long before Go's limit: yielding here unwinds it each call.
+            await null;
             await this.walk(body, v, [['$', v]], out);
           } finally {
             this.depth--;
