@@ -1,7 +1,7 @@
 // Building blocks of near-valid inputs: a valid structure, then (sometimes) a few small edits,
 // so most cases reach deep into a module and some hit its error paths.
 import fc from 'fast-check';
-import { bytes } from './target.ts';
+import { bytes } from './target.js';
 
 const PUNCT = ['{', '}', '(', ')', '[', ']', '"', "'", '`', '\\', ',', ':', ';', '=', '~', '!', '#', ' ', '\n', '\t', '-', '+', '.', '$', '@', '\u0000', 'é', '\uFFFD'];
 

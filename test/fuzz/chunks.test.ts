@@ -8,10 +8,10 @@ import fc from 'fast-check';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { XORIterator } from '../../src/tsdb/chunkenc/index.ts';
-import { ChunkFileError, ChunkReader } from '../../src/tsdb/chunks/index.ts';
-import { fuzzTests, SEED } from './harness.ts';
-import { openFds, xorChunk } from './targets/tsdb.ts';
+import { XORIterator } from '../../src/tsdb/chunkenc/index.js';
+import { ChunkFileError, ChunkReader } from '../../src/tsdb/chunks/index.js';
+import { fuzzTests, SEED } from './harness.js';
+import { openFds, xorChunk } from './targets/tsdb.js';
 
 fuzzTests('chunks');
 

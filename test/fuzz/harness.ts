@@ -5,10 +5,10 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Sandbox } from './sandbox.ts';
-import { target } from './targets/index.ts';
-import { readCorpus } from './corpus.ts';
-import type { Outcome } from './target.ts';
+import { Sandbox } from './sandbox.js';
+import { target } from './targets/index.js';
+import { readCorpus } from './corpus.js';
+import type { Outcome } from './target.js';
 
 function describe(o: Outcome): string {
   if (o.kind === 'hang') return `hang: no answer within ${o.ms} ms`;

@@ -7,11 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { readCorpus, saveFinding } from './corpus.ts';
-import { spawnWorker } from './spawn.ts';
-import { TARGETS, target as targetByName } from './targets/index.ts';
-import type { Outcome, Target } from './target.ts';
-import { BODY, KINDS, SHARED_BYTES, type WorkerMessage } from './protocol.ts';
+import { readCorpus, saveFinding } from './corpus.js';
+import { spawnWorker } from './spawn.js';
+import { TARGETS, target as targetByName } from './targets/index.js';
+import type { Outcome, Target } from './target.js';
+import { BODY, KINDS, SHARED_BYTES, type WorkerMessage } from './protocol.js';
 
 interface Options {
   minutes: number;

@@ -6,15 +6,15 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { stringify, parse } from 'yaml';
 import { compress } from 'snappyjs';
-import { CORPUS_DIR } from './corpus.ts';
-import { freePort, peer, startProcess, tempDir, waitReady } from '../util/peers.ts';
-import { openDB } from '../../src/tsdb/index.ts';
-import { Labels, Matcher } from '../../src/model/labels/index.ts';
-import { encodeReadRequest, encodeWriteRequest } from '../../src/storage/remote/index.ts';
-import { frame as walFrame, xorChunk } from './targets/tsdb.ts';
-import { ChunkWriter, segmentFileName } from '../../src/tsdb/chunks/index.ts';
-import { ENC_XOR } from '../../src/tsdb/chunkenc/index.ts';
-import { CORPUS as PARSER_CORPUS } from '../promql/parser/corpus.ts';
+import { CORPUS_DIR } from './corpus.js';
+import { freePort, peer, startProcess, tempDir, waitReady } from '../util/peers.js';
+import { openDB } from '../../src/tsdb/index.js';
+import { Labels, Matcher } from '../../src/model/labels/index.js';
+import { encodeReadRequest, encodeWriteRequest } from '../../src/storage/remote/index.js';
+import { frame as walFrame, xorChunk } from './targets/tsdb.js';
+import { ChunkWriter, segmentFileName } from '../../src/tsdb/chunks/index.js';
+import { ENC_XOR } from '../../src/tsdb/chunkenc/index.js';
+import { CORPUS as PARSER_CORPUS } from '../promql/parser/corpus.js';
 
 const SEED = '/work/shared/fixtures/seed';
 const CONFORMANCE = '/work/shared/promql-conformance';
@@ -100,7 +100,7 @@ try {
   const seg = new Uint8Array(readFileSync(join(tmp.dir, 'db', 'wal', segmentName(0))));
   put('wal', 'head-segment', Uint8Array.from([0, ...seg.subarray(0, Math.min(seg.length, 48 << 10))]));
   const recs: Uint8Array[] = [];
-  const { scanRecords } = await import('../../src/tsdb/wal/index.ts');
+  const { scanRecords } = await import('../../src/tsdb/wal/index.js');
   scanRecords(seg, 0, 'seed', (r) => (recs.push(r.slice()), true));
   put('wal', 'head-records', Uint8Array.from([1, ...recs.flatMap((r) => [r.length >>> 8, r.length & 0xff, ...r])]));
   put('wal', 'head-segment-snappy', Uint8Array.from([0, ...walFrame(recs, true)]));

@@ -1,6 +1,6 @@
 // What the fuzz workers and their parents say to each other.
-import { MAX_INPUT } from './mutate.ts';
-import type { Outcome } from './target.ts';
+import { MAX_INPUT } from './mutate.js';
+import type { Outcome } from './target.js';
 
 export interface ServeData {
   mode: 'serve';

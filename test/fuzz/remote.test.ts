@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { compress } from 'snappyjs';
-import { snappyDecode } from '../../src/util/snappy.ts';
-import { fuzzTests, SEED } from './harness.ts';
+import { snappyDecode } from '../../src/util/snappy.js';
+import { fuzzTests, SEED } from './harness.js';
 
 fuzzTests('remote');
 

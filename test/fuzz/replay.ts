@@ -1,8 +1,8 @@
 // Runs one saved input through its target in this thread and prints how it ended, with its
 // time: for a finding's stack, or to check a fix. node --import tsx test/fuzz/replay.ts <target> <file>
 import { readFileSync } from 'node:fs';
-import { target } from './targets/index.ts';
-import { runCase } from './target.ts';
+import { target } from './targets/index.js';
+import { runCase } from './target.js';
 
 const [name, file] = process.argv.slice(2);
 if (!name || !file) {

@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { spawnWorker } from './spawn.ts';
-import type { Outcome } from './target.ts';
-import type { WorkerMessage } from './protocol.ts';
+import { spawnWorker } from './spawn.js';
+import type { Outcome } from './target.js';
+import type { WorkerMessage } from './protocol.js';
 
 export class Sandbox {
   private worker: Promise<Worker> | null = null;

@@ -2,7 +2,7 @@
 // inherit the parent's loader hooks) with a heap of its own, so a runaway case ends the worker
 // rather than the test run.
 import { Worker } from 'node:worker_threads';
-import type { MutateData, ServeData } from './protocol.ts';
+import type { MutateData, ServeData } from './protocol.js';
 
 const TSX = import.meta.resolve('tsx/esm/api');
 const WORKER = new URL('./worker.ts', import.meta.url).href;

@@ -4,9 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { scanRecords } from '../../src/tsdb/wal/index.ts';
-import { fuzzTests, SEED } from './harness.ts';
-import { frame, walRecord } from './targets/tsdb.ts';
+import { scanRecords } from '../../src/tsdb/wal/index.js';
+import { fuzzTests, SEED } from './harness.js';
+import { frame, walRecord } from './targets/tsdb.js';
 
 fuzzTests('wal');
 

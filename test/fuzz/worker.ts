@@ -4,10 +4,10 @@
 // tell a hang (the counter stops) and save the input that caused it.
 import fc from 'fast-check';
 import { parentPort, workerData } from 'node:worker_threads';
-import { target } from './targets/index.ts';
-import { runCase } from './target.ts';
-import { MAX_INPUT, mutate, Rng } from './mutate.ts';
-import { BODY, KINDS, type MutateData, type ServeData, type WorkerMessage } from './protocol.ts';
+import { target } from './targets/index.js';
+import { runCase } from './target.js';
+import { MAX_INPUT, mutate, Rng } from './mutate.js';
+import { BODY, KINDS, type MutateData, type ServeData, type WorkerMessage } from './protocol.js';
 
 
 const data = workerData as ServeData | MutateData;

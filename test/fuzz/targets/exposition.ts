@@ -3,9 +3,9 @@
 // TextParseError. Properties: label names are valid and non-empty; a timestamp is null or an
 // integer inside int64 (Prometheus parses it with strconv.ParseInt).
 import fc from 'fast-check';
-import { newParser, TextParseError } from '../../../src/model/textparse/index.ts';
-import { asBytes, labelName, labelValue, metricName, nearValidText, numberText } from '../arbitraries.ts';
-import { PropertyViolation, text, type Target } from '../target.ts';
+import { newParser, TextParseError } from '../../../src/model/textparse/index.js';
+import { asBytes, labelName, labelValue, metricName, nearValidText, numberText } from '../arbitraries.js';
+import { PropertyViolation, text, type Target } from '../target.js';
 
 const INT64 = 2 ** 63;
 

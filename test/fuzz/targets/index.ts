@@ -1,11 +1,11 @@
 // Every fuzz target, by name.
-import type { Target } from '../target.ts';
-import { openmetrics, textparse } from './exposition.ts';
-import { promqlEngine, promqlParser } from './promql.ts';
-import { config, relabeling, rules } from './yaml_files.ts';
-import { remote } from './remote.ts';
-import { chunks, wal } from './tsdb.ts';
-import { template } from './template.ts';
+import type { Target } from '../target.js';
+import { openmetrics, textparse } from './exposition.js';
+import { promqlEngine, promqlParser } from './promql.js';
+import { config, relabeling, rules } from './yaml_files.js';
+import { remote } from './remote.js';
+import { chunks, wal } from './tsdb.js';
+import { template } from './template.js';
 
 export const TARGETS: readonly Target[] = [textparse, openmetrics, promqlParser, promqlEngine, config, rules, relabeling, remote, wal, chunks, template];
 

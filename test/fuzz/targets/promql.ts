@@ -3,15 +3,15 @@
 // database (refusal: PromQLError of any type but "internal", which is the engine's own word for a
 // runtime panic).
 import fc from 'fast-check';
-import { exprToString, parseExpr, ParseErr, ParseErrors, prettify } from '../../../src/promql/parser/index.ts';
-import { Engine, PromQLError } from '../../../src/promql/index.ts';
-import { openDB, type DB } from '../../../src/tsdb/index.ts';
-import { Labels } from '../../../src/model/labels/index.ts';
-import { STALE_NAN } from '../../../src/model/value/index.ts';
-import { asBytes } from '../arbitraries.ts';
-import { PropertyViolation, text, type Target } from '../target.ts';
-import { scratchDir } from '../scratch.ts';
-import { nearValidPromQL, PROMQL_TOKENS } from './promql_grammar.ts';
+import { exprToString, parseExpr, ParseErr, ParseErrors, prettify } from '../../../src/promql/parser/index.js';
+import { Engine, PromQLError } from '../../../src/promql/index.js';
+import { openDB, type DB } from '../../../src/tsdb/index.js';
+import { Labels } from '../../../src/model/labels/index.js';
+import { STALE_NAN } from '../../../src/model/value/index.js';
+import { asBytes } from '../arbitraries.js';
+import { PropertyViolation, text, type Target } from '../target.js';
+import { scratchDir } from '../scratch.js';
+import { nearValidPromQL, PROMQL_TOKENS } from './promql_grammar.js';
 
 /**
  * Prometheus prints +Inf as "+Inf", which parses back as a unary plus (of a power, in `+Inf ^ x`,

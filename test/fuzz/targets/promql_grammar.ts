@@ -2,8 +2,8 @@
 // leaves and operators drawn from what the language has, typed loosely on purpose so that many
 // cases are well-formed but ill-typed and reach the checker's errors.
 import fc from 'fast-check';
-import { FUNCTIONS } from '../../../src/promql/parser/index.ts';
-import { labelName, metricName, nearValidText } from '../arbitraries.ts';
+import { FUNCTIONS } from '../../../src/promql/parser/index.js';
+import { labelName, metricName, nearValidText } from '../arbitraries.js';
 
 const duration = fc.oneof(fc.constantFrom('1s', '5m', '1h', '30s', '1d', '1w', '1y', '1h30m', '0s', '1ms', '100ms', '5m1s'), fc.integer({ min: 1, max: 999 }).map((n) => `${n}m`));
 const matcher = fc.tuple(labelName, fc.constantFrom('=', '!=', '=~', '!~'), fc.constantFrom('""', '"a"', '".*"', '".+"', '"a|b"', '"5.."', '"("', '"\\\\d"', "'x'", '`raw`')).map(([n, o, v]) => `${n}${o}${v}`);

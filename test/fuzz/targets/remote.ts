@@ -5,11 +5,11 @@
 // whether the rest is snappy-compressed, so byte mutations reach the protobuf decoder too.
 import fc from 'fast-check';
 import { compress } from 'snappyjs';
-import { snappyDecode, SnappyError } from '../../../src/util/snappy.ts';
-import { decodeChunkedReadResponse, decodeReadRequest, decodeReadResponse, decodeWriteRequest, encodeChunkedReadResponse, encodeReadRequest, encodeReadResponse, encodeWriteRequest, frame, readFrames, ProtoError, type PbTimeSeries } from '../../../src/storage/remote/index.ts';
-import { Labels, Matcher, MatchType, RegexError } from '../../../src/model/labels/index.ts';
-import { labelName, labelValue, nearValidBytes } from '../arbitraries.ts';
-import { type Target } from '../target.ts';
+import { snappyDecode, SnappyError } from '../../../src/util/snappy.js';
+import { decodeChunkedReadResponse, decodeReadRequest, decodeReadResponse, decodeWriteRequest, encodeChunkedReadResponse, encodeReadRequest, encodeReadResponse, encodeWriteRequest, frame, readFrames, ProtoError, type PbTimeSeries } from '../../../src/storage/remote/index.js';
+import { Labels, Matcher, MatchType, RegexError } from '../../../src/model/labels/index.js';
+import { labelName, labelValue, nearValidBytes } from '../arbitraries.js';
+import { type Target } from '../target.js';
 
 /** A smaller decoded-size cap than the handlers' (2 GiB), so the fuzzer does not allocate gigabytes per case. */
 const MAX_DECODED = 32 << 20;

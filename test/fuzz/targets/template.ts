@@ -3,9 +3,9 @@
 // JavaScript fault (TypeError, RangeError: "Maximum call stack", ...), which expandTemplate would
 // otherwise pass off as an ordinary template error.
 import fc from 'fast-check';
-import { expandTemplate, TemplateError } from '../../../src/template/index.ts';
-import { asBytes, nearValidText } from '../arbitraries.ts';
-import { text, type Target } from '../target.ts';
+import { expandTemplate, TemplateError } from '../../../src/template/index.js';
+import { asBytes, nearValidText } from '../arbitraries.js';
+import { text, type Target } from '../target.js';
 
 const FUNCS = ['humanize', 'humanize1024', 'humanizeDuration', 'humanizePercentage', 'humanizeTimestamp', 'toUpper', 'toLower', 'title', 'safeHtml', 'stripPort', 'stripDomain', 'pathPrefix', 'externalURL', 'parseDuration', 'toTime', 'first', 'label "instance"', 'value', 'strvalue', 'tableLink', 'graphLink', 'len', 'html', 'js', 'urlquery', 'print', 'println', 'not'];
 const operand = fc.constantFrom('$labels.job', '$labels.instance', '$labels', '$value', '$externalLabels', '$externalURL', '.', '.Labels', '.Value', '1', '-1.5', '"s"', '`raw`', "'c'", 'true', 'nil', '0x10', '1e3', '$x', '(query "up")', '(query "up" | first)');

@@ -5,15 +5,15 @@
 import fc from 'fast-check';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { scratchDir } from '../scratch.ts';
+import { scratchDir } from '../scratch.js';
 import { join } from 'node:path';
-import { DecodeError, EncBuf } from '../../../src/tsdb/encoding/index.ts';
-import { decodeRecord, encodeSamplesRecord, encodeSeriesRecord, encodeTombstonesRecord, frameRecords, scanRecords, UnsupportedWALError, type RecordHandlers } from '../../../src/tsdb/wal/index.ts';
-import { ChunkFileError, ChunkReader, ChunkWriter, segmentFileName } from '../../../src/tsdb/chunks/index.ts';
-import { ENC_XOR, XORAppender, XORIterator } from '../../../src/tsdb/chunkenc/index.ts';
-import { Labels } from '../../../src/model/labels/index.ts';
-import { labelName, labelValue, nearValidBytes } from '../arbitraries.ts';
-import { PropertyViolation, type Target } from '../target.ts';
+import { DecodeError, EncBuf } from '../../../src/tsdb/encoding/index.js';
+import { decodeRecord, encodeSamplesRecord, encodeSeriesRecord, encodeTombstonesRecord, frameRecords, scanRecords, UnsupportedWALError, type RecordHandlers } from '../../../src/tsdb/wal/index.js';
+import { ChunkFileError, ChunkReader, ChunkWriter, segmentFileName } from '../../../src/tsdb/chunks/index.js';
+import { ENC_XOR, XORAppender, XORIterator } from '../../../src/tsdb/chunkenc/index.js';
+import { Labels } from '../../../src/model/labels/index.js';
+import { labelName, labelValue, nearValidBytes } from '../arbitraries.js';
+import { PropertyViolation, type Target } from '../target.js';
 
 const ref = fc.oneof(fc.nat(1000), fc.constantFrom(0, 2 ** 32, 2 ** 53 - 1));
 const time = fc.oneof(fc.integer({ min: -1e6, max: 2e12 }), fc.constantFrom(0, -1, 2 ** 53 - 1, -(2 ** 53) + 1));

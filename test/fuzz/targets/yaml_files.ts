@@ -4,13 +4,13 @@
 // deterministic). Inputs are YAML-shaped trees of the files' own keys with values of every kind.
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { loadConfig, ConfigError } from '../../../src/config/index.ts';
-import { parseRules } from '../../../src/model/rulefmt/index.ts';
-import { relabel } from '../../../src/model/relabel/index.ts';
-import { Labels } from '../../../src/model/labels/index.ts';
-import { asBytes, labelName, labelValue, nearValidText } from '../arbitraries.ts';
-import { PropertyViolation, text, type Target } from '../target.ts';
-import { promqlExpr } from './promql_grammar.ts';
+import { loadConfig, ConfigError } from '../../../src/config/index.js';
+import { parseRules } from '../../../src/model/rulefmt/index.js';
+import { relabel } from '../../../src/model/relabel/index.js';
+import { Labels } from '../../../src/model/labels/index.js';
+import { asBytes, labelName, labelValue, nearValidText } from '../arbitraries.js';
+import { PropertyViolation, text, type Target } from '../target.js';
+import { promqlExpr } from './promql_grammar.js';
 
 const scalar = fc.oneof(
   fc.constantFrom('15s', '1m', '0s', '-1s', '5m30s', 'abc', '', 'http', 'https', '/metrics', 'localhost:9090', 'http://localhost:9090/api', '10MB', '1KiB', 'replace', 'keep', 'drop', 'labelmap', 'hashmod', 'lowercase', '(.*)', '(', '$1', '${1}x', 'a;b', 'job', '__address__'),
