@@ -22,7 +22,11 @@ class ContinueSignal {}
 const PARSE_CACHE_MAX = 2048;
 const parseCache = new Map<string, { root: Node[]; defs: Map<string, Node[]> }>();
 
+/** Go text/template's maxExecDepth (outside wasm): how deep {{template}} calls may nest. */
+const MAX_EXEC_DEPTH = 100000;
+
 export class GoTemplate {
+  private depth = 0;
   private readonly defs: Map<string, Node[]>;
   private readonly root: Node[];
   private readonly builtins: Record<string, TemplateFunc>;
@@ -34,6 +38,8 @@ export class GoTemplate {
     private readonly formatValue: (v: Value) => string,
     /** Earlier parsed templates whose {{define}}s this one may call (Go's template set). */
     private readonly library?: GoTemplate,
+    /** How many arguments each of funcs takes in Go (absent: any number), checked at each call as Go does. */
+    private readonly arity: Readonly<Record<string, number>> = {},
   ) {
     const key = name + '\u0000' + text;
     let parsed = parseCache.get(key);
@@ -128,7 +134,6 @@ export class GoTemplate {
           else if (v !== null && typeof v === 'object')
             for (const k of Object.keys(v).sort())
               entries.push([k, (v as Record<string, Value>)[k]]);
-          else if (typeof v === 'number') for (let i = 0; i < v; i++) entries.push([i, i]);
           else if (v !== null && v !== undefined)
             throw this.err(n.line, `range\u0000range can't iterate over ${this.print(v)}`);
           if (entries.length === 0) {
@@ -156,7 +161,20 @@ export class GoTemplate {
               `template: ${this.name}:${n.loc ?? n.line}: executing "${this.name}" at <{{template "${n.name}"}}>: template "${n.name}" not defined`,
             );
           const v = n.pipe ? await this.pipe(n.pipe, dot, vars, n.line) : null;
-          await this.walk(body, v, [['$', v]], out);
+          // Go's maxExecDepth: a template that calls itself ends in an error, not in exhausted memory.
+          if (this.depth >= MAX_EXEC_DEPTH)
+            throw new TemplateError(
+              `template: ${this.name}:${n.loc ?? n.line}: executing "${this.name}" at <{{template "${n.name}"}}>: exceeded maximum template depth (${MAX_EXEC_DEPTH})`,
+            );
+          this.depth++;
+          try {
+            // A body that awaits nothing before calling itself again would recurse on the JS
+            // stack, which overflows long before Go's limit: yielding here unwinds it each call.
+            await null;
+            await this.walk(body, v, [['$', v]], out);
+          } finally {
+            this.depth--;
+          }
           break;
         }
         case 'break':
@@ -222,6 +240,7 @@ export class GoTemplate {
       if (piped) args.push(piped.value);
       const f = this.funcs[name] ?? this.builtins[name];
       if (!f) throw this.err(line, `${name}\u0000function "${name}" not defined`);
+      this.checkArity(name, args.length, c.loc ?? line, c.text ?? name);
       try {
         return await f(...args);
       } catch (e) {
@@ -274,6 +293,18 @@ export class GoTemplate {
     return this.arg(head, dot, vars, line);
   }
 
+  /** Go's evalCall: a function called with another number of arguments than it declares is an error, not a call. */
+  private checkArity(name: string, got: number, line: number | string, text: string): void {
+    const want = Object.prototype.hasOwnProperty.call(this.funcs, name)
+      ? this.arity[name]
+      : undefined;
+    if (want !== undefined && got !== want)
+      throw this.err(
+        line,
+        `${text}\u0000wrong number of args for ${name}: want ${want} got ${got}`,
+      );
+  }
+
   private argText(a: Arg): string {
     switch (a.kind) {
       case 'field':
@@ -309,6 +340,7 @@ export class GoTemplate {
       case 'ident': {
         const f = this.funcs[a.name] ?? this.builtins[a.name];
         if (!f) throw this.err(line, `${a.name}\u0000function "${a.name}" not defined`);
+        this.checkArity(a.name, 0, line, a.name);
         return f();
       }
       case 'var': {

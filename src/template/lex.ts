@@ -1,6 +1,17 @@
 // Lexing a Go template: the text split into text and actions ({{…}} with trim markers and
 // comments), and an action's words split into tokens.
 import { TemplateError, type Piece } from './ast.js';
+import { unquoteString, UnquoteError } from '../util/unquote.js';
+
+/** strconv.Unquote, as text/template's parser applies it to a quoted string or character constant. */
+function goUnquote(quoted: string, where: string): string {
+  try {
+    return unquoteString(quoted);
+  } catch (e) {
+    if (e instanceof UnquoteError) throw new TemplateError(`template: ${where}: ${e.message}`);
+    throw e;
+  }
+}
 
 export function lex(name: string, src: string): Piece[] {
   const out: Piece[] = [];
@@ -122,10 +133,7 @@ export function tokenize(s: string, where: string, base = 0): Tok[] {
       let j = i + 1;
       while (j < s.length && s[j] !== '"') j += s[j] === '\\' ? 2 : 1;
       if (j >= s.length) throw new TemplateError(`template: ${where}: unterminated quoted string`);
-      out.push({
-        t: 'str',
-        v: JSON.parse(s.slice(i, j + 1).replace(/\\x([0-9a-fA-F]{2})/g, '\\u00$1')) as string,
-      });
+      out.push({ t: 'str', v: goUnquote(s.slice(i, j + 1), where) });
       i = j + 1;
       continue;
     }
@@ -137,8 +145,16 @@ export function tokenize(s: string, where: string, base = 0): Tok[] {
       continue;
     }
     if (c === "'") {
-      const j = s.indexOf("'", i + 1);
-      out.push({ t: 'num', v: String(s.charCodeAt(i + 1)) });
+      let j = i + 1;
+      while (j < s.length && s[j] !== "'") j += s[j] === '\\' ? 2 : 1;
+      if (j >= s.length)
+        throw new TemplateError(`template: ${where}: unterminated character constant`);
+      const text = s.slice(i, j + 1);
+      const r = goUnquote(text, where);
+      const cp = r.codePointAt(0);
+      if (cp === undefined || String.fromCodePoint(cp) !== r)
+        throw new TemplateError(`template: ${where}: malformed character constant: ${text}`);
+      out.push({ t: 'num', v: String(cp) });
       i = j + 1;
       continue;
     }

@@ -118,6 +118,35 @@ function splitHostPort(s: string): [string, string] | null {
   return m ? [m[1]!, m[2]!] : null;
 }
 
+/** The Go arity of each function below (args is variadic): text/template refuses a call with another count. */
+const ARITY: Readonly<Record<string, number>> = {
+  query: 1,
+  first: 1,
+  label: 2,
+  value: 1,
+  strvalue: 1,
+  reReplaceAll: 3,
+  match: 2,
+  title: 1,
+  toUpper: 1,
+  toLower: 1,
+  humanize: 1,
+  humanize1024: 1,
+  humanizeDuration: 1,
+  humanizePercentage: 1,
+  humanizeTimestamp: 1,
+  toTime: 1,
+  safeHtml: 1,
+  stripPort: 1,
+  stripDomain: 1,
+  pathPrefix: 0,
+  externalURL: 0,
+  parseDuration: 1,
+  tableLink: 1,
+  graphLink: 1,
+  sortByLabel: 2,
+};
+
 function templateFuncs(opts: ExpandOptions): Record<string, TemplateFunc> {
   const ext = opts.externalURL ?? '';
   return {
@@ -288,10 +317,14 @@ export async function expandTemplate(
       PREAMBLE + text,
       templateFuncs({ ...opts, externalURL: opts.externalURL ?? data.externalURL }),
       printValue,
+      undefined,
+      ARITY,
     );
   } catch (e) {
     expansionFailures.inc();
-    throw new TemplateError(`error parsing template ${name}: ${(e as Error).message}`);
+    throw new TemplateError(`error parsing template ${name}: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
   try {
     return await tmpl.execute({
@@ -302,14 +335,23 @@ export async function expandTemplate(
     });
   } catch (e) {
     expansionFailures.inc();
-    throw new TemplateError(`error executing template ${name}: ${(e as Error).message}`);
+    throw new TemplateError(`error executing template ${name}: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
 }
 
 /** Parses a template without running it: how rule files are checked. */
 export function checkTemplate(name: string, text: string): TemplateError | null {
   try {
-    new GoTemplate(name, PREAMBLE + text, templateFuncs({ timestamp: 0 }), printValue);
+    new GoTemplate(
+      name,
+      PREAMBLE + text,
+      templateFuncs({ timestamp: 0 }),
+      printValue,
+      undefined,
+      ARITY,
+    );
     return null;
   } catch (e) {
     return new TemplateError(`error parsing template ${name}: ${(e as Error).message}`);

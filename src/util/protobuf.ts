@@ -2,6 +2,14 @@
 // buffer and a reader over a Uint8Array. Only the wire types prompb uses: varint (0), 64-bit (1),
 // length-delimited (2).
 
+/** A message that is not valid protobuf (or a torn/corrupt streamed frame): the decoders' only error. */
+export class ProtoError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProtoError';
+  }
+}
+
 const f64 = new Float64Array(1);
 const u8 = new Uint8Array(f64.buffer);
 const textEncoder = new TextEncoder();
@@ -104,7 +112,7 @@ export class ProtoReader {
     let lo = 0;
     let hi = 0;
     for (let i = 0; i < 10; i++) {
-      if (this.pos >= this.end) throw new Error('proto: unexpected end of buffer');
+      if (this.pos >= this.end) throw new ProtoError('proto: unexpected end of buffer');
       const b = this.buf[this.pos++]!;
       const bits = b & 0x7f;
       if (i < 4) lo |= bits << (7 * i);
@@ -118,7 +126,7 @@ export class ProtoReader {
         return (hi >>> 0) * 4294967296 + lo;
       }
     }
-    throw new Error('proto: varint overflow');
+    throw new ProtoError('proto: varint overflow');
   }
 
   tag(): { field: number; wireType: number } {
@@ -127,7 +135,7 @@ export class ProtoReader {
   }
 
   double(): number {
-    if (this.pos + 8 > this.end) throw new Error('proto: unexpected end of buffer');
+    if (this.pos + 8 > this.end) throw new ProtoError('proto: unexpected end of buffer');
     u8.set(this.buf.subarray(this.pos, this.pos + 8));
     this.pos += 8;
     return f64[0]!;
@@ -135,7 +143,7 @@ export class ProtoReader {
 
   bytes(): Uint8Array {
     const n = this.varint();
-    if (this.pos + n > this.end) throw new Error('proto: unexpected end of buffer');
+    if (this.pos + n > this.end) throw new ProtoError('proto: unexpected end of buffer');
     const b = this.buf.subarray(this.pos, this.pos + n);
     this.pos += n;
     return b;
@@ -147,7 +155,7 @@ export class ProtoReader {
 
   sub(): ProtoReader {
     const n = this.varint();
-    if (this.pos + n > this.end) throw new Error('proto: unexpected end of buffer');
+    if (this.pos + n > this.end) throw new ProtoError('proto: unexpected end of buffer');
     const r = new ProtoReader(this.buf, this.pos + n);
     r.pos = this.pos;
     this.pos += n;
@@ -172,7 +180,7 @@ export class ProtoReader {
         this.pos += 4;
         return;
       default:
-        throw new Error(`proto: unsupported wire type ${wireType}`);
+        throw new ProtoError(`proto: unsupported wire type ${wireType}`);
     }
   }
 }

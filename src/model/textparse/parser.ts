@@ -480,16 +480,9 @@ export class TextParser {
       throw this.err('expected label name or left brace in exemplar');
     i += 2;
     const ls = i;
-    let depth = 1;
-    let inStr = false;
-    for (; i < this.lineEnd && depth > 0; i++) {
-      const c = b.charCodeAt(i);
-      if (inStr) {
-        if (c === 92) i++;
-        else if (c === 34) inStr = false;
-      } else if (c === 34) inStr = true;
-      else if (c === 125) depth--;
-    }
+    // Validated like a series' label set: parseLabelPairs trusts its input (an unterminated
+    // value sent it back to the start of the body, for ever).
+    i = this.skipLabels(i, this.lineEnd);
     const lb = new LabelsBuilder();
     parseLabelPairs(b, ls - 1, i, lb);
     const rest = b.slice(i, this.lineEnd).trim().split(' ');

@@ -6,4 +6,4 @@ export { FUNCTIONS, getFunction } from './functions.js';
 export { exprToString } from './printer.js';
 export { prettify } from './pretty.js';
 export { exprType, posRange, children, walk, inspect } from './walk.js';
-export { unquoteString } from './unquote.js';
+export { unquoteString } from '../../util/unquote.js';

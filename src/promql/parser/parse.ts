@@ -33,7 +33,7 @@ import {
   isLabel,
   type Token,
 } from './lex.js';
-import { unquoteString, UnquoteError } from './unquote.js';
+import { unquoteString, UnquoteError } from '../../util/unquote.js';
 import { posRange } from './walk.js';
 import { runDeep, type Deep } from './deep.js';
 

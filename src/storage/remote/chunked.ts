@@ -2,6 +2,7 @@
 // as a uvarint, the CRC32 (Castagnoli) of its bytes big-endian, then the bytes — one
 // ChunkedReadResponse each.
 import { crc32c } from '../../tsdb/encoding/index.js';
+import { ProtoError } from './protobuf.js';
 
 export const STREAMED_CONTENT_TYPE =
   'application/x-streamed-protobuf; proto=prometheus.ChunkedReadResponse';
@@ -29,17 +30,17 @@ export function readFrames(body: Uint8Array): Uint8Array[] {
     let n = 0;
     let shift = 1;
     for (;;) {
-      if (off >= body.length) throw new Error('streamed read: torn frame length');
+      if (off >= body.length) throw new ProtoError('streamed read: torn frame length');
       const b = body[off++]!;
       n += (b & 0x7f) * shift;
       if (b < 0x80) break;
       shift *= 128;
     }
-    if (off + 4 + n > body.length) throw new Error('streamed read: torn frame');
+    if (off + 4 + n > body.length) throw new ProtoError('streamed read: torn frame');
     const crc =
       ((body[off]! << 24) | (body[off + 1]! << 16) | (body[off + 2]! << 8) | body[off + 3]!) >>> 0;
     const msg = body.subarray(off + 4, off + 4 + n);
-    if (crc32c(msg) >>> 0 !== crc) throw new Error('streamed read: frame checksum mismatch');
+    if (crc32c(msg) >>> 0 !== crc) throw new ProtoError('streamed read: frame checksum mismatch');
     out.push(msg);
     off += 4 + n;
   }

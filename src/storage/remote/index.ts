@@ -5,3 +5,4 @@ export * from './write_handler.js';
 export * from './read_handler.js';
 export * from './chunked.js';
 export * from './read_client.js';
+export { ProtoError } from './protobuf.js';

@@ -3,6 +3,7 @@
 import { FloatHistogram, Histogram, type Span } from '../../model/histogram/index.js';
 import { Labels, Matcher, MatchType } from '../../model/labels/index.js';
 import {
+  ProtoError,
   ProtoReader,
   ProtoWriter,
   readBucketSpan as readSpan,
@@ -313,7 +314,7 @@ export function decodeReadRequest(buf: Uint8Array): {
             else mr.skip(mt.wireType);
           }
           const mtype = MATCH_TYPES[type];
-          if (mtype === undefined) throw new Error(`invalid matcher type ${type}`);
+          if (mtype === undefined) throw new ProtoError(`invalid matcher type ${type}`);
           q.matchers.push(new Matcher(mtype, name, value));
         } else qr.skip(t.wireType);
       }

@@ -1,7 +1,8 @@
 // A remote-read client: one POST of a prompb.ReadRequest to a server's /api/v1/read (Prometheus's
 // remote read protocol 0.1.0, SAMPLES response), answered with each query's series. What reads
 // a server's history without its query API: the backtest's URL source.
-import { compress, uncompress } from 'snappyjs';
+import { compress } from 'snappyjs';
+import { snappyDecode } from '../../util/snappy.js';
 import {
   RESPONSE_SAMPLES,
   decodeReadResponse,
@@ -47,7 +48,7 @@ export async function remoteRead(
   }
   let raw: Uint8Array;
   try {
-    raw = uncompress(bytes);
+    raw = snappyDecode(bytes);
   } catch (e) {
     throw new RemoteReadError(
       `remote read ${url}: decoding the snappy response: ${(e as Error).message}`,

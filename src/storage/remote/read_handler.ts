@@ -4,7 +4,8 @@
 // of XOR chunks, one series at a time, what Thanos sidecar requires). External labels are added
 // to each series as Prometheus does, and matchers on them are honoured.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { compress, uncompress } from 'snappyjs';
+import { compress } from 'snappyjs';
+import { snappyDecode } from '../../util/snappy.js';
 import { Labels, Matcher } from '../../model/labels/index.js';
 import type { Queryable, SeriesIterator } from '../index.js';
 import { ValueType } from '../index.js';
@@ -264,14 +265,5 @@ async function serveRead(
     }
     res.statusCode = status;
     res.end(`${(e as Error).message}\n`);
-  }
-}
-
-/** snappy block decoding with Go's snappy error for any input it cannot decode. */
-function snappyDecode(body: Buffer): Uint8Array {
-  try {
-    return uncompress(new Uint8Array(body.buffer, body.byteOffset, body.length));
-  } catch {
-    throw new Error('snappy: corrupt input');
   }
 }

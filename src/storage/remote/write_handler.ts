@@ -4,7 +4,7 @@
 // of that request is kept; a series' samples out of order inside the request are dropped at
 // commit and the rest kept (204), as the head checks appends against committed data only.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { uncompress } from 'snappyjs';
+import { snappyDecode } from '../../util/snappy.js';
 import type { Appendable } from '../index.js';
 import { StorageError } from '../index.js';
 import type { Logger } from '../../util/log.js';
@@ -36,7 +36,7 @@ export function writeHandler(appendable: Appendable, logger: Logger) {
     let ts;
     try {
       const body = await readBody(req, res, MAX_WRITE_REQUEST_BYTES);
-      ts = decodeWriteRequest(uncompress(new Uint8Array(body))).timeseries;
+      ts = decodeWriteRequest(snappyDecode(new Uint8Array(body))).timeseries;
     } catch (e) {
       logger.error('Error decoding remote write request', { err: e as Error });
       res.statusCode = 400;

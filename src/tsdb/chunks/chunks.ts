@@ -133,19 +133,26 @@ export class ChunkReader {
     private readonly dir: string,
     files: string[],
   ) {
-    for (const f of files) {
-      const fd = openSync(join(dir, f), 'r');
-      this.fds.push(fd);
-      const size = fstatSync(fd).size;
-      this.sizes.push(size);
-      const h = new Uint8Array(CHUNKS_HEADER);
-      if (size < CHUNKS_HEADER || readSync(fd, h, 0, CHUNKS_HEADER, 0) !== CHUNKS_HEADER)
-        throw new ChunkFileError(`${join(dir, f)}: invalid size ${size}`);
-      const magic = new DataView(h.buffer).getUint32(0);
-      if (magic !== MAGIC_CHUNKS)
-        throw new ChunkFileError(`${join(dir, f)}: invalid magic number ${magic.toString(16)}`);
-      if (h[4] !== 1)
-        throw new ChunkFileError(`${join(dir, f)}: invalid chunk format version ${h[4]}`);
+    try {
+      for (const f of files) {
+        const fd = openSync(join(dir, f), 'r');
+        this.fds.push(fd);
+        const size = fstatSync(fd).size;
+        this.sizes.push(size);
+        const h = new Uint8Array(CHUNKS_HEADER);
+        if (size < CHUNKS_HEADER || readSync(fd, h, 0, CHUNKS_HEADER, 0) !== CHUNKS_HEADER)
+          throw new ChunkFileError(`${join(dir, f)}: invalid size ${size}`);
+        const magic = new DataView(h.buffer).getUint32(0);
+        if (magic !== MAGIC_CHUNKS)
+          throw new ChunkFileError(`${join(dir, f)}: invalid magic number ${magic.toString(16)}`);
+        if (h[4] !== 1)
+          throw new ChunkFileError(`${join(dir, f)}: invalid chunk format version ${h[4]}`);
+      }
+    } catch (e) {
+      // No reader to close comes out of a failed constructor: a damaged block reloaded again and
+      // again would otherwise leak a descriptor per attempt.
+      this.close();
+      throw e;
     }
   }
 

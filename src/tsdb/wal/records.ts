@@ -10,7 +10,7 @@
 //     each <varint> delta; <BE64 float> absolute for float histograms)
 import { FloatHistogram, Histogram, type Span } from '../../model/histogram/index.js';
 import { Labels } from '../../model/labels/index.js';
-import { DecBuf, EncBuf } from '../encoding/index.js';
+import { DecBuf, DecodeError, EncBuf } from '../encoding/index.js';
 
 export const REC_SERIES = 1;
 export const REC_SAMPLES = 2;
@@ -231,6 +231,9 @@ export function decodeRecord(rec: Uint8Array, h: RecordHandlers): void {
       while (d.remaining() > 0) {
         const ref = d.be64();
         const n = d.uvarint();
+        // Each name and value takes at least its length byte: a larger count is not a record.
+        if (n * 2 > d.remaining())
+          throw new DecodeError(`series record: ${n} labels in ${d.remaining()} bytes`);
         const flat: string[] = new Array(n * 2);
         for (let i = 0; i < n * 2; i++) flat[i] = d.uvarintStr();
         // Prometheus writes labels sorted; re-sort only if a foreign writer did not.

@@ -20,9 +20,10 @@ import {
   fsyncSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { compress as snappyCompress, uncompress } from 'snappyjs';
+import { compress as snappyCompress } from 'snappyjs';
+import { snappyDecode, SnappyError } from '../../util/snappy.js';
 import { ioError } from '../../util/ioerror.js';
-import { EncBuf, crc32c } from '../encoding/index.js';
+import { DecodeError, EncBuf, crc32c } from '../encoding/index.js';
 import type { WALPosition } from './watcher.js';
 
 export { REC_SERIES, REC_SAMPLES, REC_TOMBSTONES } from './records.js';
@@ -257,9 +258,17 @@ export function scanRecords(
         throw new UnsupportedWALError(
           `${path}: zstd-compressed WAL records are not supported; restart Prometheus with --storage.tsdb.wal-compression-type=snappy or without WAL compression first`,
         );
-      if (flags & SNAPPY) rec = uncompress(rec);
+      // A record that passed its CRC but does not decompress or decode is corruption too, as in
+      // Prometheus (the WAL is repaired there), not an error that stops the replay.
+      try {
+        if (flags & SNAPPY) rec = snappyDecode(rec);
+        if (!onRecord(rec)) return { good: base + off, corruption: null, partial: false };
+      } catch (e) {
+        if (e instanceof SnappyError || e instanceof DecodeError)
+          return bad(`${e.message} in record ending at ${base + off}`);
+        throw e;
+      }
       good = base + off;
-      if (!onRecord(rec)) return { good, corruption: null, partial: false };
     }
   }
   return {

@@ -1,0 +1,4 @@
+// Fuzzing the relabel target (test/fuzz/targets/): properties over structured inputs and the corpus replay.
+import { fuzzTests } from './harness.js';
+
+fuzzTests('relabel');
