@@ -31,6 +31,7 @@ import { expandRuleFiles } from './rule_files.js';
 import { startEmbeddedAlertmanager, type EmbeddedAlertmanager } from './embedded_alertmanager.js';
 import { globalEvaluationInterval, lintConfig, lintRuleFile } from '../lint/index.js';
 import { glob } from '../util/glob.js';
+import { formatGoDurationMs } from '../model/value/index.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -476,7 +477,7 @@ class Server {
     const timed = async (name: string, fn: () => unknown): Promise<void> => {
       const t0 = performance.now();
       await fn();
-      timings[name] = goDurationString(performance.now() - t0);
+      timings[name] = formatGoDurationMs(performance.now() - t0);
     };
     // What can still fail after the config parsed is checked first: scrape_config_files and rules.
     const scrapeConfigs = getScrapeConfigs(cfg);
@@ -506,7 +507,7 @@ class Server {
     await timed('scrape_sd', () => this.discoveryScrape.applyConfig(scrapeSD));
     await timed('notify', () => this.notifier.applyConfig(cfg));
     await timed('notify_sd', () => this.discoveryNotify.applyConfig(this.notifier.sdConfigs(cfg)));
-    timings['tracing'] = goDurationString(0);
+    timings['tracing'] = formatGoDurationMs(0);
     this.reloadSuccess.set(1);
     this.lastReloadOk = true;
     this.lastConfigTime = new Date();
@@ -524,7 +525,7 @@ class Server {
       'tracing',
     ];
     return {
-      totalDuration: goDurationString(performance.now() - started),
+      totalDuration: formatGoDurationMs(performance.now() - started),
       ...Object.fromEntries(order.map((k) => [k, timings[k]!])),
     };
   }
@@ -588,16 +589,6 @@ class Server {
     if (quiet) return;
     this.logger.info('See you next time!');
   }
-}
-
-/** Go's time.Duration.String() for a duration measured in (fractional) milliseconds. */
-function goDurationString(ms: number): string {
-  const trim = (v: number, digits: number): string => v.toFixed(digits).replace(/\.?0+$/, '');
-  if (ms === 0) return '0s';
-  if (ms < 0.001) return `${Math.round(ms * 1e6)}ns`;
-  if (ms < 1) return `${trim(ms * 1000, 3)}µs`;
-  if (ms < 1000) return `${trim(ms, 6)}ms`;
-  return `${trim(ms / 1000, 9)}s`;
 }
 
 function notFoundHandler(res: import('node:http').ServerResponse): Promise<void> {

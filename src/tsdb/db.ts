@@ -33,6 +33,7 @@ import { MergeQuerier, type ChunkQuerier } from './series.js';
 import { addInterval, type TombstoneMap } from './tombstones/index.js';
 import { isULID } from './ulid.js';
 import { DEFAULT_SEGMENT_SIZE, WAL, recordTypeName, type WALPosition } from './wal/index.js';
+import { formatGoDurationMs } from '../model/value/index.js';
 
 export interface DBOptions {
   /** ms, 0 = none */
@@ -285,6 +286,16 @@ export class DB implements Storage, WALSource {
     this.head.mapper = this.mapper;
     this.reloadBlocks();
     const start = performance.now();
+    // Prometheus's replay lines: the mmapped head chunks (read lazily here, so there is nothing to
+    // replay but the listing), then the WAL segment by segment.
+    this.logger.info('Replaying on-disk memory mappable chunks if any');
+    this.logger.info('On-disk memory mappable chunks replay completed', {
+      duration: formatGoDurationMs(performance.now() - start),
+    });
+    this.logger.info('Replaying WAL, this may take a while');
+    this.wal.onFsync = (s) => this.metrics.walFsyncDuration.observe(s);
+    let checkpointMs = 0;
+    const walStart = performance.now();
     this.head.minValidTime =
       this.blocks.length > 0
         ? Math.max(...this.blocks.map((b) => b.maxTime))
@@ -292,6 +303,11 @@ export class DB implements Storage, WALSource {
     const corruptions = await this.wal.replay(
       (r) => this.head.replayRecord(r),
       (seg, min, max) => (this.replay = { min, max, current: seg }),
+      {
+        checkpointDone: (ms) => (checkpointMs = ms),
+        segmentLoaded: (segment, maxSegment) =>
+          this.logger.info('WAL segment loaded', { segment, maxSegment }),
+      },
     );
     this.head.endReplay();
     // Closed while the WAL replayed (a SIGTERM at startup): nothing more to start.
@@ -313,8 +329,10 @@ export class DB implements Storage, WALSource {
     const secs = (performance.now() - start) / 1000;
     this.metrics.replayDuration.set(secs);
     this.logger.info('WAL replay completed', {
-      duration: `${secs.toFixed(3)}s`,
-      series: this.head.numSeries(),
+      checkpoint_replay_duration: formatGoDurationMs(checkpointMs),
+      wal_replay_duration: formatGoDurationMs(performance.now() - walStart - checkpointMs),
+      wbl_replay_duration: formatGoDurationMs(0),
+      total_replay_duration: formatGoDurationMs(secs * 1000),
     });
     if (!deps.noBackground) {
       this.timer = setInterval(() => this.tick(), 5_000);

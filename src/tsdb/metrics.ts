@@ -43,6 +43,7 @@ export class TSDBMetrics {
   readonly headTruncationsFailed: client.Counter;
   readonly checkpointsFailed: client.Counter;
   readonly checkpointDeletions: client.Counter;
+  readonly walFsyncDuration: client.Summary;
   /** Not Prometheus's: data this server cannot interpret, left intact (docs/operations.md). */
   readonly walUnsupportedRecords: client.Counter<'type'>;
 
@@ -160,6 +161,12 @@ export class TSDBMetrics {
       'prometheus_tsdb_checkpoint_creations_failed_total',
       'Total number of checkpoint creations that failed.',
     );
+    this.walFsyncDuration = new client.Summary({
+      name: 'prometheus_tsdb_wal_fsync_duration_seconds',
+      help: 'Duration of write log fsync.',
+      percentiles: [0.5, 0.9, 0.99],
+      registers,
+    });
     this.checkpointDeletions = counter(
       'prometheus_tsdb_checkpoint_deletions_total',
       'Total number of checkpoint deletions attempted.',

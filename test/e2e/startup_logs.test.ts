@@ -16,15 +16,8 @@ function key(line: string): string | null {
   return bare ? bare[1]! : null;
 }
 
-// Lines of the TSDB's internals that this server does not have in the same form yet, and
-// Prometheus's Go-only lines (none of the startup lines is Go-only today).
-const NOT_YET = new Set([
-  'Replaying on-disk memory mappable chunks if any',
-  'On-disk memory mappable chunks replay completed',
-  'Replaying WAL, this may take a while',
-  'WAL segment loaded',
-  'WAL replay completed',
-]);
+// Prometheus's Go-only lines: none of the startup lines is Go-only today.
+const NOT_YET = new Set<string>();
 
 function keys(output: string): string[] {
   return output
@@ -47,8 +40,15 @@ test('startup and shutdown log the lines Prometheus logs, in its order', async (
   const ours = await startOurServer(cfg, [], { dir });
   await ours.proc.stop();
   const ourKeys = keys(ours.proc.output());
+  // Prometheus's web server logs "Listening on" and "TLS is disabled." from its own goroutine:
+  // before or after the WAL replay lines, as the scheduler has it. Checked apart from the order.
+  const racing = new Set(['Listening on', 'TLS is disabled.']);
   const start = (ks: string[]) => ks.slice(0, ks.indexOf('Starting rule manager...') + 1);
-  assert.deepEqual(start(ourKeys), start(realKeys));
+  assert.deepEqual(
+    start(ourKeys).filter((k) => !racing.has(k)),
+    start(realKeys).filter((k) => !racing.has(k)),
+  );
+  for (const k of racing) assert.ok(start(ourKeys).includes(k) && start(realKeys).includes(k), k);
   // Shutdown: the same lines; Prometheus stops its parts concurrently, so the order may differ.
   const stop = (ks: string[]) =>
     ks.slice(ks.indexOf('Received SIGTERM, exiting gracefully...')).sort();

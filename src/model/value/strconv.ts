@@ -69,3 +69,13 @@ export function formatGoFloatE(f: number): string {
 export function formatGoPercentF(f: number): string {
   return nonFinite(f) ?? f.toFixed(6);
 }
+
+/** Go's time.Duration.String() for a duration measured in (fractional) milliseconds: `1.5ms`, `2.3s`, `312µs`. */
+export function formatGoDurationMs(ms: number): string {
+  const trim = (v: number, digits: number): string => v.toFixed(digits).replace(/\.?0+$/, '');
+  if (ms === 0) return '0s';
+  if (ms < 0.001) return `${Math.round(ms * 1e6)}ns`;
+  if (ms < 1) return `${trim(ms * 1000, 3)}µs`;
+  if (ms < 1000) return `${trim(ms, 6)}ms`;
+  return `${trim(ms / 1000, 9)}s`;
+}

@@ -302,6 +302,8 @@ export class WAL {
   async replay(
     onRecord: (r: WALRecord) => void,
     onProgress?: (seg: number, min: number, max: number) => void,
+    /** Told when the checkpoint has been read (ms it took) and after each segment, as Prometheus logs them. */
+    events?: { checkpointDone?(ms: number): void; segmentLoaded?(seg: number, max: number): void },
   ): Promise<Corruption[]> {
     const corruptions: Corruption[] = [];
     mkdirSync(this.dir, { recursive: true });
@@ -311,6 +313,7 @@ export class WAL {
         rmSync(join(this.dir, f), { recursive: true, force: true });
     const cp = lastCheckpoint(this.dir);
     let from = 0;
+    const cpStart = performance.now();
     if (cp) {
       const cpDir = join(this.dir, cp.name);
       for (const s of listSegments(cpDir)) {
@@ -324,6 +327,10 @@ export class WAL {
       }
       from = cp.index + 1;
     }
+    events?.checkpointDone?.(performance.now() - cpStart);
+    // A WAL with no segment yet gets its first one now, as Prometheus creates it before replay.
+    if (listSegments(this.dir).filter((s) => s >= from).length === 0)
+      closeSync(openSync(join(this.dir, segName(from)), 'w'));
     const segs = listSegments(this.dir).filter((s) => s >= from);
     for (let i = 0; i < segs.length; i++) {
       const s = segs[i]!;
@@ -341,11 +348,15 @@ export class WAL {
           rmSync(join(this.dir, segName(later)), { force: true });
         break;
       }
+      events?.segmentLoaded?.(s, segs[segs.length - 1]!);
     }
     // Writes go to a new segment, as Prometheus starts one at every open: bytes after the last
     // record (zeros, a torn page) then never sit in front of records written from now on.
+    // An empty last segment (the one just made for a new WAL) is written into as it is.
     const all = listSegments(this.dir);
-    this.openSegment(all.length > 0 ? all[all.length - 1]! + 1 : Math.max(from, 0), false);
+    const last = all[all.length - 1]!;
+    const empty = statSync(join(this.dir, segName(last))).size === 0;
+    this.openSegment(empty ? last : last + 1, false);
     return corruptions;
   }
 
@@ -368,7 +379,17 @@ export class WAL {
       closeSync(fd);
       throw e;
     }
-    if (this.fd >= 0) closeSync(this.fd);
+    if (this.fd >= 0) {
+      // A finished segment is made durable before writes move on, as Prometheus fsyncs it.
+      const started = performance.now();
+      try {
+        fsyncSync(this.fd);
+      } catch {
+        // Its bytes are in the page cache; a failed fsync here must not stop the new segment.
+      }
+      this.onFsync?.((performance.now() - started) / 1000);
+      closeSync(this.fd);
+    }
     this.fd = fd;
     this.seg = n;
     this.segBytes = size;
@@ -377,6 +398,8 @@ export class WAL {
 
   private readonly out = new EncBuf(1 << 16);
   private readonly writeListeners = new Set<() => void>();
+  /** Seconds each fsync of a finished or closing segment took (prometheus_tsdb_wal_fsync_duration_seconds). */
+  onFsync: ((secs: number) => void) | null = null;
 
   /** Writes whole records (type byte first) in one write. Throws on I/O errors (after cutting the file back). */
   log(recs: readonly Uint8Array[]): void {
@@ -451,11 +474,13 @@ export class WAL {
 
   close(): void {
     if (this.fd >= 0) {
+      const started = performance.now();
       try {
         fsyncSync(this.fd);
       } catch {
         /* closing anyway */
       }
+      this.onFsync?.((performance.now() - started) / 1000);
       closeSync(this.fd);
       this.fd = -1;
     }
