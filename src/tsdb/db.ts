@@ -294,6 +294,10 @@ export class DB implements Storage, WALSource {
     });
     this.logger.info('Replaying WAL, this may take a while');
     this.wal.onFsync = (s) => this.metrics.walFsyncDuration.observe(s);
+    this.wal.onPages = (completed) => {
+      this.metrics.walPageFlushes.inc();
+      if (completed > 0) this.metrics.walCompletedPages.inc(completed);
+    };
     let checkpointMs = 0;
     const walStart = performance.now();
     this.head.minValidTime =
@@ -550,7 +554,10 @@ export class DB implements Storage, WALSource {
       if (dirs.length === 0) break;
       this.metrics.compactionsTriggered.inc();
       try {
-        const meta = await this.compactor.compact(this.dir, dirs);
+        this.metrics.populatingBlock.set(1);
+        const meta = await this.compactor
+          .compact(this.dir, dirs)
+          .finally(() => this.metrics.populatingBlock.set(0));
         this.metrics.compactions.inc();
         this.logger.info('compact blocks', {
           count: dirs.length,
@@ -576,13 +583,10 @@ export class DB implements Storage, WALSource {
     let meta: BlockMeta | null = null;
     if (series.length > 0) {
       try {
-        meta = await this.compactor.writeHead(
-          this.dir,
-          join(this.dir, 'chunks_head'),
-          series,
-          mint,
-          maxt,
-        );
+        this.metrics.populatingBlock.set(1);
+        meta = await this.compactor
+          .writeHead(this.dir, join(this.dir, 'chunks_head'), series, mint, maxt)
+          .finally(() => this.metrics.populatingBlock.set(0));
       } catch (e) {
         this.metrics.compactionsFailed.inc();
         throw e;
@@ -630,8 +634,10 @@ export class DB implements Storage, WALSource {
 
   private async truncateHead(mint: number): Promise<void> {
     this.metrics.headTruncations.inc();
+    const gcStart = performance.now();
     try {
       this.head.truncate(mint);
+      this.metrics.headGCDuration.observe((performance.now() - gcStart) / 1000);
     } catch (e) {
       this.metrics.headTruncationsFailed.inc();
       throw e;
@@ -639,13 +645,16 @@ export class DB implements Storage, WALSource {
     // Checkpoint every finished segment, keeping what the head still holds (in the worker).
     this.metrics.walTruncations.inc();
     this.metrics.checkpoints.inc();
+    const truncStart = performance.now();
     const upTo = this.wal.cut();
     const live = Uint32Array.from(this.head.series.keys());
     try {
       await this.compactor.checkpoint(this.wal.dir, upTo, mint, live);
       this.metrics.checkpointDeletions.inc();
+      this.metrics.walTruncateDuration.observe((performance.now() - truncStart) / 1000);
     } catch (e) {
       this.metrics.checkpointsFailed.inc();
+      this.metrics.walTruncationsFailed.inc();
       throw e;
     }
   }
@@ -712,7 +721,9 @@ export class DB implements Storage, WALSource {
     await this.running?.catch(() => {});
     for (const b of [...this.blocks]) {
       if (b.tombstones.size === 0) continue;
+      const started = performance.now();
       const meta = await this.compactor.compact(this.dir, [b.dir]);
+      this.metrics.tombstoneCleanup.observe((performance.now() - started) / 1000);
       this.logger.info('cleaned tombstones', { block: b.ulid, new: meta.ulid });
       // The rewrite names the old block as its parent; reload deletes it.
       this.reloadBlocks();

@@ -44,6 +44,13 @@ export class TSDBMetrics {
   readonly checkpointsFailed: client.Counter;
   readonly checkpointDeletions: client.Counter;
   readonly walFsyncDuration: client.Summary;
+  readonly walTruncateDuration: client.Summary;
+  readonly walTruncationsFailed: client.Counter;
+  readonly walPageFlushes: client.Counter;
+  readonly walCompletedPages: client.Counter;
+  readonly headGCDuration: client.Summary;
+  readonly populatingBlock: client.Gauge;
+  readonly tombstoneCleanup: client.Histogram;
   /** Not Prometheus's: data this server cannot interpret, left intact (docs/operations.md). */
   readonly walUnsupportedRecords: client.Counter<'type'>;
 
@@ -165,6 +172,39 @@ export class TSDBMetrics {
       name: 'prometheus_tsdb_wal_fsync_duration_seconds',
       help: 'Duration of write log fsync.',
       percentiles: [0.5, 0.9, 0.99],
+      registers,
+    });
+    const summary = (name: string, help: string): client.Summary =>
+      new client.Summary({ name, help, percentiles: [0.5, 0.9, 0.99], registers });
+    this.walTruncateDuration = summary(
+      'prometheus_tsdb_wal_truncate_duration_seconds',
+      'Duration of WAL truncation.',
+    );
+    this.walTruncationsFailed = counter(
+      'prometheus_tsdb_wal_truncations_failed_total',
+      'Total number of write log truncations that failed.',
+    );
+    this.walPageFlushes = counter(
+      'prometheus_tsdb_wal_page_flushes_total',
+      'Total number of page flushes.',
+    );
+    this.walCompletedPages = counter(
+      'prometheus_tsdb_wal_completed_pages_total',
+      'Total number of completed pages.',
+    );
+    this.headGCDuration = summary(
+      'prometheus_tsdb_head_gc_duration_seconds',
+      'Runtime of garbage collection in the head block.',
+    );
+    this.populatingBlock = new client.Gauge({
+      name: 'prometheus_tsdb_compaction_populating_block',
+      help: 'Set to 1 when a block is currently being written to the disk.',
+      registers,
+    });
+    this.tombstoneCleanup = new client.Histogram({
+      name: 'prometheus_tsdb_tombstone_cleanup_seconds',
+      help: 'The time taken to recompact blocks to remove tombstones.',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
     this.checkpointDeletions = counter(

@@ -400,6 +400,8 @@ export class WAL {
   private readonly writeListeners = new Set<() => void>();
   /** Seconds each fsync of a finished or closing segment took (prometheus_tsdb_wal_fsync_duration_seconds). */
   onFsync: ((secs: number) => void) | null = null;
+  /** After each write: one flush of the pages it filled, and how many pages it completed. */
+  onPages: ((completed: number) => void) | null = null;
 
   /** Writes whole records (type byte first) in one write. Throws on I/O errors (after cutting the file back). */
   log(recs: readonly Uint8Array[]): void {
@@ -429,6 +431,9 @@ export class WAL {
       }
       throw ioError('write', join(this.dir, segName(this.seg)), e);
     }
+    this.onPages?.(
+      Math.floor((this.segBytes + buf.length) / PAGE_SIZE) - Math.floor(this.segBytes / PAGE_SIZE),
+    );
     this.segBytes += buf.length;
     for (const l of this.writeListeners) l();
   }
