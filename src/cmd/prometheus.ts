@@ -31,7 +31,7 @@ import { expandRuleFiles } from './rule_files.js';
 import { startEmbeddedAlertmanager, type EmbeddedAlertmanager } from './embedded_alertmanager.js';
 import { globalEvaluationInterval, lintConfig, lintRuleFile } from '../lint/index.js';
 import { glob } from '../util/glob.js';
-import { formatGoDurationMs } from '../model/value/index.js';
+import { formatGoDuration } from '../model/value/index.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -477,7 +477,7 @@ class Server {
     const timed = async (name: string, fn: () => unknown): Promise<void> => {
       const t0 = performance.now();
       await fn();
-      timings[name] = formatGoDurationMs(performance.now() - t0);
+      timings[name] = formatGoDuration(performance.now() - t0);
     };
     // What can still fail after the config parsed is checked first: scrape_config_files and rules.
     const scrapeConfigs = getScrapeConfigs(cfg);
@@ -507,7 +507,7 @@ class Server {
     await timed('scrape_sd', () => this.discoveryScrape.applyConfig(scrapeSD));
     await timed('notify', () => this.notifier.applyConfig(cfg));
     await timed('notify_sd', () => this.discoveryNotify.applyConfig(this.notifier.sdConfigs(cfg)));
-    timings['tracing'] = formatGoDurationMs(0);
+    timings['tracing'] = formatGoDuration(0);
     this.reloadSuccess.set(1);
     this.lastReloadOk = true;
     this.lastConfigTime = new Date();
@@ -525,7 +525,7 @@ class Server {
       'tracing',
     ];
     return {
-      totalDuration: formatGoDurationMs(performance.now() - started),
+      totalDuration: formatGoDuration(performance.now() - started),
       ...Object.fromEntries(order.map((k) => [k, timings[k]!])),
     };
   }

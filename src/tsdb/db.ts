@@ -33,7 +33,7 @@ import { MergeQuerier, type ChunkQuerier } from './series.js';
 import { addInterval, type TombstoneMap } from './tombstones/index.js';
 import { isULID } from './ulid.js';
 import { DEFAULT_SEGMENT_SIZE, WAL, recordTypeName, type WALPosition } from './wal/index.js';
-import { formatGoDurationMs } from '../model/value/index.js';
+import { formatGoDuration } from '../model/value/index.js';
 
 export interface DBOptions {
   /** ms, 0 = none */
@@ -290,7 +290,7 @@ export class DB implements Storage, WALSource {
     // replay but the listing), then the WAL segment by segment.
     this.logger.info('Replaying on-disk memory mappable chunks if any');
     this.logger.info('On-disk memory mappable chunks replay completed', {
-      duration: formatGoDurationMs(performance.now() - start),
+      duration: formatGoDuration(performance.now() - start),
     });
     this.logger.info('Replaying WAL, this may take a while');
     this.wal.onFsync = (s) => this.metrics.walFsyncDuration.observe(s);
@@ -333,10 +333,10 @@ export class DB implements Storage, WALSource {
     const secs = (performance.now() - start) / 1000;
     this.metrics.replayDuration.set(secs);
     this.logger.info('WAL replay completed', {
-      checkpoint_replay_duration: formatGoDurationMs(checkpointMs),
-      wal_replay_duration: formatGoDurationMs(performance.now() - walStart - checkpointMs),
-      wbl_replay_duration: formatGoDurationMs(0),
-      total_replay_duration: formatGoDurationMs(secs * 1000),
+      checkpoint_replay_duration: formatGoDuration(checkpointMs),
+      wal_replay_duration: formatGoDuration(performance.now() - walStart - checkpointMs),
+      wbl_replay_duration: formatGoDuration(0),
+      total_replay_duration: formatGoDuration(secs * 1000),
     });
     if (!deps.noBackground) {
       this.timer = setInterval(() => this.tick(), 5_000);

@@ -1,6 +1,6 @@
 // amtool's matcher syntax (Alertmanager's pkg/labels.ParseMatcher): `name op value`, the value
 // optionally in double quotes with OpenMetrics escapes; regexps must compile (fully anchored).
-import { compileRE2 } from '../../model/labels/index.js';
+import { parseMatcher as parseAMMatcher } from '../../alertmanager/matchers/index.js';
 
 export type MatchType = '=' | '!=' | '=~' | '!~';
 
@@ -10,46 +10,16 @@ export interface Matcher {
   readonly value: string;
 }
 
-const RE = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(=~|=|!=|!~)\s*([\s\S]*?)\s*$/;
-
+/** One matcher, parsed as the Alertmanager parses `matchers:` (one parser for both). */
 export function parseMatcher(s: string): Matcher {
-  const m = RE.exec(s);
-  if (!m) throw new Error(`bad matcher format: ${s}`);
-  let raw = m[3]!;
-  let expectQuote = false;
-  if (raw.startsWith('"')) {
-    raw = raw.slice(1);
-    expectQuote = true;
+  try {
+    const m = parseAMMatcher(s);
+    return { name: m.name, type: m.type, value: m.value };
+  } catch (e) {
+    throw new Error(
+      (e as Error).message.replace(/^(error parsing regexp: )+/, 'error parsing regexp: '),
+    );
   }
-  let value = '';
-  const chars = [...raw];
-  for (let i = 0; i < chars.length; i++) {
-    const c = chars[i]!;
-    if (c === '\\' && i < chars.length - 1) {
-      const n = chars[++i]!;
-      value += n === 'n' ? '\n' : n === '"' || n === '\\' ? n : '\\' + n;
-      continue;
-    }
-    if (c === '"') {
-      if (!expectQuote || i < chars.length - 1)
-        throw new Error(`matcher value contains unescaped double quote: ${m[3]}`);
-      expectQuote = false;
-      continue;
-    }
-    value += c;
-  }
-  if (expectQuote) throw new Error(`matcher value contains unescaped double quote: ${m[3]}`);
-  const type = m[2] as MatchType;
-  if (type === '=~' || type === '!~') {
-    try {
-      compileRE2(`^(?:${value})$`);
-    } catch (e) {
-      throw new Error(
-        (e as Error).message.replace(/^(error parsing regexp: )+/, 'error parsing regexp: '),
-      );
-    }
-  }
-  return { name: m[1]!, type, value };
 }
 
 /** `name="value"` with OpenMetrics escaping, as labels.Matcher.String prints. */

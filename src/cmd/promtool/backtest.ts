@@ -19,7 +19,7 @@ import { Head, ReadOnlyDataDir } from '../../tsdb/index.js';
 import { UsageError, parseArgs, parseGoDuration } from './flags.js';
 import { missingFile } from './subcommand.js';
 import { parseTime } from './tsdb_backfill_rules.js';
-import { goDuration } from './tsdb_blocks.js';
+import { formatGoDuration } from '../../model/value/index.js';
 
 const LOOKBACK = 300_000;
 
@@ -98,7 +98,7 @@ function printText(r: BacktestResult, start: number, end: number): void {
     for (const p of a.periods) {
       const span = p.open
         ? `${iso(p.from)} – (still ${p.state} at ${iso(p.to)})`
-        : `${iso(p.from)} – ${iso(p.to)} (${goDuration(p.to - p.from)})`;
+        : `${iso(p.from)} – ${iso(p.to)} (${formatGoDuration(p.to - p.from)})`;
       lines.push(`    ${p.state.padEnd(8)} ${span}`);
     }
   }

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Labels, Matcher } from '../../model/labels/index.js';
-import { formatFloatG } from '../../model/value/index.js';
+import { formatFloatG, formatGoDuration } from '../../model/value/index.js';
 import { parseMetricSelector } from '../../promql/parser/index.js';
 import { UsageError, parseArgs } from './flags.js';
 import { IndexError } from '../../tsdb/index/index.js';
@@ -19,7 +19,6 @@ import {
 } from '../../tsdb/chunkenc/index.js';
 import { ValueType } from '../../storage/index.js';
 import { Block, MergeQuerier, isULID, readTsdbWAL, type ChunkQuerier } from '../../tsdb/index.js';
-import { goDuration } from './tsdb_blocks.js';
 
 const DEFAULT_DB = 'data/';
 
@@ -62,7 +61,7 @@ function blockRow(b: Block, human: boolean): string[] {
     m.ulid,
     t(m.minTime),
     t(m.maxTime),
-    goDuration(m.maxTime - m.minTime),
+    formatGoDuration(m.maxTime - m.minTime),
     String(m.stats.numSamples),
     String(m.stats.numChunks),
     String(m.stats.numSeries),
@@ -241,7 +240,7 @@ async function analyze(args: string[]): Promise<number> {
   const ir = block.index;
   const out = (s: string): boolean => process.stdout.write(s);
   out(`Block ID: ${meta.ulid}\n`);
-  out(`Duration: ${goDuration(meta.maxTime - meta.minTime)}\n`);
+  out(`Duration: ${formatGoDuration(meta.maxTime - meta.minTime)}\n`);
   out(`Total Series: ${meta.stats.numSeries}\n`);
   if (match !== '') out(`Matcher: ${match}\n`);
   const q = block.chunkQuerier(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);

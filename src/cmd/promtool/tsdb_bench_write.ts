@@ -6,10 +6,9 @@
 import { readFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Labels } from '../../model/labels/index.js';
-import { formatFloatG } from '../../model/value/index.js';
+import { formatFloatG, formatGoDuration } from '../../model/value/index.js';
 import { openDB, type DB } from '../../tsdb/index.js';
 import { parseArgs, UsageError } from './flags.js';
-import { goDuration } from './tsdb_blocks.js';
 
 const TIME_DELTA = 30_000;
 
@@ -20,7 +19,7 @@ const ROUND = 100;
 
 /** Go's Duration.String(), to the microsecond below a second, to the millisecond above. */
 function elapsed(ms: number): string {
-  if (ms >= 1000) return goDuration(Math.round(ms));
+  if (ms >= 1000) return formatGoDuration(Math.round(ms));
   if (ms >= 1) return `${Math.round(ms * 1000) / 1000}ms`;
   return `${Math.round(ms * 1000)}µs`;
 }

@@ -1,6 +1,6 @@
 // What promtool's tsdb commands share with the sub-commands loaded on demand (create-blocks-from
-// openmetrics and rules, bench write): block sizing, one block window's samples held compactly
-// until written, Go's duration format.
+// openmetrics and rules, bench write): block sizing, and one block window's samples held
+// compactly until written.
 import { Labels, compareLabels } from '../../model/labels/index.js';
 import {
   encodeChunksLikeHead,
@@ -11,26 +11,6 @@ import {
 
 const HOUR = 3600_000;
 
-/** Go's time.Duration.String() for a duration in milliseconds. */
-export function goDuration(ms: number): string {
-  if (ms === 0) return '0s';
-  const neg = ms < 0;
-  let x = Math.abs(ms);
-  let out: string;
-  if (x < 1000) out = `${x}ms`;
-  else {
-    const h = Math.floor(x / HOUR);
-    x -= h * HOUR;
-    const m = Math.floor(x / 60_000);
-    x -= m * 60_000;
-    const s = Math.floor(x / 1000);
-    const frac = x - s * 1000;
-    const secs =
-      frac === 0 ? String(s) : `${s}.${String(frac).padStart(3, '0').replace(/0+$/, '')}`;
-    out = (h > 0 ? `${h}h${m}m` : m > 0 ? `${m}m` : '') + secs + 's';
-  }
-  return neg ? '-' + out : out;
-}
 
 /** promtool's getCompatibleBlockDuration: 2h, or the largest of 2h·3^i (i < 10) not above maxMs. */
 export function compatibleBlockDuration(maxMs: number): number {

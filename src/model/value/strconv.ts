@@ -70,12 +70,20 @@ export function formatGoPercentF(f: number): string {
   return nonFinite(f) ?? f.toFixed(6);
 }
 
-/** Go's time.Duration.String() for a duration measured in (fractional) milliseconds: `1.5ms`, `2.3s`, `312µs`. */
-export function formatGoDurationMs(ms: number): string {
-  const trim = (v: number, digits: number): string => v.toFixed(digits).replace(/\.?0+$/, '');
+/**
+ * Go's time.Duration.String() for a duration in (fractional) milliseconds: `312µs`, `1.5ms`,
+ * `2.3s`, `1h59m45.001s`.
+ */
+export function formatGoDuration(ms: number): string {
   if (ms === 0) return '0s';
+  if (ms < 0) return '-' + formatGoDuration(-ms);
+  const trim = (v: number, digits: number): string => v.toFixed(digits).replace(/\.?0+$/, '');
   if (ms < 0.001) return `${Math.round(ms * 1e6)}ns`;
   if (ms < 1) return `${trim(ms * 1000, 3)}µs`;
   if (ms < 1000) return `${trim(ms, 6)}ms`;
-  return `${trim(ms / 1000, 9)}s`;
+  const h = Math.floor(ms / 3_600_000);
+  let rest = ms - h * 3_600_000;
+  const m = Math.floor(rest / 60_000);
+  rest -= m * 60_000;
+  return (h > 0 ? `${h}h${m}m` : m > 0 ? `${m}m` : '') + trim(rest / 1000, 9) + 's';
 }
