@@ -11,7 +11,6 @@ import {
 
 const HOUR = 3600_000;
 
-
 /** promtool's getCompatibleBlockDuration: 2h, or the largest of 2h·3^i (i < 10) not above maxMs. */
 export function compatibleBlockDuration(maxMs: number): number {
   let bd = 2 * HOUR;
