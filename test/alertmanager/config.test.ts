@@ -1,14 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { loadAlertmanagerConfig, intervalContains } from '../../src/alertmanager/config/index.js';
 import type { WebhookConfig } from '../../src/alertmanager/notify/index.js';
+import { SEED as SEED_DIR } from '../support/paths.js';
 
-const SEED = readFileSync(
-  join(resolve(import.meta.dirname, '../..'), '../shared/fixtures/seed/alertmanager.yml'),
-  'utf8',
-);
+const SEED = readFileSync(join(SEED_DIR, 'alertmanager.yml'), 'utf8');
 
 const minimal = (extra: string) => `route:\n  receiver: r\nreceivers:\n  - name: r\n${extra}`;
 

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { peer } from '../support/peers.js';
 import {
   postJSON,
@@ -17,11 +17,9 @@ import {
   type Notification,
   type RunningAM,
 } from './am_peers.js';
+import { SEED as SEED_DIR } from '../support/paths.js';
 
-const SEED = readFileSync(
-  join(resolve(import.meta.dirname, '../..'), '../shared/fixtures/seed/alertmanager.yml'),
-  'utf8',
-);
+const SEED = readFileSync(join(SEED_DIR, 'alertmanager.yml'), 'utf8');
 
 function configFor(sinkURL: string, who: string): string {
   return (

@@ -15,8 +15,9 @@ import { frame as walFrame, xorChunk } from './targets/tsdb.js';
 import { ChunkWriter, segmentFileName } from '../../src/tsdb/chunks/index.js';
 import { ENC_XOR } from '../../src/tsdb/chunkenc/index.js';
 import { CORPUS as PARSER_CORPUS } from '../promql/parser/corpus.js';
+import { SEED as SEED_DIR } from '../support/paths.js';
 
-const SEED = '/work/shared/fixtures/seed';
+const SEED = SEED_DIR;
 const CONFORMANCE = '/work/shared/promql-conformance';
 const enc = new TextEncoder();
 
