@@ -10,7 +10,7 @@ import { ValueType } from '../../../src/storage/index.ts';
 import { openDB } from '../../../src/tsdb/index.ts';
 import { startHistogramTarget } from '../../support/histogram_target.ts';
 import { peer, startRealPrometheus, tempDir } from '../../support/peers.ts';
-import { startOurServer } from '../../support/server.ts';
+import { metricValue, startOurServer } from '../../support/server.ts';
 
 const NAME = 'sent_native_histogram';
 
@@ -57,7 +57,23 @@ test('native histograms remote-written by this server are stored by the real Pro
   const until = Date.now() + 15_000;
   while (Date.now() < until && target.scrapes() < 25) await new Promise((r) => setTimeout(r, 100));
   await target.close();
-  await new Promise((r) => setTimeout(r, 1500));
+  // Until the queue has sent all it read from the WAL (bounded): a fixed wait lost the last
+  // histograms on a loaded machine.
+  const sentAll = Date.now() + 15_000;
+  await new Promise((r) => setTimeout(r, 500));
+  while (Date.now() < sentAll) {
+    const wal = await metricValue(
+      ours.url,
+      'prometheus_remote_storage_highest_timestamp_in_seconds',
+    );
+    const out = await metricValue(
+      ours.url,
+      'prometheus_remote_storage_queue_highest_sent_timestamp_seconds',
+    );
+    if (wal > 0 && out >= wal) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await new Promise((r) => setTimeout(r, 300));
   await ours.proc.stop();
   await real.proc.stop();
   const sent = await histograms(join(dir, 'data'));
